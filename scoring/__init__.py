@@ -1,0 +1,38 @@
+"""jixiao (绩效): score public-spending performance evaluations from declarative YAML indicator systems.
+
+Load once, score many::
+
+    from scoring import load_spec, load_facts, score
+    spec = load_spec("indicators/xinfang_weiwen.yaml")
+    result = score(spec, load_facts("examples/hengnan_xinfang_2021.yaml"))
+    print(result.total, result.grade)
+"""
+
+__version__ = "0.1.0"
+
+from .compiled import Spec
+from .engine import score
+from .errors import FactsError, FormulaError, Problem, ScoringError, SpecError
+from .facts import Facts, facts_from_mapping, load_facts, load_facts_text
+from .loader import load_spec, load_spec_text
+from .result import IndicatorResult, Result, ScoreWarning
+
+__all__ = [
+    "FactsError",
+    "Facts",
+    "FormulaError",
+    "IndicatorResult",
+    "Problem",
+    "Result",
+    "ScoreWarning",
+    "ScoringError",
+    "Spec",
+    "SpecError",
+    "__version__",
+    "facts_from_mapping",
+    "load_facts",
+    "load_facts_text",
+    "load_spec",
+    "load_spec_text",
+    "score",
+]

@@ -1,0 +1,188 @@
+"""Read a project's facts against a spec: every reference checked, every value in its unit.
+
+All problems are collected (unknown ids with suggestions, missing facts with the indicators that
+need them, wrong kinds and units, values out of bounds) so a user fixes a facts file in one pass.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from .compiled import Fact, Node, Spec
+from .errors import Problem
+from .expr import Value
+from .facts import Facts
+from .measure import MeasureError
+from .quantities import format_number, is_not_applicable, parse_quantity
+from .result import ScoreWarning
+
+__all__ = ["bind_values", "check_references"]
+
+
+def _suggest(name: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.5)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def check_references(spec: Spec, facts: Facts, problems: list[Problem]) -> dict[str, str]:
+    """Check every indicator id the facts mention; return leaf id → not-applicable reason."""
+    nodes = spec.nodes
+    for section in ("ratings", "not_applicable", "deviations"):
+        for key in getattr(facts, section):
+            if key not in nodes:
+                problems.append(facts.problem((section, key), f"unknown indicator {key!r}{_suggest(key, nodes)}", "unknown-indicator", key=True))
+    for key, rating in facts.ratings.items():
+        node = nodes.get(key)
+        if node is not None and (node.rule is None or node.rule.kind != "qualitative"):
+            kind = node.rule.kind if node.rule else "a parent"
+            problems.append(facts.problem(("ratings", key), f"indicator {key!r} is scored by rule {kind}, not qualitative: it takes no rating", "rating-not-qualitative", key=True))
+    for index, item in enumerate(facts.adjustments):
+        node = nodes.get(item.indicator)
+        if node is None:
+            problems.append(facts.problem(("adjustments", index, "indicator"), f"unknown indicator {item.indicator!r}{_suggest(item.indicator, nodes)}", "unknown-indicator"))
+        elif not node.is_leaf:
+            problems.append(facts.problem(("adjustments", index, "indicator"), f"adjust a leaf indicator, not {item.indicator!r} which has children", "adjustment-not-leaf"))
+        elif item.points != spec.rounding.apply(item.points) and spec.rounding.mode == "half_up":
+            problems.append(facts.problem(("adjustments", index, "points"), f"adjustment {item.points} has more than {spec.rounding.places} decimal places", "adjustment-places"))
+    expanded: dict[str, str] = {}
+    for key, reason in facts.not_applicable.items():
+        node = nodes.get(key)
+        if node is None:
+            continue
+        if not reason.strip():
+            problems.append(facts.problem(("not_applicable", key), "give the reason this indicator does not apply", "not-applicable-reason"))
+        for item in node.walk():
+            expanded[item.id] = reason
+    for index, item in enumerate(facts.adjustments):
+        if item.indicator in expanded:
+            problems.append(facts.problem(("adjustments", index, "indicator"), f"indicator {item.indicator!r} is marked not applicable; it cannot be adjusted", "adjustment-not-applicable"))
+    return expanded
+
+
+def bind_values(
+    spec: Spec,
+    facts: Facts,
+    leaves: list[Node],
+    problems: list[Problem],
+    warnings: list[ScoreWarning],
+) -> dict[str, Value]:
+    """Every provided value read into its unit, plus defaults; missing needed facts reported."""
+    env: dict[str, Value] = {}
+    known = spec.facts
+    derived_ids = {d.id for d in spec.derived}
+    for name, raw in facts.values.items():
+        fact = known.get(name)
+        if fact is None:
+            hint = " (a derived value is computed, not given)" if name in derived_ids else _suggest(name, known)
+            problems.append(facts.problem(("values", name), f"unknown fact {name!r}{hint}", "unknown-fact", key=True))
+            continue
+        value = _read(fact, raw, facts, ("values", name), problems, warnings)
+        if value is not None:
+            env[name] = value
+    needed: dict[str, list[str]] = {}
+    for leaf in leaves:
+        for name in leaf.facts_needed:
+            needed.setdefault(name, []).append(leaf.id)
+    for name in known:
+        if name in env or name in facts.values:
+            continue
+        default = known[name].default
+        if default is not None:
+            value = _read(known[name], default, facts, (), problems, warnings)
+            if value is not None:
+                env[name] = value
+        elif name in needed:
+            fact = known[name]
+            problems.append(
+                facts.problem(
+                    ("values",),
+                    f"missing fact {name!r} ({fact.label}, {fact.measure.describe()}), needed by "
+                    + ", ".join(needed[name]),
+                    "missing-fact",
+                )
+            )
+    return env
+
+
+def _read(
+    fact: Fact,
+    raw: Any,
+    facts: Facts,
+    loc: tuple[str | int, ...],
+    problems: list[Problem],
+    warnings: list[ScoreWarning],
+) -> Value | None:
+    if isinstance(raw, dict):
+        return _read_itemised(fact, raw, facts, loc, problems, warnings)
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        problems.append(facts.problem(loc, f"fact {fact.id!r} is empty; give a value ({fact.measure.describe()}) or remove the line", "fact-empty"))
+        return None
+    if is_not_applicable(raw):
+        problems.append(facts.problem(loc, f"fact {fact.id!r} is written as {raw!r} (not applicable): mark the indicators that use it under not_applicable instead", "fact-not-applicable"))
+        return None
+    try:
+        value = fact.measure.read(raw)
+    except MeasureError as exc:
+        problems.append(facts.problem(loc, f"fact {fact.id!r}: {exc.message}", exc.code))
+        return None
+    if isinstance(value, Decimal):
+        for bound, beyond, word in ((fact.min, value < (fact.min or 0), "below the minimum"), (fact.max, value > (fact.max or 0), "above the maximum")):
+            if bound is not None and beyond:
+                problems.append(facts.problem(loc, f"fact {fact.id!r} is {fact.measure.display(value)}, {word} {fact.measure.display(bound)}", "fact-out-of-range"))
+                return None
+    return value
+
+
+def _read_itemised(
+    fact: Fact,
+    raw: Mapping[str, Any],
+    facts: Facts,
+    loc: tuple[str | int, ...],
+    problems: list[Problem],
+    warnings: list[ScoreWarning],
+) -> Value | None:
+    """A value given as items (and optionally their stated total): the items are cross-checked."""
+    unknown = set(raw) - {"total", "items"}
+    if unknown or "items" not in raw or not isinstance(raw["items"], dict):
+        problems.append(facts.problem(loc, f"fact {fact.id!r}: an itemised value has 'items:' (name: amount) and optionally 'total:'", "fact-items"))
+        return None
+    if fact.measure.kind not in ("money", "number", "count"):
+        problems.append(facts.problem(loc, f"fact {fact.id!r} is a {fact.measure.kind}; only amounts and counts can be itemised", "fact-items"))
+        return None
+    items: dict[str, Decimal] = {}
+    for name, item in raw["items"].items():
+        value = _read(fact, item, facts, loc + ("items", name), problems, warnings)
+        if isinstance(value, Decimal):
+            items[name] = value
+    if len(items) != len(raw["items"]):
+        return None
+    item_sum = sum(items.values(), Decimal(0))
+    if "total" not in raw:
+        return item_sum
+    total = _read(fact, raw["total"], facts, loc + ("total",), problems, warnings)
+    if not isinstance(total, Decimal):
+        return None
+    if total != item_sum:
+        shown = fact.measure.display
+        message = f"{fact.label}：明细合计 {shown(item_sum)} 与总数 {shown(total)} 不符（差 {shown(total - item_sum)}），按总数计分"
+        message += _unit_slip_hint(fact, raw["items"], items, total)
+        warnings.append(ScoreWarning("items-mismatch", message))
+    return total
+
+
+def _unit_slip_hint(fact: Fact, written: Mapping[str, Any], items: Mapping[str, Decimal], total: Decimal) -> str:
+    """Reports mix 元 and 万元 in one list; name the items whose unit would make the sum match."""
+    unit = fact.measure.unit
+    if fact.measure.kind != "money" or not unit:
+        return ""
+    slipped = [name for name, text in written.items() if isinstance(text, str) and text.strip().endswith("元") and not text.strip().endswith(unit)]
+    if not slipped:
+        return ""
+    fixed = sum((parse_quantity(written[name]).number if name in slipped else items[name] for name in items), Decimal(0))
+    if fixed != total:
+        return ""
+    listed = "、".join(f"{name} {written[name]}" for name in slipped)
+    return f"；若 {listed} 的单位实为{unit}，明细恰好合计 {format_number(total)}{unit}，请核对单位"

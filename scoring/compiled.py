@@ -1,0 +1,107 @@
+"""The validated, compiled indicator system the engine runs: built once by the loader, then read-only.
+
+Everything derivable is computed here once (leaf order, the facts each leaf needs, the derived
+values in dependency order) so that scoring many projects repeats none of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from .expr import CompiledFormula
+from .grading import GradeBands, RoundingPolicy
+from .measure import Measure
+from .rules import Rule
+from .rules.qualitative import Tier
+
+__all__ = ["Derived", "Fact", "Node", "Spec"]
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A declared input: its label, measure, bounds, default and where it usually comes from."""
+
+    id: str
+    label: str
+    measure: Measure
+    min: Decimal | None = None
+    max: Decimal | None = None
+    default: Any = None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A named formula over facts and other derived values (资金到位率, 预算执行率 …)."""
+
+    id: str
+    label: str
+    formula: CompiledFormula
+    measure: Measure
+
+
+@dataclass(frozen=True, eq=False)
+class Node:
+    """One indicator; a leaf has a rule, a parent has children whose weights sum to its own."""
+
+    id: str
+    name: str
+    weight: Decimal
+    level: int  # 1 = 一级指标
+    children: tuple[Node, ...] = ()
+    rule: Rule | None = None
+    standard: str | None = None
+    explanation: str | None = None
+    # Names of the facts (not derived values) this leaf reads, directly or through derived values.
+    facts_needed: frozenset[str] = frozenset()
+    derived_needed: frozenset[str] = frozenset()
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.rule is not None
+
+    def walk(self) -> list[Node]:
+        """This node and every node below it, depth first, in spec order."""
+        nodes = [self]
+        for child in self.children:
+            nodes.extend(child.walk())
+        return nodes
+
+
+@dataclass(frozen=True, eq=False)
+class Spec:
+    """A loaded indicator system. Build it with ``load_spec``; share it freely, it never changes."""
+
+    id: str
+    name: str
+    version: str
+    basis: tuple[str, ...]
+    description: str | None
+    total: Decimal
+    rounding: RoundingPolicy
+    grades: GradeBands
+    tiers: tuple[Tier, ...]
+    facts: Mapping[str, Fact]
+    derived: tuple[Derived, ...]  # in dependency order
+    indicators: tuple[Node, ...]
+    file: str
+    sha256: str
+    nodes: Mapping[str, Node] = field(init=False, repr=False)
+    leaves: tuple[Node, ...] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        nodes = [node for top in self.indicators for node in top.walk()]
+        object.__setattr__(self, "nodes", {node.id: node for node in nodes})
+        object.__setattr__(self, "leaves", tuple(node for node in nodes if node.is_leaf))
+
+    def label_of(self, name: str) -> str:
+        """The Chinese label of a fact or derived value, for messages."""
+        if name in self.facts:
+            return self.facts[name].label
+        for derived in self.derived:
+            if derived.id == name:
+                return derived.label
+        return name

@@ -1,0 +1,158 @@
+"""One project's facts file: metadata, values as reports write them, ratings and evaluator input.
+
+This module reads the file's shape; ``binding`` reads the values against a spec (units, kinds,
+missing facts). A facts file may also be given as a plain mapping by library users.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from ._yaml import Document, load_yaml, read_text
+from .errors import FactsError, Problem
+from .pydantic_errors import describe_errors, id_path
+from .rules import Rating
+from .rules.base import Share
+
+__all__ = ["Adjustment", "Facts", "facts_from_mapping", "load_facts", "load_facts_text"]
+
+
+def _text(value: Any) -> Any:
+    return str(value) if isinstance(value, Decimal) else value
+
+
+Text = Annotated[str, BeforeValidator(_text)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class GoalModel(_Model):
+    expected: str | None = Field(None, description="年度总体目标: 预期目标")
+    actual: str | None = Field(None, description="年度总体目标: 实际完成情况")
+
+
+class ProjectModel(_Model):
+    name: Text = Field(description="项目名称")
+    code: Text | None = Field(None, description="项目编码")
+    unit: str | None = Field(None, description="实施单位")
+    department: str | None = Field(None, description="主管部门")
+    year: Text | None = Field(None, description="评价年度")
+    evaluator: str | None = Field(None, description="评价人 / 填报人")
+    date: Text | None = Field(None, description="填报日期")
+    goal: GoalModel | None = None
+
+
+class RatingModel(_Model):
+    tier: Text = Field(description="定性评价等级, e.g. 达成 / 部分达成 / 未达成")
+    score: Decimal | None = Field(None, description="points given, inside the tier's range")
+    share: Share | None = Field(None, description="or: share of the weight, e.g. 0.9 or '90%'")
+    narrative: str = Field("", description="why this tier: a short written justification")
+
+
+class AdjustmentModel(_Model):
+    indicator: Text = Field(description="id of the leaf indicator adjusted")
+    points: Decimal = Field(description="points added (positive) or deducted (negative)")
+    reason: str = Field(min_length=1, description="required: why the evaluator departs from the rule")
+
+
+class FactsModel(_Model):
+    project: ProjectModel
+    values: dict[str, Any] = Field(default_factory=dict)
+    ratings: dict[str, RatingModel] = Field(default_factory=dict)
+    not_applicable: dict[str, str] = Field(default_factory=dict, description="indicator id → reason")
+    adjustments: list[AdjustmentModel] = Field(default_factory=list)
+    deviations: dict[str, str] = Field(default_factory=dict, description="indicator id → 偏差原因")
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """An evaluator's departure from the rule's score, with its reason; shown in every output."""
+
+    indicator: str
+    points: Decimal
+    reason: str
+
+
+@dataclass(frozen=True, eq=False)
+class Facts:
+    """A project's facts as written, with the document they came from for error locations."""
+
+    project: Mapping[str, Any]
+    values: Mapping[str, Any]
+    ratings: Mapping[str, Rating]
+    not_applicable: Mapping[str, str]
+    adjustments: tuple[Adjustment, ...]
+    deviations: Mapping[str, str]
+    document: Document = field(repr=False)
+
+    @property
+    def file(self) -> str:
+        return self.document.file
+
+    def problem(self, loc: tuple[str | int, ...], message: str, code: str, *, key: bool = False) -> Problem:
+        """A problem located at ``loc`` in this facts file (as precisely as the file allows)."""
+        mark = self.document.position(loc, key=key)
+        return Problem(
+            message,
+            code,
+            file=self.document.file,
+            line=mark.line if mark else None,
+            column=mark.column if mark else None,
+            path=id_path(self.document.data, loc) or None,
+        )
+
+
+def load_facts(path: str | os.PathLike[str]) -> Facts:
+    """Read a facts file (YAML or JSON); raise FactsError listing every problem with its shape."""
+    text = read_text(path, error_cls=FactsError)
+    return load_facts_text(text, os.fspath(path))
+
+
+def load_facts_text(text: str, file: str = "<facts>") -> Facts:
+    return _from_document(load_yaml(text, file, error_cls=FactsError))
+
+
+def facts_from_mapping(data: Mapping[str, Any], file: str = "<facts>") -> Facts:
+    """Facts given as a Python mapping (same shape as the file); numbers may be Decimal, int or str."""
+    return _from_document(Document(data=dict(data), file=file, value_marks={}, key_marks={}))
+
+
+def _from_document(document: Document) -> Facts:
+    data = document.data
+    if not isinstance(data, dict):
+        what = "an empty file" if data is None else f"a {type(data).__name__}"
+        raise FactsError(Problem(f"expected a mapping with project: and values:, got {what}", "facts-shape", file=document.file, line=1, column=1))
+    try:
+        model = FactsModel.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for loc, message, code, on_key in describe_errors(exc, data, FactsModel):
+            mark = document.position(loc, key=on_key)
+            problems.append(
+                Problem(message, code, file=document.file, line=mark.line if mark else None,
+                        column=mark.column if mark else None, path=id_path(data, loc) or None)
+            )
+        raise FactsError(problems) from None
+    ratings = {
+        key: Rating(tier=r.tier, score=r.score, share=r.share, narrative=r.narrative)
+        for key, r in model.ratings.items()
+    }
+    return Facts(
+        project=model.project.model_dump(exclude_none=True),
+        values=model.values,
+        ratings=ratings,
+        not_applicable=model.not_applicable,
+        adjustments=tuple(Adjustment(a.indicator, a.points, a.reason) for a in model.adjustments),
+        deviations=model.deviations,
+        document=document,
+    )

@@ -1,0 +1,402 @@
+"""File or text → validated, compiled ``Spec``; every problem located by file:line:col and id path.
+
+Validation runs in two passes that both collect every problem before raising: the pydantic models
+check the shape, then the semantic checks (names, weights, formulas, cycles, bands, tiers, grades)
+run on whatever parts are well formed, so one run reports all that is wrong.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import keyword
+import os
+import unicodedata
+from collections.abc import Callable, Collection, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from pydantic import ValidationError
+
+from ._yaml import Document, load_yaml, read_text
+from .compiled import Derived, Fact, Node, Spec
+from .errors import FormulaError, Problem, SpecError
+from .expr import FUNCTIONS, CompiledFormula, compile_formula
+from .grading import GradeBands, RoundingPolicy
+from .measure import Measure, MeasureError, ResolvedTarget
+from .pydantic_errors import describe_errors, id_path
+from .quantities import money_factor
+from .rules import REGISTRY, CompileContext
+from .rules.qualitative import build_tiers
+from .spec import DerivedSpec, FactSpec, IndicatorSpec, SpecModel
+
+__all__ = ["load_spec", "load_spec_text"]
+
+Loc = tuple[str | int, ...]
+# Names that rule-local formulas bind (formula rule: the weight; overshoot: a, t, w).
+RESERVED_NAMES = frozenset({"a", "t", "w", "实际值", "指标值", "分值", "True", "False", "None"})
+
+
+def load_spec(path: str | os.PathLike[str]) -> Spec:
+    """Read, validate and compile an indicator system file; raise SpecError listing every problem."""
+    display = os.fspath(path)
+    text = read_text(path, error_cls=SpecError)
+    return load_spec_text(text, display)
+
+
+def load_spec_text(text: str, file: str = "<spec>") -> Spec:
+    """Validate and compile an indicator system given as YAML (or JSON) text."""
+    document = load_yaml(text, file, error_cls=SpecError)
+    sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return _Compiler(document, sha256).run()
+
+
+class _Compiler:
+    def __init__(self, document: Document, sha256: str) -> None:
+        self.doc = document
+        self.sha256 = sha256
+        self.problems: list[Problem] = []
+
+    # ---- problem reporting ---------------------------------------------------------------
+    def problem(self, loc: Sequence[str | int], message: str, code: str, *, key: bool = False) -> None:
+        mark = self.doc.position(tuple(loc), key=key)
+        self.problems.append(
+            Problem(
+                message,
+                code,
+                file=self.doc.file,
+                line=mark.line if mark else None,
+                column=mark.column if mark else None,
+                path=id_path(self.doc.data, loc) or None,
+            )
+        )
+
+    def fail_if_problems(self) -> None:
+        if self.problems:
+            raise SpecError(self.problems)
+
+    # ---- the two passes ------------------------------------------------------------------
+    def run(self) -> Spec:
+        data = self.doc.data
+        if not isinstance(data, dict):
+            what = "an empty file" if data is None else f"a {type(data).__name__}"
+            self.problem((), f"expected a mapping of spec keys (id, name, indicators …), got {what}", "spec-shape")
+            self.fail_if_problems()
+        try:
+            model = SpecModel.model_validate(data)
+        except ValidationError as exc:
+            for loc, message, code, on_key in describe_errors(exc, data, SpecModel):
+                self.problem(loc, message, code, key=on_key)
+            self.fail_if_problems()
+            raise AssertionError("unreachable") from exc
+        return self.compile(model)
+
+    def compile(self, model: SpecModel) -> Spec:
+        rounding = RoundingPolicy(model.rounding.places, model.rounding.mode)
+        grades = self.check_grades(model)
+        tiers = build_tiers(
+            model.qualitative_tiers,
+            lambda message, code: self.problem(("qualitative_tiers",), message, code),
+        )
+        facts = self.check_facts(model.facts)
+        derived = self.check_derived(model.derived, facts)
+        settings = {
+            "tiers": tiers,
+            "reverse_formula": model.reverse_formula,
+            "overshoot_ratio": model.overshoot_ratio,
+        }
+        self.measures: dict[str, Measure] = {f.id: f.measure for f in facts.values()}
+        self.measures.update({d.id: d.measure for d in derived})
+        self.names = frozenset(self.measures)
+        self.closure = self.derived_closure(derived, facts)
+        self.seen_ids: dict[str, Loc] = {}
+        indicators = tuple(
+            self.check_indicator(spec, ("indicators", index), 1, settings)
+            for index, spec in enumerate(model.indicators)
+        )
+        self.check_sum(model.total, indicators, (), "the top-level indicators", "total")
+        self.fail_if_problems()
+        return Spec(
+            id=model.id,
+            name=model.name,
+            version=model.version,
+            basis=tuple(model.basis),
+            description=model.description,
+            total=model.total,
+            rounding=rounding,
+            grades=grades,
+            tiers=tiers,
+            facts=facts,
+            derived=derived,
+            indicators=indicators,
+            file=self.doc.file,
+            sha256=self.sha256,
+        )
+
+    # ---- metadata ------------------------------------------------------------------------
+    def check_grades(self, model: SpecModel) -> GradeBands:
+        bands = tuple(model.grades.items())
+        previous: tuple[str, Decimal] | None = None
+        for name, minimum in bands:
+            if previous is not None and minimum >= previous[1]:
+                self.problem(
+                    ("grades", name),
+                    f"grade {name} (≥ {minimum}) must have a lower minimum than {previous[0]} "
+                    f"(≥ {previous[1]}); list grades from highest to lowest",
+                    "grade-order",
+                )
+            previous = (name, minimum)
+        if bands and bands[0][1] > model.total:
+            self.problem(("grades", bands[0][0]), f"grade {bands[0][0]} needs {bands[0][1]}, above the total {model.total}", "grade-range")
+        if bands and bands[-1][1] != 0:
+            self.problem(
+                ("grades", bands[-1][0]),
+                f"the lowest grade {bands[-1][0]} must start at 0, got {bands[-1][1]}: totals "
+                f"below {bands[-1][1]} would have no grade",
+                "grade-gap",
+            )
+        if not bands:
+            self.problem(("grades",), "at least one grade is needed", "grade-gap")
+        return GradeBands(bands)
+
+    def check_name(self, loc: Loc, name: str, what: str) -> bool:
+        if not name.isidentifier() or keyword.iskeyword(name):
+            self.problem(
+                loc,
+                f"{what} id {name!r} cannot be used in formulas: use letters, digits (not first), "
+                "underscores or Chinese characters, without spaces or punctuation",
+                "bad-name",
+                key=True,
+            )
+            return False
+        if unicodedata.normalize("NFKC", name) != name:
+            self.problem(loc, f"{what} id {name!r} contains full-width or compatibility characters; write {unicodedata.normalize('NFKC', name)!r}", "bad-name", key=True)
+            return False
+        if name in FUNCTIONS or name in RESERVED_NAMES:
+            self.problem(loc, f"{what} id {name!r} is reserved (a function or a rule variable); choose another id", "reserved-name", key=True)
+            return False
+        return True
+
+    def check_facts(self, raw: Mapping[str, FactSpec]) -> dict[str, Fact]:
+        facts: dict[str, Fact] = {}
+        for name, spec in raw.items():
+            loc: Loc = ("facts", name)
+            self.check_name(loc, name, "fact")
+            unit = spec.unit or ""
+            if spec.kind == "money" and money_factor(unit) is None:
+                self.problem(loc + ("unit",), f"money needs a unit of 元, 千元, 万元, 百万元 or 亿元, got {unit or 'none'!r}", "unit-kind")
+            if spec.kind == "rate" and unit not in ("", "%"):
+                self.problem(loc + ("unit",), f"a rate has no unit (it is shown as a percentage), got {unit!r}", "unit-kind")
+                unit = ""
+            if spec.kind == "rate":
+                unit = ""
+            facts[name] = Fact(
+                id=name,
+                label=spec.label or name,
+                measure=Measure(spec.kind, unit),
+                min=spec.min,
+                max=spec.max,
+                default=spec.default,
+                source=spec.source,
+            )
+        return facts
+
+    # ---- derived values ------------------------------------------------------------------
+    def check_derived(self, raw: Mapping[str, DerivedSpec], facts: Mapping[str, Fact]) -> tuple[Derived, ...]:
+        names = set(facts) | set(raw)
+        compiled: dict[str, Derived] = {}
+        for name, spec in raw.items():
+            loc: Loc = ("derived", name)
+            if name in facts:
+                self.problem(loc, f"derived value {name!r} has the same id as a fact", "duplicate-id", key=True)
+                continue
+            if not self.check_name(loc, name, "derived value"):
+                continue
+            formula = self.compile_formula(spec.formula, loc + ("formula",), names)
+            if formula is None:
+                continue
+            kind = spec.kind
+            compiled[name] = Derived(name, spec.label or name, formula, Measure(kind, "" if kind == "rate" else spec.unit or ""))
+        return self.order_derived(compiled)
+
+    def order_derived(self, compiled: dict[str, Derived]) -> tuple[Derived, ...]:
+        """Topological order; every cycle reported once with its path."""
+        order: list[Derived] = []
+        state: dict[str, int] = {}  # 1 = visiting, 2 = done
+        stack: list[str] = []
+
+        def visit(name: str) -> None:
+            state[name] = 1
+            stack.append(name)
+            for dep in sorted(compiled[name].formula.names):
+                if dep not in compiled:
+                    continue
+                if state.get(dep) == 1:
+                    cycle = stack[stack.index(dep):] + [dep]
+                    self.problem(("derived", dep, "formula"), "derived values depend on each other in a cycle: " + " → ".join(cycle), "derived-cycle")
+                elif dep not in state:
+                    visit(dep)
+            stack.pop()
+            state[name] = 2
+            order.append(compiled[name])
+
+        for name in compiled:
+            if name not in state:
+                visit(name)
+        return tuple(order)
+
+    def derived_closure(self, derived: tuple[Derived, ...], facts: Mapping[str, Fact]) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+        """For each name: (facts it reads, derived values it needs), through any depth."""
+        closure: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+            name: (frozenset({name}), frozenset()) for name in facts
+        }
+        for item in derived:  # dependency order: every input is already closed
+            fact_names: set[str] = set()
+            derived_names: set[str] = {item.id}
+            for dep in item.formula.names:
+                dep_facts, dep_derived = closure.get(dep, (frozenset(), frozenset()))
+                fact_names |= dep_facts
+                derived_names |= dep_derived
+            closure[item.id] = (frozenset(fact_names), frozenset(derived_names))
+        return closure
+
+    # ---- formulas ------------------------------------------------------------------------
+    def compile_formula(self, source: str, loc: Loc, names: Collection[str]) -> CompiledFormula | None:
+        try:
+            return compile_formula(source, names)
+        except FormulaError as exc:
+            self.formula_problem(loc, exc)
+            return None
+
+    def formula_problem(self, loc: Loc, exc: FormulaError) -> None:
+        mark = self.doc.position(loc)
+        column = None
+        if mark is not None:
+            # Point into the formula when it sits on its own line as a plain scalar.
+            column = mark.column + exc.offset if _plain_scalar_at(self.doc, loc, exc.formula) else mark.column
+        self.problems.append(
+            Problem(
+                f"{exc.message} (in formula {exc.formula[:80]!r})" if len(exc.formula) <= 200 else exc.message,
+                exc.problems[0].code,
+                file=self.doc.file,
+                line=mark.line if mark else None,
+                column=column,
+                path=id_path(self.doc.data, loc) or None,
+            )
+        )
+
+    # ---- the indicator tree --------------------------------------------------------------
+    def check_indicator(self, spec: IndicatorSpec, loc: Loc, level: int, settings: Mapping[str, Any]) -> Node:
+        if spec.id in self.seen_ids:
+            first = self.doc.position(self.seen_ids[spec.id] + ("id",))
+            where = f" (first at line {first.line})" if first else ""
+            self.problem(loc + ("id",), f"duplicate indicator id {spec.id!r}{where}; ids must be unique across the tree", "duplicate-id")
+        else:
+            self.seen_ids[spec.id] = loc
+        name = spec.name or spec.id
+        if spec.children is not None and spec.rule is not None:
+            self.problem(loc, f"indicator {spec.id!r} has both children and a rule: a parent's score is the sum of its children", "node-shape")
+        if spec.children is None and spec.rule is None:
+            self.problem(loc, f"indicator {spec.id!r} has neither children nor a rule: give a leaf a rule (kind: positive, reverse, …)", "node-shape")
+        if spec.children is not None:
+            if not spec.children:
+                self.problem(loc + ("children",), f"indicator {spec.id!r} has an empty children list", "node-shape")
+            children = tuple(
+                self.check_indicator(child, loc + ("children", index), level + 1, settings)
+                for index, child in enumerate(spec.children)
+            )
+            self.check_sum(spec.weight, children, loc, f"the children of {spec.id!r}", f"{spec.id!r}'s weight")
+            return Node(spec.id, name, spec.weight, level, children=children, standard=spec.standard, explanation=spec.explanation)
+        rule = self.compile_rule(spec, loc, settings) if spec.rule is not None else None
+        facts_needed: set[str] = set()
+        derived_needed: set[str] = set()
+        for dep in rule.needs if rule is not None else ():
+            dep_facts, dep_derived = self.closure.get(dep, (frozenset(), frozenset()))
+            facts_needed |= dep_facts
+            derived_needed |= dep_derived
+        return Node(
+            spec.id, name, spec.weight, level, rule=rule, standard=spec.standard, explanation=spec.explanation,
+            facts_needed=frozenset(facts_needed), derived_needed=frozenset(derived_needed),
+        )
+
+    def check_sum(self, weight: Decimal, children: Sequence[Node], loc: Loc, what: str, whose: str) -> None:
+        total = sum((child.weight for child in children), Decimal(0))
+        if children and total != weight:
+            diff = total - weight
+            self.problem(
+                loc + (("weight",) if loc else ("total",)),
+                f"weights of {what} sum to {_num(total)}, but {whose} is {_num(weight)} "
+                f"(off by {'+' if diff > 0 else ''}{_num(diff)})",
+                "weight-sum",
+            )
+
+    def compile_rule(self, spec: IndicatorSpec, loc: Loc, settings: Mapping[str, Any]) -> Any:
+        assert spec.rule is not None
+        rule_loc = loc + ("rule",)
+
+        def at(field: str) -> Loc:
+            return rule_loc + tuple(int(p) if p.isdigit() else p for p in field.split("."))
+
+        def compile_(source: str, field: str) -> CompiledFormula | None:
+            return self.compile_formula(source, at(field), self.names)
+
+        def compile_local(source: str, field: str, local: tuple[str, ...]) -> CompiledFormula | None:
+            return self.compile_formula(source, at(field), self.names | set(local))
+
+        def measure_of(formula: CompiledFormula | None, unit: str | None) -> Measure:
+            if formula is not None and formula.bare_name in self.measures:
+                return self.measures[formula.bare_name]
+            if unit in ("%", "rate"):
+                return Measure("rate", "")
+            return Measure("number", unit or "")
+
+        def resolve_target(raw: Any, measure: Measure, default_op: str, ops: tuple[str, ...]) -> ResolvedTarget | None:
+            try:
+                target = measure.target(raw, default_op)
+            except MeasureError as exc:
+                self.problem(at("target"), exc.message, exc.code)
+                return None
+            if target.op not in ops:
+                self.problem(
+                    at("target"),
+                    f"target {raw!r} uses {target.op}, but a {spec.rule.kind} rule takes "  # type: ignore[union-attr]
+                    f"{' or '.join(ops)}{_kind_hint(target.op)}",
+                    "target-operator",
+                )
+                return None
+            return target
+
+        ctx = CompileContext(
+            compile=compile_,
+            compile_local=compile_local,
+            measure_of=measure_of,
+            resolve_target=resolve_target,
+            problem=lambda field, message, code: self.problem(at(field), message, code),
+            settings=settings,
+        )
+        return REGISTRY[spec.rule.kind](spec.rule, ctx)  # type: ignore[arg-type]
+
+
+def _kind_hint(op: str) -> str:
+    if op in ("≤", "<"):
+        return "; use kind: reverse for lower-is-better targets"
+    if op in ("≥", ">"):
+        return "; use kind: positive for higher-is-better targets"
+    return ""
+
+
+def _num(value: Decimal) -> str:
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _plain_scalar_at(doc: Document, loc: Loc, formula: str) -> bool:
+    value: Any = doc.data
+    for part in loc:
+        try:
+            value = value[part]
+        except (KeyError, IndexError, TypeError):
+            return False
+    return value == formula
+
+
+_Callback = Callable[..., None]

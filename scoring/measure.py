@@ -1,0 +1,190 @@
+"""What a number means: its kind (money, rate, count …) and unit, how to read and show it.
+
+One ``Measure`` serves three jobs that must agree, or a table shows a different number from the one
+scored: reading a facts value written as a report writes it ("110万元", "99.14%"), reading a target
+("≥95%", "≤90万元") into the same unit, and displaying either in tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from .quantities import (
+    Quantity,
+    QuantityError,
+    convert_money,
+    money_factor,
+    parse_quantity,
+    parse_target,
+)
+
+__all__ = ["KINDS", "Measure", "MeasureError", "ResolvedTarget"]
+
+KINDS = ("money", "number", "count", "rate", "boolean", "text")
+KIND_LABELS = {
+    "money": "金额",
+    "number": "数值",
+    "count": "数量",
+    "rate": "比率",
+    "boolean": "是/否",
+    "text": "文字",
+}
+_TRUE_WORDS = frozenset({"是", "有", "已", "true", "True", "TRUE", "yes", "Yes", "YES"})
+_FALSE_WORDS = frozenset({"否", "无", "未", "false", "False", "FALSE", "no", "No", "NO"})
+_HUNDRED = Decimal(100)
+_PERCENT_PLACES = Decimal("0.01")
+
+
+class MeasureError(ValueError):
+    """A value does not fit its measure; ``code`` is stable for docs/errors.md."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+@dataclass(frozen=True)
+class ResolvedTarget:
+    """A target read into its measure's unit: operator, value, and the text tables show."""
+
+    op: str  # '≥', '≤', '=', '>', '<'
+    value: Decimal
+    display: str
+
+
+@dataclass(frozen=True)
+class Measure:
+    """The kind and unit of one value. Rates are held as ratios (0.9914) and shown as percents."""
+
+    kind: str = "number"
+    unit: str = ""
+
+    # ---- display -------------------------------------------------------------------------
+    def display(self, value: Decimal | bool | str) -> str:
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        if isinstance(value, str):
+            return value
+        if self.kind == "rate":
+            percent = (value * _HUNDRED).quantize(_PERCENT_PLACES, rounding=ROUND_HALF_UP)
+            return f"{_plain(percent)}%"
+        return f"{_plain(value)}{self.unit}"
+
+    def describe(self) -> str:
+        unit = "%" if self.kind == "rate" else self.unit
+        return f"{KIND_LABELS[self.kind]}，单位 {unit}" if unit else KIND_LABELS[self.kind]
+
+    # ---- reading values ------------------------------------------------------------------
+    def read(self, raw: object) -> Decimal | bool | str:
+        """Read one facts value into this measure, or raise MeasureError saying what was expected."""
+        if self.kind == "text":
+            if isinstance(raw, str):
+                return raw
+            raise MeasureError(f"expected text, got {_shown(raw)}", "fact-type")
+        if self.kind == "boolean":
+            return self._read_boolean(raw)
+        if isinstance(raw, bool) or not isinstance(raw, (str, int, Decimal)):
+            raise MeasureError(
+                f"expected {self._expected()}, got {_shown(raw)}", "fact-type"
+            )
+        try:
+            quantity = parse_quantity(raw)
+        except QuantityError as exc:
+            raise MeasureError(str(exc), exc.code) from exc
+        value = self.from_quantity(quantity, what="value")
+        if self.kind == "count" and value != value.to_integral_value():
+            raise MeasureError(
+                f"expected a whole number of {self.unit or 'items'}, got {quantity.text}",
+                "fact-not-whole",
+            )
+        return value
+
+    def _read_boolean(self, raw: object) -> bool:
+        if isinstance(raw, bool):
+            return raw
+        if isinstance(raw, str) and raw.strip() in _TRUE_WORDS:
+            return True
+        if isinstance(raw, str) and raw.strip() in _FALSE_WORDS:
+            return False
+        raise MeasureError(
+            f"expected yes or no (true/false, 是/否), got {_shown(raw)}", "fact-type"
+        )
+
+    def from_quantity(self, quantity: Quantity, *, what: str) -> Decimal:
+        """Convert a parsed number-with-unit into this measure's unit, exactly."""
+        number, unit = quantity.number, quantity.unit
+        if unit in ("%", "‰"):
+            if self.kind in ("money", "count"):
+                raise self._unit_error(quantity, what)
+            return number / (_HUNDRED if unit == "%" else Decimal(1000))
+        if self.kind == "rate":
+            if unit:
+                raise self._unit_error(quantity, what)
+            if abs(number) > 1:
+                raise MeasureError(
+                    f"{quantity.text!r} is ambiguous for a rate: write {_plain(number)}% "
+                    f"for a percentage or {_plain(number / _HUNDRED)} for a ratio",
+                    "rate-ambiguous",
+                )
+            return number
+        if not unit:
+            return number
+        if self.kind == "money":
+            if money_factor(unit) is None or not self.unit:
+                raise self._unit_error(quantity, what)
+            return convert_money(number, unit, self.unit)
+        if self.unit and unit != self.unit:
+            raise self._unit_error(quantity, what)
+        return number
+
+    def _unit_error(self, quantity: Quantity, what: str) -> MeasureError:
+        return MeasureError(
+            f"{what} {quantity.text!r} has unit {quantity.unit!r}, which does not fit "
+            f"{self._expected()}",
+            "unit-mismatch",
+        )
+
+    def _expected(self) -> str:
+        if self.kind == "rate":
+            return "a rate (e.g. 99.14% or 0.9914)"
+        if self.kind == "money":
+            return f"an amount of money in {self.unit or '元'} (元/万元/亿元 are converted)"
+        if self.unit:
+            return f"a number in {self.unit}"
+        return "a number"
+
+    # ---- reading targets -----------------------------------------------------------------
+    def target(self, raw: object, default_op: str) -> ResolvedTarget:
+        """Read a target ("≥95%", "=0次", 100) into this measure's unit; no operator → default_op."""
+        if isinstance(raw, bool) or not isinstance(raw, (str, int, Decimal)):
+            raise MeasureError(
+                f"expected a target such as '≥95%' or '≤90万元', got {_shown(raw)}", "bad-target"
+            )
+        try:
+            parsed = parse_target(raw)
+        except QuantityError as exc:
+            raise MeasureError(str(exc), exc.code) from exc
+        value = self.from_quantity(parsed.quantity, what="target")
+        op = parsed.op or default_op
+        return ResolvedTarget(op, value, f"{op}{self.display(value)}")
+
+
+def _plain(value: Decimal) -> str:
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _shown(raw: object) -> str:
+    if isinstance(raw, bool):
+        return "true" if raw else "false"
+    if raw is None:
+        return "nothing (empty)"
+    if isinstance(raw, dict):
+        return "a mapping"
+    if isinstance(raw, list):
+        return "a list"
+    return repr(str(raw))

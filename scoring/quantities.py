@@ -1,0 +1,390 @@
+"""Numbers as Chinese reports write them: "110万元", "99.14%", "≥95%", "1，100，000元", "１１０".
+
+This module owns the text → ``Decimal`` boundary: normalising full-width and look-alike characters,
+splitting a number from its unit, target operators (≥ ≤ = > < and their Chinese words), the
+markers filed tables use for "not applicable", exact money-unit conversion, and fixed-point
+formatting. Everything is ``Decimal``; a float never enters a computation. Pure functions, no I/O;
+errors are ``QuantityError`` with a complete message, the caller adds file, line and path.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
+from types import MappingProxyType
+from typing import NamedTuple, NoReturn
+
+# fmt: off
+__all__ = [
+    "MONEY_UNITS", "OPERATORS", "Quantity", "QuantityError", "Target", "convert_money",
+    "format_number", "format_quantity", "format_target", "is_not_applicable", "money_factor",
+    "normalize", "parse_number", "parse_quantity", "parse_target", "percent_to_ratio",
+]
+# fmt: on
+
+MAX_INTEGER_DIGITS = 15
+MAX_DECIMAL_PLACES = 10
+OPERATORS = ("≥", "≤", "=", ">", "<")
+
+# Our own context, so a caller's changed thread context cannot round our results. 100 digits
+# holds any in-range value (15 + 10) shifted by any money factor, so conversions stay exact.
+_CTX = Context(prec=100, rounding=ROUND_HALF_UP)
+_TEN_PLACES = Decimal(1).scaleb(-MAX_DECIMAL_PLACES)
+
+_MONEY = {"元": 1, "千元": 10**3, "万元": 10**4, "百万元": 10**6, "千万元": 10**7, "亿元": 10**8}
+MONEY_UNITS: Mapping[str, Decimal] = MappingProxyType({u: Decimal(f) for u, f in _MONEY.items()})
+
+
+class QuantityError(ValueError):
+    """Raised with a complete, user-facing message (the caller adds file/line/path).
+
+    ``code`` is a stable kebab-case name: empty, not-a-number, not-applicable, not-finite,
+    bad-thousands, number-too-large, too-many-decimals, unexpected-unit, bad-unit, bad-target.
+    """
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    number: Decimal  # as written: 99.14 for "99.14%", 110 for "110万元"
+    unit: str  # normalised unit text; "" when none; "%" and "‰" for percentages
+    text: str  # the original text
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    op: str | None  # one of OPERATORS; None when the text has no operator
+    quantity: Quantity
+    text: str  # the original text
+
+
+class _Kind(NamedTuple):
+    """What a parse expects, so one diagnosis serves numbers, quantities and targets alike."""
+
+    what: str
+    noun: str
+    examples: str
+    code: str  # for input that is not a number at all
+    empty_code: str  # for missing or empty input
+
+
+_NUMBER = _Kind(
+    "a number", "number", "a number such as '110' or '1,100,000.50'", "not-a-number", "empty"
+)
+_QUANTITY = _Kind(
+    "a number with a unit", "value",
+    "a number with an optional unit such as '110万元', '99.14%' or '158批次'", "not-a-number", "empty",
+)  # fmt: skip
+_TARGET = _Kind(
+    "a target", "target",
+    "an optional operator (≥ ≤ = > <, or words such as 不低于 and 不超过) and a number with its"
+    " unit, such as '≥95%', '≤90万元', '=0次' or '100%'", "bad-target", "bad-target",
+)  # fmt: skip
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff"
+# A unit is one script run (CJK, or letters with an optional power as in m2 after NFKC of m²),
+# joined by / or · ("元/人", "人·次"). Mixing scripts without a separator ("万元x") is a typo.
+_WORD = rf"(?:[{_CJK}]+|[A-Za-z]+[23]?)"
+_UNIT = rf"(?:[%‰]|{_WORD}(?:[/·]{_WORD})*)"
+_NUM = r"(?P<num>[+-]?(?=\.?\d)(?P<int>\d[\d,]*)?(?:\.(?P<frac>\d+))?(?:[eE](?P<exp>[+-]?\d+))?)"
+# re.ASCII keeps \d to 0-9, so a raw text that matches is already normalised (the fast path).
+_QUANTITY_RE = re.compile(rf"{_NUM}(?P<unit>{_UNIT})?", re.ASCII)
+_NUM_RE = re.compile(_NUM, re.ASCII)
+_UNIT_RE = re.compile(_UNIT, re.ASCII)
+_NUMBER_START = re.compile(r"[+-]?\.?\d", re.ASCII)
+_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+", re.ASCII)
+_NON_FINITE = frozenset({"nan", "snan", "inf", "infinity", "∞"})
+
+_LOOK_ALIKES: dict[str, str | None] = {
+    "≧": "≥", "⩾": "≥", "≦": "≤", "⩽": "≤", "═": "=", "﹦": "=", "−": "-", "－": "-",
+    # Zero-width characters come along when text is pasted from Word or Excel.
+    "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None,
+}  # fmt: skip
+_TRANSLATE = str.maketrans(_LOOK_ALIKES)
+_NOT_APPLICABLE = frozenset({"—", "——", "―", "――", "–", "-", "--", "/", "n/a", "不适用", "无此项"})
+_OP_WORDS = {
+    "≥": "≥", "大于等于": "≥", "大于或等于": "≥", "不低于": "≥", "不少于": "≥", "不小于": "≥",
+    "≮": "≥",
+    "≤": "≤", "小于等于": "≤", "小于或等于": "≤", "不高于": "≤", "不超过": "≤", "不大于": "≤",
+    "不多于": "≤", "≯": "≤",
+    "=": "=", "等于": "=",
+    ">": ">", "大于": ">", "高于": ">", "超过": ">", "多于": ">",
+    "<": "<", "小于": "<", "低于": "<", "少于": "<",
+}  # fmt: skip
+# Longest first: "大于等于" must win over "大于".
+_OP_RE = re.compile("|".join(map(re.escape, sorted(_OP_WORDS, key=len, reverse=True))))
+# A trailing 以上/以下/以内 restates a direction; it is dropped when it agrees with the operator.
+_SUFFIX_RE = re.compile(r"(?:及以上|以上|及以下|以下|以内)$")
+_SUFFIX_OPS = {"以上": ("≥", ">"), "以下": ("≤", "<"), "以内": ("≤", "<")}
+
+
+def normalize(text: str) -> str:
+    """NFKC, map look-alike operators and minus signs, drop all whitespace, >= → ≥, <= → ≤."""
+    if text.isascii():  # NFKC and the translation table cannot change ASCII
+        if not text.isalnum():
+            text = "".join(text.split()).replace(">=", "≥").replace("<=", "≤")
+        return text
+    # Removing a space or rewriting >= can bring a combining mark next to a new base character,
+    # which NFKC would then compose; repeating to a fixed point keeps normalize idempotent.
+    while True:
+        step = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
+        step = "".join(step.split()).replace(">=", "≥").replace("<=", "≤")
+        if step == text:
+            return step
+        text = step
+
+
+def is_not_applicable(value: object) -> bool:
+    """True for the markers filed tables use for "not applicable"; None and "" mean missing."""
+    return isinstance(value, str) and normalize(value).casefold() in _NOT_APPLICABLE
+
+
+def parse_number(value: str | int | Decimal) -> Decimal:
+    """A plain number: sign, digits, thousands separators grouped by three, decimals."""
+    if not isinstance(value, str):
+        return _from_object(value, _NUMBER)
+    number, unit = _split(value, _NUMBER)
+    if unit:
+        raise QuantityError(
+            f"{_show(value)} is not a plain number: it has the unit {_show(unit)};"
+            f" write the number alone, e.g. {_show(format_number(number))}",
+            "unexpected-unit",
+        )
+    return number
+
+
+def parse_quantity(value: str | int | Decimal) -> Quantity:
+    """A number followed by an optional unit, as in "110万元", "99.14%" or "158批次"."""
+    if not isinstance(value, str):
+        return Quantity(_from_object(value, _QUANTITY), "", _text_of(value))
+    number, unit = _split(value, _QUANTITY)
+    return Quantity(number, unit, value)
+
+
+def parse_target(value: str | int | Decimal) -> Target:
+    """An optional operator (symbol or Chinese words) and a quantity, as in "≥95%" or "不超过90万元"."""
+    if not isinstance(value, str):
+        text = _text_of(value)
+        return Target(None, Quantity(_from_object(value, _TARGET), "", text), text)
+    text = full = normalize(value)
+    op: str | None = None
+    if m := _OP_RE.match(text):
+        op, text = _OP_WORDS[m[0]], text[m.end() :]
+    if m := _SUFFIX_RE.search(text):
+        implied = _SUFFIX_OPS[m[0].removeprefix("及")]
+        if op is not None and op not in implied:
+            raise _bad_target(value, f"the operator {_show(op)} contradicts {_show(m[0])}")
+        op, text = op or implied[0], text[: m.start()]
+    if not text and full:
+        raise _bad_target(value, "there is no number in it")
+    number, unit = _split(text, _TARGET, shown=value)
+    return Target(op, Quantity(number, unit, text), value)
+
+
+def money_factor(unit: str) -> Decimal | None:
+    """How many 元 one of ``unit`` is, or None when ``unit`` is not a money unit."""
+    factor = MONEY_UNITS.get(unit)
+    return factor if factor is not None else MONEY_UNITS.get(normalize(unit))
+
+
+def convert_money(number: Decimal, from_unit: str, to_unit: str) -> Decimal:
+    """Convert exactly between 元, 千元, 万元, 百万元, 千万元 and 亿元."""
+    factors = []
+    for unit in (from_unit, to_unit):
+        factor = money_factor(unit)
+        if factor is None:
+            raise QuantityError(
+                f"{_show(unit)} is not a money unit: expected one of {', '.join(MONEY_UNITS)}",
+                "bad-unit",
+            )
+        factors.append(factor)
+    return _CTX.divide(_CTX.multiply(number, factors[0]), factors[1])
+
+
+def percent_to_ratio(q: Quantity) -> Decimal:
+    """99.14% → 0.9914 and 3.5‰ → 0.0035, exactly."""
+    if q.unit == "%":
+        return q.number.scaleb(-2, _CTX)
+    if q.unit == "‰":
+        return q.number.scaleb(-3, _CTX)
+    raise QuantityError(
+        f"{_show(q.text)} is not a percentage: expected a number ending in % or ‰, such as '99.14%'",
+        "bad-unit",
+    )
+
+
+def format_number(d: Decimal, places: int | None = None) -> str:
+    """Fixed point, never scientific; ``places`` rounds half-up, else trailing zeros are dropped."""
+    if not d.is_finite():
+        raise QuantityError(f"{_show(str(d))} is not a finite number", "not-finite")
+    if places is None:
+        text = format(d, "f")
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+    else:
+        if places < 0:
+            raise ValueError(f"places must be 0 or more, not {places}")
+        # A quantize result needs adjusted() + places + 1 digits; widen the context if ours is short.
+        needed = max(d.adjusted(), 0) + places + 2
+        ctx = _CTX if needed <= _CTX.prec else Context(prec=needed, rounding=ROUND_HALF_UP)
+        text = format(d.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP, ctx), "f")
+    return text[1:] if text.startswith("-") and not text.strip("-0.") else text
+
+
+def format_quantity(number: Decimal, unit: str, places: int | None = None) -> str:
+    """Number and unit as a report prints them: "109.05万元", "99.14%", "158批次"."""
+    return format_number(number, places) + unit
+
+
+def format_target(op: str | None, number: Decimal, unit: str) -> str:
+    """A target as a report prints it: "≥95%", "=0次", or just the quantity without an operator."""
+    if op is not None and op not in OPERATORS:
+        raise ValueError(f"operator must be one of {' '.join(OPERATORS)} or None, not {op!r}")
+    return (op or "") + format_quantity(number, unit)
+
+
+# --- internals -----------------------------------------------------------------------------------
+
+
+def _show(text: str) -> str:
+    """Quote text for a one-line message: escape control characters, shorten long text."""
+    if not text.isprintable():
+        text = repr(text)[1:-1]
+    return f"'{text[:60]}…'" if len(text) > 60 else f"'{text}'"
+
+
+def _text_of(value: object) -> str:
+    # str() of a huge int raises past sys.get_int_max_str_digits(); such values fail the range
+    # check anyway, so only the message needs a printable form.
+    if isinstance(value, int) and value.bit_length() > 200:
+        return format(Decimal(value), ".6E")
+    return str(value)
+
+
+def _from_object(value: object, kind: _Kind) -> Decimal:
+    if value is None:
+        raise QuantityError(
+            f"the {kind.noun} is missing: expected {kind.examples}", kind.empty_code
+        )
+    if isinstance(value, bool):  # YAML reads yes/no/on/off as booleans
+        raise QuantityError(f"{value} is a yes/no value, not {kind.what}", kind.code)
+    if isinstance(value, float):
+        # Not in the signature, but a YAML loader that did not keep the text yields floats: repr()
+        # is the shortest text giving this float, i.e. what was written if it had ≤ 15 digits.
+        return _split(repr(value), kind)[0]
+    if isinstance(value, int | Decimal):
+        return _checked(Decimal(value), _text_of(value))
+    names = {"list": "a list", "tuple": "a list", "dict": "a mapping of keys to values"}
+    name = names.get(type(value).__name__, f"a value of type {type(value).__name__}")
+    raise QuantityError(f"{name} is not {kind.what}", kind.code)
+
+
+def _split(text: str, kind: _Kind, shown: str | None = None) -> tuple[Decimal, str]:
+    """Split text into a checked number and a unit; ``shown`` is what error messages quote."""
+    m = _QUANTITY_RE.fullmatch(text)
+    if m is None:
+        normal = normalize(text)
+        m = _QUANTITY_RE.fullmatch(normal)
+        if m is None:
+            _diagnose(normal, shown if shown is not None else text, kind)
+    return _decimal(m, shown if shown is not None else text, kind), m["unit"] or ""
+
+
+def _decimal(m: re.Match[str], shown: str, kind: _Kind) -> Decimal:
+    digits, frac, exp = m["int"] or "", m["frac"] or "", m["exp"]
+    if "," in digits:
+        if not _GROUPED.fullmatch(digits):
+            raise QuantityError(
+                f"{_show(shown)} is not {kind.what}: thousands separators must group the digits"
+                " by three, as in '1,100,000' (the decimal point is '.')",
+                "bad-thousands",
+            )
+        digits = digits.replace(",", "")
+    try:
+        d = Decimal(m["num"].replace(",", ""))
+    except InvalidOperation:
+        # Only an exponent beyond what Decimal holds gets here: keep its direction so the range
+        # check names the right limit.
+        huge = "-999999" if exp and exp.startswith("-") else "999999"
+        d = Decimal(f"1e{huge}") if (digits + frac).strip("0") else Decimal(0)
+    # The fast path: short plain digits are in range by their length alone.
+    if exp is None and len(digits) <= MAX_INTEGER_DIGITS and len(frac) <= MAX_DECIMAL_PLACES:
+        return d.copy_abs() if d.is_zero() else d
+    return _checked(d, shown)
+
+
+def _checked(d: Decimal, shown: str) -> Decimal:
+    """Reject non-finite and out-of-range values; zero → 0; 1E+3 → 1000; drop zeros past 10 places."""
+    if not d.is_finite():
+        raise _not_finite(shown)
+    if d.is_zero():
+        return Decimal(0)
+    if d.adjusted() >= MAX_INTEGER_DIGITS:
+        raise QuantityError(
+            f"{_show(shown)} is too large: at most {MAX_INTEGER_DIGITS} digits are allowed"
+            " before the decimal point",
+            "number-too-large",
+        )
+    if d.quantize(_TEN_PLACES, context=_CTX) != d:
+        raise QuantityError(
+            f"{_show(shown)} has too many decimal places: at most {MAX_DECIMAL_PLACES} are allowed",
+            "too-many-decimals",
+        )
+    exponent = d.as_tuple().exponent
+    assert isinstance(exponent, int)  # finite, checked above
+    if exponent > 0 or exponent < -MAX_DECIMAL_PLACES:
+        d = d.quantize(Decimal(1) if exponent > 0 else _TEN_PLACES, context=_CTX)
+    return d
+
+
+def _bad_target(shown: str, detail: str) -> QuantityError:
+    return QuantityError(
+        f"{_show(shown)} is not a target: {detail}; expected {_TARGET.examples}", "bad-target"
+    )
+
+
+def _not_finite(shown: str) -> QuantityError:
+    return QuantityError(
+        f"{_show(shown)} is not a finite number: expected an ordinary number such as '110'",
+        "not-finite",
+    )
+
+
+def _diagnose(text: str, shown: str, kind: _Kind) -> NoReturn:
+    """Explain why normalised ``text`` is not a number with a unit; always raises."""
+    if not text:
+        raise QuantityError(f"the {kind.noun} is empty: expected {kind.examples}", kind.empty_code)
+    if text.casefold() in _NOT_APPLICABLE:
+        raise QuantityError(
+            f"{_show(shown)} means 'not applicable' and has no number", "not-applicable"
+        )
+    if text.lstrip("+-").casefold() in _NON_FINITE:
+        raise _not_finite(shown)
+    start = _NUMBER_START.search(text)
+    if start is None:
+        raise QuantityError(
+            f"{_show(shown)} is not {kind.what}: expected {kind.examples}", kind.code
+        )
+    if start.start() > 0:
+        detail = f"unexpected text {_show(text[: start.start()])} before the number"
+    else:
+        number = _NUM_RE.match(text)
+        assert number is not None  # _NUMBER_START matched here
+        _decimal(number, shown, kind)  # a malformed number gets its own, sharper message
+        rest = text[number.end() :]
+        unit = _UNIT_RE.match(rest)
+        if unit is not None:
+            extra = _show(rest[unit.end() :])
+            detail = f"unexpected text {extra} after the unit {_show(unit[0])}"
+        else:
+            detail = f"unexpected text {_show(rest)} after the number"
+    if kind is _TARGET:  # the brief list of accepted forms helps more than a bare complaint
+        raise _bad_target(shown, detail)
+    raise QuantityError(f"{_show(shown)} is not {kind.what}: {detail}", kind.code)

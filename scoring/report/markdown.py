@@ -1,0 +1,53 @@
+"""Markdown report: the 自评表 as a pipe table plus where every point went."""
+
+from __future__ import annotations
+
+from tabulate import tabulate
+
+from ..result import Result
+from .common import (
+    headers,
+    level_summary,
+    next_grade_line,
+    project_lines,
+    score_text,
+    table_rows,
+    total_line,
+)
+
+__all__ = ["render"]
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render(result: Result) -> str:
+    out = [f"# {result.project.get('name', '')} 绩效自评表", ""]
+    out += [f"- **{label}**：{value}" for label, value in project_lines(result)]
+    out += ["", "## 指标得分", ""]
+    rows = [[_cell(c) for c in row] for row in table_rows(result)]
+    out.append(tabulate(rows, headers=headers(result), tablefmt="pipe", disable_numparse=True))
+    out += ["", "## 一级指标", ""]
+    out.append(tabulate(level_summary(result), headers=["一级指标", "分值", "得分", "得分率"], tablefmt="pipe", disable_numparse=True))
+    out += ["", f"**{total_line(result)}**", ""]
+    step = next_grade_line(result)
+    if step:
+        out += [step, ""]
+    lost = [item for item in result.leaves() if item.score is not None and item.lost > 0]
+    if lost:
+        out += ["## 失分说明", ""]
+        for item in sorted(lost, key=lambda i: -i.lost):
+            out.append(f"- **{item.name}**（扣 {score_text(result, item.lost)} 分）：{_cell(item.explanation)}")
+        out.append("")
+    if result.adjustments:
+        out += ["## 评价人调整", ""]
+        for adj in result.adjustments:
+            found = result.find(adj.indicator)
+            out.append(f"- **{found.name}**：规则得分 {score_text(result, found.rule_score)} → {score_text(result, found.score)}（{adj.points:+}）。理由：{_cell(adj.reason)}")
+        out.append("")
+    if result.warnings:
+        out += ["## 提示", ""]
+        out += [f"- {_cell(str(w))}" for w in result.warnings]
+        out.append("")
+    return "\n".join(out)

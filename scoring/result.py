@@ -1,0 +1,223 @@
+"""The frozen result of scoring one project: the indicator tree with scores, total, grade, warnings.
+
+Explanations are computed on demand (``IndicatorResult.explanation``) so batch scoring does not pay
+for Chinese sentences nobody reads. ``Result.to_dict()`` is exactly what ``--format json`` prints:
+numbers are ``Decimal`` and are written to JSON digit for digit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from . import __version__
+from .compiled import Node, Spec
+from .expr import Value
+from .facts import Adjustment
+from .grading import NextGrade
+from .rules import Outcome
+
+__all__ = ["IndicatorResult", "Result", "ScoreWarning"]
+
+
+@dataclass(frozen=True)
+class ScoreWarning:
+    """Something a reviewer should look at; scoring went ahead. ``code`` is stable (docs/errors.md)."""
+
+    code: str
+    message: str
+    indicator: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.indicator}: " if self.indicator else ""
+        return f"{where}{self.message} [{self.code}]"
+
+
+@dataclass(frozen=True, eq=False)
+class IndicatorResult:
+    """One indicator's result. ``score`` is None when the indicator is not applicable."""
+
+    node: Node
+    score: Decimal | None
+    applicable_weight: Decimal
+    children: tuple[IndicatorResult, ...] = ()
+    outcome: Outcome | None = None
+    rule_score: Decimal | None = None
+    adjustment: Decimal = Decimal(0)
+    deviation: str | None = None
+    not_applicable: str | None = None
+    env: Mapping[str, Value] = field(default_factory=dict, repr=False)
+
+    @property
+    def id(self) -> str:
+        return self.node.id
+
+    @property
+    def name(self) -> str:
+        return self.node.name
+
+    @property
+    def weight(self) -> Decimal:
+        return self.node.weight
+
+    @property
+    def level(self) -> int:
+        return self.node.level
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.node.is_leaf
+
+    @property
+    def lost(self) -> Decimal:
+        """Points lost against the applicable weight (0 when not applicable)."""
+        return Decimal(0) if self.score is None else self.applicable_weight - self.score
+
+    @property
+    def score_rate(self) -> Decimal | None:
+        """得分率: score ÷ applicable weight, as a ratio; None when nothing here applies."""
+        if self.score is None or not self.applicable_weight:
+            return None
+        return self.score / self.applicable_weight
+
+    @property
+    def target_text(self) -> str:
+        return self.node.rule.target_text if self.node.rule else ""
+
+    @property
+    def actual_text(self) -> str:
+        if self.node.rule is None or self.outcome is None:
+            return ""
+        return self.node.rule.actual_text(self.outcome.actual)
+
+    @property
+    def inputs(self) -> dict[str, Value]:
+        """The facts and derived values this leaf's rule read, by name."""
+        names = self.node.facts_needed | self.node.derived_needed
+        return {name: self.env[name] for name in sorted(names) if name in self.env}
+
+    @property
+    def explanation(self) -> str:
+        """A plain Chinese sentence saying how the score was reached and why points were lost."""
+        if self.not_applicable is not None:
+            return f"不适用，不计分：{self.not_applicable}"
+        rule, outcome = self.node.rule, self.outcome
+        if rule is None or outcome is None or self.rule_score is None or self.score is None:
+            lost = self.lost
+            return f"得 {_plain(self.score or Decimal(0))} 分" + (f"，扣 {_plain(lost)} 分。" if lost else "，满分。")
+        text = rule.explain(outcome, self.weight, self.rule_score)
+        if self.adjustment:
+            verb = "加" if self.adjustment > 0 else "扣"
+            text += f"评价人调整：{verb} {_plain(abs(self.adjustment))} 分，最终得 {_plain(self.score)} 分。"
+        return text
+
+    def walk(self) -> Iterator[IndicatorResult]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def to_dict(self) -> dict[str, Any]:
+        node = self.node
+        out: dict[str, Any] = {
+            "id": node.id,
+            "name": node.name,
+            "level": node.level,
+            "weight": node.weight,
+            "score": self.score,
+            "score_rate": _rate(self.score_rate),
+        }
+        if self.not_applicable is not None:
+            out["not_applicable"] = self.not_applicable
+        if node.rule is None:
+            out["children"] = [child.to_dict() for child in self.children]
+            return out
+        rule = node.rule
+        out.update(
+            rule=rule.kind,
+            target=rule.target_text,
+            actual=self.actual_text,
+            actual_value=None if self.outcome is None or isinstance(self.outcome.actual, str) else self.outcome.actual,
+            status=None if self.outcome is None else self.outcome.status,
+            rule_score=self.rule_score,
+            adjustment=self.adjustment,
+            explanation=self.explanation,
+            deviation=self.deviation,
+            inputs=self.inputs,
+        )
+        return out
+
+
+@dataclass(frozen=True, eq=False)
+class Result:
+    """A scored project. Immutable; render it with ``scoring.report`` or ``to_dict()``."""
+
+    spec: Spec
+    project: Mapping[str, Any]
+    indicators: tuple[IndicatorResult, ...]
+    total: Decimal
+    applicable_weight: Decimal
+    grade: str
+    next_grade: NextGrade | None
+    adjustments: tuple[Adjustment, ...]
+    warnings: tuple[ScoreWarning, ...]
+
+    @property
+    def max(self) -> Decimal:
+        return self.spec.total
+
+    def walk(self) -> Iterator[IndicatorResult]:
+        for top in self.indicators:
+            yield from top.walk()
+
+    def leaves(self) -> list[IndicatorResult]:
+        return [item for item in self.walk() if item.is_leaf]
+
+    def find(self, indicator_id: str) -> IndicatorResult:
+        for item in self.walk():
+            if item.id == indicator_id:
+                return item
+        raise KeyError(indicator_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        spec = self.spec
+        return {
+            "spec": {"id": spec.id, "name": spec.name, "version": spec.version, "sha256": spec.sha256},
+            "engine": {"name": "jixiao", "version": __version__},
+            "project": dict(self.project),
+            "max": spec.total,
+            "total": self.total,
+            "grade": self.grade,
+            "next_grade": None
+            if self.next_grade is None
+            else {
+                "grade": self.next_grade.grade,
+                "min": self.next_grade.minimum,
+                "points_needed": self.next_grade.points_needed,
+            },
+            "applicable_weight": self.applicable_weight,
+            "indicators": [item.to_dict() for item in self.indicators],
+            "adjustments": [
+                {
+                    "indicator": a.indicator,
+                    "points": a.points,
+                    "reason": a.reason,
+                    "rule_score": self.find(a.indicator).rule_score,
+                    "score": self.find(a.indicator).score,
+                }
+                for a in self.adjustments
+            ],
+            "warnings": [
+                {"code": w.code, "indicator": w.indicator, "message": w.message} for w in self.warnings
+            ],
+        }
+
+
+def _plain(value: Decimal) -> str:
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _rate(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(Decimal("0.0001"))

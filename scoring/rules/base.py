@@ -1,0 +1,178 @@
+"""What every rule kind shares: its parameter model base, the compile context, and the outcome.
+
+A rule kind is one module in this package that defines a pydantic ``Params`` model (its YAML
+shape) and a compiled ``Rule`` subclass; the registry in ``__init__`` maps ``kind:`` to both.
+Rules are compiled once at load and then evaluated for many projects, so ``evaluate`` does only
+arithmetic and leaves the Chinese explanation to ``explain``, which is called on demand.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Annotated, Any, ClassVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from ..expr import CompiledFormula, Value
+from ..measure import Measure, ResolvedTarget
+from ..quantities import QuantityError, parse_quantity
+
+__all__ = [
+    "CompileContext",
+    "InputError",
+    "Outcome",
+    "ParamsBase",
+    "Rating",
+    "Rule",
+    "Share",
+    "as_number",
+    "fmt",
+    "lost_sentence",
+    "percent",
+]
+
+ZERO = Decimal(0)
+
+
+def _share(value: object) -> object:
+    """Shares of a weight are written as 0.8 or '80%' in specs; both mean the same."""
+    if isinstance(value, str):
+        try:
+            quantity = parse_quantity(value)
+        except QuantityError as exc:
+            raise ValueError(str(exc)) from exc
+        if quantity.unit == "%":
+            return quantity.number / 100
+        if quantity.unit:
+            raise ValueError(f"expected a share such as 0.8 or '80%', got {value!r}")
+        return quantity.number
+    return value
+
+
+Share = Annotated[Decimal, BeforeValidator(_share), Field(ge=0, le=1)]
+
+
+class ParamsBase(BaseModel):
+    """Fields every rule accepts besides its own."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+@dataclass(frozen=True)
+class Rating:
+    """An evaluator's qualitative rating of one indicator (定性评价): a tier and a score or share."""
+
+    tier: str
+    score: Decimal | None = None
+    share: Decimal | None = None
+    narrative: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a rule found: the unclamped points, the actual value, and how it relates to the target.
+
+    ``status`` is one of ``met``, ``missed``, ``exceeded`` (met, but far above target: review the
+    target) or ``rated`` (qualitative, at the top tier) / ``rated_below`` (qualitative, lower tier).
+    ``detail`` holds the intermediate numbers the explanation needs.
+    """
+
+    points: Decimal
+    actual: Value | None
+    status: str
+    detail: tuple[Any, ...] = ()
+
+
+@dataclass
+class CompileContext:
+    """What a rule needs from the loader while compiling: formulas, measures, targets, settings.
+
+    ``compile`` and ``resolve_target`` report problems themselves (located at the given YAML key)
+    and return None, so a rule can keep going and the loader collects every problem in one run.
+    """
+
+    compile: Callable[[str, str], CompiledFormula | None]
+    compile_local: Callable[[str, str, tuple[str, ...]], CompiledFormula | None]
+    measure_of: Callable[[CompiledFormula | None, str | None], Measure]
+    resolve_target: Callable[[Any, Measure, str, tuple[str, ...]], ResolvedTarget | None]
+    problem: Callable[[str, str, str], None]  # (field, message, code)
+    settings: Mapping[str, Any]
+
+
+class Rule(ABC):
+    """A compiled rule: evaluate on one project's values, explain on demand."""
+
+    kind: ClassVar[str]
+    label: ClassVar[str]  # the Chinese name shown in reports (正向, 反向, …)
+
+    actual: CompiledFormula | None = None
+    measure: Measure = Measure()
+    target: ResolvedTarget | None = None
+
+    @property
+    def needs(self) -> frozenset[str]:
+        """Fact and derived-value names this rule reads."""
+        return self.actual.names if self.actual is not None else frozenset()
+
+    @property
+    def target_text(self) -> str:
+        return self.target.display if self.target is not None else ""
+
+    def actual_text(self, value: Value | None) -> str:
+        return "" if value is None else self.measure.display(value)
+
+    @abstractmethod
+    def evaluate(
+        self, env: Mapping[str, Value], weight: Decimal, rating: Rating | None
+    ) -> Outcome: ...
+
+    @abstractmethod
+    def explain(self, outcome: Outcome, weight: Decimal, score: Decimal) -> str: ...
+
+    def describe(self) -> str:
+        """One line saying how this rule scores, for reports and ``explain``."""
+        return self.label
+
+    @property
+    def branches(self) -> tuple[str, ...]:
+        """Names of the outcome statuses this rule can produce (for coverage reports)."""
+        return ("met", "missed")
+
+
+class InputError(Exception):
+    """A project's input does not fit the rule (e.g. a score outside its tier); the engine locates it."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def as_number(value: Value, what: str) -> Decimal:
+    """A rule's input must be a number: a yes/no formula result here is a spec mistake to report."""
+    if isinstance(value, bool):
+        raise InputError(f"{what} must be a number, but the formula gave a yes/no value", "not-a-number")
+    return value
+
+
+def percent(ratio: Decimal) -> str:
+    """A ratio as a percentage with two decimals half-up, trailing zeros dropped."""
+    return fmt((ratio * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)) + "%"
+
+
+def fmt(value: Decimal) -> str:
+    """Fixed-point text without trailing zeros, never scientific notation."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def lost_sentence(weight: Decimal, score: Decimal) -> str:
+    lost = weight - score
+    if lost <= 0:
+        return f"得满分 {fmt(weight)} 分。"
+    return f"得 {fmt(score)} 分，扣 {fmt(lost)} 分。"

@@ -1,0 +1,153 @@
+"""定性指标: the evaluator picks a tier and gives a score (or share of the weight) inside its range.
+
+The tiers and their ranges belong to the spec (national: 达成 [80%, 100%], 部分达成 [60%, 80%),
+未达成 [0, 60%); Hubei and older central forms print 100–80 / 80–50 / 50–0). Each tier's range is
+``[min, max)`` except the top one, which includes its max. A score outside the chosen tier's range
+is an input error, never silently moved into range.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import Field
+
+from ..expr import Value
+from .base import CompileContext, Share, InputError, Outcome, ParamsBase, Rating, Rule, fmt, lost_sentence, percent
+
+
+ProblemSink = Callable[[str, str], None]
+
+
+class TierParams(ParamsBase):
+    label: str = Field(description="the wording printed on the form, e.g. 达成年度指标")
+    min: Share = Field(description="lowest share of the weight, e.g. 0.8 or '80%'")
+    max: Share = Field(description="highest share of the weight (exclusive unless top)")
+
+
+@dataclass(frozen=True)
+class Tier:
+    id: str
+    label: str
+    min: Decimal
+    max: Decimal
+    top: bool
+
+    def contains(self, share: Decimal) -> bool:
+        return self.min <= share <= self.max if self.top else self.min <= share < self.max
+
+    def range_text(self, weight: Decimal) -> str:
+        close = "]" if self.top else ")"
+        return (
+            f"[{fmt(self.min * weight)}, {fmt(self.max * weight)}{close} 分"
+            f"（{percent(self.min)}–{percent(self.max)}）"
+        )
+
+
+class Params(ParamsBase):
+    kind: Literal["qualitative"]
+    target: str | None = Field(None, description="年度指标值 as written, e.g. '有效', '达成预期指标'")
+    tiers: dict[str, TierParams] | None = Field(
+        None, description="tiers for this indicator only; default: the spec's qualitative_tiers"
+    )
+
+
+class QualitativeRule(Rule):
+    kind = "qualitative"
+    label = "定性"
+
+    def __init__(self, params: Params, ctx: CompileContext) -> None:
+        self.display_target = params.target or ""
+        tiers: tuple[Tier, ...] = ctx.settings["tiers"]
+        if params.tiers is not None:
+            tiers = build_tiers(params.tiers, lambda msg, code: ctx.problem("tiers", msg, code))
+        self.tiers = tiers
+        self.by_id = {tier.id: tier for tier in tiers}
+
+    @property
+    def needs(self) -> frozenset[str]:
+        return frozenset()
+
+    @property
+    def target_text(self) -> str:
+        return self.display_target
+
+    @property
+    def branches(self) -> tuple[str, ...]:
+        return tuple(tier.id for tier in self.tiers)
+
+    def actual_text(self, value: Value | None) -> str:
+        return "" if value is None else str(value)
+
+    def evaluate(self, env: Mapping[str, Value], weight: Decimal, rating: Rating | None) -> Outcome:
+        if rating is None:
+            raise InputError("needs a qualitative rating (ratings: tier and score)", "rating-missing")
+        tier = self.by_id.get(rating.tier)
+        if tier is None:
+            names = "、".join(self.by_id)
+            close = difflib.get_close_matches(rating.tier, list(self.by_id), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            raise InputError(
+                f"unknown tier '{rating.tier}'; expected one of {names}{hint}", "tier-unknown"
+            )
+        if (rating.score is None) == (rating.share is None):
+            raise InputError(
+                f"give either score (points out of {fmt(weight)}) or share (e.g. 90%) for tier "
+                f"{tier.id}, not {'both' if rating.score is not None else 'neither'}",
+                "rating-score",
+            )
+        share = rating.share if rating.share is not None else rating.score / weight  # type: ignore[operator]
+        points = rating.score if rating.score is not None else rating.share * weight  # type: ignore[operator]
+        if not tier.contains(share):
+            given = f"score {fmt(points)}" if rating.score is not None else f"share {percent(share)}"
+            raise InputError(
+                f"{given} is outside tier {tier.id} ({tier.label}) {tier.range_text(weight)}; "
+                "choose the tier that matches the score or change the score",
+                "tier-range",
+            )
+        status = "rated" if tier.top else "rated_below"
+        return Outcome(points, tier.id, status, (tier, rating.narrative))
+
+    def explain(self, outcome: Outcome, weight: Decimal, score: Decimal) -> str:
+        tier, narrative = outcome.detail
+        text = f"评价等级：{tier.label}，{tier.range_text(weight)}，" + lost_sentence(weight, score)
+        return f"{text}评价说明：{narrative}" if narrative else text
+
+    def describe(self) -> str:
+        return "定性：" + "；".join(
+            f"{t.label} {percent(t.min)}–{percent(t.max)}" for t in self.tiers
+        )
+
+
+def build_tiers(raw: Mapping[str, TierParams], problem: ProblemSink) -> tuple[Tier, ...]:
+    """Order tiers from best to worst and check they cover 0–100% without gap or overlap."""
+    ordered = sorted(raw.items(), key=lambda item: item[1].max, reverse=True)
+    tiers = tuple(
+        Tier(tid, t.label, t.min, t.max, top=index == 0) for index, (tid, t) in enumerate(ordered)
+    )
+    for tier in tiers:
+        if tier.min >= tier.max:
+            problem(f"tier {tier.id} has min {percent(tier.min)} not below max {percent(tier.max)}", "tier-order")
+    if tiers and tiers[0].max != 1:
+        problem(f"the top tier {tiers[0].id} must reach 100%, got {percent(tiers[0].max)}", "tier-gap")
+    if tiers and tiers[-1].min != 0:
+        problem(f"the lowest tier {tiers[-1].id} must start at 0%, got {percent(tiers[-1].min)}", "tier-gap")
+    for upper, lower in zip(tiers, tiers[1:]):
+        if lower.max < upper.min:
+            problem(
+                f"tiers {lower.id} and {upper.id} leave a gap between {percent(lower.max)} and {percent(upper.min)}",
+                "tier-gap",
+            )
+        elif lower.max > upper.min:
+            problem(
+                f"tiers {lower.id} and {upper.id} overlap between {percent(upper.min)} and {percent(lower.max)}",
+                "tier-overlap",
+            )
+    return tiers
+
+
+RULE = QualitativeRule
