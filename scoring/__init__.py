@@ -18,8 +18,8 @@ from .loader import load_spec, load_spec_text
 from .result import IndicatorResult, Result, ScoreWarning
 
 __all__ = [
-    "FactsError",
     "Facts",
+    "FactsError",
     "FormulaError",
     "IndicatorResult",
     "Problem",

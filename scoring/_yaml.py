@@ -409,9 +409,7 @@ def _decode(raw: bytes, fail: Callable[[str], NoReturn]) -> str:
             try:
                 return raw[len(bom) :].decode(codec)
             except UnicodeDecodeError as exc:
-                fail(
-                    f"file starts with a {codec} byte-order mark but is not {codec} (offset {exc.start})"
-                )
+                fail(f"file has a {codec} byte-order mark but is not {codec} (offset {exc.start})")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:

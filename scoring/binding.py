@@ -33,32 +33,76 @@ def check_references(spec: Spec, facts: Facts, problems: list[Problem]) -> dict[
     for section in ("ratings", "not_applicable", "deviations"):
         for key in getattr(facts, section):
             if key not in nodes:
-                problems.append(facts.problem((section, key), f"unknown indicator {key!r}{_suggest(key, nodes)}", "unknown-indicator", key=True))
-    for key, rating in facts.ratings.items():
+                problems.append(
+                    facts.problem(
+                        (section, key),
+                        f"unknown indicator {key!r}{_suggest(key, nodes)}",
+                        "unknown-indicator",
+                        key=True,
+                    )
+                )
+    for key in facts.ratings:
         node = nodes.get(key)
         if node is not None and (node.rule is None or node.rule.kind != "qualitative"):
             kind = node.rule.kind if node.rule else "a parent"
-            problems.append(facts.problem(("ratings", key), f"indicator {key!r} is scored by rule {kind}, not qualitative: it takes no rating", "rating-not-qualitative", key=True))
+            problems.append(
+                facts.problem(
+                    ("ratings", key),
+                    f"indicator {key!r} is scored by rule {kind}, not qualitative: it takes no rating",
+                    "rating-not-qualitative",
+                    key=True,
+                )
+            )
     for index, item in enumerate(facts.adjustments):
         node = nodes.get(item.indicator)
         if node is None:
-            problems.append(facts.problem(("adjustments", index, "indicator"), f"unknown indicator {item.indicator!r}{_suggest(item.indicator, nodes)}", "unknown-indicator"))
+            problems.append(
+                facts.problem(
+                    ("adjustments", index, "indicator"),
+                    f"unknown indicator {item.indicator!r}{_suggest(item.indicator, nodes)}",
+                    "unknown-indicator",
+                )
+            )
         elif not node.is_leaf:
-            problems.append(facts.problem(("adjustments", index, "indicator"), f"adjust a leaf indicator, not {item.indicator!r} which has children", "adjustment-not-leaf"))
+            problems.append(
+                facts.problem(
+                    ("adjustments", index, "indicator"),
+                    f"adjust a leaf indicator, not {item.indicator!r} which has children",
+                    "adjustment-not-leaf",
+                )
+            )
         elif item.points != spec.rounding.apply(item.points) and spec.rounding.mode == "half_up":
-            problems.append(facts.problem(("adjustments", index, "points"), f"adjustment {item.points} has more than {spec.rounding.places} decimal places", "adjustment-places"))
+            problems.append(
+                facts.problem(
+                    ("adjustments", index, "points"),
+                    f"adjustment {item.points} has more than {spec.rounding.places} decimal places",
+                    "adjustment-places",
+                )
+            )
     expanded: dict[str, str] = {}
     for key, reason in facts.not_applicable.items():
         node = nodes.get(key)
         if node is None:
             continue
         if not reason.strip():
-            problems.append(facts.problem(("not_applicable", key), "give the reason this indicator does not apply", "not-applicable-reason"))
-        for item in node.walk():
-            expanded[item.id] = reason
+            problems.append(
+                facts.problem(
+                    ("not_applicable", key),
+                    "give the reason this indicator does not apply",
+                    "not-applicable-reason",
+                )
+            )
+        for below in node.walk():
+            expanded[below.id] = reason
     for index, item in enumerate(facts.adjustments):
         if item.indicator in expanded:
-            problems.append(facts.problem(("adjustments", index, "indicator"), f"indicator {item.indicator!r} is marked not applicable; it cannot be adjusted", "adjustment-not-applicable"))
+            problems.append(
+                facts.problem(
+                    ("adjustments", index, "indicator"),
+                    f"indicator {item.indicator!r} is marked not applicable; it cannot be adjusted",
+                    "adjustment-not-applicable",
+                )
+            )
     return expanded
 
 
@@ -76,11 +120,19 @@ def bind_values(
     for name, raw in facts.values.items():
         fact = known.get(name)
         if fact is None:
-            hint = " (a derived value is computed, not given)" if name in derived_ids else _suggest(name, known)
-            problems.append(facts.problem(("values", name), f"unknown fact {name!r}{hint}", "unknown-fact", key=True))
+            hint = (
+                " (a derived value is computed, not given)"
+                if name in derived_ids
+                else _suggest(name, known)
+            )
+            problems.append(
+                facts.problem(
+                    ("values", name), f"unknown fact {name!r}{hint}", "unknown-fact", key=True
+                )
+            )
             continue
         value = _read(fact, raw, facts, ("values", name), problems, warnings)
-        if value is not None:
+        if value is not None and not isinstance(value, str):  # text is shown, never computed on
             env[name] = value
     needed: dict[str, list[str]] = {}
     for leaf in leaves:
@@ -92,7 +144,7 @@ def bind_values(
         default = known[name].default
         if default is not None:
             value = _read(known[name], default, facts, (), problems, warnings)
-            if value is not None:
+            if value is not None and not isinstance(value, str):
                 env[name] = value
         elif name in needed:
             fact = known[name]
@@ -114,14 +166,26 @@ def _read(
     loc: tuple[str | int, ...],
     problems: list[Problem],
     warnings: list[ScoreWarning],
-) -> Value | None:
+) -> Value | str | None:
     if isinstance(raw, dict):
         return _read_itemised(fact, raw, facts, loc, problems, warnings)
     if raw is None or (isinstance(raw, str) and not raw.strip()):
-        problems.append(facts.problem(loc, f"fact {fact.id!r} is empty; give a value ({fact.measure.describe()}) or remove the line", "fact-empty"))
+        problems.append(
+            facts.problem(
+                loc,
+                f"fact {fact.id!r} is empty; give a value ({fact.measure.describe()}) or remove the line",
+                "fact-empty",
+            )
+        )
         return None
     if is_not_applicable(raw):
-        problems.append(facts.problem(loc, f"fact {fact.id!r} is written as {raw!r} (not applicable): mark the indicators that use it under not_applicable instead", "fact-not-applicable"))
+        problems.append(
+            facts.problem(
+                loc,
+                f"fact {fact.id!r} is written as {raw!r} (not applicable): mark the indicators that use it under not_applicable instead",
+                "fact-not-applicable",
+            )
+        )
         return None
     try:
         value = fact.measure.read(raw)
@@ -129,9 +193,18 @@ def _read(
         problems.append(facts.problem(loc, f"fact {fact.id!r}: {exc.message}", exc.code))
         return None
     if isinstance(value, Decimal):
-        for bound, beyond, word in ((fact.min, value < (fact.min or 0), "below the minimum"), (fact.max, value > (fact.max or 0), "above the maximum")):
+        for bound, beyond, word in (
+            (fact.min, value < (fact.min or 0), "below the minimum"),
+            (fact.max, value > (fact.max or 0), "above the maximum"),
+        ):
             if bound is not None and beyond:
-                problems.append(facts.problem(loc, f"fact {fact.id!r} is {fact.measure.display(value)}, {word} {fact.measure.display(bound)}", "fact-out-of-range"))
+                problems.append(
+                    facts.problem(
+                        loc,
+                        f"fact {fact.id!r} is {fact.measure.display(value)}, {word} {fact.measure.display(bound)}",
+                        "fact-out-of-range",
+                    )
+                )
                 return None
     return value
 
@@ -147,14 +220,26 @@ def _read_itemised(
     """A value given as items (and optionally their stated total): the items are cross-checked."""
     unknown = set(raw) - {"total", "items"}
     if unknown or "items" not in raw or not isinstance(raw["items"], dict):
-        problems.append(facts.problem(loc, f"fact {fact.id!r}: an itemised value has 'items:' (name: amount) and optionally 'total:'", "fact-items"))
+        problems.append(
+            facts.problem(
+                loc,
+                f"fact {fact.id!r}: an itemised value has 'items:' (name: amount) and optionally 'total:'",
+                "fact-items",
+            )
+        )
         return None
     if fact.measure.kind not in ("money", "number", "count"):
-        problems.append(facts.problem(loc, f"fact {fact.id!r} is a {fact.measure.kind}; only amounts and counts can be itemised", "fact-items"))
+        problems.append(
+            facts.problem(
+                loc,
+                f"fact {fact.id!r} is a {fact.measure.kind}; only amounts and counts can be itemised",
+                "fact-items",
+            )
+        )
         return None
     items: dict[str, Decimal] = {}
     for name, item in raw["items"].items():
-        value = _read(fact, item, facts, loc + ("items", name), problems, warnings)
+        value = _read(fact, item, facts, (*loc, "items", name), problems, warnings)
         if isinstance(value, Decimal):
             items[name] = value
     if len(items) != len(raw["items"]):
@@ -162,7 +247,7 @@ def _read_itemised(
     item_sum = sum(items.values(), Decimal(0))
     if "total" not in raw:
         return item_sum
-    total = _read(fact, raw["total"], facts, loc + ("total",), problems, warnings)
+    total = _read(fact, raw["total"], facts, (*loc, "total"), problems, warnings)
     if not isinstance(total, Decimal):
         return None
     if total != item_sum:
@@ -173,15 +258,27 @@ def _read_itemised(
     return total
 
 
-def _unit_slip_hint(fact: Fact, written: Mapping[str, Any], items: Mapping[str, Decimal], total: Decimal) -> str:
+def _unit_slip_hint(
+    fact: Fact, written: Mapping[str, Any], items: Mapping[str, Decimal], total: Decimal
+) -> str:
     """Reports mix 元 and 万元 in one list; name the items whose unit would make the sum match."""
     unit = fact.measure.unit
     if fact.measure.kind != "money" or not unit:
         return ""
-    slipped = [name for name, text in written.items() if isinstance(text, str) and text.strip().endswith("元") and not text.strip().endswith(unit)]
+    slipped = [
+        name
+        for name, text in written.items()
+        if isinstance(text, str) and text.strip().endswith("元") and not text.strip().endswith(unit)
+    ]
     if not slipped:
         return ""
-    fixed = sum((parse_quantity(written[name]).number if name in slipped else items[name] for name in items), Decimal(0))
+    fixed = sum(
+        (
+            parse_quantity(written[name]).number if name in slipped else items[name]
+            for name in items
+        ),
+        Decimal(0),
+    )
     if fixed != total:
         return ""
     listed = "、".join(f"{name} {written[name]}" for name in slipped)

@@ -40,30 +40,41 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser(stdout: TextIO) -> argparse.ArgumentParser:
-    parser = _Parser(prog="jixiao", description="财政支出绩效评价打分：YAML 指标体系 + 项目事实 → 得分、等级与失分说明")
+    parser = _Parser(
+        prog="jixiao",
+        description="财政支出绩效评价打分：YAML 指标体系 + 项目事实 → 得分、等级与失分说明",
+    )
     parser.add_argument("--version", action="version", version=f"jixiao {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    validate = sub.add_parser("validate", help="check indicator system files; every problem with file:line:col")
+    validate = sub.add_parser(
+        "validate", help="check indicator system files; every problem with file:line:col"
+    )
     validate.add_argument("specs", nargs="+", metavar="SPEC")
 
     score_cmd = sub.add_parser("score", help="score one project's facts; print the 自评表")
     score_cmd.add_argument("spec", metavar="SPEC")
     score_cmd.add_argument("facts", metavar="FACTS")
     score_cmd.add_argument("--format", "-f", choices=sorted(RENDERERS), default="table")
-    score_cmd.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
+    score_cmd.add_argument(
+        "-o", "--output", metavar="FILE", help="write here instead of standard output"
+    )
 
     explain = sub.add_parser("explain", help="where each point went and what the next grade takes")
     explain.add_argument("spec", metavar="SPEC")
     explain.add_argument("facts", metavar="FACTS")
     explain.add_argument("indicator", nargs="?", metavar="INDICATOR_ID")
 
-    schema = sub.add_parser("schema", help="print the JSON Schema of the spec (or facts) file format")
+    schema = sub.add_parser(
+        "schema", help="print the JSON Schema of the spec (or facts) file format"
+    )
     schema.add_argument("--facts", action="store_true", help="the facts file format instead")
     return parser
 
 
-def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None
+) -> int:
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     try:
@@ -92,7 +103,9 @@ def _validate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             stderr.write(f"{exc}\n")
             failed += 1
             continue
-        stdout.write(f"{path}: ok ({spec.name} v{spec.version}: {len(spec.nodes)} indicators, {len(spec.leaves)} scored, total {spec.total})\n")
+        stdout.write(
+            f"{path}: ok ({spec.name} v{spec.version}: {len(spec.nodes)} indicators, {len(spec.leaves)} scored, total {spec.total})\n"
+        )
     return 1 if failed else 0
 
 

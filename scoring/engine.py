@@ -34,7 +34,13 @@ def score(spec: Spec, facts: Facts | Mapping[str, Any]) -> Result:
     not_applicable = check_references(spec, facts, problems)
     leaves = [leaf for leaf in spec.leaves if leaf.id not in not_applicable]
     if not leaves:
-        problems.append(facts.problem(("not_applicable",), "every indicator is marked not applicable: nothing to score", "all-not-applicable"))
+        problems.append(
+            facts.problem(
+                ("not_applicable",),
+                "every indicator is marked not applicable: nothing to score",
+                "all-not-applicable",
+            )
+        )
     env = bind_values(spec, facts, leaves, problems, warnings)
     if not problems:
         _compute_derived(spec, leaves, env, facts, problems)
@@ -42,7 +48,9 @@ def score(spec: Spec, facts: Facts | Mapping[str, Any]) -> Result:
     if not problems:
         adjustments = _adjustments_by_indicator(facts)
         for leaf in leaves:
-            result = _score_leaf(spec, leaf, env, facts, adjustments.get(leaf.id, ZERO), problems, warnings)
+            result = _score_leaf(
+                spec, leaf, env, facts, adjustments.get(leaf.id, ZERO), problems, warnings
+            )
             if result is not None:
                 outcomes[leaf.id] = result
     if problems:
@@ -65,7 +73,9 @@ def score(spec: Spec, facts: Facts | Mapping[str, Any]) -> Result:
     )
 
 
-def _compute_derived(spec: Spec, leaves: list[Node], env: dict[str, Value], facts: Facts, problems: list[Problem]) -> None:
+def _compute_derived(
+    spec: Spec, leaves: list[Node], env: dict[str, Value], facts: Facts, problems: list[Problem]
+) -> None:
     needed: set[str] = set()
     for leaf in leaves:
         needed |= leaf.derived_needed
@@ -120,12 +130,18 @@ def _score_leaf(
         problems.append(_at_indicator(facts, ("values",), leaf, exc.message, exc.problems[0].code))
         return None
     points = outcome.points
-    rule_score = spec.rounding.apply(ZERO if points < 0 else weight if points > weight else points)
+    rule_score = spec.rounding.apply(ZERO if points < 0 else min(points, weight))
     final = rule_score
     if adjustment:
         final = rule_score + adjustment
         if final < 0 or final > weight:
-            warnings.append(ScoreWarning("adjustment-clamped", f"评价人调整后得分 {final} 超出 [0, {weight}]，按边界计", leaf.id))
+            warnings.append(
+                ScoreWarning(
+                    "adjustment-clamped",
+                    f"评价人调整后得分 {final} 超出 [0, {weight}]，按边界计",
+                    leaf.id,
+                )
+            )
             final = ZERO if final < 0 else weight
         final = spec.rounding.apply(final)
     deviation = facts.deviations.get(leaf.id)
@@ -135,7 +151,13 @@ def _score_leaf(
             "exceeded": "大幅超过年度指标值",
             "rated_below": "定性评价未达到“达成”等级",
         }[outcome.status]
-        warnings.append(ScoreWarning("deviation-missing", f"{reason}，请在 deviations 中填写偏差原因分析及改进措施", leaf.id))
+        warnings.append(
+            ScoreWarning(
+                "deviation-missing",
+                f"{reason}，请在 deviations 中填写偏差原因分析及改进措施",
+                leaf.id,
+            )
+        )
     return IndicatorResult(
         node=leaf,
         score=final,
@@ -148,20 +170,37 @@ def _score_leaf(
     )
 
 
-def _at_indicator(facts: Facts, loc: tuple[str | int, ...], leaf: Node, message: str, code: str) -> Problem:
+def _at_indicator(
+    facts: Facts, loc: tuple[str | int, ...], leaf: Node, message: str, code: str
+) -> Problem:
     problem = facts.problem(loc, message, code)
     path = f"indicators[{leaf.id}]" if not loc else problem.path
     return Problem(problem.message, code, problem.file, problem.line, problem.column, path)
 
 
-def _roll_up(node: Node, leaves: dict[str, IndicatorResult], not_applicable: Mapping[str, str]) -> IndicatorResult:
+def _roll_up(
+    node: Node, leaves: dict[str, IndicatorResult], not_applicable: Mapping[str, str]
+) -> IndicatorResult:
     if node.is_leaf:
         if node.id in leaves:
             return leaves[node.id]
-        return IndicatorResult(node=node, score=None, applicable_weight=ZERO, not_applicable=not_applicable.get(node.id, ""))
+        return IndicatorResult(
+            node=node,
+            score=None,
+            applicable_weight=ZERO,
+            not_applicable=not_applicable.get(node.id, ""),
+        )
     children = tuple(_roll_up(child, leaves, not_applicable) for child in node.children)
     applicable = sum((child.applicable_weight for child in children), ZERO)
     if not applicable:
-        return IndicatorResult(node=node, score=None, applicable_weight=ZERO, children=children, not_applicable=not_applicable.get(node.id, ""))
+        return IndicatorResult(
+            node=node,
+            score=None,
+            applicable_weight=ZERO,
+            children=children,
+            not_applicable=not_applicable.get(node.id, ""),
+        )
     obtained = sum((child.score or ZERO for child in children), ZERO)
-    return IndicatorResult(node=node, score=obtained, applicable_weight=applicable, children=children)
+    return IndicatorResult(
+        node=node, score=obtained, applicable_weight=applicable, children=children
+    )

@@ -20,6 +20,7 @@ punctuation is refused with the ASCII character to type instead.
 from __future__ import annotations
 
 import ast
+import decimal
 import difflib
 import re
 import threading
@@ -27,18 +28,7 @@ import types
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import (
-    ROUND_CEILING,
-    ROUND_FLOOR,
-    ROUND_HALF_UP,
-    Context,
-    Decimal,
-    DivisionByZero,
-    InvalidOperation,
-    Overflow,
-    getcontext,
-    setcontext,
-)
+from decimal import Context, Decimal, InvalidOperation, Overflow, getcontext, setcontext
 from typing import Any, Literal, NoReturn, TypeAlias
 
 from .errors import FormulaError
@@ -53,8 +43,8 @@ _LARGEST, _SMALLEST = Decimal("1e15"), Decimal("1e-15")
 _OUT_OF_RANGE = f"out of range: at most {MAX_DIGITS} significant digits, from 1e-15 to 1e15 in size"
 
 # Emax/Emin bound every intermediate result, so no formula can grow a number without limit.
-_CONTEXT = Context(prec=28, Emax=999_999, Emin=-999_999, traps=[DivisionByZero, InvalidOperation])
-_CONTEXT.traps[Overflow] = True
+_CONTEXT = Context(prec=28, Emax=999_999, Emin=-999_999, traps=[InvalidOperation, Overflow])
+_CONTEXT.traps[decimal.DivisionByZero] = True
 _LOCAL = threading.local()  # .context: one per thread, as status flags are written on every call
 _QUANTA = tuple(Decimal((0, (1,), -places)) for places in range(MAX_PLACES + 1))
 
@@ -79,15 +69,15 @@ def _round(x: Decimal, places: int = 0) -> Decimal:
     """四舍五入: a tie goes away from zero (2.675 -> 2.68), never to the even neighbour."""
     if type(places) is not int or not 0 <= places <= MAX_PLACES:
         raise ValueError(f"round() places must be a whole number from 0 to {MAX_PLACES}")
-    return _unsigned_zero(x.quantize(_QUANTA[places], rounding=ROUND_HALF_UP))
+    return _unsigned_zero(x.quantize(_QUANTA[places], rounding=decimal.ROUND_HALF_UP))
 
 
 def _floor(x: Decimal) -> Decimal:
-    return _unsigned_zero(x.to_integral_value(rounding=ROUND_FLOOR))
+    return _unsigned_zero(x.to_integral_value(rounding=decimal.ROUND_FLOOR))
 
 
 def _ceil(x: Decimal) -> Decimal:
-    return _unsigned_zero(x.to_integral_value(rounding=ROUND_CEILING))
+    return _unsigned_zero(x.to_integral_value(rounding=decimal.ROUND_CEILING))
 
 
 def _clamp(x: Decimal, lo: Decimal, hi: Decimal) -> Decimal:
@@ -185,7 +175,7 @@ class CompiledFormula:
         conditions = exc.args[0] if exc.args and isinstance(exc.args[0], list) else [type(exc)]
         code, source = "formula-arithmetic", self.source
         if any(isinstance(c, type) and issubclass(c, ZeroDivisionError) for c in conditions):
-            zeros = ", ".join(f"{n} = {env[n]}" for n in self._divisors if _is_zero(env.get(n)))
+            zeros = ", ".join(f"{n} = {env[n]}" for n in self._divisors if _is_zero(env, n))
             message = f"division by zero in '{source}'" + (f" ({zeros})" if zeros else "")
             return FormulaError(message, code="division-by-zero", formula=source)
         if isinstance(exc, TypeError):
@@ -203,7 +193,8 @@ class CompiledFormula:
         return FormulaError(f"cannot compute '{source}': {reason}", code=code, formula=source)
 
 
-def _is_zero(value: object) -> bool:
+def _is_zero(env: Mapping[str, Value], name: str) -> bool:
+    value = env.get(name)
     return isinstance(value, Decimal) and value.is_zero()
 
 
@@ -287,6 +278,10 @@ class _Compiler:
         )
 
     def parse(self) -> ast.Expression:
+        if "\0" in self.text:  # Python's own message for it differs between versions
+            at = self.text.index("\0")
+            message = "formulas cannot contain NUL characters"
+            raise FormulaError(message, code="formula-syntax", formula=self.source, offset=at)
         try:
             return ast.parse(self.body, mode="eval")
         except SyntaxError as exc:  # exc.offset counts characters from 1 in line exc.lineno
@@ -295,8 +290,8 @@ class _Compiler:
             message, at = self.syntax_hint(
                 f"syntax error: {exc.msg}", min(max(at, 0), len(self.source))
             )
-        except (ValueError, RecursionError, MemoryError) as exc:  # NUL characters; deep nesting
-            message, at = self.syntax_hint(f"syntax error: {exc}", max(self.source.find("\0"), 0))
+        except (ValueError, RecursionError, MemoryError) as exc:  # e.g. a lone surrogate
+            message, at = self.syntax_hint(f"syntax error: {exc or 'too deeply nested'}", 0)
         raise FormulaError(message, code="formula-syntax", formula=self.source, offset=at)
 
     def syntax_hint(self, message: str, at: int) -> tuple[str, int]:
@@ -390,9 +385,9 @@ class _Compiler:
             value = Decimal("NaN")
         digits = "".join(map(str, value.as_tuple().digits)).rstrip("0")
         size = value.copy_abs()
-        if not value.is_finite() or len(digits) > MAX_DIGITS or (size and not size >= _SMALLEST):
+        if not value.is_finite() or len(digits) > MAX_DIGITS or size > _LARGEST:
             self.fail(node, f"number '{text}' is {_OUT_OF_RANGE}", "number")
-        if size > _LARGEST:
+        if size and size < _SMALLEST:  # 1e-999999999 would vanish into a 0 or a subnormal
             self.fail(node, f"number '{text}' is {_OUT_OF_RANGE}", "number")
         name = next((k for k, v in self.constants.items() if str(v) == str(value)), None)
         name = name or f"_k{len(self.constants)}"
@@ -414,7 +409,7 @@ class _Compiler:
         """The declared name that ``node`` reads; an exact spelling beats an NFKC match."""
         matches, written = self.declared.get(node.id, []), self.written(node)
         if len(matches) > 1 and written not in matches:  # 'Ｋ值' and 'K值' are one identifier
-            listed = " and ".join(f"'{m}'" for m in matches)
+            listed = " or ".join(f"'{m}'" for m in matches)
             self.fail(
                 node, f"name '{written}' is ambiguous: it could be {listed}", "ambiguous-name"
             )

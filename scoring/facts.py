@@ -10,9 +10,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
-
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
@@ -62,14 +60,18 @@ class RatingModel(_Model):
 class AdjustmentModel(_Model):
     indicator: Text = Field(description="id of the leaf indicator adjusted")
     points: Decimal = Field(description="points added (positive) or deducted (negative)")
-    reason: str = Field(min_length=1, description="required: why the evaluator departs from the rule")
+    reason: str = Field(
+        min_length=1, description="required: why the evaluator departs from the rule"
+    )
 
 
 class FactsModel(_Model):
     project: ProjectModel
     values: dict[str, Any] = Field(default_factory=dict)
     ratings: dict[str, RatingModel] = Field(default_factory=dict)
-    not_applicable: dict[str, str] = Field(default_factory=dict, description="indicator id → reason")
+    not_applicable: dict[str, str] = Field(
+        default_factory=dict, description="indicator id → reason"
+    )
     adjustments: list[AdjustmentModel] = Field(default_factory=list)
     deviations: dict[str, str] = Field(default_factory=dict, description="indicator id → 偏差原因")
 
@@ -99,7 +101,9 @@ class Facts:
     def file(self) -> str:
         return self.document.file
 
-    def problem(self, loc: tuple[str | int, ...], message: str, code: str, *, key: bool = False) -> Problem:
+    def problem(
+        self, loc: tuple[str | int, ...], message: str, code: str, *, key: bool = False
+    ) -> Problem:
         """A problem located at ``loc`` in this facts file (as precisely as the file allows)."""
         mark = self.document.position(loc, key=key)
         return Problem(
@@ -131,7 +135,15 @@ def _from_document(document: Document) -> Facts:
     data = document.data
     if not isinstance(data, dict):
         what = "an empty file" if data is None else f"a {type(data).__name__}"
-        raise FactsError(Problem(f"expected a mapping with project: and values:, got {what}", "facts-shape", file=document.file, line=1, column=1))
+        raise FactsError(
+            Problem(
+                f"expected a mapping with project: and values:, got {what}",
+                "facts-shape",
+                file=document.file,
+                line=1,
+                column=1,
+            )
+        )
     try:
         model = FactsModel.model_validate(data)
     except ValidationError as exc:
@@ -139,8 +151,14 @@ def _from_document(document: Document) -> Facts:
         for loc, message, code, on_key in describe_errors(exc, data, FactsModel):
             mark = document.position(loc, key=on_key)
             problems.append(
-                Problem(message, code, file=document.file, line=mark.line if mark else None,
-                        column=mark.column if mark else None, path=id_path(data, loc) or None)
+                Problem(
+                    message,
+                    code,
+                    file=document.file,
+                    line=mark.line if mark else None,
+                    column=mark.column if mark else None,
+                    path=id_path(data, loc) or None,
+                )
             )
         raise FactsError(problems) from None
     ratings = {

@@ -7,15 +7,16 @@ run on whatever parts are well formed, so one run reports all that is wrong.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import keyword
 import os
 import unicodedata
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from ._yaml import Document, load_yaml, read_text
 from .compiled import Derived, Fact, Node, Spec
@@ -24,7 +25,7 @@ from .expr import FUNCTIONS, CompiledFormula, compile_formula
 from .grading import GradeBands, RoundingPolicy
 from .measure import Measure, MeasureError, ResolvedTarget
 from .pydantic_errors import describe_errors, id_path
-from .quantities import money_factor
+from .quantities import format_number, money_factor
 from .rules import REGISTRY, CompileContext
 from .rules.qualitative import build_tiers
 from .spec import DerivedSpec, FactSpec, IndicatorSpec, SpecModel
@@ -57,7 +58,9 @@ class _Compiler:
         self.problems: list[Problem] = []
 
     # ---- problem reporting ---------------------------------------------------------------
-    def problem(self, loc: Sequence[str | int], message: str, code: str, *, key: bool = False) -> None:
+    def problem(
+        self, loc: Sequence[str | int], message: str, code: str, *, key: bool = False
+    ) -> None:
         mark = self.doc.position(tuple(loc), key=key)
         self.problems.append(
             Problem(
@@ -79,15 +82,19 @@ class _Compiler:
         data = self.doc.data
         if not isinstance(data, dict):
             what = "an empty file" if data is None else f"a {type(data).__name__}"
-            self.problem((), f"expected a mapping of spec keys (id, name, indicators …), got {what}", "spec-shape")
+            self.problem(
+                (),
+                f"expected a mapping of spec keys (id, name, indicators …), got {what}",
+                "spec-shape",
+            )
             self.fail_if_problems()
         try:
             model = SpecModel.model_validate(data)
         except ValidationError as exc:
             for loc, message, code, on_key in describe_errors(exc, data, SpecModel):
                 self.problem(loc, message, code, key=on_key)
-            self.fail_if_problems()
-            raise AssertionError("unreachable") from exc
+            # Go on with the parts that are well formed, so one run reports every problem.
+            model = _partial_model(data)
         return self.compile(model)
 
     def compile(self, model: SpecModel) -> Spec:
@@ -97,6 +104,16 @@ class _Compiler:
             model.qualitative_tiers,
             lambda message, code: self.problem(("qualitative_tiers",), message, code),
         )
+        data = self.doc.data
+        # Names declared, even where the declaration itself is broken: a formula using them must
+        # not also be reported as naming something unknown.
+        self.declared = {
+            name
+            for section in ("facts", "derived")
+            if isinstance(data.get(section), dict)
+            for name in data[section]
+        }
+        self.text_facts = {name: spec.kind == "text" for name, spec in model.facts.items()}
         facts = self.check_facts(model.facts)
         derived = self.check_derived(model.derived, facts)
         settings = {
@@ -106,14 +123,16 @@ class _Compiler:
         }
         self.measures: dict[str, Measure] = {f.id: f.measure for f in facts.values()}
         self.measures.update({d.id: d.measure for d in derived})
-        self.names = frozenset(self.measures)
+        self.names = frozenset(self.measures) | self.declared
         self.closure = self.derived_closure(derived, facts)
         self.seen_ids: dict[str, Loc] = {}
         indicators = tuple(
             self.check_indicator(spec, ("indicators", index), 1, settings)
             for index, spec in enumerate(model.indicators)
+            if spec is not None
         )
-        self.check_sum(model.total, indicators, (), "the top-level indicators", "total")
+        if len(indicators) == len(model.indicators):
+            self.check_sum(model.total, indicators, (), "the top-level indicators", "total")
         self.fail_if_problems()
         return Spec(
             id=model.id,
@@ -146,7 +165,11 @@ class _Compiler:
                 )
             previous = (name, minimum)
         if bands and bands[0][1] > model.total:
-            self.problem(("grades", bands[0][0]), f"grade {bands[0][0]} needs {bands[0][1]}, above the total {model.total}", "grade-range")
+            self.problem(
+                ("grades", bands[0][0]),
+                f"grade {bands[0][0]} needs {bands[0][1]}, above the total {model.total}",
+                "grade-range",
+            )
         if bands and bands[-1][1] != 0:
             self.problem(
                 ("grades", bands[-1][0]),
@@ -169,10 +192,20 @@ class _Compiler:
             )
             return False
         if unicodedata.normalize("NFKC", name) != name:
-            self.problem(loc, f"{what} id {name!r} contains full-width or compatibility characters; write {unicodedata.normalize('NFKC', name)!r}", "bad-name", key=True)
+            self.problem(
+                loc,
+                f"{what} id {name!r} contains full-width or compatibility characters; write {unicodedata.normalize('NFKC', name)!r}",
+                "bad-name",
+                key=True,
+            )
             return False
         if name in FUNCTIONS or name in RESERVED_NAMES:
-            self.problem(loc, f"{what} id {name!r} is reserved (a function or a rule variable); choose another id", "reserved-name", key=True)
+            self.problem(
+                loc,
+                f"{what} id {name!r} is reserved (a function or a rule variable); choose another id",
+                "reserved-name",
+                key=True,
+            )
             return False
         return True
 
@@ -183,9 +216,17 @@ class _Compiler:
             self.check_name(loc, name, "fact")
             unit = spec.unit or ""
             if spec.kind == "money" and money_factor(unit) is None:
-                self.problem(loc + ("unit",), f"money needs a unit of 元, 千元, 万元, 百万元 or 亿元, got {unit or 'none'!r}", "unit-kind")
+                self.problem(
+                    (*loc, "unit"),
+                    f"money needs a unit of 元, 千元, 万元, 百万元 or 亿元, got {unit or 'none'!r}",
+                    "unit-kind",
+                )
             if spec.kind == "rate" and unit not in ("", "%"):
-                self.problem(loc + ("unit",), f"a rate has no unit (it is shown as a percentage), got {unit!r}", "unit-kind")
+                self.problem(
+                    (*loc, "unit"),
+                    f"a rate has no unit (it is shown as a percentage), got {unit!r}",
+                    "unit-kind",
+                )
                 unit = ""
             if spec.kind == "rate":
                 unit = ""
@@ -201,21 +242,33 @@ class _Compiler:
         return facts
 
     # ---- derived values ------------------------------------------------------------------
-    def check_derived(self, raw: Mapping[str, DerivedSpec], facts: Mapping[str, Fact]) -> tuple[Derived, ...]:
-        names = set(facts) | set(raw)
+    def check_derived(
+        self, raw: Mapping[str, DerivedSpec], facts: Mapping[str, Fact]
+    ) -> tuple[Derived, ...]:
+        names = set(facts) | set(raw) | self.declared
         compiled: dict[str, Derived] = {}
         for name, spec in raw.items():
             loc: Loc = ("derived", name)
             if name in facts:
-                self.problem(loc, f"derived value {name!r} has the same id as a fact", "duplicate-id", key=True)
+                self.problem(
+                    loc,
+                    f"derived value {name!r} has the same id as a fact",
+                    "duplicate-id",
+                    key=True,
+                )
                 continue
             if not self.check_name(loc, name, "derived value"):
                 continue
-            formula = self.compile_formula(spec.formula, loc + ("formula",), names)
+            formula = self.compile_formula(spec.formula, (*loc, "formula"), names)
             if formula is None:
                 continue
             kind = spec.kind
-            compiled[name] = Derived(name, spec.label or name, formula, Measure(kind, "" if kind == "rate" else spec.unit or ""))
+            compiled[name] = Derived(
+                name,
+                spec.label or name,
+                formula,
+                Measure(kind, "" if kind == "rate" else spec.unit or ""),
+            )
         return self.order_derived(compiled)
 
     def order_derived(self, compiled: dict[str, Derived]) -> tuple[Derived, ...]:
@@ -231,8 +284,12 @@ class _Compiler:
                 if dep not in compiled:
                     continue
                 if state.get(dep) == 1:
-                    cycle = stack[stack.index(dep):] + [dep]
-                    self.problem(("derived", dep, "formula"), "derived values depend on each other in a cycle: " + " → ".join(cycle), "derived-cycle")
+                    cycle = [*stack[stack.index(dep) :], dep]
+                    self.problem(
+                        ("derived", dep, "formula"),
+                        "derived values depend on each other in a cycle: " + " → ".join(cycle),
+                        "derived-cycle",
+                    )
                 elif dep not in state:
                     visit(dep)
             stack.pop()
@@ -244,7 +301,9 @@ class _Compiler:
                 visit(name)
         return tuple(order)
 
-    def derived_closure(self, derived: tuple[Derived, ...], facts: Mapping[str, Fact]) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+    def derived_closure(
+        self, derived: tuple[Derived, ...], facts: Mapping[str, Fact]
+    ) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
         """For each name: (facts it reads, derived values it needs), through any depth."""
         closure: dict[str, tuple[frozenset[str], frozenset[str]]] = {
             name: (frozenset({name}), frozenset()) for name in facts
@@ -260,22 +319,35 @@ class _Compiler:
         return closure
 
     # ---- formulas ------------------------------------------------------------------------
-    def compile_formula(self, source: str, loc: Loc, names: Collection[str]) -> CompiledFormula | None:
+    def compile_formula(
+        self, source: str, loc: Loc, names: Collection[str]
+    ) -> CompiledFormula | None:
         try:
-            return compile_formula(source, names)
+            formula = compile_formula(source, names)
         except FormulaError as exc:
             self.formula_problem(loc, exc)
             return None
+        text = sorted(name for name in formula.names if self.text_facts.get(name))
+        if text:
+            self.problem(loc, f"{', '.join(text)} is text and cannot be used in a formula", "formula-text-fact")
+            return None
+        return formula
 
     def formula_problem(self, loc: Loc, exc: FormulaError) -> None:
         mark = self.doc.position(loc)
         column = None
         if mark is not None:
             # Point into the formula when it sits on its own line as a plain scalar.
-            column = mark.column + exc.offset if _plain_scalar_at(self.doc, loc, exc.formula) else mark.column
+            column = (
+                mark.column + exc.offset
+                if _plain_scalar_at(self.doc, loc, exc.formula)
+                else mark.column
+            )
         self.problems.append(
             Problem(
-                f"{exc.message} (in formula {exc.formula[:80]!r})" if len(exc.formula) <= 200 else exc.message,
+                f"{exc.message} (in formula {exc.formula[:80]!r})"
+                if len(exc.formula) <= 200
+                else exc.message,
                 exc.problems[0].code,
                 file=self.doc.file,
                 line=mark.line if mark else None,
@@ -285,27 +357,61 @@ class _Compiler:
         )
 
     # ---- the indicator tree --------------------------------------------------------------
-    def check_indicator(self, spec: IndicatorSpec, loc: Loc, level: int, settings: Mapping[str, Any]) -> Node:
+    def check_indicator(
+        self, spec: IndicatorSpec, loc: Loc, level: int, settings: Mapping[str, Any]
+    ) -> Node:
         if spec.id in self.seen_ids:
             first = self.doc.position(self.seen_ids[spec.id] + ("id",))
             where = f" (first at line {first.line})" if first else ""
-            self.problem(loc + ("id",), f"duplicate indicator id {spec.id!r}{where}; ids must be unique across the tree", "duplicate-id")
+            self.problem(
+                (*loc, "id"),
+                f"duplicate indicator id {spec.id!r}{where}; ids must be unique across the tree",
+                "duplicate-id",
+            )
         else:
             self.seen_ids[spec.id] = loc
         name = spec.name or spec.id
         if spec.children is not None and spec.rule is not None:
-            self.problem(loc, f"indicator {spec.id!r} has both children and a rule: a parent's score is the sum of its children", "node-shape")
+            self.problem(
+                loc,
+                f"indicator {spec.id!r} has both children and a rule: a parent's score is the sum of its children",
+                "node-shape",
+            )
         if spec.children is None and spec.rule is None:
-            self.problem(loc, f"indicator {spec.id!r} has neither children nor a rule: give a leaf a rule (kind: positive, reverse, …)", "node-shape")
+            self.problem(
+                loc,
+                f"indicator {spec.id!r} has neither children nor a rule: give a leaf a rule (kind: positive, reverse, …)",
+                "node-shape",
+            )
         if spec.children is not None:
             if not spec.children:
-                self.problem(loc + ("children",), f"indicator {spec.id!r} has an empty children list", "node-shape")
+                self.problem(
+                    (*loc, "children"),
+                    f"indicator {spec.id!r} has an empty children list",
+                    "node-shape",
+                )
             children = tuple(
-                self.check_indicator(child, loc + ("children", index), level + 1, settings)
+                self.check_indicator(child, (*loc, "children", index), level + 1, settings)
                 for index, child in enumerate(spec.children)
+                if child is not None
             )
-            self.check_sum(spec.weight, children, loc, f"the children of {spec.id!r}", f"{spec.id!r}'s weight")
-            return Node(spec.id, name, spec.weight, level, children=children, standard=spec.standard, explanation=spec.explanation)
+            if len(children) == len(spec.children):  # a broken child has no weight to add up
+                self.check_sum(
+                    spec.weight,
+                    children,
+                    loc,
+                    f"the children of {spec.id!r}",
+                    f"{spec.id!r}'s weight",
+                )
+            return Node(
+                spec.id,
+                name,
+                spec.weight,
+                level,
+                children=children,
+                standard=spec.standard,
+                explanation=spec.explanation,
+            )
         rule = self.compile_rule(spec, loc, settings) if spec.rule is not None else None
         facts_needed: set[str] = set()
         derived_needed: set[str] = set()
@@ -314,24 +420,33 @@ class _Compiler:
             facts_needed |= dep_facts
             derived_needed |= dep_derived
         return Node(
-            spec.id, name, spec.weight, level, rule=rule, standard=spec.standard, explanation=spec.explanation,
-            facts_needed=frozenset(facts_needed), derived_needed=frozenset(derived_needed),
+            spec.id,
+            name,
+            spec.weight,
+            level,
+            rule=rule,
+            standard=spec.standard,
+            explanation=spec.explanation,
+            facts_needed=frozenset(facts_needed),
+            derived_needed=frozenset(derived_needed),
         )
 
-    def check_sum(self, weight: Decimal, children: Sequence[Node], loc: Loc, what: str, whose: str) -> None:
+    def check_sum(
+        self, weight: Decimal, children: Sequence[Node], loc: Loc, what: str, whose: str
+    ) -> None:
         total = sum((child.weight for child in children), Decimal(0))
         if children and total != weight:
             diff = total - weight
             self.problem(
                 loc + (("weight",) if loc else ("total",)),
-                f"weights of {what} sum to {_num(total)}, but {whose} is {_num(weight)} "
-                f"(off by {'+' if diff > 0 else ''}{_num(diff)})",
+                f"weights of {what} sum to {format_number(total)}, but {whose} is {format_number(weight)} "
+                f"(off by {'+' if diff > 0 else ''}{format_number(diff)})",
                 "weight-sum",
             )
 
     def compile_rule(self, spec: IndicatorSpec, loc: Loc, settings: Mapping[str, Any]) -> Any:
         assert spec.rule is not None
-        rule_loc = loc + ("rule",)
+        rule_loc = (*loc, "rule")
 
         def at(field: str) -> Loc:
             return rule_loc + tuple(int(p) if p.isdigit() else p for p in field.split("."))
@@ -339,7 +454,9 @@ class _Compiler:
         def compile_(source: str, field: str) -> CompiledFormula | None:
             return self.compile_formula(source, at(field), self.names)
 
-        def compile_local(source: str, field: str, local: tuple[str, ...]) -> CompiledFormula | None:
+        def compile_local(
+            source: str, field: str, local: tuple[str, ...]
+        ) -> CompiledFormula | None:
             return self.compile_formula(source, at(field), self.names | set(local))
 
         def measure_of(formula: CompiledFormula | None, unit: str | None) -> Measure:
@@ -349,7 +466,9 @@ class _Compiler:
                 return Measure("rate", "")
             return Measure("number", unit or "")
 
-        def resolve_target(raw: Any, measure: Measure, default_op: str, ops: tuple[str, ...]) -> ResolvedTarget | None:
+        def resolve_target(
+            raw: Any, measure: Measure, default_op: str, ops: tuple[str, ...]
+        ) -> ResolvedTarget | None:
             try:
                 target = measure.target(raw, default_op)
             except MeasureError as exc:
@@ -373,7 +492,57 @@ class _Compiler:
             problem=lambda field, message, code: self.problem(at(field), message, code),
             settings=settings,
         )
-        return REGISTRY[spec.rule.kind](spec.rule, ctx)  # type: ignore[arg-type]
+        return REGISTRY[spec.rule.kind](spec.rule, ctx)
+
+
+def _partial_model(data: dict[str, Any]) -> SpecModel:
+    """The parts of an invalid spec that validate on their own; broken indicators become None.
+
+    Only used to run the semantic checks after the schema errors were reported: the resulting
+    spec is never returned, so placeholders for broken metadata never reach a user.
+    """
+    header: dict[str, Any] = {}
+    for name, field in SpecModel.model_fields.items():
+        if name in ("facts", "derived", "indicators"):
+            continue
+        try:
+            header[name] = TypeAdapter(field.annotation).validate_python(data[name])
+        except (KeyError, ValidationError):
+            header[name] = (
+                field.get_default(call_default_factory=True) if not field.is_required() else "?"
+            )
+    return SpecModel.model_construct(
+        **header,
+        facts=_valid_items(data.get("facts"), FactSpec),
+        derived=_valid_items(data.get("derived"), DerivedSpec),
+        # Broken nodes stay as None placeholders; the compiler skips them.
+        indicators=_valid_nodes(data.get("indicators")),  # type: ignore[arg-type]
+    )
+
+
+def _valid_items(raw: Any, model: type[FactSpec | DerivedSpec]) -> dict[str, Any]:
+    valid: dict[str, Any] = {}
+    for name, value in raw.items() if isinstance(raw, dict) else ():
+        with contextlib.suppress(ValidationError):
+            valid[name] = model.model_validate(value)
+    return valid
+
+
+def _valid_nodes(raw: Any) -> list[IndicatorSpec | None]:
+    nodes: list[IndicatorSpec | None] = []
+    for item in raw if isinstance(raw, list) else ():
+        try:
+            node = (
+                IndicatorSpec.model_validate({**item, "children": None})
+                if isinstance(item, dict)
+                else None
+            )
+        except ValidationError:
+            node = None
+        if node is not None and isinstance(item.get("children"), list):
+            node = node.model_copy(update={"children": _valid_nodes(item["children"])})
+        nodes.append(node)
+    return nodes
 
 
 def _kind_hint(op: str) -> str:
@@ -384,11 +553,6 @@ def _kind_hint(op: str) -> str:
     return ""
 
 
-def _num(value: Decimal) -> str:
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 def _plain_scalar_at(doc: Document, loc: Loc, formula: str) -> bool:
     value: Any = doc.data
     for part in loc:
@@ -396,7 +560,4 @@ def _plain_scalar_at(doc: Document, loc: Loc, formula: str) -> bool:
             value = value[part]
         except (KeyError, IndexError, TypeError):
             return False
-    return value == formula
-
-
-_Callback = Callable[..., None]
+    return bool(value == formula)

@@ -14,6 +14,7 @@ from .quantities import (
     Quantity,
     QuantityError,
     convert_money,
+    format_number,
     money_factor,
     parse_quantity,
     parse_target,
@@ -69,8 +70,8 @@ class Measure:
             return value
         if self.kind == "rate":
             percent = (value * _HUNDRED).quantize(_PERCENT_PLACES, rounding=ROUND_HALF_UP)
-            return f"{_plain(percent)}%"
-        return f"{_plain(value)}{self.unit}"
+            return f"{format_number(percent)}%"
+        return f"{format_number(value)}{self.unit}"
 
     def describe(self) -> str:
         unit = "%" if self.kind == "rate" else self.unit
@@ -86,9 +87,7 @@ class Measure:
         if self.kind == "boolean":
             return self._read_boolean(raw)
         if isinstance(raw, bool) or not isinstance(raw, (str, int, Decimal)):
-            raise MeasureError(
-                f"expected {self._expected()}, got {_shown(raw)}", "fact-type"
-            )
+            raise MeasureError(f"expected {self._expected()}, got {_shown(raw)}", "fact-type")
         try:
             quantity = parse_quantity(raw)
         except QuantityError as exc:
@@ -124,8 +123,8 @@ class Measure:
                 raise self._unit_error(quantity, what)
             if abs(number) > 1:
                 raise MeasureError(
-                    f"{quantity.text!r} is ambiguous for a rate: write {_plain(number)}% "
-                    f"for a percentage or {_plain(number / _HUNDRED)} for a ratio",
+                    f"{quantity.text!r} is ambiguous for a rate: write {format_number(number)}% "
+                    f"for a percentage or {format_number(number / _HUNDRED)} for a ratio",
                     "rate-ambiguous",
                 )
             return number
@@ -169,13 +168,6 @@ class Measure:
         value = self.from_quantity(parsed.quantity, what="target")
         op = parsed.op or default_op
         return ResolvedTarget(op, value, f"{op}{self.display(value)}")
-
-
-def _plain(value: Decimal) -> str:
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
 
 
 def _shown(raw: object) -> str:

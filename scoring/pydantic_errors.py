@@ -62,10 +62,10 @@ def data_loc(data: Any, loc: Sequence[str | int]) -> tuple[Loc, bool]:
     path: list[str | int] = []
     value = data
     for part in loc:
-        if isinstance(value, dict) and part in value:
-            value = value[part]
-        elif isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value):
-            value = value[part]
+        if (isinstance(value, dict) and part in value) or (
+            isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value)
+        ):
+            value = value[part]  # type: ignore[index]  # checked just above
         elif isinstance(value, dict) and value.get("kind") == part:
             continue  # a discriminated union names the tag it chose
         else:
@@ -82,7 +82,9 @@ def id_path(data: Any, loc: Sequence[str | int]) -> str:
         if isinstance(part, int):
             item = value[part] if isinstance(value, list) and 0 <= part < len(value) else None
             ident = item.get("id") if isinstance(item, dict) else None
-            text += f"[{ident}]" if isinstance(ident, (str, int)) or ident is not None else f"[{part}]"
+            text += (
+                f"[{ident}]" if isinstance(ident, (str, int)) or ident is not None else f"[{part}]"
+            )
             value = item
         else:
             text += f".{part}" if text else str(part)
@@ -114,7 +116,7 @@ def model_at(root: type[BaseModel], data: Any, loc: Sequence[str | int]) -> type
                     next_candidates.extend(_unwrap(field.annotation))
             elif origin in (list, dict):
                 next_candidates.extend(_unwrap(typing.get_args(candidate)[-1]))
-        value = value[part] if isinstance(value, (dict, list)) and _has(value, part) else None
+        value = value[part] if isinstance(value, (dict, list)) and _has(value, part) else None  # type: ignore[index]
         candidates = next_candidates
         if isinstance(value, dict) and "kind" in value:
             tagged = [c for c in candidates if _kind_of(c) == value["kind"]]
@@ -158,11 +160,17 @@ def describe_errors(
             model = model_at(root, data, loc[:-1])
             known = list(model.model_fields) if model else []
             close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
-            hint = f"; did you mean {close[0]!r}?" if close else (f"; expected one of: {', '.join(known)}" if known else "")
+            hint = (
+                f"; did you mean {close[0]!r}?"
+                if close
+                else (f"; expected one of: {', '.join(known)}" if known else "")
+            )
             message, code, on_key = f"unknown key {key!r}{hint}", "unknown-key", True
         elif kind == "literal_error":
             expected = error.get("ctx", {}).get("expected", "")
-            options = [o.strip().strip("'") for o in expected.replace(" or ", ",").split(",") if o.strip()]
+            options = [
+                o.strip().strip("'") for o in expected.replace(" or ", ",").split(",") if o.strip()
+            ]
             close = difflib.get_close_matches(str(error.get("input")), options, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             message, code = f"expected one of {expected}, got {got}{hint}", "bad-choice"
@@ -177,13 +185,16 @@ def describe_errors(
                 close = difflib.get_close_matches(tag, options, n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
                 message = f"unknown rule kind {tag!r}; expected one of {expected}{hint}"
-                loc = loc + ("kind",)
+                loc = (*loc, "kind")
             code = "bad-rule-kind"
         elif kind in _TYPE_WORDS:
             message, code = f"expected {_TYPE_WORDS[kind]}, got {got}", "wrong-type"
         elif kind in _BOUNDS:
             key, symbol = _BOUNDS[kind]
-            message, code = f"must be {symbol} {error.get('ctx', {}).get(key)}, got {got}", "out-of-range"
+            message, code = (
+                f"must be {symbol} {error.get('ctx', {}).get(key)}, got {got}",
+                "out-of-range",
+            )
         elif kind == "too_short":
             message, code = "must not be empty", "empty"
         elif kind == "value_error":

@@ -61,7 +61,7 @@ class Quantity:
 @dataclass(frozen=True, slots=True)
 class Target:
     op: str | None  # one of OPERATORS; None when the text has no operator
-    quantity: Quantity
+    quantity: Quantity  # its text is the normalised quantity part, e.g. "95%" of "≥ 95 ％"
     text: str  # the original text
 
 
@@ -196,16 +196,17 @@ def money_factor(unit: str) -> Decimal | None:
 
 def convert_money(number: Decimal, from_unit: str, to_unit: str) -> Decimal:
     """Convert exactly between 元, 千元, 万元, 百万元, 千万元 and 亿元."""
-    factors = []
-    for unit in (from_unit, to_unit):
-        factor = money_factor(unit)
-        if factor is None:
-            raise QuantityError(
-                f"{_show(unit)} is not a money unit: expected one of {', '.join(MONEY_UNITS)}",
-                "bad-unit",
-            )
-        factors.append(factor)
-    return _CTX.divide(_CTX.multiply(number, factors[0]), factors[1])
+    return _CTX.divide(_CTX.multiply(number, _money(from_unit)), _money(to_unit))
+
+
+def _money(unit: str) -> Decimal:
+    factor = money_factor(unit)
+    if factor is None:
+        raise QuantityError(
+            f"{_show(unit)} is not a money unit: expected one of {', '.join(MONEY_UNITS)}",
+            "bad-unit",
+        )
+    return factor
 
 
 def percent_to_ratio(q: Quantity) -> Decimal:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from . import __version__
@@ -17,6 +17,7 @@ from .compiled import Node, Spec
 from .expr import Value
 from .facts import Adjustment
 from .grading import NextGrade
+from .quantities import format_number
 from .rules import Outcome
 
 __all__ = ["IndicatorResult", "Result", "ScoreWarning"]
@@ -106,11 +107,13 @@ class IndicatorResult:
         rule, outcome = self.node.rule, self.outcome
         if rule is None or outcome is None or self.rule_score is None or self.score is None:
             lost = self.lost
-            return f"得 {_plain(self.score or Decimal(0))} 分" + (f"，扣 {_plain(lost)} 分。" if lost else "，满分。")
+            return f"得 {format_number(self.score or Decimal(0))} 分" + (
+                f"，扣 {format_number(lost)} 分。" if lost else "，满分。"
+            )
         text = rule.explain(outcome, self.weight, self.rule_score)
         if self.adjustment:
             verb = "加" if self.adjustment > 0 else "扣"
-            text += f"评价人调整：{verb} {_plain(abs(self.adjustment))} 分，最终得 {_plain(self.score)} 分。"
+            text += f"评价人调整：{verb} {format_number(abs(self.adjustment))} 分，最终得 {format_number(self.score)} 分。"
         return text
 
     def walk(self) -> Iterator[IndicatorResult]:
@@ -138,7 +141,9 @@ class IndicatorResult:
             rule=rule.kind,
             target=rule.target_text,
             actual=self.actual_text,
-            actual_value=None if self.outcome is None or isinstance(self.outcome.actual, str) else self.outcome.actual,
+            actual_value=None
+            if self.outcome is None or isinstance(self.outcome.actual, str)
+            else self.outcome.actual,
             status=None if self.outcome is None else self.outcome.status,
             rule_score=self.rule_score,
             adjustment=self.adjustment,
@@ -183,7 +188,12 @@ class Result:
     def to_dict(self) -> dict[str, Any]:
         spec = self.spec
         return {
-            "spec": {"id": spec.id, "name": spec.name, "version": spec.version, "sha256": spec.sha256},
+            "spec": {
+                "id": spec.id,
+                "name": spec.name,
+                "version": spec.version,
+                "sha256": spec.sha256,
+            },
             "engine": {"name": "jixiao", "version": __version__},
             "project": dict(self.project),
             "max": spec.total,
@@ -209,15 +219,12 @@ class Result:
                 for a in self.adjustments
             ],
             "warnings": [
-                {"code": w.code, "indicator": w.indicator, "message": w.message} for w in self.warnings
+                {"code": w.code, "indicator": w.indicator, "message": w.message}
+                for w in self.warnings
             ],
         }
 
 
-def _plain(value: Decimal) -> str:
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 def _rate(value: Decimal | None) -> Decimal | None:
-    return None if value is None else value.quantize(Decimal("0.0001"))
+    # Four places: a percentage with two decimals, rounded half-up like every shown number.
+    return None if value is None else value.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)

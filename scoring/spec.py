@@ -41,7 +41,9 @@ class _Model(BaseModel):
 
 
 class RoundingSpec(_Model):
-    places: int = Field(2, ge=0, le=6, description="decimal places of every leaf score and the total")
+    places: int = Field(
+        2, ge=0, le=6, description="decimal places of every leaf score and the total"
+    )
     mode: Literal["half_up", "half_even", "down", "up"] = Field(
         "half_up", description="half_up = 四舍五入; down = 截位 (truncate)"
     )
@@ -50,16 +52,22 @@ class RoundingSpec(_Model):
 class FactSpec(_Model):
     label: str | None = Field(None, description="Chinese label shown in reports; default: the id")
     kind: Kind = Field(description="money, number, count, rate, boolean or text")
-    unit: str | None = Field(None, description="万元 for money, 批次/人/件 for counts; none for rates")
+    unit: str | None = Field(
+        None, description="万元 for money, 批次/人/件 for counts; none for rates"
+    )
     min: Decimal | None = Field(None, description="lowest acceptable value, in the unit")
     max: Decimal | None = Field(None, description="highest acceptable value, in the unit")
     default: Any = Field(None, description="used when a facts file leaves the value out")
-    source: str | None = Field(None, description="where the number usually comes from (决算表, 台账 …)")
+    source: str | None = Field(
+        None, description="where the number usually comes from (决算表, 台账 …)"
+    )
 
 
 class DerivedSpec(_Model):
     label: str | None = Field(None, description="Chinese label; default: the id")
-    formula: str = Field(description="over facts and other derived values, e.g. '实际支出 / 到位资金'")
+    formula: str = Field(
+        description="over facts and other derived values, e.g. '实际支出 / 到位资金'"
+    )
     kind: Literal["money", "number", "count", "rate", "boolean"] = "number"
     unit: str | None = None
 
@@ -98,10 +106,12 @@ class SpecModel(_Model):
     id: Text = Field(description="stable identifier, e.g. xinfang_weiwen")
     name: str = Field(description="the system's Chinese title")
     version: Text = Field(description="bumped whenever weights or rules change")
-    basis: list[str] = Field(default_factory=list, description="rules followed, e.g. 财预〔2020〕10号")
+    basis: list[str] = Field(
+        default_factory=list, description="rules followed, e.g. 财预〔2020〕10号"
+    )
     description: str | None = None
     total: Decimal = Field(Decimal(100), gt=0, description="总分: what the tree's weights sum to")
-    rounding: RoundingSpec = Field(default_factory=RoundingSpec)  # type: ignore[arg-type]
+    rounding: RoundingSpec = Field(default_factory=RoundingSpec)
     grades: dict[str, Decimal] = Field(
         default_factory=lambda: dict(DEFAULT_GRADES),
         description="grade → minimum total, highest first; the last minimum is 0",

@@ -20,5 +20,5 @@ RENDERERS: dict[str, Callable[[Result], str]] = {
 }
 
 
-def render(result: Result, format: str = "table") -> str:  # noqa: A002 - mirrors --format
+def render(result: Result, format: str = "table") -> str:
     return RENDERERS[format](result)

@@ -69,7 +69,14 @@ def deviation_text(result: Result, item: IndicatorResult) -> str:
 
 
 def headers(result: Result) -> list[str]:
-    return [*LEVEL_NAMES[: depth(result)], "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"]
+    return [
+        *LEVEL_NAMES[: depth(result)],
+        "年度指标值",
+        "实际完成值",
+        "分值",
+        "得分",
+        "偏差原因分析及改进措施",
+    ]
 
 
 def project_lines(result: Result) -> list[tuple[str, str]]:

@@ -32,10 +32,14 @@ def render_explain(result: Result) -> str:
         key=lambda item: -item.lost,
     )
     total_lost = sum((item.lost for item in lost), Decimal(0))
-    lines.append(f"共失分 {score_text(result, total_lost)} 分（{len(lost)} 项指标）；按失分从多到少：")
+    lines.append(
+        f"共失分 {score_text(result, total_lost)} 分（{len(lost)} 项指标）；按失分从多到少："
+    )
     lines.append("")
     for rank, item in enumerate(lost, 1):
-        lines.append(f"{rank}. {_path(result, item)}  扣 {score_text(result, item.lost)} / {format_number(item.weight)} 分")
+        lines.append(
+            f"{rank}. {_path(result, item)}  扣 {score_text(result, item.lost)} / {format_number(item.weight)} 分"
+        )
         lines.append(f"   {item.explanation}")
         if item.deviation:
             lines.append(f"   偏差原因：{item.deviation}")
@@ -54,7 +58,9 @@ def render_explain(result: Result) -> str:
                 break
         if gained >= needed:
             names = "、".join(i.name for i in plan)
-            lines.append(f"最少需在以下 {len(plan)} 项指标上挽回失分：{names}（可挽回 {score_text(result, gained)} 分）。")
+            lines.append(
+                f"最少需在以下 {len(plan)} 项指标上挽回失分：{names}（可挽回 {score_text(result, gained)} 分）。"
+            )
         else:
             lines.append("即使所有失分指标都得满分也达不到该等级。")
     if result.warnings:
@@ -67,7 +73,10 @@ def render_explain(result: Result) -> str:
 def render_indicator(result: Result, indicator_id: str) -> str:
     item = result.find(indicator_id)
     node = item.node
-    lines = [f"{_path(result, item)}（{node.id}）", f"分值 {format_number(item.weight)}，得分 {score_text(result, item.score)}"]
+    lines = [
+        f"{_path(result, item)}（{node.id}）",
+        f"分值 {format_number(item.weight)}，得分 {score_text(result, item.score)}",
+    ]
     if node.explanation:
         lines.append(f"指标解释：{node.explanation}")
     if node.standard:
@@ -80,14 +89,20 @@ def render_indicator(result: Result, indicator_id: str) -> str:
             lines.append(f"实际完成值：{item.actual_text}")
         for name, value in item.inputs.items():
             fact = result.spec.facts.get(name)
-            measure = fact.measure if fact else next(d.measure for d in result.spec.derived if d.id == name)
+            measure = (
+                fact.measure
+                if fact
+                else next(d.measure for d in result.spec.derived if d.id == name)
+            )
             lines.append(f"  {result.spec.label_of(name)}（{name}）= {measure.display(value)}")
         lines.append(item.explanation)
         if item.deviation:
             lines.append(f"偏差原因：{item.deviation}")
     else:
         for child in item.children:
-            lines.append(f"  {child.name}：{score_text(result, child.score)} / {format_number(child.weight)}")
+            lines.append(
+                f"  {child.name}：{score_text(result, child.score)} / {format_number(child.weight)}"
+            )
     for warning in result.warnings:
         if warning.indicator == item.id:
             lines.append(f"提示：{warning.message}")

@@ -25,13 +25,18 @@ def _encode(value: Any, indent: int, depth: int) -> str:
         if not value:
             return "{}"
         pad, inner = " " * (indent * depth), " " * (indent * (depth + 1))
-        items = [f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {_encode(v, indent, depth + 1)}" for k, v in value.items()]
+        items = [
+            f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {_encode(v, indent, depth + 1)}"
+            for k, v in value.items()
+        ]
         return "{\n" + ",\n".join(items) + f"\n{pad}}}"
     if isinstance(value, (list, tuple)):
         if not value:
             return "[]"
         pad, inner = " " * (indent * depth), " " * (indent * (depth + 1))
-        return "[\n" + ",\n".join(inner + _encode(v, indent, depth + 1) for v in value) + f"\n{pad}]"
+        return (
+            "[\n" + ",\n".join(inner + _encode(v, indent, depth + 1) for v in value) + f"\n{pad}]"
+        )
     return json.dumps(value, ensure_ascii=False)
 
 

@@ -29,7 +29,14 @@ def render(result: Result) -> str:
     rows = [[_cell(c) for c in row] for row in table_rows(result)]
     out.append(tabulate(rows, headers=headers(result), tablefmt="pipe", disable_numparse=True))
     out += ["", "## 一级指标", ""]
-    out.append(tabulate(level_summary(result), headers=["一级指标", "分值", "得分", "得分率"], tablefmt="pipe", disable_numparse=True))
+    out.append(
+        tabulate(
+            level_summary(result),
+            headers=["一级指标", "分值", "得分", "得分率"],
+            tablefmt="pipe",
+            disable_numparse=True,
+        )
+    )
     out += ["", f"**{total_line(result)}**", ""]
     step = next_grade_line(result)
     if step:
@@ -38,13 +45,17 @@ def render(result: Result) -> str:
     if lost:
         out += ["## 失分说明", ""]
         for item in sorted(lost, key=lambda i: -i.lost):
-            out.append(f"- **{item.name}**（扣 {score_text(result, item.lost)} 分）：{_cell(item.explanation)}")
+            out.append(
+                f"- **{item.name}**（扣 {score_text(result, item.lost)} 分）：{_cell(item.explanation)}"
+            )
         out.append("")
     if result.adjustments:
         out += ["## 评价人调整", ""]
         for adj in result.adjustments:
             found = result.find(adj.indicator)
-            out.append(f"- **{found.name}**：规则得分 {score_text(result, found.rule_score)} → {score_text(result, found.score)}（{adj.points:+}）。理由：{_cell(adj.reason)}")
+            out.append(
+                f"- **{found.name}**：规则得分 {score_text(result, found.rule_score)} → {score_text(result, found.score)}（{adj.points:+}）。理由：{_cell(adj.reason)}"
+            )
         out.append("")
     if result.warnings:
         out += ["## 提示", ""]

@@ -24,7 +24,14 @@ def render(result: Result) -> str:
         )
     )
     lines.append("")
-    lines.append(tabulate(level_summary(result), headers=["一级指标", "分值", "得分", "得分率"], tablefmt="simple", disable_numparse=True))
+    lines.append(
+        tabulate(
+            level_summary(result),
+            headers=["一级指标", "分值", "得分", "得分率"],
+            tablefmt="simple",
+            disable_numparse=True,
+        )
+    )
     lines.append("")
     lines.append(total_line(result))
     step = next_grade_line(result)
@@ -35,7 +42,9 @@ def render(result: Result) -> str:
         lines.append("评价人调整：")
         for item in result.adjustments:
             found = result.find(item.indicator)
-            lines.append(f"  {item.indicator}：规则得分 {found.rule_score} → {found.score}（{item.points:+}）理由：{item.reason}")
+            lines.append(
+                f"  {item.indicator}：规则得分 {found.rule_score} → {found.score}（{item.points:+}）理由：{item.reason}"
+            )
     if result.warnings:
         lines.append("")
         lines.append("提示：")

@@ -9,6 +9,7 @@ an input error, not zero points.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -38,7 +39,9 @@ _COMPARISON = re.compile(r"^(≥|≤|>|<|=)(.+)$")
 
 
 class BandParams(ParamsBase):
-    range: str | Decimal = Field(description="interval such as '(0, 10%]', '>30%', '=0', '[90%, +∞)'")
+    range: str | Decimal = Field(
+        description="interval such as '(0, 10%]', '>30%', '=0', '[90%, +∞)'"
+    )
     points: Decimal | None = Field(None, ge=0, description="points for this range")
     share: Share | None = Field(None, description="or: share of the weight, e.g. 0.8 or '80%'")
 
@@ -62,7 +65,9 @@ class Band:
     text: str
 
     def contains(self, value: Decimal) -> bool:
-        if self.low is not None and (value < self.low or (value == self.low and not self.low_closed)):
+        if self.low is not None and (
+            value < self.low or (value == self.low and not self.low_closed)
+        ):
             return False
         return not (
             self.high is not None
@@ -73,10 +78,15 @@ class Band:
         return self.points if self.points is not None else weight * (self.share or 0)
 
 
-def parse_band(raw: str | Decimal, measure: Measure) -> tuple[Decimal | None, bool, Decimal | None, bool]:
+def parse_band(
+    raw: str | Decimal, measure: Measure
+) -> tuple[Decimal | None, bool, Decimal | None, bool]:
     """Read an interval written in the value's unit; raise ValueError with a message if unreadable."""
     text = normalize(str(raw)) if not isinstance(raw, Decimal) else str(raw)
-    bound = lambda part: _bound(part, measure)  # noqa: E731 - a local shorthand
+
+    def bound(part: str) -> Decimal | None:
+        return _bound(part, measure)
+
     match = _INTERVAL.match(text)
     if match:
         opening, low, high, closing = match.groups()
@@ -120,13 +130,21 @@ class BandsRule(Rule):
             except ValueError as exc:
                 ctx.problem(where, f"cannot read range {str(band.range)!r}: {exc}", "band-range")
                 continue
-            if low is not None and high is not None and (low > high or (low == high and not (low_closed and high_closed))):
+            if (
+                low is not None
+                and high is not None
+                and (low > high or (low == high and not (low_closed and high_closed)))
+            ):
                 ctx.problem(where, f"range {band.range!r} is empty", "band-range")
                 continue
             if (band.points is None) == (band.share is None):
-                ctx.problem(f"bands.{index}", "give either points or share for each band", "band-points")
+                ctx.problem(
+                    f"bands.{index}", "give either points or share for each band", "band-points"
+                )
                 continue
-            bands.append(Band(low, low_closed, high, high_closed, band.points, band.share, str(band.range)))
+            bands.append(
+                Band(low, low_closed, high, high_closed, band.points, band.share, str(band.range))
+            )
         self.bands = tuple(bands)
         self._check_cover(ctx)
         self.max_points = max((b.points for b in bands if b.points is not None), default=None)
@@ -136,12 +154,21 @@ class BandsRule(Rule):
             return (0, Decimal(0), 0) if b.low is None else (1, b.low, 0 if b.low_closed else 1)
 
         ordered = sorted(self.bands, key=start)
-        for lower, upper in zip(ordered, ordered[1:]):
-            if lower.high is None or (
-                upper.low is not None
-                and (lower.high > upper.low or (lower.high == upper.low and lower.high_closed and upper.low_closed))
-            ) or upper.low is None:
-                ctx.problem("bands", f"ranges {lower.text} and {upper.text} overlap", "band-overlap")
+        for lower, upper in itertools.pairwise(ordered):
+            if (
+                lower.high is None
+                or (
+                    upper.low is not None
+                    and (
+                        lower.high > upper.low
+                        or (lower.high == upper.low and lower.high_closed and upper.low_closed)
+                    )
+                )
+                or upper.low is None
+            ):
+                ctx.problem(
+                    "bands", f"ranges {lower.text} and {upper.text} overlap", "band-overlap"
+                )
             elif lower.high < upper.low or (not lower.high_closed and not upper.low_closed):
                 ctx.problem(
                     "bands",
@@ -168,7 +195,8 @@ class BandsRule(Rule):
                 return Outcome(points, value, status, (band,))
         covered = "、".join(b.text for b in self.bands)
         raise InputError(
-            f"value {self.measure.display(value)} falls in none of the ranges {covered}", "band-none"
+            f"value {self.measure.display(value)} falls in none of the ranges {covered}",
+            "band-none",
         )
 
     def explain(self, outcome: Outcome, weight: Decimal, score: Decimal) -> str:
@@ -181,7 +209,7 @@ class BandsRule(Rule):
 
     def describe(self) -> str:
         return "区间：" + "；".join(
-            f"{b.text} → {fmt(b.points) if b.points is not None else fmt((b.share or 0) * 100) + '%'}"
+            f"{b.text} → {fmt(b.points) if b.points is not None else fmt((b.share or Decimal(0)) * 100) + '%'}"
             for b in self.bands
         )
 

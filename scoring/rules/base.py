@@ -18,7 +18,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from ..expr import CompiledFormula, Value
 from ..measure import Measure, ResolvedTarget
-from ..quantities import QuantityError, parse_quantity
+from ..quantities import QuantityError, format_number, parse_quantity
 
 __all__ = [
     "CompileContext",
@@ -81,7 +81,7 @@ class Outcome:
     """
 
     points: Decimal
-    actual: Value | None
+    actual: Value | str | None  # str: the tier a qualitative rating chose
     status: str
     detail: tuple[Any, ...] = ()
 
@@ -112,6 +112,10 @@ class Rule(ABC):
     measure: Measure = Measure()
     target: ResolvedTarget | None = None
 
+    @abstractmethod
+    def __init__(self, params: Any, ctx: CompileContext) -> None:
+        """Compile ``params`` (this kind's validated Params); report problems through ``ctx``."""
+
     @property
     def needs(self) -> frozenset[str]:
         """Fact and derived-value names this rule reads."""
@@ -121,7 +125,7 @@ class Rule(ABC):
     def target_text(self) -> str:
         return self.target.display if self.target is not None else ""
 
-    def actual_text(self, value: Value | None) -> str:
+    def actual_text(self, value: Value | str | None) -> str:
         return "" if value is None else self.measure.display(value)
 
     @abstractmethod
@@ -154,7 +158,9 @@ class InputError(Exception):
 def as_number(value: Value, what: str) -> Decimal:
     """A rule's input must be a number: a yes/no formula result here is a spec mistake to report."""
     if isinstance(value, bool):
-        raise InputError(f"{what} must be a number, but the formula gave a yes/no value", "not-a-number")
+        raise InputError(
+            f"{what} must be a number, but the formula gave a yes/no value", "not-a-number"
+        )
     return value
 
 
@@ -163,12 +169,7 @@ def percent(ratio: Decimal) -> str:
     return fmt((ratio * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)) + "%"
 
 
-def fmt(value: Decimal) -> str:
-    """Fixed-point text without trailing zeros, never scientific notation."""
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+fmt = format_number  # fixed point, trailing zeros dropped, never scientific notation
 
 
 def lost_sentence(weight: Decimal, score: Decimal) -> str:

@@ -12,7 +12,18 @@ from typing import Literal
 from pydantic import Field
 
 from ..expr import Value
-from .base import ZERO, CompileContext, InputError, Outcome, ParamsBase, Rating, Rule, as_number, fmt, lost_sentence
+from .base import (
+    ZERO,
+    CompileContext,
+    InputError,
+    Outcome,
+    ParamsBase,
+    Rating,
+    Rule,
+    as_number,
+    fmt,
+    lost_sentence,
+)
 
 
 class Params(ParamsBase):
@@ -39,7 +50,9 @@ class DeductionRule(Rule):
         assert self.actual is not None
         count = as_number(self.actual(env), "问题数")
         if count < 0:
-            raise InputError(f"the number of problems cannot be negative, got {fmt(count)}", "negative-count")
+            raise InputError(
+                f"the number of problems cannot be negative, got {fmt(count)}", "negative-count"
+            )
         deducted = self.per_item * count
         if self.max_deduction is not None:
             deducted = min(deducted, self.max_deduction)

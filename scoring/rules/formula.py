@@ -32,7 +32,9 @@ class FormulaRule(Rule):
     label = "公式"
 
     def __init__(self, params: Params, ctx: CompileContext) -> None:
-        self.points: CompiledFormula | None = ctx.compile_local(params.formula, "formula", WEIGHT_NAMES)
+        self.points: CompiledFormula | None = ctx.compile_local(
+            params.formula, "formula", WEIGHT_NAMES
+        )
         self.actual = ctx.compile(params.actual, "actual") if params.actual is not None else None
         self.measure = ctx.measure_of(self.actual, params.unit)
         self.display_target = "" if params.target is None else str(params.target)

@@ -14,7 +14,18 @@ from typing import Literal
 from pydantic import Field
 
 from ..expr import CompiledFormula, Value
-from .base import ZERO, CompileContext, Outcome, ParamsBase, Rating, Rule, as_number, fmt, lost_sentence, percent
+from .base import (
+    ZERO,
+    CompileContext,
+    Outcome,
+    ParamsBase,
+    Rating,
+    Rule,
+    as_number,
+    fmt,
+    lost_sentence,
+    percent,
+)
 
 LOCAL_NAMES = ("a", "t", "w", "实际值", "指标值", "分值")
 
@@ -63,7 +74,8 @@ class PositiveRule(Rule):
         return ("met", "missed", "exceeded")
 
     def evaluate(self, env: Mapping[str, Value], weight: Decimal, rating: Rating | None) -> Outcome:
-        assert self.actual is not None and self.target is not None
+        assert self.actual is not None
+        assert self.target is not None
         a = as_number(self.actual(env), "实际完成值")
         t = self.target.value
         if a >= t:
@@ -90,7 +102,9 @@ class PositiveRule(Rule):
                 f"按 {shown(max(a, ZERO))} ÷ {shown(self.target.value)} × {fmt(weight)} 计分，"
                 + lost_sentence(weight, score)
             )
-        text = f"实际完成值 {shown(a)} 达到年度指标值 {self.target.display}，" + lost_sentence(weight, score)
+        text = f"实际完成值 {shown(a)} 达到年度指标值 {self.target.display}，" + lost_sentence(
+            weight, score
+        )
         if outcome.status == "exceeded":
             over = a / self.target.value - 1
             text += (

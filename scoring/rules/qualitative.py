@@ -9,6 +9,7 @@ is an input error, never silently moved into range.
 from __future__ import annotations
 
 import difflib
+import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -17,8 +18,18 @@ from typing import Literal
 from pydantic import Field
 
 from ..expr import Value
-from .base import CompileContext, Share, InputError, Outcome, ParamsBase, Rating, Rule, fmt, lost_sentence, percent
-
+from .base import (
+    CompileContext,
+    InputError,
+    Outcome,
+    ParamsBase,
+    Rating,
+    Rule,
+    Share,
+    fmt,
+    lost_sentence,
+    percent,
+)
 
 ProblemSink = Callable[[str, str], None]
 
@@ -50,7 +61,9 @@ class Tier:
 
 class Params(ParamsBase):
     kind: Literal["qualitative"]
-    target: str | None = Field(None, description="年度指标值 as written, e.g. '有效', '达成预期指标'")
+    target: str | None = Field(
+        None, description="年度指标值 as written, e.g. '有效', '达成预期指标'"
+    )
     tiers: dict[str, TierParams] | None = Field(
         None, description="tiers for this indicator only; default: the spec's qualitative_tiers"
     )
@@ -80,12 +93,14 @@ class QualitativeRule(Rule):
     def branches(self) -> tuple[str, ...]:
         return tuple(tier.id for tier in self.tiers)
 
-    def actual_text(self, value: Value | None) -> str:
+    def actual_text(self, value: Value | str | None) -> str:
         return "" if value is None else str(value)
 
     def evaluate(self, env: Mapping[str, Value], weight: Decimal, rating: Rating | None) -> Outcome:
         if rating is None:
-            raise InputError("needs a qualitative rating (ratings: tier and score)", "rating-missing")
+            raise InputError(
+                "needs a qualitative rating (ratings: tier and score)", "rating-missing"
+            )
         tier = self.by_id.get(rating.tier)
         if tier is None:
             names = "、".join(self.by_id)
@@ -103,7 +118,9 @@ class QualitativeRule(Rule):
         share = rating.share if rating.share is not None else rating.score / weight  # type: ignore[operator]
         points = rating.score if rating.score is not None else rating.share * weight  # type: ignore[operator]
         if not tier.contains(share):
-            given = f"score {fmt(points)}" if rating.score is not None else f"share {percent(share)}"
+            given = (
+                f"score {fmt(points)}" if rating.score is not None else f"share {percent(share)}"
+            )
             raise InputError(
                 f"{given} is outside tier {tier.id} ({tier.label}) {tier.range_text(weight)}; "
                 "choose the tier that matches the score or change the score",
@@ -131,12 +148,20 @@ def build_tiers(raw: Mapping[str, TierParams], problem: ProblemSink) -> tuple[Ti
     )
     for tier in tiers:
         if tier.min >= tier.max:
-            problem(f"tier {tier.id} has min {percent(tier.min)} not below max {percent(tier.max)}", "tier-order")
+            problem(
+                f"tier {tier.id} has min {percent(tier.min)} not below max {percent(tier.max)}",
+                "tier-order",
+            )
     if tiers and tiers[0].max != 1:
-        problem(f"the top tier {tiers[0].id} must reach 100%, got {percent(tiers[0].max)}", "tier-gap")
+        problem(
+            f"the top tier {tiers[0].id} must reach 100%, got {percent(tiers[0].max)}", "tier-gap"
+        )
     if tiers and tiers[-1].min != 0:
-        problem(f"the lowest tier {tiers[-1].id} must start at 0%, got {percent(tiers[-1].min)}", "tier-gap")
-    for upper, lower in zip(tiers, tiers[1:]):
+        problem(
+            f"the lowest tier {tiers[-1].id} must start at 0%, got {percent(tiers[-1].min)}",
+            "tier-gap",
+        )
+    for upper, lower in itertools.pairwise(tiers):
         if lower.max < upper.min:
             problem(
                 f"tiers {lower.id} and {upper.id} leave a gap between {percent(lower.max)} and {percent(upper.min)}",

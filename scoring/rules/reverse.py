@@ -14,7 +14,17 @@ from typing import Literal
 from pydantic import Field
 
 from ..expr import Value
-from .base import ZERO, CompileContext, Outcome, ParamsBase, Rating, Rule, as_number, fmt, lost_sentence
+from .base import (
+    ZERO,
+    CompileContext,
+    Outcome,
+    ParamsBase,
+    Rating,
+    Rule,
+    as_number,
+    fmt,
+    lost_sentence,
+)
 
 FORMULAS = ("t_over_a", "linear_to_double")
 
@@ -57,7 +67,8 @@ class ReverseRule(Rule):
         self.formula: str = formula or "t_over_a"
 
     def evaluate(self, env: Mapping[str, Value], weight: Decimal, rating: Rating | None) -> Outcome:
-        assert self.actual is not None and self.target is not None
+        assert self.actual is not None
+        assert self.target is not None
         a = as_number(self.actual(env), "实际完成值")
         t = self.target.value
         if a <= t:
@@ -75,17 +86,24 @@ class ReverseRule(Rule):
         assert isinstance(a, Decimal)
         t = self.target.value
         if outcome.status == "met":
-            return f"实际完成值 {shown(a)} 达到年度指标值 {self.target.display}，" + lost_sentence(weight, score)
+            return f"实际完成值 {shown(a)} 达到年度指标值 {self.target.display}，" + lost_sentence(
+                weight, score
+            )
         if self.formula == "t_over_a":
             how = f"按 {fmt(weight)} × {shown(t)} ÷ {shown(a)} 计分"
         else:
             how = f"按 {fmt(weight)} × (1 − ({shown(a)} − {shown(t)}) ÷ {shown(t)}) 计分（达到 2 倍指标值不得分）"
-        return f"实际完成值 {shown(a)} 超过年度指标值 {self.target.display}，{how}，" + lost_sentence(
-            weight, score
+        return (
+            f"实际完成值 {shown(a)} 超过年度指标值 {self.target.display}，{how}，"
+            + lost_sentence(weight, score)
         )
 
     def describe(self) -> str:
-        above = "分值 × 指标值 ÷ 实际值" if self.formula == "t_over_a" else "分值 × (1 − 超出部分 ÷ 指标值)"
+        above = (
+            "分值 × 指标值 ÷ 实际值"
+            if self.formula == "t_over_a"
+            else "分值 × (1 − 超出部分 ÷ 指标值)"
+        )
         return f"反向：不超过 {self.target_text} 得满分，超过按 {above} 计分"
 
 

@@ -13,7 +13,17 @@ from typing import Literal
 from pydantic import Field
 
 from ..expr import Value
-from .base import ZERO, CompileContext, Outcome, ParamsBase, Rating, Rule, as_number, fmt, lost_sentence
+from .base import (
+    ZERO,
+    CompileContext,
+    Outcome,
+    ParamsBase,
+    Rating,
+    Rule,
+    as_number,
+    fmt,
+    lost_sentence,
+)
 
 
 class Params(ParamsBase):
