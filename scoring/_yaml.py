@@ -52,6 +52,7 @@ _FLOAT = re.compile(
     rf"[-+]?(?:(?:{_DIGITS})?\.{_DIGITS}|{_DIGITS}\.)(?:[eE][-+]?[0-9]{{1,4}})?"
     rf"|[-+]?{_DIGITS}[eE][-+]?[0-9]{{1,4}}"
 )
+_USABLE = frozenset({"duplicate-key"})  # problems after which the data is still well formed
 _MAX_DEPTH = 100  # real indicator systems nest ~20 levels; this keeps recursion far from the limit
 
 
@@ -71,6 +72,9 @@ class Document:
     file: str
     value_marks: dict[Path, Mark]
     key_marks: dict[Path, Mark]
+    # Problems that left the data usable (a duplicate key keeps its first value), returned rather
+    # than raised when the caller asked to keep going, so it can report them with its own.
+    problems: tuple[Problem, ...] = ()
 
     def position(self, path: Sequence[str | int], *, key: bool = False) -> Mark | None:
         """Mark of the node at path (its key when key=True and one exists), else of the nearest
@@ -373,8 +377,13 @@ def load_yaml(
     *,
     error_cls: type[ScoringError] = ScoringError,
     max_nodes: int = 200_000,
+    keep_going: bool = False,
 ) -> Document:
-    """Parse one YAML document into plain data with positions; raise error_cls with every problem."""
+    """Parse one YAML document into plain data with positions; raise error_cls with every problem.
+
+    With ``keep_going``, problems that leave the data usable (duplicate keys) are returned in
+    ``Document.problems`` instead of raised.
+    """
     loader = _Loader(file, max_nodes)
     data = None
     try:
@@ -389,9 +398,10 @@ def load_yaml(
         loader.problems.append(_syntax_problem(error, file, text))
     except (RecursionError, MemoryError):  # defensive: the limits above should prevent both
         loader.problems.append(Problem("document is too large to load", "yaml-too-large", file))
-    if loader.problems:
-        raise error_cls(dict.fromkeys(loader.problems))  # a mapping merged twice reports once
-    return Document(data, file, loader.value_marks, loader.key_marks)
+    problems = tuple(dict.fromkeys(loader.problems))  # a mapping merged twice reports once
+    if problems and not (keep_going and all(p.code in _USABLE for p in problems)):
+        raise error_cls(problems)
+    return Document(data, file, loader.value_marks, loader.key_marks, problems)
 
 
 def _too_large(size: int | None, limit: int) -> str:

@@ -42,17 +42,19 @@ def score(spec: Spec, facts: Facts | Mapping[str, Any]) -> Result:
             )
         )
     env = bind_values(spec, facts, leaves, problems, warnings)
-    if not problems:
-        _compute_derived(spec, leaves, env, facts, problems)
+    # Even after a problem, every leaf whose inputs are all readable is still evaluated, so one
+    # run reports a missing fact and a rating outside its tier together. Nothing is returned then.
+    _compute_derived(spec, leaves, env, facts, problems)
     outcomes: dict[str, IndicatorResult] = {}
-    if not problems:
-        adjustments = _adjustments_by_indicator(facts)
-        for leaf in leaves:
-            result = _score_leaf(
-                spec, leaf, env, facts, adjustments.get(leaf.id, ZERO), problems, warnings
-            )
-            if result is not None:
-                outcomes[leaf.id] = result
+    adjustments = _adjustments_by_indicator(facts)
+    for leaf in leaves:
+        if not (leaf.facts_needed | leaf.derived_needed) <= env.keys():
+            continue  # an input is missing or unreadable, and was reported as such
+        result = _score_leaf(
+            spec, leaf, env, facts, adjustments.get(leaf.id, ZERO), problems, warnings
+        )
+        if result is not None:
+            outcomes[leaf.id] = result
     if problems:
         raise FactsError(problems)
     tops = tuple(_roll_up(node, outcomes, not_applicable) for node in spec.indicators)
@@ -123,7 +125,9 @@ def _score_leaf(
     try:
         outcome = rule.evaluate(env, weight, facts.ratings.get(leaf.id))
     except InputError as exc:
-        loc: tuple[str | int, ...] = ("ratings", leaf.id) if leaf.id in facts.ratings else ()
+        loc: tuple[str | int, ...] = (
+            ("ratings", leaf.id) if leaf.id in facts.ratings else ("ratings",)
+        )
         problems.append(_at_indicator(facts, loc, leaf, exc.message, exc.code))
         return None
     except FormulaError as exc:
@@ -174,7 +178,7 @@ def _at_indicator(
     facts: Facts, loc: tuple[str | int, ...], leaf: Node, message: str, code: str
 ) -> Problem:
     problem = facts.problem(loc, message, code)
-    path = f"indicators[{leaf.id}]" if not loc else problem.path
+    path = problem.path if len(loc) > 1 else f"indicators[{leaf.id}]"
     return Problem(problem.message, code, problem.file, problem.line, problem.column, path)
 
 

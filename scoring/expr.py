@@ -291,7 +291,7 @@ class _Compiler:
                 f"syntax error: {exc.msg}", min(max(at, 0), len(self.source))
             )
         except (ValueError, RecursionError, MemoryError) as exc:  # e.g. a lone surrogate
-            message, at = self.syntax_hint(f"syntax error: {exc or 'too deeply nested'}", 0)
+            message, at = self.syntax_hint(f"syntax error: {str(exc) or 'too deeply nested'}", 0)
         raise FormulaError(message, code="formula-syntax", formula=self.source, offset=at)
 
     def syntax_hint(self, message: str, at: int) -> tuple[str, int]:

@@ -46,7 +46,7 @@ def load_spec(path: str | os.PathLike[str]) -> Spec:
 
 def load_spec_text(text: str, file: str = "<spec>") -> Spec:
     """Validate and compile an indicator system given as YAML (or JSON) text."""
-    document = load_yaml(text, file, error_cls=SpecError)
+    document = load_yaml(text, file, error_cls=SpecError, keep_going=True)
     sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return _Compiler(document, sha256).run()
 
@@ -55,7 +55,7 @@ class _Compiler:
     def __init__(self, document: Document, sha256: str) -> None:
         self.doc = document
         self.sha256 = sha256
-        self.problems: list[Problem] = []
+        self.problems: list[Problem] = list(document.problems)
 
     # ---- problem reporting ---------------------------------------------------------------
     def problem(
@@ -329,7 +329,11 @@ class _Compiler:
             return None
         text = sorted(name for name in formula.names if self.text_facts.get(name))
         if text:
-            self.problem(loc, f"{', '.join(text)} is text and cannot be used in a formula", "formula-text-fact")
+            self.problem(
+                loc,
+                f"{', '.join(text)} is text and cannot be used in a formula",
+                "formula-text-fact",
+            )
             return None
         return formula
 
@@ -377,7 +381,7 @@ class _Compiler:
                 f"indicator {spec.id!r} has both children and a rule: a parent's score is the sum of its children",
                 "node-shape",
             )
-        if spec.children is None and spec.rule is None:
+        if spec.children is None and spec.rule is None and not _has_raw_rule(self.doc.data, loc):
             self.problem(
                 loc,
                 f"indicator {spec.id!r} has neither children nor a rule: give a leaf a rule (kind: positive, reverse, …)",
@@ -401,7 +405,7 @@ class _Compiler:
                     children,
                     loc,
                     f"the children of {spec.id!r}",
-                    f"{spec.id!r}'s weight",
+                    "its weight",
                 )
             return Node(
                 spec.id,
@@ -531,18 +535,30 @@ def _valid_items(raw: Any, model: type[FactSpec | DerivedSpec]) -> dict[str, Any
 def _valid_nodes(raw: Any) -> list[IndicatorSpec | None]:
     nodes: list[IndicatorSpec | None] = []
     for item in raw if isinstance(raw, list) else ():
-        try:
-            node = (
-                IndicatorSpec.model_validate({**item, "children": None})
-                if isinstance(item, dict)
-                else None
-            )
-        except ValidationError:
-            node = None
+        node = None
+        # A node whose rule is broken still has a weight its parent's sum needs.
+        for without in ({"children": None}, {"children": None, "rule": None}):
+            try:
+                node = (
+                    IndicatorSpec.model_validate({**item, **without})
+                    if isinstance(item, dict)
+                    else None
+                )
+                break
+            except ValidationError:
+                continue
         if node is not None and isinstance(item.get("children"), list):
             node = node.model_copy(update={"children": _valid_nodes(item["children"])})
         nodes.append(node)
     return nodes
+
+
+def _has_raw_rule(data: Any, loc: Loc) -> bool:
+    """Whether the user wrote a rule at this node (a broken one is reported by the schema pass)."""
+    value = data
+    for part in loc:
+        value = value[part]
+    return isinstance(value, dict) and "rule" in value
 
 
 def _kind_hint(op: str) -> str:

@@ -99,12 +99,14 @@ class QualitativeRule(Rule):
     def evaluate(self, env: Mapping[str, Value], weight: Decimal, rating: Rating | None) -> Outcome:
         if rating is None:
             raise InputError(
-                "needs a qualitative rating (ratings: tier and score)", "rating-missing"
+                f"missing rating: give this qualitative indicator a tier ({'/'.join(self.by_id)}) "
+                "and a score under ratings:",
+                "rating-missing",
             )
         tier = self.by_id.get(rating.tier)
         if tier is None:
             names = "、".join(self.by_id)
-            close = difflib.get_close_matches(rating.tier, list(self.by_id), n=1)
+            close = difflib.get_close_matches(rating.tier, list(self.by_id), n=1, cutoff=0.5)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             raise InputError(
                 f"unknown tier '{rating.tier}'; expected one of {names}{hint}", "tier-unknown"

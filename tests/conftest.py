@@ -1,0 +1,47 @@
+"""Shared fixtures: paths to the shipped specs and examples, and a CLI runner with captured streams."""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from scoring.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# CI runs Hypothesis with a fixed seed-free but derandomized profile so a run is reproducible.
+settings.register_profile(
+    "ci", derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile("dev", deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def jixiao() -> Callable[..., Run]:
+    """Run the CLI in-process from the repository root; returns exit code and both streams."""
+
+    def run(*argv: str) -> Run:
+        out, err = io.StringIO(), io.StringIO()
+        cwd = os.getcwd()
+        os.chdir(ROOT)
+        try:
+            code = main(list(argv), stdout=out, stderr=err)
+        finally:
+            os.chdir(cwd)
+        return Run(code, out.getvalue(), err.getvalue())
+
+    return run
