@@ -261,9 +261,8 @@ class _Compiler:
         if self.unknown:
             self.fail_unknown()
         args = ast.arguments([], [ast.arg("_env")], None, [], [], None, [])
-        code = compile(
-            ast.fix_missing_locations(ast.Expression(ast.Lambda(args, body))), "", "eval"
-        )
+        lambda_tree = ast.fix_missing_locations(ast.Expression(ast.Lambda(args, body)))
+        code = compile(lambda_tree, "<formula>", "eval")  # the one compile, of a checked tree
         namespace: dict[str, Any] = {"__builtins__": {}, "_num": Decimal.canonical}
         namespace |= {f"_f_{name}": fn for name, fn in FUNCTIONS.items()} | self.constants
         lambda_code = next(c for c in code.co_consts if isinstance(c, types.CodeType))
@@ -287,9 +286,8 @@ class _Compiler:
         except SyntaxError as exc:  # exc.offset counts characters from 1 in line exc.lineno
             line = min(max((exc.lineno or 1) - 1, 0), len(self.line_starts) - 1)
             at = self.line_starts[line] + exc.offset - 1 if exc.offset else len(self.source)
-            message, at = self.syntax_hint(
-                f"syntax error: {exc.msg}", min(max(at, 0), len(self.source))
-            )
+            at = min(max(at, 0), len(self.source))
+            message, at = self.syntax_hint(f"syntax error: {exc.msg}", at)
         except (ValueError, RecursionError, MemoryError) as exc:  # e.g. a lone surrogate
             message, at = self.syntax_hint(f"syntax error: {str(exc) or 'too deeply nested'}", 0)
         raise FormulaError(message, code="formula-syntax", formula=self.source, offset=at)

@@ -33,8 +33,7 @@ from .spec import DerivedSpec, FactSpec, IndicatorSpec, SpecModel
 __all__ = ["load_spec", "load_spec_text"]
 
 Loc = tuple[str | int, ...]
-# Names that rule-local formulas bind (formula rule: the weight; overshoot: a, t, w).
-RESERVED_NAMES = frozenset({"a", "t", "w", "实际值", "指标值", "分值", "True", "False", "None"})
+RESERVED_NAMES = frozenset({"True", "False", "None"})
 
 
 def load_spec(path: str | os.PathLike[str]) -> Spec:
@@ -461,7 +460,18 @@ class _Compiler:
         def compile_local(
             source: str, field: str, local: tuple[str, ...]
         ) -> CompiledFormula | None:
-            return self.compile_formula(source, at(field), self.names | set(local))
+            # Rule variables (w = the weight, a, t …) would shadow a fact of the same name.
+            formula = self.compile_formula(source, at(field), self.names | set(local))
+            clash = sorted(formula.names & set(local) & self.names) if formula else []
+            if clash:
+                self.problem(
+                    at(field),
+                    f"{', '.join(clash)} is both a declared fact or derived value and a rule "
+                    f"variable ({', '.join(local)}) here; rename the fact",
+                    "name-clash",
+                )
+                return None
+            return formula
 
         def measure_of(formula: CompiledFormula | None, unit: str | None) -> Measure:
             if formula is not None and formula.bare_name in self.measures:

@@ -240,6 +240,13 @@ def test_runtime_failures_raise_formula_error(source: str, code: str, message: s
     assert (caught.value.message, caught.value.codes) == (message, [code])
 
 
+def test_lone_surrogate_is_a_syntax_error() -> None:
+    """Text that cannot be encoded (a lone surrogate, which st.text() never draws) is refused."""
+    with pytest.raises(FormulaError) as caught:
+        compile_formula("a\ud800", NAMES)
+    assert caught.value.codes == ["formula-syntax"]
+
+
 def test_float_in_facts_is_refused() -> None:
     """A fact that is not a Decimal (a float slipped past the caller) is refused, not mixed in."""
     with pytest.raises(FormulaError) as caught:
