@@ -47,11 +47,12 @@ def load_spec_text(text: str, file: str = "<spec>") -> Spec:
     """Validate and compile an indicator system given as YAML (or JSON) text."""
     document = load_yaml(text, file, error_cls=SpecError, keep_going=True)
     sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return _Compiler(document, sha256).run()
+    return _Compiler(document, sha256, text).run()
 
 
 class _Compiler:
-    def __init__(self, document: Document, sha256: str) -> None:
+    def __init__(self, document: Document, sha256: str, text: str = "") -> None:
+        self.lines = text.split("\n")
         self.doc = document
         self.sha256 = sha256
         self.problems: list[Problem] = list(document.problems)
@@ -338,14 +339,7 @@ class _Compiler:
 
     def formula_problem(self, loc: Loc, exc: FormulaError) -> None:
         mark = self.doc.position(loc)
-        column = None
-        if mark is not None:
-            # Point into the formula when it sits on its own line as a plain scalar.
-            column = (
-                mark.column + exc.offset
-                if _plain_scalar_at(self.doc, loc, exc.formula)
-                else mark.column
-            )
+        column = None if mark is None else self.formula_column(mark, exc.formula, exc.offset)
         self.problems.append(
             Problem(
                 f"{exc.message} (in formula {exc.formula[:80]!r})"
@@ -358,6 +352,16 @@ class _Compiler:
                 path=id_path(self.doc.data, loc) or None,
             )
         )
+
+    def formula_column(self, mark: Any, formula: str, offset: int) -> int:
+        """The column of the offending part when the formula is written on the value's line as
+        is (plain or quoted); else the value's own column, and the message quotes the formula."""
+        line = self.lines[mark.line - 1] if 0 < mark.line <= len(self.lines) else ""
+        start = mark.column - 1
+        for quote in (0, 1):
+            if line[start + quote : start + quote + len(formula)] == formula:
+                return int(mark.column) + quote + offset
+        return int(mark.column)
 
     # ---- the indicator tree --------------------------------------------------------------
     def check_indicator(
@@ -577,13 +581,3 @@ def _kind_hint(op: str) -> str:
     if op in ("≥", ">"):
         return "; use kind: positive for higher-is-better targets"
     return ""
-
-
-def _plain_scalar_at(doc: Document, loc: Loc, formula: str) -> bool:
-    value: Any = doc.data
-    for part in loc:
-        try:
-            value = value[part]
-        except (KeyError, IndexError, TypeError):
-            return False
-    return bool(value == formula)
