@@ -15,6 +15,7 @@ __all__ = [
     "Problem",
     "ScoringError",
     "SpecError",
+    "UsageError",
 ]
 
 
@@ -91,3 +92,7 @@ class FormulaError(ScoringError):
         self.formula = formula
         self.offset = offset
         super().__init__(Problem(message, code))
+
+
+class UsageError(Exception):
+    """The command line asks for something that does not exist (exit code 2); not an input error."""

@@ -1,0 +1,33 @@
+"""``jixiao score SPEC FACTS``: one project's 自评表 (or JSON, Markdown …) to stdout or a file."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TextIO
+
+from ..engine import score
+from ..facts import load_facts
+from ..loader import load_spec
+from ..report import RENDERERS
+
+NAME = "score"
+HELP = "score one project's facts; print the 自评表"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("spec", metavar="SPEC")
+    parser.add_argument("facts", metavar="FACTS")
+    parser.add_argument("--format", "-f", choices=sorted(RENDERERS), default="table")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+
+
+def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    result = score(load_spec(args.spec), load_facts(args.facts))
+    text = RENDERERS[args.format](result)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        stderr.write(f"wrote {args.output}: {result.total} {result.grade}\n")
+    else:
+        stdout.write(text)
+    return 0
