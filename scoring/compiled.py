@@ -14,8 +14,10 @@ from typing import Any
 from .expr import CompiledFormula
 from .grading import GradeBands, RoundingPolicy
 from .measure import Measure
+from .overlay import Source
 from .rules import Rule
 from .rules.qualitative import Tier
+from .spec import CaseSpec
 
 __all__ = ["Derived", "Fact", "Node", "Spec"]
 
@@ -89,6 +91,8 @@ class Spec:
     indicators: tuple[Node, ...]
     file: str
     sha256: str
+    sources: tuple[Source, ...] = ()  # base first, then each profile applied on it
+    cases: tuple[CaseSpec, ...] = ()
     nodes: Mapping[str, Node] = field(init=False, repr=False)
     leaves: tuple[Node, ...] = field(init=False, repr=False)
 

@@ -125,10 +125,11 @@ def _score_leaf(
     try:
         outcome = rule.evaluate(env, weight, facts.ratings.get(leaf.id))
     except InputError as exc:
-        loc: tuple[str | int, ...] = (
-            ("ratings", leaf.id) if leaf.id in facts.ratings else ("ratings",)
-        )
-        problems.append(_at_indicator(facts, loc, leaf, exc.message, exc.code))
+        # A rating problem points at the rating (or where ratings go); others at the indicator.
+        if rule.kind == "qualitative":
+            problems.append(facts.problem(("ratings", leaf.id), exc.message, exc.code))
+        else:
+            problems.append(_at_indicator(facts, ("values",), leaf, exc.message, exc.code))
         return None
     except FormulaError as exc:
         problems.append(_at_indicator(facts, ("values",), leaf, exc.message, exc.problems[0].code))
@@ -178,7 +179,7 @@ def _at_indicator(
     facts: Facts, loc: tuple[str | int, ...], leaf: Node, message: str, code: str
 ) -> Problem:
     problem = facts.problem(loc, message, code)
-    path = problem.path if len(loc) > 1 else f"indicators[{leaf.id}]"
+    path = f"indicators[{leaf.id}]"
     return Problem(problem.message, code, problem.file, problem.line, problem.column, path)
 
 

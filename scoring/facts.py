@@ -40,7 +40,7 @@ class GoalModel(_Model):
 
 
 class ProjectModel(_Model):
-    name: Text = Field(description="项目名称")
+    name: Text | None = Field(None, description="项目名称")
     code: Text | None = Field(None, description="项目编码")
     unit: str | None = Field(None, description="实施单位")
     department: str | None = Field(None, description="主管部门")
@@ -51,10 +51,11 @@ class ProjectModel(_Model):
 
 
 class RatingModel(_Model):
-    tier: Text = Field(description="定性评价等级, e.g. 达成 / 部分达成 / 未达成")
+    # Optional so an untouched `jixiao init` template reports every missing rating at once.
+    tier: Text | None = Field(None, description="定性评价等级, e.g. 达成 / 部分达成 / 未达成")
     score: Decimal | None = Field(None, description="points given, inside the tier's range")
     share: Share | None = Field(None, description="or: share of the weight, e.g. 0.9 or '90%'")
-    narrative: str = Field("", description="why this tier: a short written justification")
+    narrative: str | None = Field(None, description="why this tier: a short written justification")
 
 
 class AdjustmentModel(_Model):
@@ -162,8 +163,9 @@ def _from_document(document: Document) -> Facts:
             )
         raise FactsError(problems) from None
     ratings = {
-        key: Rating(tier=r.tier, score=r.score, share=r.share, narrative=r.narrative)
+        key: Rating(tier=r.tier, score=r.score, share=r.share, narrative=r.narrative or "")
         for key, r in model.ratings.items()
+        if r.tier is not None  # an empty template entry is a missing rating
     }
     return Facts(
         project=model.project.model_dump(exclude_none=True),

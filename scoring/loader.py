@@ -8,7 +8,6 @@ run on whatever parts are well formed, so one run reports all that is wrong.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import keyword
 import os
 import unicodedata
@@ -18,12 +17,12 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from ._yaml import Document, load_yaml, read_text
 from .compiled import Derived, Fact, Node, Spec
 from .errors import FormulaError, Problem, SpecError
 from .expr import FUNCTIONS, CompiledFormula, compile_formula
 from .grading import GradeBands, RoundingPolicy
 from .measure import Measure, MeasureError, ResolvedTarget
+from .overlay import Sourced, apply_overrides, load_sourced, sourced_from_text
 from .pydantic_errors import describe_errors, id_path
 from .quantities import format_number, money_factor
 from .rules import REGISTRY, CompileContext
@@ -36,42 +35,36 @@ Loc = tuple[str | int, ...]
 RESERVED_NAMES = frozenset({"True", "False", "None"})
 
 
-def load_spec(path: str | os.PathLike[str]) -> Spec:
-    """Read, validate and compile an indicator system file; raise SpecError listing every problem."""
-    display = os.fspath(path)
-    text = read_text(path, error_cls=SpecError)
-    return load_spec_text(text, display)
+def load_spec(path: str | os.PathLike[str], *, overrides: Sequence[str] = ()) -> Spec:
+    """Read, validate and compile an indicator system file (following ``extends:`` to its bases);
+    raise SpecError listing every problem.
+
+    ``overrides`` are one-off changes such as ``"预算执行率.weight=20"`` or ``"grades.优=85"``,
+    applied like a profile on top of the file.
+    """
+    sourced = load_sourced(path)
+    if overrides:
+        sourced = apply_overrides(sourced, overrides)
+    return _Compiler(sourced).run()
 
 
-def load_spec_text(text: str, file: str = "<spec>") -> Spec:
-    """Validate and compile an indicator system given as YAML (or JSON) text."""
-    document = load_yaml(text, file, error_cls=SpecError, keep_going=True)
-    sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return _Compiler(document, sha256, text).run()
+def load_spec_text(text: str, file: str = "<spec>", *, base_dir: str = ".") -> Spec:
+    """Validate and compile an indicator system given as YAML (or JSON) text; a profile's
+    ``extends:`` is resolved relative to ``base_dir``."""
+    return _Compiler(sourced_from_text(text, file, base_dir=base_dir)).run()
 
 
 class _Compiler:
-    def __init__(self, document: Document, sha256: str, text: str = "") -> None:
-        self.lines = text.split("\n")
-        self.doc = document
-        self.sha256 = sha256
-        self.problems: list[Problem] = list(document.problems)
+    def __init__(self, sourced: Sourced) -> None:
+        self.src = sourced
+        self.data = sourced.data
+        self.problems: list[Problem] = list(sourced.problems)
 
     # ---- problem reporting ---------------------------------------------------------------
     def problem(
         self, loc: Sequence[str | int], message: str, code: str, *, key: bool = False
     ) -> None:
-        mark = self.doc.position(tuple(loc), key=key)
-        self.problems.append(
-            Problem(
-                message,
-                code,
-                file=self.doc.file,
-                line=mark.line if mark else None,
-                column=mark.column if mark else None,
-                path=id_path(self.doc.data, loc) or None,
-            )
-        )
+        self.problems.append(self.src.problem(tuple(loc), message, code, key=key))
 
     def fail_if_problems(self) -> None:
         if self.problems:
@@ -79,7 +72,7 @@ class _Compiler:
 
     # ---- the two passes ------------------------------------------------------------------
     def run(self) -> Spec:
-        data = self.doc.data
+        data = self.data
         if not isinstance(data, dict):
             what = "an empty file" if data is None else f"a {type(data).__name__}"
             self.problem(
@@ -104,7 +97,7 @@ class _Compiler:
             model.qualitative_tiers,
             lambda message, code: self.problem(("qualitative_tiers",), message, code),
         )
-        data = self.doc.data
+        data = self.data
         # Names declared, even where the declaration itself is broken: a formula using them must
         # not also be reported as naming something unknown.
         self.declared = {
@@ -147,8 +140,10 @@ class _Compiler:
             facts=facts,
             derived=derived,
             indicators=indicators,
-            file=self.doc.file,
-            sha256=self.sha256,
+            file=self.src.sources[-1].file if self.src.sources else "<spec>",
+            sha256=self.src.sha256,
+            sources=tuple(self.src.sources),
+            cases=tuple(model.cases),
         )
 
     # ---- metadata ------------------------------------------------------------------------
@@ -338,25 +333,26 @@ class _Compiler:
         return formula
 
     def formula_problem(self, loc: Loc, exc: FormulaError) -> None:
-        mark = self.doc.position(loc)
-        column = None if mark is None else self.formula_column(mark, exc.formula, exc.offset)
+        file, mark = self.src.locate(loc)
+        column = None if mark is None else self.formula_column(file, mark, exc.formula, exc.offset)
         self.problems.append(
             Problem(
                 f"{exc.message} (in formula {exc.formula[:80]!r})"
                 if len(exc.formula) <= 200
                 else exc.message,
                 exc.problems[0].code,
-                file=self.doc.file,
+                file=file,
                 line=mark.line if mark else None,
                 column=column,
-                path=id_path(self.doc.data, loc) or None,
+                path=id_path(self.data, loc) or None,
             )
         )
 
-    def formula_column(self, mark: Any, formula: str, offset: int) -> int:
+    def formula_column(self, file: str, mark: Any, formula: str, offset: int) -> int:
         """The column of the offending part when the formula is written on the value's line as
         is (plain or quoted); else the value's own column, and the message quotes the formula."""
-        line = self.lines[mark.line - 1] if 0 < mark.line <= len(self.lines) else ""
+        lines = self.src.texts.get(file, [])
+        line = lines[mark.line - 1] if 0 < mark.line <= len(lines) else ""
         start = mark.column - 1
         for quote in (0, 1):
             if line[start + quote : start + quote + len(formula)] == formula:
@@ -368,7 +364,7 @@ class _Compiler:
         self, spec: IndicatorSpec, loc: Loc, level: int, settings: Mapping[str, Any]
     ) -> Node:
         if spec.id in self.seen_ids:
-            first = self.doc.position(self.seen_ids[spec.id] + ("id",))
+            first = self.src.locate((*self.seen_ids[spec.id], "id"))[1]
             where = f" (first at line {first.line})" if first else ""
             self.problem(
                 (*loc, "id"),
@@ -384,7 +380,7 @@ class _Compiler:
                 f"indicator {spec.id!r} has both children and a rule: a parent's score is the sum of its children",
                 "node-shape",
             )
-        if spec.children is None and spec.rule is None and not _has_raw_rule(self.doc.data, loc):
+        if spec.children is None and spec.rule is None and not _has_raw_rule(self.data, loc):
             self.problem(
                 loc,
                 f"indicator {spec.id!r} has neither children nor a rule: give a leaf a rule (kind: positive, reverse, …)",

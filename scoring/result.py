@@ -193,6 +193,11 @@ class Result:
                 "name": spec.name,
                 "version": spec.version,
                 "sha256": spec.sha256,
+                # Base first, then each profile laid on it: what exactly produced these numbers.
+                "sources": [
+                    {"file": s.file, "id": s.id, "version": s.version, "sha256": s.sha256}
+                    for s in spec.sources
+                ],
             },
             "engine": {"name": "jixiao", "version": __version__},
             "project": dict(self.project),

@@ -18,6 +18,7 @@ from .rules.qualitative import TierParams
 
 __all__ = [
     "DEFAULT_TIERS",
+    "CaseSpec",
     "DerivedSpec",
     "FactSpec",
     "IndicatorSpec",
@@ -100,6 +101,24 @@ DEFAULT_GRADES: dict[str, Decimal] = {
 }
 
 
+class CaseExpect(_Model):
+    total: Decimal | None = Field(None, description="expected total (after rounding)")
+    grade: str | None = Field(None, description="expected grade")
+    scores: dict[str, Decimal] = Field(default_factory=dict, description="indicator id → score")
+    tolerance: Decimal = Field(Decimal(0), ge=0, description="allowed difference for numbers")
+    error: str | None = Field(None, description="or: a text the scoring error must contain")
+
+
+class CaseSpec(_Model):
+    """A test of the spec itself: these facts must give this total, grade and these scores."""
+
+    name: str
+    facts: str | dict[str, Any] = Field(
+        description="a facts file (path relative to the spec file) or the facts inline"
+    )
+    expect: CaseExpect
+
+
 class SpecModel(_Model):
     """A whole indicator system: metadata, numeric policy, facts, derived values, the tree."""
 
@@ -131,3 +150,6 @@ class SpecModel(_Model):
     facts: dict[str, FactSpec] = Field(default_factory=dict)
     derived: dict[str, DerivedSpec] = Field(default_factory=dict)
     indicators: list[IndicatorSpec] = Field(min_length=1)
+    cases: list[CaseSpec] = Field(
+        default_factory=list, description="tests of the spec, run by `jixiao test`"
+    )

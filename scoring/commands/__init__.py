@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import explain, schema, score, validate
+from . import diff, explain, init, schema, score, test, validate
 
 __all__ = ["COMMANDS"]
 
-COMMANDS: tuple[ModuleType, ...] = (validate, score, explain, schema)
+COMMANDS: tuple[ModuleType, ...] = (validate, score, explain, diff, init, test, schema)

@@ -19,10 +19,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("facts", metavar="FACTS")
     parser.add_argument("--format", "-f", choices=sorted(RENDERERS), default="table")
     parser.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="one-off change to the spec, e.g. 预算执行率.weight=20 or grades.优=85 (repeatable)",
+    )
 
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    result = score(load_spec(args.spec), load_facts(args.facts))
+    result = score(load_spec(args.spec, overrides=args.set), load_facts(args.facts))
     text = RENDERERS[args.format](result)
     if args.output:
         with open(args.output, "w", encoding="utf-8") as handle:

@@ -185,6 +185,9 @@ class BandsRule(Rule):
     def branches(self) -> tuple[str, ...]:
         return tuple(b.text for b in self.bands)
 
+    def branch_of(self, outcome: Outcome) -> str:
+        return str(outcome.detail[0].text)  # the range the value fell in
+
     def evaluate(self, env: Mapping[str, Value], weight: Decimal, rating: Rating | None) -> Outcome:
         assert self.actual is not None
         value = as_number(self.actual(env), "区间取值")

@@ -142,8 +142,12 @@ class Rule(ABC):
 
     @property
     def branches(self) -> tuple[str, ...]:
-        """Names of the outcome statuses this rule can produce (for coverage reports)."""
+        """The ways this rule can score (for `jixiao test` coverage): see ``branch_of``."""
         return ("met", "missed")
+
+    def branch_of(self, outcome: Outcome) -> str:
+        """Which of ``branches`` an outcome took."""
+        return outcome.status
 
 
 class InputError(Exception):

@@ -52,6 +52,9 @@ class FormulaRule(Rule):
     def branches(self) -> tuple[str, ...]:
         return ("full", "partial")
 
+    def branch_of(self, outcome: Outcome) -> str:
+        return "full" if outcome.status == "met" else "partial"
+
     def evaluate(self, env: Mapping[str, Value], weight: Decimal, rating: Rating | None) -> Outcome:
         assert self.points is not None
         local = {**env, "w": weight, "分值": weight}

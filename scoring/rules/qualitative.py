@@ -93,6 +93,9 @@ class QualitativeRule(Rule):
     def branches(self) -> tuple[str, ...]:
         return tuple(tier.id for tier in self.tiers)
 
+    def branch_of(self, outcome: Outcome) -> str:
+        return str(outcome.actual)  # the tier chosen
+
     def actual_text(self, value: Value | str | None) -> str:
         return "" if value is None else str(value)
 

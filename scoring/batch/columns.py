@@ -1,0 +1,297 @@
+"""Flat records (a CSV/XLSX row, a flat JSON Lines object) → the facts mapping ``score`` reads.
+
+A header is resolved once per input into a ``ColumnMap``; ``row_to_mapping`` then turns each row
+into ``{"project": …, "values": …, "ratings": …, "not_applicable": …, "deviations": …}`` without
+looking anything up by name again. Column names, in the order they are tried:
+
+* the id column: ``--id-column`` if given, else ``id``, else ``项目名称``;
+* a fact, by id (``预算资金``) or by label (``年度预算资金``);
+* a project field: 项目名称/name, 项目编码/code, 实施单位/unit, 主管部门/department,
+  年度/评价年度/year, 评价人/填报人/evaluator, 填报日期/date;
+* a qualitative rating part: ``<indicator>.tier`` (等级), ``.score`` (得分), ``.share`` (得分率),
+  ``.narrative`` (评价说明), and ``<indicator>.deviation`` (偏差原因) for any leaf;
+* ``not_applicable`` (不适用指标): indicator ids separated by ``;``, each optionally ``id: reason``.
+
+A header problem (unknown, duplicate or unnamed column) is an error of the whole input, reported
+with the column's position; every value problem is left to the engine, which reports it per record.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..compiled import Spec
+from ..errors import Problem
+from ..quantities import is_not_applicable
+
+__all__ = ["ColumnMap", "build_column_map", "is_empty", "row_to_mapping"]
+
+ID_COLUMNS = ("id", "项目名称")
+NOT_APPLICABLE_COLUMNS = frozenset({"not_applicable", "不适用指标"})
+PROJECT_COLUMNS: Mapping[str, str] = {
+    "项目名称": "name",
+    "name": "name",
+    "项目编码": "code",
+    "code": "code",
+    "实施单位": "unit",
+    "unit": "unit",
+    "主管部门": "department",
+    "department": "department",
+    "年度": "year",
+    "评价年度": "year",
+    "year": "year",
+    "评价人": "evaluator",
+    "填报人": "evaluator",
+    "evaluator": "evaluator",
+    "填报日期": "date",
+    "date": "date",
+}
+RATING_PARTS: Mapping[str, str] = {
+    "tier": "tier",
+    "等级": "tier",
+    "score": "score",
+    "得分": "score",
+    "share": "share",
+    "得分率": "share",
+    "narrative": "narrative",
+    "评价说明": "narrative",
+}
+DEVIATION_PARTS = frozenset({"deviation", "偏差原因"})
+_NA_SPLIT = re.compile(r"[;；]")
+DEFAULT_NA_REASON = "输入中标为不适用"
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    """What each column of one input means; built once per header, read for every row."""
+
+    file: str
+    width: int
+    id_index: int | None
+    name_index: int | None
+    values: tuple[tuple[int, str], ...]  # (column, fact id)
+    project: tuple[tuple[int, str], ...]  # (column, project field)
+    ratings: tuple[tuple[str, tuple[tuple[int, str], ...]], ...]  # indicator → (column, part)
+    deviations: tuple[tuple[int, str], ...]  # (column, indicator id)
+    not_applicable: int | None
+
+
+def is_empty(cell: object) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def _suggest(name: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.5)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def build_column_map(
+    spec: Spec,
+    header: Sequence[object],
+    *,
+    file: str,
+    row: int | None = 1,
+    id_column: str | None = None,
+) -> tuple[ColumnMap | None, list[Problem]]:
+    """Resolve a header against the spec; every problem is returned (the map is None if any)."""
+    problems: list[Problem] = []
+
+    def problem(col: int | None, message: str, code: str) -> None:
+        column = None if col is None or row is None else col + 1
+        where = f"column {col + 1}: " if col is not None and row is None else ""
+        problems.append(Problem(where + message, code, file=file, line=row, column=column))
+
+    names = [("" if cell is None else str(cell)).strip() for cell in header]
+    while names and not names[-1]:
+        names.pop()  # spreadsheets often carry formatted but empty columns at the right
+    seen: dict[str, int] = {}
+    for col, name in enumerate(names):
+        if not name:
+            problem(col, "column has no name; name it or delete it", "batch-column-unnamed")
+        elif name in seen:
+            problem(
+                col,
+                f"column {name!r} appears twice (first in column {seen[name] + 1})",
+                "batch-column-duplicate",
+            )
+        else:
+            seen[name] = col
+
+    id_index: int | None = None
+    if id_column is not None:
+        id_index = seen.get(id_column)
+        if id_index is None:
+            problem(
+                None,
+                f"no column {id_column!r} (--id-column){_suggest(id_column, seen)}",
+                "batch-id-column",
+            )
+    else:
+        id_index = next((seen[name] for name in ID_COLUMNS if name in seen), None)
+
+    labels = {fact.label: fact.id for fact in spec.facts.values() if fact.label != fact.id}
+    derived = {d.id for d in spec.derived} | {d.label for d in spec.derived}
+    by_name = _nodes_by_name(spec)
+    fact_of: dict[str, int] = {}  # fact id → the column giving it
+    values: list[tuple[int, str]] = []
+    project: list[tuple[int, str]] = []
+    ratings: dict[str, list[tuple[int, str]]] = {}
+    deviations: list[tuple[int, str]] = []
+    not_applicable: int | None = None
+    name_index: int | None = None
+
+    for name, col in seen.items():
+        if col == id_index and name not in PROJECT_COLUMNS:
+            continue
+        fact_id = name if name in spec.facts else labels.get(name)
+        if fact_id is not None:
+            if fact_id in fact_of:
+                problem(
+                    col,
+                    f"column {name!r} gives fact {fact_id!r} again "
+                    f"(also column {fact_of[fact_id] + 1})",
+                    "batch-column-duplicate",
+                )
+            fact_of[fact_id] = col
+            values.append((col, fact_id))
+        elif (field := PROJECT_COLUMNS.get(name.casefold())) is not None:
+            if field == "name":
+                name_index = col
+            else:
+                project.append((col, field))
+        elif name.casefold() in NOT_APPLICABLE_COLUMNS or name in NOT_APPLICABLE_COLUMNS:
+            not_applicable = col
+        elif "." in name and name.rsplit(".", 1)[1].strip().casefold() in (
+            RATING_PARTS.keys() | DEVIATION_PARTS
+        ):
+            indicator, part = (piece.strip() for piece in name.rsplit(".", 1))
+            node_id = indicator if indicator in spec.nodes else by_name.get(indicator)
+            if node_id is None:
+                problem(
+                    col,
+                    f"column {name!r}: unknown indicator {indicator!r}"
+                    + _suggest(indicator, spec.nodes),
+                    "batch-unknown-column",
+                )
+                continue
+            node = spec.nodes[node_id]
+            part = part.casefold()
+            if part in DEVIATION_PARTS:
+                deviations.append((col, node_id))
+            elif node.rule is None or node.rule.kind != "qualitative":
+                kind = node.rule.kind if node.rule else "a parent"
+                problem(
+                    col,
+                    f"column {name!r}: indicator {node_id!r} is scored by rule {kind}, "
+                    "not qualitative: it takes no rating",
+                    "batch-rating-not-qualitative",
+                )
+            else:
+                ratings.setdefault(node_id, []).append((col, RATING_PARTS[part]))
+        elif name in derived:
+            problem(
+                col,
+                f"column {name!r} is a derived value: it is computed, not given",
+                "batch-unknown-column",
+            )
+        else:
+            known = [*spec.facts, *labels, *PROJECT_COLUMNS, "not_applicable"]
+            problem(
+                col,
+                f"unknown column {name!r}: not a fact id or label, a project field, "
+                f"'<indicator>.tier' …, or not_applicable{_suggest(name, known)}",
+                "batch-unknown-column",
+            )
+    for node_id, parts in ratings.items():
+        given = [part for _, part in parts]
+        for part in {p for p in given if given.count(p) > 1}:
+            problem(None, f"indicator {node_id!r} has two {part} columns", "batch-column-duplicate")
+    if problems:
+        return None, problems
+    cmap = ColumnMap(
+        file=file,
+        width=len(names),
+        id_index=id_index,
+        name_index=name_index,
+        values=tuple(values),
+        project=tuple(project),
+        ratings=tuple((key, tuple(parts)) for key, parts in ratings.items()),
+        deviations=tuple(deviations),
+        not_applicable=not_applicable,
+    )
+    return cmap, []
+
+
+def _nodes_by_name(spec: Spec) -> dict[str, str]:
+    """Indicator wording → id, for names that are unique (ids are always unique)."""
+    counts: dict[str, list[str]] = {}
+    for node in spec.nodes.values():
+        counts.setdefault(node.name, []).append(node.id)
+    return {name: ids[0] for name, ids in counts.items() if len(ids) == 1}
+
+
+def _text(cell: Any) -> str:
+    return cell.strip() if isinstance(cell, str) else str(cell)
+
+
+def row_to_mapping(cmap: ColumnMap, cells: Sequence[Any], fallback_id: str) -> tuple[str, dict[str, Any]]:
+    """One row's record id and facts mapping; empty cells are left out (a default or an error)."""
+    record_id = ""
+    if cmap.id_index is not None and not is_empty(cells[cmap.id_index]):
+        record_id = _text(cells[cmap.id_index])
+    project: dict[str, Any] = {}
+    if cmap.name_index is not None and not is_empty(cells[cmap.name_index]):
+        project["name"] = _text(cells[cmap.name_index])
+    else:
+        project["name"] = record_id or fallback_id
+    for col, field in cmap.project:
+        cell = cells[col]
+        if not is_empty(cell):
+            project[field] = _text(cell)
+    values: dict[str, Any] = {}
+    for col, fact_id in cmap.values:
+        cell = cells[col]
+        if cell is None:
+            continue
+        if isinstance(cell, str):
+            cell = cell.strip()
+            if not cell:
+                continue
+        values[fact_id] = cell
+    mapping: dict[str, Any] = {"project": project, "values": values}
+    ratings: dict[str, Any] = {}
+    not_applicable: dict[str, str] = {}
+    for node_id, parts in cmap.ratings:
+        rating = {part: cells[col] for col, part in parts if not is_empty(cells[col])}
+        if not rating:
+            continue
+        tier = rating.get("tier")
+        if tier is not None and is_not_applicable(tier):
+            narrative = rating.get("narrative")
+            not_applicable[node_id] = _text(narrative) if narrative else DEFAULT_NA_REASON
+            continue
+        for key in ("tier", "narrative"):
+            if key in rating:
+                rating[key] = _text(rating[key])
+        ratings[node_id] = rating
+    if cmap.not_applicable is not None:
+        cell = cells[cmap.not_applicable]
+        if not is_empty(cell):
+            for item in _NA_SPLIT.split(_text(cell)):
+                node_id, _, reason = item.replace("：", ":").partition(":")
+                if node_id.strip():
+                    not_applicable[node_id.strip()] = reason.strip() or DEFAULT_NA_REASON
+    if ratings:
+        mapping["ratings"] = ratings
+    if not_applicable:
+        mapping["not_applicable"] = not_applicable
+    deviations = {
+        node_id: _text(cells[col]) for col, node_id in cmap.deviations if not is_empty(cells[col])
+    }
+    if deviations:
+        mapping["deviations"] = deviations
+    return record_id or project["name"], mapping

@@ -1,0 +1,33 @@
+"""``jixiao init SPEC [-o FACTS]``: write a facts template for a spec."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from typing import TextIO
+
+from ..errors import UsageError
+from ..loader import load_spec
+from ..template import facts_template
+
+NAME = "init"
+HELP = "write a facts template listing every fact and rating the spec needs"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("spec", metavar="SPEC")
+    parser.add_argument("-o", "--output", metavar="FACTS", help="write here instead of stdout")
+    parser.add_argument("--force", action="store_true", help="overwrite an existing file")
+
+
+def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    text = facts_template(load_spec(args.spec), args.spec)
+    if not args.output:
+        stdout.write(text)
+        return 0
+    if os.path.exists(args.output) and not args.force:
+        raise UsageError(f"{args.output} exists; use --force to overwrite it")
+    with open(args.output, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    stderr.write(f"wrote {args.output}\n")
+    return 0

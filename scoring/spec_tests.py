@@ -1,0 +1,152 @@
+"""``jixiao test``: run the cases a spec carries and measure what they cover.
+
+Cases come from the spec's ``cases:`` (a profile's own included) and from a sibling
+``<name>.cases.yaml`` (a list of cases, or ``{cases: [...]}``). Coverage counts the scored
+indicators some case evaluated, and the rule branches taken: for each leaf, the ways its rule can
+score (met / missed / exceeded, each qualitative tier, each band, …).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from pydantic import TypeAdapter, ValidationError
+
+from ._yaml import load_yaml, read_text
+from .compiled import Spec
+from .engine import score
+from .errors import ScoringError, SpecError
+from .facts import facts_from_mapping, load_facts
+from .pydantic_errors import describe_errors
+from .spec import CaseSpec
+
+__all__ = ["CaseOutcome", "Coverage", "SpecTestReport", "run_spec_tests"]
+
+
+@dataclass(frozen=True)
+class CaseOutcome:
+    name: str
+    failures: tuple[str, ...]
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+
+@dataclass
+class Coverage:
+    leaves: set[str] = field(default_factory=set)
+    branches: set[tuple[str, str]] = field(default_factory=set)
+    all_leaves: int = 0
+    all_branches: int = 0
+
+    @staticmethod
+    def percent(part: int, whole: int) -> Decimal:
+        return Decimal(100) if not whole else (Decimal(100) * part / whole).quantize(Decimal("0.1"))
+
+    @property
+    def leaf_percent(self) -> Decimal:
+        return self.percent(len(self.leaves), self.all_leaves)
+
+    @property
+    def branch_percent(self) -> Decimal:
+        return self.percent(len(self.branches), self.all_branches)
+
+
+@dataclass
+class SpecTestReport:
+    spec: Spec
+    cases: list[CaseOutcome]
+    coverage: Coverage
+    missing_branches: list[tuple[str, str]]
+
+
+def _sibling_cases(spec_path: str) -> list[CaseSpec]:
+    stem, _ = os.path.splitext(spec_path)
+    path = f"{stem}.cases.yaml"
+    if not os.path.isfile(path):
+        return []
+    document = load_yaml(read_text(path, error_cls=SpecError), path, error_cls=SpecError)
+    data = document.data
+    raw = data.get("cases") if isinstance(data, dict) else data
+    try:
+        return TypeAdapter(list[CaseSpec]).validate_python(raw)
+    except ValidationError as exc:
+        problems = []
+        for loc, message, code, _ in describe_errors(exc, raw, CaseSpec):
+            mark = document.position(("cases", *loc) if isinstance(data, dict) else loc)
+            problems.append(f"{path}:{mark.line if mark else 1}: {message} [{code}]")
+        raise SpecError("\n".join(problems)) from None
+
+
+def run_spec_tests(spec: Spec, spec_path: str) -> SpecTestReport:
+    base_dir = os.path.dirname(spec_path)
+    coverage = Coverage(all_leaves=len(spec.leaves))
+    every_branch = {
+        (leaf.id, branch) for leaf in spec.leaves if leaf.rule for branch in leaf.rule.branches
+    }
+    coverage.all_branches = len(every_branch)
+    outcomes = []
+    for case in [*spec.cases, *_sibling_cases(spec_path)]:
+        outcomes.append(_run_case(spec, case, base_dir, coverage))
+    missing = sorted(every_branch - coverage.branches)
+    return SpecTestReport(spec, outcomes, coverage, missing)
+
+
+def _run_case(spec: Spec, case: CaseSpec, base_dir: str, coverage: Coverage) -> CaseOutcome:
+    expect = case.expect
+    try:
+        if isinstance(case.facts, str):
+            facts = load_facts(os.path.join(base_dir, case.facts))
+        else:
+            facts = facts_from_mapping(case.facts, file=f"<case {case.name}>")
+        result = score(spec, facts)
+    except ScoringError as exc:
+        if expect.error is not None and expect.error in str(exc):
+            return CaseOutcome(case.name, ())
+        return CaseOutcome(case.name, (f"scoring failed: {exc}",))
+    if expect.error is not None:
+        return CaseOutcome(
+            case.name,
+            (f"expected an error containing {expect.error!r}, but it scored {result.total}",),
+        )
+    failures: list[str] = []
+
+    def check(what: str, got: Decimal | None, want: Decimal) -> None:
+        if got is None or abs(got - want) > expect.tolerance:
+            failures.append(f"{what}: expected {want}, got {got}")
+
+    if expect.total is not None:
+        check("total", result.total, expect.total)
+    if expect.grade is not None and result.grade != expect.grade:
+        failures.append(f"grade: expected {expect.grade}, got {result.grade}")
+    for key, want in expect.scores.items():
+        if key not in spec.nodes:
+            failures.append(f"scores: no indicator {key!r} in the spec")
+            continue
+        check(f"score of {key}", result.find(key).score, want)
+    for leaf in result.leaves():
+        rule, outcome = leaf.node.rule, leaf.outcome
+        if rule is not None and outcome is not None:
+            coverage.leaves.add(leaf.id)
+            coverage.branches.add((leaf.id, rule.branch_of(outcome)))
+    return CaseOutcome(case.name, tuple(failures))
+
+
+def describe(report: SpecTestReport, path: str) -> list[str]:
+    """The lines `jixiao test` prints for one spec."""
+    passed = sum(case.passed for case in report.cases)
+    cov = report.coverage
+    lines = [
+        (
+            f"{path}: {len(report.cases)} cases, {passed} passed; coverage: indicators "
+            f"{len(cov.leaves)}/{cov.all_leaves} ({cov.leaf_percent}%), rule branches "
+            f"{len(cov.branches)}/{cov.all_branches} ({cov.branch_percent}%)"
+        )
+    ]
+    for case in report.cases:
+        for failure in case.failures:
+            lines.append(f"  FAIL {case.name}: {failure}")
+    return lines

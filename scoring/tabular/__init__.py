@@ -1,0 +1,39 @@
+"""The 自评表 as a table, in both directions.
+
+Writing: ``form.build_form(result)`` lays a scored project out as the standard 自评表 (header, funds
+block, 年度总体目标, indicator block, footer) once, as a grid of cells with merges; the xlsx, csv and
+html renderers only draw that grid. Reading: ``sheet`` turns a filled spreadsheet (xlsx or csv) into
+a grid of cells, ``parse`` finds the 自评表 in it (``FiledTable``: every value with its cell, e.g.
+``Sheet1!F12``), and ``convert`` makes a spec + facts pair the engine scores. Nothing here guesses
+silently: what cannot be read is a problem naming its cell, what is inferred is a notice naming it.
+"""
+
+from __future__ import annotations
+
+from .convert import Imported, import_table, to_pair
+from .filed import FiledRow, FiledTable, Located, Notice
+from .form import Form, build_form
+from .funds import FundsBlock, MoneySummary, funds_block, money_summary
+from .parse import parse_sheet, read_table
+from .sheet import Sheet, cell_ref, read_sheet
+
+__all__ = [
+    "FiledRow",
+    "FiledTable",
+    "Form",
+    "FundsBlock",
+    "Imported",
+    "Located",
+    "MoneySummary",
+    "Notice",
+    "Sheet",
+    "build_form",
+    "cell_ref",
+    "funds_block",
+    "import_table",
+    "money_summary",
+    "parse_sheet",
+    "read_sheet",
+    "read_table",
+    "to_pair",
+]
