@@ -71,6 +71,7 @@ def score(spec: Spec, facts: Facts | Mapping[str, Any]) -> Result:
         grade=spec.grades.grade(total),
         next_grade=spec.grades.next_grade(total),
         adjustments=facts.adjustments,
+        facts=facts,
         warnings=tuple(warnings),
     )
 

@@ -126,6 +126,7 @@ class _Compiler:
         )
         if len(indicators) == len(model.indicators):
             self.check_sum(model.total, indicators, (), "the top-level indicators", "total")
+        self.check_weight_rules(model, indicators)
         self.fail_if_problems()
         return Spec(
             id=model.id,
@@ -433,6 +434,34 @@ class _Compiler:
             facts_needed=frozenset(facts_needed),
             derived_needed=frozenset(derived_needed),
         )
+
+    def check_weight_rules(self, model: SpecModel, indicators: tuple[Node, ...]) -> None:
+        weights = {node.id: node.weight for top in indicators for node in top.walk()}
+        for index, check in enumerate(model.weight_checks):
+            loc: Loc = ("weight_checks", index)
+            unknown = [ident for ident in check.indicators if ident not in weights]
+            if unknown:
+                self.problem(
+                    (*loc, "indicators"),
+                    f"no indicator {', '.join(map(repr, unknown))} to check",
+                    "weight-check",
+                )
+                continue
+            total = sum((weights[ident] for ident in check.indicators), Decimal(0))
+            names = " + ".join(check.indicators)
+            why = f" ({check.reason})" if check.reason else ""
+            if check.min is not None and total < check.min:
+                self.problem(
+                    loc,
+                    f"{names} weigh {format_number(total)}, below the minimum {format_number(check.min)}{why}",
+                    "weight-check",
+                )
+            if check.max is not None and total > check.max:
+                self.problem(
+                    loc,
+                    f"{names} weigh {format_number(total)}, above the maximum {format_number(check.max)}{why}",
+                    "weight-check",
+                )
 
     def check_sum(
         self, weight: Decimal, children: Sequence[Node], loc: Loc, what: str, whose: str

@@ -15,7 +15,7 @@ from typing import Any
 from . import __version__
 from .compiled import Node, Spec
 from .expr import Value
-from .facts import Adjustment
+from .facts import Adjustment, Facts
 from .grading import NextGrade
 from .quantities import format_number
 from .rules import Outcome
@@ -167,6 +167,7 @@ class Result:
     next_grade: NextGrade | None
     adjustments: tuple[Adjustment, ...]
     warnings: tuple[ScoreWarning, ...]
+    facts: Facts | None = field(default=None, repr=False)  # as given, e.g. itemised amounts
 
     @property
     def max(self) -> Decimal:

@@ -119,6 +119,17 @@ class CaseSpec(_Model):
     expect: CaseExpect
 
 
+class WeightCheck(_Model):
+    """A rule on the weights themselves, e.g. 10号文: 产出 + 效益 weigh at least 60."""
+
+    indicators: list[Text] = Field(
+        min_length=1, description="indicator ids whose weights are summed"
+    )
+    min: Decimal | None = Field(None, description="the sum must be at least this")
+    max: Decimal | None = Field(None, description="the sum must be at most this")
+    reason: str = Field("", description="where the rule comes from, shown in the error")
+
+
 class SpecModel(_Model):
     """A whole indicator system: metadata, numeric policy, facts, derived values, the tree."""
 
@@ -150,6 +161,9 @@ class SpecModel(_Model):
     facts: dict[str, FactSpec] = Field(default_factory=dict)
     derived: dict[str, DerivedSpec] = Field(default_factory=dict)
     indicators: list[IndicatorSpec] = Field(min_length=1)
+    weight_checks: list[WeightCheck] = Field(
+        default_factory=list, description="rules on weights checked at load (profiles too)"
+    )
     cases: list[CaseSpec] = Field(
         default_factory=list, description="tests of the spec, run by `jixiao test`"
     )
