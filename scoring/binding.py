@@ -178,24 +178,22 @@ def _read(
             )
         )
         return None
-    if is_not_applicable(raw):
-        problems.append(
-            facts.problem(
-                loc,
-                f"fact {fact.id!r} is written as {raw!r} (not applicable): mark the indicators that use it under not_applicable instead",
-                "fact-not-applicable",
-            )
-        )
-        return None
     try:
         value = fact.measure.read(raw)
     except MeasureError as exc:
-        problems.append(facts.problem(loc, f"fact {fact.id!r}: {exc.message}", exc.code))
+        if is_not_applicable(raw):
+            message = (
+                f"fact {fact.id!r} is written as {raw!r} (not applicable): mark the indicators "
+                "that use it under not_applicable instead"
+            )
+            problems.append(facts.problem(loc, message, "fact-not-applicable"))
+        else:
+            problems.append(facts.problem(loc, f"fact {fact.id!r}: {exc.message}", exc.code))
         return None
-    if isinstance(value, Decimal):
+    if isinstance(value, Decimal) and (fact.min is not None or fact.max is not None):
         for bound, beyond, word in (
-            (fact.min, value < (fact.min or 0), "below the minimum"),
-            (fact.max, value > (fact.max or 0), "above the maximum"),
+            (fact.min, fact.min is not None and value < fact.min, "below the minimum"),
+            (fact.max, fact.max is not None and value > fact.max, "above the maximum"),
         ):
             if bound is not None and beyond:
                 problems.append(

@@ -60,6 +60,10 @@ class Node:
     # Names of the facts (not derived values) this leaf reads, directly or through derived values.
     facts_needed: frozenset[str] = frozenset()
     derived_needed: frozenset[str] = frozenset()
+    inputs: frozenset[str] = field(init=False, repr=False)  # both of the above
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "inputs", self.facts_needed | self.derived_needed)
 
     @property
     def is_leaf(self) -> bool:

@@ -48,7 +48,7 @@ def score(spec: Spec, facts: Facts | Mapping[str, Any]) -> Result:
     outcomes: dict[str, IndicatorResult] = {}
     adjustments = _adjustments_by_indicator(facts)
     for leaf in leaves:
-        if not (leaf.facts_needed | leaf.derived_needed) <= env.keys():
+        if not leaf.inputs <= env.keys():
             continue  # an input is missing or unreadable, and was reported as such
         result = _score_leaf(
             spec, leaf, env, facts, adjustments.get(leaf.id, ZERO), problems, warnings
@@ -82,10 +82,6 @@ def _compute_derived(
     needed: set[str] = set()
     for leaf in leaves:
         needed |= leaf.derived_needed
-    users: dict[str, list[str]] = {}
-    for leaf in leaves:
-        for name in leaf.derived_needed:
-            users.setdefault(name, []).append(leaf.id)
     for derived in spec.derived:
         if derived.id not in needed:
             continue
@@ -98,7 +94,7 @@ def _compute_derived(
                 facts.problem(
                     ("values",),
                     f"cannot compute {derived.label} ({derived.formula.source}): {exc.message}; "
-                    f"needed by {', '.join(users[derived.id])}",
+                    f"needed by {', '.join(leaf.id for leaf in leaves if derived.id in leaf.derived_needed)}",
                     exc.problems[0].code,
                 )
             )
@@ -197,7 +193,11 @@ def _roll_up(
             not_applicable=not_applicable.get(node.id, ""),
         )
     children = tuple(_roll_up(child, leaves, not_applicable) for child in node.children)
-    applicable = sum((child.applicable_weight for child in children), ZERO)
+    applicable = obtained = ZERO
+    for child in children:
+        applicable += child.applicable_weight
+        if child.score is not None:
+            obtained += child.score
     if not applicable:
         return IndicatorResult(
             node=node,
@@ -206,7 +206,6 @@ def _roll_up(
             children=children,
             not_applicable=not_applicable.get(node.id, ""),
         )
-    obtained = sum((child.score or ZERO for child in children), ZERO)
     return IndicatorResult(
         node=node, score=obtained, applicable_weight=applicable, children=children
     )

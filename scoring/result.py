@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from . import __version__
 from .compiled import Node, Spec
@@ -36,9 +37,15 @@ class ScoreWarning:
         return f"{where}{self.message} [{self.code}]"
 
 
-@dataclass(frozen=True, eq=False)
-class IndicatorResult:
-    """One indicator's result. ``score`` is None when the indicator is not applicable."""
+_NO_VALUES: Mapping[str, Value] = MappingProxyType({})
+
+
+class IndicatorResult(NamedTuple):
+    """One indicator's result. ``score`` is None when the indicator is not applicable.
+
+    A named tuple rather than a frozen dataclass: equally immutable, and several times cheaper
+    to build, which matters when a batch builds one per indicator per project.
+    """
 
     node: Node
     score: Decimal | None
@@ -49,7 +56,7 @@ class IndicatorResult:
     adjustment: Decimal = Decimal(0)
     deviation: str | None = None
     not_applicable: str | None = None
-    env: Mapping[str, Value] = field(default_factory=dict, repr=False)
+    env: Mapping[str, Value] = _NO_VALUES
 
     @property
     def id(self) -> str:
