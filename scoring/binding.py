@@ -71,7 +71,7 @@ def check_references(spec: Spec, facts: Facts, problems: list[Problem]) -> dict[
                     "adjustment-not-leaf",
                 )
             )
-        elif item.points != spec.rounding.apply(item.points) and spec.rounding.mode == "half_up":
+        elif -item.points.normalize().as_tuple().exponent > spec.rounding.places:  # type: ignore[operator]
             problems.append(
                 facts.problem(
                     ("adjustments", index, "points"),

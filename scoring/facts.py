@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
 
 from ._yaml import Document, load_yaml, read_text
 from .errors import FactsError, Problem
@@ -61,9 +68,14 @@ class RatingModel(_Model):
 class AdjustmentModel(_Model):
     indicator: Text = Field(description="id of the leaf indicator adjusted")
     points: Decimal = Field(description="points added (positive) or deducted (negative)")
-    reason: str = Field(
-        min_length=1, description="required: why the evaluator departs from the rule"
-    )
+    reason: str = Field(description="required: why the evaluator departs from the rule")
+
+    @field_validator("reason")
+    @classmethod
+    def _reason_given(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("give the reason for this adjustment (it is shown in every output)")
+        return value
 
 
 class FactsModel(_Model):

@@ -527,6 +527,7 @@ class _Compiler:
                 return None
             return target
 
+        settings = {**settings, "weight": spec.weight}
         ctx = CompileContext(
             compile=compile_,
             compile_local=compile_local,

@@ -7,6 +7,7 @@ scored: reading a facts value written as a report writes it ("110万元", "99.14
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -90,6 +91,9 @@ class Measure:
             raise MeasureError(f"expected text, got {_shown(raw)}", "fact-type")
         if self.kind == "boolean":
             return self._read_boolean(raw)
+        if isinstance(raw, float) and math.isfinite(raw):
+            # Library callers pass floats; read their shortest text, as a person would write it.
+            raw = repr(raw)
         if isinstance(raw, bool) or not isinstance(raw, (str, int, Decimal)):
             raise MeasureError(f"expected {self._expected()}, got {_shown(raw)}", "fact-type")
         match = _PLAIN.fullmatch(raw) if type(raw) is str else None

@@ -195,7 +195,7 @@ def describe_errors(
                 f"must be {symbol} {error.get('ctx', {}).get(key)}, got {got}",
                 "out-of-range",
             )
-        elif kind == "too_short":
+        elif kind in ("too_short", "string_too_short"):
             message, code = "must not be empty", "empty"
         elif kind == "value_error":
             message, code = str(error["msg"]).removeprefix("Value error, "), "bad-value"

@@ -34,8 +34,9 @@ A case file is a mapping::
         xfail: "why"        # pytest.mark.xfail(strict=True): expect holds what domain.md demands
         ...
 
-``expect.error_codes`` (the problem codes of the FactsError) may stand in for ``expect.error``
-where the engine raises no error today, so the exact message is not known yet (xfail cases).
+``expect.error_codes`` (the problem codes of the FactsError, in order) or ``expect.error_contains``
+(a substring of it) may stand in for ``expect.error`` where the engine raises no error today, so
+the exact message is not known yet (xfail cases).
 Case files are read with floats as ``Decimal`` (``score: 4.5`` stays exact) and duplicate keys
 refused, so a typo cannot silently drop an expectation; unknown keys are refused for the same reason.
 """
@@ -51,9 +52,15 @@ from typing import Any
 import pytest
 import yaml
 
-from scoring import FactsError, SpecError, facts_from_mapping, load_spec_text, score
-from scoring.compiled import Spec
-from scoring.result import Result
+from scoring import (
+    FactsError,
+    Result,
+    Spec,
+    SpecError,
+    facts_from_mapping,
+    load_spec_text,
+    score,
+)
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"
 DEFAULT_PROJECT = {"name": "测试项目"}
@@ -73,6 +80,7 @@ EXPECT_KEYS = {
     "explanation",
     "error",
     "error_codes",
+    "error_contains",
 }
 
 
@@ -85,16 +93,21 @@ def _decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
 
 
 def _mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    loader.flatten_mapping(node)
-    seen: dict[Any, Any] = {}
-    for key_node, value_node in node.value:
+    written: set[Any] = set()
+    for key_node, _ in node.value:  # keys written here; a `<<: *base` merge may be overridden
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            continue
         key = loader.construct_object(key_node, deep=True)
-        if key in seen:
+        if key in written:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r}", key_node.start_mark
             )
-        seen[key] = loader.construct_object(value_node, deep=True)
-    return seen
+        written.add(key)
+    loader.flatten_mapping(node)
+    return {
+        loader.construct_object(key_node, deep=True): loader.construct_object(value_node, deep=True)
+        for key_node, value_node in node.value
+    }
 
 
 _CaseLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
@@ -123,14 +136,15 @@ def _unknown(keys: Any, allowed: set[str], where: str) -> None:
 
 
 def _load_file(path: Path) -> list[Case]:
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_CaseLoader)  # noqa: S506
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_CaseLoader)
     if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
-        raise ValueError(f"{path.name}: expected a mapping with a 'cases:' list")
+        raise TypeError(f"{path.name}: expected a mapping with a 'cases:' list")
     _unknown(data, FILE_KEYS, path.name)
     specs: dict[str, str] = dict(data.get("specs") or {})
     default_spec = data.get("spec")
     cases: list[Case] = []
     names: set[str] = set()
+    used: set[str | None] = set()
     for raw in data["cases"]:
         where = f"{path.name}::{raw.get('name', '<no name>')}"
         _unknown(raw, CASE_KEYS, where)
@@ -148,8 +162,11 @@ def _load_file(path: Path) -> list[Case]:
             spec = specs[spec]
         if ("expect" in raw) == ("expect_spec_error" in raw):
             raise ValueError(f"{where}: give exactly one of expect: and expect_spec_error:")
+        if "expect" in raw and not raw["expect"]:
+            raise ValueError(f"{where}: expect: asserts nothing")
         facts = dict(raw.get("facts") or {})
         facts.setdefault("project", DEFAULT_PROJECT)
+        used.add(raw.get("spec"))
         cases.append(
             Case(
                 file=path.stem,
@@ -161,6 +178,9 @@ def _load_file(path: Path) -> list[Case]:
                 xfail=raw.get("xfail"),
             )
         )
+    unused = sorted(set(specs) - used)
+    if unused:
+        raise ValueError(f"{path.name}: specs {unused} are used by no case")
     return cases
 
 
@@ -227,17 +247,19 @@ def test_case(case: Case) -> None:
         assert str(caught.value) == case.expect_spec_error
         return
     spec: Spec = load_spec_text(case.spec_text)
-    facts = facts_from_mapping(case.facts)
     expect = case.expect
-    if "error" in expect or "error_codes" in expect:
+    if {"error", "error_codes", "error_contains"} & set(expect):
+        # Shape problems (a share above 100%, a missing reason) are found while reading the facts.
         with pytest.raises(FactsError) as caught:
-            score(spec, facts)
+            score(spec, facts_from_mapping(case.facts))
         if "error" in expect:
             assert str(caught.value) == expect["error"]
         if "error_codes" in expect:
             assert caught.value.codes == list(expect["error_codes"])
+        if "error_contains" in expect:
+            assert expect["error_contains"] in str(caught.value)
         return
-    _check_result(score(spec, facts), expect)
+    _check_result(score(spec, facts_from_mapping(case.facts)), expect)
 
 
 def test_case_files_are_found() -> None:

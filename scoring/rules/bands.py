@@ -142,6 +142,13 @@ class BandsRule(Rule):
                     f"bands.{index}", "give either points or share for each band", "band-points"
                 )
                 continue
+            if band.points is not None and band.points > ctx.settings["weight"]:
+                ctx.problem(
+                    f"bands.{index}.points",
+                    f"band {band.range!r} gives {fmt(band.points)} points, more than the "
+                    f"indicator's weight {fmt(ctx.settings['weight'])}",
+                    "band-points",
+                )
             bands.append(
                 Band(low, low_closed, high, high_closed, band.points, band.share, str(band.range))
             )

@@ -87,7 +87,9 @@ class PositiveRule(Rule):
                     return Outcome(points, a, "exceeded", (True,))
                 return Outcome(weight, a, "exceeded", (False,))
             return Outcome(weight, a, "met")
-        points = max(a, ZERO) / t * weight
+        # Multiply before dividing: a ÷ t first can round a repeating quotient so that an exact
+        # x.xx5 becomes x.xx4999… and then rounds down.
+        points = max(a, ZERO) * weight / t
         return Outcome(points, a, "missed")
 
     def explain(self, outcome: Outcome, weight: Decimal, score: Decimal) -> str:

@@ -80,6 +80,8 @@ class QualitativeRule(Rule):
             tiers = build_tiers(params.tiers, lambda msg, code: ctx.problem("tiers", msg, code))
         self.tiers = tiers
         self.by_id = {tier.id: tier for tier in tiers}
+        # Filed forms write the tier's wording (达成年度指标) as often as its short name.
+        self.by_label = {tier.label: tier for tier in tiers}
 
     @property
     def needs(self) -> frozenset[str]:
@@ -106,7 +108,7 @@ class QualitativeRule(Rule):
                 "and a score under ratings:",
                 "rating-missing",
             )
-        tier = self.by_id.get(rating.tier)
+        tier = self.by_id.get(rating.tier) or self.by_label.get(rating.tier)
         if tier is None:
             names = "、".join(self.by_id)
             close = difflib.get_close_matches(rating.tier, list(self.by_id), n=1, cutoff=0.5)
@@ -115,9 +117,9 @@ class QualitativeRule(Rule):
                 f"unknown tier '{rating.tier}'; expected one of {names}{hint}", "tier-unknown"
             )
         if (rating.score is None) == (rating.share is None):
+            ask = f"score (points out of {fmt(weight)}) or share (e.g. 90%) for tier {tier.id}"
             raise InputError(
-                f"give either score (points out of {fmt(weight)}) or share (e.g. 90%) for tier "
-                f"{tier.id}, not {'both' if rating.score is not None else 'neither'}",
+                f"give either {ask}, not both" if rating.score is not None else f"give a {ask}",
                 "rating-score",
             )
         share = rating.share if rating.share is not None else rating.score / weight  # type: ignore[operator]

@@ -76,7 +76,9 @@ class ReverseRule(Rule):
         if self.formula == "t_over_a":
             points = weight * t / a
         else:
-            points = max(ZERO, weight * (1 - (a - t) / t))
+            # w × (1 − (a − t) ÷ t) written as w × (2t − a) ÷ t: one division, last, so an exact
+            # half is not lost to a rounded intermediate quotient.
+            points = max(ZERO, weight * (2 * t - a) / t)
         return Outcome(points, a, "missed")
 
     def explain(self, outcome: Outcome, weight: Decimal, score: Decimal) -> str:
