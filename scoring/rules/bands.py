@@ -24,6 +24,7 @@ from ..quantities import QuantityError, normalize, parse_quantity
 from .base import (
     CompileContext,
     InputError,
+    MeasuredParams,
     Outcome,
     ParamsBase,
     Rating,
@@ -46,12 +47,12 @@ class BandParams(ParamsBase):
     share: Share | None = Field(None, description="or: share of the weight, e.g. 0.8 or '80%'")
 
 
-class Params(ParamsBase):
+class Params(MeasuredParams):
+    """``actual`` is the value banded."""
+
     kind: Literal["bands"]
-    actual: str = Field(description="the value banded: a fact, derived value or formula")
     bands: list[BandParams] = Field(min_length=1)
     target: str | Decimal | None = Field(None, description="年度指标值 shown on the form")
-    unit: str | None = Field(None, description="unit of a compound `actual` formula")
 
 
 @dataclass(frozen=True)
@@ -119,8 +120,7 @@ class BandsRule(Rule):
     label = "区间"
 
     def __init__(self, params: Params, ctx: CompileContext) -> None:
-        self.actual = ctx.compile(params.actual, "actual")
-        self.measure = ctx.measure_of(self.actual, params.unit)
+        self.read_actual(params, ctx)
         self.display_target = "" if params.target is None else str(params.target)
         bands: list[Band] = []
         for index, band in enumerate(params.bands):

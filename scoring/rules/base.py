@@ -23,6 +23,7 @@ from ..quantities import QuantityError, format_number, parse_quantity
 __all__ = [
     "CompileContext",
     "InputError",
+    "MeasuredParams",
     "Outcome",
     "ParamsBase",
     "Rating",
@@ -59,6 +60,13 @@ class ParamsBase(BaseModel):
     """Fields every rule accepts besides its own."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class MeasuredParams(ParamsBase):
+    """Fields of the rules that read one value (实际完成值) and compare it with a target."""
+
+    actual: str = Field(description="实际完成值: a fact, derived value or formula")
+    unit: str | None = Field(None, description="unit of a compound `actual` formula")
 
 
 @dataclass(frozen=True)
@@ -115,6 +123,26 @@ class Rule(ABC):
     @abstractmethod
     def __init__(self, params: Any, ctx: CompileContext) -> None:
         """Compile ``params`` (this kind's validated Params); report problems through ``ctx``."""
+
+    def read_actual(
+        self,
+        params: MeasuredParams,
+        ctx: CompileContext,
+        target: Any = None,
+        ops: tuple[str, ...] = (),
+    ) -> None:
+        """Compile ``actual``, learn its measure, and read ``target`` in it (ops[0] when the
+        target has no operator; any other operator than ``ops`` is a problem)."""
+        self.actual = ctx.compile(params.actual, "actual")
+        self.measure = ctx.measure_of(self.actual, params.unit)
+        if target is not None:
+            self.target = ctx.resolve_target(target, self.measure, ops[0], ops)
+
+    def require_target(self, ctx: CompileContext, valid: bool, message: str, code: str) -> None:
+        """Report a target the rule cannot use (e.g. a zero positive target) and drop it."""
+        if self.target is not None and not valid:
+            ctx.problem("target", message, code)
+            self.target = None
 
     @property
     def needs(self) -> frozenset[str]:

@@ -16,8 +16,8 @@ from .base import (
     ZERO,
     CompileContext,
     InputError,
+    MeasuredParams,
     Outcome,
-    ParamsBase,
     Rating,
     Rule,
     as_number,
@@ -26,13 +26,13 @@ from .base import (
 )
 
 
-class Params(ParamsBase):
+class Params(MeasuredParams):
+    """``actual`` counts the problems found."""
+
     kind: Literal["deduction"]
-    actual: str = Field(description="number of problems found: a fact, derived value or formula")
     per_item: Decimal = Field(gt=0, description="points deducted per problem")
     max_deduction: Decimal | None = Field(None, gt=0, description="cap on the points deducted")
     target: str | Decimal = Field("=0", description="shown as 年度指标值, e.g. '=0个'")
-    unit: str | None = Field(None, description="unit of a compound `actual` formula")
 
 
 class DeductionRule(Rule):
@@ -40,9 +40,7 @@ class DeductionRule(Rule):
     label = "扣分制"
 
     def __init__(self, params: Params, ctx: CompileContext) -> None:
-        self.actual = ctx.compile(params.actual, "actual")
-        self.measure = ctx.measure_of(self.actual, params.unit)
-        self.target = ctx.resolve_target(params.target, self.measure, "=", ("=", "≤", "<"))
+        self.read_actual(params, ctx, params.target, ("=", "≤", "<"))
         self.per_item = params.per_item
         self.max_deduction = params.max_deduction
 

@@ -17,8 +17,8 @@ from ..expr import CompiledFormula, Value
 from .base import (
     ZERO,
     CompileContext,
+    MeasuredParams,
     Outcome,
-    ParamsBase,
     Rating,
     Rule,
     as_number,
@@ -30,11 +30,9 @@ from .base import (
 LOCAL_NAMES = ("a", "t", "w", "实际值", "指标值", "分值")
 
 
-class Params(ParamsBase):
+class Params(MeasuredParams):
     kind: Literal["positive"]
-    actual: str = Field(description="实际完成值: a fact, derived value or formula")
     target: str | Decimal = Field(description="年度指标值, e.g. '≥95%', '≥735人次', 100")
-    unit: str | None = Field(None, description="unit of a compound `actual` formula")
     overshoot_ratio: Decimal | None = Field(
         None, ge=0, description="flag when a > t × (1 + ratio); default from the spec"
     )
@@ -48,17 +46,15 @@ class PositiveRule(Rule):
     label = "正向"
 
     def __init__(self, params: Params, ctx: CompileContext) -> None:
-        self.actual = ctx.compile(params.actual, "actual")
-        self.measure = ctx.measure_of(self.actual, params.unit)
-        self.target = ctx.resolve_target(params.target, self.measure, "≥", ("≥", ">", "="))
-        if self.target is not None and self.target.value <= 0:
-            ctx.problem(
-                "target",
+        self.read_actual(params, ctx, params.target, ("≥", ">", "="))
+        if self.target is not None:
+            self.require_target(
+                ctx,
+                self.target.value > 0,
                 f"a positive target must be above 0, got {self.target.display}; "
                 "use kind: zero_target for '=0' targets",
                 "target-not-positive",
             )
-            self.target = None
         ratio = params.overshoot_ratio
         self.overshoot_ratio: Decimal | None = (
             ratio if ratio is not None else ctx.settings.get("overshoot_ratio")

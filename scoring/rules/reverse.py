@@ -17,8 +17,8 @@ from ..expr import Value
 from .base import (
     ZERO,
     CompileContext,
+    MeasuredParams,
     Outcome,
-    ParamsBase,
     Rating,
     Rule,
     as_number,
@@ -29,11 +29,9 @@ from .base import (
 FORMULAS = ("t_over_a", "linear_to_double")
 
 
-class Params(ParamsBase):
+class Params(MeasuredParams):
     kind: Literal["reverse"]
-    actual: str = Field(description="实际完成值: a fact, derived value or formula")
     target: str | Decimal = Field(description="年度指标值, e.g. '≤90万元', '≤5%'")
-    unit: str | None = Field(None, description="unit of a compound `actual` formula")
     formula: Literal["t_over_a", "linear_to_double"] | None = Field(
         None, description="scoring above target; default from the spec's reverse_formula"
     )
@@ -44,17 +42,15 @@ class ReverseRule(Rule):
     label = "反向"
 
     def __init__(self, params: Params, ctx: CompileContext) -> None:
-        self.actual = ctx.compile(params.actual, "actual")
-        self.measure = ctx.measure_of(self.actual, params.unit)
-        self.target = ctx.resolve_target(params.target, self.measure, "≤", ("≤", "<"))
-        if self.target is not None and self.target.value <= 0:
-            ctx.problem(
-                "target",
+        self.read_actual(params, ctx, params.target, ("≤", "<"))
+        if self.target is not None:
+            self.require_target(
+                ctx,
+                self.target.value > 0,
                 f"a reverse target must be above 0, got {self.target.display}; "
                 "use kind: zero_target for '=0' or '≤0' targets",
                 "target-not-positive",
             )
-            self.target = None
         formula = params.formula or ctx.settings.get("reverse_formula")
         if formula is None:
             ctx.problem(

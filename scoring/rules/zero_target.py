@@ -16,8 +16,8 @@ from ..expr import Value
 from .base import (
     ZERO,
     CompileContext,
+    MeasuredParams,
     Outcome,
-    ParamsBase,
     Rating,
     Rule,
     as_number,
@@ -26,11 +26,11 @@ from .base import (
 )
 
 
-class Params(ParamsBase):
+class Params(MeasuredParams):
+    """``actual`` counts the occurrences."""
+
     kind: Literal["zero_target"]
-    actual: str = Field(description="occurrences: a fact, derived value or formula")
     target: str | Decimal = Field("=0", description="shown as 年度指标值; must be 0, e.g. '=0次'")
-    unit: str | None = Field(None, description="unit of a compound `actual` formula")
     per_occurrence: Decimal | None = Field(
         None, gt=0, description="points deducted per occurrence (floor 0); omit for all-or-nothing"
     )
@@ -41,12 +41,11 @@ class ZeroTargetRule(Rule):
     label = "零目标"
 
     def __init__(self, params: Params, ctx: CompileContext) -> None:
-        self.actual = ctx.compile(params.actual, "actual")
-        self.measure = ctx.measure_of(self.actual, params.unit)
-        self.target = ctx.resolve_target(params.target, self.measure, "=", ("=", "≤"))
-        if self.target is not None and self.target.value != 0:
-            ctx.problem(
-                "target",
+        self.read_actual(params, ctx, params.target, ("=", "≤"))
+        if self.target is not None:
+            self.require_target(
+                ctx,
+                self.target.value == 0,
                 f"a zero_target rule needs a target of 0, got {self.target.display}; "
                 "use kind: reverse for other '≤' targets",
                 "target-not-zero",
