@@ -13,7 +13,7 @@ __version__ = "0.1.0"
 from .compiled import Spec
 from .engine import score
 from .errors import FactsError, FormulaError, Problem, ScoringError, SpecError
-from .facts import Facts, facts_from_mapping, load_facts, load_facts_text
+from .facts import Facts, facts_from_mapping, facts_from_values, load_facts, load_facts_text
 from .loader import load_spec, load_spec_text
 from .result import IndicatorResult, Result, ScoreWarning
 
@@ -30,6 +30,7 @@ __all__ = [
     "SpecError",
     "__version__",
     "facts_from_mapping",
+    "facts_from_values",
     "load_facts",
     "load_facts_text",
     "load_spec",
