@@ -117,6 +117,11 @@ def bind_values(
     env: dict[str, Value] = {}
     known = spec.facts
     derived_ids = {d.id for d in spec.derived}
+    needed: dict[str, list[str]] = {}
+    for leaf in leaves:
+        for name in leaf.facts_needed:
+            needed.setdefault(name, []).append(leaf.id)
+    given: set[str] = set()
     for name, raw in facts.values.items():
         fact = known.get(name)
         if fact is None:
@@ -131,15 +136,14 @@ def bind_values(
                 )
             )
             continue
+        if _blank(raw) and (name not in needed or fact.default is not None):
+            continue  # a template line left empty: the same as leaving it out
+        given.add(name)
         value = _read(fact, raw, facts, ("values", name), problems, warnings)
         if value is not None and not isinstance(value, str):  # text is shown, never computed on
             env[name] = value
-    needed: dict[str, list[str]] = {}
-    for leaf in leaves:
-        for name in leaf.facts_needed:
-            needed.setdefault(name, []).append(leaf.id)
     for name in known:
-        if name in env or name in facts.values:
+        if name in given:
             continue
         default = known[name].default
         if default is not None:
@@ -159,6 +163,10 @@ def bind_values(
     return env
 
 
+def _blank(raw: Any) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
 def _read(
     fact: Fact,
     raw: Any,
@@ -169,7 +177,7 @@ def _read(
 ) -> Value | str | None:
     if isinstance(raw, dict):
         return _read_itemised(fact, raw, facts, loc, problems, warnings)
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
+    if _blank(raw):
         problems.append(
             facts.problem(
                 loc,

@@ -57,6 +57,8 @@ def score(spec: Spec, facts: Facts | Mapping[str, Any]) -> Result:
             outcomes[leaf.id] = result
     if problems:
         raise FactsError(problems)
+    if not str(facts.project.get("name") or "").strip():
+        warnings.append(ScoreWarning("project-name-missing", "项目名称未填写（project.name）"))
     tops = tuple(_roll_up(node, outcomes, not_applicable) for node in spec.indicators)
     applicable = sum((top.applicable_weight for top in tops), ZERO)
     obtained = sum((top.score or ZERO for top in tops), ZERO)

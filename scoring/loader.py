@@ -43,9 +43,19 @@ def load_spec(path: str | os.PathLike[str], *, overrides: Sequence[str] = ()) ->
     applied like a profile on top of the file.
     """
     sourced = load_sourced(path)
-    if overrides:
-        sourced = apply_overrides(sourced, overrides)
-    return _Compiler(sourced).run()
+    if not overrides:
+        return _Compiler(sourced).run()
+    try:
+        return _Compiler(apply_overrides(sourced, overrides)).run()
+    except SpecError as exc:
+        # A weight sum broken by --set is located where the sum is written, in the spec file;
+        # say which overrides were in force so the user is not sent looking for a typo there.
+        note = Problem(
+            f"the spec was changed by --set {'; '.join(overrides)} when these problems arose",
+            "override-effect",
+            file="--set",
+        )
+        raise SpecError([note, *exc.problems]) from None
 
 
 def load_spec_text(text: str, file: str = "<spec>", *, base_dir: str = ".") -> Spec:

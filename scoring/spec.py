@@ -104,7 +104,9 @@ DEFAULT_GRADES: dict[str, Decimal] = {
 class CaseExpect(_Model):
     total: Decimal | None = Field(None, description="expected total (after rounding)")
     grade: str | None = Field(None, description="expected grade")
-    scores: dict[str, Decimal] = Field(default_factory=dict, description="indicator id → score")
+    scores: dict[str, Decimal | None] = Field(
+        default_factory=dict, description="indicator id → score (null: not applicable)"
+    )
     tolerance: Decimal = Field(Decimal(0), ge=0, description="allowed difference for numbers")
     error: str | None = Field(None, description="or: a text the scoring error must contain")
 

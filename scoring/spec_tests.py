@@ -125,8 +125,13 @@ def _run_case(spec: Spec, case: CaseSpec, base_dir: str, coverage: Coverage) -> 
     for key, want in expect.scores.items():
         if key not in spec.nodes:
             failures.append(f"scores: no indicator {key!r} in the spec")
-            continue
-        check(f"score of {key}", result.find(key).score, want)
+        elif want is None:
+            if result.find(key).score is not None:
+                failures.append(
+                    f"score of {key}: expected not applicable, got {result.find(key).score}"
+                )
+        else:
+            check(f"score of {key}", result.find(key).score, want)
     for leaf in result.leaves():
         rule, outcome = leaf.node.rule, leaf.outcome
         if rule is not None and outcome is not None:

@@ -53,8 +53,9 @@ def facts_template(spec: Spec, spec_path: str) -> str:
         if fact.default is not None:
             comment += f"；不填则取默认值 {fact.default}"
         lines.append(f"  # {comment}")
-        # A defaulted fact is left commented out: an empty value would be an error.
-        lines.append(f"  {'# ' if fact.default is not None else ''}{_q(name)}:")
+        # Optional lines (a default applies, or no indicator reads it) start commented out.
+        optional = fact.default is not None or name not in users
+        lines.append(f"  {'# ' if optional else ''}{_q(name)}:")
     qualitative = [
         leaf for leaf in spec.leaves if leaf.rule is not None and leaf.rule.kind == "qualitative"
     ]

@@ -15,14 +15,20 @@ from scoring.report import RENDERERS
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
-SPECS = sorted((ROOT / "indicators").glob("*.yaml"))
+SPECS = sorted(
+    p for p in (ROOT / "indicators").rglob("*.yaml") if not p.name.endswith(".cases.yaml")
+)
 SEED_SPEC = ROOT / "indicators" / "xinfang_weiwen.yaml"
 SEED_FACTS = ROOT / "examples" / "hengnan_xinfang_2021.yaml"
 # Which spec scores which example: examples name their spec in this table.
-EXAMPLES = {"hengnan_xinfang_2021.yaml": "xinfang_weiwen.yaml"}
+EXAMPLES = {
+    "hengnan_xinfang_2021.yaml": "xinfang_weiwen.yaml",
+    "tianchang_flood_defence_2022.yaml": "projects/tianchang_flood_defence_2022.yaml",
+    "liangping_forestry_2023.yaml": "projects/liangping_forestry_2023.yaml",
+}
 
 
-@pytest.mark.parametrize("path", SPECS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", SPECS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_every_shipped_spec_loads(path: Path) -> None:
     """Each file under indicators/ validates and compiles without a problem."""
     spec = load_spec(path)

@@ -67,7 +67,7 @@ class PositiveRule(Rule):
 
     @property
     def branches(self) -> tuple[str, ...]:
-        return ("met", "missed", "exceeded")
+        return ("met", "missed") if self.overshoot_ratio is None else ("met", "missed", "exceeded")
 
     def evaluate(self, env: Mapping[str, Value], weight: Decimal, rating: Rating | None) -> Outcome:
         assert self.actual is not None
