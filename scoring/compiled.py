@@ -97,6 +97,7 @@ class Spec:
     sha256: str
     sources: tuple[Source, ...] = ()  # base first, then each profile applied on it
     cases: tuple[CaseSpec, ...] = ()
+    application: Mapping[str, str] = field(default_factory=dict)  # grade → 评价结果应用建议
     nodes: Mapping[str, Node] = field(init=False, repr=False)
     leaves: tuple[Node, ...] = field(init=False, repr=False)
 

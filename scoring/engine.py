@@ -62,6 +62,14 @@ def score(spec: Spec, facts: Facts | Mapping[str, Any]) -> Result:
     tops = tuple(_roll_up(node, outcomes, not_applicable) for node in spec.indicators)
     applicable = sum((top.applicable_weight for top in tops), ZERO)
     obtained = sum((top.score or ZERO for top in tops), ZERO)
+    if not applicable:
+        raise FactsError(
+            facts.problem(
+                ("not_applicable",),
+                "the indicators that apply all weigh 0: there is nothing to rescale the total by",
+                "all-not-applicable",
+            )
+        )
     raw_total = obtained if applicable == spec.total else obtained / applicable * spec.total
     total = spec.rounding.apply(raw_total)
     return Result(
@@ -74,6 +82,7 @@ def score(spec: Spec, facts: Facts | Mapping[str, Any]) -> Result:
         next_grade=spec.grades.next_grade(total),
         adjustments=facts.adjustments,
         facts=facts,
+        env=env,
         warnings=tuple(warnings),
     )
 

@@ -85,6 +85,16 @@ class AdjustmentModel(_Model):
         return value
 
 
+class StatedModel(_Model):
+    """What a filed table states, for ``jixiao review SPEC FACTS`` to check against the rules."""
+
+    total: Decimal | None = Field(None, description="自评得分 as filed")
+    grade: Text | None = Field(None, description="自评等级 as filed")
+    scores: dict[str, Decimal] = Field(
+        default_factory=dict, description="indicator id → 得分 as filed"
+    )
+
+
 class FactsModel(_Model):
     project: ProjectModel
     values: dict[str, Any] = Field(default_factory=dict)
@@ -94,6 +104,7 @@ class FactsModel(_Model):
     )
     adjustments: list[AdjustmentModel] = Field(default_factory=list)
     deviations: dict[str, str] = Field(default_factory=dict, description="indicator id → 偏差原因")
+    stated: StatedModel | None = Field(None, description="the filed scores, for review")
 
 
 @dataclass(frozen=True)
@@ -116,6 +127,7 @@ class Facts:
     adjustments: tuple[Adjustment, ...]
     deviations: Mapping[str, str]
     document: Document = field(repr=False)
+    stated: StatedModel | None = None  # the filed total, grade and scores, when given
 
     @property
     def file(self) -> str:
@@ -220,5 +232,6 @@ def _from_document(document: Document) -> Facts:
         not_applicable=model.not_applicable,
         adjustments=tuple(Adjustment(a.indicator, a.points, a.reason) for a in model.adjustments),
         deviations=model.deviations,
+        stated=model.stated,
         document=document,
     )

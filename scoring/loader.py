@@ -137,6 +137,14 @@ class _Compiler:
         if len(indicators) == len(model.indicators):
             self.check_sum(model.total, indicators, (), "the top-level indicators", "total")
         self.check_weight_rules(model, indicators)
+        for grade in model.application:
+            if grade not in model.grades:
+                self.problem(
+                    ("application", grade),
+                    f"no grade {grade!r}; grades are {', '.join(model.grades)}",
+                    "application-grade",
+                    key=True,
+                )
         self.fail_if_problems()
         return Spec(
             id=model.id,
@@ -155,6 +163,7 @@ class _Compiler:
             sha256=self.src.sha256,
             sources=tuple(self.src.sources),
             cases=tuple(model.cases),
+            application=dict(model.application),
         )
 
     # ---- metadata ------------------------------------------------------------------------

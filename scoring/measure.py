@@ -100,7 +100,7 @@ class Measure:
         if match is not None:
             # The common case ("110万元", "99.14%", "158") read without the general parser; the
             # two agree on every string this matches (tests/test_measure.py checks).
-            quantity = Quantity(Decimal(match[1]) or _ZERO, match[2] or "", raw)
+            quantity = Quantity(Decimal(match[1]) or _ZERO, match[2] or "", str(raw))
         else:
             try:
                 quantity = parse_quantity(raw)

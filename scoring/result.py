@@ -7,6 +7,7 @@ numbers are ``Decimal`` and are written to JSON digit for digit.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -15,6 +16,7 @@ from typing import Any, NamedTuple
 
 from . import __version__
 from .compiled import Node, Spec
+from .errors import FormulaError
 from .expr import Value
 from .facts import Adjustment, Facts
 from .grading import NextGrade
@@ -175,6 +177,33 @@ class Result:
     adjustments: tuple[Adjustment, ...]
     warnings: tuple[ScoreWarning, ...]
     facts: Facts | None = field(default=None, repr=False)  # as given, e.g. itemised amounts
+    env: Mapping[str, Value] = field(default_factory=dict, repr=False)  # as the rules read them
+
+    @functools.cached_property
+    def values(self) -> Mapping[str, Value]:
+        """Every fact as read (in its declared unit) and every derived value computable from
+        them, including those no applicable indicator needed (for tables and reports)."""
+        values = dict(self.env)
+        for derived in self.spec.derived:  # dependency order
+            if derived.id in values or not derived.formula.names <= values.keys():
+                continue
+            try:
+                values[derived.id] = derived.formula(values)
+            except FormulaError:
+                continue  # e.g. a zero budget: that figure is simply not available
+        return MappingProxyType(values)
+
+    @functools.cached_property
+    def items(self) -> Mapping[str, Mapping[str, Decimal]]:
+        """Itemised facts (``{total, items}``): fact id → item name → amount in the fact's unit."""
+        found: dict[str, Mapping[str, Decimal]] = {}
+        for name, raw in (self.facts.values if self.facts else {}).items():
+            fact = self.spec.facts.get(name)
+            if fact is None or not isinstance(raw, dict) or not isinstance(raw.get("items"), dict):
+                continue
+            amounts = {key: fact.measure.read(item) for key, item in raw["items"].items()}
+            found[name] = {k: v for k, v in amounts.items() if isinstance(v, Decimal)}
+        return MappingProxyType(found)
 
     @property
     def max(self) -> Decimal:

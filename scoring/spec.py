@@ -163,6 +163,10 @@ class SpecModel(_Model):
     facts: dict[str, FactSpec] = Field(default_factory=dict)
     derived: dict[str, DerivedSpec] = Field(default_factory=dict)
     indicators: list[IndicatorSpec] = Field(min_length=1)
+    application: dict[str, str] = Field(
+        default_factory=dict,
+        description="grade → 评价结果应用建议 (e.g. 优: 保持或优先安排预算; 差: 压减或取消)",
+    )
     weight_checks: list[WeightCheck] = Field(
         default_factory=list, description="rules on weights checked at load (profiles too)"
     )

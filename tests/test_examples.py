@@ -72,11 +72,12 @@ def test_seed_example_matches_golden_output(fmt: str) -> None:
     # Content hashes change with every comment edited in the spec; they are tested elsewhere.
     text = re.sub(r'"sha256": "[0-9a-f]{64}"', '"sha256": "…"', text)
     golden = (
-        GOLDEN / f"hengnan_xinfang_2021.{ {'json': 'json', 'markdown': 'md', 'table': 'txt'}[fmt] }"
+        GOLDEN
+        / f"hengnan_xinfang_2021.{ {'json': 'json', 'markdown': 'md', 'table': 'txt', 'csv': 'csv', 'html': 'html'}[fmt] }"
     )
     if os.environ.get("JIXIAO_REGENERATE"):
-        golden.write_text(text, encoding="utf-8")
-    assert text == golden.read_text(encoding="utf-8")
+        golden.write_bytes(text.encode("utf-8"))  # bytes: the csv's CRLF must survive
+    assert text == golden.read_bytes().decode("utf-8")
 
 
 def _as_decimals(value: object) -> object:

@@ -9,8 +9,32 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import diff, explain, init, schema, score, test, validate
+from . import (
+    batch,
+    diff,
+    explain,
+    import_table,
+    init,
+    report,
+    review,
+    schema,
+    score,
+    test,
+    validate,
+)
 
 __all__ = ["COMMANDS"]
 
-COMMANDS: tuple[ModuleType, ...] = (validate, score, explain, diff, init, test, schema)
+COMMANDS: tuple[ModuleType, ...] = (
+    validate,
+    score,
+    batch,
+    explain,
+    diff,
+    init,
+    test,
+    schema,
+    import_table,
+    review,
+    report,
+)

@@ -6,9 +6,10 @@ import argparse
 from typing import TextIO
 
 from ..engine import score
+from ..errors import UsageError
 from ..facts import load_facts
 from ..loader import load_spec
-from ..report import RENDERERS
+from ..report import BINARY_RENDERERS, RENDERERS
 
 NAME = "score"
 HELP = "score one project's facts; print the 自评表"
@@ -17,7 +18,8 @@ HELP = "score one project's facts; print the 自评表"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("spec", metavar="SPEC")
     parser.add_argument("facts", metavar="FACTS")
-    parser.add_argument("--format", "-f", choices=sorted(RENDERERS), default="table")
+    formats = sorted({*RENDERERS, *BINARY_RENDERERS})
+    parser.add_argument("--format", "-f", choices=formats, default="table")
     parser.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
     parser.add_argument(
         "--set",
@@ -29,7 +31,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    if args.format in BINARY_RENDERERS and not args.output:
+        raise UsageError(f"--format {args.format} writes a binary file: give -o FILE")
     result = score(load_spec(args.spec, overrides=args.set), load_facts(args.facts))
+    if args.format in BINARY_RENDERERS:
+        data = BINARY_RENDERERS[args.format](result)
+        with open(args.output, "wb") as handle:
+            handle.write(data)
+        stderr.write(f"wrote {args.output}: {result.total} {result.grade}\n")
+        return 0
     text = RENDERERS[args.format](result)
     if args.output:
         with open(args.output, "w", encoding="utf-8") as handle:

@@ -122,7 +122,10 @@ class QualitativeRule(Rule):
                 f"give either {ask}, not both" if rating.score is not None else f"give a {ask}",
                 "rating-score",
             )
-        share = rating.share if rating.share is not None else rating.score / weight  # type: ignore[operator]
+        if rating.share is not None:
+            share = rating.share
+        else:  # a zero-weight indicator can only be given 0 points, i.e. any share
+            share = rating.score / weight if weight else tier.min  # type: ignore[operator]
         points = rating.score if rating.score is not None else rating.share * weight  # type: ignore[operator]
         if not tier.contains(share):
             given = (

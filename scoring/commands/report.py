@@ -1,0 +1,44 @@
+"""``jixiao report SPEC FACTS -o report.docx``: a draft 自评报告 with every figure filled in.
+
+The sections follow the seed report (一、项目基本情况 … 八、其他需要说明的问题); what only a person
+can write is marked 【待填写：…】. ``-o report.html`` writes the HTML report instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TextIO
+
+from ..engine import score
+from ..errors import UsageError
+from ..facts import load_facts
+from ..loader import load_spec
+
+NAME = "report"
+HELP = "write a draft 自评报告 (.docx, or .html) for one project"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("spec", metavar="SPEC")
+    parser.add_argument("facts", metavar="FACTS")
+    parser.add_argument(
+        "-o", "--output", metavar="FILE", required=True, help="report.docx or report.html"
+    )
+
+
+def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    suffix = Path(args.output).suffix.lower()
+    if suffix not in (".docx", ".html", ".htm"):
+        raise UsageError(f"-o {args.output}: the report is written as .docx or .html")
+    result = score(load_spec(args.spec), load_facts(args.facts))
+    if suffix == ".docx":
+        from ..report import docx_report
+
+        Path(args.output).write_bytes(docx_report.save(docx_report.build(result)))
+    else:
+        from ..report import html
+
+        Path(args.output).write_text(html.render(result), encoding="utf-8")
+    stderr.write(f"wrote {args.output}: {result.total} {result.grade}\n")
+    return 0

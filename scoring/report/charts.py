@@ -1,0 +1,159 @@
+"""Charts as inline SVG text: the score rate of each 一级指标 and the biggest point losses.
+
+Plain SVG 1.1 (no script, no external font or stylesheet), deterministic to the byte, so a report
+that embeds it works offline, prints, and diffs cleanly. Bars are coloured by the grade band the
+rate falls in (the spec's bands as shares of its total), with a dashed line at each band's edge.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from decimal import Decimal
+from html import escape
+
+from ..quantities import format_number
+from ..result import IndicatorResult, Result
+
+__all__ = ["losses_chart", "score_rate_chart"]
+
+FONT = "'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei','PingFang SC',sans-serif"
+_COLOURS = ("#2e7d32", "#1565c0", "#ef6c00", "#c62828")  # best band first
+_NA = "#9e9e9e"
+_LABEL_W, _BAR_W, _VALUE_W = 170, 340, 150
+_ROW_H, _TOP, _BOTTOM = 30, 34, 30
+_WIDTH = _LABEL_W + _BAR_W + _VALUE_W
+
+
+def _px(value: Decimal) -> str:
+    return format_number(value.quantize(Decimal("0.1")))
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _short(text: str, limit: int = 22) -> str:
+    """Cut a label to ``limit`` half-width columns (a CJK character counts two)."""
+    if _width(text) <= limit:
+        return text
+    out = ""
+    for ch in text:
+        if _width(out + ch) > limit - 2:
+            break
+        out += ch
+    return out + "…"
+
+
+def _band_colour(result: Result, rate: Decimal) -> str:
+    bands = result.spec.grades.bands
+    for index, (_name, minimum) in enumerate(bands):
+        if rate * result.max >= minimum:
+            return _COLOURS[min(index, len(_COLOURS) - 1)]
+    return _COLOURS[-1]
+
+
+def _frame(title: str, rows: int, body: list[str], axis: list[str]) -> str:
+    height = _TOP + rows * _ROW_H + _BOTTOM
+    return "\n".join(
+        [
+            (
+                f'<svg xmlns="http://www.w3.org/2000/svg" width="{_WIDTH}" height="{height}" '
+                f'viewBox="0 0 {_WIDTH} {height}" role="img" aria-label="{escape(title)}" '
+                f'font-family="{escape(FONT)}" font-size="13">'
+            ),
+            f"<title>{escape(title)}</title>",
+            f'<text x="0" y="18" font-size="15" font-weight="bold">{escape(title)}</text>',
+            *axis,
+            *body,
+            "</svg>",
+        ]
+    )
+
+
+def _guides(result: Result, rows: int) -> list[str]:
+    """Dashed lines at each grade band's edge (named above the bars), solid at 0% and 100%;
+    the percentages under the axis."""
+    bottom = _TOP + rows * _ROW_H
+    out = []
+    marks: dict[Decimal, str] = {Decimal(0): "", Decimal(1): ""}
+    for name, minimum in result.spec.grades.bands:
+        if minimum:
+            marks[minimum / result.max] = name
+    for share, name in sorted(marks.items()):
+        x = _px(_LABEL_W + share * _BAR_W)
+        dash = "" if share in (0, 1) else ' stroke-dasharray="4 3"'
+        percent = format_number(share * 100, 0) + "%"
+        out.append(
+            f'<line x1="{x}" y1="{_TOP - 4}" x2="{x}" y2="{bottom}" stroke="#bdbdbd"{dash}/>'
+        )
+        out.append(
+            f'<text x="{x}" y="{bottom + 16}" text-anchor="middle" font-size="11" '
+            f'fill="#616161">{percent}</text>'
+        )
+        if name:
+            out.append(
+                f'<text x="{x}" y="{_TOP - 7}" text-anchor="middle" font-size="11" '
+                f'fill="#616161">{escape(name)}</text>'
+            )
+    return out
+
+
+def score_rate_chart(result: Result) -> str:
+    """得分率 of each 一级指标: score ÷ applicable weight, one bar each."""
+    tops = list(result.indicators)
+    body: list[str] = []
+    for index, top in enumerate(tops):
+        y = _TOP + index * _ROW_H
+        body.append(_label(top.name, y))
+        rate = top.score_rate
+        if rate is None:
+            body.append(f'<text x="{_LABEL_W + 6}" y="{y + 19}" fill="{_NA}">不适用</text>')
+            continue
+        length = _px(min(rate, Decimal(1)) * _BAR_W)
+        colour = _band_colour(result, rate)
+        body.append(
+            f'<rect x="{_LABEL_W}" y="{y + 6}" width="{length}" height="{_ROW_H - 12}" fill="{colour}">'
+            f"<title>{escape(top.name)}：{format_number(top.score or Decimal(0), 2)} / "
+            f"{format_number(top.applicable_weight)}</title></rect>"
+        )
+        text = (
+            f"{format_number(rate * 100, 2)}%（{format_number(top.score or Decimal(0), result.spec.rounding.places)}"
+            f"/{format_number(top.applicable_weight)}）"
+        )
+        body.append(f'<text x="{_LABEL_W + _BAR_W + 8}" y="{y + 19}">{escape(text)}</text>')
+    return _frame("一级指标得分率", len(tops), body, _guides(result, len(tops)))
+
+
+def _label(name: str, y: int) -> str:
+    return (
+        f'<text x="{_LABEL_W - 8}" y="{y + 19}" text-anchor="end">{escape(_short(name))}'
+        f"<title>{escape(name)}</title></text>"
+    )
+
+
+def biggest_losses(result: Result, limit: int = 8) -> list[IndicatorResult]:
+    """Leaves that lost points, biggest loss first (ties in table order)."""
+    lost = [leaf for leaf in result.leaves() if leaf.score is not None and leaf.lost > 0]
+    return sorted(lost, key=lambda leaf: -leaf.lost)[:limit]
+
+
+def losses_chart(result: Result, limit: int = 8) -> str:
+    """The biggest point losses: each bar is the points lost, against the largest loss shown."""
+    losses = biggest_losses(result, limit)
+    if not losses:
+        body = [f'<text x="0" y="{_TOP + 19}">没有失分的指标。</text>']
+        return _frame("失分最多的指标", 1, body, [])
+    biggest = max(leaf.lost for leaf in losses)
+    body = []
+    places = result.spec.rounding.places
+    for index, leaf in enumerate(losses):
+        y = _TOP + index * _ROW_H
+        body.append(_label(leaf.name, y))
+        length = _px(leaf.lost / biggest * _BAR_W)
+        body.append(
+            f'<rect x="{_LABEL_W}" y="{y + 6}" width="{length}" height="{_ROW_H - 12}" fill="{_COLOURS[3]}">'
+            f"<title>{escape(leaf.explanation)}</title></rect>"
+        )
+        text = f"扣 {format_number(leaf.lost, places)} / {format_number(leaf.weight)} 分"
+        body.append(f'<text x="{_LABEL_W + _BAR_W + 8}" y="{y + 19}">{escape(text)}</text>')
+    return _frame("失分最多的指标", len(losses), body, [])

@@ -1,0 +1,345 @@
+"""A draft 自评报告 as a Word document (python-docx), in the seed report's section order.
+
+一、项目基本情况 … 八、其他需要说明的问题. Every figure is filled from the facts and the result (amounts,
+rates, scores, the total and grade), never typed; what only a person can write is a highlighted
+【待填写：…】 paragraph. 存在的问题 lists the indicators that lost points with their deviation
+explanations; 评价结果应用建议 follows ``APPLICATION_RULES`` for the grade (the spec has no
+per-grade rules yet: docs/excel.md).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+import docx
+from docx.document import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from ..quantities import format_number
+from ..result import IndicatorResult, Result
+from ..tabular.funds import money_summary, percent_text
+from .common import deviation_text, headers, level_summary, score_text, table_rows
+
+__all__ = ["APPLICATION_RULES", "PLACEHOLDER", "SECTIONS", "build", "render"]
+
+FONT = "宋体"
+PLACEHOLDER = "【待填写：{}】"
+SECTIONS = (
+    "一、项目基本情况",
+    "二、项目单位绩效报告情况",
+    "三、绩效评价工作情况",
+    "四、绩效评价指标分析情况",
+    "五、综合评价情况及评价结论",
+    "六、绩效评价结果应用建议",
+    "七、主要经验及做法、存在的问题和建议",
+    "八、其他需要说明的问题",
+)
+# 评价结果应用建议 by grade (财预〔2020〕10号 第三十五至三十七条: results feed next year's budget).
+# A deployment with other grade names falls back on the band's position, best first.
+APPLICATION_RULES: Mapping[str, str] = {
+    "优": "评价结果为“优”，建议下年度继续保持该项目预算安排，同等条件下予以优先保障；评价结果按规定公开，接受社会监督。",
+    "良": "评价结果为“良”，建议下年度保持该项目预算安排，针对失分指标制定整改措施，整改情况纳入下年度绩效监控。",
+    "中": "评价结果为“中”，建议下年度适当压减该项目预算，限期整改失分问题，整改到位前从严审核资金安排。",
+    "差": "评价结果为“差”，建议下年度大幅压减或取消该项目预算，整改到位前原则上不再安排新增资金。",
+}
+
+
+def render(result: Result) -> bytes:
+    return save(build(result))
+
+
+def save(document: Document) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _wan(value: Decimal) -> str:
+    return f"{format_number(value)} 万元"
+
+
+class _Writer:
+    def __init__(self, result: Result) -> None:
+        self.result = result
+        self.facts = result.facts
+        self.doc = docx.Document()
+        self._setup()
+
+    def _setup(self) -> None:
+        section = self.doc.sections[0]
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.left_margin = section.right_margin = Mm(25)
+        section.top_margin = section.bottom_margin = Mm(25)
+        for name in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3"):
+            style = self.doc.styles[name]
+            style.font.name = FONT
+            rpr = style.element.get_or_add_rPr()
+            fonts = rpr.find(qn("w:rFonts"))
+            if fonts is None:
+                fonts = rpr.makeelement(qn("w:rFonts"), {})
+                rpr.append(fonts)
+            fonts.set(qn("w:eastAsia"), FONT)
+        self.doc.styles["Normal"].font.size = Pt(12)
+
+    # ---- building blocks -------------------------------------------------------------------
+    def heading(self, text: str, level: int) -> None:
+        self.doc.add_heading(text, level=level)
+
+    def para(self, text: str) -> None:
+        paragraph = self.doc.add_paragraph(text)
+        paragraph.paragraph_format.first_line_indent = Pt(24)
+
+    def todo(self, what: str) -> None:
+        """A paragraph a person must write, highlighted so it cannot be missed."""
+        paragraph = self.doc.add_paragraph()
+        paragraph.paragraph_format.first_line_indent = Pt(24)
+        run = paragraph.add_run(PLACEHOLDER.format(what))
+        run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+
+    def table(self, head: list[str], rows: list[list[str]]) -> None:
+        table = self.doc.add_table(rows=1, cols=len(head))
+        table.style = "Table Grid"
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        for cell, text in zip(table.rows[0].cells, head, strict=True):
+            cell.text = text
+            for run in cell.paragraphs[0].runs:
+                run.bold = True
+        for row in rows:
+            cells = table.add_row().cells
+            for cell, text in zip(cells, row, strict=True):
+                cell.text = text
+
+    # ---- the sections -----------------------------------------------------------------------
+    def build(self) -> Document:
+        project = self.result.project
+        unit = str(project.get("unit") or project.get("department") or "")
+        title = self.doc.add_heading(f"{unit}\n{project.get('name', '')}绩效自评报告", level=0)
+        title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        self.basics()
+        self.reported()
+        self.work()
+        self.analysis()
+        self.conclusion()
+        self.application()
+        self.problems()
+        self.others()
+        sign = self.doc.add_paragraph(
+            f"{unit}\n{project.get('date', '') or PLACEHOLDER.format('日期')}"
+        )
+        sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        return self.doc
+
+    def basics(self) -> None:
+        result, project = self.result, self.result.project
+        self.heading(SECTIONS[0], 1)
+        self.heading("（一）项目概况", 2)
+        facts = [f"项目名称：{project.get('name', '')}"]
+        for key, label in (
+            ("year", "评价年度"),
+            ("department", "主管部门"),
+            ("unit", "实施单位"),
+            ("code", "项目编码"),
+        ):
+            if project.get(key):
+                facts.append(f"{label}：{project[key]}")
+        money = money_summary(result)
+        if money.budget is not None:
+            facts.append(f"年度预算资金：{_wan(money.budget)}")
+        self.para("；".join(facts) + "。")
+        self.todo("项目立项依据、主要内容和实施情况")
+        self.heading("（二）项目绩效目标", 2)
+        goal = project.get("goal") or {}
+        self.para("1、项目绩效总目标")
+        if goal.get("expected"):
+            self.para(str(goal["expected"]))
+        else:
+            self.todo("年度总体目标")
+        self.para("2、项目绩效指标")
+        targets = [
+            leaf for leaf in result.leaves() if leaf.node.rule is not None and leaf.target_text
+        ]
+        for index, leaf in enumerate(targets, 1):
+            self.para(f"（{index}）{leaf.name}：{leaf.target_text}")
+
+    def reported(self) -> None:
+        self.heading(SECTIONS[1], 1)
+        goal = self.result.project.get("goal") or {}
+        if goal.get("actual"):
+            self.para(str(goal["actual"]))
+        self.todo("项目单位绩效目标完成情况的补充说明")
+
+    def work(self) -> None:
+        spec = self.result.spec
+        self.heading(SECTIONS[2], 1)
+        self.heading("（一）绩效评价目的", 2)
+        self.todo("绩效评价目的")
+        self.heading("（二）绩效评价原则、评价指标体系、评价方法", 2)
+        counts: dict[int, int] = {}
+        for item in self.result.walk():
+            counts[item.level] = counts.get(item.level, 0) + 1
+        levels = "、".join(
+            f"{'一二三四五六'[level - 1]}级指标 {count} 个"
+            for level, count in sorted(counts.items())
+        )
+        basis = "、".join(spec.basis)
+        text = f"评价采用《{spec.name}》（版本 {spec.version}）"
+        text += f"，依据{basis}" if basis else ""
+        text += f"。指标体系设{levels}，总分 {format_number(spec.total)} 分；"
+        text += f"评价等级：{spec.grades.describe()}；得分{spec.rounding.describe()}。"
+        self.para(text)
+        self.todo("评价原则与评价方法")
+        self.heading("（三）绩效评价过程", 2)
+        self.todo("绩效评价过程（前期准备、组织实施、分析评价）")
+
+    def analysis(self) -> None:
+        result = self.result
+        money = money_summary(result)
+        year = result.project.get("year", "")
+        self.heading(SECTIONS[3], 1)
+        self.heading("（一）项目资金情况分析", 2)
+        self.para("1、项目资金到位情况分析")
+        if money.received is not None:
+            text = f"{year}年度共计到位资金 {_wan(money.received)}"
+            if money.budget is not None:
+                text += f"（预算 {_wan(money.budget)}）"
+            if money.arrival_rate is not None:
+                text += f"，到位率 {percent_text(money.arrival_rate)}"
+            self.para(text + "。" + self.items(("到位资金", "全年预算数"), "其中"))
+        else:
+            self.todo("资金到位情况")
+        self.para("2、项目资金使用情况分析")
+        if money.spent is not None:
+            text = f"{year}年度共计支出 {_wan(money.spent)}"
+            if money.execution_rate is not None:
+                text += f"，预算执行率 {percent_text(money.execution_rate)}"
+            if money.balance is not None:
+                text += f"，结余 {_wan(money.balance)}"
+            self.para(text + "。" + self.items(("实际支出", "全年执行数"), "支出明细"))
+        else:
+            self.todo("资金使用情况")
+        for warning in result.warnings:
+            if warning.code == "items-mismatch":
+                self.para(f"注意：{warning.message}。")
+        self.para("3、项目资金管理情况分析")
+        self.todo("资金管理制度及执行情况")
+        self.heading("（二）项目实施情况分析", 2)
+        self.todo("项目组织情况与管理情况")
+        self.heading("（三）项目绩效情况分析", 2)
+        for name, weight, score, rate in level_summary(result):
+            self.para(f"{name}：分值 {weight} 分，得分 {score} 分，得分率 {rate}。")
+        self.table(headers(result), table_rows(result))
+
+    def items(self, names: tuple[str, ...], lead: str) -> str:
+        """The itemised amounts of the first of ``names`` the facts give, as written."""
+        if self.facts is None:
+            return ""
+        for name in names:
+            raw = self.facts.values.get(name)
+            if isinstance(raw, Mapping) and isinstance(raw.get("items"), Mapping):
+                items: Mapping[str, Any] = raw["items"]
+                listed = "，".join(f"{key} {value}" for key, value in items.items())
+                return f"{lead}：{listed}。"
+        return ""
+
+    def conclusion(self) -> None:
+        result = self.result
+        self.heading(SECTIONS[4], 1)
+        text = f"综合评价得分 {score_text(result, result.total)} 分，评价等级为“{result.grade}”。"
+        if result.applicable_weight != result.max:
+            text += (
+                f"（适用分值 {format_number(result.applicable_weight)} 分，得分按 实得分 ÷ "
+                f"{format_number(result.applicable_weight)} × {format_number(result.max)} 折算。）"
+            )
+        self.para(text)
+        self.todo("评价结论的文字表述")
+
+    def application(self) -> None:
+        self.heading(SECTIONS[5], 1)
+        self.para(application_advice(self.result))
+        money = money_summary(self.result)
+        if money.budget is not None:
+            self.para(f"本年度预算资金 {_wan(money.budget)}，可作为下年度预算安排的参考。")
+        self.todo("下年度预算安排的具体建议")
+
+    def problems(self) -> None:
+        result = self.result
+        self.heading(SECTIONS[6], 1)
+        self.heading("（一）主要经验及做法", 2)
+        self.todo("主要经验及做法")
+        self.heading("（二）存在的问题", 2)
+        lost = sorted(
+            (leaf for leaf in result.leaves() if leaf.score is not None and leaf.lost > 0),
+            key=lambda leaf: -leaf.lost,
+        )
+        if not lost:
+            self.para("各项指标均得满分，未发现失分问题。")
+        for index, leaf in enumerate(lost, 1):
+            self.para(self.problem_text(index, leaf))
+        self.todo("其他存在的问题")
+        self.heading("（三）建议", 2)
+        self.todo("改进建议")
+
+    def problem_text(self, index: int, leaf: IndicatorResult) -> str:
+        result = self.result
+        text = f"{index}、{_path(result, leaf)}（扣 {score_text(result, leaf.lost)} 分）：{leaf.explanation}"
+        deviation = deviation_text(result, leaf)
+        return text + (f"偏差原因分析及改进措施：{deviation}" if deviation else "")
+
+    def others(self) -> None:
+        result = self.result
+        self.heading(SECTIONS[7], 1)
+        notes = [f"{w.message}" for w in result.warnings if w.code != "deviation-missing"]
+        for item in result.walk():
+            if item.not_applicable is not None and item.is_leaf:
+                notes.append(f"{item.name}不适用，不计分：{item.not_applicable}")
+        for adj in result.adjustments:
+            found = result.find(adj.indicator)
+            notes.append(
+                f"{found.name}：评价人调整 {adj.points:+} 分（规则得分 {score_text(result, found.rule_score)}，"
+                f"调整后 {score_text(result, found.score)}），理由：{adj.reason}"
+            )
+        for index, note in enumerate(notes, 1):
+            self.para(f"{index}、{note}。" if not note.endswith("。") else f"{index}、{note}")
+        if not notes:
+            self.todo("其他需要说明的问题（如无，写“无”）")
+
+
+def _path(result: Result, leaf: IndicatorResult) -> str:
+    """决策 / 资金投入 / 预算编制科学性: the names from the top down to ``leaf``."""
+
+    def find(items: tuple[IndicatorResult, ...], trail: list[str]) -> list[str] | None:
+        for item in items:
+            if item is leaf:
+                return [*trail, item.name]
+            found = find(item.children, [*trail, item.name])
+            if found:
+                return found
+        return None
+
+    return " / ".join(find(result.indicators, []) or [leaf.name])
+
+
+def application_advice(result: Result) -> str:
+    """The 评价结果应用建议 sentence for the result's grade (by name, else by band position)."""
+    if result.grade in result.spec.application:  # the spec's own rule for this grade
+        return result.spec.application[result.grade]
+    if result.grade in APPLICATION_RULES:
+        return APPLICATION_RULES[result.grade]
+    names = [name for name, _ in result.spec.grades.bands]
+    defaults = list(APPLICATION_RULES.values())
+    position = names.index(result.grade) if result.grade in names else len(defaults) - 1
+    scaled = round(position * (len(defaults) - 1) / max(len(names) - 1, 1))
+    return defaults[scaled].replace(f"“{list(APPLICATION_RULES)[scaled]}”", f"“{result.grade}”")
+
+
+def build(result: Result) -> Document:
+    """The draft report; itemised amounts are listed as the facts write them."""
+    return _Writer(result).build()

@@ -1,0 +1,198 @@
+"""The 自评表 as an Excel workbook (openpyxl): the form sheet, set up to print on A4, and a 说明 sheet.
+
+The form is ``tabular.form.build_form``; this module only draws it: fonts, borders, number formats
+(scores with the spec's decimal places, amounts in 万元, the rate as a percentage), column widths,
+row heights for wrapped Chinese text, the indicator header repeated on every printed page. Scores,
+weights and amounts are numeric cells holding the exact decimal, so Excel sums them.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import unicodedata
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..quantities import format_number
+from ..result import Result
+from ..tabular.form import Form, FormCell, build_form
+from ..tabular.sheet import column_letter
+from .common import score_text
+
+__all__ = ["SHEET_TITLE", "render"]
+
+SHEET_TITLE = "自评表"
+FONT = "宋体"
+_THIN = Side(style="thin", color="000000")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
+_LINE_HEIGHT = 15.0  # points per line of 11-point text
+
+
+def render(result: Result) -> bytes:
+    """The workbook as bytes."""
+    form = build_form(result)
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = SHEET_TITLE
+    _draw(sheet, form)
+    _page_setup(sheet, form)
+    _notes(workbook.create_sheet("说明"), result)
+    workbook.properties.title = f"{result.project.get('name', '')} 绩效自评表"
+    workbook.properties.creator = "jixiao"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _number_format(cell: FormCell, places: int) -> str | None:
+    if cell.kind == "score":
+        return "0" if places == 0 else "0." + "0" * places
+    if cell.kind == "money":
+        return "#,##0.00##"
+    if cell.kind == "rate":
+        return "0.00%"
+    return None
+
+
+def _draw(sheet: Worksheet, form: Form) -> None:
+    framed_from = 3  # title rows carry no border
+    for (row, col), cell in form.cells.items():
+        target = sheet.cell(row=row, column=col)
+        value = cell.value
+        target.value = value
+        if isinstance(value, str) and value.startswith("="):
+            # A target such as "=0次" is text, not a formula (and Excel shows it as typed).
+            target.data_type = "s"
+            target.quotePrefix = True
+        fmt = _number_format(cell, form.score_places)
+        if fmt is not None and value is not None and not isinstance(value, str):
+            target.number_format = fmt
+        size = 16 if cell.kind == "title" else 11
+        target.font = Font(name=FONT, size=size, bold=cell.kind in ("title", "header"))
+        if cell.kind == "header":
+            target.fill = _HEADER_FILL
+        horizontal = "left" if cell.kind == "text" else "center"
+        target.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=True)
+    for r1, c1, r2, c2 in form.merges:
+        sheet.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
+    for row in range(framed_from, form.last_row + 1):
+        for col in range(1, form.width + 1):
+            sheet.cell(row=row, column=col).border = _BORDER
+    for index, width in enumerate(form.column_widths, start=1):
+        sheet.column_dimensions[column_letter(index)].width = width
+    _row_heights(sheet, form)
+    sheet.row_dimensions[1].height = 28
+
+
+def _text_width(text: str) -> int:
+    """Display width in Excel column units: a CJK character is two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _row_heights(sheet: Worksheet, form: Form) -> None:
+    """Excel does not grow rows for wrapped text it did not lay out itself: size them here."""
+    spans: dict[tuple[int, int], int] = {}
+    tall: set[tuple[int, int]] = set()
+    for r1, c1, r2, c2 in form.merges:
+        spans[(r1, c1)] = sum(form.column_widths[c - 1] for c in range(c1, c2 + 1))
+        if r2 > r1:
+            tall.add((r1, c1))
+    for row in range(3, form.last_row + 1):
+        lines = 1
+        for col in range(1, form.width + 1):
+            if (row, col) in tall:
+                continue  # a cell merged down shares the height of its rows
+            text = form.text(row, col)
+            if not text:
+                continue
+            width = spans.get((row, col), form.column_widths[col - 1])
+            lines = max(lines, _lines(text, width))
+        if lines > 1:
+            sheet.row_dimensions[row].height = _LINE_HEIGHT * lines
+
+
+def _lines(text: str, width: int) -> int:
+    # A 宋体 character is a little wider than two width units; leave a margin for the cell padding.
+    usable = max(width - 1, 1)
+    return sum(math.ceil(max(_text_width(part), 1) * 1.1 / usable) for part in text.split("\n"))
+
+
+def _page_setup(sheet: Worksheet, form: Form) -> None:
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "portrait"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.5
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+    sheet.print_title_rows = f"{form.header_row}:{form.header_row}"
+    sheet.print_area = f"A1:{column_letter(form.width)}{form.last_row}"
+    footer = sheet.oddFooter
+    if footer is not None and footer.center is not None:
+        footer.center.text = "第 &P 页，共 &N 页"
+    sheet.freeze_panes = None
+
+
+def _notes(sheet: Worksheet, result: Result) -> None:
+    """失分说明, evaluator adjustments, warnings and the spec used: what the form has no room for."""
+    rows: list[tuple[str, ...]] = [("失分说明",), ("指标", "分值", "得分", "扣分", "说明")]
+    lost = sorted(
+        (leaf for leaf in result.leaves() if leaf.score is not None and leaf.lost > 0),
+        key=lambda leaf: -leaf.lost,
+    )
+    for leaf in lost:
+        rows.append(
+            (
+                leaf.name,
+                format_number(leaf.weight),
+                score_text(result, leaf.score),
+                score_text(result, leaf.lost),
+                leaf.explanation,
+            )
+        )
+    if result.adjustments:
+        rows += [(), ("评价人调整",), ("指标", "规则得分", "调整后", "调整", "理由")]
+        for adj in result.adjustments:
+            found = result.find(adj.indicator)
+            rows.append(
+                (
+                    found.name,
+                    score_text(result, found.rule_score),
+                    score_text(result, found.score),
+                    f"{adj.points:+}",
+                    adj.reason,
+                )
+            )
+    if result.warnings:
+        rows += [(), ("提示",)]
+        rows += [(str(w),) for w in result.warnings]
+    spec = result.spec
+    rows += [(), ("指标体系", f"{spec.name}（{spec.id} v{spec.version}）"), ("sha256", spec.sha256)]
+    titles = {"失分说明", "评价人调整", "提示"}
+    widths = (24, 10, 10, 10, 60)
+    for index, row in enumerate(rows, start=1):
+        sheet.append(list(row))
+        if len(row) == 1 or (len(row) == 2 and row[0] in ("指标体系", "sha256")):
+            first = 1 if len(row) == 1 else 2
+            sheet.merge_cells(start_row=index, start_column=first, end_row=index, end_column=5)
+            span = sum(widths[first - 1 :])
+            sheet.row_dimensions[index].height = _LINE_HEIGHT * _lines(str(row[-1]), span)
+        elif len(row) == 5:
+            sheet.row_dimensions[index].height = _LINE_HEIGHT * _lines(str(row[4]), widths[4])
+    for col, width in zip("ABCDE", widths, strict=True):
+        sheet.column_dimensions[col].width = width
+    for row_cells in sheet.iter_rows():
+        for cell in row_cells:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.font = Font(name=FONT, size=11, bold=cell.value in titles)
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "portrait"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]

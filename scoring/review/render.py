@@ -1,0 +1,90 @@
+"""A review as text (one finding per line, ``cell: message [code]``), JSON or Markdown."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+from tabulate import tabulate
+
+from ..quantities import format_number
+from ..report.json_format import dumps
+from .findings import Review
+
+__all__ = ["RENDERERS"]
+
+
+def _number(value: Decimal | None) -> str:
+    return "—" if value is None else format_number(value)
+
+
+def _summary(review: Review) -> list[tuple[str, str, str]]:
+    where = f"（{review.stated_total_cell}）" if review.stated_total_cell else ""
+    return [
+        ("总分", _number(review.stated_total) + where, format_number(review.recomputed_total, 2)),
+        ("等级", review.stated_grade or "—", review.recomputed_grade),
+    ]
+
+
+def render_table(review: Review) -> str:
+    lines = [f"复核：{review.source}（满分 {format_number(review.max)}）", ""]
+    lines.append(
+        tabulate(
+            _summary(review),
+            headers=["", "填报", "按规则重算"],
+            tablefmt="simple",
+            disable_numparse=True,
+        )
+    )
+    lines.append("")
+    if review.findings:
+        lines.append(f"发现 {len(review.findings)} 项问题：")
+        lines += [f"  {finding}" for finding in review.findings]
+    else:
+        lines.append("未发现问题。")
+    if review.notices:
+        lines.append("")
+        lines.append("导入说明：")
+        lines += [f"  - {notice}" for notice in review.notices]
+    return "\n".join(lines) + "\n"
+
+
+def render_json(review: Review) -> str:
+    return dumps(review.to_dict()) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(review: Review) -> str:
+    out = [f"# 复核：{_cell(review.source)}", ""]
+    out.append(
+        tabulate(
+            _summary(review),
+            headers=["", "填报", "按规则重算"],
+            tablefmt="pipe",
+            disable_numparse=True,
+        )
+    )
+    out += ["", f"## 发现的问题（{len(review.findings)}）", ""]
+    if review.findings:
+        rows = [[f"`{f.code}`", f.cell, _cell(f.message)] for f in review.findings]
+        out.append(
+            tabulate(
+                rows, headers=["代码", "单元格", "说明"], tablefmt="pipe", disable_numparse=True
+            )
+        )
+    else:
+        out.append("未发现问题。")
+    if review.notices:
+        out += ["", "## 导入说明", ""]
+        out += [f"- {n.cell}：{_cell(n.message)}" for n in review.notices]
+    return "\n".join(out) + "\n"
+
+
+RENDERERS: dict[str, Callable[[Review], str]] = {
+    "table": render_table,
+    "json": render_json,
+    "markdown": render_markdown,
+}

@@ -1,0 +1,188 @@
+"""What a filed table states: each indicator's 分值, 得分 and 偏差原因 with their cells, the total,
+the grade. Review compares it with the engine's recomputation.
+
+A ``Stated`` comes from a filed spreadsheet (``tabular.convert``), from the ``stated.yaml`` that
+``jixiao import`` writes beside the spec and facts, or from a facts file's adjustments (the final
+scores an evaluator gave, against the rule's). ``to_mapping`` / ``from_mapping`` are the YAML form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from ..errors import FactsError, Problem
+from .filed import Located
+
+__all__ = ["Stated", "StatedBlock", "StatedRow", "from_mapping", "to_mapping"]
+
+
+@dataclass(frozen=True)
+class StatedRow:
+    """One leaf indicator as filed. Cells are ``Sheet1!H14`` for a table, ``indicators[id]`` else."""
+
+    id: str
+    name: str
+    weight: Decimal | None
+    score: Decimal | None
+    deviation: str
+    name_cell: str
+    weight_cell: str
+    score_cell: str
+    deviation_cell: str
+    tier: str | None = None  # the 定性 tier the evaluator named (actual text "部分达成" …)
+    tier_cell: str = ""
+
+
+@dataclass(frozen=True)
+class StatedBlock:
+    """A block weight as printed (产出指标（50分）, a 小计 row …) and the leaves it covers."""
+
+    name: str
+    weight: Decimal
+    cell: str
+    leaves: tuple[str, ...]
+
+
+@dataclass
+class Stated:
+    source: str
+    rows: dict[str, StatedRow] = field(default_factory=dict)
+    blocks: list[StatedBlock] = field(default_factory=list)
+    total_weight: Located[Decimal] | None = None
+    total: Located[Decimal] | None = None
+    grade: Located[str] | None = None
+    funds_leaf: str | None = None  # the leaf scored in the funds row (预算执行率), if any
+    funds_rate: Located[str] | None = None  # 执行率 as printed in the funds row
+
+
+def _loc(value: Located[Any] | None) -> dict[str, Any] | None:
+    return None if value is None else {"value": value.value, "cell": value.cell}
+
+
+def to_mapping(stated: Stated) -> dict[str, Any]:
+    """The YAML form written as ``stated.yaml``."""
+    out: dict[str, Any] = {"source": stated.source}
+    for key in ("total_weight", "total", "grade", "funds_rate"):
+        value = _loc(getattr(stated, key))
+        if value is not None:
+            out[key] = value
+    if stated.funds_leaf:
+        out["funds_leaf"] = stated.funds_leaf
+    rows: dict[str, Any] = {}
+    for row in stated.rows.values():
+        item: dict[str, Any] = {
+            "name": row.name,
+            "weight": row.weight,
+            "score": row.score,
+            "cells": {
+                "name": row.name_cell,
+                "weight": row.weight_cell,
+                "score": row.score_cell,
+                "deviation": row.deviation_cell,
+            },
+        }
+        if row.deviation:
+            item["deviation"] = row.deviation
+        if row.tier:
+            item["tier"] = {"value": row.tier, "cell": row.tier_cell}
+        rows[row.id] = item
+    out["rows"] = rows
+    if stated.blocks:
+        out["blocks"] = [
+            {"name": b.name, "weight": b.weight, "cell": b.cell, "leaves": list(b.leaves)}
+            for b in stated.blocks
+        ]
+    return out
+
+
+def from_mapping(data: Any, file: str) -> Stated:
+    """Read ``stated.yaml``; a malformed one is a FactsError naming the key."""
+    problems: list[Problem] = []
+
+    def fail(path: str, message: str) -> None:
+        problems.append(Problem(message, "stated-shape", file=file, path=path))
+
+    def number(value: Any, path: str) -> Decimal | None:
+        if value is None:
+            return None
+        try:
+            return Decimal(str(value))
+        except InvalidOperation:
+            fail(path, f"expected a number, got {value!r}")
+            return None
+
+    def located_number(key: str) -> Located[Decimal] | None:
+        item = data.get(key)
+        if item is None:
+            return None
+        if not isinstance(item, Mapping) or "value" not in item:
+            fail(key, "expected {value: …, cell: …}")
+            return None
+        value = number(item["value"], f"{key}.value")
+        return None if value is None else Located(value, str(item.get("cell", key)))
+
+    def located_text(key: str) -> Located[str] | None:
+        item = data.get(key)
+        if item is None:
+            return None
+        if not isinstance(item, Mapping) or "value" not in item:
+            fail(key, "expected {value: …, cell: …}")
+            return None
+        return Located(str(item["value"]), str(item.get("cell", key)))
+
+    if not isinstance(data, Mapping):
+        raise FactsError(Problem("expected a mapping with rows:", "stated-shape", file=file))
+    stated = Stated(source=str(data.get("source", file)))
+    stated.total_weight = located_number("total_weight")
+    stated.total = located_number("total")
+    stated.grade = located_text("grade")
+    stated.funds_rate = located_text("funds_rate")
+    stated.funds_leaf = data.get("funds_leaf")
+    rows = data.get("rows") or {}
+    if not isinstance(rows, Mapping):
+        fail("rows", "expected indicator id → {weight, score, cells}")
+        rows = {}
+    for key, item in rows.items():
+        path = f"rows.{key}"
+        if not isinstance(item, Mapping):
+            fail(path, "expected {weight, score, cells}")
+            continue
+        cells = item.get("cells") or {}
+        where = f"indicators[{key}]"
+        tier = item.get("tier") or {}
+        stated.rows[str(key)] = StatedRow(
+            id=str(key),
+            name=str(item.get("name", key)),
+            weight=number(item.get("weight"), f"{path}.weight"),
+            score=number(item.get("score"), f"{path}.score"),
+            deviation=str(item.get("deviation") or ""),
+            name_cell=str(cells.get("name", where)),
+            weight_cell=str(cells.get("weight", where)),
+            score_cell=str(cells.get("score", where)),
+            deviation_cell=str(cells.get("deviation", where)),
+            tier=str(tier["value"]) if isinstance(tier, Mapping) and "value" in tier else None,
+            tier_cell=str(tier.get("cell", where)) if isinstance(tier, Mapping) else "",
+        )
+    for index, item in enumerate(data.get("blocks") or []):
+        weight = (
+            number(item.get("weight"), f"blocks[{index}].weight")
+            if isinstance(item, Mapping)
+            else None
+        )
+        if weight is None or not isinstance(item, Mapping):
+            fail(f"blocks[{index}]", "expected {name, weight, cell, leaves}")
+            continue
+        stated.blocks.append(
+            StatedBlock(
+                str(item.get("name", "")),
+                weight,
+                str(item.get("cell", "")),
+                tuple(str(x) for x in item.get("leaves") or ()),
+            )
+        )
+    if problems:
+        raise FactsError(problems)
+    return stated
