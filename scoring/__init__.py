@@ -11,11 +11,18 @@ Load once, score many::
 __version__ = "0.1.0"
 
 from .compiled import Spec
-from .engine import score
+from .engine import score, score_totals
 from .errors import FactsError, FormulaError, Problem, ScoringError, SpecError
-from .facts import Facts, facts_from_mapping, facts_from_values, load_facts, load_facts_text
+from .facts import (
+    Facts,
+    facts_from_mapping,
+    facts_from_record,
+    facts_from_values,
+    load_facts,
+    load_facts_text,
+)
 from .loader import load_spec, load_spec_text
-from .result import IndicatorResult, Result, ScoreWarning
+from .result import IndicatorResult, Result, ScoreWarning, Totals
 
 __all__ = [
     "Facts",
@@ -28,12 +35,18 @@ __all__ = [
     "ScoringError",
     "Spec",
     "SpecError",
+    "Totals",
     "__version__",
     "facts_from_mapping",
+    "facts_from_record",
     "facts_from_values",
     "load_facts",
     "load_facts_text",
     "load_spec",
     "load_spec_text",
     "score",
+    "score_many",
+    "score_totals",
 ]
+
+from .batch import score_many

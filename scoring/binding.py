@@ -71,6 +71,16 @@ def check_references(spec: Spec, facts: Facts, problems: list[Problem]) -> dict[
                     "adjustment-not-leaf",
                 )
             )
+        elif abs(item.points) > node.weight:
+            problems.append(
+                facts.problem(
+                    ("adjustments", index, "points"),
+                    f"must be between -{format_number(node.weight)} and "
+                    f"{format_number(node.weight)} (the weight of {node.id}), got "
+                    f"{format_number(item.points)}",
+                    "out-of-range",
+                )
+            )
         elif -item.points.normalize().as_tuple().exponent > spec.rounding.places:  # type: ignore[operator]
             problems.append(
                 facts.problem(

@@ -100,11 +100,19 @@ class Spec:
     application: Mapping[str, str] = field(default_factory=dict)  # grade → 评价结果应用建议
     nodes: Mapping[str, Node] = field(init=False, repr=False)
     leaves: tuple[Node, ...] = field(init=False, repr=False)
+    # For each top-level indicator, the [start, stop) slice of ``leaves`` under it.
+    top_leaf_ranges: tuple[tuple[int, int], ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         nodes = [node for top in self.indicators for node in top.walk()]
         object.__setattr__(self, "nodes", {node.id: node for node in nodes})
         object.__setattr__(self, "leaves", tuple(node for node in nodes if node.is_leaf))
+        ranges, start = [], 0
+        for top in self.indicators:
+            stop = start + sum(1 for node in top.walk() if node.is_leaf)
+            ranges.append((start, stop))
+            start = stop
+        object.__setattr__(self, "top_leaf_ranges", tuple(ranges))
 
     def label_of(self, name: str) -> str:
         """The Chinese label of a fact or derived value, for messages."""

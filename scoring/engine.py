@@ -4,29 +4,116 @@ Order of work: bind the facts the applicable leaves need (all problems collected
 derived values they need in dependency order, evaluate every leaf rule, clamp each leaf to
 [0, weight] and round it by the spec's policy, apply evaluator adjustments, roll up, rescale when
 indicators are not applicable (total = Σ obtained ÷ Σ applicable weight × total), grade.
+
+The first half (``_evaluate``) is shared by two assemblies: ``score`` builds the full result tree
+with warnings and explanations; ``score_totals`` gives only what a batch writes (total, grade,
+per-indicator scores), so scoring many projects pays for nothing it does not read.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from .binding import bind_values, check_references
 from .compiled import Node, Spec
 from .errors import FactsError, FormulaError, Problem
 from .expr import Value
 from .facts import Facts, facts_from_mapping
-from .result import IndicatorResult, Result, ScoreWarning
-from .rules import InputError
+from .result import IndicatorResult, Result, ScoreWarning, Totals
+from .rules import InputError, Outcome
 
-__all__ = ["score"]
+__all__ = ["score", "score_totals"]
 
 ZERO = Decimal(0)
+_NEEDS_DEVIATION = {
+    "missed": "未达到年度指标值",
+    "exceeded": "大幅超过年度指标值",
+    "rated_below": "定性评价未达到“达成”等级",
+}
+
+
+class _Leaf(NamedTuple):
+    outcome: Outcome
+    rule_score: Decimal  # the rule's points, clamped to [0, weight] and rounded
+    score: Decimal  # after the evaluator's adjustment
+    adjustment: Decimal
+
+
+class _Evaluation(NamedTuple):
+    facts: Facts
+    not_applicable: dict[str, str]  # leaf or parent id → reason
+    env: dict[str, Value]
+    leaves: dict[str, _Leaf]
+    warnings: list[ScoreWarning]
 
 
 def score(spec: Spec, facts: Facts | Mapping[str, Any]) -> Result:
     """Score one project. Raises FactsError listing every problem with its facts (never partial)."""
+    state = _evaluate(spec, facts)
+    facts = state.facts
+    warnings = state.warnings
+    for leaf in spec.leaves:
+        done = state.leaves.get(leaf.id)
+        if done is None:
+            continue
+        status = done.outcome.status
+        if status in _NEEDS_DEVIATION and not facts.deviations.get(leaf.id):
+            message = f"{_NEEDS_DEVIATION[status]}，请在 deviations 中填写偏差原因分析及改进措施"
+            warnings.append(ScoreWarning("deviation-missing", message, leaf.id))
+        if done.adjustment and done.score != done.rule_score + done.adjustment:
+            message = f"评价人调整后得分 {done.rule_score + done.adjustment} 超出 [0, {leaf.weight}]，按边界计"
+            warnings.append(ScoreWarning("adjustment-clamped", message, leaf.id))
+    if not str(facts.project.get("name") or "").strip():
+        warnings.append(ScoreWarning("project-name-missing", "项目名称未填写（project.name）"))
+    tops = tuple(_roll_up(node, state) for node in spec.indicators)
+    applicable = sum((top.applicable_weight for top in tops), ZERO)
+    total = _total(spec, facts, applicable, sum((top.score or ZERO for top in tops), ZERO))
+    return Result(
+        spec=spec,
+        project=facts.project,
+        indicators=tops,
+        total=total,
+        applicable_weight=applicable,
+        grade=spec.grades.grade(total),
+        next_grade=spec.grades.next_grade(total),
+        adjustments=facts.adjustments,
+        facts=facts,
+        env=state.env,
+        warnings=tuple(warnings),
+    )
+
+
+def score_totals(spec: Spec, facts: Facts | Mapping[str, Any]) -> Totals:
+    """Score one project for a batch: the same numbers as ``score``, without the result tree,
+    explanations or warnings. Raises FactsError exactly as ``score`` does."""
+    state = _evaluate(spec, facts)
+    leaf_scores = tuple(
+        None if (done := state.leaves.get(leaf.id)) is None else done.score for leaf in spec.leaves
+    )
+    tops: list[tuple[Decimal | None, Decimal]] = []
+    for start, stop in spec.top_leaf_ranges:
+        obtained = applicable = ZERO
+        for index in range(start, stop):
+            points = leaf_scores[index]
+            if points is not None:
+                obtained += points
+                applicable += spec.leaves[index].weight
+        tops.append((obtained if applicable else None, applicable))
+    applicable = sum((weight for _, weight in tops), ZERO)
+    total = _total(spec, state.facts, applicable, sum((s or ZERO for s, _ in tops), ZERO))
+    return Totals(
+        total=total,
+        grade=spec.grades.grade(total),
+        applicable_weight=applicable,
+        top_scores=tuple(points for points, _ in tops),
+        top_applicable=tuple(weight for _, weight in tops),
+        leaf_scores=leaf_scores,
+    )
+
+
+def _evaluate(spec: Spec, facts: Facts | Mapping[str, Any]) -> _Evaluation:
     if not isinstance(facts, Facts):
         facts = facts_from_mapping(facts)
     problems: list[Problem] = []
@@ -45,23 +132,20 @@ def score(spec: Spec, facts: Facts | Mapping[str, Any]) -> Result:
     # Even after a problem, every leaf whose inputs are all readable is still evaluated, so one
     # run reports a missing fact and a rating outside its tier together. Nothing is returned then.
     _compute_derived(spec, leaves, env, facts, problems)
-    outcomes: dict[str, IndicatorResult] = {}
     adjustments = _adjustments_by_indicator(facts)
+    done: dict[str, _Leaf] = {}
     for leaf in leaves:
         if not leaf.inputs <= env.keys():
             continue  # an input is missing or unreadable, and was reported as such
-        result = _score_leaf(
-            spec, leaf, env, facts, adjustments.get(leaf.id, ZERO), problems, warnings
-        )
-        if result is not None:
-            outcomes[leaf.id] = result
+        scored = _score_leaf(spec, leaf, env, facts, adjustments.get(leaf.id, ZERO), problems)
+        if scored is not None:
+            done[leaf.id] = scored
     if problems:
         raise FactsError(problems)
-    if not str(facts.project.get("name") or "").strip():
-        warnings.append(ScoreWarning("project-name-missing", "项目名称未填写（project.name）"))
-    tops = tuple(_roll_up(node, outcomes, not_applicable) for node in spec.indicators)
-    applicable = sum((top.applicable_weight for top in tops), ZERO)
-    obtained = sum((top.score or ZERO for top in tops), ZERO)
+    return _Evaluation(facts, not_applicable, env, done, warnings)
+
+
+def _total(spec: Spec, facts: Facts, applicable: Decimal, obtained: Decimal) -> Decimal:
     if not applicable:
         raise FactsError(
             facts.problem(
@@ -70,21 +154,8 @@ def score(spec: Spec, facts: Facts | Mapping[str, Any]) -> Result:
                 "all-not-applicable",
             )
         )
-    raw_total = obtained if applicable == spec.total else obtained / applicable * spec.total
-    total = spec.rounding.apply(raw_total)
-    return Result(
-        spec=spec,
-        project=facts.project,
-        indicators=tops,
-        total=total,
-        applicable_weight=applicable,
-        grade=spec.grades.grade(total),
-        next_grade=spec.grades.next_grade(total),
-        adjustments=facts.adjustments,
-        facts=facts,
-        env=env,
-        warnings=tuple(warnings),
-    )
+    raw = obtained if applicable == spec.total else obtained / applicable * spec.total
+    return spec.rounding.apply(raw)
 
 
 def _compute_derived(
@@ -101,11 +172,12 @@ def _compute_derived(
         try:
             env[derived.id] = derived.formula(env)
         except FormulaError as exc:
+            users = ", ".join(leaf.id for leaf in leaves if derived.id in leaf.derived_needed)
             problems.append(
                 facts.problem(
                     ("values",),
                     f"cannot compute {derived.label} ({derived.formula.source}): {exc.message}; "
-                    f"needed by {', '.join(leaf.id for leaf in leaves if derived.id in leaf.derived_needed)}",
+                    f"needed by {users}",
                     exc.problems[0].code,
                 )
             )
@@ -125,8 +197,7 @@ def _score_leaf(
     facts: Facts,
     adjustment: Decimal,
     problems: list[Problem],
-    warnings: list[ScoreWarning],
-) -> IndicatorResult | None:
+) -> _Leaf | None:
     rule = leaf.rule
     assert rule is not None
     weight = leaf.weight
@@ -137,85 +208,53 @@ def _score_leaf(
         if rule.kind == "qualitative":
             problems.append(facts.problem(("ratings", leaf.id), exc.message, exc.code))
         else:
-            problems.append(_at_indicator(facts, ("values",), leaf, exc.message, exc.code))
+            problems.append(_at_indicator(facts, leaf, exc.message, exc.code))
         return None
     except FormulaError as exc:
-        problems.append(_at_indicator(facts, ("values",), leaf, exc.message, exc.problems[0].code))
+        problems.append(_at_indicator(facts, leaf, exc.message, exc.problems[0].code))
         return None
     points = outcome.points
     rule_score = spec.rounding.apply(ZERO if points < 0 else min(points, weight))
     final = rule_score
     if adjustment:
-        final = rule_score + adjustment
-        if final < 0 or final > weight:
-            warnings.append(
-                ScoreWarning(
-                    "adjustment-clamped",
-                    f"评价人调整后得分 {final} 超出 [0, {weight}]，按边界计",
-                    leaf.id,
-                )
-            )
-            final = ZERO if final < 0 else weight
-        final = spec.rounding.apply(final)
-    deviation = facts.deviations.get(leaf.id)
-    if outcome.status in ("missed", "exceeded", "rated_below") and not deviation:
-        reason = {
-            "missed": "未达到年度指标值",
-            "exceeded": "大幅超过年度指标值",
-            "rated_below": "定性评价未达到“达成”等级",
-        }[outcome.status]
-        warnings.append(
-            ScoreWarning(
-                "deviation-missing",
-                f"{reason}，请在 deviations 中填写偏差原因分析及改进措施",
-                leaf.id,
-            )
-        )
-    return IndicatorResult(
-        node=leaf,
-        score=final,
-        applicable_weight=weight,
-        outcome=outcome,
-        rule_score=rule_score,
-        adjustment=adjustment,
-        deviation=deviation,
-        env=env,
-    )
+        final = spec.rounding.apply(min(max(rule_score + adjustment, ZERO), weight))
+    return _Leaf(outcome, rule_score, final, adjustment)
 
 
-def _at_indicator(
-    facts: Facts, loc: tuple[str | int, ...], leaf: Node, message: str, code: str
-) -> Problem:
-    problem = facts.problem(loc, message, code)
+def _at_indicator(facts: Facts, leaf: Node, message: str, code: str) -> Problem:
+    problem = facts.problem(("values",), message, code)
     path = f"indicators[{leaf.id}]"
     return Problem(problem.message, code, problem.file, problem.line, problem.column, path)
 
 
-def _roll_up(
-    node: Node, leaves: dict[str, IndicatorResult], not_applicable: Mapping[str, str]
-) -> IndicatorResult:
+def _roll_up(node: Node, state: _Evaluation) -> IndicatorResult:
     if node.is_leaf:
-        if node.id in leaves:
-            return leaves[node.id]
+        done = state.leaves.get(node.id)
+        if done is None:
+            reason = state.not_applicable.get(node.id, "")
+            return IndicatorResult(
+                node=node, score=None, applicable_weight=ZERO, not_applicable=reason
+            )
         return IndicatorResult(
             node=node,
-            score=None,
-            applicable_weight=ZERO,
-            not_applicable=not_applicable.get(node.id, ""),
+            score=done.score,
+            applicable_weight=node.weight,
+            outcome=done.outcome,
+            rule_score=done.rule_score,
+            adjustment=done.adjustment,
+            deviation=state.facts.deviations.get(node.id),
+            env=state.env,
         )
-    children = tuple(_roll_up(child, leaves, not_applicable) for child in node.children)
+    children = tuple(_roll_up(child, state) for child in node.children)
     applicable = obtained = ZERO
     for child in children:
         applicable += child.applicable_weight
         if child.score is not None:
             obtained += child.score
     if not applicable:
+        reason = state.not_applicable.get(node.id, "")
         return IndicatorResult(
-            node=node,
-            score=None,
-            applicable_weight=ZERO,
-            children=children,
-            not_applicable=not_applicable.get(node.id, ""),
+            node=node, score=None, applicable_weight=ZERO, children=children, not_applicable=reason
         )
     return IndicatorResult(
         node=node, score=obtained, applicable_weight=applicable, children=children

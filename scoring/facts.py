@@ -17,20 +17,23 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    TypeAdapter,
     ValidationError,
     field_validator,
 )
 
 from ._yaml import Document, load_yaml, read_text
 from .errors import FactsError, Problem
-from .pydantic_errors import describe_errors, id_path
+from .pydantic_errors import describe_errors, described, id_path
 from .rules import Rating
 from .rules.base import Share
+from .spec import Number
 
 __all__ = [
     "Adjustment",
     "Facts",
     "facts_from_mapping",
+    "facts_from_record",
     "facts_from_values",
     "load_facts",
     "load_facts_text",
@@ -67,14 +70,14 @@ class ProjectModel(_Model):
 class RatingModel(_Model):
     # Optional so an untouched `jixiao init` template reports every missing rating at once.
     tier: Text | None = Field(None, description="定性评价等级, e.g. 达成 / 部分达成 / 未达成")
-    score: Decimal | None = Field(None, description="points given, inside the tier's range")
+    score: Number | None = Field(None, description="points given, inside the tier's range")
     share: Share | None = Field(None, description="or: share of the weight, e.g. 0.9 or '90%'")
     narrative: str | None = Field(None, description="why this tier: a short written justification")
 
 
 class AdjustmentModel(_Model):
     indicator: Text = Field(description="id of the leaf indicator adjusted")
-    points: Decimal = Field(description="points added (positive) or deducted (negative)")
+    points: Number = Field(description="points added (positive) or deducted (negative)")
     reason: str = Field(description="required: why the evaluator departs from the rule")
 
     @field_validator("reason")
@@ -88,7 +91,7 @@ class AdjustmentModel(_Model):
 class StatedModel(_Model):
     """What a filed table states, for ``jixiao review SPEC FACTS`` to check against the rules."""
 
-    total: Decimal | None = Field(None, description="自评得分 as filed")
+    total: Number | None = Field(None, description="自评得分 as filed")
     grade: Text | None = Field(None, description="自评等级 as filed")
     scores: dict[str, Decimal] = Field(
         default_factory=dict, description="indicator id → 得分 as filed"
@@ -190,10 +193,70 @@ def facts_from_values(
     )
 
 
+_SIMPLE_PROJECT = frozenset(ProjectModel.model_fields) - {"goal"}
+_RATING_KEYS = frozenset({"tier", "score", "share", "narrative"})
+
+
+def facts_from_record(data: Mapping[str, Any], file: str = "<record>") -> Facts:
+    """Facts from a plain mapping, as a spreadsheet row or a JSON line makes: the same ``Facts`` as
+    ``facts_from_mapping``, faster. A mapping of only simple parts (text project fields, values,
+    flat ratings, reasons) is built directly; anything else goes through the full validation and
+    gets its messages from there."""
+    built = _simple_record(data, file)
+    return built if built is not None else facts_from_mapping(data, file)
+
+
+def _simple_record(data: Mapping[str, Any], file: str) -> Facts | None:
+    project, values = data.get("project", {}), data.get("values", {})
+    reasons = [data.get("not_applicable", {}), data.get("deviations", {})]
+    if not (
+        data.keys() <= {"project", "values", "ratings", "not_applicable", "deviations"}
+        and isinstance(project, dict)
+        and project.keys() <= _SIMPLE_PROJECT
+        and all(isinstance(v, str) for v in project.values())
+        and isinstance(values, dict)
+        and all(
+            isinstance(r, dict) and all(isinstance(v, str) for v in r.values()) for r in reasons
+        )
+    ):
+        return None
+    ratings: dict[str, Rating] = {}
+    raw_ratings = data.get("ratings", {})
+    if not isinstance(raw_ratings, dict):
+        return None
+    for key, raw in raw_ratings.items():
+        if not isinstance(raw, dict) or not raw.keys() <= _RATING_KEYS:
+            return None
+        tier, narrative = raw.get("tier"), raw.get("narrative")
+        if tier is None:
+            continue  # as the model reads it: an empty rating is a missing one
+        if not isinstance(tier, str) or not isinstance(narrative, (str, type(None))):
+            return None
+        try:
+            score = None if raw.get("score") is None else Decimal(str(raw["score"]).strip())
+            share = None if raw.get("share") is None else _SHARE.validate_python(raw["share"])
+        except (ArithmeticError, ValueError):
+            return None  # the full validation says what is wrong
+        if score is not None and not score.is_finite():
+            return None
+        ratings[key] = Rating(tier, score, share, narrative or "")
+    return facts_from_values(
+        values,
+        project=project,
+        ratings=ratings,
+        not_applicable=reasons[0],
+        deviations=reasons[1],
+        file=file,
+    )
+
+
+_SHARE: TypeAdapter[Decimal] = TypeAdapter(Share)
+
+
 def _from_document(document: Document) -> Facts:
     data = document.data
     if not isinstance(data, dict):
-        what = "an empty file" if data is None else f"a {type(data).__name__}"
+        what = described(data)
         raise FactsError(
             Problem(
                 f"expected a mapping with project: and values:, got {what}",

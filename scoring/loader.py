@@ -23,7 +23,7 @@ from .expr import FUNCTIONS, CompiledFormula, compile_formula
 from .grading import GradeBands, RoundingPolicy
 from .measure import Measure, MeasureError, ResolvedTarget
 from .overlay import Sourced, apply_overrides, load_sourced, sourced_from_text
-from .pydantic_errors import describe_errors, id_path
+from .pydantic_errors import describe_errors, described, id_path
 from .quantities import format_number, money_factor
 from .rules import REGISTRY, CompileContext
 from .rules.qualitative import build_tiers
@@ -84,7 +84,7 @@ class _Compiler:
     def run(self) -> Spec:
         data = self.data
         if not isinstance(data, dict):
-            what = "an empty file" if data is None else f"a {type(data).__name__}"
+            what = described(data)
             self.problem(
                 (),
                 f"expected a mapping of spec keys (id, name, indicators …), got {what}",
@@ -102,6 +102,7 @@ class _Compiler:
 
     def compile(self, model: SpecModel) -> Spec:
         rounding = RoundingPolicy(model.rounding.places, model.rounding.mode)
+        self.places = model.rounding.places
         grades = self.check_grades(model)
         tiers = build_tiers(
             model.qualitative_tiers,
@@ -116,6 +117,9 @@ class _Compiler:
             if isinstance(data.get(section), dict)
             for name in data[section]
         }
+        # With facts or derived values not written as a mapping (already reported), names used
+        # in formulas cannot be checked: reporting each as unknown would only repeat that.
+        self.names_known = all(isinstance(data.get(s, {}), dict) for s in ("facts", "derived"))
         self.text_facts = {name: spec.kind == "text" for name, spec in model.facts.items()}
         facts = self.check_facts(model.facts)
         derived = self.check_derived(model.derived, facts)
@@ -179,7 +183,18 @@ class _Compiler:
                     "grade-order",
                 )
             previous = (name, minimum)
-        if bands and bands[0][1] > model.total:
+        if bands and bands[0][1] > model.total and "grades" not in self.data:
+            example = ", ".join(
+                f"{name}: {format_number(minimum * model.total / 100)}" for name, minimum in bands
+            )
+            self.problem(
+                ("total",),
+                f"the default grades ({', '.join(f'{n} ≥ {m}' for n, m in bands)}) need a total "
+                f"of at least {format_number(bands[0][1])}; for a total of "
+                f"{format_number(model.total)} declare grades:, e.g. grades: {{{example}}}",
+                "grade-range",
+            )
+        elif bands and bands[0][1] > model.total:
             self.problem(
                 ("grades", bands[0][0]),
                 f"grade {bands[0][0]} needs {bands[0][1]}, above the total {model.total}",
@@ -340,7 +355,8 @@ class _Compiler:
         try:
             formula = compile_formula(source, names)
         except FormulaError as exc:
-            self.formula_problem(loc, exc)
+            if self.names_known or exc.problems[0].code != "formula-unknown-name":
+                self.formula_problem(loc, exc)
             return None
         text = sorted(name for name in formula.names if self.text_facts.get(name))
         if text:
@@ -394,6 +410,15 @@ class _Compiler:
         else:
             self.seen_ids[spec.id] = loc
         name = spec.name or spec.id
+        places = -spec.weight.normalize().as_tuple().exponent  # type: ignore[operator]
+        if places > self.places:
+            self.problem(
+                (*loc, "weight"),
+                f"weight {format_number(spec.weight)} has more decimal places than the spec's "
+                f"rounding ({self.places}): a full score could not be shown as it is; "
+                "round the weight or raise rounding.places",
+                "weight-places",
+            )
         if spec.children is not None and spec.rule is not None:
             self.problem(
                 loc,
@@ -613,11 +638,12 @@ def _valid_nodes(raw: Any) -> list[IndicatorSpec | None]:
 
 
 def _has_raw_rule(data: Any, loc: Loc) -> bool:
-    """Whether the user wrote a rule at this node (a broken one is reported by the schema pass)."""
+    """Whether the user wrote a rule or children at this node (a broken one is reported by the
+    schema pass, and is not also 'neither children nor a rule')."""
     value = data
     for part in loc:
         value = value[part]
-    return isinstance(value, dict) and "rule" in value
+    return isinstance(value, dict) and ("rule" in value or "children" in value)
 
 
 def _kind_hint(op: str) -> str:

@@ -37,6 +37,7 @@ _TRUE_WORDS = frozenset({"是", "有", "已", "true", "True", "TRUE", "yes", "Ye
 _FALSE_WORDS = frozenset({"否", "无", "未", "false", "False", "FALSE", "no", "No", "NO"})
 _HUNDRED = Decimal(100)
 _ZERO = Decimal(0)
+_MOST_YUAN = Decimal("1e15")  # 千万亿元: above any budget line (a whole state's is ~10^13 元)
 # Plain ASCII numbers within parse_number's limits, then % or a short run of Chinese (a unit).
 _PLAIN = re.compile(r"(-?(?:0|[1-9]\d{0,14})(?:\.\d{1,10})?)(%|[\u4e00-\u9fff]{1,4})?")
 _PERCENT_PLACES = Decimal("0.01")
@@ -145,8 +146,14 @@ class Measure:
         if not unit:
             return number
         if self.kind == "money":
-            if money_factor(unit) is None or not self.unit:
-                raise self._unit_error(quantity, what)
+            factor = money_factor(unit)
+            if factor is None or money_factor(self.unit) is None:  # a bad spec unit is reported
+                raise self._unit_error(quantity, what)  # at the spec; never convert into it
+            if abs(number * factor) > _MOST_YUAN:
+                raise MeasureError(
+                    f"{quantity.text!r} is too large to be an amount of money (more than 10^15 元)",
+                    "number-too-large",
+                )
             return convert_money(number, unit, self.unit)
         if self.unit and unit != self.unit:
             raise self._unit_error(quantity, what)

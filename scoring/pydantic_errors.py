@@ -11,11 +11,12 @@ import difflib
 import types
 import typing
 from collections.abc import Iterator, Sequence
+from decimal import Decimal
 from typing import Any, Union
 
 from pydantic import BaseModel, ValidationError
 
-__all__ = ["describe_errors", "id_path", "shown"]
+__all__ = ["describe_errors", "described", "id_path", "shown"]
 
 Loc = tuple[str | int, ...]
 
@@ -41,6 +42,15 @@ _BOUNDS = {
     "less_than": ("lt", "<"),
     "less_than_equal": ("le", "≤"),
 }
+
+
+def described(value: Any) -> str:
+    """What a user wrote, in their terms: 'the text …', 'the number …', 'a list'."""
+    if isinstance(value, str):
+        return f"the text {value[:40]!r}"
+    if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
+        return f"the number {value}"
+    return "an empty file" if value is None else shown(value)
 
 
 def shown(value: Any) -> str:
@@ -82,9 +92,8 @@ def id_path(data: Any, loc: Sequence[str | int]) -> str:
         if isinstance(part, int):
             item = value[part] if isinstance(value, list) and 0 <= part < len(value) else None
             ident = item.get("id") if isinstance(item, dict) else None
-            text += (
-                f"[{ident}]" if isinstance(ident, (str, int)) or ident is not None else f"[{part}]"
-            )
+            named = isinstance(ident, (str, int, Decimal)) and not isinstance(ident, bool)
+            text += f"[{ident}]" if named else f"[{part}]"
             value = item
         else:
             text += f".{part}" if text else str(part)
@@ -198,7 +207,11 @@ def describe_errors(
         elif kind in ("too_short", "string_too_short"):
             message, code = "must not be empty", "empty"
         elif kind == "value_error":
-            message, code = str(error["msg"]).removeprefix("Value error, "), "bad-value"
+            message = str(error["msg"]).removeprefix("Value error, ")
+            # Our validators raise errors that carry a stable code (QuantityError): keep it.
+            code = getattr(error.get("ctx", {}).get("error"), "code", "bad-value")
+        elif kind == "finite_number":
+            message, code = f"expected a finite number, got {got}", "wrong-type"
         else:
             message, code = f"{error['msg']}, got {got}", "bad-value"
         # A union reports one error per member at the same place; say it once, all options joined.

@@ -23,7 +23,7 @@ from .grading import NextGrade
 from .quantities import format_number
 from .rules import Outcome
 
-__all__ = ["IndicatorResult", "Result", "ScoreWarning"]
+__all__ = ["IndicatorResult", "Result", "ScoreWarning", "Totals"]
 
 
 @dataclass(frozen=True)
@@ -161,6 +161,21 @@ class IndicatorResult(NamedTuple):
             inputs=self.inputs,
         )
         return out
+
+
+class Totals(NamedTuple):
+    """What ``score_totals`` gives a batch: the numbers of a ``Result`` without its tree.
+
+    ``top_scores`` and ``top_applicable`` follow ``spec.indicators``; ``leaf_scores`` follows
+    ``spec.leaves``. A score is None where nothing under it applies.
+    """
+
+    total: Decimal
+    grade: str
+    applicable_weight: Decimal
+    top_scores: tuple[Decimal | None, ...]
+    top_applicable: tuple[Decimal, ...]
+    leaf_scores: tuple[Decimal | None, ...]
 
 
 @dataclass(frozen=True, eq=False)

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from .measure import KINDS
+from .quantities import parse_number
 from .rules import RuleParams
 from .rules.qualitative import TierParams
 
@@ -33,6 +34,17 @@ def _text(value: Any) -> Any:
 
 
 Text = Annotated[str, BeforeValidator(_text)]
+
+
+def _bounded(value: Any) -> Any:
+    # YAML numbers arrive as exact Decimals of any size; the same bound as every number a report
+    # writes (15 digits before the point) keeps a 1e400 weight out of sums and messages.
+    if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
+        return parse_number(value)
+    return value
+
+
+Number = Annotated[Decimal, BeforeValidator(_bounded)]
 Kind = Literal["money", "number", "count", "rate", "boolean", "text"]
 assert set(KINDS) == set(Kind.__args__)  # type: ignore[attr-defined]
 
@@ -56,8 +68,8 @@ class FactSpec(_Model):
     unit: str | None = Field(
         None, description="万元 for money, 批次/人/件 for counts; none for rates"
     )
-    min: Decimal | None = Field(None, description="lowest acceptable value, in the unit")
-    max: Decimal | None = Field(None, description="highest acceptable value, in the unit")
+    min: Number | None = Field(None, description="lowest acceptable value, in the unit")
+    max: Number | None = Field(None, description="highest acceptable value, in the unit")
     default: Any = Field(None, description="used when a facts file leaves the value out")
     source: str | None = Field(
         None, description="where the number usually comes from (决算表, 台账 …)"
@@ -76,7 +88,7 @@ class DerivedSpec(_Model):
 class IndicatorSpec(_Model):
     id: Text = Field(description="unique across the tree; used by facts, adjustments and paths")
     name: str | None = Field(None, description="the 指标 wording on the form; default: the id")
-    weight: Decimal = Field(ge=0, description="分值; a parent's equals the sum of its children's")
+    weight: Number = Field(ge=0, description="分值; a parent's equals the sum of its children's")
     standard: str | None = Field(None, description="the written 评（扣）分标准, shown in reports")
     explanation: str | None = Field(None, description="指标解释: what the indicator measures")
     children: list[IndicatorSpec] | None = None
@@ -127,8 +139,8 @@ class WeightCheck(_Model):
     indicators: list[Text] = Field(
         min_length=1, description="indicator ids whose weights are summed"
     )
-    min: Decimal | None = Field(None, description="the sum must be at least this")
-    max: Decimal | None = Field(None, description="the sum must be at most this")
+    min: Number | None = Field(None, description="the sum must be at least this")
+    max: Number | None = Field(None, description="the sum must be at most this")
     reason: str = Field("", description="where the rule comes from, shown in the error")
 
 
@@ -142,9 +154,9 @@ class SpecModel(_Model):
         default_factory=list, description="rules followed, e.g. 财预〔2020〕10号"
     )
     description: str | None = None
-    total: Decimal = Field(Decimal(100), gt=0, description="总分: what the tree's weights sum to")
+    total: Number = Field(Decimal(100), gt=0, description="总分: what the tree's weights sum to")
     rounding: RoundingSpec = Field(default_factory=RoundingSpec)
-    grades: dict[str, Decimal] = Field(
+    grades: dict[str, Number] = Field(
         default_factory=lambda: dict(DEFAULT_GRADES),
         description="grade → minimum total, highest first; the last minimum is 0",
     )

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from strategies import ACTUALS, TARGETS, facts_for, specs
 
-from scoring import load_spec_text, score
+from scoring import load_spec_text, score, score_totals
 from scoring.grading import GradeBands
 
 
@@ -99,3 +99,21 @@ def test_one_spec_scores_identically_from_many_threads(data: st.DataObject) -> N
     with ThreadPoolExecutor(max_workers=4) as pool:
         got = list(pool.map(lambda facts: score(spec, facts).to_dict(), batch * 4))
     assert got == expected * 4
+
+
+@given(st.data())
+def test_score_totals_agrees_with_score(data: st.DataObject) -> None:
+    """The batch path gives exactly the numbers of the full result: total, grade, top-level and
+    leaf scores."""
+    text, leaves = data.draw(specs())
+    spec = load_spec_text(text)
+    facts = data.draw(facts_for(leaves))
+    full, lean = score(spec, facts), score_totals(spec, facts)
+    assert (lean.total, lean.grade, lean.applicable_weight) == (
+        full.total,
+        full.grade,
+        full.applicable_weight,
+    )
+    assert lean.top_scores == tuple(top.score for top in full.indicators)
+    assert lean.top_applicable == tuple(top.applicable_weight for top in full.indicators)
+    assert lean.leaf_scores == tuple(leaf.score for leaf in full.leaves())

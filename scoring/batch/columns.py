@@ -70,14 +70,19 @@ class ColumnMap:
     """What each column of one input means; built once per header, read for every row."""
 
     file: str
-    width: int
-    id_index: int | None
-    name_index: int | None
+    width: int  # columns in the header; ``absent`` (== width) stands for a column it lacks
+    id_index: int
+    name_index: int
     values: tuple[tuple[int, str], ...]  # (column, fact id)
     project: tuple[tuple[int, str], ...]  # (column, project field)
-    ratings: tuple[tuple[str, tuple[tuple[int, str], ...]], ...]  # indicator → (column, part)
+    ratings: tuple[tuple[str, int, int, int, int], ...]  # indicator, tier/score/share/narrative
+    tiers: frozenset[str]  # every tier id a rating may name: anything else may be 不适用
     deviations: tuple[tuple[int, str], ...]  # (column, indicator id)
-    not_applicable: int | None
+    not_applicable: int
+
+    @property
+    def absent(self) -> int:
+        return self.width
 
 
 def is_empty(cell: object) -> bool:
@@ -102,8 +107,7 @@ def build_column_map(
 
     def problem(col: int | None, message: str, code: str) -> None:
         column = None if col is None or row is None else col + 1
-        where = f"column {col + 1}: " if col is not None and row is None else ""
-        problems.append(Problem(where + message, code, file=file, line=row, column=column))
+        problems.append(Problem(message, code, file=file, line=row, column=column))
 
     names = [("" if cell is None else str(cell)).strip() for cell in header]
     while names and not names[-1]:
@@ -131,7 +135,8 @@ def build_column_map(
                 "batch-id-column",
             )
     else:
-        id_index = next((seen[name] for name in ID_COLUMNS if name in seen), None)
+        folded = {name.casefold(): col for name, col in seen.items()}
+        id_index = next((folded[name] for name in ID_COLUMNS if name in folded), None)
 
     labels = {fact.label: fact.id for fact in spec.facts.values() if fact.label != fact.id}
     derived = {d.id for d in spec.derived} | {d.label for d in spec.derived}
@@ -145,8 +150,8 @@ def build_column_map(
     name_index: int | None = None
 
     for name, col in seen.items():
-        if col == id_index and name not in PROJECT_COLUMNS:
-            continue
+        if (col == id_index and name not in PROJECT_COLUMNS) or name.casefold() == "id":
+            continue  # an `id` column that --id-column passed over names nothing else either
         fact_id = name if name in spec.facts else labels.get(name)
         if fact_id is not None:
             if fact_id in fact_of:
@@ -163,7 +168,7 @@ def build_column_map(
                 name_index = col
             else:
                 project.append((col, field))
-        elif name.casefold() in NOT_APPLICABLE_COLUMNS or name in NOT_APPLICABLE_COLUMNS:
+        elif name.casefold() in NOT_APPLICABLE_COLUMNS:
             not_applicable = col
         elif "." in name and name.rsplit(".", 1)[1].strip().casefold() in (
             RATING_PARTS.keys() | DEVIATION_PARTS
@@ -183,11 +188,14 @@ def build_column_map(
             if part in DEVIATION_PARTS:
                 deviations.append((col, node_id))
             elif node.rule is None or node.rule.kind != "qualitative":
-                kind = node.rule.kind if node.rule else "a parent"
+                what = (
+                    f"is scored by rule {node.rule.kind}, not qualitative"
+                    if node.rule
+                    else "has children; rate its qualitative leaves"
+                )
                 problem(
                     col,
-                    f"column {name!r}: indicator {node_id!r} is scored by rule {kind}, "
-                    "not qualitative: it takes no rating",
+                    f"column {name!r}: indicator {node_id!r} {what}: it takes no rating",
                     "batch-rating-not-qualitative",
                 )
             else:
@@ -212,18 +220,35 @@ def build_column_map(
             problem(None, f"indicator {node_id!r} has two {part} columns", "batch-column-duplicate")
     if problems:
         return None, problems
+    absent = len(names)
     cmap = ColumnMap(
         file=file,
-        width=len(names),
-        id_index=id_index,
-        name_index=name_index,
+        width=absent,
+        id_index=absent if id_index is None else id_index,
+        name_index=absent if name_index is None else name_index,
         values=tuple(values),
         project=tuple(project),
-        ratings=tuple((key, tuple(parts)) for key, parts in ratings.items()),
+        ratings=tuple(_rating_columns(key, parts, absent) for key, parts in ratings.items()),
+        tiers=frozenset(
+            tier for node_id in ratings for tier in getattr(spec.nodes[node_id].rule, "by_id", {})
+        ),
         deviations=tuple(deviations),
-        not_applicable=not_applicable,
+        not_applicable=absent if not_applicable is None else not_applicable,
     )
     return cmap, []
+
+
+def _rating_columns(
+    node_id: str, parts: list[tuple[int, str]], absent: int
+) -> tuple[str, int, int, int, int]:
+    col = {part: index for index, part in parts}
+    return (
+        node_id,
+        col.get("tier", absent),
+        col.get("score", absent),
+        col.get("share", absent),
+        col.get("narrative", absent),
+    )
 
 
 def _nodes_by_name(spec: Spec) -> dict[str, str]:
@@ -235,63 +260,66 @@ def _nodes_by_name(spec: Spec) -> dict[str, str]:
 
 
 def _text(cell: Any) -> str:
-    return cell.strip() if isinstance(cell, str) else str(cell)
+    return cell if cell.__class__ is str else str(cell)
 
 
-def row_to_mapping(cmap: ColumnMap, cells: Sequence[Any], fallback_id: str) -> tuple[str, dict[str, Any]]:
-    """One row's record id and facts mapping; empty cells are left out (a default or an error)."""
-    record_id = ""
-    if cmap.id_index is not None and not is_empty(cells[cmap.id_index]):
-        record_id = _text(cells[cmap.id_index])
-    project: dict[str, Any] = {}
-    if cmap.name_index is not None and not is_empty(cells[cmap.name_index]):
-        project["name"] = _text(cells[cmap.name_index])
-    else:
-        project["name"] = record_id or fallback_id
+def row_to_mapping(
+    cmap: ColumnMap, cells: Sequence[Any], fallback_id: str
+) -> tuple[str, dict[str, Any]]:
+    """One row's record id and facts mapping; empty cells are left out (a default or an error).
+
+    ``cells`` has at least ``cmap.width`` cells. This runs once per record of a batch, so it is
+    written for speed: every cell is stripped once, and a column the input lacks points at
+    ``cmap.absent``, a None appended to the row, so nothing below tests for missing columns.
+    """
+    row = [(cell.strip() or None) if cell.__class__ is str else cell for cell in cells]
+    row.append(None)
+    record_id = row[cmap.id_index]
+    record_id = fallback_id if record_id is None else _text(record_id)
+    name = row[cmap.name_index]
+    project: dict[str, Any] = {"name": record_id if name is None else _text(name)}
     for col, field in cmap.project:
-        cell = cells[col]
-        if not is_empty(cell):
+        cell = row[col]
+        if cell is not None:
             project[field] = _text(cell)
     values: dict[str, Any] = {}
     for col, fact_id in cmap.values:
-        cell = cells[col]
-        if cell is None:
-            continue
-        if isinstance(cell, str):
-            cell = cell.strip()
-            if not cell:
-                continue
-        values[fact_id] = cell
+        cell = row[col]
+        if cell is not None:
+            values[fact_id] = cell
     mapping: dict[str, Any] = {"project": project, "values": values}
     ratings: dict[str, Any] = {}
     not_applicable: dict[str, str] = {}
-    for node_id, parts in cmap.ratings:
-        rating = {part: cells[col] for col, part in parts if not is_empty(cells[col])}
-        if not rating:
+    tiers = cmap.tiers
+    for node_id, tier_col, score_col, share_col, narrative_col in cmap.ratings:
+        tier, score, share = row[tier_col], row[score_col], row[share_col]
+        narrative = row[narrative_col]
+        if tier is not None and tier not in tiers and is_not_applicable(tier):
+            not_applicable[node_id] = DEFAULT_NA_REASON if narrative is None else _text(narrative)
             continue
-        tier = rating.get("tier")
-        if tier is not None and is_not_applicable(tier):
-            narrative = rating.get("narrative")
-            not_applicable[node_id] = _text(narrative) if narrative else DEFAULT_NA_REASON
-            continue
-        for key in ("tier", "narrative"):
-            if key in rating:
-                rating[key] = _text(rating[key])
-        ratings[node_id] = rating
-    if cmap.not_applicable is not None:
-        cell = cells[cmap.not_applicable]
-        if not is_empty(cell):
-            for item in _NA_SPLIT.split(_text(cell)):
-                node_id, _, reason = item.replace("：", ":").partition(":")
-                if node_id.strip():
-                    not_applicable[node_id.strip()] = reason.strip() or DEFAULT_NA_REASON
+        rating: dict[str, Any] = {}
+        if tier is not None:
+            rating["tier"] = _text(tier)
+        if score is not None:
+            rating["score"] = score
+        if share is not None:
+            rating["share"] = share
+        if narrative is not None:
+            rating["narrative"] = _text(narrative)
+        if rating:
+            ratings[node_id] = rating
+    na_list = row[cmap.not_applicable]
+    if na_list is not None:
+        for item in _NA_SPLIT.split(_text(na_list)):
+            node_id, _, reason = item.replace("：", ":").partition(":")
+            if node_id.strip():
+                not_applicable[node_id.strip()] = reason.strip() or DEFAULT_NA_REASON
     if ratings:
         mapping["ratings"] = ratings
     if not_applicable:
         mapping["not_applicable"] = not_applicable
-    deviations = {
-        node_id: _text(cells[col]) for col, node_id in cmap.deviations if not is_empty(cells[col])
-    }
-    if deviations:
-        mapping["deviations"] = deviations
-    return record_id or project["name"], mapping
+    if cmap.deviations:
+        deviations = {node_id: _text(row[col]) for col, node_id in cmap.deviations if row[col]}
+        if deviations:
+            mapping["deviations"] = deviations
+    return record_id, mapping

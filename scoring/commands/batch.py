@@ -57,7 +57,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     # Imported here, not at the top: every jixiao command imports this module, and a cold
     # `jixiao score` should not pay for multiprocessing and the batch machinery.
-    from ..batch import run_batch
+    from ..batch.run import run_batch
     from ..batch.summary_html import render_html
     from ..loader import load_spec
 

@@ -9,6 +9,7 @@ from typing import TextIO
 from ..errors import UsageError
 from ..loader import load_spec
 from ..template import facts_template
+from .output import write_output
 
 NAME = "init"
 HELP = "write a facts template listing every fact and rating the spec needs"
@@ -27,7 +28,6 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         return 0
     if os.path.exists(args.output) and not args.force:
         raise UsageError(f"{args.output} exists; use --force to overwrite it")
-    with open(args.output, "w", encoding="utf-8") as handle:
-        handle.write(text)
+    write_output(args.output, text)
     stderr.write(f"wrote {args.output}\n")
     return 0

@@ -14,6 +14,7 @@ from ..engine import score
 from ..errors import UsageError
 from ..facts import load_facts
 from ..loader import load_spec
+from .output import write_output
 
 NAME = "report"
 HELP = "write a draft 自评报告 (.docx, or .html) for one project"
@@ -35,10 +36,10 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if suffix == ".docx":
         from ..report import docx_report
 
-        Path(args.output).write_bytes(docx_report.save(docx_report.build(result)))
+        write_output(args.output, docx_report.save(docx_report.build(result)))
     else:
         from ..report import html
 
-        Path(args.output).write_text(html.render(result), encoding="utf-8")
+        write_output(args.output, html.render(result))
     stderr.write(f"wrote {args.output}: {result.total} {result.grade}\n")
     return 0

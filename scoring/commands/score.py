@@ -10,6 +10,7 @@ from ..errors import UsageError
 from ..facts import load_facts
 from ..loader import load_spec
 from ..report import BINARY_RENDERERS, RENDERERS
+from .output import write_output
 
 NAME = "score"
 HELP = "score one project's facts; print the 自评表"
@@ -36,14 +37,12 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     result = score(load_spec(args.spec, overrides=args.set), load_facts(args.facts))
     if args.format in BINARY_RENDERERS:
         data = BINARY_RENDERERS[args.format](result)
-        with open(args.output, "wb") as handle:
-            handle.write(data)
+        write_output(args.output, data)
         stderr.write(f"wrote {args.output}: {result.total} {result.grade}\n")
         return 0
     text = RENDERERS[args.format](result)
     if args.output:
-        with open(args.output, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        write_output(args.output, text)
         stderr.write(f"wrote {args.output}: {result.total} {result.grade}\n")
     else:
         stdout.write(text)

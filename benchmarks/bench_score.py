@@ -1,0 +1,373 @@
+"""Speed of jixiao against the targets of issue 6, every figure from one run on one machine.
+
+    python benchmarks/bench_score.py            # the full run: 100,000 and 1,000,000 records
+    python benchmarks/bench_score.py --quick    # a smoke run for CI: small sizes, targets not judged
+
+Times, in one run:
+  1. ``score()`` on the seed example (spec loaded once; the facts file read once);
+  2. the floor: a hand-written Python function computing the same leaf scores and total from the
+     same facts mapping, with Decimal, knowing the seed spec by heart;
+  3. the naive baseline: the same formulas as text, evaluated by simpleeval parsing each time;
+  4. ``jixiao batch`` CSV → CSV over 100,000 and 1,000,000 generated records (one worker), and
+     over 100,000 with ``--workers 2``; peak memory of the 1,000,000 run;
+  5. the batch machinery alone (the engine replaced by a stored result), to show what is left
+     for the engine within the batch figure;
+  6. ``jixiao score`` on the seed example as a whole process from a cold start.
+Each figure is printed with its ratio and the target. Timings are never asserted: the only
+failure is a disagreement between the engine and the floor (exit 1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Mapping
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+import simpleeval
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import records  # the generator beside this file, importable once its folder is on the path
+
+from scoring import facts_from_mapping, load_facts, load_spec, score
+from scoring.batch import core as batch_core
+from scoring.batch.run import run_batch
+
+SPEC = ROOT / "indicators" / "xinfang_weiwen.yaml"
+FACTS = ROOT / "examples" / "hengnan_xinfang_2021.yaml"
+CENT = Decimal("0.01")
+W = {  # leaf weights of the seed spec, in its order
+    "资金到位率": 5,
+    "预算执行率": 5,
+    "资金使用合规性": 5,
+    "交办件办结率": 5,
+    "接访批次": 5,
+    "培训人次": 5,
+    "来访登记建档率": 5,
+    "交办件按期办结率": 5,
+    "成本控制": 5,
+    "赴省进京零非访": 5,
+    "服务对象满意度": 5,
+}
+TIERS = {"达成": (Decimal("0.8"), Decimal(1)), "部分达成": (Decimal("0.6"), Decimal("0.8"))}
+TIERS["未达成"] = (Decimal(0), Decimal("0.6"))
+TOPS = {"决策": 15, "过程": 25, "产出": 35, "效益": 25}
+TOP_OF = {  # leaf → 一级指标
+    **dict.fromkeys(
+        ["立项依据充分性", "立项程序规范性", "绩效目标合理性", "绩效指标明确性"], "决策"
+    ),
+    **dict.fromkeys(["预算编制科学性", "资金分配合理性"], "决策"),
+    **dict.fromkeys(["资金到位率", "预算执行率", "资金使用合规性", "管理制度健全性"], "过程"),
+    "制度执行有效性": "过程",
+    **dict.fromkeys(["交办件办结率", "接访批次", "特护期值班值守", "培训人次"], "产出"),
+    **dict.fromkeys(["来访登记建档率", "交办件按期办结率", "成本控制"], "产出"),
+    **dict.fromkeys(["赴省进京零非访", "矛盾纠纷化解", "重点企业稳定", "长效工作机制"], "效益"),
+    "服务对象满意度": "效益",
+}
+_NUMBER = re.compile(r"[\d.]+")
+
+
+# ---- the floor and the naive baseline ------------------------------------------------------------
+def _amount(raw: Any) -> Decimal:
+    """万元 from '110万元', '1,090,500元' or a number; itemised values are summed and checked."""
+    if isinstance(raw, dict):
+        total = _amount(raw["total"])
+        items = sum((_amount(item) for item in raw["items"].values()), Decimal(0))
+        if items != total:
+            pass  # the engine warns here and scores the stated total; so does the floor
+        return total
+    text = str(raw).replace(",", "")
+    if text.endswith("万元"):
+        return Decimal(text[:-2])
+    if text.endswith("元"):
+        return Decimal(text[:-1]) / 10000
+    return Decimal(text)
+
+
+def _count(raw: Any) -> Decimal:
+    match = _NUMBER.match(str(raw))
+    assert match is not None
+    return Decimal(match.group())
+
+
+def _inputs(facts: Mapping[str, Any]) -> dict[str, Decimal]:
+    v = facts["values"]
+    out = {name: _amount(v[name]) for name in ("预算资金", "到位资金", "实际支出")}
+    for name in ("违规问题数", "交办件数", "交办件办结数", "按期办结数", "接访批次"):
+        out[name] = _count(v[name])
+    for name in ("登记建档批次", "培训人次", "非访次数"):
+        out[name] = _count(v[name])
+    return out
+
+
+def _finish(facts: Mapping[str, Any], leaf: dict[str, Decimal]) -> tuple[Decimal, str]:
+    """Qualitative ratings (range-checked), clamp, round, roll up, rescale, grade."""
+    for indicator, rating in facts["ratings"].items():
+        weight = Decimal(records.QUALITATIVE[indicator])
+        low, high = TIERS[rating["tier"]]
+        points = Decimal(rating["score"])
+        share = points / weight
+        if not (low <= share < high or (rating["tier"] == "达成" and share == high)):
+            raise ValueError(f"{indicator}: score outside tier")
+        leaf[indicator] = points
+    not_applicable = facts.get("not_applicable", {})
+    obtained = Decimal(0)
+    applicable = Decimal(100)
+    for name in not_applicable:
+        applicable -= W.get(name) or records.QUALITATIVE[name]
+    tops = dict.fromkeys(TOPS, Decimal(0))
+    for name, points in leaf.items():
+        weight = Decimal(W.get(name) or records.QUALITATIVE[name])
+        if name in not_applicable:
+            continue
+        points = min(max(points, Decimal(0)), weight).quantize(CENT, ROUND_HALF_UP)
+        tops[TOP_OF[name]] += points
+        obtained += points
+    total = obtained if applicable == 100 else obtained / applicable * 100
+    total = total.quantize(CENT, ROUND_HALF_UP)
+    grade = "优" if total >= 90 else "良" if total >= 80 else "中" if total >= 60 else "差"
+    return total, grade
+
+
+def floor_score(facts: Mapping[str, Any]) -> tuple[Decimal, str]:
+    """The seed spec's rules written out by hand: what score() computes, with nothing general."""
+    x = _inputs(facts)
+    w = Decimal(5)
+
+    def positive(a: Decimal, t: Decimal) -> Decimal:
+        return w if a >= t else max(a, Decimal(0)) / t * w
+
+    one = Decimal(1)
+    cost = x["实际支出"] / x["预算资金"]
+    leaf = {
+        "资金到位率": positive(x["到位资金"] / x["预算资金"], one),
+        "预算执行率": positive(x["实际支出"] / x["到位资金"], one),
+        "资金使用合规性": max(w - x["违规问题数"], Decimal(0)),
+        "交办件办结率": positive(x["交办件办结数"] / x["交办件数"], one),
+        "接访批次": positive(x["接访批次"], Decimal(150)),
+        "培训人次": positive(x["培训人次"], Decimal(500)),
+        "来访登记建档率": positive(x["登记建档批次"] / x["接访批次"], one),
+        "交办件按期办结率": positive(x["按期办结数"] / x["交办件数"], one),
+        "成本控制": w if cost <= one else w * one / cost,
+        "赴省进京零非访": w if x["非访次数"] <= 0 else Decimal(0),
+    }
+    if "服务对象满意度" not in facts.get("not_applicable", {}):
+        leaf["服务对象满意度"] = positive(_amount(facts["values"]["满意度"]), Decimal("0.9"))
+    return _finish(facts, leaf)
+
+
+NAIVE_DERIVED = {
+    "资金到位率": "到位资金 / 预算资金",
+    "预算执行率": "实际支出 / 到位资金",
+    "支出预算比": "实际支出 / 预算资金",
+    "交办件办结率": "交办件办结数 / 交办件数",
+    "按期办结率": "按期办结数 / 交办件数",
+    "登记建档率": "登记建档批次 / 接访批次",
+}
+POSITIVE = "w if a >= t else max(a, 0) / t * w"
+NAIVE_LEAVES = {  # leaf → (formula, actual, target)
+    "资金到位率": (POSITIVE, "资金到位率", "1"),
+    "预算执行率": (POSITIVE, "预算执行率", "1"),
+    "资金使用合规性": ("max(w - 1 * a, 0)", "违规问题数", "0"),
+    "交办件办结率": (POSITIVE, "交办件办结率", "1"),
+    "接访批次": (POSITIVE, "接访批次", "150"),
+    "培训人次": (POSITIVE, "培训人次", "500"),
+    "来访登记建档率": (POSITIVE, "登记建档率", "1"),
+    "交办件按期办结率": (POSITIVE, "按期办结率", "1"),
+    "成本控制": ("w if a <= t else w * t / a", "支出预算比", "1"),
+    "赴省进京零非访": ("w if a <= 0 else 0", "非访次数", "0"),
+}
+
+
+def naive_score(facts: Mapping[str, Any]) -> tuple[Decimal, str]:
+    """The same rules as formula text, parsed and evaluated by simpleeval on every call."""
+    names: dict[str, Any] = dict(_inputs(facts))
+    functions = {"max": max, "min": min}
+    for name, formula in NAIVE_DERIVED.items():
+        names[name] = simpleeval.simple_eval(formula, names=names, functions=functions)
+    leaf = {}
+    for name, (formula, actual, target) in NAIVE_LEAVES.items():
+        env = {"a": names[actual], "t": Decimal(target), "w": Decimal(W[name])}
+        leaf[name] = simpleeval.simple_eval(formula, names=env, functions=functions)
+    return _finish(facts, leaf)
+
+
+# ---- timing helpers ------------------------------------------------------------------------------
+def per_call(fn: Callable[[], object], seconds: float) -> float:
+    """Best of five rounds, each running ``fn`` for about ``seconds`` / 5: seconds per call."""
+    fn()
+    start, calls = time.perf_counter(), 0
+    while time.perf_counter() - start < 0.05:
+        fn()
+        calls += 1
+    n = max(1, int(calls * seconds / 5 / 0.05))
+    best = float("inf")
+    for _ in range(5):
+        start = time.perf_counter()
+        for _ in range(n):
+            fn()
+        best = min(best, (time.perf_counter() - start) / n)
+    return best
+
+
+_MEASURED = """
+import resource, subprocess, sys, time
+start = time.perf_counter()
+code = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+seconds = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
+print(code, seconds, peak)
+"""
+
+
+def measured(command: list[str]) -> tuple[int, float, float]:
+    """Run a command in a fresh wrapper: exit code, wall seconds, peak RSS (MB) of its tree."""
+    out = subprocess.run(
+        [sys.executable, "-c", _MEASURED, *command], capture_output=True, text=True, check=True
+    ).stdout.split()
+    return int(out[0]), float(out[1]), int(out[2]) / 1024
+
+
+def jixiao(*args: str) -> list[str]:
+    return [sys.executable, "-m", "scoring", *args]
+
+
+def line(label: str, value: str, note: str = "") -> None:
+    print(f"  {label:<48} {value:>14}  {note}".rstrip(), flush=True)
+
+
+def judge(ok: bool, quick: bool) -> str:
+    return "(not judged: --quick)" if quick else ("MET" if ok else "NOT MET")
+
+
+# ---- the run -------------------------------------------------------------------------------------
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes for a CI smoke run")
+    parser.add_argument("--keep", metavar="DIR", help="generate the CSV files here and keep them")
+    args = parser.parse_args(argv)
+    quick = args.quick
+    small, large = (2_000, 4_000) if quick else (100_000, 1_000_000)
+    seconds = 0.5 if quick else 3.0
+
+    spec = load_spec(SPEC)
+    facts = load_facts(FACTS)
+    mapping = copy.deepcopy(facts.document.data)
+    engine = score(spec, facts)
+    floor, naive = floor_score(mapping), naive_score(mapping)
+    if not (engine.total, engine.grade) == floor == naive:
+        print(f"disagreement: engine {engine.total} {engine.grade}, floor {floor}, naive {naive}")
+        return 1
+
+    print(
+        f"jixiao benchmark: Python {sys.version.split()[0]} on {os.cpu_count()} CPUs, "
+        f"load average {os.getloadavg()[0]:.2f} (other work on the machine slows every figure)",
+        flush=True,
+    )
+    print("per call, seed example (total 95.85 优 from each of the three):")
+    t_score = per_call(lambda: score(spec, facts), seconds)
+    t_mapping = per_call(lambda: score(spec, facts_from_mapping(mapping)), seconds)
+    t_floor = per_call(lambda: floor_score(mapping), seconds)
+    t_naive = per_call(lambda: naive_score(mapping), seconds)
+    line("score(spec, facts)", f"{t_score * 1e6:,.1f} µs")
+    line("score(spec, facts_from_mapping(mapping))", f"{t_mapping * 1e6:,.1f} µs")
+    line("hand-written floor", f"{t_floor * 1e6:,.1f} µs")
+    line("naive simpleeval, parsing each time", f"{t_naive * 1e6:,.1f} µs")
+    ratio = t_score / t_floor
+    line("score() ÷ floor", f"{ratio:.1f}×", f"target ≤ 3×: {judge(ratio <= 3, quick)}")
+    ratio = t_naive / t_score
+    line("naive ÷ score()", f"{ratio:.1f}×", f"target ≥ 20×: {judge(ratio >= 20, quick)}")
+
+    with tempfile.TemporaryDirectory(prefix="jixiao-bench-") as temp:
+        folder = Path(args.keep or temp)
+        folder.mkdir(parents=True, exist_ok=True)
+        small_csv, large_csv = folder / f"records_{small}.csv", folder / f"records_{large}.csv"
+        for path, count in ((small_csv, small), (large_csv, large)):
+            if not path.exists():
+                records.write_csv(path, count, seed=count)
+        out = str(folder / "out.csv")
+        spec_arg = str(SPEC)
+        print(f"batch, CSV → CSV, {small:,} and {large:,} generated records:", flush=True)
+        results = {}
+        for label, path, workers in (
+            ("small", small_csv, "1"),
+            ("small2", small_csv, "2"),
+            ("large", large_csv, "1"),
+        ):
+            code, wall, peak = measured(
+                jixiao("batch", spec_arg, str(path), "-o", out, "--workers", workers)
+            )
+            if code != 0:
+                print(f"batch exited {code} on {path}")
+                return 1
+            results[label] = (wall, peak)
+        wall, peak = results["small"]
+        target = 5 * small / 100_000
+        line(
+            f"{small:,} records, 1 worker",
+            f"{wall:.2f} s",
+            f"{small / wall:,.0f}/s; target ≤ {target:g} s: {judge(wall <= target, quick)}",
+        )
+        wall2, _ = results["small2"]
+        speedup = wall / wall2
+        line(
+            f"{small:,} records, --workers 2",
+            f"{wall2:.2f} s",
+            f"{speedup:.2f}× one worker; target ≥ 1.7×: {judge(speedup >= 1.7, quick)}",
+        )
+        wall, peak = results["large"]
+        target = 45 * large / 1_000_000
+        line(
+            f"{large:,} records, 1 worker",
+            f"{wall:.2f} s",
+            f"{large / wall:,.0f}/s; target ≤ {target:g} s: {judge(wall <= target, quick)}",
+        )
+        line(
+            f"{large:,} records, peak memory",
+            f"{peak:.0f} MB",
+            f"target ≤ 300 MB: {judge(peak <= 300, quick)}",
+        )
+
+        stored = engine_free(spec_arg, str(small_csv), out)
+        line(
+            f"{small:,} records, engine replaced by a stored result",
+            f"{stored:.2f} s",
+            f"{stored / small * 1e6:.1f} µs per record: the batch machinery alone",
+        )
+
+    print("jixiao score on the seed example, whole process, cold start:", flush=True)
+    walls = [measured(jixiao("score", str(SPEC), str(FACTS)))[1] for _ in range(5)]
+    cold = statistics.median(walls)
+    line("median of 5", f"{cold:.3f} s", f"target ≤ 0.5 s: {judge(cold <= 0.5, quick)}")
+    print(f"load average at the end: {os.getloadavg()[0]:.2f}")
+    return 0
+
+
+def engine_free(spec: str, source: str, out: str) -> float:
+    """run_batch in this process with score_record returning one stored Result: what reading,
+    converting, summarising and writing cost without the engine (the floor of batch)."""
+    stored = score(load_spec(spec), load_facts(FACTS))
+    original = batch_core.score_record
+    batch_core.score_record = lambda spec, record, source: stored  # type: ignore[assignment]
+    try:
+        start = time.perf_counter()
+        run_batch(spec, [source], out)
+        return time.perf_counter() - start
+    finally:
+        batch_core.score_record = original
+
+
+if __name__ == "__main__":
+    sys.exit(main())

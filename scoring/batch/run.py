@@ -1,0 +1,100 @@
+"""``run_batch``: inputs → chunks → scoring (here or in workers) → output file and summary.
+
+The order of work makes mistakes cheap: the output name, the spec and every input's header are
+checked before the first record is scored; records then stream through in chunks, so memory holds
+a few chunks whatever the input's size; the output is moved into place only at the end.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Iterator, Sequence
+from typing import Any, TextIO
+
+from ..errors import UsageError
+from ..loader import load_spec
+from .core import Layout
+from .inputs import Input, open_inputs
+from .outputs import check_output, open_writer
+from .parallel import Chunk, run_chunks
+from .records import RawRecord
+from .summary import Summary
+
+__all__ = ["CHUNK_SIZE", "run_batch"]
+
+CHUNK_SIZE = 500  # records per unit of work: large enough to amortise pickling, small for memory
+
+
+def run_batch(
+    spec_path: str,
+    inputs: Sequence[str],
+    output: str,
+    *,
+    workers: int = 1,
+    id_column: str | None = None,
+    sheet: str | None = None,
+    progress: TextIO | None = None,
+    chunk_size: int = CHUNK_SIZE,
+) -> Summary:
+    """Score every record of ``inputs`` into ``output``; return the summary.
+
+    Raises ``ScoringError`` for a bad spec or a broken input file (no output is left then) and
+    ``UsageError`` for an output that cannot be named so. A record that cannot be scored is not an
+    exception: its error is in its row, and counted in ``Summary.failed``.
+    """
+    check_output(output)
+    out_path = os.path.abspath(output)
+    for path in inputs:
+        if os.path.abspath(path) == out_path:
+            raise UsageError(f"{output} is also an input; write the results to another file")
+    spec = load_spec(spec_path)
+    layout = Layout.of(spec)
+    opened = open_inputs(spec, inputs, id_column=id_column, sheet=sheet)
+    counts = [item.count for item in opened]
+    total = None if None in counts else sum(count or 0 for count in counts)
+    summary = Summary.empty(spec)
+    writer = open_writer(output, layout.columns, layout.numeric)
+    bar = _progress_bar(progress, total)
+    try:
+        chunks = _chunks(opened, chunk_size)
+        for result in run_chunks(spec, chunks, workers, spec_path):
+            writer.write(result.rows)
+            summary.merge(result.summary)
+            if bar is not None:
+                bar.update(len(result.rows))
+    except BaseException:
+        writer.abort()
+        raise
+    finally:
+        if bar is not None:
+            bar.close()
+    writer.commit()
+    return summary
+
+
+def _chunks(inputs: Sequence[Input], size: int) -> Iterator[Chunk]:
+    """Runs of up to ``size`` records, never spanning two inputs; numbered across all inputs."""
+    index = 0
+    for item in inputs:
+        batch: list[RawRecord] = []
+        for record in item.records():
+            batch.append(record)
+            if len(batch) >= size:
+                yield item.converter, index, batch
+                index += len(batch)
+                batch = []
+        if batch:
+            yield item.converter, index, batch
+            index += len(batch)
+
+
+def _progress_bar(stream: TextIO | None, total: int | None) -> Any:
+    """A tqdm bar on a terminal; nothing when the stream is piped or captured."""
+    isatty = getattr(stream, "isatty", None)
+    if stream is None or isatty is None or not isatty():
+        return None
+    # Imported when needed (only interactive runs pay for it), through importlib so that type
+    # checking needs no tqdm stubs.
+    tqdm: Any = importlib.import_module("tqdm")
+    return tqdm.tqdm(total=total, file=stream, unit=" records", unit_scale=True, mininterval=0.5)

@@ -1,0 +1,224 @@
+"""What a batch came to: counts, grade distribution, means, where points were lost, best and worst.
+
+A ``Summary`` is built per chunk of records (in whichever process scored them) and the chunks'
+summaries are merged in input order, so it holds only sums, counts and the few best and worst
+records: memory does not grow with the number of records, and ``--workers`` gives the same summary
+as one process. ``render_text`` is what ``jixiao batch`` prints on stderr; ``summary_html`` draws it.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from ..compiled import Spec
+from ..errors import ScoringError
+from ..quantities import format_number
+from ..result import Totals
+
+__all__ = ["Ranked", "Summary"]
+
+ZERO = Decimal(0)
+KEEP = 5  # best and worst projects, and first failures, kept for the report
+
+
+@dataclass(frozen=True, order=True)
+class Ranked:
+    """A project in the best/worst lists; ordered so that the heap keeps the right ones."""
+
+    key: tuple[Decimal, int]
+    total: Decimal = field(compare=False)
+    grade: str = field(compare=False)
+    id: str = field(compare=False)
+    source: str = field(compare=False)
+
+
+@dataclass
+class Summary:
+    """Mergeable totals over scored records; names come from the spec, numbers from the records."""
+
+    grade_names: tuple[str, ...]
+    top_names: tuple[str, ...]
+    leaf_ids: tuple[str, ...]
+    leaf_names: tuple[str, ...]
+    leaf_weights: tuple[Decimal, ...]
+    places: int
+    records: int = 0
+    failed: int = 0
+    grades: Counter[str] = field(default_factory=Counter)
+    total_sum: Decimal = ZERO
+    top_rate_sum: list[Decimal] = field(default_factory=list)
+    top_rated: list[int] = field(default_factory=list)
+    leaf_points: list[Decimal] = field(default_factory=list)  # Σ score where applicable
+    leaf_losing: list[int] = field(default_factory=list)  # records that lost points here
+    leaf_applicable: list[int] = field(default_factory=list)
+    best: list[Ranked] = field(default_factory=list)  # min-heaps of KEEP
+    worst: list[Ranked] = field(default_factory=list)
+    error_codes: Counter[str] = field(default_factory=Counter)
+    first_errors: list[tuple[int, str]] = field(default_factory=list)
+
+    @classmethod
+    def empty(cls, spec: Spec) -> Summary:
+        tops, leaves = len(spec.indicators), len(spec.leaves)
+        return cls(
+            grade_names=tuple(name for name, _ in spec.grades.bands),
+            top_names=tuple(node.name for node in spec.indicators),
+            leaf_ids=tuple(leaf.id for leaf in spec.leaves),
+            leaf_names=tuple(leaf.name for leaf in spec.leaves),
+            leaf_weights=tuple(leaf.weight for leaf in spec.leaves),
+            places=spec.rounding.places,
+            top_rate_sum=[ZERO] * tops,
+            top_rated=[0] * tops,
+            leaf_points=[ZERO] * leaves,
+            leaf_losing=[0] * leaves,
+            leaf_applicable=[0] * leaves,
+        )
+
+    @property
+    def scored(self) -> int:
+        return self.records - self.failed
+
+    # ---- adding records ------------------------------------------------------------------------
+    def add(self, index: int, record_id: str, source: str, result: Totals) -> None:
+        # Runs once per scored record, so it is written for speed: no generators, no lists built,
+        # leaf points summed (lost = weight × applicable − Σ score is worked out once, at the end).
+        self.records += 1
+        total = result.total
+        self.grades[result.grade] += 1
+        self.total_sum += total
+        rate_sum, rated = self.top_rate_sum, self.top_rated
+        for i, (points, weight) in enumerate(
+            zip(result.top_scores, result.top_applicable, strict=True)
+        ):
+            if points is not None and weight:
+                rate_sum[i] += points / weight
+                rated[i] += 1
+        points_sum, losing, applicable = self.leaf_points, self.leaf_losing, self.leaf_applicable
+        weights = self.leaf_weights
+        for i, points in enumerate(result.leaf_scores):
+            if points is not None:
+                applicable[i] += 1
+                points_sum[i] += points
+                if points != weights[i]:
+                    losing[i] += 1
+        for heap, key in ((self.best, (total, -index)), (self.worst, (-total, -index))):
+            if len(heap) < KEEP or key > heap[0].key:
+                self._rank(heap, Ranked(key, total, result.grade, record_id, source))
+
+    def add_failure(self, index: int, error: ScoringError) -> None:
+        self.records += 1
+        self.failed += 1
+        self.error_codes.update(set(error.codes))
+        if len(self.first_errors) < KEEP:
+            more = len(error.problems) - 1
+            text = str(error.problems[0]) + (f" (and {more} more)" if more else "")
+            self.first_errors.append((index, text))
+
+    @staticmethod
+    def _rank(heap: list[Ranked], item: Ranked) -> None:
+        if len(heap) < KEEP:
+            heapq.heappush(heap, item)
+        elif item > heap[0]:
+            heapq.heapreplace(heap, item)
+
+    def merge(self, other: Summary) -> None:
+        """Add another chunk's summary (of records after this one's, for first_errors' order)."""
+        self.records += other.records
+        self.failed += other.failed
+        self.grades.update(other.grades)
+        self.total_sum += other.total_sum
+        for sums, more in (
+            (self.top_rate_sum, other.top_rate_sum),
+            (self.leaf_points, other.leaf_points),
+        ):
+            for i, amount in enumerate(more):
+                sums[i] += amount
+        for counts, extra in (
+            (self.top_rated, other.top_rated),
+            (self.leaf_losing, other.leaf_losing),
+            (self.leaf_applicable, other.leaf_applicable),
+        ):
+            for i, count in enumerate(extra):
+                counts[i] += count
+        for item in other.best:
+            self._rank(self.best, item)
+        for item in other.worst:
+            self._rank(self.worst, item)
+        self.error_codes.update(other.error_codes)
+        self.first_errors = sorted(self.first_errors + other.first_errors)[:KEEP]
+
+    # ---- reading it ----------------------------------------------------------------------------
+    def mean_total(self) -> Decimal | None:
+        return self.total_sum / self.scored if self.scored else None
+
+    def top_rates(self) -> list[tuple[str, Decimal | None]]:
+        """Mean score rate (得分率) of each 一级指标 over the records where it applies."""
+        return [
+            (name, self.top_rate_sum[i] / self.top_rated[i] if self.top_rated[i] else None)
+            for i, name in enumerate(self.top_names)
+        ]
+
+    def losses(self, limit: int = 10) -> list[tuple[str, Decimal, Decimal, Decimal]]:
+        """Leaves that lost the most points overall: (name, lost, mean lost, share of records)."""
+        rows = []
+        for i, points in enumerate(self.leaf_points):
+            applicable = self.leaf_applicable[i]
+            lost = self.leaf_weights[i] * applicable - points
+            if lost > 0:
+                share = Decimal(self.leaf_losing[i]) / applicable
+                rows.append((self.leaf_names[i], lost, lost / applicable, share))
+        rows.sort(key=lambda row: -row[1])
+        return rows[:limit]
+
+    def ranked(self, which: str) -> list[Ranked]:
+        """The best (highest total first) or worst (lowest first) projects; ties by input order."""
+        return sorted(self.best if which == "best" else self.worst, reverse=True)
+
+    def render_text(self) -> str:
+        """The summary printed after a batch, one fact per line."""
+        lines = [
+            f"records: {self.records:,}, scored {self.scored:,}, failed {self.failed:,}",
+        ]
+        if self.scored:
+            grades = "  ".join(
+                f"{name} {self.grades[name]:,} ({pct(Decimal(self.grades[name]) / self.scored)})"
+                for name in self.grade_names
+            )
+            lines.append(f"grades: {grades}")
+            lines.append(f"mean total: {self.number(self.mean_total())}")
+            rates = "  ".join(f"{name} {pct(rate)}" for name, rate in self.top_rates())
+            lines.append(f"mean score rate (一级指标): {rates}")
+            losses = self.losses()
+            if losses:
+                lines.append("most points lost:")
+                lines.extend(
+                    f"  {name}: {self.number(lost)} in all, {self.number(mean)} per project, "
+                    f"in {pct(share)} of projects"
+                    for name, lost, mean, share in losses
+                )
+            for which, title in (("best", "top"), ("worst", "bottom")):
+                ranked = self.ranked(which)
+                lines.append(f"{title} {len(ranked)}:")
+                lines.extend(
+                    f"  {self.number(item.total)} {item.grade}  {item.id}  ({item.source})"
+                    for item in ranked
+                )
+        if self.failed:
+            codes = ", ".join(f"{code} {count:,}" for code, count in self.error_codes.most_common())
+            lines.append(f"failures by code: {codes}")
+            lines.append("first failures:")
+            lines.extend(f"  {message}" for _, message in self.first_errors)
+        return "\n".join(lines) + "\n"
+
+    def number(self, value: Decimal | None) -> str:
+        if value is None:
+            return "—"
+        return format_number(value.quantize(Decimal(1).scaleb(-self.places), ROUND_HALF_UP))
+
+
+def pct(ratio: Decimal | None) -> str:
+    if ratio is None:
+        return "—"
+    return format_number((ratio * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)) + "%"

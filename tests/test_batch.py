@@ -1,0 +1,587 @@
+"""jixiao batch: every record in gives one row out, in order, with its score or its whole error."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import functools
+import importlib.util
+import io
+import json
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import openpyxl
+import pytest
+from conftest import ROOT, Run
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scoring import FactsError, Result, ScoringError, Spec, load_facts, load_spec
+from scoring.batch import score_many
+from scoring.batch.columns import build_column_map
+from scoring.batch.core import process_chunk
+from scoring.batch.records import JsonLineConverter, RowConverter
+from scoring.batch.run import _progress_bar
+
+Jixiao = Callable[..., Run]
+SPEC = str(ROOT / "indicators" / "xinfang_weiwen.yaml")
+SEED_FACTS = ROOT / "examples" / "hengnan_xinfang_2021.yaml"
+TOPS = ("决策", "过程", "产出", "效益")
+COLUMNS = ["id", "total", "grade", *TOPS, "error", "source"]
+# The seed example scored by `jixiao score`: total, grade and the four 一级指标.
+SEED_SCORES = ["95.85", "优", "13.60", "23.46", "35.00", "19.00"]
+
+
+@functools.cache
+def seed_spec() -> Spec:
+    return load_spec(SPEC)
+
+
+def _load_generator() -> ModuleType:
+    location = ROOT / "benchmarks" / "records.py"
+    module_spec = importlib.util.spec_from_file_location("bench_records", location)
+    assert module_spec is not None
+    assert module_spec.loader is not None
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    return module
+
+
+generator = _load_generator()
+
+
+def seed_record(*, labels: bool = False) -> dict[str, str]:
+    """The seed example (examples/hengnan_xinfang_2021.yaml) as one flat row of the generator's
+    header: itemised amounts by their stated totals, ratings as .tier/.score columns."""
+    data = load_facts(SEED_FACTS).document.data
+    row = {"id": "衡南2021", "项目名称": data["project"]["name"], "实施单位": "", "年度": "2021"}
+    for fact, value in data["values"].items():
+        text = str(value["total"] if isinstance(value, dict) else value)
+        row[generator.FACT_LABELS[fact] if labels else fact] = text
+    for indicator, rating in data["ratings"].items():
+        row[f"{indicator}.tier"] = rating["tier"]
+        row[f"{indicator}.score"] = str(rating["score"])
+    row["not_applicable"] = "服务对象满意度: 本年度未开展服务对象满意度调查"
+    return row
+
+
+def write_csv(path: Path, rows: list[list[str]] | Iterator[list[str]], header: list[str]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        assert reader.fieldnames == COLUMNS
+        return list(reader)
+
+
+def as_row(record: dict[str, Any], header: list[str]) -> list[Any]:
+    return [record.get(column, "") for column in header]
+
+
+# ---- the acceptance test: 10,000 records, 1% broken ---------------------------------------------
+BREAKS: dict[str, tuple[str, str, str]] = {
+    # kind → (column, cell, the message after "<file>:row N: ")
+    "not a number": (
+        "预算资金",
+        "abc",
+        (
+            "values.预算资金: fact '预算资金': 'abc' is not a number with a unit: expected a number "
+            "with an optional unit such as '110万元', '99.14%' or '158批次' [not-a-number]"
+        ),
+    ),
+    "missing": (
+        "实际支出",
+        "",
+        (
+            "values: missing fact '实际支出' (实际支出资金, 金额，单位 万元), needed by 预算执行率, "
+            "成本控制 [missing-fact]"
+        ),
+    ),
+    "broken unit": (
+        "到位资金",
+        "110美元",
+        (
+            "values.到位资金: fact '到位资金': value '110美元' has unit '美元', which does not fit an "
+            "amount of money in 万元 (元/万元/亿元 are converted) [unit-mismatch]"
+        ),
+    ),
+    "tier mismatch": (
+        "立项依据充分性.score",
+        "1",
+        (
+            "ratings.立项依据充分性: score 1 is outside tier 达成 (达成年度指标) [2.4, 3] 分（80%–100%）; "
+            "choose the tier that matches the score or change the score [tier-range]"
+        ),
+    ),
+    "not whole": (
+        "培训人次",
+        "12.5",
+        (
+            "values.培训人次: fact '培训人次': expected a whole number of 人次, got 12.5 "
+            "[fact-not-whole]"
+        ),
+    ),
+}
+WIDTH_MESSAGE = (
+    "has 43 cells, the header has 42: an unquoted comma (e.g. in 1,100,000) shifts the columns; "
+    "quote the cell or drop the separator [batch-row-width]"
+)
+
+
+def test_ten_thousand_records_with_one_percent_broken(jixiao: Jixiao, tmp_path: Path) -> None:
+    """10,000 rows with 100 broken in six ways give 10,000 rows out in input order: each broken
+    one with its whole error and row number, the rest scored; exit 1 with the count on stderr."""
+    header = generator.header()
+    rows = list(generator.rows(10_000, seed=1))
+    kinds = [*BREAKS, "row width"]
+    expected: dict[int, str] = {}  # row number in the file → expected error after "file:row N: "
+    source = tmp_path / "projects.csv"
+    for n, index in enumerate(range(37, 10_000, 100)):  # 100 rows, spread over the file
+        kind = kinds[n % len(kinds)]
+        if kind == "row width":
+            rows[index] = [*rows[index], "1,100,000元"]
+            expected[index + 2] = WIDTH_MESSAGE
+        else:
+            column, cell, message = BREAKS[kind]
+            if kind == "tier mismatch":
+                rows[index][header.index("立项依据充分性.tier")] = "达成"
+            rows[index][header.index(column)] = cell
+            expected[index + 2] = message
+    rows[0] = as_row(seed_record(), header)
+    write_csv(source, rows, header)
+    out = tmp_path / "scores.csv"
+
+    run = jixiao("batch", SPEC, str(source), "-o", str(out))
+
+    assert run.code == 1
+    assert run.err.endswith(
+        f"jixiao batch: 100 of 10,000 records failed; their errors are in the error column "
+        f"of {out}\n"
+    )
+    assert "records: 10,000, scored 9,900, failed 100\n" in run.err
+    got = read_csv(out)
+    assert len(got) == 10_000
+    assert [r["id"] for r in got[1:]] == [row[0] for row in rows[1:]]
+    assert [r["source"] for r in got] == [f"{source}:row {n}" for n in range(2, 10_002)]
+    assert [got[0][c] for c in COLUMNS[1:7]] == SEED_SCORES
+    for number, row in enumerate(got, 2):
+        if number in expected:
+            assert row["error"] == f"{source}:row {number}: {expected[number]}"
+            assert [row[c] for c in COLUMNS[1:7]] == [""] * 6
+        else:
+            assert row["error"] == ""
+            assert row["grade"] in ("优", "良", "中", "差")
+            assert Decimal(0) <= Decimal(row["total"]) <= Decimal(100)
+
+
+# ---- headers ------------------------------------------------------------------------------------
+def test_header_by_label_gives_the_same_scores_as_by_id(jixiao: Jixiao, tmp_path: Path) -> None:
+    """Columns named by fact label (年度预算资金) read the same as by fact id (预算资金)."""
+    outputs = []
+    for labels in (False, True):
+        header = generator.header(labels=labels)
+        rows = [as_row(seed_record(labels=labels), header), *generator.rows(30, seed=2)]
+        source = write_csv(tmp_path / f"labels_{labels}.csv", rows, header)
+        out = tmp_path / f"out_{labels}.csv"
+        assert jixiao("batch", SPEC, str(source), "-o", str(out)).code == 0
+        outputs.append([{k: v for k, v in r.items() if k != "source"} for r in read_csv(out)])
+    assert outputs[0] == outputs[1]
+    assert [outputs[1][0][c] for c in COLUMNS[1:7]] == SEED_SCORES
+
+
+def test_id_column_names_the_records(jixiao: Jixiao, tmp_path: Path) -> None:
+    """--id-column picks the column that names each record; a column that is not there is a
+    header error with a suggestion."""
+    header = generator.header()
+    source = write_csv(tmp_path / "in.csv", generator.rows(3, seed=6), header)
+    out = tmp_path / "out.csv"
+    assert jixiao("batch", SPEC, str(source), "-o", str(out), "--id-column", "项目名称").code == 0
+    assert [r["id"] for r in read_csv(out)] == ["信访维稳经费1", "信访维稳经费2", "信访维稳经费3"]
+    run = jixiao("batch", SPEC, str(source), "-o", str(out), "--id-column", "项目")
+    assert run.code == 1
+    assert run.err == (
+        f"{source}:1: no column '项目' (--id-column); did you mean '项目名称'? [batch-id-column]\n"
+    )
+
+
+def test_not_applicable_by_tier_cell_and_by_list(jixiao: Jixiao, tmp_path: Path) -> None:
+    """不适用 in a .tier cell or an id in the not_applicable column drops the indicator and rescales;
+    an unknown id there is that record's error, with a suggestion."""
+    header = generator.header()
+    by_list = seed_record()
+    by_list["not_applicable"] = "服务对象满意度: 未调查; 立项依据充分性"
+    by_tier = seed_record()
+    by_tier["立项依据充分性.tier"] = "不适用"
+    by_tier["立项依据充分性.score"] = ""
+    unknown = seed_record()
+    unknown["not_applicable"] = "服务对象满意度；立项依据充分"
+    source = write_csv(
+        tmp_path / "na.csv", [as_row(r, header) for r in (by_list, by_tier, unknown)], header
+    )
+    out = tmp_path / "na.csv.out.csv"
+    run = jixiao("batch", SPEC, str(source), "-o", str(out))
+    assert run.code == 1
+    got = read_csv(out)
+    # 92 applicable points, 88.06 obtained: 88.06 ÷ 92 × 100 = 95.717… → 95.72.
+    assert [got[0][c] for c in COLUMNS[1:7]] == ["95.72", "优", "10.60", "23.46", "35.00", "19.00"]
+    assert [got[1][c] for c in COLUMNS[1:7]] == [got[0][c] for c in COLUMNS[1:7]]
+    assert got[2]["error"] == (
+        f"{source}:row 4: not_applicable.立项依据充分: unknown indicator '立项依据充分'; "
+        "did you mean '立项依据充分性'? [unknown-indicator]"
+    )
+
+
+def test_broken_header_is_one_error_for_the_file(jixiao: Jixiao, tmp_path: Path) -> None:
+    """Unknown, duplicate and derived columns are all reported with their position, nothing is
+    scored and no output is written."""
+    source = tmp_path / "bad.csv"
+    source.write_text(
+        "id,预算,到位资金,实际到位资金,资金到位率,满意度.tier\nP1,1,2,3,4,5\n", encoding="utf-8"
+    )
+    out = tmp_path / "out.csv"
+    run = jixiao("batch", SPEC, str(source), "-o", str(out))
+    assert run.code == 1
+    assert run.out == ""
+    assert run.err == (
+        f"{source}:1:2: unknown column '预算': not a fact id or label, a project field, "
+        "'<indicator>.tier' …, or not_applicable; did you mean '预算资金'? [batch-unknown-column]\n"
+        f"{source}:1:4: column '实际到位资金' gives fact '到位资金' again (also column 3) "
+        "[batch-column-duplicate]\n"
+        f"{source}:1:5: column '资金到位率' is a derived value: it is computed, not given "
+        "[batch-unknown-column]\n"
+        f"{source}:1:6: column '满意度.tier': indicator '满意度' has children; rate its "
+        "qualitative leaves: it takes no rating [batch-rating-not-qualitative]\n"
+    )
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == [source]  # no temporary file left behind either
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("missing.csv", None, ": no such file [file-unreadable]"),
+        ("empty.csv", b"", ":1: empty file: expected a header row [batch-no-header]"),
+        ("binary.csv", b"\xff\xfe\xfa\x00\x81" * 50, ": not UTF-8 or GB18030 text [file-encoding]"),
+        ("fake.xlsx", b"id,total\n", ": cannot read: not an .xlsx workbook [file-unreadable]"),
+        (
+            "quote.csv",
+            'id,预算资金\nP1,"110\n'.encode(),
+            ":2: broken CSV after row 1: unexpected end of data [csv-syntax]",
+        ),
+    ],
+)
+def test_broken_input_file_exits_1_with_a_message(
+    jixiao: Jixiao, tmp_path: Path, name: str, content: bytes | None, message: str
+) -> None:
+    """An input file that cannot be read is exit 1, one line naming the file, never a traceback."""
+    source = tmp_path / name
+    if content is not None:
+        source.write_bytes(content)
+    run = jixiao("batch", SPEC, str(source), "-o", str(tmp_path / "out.csv"))
+    assert (run.code, run.out) == (1, "")
+    assert run.err == f"{source}{message}\n"
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_gb18030_csv_from_a_chinese_excel_is_read(jixiao: Jixiao, tmp_path: Path) -> None:
+    """Excel on a Chinese Windows saves CSV as GB18030; it reads the same as UTF-8."""
+    header = generator.header()
+    text = io.StringIO()
+    csv.writer(text).writerows([header, as_row(seed_record(), header)])
+    source = tmp_path / "gbk.csv"
+    source.write_bytes(text.getvalue().encode("gb18030"))
+    out = tmp_path / "out.csv"
+    assert jixiao("batch", SPEC, str(source), "-o", str(out)).code == 0
+    assert [read_csv(out)[0][c] for c in COLUMNS[1:7]] == SEED_SCORES
+
+
+# ---- other inputs and outputs -------------------------------------------------------------------
+def test_xlsx_in_and_out(jixiao: Jixiao, tmp_path: Path) -> None:
+    """An XLSX sheet with numbers as numbers (money, a rate as 0.965, scores) is read, and XLSX
+    output has the scores as numbers and the error as text."""
+    header = generator.header()
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(header)
+    seed = seed_record()
+    sheet.append([_spreadsheet_cell(cell) for cell in as_row(seed, header)])
+    surveyed: dict[str, Any] = dict(seed, 满意度=0.965, not_applicable="")
+    sheet.append([_spreadsheet_cell(cell) for cell in as_row(surveyed, header)])
+    sheet.append([])  # an empty row in between is not a record
+    broken = dict(seed, 接访批次="很多")
+    sheet.append([_spreadsheet_cell(cell) for cell in as_row(broken, header)])
+    source = tmp_path / "projects.xlsx"
+    book.save(source)
+    out = tmp_path / "scores.xlsx"
+
+    run = jixiao("batch", SPEC, str(source), "-o", str(out))
+
+    assert run.code == 1
+    got = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))  # type: ignore[union-attr]
+    assert list(got[0]) == COLUMNS
+    assert got[1][1:7] == (95.85, "优", 13.6, 23.46, 35, 19)
+    assert got[2][:3] == ("衡南2021", 96.06, "优")  # 满意度 96.5% ≥ 90%: 91.06 + 5 of 100
+    assert got[2][7] is None
+    assert got[3][1:7] == (None,) * 6
+    assert got[3][7] == (
+        f"{source}:row 5: values.接访批次: fact '接访批次': '很多' is not a number with a unit: "
+        "expected a number with an optional unit such as '110万元', '99.14%' or '158批次' "
+        "[not-a-number]"
+    )
+    assert got[3][8] == f"{source}:row 5"
+
+
+def _spreadsheet_cell(cell: Any) -> Any:
+    """What a person types into Excel: plain numbers become numbers, the rest stays text."""
+    if isinstance(cell, str):
+        try:
+            number = Decimal(cell)
+        except ArithmeticError:
+            return cell or None
+        return float(number) if number != number.to_integral_value() else int(number)
+    return cell
+
+
+def test_folder_of_facts_files(jixiao: Jixiao, tmp_path: Path) -> None:
+    """A folder's facts files (recursively, sorted, hidden ones skipped) are one record each, named
+    by their path in the folder; a broken file is that record's error with file:line:col."""
+    folder = tmp_path / "facts"
+    (folder / "unit_b").mkdir(parents=True)
+    (folder / "a.yaml").write_bytes(SEED_FACTS.read_bytes())
+    (folder / "unit_b" / "b.json").write_text(
+        json.dumps(_seed_mapping(), ensure_ascii=False), encoding="utf-8"
+    )
+    (folder / "c.yml").write_text("project: {name: c}\nvalues: [\n", encoding="utf-8")
+    (folder / ".hidden.yaml").write_text("junk", encoding="utf-8")
+    (folder / "notes.txt").write_text("not facts", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+
+    run = jixiao("batch", SPEC, str(folder), "-o", str(out))
+
+    assert run.code == 1
+    got = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in got] == ["a.yaml", "c.yml", "unit_b/b.json"]
+    assert got[0] == {
+        "id": "a.yaml",
+        "total": 95.85,
+        "grade": "优",
+        **dict(zip(TOPS, [13.6, 23.46, 35.0, 19.0], strict=True)),
+        "error": None,
+        "source": str(folder / "a.yaml"),
+    }
+    assert got[1]["error"] == (
+        f"{folder / 'c.yml'}:3:1: expected the node content, but found '<stream end>' [yaml-syntax]"
+    )
+    assert got[2]["total"] == 95.85
+
+
+def _seed_mapping() -> dict[str, Any]:
+    data: dict[str, Any] = copy.deepcopy(load_facts(SEED_FACTS).document.data)
+    return json.loads(json.dumps(data, ensure_ascii=False, default=str))  # type: ignore[no-any-return]
+
+
+def test_json_lines_facts_mappings_and_flat_records(jixiao: Jixiao, tmp_path: Path) -> None:
+    """JSON Lines hold facts mappings (with an optional id) or flat records; blank lines are not
+    records; a line that is not JSON, not an object or has an unknown key is that line's error."""
+    flat: dict[str, Any] = {k: v for k, v in seed_record().items() if v}
+    flat["满意度"] = 0.95
+    flat["not_applicable"] = ""
+    lines = [
+        json.dumps({"id": "mapping", **_seed_mapping()}, ensure_ascii=False),
+        json.dumps(flat, ensure_ascii=False),
+        "",
+        "{not json",
+        "[1, 2]",
+        json.dumps({"id": "x", "预算": "110万元"}, ensure_ascii=False),
+    ]
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+
+    run = jixiao("batch", SPEC, str(source), "-o", str(out))
+
+    assert run.code == 1
+    got = read_csv(out)
+    assert [r["id"] for r in got] == ["mapping", "衡南2021", "line 4", "line 5", "x"]
+    assert [got[0][c] for c in COLUMNS[1:7]] == SEED_SCORES
+    assert got[1]["total"] == "96.06"  # surveyed: 95% ≥ 90%, 91.06 + 5 of 100
+    assert [r["error"] for r in got[2:]] == [
+        (
+            f"{source}:line 4: not valid JSON: Expecting property name enclosed in double quotes "
+            "(column 2) [json-syntax]"
+        ),
+        (
+            f"{source}:line 5: expected a JSON object (a facts mapping or a flat record), got list "
+            "[facts-shape]"
+        ),
+        (
+            f"{source}:line 6: unknown column '预算': not a fact id or label, a project field, "
+            "'<indicator>.tier' …, or not_applicable; did you mean '预算资金'? [batch-unknown-column]"
+        ),
+    ]
+
+
+def test_several_inputs_are_one_output_in_order(jixiao: Jixiao, tmp_path: Path) -> None:
+    """Inputs are read in the order given, into one output."""
+    header = generator.header()
+    first = write_csv(tmp_path / "a.csv", generator.rows(3, seed=3), header)
+    out = tmp_path / "out.csv"
+    run = jixiao("batch", SPEC, str(first), str(SEED_FACTS), str(first), "-o", str(out))
+    assert run.code == 0, run.err
+    sources = [r["source"] for r in read_csv(out)]
+    assert sources == [
+        *(f"{first}:row {n}" for n in (2, 3, 4)),
+        str(SEED_FACTS),
+        *(f"{first}:row {n}" for n in (2, 3, 4)),
+    ]
+
+
+def test_workers_preserve_input_order(jixiao: Jixiao, tmp_path: Path) -> None:
+    """With --workers 2 the output is byte for byte the single-process output."""
+    header = generator.header()
+    rows = list(generator.rows(1_500, seed=4))
+    rows[700][header.index("预算资金")] = "abc"
+    source = write_csv(tmp_path / "in.csv", rows, header)
+    outputs, summaries = [], []
+    for workers in ("1", "2"):
+        out = tmp_path / f"out{workers}.csv"
+        run = jixiao("batch", SPEC, str(source), "-o", str(out), "--workers", workers)
+        assert run.code == 1
+        outputs.append(out.read_bytes())
+        summaries.append([line for line in run.err.splitlines() if "out" not in line])
+    assert outputs[0] == outputs[1]
+    assert summaries[0] == summaries[1]  # the same summary, merged from the workers' chunks
+    assert len(read_csv(tmp_path / "out2.csv")) == 1_500
+
+
+# ---- summary, progress and usage ----------------------------------------------------------------
+def test_summary_on_stderr_and_as_html(jixiao: Jixiao, tmp_path: Path) -> None:
+    """The summary names counts, grades, means, the biggest losses and the best and worst; the
+    HTML page draws charts as inline SVG, runs no script and escapes text from the input."""
+    header = generator.header()
+    worst = seed_record()
+    worst["id"] = "<script>alert(1)</script>"
+    for indicator in generator.QUALITATIVE:  # every rating at the bottom: surely in the bottom 5
+        worst[f"{indicator}.tier"], worst[f"{indicator}.score"] = "未达成", "0"
+    rows = [as_row(seed_record(), header), as_row(worst, header), *generator.rows(39, seed=5)]
+    source = write_csv(tmp_path / "in.csv", rows, header)
+    page = tmp_path / "summary.html"
+    run = jixiao("batch", SPEC, str(source), "-o", str(tmp_path / "o.csv"), "--summary", str(page))
+    assert run.code == 0
+    lines = run.err.splitlines()
+    assert lines[0] == "records: 41, scored 41, failed 0"
+    assert lines[1].startswith("grades: 优 ")
+    assert lines[2].startswith("mean total: ")
+    assert lines[3].startswith("mean score rate (一级指标): 决策 ")
+    assert lines[4] == "most points lost:"
+    assert "top 5:" in lines
+    assert "bottom 5:" in lines
+    assert lines[-1].startswith(f"wrote {tmp_path / 'o.csv'}: 41 records in ")
+    html = page.read_text(encoding="utf-8")
+    assert html.count("<svg") == 3
+    assert "<script" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_progress_bar_only_on_a_terminal() -> None:
+    """tqdm draws on a terminal; a pipe or a captured stream gets nothing."""
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    assert _progress_bar(io.StringIO(), 10) is None
+    bar = _progress_bar(Terminal(), 10)
+    assert bar is not None
+    bar.close()
+
+
+UNKNOWN_OUTPUT = (
+    "jixiao: error: out.txt: unknown output type; name the output .csv, .jsonl or .xlsx\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["-o", "out.txt"], UNKNOWN_OUTPUT), (["-o", "x.csv", "--workers", "many"], None)],
+)
+def test_usage_errors_exit_2(
+    jixiao: Jixiao, tmp_path: Path, args: list[str], message: str | None
+) -> None:
+    """A wrong output type or option is a usage error (exit 2), checked before any scoring."""
+    source = write_csv(tmp_path / "in.csv", [], generator.header())
+    run = jixiao("batch", SPEC, str(source), *args)
+    assert run.code == 2
+    if message is not None:
+        assert run.err == message
+
+
+# ---- the library --------------------------------------------------------------------------------
+def test_score_many_yields_one_outcome_per_record_in_order() -> None:
+    """score_many takes facts mappings, Facts or junk, and yields a Result or the ScoringError
+    for each, in order, lazily; the spec may be given by path."""
+    good = _seed_mapping()
+    bad = copy.deepcopy(good)
+    bad["values"]["预算资金"] = "abc"
+    outcomes = list(score_many(SPEC, [good, load_facts(SEED_FACTS), bad, 42]))
+    assert [type(o) for o in outcomes] == [Result, Result, FactsError, FactsError]
+    first, _, third, fourth = outcomes
+    assert isinstance(first, Result)
+    assert first.total == Decimal("95.85")
+    assert isinstance(third, ScoringError)
+    assert str(third).startswith(
+        "record 3: values.预算资金: fact '预算资金': 'abc' is not a number"
+    )
+    assert str(fourth) == "record 4: expected a facts mapping or Facts, got int [facts-shape]"
+    lazy = score_many(load_spec(SPEC), iter([good] * 1_000_000))
+    assert isinstance(next(lazy), Result)  # a million records are not scored up front
+
+
+CELLS = st.one_of(
+    st.none(),
+    st.text(max_size=8),
+    st.sampled_from(["110万元", "99.14%", "达成", "不适用", "—", "1,100", "-5", "1e400", "NaN"]),
+    st.integers(min_value=-(10**20), max_value=10**20),
+    st.decimals(allow_nan=False, allow_infinity=False, places=3),
+    st.floats(),
+    st.booleans(),
+)
+
+
+@settings(max_examples=40)
+@given(cells=st.lists(CELLS, min_size=40, max_size=44))
+def test_any_row_gives_one_row_and_raises_nothing_else(cells: list[Any]) -> None:
+    """Whatever a row's cells hold, it gives exactly one output row: scored or with its error."""
+    spec = seed_spec()
+    cmap, problems = build_column_map(spec, generator.header(), file="any.csv")
+    assert cmap is not None, problems
+    for converter in (RowConverter(cmap), RowConverter(cmap, strict_width=False)):
+        chunk = process_chunk(spec, converter, 0, [(2, cells)])
+        assert len(chunk.rows) == 1
+        assert chunk.summary.records == 1
+
+
+@settings(max_examples=40)
+@given(
+    line=st.one_of(
+        st.text(max_size=30),
+        st.dictionaries(st.sampled_from(generator.header()), CELLS, max_size=8).map(
+            lambda d: json.dumps(d, ensure_ascii=False, default=str)
+        ),
+    )
+)
+def test_any_json_line_gives_one_row_and_raises_nothing_else(line: str) -> None:
+    """Whatever a JSON Lines line holds, it gives exactly one output row."""
+    chunk = process_chunk(seed_spec(), JsonLineConverter("any.jsonl"), 0, [(1, line)])
+    assert len(chunk.rows) == 1
