@@ -8,7 +8,10 @@ that lose cents, object-building tags, alias bombs, runaway nesting, legacy enco
 PyYAML only supplies the event stream (libyaml's when installed: the pure-Python parser needs
 ~15 s for 5 MB). Nodes are built and scalars resolved here, iteratively and under a node budget,
 because PyYAML's composer recurses once per nesting level (libyaml's crashes the process on deep
-input) and its constructors make floats and expand aliases without limit.
+input) and its constructors make floats and expand aliases without limit. The budget is checked
+twice: while composing, from the size each anchored node expands to (so a "billion laughs" is
+refused at the alias that crosses it, in milliseconds, before anything is copied), and exactly
+while expanding (which also pays for merge keys).
 """
 
 from __future__ import annotations
@@ -18,9 +21,9 @@ import os
 import re
 import stat
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, NoReturn, Protocol
+from typing import Any, BinaryIO, NoReturn, Protocol
 
 import yaml
 
@@ -105,6 +108,9 @@ class _PyParser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):
 class _Node:
     tag: str
     mark: Mark
+    # Values this node expands to (keys and merges not counted): a lower bound of what value()
+    # will charge, known while composing, so an alias bomb is refused before it is expanded.
+    size: int = field(default=1, kw_only=True)
 
 
 @dataclass(eq=False, slots=True)
@@ -128,6 +134,20 @@ class _Abort(Exception):
     def __init__(self, problem: Problem) -> None:
         super().__init__(problem.message)
         self.problem = problem
+
+
+def _is_value(stack: Sequence[tuple[_Seq | _Map, str | None]]) -> bool:
+    """Whether the next node is a value (counted in the expansion), not a mapping key or the
+    source of a '<<' merge (merged entries are paid for while expanding instead)."""
+    if not stack:
+        return True
+    parent = stack[-1][0]
+    if not isinstance(parent, _Map):
+        return True
+    if len(parent.items) % 2 == 0:
+        return False
+    key = parent.items[-1]
+    return not (isinstance(key, _Scalar) and key.tag == MERGE)
 
 
 def _pos(event: yaml.Event) -> Mark:
@@ -160,6 +180,7 @@ class _Loader:
         self.file = file
         self.max_nodes = max_nodes
         self.count = 0
+        self.expanded = 0  # lower bound of the values the document expands to, while composing
         self.problems: list[Problem] = []
         self.value_marks: dict[Path, Mark] = {}
         self.key_marks: dict[Path, Mark] = {}
@@ -176,6 +197,12 @@ class _Loader:
             message = f"document expands to more than {self.max_nodes} nodes (alias bomb?)"
             raise _Abort(self.locate(node.mark, "yaml-too-large", message))
 
+    def expand(self, size: int, mark: Mark) -> None:
+        self.expanded += size
+        if self.expanded > self.max_nodes:
+            message = f"document expands to more than {self.max_nodes} nodes (alias bomb?)"
+            raise _Abort(self.locate(mark, "yaml-too-large", message))
+
     def too_deep(self, node: _Node) -> NoReturn:
         message = f"document nests deeper than {_MAX_DEPTH} levels"
         raise _Abort(self.locate(node.mark, "yaml-too-deep", message))
@@ -189,11 +216,14 @@ class _Loader:
         anchors: dict[str, _Node] = {}
         stack: list[tuple[_Seq | _Map, str | None]] = []
         root: _Node | None = None
+        begun: list[int] = []  # self.expanded when each open collection started
         while not isinstance(event := source.get_event(), yaml.DocumentEndEvent):
             assert event is not None  # the parser always ends a document before the stream
             node: _Node
             if isinstance(event, yaml.AliasEvent):
                 node = anchors.get(event.anchor or "") or self.bad_alias(event, stack)
+                if _is_value(stack):
+                    self.expand(node.size, _pos(event))
             elif isinstance(event, yaml.CollectionStartEvent):
                 if isinstance(event, yaml.MappingStartEvent):
                     collection: _Seq | _Map = _Map(_explicit(event.tag) or MAP, _pos(event), [])
@@ -202,6 +232,9 @@ class _Loader:
                 self.charge(collection)
                 if len(stack) >= _MAX_DEPTH:
                     self.too_deep(collection)
+                begun.append(self.expanded)
+                if _is_value(stack):
+                    self.expand(1, collection.mark)
                 stack.append((collection, event.anchor))
                 continue
             elif isinstance(event, yaml.ScalarEvent):
@@ -210,9 +243,12 @@ class _Loader:
                     tag = _implicit_tag(event.value)
                 node = _Scalar(tag, _pos(event), event.value)
                 self.charge(node)
+                if _is_value(stack):
+                    self.expand(1, node.mark)
                 self.anchor(anchors, event.anchor, node)
             else:  # the end of a sequence or mapping
                 node, name = stack.pop()
+                node.size = max(self.expanded - begun.pop(), 1)
                 # Registered only once complete, so no alias can point into its own anchor.
                 self.anchor(anchors, name, node)
             if stack:
@@ -412,14 +448,37 @@ def _too_large(size: int | None, limit: int) -> str:
     return f"file is {size} bytes, larger than the limit of {limit} bytes"  # MB would hide it
 
 
+# UTF-32's marks first: the UTF-32-LE mark begins with the UTF-16-LE one.
+_BOMS = (
+    ("UTF-8", codecs.BOM_UTF8),
+    ("UTF-32-LE", codecs.BOM_UTF32_LE),
+    ("UTF-32-BE", codecs.BOM_UTF32_BE),
+    ("UTF-16-LE", codecs.BOM_UTF16_LE),
+    ("UTF-16-BE", codecs.BOM_UTF16_BE),
+)
+
+
+def _looks_like_utf16(raw: bytes) -> bool:
+    """UTF-16 without a byte-order mark: text of mostly ASCII has a NUL in every other byte."""
+    head = raw[:400]
+    if len(head) < 4:
+        return False
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    return max(even, odd) >= len(head) // 4 and min(even, odd) == 0
+
+
 def _decode(raw: bytes, fail: Callable[[str], NoReturn]) -> str:
-    boms = (("UTF-8", codecs.BOM_UTF8), ("UTF-16-LE", codecs.BOM_UTF16_LE))
-    for codec, bom in (*boms, ("UTF-16-BE", codecs.BOM_UTF16_BE)):
+    for codec, bom in _BOMS:
         if raw.startswith(bom):
             try:
                 return raw[len(bom) :].decode(codec)
             except UnicodeDecodeError as exc:
                 fail(f"file has a {codec} byte-order mark but is not {codec} (offset {exc.start})")
+    if _looks_like_utf16(raw):
+        fail(
+            "file looks like UTF-16 without a byte-order mark; save it as UTF-8"
+            " (in Excel/WPS/Notepad: 另存为 → 编码 UTF-8)"
+        )
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -433,6 +492,18 @@ def _decode(raw: bytes, fail: Callable[[str], NoReturn]) -> str:
             f"file is not UTF-8 (byte 0x{raw[bad]:02x} at offset {bad}); save it as UTF-8"
             " (in Excel/WPS/Notepad: 另存为 → 编码 UTF-8)"
         )
+
+
+def _read_at_most(handle: BinaryIO, limit: int, expected: int) -> bytes:
+    """Up to ``limit`` bytes, without reserving ``limit`` bytes up front (read(5_000_001) would,
+    for every 2 kB spec). Pipes report size 0 and files can grow, so read on until the end or the
+    limit."""
+    parts = [handle.read(min(expected + 1, limit) if expected else 65_536)]
+    size = len(parts[0])
+    while parts[-1] and size < limit:
+        parts.append(handle.read(min(65_536, limit - size)))
+        size += len(parts[-1])
+    return b"".join(parts)
 
 
 def read_text(
@@ -455,7 +526,7 @@ def read_text(
         if info.st_size > max_bytes:
             fail("file-too-large", _too_large(info.st_size, max_bytes))
         with open(path, "rb") as handle:
-            raw = handle.read(max_bytes + 1)  # pipes report size 0, and files can grow
+            raw = _read_at_most(handle, max_bytes + 1, info.st_size)
     except FileNotFoundError:
         fail("file-unreadable", "no such file")
     except PermissionError:

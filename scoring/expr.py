@@ -13,8 +13,9 @@ reported before the ones inside it), rewritten and compiled once into a plain fu
 
 Nothing from the formula text is ever given to ``eval`` or ``exec``. Chinese IME punctuation
 （ ） ， × ÷ and the ideographic space are replaced by ( ) , * / and a space before parsing, one
-character for one, so every offset still points into the source as written; other full-width
-punctuation is refused with the ASCII character to type instead.
+character for one, so every offset still points into the source as written (a no-break space
+pasted from Word counts as a space too); other full-width punctuation is refused with the ASCII
+character to type instead, and invisible characters are named by code point, never quoted.
 """
 
 from __future__ import annotations
@@ -38,8 +39,10 @@ __all__ = ["FUNCTIONS", "CompiledFormula", "Value", "compile_formula"]
 Value: TypeAlias = Decimal | bool
 _Kind: TypeAlias = Literal["num", "bool", "any"]  # "any": a fact, known only at run time
 
-MAX_LENGTH, MAX_NODES, MAX_DEPTH, MAX_POWER, MAX_PLACES, MAX_DIGITS = 1000, 300, 30, 8, 10, 20
+MAX_LENGTH, MAX_NODES, MAX_DEPTH, MAX_POWER, MAX_PLACES, MAX_DIGITS = 1000, 300, 100, 8, 10, 20
 _LARGEST, _SMALLEST = Decimal("1e15"), Decimal("1e-15")
+_ARITH = "formula-arithmetic"
+_INVALID = "invalid operation (such as 0 ** 0, or rounding a number of over 28 digits)"
 _OUT_OF_RANGE = f"out of range: at most {MAX_DIGITS} significant digits, from 1e-15 to 1e15 in size"
 
 # Emax/Emin bound every intermediate result, so no formula can grow a number without limit.
@@ -97,6 +100,7 @@ _USAGE |= {"ceil": "ceil(x)", "round": "round(x) or round(x, places)", "clamp": 
 _CALLABLE = "formulas can call " + ", ".join(sorted(FUNCTIONS))
 
 _NORMALISE = str.maketrans({"（": "(", "）": ")", "，": ",", "×": "*", "÷": "/", "\u3000": " "})
+_NORMALISE[0xA0] = " "  # the no-break space Word and Excel paste between words
 _PUNCTUATION = {"、": ",", "。": ".", "＋": "+", "－": "-", "−": "-", "＊": "*", "／": "/"}
 _PUNCTUATION |= {"＝": "==", "＜": "<", "＞": ">", "≤": "<=", "≥": ">=", "≠": "!="}
 _PUNCTUATION |= {"【": "(", "】": ")", "［": "(", "］": ")"}
@@ -117,6 +121,9 @@ _REFUSED_OPERATORS |= {op: (s, f"'{s}' is not allowed in formulas") for op, s in
 _REFUSED_OPERATORS[ast.NotIn] = ("not", "'not in' is not allowed in formulas")
 _REFUSED_NODES: dict[type[ast.AST], str] = {
     ast.Lambda: "lambda is not allowed in formulas",
+    ast.Await: "'await' is not allowed in formulas",
+    ast.Yield: "'yield' is not allowed in formulas",
+    ast.YieldFrom: "'yield' is not allowed in formulas",
     ast.JoinedStr: "f-strings are not allowed in formulas",
     ast.Starred: "starred arguments are not allowed in formulas",
     ast.NamedExpr: "assignment (':=') is not allowed in formulas; use '==' to compare",
@@ -130,6 +137,13 @@ _REFUSED_NODES |= dict.fromkeys([ast.Subscript, ast.Slice], _SUBSCRIPTS)
 _COMPREHENSIONS = [ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp]
 _REFUSED_NODES |= dict.fromkeys(_COMPREHENSIONS, "comprehensions are not allowed in formulas")
 _REFUSED_CONSTANTS = {str: "strings are", bytes: "bytes are", complex: "complex numbers are"}
+# A statement where an expression belongs: Python's own "invalid syntax" says nothing useful.
+_STATEMENT = re.compile(
+    r"(import|from|def|class|return|del|pass|raise|global|nonlocal|assert|for|while|with|try"
+    r"|print|exec)\b"
+)
+_MAX_QUOTED = 40  # characters of a name or fragment quoted in a message
+_MAX_LISTED = 5  # unknown names listed in one message
 _REFUSED_CONSTANTS |= {type(None): "None is", type(...): "'...' is"}
 
 
@@ -189,8 +203,13 @@ class CompiledFormula:
                     return FormulaError(message, code="formula-not-a-number", formula=source)
         reason = "a number grew too large" if isinstance(exc, Overflow) else str(exc)
         if isinstance(exc, InvalidOperation):
-            reason = "invalid operation (such as 0 ** 0, or rounding a number of over 28 digits)"
+            reason = _INVALID
         return FormulaError(f"cannot compute '{source}': {reason}", code=code, formula=source)
+
+
+def _quote(text: str) -> str:
+    """A name or fragment quoted for a message, shortened so a message stays one readable line."""
+    return f"'{text[:_MAX_QUOTED]}…'" if len(text) > _MAX_QUOTED else f"'{text}'"
 
 
 def _is_zero(env: Mapping[str, Value], name: str) -> bool:
@@ -252,31 +271,76 @@ class _Compiler:
         self.divisors: list[str] = []
         self.numeric: list[str] = []
         self.arithmetic = False
+        self.rewritten: dict[ast.expr, ast.expr] = {}  # each node visited -> its checked rewrite
+        self.divisor_nodes: set[ast.expr] = set()  # right operands of '/'
 
     def compile(self) -> CompiledFormula:
         tree = self.parse()
         if sum(isinstance(node, ast.expr) for node in ast.walk(tree)) > MAX_NODES:
-            self.fail(0, f"formula is too complex (more than {MAX_NODES} parts)", "too-complex")
+            message = f"formula is too complex (more than {MAX_NODES} parts)"
+            self.fail(0, message, "formula-too-complex")
         body, _ = self.visit(tree.body, 1)
         if self.unknown:
             self.fail_unknown()
-        args = ast.arguments([], [ast.arg("_env")], None, [], [], None, [])
-        lambda_tree = ast.fix_missing_locations(ast.Expression(ast.Lambda(args, body)))
-        code = compile(lambda_tree, "<formula>", "eval")  # the one compile, of a checked tree
-        namespace: dict[str, Any] = {"__builtins__": {}, "_num": Decimal.canonical}
-        namespace |= {f"_f_{name}": fn for name, fn in FUNCTIONS.items()} | self.constants
-        lambda_code = next(c for c in code.co_consts if isinstance(c, types.CodeType))
+        self.check_constant_parts(tree.body)
         return CompiledFormula(
             source=self.source,
             names=frozenset(self.name_of.values()),
             bare_name=self.name_of.get(tree.body),
-            _fn=types.FunctionType(lambda_code, namespace),
+            _fn=self.function(body),
             _arithmetic=self.arithmetic,
             _divisors=tuple(dict.fromkeys(self.divisors)),
             _numeric=tuple(dict.fromkeys(self.numeric)),
         )
 
+    def function(self, body: ast.expr) -> Callable[[Mapping[str, Value]], Value]:
+        """``lambda _env: body`` as a function whose globals hold only our names, no builtins."""
+        args = ast.arguments([], [ast.arg("_env")], None, [], [], None, [])
+        lambda_tree = ast.fix_missing_locations(ast.Expression(ast.Lambda(args, body)))
+        code = compile(lambda_tree, "<formula>", "eval")  # only ever a checked, rewritten tree
+        namespace: dict[str, Any] = {"__builtins__": {}, "_num": Decimal.canonical}
+        namespace |= {f"_f_{name}": fn for name, fn in FUNCTIONS.items()} | self.constants
+        lambda_code = next(c for c in code.co_consts if isinstance(c, types.CodeType))
+        return types.FunctionType(lambda_code, namespace)
+
+    def check_constant_parts(self, root: ast.expr) -> None:
+        """Compute every largest part that reads no value, once, now: a part that fails for all
+        facts (1 / 0, a power tower that overflows) is a spec error, reported at load."""
+        read = set(self.name_of)
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if any(part in read for part in ast.walk(node)):
+                stack.extend(c for c in ast.iter_child_nodes(node) if isinstance(c, ast.expr))
+            elif node in self.rewritten:  # (a called function's name is never rewritten)
+                self.check_constant(node)
+
+    def check_constant(self, node: ast.expr) -> None:
+        text = _quote(" ".join(self.written(node).split()))
+        if isinstance(node, ast.Constant) and node not in self.divisor_nodes:
+            return  # a literal was checked when visited
+        try:
+            with decimal.localcontext(_CONTEXT):
+                value = self.function(self.rewritten[node])({})
+        except ZeroDivisionError:
+            self.fail(node, f"division by zero in {text}", "division-by-zero")
+        except Overflow:
+            self.fail(node, f"{text} cannot be computed: the number grows too large", _ARITH)
+        except InvalidOperation:
+            self.fail(node, f"{text} cannot be computed: {_INVALID}", _ARITH)
+        except TypeError:  # _num() refused True/False
+            message = f"{text} gives a yes/no value where a number is needed"
+            self.fail(node, message, "formula-not-a-number")
+        except ValueError as exc:  # round() places, clamp() bounds
+            self.fail(node, f"{text} cannot be computed: {exc}", _ARITH)
+        if node in self.divisor_nodes and isinstance(value, Decimal) and value.is_zero():
+            self.fail(node, f"division by zero: the divisor {text} is always 0", "division-by-zero")
+
     def parse(self) -> ast.Expression:
+        lines = re.split(r"\r\n|\r|\n", self.body)
+        if all(not line.strip() or line.lstrip().startswith("#") for line in lines):
+            message = "formula is empty: it holds only a comment"
+            raise FormulaError(message, code="formula-empty", formula=self.source)
         if "\0" in self.text:  # Python's own message for it differs between versions
             at = self.text.index("\0")
             message = "formulas cannot contain NUL characters"
@@ -301,9 +365,23 @@ class _Compiler:
                 percent.start(),
             )
         char = self.text[at] if at < len(self.text) else ""
+        if statement := _STATEMENT.match(self.body):
+            word = statement.group(1)
+            return (
+                f"'{word}' starts a statement; a formula is one expression, such as 'a / b * 100'",
+                len(self.text) - len(self.body),
+            )
+        if char == ";":
+            return "';' is not allowed in formulas: a formula is one expression", at
         if char in _PUNCTUATION:
             return f"character '{char}' is not allowed in formulas; use '{_PUNCTUATION[char]}'", at
         if char and not char.isascii() and "character" in message:
+            if unicodedata.category(char)[0] in "CZ":  # invisible: quoting it would hide it
+                name = unicodedata.name(char, "unnamed")
+                message = (
+                    f"invisible character U+{ord(char):04X} ({name}) is not allowed in formulas"
+                )
+                return f"{message}; delete it", at
             return f"character '{char}' (U+{ord(char):04X}) is not allowed in formulas", at
         if assignment := _ASSIGNMENT.search(self.text):
             sign = assignment.group(0)
@@ -327,9 +405,11 @@ class _Compiler:
     def written(self, node: ast.expr) -> str:
         return self.text[self.start(node) : self.end(node)]
 
-    def fail(self, where: ast.expr | int, message: str, code: str = "forbidden") -> NoReturn:
+    def fail(
+        self, where: ast.expr | int, message: str, code: str = "formula-forbidden"
+    ) -> NoReturn:
         at = where if isinstance(where, int) else self.start(where)
-        raise FormulaError(message, code=f"formula-{code}", formula=self.source, offset=at)
+        raise FormulaError(message, code=code, formula=self.source, offset=at)
 
     def fail_unknown(self) -> NoReturn:
         candidates = {key: names[0] for key, names in self.declared.items()}
@@ -340,28 +420,33 @@ class _Compiler:
             parts.append((name, f"did you mean '{candidates[close[0]]}'?" if close else ""))
         if len(parts) == 1:
             name, hint = parts[0]
-            message = f"unknown name '{name}' in formula" + (f"; {hint}" if hint else "")
+            message = f"unknown name {_quote(name)} in formula" + (f"; {hint}" if hint else "")
         else:
-            listed = (f"'{name}'" + (f" ({hint})" if hint else "") for name, hint in parts)
+            listed = [_quote(name) + (f" ({hint})" if hint else "") for name, hint in parts]
+            if len(listed) > _MAX_LISTED:
+                listed[_MAX_LISTED:] = [f"and {len(listed) - _MAX_LISTED} more"]
             message = "unknown names in formula: " + ", ".join(listed)
-        self.fail(min(self.unknown.values()), message, "unknown-name")
+        self.fail(min(self.unknown.values()), message, "formula-unknown-name")
 
     def visit(self, node: ast.expr, depth: int) -> tuple[ast.expr, _Kind]:
         if depth > MAX_DEPTH:
             message = f"formula is nested too deeply (more than {MAX_DEPTH} levels)"
-            self.fail(node, message, "too-complex")
+            self.fail(node, message, "formula-too-complex")
         visitor = getattr(self, f"visit_{type(node).__name__}", None)
         if visitor is None:
             name = type(node).__name__
             self.fail(node, _REFUSED_NODES.get(type(node), f"{name} is not allowed in formulas"))
         new, kind = visitor(node, depth)
-        return ast.copy_location(new, node), kind
+        self.rewritten[node] = ast.copy_location(new, node)
+        return self.rewritten[node], kind
 
     def number(self, node: ast.expr, depth: int) -> ast.expr:
         """Visit an operand that must be a number; a fact's value is checked when called."""
         new, kind = self.visit(node, depth)
         if kind == "bool":
             text = self.written(node)
+            if len(text) > _MAX_QUOTED:
+                self.fail(node, f"{_quote(text)} is a yes/no value, not a number")
             self.fail(node, f"'{text}' is a yes/no value, not a number; use '(1 if {text} else 0)'")
         if kind == "num":
             return new
@@ -384,9 +469,9 @@ class _Compiler:
         digits = "".join(map(str, value.as_tuple().digits)).rstrip("0")
         size = value.copy_abs()
         if not value.is_finite() or len(digits) > MAX_DIGITS or size > _LARGEST:
-            self.fail(node, f"number '{text}' is {_OUT_OF_RANGE}", "number")
+            self.fail(node, f"number {_quote(text)} is {_OUT_OF_RANGE}", "formula-number")
         if size and size < _SMALLEST:  # 1e-999999999 would vanish into a 0 or a subnormal
-            self.fail(node, f"number '{text}' is {_OUT_OF_RANGE}", "number")
+            self.fail(node, f"number {_quote(text)} is {_OUT_OF_RANGE}", "formula-number")
         name = next((k for k, v in self.constants.items() if str(v) == str(value)), None)
         name = name or f"_k{len(self.constants)}"
         self.constants[name] = value
@@ -409,13 +494,16 @@ class _Compiler:
         if len(matches) > 1 and written not in matches:  # 'Ｋ值' and 'K值' are one identifier
             listed = " or ".join(f"'{m}'" for m in matches)
             self.fail(
-                node, f"name '{written}' is ambiguous: it could be {listed}", "ambiguous-name"
+                node,
+                f"name '{written}' is ambiguous: it could be {listed}",
+                "formula-ambiguous-name",
             )
         return written if written in matches else matches[0] if matches else None
 
     def visit_Attribute(self, node: ast.Attribute, depth: int) -> NoReturn:
         at = self.end(node) - len(node.attr)
-        self.fail(at, f"attribute access ('.{node.attr}') is not allowed in formulas")
+        attr = _quote("." + node.attr)
+        self.fail(at, f"attribute access ({attr}) is not allowed in formulas")
 
     def visit_UnaryOp(self, node: ast.UnaryOp, depth: int) -> tuple[ast.expr, _Kind]:
         if isinstance(node.op, ast.Not):
@@ -448,6 +536,8 @@ class _Compiler:
         new_right = self.number(node.right, depth + 1)
         if op is ast.Div and node.right in self.name_of:
             self.divisors.append(self.name_of[node.right])
+        if op is ast.Div:
+            self.divisor_nodes.add(node.right)
         return ast.BinOp(new_left, node.op, new_right), "num"
 
     def operator_offset(self, left: ast.expr, right: ast.expr, symbol: str) -> int:
@@ -481,10 +571,14 @@ class _Compiler:
         if func.id not in FUNCTIONS:
             written = self.written(func)
             if self.resolve(func) is not None:
-                self.fail(func, f"'{written}' is a value, not a function; {_CALLABLE}")
+                self.fail(func, f"{_quote(written)} is a value, not a function; {_CALLABLE}")
             close = difflib.get_close_matches(func.id, list(FUNCTIONS), n=1)
             hint = f"did you mean '{close[0]}'?" if close else _CALLABLE
-            self.fail(func, f"unknown function '{written}' in formula; {hint}", "unknown-name")
+            self.fail(
+                func,
+                f"unknown function {_quote(written)} in formula; {hint}",
+                "formula-unknown-name",
+            )
         starred = [arg for arg in node.args if isinstance(arg, ast.Starred)]
         if starred:
             self.fail(starred[0], _REFUSED_NODES[ast.Starred])

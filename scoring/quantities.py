@@ -41,7 +41,7 @@ MONEY_UNITS: Mapping[str, Decimal] = MappingProxyType({u: Decimal(f) for u, f in
 class QuantityError(ValueError):
     """Raised with a complete, user-facing message (the caller adds file/line/path).
 
-    ``code`` is a stable kebab-case name: empty, not-a-number, not-applicable, not-finite,
+    ``code`` is a stable kebab-case name: value-empty, not-a-number, not-applicable, not-finite,
     bad-thousands, number-too-large, too-many-decimals, unexpected-unit, bad-unit, bad-target.
     """
 
@@ -76,11 +76,11 @@ class _Kind(NamedTuple):
 
 
 _NUMBER = _Kind(
-    "a number", "number", "a number such as '110' or '1,100,000.50'", "not-a-number", "empty"
+    "a number", "number", "a number such as '110' or '1,100,000.50'", "not-a-number", "value-empty"
 )
 _QUANTITY = _Kind(
     "a number with a unit", "value",
-    "a number with an optional unit such as '110万元', '99.14%' or '158批次'", "not-a-number", "empty",
+    "a number with an optional unit such as '110万元', '99.14%' or '158批次'", "not-a-number", "value-empty",
 )  # fmt: skip
 _TARGET = _Kind(
     "a target", "target",
@@ -101,6 +101,7 @@ _UNIT_RE = re.compile(_UNIT, re.ASCII)
 _NUMBER_START = re.compile(r"[+-]?\.?\d", re.ASCII)
 _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+", re.ASCII)
 _NON_FINITE = frozenset({"nan", "snan", "inf", "infinity", "∞"})
+_NONE_WORDS = frozenset({"无", "没有", "暂无", "未发生"})
 
 _LOOK_ALIKES: dict[str, str | None] = {
     "≧": "≥", "⩾": "≥", "≦": "≤", "⩽": "≤", "═": "=", "﹦": "=", "−": "-", "－": "-",
@@ -368,6 +369,12 @@ def _diagnose(text: str, shown: str, kind: _Kind) -> NoReturn:
         )
     if text.lstrip("+-").casefold() in _NON_FINITE:
         raise _not_finite(shown)
+    if text in _NONE_WORDS and kind is not _TARGET:  # a count of zero, or not applicable?
+        raise QuantityError(
+            f"{_show(shown)} is not {kind.what}: write 0 if there were none, or mark the"
+            " indicator not applicable",
+            kind.code,
+        )
     start = _NUMBER_START.search(text)
     if start is None:
         raise QuantityError(

@@ -129,8 +129,16 @@ def test_parse_number_keeps_plain_form() -> None:
 @pytest.mark.parametrize(
     ("value", "code", "message"),
     [
-        ("", "empty", "the number is empty: expected a number such as '110' or '1,100,000.50'"),
-        (None, "empty", "the number is missing: expected a number such as '110' or '1,100,000.50'"),
+        (
+            "",
+            "value-empty",
+            "the number is empty: expected a number such as '110' or '1,100,000.50'",
+        ),
+        (
+            None,
+            "value-empty",
+            "the number is missing: expected a number such as '110' or '1,100,000.50'",
+        ),
         (True, "not-a-number", "True is a yes/no value, not a number"),
         (False, "not-a-number", "False is a yes/no value, not a number"),
         ([1], "not-a-number", "a list is not a number"),
@@ -417,9 +425,9 @@ def test_parse_quantity_from_numbers(value: int | Decimal, expected: Quantity) -
             f"'元/人' is not a number with a unit: {QUANTITY_FORMS}",
         ),
         ("一百", "not-a-number", f"'一百' is not a number with a unit: {QUANTITY_FORMS}"),
-        ("", "empty", f"the value is empty: {QUANTITY_FORMS}"),
-        ("  ", "empty", f"the value is empty: {QUANTITY_FORMS}"),
-        (None, "empty", f"the value is missing: {QUANTITY_FORMS}"),
+        ("", "value-empty", f"the value is empty: {QUANTITY_FORMS}"),
+        ("  ", "value-empty", f"the value is empty: {QUANTITY_FORMS}"),
+        (None, "value-empty", f"the value is missing: {QUANTITY_FORMS}"),
         ("不适用", "not-applicable", "'不适用' means 'not applicable' and has no number"),
         (
             "1,10个",
@@ -815,3 +823,18 @@ def test_target_format_round_trips(text: str) -> None:
     """A normalised target prints back to the text it was parsed from."""
     target = parse_target(text)
     assert format_target(target.op, target.quantity.number, target.quantity.unit) == text
+
+
+@pytest.mark.parametrize("word", ["无", "没有", "暂无", "未发生"])
+def test_none_words_ask_for_zero_or_not_applicable(word: str) -> None:
+    """'无' written for a value is ambiguous (zero problems? does not apply?): the message names
+    both ways to write it rather than guess."""
+    with pytest.raises(QuantityError) as caught:
+        parse_quantity(word)
+    assert (caught.value.code, caught.value.message) == (
+        "not-a-number",
+        (
+            f"'{word}' is not a number with a unit: write 0 if there were none, or mark the"
+            " indicator not applicable"
+        ),
+    )

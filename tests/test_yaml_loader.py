@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 import time
+import tracemalloc
 from decimal import Decimal
 from pathlib import Path
 
@@ -243,8 +245,42 @@ def test_node_budget_is_configurable() -> None:
     """max_nodes bounds the expanded size, counting every alias expansion."""
     text = "a: &a [1, 2, 3]\nb: [*a, *a, *a]\n"
     assert load_yaml(text, max_nodes=18).data is not None  # 1 + 4 + 1 + 3 * 4 values
+    # Located at the alias that tips the expansion over the budget: the third *a.
     assert error_of(text, max_nodes=17) == (
-        "f.yaml:1:14: document expands to more than 17 nodes (alias bomb?) [yaml-too-large]"
+        "f.yaml:2:13: document expands to more than 17 nodes (alias bomb?) [yaml-too-large]"
+    )
+
+
+def test_alias_bomb_is_refused_before_expanding() -> None:
+    """A billion-laughs document is refused while composing: in milliseconds and a few hundred
+    kilobytes, at the alias where the expansion first passes the budget."""
+    lines = ["l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for level in range(1, 10):
+        lines.append(f"l{level}: &l{level} [" + ", ".join([f"*l{level - 1}"] * 9) + "]")
+    tracemalloc.start()
+    start = time.perf_counter()
+    try:
+        message = error_of("\n".join(lines) + "\n")
+        elapsed = time.perf_counter() - start
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert message == (
+        "f.yaml:6:15: document expands to more than 200000 nodes (alias bomb?) [yaml-too-large]"
+    )
+    assert elapsed < 0.1
+    assert peak < 2_000_000
+
+
+def test_merged_aliases_are_still_paid_for_while_expanding() -> None:
+    """Merges are not counted while composing (a lower bound), but expanding them still is."""
+    lines = ["a0: &a0 {k0: 0, k1: 1, k2: 2, k3: 3}"]
+    for level in range(1, 8):
+        keys = ", ".join(f"m{i}: *a{level - 1}" for i in range(4))
+        lines.append(f"a{level}: &a{level} {{<<: *a{level - 1}, {keys}}}")
+    message = error_of("\n".join(lines) + "\n", max_nodes=5_000)
+    assert message.endswith(
+        "document expands to more than 5000 nodes (alias bomb?) [yaml-too-large]"
     )
 
 
@@ -395,8 +431,11 @@ def test_load_yaml_file_names_the_file_in_errors(tmp_path: Path) -> None:
         "\ufeff名称: 预算资金\n".encode("utf-16-le"),
         "\ufeff名称: 预算资金\n".encode("utf-16-be"),
         "名称: 预算资金\n".encode("gb18030"),
+        "名称: 预算资金\n".encode("gbk"),
+        "\ufeff名称: 预算资金\n".encode("utf-32-le"),
+        "\ufeff名称: 预算资金\n".encode("utf-32-be"),
     ],
-    ids=["utf8-bom", "utf16-le", "utf16-be", "gb18030"],
+    ids=["utf8-bom", "utf16-le", "utf16-be", "gb18030", "gbk", "utf32-le", "utf32-be"],
 )
 def test_encodings_are_decoded(tmp_path: Path, raw: bytes) -> None:
     """UTF-8 with BOM, UTF-16 with BOM and GB18030 (Chinese Windows tools) all read correctly."""
@@ -420,6 +459,18 @@ def test_latin1_file_is_refused_with_advice(tmp_path: Path) -> None:
     path.write_bytes("name: café\n".encode("latin-1"))
     assert file_error(path) == (
         f"{path}: file is not UTF-8 (byte 0xe9 at offset 9); save it as UTF-8"
+        " (in Excel/WPS/Notepad: 另存为 → 编码 UTF-8) [file-encoding]"
+    )
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_is_refused_with_advice(tmp_path: Path, codec: str) -> None:
+    """UTF-16 without a byte-order mark (NUL in every other byte) is named as such, rather than
+    read as UTF-8 full of NUL characters or as GB18030 gibberish."""
+    path = tmp_path / "spec.yaml"
+    path.write_bytes("id: demo\nname: 预算资金\n".encode(codec))
+    assert file_error(path) == (
+        f"{path}: file looks like UTF-16 without a byte-order mark; save it as UTF-8"
         " (in Excel/WPS/Notepad: 另存为 → 编码 UTF-8) [file-encoding]"
     )
 
@@ -470,3 +521,37 @@ def test_display_name_replaces_the_path(tmp_path: Path) -> None:
     with pytest.raises(ScoringError) as caught:
         load_yaml_file(path, display_name="indicators/spec.yaml")
     assert str(caught.value).startswith("indicators/spec.yaml:2:1: ")
+
+
+def test_reading_a_small_file_does_not_reserve_the_size_limit(tmp_path: Path) -> None:
+    """A 2 kB file is read with about 2 kB of memory, not a buffer the size of the 5 MB limit."""
+    path = tmp_path / "spec.yaml"
+    path.write_text("名称: 预算资金\n" * 100, encoding="utf-8")
+    tracemalloc.start()
+    try:
+        assert read_text(path) == "名称: 预算资金\n" * 100
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 200_000
+
+
+def test_a_stream_without_a_size_is_read_to_its_end(tmp_path: Path) -> None:
+    """A pipe (size 0 to stat) is read to its end, and refused when it passes the limit."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+
+    def feed(data: bytes) -> None:
+        with open(fifo, "wb") as handle:
+            handle.write(data)
+
+    writer = threading.Thread(target=feed, args=(b"a: 1\n" * 30_000,))
+    writer.start()
+    assert read_text(fifo) == "a: 1\n" * 30_000
+    writer.join()
+    writer = threading.Thread(target=feed, args=(b"#" * 2_000,))
+    writer.start()
+    assert file_error(fifo, max_bytes=1_000) == (
+        f"{fifo}: file is larger than the limit of 1000 bytes [file-too-large]"
+    )
+    writer.join()
