@@ -556,6 +556,8 @@ class _Compiler:
         def resolve_target(
             raw: Any, measure: Measure, default_op: str, ops: tuple[str, ...]
         ) -> ResolvedTarget | None:
+            if measure.kind == "money" and money_factor(measure.unit) is None:
+                return None  # the fact's unit is refused already; reading a target in it is moot
             try:
                 target = measure.target(raw, default_op)
             except MeasureError as exc:

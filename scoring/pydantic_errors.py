@@ -71,7 +71,11 @@ def data_loc(data: Any, loc: Sequence[str | int]) -> tuple[Loc, bool]:
     union member names), and whether the whole location was followed."""
     path: list[str | int] = []
     value = data
-    for part in loc:
+    parts = list(loc)
+    for index, part in enumerate(parts):
+        tagged = isinstance(value, dict) and value.get("kind") == part
+        if tagged and index + 1 < len(parts) and parts[index + 1] in value:
+            continue  # the tag a union chose, even when a field has the same name (bands.bands)
         if (isinstance(value, dict) and part in value) or (
             isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value)
         ):

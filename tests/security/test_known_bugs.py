@@ -35,19 +35,13 @@ def spec_error(text: str) -> str:
     return str(caught.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="after the unit-kind problem, the loader still reads the rule's target in the bad "
-    "unit and adds a second, confusing problem ('100万元' does not fit an amount of money in 万); "
-    "fix: skip target checks of a fact whose unit was refused",
-)
 def test_money_fact_with_a_non_money_unit_is_reported_not_crashed() -> None:
     """`unit: 万` (for 万元) on a money fact whose rule has a money target is one unit problem.
     (It crashed `jixiao validate` with a QuantityError traceback from measure.from_quantity
     until that was fixed during this work; the second problem is what remains.)"""
     text = SPEC.replace("unit: 万元}", "unit: 万}")
     assert spec_error(text) == (
-        "demo.yaml:5:33: facts.支出.unit: money needs a unit of 元, 千元, 万元, 百万元 or 亿元, "
+        "demo.yaml:5:27: facts.支出.unit: money needs a unit of 元, 千元, 万元, 百万元 or 亿元, "
         "got '万' [unit-kind]"
     )
 
@@ -187,11 +181,6 @@ def test_a_boolean_id_is_located_by_index() -> None:
     assert spec_error(text).startswith("demo.yaml:7:9: indicators[0].id: ")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pydantic_errors.data_loc stops at the bands list: a value error inside a band (raised "
-    "by rules/base._share) loses the band's index and the 'share' key",
-)
 def test_a_bad_band_share_is_located_at_the_share() -> None:
     """`share: 90个` in the first band is reported at that share, not at the whole bands list."""
     text = SPEC.replace(
