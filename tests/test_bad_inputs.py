@@ -96,7 +96,7 @@ def run(argv: list[str]) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-@pytest.mark.parametrize("case", cases())
+@pytest.mark.parametrize("case", list(cases()))
 def test_bad_input_gives_its_exact_message(case: Case) -> None:
     """The command exits with the expected code and prints exactly the expected stderr (and
     nothing on stdout), in under a second and 200 MB."""
@@ -106,7 +106,7 @@ def test_bad_input_gives_its_exact_message(case: Case) -> None:
     assert_bounded(lambda: run(case.argv), f"bad_inputs/{case.name}")
 
 
-@pytest.mark.parametrize("case", cases(known_bugs_fail=False))
+@pytest.mark.parametrize("case", list(cases(known_bugs_fail=False)))
 def test_expected_message_is_well_formed(case: Case) -> None:
     """What each case expects is what any message must be: no traceback; for an input error
     (exit 1) every line names the file under test, a line and column unless the whole file is at
