@@ -407,6 +407,24 @@ def _syntax_problem(exc: Exception, file: str, text: str) -> Problem:
     return Problem(message, "yaml-syntax", file, mark.line + 1, mark.column + 1)
 
 
+def _our_depth_problem(
+    text: str, exc: yaml.YAMLError | UnicodeEncodeError, file: str, max_nodes: int
+) -> Problem | None:
+    """libyaml (PyYAML ≥ 6.0.4) has its own nesting limit, met while it scans ahead for a simple
+    key, before events reach our limit: report ours, from the prefix libyaml had read, so every
+    install gives the same message (and the pure-Python parser never re-reads 50,000 brackets)."""
+    mark = getattr(exc, "problem_mark", None)
+    if mark is None or "nesting depth" not in str(getattr(exc, "problem", "")):
+        return None
+    try:
+        _Loader(file, max_nodes).compose(_PyParser(text[: mark.index]))
+    except _Abort as abort:
+        return abort.problem
+    except yaml.YAMLError:
+        return None
+    return None
+
+
 def load_yaml(
     text: str,
     file: str = "<input>",
@@ -430,8 +448,12 @@ def load_yaml(
     except _Abort as abort:
         loader.problems.append(abort.problem)
     except (yaml.YAMLError, UnicodeEncodeError) as exc:  # libyaml cannot encode lone surrogates
-        error = _python_error(text, exc) if _HAVE_LIBYAML else exc
-        loader.problems.append(_syntax_problem(error, file, text))
+        deep = _our_depth_problem(text, exc, file, max_nodes) if _HAVE_LIBYAML else None
+        if deep is not None:
+            loader.problems.append(deep)
+        else:
+            error = _python_error(text, exc) if _HAVE_LIBYAML else exc
+            loader.problems.append(_syntax_problem(error, file, text))
     except (RecursionError, MemoryError):  # defensive: the limits above should prevent both
         loader.problems.append(Problem("document is too large to load", "yaml-too-large", file))
     problems = tuple(dict.fromkeys(loader.problems))  # a mapping merged twice reports once
