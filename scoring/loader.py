@@ -596,7 +596,7 @@ def _partial_model(data: dict[str, Any]) -> SpecModel:
         if name in ("facts", "derived", "indicators"):
             continue
         try:
-            header[name] = TypeAdapter(field.annotation).validate_python(data[name])
+            header[name] = TypeAdapter(field.annotation or Any).validate_python(data[name])
         except (KeyError, ValidationError):
             header[name] = (
                 field.get_default(call_default_factory=True) if not field.is_required() else "?"
