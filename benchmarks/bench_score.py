@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import records  # the generator beside this file, importable once its folder is on the path
 
-from scoring import facts_from_mapping, load_facts, load_spec, score
+from scoring import facts_from_mapping, load_facts, load_spec, score, score_totals
 from scoring.batch import core as batch_core
 from scoring.batch.run import run_batch
 
@@ -356,17 +356,17 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def engine_free(spec: str, source: str, out: str) -> float:
-    """run_batch in this process with score_record returning one stored Result: what reading,
-    converting, summarising and writing cost without the engine (the floor of batch)."""
-    stored = score(load_spec(spec), load_facts(FACTS))
-    original = batch_core.score_record
-    batch_core.score_record = lambda spec, record, source: stored  # type: ignore[assignment]
+    """run_batch in this process with the lean scoring step returning one stored Totals: what
+    reading, converting, summarising and writing cost without the engine (the floor of batch)."""
+    stored = score_totals(load_spec(spec), load_facts(FACTS))
+    original = batch_core._totals_one
+    batch_core._totals_one = lambda spec, record, source: stored  # type: ignore[assignment]
     try:
         start = time.perf_counter()
         run_batch(spec, [source], out)
         return time.perf_counter() - start
     finally:
-        batch_core.score_record = original
+        batch_core._totals_one = original
 
 
 if __name__ == "__main__":
