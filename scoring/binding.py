@@ -174,7 +174,7 @@ def bind_values(
 
 
 def _blank(raw: Any) -> bool:
-    return raw is None or (isinstance(raw, str) and not raw.strip())
+    return raw is None or (raw.__class__ is str and (not raw or raw.isspace()))
 
 
 def _read(

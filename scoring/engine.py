@@ -134,8 +134,10 @@ def _evaluate(spec: Spec, facts: Facts | Mapping[str, Any]) -> _Evaluation:
     _compute_derived(spec, leaves, env, facts, problems)
     adjustments = _adjustments_by_indicator(facts)
     done: dict[str, _Leaf] = {}
+    present = env.keys()
     for leaf in leaves:
-        if not leaf.inputs <= env.keys():
+        # With no problem so far every input was read; after one, skip leaves missing an input.
+        if problems and not leaf.inputs <= present:
             continue  # an input is missing or unreadable, and was reported as such
         scored = _score_leaf(spec, leaf, env, facts, adjustments.get(leaf.id, ZERO), problems)
         if scored is not None:
