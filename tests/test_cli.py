@@ -189,3 +189,11 @@ def test_python_dash_m_is_the_same_command() -> None:
     )
     assert done.returncode == 0
     assert json.loads(done.stdout)["grade"] == "优"
+
+
+def test_review_formats_are_its_renderers() -> None:
+    """The review command offers exactly the formats its renderers provide."""
+    from scoring.commands.review import FORMATS
+    from scoring.review.render import RENDERERS as REVIEW_RENDERERS
+
+    assert tuple(sorted(REVIEW_RENDERERS)) == FORMATS

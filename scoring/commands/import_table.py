@@ -13,9 +13,6 @@ import os
 from pathlib import Path
 from typing import TextIO
 
-from ..tabular.convert import dump_yaml, import_table
-from ..tabular.stated import to_mapping
-
 NAME = "import"
 HELP = "read a filled 自评表 (xlsx/csv) into a spec + facts pair"
 
@@ -36,6 +33,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    # Loaded when the command runs, so other commands do not pay for the spreadsheet reader.
+    from ..tabular.convert import dump_yaml, import_table
+    from ..tabular.stated import to_mapping
+
     imported = import_table(args.table, args.sheet)
     out = Path(args.output)
     out.mkdir(parents=True, exist_ok=True)

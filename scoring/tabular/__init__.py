@@ -10,30 +10,5 @@ silently: what cannot be read is a problem naming its cell, what is inferred is 
 
 from __future__ import annotations
 
-from .convert import Imported, import_table, to_pair
-from .filed import FiledRow, FiledTable, Located, Notice
-from .form import Form, build_form
-from .funds import FundsBlock, MoneySummary, funds_block, money_summary
-from .parse import parse_sheet, read_table
-from .sheet import Sheet, cell_ref, read_sheet
-
-__all__ = [
-    "FiledRow",
-    "FiledTable",
-    "Form",
-    "FundsBlock",
-    "Imported",
-    "Located",
-    "MoneySummary",
-    "Notice",
-    "Sheet",
-    "build_form",
-    "cell_ref",
-    "funds_block",
-    "import_table",
-    "money_summary",
-    "parse_sheet",
-    "read_sheet",
-    "read_table",
-    "to_pair",
-]
+# The submodules are imported where used (``scoring.tabular.form`` …), not here: writing a csv
+# or html table must not pay for loading the spreadsheet reader.
