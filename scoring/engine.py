@@ -89,27 +89,31 @@ def score_totals(spec: Spec, facts: Facts | Mapping[str, Any]) -> Totals:
     """Score one project for a batch: the same numbers as ``score``, without the result tree,
     explanations or warnings. Raises FactsError exactly as ``score`` does."""
     state = _evaluate(spec, facts)
-    leaf_scores = tuple(
-        None if (done := state.leaves.get(leaf.id)) is None else done.score for leaf in spec.leaves
-    )
-    tops: list[tuple[Decimal | None, Decimal]] = []
+    done = state.leaves
+    scores: list[Decimal | None] = []
+    weights: list[Decimal] = []  # applicable weight of each leaf (0 when not applicable)
+    for leaf in spec.leaves:
+        scored = done.get(leaf.id)
+        scores.append(None if scored is None else scored.score)
+        weights.append(ZERO if scored is None else leaf.weight)
+    top_scores: list[Decimal | None] = []
+    top_applicable: list[Decimal] = []
+    obtained_all = applicable_all = ZERO
     for start, stop in spec.top_leaf_ranges:
-        obtained = applicable = ZERO
-        for index in range(start, stop):
-            points = leaf_scores[index]
-            if points is not None:
-                obtained += points
-                applicable += spec.leaves[index].weight
-        tops.append((obtained if applicable else None, applicable))
-    applicable = sum((weight for _, weight in tops), ZERO)
-    total = _total(spec, state.facts, applicable, sum((s or ZERO for s, _ in tops), ZERO))
+        applicable = sum(weights[start:stop], ZERO)
+        obtained = sum([s for s in scores[start:stop] if s is not None], ZERO)
+        top_scores.append(obtained if applicable else None)
+        top_applicable.append(applicable)
+        obtained_all += obtained
+        applicable_all += applicable
+    total = _total(spec, state.facts, applicable_all, obtained_all)
     return Totals(
         total=total,
         grade=spec.grades.grade(total),
-        applicable_weight=applicable,
-        top_scores=tuple(points for points, _ in tops),
-        top_applicable=tuple(weight for _, weight in tops),
-        leaf_scores=leaf_scores,
+        applicable_weight=applicable_all,
+        top_scores=tuple(top_scores),
+        top_applicable=tuple(top_applicable),
+        leaf_scores=tuple(scores),
     )
 
 

@@ -12,7 +12,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, NamedTuple
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -79,13 +79,13 @@ class Rating:
     narrative: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(NamedTuple):
     """What a rule found: the unclamped points, the actual value, and how it relates to the target.
 
     ``status`` is one of ``met``, ``missed``, ``exceeded`` (met, but far above target: review the
     target) or ``rated`` (qualitative, at the top tier) / ``rated_below`` (qualitative, lower tier).
-    ``detail`` holds the intermediate numbers the explanation needs.
+    ``detail`` holds the intermediate numbers the explanation needs. A named tuple: immutable,
+    and built once per indicator per project, so cheap construction matters.
     """
 
     points: Decimal
