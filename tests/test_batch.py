@@ -585,3 +585,21 @@ def test_any_json_line_gives_one_row_and_raises_nothing_else(line: str) -> None:
     """Whatever a JSON Lines line holds, it gives exactly one output row."""
     chunk = process_chunk(seed_spec(), JsonLineConverter("any.jsonl"), 0, [(1, line)])
     assert len(chunk.rows) == 1
+
+
+def test_csv_output_defuses_formulas_in_text_cells(tmp_path: Path) -> None:
+    """A record id such as '=HYPERLINK(…)' from the input is written as text (a leading "'"), so
+    Excel or WPS opening the output never runs it; numbers are untouched."""
+    from scoring.batch.outputs import open_writer
+
+    out = tmp_path / "out.csv"
+    writer = open_writer(str(out), ("id", "total", "error"), (1,))
+    writer.write([['=HYPERLINK("x")', "95.85", "@SUM(A1)"], ["项目甲", "-0", ""]])
+    writer.commit()
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows == [
+        ["id", "total", "error"],
+        ['\'=HYPERLINK("x")', "95.85", "'@SUM(A1)"],
+        ["项目甲", "-0", ""],
+    ]

@@ -56,7 +56,7 @@ def open_writer(path: str, columns: tuple[str, ...], numeric: tuple[int, ...]) -
         raise _unwritable(path, exc) from None
     os.close(handle)
     if kind == "csv":
-        return _CsvWriter(path, temp, columns)
+        return _CsvWriter(path, temp, columns, numeric)
     if kind == "jsonl":
         return _JsonLinesWriter(path, temp, columns, numeric)
     return _XlsxWriter(path, temp, columns, numeric)
@@ -89,14 +89,26 @@ class _FileWriter:
             os.unlink(self.temp)
 
 
+# A text cell starting with one of these is run as a formula by Excel and WPS (CSV injection):
+# such cells (record ids and messages come from the input) are written with a leading "'".
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 class _CsvWriter(_FileWriter):
-    def __init__(self, path: str, temp: str, columns: tuple[str, ...]) -> None:
+    def __init__(
+        self, path: str, temp: str, columns: tuple[str, ...], numeric: tuple[int, ...]
+    ) -> None:
         super().__init__(path, temp)
         self.handle: IO[str] = open(temp, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
         self.writer = csv.writer(self.handle)
         self.writer.writerow(columns)
+        self.text_columns = tuple(i for i in range(len(columns)) if i not in numeric)
 
     def write(self, rows: list[list[str]]) -> None:
+        for row in rows:
+            for i in self.text_columns:
+                if row[i].startswith(_FORMULA_START):
+                    row[i] = "'" + row[i]
         self.writer.writerows(rows)
 
     def _close(self) -> None:
