@@ -10,11 +10,10 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Any
 
 from pydantic import (
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     TypeAdapter,
@@ -27,7 +26,7 @@ from .errors import FactsError, Problem
 from .pydantic_errors import describe_errors, described, id_path
 from .rules import Rating
 from .rules.base import Share
-from .spec import Number
+from .spec import Number, Text
 
 __all__ = [
     "Adjustment",
@@ -38,13 +37,6 @@ __all__ = [
     "load_facts",
     "load_facts_text",
 ]
-
-
-def _text(value: Any) -> Any:
-    return str(value) if isinstance(value, Decimal) else value
-
-
-Text = Annotated[str, BeforeValidator(_text)]
 
 
 class _Model(BaseModel):

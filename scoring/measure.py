@@ -10,13 +10,15 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
+from .pydantic_errors import shown
 from .quantities import (
     Quantity,
     QuantityError,
     convert_money,
     format_number,
+    format_percent,
     money_factor,
     parse_quantity,
     parse_target,
@@ -40,7 +42,6 @@ _ZERO = Decimal(0)
 _MOST_YUAN = Decimal("1e15")  # 千万亿元: above any budget line (a whole state's is ~10^13 元)
 # Plain ASCII numbers within parse_number's limits, then % or a short run of Chinese (a unit).
 _PLAIN = re.compile(r"(-?(?:0|[1-9]\d{0,14})(?:\.\d{1,10})?)(%|[\u4e00-\u9fff]{1,4})?")
-_PERCENT_PLACES = Decimal("0.01")
 
 
 class MeasureError(ValueError):
@@ -75,8 +76,7 @@ class Measure:
         if isinstance(value, str):
             return value
         if self.kind == "rate":
-            percent = (value * _HUNDRED).quantize(_PERCENT_PLACES, rounding=ROUND_HALF_UP)
-            return f"{format_number(percent)}%"
+            return format_percent(value)
         return f"{format_number(value)}{self.unit}"
 
     def describe(self) -> str:
@@ -89,14 +89,14 @@ class Measure:
         if self.kind == "text":
             if isinstance(raw, str):
                 return raw
-            raise MeasureError(f"expected text, got {_shown(raw)}", "fact-type")
+            raise MeasureError(f"expected text, got {shown(raw)}", "fact-type")
         if self.kind == "boolean":
             return self._read_boolean(raw)
         if isinstance(raw, float) and math.isfinite(raw):
             # Library callers pass floats; read their shortest text, as a person would write it.
             raw = repr(raw)
         if isinstance(raw, bool) or not isinstance(raw, (str, int, Decimal)):
-            raise MeasureError(f"expected {self._expected()}, got {_shown(raw)}", "fact-type")
+            raise MeasureError(f"expected {self._expected()}, got {shown(raw)}", "fact-type")
         match = _PLAIN.fullmatch(raw) if type(raw) is str else None
         if match is not None:
             # The common case ("110万元", "99.14%", "158") read without the general parser; the
@@ -122,9 +122,7 @@ class Measure:
             return True
         if isinstance(raw, str) and raw.strip() in _FALSE_WORDS:
             return False
-        raise MeasureError(
-            f"expected yes or no (true/false, 是/否), got {_shown(raw)}", "fact-type"
-        )
+        raise MeasureError(f"expected yes or no (true/false, 是/否), got {shown(raw)}", "fact-type")
 
     def from_quantity(self, quantity: Quantity, *, what: str) -> Decimal:
         """Convert a parsed number-with-unit into this measure's unit, exactly."""
@@ -180,7 +178,7 @@ class Measure:
         """Read a target ("≥95%", "=0次", 100) into this measure's unit; no operator → default_op."""
         if isinstance(raw, bool) or not isinstance(raw, (str, int, Decimal)):
             raise MeasureError(
-                f"expected a target such as '≥95%' or '≤90万元', got {_shown(raw)}", "bad-target"
+                f"expected a target such as '≥95%' or '≤90万元', got {shown(raw)}", "bad-target"
             )
         try:
             parsed = parse_target(raw)
@@ -189,15 +187,3 @@ class Measure:
         value = self.from_quantity(parsed.quantity, what="target")
         op = parsed.op or default_op
         return ResolvedTarget(op, value, f"{op}{self.display(value)}")
-
-
-def _shown(raw: object) -> str:
-    if isinstance(raw, bool):
-        return "true" if raw else "false"
-    if raw is None:
-        return "nothing (empty)"
-    if isinstance(raw, dict):
-        return "a mapping"
-    if isinstance(raw, list):
-        return "a list"
-    return repr(str(raw))

@@ -20,7 +20,7 @@ from typing import NamedTuple, NoReturn
 # fmt: off
 __all__ = [
     "MONEY_UNITS", "OPERATORS", "Quantity", "QuantityError", "Target", "convert_money",
-    "format_number", "format_quantity", "format_target", "is_not_applicable", "money_factor",
+    "format_number", "format_percent", "format_quantity", "format_target", "is_not_applicable", "money_factor",
     "normalize", "parse_number", "parse_quantity", "parse_target", "percent_to_ratio",
 ]
 # fmt: on
@@ -238,6 +238,12 @@ def format_number(d: Decimal, places: int | None = None) -> str:
         ctx = _CTX if needed <= _CTX.prec else Context(prec=needed, rounding=ROUND_HALF_UP)
         text = format(d.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP, ctx), "f")
     return text[1:] if text.startswith("-") and not text.strip("-0.") else text
+
+
+def format_percent(ratio: Decimal) -> str:
+    """A ratio as reports print it: 0.9914 → "99.14%", 1 → "100%" (two places, half-up)."""
+    percent = (ratio * 100).quantize(Decimal("0.01"), ROUND_HALF_UP, _CTX)
+    return format_number(percent) + "%"
 
 
 def format_quantity(number: Decimal, unit: str, places: int | None = None) -> str:

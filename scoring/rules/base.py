@@ -11,14 +11,14 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Annotated, Any, ClassVar, NamedTuple
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from ..expr import CompiledFormula, Value
 from ..measure import Measure, ResolvedTarget
-from ..quantities import QuantityError, format_number, parse_quantity
+from ..quantities import QuantityError, format_number, format_percent, parse_quantity
 
 __all__ = [
     "CompileContext",
@@ -196,12 +196,8 @@ def as_number(value: Value, what: str) -> Decimal:
     return value
 
 
-def percent(ratio: Decimal) -> str:
-    """A ratio as a percentage with two decimals half-up, trailing zeros dropped."""
-    return fmt((ratio * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)) + "%"
-
-
 fmt = format_number  # fixed point, trailing zeros dropped, never scientific notation
+percent = format_percent  # a ratio as a percentage, two places half-up
 
 
 def lost_sentence(weight: Decimal, score: Decimal) -> str:

@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from ..expr import Value
 from ..measure import Measure
-from ..quantities import convert_money, format_number
+from ..quantities import convert_money, format_percent
 from ..result import IndicatorResult, Result
 
 __all__ = [
@@ -203,6 +203,4 @@ def _rounded(value: Decimal) -> Decimal:
     return value.quantize(_RATIO_PLACES, rounding=ROUND_HALF_UP)
 
 
-def percent_text(value: Decimal) -> str:
-    """A ratio as reports print it: 0.9914 → "99.14%", 1 → "100%" (two places, half-up)."""
-    return format_number((value * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)) + "%"
+percent_text = format_percent  # kept under the name the renderers use
