@@ -19,7 +19,7 @@ from .measure import MeasureError
 from .quantities import format_number, is_not_applicable, parse_quantity
 from .result import ScoreWarning
 
-__all__ = ["bind_values", "check_references"]
+__all__ = ["bind_values", "blank", "check_references", "out_of_bounds"]
 
 
 def _suggest(name: str, known: Iterable[str]) -> str:
@@ -146,7 +146,7 @@ def bind_values(
                 )
             )
             continue
-        if _blank(raw) and (name not in needed or fact.default is not None):
+        if blank(raw) and (name not in needed or fact.default is not None):
             continue  # a template line left empty: the same as leaving it out
         given.add(name)
         value = _read(fact, raw, facts, ("values", name), problems, warnings)
@@ -173,7 +173,7 @@ def bind_values(
     return env
 
 
-def _blank(raw: Any) -> bool:
+def blank(raw: Any) -> bool:
     return raw is None or (raw.__class__ is str and (not raw or raw.isspace()))
 
 
@@ -187,7 +187,7 @@ def _read(
 ) -> Value | str | None:
     if isinstance(raw, dict):
         return _read_itemised(fact, raw, facts, loc, problems, warnings)
-    if _blank(raw):
+    if blank(raw):
         problems.append(
             facts.problem(
                 loc,
@@ -208,21 +208,28 @@ def _read(
         else:
             problems.append(facts.problem(loc, f"fact {fact.id!r}: {exc.message}", exc.code))
         return None
-    if isinstance(value, Decimal) and (fact.min is not None or fact.max is not None):
-        for bound, beyond, word in (
-            (fact.min, fact.min is not None and value < fact.min, "below the minimum"),
-            (fact.max, fact.max is not None and value > fact.max, "above the maximum"),
-        ):
-            if bound is not None and beyond:
-                problems.append(
-                    facts.problem(
-                        loc,
-                        f"fact {fact.id!r} is {fact.measure.display(value)}, {word} {fact.measure.display(bound)}",
-                        "fact-out-of-range",
-                    )
-                )
-                return None
+    beyond = out_of_bounds(fact, value)
+    if beyond is not None:
+        word, bound = beyond
+        problems.append(
+            facts.problem(
+                loc,
+                f"fact {fact.id!r} is {fact.measure.display(value)}, {word} {fact.measure.display(bound)}",
+                "fact-out-of-range",
+            )
+        )
+        return None
     return value
+
+
+def out_of_bounds(fact: Fact, value: Value | str) -> tuple[str, Decimal] | None:
+    """("below the minimum", min) or ("above the maximum", max) when a number is out of bounds."""
+    if isinstance(value, Decimal):
+        if fact.min is not None and value < fact.min:
+            return "below the minimum", fact.min
+        if fact.max is not None and value > fact.max:
+            return "above the maximum", fact.max
+    return None
 
 
 def _read_itemised(

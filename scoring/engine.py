@@ -24,7 +24,7 @@ from .facts import Facts, facts_from_mapping
 from .result import IndicatorResult, Result, ScoreWarning, Totals
 from .rules import InputError, Outcome
 
-__all__ = ["score", "score_totals"]
+__all__ = ["score", "score_totals", "totals_of"]
 
 ZERO = Decimal(0)
 _NEEDS_DEVIATION = {
@@ -90,31 +90,57 @@ def score_totals(spec: Spec, facts: Facts | Mapping[str, Any]) -> Totals:
     explanations or warnings. Raises FactsError exactly as ``score`` does."""
     state = _evaluate(spec, facts)
     done = state.leaves
-    scores: list[Decimal | None] = []
-    weights: list[Decimal] = []  # applicable weight of each leaf (0 when not applicable)
-    for leaf in spec.leaves:
-        scored = done.get(leaf.id)
-        scores.append(None if scored is None else scored.score)
-        weights.append(ZERO if scored is None else leaf.weight)
+    scores = tuple(None if (s := done.get(leaf.id)) is None else s.score for leaf in spec.leaves)
+    totals = totals_of(spec, scores)
+    if totals is None:
+        _total(spec, state.facts, ZERO, ZERO)  # raises: nothing that applies weighs anything
+    assert totals is not None
+    return totals
+
+
+def totals_of(
+    spec: Spec, scores: tuple[Decimal | None, ...], complete: bool = False
+) -> Totals | None:
+    """Roll each leaf's score (None: not applicable) up to the 一级指标 and the total; None when
+    the indicators that apply weigh nothing. ``complete``: the caller knows no score is None.
+    Shared by ``score_totals`` and the compiled plan."""
+    if complete:  # the common case, in a batch: every indicator applies
+        tops = [sum(scores[start:stop], ZERO) for start, stop in spec.top_leaf_ranges]  # type: ignore[arg-type]
+        return _totals(spec, sum(tops, ZERO), spec.applicable_weight, tuple(tops), spec.top_weights, scores)
     top_scores: list[Decimal | None] = []
     top_applicable: list[Decimal] = []
     obtained_all = applicable_all = ZERO
-    for start, stop in spec.top_leaf_ranges:
-        applicable = sum(weights[start:stop], ZERO)
-        obtained = sum([s for s in scores[start:stop] if s is not None], ZERO)
+    for (start, stop), full in zip(spec.top_leaf_ranges, spec.top_weights, strict=True):
+        part = scores[start:stop]
+        if not complete and None in part:
+            leaves = spec.leaves[start:stop]
+            applicable = sum((leaf.weight for leaf, s in zip(leaves, part) if s is not None), ZERO)
+            obtained = sum([s for s in part if s is not None], ZERO)
+        else:
+            applicable, obtained = full, sum(part, ZERO)  # type: ignore[arg-type]
         top_scores.append(obtained if applicable else None)
         top_applicable.append(applicable)
         obtained_all += obtained
         applicable_all += applicable
-    total = _total(spec, state.facts, applicable_all, obtained_all)
-    return Totals(
-        total=total,
-        grade=spec.grades.grade(total),
-        applicable_weight=applicable_all,
-        top_scores=tuple(top_scores),
-        top_applicable=tuple(top_applicable),
-        leaf_scores=tuple(scores),
+    if not applicable_all:
+        return None
+    return _totals(
+        spec, obtained_all, applicable_all, tuple(top_scores), tuple(top_applicable), scores
     )
+
+
+def _totals(
+    spec: Spec,
+    obtained: Decimal,
+    applicable: Decimal,
+    top_scores: tuple[Decimal | None, ...],
+    top_applicable: tuple[Decimal, ...],
+    scores: tuple[Decimal | None, ...],
+) -> Totals:
+    raw = obtained if applicable == spec.total else obtained / applicable * spec.total
+    total = spec.rounding.apply(raw)
+    grade = spec.grades.grade(total)
+    return Totals(total, grade, applicable, top_scores, top_applicable, scores)
 
 
 def _evaluate(spec: Spec, facts: Facts | Mapping[str, Any]) -> _Evaluation:

@@ -21,6 +21,7 @@ character to type instead, and invisible characters are named by code point, nev
 from __future__ import annotations
 
 import ast
+import copy
 import decimal
 import difflib
 import re
@@ -34,7 +35,7 @@ from typing import Any, Literal, NoReturn, TypeAlias
 
 from .errors import FormulaError
 
-__all__ = ["FUNCTIONS", "CompiledFormula", "Value", "compile_formula"]
+__all__ = ["FUNCTIONS", "RUNTIME", "CompiledFormula", "Value", "compile_formula", "formula_context"]
 
 Value: TypeAlias = Decimal | bool
 _Kind: TypeAlias = Literal["num", "bool", "any"]  # "any": a fact, known only at run time
@@ -93,6 +94,10 @@ def _clamp(x: Decimal, lo: Decimal, hi: Decimal) -> Decimal:
 _TABLE: dict[str, Callable[..., Decimal]] = {"min": _min, "max": _max, "abs": _abs}
 _TABLE |= {"round": _round, "floor": _floor, "ceil": _ceil, "clamp": _clamp}
 FUNCTIONS: Mapping[str, Callable[..., Decimal]] = types.MappingProxyType(_TABLE)
+# What a compiled formula's code calls besides its constants: the globals it runs with.
+RUNTIME: Mapping[str, Callable[..., Any]] = types.MappingProxyType(
+    {"_num": Decimal.canonical} | {f"_f_{name}": fn for name, fn in _TABLE.items()}
+)
 _ARITY = {"min": (1, MAX_NODES), "max": (1, MAX_NODES), "abs": (1, 1), "round": (1, 2)}
 _ARITY |= {"floor": (1, 1), "ceil": (1, 1), "clamp": (3, 3)}
 _USAGE = {"min": "min(a, b, ...)", "max": "max(a, b, ...)", "abs": "abs(x)", "floor": "floor(x)"}
@@ -161,15 +166,14 @@ class CompiledFormula:
     _arithmetic: bool = field(repr=False)  # False: no step depends on the decimal context
     _divisors: tuple[str, ...] = field(repr=False)  # names divided by, to explain a zero
     _numeric: tuple[str, ...] = field(repr=False)  # names used as numbers, to explain a bool
+    # The checked, rewritten tree and the constants it names, for ``splice``.
+    _body: ast.expr = field(repr=False)
+    _constants: Mapping[str, Decimal] = field(repr=False)
 
     def __call__(self, env: Mapping[str, Value]) -> Value:
         saved = getcontext() if self._arithmetic else None
         if saved is not None:  # the switch and restore are ~0.3 µs, most of a call's overhead
-            try:
-                setcontext(_LOCAL.context)
-            except AttributeError:
-                _LOCAL.context = _CONTEXT.copy()
-                setcontext(_LOCAL.context)
+            setcontext(formula_context())
         try:
             return self._fn(env)
         except KeyError as exc:
@@ -180,6 +184,16 @@ class CompiledFormula:
         finally:
             if saved is not None:
                 setcontext(saved)
+
+    def splice(
+        self, values: Mapping[str, ast.expr], constant: Callable[[Decimal], ast.expr]
+    ) -> ast.expr:
+        """A fresh copy of the checked tree with each value read replaced by ``values[name]`` and
+        each numeric literal by ``constant(value)``, for a caller assembling many formulas into
+        one function (``scoring.plan``). The copy calls ``_num`` and ``_f_<function>``: run it
+        with ``RUNTIME`` in its globals and, when it does arithmetic, under ``formula_context()``.
+        """
+        return _Splicer(values, constant, self._constants).visit(copy.deepcopy(self._body))
 
     def __reduce__(self) -> tuple[Any, ...]:
         # The compiled function cannot be pickled; recompiling the text gives the same one back.
@@ -205,6 +219,34 @@ class CompiledFormula:
         if isinstance(exc, InvalidOperation):
             reason = _INVALID
         return FormulaError(f"cannot compute '{source}': {reason}", code=code, formula=source)
+
+
+class _Splicer(ast.NodeTransformer):
+    def __init__(
+        self,
+        values: Mapping[str, ast.expr],
+        constant: Callable[[Decimal], ast.expr],
+        constants: Mapping[str, Decimal],
+    ) -> None:
+        self.values, self.constant, self.constants = values, constant, constants
+
+    def visit_Subscript(self, node: ast.Subscript) -> ast.expr:
+        # Only value reads are subscripts in a checked tree: _env['name'].
+        assert isinstance(node.slice, ast.Constant), "not a checked formula tree"
+        return copy.deepcopy(self.values[node.slice.value])
+
+    def visit_Name(self, node: ast.Name) -> ast.expr:
+        value = self.constants.get(node.id)
+        return node if value is None else self.constant(value)
+
+
+def formula_context() -> Context:
+    """This thread's private decimal context, the one formulas compute under."""
+    try:
+        context: Context = _LOCAL.context
+    except AttributeError:
+        context = _LOCAL.context = _CONTEXT.copy()
+    return context
 
 
 def _quote(text: str) -> str:
@@ -291,6 +333,8 @@ class _Compiler:
             _arithmetic=self.arithmetic,
             _divisors=tuple(dict.fromkeys(self.divisors)),
             _numeric=tuple(dict.fromkeys(self.numeric)),
+            _body=body,
+            _constants=dict(self.constants),
         )
 
     def function(self, body: ast.expr) -> Callable[[Mapping[str, Value]], Value]:
@@ -298,8 +342,7 @@ class _Compiler:
         args = ast.arguments([], [ast.arg("_env")], None, [], [], None, [])
         lambda_tree = ast.fix_missing_locations(ast.Expression(ast.Lambda(args, body)))
         code = compile(lambda_tree, "<formula>", "eval")  # only ever a checked, rewritten tree
-        namespace: dict[str, Any] = {"__builtins__": {}, "_num": Decimal.canonical}
-        namespace |= {f"_f_{name}": fn for name, fn in FUNCTIONS.items()} | self.constants
+        namespace: dict[str, Any] = {"__builtins__": {}, **RUNTIME, **self.constants}
         lambda_code = next(c for c in code.co_consts if isinstance(c, types.CodeType))
         return types.FunctionType(lambda_code, namespace)
 

@@ -34,6 +34,7 @@ __all__ = [
     "facts_from_mapping",
     "facts_from_record",
     "facts_from_values",
+    "share_of",
     "load_facts",
     "load_facts_text",
 ]
@@ -226,7 +227,7 @@ def _simple_record(data: Mapping[str, Any], file: str) -> Facts | None:
             return None
         try:
             score = None if raw.get("score") is None else Decimal(str(raw["score"]).strip())
-            share = None if raw.get("share") is None else _SHARE.validate_python(raw["share"])
+            share = None if raw.get("share") is None else share_of(raw["share"])
         except (ArithmeticError, ValueError):
             return None  # the full validation says what is wrong
         if score is not None and not score.is_finite():
@@ -243,6 +244,11 @@ def _simple_record(data: Mapping[str, Any], file: str) -> Facts | None:
 
 
 _SHARE: TypeAdapter[Decimal] = TypeAdapter(Share)
+
+
+def share_of(raw: object) -> Decimal:
+    """A rating's share as the facts model reads it (0.9, '90%'); ValueError when it cannot."""
+    return _SHARE.validate_python(raw)
 
 
 def _from_document(document: Document) -> Facts:

@@ -29,16 +29,16 @@ class RoundingPolicy:
 
     places: int = 2
     mode: str = "half_up"
-    # Precomputed once: apply() is on the hot path of batch scoring.
-    _exponent: Decimal = field(init=False, repr=False, compare=False)
-    _rounding: str = field(init=False, repr=False, compare=False)
+    # Precomputed once: apply() is on the hot path of batch scoring (and the plan inlines them).
+    quantum: Decimal = field(init=False, repr=False, compare=False)  # 0.01 for 2 places
+    mode_constant: str = field(init=False, repr=False, compare=False)  # decimal.ROUND_HALF_UP …
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_exponent", Decimal(1).scaleb(-self.places))
-        object.__setattr__(self, "_rounding", ROUNDING_MODES[self.mode])
+        object.__setattr__(self, "quantum", Decimal(1).scaleb(-self.places))
+        object.__setattr__(self, "mode_constant", ROUNDING_MODES[self.mode])
 
     def apply(self, value: Decimal) -> Decimal:
-        result = value.quantize(self._exponent, rounding=self._rounding)
+        result = value.quantize(self.quantum, rounding=self.mode_constant)
         # -0.00 would print as a negative score; a score is never negative.
         return result if result else abs(result)
 

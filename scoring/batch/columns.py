@@ -28,7 +28,7 @@ from ..compiled import Spec
 from ..errors import Problem
 from ..quantities import is_not_applicable
 
-__all__ = ["ColumnMap", "build_column_map", "is_empty", "row_to_mapping"]
+__all__ = ["ColumnMap", "build_column_map", "is_empty", "parse_not_applicable", "row_to_mapping"]
 
 ID_COLUMNS = ("id", "项目名称")
 NOT_APPLICABLE_COLUMNS = frozenset({"not_applicable", "不适用指标"})
@@ -263,6 +263,16 @@ def _text(cell: Any) -> str:
     return cell if cell.__class__ is str else str(cell)
 
 
+def parse_not_applicable(text: str) -> dict[str, str]:
+    """A not_applicable cell, ``id: reason; id2`` → {id: reason}, the reason defaulted."""
+    marked: dict[str, str] = {}
+    for item in _NA_SPLIT.split(text):
+        node_id, _, reason = item.replace("：", ":").partition(":")
+        if node_id.strip():
+            marked[node_id.strip()] = reason.strip() or DEFAULT_NA_REASON
+    return marked
+
+
 def row_to_mapping(
     cmap: ColumnMap, cells: Sequence[Any], fallback_id: str
 ) -> tuple[str, dict[str, Any]]:
@@ -310,10 +320,7 @@ def row_to_mapping(
             ratings[node_id] = rating
     na_list = row[cmap.not_applicable]
     if na_list is not None:
-        for item in _NA_SPLIT.split(_text(na_list)):
-            node_id, _, reason = item.replace("：", ":").partition(":")
-            if node_id.strip():
-                not_applicable[node_id.strip()] = reason.strip() or DEFAULT_NA_REASON
+        not_applicable.update(parse_not_applicable(_text(na_list)))
     if ratings:
         mapping["ratings"] = ratings
     if not_applicable:

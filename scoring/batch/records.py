@@ -18,7 +18,9 @@ from typing import Any, Protocol
 from ..compiled import Spec
 from ..errors import FactsError, Problem, ScoringError
 from ..facts import Facts, load_facts
+from ..result import Totals
 from .columns import ColumnMap, build_column_map, is_empty, row_to_mapping
+from .fastrows import row_plan
 
 __all__ = [
     "FACTS_KEYS",
@@ -60,6 +62,15 @@ class RowConverter:
 
     def source(self, number: int, payload: Any = None) -> str:
         return f"{self.cmap.file}:row {number}"
+
+    def fast_totals(self, spec: Spec, number: int, payload: Any) -> tuple[str, Totals] | None:
+        """The row's id and totals through the spec's compiled plan; None: use ``convert``."""
+        cells = payload if payload.__class__ is list else list(payload)
+        found = row_plan(spec, self.cmap).totals(cells)
+        if found is None:
+            return None
+        record_id, totals = found
+        return record_id or f"row {number}", totals
 
     def convert(self, spec: Spec, number: int, payload: Any) -> Converted:
         cells: list[Any] = list(payload)

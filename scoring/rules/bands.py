@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
@@ -23,6 +23,7 @@ from ..measure import Measure, MeasureError
 from ..quantities import QuantityError, normalize, parse_quantity
 from .base import (
     CompileContext,
+    Emitter,
     InputError,
     MeasuredParams,
     Outcome,
@@ -34,6 +35,9 @@ from .base import (
     fmt,
     lost_sentence,
 )
+
+if TYPE_CHECKING:
+    import ast
 
 _INTERVAL = re.compile(r"^([\[(])([^,]*),([^\])]*)([\])])$")
 _COMPARISON = re.compile(r"^(≥|≤|>|<|=)(.+)$")
@@ -198,11 +202,23 @@ class BandsRule(Rule):
     def evaluate(self, env: Mapping[str, Value], weight: Decimal, rating: Rating | None) -> Outcome:
         assert self.actual is not None
         value = as_number(self.actual(env), "区间取值")
+        band = self.band_of(value)
+        points = band.points_for(weight)
+        status = "met" if points >= weight else "missed"
+        return Outcome(points, value, status, (band,))
+
+    def emit(self, gen: Emitter, weight: Decimal) -> ast.expr:
+        assert self.actual is not None
+        return gen.call(self.band_points, gen.value(self.actual), weight)
+
+    def band_points(self, value: Decimal, weight: Decimal) -> Decimal:
+        return self.band_of(value).points_for(weight)
+
+    def band_of(self, value: Decimal) -> Band:
+        """The band ``value`` falls in (first match); InputError when it falls in none."""
         for band in self.bands:
             if band.contains(value):
-                points = band.points_for(weight)
-                status = "met" if points >= weight else "missed"
-                return Outcome(points, value, status, (band,))
+                return band
         covered = "、".join(b.text for b in self.bands)
         raise InputError(
             f"value {self.measure.display(value)} falls in none of the ranges {covered}",

@@ -12,7 +12,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar, NamedTuple
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, NamedTuple, Protocol
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -20,19 +20,25 @@ from ..expr import CompiledFormula, Value
 from ..measure import Measure, ResolvedTarget
 from ..quantities import QuantityError, format_number, format_percent, parse_quantity
 
+if TYPE_CHECKING:
+    import ast
+
 __all__ = [
     "CompileContext",
+    "Emitter",
     "InputError",
     "MeasuredParams",
     "Outcome",
     "ParamsBase",
     "Rating",
+    "RatingParts",
     "Rule",
     "Share",
     "as_number",
     "fmt",
     "lost_sentence",
     "percent",
+    "rating_of",
 ]
 
 ZERO = Decimal(0)
@@ -79,6 +85,13 @@ class Rating:
     narrative: str = ""
 
 
+RatingParts = tuple[str, Decimal | None, Decimal | None]  # (tier, score, share): what scoring reads
+
+
+def rating_of(parts: RatingParts | None) -> Rating | None:
+    return None if parts is None else Rating(parts[0], parts[1], parts[2])
+
+
 class Outcome(NamedTuple):
     """What a rule found: the unclamped points, the actual value, and how it relates to the target.
 
@@ -108,6 +121,40 @@ class CompileContext:
     resolve_target: Callable[[Any, Measure, str, tuple[str, ...]], ResolvedTarget | None]
     problem: Callable[[str, str, str], None]  # (field, message, code)
     settings: Mapping[str, Any]
+
+
+class Emitter(Protocol):
+    """What a rule writes its points with when the spec is compiled into one scoring function
+    (``scoring.plan``). Expressions are ``ast`` trees; a ``Decimal`` part becomes a constant."""
+
+    def formula(self, formula: CompiledFormula, **local: ast.expr | Decimal) -> ast.expr:
+        """``formula`` inline, reading the project's values (and ``local`` names, e.g. ``w``)."""
+        ...
+
+    def value(self, formula: CompiledFormula) -> ast.expr:
+        """``formula``'s value as a number (as ``as_number`` checks), computed once."""
+        ...
+
+    def bind(self, expression: ast.expr) -> ast.expr:
+        """``expression`` computed once, here; its value wherever the result is used."""
+        ...
+
+    def template(self, text: str, **parts: ast.expr | Decimal) -> ast.expr:
+        """A fixed expression of ours (``W if A >= T else max(A, Z) * W / T``) with each
+        upper-case name replaced by its part. ``fail()`` raises: the engine must report."""
+        ...
+
+    def call(self, function: Callable[..., Any], *args: ast.expr | Decimal) -> ast.expr:
+        """``function(*args)``, a Python callable of ours (a rule's own method)."""
+        ...
+
+    def env(self, names: frozenset[str]) -> ast.expr:
+        """A mapping of ``names`` to their values, as ``evaluate`` takes it."""
+        ...
+
+    def rating(self) -> ast.expr:
+        """This indicator's rating as ``(tier, score, share)``, or None when it has none."""
+        ...
 
 
 class Rule(ABC):
@@ -160,6 +207,17 @@ class Rule(ABC):
     def evaluate(
         self, env: Mapping[str, Value], weight: Decimal, rating: Rating | None
     ) -> Outcome: ...
+
+    def emit(self, gen: Emitter, weight: Decimal) -> ast.expr:
+        """The unclamped points as one expression of the spec's compiled scoring function: the
+        same arithmetic as ``evaluate``, written once more so it runs inline (tests/test_plan.py
+        holds the two equal). Whatever ``evaluate`` reports as an error must raise here too;
+        the engine then scores the project the slow way to say what is wrong. A kind without
+        its own ``emit`` calls ``evaluate``."""
+        def points(env: Mapping[str, Value], rating: RatingParts | None) -> Decimal:
+            return self.evaluate(env, weight, rating_of(rating)).points
+
+        return gen.call(points, gen.env(self.needs), gen.rating())
 
     @abstractmethod
     def explain(self, outcome: Outcome, weight: Decimal, score: Decimal) -> str: ...

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
@@ -15,6 +15,7 @@ from ..expr import Value
 from .base import (
     ZERO,
     CompileContext,
+    Emitter,
     InputError,
     MeasuredParams,
     Outcome,
@@ -24,6 +25,9 @@ from .base import (
     fmt,
     lost_sentence,
 )
+
+if TYPE_CHECKING:
+    import ast
 
 
 class Params(MeasuredParams):
@@ -56,6 +60,15 @@ class DeductionRule(Rule):
             deducted = min(deducted, self.max_deduction)
         status = "met" if count == 0 else "missed"
         return Outcome(max(ZERO, weight - deducted), count, status, (deducted,))
+
+    def emit(self, gen: Emitter, weight: Decimal) -> ast.expr:
+        assert self.actual is not None
+        count = gen.value(self.actual)
+        deducted = "P * N" if self.max_deduction is None else "min(P * N, M)"
+        return gen.template(
+            f"fail() if N < 0 else max(Z, W - {deducted})",
+            N=count, P=self.per_item, M=self.max_deduction or ZERO, W=weight, Z=ZERO,
+        )  # fmt: skip
 
     def explain(self, outcome: Outcome, weight: Decimal, score: Decimal) -> str:
         count = outcome.actual

@@ -9,12 +9,25 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
 from ..expr import CompiledFormula, Value
-from .base import CompileContext, Outcome, ParamsBase, Rating, Rule, as_number, fmt, lost_sentence
+from .base import (
+    CompileContext,
+    Emitter,
+    Outcome,
+    ParamsBase,
+    Rating,
+    Rule,
+    as_number,
+    fmt,
+    lost_sentence,
+)
+
+if TYPE_CHECKING:
+    import ast
 
 WEIGHT_NAMES = ("w", "分值")
 
@@ -61,6 +74,12 @@ class FormulaRule(Rule):
         points = as_number(self.points(local), "公式得分")
         actual = self.actual(env) if self.actual is not None else None
         return Outcome(points, actual, "met" if points >= weight else "missed", (points,))
+
+    def emit(self, gen: Emitter, weight: Decimal) -> ast.expr:
+        assert self.points is not None
+        if self.actual is not None:
+            gen.bind(gen.formula(self.actual))  # shown, not scored: computed for its errors
+        return gen.template("num(F)", F=gen.formula(self.points, w=weight, 分值=weight))
 
     def explain(self, outcome: Outcome, weight: Decimal, score: Decimal) -> str:
         assert self.points is not None

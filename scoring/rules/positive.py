@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
@@ -17,6 +17,7 @@ from ..expr import CompiledFormula, Value
 from .base import (
     ZERO,
     CompileContext,
+    Emitter,
     MeasuredParams,
     Outcome,
     Rating,
@@ -26,6 +27,9 @@ from .base import (
     lost_sentence,
     percent,
 )
+
+if TYPE_CHECKING:
+    import ast
 
 LOCAL_NAMES = ("a", "t", "w", "实际值", "指标值", "分值")
 
@@ -87,6 +91,23 @@ class PositiveRule(Rule):
         # x.xx5 becomes x.xx4999… and then rounds down.
         points = max(a, ZERO) * weight / t
         return Outcome(points, a, "missed")
+
+    def emit(self, gen: Emitter, weight: Decimal) -> ast.expr:
+        assert self.actual is not None
+        assert self.target is not None
+        a, t = gen.value(self.actual), self.target.value
+        below = "max(A, Z) * W / T"
+        ratio = self.overshoot_ratio
+        if ratio is None:
+            return gen.template(f"W if A >= T else {below}", A=a, T=t, W=weight, Z=ZERO)
+        over: ast.expr | Decimal = weight
+        if self.overshoot_formula is not None:
+            local = {"a": a, "t": t, "w": weight, "实际值": a, "指标值": t, "分值": weight}
+            over = gen.template("num(F)", F=gen.formula(self.overshoot_formula, **local))
+        return gen.template(
+            f"(OVER if A > T * (1 + R) else W) if A >= T else {below}",
+            A=a, T=t, W=weight, Z=ZERO, R=ratio, OVER=over,
+        )  # fmt: skip
 
     def explain(self, outcome: Outcome, weight: Decimal, score: Decimal) -> str:
         assert self.target is not None

@@ -13,17 +13,19 @@ import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
 from ..expr import Value
 from .base import (
     CompileContext,
+    Emitter,
     InputError,
     Outcome,
     ParamsBase,
     Rating,
+    RatingParts,
     Rule,
     Share,
     fmt,
@@ -31,6 +33,10 @@ from .base import (
     percent,
 )
 
+if TYPE_CHECKING:
+    import ast
+
+REMEMBERED_RATINGS = 1024  # per indicator, in a compiled plan
 ProblemSink = Callable[[str, str], None]
 
 
@@ -102,42 +108,60 @@ class QualitativeRule(Rule):
         return "" if value is None else str(value)
 
     def evaluate(self, env: Mapping[str, Value], weight: Decimal, rating: Rating | None) -> Outcome:
+        parts = None if rating is None else (rating.tier, rating.score, rating.share)
+        tier, points = self.rate(parts, weight)
+        status = "rated" if tier.top else "rated_below"
+        return Outcome(points, tier.id, status, (tier, rating.narrative if rating else ""))
+
+    def emit(self, gen: Emitter, weight: Decimal) -> ast.expr:
+        # Ratings repeat (达成 4.5 …): each one's points are worked out once, then remembered.
+        known: dict[RatingParts | None, Decimal] = {}
+
+        def points(rating: RatingParts | None) -> Decimal:
+            found = known.get(rating)
+            if found is None:
+                found = self.rate(rating, weight)[1]  # raises for a bad rating: never remembered
+                if len(known) >= REMEMBERED_RATINGS:
+                    known.clear()
+                known[rating] = found
+            return found
+
+        return gen.call(points, gen.rating())
+
+    def rate(self, rating: RatingParts | None, weight: Decimal) -> tuple[Tier, Decimal]:
+        """The tier a rating (tier, score, share) names and the points it gives; InputError
+        says what is wrong with it."""
         if rating is None:
             raise InputError(
                 f"missing rating: give this qualitative indicator a tier ({'/'.join(self.by_id)}) "
                 "and a score under ratings:",
                 "rating-missing",
             )
-        tier = self.by_id.get(rating.tier) or self.by_label.get(rating.tier)
+        named, score, given_share = rating
+        tier = self.by_id.get(named) or self.by_label.get(named)
         if tier is None:
             names = "、".join(self.by_id)
-            close = difflib.get_close_matches(rating.tier, list(self.by_id), n=1, cutoff=0.5)
+            close = difflib.get_close_matches(named, list(self.by_id), n=1, cutoff=0.5)
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            raise InputError(
-                f"unknown tier '{rating.tier}'; expected one of {names}{hint}", "tier-unknown"
-            )
-        if (rating.score is None) == (rating.share is None):
+            raise InputError(f"unknown tier '{named}'; expected one of {names}{hint}", "tier-unknown")
+        if score is None:
+            if given_share is None:
+                ask = f"score (points out of {fmt(weight)}) or share (e.g. 90%) for tier {tier.id}"
+                raise InputError(f"give a {ask}", "rating-score")
+            share, points = given_share, given_share * weight
+        elif given_share is not None:
             ask = f"score (points out of {fmt(weight)}) or share (e.g. 90%) for tier {tier.id}"
-            raise InputError(
-                f"give either {ask}, not both" if rating.score is not None else f"give a {ask}",
-                "rating-score",
-            )
-        if rating.share is not None:
-            share = rating.share
+            raise InputError(f"give either {ask}, not both", "rating-score")
         else:  # a zero-weight indicator can only be given 0 points, i.e. any share
-            share = rating.score / weight if weight else tier.min  # type: ignore[operator]
-        points = rating.score if rating.score is not None else rating.share * weight  # type: ignore[operator]
+            share, points = (score / weight if weight else tier.min), score
         if not tier.contains(share):
-            given = (
-                f"score {fmt(points)}" if rating.score is not None else f"share {percent(share)}"
-            )
+            given = f"score {fmt(points)}" if score is not None else f"share {percent(share)}"
             raise InputError(
                 f"{given} is outside tier {tier.id} ({tier.label}) {tier.range_text(weight)}; "
                 "choose the tier that matches the score or change the score",
                 "tier-range",
             )
-        status = "rated" if tier.top else "rated_below"
-        return Outcome(points, tier.id, status, (tier, rating.narrative))
+        return tier, points
 
     def explain(self, outcome: Outcome, weight: Decimal, score: Decimal) -> str:
         tier, narrative = outcome.detail

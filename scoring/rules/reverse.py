@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
@@ -17,6 +17,7 @@ from ..expr import Value
 from .base import (
     ZERO,
     CompileContext,
+    Emitter,
     MeasuredParams,
     Outcome,
     Rating,
@@ -25,6 +26,9 @@ from .base import (
     fmt,
     lost_sentence,
 )
+
+if TYPE_CHECKING:
+    import ast
 
 FORMULAS = ("t_over_a", "linear_to_double")
 
@@ -76,6 +80,13 @@ class ReverseRule(Rule):
             # half is not lost to a rounded intermediate quotient.
             points = max(ZERO, weight * (2 * t - a) / t)
         return Outcome(points, a, "missed")
+
+    def emit(self, gen: Emitter, weight: Decimal) -> ast.expr:
+        assert self.actual is not None
+        assert self.target is not None
+        a, t = gen.value(self.actual), self.target.value
+        above = "W * T / A" if self.formula == "t_over_a" else "max(Z, W * (2 * T - A) / T)"
+        return gen.template(f"W if A <= T else {above}", A=a, T=t, W=weight, Z=ZERO)
 
     def explain(self, outcome: Outcome, weight: Decimal, score: Decimal) -> str:
         assert self.target is not None

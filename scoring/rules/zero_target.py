@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
@@ -16,6 +16,7 @@ from ..expr import Value
 from .base import (
     ZERO,
     CompileContext,
+    Emitter,
     MeasuredParams,
     Outcome,
     Rating,
@@ -24,6 +25,9 @@ from .base import (
     fmt,
     lost_sentence,
 )
+
+if TYPE_CHECKING:
+    import ast
 
 
 class Params(MeasuredParams):
@@ -60,6 +64,15 @@ class ZeroTargetRule(Rule):
         if self.per_occurrence is None:
             return Outcome(ZERO, a, "missed")
         return Outcome(max(ZERO, weight - self.per_occurrence * a), a, "missed")
+
+    def emit(self, gen: Emitter, weight: Decimal) -> ast.expr:
+        assert self.actual is not None
+        a = gen.value(self.actual)
+        if self.per_occurrence is None:
+            return gen.template("W if A <= 0 else Z", A=a, W=weight, Z=ZERO)
+        return gen.template(
+            "W if A <= 0 else max(Z, W - P * A)", A=a, W=weight, Z=ZERO, P=self.per_occurrence
+        )
 
     def explain(self, outcome: Outcome, weight: Decimal, score: Decimal) -> str:
         a = outcome.actual

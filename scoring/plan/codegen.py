@@ -1,0 +1,215 @@
+"""A spec compiled into one Python function that computes every leaf's score of a project.
+
+The function is assembled from trees that were already checked: each formula's own checked tree
+(``CompiledFormula.splice``) and each rule's ``emit`` (fixed expressions of ours). No text from
+a spec or a project is ever parsed here, and values reach the code only as arguments or as
+constants in its globals, which hold nothing else (no builtins). For a spec it writes::
+
+    def plan(vals, ratings, na):        # facts in spec order; (tier, score, share) per rating;
+        v0, v1, ... = vals               # na: the indices of the leaves that do not apply
+        d0 = <formula> if v0 is not None and v1 is not None else None   # derived values
+        if 0 in na:
+            s0 = None
+        else:
+            if v0 is None or v1 is None: fail()     # a value the leaf needs is missing
+            a0 = num(<actual formula>)
+            p = <the rule's points>
+            s0 = (Z if p < 0 else min(p, W)).quantize(E, rounding=M).copy_abs()
+        ...
+        return (s0, s1, ...)
+
+Anything the engine would report (a missing value, a rating outside its tier, a division by
+zero) raises; ``Plan`` then leaves the project to the engine, which says what is wrong.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import functools
+import types
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from ..compiled import Node, Spec
+from ..expr import RUNTIME, CompiledFormula
+from ..rules.base import ZERO
+
+__all__ = ["PlanFallback", "build_function"]
+
+_LOAD, _STORE = ast.Load(), ast.Store()
+# Names a template may use besides its upper-case parts.
+_TEMPLATE_NAMES = {"max": "_f_max", "min": "_f_min", "num": "_num", "fail": "_fail"}
+
+
+class PlanFallback(Exception):
+    """The compiled plan cannot score this project; the engine will (and report what is wrong)."""
+
+
+def _fail() -> Decimal:
+    raise PlanFallback
+
+
+def _name(identifier: str) -> ast.Name:
+    return ast.Name(identifier, _LOAD)
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed_template(text: str) -> ast.expr:
+    return ast.parse(text, mode="eval").body  # our own fixed text, never a spec's or a project's
+
+
+class _Parts(ast.NodeTransformer):
+    def __init__(self, parts: Mapping[str, ast.expr]) -> None:
+        self.parts = parts
+
+    def visit_Call(self, node: ast.Call) -> ast.expr:
+        self.generic_visit(node)
+        function, args = node.func, node.args
+        simple = len(args) == 2 and all(isinstance(a, (ast.Name, ast.Constant)) for a in args)
+        if simple and isinstance(function, ast.Name) and function.id in ("_f_max", "_f_min"):
+            # max(a, b) is a unless b > a; min(a, b) is a unless b < a: inline, without a call.
+            a, b = args
+            op = ast.Gt() if function.id == "_f_max" else ast.Lt()
+            return ast.IfExp(ast.Compare(b, [op], [copy.deepcopy(a)]), copy.deepcopy(b), a)
+        return node
+
+    def visit_Name(self, node: ast.Name) -> ast.expr:
+        if node.id in self.parts:
+            return copy.deepcopy(self.parts[node.id])
+        if node.id in _TEMPLATE_NAMES:
+            return _name(_TEMPLATE_NAMES[node.id])
+        raise AssertionError(f"template name {node.id!r} has no part")
+
+
+class _Builder:
+    """Writes the function's statements; the rules write their points through it (``Emitter``)."""
+
+    def __init__(self, spec: Spec) -> None:
+        self.spec = spec
+        self.globals: dict[str, Any] = {"__builtins__": {}, **RUNTIME, "_fail": _fail}
+        self._constants: dict[tuple[str, str], str] = {}
+        self.values: dict[str, ast.expr] = {}  # fact or derived id → the local holding it
+        self.body: list[ast.stmt] = []
+        self.temporaries = 0
+        self.rating_index: int | None = None
+
+    # ---- the Emitter protocol the rules write with -------------------------------------------
+    def const(self, value: object) -> ast.expr:
+        if isinstance(value, ast.expr):
+            return value
+        if value is None or isinstance(value, (bool, int, str)):
+            return ast.Constant(value)
+        # Decimals by their exact text (1.0 and 1.00 differ in what they print); others by id.
+        key = (type(value).__name__, str(value) if isinstance(value, Decimal) else str(id(value)))
+        name = self._constants.get(key)
+        if name is None:
+            name = self._constants[key] = f"_c{len(self._constants)}"
+            self.globals[name] = value
+        return _name(name)
+
+    def formula(self, formula: CompiledFormula, **local: ast.expr | Decimal) -> ast.expr:
+        values = {**self.values, **{key: self.const(part) for key, part in local.items()}}
+        return formula.splice(values, self.const)
+
+    def value(self, formula: CompiledFormula) -> ast.expr:
+        return self.bind(ast.Call(_name("_num"), [self.formula(formula)], []))
+
+    def bind(self, expression: ast.expr) -> ast.expr:
+        if isinstance(expression, (ast.Name, ast.Constant)):
+            return expression
+        self.temporaries += 1
+        target = f"t{self.temporaries}"
+        self.body.append(ast.Assign([ast.Name(target, _STORE)], expression))
+        return _name(target)
+
+    def template(self, text: str, **parts: ast.expr | Decimal) -> ast.expr:
+        converted = {key: self.const(part) for key, part in parts.items()}
+        return _Parts(converted).visit(copy.deepcopy(_parsed_template(text)))
+
+    def call(self, function: Callable[..., Any], *args: ast.expr | Decimal) -> ast.expr:
+        return ast.Call(self.const(function), [self.const(arg) for arg in args], [])
+
+    def env(self, names: frozenset[str]) -> ast.expr:
+        ordered = sorted(names)
+        keys: list[ast.expr | None] = [ast.Constant(name) for name in ordered]
+        return ast.Dict(keys, [copy.deepcopy(self.values[name]) for name in ordered])
+
+    def rating(self) -> ast.expr:
+        if self.rating_index is None:
+            return ast.Constant(None)
+        return ast.Subscript(_name("ratings"), ast.Constant(self.rating_index), _LOAD)
+
+    # ---- the function --------------------------------------------------------------------------
+    def build(self) -> ast.Module:
+        spec = self.spec
+        facts = list(spec.facts)
+        for index, fact_id in enumerate(facts):
+            self.values[fact_id] = _name(f"v{index}")
+        if facts:
+            targets = [ast.Name(f"v{i}", _STORE) for i in range(len(facts))]
+            tuple_target = ast.Tuple(targets, _STORE)  # type: ignore[arg-type]
+            self.body.append(ast.Assign([tuple_target], _name("vals")))
+        for index, derived in enumerate(spec.derived):
+            self.derived(index, derived.id, derived.formula)
+        qualitative = 0
+        for index, leaf in enumerate(spec.leaves):
+            assert leaf.rule is not None
+            self.rating_index = None
+            if leaf.rule.kind == "qualitative":
+                self.rating_index, qualitative = qualitative, qualitative + 1
+            self.leaf(index, leaf)
+        scores = [_name(f"s{i}") for i in range(len(spec.leaves))]
+        self.body.append(ast.Return(ast.Tuple(scores, _LOAD)))  # type: ignore[arg-type]
+        arguments = ast.arguments([], [ast.arg(n) for n in ("vals", "ratings", "na")], None, [], [], None, [])
+        function = ast.FunctionDef("plan", arguments, self.body, [], None, None)
+        return ast.fix_missing_locations(ast.Module([function], []))
+
+    def derived(self, index: int, identifier: str, formula: CompiledFormula) -> None:
+        """``d = formula if every input is given else None``: a leaf needing it checks."""
+        local = f"d{index}"
+        inputs = [self.values[name] for name in sorted(formula.names)]
+        computed = self.formula(formula)
+        if inputs:
+            given = _all_given(inputs)
+            computed = ast.IfExp(given, computed, ast.Constant(None))
+        self.body.append(ast.Assign([ast.Name(local, _STORE)], computed))
+        self.values[identifier] = _name(local)
+
+    def leaf(self, index: int, leaf: Node) -> None:
+        assert leaf.rule is not None
+        outer, self.body = self.body, []
+        needed = [self.values[name] for name in sorted(leaf.facts_needed | leaf.derived_needed)]
+        if needed:
+            missing = ast.UnaryOp(ast.Not(), _all_given(needed))
+            self.body.append(ast.If(missing, [ast.Expr(ast.Call(_name("_fail"), [], []))], []))
+        points = self.bind(leaf.rule.emit(self, leaf.weight))
+        rounding = self.spec.rounding
+        # Clamped to [0, weight] and rounded: the engine's apply(0 if p < 0 else min(p, w)).
+        # Every zero, -0 included, rounds to the same 0.00 as Z does; min(p, w) is p unless w < p.
+        clamped = self.template("Z if P <= 0 else (W if W < P else P)", P=points, Z=ZERO, W=leaf.weight)
+        quantize = ast.Attribute(clamped, "quantize", _LOAD)
+        arguments = [self.const(rounding.quantum), self.const(rounding.mode_constant)]
+        final = ast.Call(quantize, arguments, [])  # positional: twice as fast as rounding=
+        self.body.append(ast.Assign([ast.Name(f"s{index}", _STORE)], final))
+        applicable, self.body = self.body, outer
+        not_applicable = ast.Compare(ast.Constant(index), [ast.In()], [_name("na")])
+        skip = [ast.Assign([ast.Name(f"s{index}", _STORE)], ast.Constant(None))]
+        self.body.append(ast.If(not_applicable, skip, applicable))
+
+
+def _all_given(values: list[ast.expr]) -> ast.expr:
+    tests = [
+        ast.Compare(copy.deepcopy(value), [ast.IsNot()], [ast.Constant(None)]) for value in values
+    ]
+    return tests[0] if len(tests) == 1 else ast.BoolOp(ast.And(), tests)  # type: ignore[arg-type]
+
+
+def build_function(spec: Spec) -> Callable[..., tuple[Decimal | None, ...]]:
+    """The spec's scoring function: ``plan(vals, ratings, na)`` → each leaf's score or None."""
+    builder = _Builder(spec)
+    module = builder.build()
+    code = compile(module, f"<plan of {spec.id}>", "exec")  # trees we assembled, never text
+    function_code = next(c for c in code.co_consts if isinstance(c, types.CodeType))
+    return types.FunctionType(function_code, builder.globals)

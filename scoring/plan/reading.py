@@ -1,0 +1,117 @@
+"""Raw values → what a ``Plan`` takes, read exactly as the engine binds them, remembered by text.
+
+A column of an export repeats itself (0, 是, 100%, 达成 …), so each fact's reader keeps the values
+of the texts it has read; a text read once costs a dictionary lookup after that. Memory stays
+bounded: a reader forgets everything when it has remembered ``REMEMBERED`` texts. Anything the
+engine would report (an unreadable value, a value out of bounds, a broken default) raises
+``PlanFallback``: the project goes to the engine, which says what is wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..binding import blank, out_of_bounds
+from ..compiled import Fact, Spec
+from ..expr import Value
+from ..facts import Facts
+from ..measure import MeasureError
+from ..rules.base import RatingParts
+from . import Plan
+from .codegen import PlanFallback
+
+__all__ = ["BLANK", "REMEMBERED", "UNREADABLE", "ValueReader", "inputs_of", "not_applicable_leaves", "readers_for"]
+
+REMEMBERED = 4096  # texts remembered per fact before a reader starts afresh
+BLANK: Any = object()  # a blank cell: as if not given (the default applies)
+UNREADABLE: Any = object()  # a text the engine will report: never scored by the plan
+
+
+class ValueReader:
+    """Reads one fact's raw values (text, numbers) into its unit, as ``binding`` does."""
+
+    def __init__(self, fact: Fact) -> None:
+        self.fact = fact
+        self.read_values: dict[str, Value | None] = {}
+        self.default: Value | None = None  # what a fact not given holds
+        if fact.default is not None:
+            try:
+                self.default = self.read_uncached(fact.default)
+            except PlanFallback:
+                self.default = UNREADABLE  # reported by the engine for every project
+
+    def __call__(self, raw: object) -> Value | None:
+        """The value (None for text, which is shown but never computed on), or BLANK."""
+        if raw.__class__ is str:
+            value = self.read_values.get(raw, UNREADABLE)  # type: ignore[arg-type]
+            if value is UNREADABLE:
+                try:
+                    value = self.read_uncached(raw)
+                except PlanFallback:
+                    value = UNREADABLE
+                if len(self.read_values) >= REMEMBERED:
+                    self.read_values.clear()
+                self.read_values[raw] = value  # type: ignore[index]
+            if value is UNREADABLE:
+                raise PlanFallback
+            return value
+        return self.read_uncached(raw)
+
+    def read_uncached(self, raw: object) -> Value | None:
+        if isinstance(raw, dict):
+            raise PlanFallback  # itemised: the engine cross-checks the items and warns
+        if blank(raw):
+            return BLANK
+        try:
+            value = self.fact.measure.read(raw.strip() if isinstance(raw, str) else raw)
+        except MeasureError:
+            raise PlanFallback from None
+        if out_of_bounds(self.fact, value) is not None:
+            raise PlanFallback
+        return None if isinstance(value, str) else value
+
+
+def inputs_of(
+    plan: Plan, readers: Mapping[str, ValueReader], facts: Facts
+) -> tuple[list[Value | None], list[RatingParts | None], frozenset[int]]:
+    """A ``Facts``' values, ratings and not-applicable leaves as the plan takes them; raises
+    PlanFallback for what the engine reports or warns about (adjustments, unknown ids …)."""
+    spec = plan.spec
+    if facts.adjustments:
+        raise PlanFallback  # adjusted scores carry warnings and checks of their own
+    values = [readers[fact_id].default for fact_id in plan.fact_ids]
+    for name, raw in facts.values.items():
+        reader = readers.get(name)
+        if reader is None:
+            raise PlanFallback  # an unknown fact
+        value = reader(raw)
+        if value is not BLANK:
+            values[plan.fact_position[name]] = value
+    if any(value is UNREADABLE for value in values):
+        raise PlanFallback
+    rated = plan.rated_ids
+    if not facts.ratings.keys() <= rated.keys() or not facts.deviations.keys() <= spec.nodes.keys():
+        raise PlanFallback  # unknown indicators, or a rating for a rule that takes none
+    ratings: list[RatingParts | None] = [None] * len(rated)
+    for leaf_id, rating in facts.ratings.items():
+        ratings[rated[leaf_id]] = (rating.tier, rating.score, rating.share)
+    return values, ratings, not_applicable_leaves(plan, facts.not_applicable)
+
+
+def not_applicable_leaves(plan: Plan, reasons: Mapping[str, str]) -> frozenset[int]:
+    """The indices of the leaves under each indicator marked not applicable (with a reason)."""
+    if not reasons:
+        return frozenset()
+    nodes = plan.spec.nodes
+    leaves: set[int] = set()
+    for key, reason in reasons.items():
+        node = nodes.get(key)
+        if node is None or not reason.strip():
+            raise PlanFallback  # unknown indicator, or no reason given
+        leaves.update(plan.leaf_index[n.id] for n in node.walk() if n.id in plan.leaf_index)
+    return frozenset(leaves)
+
+
+def readers_for(spec: Spec) -> dict[str, ValueReader]:
+    return {fact_id: ValueReader(fact) for fact_id, fact in spec.facts.items()}
