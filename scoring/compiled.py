@@ -103,7 +103,6 @@ class Spec:
     # For each top-level indicator, the [start, stop) slice of ``leaves`` under it.
     top_leaf_ranges: tuple[tuple[int, int], ...] = field(init=False, repr=False)
     top_weights: tuple[Decimal, ...] = field(init=False, repr=False)  # Σ leaf weights under each
-    applicable_weight: Decimal = field(init=False, repr=False)  # Σ top_weights: all applying
 
     def __post_init__(self) -> None:
         nodes = [node for top in self.indicators for node in top.walk()]
@@ -120,7 +119,6 @@ class Spec:
             for start, stop in ranges
         )
         object.__setattr__(self, "top_weights", weights)
-        object.__setattr__(self, "applicable_weight", sum(weights, Decimal(0)))
 
     def label_of(self, name: str) -> str:
         """The Chinese label of a fact or derived value, for messages."""

@@ -12,7 +12,7 @@ per-indicator scores), so scoring many projects pays for nothing it does not rea
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -24,7 +24,7 @@ from .facts import Facts, facts_from_mapping
 from .result import IndicatorResult, Result, ScoreWarning, Totals
 from .rules import InputError, Outcome
 
-__all__ = ["score", "score_totals", "totals_of"]
+__all__ = ["applicable_weights", "leaf_score", "score", "score_totals", "totals_from_tops", "totals_of"]
 
 ZERO = Decimal(0)
 _NEEDS_DEVIATION = {
@@ -99,44 +99,53 @@ def score_totals(spec: Spec, facts: Facts | Mapping[str, Any]) -> Totals:
 
 
 def totals_of(
-    spec: Spec, scores: tuple[Decimal | None, ...], complete: bool = False
+    spec: Spec,
+    scores: tuple[Decimal | None, ...],
+    top_applicable: tuple[Decimal, ...] | None = None,
 ) -> Totals | None:
     """Roll each leaf's score (None: not applicable) up to the 一级指标 and the total; None when
-    the indicators that apply weigh nothing. ``complete``: the caller knows no score is None.
-    Shared by ``score_totals`` and the compiled plan."""
-    if complete:  # the common case, in a batch: every indicator applies
-        tops = [sum(scores[start:stop], ZERO) for start, stop in spec.top_leaf_ranges]  # type: ignore[arg-type]
-        return _totals(spec, sum(tops, ZERO), spec.applicable_weight, tuple(tops), spec.top_weights, scores)
+    the indicators that apply weigh nothing. ``top_applicable``, each 一级指标's applicable
+    weight, when the caller knows it (see ``applicable_weights``). Shared by ``score_totals``
+    and the compiled plan."""
+    if top_applicable is None:
+        top_applicable = applicable_weights(spec, {i for i, s in enumerate(scores) if s is None})
     top_scores: list[Decimal | None] = []
-    top_applicable: list[Decimal] = []
-    obtained_all = applicable_all = ZERO
-    for (start, stop), full in zip(spec.top_leaf_ranges, spec.top_weights, strict=True):
+    obtained_all = ZERO
+    for (start, stop), applicable in zip(spec.top_leaf_ranges, top_applicable, strict=True):
         part = scores[start:stop]
-        if not complete and None in part:
-            leaves = spec.leaves[start:stop]
-            applicable = sum((leaf.weight for leaf, s in zip(leaves, part) if s is not None), ZERO)
+        if None in part:
             obtained = sum([s for s in part if s is not None], ZERO)
         else:
-            applicable, obtained = full, sum(part, ZERO)  # type: ignore[arg-type]
+            obtained = sum(part, ZERO)  # type: ignore[arg-type]
         top_scores.append(obtained if applicable else None)
-        top_applicable.append(applicable)
         obtained_all += obtained
-        applicable_all += applicable
+    applicable_all = sum(top_applicable, ZERO)
     if not applicable_all:
         return None
-    return _totals(
-        spec, obtained_all, applicable_all, tuple(top_scores), tuple(top_applicable), scores
+    return totals_from_tops(spec, obtained_all, applicable_all, tuple(top_scores), scores, top_applicable)
+
+
+def applicable_weights(spec: Spec, not_applicable: Collection[int]) -> tuple[Decimal, ...]:
+    """Each 一级指标's weight over the leaves that apply (by index in ``spec.leaves``)."""
+    if not not_applicable:
+        return spec.top_weights
+    leaves = spec.leaves
+    return tuple(
+        sum((leaves[i].weight for i in range(start, stop) if i not in not_applicable), ZERO)
+        for start, stop in spec.top_leaf_ranges
     )
 
 
-def _totals(
+def totals_from_tops(
     spec: Spec,
     obtained: Decimal,
     applicable: Decimal,
     top_scores: tuple[Decimal | None, ...],
-    top_applicable: tuple[Decimal, ...],
     scores: tuple[Decimal | None, ...],
+    top_applicable: tuple[Decimal, ...] | None = None,
 ) -> Totals:
+    """The total (rescaled when not all applies, rounded) and grade from the 一级指标 sums."""
+    top_applicable = spec.top_weights if top_applicable is None else top_applicable
     raw = obtained if applicable == spec.total else obtained / applicable * spec.total
     total = spec.rounding.apply(raw)
     grade = spec.grades.grade(total)
@@ -246,11 +255,16 @@ def _score_leaf(
         problems.append(_at_indicator(facts, leaf, exc.message, exc.problems[0].code))
         return None
     points = outcome.points
-    rule_score = spec.rounding.apply(ZERO if points < 0 else min(points, weight))
+    rule_score = leaf_score(spec, points, weight)
     final = rule_score
     if adjustment:
         final = spec.rounding.apply(min(max(rule_score + adjustment, ZERO), weight))
     return _Leaf(outcome, rule_score, final, adjustment)
+
+
+def leaf_score(spec: Spec, points: Decimal, weight: Decimal) -> Decimal:
+    """A rule's points as the leaf's score: clamped to [0, weight], rounded by the spec."""
+    return spec.rounding.apply(ZERO if points < 0 else min(points, weight))
 
 
 def _at_indicator(facts: Facts, leaf: Node, message: str, code: str) -> Problem:

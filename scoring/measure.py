@@ -16,7 +16,7 @@ from .pydantic_errors import shown
 from .quantities import (
     Quantity,
     QuantityError,
-    convert_money,
+    convert_money_by,
     format_number,
     format_percent,
     money_factor,
@@ -40,8 +40,11 @@ _FALSE_WORDS = frozenset({"否", "无", "未", "false", "False", "FALSE", "no", 
 _HUNDRED = Decimal(100)
 _ZERO = Decimal(0)
 _MOST_YUAN = Decimal("1e15")  # 千万亿元: above any budget line (a whole state's is ~10^13 元)
-# Plain ASCII numbers within parse_number's limits, then % or a short run of Chinese (a unit).
-_PLAIN = re.compile(r"(-?(?:0|[1-9]\d{0,14})(?:\.\d{1,10})?)(%|[\u4e00-\u9fff]{1,4})?")
+# Plain ASCII numbers within parse_number's limits (thousands grouped by commas, as exports write
+# money, or not), then % or a short run of Chinese (a unit).
+_PLAIN = re.compile(
+    r"(-?(?:0|[1-9]\d{0,14}|[1-9]\d{0,2}(?:,\d{3}){1,4})(?:\.\d{1,10})?)(%|[\u4e00-\u9fff]{1,4})?"
+)
 
 
 class MeasureError(ValueError):
@@ -99,18 +102,22 @@ class Measure:
             raise MeasureError(f"expected {self._expected()}, got {shown(raw)}", "fact-type")
         match = _PLAIN.fullmatch(raw) if type(raw) is str else None
         if match is not None:
-            # The common case ("110万元", "99.14%", "158") read without the general parser; the
-            # two agree on every string this matches (tests/test_measure.py checks).
-            quantity = Quantity(Decimal(match[1]) or _ZERO, match[2] or "", str(raw))
+            # The common case ("110万元", "99.14%", "1,100,000元") read without the general
+            # parser; the two agree on every string this matches (tests/test_plan.py checks).
+            text = match[1]
+            number = Decimal(text.replace(",", "") if "," in text else text)
+            number = number.copy_abs() if number.is_zero() else number  # -0 is 0, as parsed
+            unit, written = match[2] or "", str(raw)
         else:
             try:
                 quantity = parse_quantity(raw)
             except QuantityError as exc:
                 raise MeasureError(str(exc), exc.code) from exc
-        value = self.from_quantity(quantity, what="value")
+            number, unit, written = quantity.number, quantity.unit, quantity.text
+        value = self.convert(number, unit, written, "value")
         if self.kind == "count" and value != value.to_integral_value():
             raise MeasureError(
-                f"expected a whole number of {self.unit or 'items'}, got {quantity.text}",
+                f"expected a whole number of {self.unit or 'items'}, got {written}",
                 "fact-not-whole",
             )
         return value
@@ -126,17 +133,20 @@ class Measure:
 
     def from_quantity(self, quantity: Quantity, *, what: str) -> Decimal:
         """Convert a parsed number-with-unit into this measure's unit, exactly."""
-        number, unit = quantity.number, quantity.unit
+        return self.convert(quantity.number, quantity.unit, quantity.text, what)
+
+    def convert(self, number: Decimal, unit: str, written: str, what: str) -> Decimal:
+        """``number`` in ``unit`` (as ``written``) into this measure's unit, exactly."""
         if unit in ("%", "‰"):
             if self.kind in ("money", "count"):
-                raise self._unit_error(quantity, what)
+                raise self._unit_error(written, unit, what)
             return number / (_HUNDRED if unit == "%" else Decimal(1000))
         if self.kind == "rate":
             if unit:
-                raise self._unit_error(quantity, what)
+                raise self._unit_error(written, unit, what)
             if abs(number) > 1:
                 raise MeasureError(
-                    f"{quantity.text!r} is ambiguous for a rate: write {format_number(number)}% "
+                    f"{written!r} is ambiguous for a rate: write {format_number(number)}% "
                     f"for a percentage or {format_number(number / _HUNDRED)} for a ratio",
                     "rate-ambiguous",
                 )
@@ -144,22 +154,22 @@ class Measure:
         if not unit:
             return number
         if self.kind == "money":
-            factor = money_factor(unit)
-            if factor is None or money_factor(self.unit) is None:  # a bad spec unit is reported
-                raise self._unit_error(quantity, what)  # at the spec; never convert into it
+            factor, into = money_factor(unit), money_factor(self.unit)
+            if factor is None or into is None:  # a bad spec unit is reported
+                raise self._unit_error(written, unit, what)  # at the spec; never convert into it
             if abs(number * factor) > _MOST_YUAN:
                 raise MeasureError(
-                    f"{quantity.text!r} is too large to be an amount of money (more than 10^15 元)",
+                    f"{written!r} is too large to be an amount of money (more than 10^15 元)",
                     "number-too-large",
                 )
-            return convert_money(number, unit, self.unit)
+            return convert_money_by(number, factor, into)
         if self.unit and unit != self.unit:
-            raise self._unit_error(quantity, what)
+            raise self._unit_error(written, unit, what)
         return number
 
-    def _unit_error(self, quantity: Quantity, what: str) -> MeasureError:
+    def _unit_error(self, written: str, unit: str, what: str) -> MeasureError:
         return MeasureError(
-            f"{what} {quantity.text!r} has unit {quantity.unit!r}, which does not fit "
+            f"{what} {written!r} has unit {unit!r}, which does not fit "
             f"{self._expected()}",
             "unit-mismatch",
         )

@@ -20,8 +20,8 @@ from typing import NamedTuple, NoReturn
 # fmt: off
 __all__ = [
     "MONEY_UNITS", "OPERATORS", "Quantity", "QuantityError", "Target", "convert_money",
-    "format_number", "format_percent", "format_quantity", "format_target", "is_not_applicable", "money_factor",
-    "normalize", "parse_number", "parse_quantity", "parse_target", "percent_to_ratio",
+    "convert_money_by", "format_number", "format_percent", "format_quantity", "format_target",
+    "is_not_applicable", "money_factor", "normalize", "parse_number", "parse_quantity", "parse_target", "percent_to_ratio",
 ]
 # fmt: on
 
@@ -197,7 +197,12 @@ def money_factor(unit: str) -> Decimal | None:
 
 def convert_money(number: Decimal, from_unit: str, to_unit: str) -> Decimal:
     """Convert exactly between 元, 千元, 万元, 百万元, 千万元 and 亿元."""
-    return _CTX.divide(_CTX.multiply(number, _money(from_unit)), _money(to_unit))
+    return convert_money_by(number, _money(from_unit), _money(to_unit))
+
+
+def convert_money_by(number: Decimal, from_factor: Decimal, to_factor: Decimal) -> Decimal:
+    """``number`` of a unit worth ``from_factor`` 元 in units worth ``to_factor`` 元, exactly."""
+    return _CTX.divide(_CTX.multiply(number, from_factor), to_factor)
 
 
 def _money(unit: str) -> Decimal:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+from itertools import count
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -129,19 +130,23 @@ def process_chunk(
     summary = Summary.empty(spec)
     tops = len(spec.indicators)
     rows: list[Row] = []
-    fast = getattr(converter, "fast_totals", None)  # table rows: the compiled plan first
-    for index, (number, payload) in enumerate(records, start):
+    fast_path = getattr(converter, "fast_path", None)  # table rows: the compiled plan first
+    if fast_path is not None:
+        try:
+            fast = fast_path(spec)([payload for _, payload in records])
+        except Exception as exc:
+            _note(exc, f"while scoring {converter.source(records[0][0], records[0][1])} …")
+            raise
+    else:
+        fast = [None] * len(records)
+    for index, (number, payload), found in zip(count(start), records, fast):
         source = converter.source(number, payload)
-        if fast is not None:
-            try:
-                found = fast(spec, number, payload)
-            except Exception as exc:
-                _note(exc, f"while scoring {source}")
-                raise
-            if found is not None:
-                rows.append(result_row(found[0], source, found[1]))
-                summary.add(index, found[0], source, found[1])
-                continue
+        if found is not None:
+            record_id, totals = found
+            record_id = record_id or f"row {number}"
+            rows.append(result_row(record_id, source, totals))
+            summary.add(index, record_id, source, totals)
+            continue
         try:
             record_id, record = converter.convert(spec, number, payload)
         except Exception as exc:

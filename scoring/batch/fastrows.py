@@ -1,82 +1,107 @@
 """The fast path of ``jixiao batch`` for table rows: cells → the spec's compiled plan → totals.
 
-A row is read column by column as ``columns.row_to_mapping`` and ``facts_from_record`` would read
-it, but straight into what ``scoring.plan`` takes, with every column's texts remembered (a
-column of an export repeats itself: 0, 达成, 4.5, 100% …). A row this path cannot score — any
-value, rating or marker the engine would report, or a row of the wrong width — gives None, and
-the batch scores it the usual way, through the engine, which words the error. Both ways give
-the same totals (tests/test_plan.py).
+A run of rows is read a column at a time, as ``columns.row_to_mapping`` and ``facts_from_record``
+would read each cell, but straight into what ``scoring.plan`` takes; every column remembers the
+result for each text it has read (a column of an export repeats itself: 0, 达成, 4.5, 100% …).
+Then each row is scored by the plan. A row this path cannot score — any value, rating or marker
+the engine would report, or a row of the wrong width — gives None, and the batch scores it the
+usual way, through the engine, which words the error. Both ways give the same totals
+(tests/test_plan.py).
 """
 
 from __future__ import annotations
 
+import functools
 import weakref
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from ..compiled import Spec
 from ..facts import share_of
-from ..plan import NO_LEAVES, Plan, PlanFallback, plan_of
+from ..plan import NO_LEAVES, PlanFallback, plan_of
 from ..plan.reading import (
     BLANK,
     REMEMBERED,
     UNREADABLE,
+    ValueReader,
     not_applicable_leaves,
     readers_for,
 )
 from ..quantities import is_not_applicable
 from ..result import Totals
-from ..rules.base import RatingParts
-from .columns import DEFAULT_NA_REASON, ColumnMap, parse_not_applicable
+from .columns import ColumnMap, parse_not_applicable
 
 __all__ = ["RowPlan", "row_plan"]
 
-_UNREADABLE = UNREADABLE
 _NOT_APPLICABLE: Any = object()  # a rating whose tier says 不适用
 
 
-class _Remembered:
-    """A pure function of one cell's text, remembered per text (bounded)."""
+class _Column:
+    """A pure function of one cell (raising PlanFallback for what the engine reports), applied
+    to a whole column at once, remembering its result for each text (bounded)."""
 
-    def __init__(self, read: Callable[[Any], Any]) -> None:
+    def __init__(self, read: Callable[[Any], Any], empty: Any) -> None:
         self.read = read
-        self.known: dict[Any, Any] = {}
+        self.empty = empty  # what a missing cell (None) gives
+        self.known: dict[Any, Any] = {None: empty}
 
-    def __call__(self, key: Any) -> Any:
-        found = self.known.get(key, _UNREADABLE)
-        if found is _UNREADABLE:
-            try:
-                found = self.read(key)
-            except PlanFallback:
-                found = _UNREADABLE
+    def apply(self, cells: list[Any], failed: set[int], texts: bool) -> list[Any]:
+        """Each cell's result; the index of a cell the engine must report goes into ``failed``."""
+        if texts:  # text cells (and tuples of them) are remembered: most are repeats
+            known, miss = self.known, self._miss
+            return [known[c] if c in known else miss(k, c, failed) for k, c in enumerate(cells)]
+        # A spreadsheet's numbers and dates are read each time (1, 1.0 and True hash alike).
+        return [self._read(k, c, failed) for k, c in enumerate(cells)]
+
+    def _miss(self, index: int, cell: Any, failed: set[int]) -> Any:
+        found = self._read(index, cell, failed)
+        if found is not UNREADABLE:
             if len(self.known) >= REMEMBERED:
                 self.known.clear()
-            self.known[key] = found
+                self.known[None] = self.empty
+            self.known[cell] = found
         return found
+
+    def _read(self, index: int, cell: Any, failed: set[int]) -> Any:
+        if cell is None:
+            return self.empty
+        try:
+            return self.read(cell)
+        except PlanFallback:
+            failed.add(index)
+            return UNREADABLE
 
 
 class RowPlan:
-    """Reads rows under one ``ColumnMap`` into the plan of one spec."""
+    """Reads runs of rows under one ``ColumnMap`` into the plan of one spec."""
 
     def __init__(self, spec: Spec, cmap: ColumnMap) -> None:
         plan = self.plan = plan_of(spec)
         self.cmap = cmap
         self.width = cmap.width
         readers = readers_for(spec)
-        at = plan.fact_position
-        self.values = tuple((col, readers[fact_id], at[fact_id]) for col, fact_id in cmap.values)
-        self.defaults = [readers[fact_id].default for fact_id in plan.fact_ids]
+        given = {fact_id: col for col, fact_id in cmap.values}
+        # One column per fact, in the plan's order: (its column in the row or None, its reader).
+        self.values = [
+            (given.get(fact_id), _Column(_with_default(readers[fact_id]), readers[fact_id].default))
+            for fact_id in plan.fact_ids
+        ]
         # A default the engine cannot read is reported for every row: leave them all to it.
         self.usable = all(reader.default is not UNREADABLE for reader in readers.values())
-        self.ratings = tuple(
-            (node_id, plan.rated_ids[node_id], (tier, score, share), _Remembered(self._rating))
+        self.ratings = [
+            (
+                plan.rated_ids[node_id],
+                plan.leaf_index[node_id],
+                (tier, score, share),
+                _Column(functools.partial(self._rating, plan.rated_ids[node_id]), None),
+            )
             for node_id, tier, score, share, _ in cmap.ratings
-        )
-        self.not_applicable = _Remembered(parse_not_applicable)
+        ]
+        self.not_applicable = _Column(self._not_applicable, NO_LEAVES)
 
-    def _rating(self, cells: tuple[Any, Any, Any]) -> Any:
-        """(tier, score, share) cells → the plan's rating, None (missing) or 不适用."""
+    def _rating(self, index: int, cells: tuple[Any, Any, Any]) -> Any:
+        """(tier, score, share) cells → the score they give, None (missing) or 不适用."""
         tier, score, share = (
             (cell.strip() or None) if cell.__class__ is str else cell for cell in cells
         )
@@ -91,58 +116,71 @@ class RowPlan:
             raise PlanFallback from None  # the full validation words it
         if points is not None and not points.is_finite():
             raise PlanFallback
-        return (tier if tier.__class__ is str else str(tier), points, given_share)
+        parts = (tier if tier.__class__ is str else str(tier), points, given_share)
+        return self.plan.rated_score(index, parts)
 
-    def totals(self, cells: list[Any]) -> tuple[str | None, Totals] | None:
-        """(the id cell's text, or None when empty, and the totals), or None: the engine must
-        score this row."""
-        if len(cells) != self.width or not self.usable:
-            return None
-        cells.append(None)  # a column the input lacks points at index ``width``
-        try:
-            values = self.defaults.copy()
-            for col, reader, position in self.values:
-                raw = cells[col]
-                if raw is not None:
-                    value = reader(raw)
-                    if value is not BLANK:
-                        values[position] = value
-            ratings: list[RatingParts | None] = [None] * len(self.plan.rated_ids)
-            marked: dict[str, str] | None = None
-            for node_id, index, (tier, score, share), read in self.ratings:
-                key = (cells[tier], cells[score], cells[share])
-                rating = read(key) if _texts(key) else read.read(key)
-                if rating is _UNREADABLE:
-                    return None
-                if rating is _NOT_APPLICABLE:
-                    marked = marked or {}
-                    marked[node_id] = DEFAULT_NA_REASON
-                else:
-                    ratings[index] = rating
-            listed = cells[self.cmap.not_applicable]
-            if listed is not None:
-                given = self.not_applicable(listed if listed.__class__ is str else str(listed))
-                if given is _UNREADABLE:
-                    return None
-                marked = {**(marked or {}), **given}
-            na = NO_LEAVES if not marked else not_applicable_leaves(self.plan, marked)
-            record_id = cells[self.cmap.id_index]
-        except PlanFallback:
-            return None
-        finally:
-            cells.pop()
-        totals = self.plan.totals(values, ratings, na)
-        if totals is None:
-            return None
-        if record_id is not None:
-            record_id = (record_id.strip() or None) if record_id.__class__ is str else str(record_id)
-        return record_id, totals
+    def _not_applicable(self, cell: Any) -> frozenset[int]:
+        """A not_applicable cell → the indices of the leaves it marks."""
+        text = cell if cell.__class__ is str else str(cell)
+        return not_applicable_leaves(self.plan, parse_not_applicable(text))
+
+    def totals(self, payloads: list[Any], texts: bool) -> list[tuple[str | None, Totals] | None]:
+        """For each row, (its id cell's text or None, its totals), or None: the engine must
+        score that row. ``texts``: every cell is text or None (CSV), so all are remembered."""
+        count = len(payloads)
+        if not self.usable:
+            return [None] * count
+        failed: set[int] = set()
+        width, filler = self.width, [None] * (self.width + 1)
+        rows: list[list[Any]] = []
+        for k, payload in enumerate(payloads):
+            if len(payload) == width:
+                rows.append([*payload, None])  # a column the input lacks points at ``width``
+            else:
+                failed.add(k)  # a row of the wrong width: the engine says how
+                rows.append(filler)
+        nothing: list[Any] = [None] * count
+        values = [
+            column.apply(nothing if col is None else [r[col] for r in rows], failed, texts)
+            for col, column in self.values
+        ]
+        ratings: list[list[Any]] = [nothing] * len(self.plan.rated_ids)
+        not_applicable = self.not_applicable.apply(
+            [r[self.cmap.not_applicable] for r in rows], failed, texts
+        )
+        for index, leaf, (tier, score, share), column in self.ratings:
+            scores = column.apply([(r[tier], r[score], r[share]) for r in rows], failed, texts)
+            for k in [k for k, given in enumerate(scores) if given is _NOT_APPLICABLE]:
+                scores[k] = None
+                if k not in failed:
+                    not_applicable[k] = not_applicable[k].union((leaf,))
+            ratings[index] = scores
+        ids = [_stripped(r[self.cmap.id_index]) for r in rows]
+        inputs = zip(_rows(values, count), _rows(ratings, count), not_applicable, strict=True)
+        scored = self.plan.totals_each(inputs, failed)
+        return [None if t is None else (record_id, t) for record_id, t in zip(ids, scored)]
 
 
-def _texts(cells: tuple[Any, ...]) -> bool:
-    """Cells that can be remembered by their text (spreadsheet numbers and dates are read each
-    time, as they are few)."""
-    return all(cell is None or cell.__class__ is str for cell in cells)
+def _rows(columns: list[list[Any]], count: int) -> list[tuple[Any, ...]]:
+    return list(zip(*columns)) if columns else [()] * count
+
+
+def _with_default(reader: ValueReader) -> Callable[[Any], Any]:
+    """The reader's value for a cell; a blank cell gives the fact's default (or None)."""
+
+    def read(cell: Any) -> Any:
+        value = reader.read_uncached(cell)
+        return reader.default if value is BLANK else value
+
+    return read
+
+
+def _stripped(cell: Any) -> str | None:
+    if cell is None:
+        return None
+    if cell.__class__ is str:
+        return cell.strip() or None
+    return str(cell)
 
 
 _ROW_PLANS: weakref.WeakKeyDictionary[Spec, dict[ColumnMap, RowPlan]] = weakref.WeakKeyDictionary()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
@@ -32,6 +32,8 @@ __all__ = [
     "RowConverter",
 ]
 
+# Payloads → for each, (id cell, totals) or None (the engine must score it).
+FastPath = Callable[[list[Any]], "list[tuple[str | None, Totals] | None]"]
 RawRecord = tuple[int, Any]  # (row / line / position number, payload)
 Converted = tuple[str, "Facts | Mapping[str, Any] | ScoringError"]  # (record id, facts or error)
 FACTS_KEYS = frozenset(
@@ -63,14 +65,11 @@ class RowConverter:
     def source(self, number: int, payload: Any = None) -> str:
         return f"{self.cmap.file}:row {number}"
 
-    def fast_totals(self, spec: Spec, number: int, payload: Any) -> tuple[str, Totals] | None:
-        """The row's id and totals through the spec's compiled plan; None: use ``convert``."""
-        cells = payload if payload.__class__ is list else list(payload)
-        found = row_plan(spec, self.cmap).totals(cells)
-        if found is None:
-            return None
-        record_id, totals = found
-        return record_id or f"row {number}", totals
+    def fast_path(self, spec: Spec) -> FastPath:
+        """Rows → (id cell, totals) each through the spec's compiled plan; None: ``convert``."""
+        totals = row_plan(spec, self.cmap).totals
+        texts = self.strict_width  # CSV cells are all text; a spreadsheet's may be numbers, dates
+        return lambda payloads: totals(payloads, texts)
 
     def convert(self, spec: Spec, number: int, payload: Any) -> Converted:
         cells: list[Any] = list(payload)

@@ -22,6 +22,7 @@ __all__ = ["Ranked", "Summary"]
 
 ZERO = Decimal(0)
 KEEP = 5  # best and worst projects, and first failures, kept for the report
+FOLD_EVERY = 1000  # records whose per-indicator numbers wait to be summed a column at a time
 
 
 @dataclass(frozen=True, order=True)
@@ -58,6 +59,7 @@ class Summary:
     worst: list[Ranked] = field(default_factory=list)
     error_codes: Counter[str] = field(default_factory=Counter)
     first_errors: list[tuple[int, str]] = field(default_factory=list)
+    _pending: list[Totals] = field(default_factory=list, repr=False)  # added, not yet folded
 
     @classmethod
     def empty(cls, spec: Spec) -> Summary:
@@ -82,30 +84,40 @@ class Summary:
 
     # ---- adding records ------------------------------------------------------------------------
     def add(self, index: int, record_id: str, source: str, result: Totals) -> None:
-        # Runs once per scored record, so it is written for speed: no generators, no lists built,
-        # leaf points summed (lost = weight × applicable − Σ score is worked out once, at the end).
+        # Runs once per scored record, so it is written for speed: the per-indicator sums are
+        # taken a column at a time over the pending records (``_fold``), not a record at a time.
         self.records += 1
         total = result.total
         self.grades[result.grade] += 1
         self.total_sum += total
-        rate_sum, rated = self.top_rate_sum, self.top_rated
-        for i, (points, weight) in enumerate(
-            zip(result.top_scores, result.top_applicable, strict=True)
-        ):
-            if points is not None and weight:
-                rate_sum[i] += points / weight
-                rated[i] += 1
-        points_sum, losing, applicable = self.leaf_points, self.leaf_losing, self.leaf_applicable
-        weights = self.leaf_weights
-        for i, points in enumerate(result.leaf_scores):
-            if points is not None:
-                applicable[i] += 1
-                points_sum[i] += points
-                if points != weights[i]:
-                    losing[i] += 1
-        for heap, key in ((self.best, (total, -index)), (self.worst, (-total, -index))):
-            if len(heap) < KEEP or key > heap[0].key:
-                self._rank(heap, Ranked(key, total, result.grade, record_id, source))
+        self._pending.append(result)
+        if len(self._pending) >= FOLD_EVERY:
+            self._fold()
+        key = (total, -index)
+        best = self.best
+        if len(best) < KEEP or key > best[0].key:
+            self._rank(best, Ranked(key, total, result.grade, record_id, source))
+        key = (-total, -index)
+        worst = self.worst
+        if len(worst) < KEEP or key > worst[0].key:
+            self._rank(worst, Ranked(key, total, result.grade, record_id, source))
+
+    def _fold(self) -> None:
+        """Add the pending records' per-indicator numbers to the sums, a column at a time."""
+        pending, self._pending = self._pending, []
+        if not pending:
+            return
+        tops = zip(*(r.top_scores for r in pending), strict=True)
+        weights = zip(*(r.top_applicable for r in pending), strict=True)
+        for i, (points, applicable) in enumerate(zip(tops, weights, strict=True)):
+            rates = [p / w for p, w in zip(points, applicable, strict=True) if p is not None and w]
+            self.top_rate_sum[i] += sum(rates, ZERO)
+            self.top_rated[i] += len(rates)
+        for i, column in enumerate(zip(*(r.leaf_scores for r in pending), strict=True)):
+            given = [points for points in column if points is not None]
+            self.leaf_applicable[i] += len(given)
+            self.leaf_points[i] += sum(given, ZERO)
+            self.leaf_losing[i] += len(given) - given.count(self.leaf_weights[i])
 
     def add_failure(self, index: int, error: ScoringError) -> None:
         self.records += 1
@@ -125,6 +137,8 @@ class Summary:
 
     def merge(self, other: Summary) -> None:
         """Add another chunk's summary (of records after this one's, for first_errors' order)."""
+        self._fold()
+        other._fold()
         self.records += other.records
         self.failed += other.failed
         self.grades.update(other.grades)
@@ -150,11 +164,16 @@ class Summary:
         self.first_errors = sorted(self.first_errors + other.first_errors)[:KEEP]
 
     # ---- reading it ----------------------------------------------------------------------------
+    def __getstate__(self) -> dict[str, object]:
+        self._fold()  # a chunk's summary goes back from a worker folded
+        return self.__dict__
+
     def mean_total(self) -> Decimal | None:
         return self.total_sum / self.scored if self.scored else None
 
     def top_rates(self) -> list[tuple[str, Decimal | None]]:
         """Mean score rate (得分率) of each 一级指标 over the records where it applies."""
+        self._fold()
         return [
             (name, self.top_rate_sum[i] / self.top_rated[i] if self.top_rated[i] else None)
             for i, name in enumerate(self.top_names)
@@ -162,6 +181,7 @@ class Summary:
 
     def losses(self, limit: int = 10) -> list[tuple[str, Decimal, Decimal, Decimal]]:
         """Leaves that lost the most points overall: (name, lost, mean lost, share of records)."""
+        self._fold()
         rows = []
         for i, points in enumerate(self.leaf_points):
             applicable = self.leaf_applicable[i]

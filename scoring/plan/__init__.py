@@ -12,11 +12,11 @@ shipped spec, every rule-case file and generated projects.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from decimal import Decimal, getcontext, setcontext
 
 from ..compiled import Spec
-from ..engine import totals_of
+from ..engine import applicable_weights, leaf_score, totals_of
 from ..expr import Value, formula_context
 from ..result import Totals
 from ..rules import InputError
@@ -26,6 +26,7 @@ from .codegen import PlanFallback, build_function
 __all__ = ["NO_LEAVES", "Plan", "PlanFallback", "plan_of"]
 
 NO_LEAVES: frozenset[int] = frozenset()  # ``na`` when every indicator applies
+REMEMBERED_SETS = 256
 # What the compiled function raises for a project the engine must score: anything it would
 # report. Any other exception is a bug and propagates.
 _ENGINE_REPORTS = (PlanFallback, InputError, ArithmeticError, TypeError, ValueError)
@@ -41,30 +42,69 @@ class Plan:
         rated = [leaf.id for leaf in spec.leaves if leaf.rule and leaf.rule.kind == "qualitative"]
         self.rated_ids = {leaf_id: i for i, leaf_id in enumerate(rated)}  # the order of ``ratings``
         self.leaf_index = {leaf.id: i for i, leaf in enumerate(spec.leaves)}
+        self._rated = [(spec.nodes[leaf_id].rule, spec.nodes[leaf_id].weight) for leaf_id in rated]
+        # Each 一级指标's applicable weight, per set of leaves not applicable (a batch has few).
+        self._weights: dict[frozenset[int], tuple[Decimal, ...]] = {}
         self._function: Callable[..., tuple[Decimal | None, ...]] = build_function(spec)
+
+    def rated_score(self, index: int, rating: RatingParts | None) -> Decimal:
+        """The score a rating (tier, score, share) gives the ``index``-th rated leaf, clamped
+        and rounded; raises PlanFallback when the engine would report the rating (an unknown
+        tier, a score outside it …)."""
+        rule, weight = self._rated[index]
+        try:
+            points = rule.rate(rating, weight)[1]  # type: ignore[union-attr]
+        except InputError:
+            raise PlanFallback from None
+        return leaf_score(self.spec, points, weight)
 
     def totals(
         self,
         values: Sequence[Value | None],
-        ratings: Sequence[RatingParts | None],
+        ratings: Sequence[Decimal | None],
         not_applicable: frozenset[int] = NO_LEAVES,
     ) -> Totals | None:
         """The project's totals, or None: the engine must score it (and say what is wrong).
 
         ``values`` follows ``fact_ids`` (None: not given, and no default); ``ratings`` follows
-        ``rated_ids``; ``not_applicable`` holds leaf indices (parents already expanded).
+        ``rated_ids``, each the score ``rated_score`` gave (None: no rating);
+        ``not_applicable`` holds leaf indices (parents already expanded).
         """
-        if len(not_applicable) == len(self.leaf_index):
-            return None  # nothing to score: the engine says so
+        return self.totals_each([(values, ratings, not_applicable)])[0]
+
+    def totals_each(
+        self,
+        inputs: Iterable[tuple[Sequence[Value | None], Sequence[Decimal | None], frozenset[int]]],
+        skip: Container[int] = (),
+    ) -> list[Totals | None]:
+        """``totals`` of many projects (None for each index in ``skip``), under one switch of
+        the decimal context."""
+        function, spec, weights_of, everything = self._function, self.spec, self._weights, len(self.leaf_index)
+        results: list[Totals | None] = []
         saved = getcontext()
-        setcontext(formula_context())  # one switch for the whole project
+        setcontext(formula_context())
         try:
-            scores = self._function(values, ratings, not_applicable)
-        except _ENGINE_REPORTS:
-            return None
+            for index, (values, ratings, not_applicable) in enumerate(inputs):
+                if index in skip or len(not_applicable) == everything:
+                    results.append(None)  # nothing to score: the engine says so
+                    continue
+                try:
+                    scores = function(values, ratings, not_applicable)
+                except _ENGINE_REPORTS:
+                    results.append(None)
+                    continue
+                if scores.__class__ is Totals:  # every leaf applied: the function rolled up
+                    results.append(scores)
+                    continue
+                weights = weights_of.get(not_applicable)
+                if weights is None:
+                    weights = applicable_weights(spec, not_applicable)
+                    if len(weights_of) < REMEMBERED_SETS:
+                        weights_of[not_applicable] = weights
+                results.append(totals_of(spec, scores, weights))
         finally:
             setcontext(saved)
-        return totals_of(self.spec, scores, complete=not not_applicable)
+        return results
 
 
 _PLANS: weakref.WeakKeyDictionary[Spec, Plan] = weakref.WeakKeyDictionary()

@@ -33,6 +33,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..compiled import Node, Spec
+from ..engine import totals_from_tops
 from ..expr import RUNTIME, CompiledFormula
 from ..rules.base import ZERO
 
@@ -160,11 +161,31 @@ class _Builder:
             if leaf.rule.kind == "qualitative":
                 self.rating_index, qualitative = qualitative, qualitative + 1
             self.leaf(index, leaf)
-        scores = [_name(f"s{i}") for i in range(len(spec.leaves))]
-        self.body.append(ast.Return(ast.Tuple(scores, _LOAD)))  # type: ignore[arg-type]
+        scores = ast.Tuple([_name(f"s{i}") for i in range(len(spec.leaves))], _LOAD)
+        self.body.append(ast.Assign([ast.Name("scores", _STORE)], scores))
+        self.body.append(ast.If(_name("na"), [ast.Return(_name("scores"))], self.roll_up()))
         arguments = ast.arguments([], [ast.arg(n) for n in ("vals", "ratings", "na")], None, [], [], None, [])
         function = ast.FunctionDef("plan", arguments, self.body, [], None, None)
         return ast.fix_missing_locations(ast.Module([function], []))
+
+    def roll_up(self) -> list[ast.stmt]:
+        """Every leaf applies: the totals, each 一级指标's points added as ``engine.totals_of``
+        does (``sum(its scores, 0)``, then the sum of those), without its general bookkeeping."""
+        spec, statements = self.spec, []
+        tops: list[ast.expr] = []
+        obtained: ast.expr = self.const(ZERO)
+        for k, ((start, stop), weight) in enumerate(zip(spec.top_leaf_ranges, spec.top_weights)):
+            total: ast.expr = self.const(ZERO)
+            for i in range(start, stop):
+                total = ast.BinOp(total, ast.Add(), _name(f"s{i}"))
+            statements.append(ast.Assign([ast.Name(f"o{k}", _STORE)], total))
+            tops.append(_name(f"o{k}") if weight else ast.Constant(None))
+            obtained = ast.BinOp(obtained, ast.Add(), _name(f"o{k}"))
+        everything = sum(spec.top_weights, ZERO)
+        arguments = [self.const(spec), obtained, self.const(everything), ast.Tuple(tops, _LOAD)]
+        result = ast.Call(self.const(totals_from_tops), [*arguments, _name("scores")], [])
+        statements.append(ast.Return(result))
+        return statements
 
     def derived(self, index: int, identifier: str, formula: CompiledFormula) -> None:
         """``d = formula if every input is given else None``: a leaf needing it checks."""
@@ -185,6 +206,11 @@ class _Builder:
             missing = ast.UnaryOp(ast.Not(), _all_given(needed))
             self.body.append(ast.If(missing, [ast.Expr(ast.Call(_name("_fail"), [], []))], []))
         points = self.bind(leaf.rule.emit(self, leaf.weight))
+        if leaf.rule.emits_score:
+            self.body.append(ast.Assign([ast.Name(f"s{index}", _STORE)], points))
+            applicable, self.body = self.body, outer
+            self.body.append(self.unless_not_applicable(index, applicable))
+            return
         rounding = self.spec.rounding
         # Clamped to [0, weight] and rounded: the engine's apply(0 if p < 0 else min(p, w)).
         # Every zero, -0 included, rounds to the same 0.00 as Z does; min(p, w) is p unless w < p.
@@ -194,9 +220,12 @@ class _Builder:
         final = ast.Call(quantize, arguments, [])  # positional: twice as fast as rounding=
         self.body.append(ast.Assign([ast.Name(f"s{index}", _STORE)], final))
         applicable, self.body = self.body, outer
+        self.body.append(self.unless_not_applicable(index, applicable))
+
+    def unless_not_applicable(self, index: int, applicable: list[ast.stmt]) -> ast.stmt:
         not_applicable = ast.Compare(ast.Constant(index), [ast.In()], [_name("na")])
         skip = [ast.Assign([ast.Name(f"s{index}", _STORE)], ast.Constant(None))]
-        self.body.append(ast.If(not_applicable, skip, applicable))
+        return ast.If(not_applicable, skip, applicable)
 
 
 def _all_given(values: list[ast.expr]) -> ast.expr:
@@ -206,8 +235,9 @@ def _all_given(values: list[ast.expr]) -> ast.expr:
     return tests[0] if len(tests) == 1 else ast.BoolOp(ast.And(), tests)  # type: ignore[arg-type]
 
 
-def build_function(spec: Spec) -> Callable[..., tuple[Decimal | None, ...]]:
-    """The spec's scoring function: ``plan(vals, ratings, na)`` → each leaf's score or None."""
+def build_function(spec: Spec) -> Callable[..., Any]:
+    """The spec's scoring function: ``plan(vals, ratings, na)`` → the ``Totals`` when every leaf
+    applies (``na`` empty), else each leaf's score or None, for ``engine.totals_of``."""
     builder = _Builder(spec)
     module = builder.build()
     code = compile(module, f"<plan of {spec.id}>", "exec")  # trees we assembled, never text

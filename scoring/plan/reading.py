@@ -10,6 +10,7 @@ engine would report (an unreadable value, a value out of bounds, a broken defaul
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from ..binding import blank, out_of_bounds
@@ -17,7 +18,6 @@ from ..compiled import Fact, Spec
 from ..expr import Value
 from ..facts import Facts
 from ..measure import MeasureError
-from ..rules.base import RatingParts
 from . import Plan
 from .codegen import PlanFallback
 
@@ -74,7 +74,7 @@ class ValueReader:
 
 def inputs_of(
     plan: Plan, readers: Mapping[str, ValueReader], facts: Facts
-) -> tuple[list[Value | None], list[RatingParts | None], frozenset[int]]:
+) -> tuple[list[Value | None], list[Decimal | None], frozenset[int]]:
     """A ``Facts``' values, ratings and not-applicable leaves as the plan takes them; raises
     PlanFallback for what the engine reports or warns about (adjustments, unknown ids …)."""
     spec = plan.spec
@@ -93,9 +93,10 @@ def inputs_of(
     rated = plan.rated_ids
     if not facts.ratings.keys() <= rated.keys() or not facts.deviations.keys() <= spec.nodes.keys():
         raise PlanFallback  # unknown indicators, or a rating for a rule that takes none
-    ratings: list[RatingParts | None] = [None] * len(rated)
+    ratings: list[Decimal | None] = [None] * len(rated)
     for leaf_id, rating in facts.ratings.items():
-        ratings[rated[leaf_id]] = (rating.tier, rating.score, rating.share)
+        index = rated[leaf_id]
+        ratings[index] = plan.rated_score(index, (rating.tier, rating.score, rating.share))
     return values, ratings, not_applicable_leaves(plan, facts.not_applicable)
 
 

@@ -38,7 +38,6 @@ __all__ = [
     "fmt",
     "lost_sentence",
     "percent",
-    "rating_of",
 ]
 
 ZERO = Decimal(0)
@@ -86,10 +85,6 @@ class Rating:
 
 
 RatingParts = tuple[str, Decimal | None, Decimal | None]  # (tier, score, share): what scoring reads
-
-
-def rating_of(parts: RatingParts | None) -> Rating | None:
-    return None if parts is None else Rating(parts[0], parts[1], parts[2])
 
 
 class Outcome(NamedTuple):
@@ -153,7 +148,8 @@ class Emitter(Protocol):
         ...
 
     def rating(self) -> ast.expr:
-        """This indicator's rating as ``(tier, score, share)``, or None when it has none."""
+        """The points this indicator's rating gives, or None when it has none. (The plan's
+        caller works them out from the rating with the rule's ``rate``, once per rating.)"""
         ...
 
 
@@ -208,16 +204,18 @@ class Rule(ABC):
         self, env: Mapping[str, Value], weight: Decimal, rating: Rating | None
     ) -> Outcome: ...
 
+    emits_score: ClassVar[bool] = False  # True: ``emit`` gives the leaf's final score
+
     def emit(self, gen: Emitter, weight: Decimal) -> ast.expr:
         """The unclamped points as one expression of the spec's compiled scoring function: the
         same arithmetic as ``evaluate``, written once more so it runs inline (tests/test_plan.py
         holds the two equal). Whatever ``evaluate`` reports as an error must raise here too;
         the engine then scores the project the slow way to say what is wrong. A kind without
         its own ``emit`` calls ``evaluate``."""
-        def points(env: Mapping[str, Value], rating: RatingParts | None) -> Decimal:
-            return self.evaluate(env, weight, rating_of(rating)).points
+        def points(env: Mapping[str, Value]) -> Decimal:
+            return self.evaluate(env, weight, None).points
 
-        return gen.call(points, gen.env(self.needs), gen.rating())
+        return gen.call(points, gen.env(self.needs))
 
     @abstractmethod
     def explain(self, outcome: Outcome, weight: Decimal, score: Decimal) -> str: ...

@@ -104,9 +104,10 @@ class PositiveRule(Rule):
         if self.overshoot_formula is not None:
             local = {"a": a, "t": t, "w": weight, "实际值": a, "指标值": t, "分值": weight}
             over = gen.template("num(F)", F=gen.formula(self.overshoot_formula, **local))
+        limit = t * (1 + ratio)  # as evaluate computes it, once
         return gen.template(
-            f"(OVER if A > T * (1 + R) else W) if A >= T else {below}",
-            A=a, T=t, W=weight, Z=ZERO, R=ratio, OVER=over,
+            f"(OVER if A > L else W) if A >= T else {below}",
+            A=a, T=t, W=weight, Z=ZERO, L=limit, OVER=over,
         )  # fmt: skip
 
     def explain(self, outcome: Outcome, weight: Decimal, score: Decimal) -> str:

@@ -36,7 +36,6 @@ from .base import (
 if TYPE_CHECKING:
     import ast
 
-REMEMBERED_RATINGS = 1024  # per indicator, in a compiled plan
 ProblemSink = Callable[[str, str], None]
 
 
@@ -114,19 +113,11 @@ class QualitativeRule(Rule):
         return Outcome(points, tier.id, status, (tier, rating.narrative if rating else ""))
 
     def emit(self, gen: Emitter, weight: Decimal) -> ast.expr:
-        # Ratings repeat (达成 4.5 …): each one's points are worked out once, then remembered.
-        known: dict[RatingParts | None, Decimal] = {}
+        # The caller rated it with ``rate`` (once per distinct rating); None: no rating given.
+        return gen.template("R if R is not None else fail()", R=gen.bind(gen.rating()))
 
-        def points(rating: RatingParts | None) -> Decimal:
-            found = known.get(rating)
-            if found is None:
-                found = self.rate(rating, weight)[1]  # raises for a bad rating: never remembered
-                if len(known) >= REMEMBERED_RATINGS:
-                    known.clear()
-                known[rating] = found
-            return found
-
-        return gen.call(points, gen.rating())
+    # The caller's rating is already the leaf's score (clamped and rounded): nothing to redo.
+    emits_score = True
 
     def rate(self, rating: RatingParts | None, weight: Decimal) -> tuple[Tier, Decimal]:
         """The tier a rating (tier, score, share) names and the points it gives; InputError
