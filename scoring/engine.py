@@ -12,21 +12,31 @@ per-indicator scores), so scoring many projects pays for nothing it does not rea
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
-from decimal import Decimal
-from typing import Any, NamedTuple
+import functools
+from collections.abc import Callable, Collection, Mapping
+from decimal import Decimal, getcontext, setcontext
+from typing import Any, NamedTuple, ParamSpec, TypeVar
 
 from .binding import bind_values, check_references
 from .compiled import Node, Spec
 from .errors import FactsError, FormulaError, Problem
-from .expr import Value
+from .expr import Value, formula_context
 from .facts import Facts, facts_from_mapping
 from .result import IndicatorResult, Result, ScoreWarning, Totals
 from .rules import InputError, Outcome
 
-__all__ = ["applicable_weights", "leaf_score", "score", "score_totals", "totals_from_tops", "totals_of"]
+__all__ = [
+    "applicable_weights",
+    "leaf_score",
+    "score",
+    "score_totals",
+    "totals_from_tops",
+    "totals_of",
+]
 
 ZERO = Decimal(0)
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
 _NEEDS_DEVIATION = {
     "missed": "未达到年度指标值",
     "exceeded": "大幅超过年度指标值",
@@ -49,6 +59,23 @@ class _Evaluation(NamedTuple):
     warnings: list[ScoreWarning]
 
 
+def _in_private_context(function: Callable[_P, _T]) -> Callable[_P, _T]:
+    """Run under the formulas' private decimal context: rules and totals compute exactly as the
+    formulas (and the compiled plan) do, whatever context the caller has set."""
+
+    @functools.wraps(function)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _T:
+        saved = getcontext()
+        setcontext(formula_context())
+        try:
+            return function(*args, **kwargs)
+        finally:
+            setcontext(saved)
+
+    return wrapper
+
+
+@_in_private_context
 def score(spec: Spec, facts: Facts | Mapping[str, Any]) -> Result:
     """Score one project. Raises FactsError listing every problem with its facts (never partial)."""
     state = _evaluate(spec, facts)
@@ -85,6 +112,7 @@ def score(spec: Spec, facts: Facts | Mapping[str, Any]) -> Result:
     )
 
 
+@_in_private_context
 def score_totals(spec: Spec, facts: Facts | Mapping[str, Any]) -> Totals:
     """Score one project for a batch: the same numbers as ``score``, without the result tree,
     explanations or warnings. Raises FactsError exactly as ``score`` does."""
@@ -113,16 +141,17 @@ def totals_of(
     obtained_all = ZERO
     for (start, stop), applicable in zip(spec.top_leaf_ranges, top_applicable, strict=True):
         part = scores[start:stop]
-        if None in part:
-            obtained = sum([s for s in part if s is not None], ZERO)
-        else:
-            obtained = sum(part, ZERO)  # type: ignore[arg-type]
+        # When every leaf applies, sum(part): the same additions, without a list built.
+        given = [s for s in part if s is not None] if None in part else part
+        obtained: Decimal = sum(given, ZERO)  # type: ignore[type-var, assignment]
         top_scores.append(obtained if applicable else None)
         obtained_all += obtained
     applicable_all = sum(top_applicable, ZERO)
     if not applicable_all:
         return None
-    return totals_from_tops(spec, obtained_all, applicable_all, tuple(top_scores), scores, top_applicable)
+    return totals_from_tops(
+        spec, obtained_all, applicable_all, tuple(top_scores), scores, top_applicable
+    )
 
 
 def applicable_weights(spec: Spec, not_applicable: Collection[int]) -> tuple[Decimal, ...]:

@@ -193,7 +193,10 @@ class CompiledFormula:
         one function (``scoring.plan``). The copy calls ``_num`` and ``_f_<function>``: run it
         with ``RUNTIME`` in its globals and, when it does arithmetic, under ``formula_context()``.
         """
-        return _Splicer(values, constant, self._constants).visit(copy.deepcopy(self._body))
+        spliced: ast.expr = _Splicer(values, constant, self._constants).visit(
+            copy.deepcopy(self._body)
+        )
+        return spliced
 
     def __reduce__(self) -> tuple[Any, ...]:
         # The compiled function cannot be pickled; recompiling the text gives the same one back.
@@ -232,8 +235,9 @@ class _Splicer(ast.NodeTransformer):
 
     def visit_Subscript(self, node: ast.Subscript) -> ast.expr:
         # Only value reads are subscripts in a checked tree: _env['name'].
-        assert isinstance(node.slice, ast.Constant), "not a checked formula tree"
-        return copy.deepcopy(self.values[node.slice.value])
+        key = node.slice.value if isinstance(node.slice, ast.Constant) else None
+        assert isinstance(key, str), "not a checked formula tree"
+        return copy.deepcopy(self.values[key])
 
     def visit_Name(self, node: ast.Name) -> ast.expr:
         value = self.constants.get(node.id)

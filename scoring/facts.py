@@ -34,9 +34,9 @@ __all__ = [
     "facts_from_mapping",
     "facts_from_record",
     "facts_from_values",
-    "share_of",
     "load_facts",
     "load_facts_text",
+    "share_of",
 ]
 
 

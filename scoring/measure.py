@@ -42,8 +42,9 @@ _ZERO = Decimal(0)
 _MOST_YUAN = Decimal("1e15")  # 千万亿元: above any budget line (a whole state's is ~10^13 元)
 # Plain ASCII numbers within parse_number's limits (thousands grouped by commas, as exports write
 # money, or not), then % or a short run of Chinese (a unit).
-_PLAIN = re.compile(
-    r"(-?(?:0|[1-9]\d{0,14}|[1-9]\d{0,2}(?:,\d{3}){1,4})(?:\.\d{1,10})?)(%|[\u4e00-\u9fff]{1,4})?"
+_PLAIN = re.compile(  # ASCII: \d alone would take ٠ or ５, which Decimal() reads but we refuse
+    r"(-?(?:0|[1-9]\d{0,14}|[1-9]\d{0,2}(?:,\d{3}){1,4})(?:\.\d{1,10})?)(%|[\u4e00-\u9fff]{1,4})?",
+    re.ASCII,
 )
 
 
@@ -169,8 +170,7 @@ class Measure:
 
     def _unit_error(self, written: str, unit: str, what: str) -> MeasureError:
         return MeasureError(
-            f"{what} {written!r} has unit {unit!r}, which does not fit "
-            f"{self._expected()}",
+            f"{what} {written!r} has unit {unit!r}, which does not fit {self._expected()}",
             "unit-mismatch",
         )
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import os
 import sys
-from itertools import count
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import count
 from typing import Any
 
 from ..compiled import Spec

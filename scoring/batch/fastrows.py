@@ -158,18 +158,20 @@ class RowPlan:
         ids = [_stripped(r[self.cmap.id_index]) for r in rows]
         inputs = zip(_rows(values, count), _rows(ratings, count), not_applicable, strict=True)
         scored = self.plan.totals_each(inputs, failed)
-        return [None if t is None else (record_id, t) for record_id, t in zip(ids, scored)]
+        return [
+            None if t is None else (record_id, t) for record_id, t in zip(ids, scored, strict=True)
+        ]
 
 
 def _rows(columns: list[list[Any]], count: int) -> list[tuple[Any, ...]]:
-    return list(zip(*columns)) if columns else [()] * count
+    return list(zip(*columns, strict=True)) if columns else [()] * count
 
 
 def _with_default(reader: ValueReader) -> Callable[[Any], Any]:
     """The reader's value for a cell; a blank cell gives the fact's default (or None)."""
 
     def read(cell: Any) -> Any:
-        value = reader.read_uncached(cell)
+        value = reader.read(cell)
         return reader.default if value is BLANK else value
 
     return read

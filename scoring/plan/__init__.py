@@ -79,7 +79,12 @@ class Plan:
     ) -> list[Totals | None]:
         """``totals`` of many projects (None for each index in ``skip``), under one switch of
         the decimal context."""
-        function, spec, weights_of, everything = self._function, self.spec, self._weights, len(self.leaf_index)
+        function, spec, weights_of, everything = (
+            self._function,
+            self.spec,
+            self._weights,
+            len(self.leaf_index),
+        )
         results: list[Totals | None] = []
         saved = getcontext()
         setcontext(formula_context())
@@ -89,11 +94,12 @@ class Plan:
                     results.append(None)  # nothing to score: the engine says so
                     continue
                 try:
+                    scores: Totals | tuple[Decimal | None, ...]
                     scores = function(values, ratings, not_applicable)
                 except _ENGINE_REPORTS:
                     results.append(None)
                     continue
-                if scores.__class__ is Totals:  # every leaf applied: the function rolled up
+                if isinstance(scores, Totals):  # every leaf applied: the function rolled up
                     results.append(scores)
                     continue
                 weights = weights_of.get(not_applicable)

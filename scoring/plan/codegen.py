@@ -127,7 +127,8 @@ class _Builder:
 
     def template(self, text: str, **parts: ast.expr | Decimal) -> ast.expr:
         converted = {key: self.const(part) for key, part in parts.items()}
-        return _Parts(converted).visit(copy.deepcopy(_parsed_template(text)))
+        expression: ast.expr = _Parts(converted).visit(copy.deepcopy(_parsed_template(text)))
+        return expression
 
     def call(self, function: Callable[..., Any], *args: ast.expr | Decimal) -> ast.expr:
         return ast.Call(self.const(function), [self.const(arg) for arg in args], [])
@@ -164,17 +165,21 @@ class _Builder:
         scores = ast.Tuple([_name(f"s{i}") for i in range(len(spec.leaves))], _LOAD)
         self.body.append(ast.Assign([ast.Name("scores", _STORE)], scores))
         self.body.append(ast.If(_name("na"), [ast.Return(_name("scores"))], self.roll_up()))
-        arguments = ast.arguments([], [ast.arg(n) for n in ("vals", "ratings", "na")], None, [], [], None, [])
+        arguments = ast.arguments(
+            [], [ast.arg(n) for n in ("vals", "ratings", "na")], None, [], [], None, []
+        )
         function = ast.FunctionDef("plan", arguments, self.body, [], None, None)
         return ast.fix_missing_locations(ast.Module([function], []))
 
     def roll_up(self) -> list[ast.stmt]:
         """Every leaf applies: the totals, each 一级指标's points added as ``engine.totals_of``
         does (``sum(its scores, 0)``, then the sum of those), without its general bookkeeping."""
-        spec, statements = self.spec, []
+        spec, statements = self.spec, list[ast.stmt]()
         tops: list[ast.expr] = []
         obtained: ast.expr = self.const(ZERO)
-        for k, ((start, stop), weight) in enumerate(zip(spec.top_leaf_ranges, spec.top_weights)):
+        for k, ((start, stop), weight) in enumerate(
+            zip(spec.top_leaf_ranges, spec.top_weights, strict=True)
+        ):
             total: ast.expr = self.const(ZERO)
             for i in range(start, stop):
                 total = ast.BinOp(total, ast.Add(), _name(f"s{i}"))
@@ -214,7 +219,9 @@ class _Builder:
         rounding = self.spec.rounding
         # Clamped to [0, weight] and rounded: the engine's apply(0 if p < 0 else min(p, w)).
         # Every zero, -0 included, rounds to the same 0.00 as Z does; min(p, w) is p unless w < p.
-        clamped = self.template("Z if P <= 0 else (W if W < P else P)", P=points, Z=ZERO, W=leaf.weight)
+        clamped = self.template(
+            "Z if P <= 0 else (W if W < P else P)", P=points, Z=ZERO, W=leaf.weight
+        )
         quantize = ast.Attribute(clamped, "quantize", _LOAD)
         arguments = [self.const(rounding.quantum), self.const(rounding.mode_constant)]
         final = ast.Call(quantize, arguments, [])  # positional: twice as fast as rounding=
@@ -224,7 +231,7 @@ class _Builder:
 
     def unless_not_applicable(self, index: int, applicable: list[ast.stmt]) -> ast.stmt:
         not_applicable = ast.Compare(ast.Constant(index), [ast.In()], [_name("na")])
-        skip = [ast.Assign([ast.Name(f"s{index}", _STORE)], ast.Constant(None))]
+        skip: list[ast.stmt] = [ast.Assign([ast.Name(f"s{index}", _STORE)], ast.Constant(None))]
         return ast.If(not_applicable, skip, applicable)
 
 

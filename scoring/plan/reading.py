@@ -21,9 +21,17 @@ from ..measure import MeasureError
 from . import Plan
 from .codegen import PlanFallback
 
-__all__ = ["BLANK", "REMEMBERED", "UNREADABLE", "ValueReader", "inputs_of", "not_applicable_leaves", "readers_for"]
+__all__ = [
+    "BLANK",
+    "REMEMBERED",
+    "UNREADABLE",
+    "ValueReader",
+    "inputs_of",
+    "not_applicable_leaves",
+    "readers_for",
+]
 
-REMEMBERED = 4096  # texts remembered per fact before a reader starts afresh
+REMEMBERED = 4096  # texts a column remembers before it starts afresh
 BLANK: Any = object()  # a blank cell: as if not given (the default applies)
 UNREADABLE: Any = object()  # a text the engine will report: never scored by the plan
 
@@ -33,32 +41,16 @@ class ValueReader:
 
     def __init__(self, fact: Fact) -> None:
         self.fact = fact
-        self.read_values: dict[str, Value | None] = {}
         self.default: Value | None = None  # what a fact not given holds
         if fact.default is not None:
             try:
-                self.default = self.read_uncached(fact.default)
+                self.default = self.read(fact.default)
             except PlanFallback:
                 self.default = UNREADABLE  # reported by the engine for every project
 
-    def __call__(self, raw: object) -> Value | None:
-        """The value (None for text, which is shown but never computed on), or BLANK."""
-        if raw.__class__ is str:
-            value = self.read_values.get(raw, UNREADABLE)  # type: ignore[arg-type]
-            if value is UNREADABLE:
-                try:
-                    value = self.read_uncached(raw)
-                except PlanFallback:
-                    value = UNREADABLE
-                if len(self.read_values) >= REMEMBERED:
-                    self.read_values.clear()
-                self.read_values[raw] = value  # type: ignore[index]
-            if value is UNREADABLE:
-                raise PlanFallback
-            return value
-        return self.read_uncached(raw)
-
-    def read_uncached(self, raw: object) -> Value | None:
+    def read(self, raw: object) -> Any:
+        """The value (None for text, which is shown but never computed on), or BLANK; raises
+        PlanFallback where ``binding`` reports a problem."""
         if isinstance(raw, dict):
             raise PlanFallback  # itemised: the engine cross-checks the items and warns
         if blank(raw):
@@ -85,7 +77,7 @@ def inputs_of(
         reader = readers.get(name)
         if reader is None:
             raise PlanFallback  # an unknown fact
-        value = reader(raw)
+        value = reader.read(raw)
         if value is not BLANK:
             values[plan.fact_position[name]] = value
     if any(value is UNREADABLE for value in values):

@@ -212,6 +212,7 @@ class Rule(ABC):
         holds the two equal). Whatever ``evaluate`` reports as an error must raise here too;
         the engine then scores the project the slow way to say what is wrong. A kind without
         its own ``emit`` calls ``evaluate``."""
+
         def points(env: Mapping[str, Value]) -> Decimal:
             return self.evaluate(env, weight, None).points
 

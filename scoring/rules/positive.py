@@ -102,7 +102,8 @@ class PositiveRule(Rule):
             return gen.template(f"W if A >= T else {below}", A=a, T=t, W=weight, Z=ZERO)
         over: ast.expr | Decimal = weight
         if self.overshoot_formula is not None:
-            local = {"a": a, "t": t, "w": weight, "实际值": a, "指标值": t, "分值": weight}
+            local: dict[str, ast.expr | Decimal] = {"a": a, "t": t, "w": weight}
+            local |= {"实际值": a, "指标值": t, "分值": weight}
             over = gen.template("num(F)", F=gen.formula(self.overshoot_formula, **local))
         limit = t * (1 + ratio)  # as evaluate computes it, once
         return gen.template(

@@ -134,7 +134,9 @@ class QualitativeRule(Rule):
             names = "、".join(self.by_id)
             close = difflib.get_close_matches(named, list(self.by_id), n=1, cutoff=0.5)
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            raise InputError(f"unknown tier '{named}'; expected one of {names}{hint}", "tier-unknown")
+            raise InputError(
+                f"unknown tier '{named}'; expected one of {names}{hint}", "tier-unknown"
+            )
         if score is None:
             if given_share is None:
                 ask = f"score (points out of {fmt(weight)}) or share (e.g. 90%) for tier {tier.id}"

@@ -1,0 +1,307 @@
+"""The compiled plan (scoring.plan) against the engine it stands in for, and its batch front end.
+
+The plan is the fast path of batch scoring; the engine is the reference. Wherever the plan gives
+totals they must be the engine's, digit for digit (Decimal exponents included), and wherever the
+engine reports a problem the plan must give None (the engine then scores the record and words
+the error). Checked over every rule case (tests/cases), every shipped spec's own cases, generated
+specs and facts of every rule kind, and generated CSV rows with broken cells, where a batch with
+the fast path and one without it must write the same rows and the same summary.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import decimal
+import functools
+import random
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import facts_cases, mutated, spec_cases
+from test_batch import generator, seed_spec
+from test_cases import CASES, Case
+
+from scoring import (
+    FactsError,
+    ScoringError,
+    Spec,
+    SpecError,
+    facts_from_mapping,
+    load_spec,
+    load_spec_text,
+    score_totals,
+)
+from scoring.batch.columns import build_column_map
+from scoring.batch.core import process_chunk
+from scoring.batch.records import RowConverter
+from scoring.measure import _PLAIN, Measure
+from scoring.plan import PlanFallback, plan_of
+from scoring.plan.codegen import _Builder
+from scoring.plan.reading import inputs_of, readers_for
+from scoring.quantities import parse_quantity
+from scoring.result import Totals
+
+FELL_BACK = "fell back"
+SHIPPED = sorted(
+    p for p in (ROOT / "indicators").rglob("*.yaml") if not p.name.endswith(".cases.yaml")
+)
+
+
+def engine_totals(spec: Spec, facts: Any) -> Totals | None:
+    try:
+        return score_totals(spec, facts)
+    except FactsError:
+        return None
+
+
+def plan_totals(spec: Spec, facts: Any) -> Totals | str:
+    plan = plan_of(spec)
+    try:
+        inputs = inputs_of(plan, readers_for(spec), facts)
+    except PlanFallback:
+        return FELL_BACK
+    return plan.totals(*inputs) or FELL_BACK
+
+
+def assert_agree(spec: Spec, facts: Any) -> str:
+    """The plan gives the engine's totals exactly, or falls back; 'scored', 'fell back' or
+    'error' (the engine refused it and the plan fell back)."""
+    expected = engine_totals(spec, facts)
+    got = plan_totals(spec, facts)
+    if got == FELL_BACK:
+        return "error" if expected is None else FELL_BACK
+    assert expected is not None, f"the engine refuses these facts, the plan scored them: {got}"
+    assert repr(got) == repr(expected)  # Decimal reprs: the same digits and the same exponents
+    return "scored"
+
+
+def _case_facts(case: Case) -> tuple[Spec, Any] | None:
+    try:
+        spec = load_spec_text(case.spec_text)
+    except SpecError:
+        return None
+    try:
+        return spec, facts_from_mapping(case.facts)
+    except ScoringError:
+        return None
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if not c.xfail], ids=lambda c: c.id)
+def test_every_rule_case_agrees(case: Case) -> None:
+    loaded = _case_facts(case)
+    if loaded is None:
+        pytest.skip("the spec or the facts do not load: nothing to score")
+    assert_agree(*loaded)
+
+
+def test_the_rule_cases_mostly_take_the_fast_path() -> None:
+    """The plan really scores: most rule cases that score at all are scored by it."""
+    outcomes = [assert_agree(*loaded) for case in CASES if (loaded := _case_facts(case))]
+    scored, fell_back = outcomes.count("scored"), outcomes.count(FELL_BACK)
+    assert scored > 3 * fell_back, (scored, fell_back)
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_every_shipped_spec_case_agrees(path: Path) -> None:
+    spec = load_spec(path)
+    for case in spec.cases:
+        facts = case.facts
+        if isinstance(facts, str):
+            from scoring import load_facts
+
+            loaded = load_facts(path.parent / facts)
+        else:
+            loaded = facts_from_mapping(facts)
+        assert_agree(spec, loaded)
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_generated_specs_and_facts_agree(data: st.DataObject) -> None:
+    """Specs of every rule kind, derived values, tiers, rounding; facts as reports write them,
+    with not-applicable indicators and adjustments — and the same facts mangled."""
+    case = data.draw(spec_cases())
+    spec = _load(case.text)
+    facts = data.draw(facts_cases(case))
+    for candidate in (facts, data.draw(mutated(copy.deepcopy(facts)))):
+        if not isinstance(candidate, dict):
+            continue  # facts_from_mapping takes a mapping
+        try:
+            loaded = facts_from_mapping(candidate)
+        except ScoringError:
+            continue
+        assert_agree(spec, loaded)
+
+
+@functools.lru_cache(maxsize=256)
+def _load(text: str) -> Spec:
+    return load_spec_text(text)
+
+
+def test_the_callers_decimal_context_changes_nothing() -> None:
+    """Engine and plan compute under the formulas' private context: a caller's 3-digit context
+    neither changes the total nor is changed itself."""
+    spec = seed_spec()
+    record = seed_row()
+    cmap = _cmap(spec)
+    before = process_chunk(spec, RowConverter(cmap), 0, [(2, record)]).rows
+    with decimal.localcontext() as context:
+        context.prec = 3
+        after = process_chunk(spec, RowConverter(cmap), 0, [(2, record)]).rows
+        assert decimal.getcontext().prec == 3
+    assert after == before
+
+
+# ---- batch rows: the fast path and the engine write the same --------------------------------------
+def _cmap(spec: Spec) -> Any:
+    cmap, problems = build_column_map(spec, generator.header(), file="rows.csv")
+    assert cmap is not None, problems
+    return cmap
+
+
+def seed_row() -> list[str]:
+    return next(generator.rows(1, seed=7))
+
+
+BREAKAGES = (
+    "", " ", "abc", "不适用", "—", "1,00,000元", "110美元", "-5", "12.5", "1e400", "NaN", "达成",
+    "部分达成", "未达成", "优秀", "0", "100%", "150%", "99.14", "0.5", "服务对象满意度", "未知指标: x",
+    "服务对象满意度: ", "决策", "1,100,000元", "110万元", "0.000", "-0",
+)  # fmt: skip
+
+
+def _broken_rows(seed: int, count: int) -> list[list[Any]]:
+    rng = random.Random(seed)
+    rows: list[list[Any]] = []
+    for row in generator.rows(count, seed=seed):
+        for _ in range(rng.choice((0, 0, 0, 1, 2))):
+            row[rng.randrange(4, len(row))] = rng.choice(BREAKAGES)
+        if rng.random() < 0.03:
+            row = [*row, "extra"] if rng.random() < 0.5 else row[:-1]
+        rows.append(row)
+    return rows
+
+
+def _both_ways(spec: Spec, converter: RowConverter, rows: list[list[Any]]) -> tuple[Any, Any]:
+    records = [(n, list(row)) for n, row in enumerate(rows, 2)]
+    fast = process_chunk(spec, converter, 0, copy.deepcopy(records))
+    slow_converter = _NoFastPath(converter)
+    slow = process_chunk(spec, slow_converter, 0, copy.deepcopy(records))  # type: ignore[arg-type]
+    return fast, slow
+
+
+class _NoFastPath:
+    """The converter without its fast path: every row through the engine."""
+
+    def __init__(self, converter: RowConverter) -> None:
+        self.converter = converter
+
+    def source(self, number: int, payload: Any = None) -> str:
+        return self.converter.source(number, payload)
+
+    def convert(self, spec: Spec, number: int, payload: Any) -> Any:
+        return self.converter.convert(spec, number, payload)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_broken_csv_rows_give_the_same_output_both_ways(seed: int) -> None:
+    spec = seed_spec()
+    rows = _broken_rows(seed, 600)
+    fast, slow = _both_ways(spec, RowConverter(_cmap(spec)), rows)
+    assert fast.rows == slow.rows
+    assert fast.summary.render_text() == slow.summary.render_text()
+    errors = sum(1 for row in fast.rows if row[-2])
+    assert 50 < errors < 550  # the breakages hit: both scored and failed rows are compared
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    cells=st.lists(
+        st.one_of(
+            st.none(),
+            st.sampled_from(BREAKAGES),
+            st.integers(-5, 500),
+            st.decimals(min_value=-10, max_value=1000, places=2),
+            st.floats(min_value=-1, max_value=1000),
+            st.booleans(),
+        ),
+        min_size=4,
+        max_size=4,
+    ),
+    columns=st.lists(st.integers(4, 41), min_size=4, max_size=4),
+)
+def test_spreadsheet_cells_give_the_same_output_both_ways(
+    cells: list[Any], columns: list[int]
+) -> None:
+    """XLSX cells are numbers, dates, booleans as often as text; they are never remembered by
+    value (1, 1.0 and True hash alike) and read the same both ways."""
+    spec = seed_spec()
+    row: list[Any] = list(seed_row())
+    for column, cell in zip(columns, cells, strict=True):
+        row[column] = cell
+    fast, slow = _both_ways(spec, RowConverter(_cmap(spec), strict_width=False), [row, row])
+    assert fast.rows == slow.rows
+
+
+def test_remembered_texts_stay_bounded() -> None:
+    """A column of all-different amounts is read into a bounded memory."""
+    from scoring.batch.fastrows import row_plan
+    from scoring.plan.reading import REMEMBERED
+
+    spec = seed_spec()
+    rows = [list(row) for row in generator.rows(REMEMBERED + 500, seed=11)]
+    reader = row_plan(spec, _cmap(spec))
+    reader.totals(rows, texts=True)
+    assert all(len(column.known) <= REMEMBERED for _, column in reader.values)
+
+
+# ---- the generated code ---------------------------------------------------------------------------
+def test_the_generated_function_reads_no_names_but_its_own() -> None:
+    """The compiled plan's code names only its arguments, locals and its own constants, and
+    its globals hold no builtins: nothing from a spec becomes code."""
+    for path in SHIPPED:
+        builder = _Builder(load_spec(path))
+        module = builder.build()
+        assert builder.globals["__builtins__"] == {}
+        for node in ast.walk(module):
+            if isinstance(node, ast.Name):
+                own = re.fullmatch(r"[vdtso]\d+|vals|ratings|na|scores", node.id)
+                assert own or node.id in builder.globals, (path.name, node.id)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                assert node.value.startswith("ROUND_"), (path.name, node.value)  # a mode name
+            assert not isinstance(node, (ast.Import, ast.ImportFrom, ast.Lambda))
+
+
+# ---- the fast reading of plain numbers ------------------------------------------------------------
+@settings(max_examples=400)
+@given(text=st.from_regex(_PLAIN, fullmatch=True))
+def test_the_fast_number_path_agrees_with_the_general_parser(text: str) -> None:
+    """Measure.read reads what _PLAIN matches without the general parser; both must agree."""
+    for measure in (
+        Measure("number"),
+        Measure("money", "万元"),
+        Measure("count", "个"),
+        Measure("rate"),
+    ):
+        try:
+            fast: Decimal | str = measure.read(text)  # type: ignore[assignment]
+        except Exception as exc:  # noqa: BLE001 - compared below
+            fast = type(exc).__name__ + str(exc)
+        try:
+            quantity = parse_quantity(text)
+            general: Decimal | str = measure.from_quantity(quantity, what="value")
+            if measure.kind == "count" and general != general.to_integral_value():  # type: ignore[union-attr]
+                raise ValueError("not whole")
+        except Exception as exc:  # noqa: BLE001
+            general = type(exc).__name__ + str(exc)
+        if isinstance(general, Decimal):
+            assert repr(fast) == repr(general), text
+        else:
+            assert not isinstance(fast, Decimal), (text, fast, general)
