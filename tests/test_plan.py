@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import ast
 import copy
+import csv
 import decimal
 import functools
+import io
 import random
 import re
 from decimal import Decimal
@@ -305,3 +307,75 @@ def test_the_fast_number_path_agrees_with_the_general_parser(text: str) -> None:
             assert repr(fast) == repr(general), text
         else:
             assert not isinstance(fast, Decimal), (text, fast, general)
+
+
+# ---- --workers: CSV blocks cut by counting quotes, parsed in the workers --------------------------
+def _awkward_csv(path: Path, *, encoding: str = "utf-8", newline: str = "\n") -> Path:
+    """Rows with multi-line quoted cells, blank rows, a broken row: what blocks must survive."""
+    header = generator.header()
+    rows = [list(row) for row in generator.rows(40, seed=9)]
+    name = header.index("项目名称")
+    rows[3][name] = '多行\n名称, 带 "引号"'
+    rows[10][name] = "第一行\n\n第三行"
+    rows[17][header.index("预算资金")] = "abc"
+    text = io.StringIO(newline="")
+    writer = csv.writer(text, lineterminator=newline)
+    writer.writerow(header)
+    for index, row in enumerate(rows):
+        writer.writerow(row)
+        if index in (5, 6, 25):
+            text.write(newline if index != 25 else "," * 5 + newline)  # blank rows
+    path.write_bytes(text.getvalue().encode(encoding))
+    return path
+
+
+def _batch(tmp_path: Path, source: Path, workers: int) -> tuple[bytes, str]:
+    from scoring.batch.run import run_batch
+
+    out = tmp_path / f"out{workers}.csv"
+    summary = run_batch(str(SEED_SPEC), [str(source)], str(out), workers=workers, chunk_size=4)
+    return out.read_bytes(), summary.render_text()
+
+
+SEED_SPEC = ROOT / "indicators" / "xinfang_weiwen.yaml"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "newline"),
+    [("utf-8", "\n"), ("utf-8-sig", "\r\n"), ("gb18030", "\r\n")],
+)
+def test_workers_read_csv_blocks_as_one_process_reads_the_file(
+    tmp_path: Path, encoding: str, newline: str
+) -> None:
+    source = _awkward_csv(tmp_path / "in.csv", encoding=encoding, newline=newline)
+    assert _batch(tmp_path, source, 2) == _batch(tmp_path, source, 1)
+
+
+def test_a_quote_inside_an_unquoted_cell_reruns_the_exact_way(tmp_path: Path) -> None:
+    """a,b"c,d is one record to csv, but its odd quote misleads the count: the workers find the
+    records are not the ones counted, and the batch is read again the exact way."""
+    from scoring.batch.inputs import BlockMismatch, parse_block
+
+    source = _awkward_csv(tmp_path / "in.csv")
+    text = source.read_text(encoding="utf-8").replace("信访维稳经费12,", '信访维稳经费12 5"寸,', 1)
+    source.write_text(text, encoding="utf-8")
+    assert _batch(tmp_path, source, 2) == _batch(tmp_path, source, 1)
+    with pytest.raises(BlockMismatch):
+        parse_block((str(source), "utf-8", 2, 1, b'a,b"c,d\nx,y,z\n'))
+
+
+def test_a_lone_carriage_return_is_read_the_exact_way(tmp_path: Path) -> None:
+    source = _awkward_csv(tmp_path / "in.csv", newline="\r")
+    assert _batch(tmp_path, source, 2) == _batch(tmp_path, source, 1)
+
+
+def test_broken_csv_gives_the_same_error_with_workers(tmp_path: Path) -> None:
+    source = _awkward_csv(tmp_path / "in.csv")
+    source.write_bytes(source.read_bytes() + b'P9,"unterminated\n')
+    messages = []
+    for workers in (1, 2):
+        with pytest.raises(ScoringError) as caught:
+            _batch(tmp_path, source, workers)
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1]
+    assert "broken CSV after row" in messages[0]

@@ -13,6 +13,7 @@ import codecs
 import csv
 import datetime
 import importlib
+import io
 import os
 import zipfile
 from collections.abc import Callable, Generator, Iterator, Sequence
@@ -26,7 +27,7 @@ from ..errors import FactsError, Problem, UsageError
 from .columns import build_column_map, is_empty
 from .records import Converter, FactsFileConverter, JsonLineConverter, RawRecord, RowConverter
 
-__all__ = ["FACTS_SUFFIXES", "Input", "open_inputs"]
+__all__ = ["FACTS_SUFFIXES", "BlockMismatch", "CsvBlock", "Input", "open_inputs", "parse_block"]
 
 FACTS_SUFFIXES = (".yaml", ".yml", ".json")
 CSV_SUFFIXES = (".csv",)
@@ -51,6 +52,11 @@ class Input:
 
     def records(self) -> Iterator[RawRecord]:
         return _READERS[self.kind](self.path, *self._options)
+
+    def blocks(self, size: int) -> Iterator[CsvBlock] | None:
+        """For a CSV input, its records as undecoded blocks of about ``size`` records, for
+        workers to parse (``parse_block``); None for other inputs."""
+        return _csv_blocks(self.path, self._options[0], size) if self.kind == "csv" else None
 
 
 def open_inputs(
@@ -182,6 +188,69 @@ def _csv_records(path: str, encoding: str) -> Iterator[RawRecord]:
     rows = _csv_rows(path, encoding)
     next(rows, None)  # the header, checked when the input was opened
     yield from rows
+
+
+# With --workers, a CSV is cut into blocks of raw bytes at record ends found by counting quotes
+# (a record ends at a line end where its quotes pair up), so the main process neither decodes nor
+# parses it. '"' and '\n' never occur inside a UTF-8 or GB18030 multi-byte character. Only a quote
+# inside an unquoted cell (a,b"c,d) can mislead the count; the worker checks that csv finds the
+# records counted, and the batch is rerun the exact way if not (BlockMismatch).
+CsvBlock = tuple[str, str, int, int, bytes]  # (path, encoding, first record number, records, raw)
+
+
+class BlockMismatch(Exception):
+    """A block's records are not the ones counted: the batch must read this input exactly."""
+
+
+def _csv_blocks(path: str, encoding: str, size: int) -> Iterator[CsvBlock]:
+    number, first, records, lines, pending = 0, 2, 0, [], 0
+    try:
+        with open(path, "rb") as handle:
+            for line in handle:
+                if b"\r" in line and line.find(b"\r") != len(line) - 2:
+                    raise BlockMismatch(path)  # a lone CR, which csv may take for a line end
+                lines.append(line)
+                pending ^= line.count(b'"') & 1
+                if pending:
+                    continue  # inside a quoted cell that goes on to the next line
+                number += 1
+                if number == 1:
+                    lines.clear()  # the header, checked when the input was opened
+                    continue
+                records += 1
+                if records >= size:
+                    yield path, encoding, first, records, b"".join(lines)
+                    first, records, lines = number + 1, 0, []
+    except OSError as exc:
+        raise _file_error(path, f"cannot read: {exc.strerror}", "file-unreadable") from None
+    if lines:
+        records += pending  # an unterminated quote: csv reports it, in the worker
+        yield path, encoding, first, records, b"".join(lines)
+
+
+def parse_block(block: CsvBlock) -> list[RawRecord]:
+    """A block's rows (blank ones skipped) with their numbers, as ``_csv_rows`` gives them."""
+    path, encoding, first, count, raw = block
+    number = first - 1
+    try:
+        text = raw.decode("utf-8" if encoding == "utf-8-sig" else encoding)
+        rows: list[RawRecord] = []
+        for number, row in enumerate(csv.reader(io.StringIO(text, newline=""), strict=True), first):
+            if (row and row[0].strip()) or any(cell.strip() for cell in row):
+                rows.append((number, row))
+    except UnicodeDecodeError:
+        raise _file_error(
+            path, f"not {encoding} text after row {number}", "file-encoding", line=number + 1
+        ) from None
+    except csv.Error as exc:
+        if number - first + 1 < count:
+            raise BlockMismatch(path) from None  # the block may have been cut inside a record
+        raise _file_error(
+            path, f"broken CSV after row {number}: {exc}", "csv-syntax", line=number + 1
+        ) from None
+    if number - first + 1 != count:
+        raise BlockMismatch(path)
+    return rows
 
 
 # ---- XLSX -----------------------------------------------------------------------------------------

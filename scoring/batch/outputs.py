@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import importlib
+import io
 import json
 import os
 import tempfile
@@ -100,9 +101,13 @@ class _CsvWriter(_FileWriter):
     ) -> None:
         super().__init__(path, temp)
         self.handle: IO[str] = open(temp, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
-        self.writer = csv.writer(self.handle)
-        self.writer.writerow(columns)
+        # Rows are formatted into a buffer and the file written once per chunk: one encoding
+        # call per chunk instead of one per row.
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer)
         self.text_columns = tuple(i for i in range(len(columns)) if i not in numeric)
+        self.writer.writerow(columns)
+        self._flush()
 
     def write(self, rows: list[list[str]]) -> None:
         for row in rows:
@@ -110,6 +115,12 @@ class _CsvWriter(_FileWriter):
                 if row[i].startswith(_FORMULA_START):
                     row[i] = "'" + row[i]
         self.writer.writerows(rows)
+        self._flush()
+
+    def _flush(self) -> None:
+        self.handle.write(self.buffer.getvalue())
+        self.buffer.seek(0)
+        self.buffer.truncate()
 
     def _close(self) -> None:
         self.handle.close()

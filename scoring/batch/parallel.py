@@ -1,68 +1,150 @@
 """Running chunks of records in this process or over ``--workers`` processes, in input order.
 
-Each worker loads the spec once, from its path, and checks it is the file the main process loaded
-(same sha256). Chunks are submitted as the input is read, with at most a few per worker in flight,
-and their results taken back in submission order: output order is input order, and memory stays
-bounded however fast the input is read. Workers are started with ``spawn``, which works the same
-on Linux, macOS and Windows and never forks a process that holds threads.
+Chunks are submitted as the input is read, with at most a few per worker in flight, and their
+results taken back in submission order: output order is input order, and memory stays bounded
+however fast the input is read.
+
+Workers are forked on Linux when this process runs no other thread (the pool is made before the
+progress bar starts its own): a forked worker starts in milliseconds with the spec already
+loaded. Elsewhere, or with threads about, they are spawned — safe on every platform, but each
+then imports jixiao and loads the spec itself (checking it is the file this process loaded, by
+sha256), which costs a few tenths of a second per worker.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import sys
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any
 
 from ..compiled import Spec
 from ..loader import load_spec
 from .core import ChunkResult, process_chunk
+from .inputs import CsvBlock, parse_block
 from .records import Converter, RawRecord
+from .summary import Summary
 
-__all__ = ["Chunk", "run_chunks"]
+__all__ = ["Chunk", "make_pool", "run_chunks"]
 
-Chunk = tuple[Converter, int, list[RawRecord]]  # (converter, index of the first record, records)
+Chunk = tuple[Converter, int, "Records"]  # (converter, index of the first record, records)
 IN_FLIGHT_PER_WORKER = 4
 
 _worker_spec: Spec | None = None
 
 
-def _init_worker(spec_path: str, sha256: str) -> None:
+def _adopt_spec(spec: Spec) -> None:
+    """A forked worker's initialiser: the spec came with the process's memory."""
     global _worker_spec
-    spec = load_spec(spec_path)
-    if spec.sha256 != sha256:
-        raise RuntimeError(f"{spec_path} changed while the batch was running")
     _worker_spec = spec
 
 
-def _work(chunk: Chunk) -> ChunkResult:
+def _load_spec(spec_path: str, sha256: str) -> None:
+    """A spawned worker's initialiser: load the spec and check it is the one the batch loaded."""
+    spec = load_spec(spec_path)
+    if spec.sha256 != sha256:
+        raise RuntimeError(f"{spec_path} changed while the batch was running")
+    _adopt_spec(spec)
+
+
+def _work(chunk: Chunk) -> Returned:
     assert _worker_spec is not None, "worker not initialised"
     converter, start, records = chunk
-    return process_chunk(_worker_spec, converter, start, records)
+    result = process_chunk(_worker_spec, converter, start, _unpack_records(records))
+    rows = _pack_rows(result.rows)
+    return result if rows is None else (rows, result.summary)
+
+
+# ---- what travels between the processes ---------------------------------------------------------
+# A CSV goes to the workers as undecoded blocks (inputs.Input.blocks), which they parse. Other rows
+# of text travel as one string each way, cells joined by the ASCII unit separator and rows by the
+# record separator: pickling one string costs a fraction of pickling a list per row, which kept
+# the main process as busy as a worker. A chunk with either character in a cell (or any cell that
+# is not text: spreadsheet numbers) travels as it is.
+_CELL, _ROW = "\x1f", "\x1e"
+PackedRows = tuple[tuple[int, ...], str]  # (record numbers, rows joined)
+Records = list[RawRecord] | PackedRows | CsvBlock
+Returned = ChunkResult | tuple[str, Summary]
+
+
+def _pack_rows(rows: list[list[Any]]) -> str | None:
+    if not rows or not all(row.__class__ is list and row for row in rows):
+        return None
+    try:
+        text = _ROW.join([_CELL.join(row) for row in rows])
+    except TypeError:  # a cell that is not text
+        return None
+    cells = sum(len(row) for row in rows)
+    if text.count(_CELL) != cells - len(rows) or text.count(_ROW) != len(rows) - 1:
+        return None  # a separator inside a cell
+    return text
+
+
+def _unpack_rows(text: str) -> list[list[str]]:
+    return [row.split(_CELL) for row in text.split(_ROW)]
+
+
+def _pack(chunk: Chunk) -> Chunk:
+    converter, start, records = chunk
+    if not isinstance(records, list):
+        return chunk  # a CSV block: bytes already
+    text = _pack_rows([payload for _, payload in records])
+    if text is None:
+        return chunk
+    return converter, start, (tuple(number for number, _ in records), text)
+
+
+def _unpack_records(records: Records) -> list[RawRecord]:
+    if isinstance(records, list):
+        return records
+    if len(records) == 2:
+        numbers, text = records
+        return list(zip(numbers, _unpack_rows(text), strict=True))
+    return parse_block(records)
+
+
+def _unpack_result(result: Returned) -> ChunkResult:
+    if isinstance(result, tuple):
+        rows, summary = result
+        return ChunkResult(_unpack_rows(rows), summary)
+    return result
+
+
+def make_pool(spec: Spec, workers: int, spec_path: str | None = None) -> ProcessPoolExecutor:
+    """A pool of ``workers`` processes holding ``spec``; make it before starting any thread.
+    Spawned workers load ``spec_path`` (default: the file ``spec`` was loaded from)."""
+    if sys.platform == "linux" and threading.active_count() == 1:
+        pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_adopt_spec,
+            initargs=(spec,),
+        )
+        pool.submit(int)  # a fork pool starts all its workers at the first task: now, threadless
+        return pool
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_load_spec,
+        initargs=(spec_path or spec.file, spec.sha256),
+    )
 
 
 def run_chunks(
-    spec: Spec, chunks: Iterable[Chunk], workers: int = 1, spec_path: str | None = None
+    spec: Spec, chunks: Iterable[Chunk], pool: ProcessPoolExecutor | None = None, workers: int = 1
 ) -> Iterator[ChunkResult]:
-    """Each chunk's result, in the order the chunks come. Workers load ``spec_path``
-    (default: the file ``spec`` was loaded from)."""
-    if workers <= 1:
+    """Each chunk's result, in the order the chunks come: here, or over ``pool``'s ``workers``."""
+    if pool is None:
         for converter, start, records in chunks:
-            yield process_chunk(spec, converter, start, records)
+            yield process_chunk(spec, converter, start, _unpack_records(records))
         return
-    pool = ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_init_worker,
-        initargs=(spec_path or spec.file, spec.sha256),
-    )
-    pending: deque[Future[ChunkResult]] = deque()
-    try:
-        for chunk in chunks:
-            pending.append(pool.submit(_work, chunk))
-            if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    pending: deque[Future[Returned]] = deque()
+    for chunk in chunks:
+        pending.append(pool.submit(_work, _pack(chunk)))
+        if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
+            yield _unpack_result(pending.popleft().result())
+    while pending:
+        yield _unpack_result(pending.popleft().result())

@@ -10,14 +10,16 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TextIO
 
+from ..compiled import Spec
 from ..errors import UsageError
 from ..loader import load_spec
 from .core import Layout
-from .inputs import Input, open_inputs
+from .inputs import BlockMismatch, Input, open_inputs
 from .outputs import check_output, open_writer
-from .parallel import Chunk, run_chunks
+from .parallel import Chunk, make_pool, run_chunks
 from .records import RawRecord
 from .summary import Summary
 
@@ -53,12 +55,40 @@ def run_batch(
     opened = open_inputs(spec, inputs, id_column=id_column, sheet=sheet)
     counts = [item.count for item in opened]
     total = None if None in counts else sum(count or 0 for count in counts)
+    pool = make_pool(spec, workers, spec_path) if workers > 1 else None  # before the bar's thread
+    try:
+        try:
+            blocks = pool is not None  # workers parse CSV blocks themselves
+            return _run(
+                spec, layout, opened, output, pool, workers, progress, total, chunk_size, blocks
+            )
+        except BlockMismatch:  # a quote inside an unquoted cell misled the block cutting
+            return _run(
+                spec, layout, opened, output, pool, workers, progress, total, chunk_size, False
+            )
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _run(
+    spec: Spec,
+    layout: Layout,
+    opened: Sequence[Input],
+    output: str,
+    pool: ProcessPoolExecutor | None,
+    workers: int,
+    progress: TextIO | None,
+    total: int | None,
+    chunk_size: int,
+    blocks: bool,
+) -> Summary:
     summary = Summary.empty(spec)
     writer = open_writer(output, layout.columns, layout.numeric)
     bar = _progress_bar(progress, total)
     try:
-        chunks = _chunks(opened, chunk_size)
-        for result in run_chunks(spec, chunks, workers, spec_path):
+        chunks = _chunks(opened, chunk_size, blocks)
+        for result in run_chunks(spec, chunks, pool, workers):
             writer.write(result.rows)
             summary.merge(result.summary)
             if bar is not None:
@@ -73,10 +103,18 @@ def run_batch(
     return summary
 
 
-def _chunks(inputs: Sequence[Input], size: int) -> Iterator[Chunk]:
-    """Runs of up to ``size`` records, never spanning two inputs; numbered across all inputs."""
+def _chunks(inputs: Sequence[Input], size: int, blocks: bool = False) -> Iterator[Chunk]:
+    """Runs of up to ``size`` records, never spanning two inputs; numbered across all inputs.
+    ``blocks``: a CSV input goes as undecoded blocks (``Input.blocks``), numbered by records
+    read, blank ones included (the numbers order the records; gaps do not matter)."""
     index = 0
     for item in inputs:
+        cut = item.blocks(size) if blocks else None
+        if cut is not None:
+            for block in cut:
+                yield item.converter, index, block
+                index += block[3]
+            continue
         batch: list[RawRecord] = []
         for record in item.records():
             batch.append(record)
