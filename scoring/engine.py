@@ -133,8 +133,8 @@ def totals_of(
 ) -> Totals | None:
     """Roll each leaf's score (None: not applicable) up to the 一级指标 and the total; None when
     the indicators that apply weigh nothing. ``top_applicable``, each 一级指标's applicable
-    weight, when the caller knows it (see ``applicable_weights``). Shared by ``score_totals``
-    and the compiled plan."""
+    weight, when the caller knows it (see ``applicable_weights``). The compiled plan writes
+    the same additions out inline (``plan.codegen``), then calls ``totals_from_tops`` too."""
     if top_applicable is None:
         top_applicable = applicable_weights(spec, {i for i, s in enumerate(scores) if s is None})
     top_scores: list[Decimal | None] = []

@@ -38,6 +38,7 @@ KIND_LABELS = {
 _TRUE_WORDS = frozenset({"是", "有", "已", "true", "True", "TRUE", "yes", "Yes", "YES"})
 _FALSE_WORDS = frozenset({"否", "无", "未", "false", "False", "FALSE", "no", "No", "NO"})
 _HUNDRED = Decimal(100)
+_NUMERIC_KINDS = frozenset({"number", "money", "count", "rate"})
 _ZERO = Decimal(0)
 _MOST_YUAN = Decimal("1e15")  # 千万亿元: above any budget line (a whole state's is ~10^13 元)
 # Plain ASCII numbers within parse_number's limits (thousands grouped by commas, as exports write
@@ -90,6 +91,10 @@ class Measure:
     # ---- reading values ------------------------------------------------------------------
     def read(self, raw: object) -> Decimal | bool | str:
         """Read one facts value into this measure, or raise MeasureError saying what was expected."""
+        if raw.__class__ is str and self.kind in _NUMERIC_KINDS:
+            match = _PLAIN.fullmatch(raw)
+            if match is not None:  # the common case first: batch reads millions of these
+                return self._read_plain(match, raw)
         if self.kind == "text":
             if isinstance(raw, str):
                 return raw
@@ -103,19 +108,24 @@ class Measure:
             raise MeasureError(f"expected {self._expected()}, got {shown(raw)}", "fact-type")
         match = _PLAIN.fullmatch(raw) if type(raw) is str else None
         if match is not None:
-            # The common case ("110万元", "99.14%", "1,100,000元") read without the general
-            # parser; the two agree on every string this matches (tests/test_plan.py checks).
-            text = match[1]
-            number = Decimal(text.replace(",", "") if "," in text else text)
-            number = number.copy_abs() if number.is_zero() else number  # -0 is 0, as parsed
-            unit, written = match[2] or "", str(raw)
-        else:
-            try:
-                quantity = parse_quantity(raw)
-            except QuantityError as exc:
-                raise MeasureError(str(exc), exc.code) from exc
-            number, unit, written = quantity.number, quantity.unit, quantity.text
-        value = self.convert(number, unit, written, "value")
+            return self._read_plain(match, str(raw))
+        try:
+            quantity = parse_quantity(raw)
+        except QuantityError as exc:
+            raise MeasureError(str(exc), exc.code) from exc
+        return self._checked(
+            self.convert(quantity.number, quantity.unit, quantity.text, "value"), quantity.text
+        )
+
+    def _read_plain(self, match: re.Match[str], written: str) -> Decimal:
+        """The common case ("110万元", "99.14%", "1,100,000元") read without the general parser;
+        the two agree on every string ``_PLAIN`` matches (tests/test_plan.py checks)."""
+        text = match[1]
+        number = Decimal(text.replace(",", "") if "," in text else text)
+        number = number.copy_abs() if number.is_zero() else number  # -0 is 0, as parsed
+        return self._checked(self.convert(number, match[2] or "", written, "value"), written)
+
+    def _checked(self, value: Decimal, written: str) -> Decimal:
         if self.kind == "count" and value != value.to_integral_value():
             raise MeasureError(
                 f"expected a whole number of {self.unit or 'items'}, got {written}",

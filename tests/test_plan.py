@@ -269,12 +269,13 @@ def test_the_generated_function_reads_no_names_but_its_own() -> None:
     """The compiled plan's code names only its arguments, locals and its own constants, and
     its globals hold no builtins: nothing from a spec becomes code."""
     for path in SHIPPED:
-        builder = _Builder(load_spec(path))
+        spec = load_spec(path)
+        builder = _Builder(spec, plan_of(spec)._applicable)
         module = builder.build()
         assert builder.globals["__builtins__"] == {}
         for node in ast.walk(module):
             if isinstance(node, ast.Name):
-                own = re.fullmatch(r"[vdtso]\d+|vals|ratings|na|scores", node.id)
+                own = re.fullmatch(r"[vdtso]\d+|vals|ratings|na|scores|w", node.id)
                 assert own or node.id in builder.globals, (path.name, node.id)
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 assert node.value.startswith("ROUND_"), (path.name, node.value)  # a mode name

@@ -20,14 +20,7 @@ from typing import Any
 from ..compiled import Spec
 from ..facts import share_of
 from ..plan import NO_LEAVES, PlanFallback, plan_of
-from ..plan.reading import (
-    BLANK,
-    REMEMBERED,
-    UNREADABLE,
-    ValueReader,
-    not_applicable_leaves,
-    readers_for,
-)
+from ..plan.reading import REMEMBERED, UNREADABLE, not_applicable_leaves, readers_for
 from ..quantities import is_not_applicable
 from ..result import Totals
 from .columns import ColumnMap, parse_not_applicable
@@ -84,7 +77,10 @@ class RowPlan:
         given = {fact_id: col for col, fact_id in cmap.values}
         # One column per fact, in the plan's order: (its column in the row or None, its reader).
         self.values = [
-            (given.get(fact_id), _Column(_with_default(readers[fact_id]), readers[fact_id].default))
+            (
+                given.get(fact_id),
+                _Column(readers[fact_id].read_or_default, readers[fact_id].default),
+            )
             for fact_id in plan.fact_ids
         ]
         # A default the engine cannot read is reported for every row: leave them all to it.
@@ -165,16 +161,6 @@ class RowPlan:
 
 def _rows(columns: list[list[Any]], count: int) -> list[tuple[Any, ...]]:
     return list(zip(*columns, strict=True)) if columns else [()] * count
-
-
-def _with_default(reader: ValueReader) -> Callable[[Any], Any]:
-    """The reader's value for a cell; a blank cell gives the fact's default (or None)."""
-
-    def read(cell: Any) -> Any:
-        value = reader.read(cell)
-        return reader.default if value is BLANK else value
-
-    return read
 
 
 def _stripped(cell: Any) -> str | None:

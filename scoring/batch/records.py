@@ -20,7 +20,6 @@ from ..errors import FactsError, Problem, ScoringError
 from ..facts import Facts, load_facts
 from ..result import Totals
 from .columns import ColumnMap, build_column_map, is_empty, row_to_mapping
-from .fastrows import row_plan
 
 __all__ = [
     "FACTS_KEYS",
@@ -67,6 +66,8 @@ class RowConverter:
 
     def fast_path(self, spec: Spec) -> FastPath:
         """Rows → (id cell, totals) each through the spec's compiled plan; None: ``convert``."""
+        from .fastrows import row_plan  # the compiled plan: loaded when a batch needs it
+
         totals = row_plan(spec, self.cmap).totals
         texts = self.strict_width  # CSV cells are all text; a spreadsheet's may be numbers, dates
         return lambda payloads: totals(payloads, texts)

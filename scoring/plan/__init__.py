@@ -16,7 +16,7 @@ from collections.abc import Callable, Container, Iterable, Sequence
 from decimal import Decimal, getcontext, setcontext
 
 from ..compiled import Spec
-from ..engine import applicable_weights, leaf_score, totals_of
+from ..engine import ZERO, applicable_weights, leaf_score
 from ..expr import Value, formula_context
 from ..result import Totals
 from ..rules import InputError
@@ -44,8 +44,18 @@ class Plan:
         self.leaf_index = {leaf.id: i for i, leaf in enumerate(spec.leaves)}
         self._rated = [(spec.nodes[leaf_id].rule, spec.nodes[leaf_id].weight) for leaf_id in rated]
         # Each 一级指标's applicable weight, per set of leaves not applicable (a batch has few).
-        self._weights: dict[frozenset[int], tuple[Decimal, ...]] = {}
-        self._function: Callable[..., tuple[Decimal | None, ...]] = build_function(spec)
+        self._weights: dict[frozenset[int], tuple[tuple[Decimal, ...], Decimal]] = {}
+        self._function: Callable[..., Totals] = build_function(spec, self._applicable)
+
+    def _applicable(self, not_applicable: frozenset[int]) -> tuple[tuple[Decimal, ...], Decimal]:
+        """(each 一级指标's applicable weight, their sum), remembered per set (a batch has few)."""
+        found = self._weights.get(not_applicable)
+        if found is None:
+            weights = applicable_weights(self.spec, not_applicable)
+            found = (weights, sum(weights, ZERO))
+            if len(self._weights) < REMEMBERED_SETS:
+                self._weights[not_applicable] = found
+        return found
 
     def rated_score(self, index: int, rating: RatingParts | None) -> Decimal:
         """The score a rating (tier, score, share) gives the ``index``-th rated leaf, clamped
@@ -79,12 +89,7 @@ class Plan:
     ) -> list[Totals | None]:
         """``totals`` of many projects (None for each index in ``skip``), under one switch of
         the decimal context."""
-        function, spec, weights_of, everything = (
-            self._function,
-            self.spec,
-            self._weights,
-            len(self.leaf_index),
-        )
+        function, everything = self._function, len(self.leaf_index)
         results: list[Totals | None] = []
         saved = getcontext()
         setcontext(formula_context())
@@ -94,20 +99,9 @@ class Plan:
                     results.append(None)  # nothing to score: the engine says so
                     continue
                 try:
-                    scores: Totals | tuple[Decimal | None, ...]
-                    scores = function(values, ratings, not_applicable)
+                    results.append(function(values, ratings, not_applicable))
                 except _ENGINE_REPORTS:
                     results.append(None)
-                    continue
-                if isinstance(scores, Totals):  # every leaf applied: the function rolled up
-                    results.append(scores)
-                    continue
-                weights = weights_of.get(not_applicable)
-                if weights is None:
-                    weights = applicable_weights(spec, not_applicable)
-                    if len(weights_of) < REMEMBERED_SETS:
-                        weights_of[not_applicable] = weights
-                results.append(totals_of(spec, scores, weights))
         finally:
             setcontext(saved)
         return results

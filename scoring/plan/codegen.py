@@ -40,6 +40,8 @@ from ..rules.base import ZERO
 __all__ = ["PlanFallback", "build_function"]
 
 _LOAD, _STORE = ast.Load(), ast.Store()
+# Leaves not applicable → (each 一级指标's applicable weight, their sum).
+WeightsOf = Callable[[frozenset[int]], tuple[tuple[Decimal, ...], Decimal]]
 # Names a template may use besides its upper-case parts.
 _TEMPLATE_NAMES = {"max": "_f_max", "min": "_f_min", "num": "_num", "fail": "_fail"}
 
@@ -87,8 +89,9 @@ class _Parts(ast.NodeTransformer):
 class _Builder:
     """Writes the function's statements; the rules write their points through it (``Emitter``)."""
 
-    def __init__(self, spec: Spec) -> None:
+    def __init__(self, spec: Spec, weights_of: WeightsOf) -> None:
         self.spec = spec
+        self.weights_of = weights_of
         self.globals: dict[str, Any] = {"__builtins__": {}, **RUNTIME, "_fail": _fail}
         self._constants: dict[tuple[str, str], str] = {}
         self.values: dict[str, ast.expr] = {}  # fact or derived id → the local holding it
@@ -164,17 +167,28 @@ class _Builder:
             self.leaf(index, leaf)
         scores = ast.Tuple([_name(f"s{i}") for i in range(len(spec.leaves))], _LOAD)
         self.body.append(ast.Assign([ast.Name("scores", _STORE)], scores))
-        self.body.append(ast.If(_name("na"), [ast.Return(_name("scores"))], self.roll_up()))
+        self.body.append(ast.If(_name("na"), self.roll_up(partial=True), self.roll_up()))
         arguments = ast.arguments(
             [], [ast.arg(n) for n in ("vals", "ratings", "na")], None, [], [], None, []
         )
         function = ast.FunctionDef("plan", arguments, self.body, [], None, None)
         return ast.fix_missing_locations(ast.Module([function], []))
 
-    def roll_up(self) -> list[ast.stmt]:
-        """Every leaf applies: the totals, each 一级指标's points added as ``engine.totals_of``
-        does (``sum(its scores, 0)``, then the sum of those), without its general bookkeeping."""
+    def roll_up(self, partial: bool = False) -> list[ast.stmt]:
+        """The totals, each 一级指标's points added as ``engine.totals_of`` does (``sum`` of
+        its scores from 0, then the sum of those), without its general bookkeeping. ``partial``:
+        some leaves do not apply; a missing score adds 0 (the sum starts at 0, so adding 0
+        changes neither the value nor the places), and the weights that apply come from
+        ``weights_of(na)``: (each 一级指标's, their sum)."""
         spec, statements = self.spec, list[ast.stmt]()
+        if partial:
+            weights = ast.Call(self.const(self.weights_of), [_name("na")], [])
+            statements.append(ast.Assign([ast.Name("w", _STORE)], weights))
+            nothing = self.template("fail() if not W else None", W=_subscript(_name("w"), 1))
+            statements.append(ast.Expr(nothing))  # nothing that applies weighs anything
+            each, everything = _subscript(_name("w"), 0), _subscript(_name("w"), 1)
+        else:
+            each, everything = self.const(spec.top_weights), self.const(sum(spec.top_weights, ZERO))
         tops: list[ast.expr] = []
         obtained: ast.expr = self.const(ZERO)
         for k, ((start, stop), weight) in enumerate(
@@ -182,14 +196,20 @@ class _Builder:
         ):
             total: ast.expr = self.const(ZERO)
             for i in range(start, stop):
-                total = ast.BinOp(total, ast.Add(), _name(f"s{i}"))
+                score: ast.expr = _name(f"s{i}")
+                if partial:
+                    score = self.template("S if S is not None else Z", S=score, Z=ZERO)
+                total = ast.BinOp(total, ast.Add(), score)
             statements.append(ast.Assign([ast.Name(f"o{k}", _STORE)], total))
-            tops.append(_name(f"o{k}") if weight else ast.Constant(None))
+            if partial:
+                applies = _subscript(copy.deepcopy(each), k)
+                tops.append(ast.IfExp(applies, _name(f"o{k}"), ast.Constant(None)))
+            else:
+                tops.append(_name(f"o{k}") if weight else ast.Constant(None))
             obtained = ast.BinOp(obtained, ast.Add(), _name(f"o{k}"))
-        everything = sum(spec.top_weights, ZERO)
-        arguments = [self.const(spec), obtained, self.const(everything), ast.Tuple(tops, _LOAD)]
-        result = ast.Call(self.const(totals_from_tops), [*arguments, _name("scores")], [])
-        statements.append(ast.Return(result))
+        arguments = [self.const(spec), obtained, everything, ast.Tuple(tops, _LOAD)]
+        arguments += [_name("scores"), copy.deepcopy(each)]
+        statements.append(ast.Return(ast.Call(self.const(totals_from_tops), arguments, [])))
         return statements
 
     def derived(self, index: int, identifier: str, formula: CompiledFormula) -> None:
@@ -235,6 +255,10 @@ class _Builder:
         return ast.If(not_applicable, skip, applicable)
 
 
+def _subscript(value: ast.expr, index: int) -> ast.expr:
+    return ast.Subscript(value, ast.Constant(index), _LOAD)
+
+
 def _all_given(values: list[ast.expr]) -> ast.expr:
     tests = [
         ast.Compare(copy.deepcopy(value), [ast.IsNot()], [ast.Constant(None)]) for value in values
@@ -242,10 +266,10 @@ def _all_given(values: list[ast.expr]) -> ast.expr:
     return tests[0] if len(tests) == 1 else ast.BoolOp(ast.And(), tests)  # type: ignore[arg-type]
 
 
-def build_function(spec: Spec) -> Callable[..., Any]:
-    """The spec's scoring function: ``plan(vals, ratings, na)`` → the ``Totals`` when every leaf
-    applies (``na`` empty), else each leaf's score or None, for ``engine.totals_of``."""
-    builder = _Builder(spec)
+def build_function(spec: Spec, weights_of: WeightsOf) -> Callable[..., Any]:
+    """The spec's scoring function: ``plan(vals, ratings, na)`` → the project's ``Totals``.
+    ``weights_of(na)`` gives the weights that apply when the leaves in ``na`` do not."""
+    builder = _Builder(spec, weights_of)
     module = builder.build()
     code = compile(module, f"<plan of {spec.id}>", "exec")  # trees we assembled, never text
     function_code = next(c for c in code.co_consts if isinstance(c, types.CodeType))

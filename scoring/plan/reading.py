@@ -41,6 +41,8 @@ class ValueReader:
 
     def __init__(self, fact: Fact) -> None:
         self.fact = fact
+        self.measure_read = fact.measure.read
+        self.bounded = fact.min is not None or fact.max is not None
         self.default: Value | None = None  # what a fact not given holds
         if fact.default is not None:
             try:
@@ -51,17 +53,26 @@ class ValueReader:
     def read(self, raw: object) -> Any:
         """The value (None for text, which is shown but never computed on), or BLANK; raises
         PlanFallback where ``binding`` reports a problem."""
-        if isinstance(raw, dict):
+        if raw.__class__ is str:
+            raw = raw.strip()
+            if not raw:
+                return BLANK
+        elif isinstance(raw, dict):
             raise PlanFallback  # itemised: the engine cross-checks the items and warns
-        if blank(raw):
+        elif blank(raw):
             return BLANK
         try:
-            value = self.fact.measure.read(raw.strip() if isinstance(raw, str) else raw)
+            value = self.measure_read(raw)
         except MeasureError:
             raise PlanFallback from None
-        if out_of_bounds(self.fact, value) is not None:
+        if self.bounded and out_of_bounds(self.fact, value) is not None:
             raise PlanFallback
-        return None if isinstance(value, str) else value
+        return None if value.__class__ is str else value
+
+    def read_or_default(self, raw: object) -> Any:
+        """``read``, with the fact's default (or None) for a blank value."""
+        value = self.read(raw)
+        return self.default if value is BLANK else value
 
 
 def inputs_of(
