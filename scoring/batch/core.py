@@ -1,8 +1,9 @@
 """Scoring many records: ``score_many`` for library users, ``process_chunk`` for ``jixiao batch``.
 
 ``score_many`` gives each record's full ``Result``. ``jixiao batch`` writes only totals, so
-``process_chunk`` scores through the engine's lean path (``score_totals``) with facts built by
-``facts_from_record``, which skips the file-shape validation for the plain mappings a row makes.
+``process_chunk`` scores table rows through the spec's compiled plan (``fastrows``, a chunk at a
+time) and other records through ``plan_totals`` on facts built by ``facts_from_record``; whatever
+the plan cannot score goes to the engine's lean path (``score_totals``), which words the errors.
 
 Only ``ScoringError`` is a record's failure. Any other exception is a bug: it is not turned into
 an error row but raised, with a note naming the record that set it off.
@@ -73,9 +74,12 @@ def _totals_one(spec: Spec, record: object, source: str) -> Totals | ScoringErro
     """The lean twin of ``_score_one``, for ``jixiao batch``: same errors, totals only."""
     if not isinstance(record, (Facts, Mapping)):
         return _not_facts(record, source)
+    from ..plan.reading import plan_totals  # loaded by a batch only, not by `jixiao score`
+
     try:
         facts = record if isinstance(record, Facts) else facts_from_record(record, file=source)
-        return score_totals(spec, facts)
+        # The compiled plan first; the engine scores (and words the errors of) what it cannot.
+        return plan_totals(spec, facts) or score_totals(spec, facts)
     except ScoringError as exc:
         return exc
     except Exception as exc:

@@ -9,6 +9,7 @@ engine would report (an unreadable value, a value out of bounds, a broken defaul
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -18,7 +19,8 @@ from ..compiled import Fact, Spec
 from ..expr import Value
 from ..facts import Facts
 from ..measure import MeasureError
-from . import Plan
+from ..result import Totals
+from . import Plan, plan_of
 from .codegen import PlanFallback
 
 __all__ = [
@@ -28,6 +30,7 @@ __all__ = [
     "ValueReader",
     "inputs_of",
     "not_applicable_leaves",
+    "plan_totals",
     "readers_for",
 ]
 
@@ -119,3 +122,19 @@ def not_applicable_leaves(plan: Plan, reasons: Mapping[str, str]) -> frozenset[i
 
 def readers_for(spec: Spec) -> dict[str, ValueReader]:
     return {fact_id: ValueReader(fact) for fact_id, fact in spec.facts.items()}
+
+
+_READERS: weakref.WeakKeyDictionary[Spec, dict[str, ValueReader]] = weakref.WeakKeyDictionary()
+
+
+def plan_totals(spec: Spec, facts: Facts) -> Totals | None:
+    """A project's totals through the spec's plan, or None: the engine must score it."""
+    readers = _READERS.get(spec)
+    if readers is None:
+        readers = _READERS[spec] = readers_for(spec)
+    plan = plan_of(spec)
+    try:
+        inputs = inputs_of(plan, readers, facts)
+    except PlanFallback:
+        return None
+    return plan.totals(*inputs)
