@@ -4,7 +4,8 @@
     python benchmarks/bench_score.py --quick    # a smoke run for CI: small sizes, targets not judged
 
 Times, in one run:
-  1. ``score()`` on the seed example (spec loaded once; the facts file read once);
+  1. ``score()`` on the seed example (spec loaded once; the facts file read once), and the same
+     with nothing remembered from the call before (each value text parsed afresh);
   2. the floor: a hand-written Python function computing the same leaf scores and total from the
      same facts mapping, with Decimal, knowing the seed spec by heart;
   3. the naive baseline: the same formulas as text, evaluated by simpleeval parsing each time;
@@ -48,7 +49,7 @@ import records  # the generator beside this file, importable once its folder is 
 from scoring import facts_from_mapping, load_facts, load_spec, score, score_totals
 from scoring.batch.run import run_batch
 from scoring.plan import Plan, plan_of
-from scoring.plan.reading import inputs_of, readers_for
+from scoring.plan.reading import inputs_of, plan_readers, readers_for
 
 SPEC = ROOT / "indicators" / "xinfang_weiwen.yaml"
 FACTS = ROOT / "examples" / "hengnan_xinfang_2021.yaml"
@@ -290,11 +291,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     print("per call, seed example (total 95.85 优 from each of the three):")
     t_score = per_call(lambda: score(spec, facts), seconds)
+    t_afresh = per_call(lambda: score_afresh(spec, facts), seconds)
     t_mapping = per_call(lambda: score(spec, facts_from_mapping(mapping)), seconds)
     t_floor = per_call(lambda: floor_score(mapping), seconds)
     t_naive = per_call(lambda: naive_score(mapping), seconds)
     t_plan = per_call(lambda: plan_score(plan, readers, flat), seconds)
     line("score(spec, facts)", f"{t_score * 1e6:,.1f} µs")
+    line("score(spec, facts), nothing remembered from earlier calls", f"{t_afresh * 1e6:,.1f} µs")
     line("score(spec, facts_from_mapping(mapping))", f"{t_mapping * 1e6:,.1f} µs")
     line("hand-written floor", f"{t_floor * 1e6:,.1f} µs")
     line("naive simpleeval, parsing each time", f"{t_naive * 1e6:,.1f} µs")
@@ -397,6 +400,15 @@ def engine_free(spec: str, source: str, out: str) -> float:
         return time.perf_counter() - start
     finally:
         Plan.totals_each = original  # type: ignore[method-assign]
+
+
+def score_afresh(spec: Any, facts: Any) -> Any:
+    """score() with every value text and rating read afresh: what a project whose texts the
+    spec's plan has not met before costs (score() remembers them, bounded, across projects)."""
+    for reader in plan_readers(spec).values():
+        reader.remembered.clear()
+    plan_of(spec).forget_ratings()
+    return score(spec, facts)
 
 
 def plan_score(plan: Plan, readers: Any, facts: Any) -> tuple[Decimal, str]:

@@ -8,7 +8,7 @@ numbers are ``Decimal`` and are written to JSON digit for digit.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
@@ -178,21 +178,48 @@ class Totals(NamedTuple):
     leaf_scores: tuple[Decimal | None, ...]
 
 
+class Details(NamedTuple):
+    """What a ``Result`` holds beside its numbers: the tree, the warnings, the values read."""
+
+    indicators: tuple[IndicatorResult, ...]
+    warnings: tuple[ScoreWarning, ...]
+    env: Mapping[str, Value]  # as the rules read them
+
+
 @dataclass(frozen=True, eq=False)
 class Result:
-    """A scored project. Immutable; render it with ``scoring.report`` or ``to_dict()``."""
+    """A scored project. Immutable; render it with ``scoring.report`` or ``to_dict()``.
+
+    ``details`` gives the indicator tree, the warnings and the values read: given at once, or
+    worked out on first use (``engine.score`` computes a hot spec's numbers through its
+    compiled plan and leaves the tree to be built only if something reads it).
+    """
 
     spec: Spec
     project: Mapping[str, Any]
-    indicators: tuple[IndicatorResult, ...]
     total: Decimal
     applicable_weight: Decimal
     grade: str
     next_grade: NextGrade | None
     adjustments: tuple[Adjustment, ...]
-    warnings: tuple[ScoreWarning, ...]
+    details: Callable[[], Details] = field(repr=False)
     facts: Facts | None = field(default=None, repr=False)  # as given, e.g. itemised amounts
-    env: Mapping[str, Value] = field(default_factory=dict, repr=False)  # as the rules read them
+
+    @functools.cached_property
+    def _details(self) -> Details:
+        return self.details()
+
+    @property
+    def indicators(self) -> tuple[IndicatorResult, ...]:
+        return self._details.indicators
+
+    @property
+    def warnings(self) -> tuple[ScoreWarning, ...]:
+        return self._details.warnings
+
+    @property
+    def env(self) -> Mapping[str, Value]:
+        return self._details.env
 
     @functools.cached_property
     def values(self) -> Mapping[str, Value]:

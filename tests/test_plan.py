@@ -380,3 +380,65 @@ def test_broken_csv_gives_the_same_error_with_workers(tmp_path: Path) -> None:
         messages.append(str(caught.value))
     assert messages[0] == messages[1]
     assert "broken CSV after row" in messages[0]
+
+
+# ---- score(): a hot spec's numbers from the plan, the tree from the engine when read ---------------
+def _hot(spec: Spec) -> Spec:
+    from scoring.engine import HOT_AFTER, _scored
+
+    _scored[spec] = HOT_AFTER
+    return spec
+
+
+def _facts_of(path: Path, case: Any) -> Any:
+    from scoring import load_facts
+
+    if isinstance(case.facts, str):
+        return load_facts(path.parent / case.facts)
+    return facts_from_mapping(case.facts)
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_a_hot_spec_scores_exactly_as_a_cold_one(path: Path) -> None:
+    """score() on a spec scored many times (numbers from the plan, the tree worked out when
+    read) gives the very result of a first score(): every number, the tree, the warnings."""
+    from scoring import score
+
+    cold, hot = load_spec(path), _hot(load_spec(path))
+    for case in cold.cases:
+        first = score(cold, _facts_of(path, case))
+        again = score(hot, _facts_of(path, case))
+        assert again.to_dict() == first.to_dict()
+        assert [str(w) for w in again.warnings] == [str(w) for w in first.warnings]
+
+
+def test_a_hot_spec_takes_the_plan_and_builds_the_tree_only_when_read() -> None:
+    from scoring import load_facts, score
+
+    spec = _hot(load_spec(SEED_SPEC))
+    result = score(spec, load_facts(ROOT / "examples" / "hengnan_xinfang_2021.yaml"))
+    assert isinstance(result.details, functools.partial)  # the plan gave the numbers
+    assert "_details" not in vars(result)  # nothing built yet
+    assert (str(result.total), result.grade) == ("95.85", "优")
+    assert [w.code for w in result.warnings] == ["items-mismatch"]  # the engine, when asked
+    assert "_details" in vars(result)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if not c.xfail], ids=lambda c: c.id)
+def test_every_rule_case_scores_the_same_hot(case: Case) -> None:
+    from scoring import score
+
+    loaded = _case_facts(case)
+    if loaded is None:
+        pytest.skip("the spec or the facts do not load: nothing to score")
+    spec, facts = loaded
+    hot = _hot(load_spec_text(case.spec_text))
+    try:
+        first = score(spec, facts).to_dict()
+    except FactsError as exc:
+        refused = str(exc)
+        with pytest.raises(FactsError) as again:
+            score(hot, facts)
+        assert str(again.value) == refused
+        return
+    assert score(hot, facts).to_dict() == first

@@ -27,6 +27,7 @@ __all__ = ["NO_LEAVES", "Plan", "PlanFallback", "plan_of"]
 
 NO_LEAVES: frozenset[int] = frozenset()  # ``na`` when every indicator applies
 REMEMBERED_SETS = 256
+REMEMBERED_RATINGS = 4096
 # What the compiled function raises for a project the engine must score: anything it would
 # report. Any other exception is a bug and propagates.
 _ENGINE_REPORTS = (PlanFallback, InputError, ArithmeticError, TypeError, ValueError)
@@ -44,6 +45,8 @@ class Plan:
         self.leaf_index = {leaf.id: i for i, leaf in enumerate(spec.leaves)}
         self._rated = [(spec.nodes[leaf_id].rule, spec.nodes[leaf_id].weight) for leaf_id in rated]
         # Each 一级指标's applicable weight, per set of leaves not applicable (a batch has few).
+        self._leaves_under: dict[tuple[str, ...], frozenset[int]] = {}
+        self._rated_scores: dict[tuple[int, RatingParts | None], Decimal] = {}
         self._weights: dict[frozenset[int], tuple[tuple[Decimal, ...], Decimal]] = {}
         self._function: Callable[..., Totals] = build_function(spec, self._applicable)
 
@@ -57,16 +60,42 @@ class Plan:
                 self._weights[not_applicable] = found
         return found
 
+    def leaves_under(self, indicators: tuple[str, ...]) -> frozenset[int]:
+        """The indices of the leaves at or under these indicators (remembered: a batch marks
+        the same few); PlanFallback for an unknown indicator."""
+        found = self._leaves_under.get(indicators)
+        if found is None:
+            nodes, leaves = self.spec.nodes, set[int]()
+            for key in indicators:
+                node = nodes.get(key)
+                if node is None:
+                    raise PlanFallback  # an unknown indicator: the engine suggests the right one
+                leaves.update(self.leaf_index[n.id] for n in node.walk() if n.id in self.leaf_index)
+            found = frozenset(leaves)
+            if len(self._leaves_under) < REMEMBERED_SETS:
+                self._leaves_under[indicators] = found
+        return found
+
+    def forget_ratings(self) -> None:
+        self._rated_scores.clear()
+
     def rated_score(self, index: int, rating: RatingParts | None) -> Decimal:
         """The score a rating (tier, score, share) gives the ``index``-th rated leaf, clamped
         and rounded; raises PlanFallback when the engine would report the rating (an unknown
         tier, a score outside it …)."""
-        rule, weight = self._rated[index]
-        try:
-            points = rule.rate(rating, weight)[1]  # type: ignore[union-attr]
-        except InputError:
-            raise PlanFallback from None
-        return leaf_score(self.spec, points, weight)
+        key = (index, rating)
+        found = self._rated_scores.get(key)
+        if found is None:  # ratings repeat (达成 4.5): each is worked out once (bounded)
+            rule, weight = self._rated[index]
+            try:
+                points = rule.rate(rating, weight)[1]  # type: ignore[union-attr]
+            except InputError:
+                raise PlanFallback from None
+            found = leaf_score(self.spec, points, weight)
+            if len(self._rated_scores) >= REMEMBERED_RATINGS:
+                self._rated_scores.clear()
+            self._rated_scores[key] = found
+        return found
 
     def totals(
         self,

@@ -30,6 +30,7 @@ __all__ = [
     "ValueReader",
     "inputs_of",
     "not_applicable_leaves",
+    "plan_readers",
     "plan_totals",
     "readers_for",
 ]
@@ -44,6 +45,7 @@ class ValueReader:
 
     def __init__(self, fact: Fact) -> None:
         self.fact = fact
+        self.remembered: dict[str, Any] = {}  # text → value, for ``read_text``
         self.measure_read = fact.measure.read
         self.bounded = fact.min is not None or fact.max is not None
         self.default: Value | None = None  # what a fact not given holds
@@ -61,7 +63,7 @@ class ValueReader:
             if not raw:
                 return BLANK
         elif isinstance(raw, dict):
-            raise PlanFallback  # itemised: the engine cross-checks the items and warns
+            return self.itemised(raw)
         elif blank(raw):
             return BLANK
         try:
@@ -71,6 +73,37 @@ class ValueReader:
         if self.bounded and out_of_bounds(self.fact, value) is not None:
             raise PlanFallback
         return None if value.__class__ is str else value
+
+    def read_text(self, raw: object) -> Any:
+        """``read``, remembering what each text gave (bounded): projects repeat their texts."""
+        if raw.__class__ is not str:
+            return self.read(raw)
+        found = self.remembered.get(raw, UNREADABLE)
+        if found is UNREADABLE:
+            found = self.read(raw)  # raises for what the engine reports: never remembered
+            if len(self.remembered) >= REMEMBERED:
+                self.remembered.clear()
+            self.remembered[raw] = found
+        return found
+
+    def itemised(self, raw: Mapping[str, Any]) -> Decimal:
+        """An itemised value, as ``binding`` reads it: the stated total, else the items' sum.
+        (Whether they agree is a warning, worked out with the rest of the result's details.)"""
+        items = raw.get("items")
+        if raw.keys() - {"total", "items"} or not isinstance(items, dict):
+            raise PlanFallback
+        if self.fact.measure.kind not in ("money", "number", "count"):
+            raise PlanFallback
+        amounts = [self.read_text(item) for item in items.values()]
+        for amount in amounts:
+            if amount.__class__ is not Decimal:
+                raise PlanFallback  # a blank item: the engine reports it
+        if "total" not in raw:
+            return sum(amounts, Decimal(0))
+        total = self.read_text(raw["total"])
+        if not isinstance(total, Decimal):
+            raise PlanFallback
+        return total
 
     def read_or_default(self, raw: object) -> Any:
         """``read``, with the fact's default (or None) for a blank value."""
@@ -87,15 +120,15 @@ def inputs_of(
     if facts.adjustments:
         raise PlanFallback  # adjusted scores carry warnings and checks of their own
     values = [readers[fact_id].default for fact_id in plan.fact_ids]
+    if UNREADABLE in values:
+        raise PlanFallback  # a default that does not read: the engine reports it every time
     for name, raw in facts.values.items():
         reader = readers.get(name)
         if reader is None:
             raise PlanFallback  # an unknown fact
-        value = reader.read(raw)
+        value = reader.read_text(raw)
         if value is not BLANK:
             values[plan.fact_position[name]] = value
-    if any(value is UNREADABLE for value in values):
-        raise PlanFallback
     rated = plan.rated_ids
     if not facts.ratings.keys() <= rated.keys() or not facts.deviations.keys() <= spec.nodes.keys():
         raise PlanFallback  # unknown indicators, or a rating for a rule that takes none
@@ -110,14 +143,10 @@ def not_applicable_leaves(plan: Plan, reasons: Mapping[str, str]) -> frozenset[i
     """The indices of the leaves under each indicator marked not applicable (with a reason)."""
     if not reasons:
         return frozenset()
-    nodes = plan.spec.nodes
-    leaves: set[int] = set()
-    for key, reason in reasons.items():
-        node = nodes.get(key)
-        if node is None or not reason.strip():
-            raise PlanFallback  # unknown indicator, or no reason given
-        leaves.update(plan.leaf_index[n.id] for n in node.walk() if n.id in plan.leaf_index)
-    return frozenset(leaves)
+    for reason in reasons.values():
+        if not reason.strip():
+            raise PlanFallback  # no reason given: the engine asks for one
+    return plan.leaves_under(tuple(reasons))
 
 
 def readers_for(spec: Spec) -> dict[str, ValueReader]:
@@ -127,11 +156,17 @@ def readers_for(spec: Spec) -> dict[str, ValueReader]:
 _READERS: weakref.WeakKeyDictionary[Spec, dict[str, ValueReader]] = weakref.WeakKeyDictionary()
 
 
-def plan_totals(spec: Spec, facts: Facts) -> Totals | None:
-    """A project's totals through the spec's plan, or None: the engine must score it."""
+def plan_readers(spec: Spec) -> dict[str, ValueReader]:
+    """The spec's value readers, kept (with what they remember) as long as the spec lives."""
     readers = _READERS.get(spec)
     if readers is None:
         readers = _READERS[spec] = readers_for(spec)
+    return readers
+
+
+def plan_totals(spec: Spec, facts: Facts) -> Totals | None:
+    """A project's totals through the spec's plan, or None: the engine must score it."""
+    readers = plan_readers(spec)
     plan = plan_of(spec)
     try:
         inputs = inputs_of(plan, readers, facts)
