@@ -24,7 +24,7 @@ from .quantities import (
     parse_target,
 )
 
-__all__ = ["KINDS", "Measure", "MeasureError", "ResolvedTarget"]
+__all__ = ["KINDS", "NUMERIC_KINDS", "Measure", "MeasureError", "ResolvedTarget"]
 
 KINDS = ("money", "number", "count", "rate", "boolean", "text")
 KIND_LABELS = {
@@ -38,7 +38,7 @@ KIND_LABELS = {
 _TRUE_WORDS = frozenset({"是", "有", "已", "true", "True", "TRUE", "yes", "Yes", "YES"})
 _FALSE_WORDS = frozenset({"否", "无", "未", "false", "False", "FALSE", "no", "No", "NO"})
 _HUNDRED = Decimal(100)
-_NUMERIC_KINDS = frozenset({"number", "money", "count", "rate"})
+NUMERIC_KINDS = frozenset({"number", "money", "count", "rate"})  # read into a Decimal
 _ZERO = Decimal(0)
 _MOST_YUAN = Decimal("1e15")  # 千万亿元: above any budget line (a whole state's is ~10^13 元)
 # Plain ASCII numbers within parse_number's limits (thousands grouped by commas, as exports write
@@ -91,7 +91,7 @@ class Measure:
     # ---- reading values ------------------------------------------------------------------
     def read(self, raw: object) -> Decimal | bool | str:
         """Read one facts value into this measure, or raise MeasureError saying what was expected."""
-        if raw.__class__ is str and self.kind in _NUMERIC_KINDS:
+        if raw.__class__ is str and self.kind in NUMERIC_KINDS:
             match = _PLAIN.fullmatch(raw)
             if match is not None:  # the common case first: batch reads millions of these
                 return self._read_plain(match, raw)

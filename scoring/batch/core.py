@@ -109,7 +109,10 @@ class Layout:
 
 
 def _number(value: Decimal | None) -> str:
-    return "" if value is None else format(value, "f")
+    if value is None:
+        return ""
+    text = str(value)  # fixed point for every rounded score; format() only for the rare rest
+    return format(value, "f") if "E" in text else text
 
 
 def result_row(record_id: str, source: str, result: Totals) -> Row:

@@ -35,6 +35,7 @@ from typing import Any
 from ..compiled import Node, Spec
 from ..engine import totals_from_tops
 from ..expr import RUNTIME, CompiledFormula
+from ..measure import NUMERIC_KINDS
 from ..rules.base import ZERO
 
 __all__ = ["PlanFallback", "build_function"]
@@ -86,6 +87,22 @@ class _Parts(ast.NodeTransformer):
         raise AssertionError(f"template name {node.id!r} has no part")
 
 
+class _NumbersKnown(ast.NodeTransformer):
+    """Drops ``_num(v)`` (the check that a value is a number, not yes/no) around a fact read as
+    a number: only a yes/no fact can be a bool, and a missing one stops the leaf before."""
+
+    def __init__(self, numeric: set[str]) -> None:
+        self.numeric = numeric
+
+    def visit_Call(self, node: ast.Call) -> ast.expr:
+        self.generic_visit(node)
+        function, args = node.func, node.args
+        checks = isinstance(function, ast.Name) and function.id == "_num" and len(args) == 1
+        if checks and isinstance(args[0], ast.Name) and args[0].id in self.numeric:
+            return args[0]
+        return node
+
+
 class _Builder:
     """Writes the function's statements; the rules write their points through it (``Emitter``)."""
 
@@ -98,6 +115,7 @@ class _Builder:
         self.body: list[ast.stmt] = []
         self.temporaries = 0
         self.rating_index: int | None = None
+        self.numeric: set[str] = set()  # locals that hold a Decimal whenever they are not None
 
     # ---- the Emitter protocol the rules write with -------------------------------------------
     def const(self, value: object) -> ast.expr:
@@ -115,10 +133,14 @@ class _Builder:
 
     def formula(self, formula: CompiledFormula, **local: ast.expr | Decimal) -> ast.expr:
         values = {**self.values, **{key: self.const(part) for key, part in local.items()}}
-        return formula.splice(values, self.const)
+        spliced: ast.expr = _NumbersKnown(self.numeric).visit(formula.splice(values, self.const))
+        return spliced
 
     def value(self, formula: CompiledFormula) -> ast.expr:
-        return self.bind(ast.Call(_name("_num"), [self.formula(formula)], []))
+        expression = self.formula(formula)
+        if isinstance(expression, ast.Name) and expression.id in self.numeric:
+            return expression  # a number fact, read as one: nothing to check
+        return self.bind(ast.Call(_name("_num"), [expression], []))
 
     def bind(self, expression: ast.expr) -> ast.expr:
         if isinstance(expression, (ast.Name, ast.Constant)):
@@ -152,6 +174,8 @@ class _Builder:
         facts = list(spec.facts)
         for index, fact_id in enumerate(facts):
             self.values[fact_id] = _name(f"v{index}")
+            if spec.facts[fact_id].measure.kind in NUMERIC_KINDS:
+                self.numeric.add(f"v{index}")  # read as a Decimal, never a yes/no
         if facts:
             targets = [ast.Name(f"v{i}", _STORE) for i in range(len(facts))]
             tuple_target = ast.Tuple(targets, _STORE)  # type: ignore[arg-type]
