@@ -28,6 +28,7 @@ from .rules import InputError, Outcome
 
 __all__ = [
     "applicable_weights",
+    "engine_totals",
     "leaf_score",
     "score",
     "score_totals",
@@ -94,14 +95,7 @@ def score(spec: Spec, facts: Facts | Mapping[str, Any]) -> Result:
     """
     if not isinstance(facts, Facts):
         facts = facts_from_mapping(facts)
-    count = _scored.get(spec, 0)
-    if count < HOT_AFTER:
-        _scored[spec] = count + 1
-        details = _details(spec, facts)
-        return _result(spec, facts, details, _score_of(spec, facts, details.indicators))
-    from .plan.reading import plan_totals  # the plan is loaded once a spec is hot
-
-    totals = plan_totals(spec, facts)
+    totals = _planned(spec, facts)
     if totals is None:
         details = _details(spec, facts)
         return _result(spec, facts, details, _score_of(spec, facts, details.indicators))
@@ -164,10 +158,31 @@ def _details(spec: Spec, facts: Facts) -> Details:
     return Details(tops, tuple(warnings), state.env)
 
 
+def _planned(spec: Spec, facts: Facts) -> Totals | None:
+    """The totals from the spec's compiled plan once the spec is hot, else None (and for
+    whatever the plan cannot score: the engine then scores it, and reports)."""
+    count = _scored.get(spec, 0)
+    if count < HOT_AFTER:
+        _scored[spec] = count + 1
+        return None
+    from .plan.reading import plan_totals  # loaded once a spec is hot
+
+    return plan_totals(spec, facts)
+
+
 @_in_private_context
 def score_totals(spec: Spec, facts: Facts | Mapping[str, Any]) -> Totals:
     """Score one project for a batch: the same numbers as ``score``, without the result tree,
-    explanations or warnings. Raises FactsError exactly as ``score`` does."""
+    explanations or warnings (through the compiled plan once the spec is hot). Raises
+    FactsError exactly as ``score`` does."""
+    if not isinstance(facts, Facts):
+        facts = facts_from_mapping(facts)
+    return _planned(spec, facts) or engine_totals(spec, facts)
+
+
+@_in_private_context
+def engine_totals(spec: Spec, facts: Facts | Mapping[str, Any]) -> Totals:
+    """``score_totals`` by this engine alone: the reference the compiled plan is tested against."""
     state = _evaluate(spec, facts)
     done = state.leaves
     scores = tuple(None if (s := done.get(leaf.id)) is None else s.score for leaf in spec.leaves)

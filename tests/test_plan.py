@@ -38,8 +38,8 @@ from scoring import (
     facts_from_mapping,
     load_spec,
     load_spec_text,
-    score_totals,
 )
+from scoring import engine as scoring_engine
 from scoring.batch.columns import build_column_map
 from scoring.batch.core import process_chunk
 from scoring.batch.records import RowConverter
@@ -58,7 +58,7 @@ SHIPPED = sorted(
 
 def engine_totals(spec: Spec, facts: Any) -> Totals | None:
     try:
-        return score_totals(spec, facts)
+        return scoring_engine.engine_totals(spec, facts)
     except FactsError:
         return None
 

@@ -2,8 +2,8 @@
 
 ``score_many`` gives each record's full ``Result``. ``jixiao batch`` writes only totals, so
 ``process_chunk`` scores table rows through the spec's compiled plan (``fastrows``, a chunk at a
-time) and other records through ``plan_totals`` on facts built by ``facts_from_record``; whatever
-the plan cannot score goes to the engine's lean path (``score_totals``), which words the errors.
+time) and other records with ``score_totals`` on facts built by ``facts_from_record`` (the plan
+again once the spec is hot); whatever the plan cannot score, the engine scores and words.
 
 Only ``ScoringError`` is a record's failure. Any other exception is a bug: it is not turned into
 an error row but raised, with a note naming the record that set it off.
@@ -74,12 +74,9 @@ def _totals_one(spec: Spec, record: object, source: str) -> Totals | ScoringErro
     """The lean twin of ``_score_one``, for ``jixiao batch``: same errors, totals only."""
     if not isinstance(record, (Facts, Mapping)):
         return _not_facts(record, source)
-    from ..plan.reading import plan_totals  # loaded by a batch only, not by `jixiao score`
-
     try:
         facts = record if isinstance(record, Facts) else facts_from_record(record, file=source)
-        # The compiled plan first; the engine scores (and words the errors of) what it cannot.
-        return plan_totals(spec, facts) or score_totals(spec, facts)
+        return score_totals(spec, facts)
     except ScoringError as exc:
         return exc
     except Exception as exc:
