@@ -180,8 +180,10 @@ class _Builder:
             targets = [ast.Name(f"v{i}", _STORE) for i in range(len(facts))]
             tuple_target = ast.Tuple(targets, _STORE)  # type: ignore[arg-type]
             self.body.append(ast.Assign([tuple_target], _name("vals")))
+        needed = set().union(*(leaf.derived_needed for leaf in spec.leaves))
         for index, derived in enumerate(spec.derived):
-            self.derived(index, derived.id, derived.formula)
+            if derived.id in needed:  # as the engine: a value no indicator reads is not computed
+                self.derived(index, derived.id, derived.formula)
         qualitative = 0
         for index, leaf in enumerate(spec.leaves):
             assert leaf.rule is not None

@@ -98,13 +98,11 @@ class PositiveRule(Rule):
         a, t = gen.value(self.actual), self.target.value
         below = "max(A, Z) * W / T"
         ratio = self.overshoot_ratio
-        if ratio is None:
+        if ratio is None or self.overshoot_formula is None:  # overshooting is flagged, not scored
             return gen.template(f"W if A >= T else {below}", A=a, T=t, W=weight, Z=ZERO)
-        over: ast.expr | Decimal = weight
-        if self.overshoot_formula is not None:
-            local: dict[str, ast.expr | Decimal] = {"a": a, "t": t, "w": weight}
-            local |= {"实际值": a, "指标值": t, "分值": weight}
-            over = gen.template("num(F)", F=gen.formula(self.overshoot_formula, **local))
+        local: dict[str, ast.expr | Decimal] = {"a": a, "t": t, "w": weight}
+        local |= {"实际值": a, "指标值": t, "分值": weight}
+        over = gen.template("num(F)", F=gen.formula(self.overshoot_formula, **local))
         limit = t * (1 + ratio)  # as evaluate computes it, once
         return gen.template(
             f"(OVER if A > L else W) if A >= T else {below}",
