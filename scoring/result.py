@@ -200,7 +200,6 @@ class Result:
     total: Decimal
     applicable_weight: Decimal
     grade: str
-    next_grade: NextGrade | None
     adjustments: tuple[Adjustment, ...]
     details: Callable[[], Details] = field(repr=False)
     facts: Facts | None = field(default=None, repr=False)  # as given, e.g. itemised amounts
@@ -208,6 +207,11 @@ class Result:
     @functools.cached_property
     def _details(self) -> Details:
         return self.details()
+
+    @functools.cached_property
+    def next_grade(self) -> NextGrade | None:
+        """The next grade up and the points it needs (None at the top grade)."""
+        return self.spec.grades.next_grade(self.total)
 
     @property
     def indicators(self) -> tuple[IndicatorResult, ...]:

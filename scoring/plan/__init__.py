@@ -1,7 +1,7 @@
 """The fast path of scoring: a spec compiled once into one function, for scoring many projects.
 
 ``plan_of(spec)`` builds (once per spec, then cached) a ``Plan`` whose ``totals`` gives the same
-``Totals`` as ``engine.score_totals`` from values already read into their units — or None when
+``Totals`` as ``engine.engine_totals`` from values already read into their units — or None when
 the project has anything the engine must report (a missing or unreadable value, a rating outside
 its tier, a division by zero …). The caller then scores that project with the engine, which
 finds and words the problem. So the plan never has to phrase an error, and it never decides one
@@ -44,7 +44,8 @@ class Plan:
         self.rated_ids = {leaf_id: i for i, leaf_id in enumerate(rated)}  # the order of ``ratings``
         self.leaf_index = {leaf.id: i for i, leaf in enumerate(spec.leaves)}
         self._rated = [(spec.nodes[leaf_id].rule, spec.nodes[leaf_id].weight) for leaf_id in rated]
-        # Each 一级指标's applicable weight, per set of leaves not applicable (a batch has few).
+        # Remembered, bounded: a batch marks the same few indicators not applicable and repeats
+        # its ratings (达成 4.5), so each is worked out once.
         self._leaves_under: dict[tuple[str, ...], frozenset[int]] = {}
         self._rated_scores: dict[tuple[int, RatingParts | None], Decimal] = {}
         self._weights: dict[frozenset[int], tuple[tuple[Decimal, ...], Decimal]] = {}
