@@ -122,13 +122,17 @@ def inputs_of(
     values = [readers[fact_id].default for fact_id in plan.fact_ids]
     if UNREADABLE in values:
         raise PlanFallback  # a default that does not read: the engine reports it every time
+    position = plan.fact_position
     for name, raw in facts.values.items():
         reader = readers.get(name)
         if reader is None:
             raise PlanFallback  # an unknown fact
-        value = reader.read_text(raw)
+        # What the reader remembers of this text, looked up here: a call less per value.
+        value = reader.remembered.get(raw, UNREADABLE) if raw.__class__ is str else UNREADABLE
+        if value is UNREADABLE:
+            value = reader.read_text(raw)
         if value is not BLANK:
-            values[plan.fact_position[name]] = value
+            values[position[name]] = value
     rated = plan.rated_ids
     if not facts.ratings.keys() <= rated.keys() or not facts.deviations.keys() <= spec.nodes.keys():
         raise PlanFallback  # unknown indicators, or a rating for a rule that takes none
