@@ -5,9 +5,14 @@ derived values they need in dependency order, evaluate every leaf rule, clamp ea
 [0, weight] and round it by the spec's policy, apply evaluator adjustments, roll up, rescale when
 indicators are not applicable (total = Σ obtained ÷ Σ applicable weight × total), grade.
 
-The first half (``_evaluate``) is shared by two assemblies: ``score`` builds the full result tree
-with warnings and explanations; ``score_totals`` gives only what a batch writes (total, grade,
-per-indicator scores), so scoring many projects pays for nothing it does not read.
+The first half (``_evaluate``) is shared by two assemblies: ``_details`` builds the full result
+tree with warnings and explanations; ``engine_totals`` gives only what a batch writes (total,
+grade, per-indicator scores), so scoring many projects pays for nothing it does not read.
+
+This engine is the reference. Once a spec is hot (scored ``HOT_AFTER`` times), ``score`` and
+``score_totals`` take the numbers from the spec's compiled plan (``scoring.plan``), which gives the
+same digits or declines; ``score`` then builds the tree only when something reads it. All of it
+computes under the formulas' private decimal context, whatever the caller's.
 """
 
 from __future__ import annotations
@@ -97,8 +102,7 @@ def score(spec: Spec, facts: Facts | Mapping[str, Any]) -> Result:
         facts = facts_from_mapping(facts)
     totals = _planned(spec, facts)
     if totals is None:
-        details = _details(spec, facts)
-        return _result(spec, facts, details, _score_of(spec, facts, details.indicators))
+        return _engine_result(spec, facts)
     return Result(
         spec=spec,
         project=facts.project,
@@ -111,17 +115,12 @@ def score(spec: Spec, facts: Facts | Mapping[str, Any]) -> Result:
     )
 
 
-def _score_of(
-    spec: Spec, facts: Facts, tops: tuple[IndicatorResult, ...]
-) -> tuple[Decimal, Decimal]:
+def _engine_result(spec: Spec, facts: Facts) -> Result:
+    """The whole result by this engine, at once."""
+    details = _details(spec, facts)
+    tops = details.indicators
     applicable = sum((top.applicable_weight for top in tops), ZERO)
-    return _total(
-        spec, facts, applicable, sum((top.score or ZERO for top in tops), ZERO)
-    ), applicable
-
-
-def _result(spec: Spec, facts: Facts, details: Details, numbers: tuple[Decimal, Decimal]) -> Result:
-    total, applicable = numbers
+    total = _total(spec, facts, applicable, sum((top.score or ZERO for top in tops), ZERO))
     return Result(
         spec=spec,
         project=facts.project,
