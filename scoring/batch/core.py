@@ -16,7 +16,6 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import count
 from typing import Any
 
 from ..compiled import Spec
@@ -143,13 +142,14 @@ def process_chunk(
             raise
     else:
         fast = [None] * len(records)
-    for index, (number, payload), found in zip(count(start), records, fast):
+    scored: list[tuple[int, str, str, Totals]] = []  # summarised together, at the end
+    for index, ((number, payload), found) in enumerate(zip(records, fast, strict=True), start):
         source = converter.source(number, payload)
         if found is not None:
             record_id, totals = found
             record_id = record_id or f"row {number}"
             rows.append(result_row(record_id, source, totals))
-            summary.add(index, record_id, source, totals)
+            scored.append((index, record_id, source, totals))
             continue
         try:
             record_id, record = converter.convert(spec, number, payload)
@@ -162,5 +162,6 @@ def process_chunk(
             summary.add_failure(index, outcome)
         else:
             rows.append(result_row(record_id, source, outcome))
-            summary.add(index, record_id, source, outcome)
+            scored.append((index, record_id, source, outcome))
+    summary.add_many(scored)
     return ChunkResult(rows, summary)

@@ -84,23 +84,27 @@ class Summary:
 
     # ---- adding records ------------------------------------------------------------------------
     def add(self, index: int, record_id: str, source: str, result: Totals) -> None:
-        # Runs once per scored record, so it is written for speed: the per-indicator sums are
-        # taken a column at a time over the pending records (``_fold``), not a record at a time.
-        self.records += 1
-        total = result.total
-        self.grades[result.grade] += 1
-        self.total_sum += total
-        self._pending.append(result)
+        self.add_many([(index, record_id, source, result)])
+
+    def add_many(self, scored: list[tuple[int, str, str, Totals]]) -> None:
+        """Add scored records (index, id, source, totals), a run at a time: the sums are taken a
+        column at a time (``_fold``) and only a run's best and worst few are ranked."""
+        if not scored:
+            return
+        results = [entry[3] for entry in scored]
+        self.records += len(results)
+        self.grades.update([result.grade for result in results])
+        self.total_sum += sum([result.total for result in results], ZERO)
+        self._pending.extend(results)
         if len(self._pending) >= FOLD_EVERY:
             self._fold()
-        key = (total, -index)
-        best = self.best
-        if len(best) < KEEP or key > best[0].key:
-            self._rank(best, Ranked(key, total, result.grade, record_id, source))
-        key = (-total, -index)
-        worst = self.worst
-        if len(worst) < KEEP or key > worst[0].key:
-            self._rank(worst, Ranked(key, total, result.grade, record_id, source))
+        for heap, sign in ((self.best, 1), (self.worst, -1)):
+            for index, record_id, source, result in heapq.nlargest(
+                KEEP, scored, key=lambda entry: (sign * entry[3].total, -entry[0])
+            ):
+                key = (result.total if sign == 1 else -result.total, -index)
+                if len(heap) < KEEP or key > heap[0].key:
+                    self._rank(heap, Ranked(key, result.total, result.grade, record_id, source))
 
     def _fold(self) -> None:
         """Add the pending records' per-indicator numbers to the sums, a column at a time."""
