@@ -446,3 +446,31 @@ def test_every_rule_case_scores_the_same_hot(case: Case) -> None:
         assert str(again.value) == refused
         return
     assert score(hot, facts).to_dict() == first
+
+
+@pytest.mark.parametrize("into", ["元", "万元", "亿元"])
+def test_money_read_the_short_way_is_money_read_the_long_way(into: str) -> None:
+    """Amounts in every money unit, read by the fast path's money shortcut and by the parser."""
+    from scoring.quantities import MONEY_UNITS
+
+    measure = Measure("money", into)
+    for unit in MONEY_UNITS:
+        for number in (
+            "0",
+            "-0.00",
+            "1",
+            "12.5",
+            "1,234,567.89",
+            "999,999,999,999,999",
+            "0.0000000001",
+        ):
+            text = number + unit
+            try:
+                expected: Decimal | str = measure.from_quantity(parse_quantity(text), what="value")
+            except Exception as exc:  # noqa: BLE001 - the fast path must refuse it too
+                expected = type(exc).__name__
+            try:
+                got: Decimal | str = measure.read(text)  # type: ignore[assignment]
+            except Exception as exc:  # noqa: BLE001
+                got = type(exc).__name__
+            assert repr(got) == repr(expected), text
