@@ -5,18 +5,20 @@ The function is assembled from trees that were already checked: each formula's o
 a spec or a project is ever parsed here, and values reach the code only as arguments or as
 constants in its globals, which hold nothing else (no builtins). For a spec it writes::
 
-    def plan(vals, ratings, na):        # facts in spec order; (tier, score, share) per rating;
-        v0, v1, ... = vals               # na: the indices of the leaves that do not apply
+    def plan(vals, ratings, na):   # facts in spec order; each rating's score (Plan.rated_score);
+        v0, v1, ... = vals          # na: the indices of the leaves that do not apply
         d0 = <formula> if v0 is not None and v1 is not None else None   # derived values
         if 0 in na:
             s0 = None
         else:
-            if v0 is None or v1 is None: fail()     # a value the leaf needs is missing
-            a0 = num(<actual formula>)
-            p = <the rule's points>
-            s0 = (Z if p < 0 else min(p, W)).quantize(E, rounding=M).copy_abs()
+            if not (v0 is not None and v1 is not None): _fail()   # a value the leaf needs
+            t1 = <the rule's points>                                # rule.emit
+            s0 = (Z if t1 <= 0 else W if W < t1 else t1).quantize(Q, MODE)   # clamp, round
         ...
-        return (s0, s1, ...)
+        scores = (s0, s1, ...)
+        if na: <the same, adding 0 for a leaf that does not apply, weights from weights_of(na)>
+        o0 = Z + s0 + s1 + ...      # each 一级指标, added as engine.totals_of adds them
+        return totals_from_tops(SPEC, Z + o0 + o1 + ..., ALL, (o0, o1, ...), scores)
 
 Anything the engine would report (a missing value, a rating outside its tier, a division by
 zero) raises; ``Plan`` then leaves the project to the engine, which says what is wrong.
