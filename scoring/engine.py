@@ -89,7 +89,6 @@ HOT_AFTER = 2
 _scored: weakref.WeakKeyDictionary[Spec, int] = weakref.WeakKeyDictionary()
 
 
-@_in_private_context
 def score(spec: Spec, facts: Facts | Mapping[str, Any]) -> Result:
     """Score one project. Raises FactsError listing every problem with its facts (never partial).
 
@@ -115,6 +114,7 @@ def score(spec: Spec, facts: Facts | Mapping[str, Any]) -> Result:
     )
 
 
+@_in_private_context
 def _engine_result(spec: Spec, facts: Facts) -> Result:
     """The whole result by this engine, at once."""
     details = _details(spec, facts)
@@ -167,7 +167,6 @@ def _planned(spec: Spec, facts: Facts) -> Totals | None:
     return plan_totals(spec, facts)
 
 
-@_in_private_context
 def score_totals(spec: Spec, facts: Facts | Mapping[str, Any]) -> Totals:
     """Score one project for a batch: the same numbers as ``score``, without the result tree,
     explanations or warnings (through the compiled plan once the spec is hot). Raises

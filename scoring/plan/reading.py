@@ -157,21 +157,25 @@ def readers_for(spec: Spec) -> dict[str, ValueReader]:
     return {fact_id: ValueReader(fact) for fact_id, fact in spec.facts.items()}
 
 
-_READERS: weakref.WeakKeyDictionary[Spec, dict[str, ValueReader]] = weakref.WeakKeyDictionary()
+_PLANNED: weakref.WeakKeyDictionary[Spec, tuple[Plan, dict[str, ValueReader]]]
+_PLANNED = weakref.WeakKeyDictionary()
+
+
+def _planned(spec: Spec) -> tuple[Plan, dict[str, ValueReader]]:
+    found = _PLANNED.get(spec)
+    if found is None:
+        found = _PLANNED[spec] = (plan_of(spec), readers_for(spec))
+    return found
 
 
 def plan_readers(spec: Spec) -> dict[str, ValueReader]:
     """The spec's value readers, kept (with what they remember) as long as the spec lives."""
-    readers = _READERS.get(spec)
-    if readers is None:
-        readers = _READERS[spec] = readers_for(spec)
-    return readers
+    return _planned(spec)[1]
 
 
 def plan_totals(spec: Spec, facts: Facts) -> Totals | None:
     """A project's totals through the spec's plan, or None: the engine must score it."""
-    readers = plan_readers(spec)
-    plan = plan_of(spec)
+    plan, readers = _planned(spec)
     try:
         inputs = inputs_of(plan, readers, facts)
     except PlanFallback:
