@@ -19,20 +19,34 @@ import io
 import json
 import os
 import tempfile
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, Protocol
 
 from ..errors import Problem, ScoringError, UsageError
 
-__all__ = ["OUTPUT_SUFFIXES", "Writer", "check_output", "open_writer"]
+__all__ = [
+    "OUTPUT_SUFFIXES",
+    "CsvFormat",
+    "JsonLinesFormat",
+    "RowFormat",
+    "Writer",
+    "check_output",
+    "open_writer",
+    "row_format",
+]
 
 OUTPUT_SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx"}
 XLSX_MAX_RECORDS = 1_048_575
 
 
 class Writer(Protocol):
+    # How rows become text, for workers to format their own (None: rows must come as rows).
+    format: RowFormat | None
+
     def write(self, rows: list[list[str]]) -> None: ...
+    def write_text(self, text: str) -> None: ...
     def commit(self) -> None: ...
     def abort(self) -> None: ...
 
@@ -56,11 +70,15 @@ def open_writer(path: str, columns: tuple[str, ...], numeric: tuple[int, ...]) -
     except OSError as exc:
         raise _unwritable(path, exc) from None
     os.close(handle)
+    text = row_format(path, columns, numeric)
+    if text is None:
+        return _XlsxWriter(path, temp, columns, numeric)
+    writer = _TextWriter(path, temp, "utf-8-sig" if kind == "csv" else "utf-8", text)
     if kind == "csv":
-        return _CsvWriter(path, temp, columns, numeric)
-    if kind == "jsonl":
-        return _JsonLinesWriter(path, temp, columns, numeric)
-    return _XlsxWriter(path, temp, columns, numeric)
+        header = io.StringIO()
+        csv.writer(header).writerow(columns)  # the header is ours: no formula guard
+        writer.write_text(header.getvalue())
+    return writer
 
 
 def _unwritable(path: str, exc: OSError) -> ScoringError:
@@ -95,47 +113,31 @@ class _FileWriter:
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-class _CsvWriter(_FileWriter):
-    def __init__(
-        self, path: str, temp: str, columns: tuple[str, ...], numeric: tuple[int, ...]
-    ) -> None:
-        super().__init__(path, temp)
-        self.handle: IO[str] = open(temp, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
-        # Rows are formatted into a buffer and the file written once per chunk: one encoding
-        # call per chunk instead of one per row.
-        self.buffer = io.StringIO()
-        self.writer = csv.writer(self.buffer)
-        self.text_columns = tuple(i for i in range(len(columns)) if i not in numeric)
-        self.writer.writerow(columns)
-        self._flush()
+@dataclass(frozen=True)
+class CsvFormat:
+    """Rows → CSV text. Small and picklable: ``--workers`` format their rows themselves and the
+    main process only writes the text."""
 
-    def write(self, rows: list[list[str]]) -> None:
+    text_columns: tuple[int, ...]
+
+    def format(self, rows: list[list[str]]) -> str:
         for row in rows:
             for i in self.text_columns:
                 if row[i].startswith(_FORMULA_START):
                     row[i] = "'" + row[i]
-        self.writer.writerows(rows)
-        self._flush()
-
-    def _flush(self) -> None:
-        self.handle.write(self.buffer.getvalue())
-        self.buffer.seek(0)
-        self.buffer.truncate()
-
-    def _close(self) -> None:
-        self.handle.close()
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(rows)
+        return buffer.getvalue()
 
 
-class _JsonLinesWriter(_FileWriter):
-    def __init__(
-        self, path: str, temp: str, columns: tuple[str, ...], numeric: tuple[int, ...]
-    ) -> None:
-        super().__init__(path, temp)
-        self.handle: IO[str] = open(temp, "w", encoding="utf-8")  # noqa: SIM115
-        self.keys = [json.dumps(column, ensure_ascii=False) + ": " for column in columns]
-        self.numeric = frozenset(numeric)
+@dataclass(frozen=True)
+class JsonLinesFormat:
+    """Rows → JSON Lines text (see ``CsvFormat``)."""
 
-    def write(self, rows: list[list[str]]) -> None:
+    keys: tuple[str, ...]
+    numeric: frozenset[int]
+
+    def format(self, rows: list[list[str]]) -> str:
         keys, numeric, dumps = self.keys, self.numeric, json.dumps
         lines = []
         for row in rows:
@@ -146,13 +148,48 @@ class _JsonLinesWriter(_FileWriter):
                 for i, (key, cell) in enumerate(zip(keys, row, strict=True))
             ]
             lines.append("{" + ", ".join(cells) + "}\n")
-        self.handle.writelines(lines)
+        return "".join(lines)
+
+
+RowFormat = CsvFormat | JsonLinesFormat
+
+
+class _TextWriter(_FileWriter):
+    """A text output: rows formatted by ``format``, or text a worker formatted already."""
+
+    def __init__(self, path: str, temp: str, encoding: str, format: RowFormat) -> None:
+        super().__init__(path, temp)
+        self.handle: IO[str] = open(temp, "w", encoding=encoding, newline="")  # noqa: SIM115
+        self.format: RowFormat | None = format
+
+    def write(self, rows: list[list[str]]) -> None:
+        assert self.format is not None
+        self.handle.write(self.format.format(rows))  # once per chunk: one encoding call
+
+    def write_text(self, text: str) -> None:
+        self.handle.write(text)
 
     def _close(self) -> None:
         self.handle.close()
 
 
+def row_format(path: str, columns: tuple[str, ...], numeric: tuple[int, ...]) -> RowFormat | None:
+    """How rows become the text of the output ``path``; None for XLSX (typed cells)."""
+    kind = OUTPUT_SUFFIXES.get(Path(path).suffix.casefold())
+    if kind == "csv":
+        return CsvFormat(tuple(i for i in range(len(columns)) if i not in numeric))
+    if kind == "jsonl":
+        keys = tuple(json.dumps(column, ensure_ascii=False) + ": " for column in columns)
+        return JsonLinesFormat(keys, frozenset(numeric))
+    return None
+
+
 class _XlsxWriter(_FileWriter):
+    format: RowFormat | None = None  # cells are typed here, from rows
+
+    def write_text(self, text: str) -> None:
+        raise TypeError("an .xlsx output takes rows, not text")
+
     def __init__(
         self, path: str, temp: str, columns: tuple[str, ...], numeric: tuple[int, ...]
     ) -> None:

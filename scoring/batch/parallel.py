@@ -25,6 +25,7 @@ from ..compiled import Spec
 from ..loader import load_spec
 from .core import ChunkResult, process_chunk
 from .inputs import CsvBlock, parse_block
+from .outputs import RowFormat
 from .records import Converter, RawRecord
 from .summary import Summary
 
@@ -36,24 +37,30 @@ IN_FLIGHT_PER_WORKER = 4
 _worker_spec: Spec | None = None
 
 
-def _adopt_spec(spec: Spec) -> None:
+_worker_format: RowFormat | None = None
+
+
+def _adopt_spec(spec: Spec, row_format: RowFormat | None) -> None:
     """A forked worker's initialiser: the spec came with the process's memory."""
-    global _worker_spec
-    _worker_spec = spec
+    global _worker_spec, _worker_format
+    _worker_spec, _worker_format = spec, row_format
 
 
-def _load_spec(spec_path: str, sha256: str) -> None:
+def _load_spec(spec_path: str, sha256: str, row_format: RowFormat | None) -> None:
     """A spawned worker's initialiser: load the spec and check it is the one the batch loaded."""
     spec = load_spec(spec_path)
     if spec.sha256 != sha256:
         raise RuntimeError(f"{spec_path} changed while the batch was running")
-    _adopt_spec(spec)
+    _adopt_spec(spec, row_format)
 
 
 def _work(chunk: Chunk) -> Returned:
     assert _worker_spec is not None, "worker not initialised"
     converter, start, records = chunk
     result = process_chunk(_worker_spec, converter, start, _unpack_records(records))
+    if _worker_format is not None:  # the output's own text: the main process only writes it
+        text = _worker_format.format(result.rows)
+        return ChunkResult([], result.summary, text, len(result.rows))
     rows = _pack_rows(result.rows)
     return result if rows is None else (rows, result.summary)
 
@@ -113,15 +120,21 @@ def _unpack_result(result: Returned) -> ChunkResult:
     return result
 
 
-def make_pool(spec: Spec, workers: int, spec_path: str | None = None) -> ProcessPoolExecutor:
+def make_pool(
+    spec: Spec,
+    workers: int,
+    spec_path: str | None = None,
+    row_format: RowFormat | None = None,
+) -> ProcessPoolExecutor:
     """A pool of ``workers`` processes holding ``spec``; make it before starting any thread.
-    Spawned workers load ``spec_path`` (default: the file ``spec`` was loaded from)."""
+    Spawned workers load ``spec_path`` (default: the file ``spec`` was loaded from). With a
+    ``row_format``, workers return their rows as the output's text."""
     if sys.platform == "linux" and threading.active_count() == 1:
         pool = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=multiprocessing.get_context("fork"),
             initializer=_adopt_spec,
-            initargs=(spec,),
+            initargs=(spec, row_format),
         )
         pool.submit(int)  # a fork pool starts all its workers at the first task: now, threadless
         return pool
@@ -129,7 +142,7 @@ def make_pool(spec: Spec, workers: int, spec_path: str | None = None) -> Process
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_load_spec,
-        initargs=(spec_path or spec.file, spec.sha256),
+        initargs=(spec_path or spec.file, spec.sha256, row_format),
     )
 
 

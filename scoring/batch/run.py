@@ -18,7 +18,7 @@ from ..errors import UsageError
 from ..loader import load_spec
 from .core import Layout
 from .inputs import BlockMismatch, Input, open_inputs
-from .outputs import check_output, open_writer
+from .outputs import check_output, open_writer, row_format
 from .parallel import Chunk, make_pool, run_chunks
 from .records import RawRecord
 from .summary import Summary
@@ -55,7 +55,10 @@ def run_batch(
     opened = open_inputs(spec, inputs, id_column=id_column, sheet=sheet)
     counts = [item.count for item in opened]
     total = None if None in counts else sum(count or 0 for count in counts)
-    pool = make_pool(spec, workers, spec_path) if workers > 1 else None  # before the bar's thread
+    pool = None
+    if workers > 1:  # made before the progress bar starts its thread
+        text = row_format(output, layout.columns, layout.numeric)
+        pool = make_pool(spec, workers, spec_path, text)
     try:
         try:
             blocks = pool is not None  # workers parse CSV blocks themselves
@@ -89,10 +92,13 @@ def _run(
     try:
         chunks = _chunks(opened, chunk_size, blocks)
         for result in run_chunks(spec, chunks, pool, workers):
-            writer.write(result.rows)
+            if result.text is None:
+                writer.write(result.rows)
+            else:
+                writer.write_text(result.text)
             summary.merge(result.summary)
             if bar is not None:
-                bar.update(len(result.rows))
+                bar.update(result.count if result.text is not None else len(result.rows))
     except BaseException:
         writer.abort()
         raise
