@@ -49,4 +49,12 @@ __all__ = [
     "score_totals",
 ]
 
-from .batch import score_many
+
+def __getattr__(name: str) -> object:
+    # score_many lives with the batch machinery, loaded when first asked for: `jixiao score`
+    # and `import scoring` do not pay for it.
+    if name == "score_many":
+        from .batch import score_many
+
+        return score_many
+    raise AttributeError(f"module 'scoring' has no attribute {name!r}")

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import NoReturn, TextIO
 
 from . import __version__
-from .commands import COMMANDS
+from .commands import COMMANDS, load
 from .errors import ScoringError, UsageError
 
 __all__ = ["main"]
@@ -29,15 +29,20 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message or "") if status else SystemExit(0)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; only the command named in ``argv`` gets its arguments (and its module
+    loaded), the others are listed by name and help. ``argv`` None: every command in full."""
     parser = _Parser(
         prog="jixiao",
         description="财政支出绩效评价打分：YAML 指标体系 + 项目事实 → 得分、等级与失分说明",
     )
     parser.add_argument("--version", action="version", version=f"jixiao {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for command in COMMANDS:
-        command.add_arguments(sub.add_parser(command.NAME, help=command.HELP))
+    named = None if argv is None else next((a for a in argv if not a.startswith("-")), "")
+    for name, (_, help_text) in COMMANDS.items():
+        command_parser = sub.add_parser(name, help=help_text)
+        if named is None or named == name:
+            load(name).add_arguments(command_parser)
     return parser
 
 
@@ -47,15 +52,15 @@ def main(
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     try:
-        args = build_parser().parse_args(argv)
+        given = list(sys.argv[1:] if argv is None else argv)
+        args = build_parser(given).parse_args(given)
     except UsageError as exc:
         stderr.write(str(exc))
         return 2
     except SystemExit:  # --help / --version, printed by argparse
         return 0
-    command = next(c for c in COMMANDS if args.command == c.NAME)
     try:
-        return int(command.run(args, stdout, stderr))
+        return int(load(args.command).run(args, stdout, stderr))
     except ScoringError as exc:
         stderr.write(f"{exc}\n")
         return 1

@@ -14,9 +14,6 @@ from typing import TextIO
 
 from ..errors import UsageError
 
-NAME = "batch"
-HELP = "score many projects (folder, CSV, XLSX, JSON Lines) into one CSV/JSONL/XLSX, with a summary"
-
 
 def _workers(text: str) -> int:
     try:

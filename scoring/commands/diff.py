@@ -13,9 +13,6 @@ from ..loader import load_spec
 from ..quantities import format_number
 from ..whatif import compare
 
-NAME = "diff"
-HELP = "score the same facts under two specs or profiles and show what changes"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("spec_a", metavar="SPEC_A")

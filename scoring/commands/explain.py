@@ -12,9 +12,6 @@ from ..facts import load_facts
 from ..loader import load_spec
 from ..report.explain import render_explain, render_indicator
 
-NAME = "explain"
-HELP = "where each point went and what the next grade takes"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("spec", metavar="SPEC")

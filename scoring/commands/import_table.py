@@ -13,9 +13,6 @@ import os
 from pathlib import Path
 from typing import TextIO
 
-NAME = "import"
-HELP = "read a filled 自评表 (xlsx/csv) into a spec + facts pair"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("table", metavar="TABLE")

@@ -11,9 +11,6 @@ from ..loader import load_spec
 from ..template import facts_template
 from .output import write_output
 
-NAME = "init"
-HELP = "write a facts template listing every fact and rating the spec needs"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("spec", metavar="SPEC")

@@ -16,9 +16,6 @@ from ..facts import load_facts
 from ..loader import load_spec
 from .output import write_output
 
-NAME = "report"
-HELP = "write a draft 自评报告 (.docx, or .html) for one project"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("spec", metavar="SPEC")

@@ -17,9 +17,6 @@ from ..errors import UsageError
 # the CLI starts; the format names are listed here and checked against its renderers in tests.
 FORMATS = ("json", "markdown", "table")
 
-NAME = "review"
-HELP = "复核: recompute a filed 自评表 and list what does not add up"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("inputs", nargs="+", metavar="TABLE | SPEC FACTS")

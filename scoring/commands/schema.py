@@ -9,9 +9,6 @@ from typing import TextIO
 from ..facts import FactsModel
 from ..spec import SpecModel
 
-NAME = "schema"
-HELP = "print the JSON Schema of the spec (or facts) file format"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--facts", action="store_true", help="the facts file format instead")

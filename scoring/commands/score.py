@@ -12,9 +12,6 @@ from ..loader import load_spec
 from ..report import BINARY_RENDERERS, RENDERERS
 from .output import write_output
 
-NAME = "score"
-HELP = "score one project's facts; print the 自评表"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("spec", metavar="SPEC")

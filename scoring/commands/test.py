@@ -11,9 +11,6 @@ from ..errors import ScoringError
 from ..loader import load_spec
 from ..spec_tests import describe, run_spec_tests
 
-NAME = "test"
-HELP = "run the test cases of specs and report indicator and rule-branch coverage"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", metavar="SPEC_OR_DIR")

@@ -8,9 +8,6 @@ from typing import TextIO
 from ..errors import ScoringError
 from ..loader import load_spec
 
-NAME = "validate"
-HELP = "check indicator system files; every problem with file:line:col"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("specs", nargs="+", metavar="SPEC")
