@@ -189,17 +189,11 @@ def engine_totals(spec: Spec, facts: Facts | Mapping[str, Any]) -> Totals:
     return totals
 
 
-def totals_of(
-    spec: Spec,
-    scores: tuple[Decimal | None, ...],
-    top_applicable: tuple[Decimal, ...] | None = None,
-) -> Totals | None:
+def totals_of(spec: Spec, scores: tuple[Decimal | None, ...]) -> Totals | None:
     """Roll each leaf's score (None: not applicable) up to the 一级指标 and the total; None when
-    the indicators that apply weigh nothing. ``top_applicable``, each 一级指标's applicable
-    weight, when the caller knows it (see ``applicable_weights``). The compiled plan writes
-    the same additions out inline (``plan.codegen``), then calls ``totals_from_tops`` too."""
-    if top_applicable is None:
-        top_applicable = applicable_weights(spec, {i for i, s in enumerate(scores) if s is None})
+    the indicators that apply weigh nothing. The compiled plan writes the same additions out
+    inline (``plan.codegen``), then calls ``totals_from_tops`` too."""
+    top_applicable = applicable_weights(spec, {i for i, s in enumerate(scores) if s is None})
     top_scores: list[Decimal | None] = []
     obtained_all = ZERO
     for (start, stop), applicable in zip(spec.top_leaf_ranges, top_applicable, strict=True):

@@ -14,7 +14,6 @@ from decimal import Decimal
 
 from .pydantic_errors import shown
 from .quantities import (
-    MONEY_UNITS,
     Quantity,
     QuantityError,
     convert_money_by,
@@ -124,12 +123,7 @@ class Measure:
         text = match[1]
         number = Decimal(text.replace(",", "") if "," in text else text)
         number = number.copy_abs() if number.is_zero() else number  # -0 is 0, as parsed
-        unit = match[2]
-        if unit and self.kind == "money":  # the most common conversion, without the dispatch
-            factor, into = MONEY_UNITS.get(unit), MONEY_UNITS.get(self.unit)
-            if factor is not None and into is not None and abs(number * factor) <= _MOST_YUAN:
-                return convert_money_by(number, factor, into)  # what convert() gives here
-        return self._checked(self.convert(number, unit or "", written, "value"), written)
+        return self._checked(self.convert(number, match[2] or "", written, "value"), written)
 
     def _checked(self, value: Decimal, written: str) -> Decimal:
         if self.kind == "count" and value != value.to_integral_value():

@@ -83,9 +83,6 @@ class Summary:
         return self.records - self.failed
 
     # ---- adding records ------------------------------------------------------------------------
-    def add(self, index: int, record_id: str, source: str, result: Totals) -> None:
-        self.add_many([(index, record_id, source, result)])
-
     def add_many(self, scored: list[tuple[int, str, str, Totals]]) -> None:
         """Add scored records (index, id, source, totals), a run at a time: the sums are taken a
         column at a time (``_fold``) and only a run's best and worst few are ranked."""

@@ -160,11 +160,6 @@ class _Builder:
     def call(self, function: Callable[..., Any], *args: ast.expr | Decimal) -> ast.expr:
         return ast.Call(self.const(function), [self.const(arg) for arg in args], [])
 
-    def env(self, names: frozenset[str]) -> ast.expr:
-        ordered = sorted(names)
-        keys: list[ast.expr | None] = [ast.Constant(name) for name in ordered]
-        return ast.Dict(keys, [copy.deepcopy(self.values[name]) for name in ordered])
-
     def rating(self) -> ast.expr:
         if self.rating_index is None:
             return ast.Constant(None)

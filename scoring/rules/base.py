@@ -143,10 +143,6 @@ class Emitter(Protocol):
         """``function(*args)``, a Python callable of ours (a rule's own method)."""
         ...
 
-    def env(self, names: frozenset[str]) -> ast.expr:
-        """A mapping of ``names`` to their values, as ``evaluate`` takes it."""
-        ...
-
     def rating(self) -> ast.expr:
         """The points this indicator's rating gives, or None when it has none. (The plan's
         caller works them out from the rating with the rule's ``rate``, once per rating.)"""
@@ -206,17 +202,12 @@ class Rule(ABC):
 
     emits_score: ClassVar[bool] = False  # True: ``emit`` gives the leaf's final score
 
+    @abstractmethod
     def emit(self, gen: Emitter, weight: Decimal) -> ast.expr:
         """The unclamped points as one expression of the spec's compiled scoring function: the
         same arithmetic as ``evaluate``, written once more so it runs inline (tests/test_plan.py
         holds the two equal). Whatever ``evaluate`` reports as an error must raise here too;
-        the engine then scores the project the slow way to say what is wrong. A kind without
-        its own ``emit`` calls ``evaluate``."""
-
-        def points(env: Mapping[str, Value]) -> Decimal:
-            return self.evaluate(env, weight, None).points
-
-        return gen.call(points, gen.env(self.needs))
+        the engine then scores the project the slow way to say what is wrong."""
 
     @abstractmethod
     def explain(self, outcome: Outcome, weight: Decimal, score: Decimal) -> str: ...
