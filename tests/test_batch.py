@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import csv
 import functools
+import gc
 import importlib.util
 import io
 import json
@@ -22,10 +23,11 @@ from hypothesis import strategies as st
 
 from scoring import FactsError, Result, ScoringError, Spec, load_facts, load_spec
 from scoring.batch import score_many
+from scoring.batch.collection import BATCH_THRESHOLD, fewer_collections
 from scoring.batch.columns import build_column_map
 from scoring.batch.core import process_chunk
 from scoring.batch.records import JsonLineConverter, RowConverter
-from scoring.batch.run import _progress_bar
+from scoring.batch.run import _progress_bar, run_batch
 
 Jixiao = Callable[..., Run]
 SPEC = str(ROOT / "indicators" / "xinfang_weiwen.yaml")
@@ -505,6 +507,32 @@ def test_progress_bar_only_on_a_terminal() -> None:
     bar = _progress_bar(Terminal(), 10)
     assert bar is not None
     bar.close()
+
+
+def test_a_batch_collects_less_often_and_puts_the_threshold_back(tmp_path: Path) -> None:
+    """Inside run_batch the youngest generation waits for BATCH_THRESHOLD allocations; the
+    caller's thresholds are back afterwards, after a failure too."""
+    saved = gc.get_threshold()
+    seen: list[tuple[int, int, int]] = []
+    try:
+        gc.set_threshold(700, 10, 10)
+
+        def fails() -> None:
+            with fewer_collections():
+                seen.append(gc.get_threshold())
+                raise RuntimeError("boom")
+
+        with pytest.raises(RuntimeError, match="boom"):
+            fails()
+        assert seen == [(BATCH_THRESHOLD, 10, 10)]
+        assert gc.get_threshold() == (700, 10, 10)
+        header = generator.header()
+        source = write_csv(tmp_path / "in.csv", [as_row(seed_record(), header)], header)
+        summary = run_batch(SPEC, [str(source)], str(tmp_path / "out.csv"))
+        assert (summary.records, summary.failed) == (1, 0)
+        assert gc.get_threshold() == (700, 10, 10)
+    finally:
+        gc.set_threshold(*saved)
 
 
 UNKNOWN_OUTPUT = (

@@ -23,6 +23,7 @@ from typing import Any
 
 from ..compiled import Spec
 from ..loader import load_spec
+from .collection import for_a_worker
 from .core import ChunkResult, process_chunk
 from .inputs import CsvBlock, parse_block
 from .outputs import RowFormat
@@ -44,6 +45,7 @@ def _adopt_spec(spec: Spec, row_format: RowFormat | None) -> None:
     """A forked worker's initialiser: the spec came with the process's memory."""
     global _worker_spec, _worker_format
     _worker_spec, _worker_format = spec, row_format
+    for_a_worker()
 
 
 def _load_spec(spec_path: str, sha256: str, row_format: RowFormat | None) -> None:

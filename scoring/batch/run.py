@@ -16,6 +16,7 @@ from typing import Any, TextIO
 from ..compiled import Spec
 from ..errors import UsageError
 from ..loader import load_spec
+from .collection import fewer_collections
 from .core import Layout
 from .inputs import BlockMismatch, Input, open_inputs
 from .outputs import check_output, open_writer, row_format
@@ -62,13 +63,15 @@ def run_batch(
     try:
         try:
             blocks = pool is not None  # workers parse CSV blocks themselves
-            return _run(
-                spec, layout, opened, output, pool, workers, progress, total, chunk_size, blocks
-            )
+            with fewer_collections():
+                return _run(
+                    spec, layout, opened, output, pool, workers, progress, total, chunk_size, blocks
+                )
         except BlockMismatch:  # a quote inside an unquoted cell misled the block cutting
-            return _run(
-                spec, layout, opened, output, pool, workers, progress, total, chunk_size, False
-            )
+            with fewer_collections():
+                return _run(
+                    spec, layout, opened, output, pool, workers, progress, total, chunk_size, False
+                )
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
