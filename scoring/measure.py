@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .pydantic_errors import shown
@@ -40,6 +40,7 @@ _FALSE_WORDS = frozenset({"否", "无", "未", "false", "False", "FALSE", "no", 
 _HUNDRED = Decimal(100)
 NUMERIC_KINDS = frozenset({"number", "money", "count", "rate"})  # read into a Decimal
 _ZERO = Decimal(0)
+_REMEMBERED_UNITS = 32
 _MOST_YUAN = Decimal("1e15")  # 千万亿元: above any budget line (a whole state's is ~10^13 元)
 # Plain ASCII numbers within parse_number's limits (thousands grouped by commas, as exports write
 # money, or not), then % or a short run of Chinese (a unit).
@@ -73,6 +74,9 @@ class Measure:
 
     kind: str = "number"
     unit: str = ""
+    _money_units: dict[str, tuple[Decimal, Decimal, Decimal]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     # ---- display -------------------------------------------------------------------------
     def display(self, value: Decimal | bool | str) -> str:
@@ -165,10 +169,11 @@ class Measure:
         if not unit:
             return number
         if self.kind == "money":
-            factor, into = money_factor(unit), money_factor(self.unit)
-            if factor is None or into is None:  # a bad spec unit is reported
-                raise self._unit_error(written, unit, what)  # at the spec; never convert into it
-            if abs(number * factor) > _MOST_YUAN:
+            factors = self._money_factors(unit)
+            if factors is None:  # a bad spec unit is reported at the spec; never convert into it
+                raise self._unit_error(written, unit, what)
+            factor, into, most = factors
+            if abs(number) > most:
                 raise MeasureError(
                     f"{written!r} is too large to be an amount of money (more than 10^15 元)",
                     "number-too-large",
@@ -177,6 +182,20 @@ class Measure:
         if self.unit and unit != self.unit:
             raise self._unit_error(written, unit, what)
         return number
+
+    def _money_factors(self, unit: str) -> tuple[Decimal, Decimal, Decimal] | None:
+        """(元 per ``unit``, 元 per this measure's unit, the most money in ``unit``), or None
+        for a unit that is not money; remembered per unit: batch converts millions of amounts."""
+        found = self._money_units.get(unit)
+        if found is None:
+            factor, into = money_factor(unit), money_factor(self.unit)
+            if factor is None or into is None:
+                return None
+            # Money units are powers of ten, so the limit in the unit is exact.
+            found = (factor, into, _MOST_YUAN.scaleb(-factor.adjusted()))
+            if len(self._money_units) < _REMEMBERED_UNITS:  # spellings of a handful of units
+                self._money_units[unit] = found
+        return found
 
     def _unit_error(self, written: str, unit: str, what: str) -> MeasureError:
         return MeasureError(

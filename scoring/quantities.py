@@ -202,6 +202,10 @@ def convert_money(number: Decimal, from_unit: str, to_unit: str) -> Decimal:
 
 def convert_money_by(number: Decimal, from_factor: Decimal, to_factor: Decimal) -> Decimal:
     """``number`` of a unit worth ``from_factor`` 元 in units worth ``to_factor`` 元, exactly."""
+    if from_factor == to_factor:
+        # Multiplying and dividing by the same power of ten is exact and gives back the
+        # dividend's exponent: ``number`` itself, digit for digit (tests/test_quantities.py).
+        return number
     return _CTX.divide(_CTX.multiply(number, from_factor), to_factor)
 
 

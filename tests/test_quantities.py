@@ -9,7 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from scoring.measure import Measure, MeasureError
 from scoring.quantities import (
+    _CTX,
     MONEY_UNITS,
     Quantity,
     QuantityError,
@@ -588,6 +590,17 @@ def test_money_round_trip_is_identity(number: Decimal, unit: str) -> None:
     assert convert_money(convert_money(number, "元", "万元"), "万元", "元") == number
 
 
+@given(numbers_in_range, st.sampled_from(sorted(MONEY_UNITS)))
+def test_money_into_its_own_unit_is_the_same_number_digit_for_digit(
+    number: Decimal, unit: str
+) -> None:
+    """No conversion (万元 → 万元) gives what multiplying and dividing gives: same digits, same
+    exponent (53.20 stays 53.20), so the shortcut is never seen in a table."""
+    factor = MONEY_UNITS[unit]
+    worked = _CTX.divide(_CTX.multiply(number, factor), factor)
+    assert repr(convert_money(number, unit, unit)) == repr(worked) == repr(number)
+
+
 @pytest.mark.parametrize(
     ("text", "ratio"),
     [("99.14%", D("0.9914")), ("100%", D("1")), ("3.5‰", D("0.0035")), ("-5%", D("-0.05"))],
@@ -838,3 +851,36 @@ def test_none_words_ask_for_zero_or_not_applicable(word: str) -> None:
             " indicator not applicable"
         ),
     )
+
+
+@pytest.mark.parametrize(
+    ("unit", "written", "expected"),
+    [
+        ("万元", "100000000000万元", Decimal(100000000000)),  # 10^15 元: the most there is
+        ("万元", "10000000亿元", Decimal(100000000000)),
+        ("元", "999,999,999,999,999元", Decimal(999999999999999)),
+        ("亿元", "999999999999999.99元", Decimal("9999999.9999999999")),
+        ("万元", "100000000000.0001万元", None),
+        ("万元", "10000000.00000001亿元", None),
+        ("元", "-100000000000.01万元", None),
+    ],
+)
+def test_money_above_ten_to_the_fifteen_yuan_is_refused_in_any_unit(
+    unit: str, written: str, expected: Decimal | None
+) -> None:
+    """At most 10^15 元 (千万亿元), whichever unit the amount is written in or converted to."""
+    measure = Measure("money", unit)
+    if expected is not None:
+        assert measure.read(written) == expected
+        return
+    with pytest.raises(MeasureError) as raised:
+        measure.read(written)
+    assert str(raised.value) == (
+        f"{written!r} is too large to be an amount of money (more than 10^15 元)"
+    )
+    assert raised.value.code == "number-too-large"
+
+
+def test_money_units_are_powers_of_ten() -> None:
+    """Measure checks the 10^15 元 limit in the amount's own unit; exact only for powers of ten."""
+    assert all(factor == 10 ** factor.adjusted() for factor in MONEY_UNITS.values())
