@@ -46,11 +46,14 @@ class Summary:
     leaf_names: tuple[str, ...]
     leaf_weights: tuple[Decimal, ...]
     places: int
+    top_weights: tuple[Decimal, ...]  # when every indicator applies
     records: int = 0
     failed: int = 0
     grades: Counter[str] = field(default_factory=Counter)
     total_sum: Decimal = ZERO
-    top_rate_sum: list[Decimal] = field(default_factory=list)
+    # Each 一级指标's points summed per applicable weight ((index, weight) → Σ points): a mean
+    # score rate is then a few divisions at the end, exact whatever the chunks and workers.
+    top_points: dict[tuple[int, Decimal], Decimal] = field(default_factory=dict)
     top_rated: list[int] = field(default_factory=list)
     leaf_points: list[Decimal] = field(default_factory=list)  # Σ score where applicable
     leaf_losing: list[int] = field(default_factory=list)  # records that lost points here
@@ -71,7 +74,7 @@ class Summary:
             leaf_names=tuple(leaf.name for leaf in spec.leaves),
             leaf_weights=tuple(leaf.weight for leaf in spec.leaves),
             places=spec.rounding.places,
-            top_rate_sum=[ZERO] * tops,
+            top_weights=spec.top_weights,
             top_rated=[0] * tops,
             leaf_points=[ZERO] * leaves,
             leaf_losing=[0] * leaves,
@@ -95,27 +98,51 @@ class Summary:
         self._pending.extend(results)
         if len(self._pending) >= FOLD_EVERY:
             self._fold()
-        for heap, sign in ((self.best, 1), (self.worst, -1)):
-            for index, record_id, source, result in heapq.nlargest(
-                KEEP, scored, key=lambda entry: (sign * entry[3].total, -entry[0])
-            ):
+        # A run's best and worst few; both are stable, so ties go to the earlier record.
+        best = heapq.nlargest(KEEP, scored, key=_total)
+        worst = heapq.nsmallest(KEEP, scored, key=_total)
+        for heap, sign, run in ((self.best, 1, best), (self.worst, -1, worst)):
+            for index, record_id, source, result in run:
                 key = (result.total if sign == 1 else -result.total, -index)
                 if len(heap) < KEEP or key > heap[0].key:
                     self._rank(heap, Ranked(key, result.total, result.grade, record_id, source))
 
     def _fold(self) -> None:
-        """Add the pending records' per-indicator numbers to the sums, a column at a time."""
+        """Add the pending records' per-indicator numbers to the sums, a column at a time;
+        records where every indicator applies (most) without looking for what does not."""
         pending, self._pending = self._pending, []
-        if not pending:
-            return
-        tops = zip(*(r.top_scores for r in pending), strict=True)
-        weights = zip(*(r.top_applicable for r in pending), strict=True)
-        for i, (points, applicable) in enumerate(zip(tops, weights, strict=True)):
-            rates = [p / w for p, w in zip(points, applicable, strict=True) if p is not None and w]
-            self.top_rate_sum[i] += sum(rates, ZERO)
-            self.top_rated[i] += len(rates)
-        for i, column in enumerate(zip(*(r.leaf_scores for r in pending), strict=True)):
-            given = [points for points in column if points is not None]
+        full = self.top_weights
+        complete = [r for r in pending if r.top_applicable is full or r.top_applicable == full]
+        if complete:
+            self._add_columns(complete, full)
+        if len(complete) < len(pending):
+            partial = [
+                r for r in pending if not (r.top_applicable is full or r.top_applicable == full)
+            ]
+            self._add_columns(partial, None)
+
+    def _add_columns(self, results: list[Totals], weights: tuple[Decimal, ...] | None) -> None:
+        """Sum a run of records' scores; ``weights``: every one of them has these applicable
+        (nothing to skip), else each record's own, and a None score is skipped."""
+        tops = zip(*(r.top_scores for r in results), strict=True)
+        points = self.top_points
+        if weights is not None:
+            for i, (column, weight) in enumerate(zip(tops, weights, strict=True)):
+                if weight:
+                    key = (i, weight)
+                    points[key] = points.get(key, ZERO) + sum(column, ZERO)
+                    self.top_rated[i] += len(column)
+        else:
+            applicable = zip(*(r.top_applicable for r in results), strict=True)
+            for i, (column, each) in enumerate(zip(tops, applicable, strict=True)):
+                for score, weight in zip(column, each, strict=True):
+                    if score is not None and weight:
+                        key = (i, weight)
+                        points[key] = points.get(key, ZERO) + score
+                        self.top_rated[i] += 1
+        leaves = zip(*(r.leaf_scores for r in results), strict=True)
+        for i, column in enumerate(leaves):
+            given = list(column) if weights is not None else [p for p in column if p is not None]
             self.leaf_applicable[i] += len(given)
             self.leaf_points[i] += sum(given, ZERO)
             self.leaf_losing[i] += len(given) - given.count(self.leaf_weights[i])
@@ -144,12 +171,10 @@ class Summary:
         self.failed += other.failed
         self.grades.update(other.grades)
         self.total_sum += other.total_sum
-        for sums, more in (
-            (self.top_rate_sum, other.top_rate_sum),
-            (self.leaf_points, other.leaf_points),
-        ):
-            for i, amount in enumerate(more):
-                sums[i] += amount
+        for key, amount in other.top_points.items():
+            self.top_points[key] = self.top_points.get(key, ZERO) + amount
+        for i, amount in enumerate(other.leaf_points):
+            self.leaf_points[i] += amount
         for counts, extra in (
             (self.top_rated, other.top_rated),
             (self.leaf_losing, other.leaf_losing),
@@ -175,8 +200,11 @@ class Summary:
     def top_rates(self) -> list[tuple[str, Decimal | None]]:
         """Mean score rate (得分率) of each 一级指标 over the records where it applies."""
         self._fold()
+        rate_sums = [ZERO] * len(self.top_names)
+        for (i, weight), points in sorted(self.top_points.items()):
+            rate_sums[i] += points / weight
         return [
-            (name, self.top_rate_sum[i] / self.top_rated[i] if self.top_rated[i] else None)
+            (name, rate_sums[i] / self.top_rated[i] if self.top_rated[i] else None)
             for i, name in enumerate(self.top_names)
         ]
 
@@ -243,3 +271,7 @@ def pct(ratio: Decimal | None) -> str:
     if ratio is None:
         return "—"
     return format_number((ratio * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)) + "%"
+
+
+def _total(entry: tuple[int, str, str, Totals]) -> Decimal:
+    return entry[3].total
