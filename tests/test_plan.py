@@ -274,16 +274,19 @@ def test_the_generated_function_reads_no_names_but_its_own() -> None:
     its globals hold no builtins: nothing from a spec becomes code."""
     for path in SHIPPED:
         spec = load_spec(path)
-        builder = _Builder(spec, plan_of(spec)._applicable)
-        module = builder.build()
-        assert builder.globals["__builtins__"] == {}
-        for node in ast.walk(module):
-            if isinstance(node, ast.Name):
-                own = re.fullmatch(r"[vdtso]\d+|vals|ratings|na|scores|w", node.id)
-                assert own or node.id in builder.globals, (path.name, node.id)
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                assert node.value.startswith("ROUND_"), (path.name, node.value)  # a mode name
-            assert not isinstance(node, (ast.Import, ast.ImportFrom, ast.Lambda))
+        for complete in (False, True):
+            builder = _Builder(spec, plan_of(spec)._applicable, complete)
+            module = builder.build()
+            assert builder.globals["__builtins__"] == {}
+            for node in ast.walk(module):
+                if isinstance(node, ast.Name):
+                    own = re.fullmatch(r"[vdtso]\d+|vals|ratings|na|scores|w", node.id)
+                    assert own or node.id in builder.globals, (path.name, node.id)
+                if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                    assert node.value.startswith("ROUND_"), (path.name, node.value)  # a mode
+                assert not isinstance(node, (ast.Import, ast.ImportFrom, ast.Lambda))
+                if complete:
+                    assert not (isinstance(node, ast.Name) and node.id == "na"), path.name
 
 
 # ---- the fast reading of plain numbers ------------------------------------------------------------

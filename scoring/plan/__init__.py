@@ -50,6 +50,7 @@ class Plan:
         self._rated_scores: dict[tuple[int, RatingParts | None], Decimal] = {}
         self._weights: dict[frozenset[int], tuple[tuple[Decimal, ...], Decimal]] = {}
         self._function: Callable[..., Totals] = build_function(spec, self._applicable)
+        self._complete: Callable[..., Totals] = build_function(spec, self._applicable, True)
 
     def _applicable(self, not_applicable: frozenset[int]) -> tuple[tuple[Decimal, ...], Decimal]:
         """(each 一级指标's applicable weight, their sum), remembered per set (a batch has few)."""
@@ -119,7 +120,7 @@ class Plan:
     ) -> list[Totals | None]:
         """``totals`` of many projects (None for each index in ``skip``), under one switch of
         the decimal context."""
-        function, everything = self._function, len(self.leaf_index)
+        function, complete, everything = self._function, self._complete, len(self.leaf_index)
         results: list[Totals | None] = []
         saved = getcontext()
         setcontext(formula_context())
@@ -129,7 +130,8 @@ class Plan:
                     results.append(None)  # nothing to score: the engine says so
                     continue
                 try:
-                    results.append(function(values, ratings, not_applicable))
+                    run = function if not_applicable else complete
+                    results.append(run(values, ratings, not_applicable))
                 except _ENGINE_REPORTS:
                     results.append(None)
         finally:

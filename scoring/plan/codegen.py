@@ -108,9 +108,10 @@ class _NumbersKnown(ast.NodeTransformer):
 class _Builder:
     """Writes the function's statements; the rules write their points through it (``Emitter``)."""
 
-    def __init__(self, spec: Spec, weights_of: WeightsOf) -> None:
+    def __init__(self, spec: Spec, weights_of: WeightsOf, complete: bool = False) -> None:
         self.spec = spec
         self.weights_of = weights_of
+        self.complete = complete  # every leaf applies: no ``na`` to look at
         self.globals: dict[str, Any] = {"__builtins__": {}, **RUNTIME, "_fail": _fail}
         self._constants: dict[tuple[str, str], str] = {}
         self.values: dict[str, ast.expr] = {}  # fact or derived id → the local holding it
@@ -136,7 +137,7 @@ class _Builder:
     def formula(self, formula: CompiledFormula, **local: ast.expr | Decimal) -> ast.expr:
         values = {**self.values, **{key: self.const(part) for key, part in local.items()}}
         spliced: ast.expr = _NumbersKnown(self.numeric).visit(formula.splice(values, self.const))
-        return spliced
+        return self.without_ones(spliced)
 
     def value(self, formula: CompiledFormula) -> ast.expr:
         expression = self.formula(formula)
@@ -155,7 +156,54 @@ class _Builder:
     def template(self, text: str, **parts: ast.expr | Decimal) -> ast.expr:
         converted = {key: self.const(part) for key, part in parts.items()}
         expression: ast.expr = _Parts(converted).visit(copy.deepcopy(_parsed_template(text)))
-        return expression
+        return self.without_ones(expression)
+
+    # ---- what is known of an expression before it runs ----------------------------------------
+    def yields_number(self, node: ast.expr) -> bool:
+        """Whether ``node`` gives a Decimal whenever it gives anything: arithmetic on numbers
+        (a Decimal op a Decimal is a Decimal), never a comparison, a bool or a call but _num."""
+        if isinstance(node, ast.Name):
+            value = self.globals.get(node.id)
+            return node.id in self.numeric or value.__class__ is Decimal
+        if isinstance(node, ast.BinOp):
+            return self.yields_number(node.left) and self.yields_number(node.right)
+        if isinstance(node, ast.UnaryOp):
+            return isinstance(node.op, (ast.USub, ast.UAdd)) and self.yields_number(node.operand)
+        if isinstance(node, ast.IfExp):
+            return self.yields_number(node.body) and self.yields_number(node.orelse)
+        return (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "_num"
+        )
+
+    def is_one(self, node: ast.expr) -> bool:
+        """A constant Decimal 1 with exponent 0 (not 1.0, which changes the places)."""
+        value = self.globals.get(node.id) if isinstance(node, ast.Name) else None
+        return value.__class__ is Decimal and value.as_tuple() == (0, (1,), 0)
+
+    def without_ones(self, node: ast.expr) -> ast.expr:
+        """``x / 1``, ``x * 1`` and ``1 * x`` are ``x`` itself, digit for digit and exponent for
+        exponent, when ``x`` is the result of arithmetic: it then already fits the context's
+        precision, so dividing or multiplying by 1 neither rounds it nor moves its exponent.
+        (A value read from a project could have more digits than the precision: left alone.)"""
+        builder = self
+
+        class Ones(ast.NodeTransformer):
+            def visit_BinOp(self, binop: ast.BinOp) -> ast.expr:
+                self.generic_visit(binop)
+                left, right = binop.left, binop.right
+                computed = (ast.BinOp, ast.UnaryOp)
+                by_one = isinstance(binop.op, (ast.Div, ast.Mult)) and builder.is_one(right)
+                if by_one and isinstance(left, computed) and builder.yields_number(left):
+                    return left
+                one_by = isinstance(binop.op, ast.Mult) and builder.is_one(left)
+                if one_by and isinstance(right, computed) and builder.yields_number(right):
+                    return right
+                return binop
+
+        folded: ast.expr = Ones().visit(node)
+        return folded
 
     def call(self, function: Callable[..., Any], *args: ast.expr | Decimal) -> ast.expr:
         return ast.Call(self.const(function), [self.const(arg) for arg in args], [])
@@ -190,7 +238,10 @@ class _Builder:
             self.leaf(index, leaf)
         scores = ast.Tuple([_name(f"s{i}") for i in range(len(spec.leaves))], _LOAD)
         self.body.append(ast.Assign([ast.Name("scores", _STORE)], scores))
-        self.body.append(ast.If(_name("na"), self.roll_up(partial=True), self.roll_up()))
+        if self.complete:
+            self.body.extend(self.roll_up())
+        else:
+            self.body.append(ast.If(_name("na"), self.roll_up(partial=True), self.roll_up()))
         arguments = ast.arguments(
             [], [ast.arg(n) for n in ("vals", "ratings", "na")], None, [], [], None, []
         )
@@ -240,6 +291,8 @@ class _Builder:
         local = f"d{index}"
         inputs = [self.values[name] for name in sorted(formula.names)]
         computed = self.formula(formula)
+        if self.yields_number(computed):
+            self.numeric.add(local)  # a leaf reading it needs no _num check
         if inputs:
             given = _all_given(inputs)
             computed = ast.IfExp(given, computed, ast.Constant(None))
@@ -257,25 +310,31 @@ class _Builder:
         if leaf.rule.emits_score:
             self.body.append(ast.Assign([ast.Name(f"s{index}", _STORE)], points))
             applicable, self.body = self.body, outer
-            self.body.append(self.unless_not_applicable(index, applicable))
+            self.body.extend(self.unless_not_applicable(index, applicable))
             return
         rounding = self.spec.rounding
         # Clamped to [0, weight] and rounded: the engine's apply(0 if p < 0 else min(p, w)).
-        # Every zero, -0 included, rounds to the same 0.00 as Z does; min(p, w) is p unless w < p.
-        clamped = self.template(
-            "Z if P <= 0 else (W if W < P else P)", P=points, Z=ZERO, W=leaf.weight
+        # At or below 0 (-0 too) that is apply(0); at or above the weight, apply(weight): both
+        # worked out here, once. Between, P.quantize is what apply does (P > 0: never -0.00).
+        final = self.template(
+            "ZERO if P <= 0 else (FULL if W <= P else P.quantize(Q, MODE))",
+            P=points,
+            ZERO=rounding.apply(ZERO),
+            FULL=rounding.apply(leaf.weight),
+            W=leaf.weight,
+            Q=rounding.quantum,
+            MODE=ast.Constant(rounding.mode_constant),  # positional: twice as fast as rounding=
         )
-        quantize = ast.Attribute(clamped, "quantize", _LOAD)
-        arguments = [self.const(rounding.quantum), self.const(rounding.mode_constant)]
-        final = ast.Call(quantize, arguments, [])  # positional: twice as fast as rounding=
         self.body.append(ast.Assign([ast.Name(f"s{index}", _STORE)], final))
         applicable, self.body = self.body, outer
-        self.body.append(self.unless_not_applicable(index, applicable))
+        self.body.extend(self.unless_not_applicable(index, applicable))
 
-    def unless_not_applicable(self, index: int, applicable: list[ast.stmt]) -> ast.stmt:
+    def unless_not_applicable(self, index: int, applicable: list[ast.stmt]) -> list[ast.stmt]:
+        if self.complete:
+            return applicable
         not_applicable = ast.Compare(ast.Constant(index), [ast.In()], [_name("na")])
         skip: list[ast.stmt] = [ast.Assign([ast.Name(f"s{index}", _STORE)], ast.Constant(None))]
-        return ast.If(not_applicable, skip, applicable)
+        return [ast.If(not_applicable, skip, applicable)]
 
 
 def _subscript(value: ast.expr, index: int) -> ast.expr:
@@ -289,10 +348,11 @@ def _all_given(values: list[ast.expr]) -> ast.expr:
     return tests[0] if len(tests) == 1 else ast.BoolOp(ast.And(), tests)  # type: ignore[arg-type]
 
 
-def build_function(spec: Spec, weights_of: WeightsOf) -> Callable[..., Any]:
+def build_function(spec: Spec, weights_of: WeightsOf, complete: bool = False) -> Callable[..., Any]:
     """The spec's scoring function: ``plan(vals, ratings, na)`` → the project's ``Totals``.
-    ``weights_of(na)`` gives the weights that apply when the leaves in ``na`` do not."""
-    builder = _Builder(spec, weights_of)
+    ``weights_of(na)`` gives the weights that apply when the leaves in ``na`` do not.
+    ``complete``: a leaner function for projects where every leaf applies (``na`` empty)."""
+    builder = _Builder(spec, weights_of, complete)
     module = builder.build()
     code = compile(module, f"<plan of {spec.id}>", "exec")  # trees we assembled, never text
     function_code = next(c for c in code.co_consts if isinstance(c, types.CodeType))
