@@ -86,7 +86,9 @@ def _in_private_context(function: Callable[_P, _T]) -> Callable[_P, _T]:
 # compiled plan (built once, ~10 ms) and builds the result tree only when something reads it.
 # One project scored from the command line never pays for compiling.
 HOT_AFTER = 2
-_scored: weakref.WeakKeyDictionary[Spec, int] = weakref.WeakKeyDictionary()
+# Per spec: how many times it was scored, then (once hot) its plan's ``FactsReader.totals``.
+_scored: weakref.WeakKeyDictionary[Spec, int | Callable[[Facts], Totals | None]]
+_scored = weakref.WeakKeyDictionary()
 
 
 def score(spec: Spec, facts: Facts | Mapping[str, Any]) -> Result:
@@ -158,13 +160,15 @@ def _details(spec: Spec, facts: Facts) -> Details:
 def _planned(spec: Spec, facts: Facts) -> Totals | None:
     """The totals from the spec's compiled plan once the spec is hot, else None (and for
     whatever the plan cannot score: the engine then scores it, and reports)."""
-    count = _scored.get(spec, 0)
-    if count < HOT_AFTER:
-        _scored[spec] = count + 1
-        return None
-    from .plan.reading import plan_totals  # loaded once a spec is hot
+    state = _scored.get(spec, 0)
+    if isinstance(state, int):
+        if state < HOT_AFTER:
+            _scored[spec] = state + 1
+            return None
+        from .plan.reading import facts_reader  # loaded once a spec is hot
 
-    return plan_totals(spec, facts)
+        state = _scored[spec] = facts_reader(spec).totals
+    return state(facts)
 
 
 def score_totals(spec: Spec, facts: Facts | Mapping[str, Any]) -> Totals:

@@ -46,7 +46,7 @@ from scoring.batch.records import RowConverter
 from scoring.measure import _PLAIN, Measure
 from scoring.plan import PlanFallback, plan_of
 from scoring.plan.codegen import _Builder
-from scoring.plan.reading import inputs_of, readers_for
+from scoring.plan.reading import FactsReader, readers_for
 from scoring.quantities import parse_quantity
 from scoring.result import Totals
 
@@ -66,7 +66,7 @@ def engine_totals(spec: Spec, facts: Any) -> Totals | None:
 def plan_totals(spec: Spec, facts: Any) -> Totals | str:
     plan = plan_of(spec)
     try:
-        inputs = inputs_of(plan, readers_for(spec), facts)
+        inputs = FactsReader(plan, readers_for(spec)).inputs(facts)
     except PlanFallback:
         return FELL_BACK
     return plan.totals(*inputs) or FELL_BACK

@@ -27,10 +27,10 @@ __all__ = [
     "BLANK",
     "REMEMBERED",
     "UNREADABLE",
+    "FactsReader",
     "ValueReader",
-    "inputs_of",
+    "facts_reader",
     "not_applicable_leaves",
-    "plan_readers",
     "plan_totals",
     "readers_for",
 ]
@@ -111,36 +111,57 @@ class ValueReader:
         return self.default if value is BLANK else value
 
 
-def inputs_of(
-    plan: Plan, readers: Mapping[str, ValueReader], facts: Facts
-) -> tuple[list[Value | None], list[Decimal | None], frozenset[int]]:
-    """A ``Facts``' values, ratings and not-applicable leaves as the plan takes them; raises
-    PlanFallback for what the engine reports or warns about (adjustments, unknown ids …)."""
-    spec = plan.spec
-    if facts.adjustments:
-        raise PlanFallback  # adjusted scores carry warnings and checks of their own
-    values = [readers[fact_id].default for fact_id in plan.fact_ids]
-    if UNREADABLE in values:
-        raise PlanFallback  # a default that does not read: the engine reports it every time
-    position = plan.fact_position
-    for name, raw in facts.values.items():
-        reader = readers.get(name)
-        if reader is None:
-            raise PlanFallback  # an unknown fact
-        # What the reader remembers of this text, looked up here: a call less per value.
-        value = reader.remembered.get(raw, UNREADABLE) if raw.__class__ is str else UNREADABLE
-        if value is UNREADABLE:
-            value = reader.read_text(raw)
-        if value is not BLANK:
-            values[position[name]] = value
-    rated = plan.rated_ids
-    if not facts.ratings.keys() <= rated.keys() or not facts.deviations.keys() <= spec.nodes.keys():
-        raise PlanFallback  # unknown indicators, or a rating for a rule that takes none
-    ratings: list[Decimal | None] = [None] * len(rated)
-    for leaf_id, rating in facts.ratings.items():
-        index = rated[leaf_id]
-        ratings[index] = plan.rated_score(index, (rating.tier, rating.score, rating.share))
-    return values, ratings, not_applicable_leaves(plan, facts.not_applicable)
+class FactsReader:
+    """Reads a ``Facts`` into what its spec's plan takes, with the spec's value readers (which
+    remember the texts they have read)."""
+
+    def __init__(self, plan: Plan, readers: Mapping[str, ValueReader]) -> None:
+        self.plan = plan
+        self.readers = readers
+        self.defaults = [readers[fact_id].default for fact_id in plan.fact_ids]  # copied per use
+        self.broken_default = UNREADABLE in self.defaults  # reported by the engine every time
+        self.rated = plan.rated_ids
+        self.indicators = plan.spec.nodes.keys()
+
+    def inputs(
+        self, facts: Facts
+    ) -> tuple[list[Value | None], list[Decimal | None], frozenset[int]]:
+        """The values, ratings and not-applicable leaves as the plan takes them; raises
+        PlanFallback for what the engine reports or warns about (adjustments, unknown ids …)."""
+        if facts.adjustments or self.broken_default:
+            raise PlanFallback  # adjusted scores carry warnings and checks of their own
+        plan, readers, values = self.plan, self.readers, self.defaults.copy()
+        position = plan.fact_position
+        for name, raw in facts.values.items():
+            reader = readers.get(name)
+            if reader is None:
+                raise PlanFallback  # an unknown fact
+            # What the reader remembers of this text, looked up here: a call less per value.
+            value = reader.remembered.get(raw, UNREADABLE) if raw.__class__ is str else UNREADABLE
+            if value is UNREADABLE:
+                value = reader.read_text(raw)
+            if value is not BLANK:
+                values[position[name]] = value
+        rated = self.rated
+        if (
+            not facts.ratings.keys() <= rated.keys()
+            or not facts.deviations.keys() <= self.indicators
+        ):
+            raise PlanFallback  # unknown indicators, or a rating for a rule that takes none
+        ratings: list[Decimal | None] = [None] * len(rated)
+        rated_score = plan.rated_score
+        for leaf_id, rating in facts.ratings.items():
+            index = rated[leaf_id]
+            ratings[index] = rated_score(index, (rating.tier, rating.score, rating.share))
+        return values, ratings, not_applicable_leaves(plan, facts.not_applicable)
+
+    def totals(self, facts: Facts) -> Totals | None:
+        """The project's totals through the plan, or None: the engine must score it."""
+        try:
+            inputs = self.inputs(facts)
+        except PlanFallback:
+            return None
+        return self.plan.totals(*inputs)
 
 
 def not_applicable_leaves(plan: Plan, reasons: Mapping[str, str]) -> frozenset[int]:
@@ -157,27 +178,17 @@ def readers_for(spec: Spec) -> dict[str, ValueReader]:
     return {fact_id: ValueReader(fact) for fact_id, fact in spec.facts.items()}
 
 
-_PLANNED: weakref.WeakKeyDictionary[Spec, tuple[Plan, dict[str, ValueReader]]]
-_PLANNED = weakref.WeakKeyDictionary()
+_PLANNED: weakref.WeakKeyDictionary[Spec, FactsReader] = weakref.WeakKeyDictionary()
 
 
-def _planned(spec: Spec) -> tuple[Plan, dict[str, ValueReader]]:
+def facts_reader(spec: Spec) -> FactsReader:
+    """The spec's plan and value readers, kept (with what they remember) as long as the spec."""
     found = _PLANNED.get(spec)
     if found is None:
-        found = _PLANNED[spec] = (plan_of(spec), readers_for(spec))
+        found = _PLANNED[spec] = FactsReader(plan_of(spec), readers_for(spec))
     return found
-
-
-def plan_readers(spec: Spec) -> dict[str, ValueReader]:
-    """The spec's value readers, kept (with what they remember) as long as the spec lives."""
-    return _planned(spec)[1]
 
 
 def plan_totals(spec: Spec, facts: Facts) -> Totals | None:
     """A project's totals through the spec's plan, or None: the engine must score it."""
-    plan, readers = _planned(spec)
-    try:
-        inputs = inputs_of(plan, readers, facts)
-    except PlanFallback:
-        return None
-    return plan.totals(*inputs)
+    return facts_reader(spec).totals(facts)
