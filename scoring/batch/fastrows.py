@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import functools
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
+from itertools import repeat
+from operator import is_
 from typing import Any
 
 from ..compiled import Spec
@@ -28,6 +30,7 @@ from .columns import ColumnMap, parse_not_applicable
 __all__ = ["RowPlan", "row_plan"]
 
 _NOT_APPLICABLE: Any = object()  # a rating whose tier says 不适用
+_UNKNOWN: Any = object()  # a text a column has not read yet
 
 
 class _Column:
@@ -39,11 +42,19 @@ class _Column:
         self.empty = empty  # what a missing cell (None) gives
         self.known: dict[Any, Any] = {None: empty}
 
-    def apply(self, cells: list[Any], failed: set[int], texts: bool) -> list[Any]:
+    def apply(self, cells: Sequence[Any], failed: set[int], texts: bool) -> list[Any]:
         """Each cell's result; the index of a cell the engine must report goes into ``failed``."""
         if texts:  # text cells (and tuples of them) are remembered: most are repeats
-            known, miss = self.known, self._miss
-            return [known[c] if c in known else miss(k, c, failed) for k, c in enumerate(cells)]
+            # Looked up all at once (map calls dict.get without a Python frame per cell), then
+            # the texts not met before are read, one by one.
+            found = list(map(self.known.get, cells, repeat(_UNKNOWN, len(cells))))
+            # By identity: ``in`` would compare each Decimal with the marker, which is slow.
+            if any(map(is_, found, repeat(_UNKNOWN))):
+                miss = self._miss
+                for k, result in enumerate(found):
+                    if result is _UNKNOWN:
+                        found[k] = miss(k, cells[k], failed)
+            return found
         # A spreadsheet's numbers and dates are read each time (1, 1.0 and True hash alike).
         return [self._read(k, c, failed) for k, c in enumerate(cells)]
 
@@ -75,10 +86,11 @@ class RowPlan:
         self.width = cmap.width
         readers = readers_for(spec)
         given = {fact_id: col for col, fact_id in cmap.values}
-        # One column per fact, in the plan's order: (its column in the row or None, its reader).
+        # One column per fact, in the plan's order: (its column in the row, its reader). A fact
+        # the input has no column for reads column ``width``: ``totals`` adds it, all None.
         self.values = [
             (
-                given.get(fact_id),
+                given.get(fact_id, cmap.width),
                 _Column(readers[fact_id].read_or_default, readers[fact_id].default),
             )
             for fact_id in plan.fact_ids
@@ -124,34 +136,36 @@ class RowPlan:
         """For each row, (its id cell's text or None, its totals), or None: the engine must
         score that row. ``texts``: every cell is text or None (CSV), so all are remembered."""
         count = len(payloads)
-        if not self.usable:
+        if not self.usable or not count:
             return [None] * count
         failed: set[int] = set()
-        width, filler = self.width, [None] * (self.width + 1)
-        rows: list[list[Any]] = []
-        for k, payload in enumerate(payloads):
-            if len(payload) == width:
-                rows.append([*payload, None])  # a column the input lacks points at ``width``
-            else:
-                failed.add(k)  # a row of the wrong width: the engine says how
-                rows.append(filler)
-        nothing: list[Any] = [None] * count
-        values = [
-            column.apply(nothing if col is None else [r[col] for r in rows], failed, texts)
-            for col, column in self.values
-        ]
-        ratings: list[list[Any]] = [nothing] * len(self.plan.rated_ids)
-        not_applicable = self.not_applicable.apply(
-            [r[self.cmap.not_applicable] for r in rows], failed, texts
-        )
+        width, filler = self.width, (None,) * self.width
+        rows: list[Sequence[Any]] = payloads
+        if any(len(payload) != width for payload in payloads):
+            rows = []
+            for k, payload in enumerate(payloads):
+                if len(payload) == width:
+                    rows.append(payload)
+                else:
+                    failed.add(k)  # a row of the wrong width: the engine says how
+                    rows.append(filler)
+        # The run a column at a time (one transposition in C); a column the input lacks: None.
+        columns: list[Sequence[Any]] = [*zip(*rows, strict=True), (None,) * count]
+        values = [column.apply(columns[col], failed, texts) for col, column in self.values]
+        ratings: list[list[Any]] = [[None] * count] * len(self.plan.rated_ids)
+        not_applicable = self.not_applicable.apply(columns[self.cmap.not_applicable], failed, texts)
         for index, leaf, (tier, score, share), column in self.ratings:
-            scores = column.apply([(r[tier], r[score], r[share]) for r in rows], failed, texts)
-            for k in [k for k, given in enumerate(scores) if given is _NOT_APPLICABLE]:
+            cells = list(zip(columns[tier], columns[score], columns[share], strict=True))
+            scores = column.apply(cells, failed, texts)
+            marked = any(map(is_, scores, repeat(_NOT_APPLICABLE)))
+            for k in (
+                [k for k, given in enumerate(scores) if given is _NOT_APPLICABLE] if marked else ()
+            ):
                 scores[k] = None
                 if k not in failed:
                     not_applicable[k] = not_applicable[k].union((leaf,))
             ratings[index] = scores
-        ids = [_stripped(r[self.cmap.id_index]) for r in rows]
+        ids = [_stripped(cell) for cell in columns[self.cmap.id_index]]
         inputs = zip(_rows(values, count), _rows(ratings, count), not_applicable, strict=True)
         scored = self.plan.totals_each(inputs, failed)
         return [
