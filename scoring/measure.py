@@ -124,10 +124,12 @@ class Measure:
     def _read_plain(self, match: re.Match[str], written: str) -> Decimal:
         """The common case ("110万元", "99.14%", "1,100,000元") read without the general parser;
         the two agree on every string ``_PLAIN`` matches (tests/test_plan.py checks)."""
-        text = match[1]
+        text, unit = match.groups()
         number = Decimal(text.replace(",", "") if "," in text else text)
-        number = number.copy_abs() if number.is_zero() else number  # -0 is 0, as parsed
-        return self._checked(self.convert(number, match[2] or "", written, "value"), written)
+        if not number:
+            number = number.copy_abs()  # -0 is 0, as parsed
+        value = self.convert(number, unit or "", written, "value")
+        return self._checked(value, written) if self.kind == "count" else value
 
     def _checked(self, value: Decimal, written: str) -> Decimal:
         if self.kind == "count" and value != value.to_integral_value():
@@ -152,6 +154,17 @@ class Measure:
 
     def convert(self, number: Decimal, unit: str, written: str, what: str) -> Decimal:
         """``number`` in ``unit`` (as ``written``) into this measure's unit, exactly."""
+        if self.kind == "money" and unit:  # first: batch converts millions of amounts
+            factors = self._money_units.get(unit) or self._money_factors(unit)
+            if factors is None:  # a bad spec unit is reported at the spec; never convert into it
+                raise self._unit_error(written, unit, what)
+            factor, into, most = factors
+            if abs(number) > most:
+                raise MeasureError(
+                    f"{written!r} is too large to be an amount of money (more than 10^15 元)",
+                    "number-too-large",
+                )
+            return convert_money_by(number, factor, into)
         if unit in ("%", "‰"):
             if self.kind in ("money", "count"):
                 raise self._unit_error(written, unit, what)
@@ -168,17 +181,6 @@ class Measure:
             return number
         if not unit:
             return number
-        if self.kind == "money":
-            factors = self._money_factors(unit)
-            if factors is None:  # a bad spec unit is reported at the spec; never convert into it
-                raise self._unit_error(written, unit, what)
-            factor, into, most = factors
-            if abs(number) > most:
-                raise MeasureError(
-                    f"{written!r} is too large to be an amount of money (more than 10^15 元)",
-                    "number-too-large",
-                )
-            return convert_money_by(number, factor, into)
         if self.unit and unit != self.unit:
             raise self._unit_error(written, unit, what)
         return number
@@ -187,7 +189,7 @@ class Measure:
         """(元 per ``unit``, 元 per this measure's unit, the most money in ``unit``), or None
         for a unit that is not money; remembered per unit: batch converts millions of amounts."""
         found = self._money_units.get(unit)
-        if found is None:
+        if found is None:  # (money units are never remembered as None)
             factor, into = money_factor(unit), money_factor(self.unit)
             if factor is None or into is None:
                 return None

@@ -59,12 +59,17 @@ class _Column:
         return [self._read(k, c, failed) for k, c in enumerate(cells)]
 
     def _miss(self, index: int, cell: Any, failed: set[int]) -> Any:
-        found = self._read(index, cell, failed)
-        if found is not UNREADABLE:
-            if len(self.known) >= REMEMBERED:
-                self.known.clear()
-                self.known[None] = self.empty
-            self.known[cell] = found
+        """A text not met before (never None: ``known`` always holds it)."""
+        try:
+            found = self.read(cell)
+        except PlanFallback:
+            failed.add(index)
+            return UNREADABLE
+        known = self.known
+        if len(known) >= REMEMBERED:
+            known.clear()
+            known[None] = self.empty
+        known[cell] = found
         return found
 
     def _read(self, index: int, cell: Any, failed: set[int]) -> Any:

@@ -55,23 +55,25 @@ class ValueReader:
             except PlanFallback:
                 self.default = UNREADABLE  # reported by the engine for every project
 
-    def read(self, raw: object) -> Any:
-        """The value (None for text, which is shown but never computed on), or BLANK; raises
-        PlanFallback where ``binding`` reports a problem."""
+    def read(self, raw: object, if_blank: Any = BLANK) -> Any:
+        """The value (None for text, which is shown but never computed on), or ``if_blank``;
+        raises PlanFallback where ``binding`` reports a problem."""
         if raw.__class__ is str:
             raw = raw.strip()
             if not raw:
-                return BLANK
+                return if_blank
         elif isinstance(raw, dict):
             return self.itemised(raw)
         elif blank(raw):
-            return BLANK
+            return if_blank
         try:
             value = self.measure_read(raw)
         except MeasureError:
             raise PlanFallback from None
-        if self.bounded and out_of_bounds(self.fact, value) is not None:
-            raise PlanFallback
+        if value.__class__ is Decimal:
+            if self.bounded and out_of_bounds(self.fact, value) is not None:
+                raise PlanFallback
+            return value
         return None if value.__class__ is str else value
 
     def read_text(self, raw: object) -> Any:
@@ -85,6 +87,10 @@ class ValueReader:
                 self.remembered.clear()
             self.remembered[raw] = found
         return found
+
+    def read_or_default(self, raw: object) -> Any:
+        """``read``, with the fact's default (or None) for a blank value."""
+        return self.read(raw, self.default)
 
     def itemised(self, raw: Mapping[str, Any]) -> Decimal:
         """An itemised value, as ``binding`` reads it: the stated total, else the items' sum.
@@ -104,11 +110,6 @@ class ValueReader:
         if not isinstance(total, Decimal):
             raise PlanFallback
         return total
-
-    def read_or_default(self, raw: object) -> Any:
-        """``read``, with the fact's default (or None) for a blank value."""
-        value = self.read(raw)
-        return self.default if value is BLANK else value
 
 
 class FactsReader:
