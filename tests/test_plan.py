@@ -280,7 +280,7 @@ def test_the_generated_function_reads_no_names_but_its_own() -> None:
             assert builder.globals["__builtins__"] == {}
             for node in ast.walk(module):
                 if isinstance(node, ast.Name):
-                    own = re.fullmatch(r"[vdtso]\d+|vals|ratings|na|scores|w", node.id)
+                    own = re.fullmatch(r"[vdtsor]\d+|vals|ratings|na|scores|w|total", node.id)
                     assert own or node.id in builder.globals, (path.name, node.id)
                 if isinstance(node, ast.Constant) and isinstance(node.value, str):
                     assert node.value.startswith("ROUND_"), (path.name, node.value)  # a mode

@@ -38,6 +38,7 @@ from ..compiled import Node, Spec
 from ..engine import totals_from_tops
 from ..expr import RUNTIME, CompiledFormula
 from ..measure import NUMERIC_KINDS
+from ..result import Totals
 from ..rules.base import ZERO
 
 __all__ = ["PlanFallback", "build_function"]
@@ -211,7 +212,7 @@ class _Builder:
     def rating(self) -> ast.expr:
         if self.rating_index is None:
             return ast.Constant(None)
-        return ast.Subscript(_name("ratings"), ast.Constant(self.rating_index), _LOAD)
+        return _name(f"r{self.rating_index}")
 
     # ---- the function --------------------------------------------------------------------------
     def build(self) -> ast.Module:
@@ -225,6 +226,11 @@ class _Builder:
             targets = [ast.Name(f"v{i}", _STORE) for i in range(len(facts))]
             tuple_target = ast.Tuple(targets, _STORE)  # type: ignore[arg-type]
             self.body.append(ast.Assign([tuple_target], _name("vals")))
+        rated = sum(1 for leaf in spec.leaves if leaf.rule and leaf.rule.kind == "qualitative")
+        if rated:
+            targets = [ast.Name(f"r{i}", _STORE) for i in range(rated)]
+            tuple_target = ast.Tuple(targets, _STORE)  # type: ignore[arg-type]
+            self.body.append(ast.Assign([tuple_target], _name("ratings")))
         needed = set().union(*(leaf.derived_needed for leaf in spec.leaves))
         for index, derived in enumerate(spec.derived):
             if derived.id in needed:  # as the engine: a value no indicator reads is not computed
@@ -264,27 +270,63 @@ class _Builder:
         else:
             each, everything = self.const(spec.top_weights), self.const(sum(spec.top_weights, ZERO))
         tops: list[ast.expr] = []
-        obtained: ast.expr = self.const(ZERO)
+        sums: list[ast.expr] = []
         for k, ((start, stop), weight) in enumerate(
             zip(spec.top_leaf_ranges, spec.top_weights, strict=True)
         ):
-            total: ast.expr = self.const(ZERO)
+            scores: list[ast.expr] = []
             for i in range(start, stop):
                 score: ast.expr = _name(f"s{i}")
                 if partial:
                     score = self.template("S if S is not None else Z", S=score, Z=ZERO)
-                total = ast.BinOp(total, ast.Add(), score)
-            statements.append(ast.Assign([ast.Name(f"o{k}", _STORE)], total))
+                scores.append(score)
+            statements.append(ast.Assign([ast.Name(f"o{k}", _STORE)], self.added(scores)))
             if partial:
                 applies = _subscript(copy.deepcopy(each), k)
                 tops.append(ast.IfExp(applies, _name(f"o{k}"), ast.Constant(None)))
             else:
                 tops.append(_name(f"o{k}") if weight else ast.Constant(None))
-            obtained = ast.BinOp(obtained, ast.Add(), _name(f"o{k}"))
-        arguments = [self.const(spec), obtained, everything, ast.Tuple(tops, _LOAD)]
-        arguments += [_name("scores"), copy.deepcopy(each)]
-        statements.append(ast.Return(ast.Call(self.const(totals_from_tops), arguments, [])))
+            sums.append(_name(f"o{k}"))
+        obtained = self.added(sums)
+        if partial or sum(spec.top_weights, ZERO) != spec.total:  # rescaled: the engine's way
+            arguments = [self.const(spec), obtained, everything, ast.Tuple(tops, _LOAD)]
+            arguments += [_name("scores"), copy.deepcopy(each)]
+            statements.append(ast.Return(ast.Call(self.const(totals_from_tops), arguments, [])))
+            return statements
+        # Everything applies and weighs the spec's total: totals_from_tops, written out. The
+        # points obtained are never negative (nor -0), so quantize is all rounding.apply does.
+        rounding = spec.rounding
+        total = self.template(
+            "(O).quantize(Q, MODE)",
+            O=obtained,
+            Q=rounding.quantum,
+            MODE=ast.Constant(rounding.mode_constant),
+        )
+        statements.append(ast.Assign([ast.Name("total", _STORE)], total))
+        # GradeBands.grade, unrolled; the names stay data (a constant tuple), never code.
+        bands = spec.grades.bands
+        names = self.const(tuple(name for name, _ in bands))
+        grade: ast.expr = _subscript(names, len(bands) - 1)
+        for index in reversed(range(len(bands) - 1)):
+            reached = ast.Compare(_name("total"), [ast.GtE()], [self.const(bands[index][1])])
+            grade = ast.IfExp(reached, _subscript(copy.deepcopy(names), index), grade)
+        # Totals(total, grade, applicable_weight, top_scores, top_applicable, leaf_scores)
+        fields = [_name("total"), grade, everything, ast.Tuple(tops, _LOAD), each, _name("scores")]
+        made = ast.Tuple(fields, _LOAD)
+        new = ast.Call(self.const(tuple.__new__), [self.const(Totals), made], [])
+        statements.append(ast.Return(new))
         return statements
+
+    def added(self, terms: list[ast.expr]) -> ast.expr:
+        """``sum(terms, 0)`` as ``engine.totals_of`` adds, without adding the 0: every term is a
+        leaf score or a sum of them, rounded to places ≥ 0, so its exponent is ≤ 0 and 0 + it
+        is it, digit for digit."""
+        if not terms:
+            return self.const(ZERO)
+        total = terms[0]
+        for term in terms[1:]:
+            total = ast.BinOp(total, ast.Add(), term)
+        return total
 
     def derived(self, index: int, identifier: str, formula: CompiledFormula) -> None:
         """``d = formula if every input is given else None``: a leaf needing it checks."""
