@@ -103,6 +103,9 @@ class Spec:
     # For each top-level indicator, the [start, stop) slice of ``leaves`` under it.
     top_leaf_ranges: tuple[tuple[int, int], ...] = field(init=False, repr=False)
     top_weights: tuple[Decimal, ...] = field(init=False, repr=False)  # Σ leaf weights under each
+    # Each leaf's full marks as a score (its weight, rounded): one object per leaf, which the
+    # compiled plan hands out for every full-marks score, so counting them compares identities.
+    full_marks: tuple[Decimal, ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         nodes = [node for top in self.indicators for node in top.walk()]
@@ -119,6 +122,8 @@ class Spec:
             for start, stop in ranges
         )
         object.__setattr__(self, "top_weights", weights)
+        full = tuple(self.rounding.apply(leaf.weight) for leaf in self.leaves)
+        object.__setattr__(self, "full_marks", full)
 
     def label_of(self, name: str) -> str:
         """The Chinese label of a fact or derived value, for messages."""

@@ -44,7 +44,7 @@ class Summary:
     top_names: tuple[str, ...]
     leaf_ids: tuple[str, ...]
     leaf_names: tuple[str, ...]
-    leaf_weights: tuple[Decimal, ...]
+    leaf_full_marks: tuple[Decimal, ...]
     places: int
     top_weights: tuple[Decimal, ...]  # when every indicator applies
     records: int = 0
@@ -72,7 +72,7 @@ class Summary:
             top_names=tuple(node.name for node in spec.indicators),
             leaf_ids=tuple(leaf.id for leaf in spec.leaves),
             leaf_names=tuple(leaf.name for leaf in spec.leaves),
-            leaf_weights=tuple(leaf.weight for leaf in spec.leaves),
+            leaf_full_marks=spec.full_marks,  # the plan hands out these very objects
             places=spec.rounding.places,
             top_weights=spec.top_weights,
             top_rated=[0] * tops,
@@ -145,7 +145,7 @@ class Summary:
             given = list(column) if weights is not None else [p for p in column if p is not None]
             self.leaf_applicable[i] += len(given)
             self.leaf_points[i] += sum(given, ZERO)
-            self.leaf_losing[i] += len(given) - given.count(self.leaf_weights[i])
+            self.leaf_losing[i] += len(given) - given.count(self.leaf_full_marks[i])
 
     def add_failure(self, index: int, error: ScoringError) -> None:
         self.records += 1
@@ -214,7 +214,7 @@ class Summary:
         rows = []
         for i, points in enumerate(self.leaf_points):
             applicable = self.leaf_applicable[i]
-            lost = self.leaf_weights[i] * applicable - points
+            lost = self.leaf_full_marks[i] * applicable - points
             if lost > 0:
                 share = Decimal(self.leaf_losing[i]) / applicable
                 rows.append((self.leaf_names[i], lost, lost / applicable, share))

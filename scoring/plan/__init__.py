@@ -44,6 +44,7 @@ class Plan:
         self.rated_ids = {leaf_id: i for i, leaf_id in enumerate(rated)}  # the order of ``ratings``
         self.leaf_index = {leaf.id: i for i, leaf in enumerate(spec.leaves)}
         self._rated = [(spec.nodes[leaf_id].rule, spec.nodes[leaf_id].weight) for leaf_id in rated]
+        self._full = [spec.full_marks[self.leaf_index[leaf_id]] for leaf_id in rated]
         # Remembered, bounded: a batch marks the same few indicators not applicable and repeats
         # its ratings (达成 4.5), so each is worked out once.
         self._leaves_under: dict[tuple[str, ...], frozenset[int]] = {}
@@ -94,6 +95,9 @@ class Plan:
             except InputError:
                 raise PlanFallback from None
             found = leaf_score(self.spec, points, weight)
+            full = self._full[index]
+            if found == full:
+                found = full  # the same digits: the spec's one object, as the plan gives it
             if len(self._rated_scores) >= REMEMBERED_RATINGS:
                 self._rated_scores.clear()
             self._rated_scores[key] = found

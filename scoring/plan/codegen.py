@@ -317,6 +317,12 @@ class _Builder:
         statements.append(ast.Return(new))
         return statements
 
+    def full_marks(self, index: int) -> str:
+        """The global holding leaf ``index``'s full marks: the spec's own object (not a copy)."""
+        name = f"_full{index}"
+        self.globals[name] = self.spec.full_marks[index]
+        return name
+
     def added(self, terms: list[ast.expr]) -> ast.expr:
         """``sum(terms, 0)`` as ``engine.totals_of`` adds, without adding the 0: every term is a
         leaf score or a sum of them, rounded to places ≥ 0, so its exponent is ≤ 0 and 0 + it
@@ -362,7 +368,7 @@ class _Builder:
             "ZERO if P <= 0 else (FULL if W <= P else P.quantize(Q, MODE))",
             P=points,
             ZERO=rounding.apply(ZERO),
-            FULL=rounding.apply(leaf.weight),
+            FULL=_name(self.full_marks(index)),
             W=leaf.weight,
             Q=rounding.quantum,
             MODE=ast.Constant(rounding.mode_constant),  # positional: twice as fast as rounding=
