@@ -368,8 +368,26 @@ def test_a_quote_inside_an_unquoted_cell_reruns_the_exact_way(tmp_path: Path) ->
     text = source.read_text(encoding="utf-8").replace("信访维稳经费12,", '信访维稳经费12 5"寸,', 1)
     source.write_text(text, encoding="utf-8")
     assert _batch(tmp_path, source, 2) == _batch(tmp_path, source, 1)
+    stray = tmp_path / "stray.csv"
+    stray.write_bytes(b'a,b"c,d\nx,y,z\n')
+    stamp = (stray.stat().st_size, stray.stat().st_mtime_ns)
     with pytest.raises(BlockMismatch):
-        parse_block((str(source), "utf-8", 2, 1, b'a,b"c,d\nx,y,z\n'))
+        parse_block((str(stray), "utf-8", 2, 1, 0, stray.stat().st_size, stamp))
+
+
+def test_a_file_changed_under_the_workers_is_an_error(tmp_path: Path) -> None:
+    """Workers read their blocks from the file: one that changed since it was cut is refused."""
+    from scoring.batch.inputs import _csv_blocks, parse_block
+
+    source = _awkward_csv(tmp_path / "in.csv")
+    block = next(_csv_blocks(str(source), "utf-8", 4))
+    assert [number for number, _ in parse_block(block)][:1] == [2]
+    source.write_bytes(source.read_bytes() + b"P99,late\n")
+    with pytest.raises(ScoringError) as caught:
+        parse_block(block)
+    assert str(caught.value) == (
+        f"{source}: changed while the batch was reading it; score it again [file-changed]"
+    )
 
 
 def test_a_lone_carriage_return_is_read_the_exact_way(tmp_path: Path) -> None:

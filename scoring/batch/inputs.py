@@ -20,7 +20,7 @@ from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ..compiled import Spec
 from ..errors import FactsError, Problem, UsageError
@@ -190,12 +190,15 @@ def _csv_records(path: str, encoding: str) -> Iterator[RawRecord]:
     yield from rows
 
 
-# With --workers, a CSV is cut into blocks of raw bytes at record ends found by counting quotes
-# (a record ends at a line end where its quotes pair up), so the main process neither decodes nor
-# parses it. '"' and '\n' never occur inside a UTF-8 or GB18030 multi-byte character. Only a quote
-# inside an unquoted cell (a,b"c,d) can mislead the count; the worker checks that csv finds the
-# records counted, and the batch is rerun the exact way if not (BlockMismatch).
-CsvBlock = tuple[str, str, int, int, bytes]  # (path, encoding, first record number, records, raw)
+# With --workers, a CSV is cut into blocks at record ends found by counting quotes (a record ends
+# at a line end where its quotes pair up), and each worker reads its block's bytes from the file
+# itself: the main process neither decodes, parses nor ships the data. '"' and '\n' never occur
+# inside a UTF-8 or GB18030 multi-byte character. Only a quote inside an unquoted cell (a,b"c,d)
+# can mislead the count; the worker checks that csv finds the records counted, and the batch is
+# rerun the exact way if not (BlockMismatch). A file that changes size or time while the batch
+# runs is an error of its own (file-changed): its blocks would no longer be the ones counted.
+# (path, encoding, first record number, records, byte offset, byte length, (size, mtime_ns))
+CsvBlock = tuple[str, str, int, int, int, int, tuple[int, int]]
 
 
 class BlockMismatch(Exception):
@@ -203,41 +206,58 @@ class BlockMismatch(Exception):
 
 
 def _csv_blocks(path: str, encoding: str, size: int) -> Iterator[CsvBlock]:
-    number, first, records, lines, pending = 0, 2, 0, [], 0
+    number, first, records, pending = 0, 2, 0, 0
+    start = offset = 0  # the block's first byte; the bytes read so far
     try:
         with open(path, "rb") as handle:
+            stamp = _stamp(handle)
             for line in handle:
+                offset += len(line)
                 if b"\r" in line and line.find(b"\r") != len(line) - 2:
                     raise BlockMismatch(path)  # a lone CR, which csv may take for a line end
-                lines.append(line)
-                pending ^= line.count(b'"') & 1
-                if pending:
-                    continue  # inside a quoted cell that goes on to the next line
+                if b'"' in line:
+                    pending ^= line.count(b'"') & 1
+                    if pending:
+                        continue  # inside a quoted cell that goes on to the next line
                 number += 1
                 if number == 1:
-                    lines.clear()  # the header, checked when the input was opened
+                    start = offset  # after the header, checked when the input was opened
                     continue
                 records += 1
                 if records >= size:
-                    yield path, encoding, first, records, b"".join(lines)
-                    first, records, lines = number + 1, 0, []
+                    yield path, encoding, first, records, start, offset - start, stamp
+                    first, records, start = number + 1, 0, offset
     except OSError as exc:
         raise _file_error(path, f"cannot read: {exc.strerror}", "file-unreadable") from None
-    if lines:
+    if offset > start:
         records += pending  # an unterminated quote: csv reports it, in the worker
-        yield path, encoding, first, records, b"".join(lines)
+        yield path, encoding, first, records, start, offset - start, stamp
+
+
+def _stamp(handle: IO[bytes]) -> tuple[int, int]:
+    stat = os.fstat(handle.fileno())
+    return stat.st_size, stat.st_mtime_ns
 
 
 def parse_block(block: CsvBlock) -> list[RawRecord]:
     """A block's rows (blank ones skipped) with their numbers, as ``_csv_rows`` gives them."""
-    path, encoding, first, count, raw = block
+    path, encoding, first, count, offset, length, stamp = block
     number = first - 1
     try:
+        with open(path, "rb") as handle:
+            if _stamp(handle) != stamp:
+                raise _file_error(
+                    path, "changed while the batch was reading it; score it again", "file-changed"
+                )
+            handle.seek(offset)
+            raw = handle.read(length)
         text = raw.decode("utf-8" if encoding == "utf-8-sig" else encoding)
         rows: list[RawRecord] = []
         for number, row in enumerate(csv.reader(io.StringIO(text, newline=""), strict=True), first):
             if (row and row[0].strip()) or any(cell.strip() for cell in row):
                 rows.append((number, row))
+    except OSError as exc:
+        raise _file_error(path, f"cannot read: {exc.strerror}", "file-unreadable") from None
     except UnicodeDecodeError:
         raise _file_error(
             path, f"not {encoding} text after row {number}", "file-encoding", line=number + 1
