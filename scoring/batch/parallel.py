@@ -13,13 +13,11 @@ sha256), which costs a few tenths of a second per worker.
 
 from __future__ import annotations
 
-import multiprocessing
 import sys
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..compiled import Spec
 from ..loader import load_spec
@@ -29,6 +27,9 @@ from .inputs import CsvBlock, parse_block
 from .outputs import RowFormat
 from .records import Converter, RawRecord
 from .summary import Summary
+
+if TYPE_CHECKING:  # loaded by make_pool: a one-process batch does without multiprocessing
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 __all__ = ["Chunk", "make_pool", "run_chunks"]
 
@@ -131,6 +132,9 @@ def make_pool(
     """A pool of ``workers`` processes holding ``spec``; make it before starting any thread.
     Spawned workers load ``spec_path`` (default: the file ``spec`` was loaded from). With a
     ``row_format``, workers return their rows as the output's text."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     if sys.platform == "linux" and threading.active_count() == 1:
         pool = ProcessPoolExecutor(
             max_workers=workers,

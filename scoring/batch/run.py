@@ -10,8 +10,7 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ..compiled import Spec
 from ..errors import UsageError
@@ -23,6 +22,9 @@ from .outputs import check_output, open_writer, row_format
 from .parallel import Chunk, make_pool, run_chunks
 from .records import RawRecord
 from .summary import Summary
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 __all__ = ["CHUNK_SIZE", "run_batch"]
 
