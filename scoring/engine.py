@@ -83,7 +83,7 @@ def _in_private_context(function: Callable[_P, _T]) -> Callable[_P, _T]:
 
 
 # A spec scored this many times is hot: from then on ``score`` computes the numbers through its
-# compiled plan (built once, ~10 ms) and builds the result tree only when something reads it.
+# compiled plan (built once, ~20 ms for the seed spec) and builds the result tree only when something reads it.
 # One project scored from the command line never pays for compiling.
 HOT_AFTER = 2
 # Per spec: how many times it was scored, then (once hot) its plan's ``FactsReader.totals``.

@@ -162,13 +162,12 @@ class RowPlan:
         for index, leaf, (tier, score, share), column in self.ratings:
             cells = list(zip(columns[tier], columns[score], columns[share], strict=True))
             scores = column.apply(cells, failed, texts)
-            marked = any(map(is_, scores, repeat(_NOT_APPLICABLE)))
-            for k in (
-                [k for k, given in enumerate(scores) if given is _NOT_APPLICABLE] if marked else ()
-            ):
-                scores[k] = None
-                if k not in failed:
-                    not_applicable[k] = not_applicable[k].union((leaf,))
+            if any(map(is_, scores, repeat(_NOT_APPLICABLE))):  # rare: looked for by identity
+                for k, given in enumerate(scores):
+                    if given is _NOT_APPLICABLE:
+                        scores[k] = None
+                        if k not in failed:
+                            not_applicable[k] = not_applicable[k].union((leaf,))
             ratings[index] = scores
         ids = [_stripped(cell) for cell in columns[self.cmap.id_index]]
         inputs = zip(_rows(values, count), _rows(ratings, count), not_applicable, strict=True)
