@@ -1,0 +1,72 @@
+"""The pair being drafted from a filed table: what each step of the conversion adds to.
+
+``convert._Converter`` is put together from mixins (funds, weights, rows, ratings, layout), each a
+subclass of ``Draft`` so that they share one state: the facts, derived values, values, ratings and
+reasons collected so far, the stated scores, and every problem and notice with its cell. Problems
+are collected rather than raised so that one run lists every unusable cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ..errors import Problem
+from ..quantities import is_not_applicable
+from ..report.common import MISSING_DEVIATION
+from .filed import FiledRow, FiledTable, Located, Notice
+from .names import Ids
+from .stated import Stated
+
+__all__ = ["Draft", "Leaf", "deviation_text", "in_block"]
+
+
+@dataclass
+class Leaf:
+    """One indicator row on its way to a leaf of the spec."""
+
+    row: FiledRow
+    id: str
+    weight: Decimal | None
+    spec: dict[str, Any] = field(default_factory=dict)  # the indicator's YAML mapping
+
+
+class Draft:
+    """The conversion's shared state; ``problem`` / ``notice`` record, with the cell, what cannot be
+    used and what was inferred."""
+
+    def __init__(self, table: FiledTable) -> None:
+        self.table = table
+        self.problems: list[Problem] = list(table.problems)
+        self.notices: list[Notice] = list(table.notices)
+        self.indicator_ids = Ids()
+        self.value_ids = Ids()  # facts and derived values share one namespace
+        self.facts: dict[str, Any] = {}
+        self.derived: dict[str, Any] = {}
+        self.values: dict[str, Any] = {}
+        self.ratings: dict[str, Any] = {}
+        self.not_applicable: dict[str, str] = {}
+        self.deviations: dict[str, str] = {}
+        self.stated = Stated(source=f"{table.file}!{table.sheet}" if table.sheet else table.file)
+        self.scores: dict[str, Located[Decimal | None]] = {}
+        self.funds_leaf: dict[str, Any] | None = None
+
+    def problem(self, cell: str, message: str, code: str) -> None:
+        self.problems.append(Problem(message, code, file=self.table.file, path=cell))
+
+    def notice(self, cell: str, message: str) -> None:
+        self.notices.append(Notice(cell, message))
+
+
+def deviation_text(text: str) -> str:
+    """The 偏差原因 as written; "/" and the exporter's own "未填写" marker are no explanation."""
+    if not text or is_not_applicable(text) or text == MISSING_DEVIATION:
+        return ""
+    return text
+
+
+def in_block(row: FiledRow, path: tuple[str, ...]) -> bool:
+    """Whether the row sits in the block named by ``path`` (``()`` is the whole table)."""
+    names = tuple(p.value for p in row.path[:-1])
+    return names[: len(path)] == path

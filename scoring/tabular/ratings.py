@@ -1,0 +1,108 @@
+"""What a stated 得分 decides: a worded row's tier, and, where a rule disagrees, an adjustment.
+
+A qualitative row is rated in the tier its stated score falls in (score ÷ 分值 against the default
+tier bounds); a tier the actual names in words ("部分达成") is kept for review and, when it differs,
+said as a notice. Once the pair is scored under the rules, every stated score that differs from the
+rule's becomes an adjustment whose reason names the cell, so the facts reproduce the filed table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from ..quantities import format_number, normalize
+from ..result import Result
+from ..spec import DEFAULT_TIERS
+from .draft import Draft, Leaf
+from .filed import Located
+
+__all__ = ["Ratings", "adjustments", "named_tier"]
+
+_TIER_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("未达成", ("未达成", "未完成", "未实现", "效果较差")),
+    ("部分达成", ("部分达成", "部分完成", "部分实现", "基本达成")),
+    ("达成", ("全部达成", "达成", "全部完成", "已完成")),
+)
+
+
+class Ratings(Draft):
+    """Rates the rows no rule can measure."""
+
+    def qualitative(self, leaf: Leaf, weight: Decimal) -> None:
+        """Rate the leaf in the tier its stated 得分 falls in; without a 得分 there is no tier."""
+        row = leaf.row
+        leaf.spec["rule"] = {"kind": "qualitative", "target": row.target.value or ""}
+        score = row.score.value
+        if score is None:
+            self.problem(
+                row.score.cell,
+                f"{row.name}: a qualitative indicator needs its 得分 to know its tier",
+                "table-score",
+            )
+            return
+        if weight <= 0:  # a row worth nothing: rated in full, no share of zero to divide
+            self.ratings[leaf.id] = {
+                "tier": "达成",
+                "share": 1,
+                "narrative": row.actual.value or "",
+            }
+            return
+        given = min(max(score, Decimal(0)), weight)
+        if given != score:
+            self.notice(
+                row.score.cell,
+                f"得分 {format_number(score)} 超出 [0, {format_number(weight)}]：评级按 {format_number(given)}（复核：score_above_weight）",
+            )
+        share = given / weight
+        tier = _tier_of(share)
+        named = named_tier(row.actual.value)
+        if named is not None and named != tier:
+            self.notice(
+                row.score.cell,
+                f"实际完成值写“{row.actual.value}”（{named}），得分 {format_number(score)} / "
+                f"{format_number(weight)} 属于“{tier}”：按得分定级（复核：tier_range）",
+            )
+        self.ratings[leaf.id] = {"tier": tier, "score": given, "narrative": row.actual.value or ""}
+
+
+def _tier_of(share: Decimal) -> str:
+    """The default tier a share of the weight falls in; a full share is the top tier."""
+    for tier, bounds in DEFAULT_TIERS.items():
+        low, high = bounds["min"], bounds["max"]
+        if low <= share < high or (high == 1 and share == 1):
+            return tier
+    return "未达成"
+
+
+def named_tier(text: str | None) -> str | None:
+    """The tier an actual names in words, if any (未达成 and 部分达成 first: both contain 达成)."""
+    if not text:
+        return None
+    words = normalize(text)
+    for tier, names in _TIER_WORDS:
+        if any(name in words for name in names):
+            return tier
+    return None
+
+
+def adjustments(
+    result: Result, scores: Mapping[str, Located[Decimal | None]]
+) -> list[dict[str, Any]]:
+    """Stated scores that differ from the rule, as adjustments whose reason names the cell."""
+    out: list[dict[str, Any]] = []
+    for leaf in result.leaves():
+        stated = scores.get(leaf.id)
+        if stated is None or stated.value is None or leaf.rule_score is None:
+            continue
+        if stated.value != leaf.rule_score:
+            out.append(
+                {
+                    "indicator": leaf.id,
+                    "points": stated.value - leaf.rule_score,
+                    "reason": f"填报得分 {format_number(stated.value)}（{stated.cell}），"
+                    f"规则计算 {format_number(leaf.rule_score)}",
+                }
+            )
+    return out
