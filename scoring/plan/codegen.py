@@ -188,13 +188,15 @@ class _Builder:
                 tops.append(ref(f"o{k}") if weight else ast.Constant(None))
             sums.append(ref(f"o{k}"))
         obtained = self.added(sums)
-        if partial or sum(spec.top_weights, ZERO) != spec.total:  # rescaled: the engine's way
+        if partial:  # rescaled to the weight that applies: the engine's own function
             arguments = [self.const(spec), obtained, everything, ast.Tuple(tops, LOAD)]
             arguments += [ref("scores"), copied(each)]
             statements.append(ast.Return(ast.Call(self.const(totals_from_tops), arguments, [])))
             return statements
-        # Everything applies and weighs the spec's total: totals_from_tops, written out. The
-        # points obtained are never negative (nor -0), so quantize is all rounding.apply does.
+        # Everything applies, and the weights make the spec's total (the loader's weight-sum
+        # check): totals_from_tops written out. The points obtained are never negative (nor -0),
+        # so quantize is all that rounding.apply does.
+        assert sum(spec.top_weights, ZERO) == spec.total, "weights checked at load"
         rounding = spec.rounding
         total = self.template(
             "(O).quantize(Q, MODE)",
