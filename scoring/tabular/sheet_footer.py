@@ -1,0 +1,92 @@
+"""The footer below the indicator rows: the 总分 row's weight and total, and the 自评等级.
+
+The total is read from the 得分 column of the 总分 row, or else from the number after a 自评得分 /
+得分 label in that row (tables that write "自评得分 | 95" across merged cells). The grade is
+written inline ("自评等级：优") or in the next cell to the right of its label.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from decimal import Decimal
+
+from ..quantities import normalize
+from .filed import FiledTable, Located
+from .sheet_cells import CellReader, value_right_of
+from .sheet_header import Header, label_column
+
+__all__ = ["GRADE_WORDS", "TOTAL_WORDS", "read_footer"]
+
+# Labels of the footer rows; the indicator rows end at the first row labelled with either.
+TOTAL_WORDS = ("总分", "合计", "总计", "综合得分")
+GRADE_WORDS = ("自评等级", "评价等级", "绩效等级", "评价结果", "等级")
+
+
+def read_footer(reader: CellReader, header: Header, foot: int) -> None:
+    """The first 总分 row's weight and total, and the first grade, from row ``foot`` down."""
+    sheet, table, fields = reader.sheet, reader.table, header.fields
+    for row in range(foot, sheet.max_row + 1):
+        total_col = label_column(reader, row, header, TOTAL_WORDS)
+        if total_col is not None and table.total is None:
+            if "weight" in fields:
+                value, _ = reader.number(row, fields["weight"], "总分分值")
+                if value is not None:
+                    table.total_weight = Located(value, sheet.ref(row, fields["weight"]))
+            score_col = fields.get("score")
+            value = None
+            if score_col is not None:
+                value, _ = reader.number(row, score_col, "自评总分")
+            if value is not None and score_col is not None:
+                table.total = Located(value, sheet.ref(row, score_col))
+            else:
+                _labelled_number(
+                    reader, row, ("自评得分", "得分"), lambda v, c: _set_total(table, v, c)
+                )
+        if table.grade is None:
+            _read_grade(reader, row)
+
+
+def _set_total(table: FiledTable, value: Decimal, cell: str) -> None:
+    table.total = Located(value, cell)
+
+
+def _labelled_number(
+    reader: CellReader, row: int, labels: tuple[str, ...], store: Callable[[Decimal, str], None]
+) -> None:
+    """The number in the first filled cell right of a cell naming one of ``labels``, to ``store``.
+
+    A cell there that is not a number is a problem, and nothing is stored.
+    """
+    sheet = reader.sheet
+    for col in range(1, sheet.max_col + 1):
+        if any(w in normalize(sheet.text(row, col)) for w in labels):
+            for c in range(col + 1, sheet.max_col + 1):
+                value = sheet.value(row, c)
+                if value is None or not sheet.is_merge_origin(row, c):
+                    continue
+                number, _ = reader.number(row, c, "自评总分")
+                if number is not None:
+                    store(number, sheet.ref(row, c))
+                return
+
+
+def _read_grade(reader: CellReader, row: int) -> None:
+    """The grade in this row: after its label ("自评等级：优") or in the next filled cell right."""
+    sheet, table = reader.sheet, reader.table
+    for col in range(1, sheet.max_col + 1):
+        if not sheet.is_merge_origin(row, col):
+            continue
+        raw = sheet.text(row, col)
+        text = normalize(raw)
+        word = next((w for w in GRADE_WORDS if text.startswith(w)), None)
+        if word is None:
+            continue
+        rest = re.sub(r"^[:：]", "", text[len(word) :])
+        if rest:
+            table.grade = Located(rest, sheet.ref(row, col))
+            return
+        found = value_right_of(reader, row, col, ())
+        if found is not None:
+            table.grade = Located(normalize(found[0]), sheet.ref(row, found[1]))
+        return

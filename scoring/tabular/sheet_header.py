@@ -1,0 +1,104 @@
+"""Finding the indicator header of a filed 自评表, and the label cells left of its values.
+
+The header row is found by its words wherever it is (一级指标 … 年度指标值 … 实际完成值 … 分值 …
+得分), and may be split over two rows (绩效指标 above, 一级 / 二级 / 三级指标 below). Its columns
+say where every later part of the parse reads: the level (name) columns and the value fields.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..quantities import normalize
+from .sheet import Sheet
+from .sheet_cells import CellReader
+
+__all__ = ["Header", "find_header", "label_column"]
+
+# Header words, most specific first; matched against the normalised header text (no spaces).
+_FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("deviation", ("偏差原因", "偏差", "原因分析", "改进措施")),
+    (
+        "target",
+        ("年度指标值", "年度目标值", "预期指标值", "全年指标值", "指标值", "目标值", "计划值"),
+    ),
+    ("actual", ("实际完成值", "全年实际值", "实际完成", "完成值", "实际值")),
+    ("weight", ("分值", "权重", "标准分")),
+    ("score", ("自评得分", "得分", "评分")),
+)
+_LEVEL_WORDS = ("一级指标", "二级指标", "三级指标", "四级指标", "五级指标", "六级指标")
+_LEAF_WORDS = ("指标名称", "具体指标", "绩效指标名称")
+
+
+@dataclass
+class Header:
+    first_row: int
+    last_row: int
+    levels: list[int]  # level columns, 一级 first
+    fields: dict[str, int]  # target, actual, weight, score, deviation → column
+
+
+def _words(sheet: Sheet, row: int, col: int) -> str:
+    return normalize(sheet.text(row, col))
+
+
+def _field_of(text: str) -> str | None:
+    for name, words in _FIELDS:
+        if any(word in text for word in words):
+            return name
+    return None
+
+
+def _scan_header_row(sheet: Sheet, row: int) -> tuple[dict[str, int], dict[int, int]]:
+    fields: dict[str, int] = {}
+    levels: dict[int, int] = {}  # level number → column
+    for col in range(1, sheet.max_col + 1):
+        text = _words(sheet, row, col)
+        if not text or len(text) > 20:
+            continue
+        level = next((i + 1 for i, w in enumerate(_LEVEL_WORDS) if w in text), None)
+        if level is not None:
+            levels.setdefault(level, col)
+            continue
+        if any(word in text for word in _LEAF_WORDS):
+            levels.setdefault(99, col)
+            continue
+        name = _field_of(text)
+        # A merged header cell spans columns: only its first column is the field.
+        if name is not None and name not in fields and sheet.is_merge_origin(row, col):
+            fields[name] = col
+    return fields, levels
+
+
+def find_header(sheet: Sheet) -> Header | None:
+    """The first row naming target, actual and score columns and (there or below) the levels."""
+    for row in range(1, sheet.max_row + 1):
+        fields, levels = _scan_header_row(sheet, row)
+        if not {"target", "actual", "score"} <= fields.keys():
+            continue
+        last = row
+        if not levels:  # a two-row header: 绩效指标 above, 一级/二级/三级 below
+            below_fields, below_levels = _scan_header_row(sheet, row + 1)
+            if below_levels:
+                levels, last = below_levels, row + 1
+                for name, col in below_fields.items():
+                    fields.setdefault(name, col)
+        if not levels:
+            continue
+        ordered = [levels[k] for k in sorted(levels)]
+        return Header(row, last, ordered, fields)
+    return None
+
+
+def label_column(
+    reader: CellReader, row: int, header: Header, words: tuple[str, ...]
+) -> int | None:
+    """The column of a cell left of the target column that starts with one of ``words``.
+
+    Rows below the header are told apart by such labels: 小计, 总分 / 合计, 自评等级.
+    """
+    for col in range(1, header.fields["target"]):
+        text = normalize(reader.sheet.text(row, col))
+        if text and any(text.startswith(w) for w in words):
+            return col
+    return None
