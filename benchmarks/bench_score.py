@@ -214,16 +214,20 @@ def naive_score(facts: Mapping[str, Any]) -> tuple[Decimal, str]:
 
 
 # ---- timing helpers ------------------------------------------------------------------------------
+ROUNDS = 15  # short rounds: a pause of the machine spoils one round, not the figure
+
+
 def per_call(fn: Callable[[], object], seconds: float) -> float:
-    """Best of five rounds, each running ``fn`` for about ``seconds`` / 5: seconds per call."""
+    """Best of ROUNDS rounds, each running ``fn`` for about ``seconds`` / ROUNDS: seconds per
+    call."""
     fn()
     start, calls = time.perf_counter(), 0
     while time.perf_counter() - start < 0.05:
         fn()
         calls += 1
-    n = max(1, int(calls * seconds / 5 / 0.05))
+    n = max(1, int(calls * seconds / ROUNDS / 0.05))
     best = float("inf")
-    for _ in range(5):
+    for _ in range(ROUNDS):
         start = time.perf_counter()
         for _ in range(n):
             fn()
