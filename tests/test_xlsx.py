@@ -588,3 +588,26 @@ def test_itemised_budget_fills_the_source_rows(tmp_path: Path) -> None:
         "total": "880万元",
         "items": {"财政拨款": "880万元"},
     }
+
+
+@pytest.mark.parametrize("footer", [None, ["总分", None, None, None, None, 20, 19]])
+def test_a_weight_cell_merged_over_a_block_is_its_weight_with_or_without_a_footer(
+    tmp_path: Path, footer: list[object] | None
+) -> None:
+    """A 分值 merged over two indicator rows weighs their shared block. Before, a 总分 row below
+    ended the reading before merged weights were looked at, and the block weight was lost."""
+    from scoring.tabular.parse import read_table
+
+    rows: list[list[object]] = [
+        HEAD,
+        ["产出指标", "数量指标", "养护里程", "≥100公里", "100公里", 20, 10],
+        [None, None, "维修次数", "≥10次", "9次", None, 9],
+    ]
+    if footer is not None:
+        rows.append(footer)
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(_workbook(rows, merges=("F2:F3",)))
+    table = read_table(path)
+    assert [(names, weight.value, weight.cell) for names, weight in table.blocks] == [
+        (("产出指标", "数量指标"), Decimal(20), "Sheet!F2")
+    ]

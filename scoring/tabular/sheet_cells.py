@@ -18,7 +18,7 @@ from ..quantities import (
     normalize,
     parse_quantity,
 )
-from .filed import FiledTable, Located, Notice
+from .filed import FiledTable, Located
 from .sheet import Sheet
 
 __all__ = ["CellReader", "value_right_of"]
@@ -36,9 +36,6 @@ class CellReader:
         self.problems.append(
             Problem(message, code, file=self.sheet.file, path=self.sheet.ref(row, col))
         )
-
-    def notice(self, row: int, col: int, message: str) -> None:
-        self.table.notices.append(Notice(self.sheet.ref(row, col), message))
 
     def located(self, row: int, col: int) -> Located[str | None]:
         text = self.sheet.text(row, col)

@@ -40,10 +40,9 @@ def read_rows(reader: CellReader, header: Header) -> int:
     merged_weights: dict[tuple[int, int, int, int], list[int]] = {}
     row = header.last_row + 1
     while row <= sheet.max_row:
-        if label_column(reader, row, header, TOTAL_WORDS) is not None:
-            return row
-        if label_column(reader, row, header, GRADE_WORDS) is not None:
-            return row
+        footer = TOTAL_WORDS, GRADE_WORDS
+        if any(label_column(reader, row, header, words) is not None for words in footer):
+            break  # the footer: the rows read so far still get their merged block weights
         sub = label_column(reader, row, header, _SUBTOTAL_WORDS)
         if sub is not None:
             _subtotal(reader, row, sub, header, current)
