@@ -114,3 +114,24 @@ def test_summary_numbers_are_the_exact_ones(records: list[Totals], cuts: list[in
     assert [r.id for r in summary.ranked("best")] == [f"P{i}" for i in order[:KEEP]]
     order = sorted(range(len(records)), key=lambda i: (records[i].total, i))
     assert [r.id for r in summary.ranked("worst")] == [f"P{i}" for i in order[:KEEP]]
+
+
+def test_a_leaf_that_does_not_apply_is_skipped_even_when_the_weights_look_whole() -> None:
+    """A leaf of weight 0 marked not applicable leaves each 一级指标's weight as it was; its None
+    score must still be skipped, not added."""
+    spec = seed_spec()
+    scores = [*spec.full_marks]
+    scores[0] = None  # as if this leaf weighed 0 and did not apply
+    tops = tuple(
+        sum((s for s in scores[start:stop] if s is not None), Decimal(0))
+        for start, stop in spec.top_leaf_ranges
+    )
+    total = sum(tops, Decimal(0))
+    same_weights = tuple(Decimal(w) for w in spec.top_weights)  # equal, not the spec's own
+    record = Totals(total, "优", spec.total, tops, same_weights, tuple(scores))
+    summary = Summary.empty(spec)
+    summary.add_many([(0, "P0", "in.csv:row 2", record)])
+    assert summary.records == 1
+    assert summary.losses() == []  # every leaf that applies has full marks
+    assert summary.leaf_applicable[0] == 0
+    assert summary.leaf_applicable[1] == 1

@@ -109,16 +109,20 @@ class Summary:
 
     def _fold(self) -> None:
         """Add the pending records' per-indicator numbers to the sums, a column at a time;
-        records where every indicator applies (most) without looking for what does not."""
+        records where every indicator applies (most) without looking for what does not.
+
+        Every indicator applies exactly when the totals carry the spec's own ``top_weights``
+        object (``engine.applicable_weights`` and the plan hand it out only then). Equal values
+        are not enough: a leaf of weight 0 not applying leaves the weights as they were."""
         pending, self._pending = self._pending, []
         full = self.top_weights
-        complete = [r for r in pending if r.top_applicable is full or r.top_applicable == full]
+        complete: list[Totals] = []
+        partial: list[Totals] = []
+        for result in pending:
+            (complete if result.top_applicable is full else partial).append(result)
         if complete:
             self._add_columns(complete, full)
-        if len(complete) < len(pending):
-            partial = [
-                r for r in pending if not (r.top_applicable is full or r.top_applicable == full)
-            ]
+        if partial:
             self._add_columns(partial, None)
 
     def _add_columns(self, results: list[Totals], weights: tuple[Decimal, ...] | None) -> None:
