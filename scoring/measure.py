@@ -187,16 +187,15 @@ class Measure:
 
     def _money_factors(self, unit: str) -> tuple[Decimal, Decimal, Decimal] | None:
         """(元 per ``unit``, 元 per this measure's unit, the most money in ``unit``), or None
-        for a unit that is not money; remembered per unit: batch converts millions of amounts."""
-        found = self._money_units.get(unit)
-        if found is None:  # (money units are never remembered as None)
-            factor, into = money_factor(unit), money_factor(self.unit)
-            if factor is None or into is None:
-                return None
-            # Money units are powers of ten, so the limit in the unit is exact.
-            found = (factor, into, _MOST_YUAN.scaleb(-factor.adjusted()))
-            if len(self._money_units) < _REMEMBERED_UNITS:  # spellings of a handful of units
-                self._money_units[unit] = found
+        for a unit that is not money. ``convert`` looks in ``_money_units`` first and calls
+        this for a unit not remembered yet: batch converts millions of amounts."""
+        factor, into = money_factor(unit), money_factor(self.unit)
+        if factor is None or into is None:
+            return None  # never remembered: reported each time
+        # Money units are powers of ten, so the limit in the unit is exact.
+        found = (factor, into, _MOST_YUAN.scaleb(-factor.adjusted()))
+        if len(self._money_units) < _REMEMBERED_UNITS:  # spellings of a handful of units
+            self._money_units[unit] = found
         return found
 
     def _unit_error(self, written: str, unit: str, what: str) -> MeasureError:
