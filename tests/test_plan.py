@@ -362,7 +362,7 @@ def test_workers_read_csv_blocks_as_one_process_reads_the_file(
 def test_a_quote_inside_an_unquoted_cell_reruns_the_exact_way(tmp_path: Path) -> None:
     """a,b"c,d is one record to csv, but its odd quote misleads the count: the workers find the
     records are not the ones counted, and the batch is read again the exact way."""
-    from scoring.batch.inputs import BlockMismatch, parse_block
+    from scoring.batch.csv_blocks import BlockMismatch, parse_block
 
     source = _awkward_csv(tmp_path / "in.csv")
     text = source.read_text(encoding="utf-8").replace("信访维稳经费12,", '信访维稳经费12 5"寸,', 1)
@@ -377,10 +377,10 @@ def test_a_quote_inside_an_unquoted_cell_reruns_the_exact_way(tmp_path: Path) ->
 
 def test_a_file_changed_under_the_workers_is_an_error(tmp_path: Path) -> None:
     """Workers read their blocks from the file: one that changed since it was cut is refused."""
-    from scoring.batch.inputs import _csv_blocks, parse_block
+    from scoring.batch.csv_blocks import csv_blocks, parse_block
 
     source = _awkward_csv(tmp_path / "in.csv")
-    block = next(_csv_blocks(str(source), "utf-8", 4))
+    block = next(csv_blocks(str(source), "utf-8", 4))
     assert [number for number, _ in parse_block(block)][:1] == [2]
     source.write_bytes(source.read_bytes() + b"P99,late\n")
     with pytest.raises(ScoringError) as caught:
@@ -388,6 +388,21 @@ def test_a_file_changed_under_the_workers_is_an_error(tmp_path: Path) -> None:
     assert str(caught.value) == (
         f"{source}: changed while the batch was reading it; score it again [file-changed]"
     )
+
+
+def test_blank_rows_before_the_header_are_not_read_as_a_record_by_workers(tmp_path: Path) -> None:
+    """The workers' blocks begin after the header row, wherever it is (they began after the
+    first line, and scored the header as a record)."""
+    rows = list(generator.rows(9, seed=3))
+    for lead in ("\n", "\r\n,,\r\n"):
+        text = io.StringIO(newline="")
+        text.write(lead)
+        csv.writer(text, lineterminator="\n").writerows([generator.header(), *rows])
+        source = tmp_path / "in.csv"
+        source.write_bytes(text.getvalue().encode("utf-8"))
+        one, two = _batch(tmp_path, source, 1), _batch(tmp_path, source, 2)
+        assert two == one
+        assert one[0].count(b"\n") == 10  # the header and 9 records
 
 
 def test_a_lone_carriage_return_is_read_the_exact_way(tmp_path: Path) -> None:

@@ -122,11 +122,11 @@ def error_row(record_id: str, source: str, error: ScoringError, tops: int) -> Ro
 
 @dataclass
 class ChunkResult:
-    """A chunk's output rows (or, from a worker, the text they make: ``outputs.RowFormat``)."""
+    """A chunk's output rows (or, from a worker, the encoded text they make: ``outputs.RowFormat``)."""
 
     rows: list[Row]
     summary: Summary
-    text: str | None = None
+    text: bytes | None = None
     count: int = 0  # records, when ``text`` stands for the rows
 
 

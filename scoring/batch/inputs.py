@@ -13,31 +13,27 @@ import codecs
 import csv
 import datetime
 import importlib
-import io
 import os
 import zipfile
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from ..compiled import Spec
 from ..errors import FactsError, Problem, UsageError
 from .columns import build_column_map, is_empty
+from .csv_blocks import CsvBlock, csv_blocks, file_error
 from .records import Converter, FactsFileConverter, JsonLineConverter, RawRecord, RowConverter
 
-__all__ = ["FACTS_SUFFIXES", "BlockMismatch", "CsvBlock", "Input", "open_inputs", "parse_block"]
+__all__ = ["FACTS_SUFFIXES", "Input", "open_inputs"]
 
 FACTS_SUFFIXES = (".yaml", ".yml", ".json")
 CSV_SUFFIXES = (".csv",)
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 _SNIFF_BYTES = 1 << 16
-
-
-def _file_error(path: str, message: str, code: str, line: int | None = None) -> FactsError:
-    return FactsError(Problem(message, code, file=path, line=line))
 
 
 @dataclass(frozen=True)
@@ -49,6 +45,7 @@ class Input:
     converter: Converter
     count: int | None  # number of records when known without reading the data (folders, files)
     _options: tuple[Any, ...] = ()
+    header_row: int = 1  # a CSV's header: its record number (blank rows before it count)
 
     def records(self) -> Iterator[RawRecord]:
         return _READERS[self.kind](self.path, *self._options)
@@ -56,7 +53,9 @@ class Input:
     def blocks(self, size: int) -> Iterator[CsvBlock] | None:
         """For a CSV input, its records as undecoded blocks of about ``size`` records, for
         workers to parse (``parse_block``); None for other inputs."""
-        return _csv_blocks(self.path, self._options[0], size) if self.kind == "csv" else None
+        if self.kind != "csv":
+            return None
+        return csv_blocks(self.path, self._options[0], size, self.header_row)
 
 
 def open_inputs(
@@ -79,12 +78,12 @@ def _open(spec: Spec, path: str, id_column: str | None, sheet: str | None) -> In
     if os.path.isdir(path):
         files = _facts_files(path, spec.file)
         if not files:
-            raise _file_error(
+            raise file_error(
                 path, "no facts files (.yaml, .yml, .json) in this folder", "batch-empty-folder"
             )
         return Input(path, "folder", FactsFileConverter(path), len(files), (tuple(files),))
     if not os.path.exists(path):
-        raise _file_error(path, "no such file", "file-unreadable")
+        raise file_error(path, "no such file", "file-unreadable")
     suffix = Path(path).suffix.casefold()
     if suffix in FACTS_SUFFIXES:
         return Input(path, "facts", FactsFileConverter(), 1, ((path,),))
@@ -94,7 +93,7 @@ def _open(spec: Spec, path: str, id_column: str | None, sheet: str | None) -> In
         cmap, problems = build_column_map(spec, header, file=path, row=row, id_column=id_column)
         if cmap is None:
             raise FactsError(problems)
-        return Input(path, "csv", RowConverter(cmap), None, (encoding,))
+        return Input(path, "csv", RowConverter(cmap), None, (encoding,), header_row=row)
     if suffix in XLSX_SUFFIXES:
         header, sheet_name = _xlsx_header(path, sheet)
         cmap, problems = build_column_map(spec, header, file=path, id_column=id_column)
@@ -141,7 +140,7 @@ def _sniff_encoding(path: str) -> str:
         with open(path, "rb") as handle:
             head = handle.read(_SNIFF_BYTES)
     except OSError as exc:
-        raise _file_error(path, f"cannot read: {exc.strerror}", "file-unreadable") from None
+        raise file_error(path, f"cannot read: {exc.strerror}", "file-unreadable") from None
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     for encoding in ("utf-8", "gb18030"):
@@ -150,7 +149,7 @@ def _sniff_encoding(path: str) -> str:
         except UnicodeDecodeError:
             continue
         return encoding
-    raise _file_error(path, "not UTF-8 or GB18030 text", "file-encoding")
+    raise file_error(path, "not UTF-8 or GB18030 text", "file-encoding")
 
 
 def _csv_header(path: str, encoding: str) -> tuple[int, list[str]]:
@@ -160,7 +159,7 @@ def _csv_header(path: str, encoding: str) -> tuple[int, list[str]]:
             return number, row
     finally:
         rows.close()
-    raise _file_error(path, "empty file: expected a header row", "batch-no-header", line=1)
+    raise file_error(path, "empty file: expected a header row", "batch-no-header", line=1)
 
 
 def _csv_rows(path: str, encoding: str) -> Generator[tuple[int, list[str]], None, None]:
@@ -173,104 +172,21 @@ def _csv_rows(path: str, encoding: str) -> Generator[tuple[int, list[str]], None
                 if (row and row[0].strip()) or any(cell.strip() for cell in row):
                     yield number, row
     except UnicodeDecodeError:
-        raise _file_error(
+        raise file_error(
             path, f"not {encoding} text after row {number}", "file-encoding", line=number + 1
         ) from None
     except csv.Error as exc:
-        raise _file_error(
+        raise file_error(
             path, f"broken CSV after row {number}: {exc}", "csv-syntax", line=number + 1
         ) from None
     except OSError as exc:
-        raise _file_error(path, f"cannot read: {exc.strerror}", "file-unreadable") from None
+        raise file_error(path, f"cannot read: {exc.strerror}", "file-unreadable") from None
 
 
 def _csv_records(path: str, encoding: str) -> Iterator[RawRecord]:
     rows = _csv_rows(path, encoding)
     next(rows, None)  # the header, checked when the input was opened
     yield from rows
-
-
-# With --workers, a CSV is cut into blocks at record ends found by counting quotes (a record ends
-# at a line end where its quotes pair up), and each worker reads its block's bytes from the file
-# itself: the main process neither decodes, parses nor ships the data. '"' and '\n' never occur
-# inside a UTF-8 or GB18030 multi-byte character. Only a quote inside an unquoted cell (a,b"c,d)
-# can mislead the count; the worker checks that csv finds the records counted, and the batch is
-# rerun the exact way if not (BlockMismatch). A file that changes size or time while the batch
-# runs is an error of its own (file-changed): its blocks would no longer be the ones counted.
-# (path, encoding, first record number, records, byte offset, byte length, (size, mtime_ns))
-CsvBlock = tuple[str, str, int, int, int, int, tuple[int, int]]
-
-
-class BlockMismatch(Exception):
-    """A block's records are not the ones counted: the batch must read this input exactly."""
-
-
-def _csv_blocks(path: str, encoding: str, size: int) -> Iterator[CsvBlock]:
-    number, first, records, pending = 0, 2, 0, 0
-    start = offset = 0  # the block's first byte; the bytes read so far
-    try:
-        with open(path, "rb") as handle:
-            stamp = _stamp(handle)
-            for line in handle:
-                offset += len(line)
-                if b"\r" in line and line.find(b"\r") != len(line) - 2:
-                    raise BlockMismatch(path)  # a lone CR, which csv may take for a line end
-                if b'"' in line:
-                    pending ^= line.count(b'"') & 1
-                    if pending:
-                        continue  # inside a quoted cell that goes on to the next line
-                number += 1
-                if number == 1:
-                    start = offset  # after the header, checked when the input was opened
-                    continue
-                records += 1
-                if records >= size:
-                    yield path, encoding, first, records, start, offset - start, stamp
-                    first, records, start = number + 1, 0, offset
-    except OSError as exc:
-        raise _file_error(path, f"cannot read: {exc.strerror}", "file-unreadable") from None
-    if offset > start:
-        records += pending  # an unterminated quote: csv reports it, in the worker
-        yield path, encoding, first, records, start, offset - start, stamp
-
-
-def _stamp(handle: IO[bytes]) -> tuple[int, int]:
-    stat = os.fstat(handle.fileno())
-    return stat.st_size, stat.st_mtime_ns
-
-
-def parse_block(block: CsvBlock) -> list[RawRecord]:
-    """A block's rows (blank ones skipped) with their numbers, as ``_csv_rows`` gives them."""
-    path, encoding, first, count, offset, length, stamp = block
-    number = first - 1
-    try:
-        with open(path, "rb") as handle:
-            if _stamp(handle) != stamp:
-                raise _file_error(
-                    path, "changed while the batch was reading it; score it again", "file-changed"
-                )
-            handle.seek(offset)
-            raw = handle.read(length)
-        text = raw.decode("utf-8" if encoding == "utf-8-sig" else encoding)
-        rows: list[RawRecord] = []
-        for number, row in enumerate(csv.reader(io.StringIO(text, newline=""), strict=True), first):
-            if (row and row[0].strip()) or any(cell.strip() for cell in row):
-                rows.append((number, row))
-    except OSError as exc:
-        raise _file_error(path, f"cannot read: {exc.strerror}", "file-unreadable") from None
-    except UnicodeDecodeError:
-        raise _file_error(
-            path, f"not {encoding} text after row {number}", "file-encoding", line=number + 1
-        ) from None
-    except csv.Error as exc:
-        if number - first + 1 < count:
-            raise BlockMismatch(path) from None  # the block may have been cut inside a record
-        raise _file_error(
-            path, f"broken CSV after row {number}: {exc}", "csv-syntax", line=number + 1
-        ) from None
-    if number - first + 1 != count:
-        raise BlockMismatch(path)
-    return rows
 
 
 # ---- XLSX -----------------------------------------------------------------------------------------
@@ -282,7 +198,7 @@ def _open_workbook(path: str) -> Any:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         reason = getattr(exc, "strerror", None) or "not an .xlsx workbook"
-        raise _file_error(path, f"cannot read: {reason}", "file-unreadable") from None
+        raise file_error(path, f"cannot read: {reason}", "file-unreadable") from None
 
 
 def _sheet(workbook: Any, path: str, sheet: str | None) -> Any:
@@ -290,7 +206,7 @@ def _sheet(workbook: Any, path: str, sheet: str | None) -> Any:
         return workbook.worksheets[0]
     if sheet not in workbook.sheetnames:
         names = "、".join(workbook.sheetnames)
-        raise _file_error(path, f"no sheet {sheet!r}; the sheets are {names}", "batch-sheet")
+        raise file_error(path, f"no sheet {sheet!r}; the sheets are {names}", "batch-sheet")
     return workbook[sheet]
 
 
@@ -301,7 +217,7 @@ def _xlsx_header(path: str, sheet: str | None) -> tuple[list[Any], str]:
         for row in worksheet.iter_rows(min_row=1, max_row=1, values_only=True):
             if any(not is_empty(cell) for cell in row):
                 return list(row), str(worksheet.title)
-        raise _file_error(path, "row 1 is empty: expected a header row", "batch-no-header", line=1)
+        raise file_error(path, "row 1 is empty: expected a header row", "batch-no-header", line=1)
     finally:
         workbook.close()
 
@@ -338,11 +254,11 @@ def _jsonl_records(path: str, encoding: str) -> Iterator[RawRecord]:
                 if line.strip():
                     yield number, line
     except UnicodeDecodeError:
-        raise _file_error(
+        raise file_error(
             path, f"not {encoding} text after line {number}", "file-encoding", line=number + 1
         ) from None
     except OSError as exc:
-        raise _file_error(path, f"cannot read: {exc.strerror}", "file-unreadable") from None
+        raise file_error(path, f"cannot read: {exc.strerror}", "file-unreadable") from None
 
 
 _READERS: dict[str, Callable[..., Iterator[RawRecord]]] = {

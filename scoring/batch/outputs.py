@@ -12,6 +12,7 @@ was read: a run stopped by a broken input file leaves no half-written output beh
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import importlib
@@ -37,6 +38,7 @@ __all__ = [
     "row_format",
 ]
 
+TEXT_ENCODING = "utf-8"  # of CSV (which starts with a BOM, for Excel) and JSON Lines
 OUTPUT_SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx"}
 XLSX_MAX_RECORDS = 1_048_575
 
@@ -46,7 +48,7 @@ class Writer(Protocol):
     format: RowFormat | None
 
     def write(self, rows: list[list[str]]) -> None: ...
-    def write_text(self, text: str) -> None: ...
+    def write_encoded(self, data: bytes) -> None: ...
     def commit(self) -> None: ...
     def abort(self) -> None: ...
 
@@ -73,11 +75,11 @@ def open_writer(path: str, columns: tuple[str, ...], numeric: tuple[int, ...]) -
     text = row_format(path, columns, numeric)
     if text is None:
         return _XlsxWriter(path, temp, columns, numeric)
-    writer = _TextWriter(path, temp, "utf-8-sig" if kind == "csv" else "utf-8", text)
+    writer = _TextWriter(path, temp, text)
     if kind == "csv":
         header = io.StringIO()
         csv.writer(header).writerow(columns)  # the header is ours: no formula guard
-        writer.write_text(header.getvalue())
+        writer.write_encoded(codecs.BOM_UTF8 + header.getvalue().encode(TEXT_ENCODING))
     return writer
 
 
@@ -155,19 +157,20 @@ RowFormat = CsvFormat | JsonLinesFormat
 
 
 class _TextWriter(_FileWriter):
-    """A text output: rows formatted by ``format``, or text a worker formatted already."""
+    """A text output: rows formatted by ``format``, or text a worker formatted and encoded
+    already (bytes travel back from a worker and are written with no decoding or encoding)."""
 
-    def __init__(self, path: str, temp: str, encoding: str, format: RowFormat) -> None:
+    def __init__(self, path: str, temp: str, format: RowFormat) -> None:
         super().__init__(path, temp)
-        self.handle: IO[str] = open(temp, "w", encoding=encoding, newline="")  # noqa: SIM115
+        self.handle: IO[bytes] = open(temp, "wb")  # noqa: SIM115
         self.format: RowFormat | None = format
 
     def write(self, rows: list[list[str]]) -> None:
         assert self.format is not None
-        self.handle.write(self.format.format(rows))  # once per chunk: one encoding call
+        self.handle.write(self.format.format(rows).encode(TEXT_ENCODING))  # once per chunk
 
-    def write_text(self, text: str) -> None:
-        self.handle.write(text)
+    def write_encoded(self, data: bytes) -> None:
+        self.handle.write(data)
 
     def _close(self) -> None:
         self.handle.close()
@@ -187,7 +190,7 @@ def row_format(path: str, columns: tuple[str, ...], numeric: tuple[int, ...]) ->
 class _XlsxWriter(_FileWriter):
     format: RowFormat | None = None  # cells are typed here, from rows
 
-    def write_text(self, text: str) -> None:
+    def write_encoded(self, data: bytes) -> None:
         raise TypeError("an .xlsx output takes rows, not text")
 
     def __init__(

@@ -23,8 +23,8 @@ from ..compiled import Spec
 from ..loader import load_spec
 from .collection import for_a_worker
 from .core import ChunkResult, process_chunk
-from .inputs import CsvBlock, parse_block
-from .outputs import RowFormat
+from .csv_blocks import CsvBlock, parse_block
+from .outputs import TEXT_ENCODING, RowFormat
 from .records import Converter, RawRecord
 from .summary import Summary
 
@@ -61,8 +61,8 @@ def _work(chunk: Chunk) -> Returned:
     assert _worker_spec is not None, "worker not initialised"
     converter, start, records = chunk
     result = process_chunk(_worker_spec, converter, start, _unpack_records(records))
-    if _worker_format is not None:  # the output's own text: the main process only writes it
-        text = _worker_format.format(result.rows)
+    if _worker_format is not None:  # the output's own bytes: the main process only writes them
+        text = _worker_format.format(result.rows).encode(TEXT_ENCODING)
         return ChunkResult([], result.summary, text, len(result.rows))
     rows = _pack_rows(result.rows)
     return result if rows is None else (rows, result.summary)

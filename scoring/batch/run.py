@@ -17,7 +17,8 @@ from ..errors import UsageError
 from ..loader import load_spec
 from .collection import fewer_collections
 from .core import Layout
-from .inputs import BlockMismatch, Input, open_inputs
+from .csv_blocks import BlockMismatch
+from .inputs import Input, open_inputs
 from .outputs import check_output, open_writer, row_format
 from .parallel import Chunk, make_pool, run_chunks
 from .records import RawRecord
@@ -100,7 +101,7 @@ def _run(
             if result.text is None:
                 writer.write(result.rows)
             else:
-                writer.write_text(result.text)
+                writer.write_encoded(result.text)
             summary.merge(result.summary)
             if bar is not None:
                 bar.update(result.count if result.text is not None else len(result.rows))

@@ -1,0 +1,177 @@
+"""Cutting a CSV into blocks of records for ``--workers``, and reading a block back in a worker.
+
+The main process neither decodes, parses nor ships the data: it finds record ends in the raw
+bytes, and each worker reads its block's bytes from the file itself. A record ends at a line end
+where the quotes since the record's start pair up; '"' and '\\n' never occur inside a UTF-8 or
+GB18030 multi-byte character, so the bytes can be cut without decoding. All of the cutting is done
+by bytes methods (find, count, split), which run in C: a worker's own parsing is ~10× the cost.
+
+Only two things can mislead the cutting, and the worker catches both: a quote inside an unquoted
+cell (a,b"c,d, literal to csv but counted here) and a lone carriage return (a line end to csv, not
+here). The worker checks that csv finds the records counted; if not, it raises ``BlockMismatch``
+and the batch reads the input the exact way. A file that changes size or time while the batch runs
+is an error of its own (file-changed): its blocks would no longer be the ones counted.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Iterator
+from typing import IO
+
+from ..errors import FactsError, Problem
+from .records import RawRecord
+
+__all__ = ["BlockMismatch", "CsvBlock", "csv_blocks", "file_error", "parse_block"]
+
+# (path, encoding, first record number, records, byte offset, byte length, (size, mtime_ns))
+CsvBlock = tuple[str, str, int, int, int, int, tuple[int, int]]
+
+_PIECE = 1 << 22  # bytes read at a time: a few dozen blocks
+_SAMPLE = 1 << 16  # bytes looked at to learn how long a record is
+
+
+def file_error(path: str, message: str, code: str, line: int | None = None) -> FactsError:
+    """A problem with a whole input file."""
+    return FactsError(Problem(message, code, file=path, line=line))
+
+
+class BlockMismatch(Exception):
+    """A block's records are not the ones counted: the batch must read this input exactly."""
+
+
+def csv_blocks(path: str, encoding: str, size: int, header_row: int = 1) -> Iterator[CsvBlock]:
+    """The records after the header (record ``header_row``: blank rows before it count) in blocks
+    of about ``size`` records, cut by length; every block ends at a record end."""
+    try:
+        with open(path, "rb") as handle:
+            stamp = _stamp(handle)
+            cutter = _Cutter(handle)
+            for _ in range(header_row):
+                _records_in(cutter.take(1), path)  # checked for a lone CR like any block
+            first, span = header_row + 1, cutter.span(size)
+            while True:
+                offset = cutter.offset
+                piece = cutter.take(span)
+                if not piece:
+                    return
+                count = _records_in(piece, path)
+                yield path, encoding, first, count, offset, len(piece), stamp
+                first += count
+    except OSError as exc:
+        raise file_error(path, f"cannot read: {exc.strerror}", "file-unreadable") from None
+
+
+class _Cutter:
+    """Whole records from the front of a binary file, a piece of it in memory at a time."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self.handle = handle
+        self.buffer = b""
+        self.start = 0  # where in ``buffer`` the records not taken yet begin
+        self.offset = 0  # the file offset of buffer[start]
+        self.ended = False
+
+    def span(self, size: int) -> int:
+        """About the length of ``size`` records, judged by the records ahead."""
+        if len(self.buffer) - self.start < _SAMPLE:
+            self._read()
+        sample = self.buffer[self.start : self.start + _SAMPLE]
+        return max(1, size * len(sample) // max(1, sample.count(b"\n")))
+
+    def take(self, length: int) -> bytes:
+        """The next whole records, at least ``length`` bytes of them unless the file ends first
+        (its last record may lack a line end, or a closing quote: csv reports that). b"" at the
+        end of the file."""
+        while True:
+            end = _record_end(self.buffer, self.start, self.start + length - 1)
+            if end >= 0:
+                break
+            if not self._read():
+                end = len(self.buffer)
+                break
+        piece = self.buffer[self.start : end]
+        self.start = end
+        self.offset += len(piece)
+        return piece
+
+    def _read(self) -> bool:
+        if self.ended:
+            return False
+        more = self.handle.read(_PIECE)
+        if not more:
+            self.ended = True
+            return False
+        self.buffer = self.buffer[self.start :] + more  # what was taken is dropped here
+        self.start = 0
+        return True
+
+
+def _record_end(buffer: bytes, start: int, at: int) -> int:
+    """Just past the first record end at or after ``at``, records beginning at ``start``; -1 if
+    there is none in ``buffer`` yet."""
+    quotes = buffer.count(b'"', start, at)
+    end = buffer.find(b"\n", at)
+    while end >= 0:
+        quotes += buffer.count(b'"', at, end)
+        if not quotes & 1:
+            return end + 1
+        at = end + 1
+        end = buffer.find(b"\n", at)
+    return -1
+
+
+def _records_in(piece: bytes, path: str) -> int:
+    """How many records ``piece`` holds (it begins at a record start): its line ends outside
+    quotes, and one more for a last record with no line end."""
+    if b"\r" in piece and piece.count(b"\r") != piece.count(b"\r\n"):
+        raise BlockMismatch(path)  # a lone CR, which csv may take for a line end
+    records = piece.count(b"\n")
+    quoted = piece.split(b'"')  # text inside quotes is every second part
+    if len(quoted) > 1:
+        records -= b"".join(quoted[1::2]).count(b"\n")
+    if piece and not (piece.endswith(b"\n") and len(quoted) % 2):
+        records += 1
+    return records
+
+
+def _stamp(handle: IO[bytes]) -> tuple[int, int]:
+    stat = os.fstat(handle.fileno())
+    return stat.st_size, stat.st_mtime_ns
+
+
+def parse_block(block: CsvBlock) -> list[RawRecord]:
+    """A block's rows (blank ones skipped) with their numbers, as the one-process reading gives
+    them; ``BlockMismatch`` when csv does not find the records counted."""
+    path, encoding, first, count, offset, length, stamp = block
+    number = first - 1
+    try:
+        with open(path, "rb") as handle:
+            if _stamp(handle) != stamp:
+                raise file_error(
+                    path, "changed while the batch was reading it; score it again", "file-changed"
+                )
+            handle.seek(offset)
+            raw = handle.read(length)
+        text = raw.decode("utf-8" if encoding == "utf-8-sig" else encoding)
+        rows: list[RawRecord] = []
+        for number, row in enumerate(csv.reader(io.StringIO(text, newline=""), strict=True), first):
+            if (row and row[0].strip()) or any(cell.strip() for cell in row):
+                rows.append((number, row))
+    except OSError as exc:
+        raise file_error(path, f"cannot read: {exc.strerror}", "file-unreadable") from None
+    except UnicodeDecodeError:
+        raise file_error(
+            path, f"not {encoding} text after row {number}", "file-encoding", line=number + 1
+        ) from None
+    except csv.Error as exc:
+        if number - first + 1 < count:
+            raise BlockMismatch(path) from None  # the block may have been cut inside a record
+        raise file_error(
+            path, f"broken CSV after row {number}: {exc}", "csv-syntax", line=number + 1
+        ) from None
+    if number - first + 1 != count:
+        raise BlockMismatch(path)
+    return rows
