@@ -8,21 +8,55 @@ Load once, score many::
     print(result.total, result.grade)
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
 __version__ = "0.1.0"
 
-from .compiled import Spec
-from .engine import score, score_totals
-from .errors import FactsError, FormulaError, Problem, ScoringError, SpecError
-from .facts import (
-    Facts,
-    facts_from_mapping,
-    facts_from_record,
-    facts_from_values,
-    load_facts,
-    load_facts_text,
-)
-from .loader import load_spec, load_spec_text
-from .result import IndicatorResult, Result, ScoreWarning, Totals
+# The public names are loaded when first asked for (PEP 562), so that importing a part of the
+# package (``scoring.cli``, ``scoring.errors``) does not load the engine first: the command line
+# settles how pydantic is set up before anything imports it (see ``cli.main``).
+_HOMES = {
+    "Spec": "compiled",
+    "score": "engine",
+    "score_totals": "engine",
+    "FactsError": "errors",
+    "FormulaError": "errors",
+    "Problem": "errors",
+    "ScoringError": "errors",
+    "SpecError": "errors",
+    "Facts": "facts",
+    "facts_from_mapping": "facts",
+    "facts_from_record": "facts",
+    "facts_from_values": "facts",
+    "load_facts": "facts",
+    "load_facts_text": "facts",
+    "load_spec": "loader",
+    "load_spec_text": "loader",
+    "IndicatorResult": "result",
+    "Result": "result",
+    "ScoreWarning": "result",
+    "Totals": "result",
+    "score_many": "batch",
+}
+
+if TYPE_CHECKING:
+    from .batch import score_many
+    from .compiled import Spec
+    from .engine import score, score_totals
+    from .errors import FactsError, FormulaError, Problem, ScoringError, SpecError
+    from .facts import (
+        Facts,
+        facts_from_mapping,
+        facts_from_record,
+        facts_from_values,
+        load_facts,
+        load_facts_text,
+    )
+    from .loader import load_spec, load_spec_text
+    from .result import IndicatorResult, Result, ScoreWarning, Totals
 
 __all__ = [
     "Facts",
@@ -51,10 +85,13 @@ __all__ = [
 
 
 def __getattr__(name: str) -> object:
-    # score_many lives with the batch machinery, loaded when first asked for: `jixiao score`
-    # and `import scoring` do not pay for it.
-    if name == "score_many":
-        from .batch import score_many
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'scoring' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{home}", __name__), name)
+    globals()[name] = value  # asked for once
+    return value
 
-        return score_many
-    raise AttributeError(f"module 'scoring' has no attribute {name!r}")
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -197,3 +198,54 @@ def test_review_formats_are_its_renderers() -> None:
     from scoring.review.render import RENDERERS as REVIEW_RENDERERS
 
     assert tuple(sorted(REVIEW_RENDERERS)) == FORMATS
+
+
+_FRESH = """
+import os, sys
+import scoring
+import scoring.cli
+assert "pydantic" not in sys.modules, "importing the command loaded the engine"
+assert set(scoring.__all__) <= set(dir(scoring))
+try:
+    scoring.no_such_name
+except AttributeError as exc:
+    print(exc)
+code = scoring.cli.main(["validate", "indicators/xinfang_weiwen.yaml"])
+print(code, os.environ.get("PYDANTIC_DISABLE_PLUGINS"))
+from scoring import Spec, load_spec, score, score_many
+print(score(load_spec("indicators/xinfang_weiwen.yaml"), scoring.load_facts("examples/hengnan_xinfang_2021.yaml")).total)
+"""
+
+
+def test_the_package_loads_its_names_when_asked_and_the_command_skips_pydantic_plugins() -> None:
+    """``import scoring`` loads nothing heavy: the command sets pydantic up before it is loaded
+    (no plugin scan); every public name still loads when asked for."""
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    run = subprocess.run(
+        [sys.executable, "-c", _FRESH],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        check=False,
+    )
+    assert run.stderr == ""
+    assert run.stdout.splitlines() == [
+        "module 'scoring' has no attribute 'no_such_name'",
+        (
+            "indicators/xinfang_weiwen.yaml: ok (信访维稳经费项目支出绩效评价指标体系 v2021.1: "
+            "39 indicators, 23 scored, total 100)"
+        ),
+        "0 __all__",
+        "95.85",
+    ]
+    env["PYDANTIC_DISABLE_PLUGINS"] = "0"  # the user's own setting is kept
+    run = subprocess.run(
+        [sys.executable, "-c", _FRESH],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        check=False,
+    )
+    assert run.stdout.splitlines()[2] == "0 0"

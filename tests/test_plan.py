@@ -317,6 +317,54 @@ def test_the_fast_number_path_agrees_with_the_general_parser(text: str) -> None:
             assert not isinstance(fast, Decimal), (text, fast, general)
 
 
+_MONEY_CELL = st.one_of(
+    st.from_regex(_PLAIN, fullmatch=True),
+    st.builds(
+        lambda number, unit, pad: f"{pad}{number}{unit}{pad}",
+        st.from_regex(
+            re.compile(
+                r"-?(?:0|[1-9]\d{0,16}|[1-9]\d{0,2}(?:,\d{3}){1,5})(?:\.\d{1,11})?", re.ASCII
+            ),
+            fullmatch=True,
+        ),
+        st.sampled_from(["", "元", "千元", "万元", "百万元", "亿元", "%", "个", "万 元"]),
+        st.sampled_from(["", " ", "\u3000"]),
+    ),
+    st.sampled_from(["", " ", "—", "不适用", "1e3万元", "１２元"]),
+    st.none(),
+    st.integers(),
+)
+
+
+@settings(max_examples=500)
+@given(cells=st.lists(_MONEY_CELL, min_size=1, max_size=6), bounds=st.sampled_from([0, 1, 2]))
+def test_the_quick_money_reader_gives_what_read_gives_or_leaves_it_to_read(
+    cells: list[Any], bounds: int
+) -> None:
+    """Amounts never repeat, so a batch reads each with ``ValueReader.quick_reader``: for every
+    cell it gives the value ``read`` gives, digit for digit, or None (``read`` reads it then).
+    Units are met in turn, so a unit is unknown to the shortcut before ``read`` has met it."""
+    from scoring.compiled import Fact
+    from scoring.plan.reading import ValueReader
+
+    least, most = [(None, None), (Decimal(0), None), (Decimal(-5), Decimal("1e8"))][bounds]
+    for into in ("元", "万元", "亿元"):
+        fact = Fact(id="金额", label="金额", measure=Measure("money", into), min=least, max=most)
+        reader = ValueReader(fact)
+        quick = reader.quick_reader()
+        assert quick is not None
+        for cell in cells:
+            got = quick(cell)
+            try:
+                expected: Any = reader.read(cell)
+            except Exception as exc:  # noqa: BLE001 - the shortcut must have left it to read
+                expected = type(exc).__name__
+            if got is not None:
+                assert repr(got) == repr(expected), (into, cell)
+            assert repr(quick(cell)) in ("None", repr(expected)), (into, cell)
+    assert ValueReader(Fact(id="n", label="n", measure=Measure("number"))).quick_reader() is None
+
+
 # ---- --workers: CSV blocks cut by counting quotes, parsed in the workers --------------------------
 def _awkward_csv(path: Path, *, encoding: str = "utf-8", newline: str = "\n") -> Path:
     """Rows with multi-line quoted cells, blank rows, a broken row: what blocks must survive."""

@@ -37,13 +37,26 @@ class _Column:
     """A pure function of one cell (raising PlanFallback for what the engine reports), applied
     to a whole column at once, remembering its result for each text (bounded)."""
 
-    def __init__(self, read: Callable[[Any], Any], empty: Any) -> None:
+    def __init__(
+        self, read: Callable[[Any], Any], empty: Any, quick: Callable[[Any], Any] | None = None
+    ) -> None:
         self.read = read
         self.empty = empty  # what a missing cell (None) gives
         self.known: dict[Any, Any] = {None: empty}
+        # A column whose texts never repeat (amounts of money): ``quick`` reads the common case
+        # of each cell (None for the rest, which ``read`` reads), and nothing is remembered.
+        self.quick = quick
 
     def apply(self, cells: Sequence[Any], failed: set[int], texts: bool) -> list[Any]:
         """Each cell's result; the index of a cell the engine must report goes into ``failed``."""
+        quick = self.quick
+        if quick is not None:
+            found = [quick(cell) for cell in cells]
+            if any(map(is_, found, repeat(None))):  # by identity, as below
+                for k, result in enumerate(found):
+                    if result is None:
+                        found[k] = self._read(k, cells[k], failed)
+            return found
         if texts:  # text cells (and tuples of them) are remembered: most are repeats
             # Looked up all at once (map calls dict.get without a Python frame per cell), then
             # the texts not met before are read, one by one.
@@ -96,7 +109,11 @@ class RowPlan:
         self.values = [
             (
                 given.get(fact_id, cmap.width),
-                _Column(readers[fact_id].read_or_default, readers[fact_id].default),
+                _Column(
+                    readers[fact_id].read_or_default,
+                    readers[fact_id].default,
+                    readers[fact_id].quick_reader(),
+                ),
             )
             for fact_id in plan.fact_ids
         ]

@@ -10,7 +10,7 @@ engine would report (an unreadable value, a value out of bounds, a broken defaul
 from __future__ import annotations
 
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -87,6 +87,26 @@ class ValueReader:
                 self.remembered.clear()
             self.remembered[raw] = found
         return found
+
+    def quick_reader(self) -> Callable[[Any], Any] | None:
+        """For a money fact, whose amounts never repeat (remembering them is wasted): a function
+        of a cell giving what ``read`` gives for the common case, at a third of the cost, and
+        None for anything else (a blank, a number, an unusual text, a value out of bounds),
+        which ``read`` must then read. None for other facts."""
+        measure = self.fact.measure
+        if measure.kind != "money":
+            return None
+        read_money, least, most = measure.money_text_reader(), self.fact.min, self.fact.max
+
+        def quick(cell: Any) -> Any:
+            if cell.__class__ is not str:
+                return None
+            value = read_money(cell.strip())
+            if value is None or (least is not None and value < least):
+                return None
+            return None if most is not None and value > most else value
+
+        return quick
 
     def read_or_default(self, raw: object) -> Any:
         """``read``, with the fact's default (or None) for a blank value."""
