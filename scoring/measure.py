@@ -12,15 +12,19 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from .pydantic_errors import shown
 from .quantities import (
     Quantity,
     QuantityError,
     convert_money_by,
+    exact_divide,
+    exact_multiply,
     format_number,
     format_percent,
     money_factor,
+    money_scale,
     parse_quantity,
     parse_target,
 )
@@ -57,6 +61,16 @@ def _plain_number(text: str) -> Decimal:
     return number if number else number.copy_abs()
 
 
+class _MoneyUnit(NamedTuple):
+    """A money unit met in values, as one measure converts it."""
+
+    factor: Decimal  # 元 per unit
+    into: Decimal  # 元 per unit of the measure
+    most: Decimal  # 10^15 元 in the unit
+    scale: Decimal | None  # see ``money_scale``
+    up: bool
+
+
 class MeasureError(ValueError):
     """A value does not fit its measure; ``code`` is stable for docs/errors.md."""
 
@@ -81,7 +95,7 @@ class Measure:
 
     kind: str = "number"
     unit: str = ""
-    _money_units: dict[str, tuple[Decimal, Decimal, Decimal]] = field(
+    _money_units: dict[str, _MoneyUnit] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
 
@@ -143,6 +157,7 @@ class Measure:
         if self.kind != "money":
             raise ValueError(f"not a money measure: {self.kind}")
         fullmatch, units = _PLAIN.fullmatch, self._money_units
+        multiply, divide = exact_multiply, exact_divide
 
         def read_money(text: str) -> Decimal | None:
             match = fullmatch(text)
@@ -153,9 +168,12 @@ class Measure:
             if not unit:
                 return number
             factors = units.get(unit)  # a unit not met yet is worked out by ``read``
-            if factors is None or abs(number) > factors[2]:
+            if factors is None or abs(number) > factors.most:
                 return None
-            return convert_money_by(number, factors[0], factors[1])
+            scale = factors.scale
+            if scale is None:
+                return number
+            return multiply(number, scale) if factors.up else divide(number, scale)
 
         return read_money
 
@@ -186,7 +204,7 @@ class Measure:
             factors = self._money_units.get(unit) or self._money_factors(unit)
             if factors is None:  # a bad spec unit is reported at the spec; never convert into it
                 raise self._unit_error(written, unit, what)
-            factor, into, most = factors
+            factor, into, most = factors.factor, factors.into, factors.most
             if abs(number) > most:
                 raise MeasureError(
                     f"{written!r} is too large to be an amount of money (more than 10^15 元)",
@@ -213,15 +231,17 @@ class Measure:
             raise self._unit_error(written, unit, what)
         return number
 
-    def _money_factors(self, unit: str) -> tuple[Decimal, Decimal, Decimal] | None:
-        """(元 per ``unit``, 元 per this measure's unit, the most money in ``unit``), or None
-        for a unit that is not money. ``convert`` looks in ``_money_units`` first and calls
-        this for a unit not remembered yet: batch converts millions of amounts."""
+    def _money_factors(self, unit: str) -> _MoneyUnit | None:
+        """How to convert money in ``unit`` into this measure's unit, or None for a unit that is
+        not money. ``convert`` looks in ``_money_units`` first and calls this for a unit not
+        remembered yet: batch converts millions of amounts."""
         factor, into = money_factor(unit), money_factor(self.unit)
         if factor is None or into is None:
             return None  # never remembered: reported each time
         # Money units are powers of ten, so the limit in the unit is exact.
-        found = (factor, into, _MOST_YUAN.scaleb(-factor.adjusted()))
+        found = _MoneyUnit(
+            factor, into, _MOST_YUAN.scaleb(-factor.adjusted()), *money_scale(factor, into)
+        )
         if len(self._money_units) < _REMEMBERED_UNITS:  # spellings of a handful of units
             self._money_units[unit] = found
         return found

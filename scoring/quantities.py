@@ -209,6 +209,23 @@ def convert_money_by(number: Decimal, from_factor: Decimal, to_factor: Decimal) 
     return _CTX.divide(_CTX.multiply(number, from_factor), to_factor)
 
 
+def money_scale(from_factor: Decimal, to_factor: Decimal) -> tuple[Decimal | None, bool]:
+    """(scale, up): an amount in units worth ``from_factor`` 元 is ``exact_multiply(amount,
+    scale)`` in units worth ``to_factor`` 元 when ``up``, else ``exact_divide(amount, scale)``;
+    scale None when the units are one. Money units are powers of ten, so one step gives what
+    ``convert_money_by`` gives, digit for digit (both quotients are exact at the same ideal
+    exponent)."""
+    if from_factor == to_factor:
+        return None, True
+    if from_factor > to_factor:
+        return _CTX.divide(from_factor, to_factor), True
+    return _CTX.divide(to_factor, from_factor), False
+
+
+exact_multiply = _CTX.multiply  # bound once: a Context's attribute lookup costs more than the sum
+exact_divide = _CTX.divide
+
+
 def _money(unit: str) -> Decimal:
     factor = money_factor(unit)
     if factor is None:

@@ -17,11 +17,14 @@ from scoring.quantities import (
     QuantityError,
     Target,
     convert_money,
+    exact_divide,
+    exact_multiply,
     format_number,
     format_quantity,
     format_target,
     is_not_applicable,
     money_factor,
+    money_scale,
     normalize,
     parse_number,
     parse_quantity,
@@ -599,6 +602,20 @@ def test_money_into_its_own_unit_is_the_same_number_digit_for_digit(
     factor = MONEY_UNITS[unit]
     worked = _CTX.divide(_CTX.multiply(number, factor), factor)
     assert repr(convert_money(number, unit, unit)) == repr(worked) == repr(number)
+
+
+@given(numbers_in_range, st.sampled_from(sorted(MONEY_UNITS)), st.sampled_from(sorted(MONEY_UNITS)))
+def test_money_in_one_step_is_money_multiplied_and_divided_digit_for_digit(
+    number: Decimal, from_unit: str, to_unit: str
+) -> None:
+    """``money_scale`` (one multiplication or division, which batch uses for amounts) gives what
+    ``convert_money`` gives: same digits, same exponent."""
+    scale, up = money_scale(MONEY_UNITS[from_unit], MONEY_UNITS[to_unit])
+    if scale is None:
+        one_step = number
+    else:
+        one_step = exact_multiply(number, scale) if up else exact_divide(number, scale)
+    assert repr(one_step) == repr(convert_money(number, from_unit, to_unit))
 
 
 @pytest.mark.parametrize(
