@@ -8,7 +8,9 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import pytest
 from conftest import ROOT, Run
 
 SPEC = "indicators/xinfang_weiwen.yaml"
@@ -147,6 +149,36 @@ def test_explain_unknown_indicator_is_usage_error(jixiao: Jixiao) -> None:
     assert run.err == (
         "jixiao: error: unknown indicator '预算执行' in indicators/xinfang_weiwen.yaml; "
         "did you mean '预算执行率'?\n"
+    )
+
+
+def test_explain_takes_an_indicator_by_its_name_as_the_table_shows_it(jixiao: Jixiao) -> None:
+    """The 自评表 shows names (满意度指标), the spec keys ids (满意度): either works, and a
+    near miss of a name suggests the id it belongs to."""
+    by_name = jixiao("explain", SPEC, FACTS, "满意度指标")
+    assert (by_name.code, by_name.err) == (0, "")
+    assert by_name.out == jixiao("explain", SPEC, FACTS, "满意度").out
+    near = jixiao("explain", SPEC, FACTS, "信访业务培训人次")
+    assert near.code == 2
+    assert near.err == (
+        "jixiao: error: unknown indicator '信访业务培训人次' in indicators/xinfang_weiwen.yaml; "
+        "did you mean '培训人次' (信访维稳业务培训人次)?\n"
+    )
+
+
+def test_explain_refuses_a_name_that_several_indicators_share() -> None:
+    from types import SimpleNamespace
+
+    from scoring.commands.explain import _indicator_id
+    from scoring.errors import UsageError
+
+    nodes = {"a": SimpleNamespace(name="数量指标"), "b": SimpleNamespace(name="数量指标")}
+    spec: Any = SimpleNamespace(nodes=nodes)
+    assert _indicator_id(spec, "b", "s.yaml") == "b"
+    with pytest.raises(UsageError) as caught:
+        _indicator_id(spec, "数量指标", "s.yaml")
+    assert str(caught.value) == (
+        "'数量指标' is the name of 2 indicators in s.yaml (a, b); give the id"
     )
 
 

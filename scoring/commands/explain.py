@@ -6,6 +6,7 @@ import argparse
 import difflib
 from typing import TextIO
 
+from ..compiled import Spec
 from ..engine import score
 from ..errors import UsageError
 from ..facts import load_facts
@@ -16,7 +17,9 @@ from ..report.explain import render_explain, render_indicator
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("spec", metavar="SPEC")
     parser.add_argument("facts", metavar="FACTS")
-    parser.add_argument("indicator", nargs="?", metavar="INDICATOR_ID")
+    parser.add_argument(
+        "indicator", nargs="?", metavar="INDICATOR", help="an indicator's id, or its name"
+    )
 
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -25,9 +28,29 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if args.indicator is None:
         stdout.write(render_explain(result))
         return 0
-    if args.indicator not in spec.nodes:
-        close = difflib.get_close_matches(args.indicator, list(spec.nodes), n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        raise UsageError(f"unknown indicator {args.indicator!r} in {args.spec}{hint}")
-    stdout.write(render_indicator(result, args.indicator))
+    stdout.write(render_indicator(result, _indicator_id(spec, args.indicator, args.spec)))
     return 0
+
+
+def _indicator_id(spec: Spec, given: str, spec_path: str) -> str:
+    """The id of the indicator ``given`` by id or, as the 自评表 shows it, by name."""
+    if given in spec.nodes:
+        return given
+    named: dict[str, list[str]] = {}
+    for node_id, node in spec.nodes.items():
+        named.setdefault(node.name, []).append(node_id)
+    ids = named.get(given, [])
+    if len(ids) == 1:
+        return ids[0]
+    if ids:
+        raise UsageError(
+            f"{given!r} is the name of {len(ids)} indicators in {spec_path} "
+            f"({', '.join(ids)}); give the id"
+        )
+    close = difflib.get_close_matches(given, [*spec.nodes, *named], n=1)
+    hint = ""
+    if close and close[0] in spec.nodes:
+        hint = f"; did you mean {close[0]!r}?"
+    elif close and len(named[close[0]]) == 1:
+        hint = f"; did you mean {named[close[0]][0]!r} ({close[0]})?"
+    raise UsageError(f"unknown indicator {given!r} in {spec_path}{hint}")
