@@ -158,3 +158,19 @@ def test_any_text_gives_one_reading_s_records_or_error_unless_a_worker_says_mism
     except FactsError as exc:
         in_blocks = str(exc)
     assert in_blocks == whole()
+
+
+def test_a_stray_quote_that_joins_the_rest_of_the_file_stops_the_cutting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A quote inside an unquoted cell early on pairs with nothing: every line after it looks
+    like one long record. The cutting gives up once a record is longer than any real one (the
+    batch then reads the file the exact way) rather than hold the rest of the file."""
+    monkeypatch.setattr(blocks_module, "_PIECE", 64)
+    monkeypatch.setattr(blocks_module, "_LONGEST_RECORD", 64)
+    path = tmp_path / "in.csv"
+    path.write_bytes(b"id,x\n" + b'1,12"inch\n' + b"2,plain\n" * 200)
+    with pytest.raises(BlockMismatch):
+        list(csv_blocks(str(path), "utf-8", 4))
+    path.write_bytes(b"id,x\n" + b'1,"quoted\nover lines"\n' + b"2,plain\n" * 200)
+    assert sum(block[3] for block in csv_blocks(str(path), "utf-8", 4)) == 201

@@ -34,6 +34,7 @@ CsvBlock = tuple[str, str, int, int, int, int, tuple[int, int]]
 
 _PIECE = 1 << 22  # bytes read at a time: a few dozen blocks
 _SAMPLE = 1 << 16  # bytes looked at to learn how long a record is
+_LONGEST_RECORD = _PIECE  # past this, a record is taken for lines joined by a stray quote
 _NOT_MARKS = bytes(sorted(set(range(256)) - set(b'"\n')))  # deleted to count records
 
 
@@ -52,7 +53,7 @@ def csv_blocks(path: str, encoding: str, size: int, header_row: int = 1) -> Iter
     try:
         with open(path, "rb") as handle:
             stamp = _stamp(handle)
-            cutter = _Cutter(handle)
+            cutter = _Cutter(handle, path)
             for _ in range(header_row):
                 header = cutter.take(1)
                 if header.count(b"\r") != header.count(b"\r\n"):
@@ -75,8 +76,9 @@ def csv_blocks(path: str, encoding: str, size: int, header_row: int = 1) -> Iter
 class _Cutter:
     """Whole records from the front of a binary file, a piece of it in memory at a time."""
 
-    def __init__(self, handle: IO[bytes]) -> None:
+    def __init__(self, handle: IO[bytes], path: str) -> None:
         self.handle = handle
+        self.path = path
         self.buffer = b""
         self.start = 0  # where in ``buffer`` the records not taken yet begin
         self.offset = 0  # the file offset of buffer[start]
@@ -97,6 +99,11 @@ class _Cutter:
             end = _record_end(self.buffer, self.start, self.start + length - 1)
             if end >= 0:
                 break
+            if len(self.buffer) - self.start > length + _LONGEST_RECORD:
+                # No record is this long: a stray quote (a,b"c) has joined the lines that
+                # follow. Cutting on would hold the rest of the file in memory, scanned again at
+                # each read; csv reads the quote as it is, the exact way.
+                raise BlockMismatch(self.path)
             if not self._read():
                 end = len(self.buffer)
                 break
