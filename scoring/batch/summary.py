@@ -112,7 +112,7 @@ class Summary:
         records where every indicator applies (most) without looking for what does not.
 
         Every indicator applies exactly when the totals carry the spec's own ``top_weights``
-        object (``engine.applicable_weights`` and the plan hand it out only then). Equal values
+        object (``totals.applicable_weights`` and the plan hand it out only then). Equal values
         are not enough: a leaf of weight 0 not applying leaves the weights as they were."""
         pending, self._pending = self._pending, []
         full = self.top_weights

@@ -16,11 +16,11 @@ from collections.abc import Callable, Container, Iterable, Sequence
 from decimal import Decimal, getcontext, setcontext
 
 from ..compiled import Spec
-from ..engine import ZERO, applicable_weights, leaf_score
 from ..expr import Value, formula_context
 from ..result import Totals
 from ..rules import InputError
 from ..rules.base import RatingParts
+from ..totals import ZERO, applicable_weights, leaf_score
 from .codegen import PlanFallback, build_function
 
 __all__ = ["NO_LEAVES", "Plan", "PlanFallback", "plan_of"]

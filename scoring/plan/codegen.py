@@ -17,7 +17,7 @@ constants in its globals, which hold nothing else (no builtins). For a spec it w
         ...
         scores = (s0, s1, ...)
         if na: <the same, adding 0 for a leaf that does not apply, weights from weights_of(na)>
-        o0 = Z + s0 + s1 + ...      # each 一级指标, added as engine.totals_of adds them
+        o0 = Z + s0 + s1 + ...      # each 一级指标, added as totals.totals_of adds them
         return totals_from_tops(SPEC, Z + o0 + o1 + ..., ALL, (o0, o1, ...), scores)
 
 Anything the engine would report (a missing value, a rating outside its tier, a division by
@@ -33,11 +33,11 @@ from decimal import Decimal
 from typing import Any
 
 from ..compiled import Node, Spec
-from ..engine import totals_from_tops
 from ..expr import RUNTIME, CompiledFormula
 from ..measure import NUMERIC_KINDS
 from ..result import Totals
 from ..rules.base import ZERO
+from ..totals import totals_from_tops
 from .trees import LOAD, STORE, Known, all_given, copied, filled, ref, subscript
 
 __all__ = ["PlanFallback", "build_function"]
@@ -155,7 +155,7 @@ class _Builder:
         return ast.fix_missing_locations(ast.Module([function], []))
 
     def roll_up(self, partial: bool = False) -> list[ast.stmt]:
-        """The totals, each 一级指标's points added as ``engine.totals_of`` does (``sum`` of
+        """The totals, each 一级指标's points added as ``totals.totals_of`` does (``sum`` of
         its scores from 0, then the sum of those), without its general bookkeeping. ``partial``:
         some leaves do not apply; a missing score adds 0 (the sum starts at 0, so adding 0
         changes neither the value nor the places), and the weights that apply come from
@@ -226,7 +226,7 @@ class _Builder:
         return name
 
     def added(self, terms: list[ast.expr]) -> ast.expr:
-        """``sum(terms, 0)`` as ``engine.totals_of`` adds, without adding the 0: every term is a
+        """``sum(terms, 0)`` as ``totals.totals_of`` adds, without adding the 0: every term is a
         leaf score or a sum of them, rounded to places ≥ 0, so its exponent is ≤ 0 and 0 + it
         is it, digit for digit."""
         if not terms:
