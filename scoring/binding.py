@@ -16,7 +16,8 @@ from .errors import Problem
 from .expr import Value
 from .facts import Facts
 from .measure import MeasureError
-from .quantities import format_number, is_not_applicable, parse_quantity
+from .number_text import format_number
+from .quantities import is_not_applicable, parse_quantity
 from .result import ScoreWarning
 
 __all__ = ["bind_values", "blank", "check_references", "out_of_bounds"]

@@ -14,20 +14,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
+from .money import convert_money_by, exact_divide, exact_multiply, money_factor, money_scale
+from .number_limits import QuantityError
+from .number_text import format_number, format_percent
 from .pydantic_errors import shown
-from .quantities import (
-    Quantity,
-    QuantityError,
-    convert_money_by,
-    exact_divide,
-    exact_multiply,
-    format_number,
-    format_percent,
-    money_factor,
-    money_scale,
-    parse_quantity,
-    parse_target,
-)
+from .quantities import Quantity, parse_quantity, parse_target
 
 __all__ = ["KINDS", "NUMERIC_KINDS", "Measure", "MeasureError", "ResolvedTarget"]
 

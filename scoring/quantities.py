@@ -2,53 +2,31 @@
 
 This module owns the text → ``Decimal`` boundary: normalising full-width and look-alike characters,
 splitting a number from its unit, target operators (≥ ≤ = > < and their Chinese words), the
-markers filed tables use for "not applicable", exact money-unit conversion, and fixed-point
-formatting. Everything is ``Decimal``; a float never enters a computation. Pure functions, no I/O;
-errors are ``QuantityError`` with a complete message, the caller adds file, line and path.
+markers filed tables use for "not applicable", and percentages as ratios (the way back to text is
+``scoring.number_text``; money units are ``scoring.money``). Everything is ``Decimal``; a float
+never enters a computation. Pure functions, no I/O; errors are ``QuantityError`` with a complete
+message, the caller adds file, line and path.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
-from types import MappingProxyType
+from decimal import Decimal, InvalidOperation
 from typing import NamedTuple, NoReturn
+
+from .number_limits import CTX, MAX_DECIMAL_PLACES, MAX_INTEGER_DIGITS, QuantityError, show
+from .number_text import format_number
 
 # fmt: off
 __all__ = [
-    "MONEY_UNITS", "OPERATORS", "Quantity", "QuantityError", "Target", "convert_money",
-    "convert_money_by", "format_number", "format_percent", "format_quantity", "format_target",
-    "is_not_applicable", "money_factor", "normalize", "parse_number", "parse_quantity", "parse_target", "percent_to_ratio",
+    "Quantity", "Target", "is_not_applicable", "normalize", "parse_number", "parse_quantity",
+    "parse_target", "percent_to_ratio",
 ]
 # fmt: on
 
-MAX_INTEGER_DIGITS = 15
-MAX_DECIMAL_PLACES = 10
-OPERATORS = ("≥", "≤", "=", ">", "<")
-
-# Our own context, so a caller's changed thread context cannot round our results. 100 digits
-# holds any in-range value (15 + 10) shifted by any money factor, so conversions stay exact.
-_CTX = Context(prec=100, rounding=ROUND_HALF_UP)
 _TEN_PLACES = Decimal(1).scaleb(-MAX_DECIMAL_PLACES)
-
-_MONEY = {"元": 1, "千元": 10**3, "万元": 10**4, "百万元": 10**6, "千万元": 10**7, "亿元": 10**8}
-MONEY_UNITS: Mapping[str, Decimal] = MappingProxyType({u: Decimal(f) for u, f in _MONEY.items()})
-
-
-class QuantityError(ValueError):
-    """Raised with a complete, user-facing message (the caller adds file/line/path).
-
-    ``code`` is a stable kebab-case name: value-empty, not-a-number, not-applicable, not-finite,
-    bad-thousands, number-too-large, too-many-decimals, unexpected-unit, bad-unit, bad-target.
-    """
-
-    def __init__(self, message: str, code: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +38,7 @@ class Quantity:
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    op: str | None  # one of OPERATORS; None when the text has no operator
+    op: str | None  # one of number_text.OPERATORS; None when the text has no operator
     quantity: Quantity  # its text is the normalised quantity part, e.g. "95%" of "≥ 95 ％"
     text: str  # the original text
 
@@ -154,8 +132,8 @@ def parse_number(value: str | int | Decimal) -> Decimal:
     number, unit = _split(value, _NUMBER)
     if unit:
         raise QuantityError(
-            f"{_show(value)} is not a plain number: it has the unit {_show(unit)};"
-            f" write the number alone, e.g. {_show(format_number(number))}",
+            f"{show(value)} is not a plain number: it has the unit {show(unit)};"
+            f" write the number alone, e.g. {show(format_number(number))}",
             "unexpected-unit",
         )
     return number
@@ -181,7 +159,7 @@ def parse_target(value: str | int | Decimal) -> Target:
     if m := _SUFFIX_RE.search(text):
         implied = _SUFFIX_OPS[m[0].removeprefix("及")]
         if op is not None and op not in implied:
-            raise _bad_target(value, f"the operator {_show(op)} contradicts {_show(m[0])}")
+            raise _bad_target(value, f"the operator {show(op)} contradicts {show(m[0])}")
         op, text = op or implied[0], text[: m.start()]
     if not text and full:
         raise _bad_target(value, "there is no number in it")
@@ -189,109 +167,19 @@ def parse_target(value: str | int | Decimal) -> Target:
     return Target(op, Quantity(number, unit, text), value)
 
 
-def money_factor(unit: str) -> Decimal | None:
-    """How many 元 one of ``unit`` is, or None when ``unit`` is not a money unit."""
-    factor = MONEY_UNITS.get(unit)
-    return factor if factor is not None else MONEY_UNITS.get(normalize(unit))
-
-
-def convert_money(number: Decimal, from_unit: str, to_unit: str) -> Decimal:
-    """Convert exactly between 元, 千元, 万元, 百万元, 千万元 and 亿元."""
-    return convert_money_by(number, _money(from_unit), _money(to_unit))
-
-
-def convert_money_by(number: Decimal, from_factor: Decimal, to_factor: Decimal) -> Decimal:
-    """``number`` of a unit worth ``from_factor`` 元 in units worth ``to_factor`` 元, exactly."""
-    if from_factor == to_factor:
-        # Multiplying and dividing by the same power of ten is exact and gives back the
-        # dividend's exponent: ``number`` itself, digit for digit (tests/test_quantities.py).
-        return number
-    return _CTX.divide(_CTX.multiply(number, from_factor), to_factor)
-
-
-def money_scale(from_factor: Decimal, to_factor: Decimal) -> tuple[Decimal | None, bool]:
-    """(scale, up): an amount in units worth ``from_factor`` 元 is ``exact_multiply(amount,
-    scale)`` in units worth ``to_factor`` 元 when ``up``, else ``exact_divide(amount, scale)``;
-    scale None when the units are one. Money units are powers of ten, so one step gives what
-    ``convert_money_by`` gives, digit for digit (both quotients are exact at the same ideal
-    exponent)."""
-    if from_factor == to_factor:
-        return None, True
-    if from_factor > to_factor:
-        return _CTX.divide(from_factor, to_factor), True
-    return _CTX.divide(to_factor, from_factor), False
-
-
-exact_multiply = _CTX.multiply  # bound once: a Context's attribute lookup costs more than the sum
-exact_divide = _CTX.divide
-
-
-def _money(unit: str) -> Decimal:
-    factor = money_factor(unit)
-    if factor is None:
-        raise QuantityError(
-            f"{_show(unit)} is not a money unit: expected one of {', '.join(MONEY_UNITS)}",
-            "bad-unit",
-        )
-    return factor
-
-
 def percent_to_ratio(q: Quantity) -> Decimal:
     """99.14% → 0.9914 and 3.5‰ → 0.0035, exactly."""
     if q.unit == "%":
-        return q.number.scaleb(-2, _CTX)
+        return q.number.scaleb(-2, CTX)
     if q.unit == "‰":
-        return q.number.scaleb(-3, _CTX)
+        return q.number.scaleb(-3, CTX)
     raise QuantityError(
-        f"{_show(q.text)} is not a percentage: expected a number ending in % or ‰, such as '99.14%'",
+        f"{show(q.text)} is not a percentage: expected a number ending in % or ‰, such as '99.14%'",
         "bad-unit",
     )
 
 
-def format_number(d: Decimal, places: int | None = None) -> str:
-    """Fixed point, never scientific; ``places`` rounds half-up, else trailing zeros are dropped."""
-    if not d.is_finite():
-        raise QuantityError(f"{_show(str(d))} is not a finite number", "not-finite")
-    if places is None:
-        text = format(d, "f")
-        if "." in text:
-            text = text.rstrip("0").rstrip(".")
-    else:
-        if places < 0:
-            raise ValueError(f"places must be 0 or more, not {places}")
-        # A quantize result needs adjusted() + places + 1 digits; widen the context if ours is short.
-        needed = max(d.adjusted(), 0) + places + 2
-        ctx = _CTX if needed <= _CTX.prec else Context(prec=needed, rounding=ROUND_HALF_UP)
-        text = format(d.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP, ctx), "f")
-    return text[1:] if text.startswith("-") and not text.strip("-0.") else text
-
-
-def format_percent(ratio: Decimal) -> str:
-    """A ratio as reports print it: 0.9914 → "99.14%", 1 → "100%" (two places, half-up)."""
-    percent = (ratio * 100).quantize(Decimal("0.01"), ROUND_HALF_UP, _CTX)
-    return format_number(percent) + "%"
-
-
-def format_quantity(number: Decimal, unit: str, places: int | None = None) -> str:
-    """Number and unit as a report prints them: "109.05万元", "99.14%", "158批次"."""
-    return format_number(number, places) + unit
-
-
-def format_target(op: str | None, number: Decimal, unit: str) -> str:
-    """A target as a report prints it: "≥95%", "=0次", or just the quantity without an operator."""
-    if op is not None and op not in OPERATORS:
-        raise ValueError(f"operator must be one of {' '.join(OPERATORS)} or None, not {op!r}")
-    return (op or "") + format_quantity(number, unit)
-
-
 # --- internals -----------------------------------------------------------------------------------
-
-
-def _show(text: str) -> str:
-    """Quote text for a one-line message: escape control characters, shorten long text."""
-    if not text.isprintable():
-        text = repr(text)[1:-1]
-    return f"'{text[:60]}…'" if len(text) > 60 else f"'{text}'"
 
 
 def _text_of(value: object) -> str:
@@ -336,7 +224,7 @@ def _decimal(m: re.Match[str], shown: str, kind: _Kind) -> Decimal:
     if "," in digits:
         if not _GROUPED.fullmatch(digits):
             raise QuantityError(
-                f"{_show(shown)} is not {kind.what}: thousands separators must group the digits"
+                f"{show(shown)} is not {kind.what}: thousands separators must group the digits"
                 " by three, as in '1,100,000' (the decimal point is '.')",
                 "bad-thousands",
             )
@@ -362,31 +250,31 @@ def _checked(d: Decimal, shown: str) -> Decimal:
         return Decimal(0)
     if d.adjusted() >= MAX_INTEGER_DIGITS:
         raise QuantityError(
-            f"{_show(shown)} is too large: at most {MAX_INTEGER_DIGITS} digits are allowed"
+            f"{show(shown)} is too large: at most {MAX_INTEGER_DIGITS} digits are allowed"
             " before the decimal point",
             "number-too-large",
         )
-    if d.quantize(_TEN_PLACES, context=_CTX) != d:
+    if d.quantize(_TEN_PLACES, context=CTX) != d:
         raise QuantityError(
-            f"{_show(shown)} has too many decimal places: at most {MAX_DECIMAL_PLACES} are allowed",
+            f"{show(shown)} has too many decimal places: at most {MAX_DECIMAL_PLACES} are allowed",
             "too-many-decimals",
         )
     exponent = d.as_tuple().exponent
     assert isinstance(exponent, int)  # finite, checked above
     if exponent > 0 or exponent < -MAX_DECIMAL_PLACES:
-        d = d.quantize(Decimal(1) if exponent > 0 else _TEN_PLACES, context=_CTX)
+        d = d.quantize(Decimal(1) if exponent > 0 else _TEN_PLACES, context=CTX)
     return d
 
 
 def _bad_target(shown: str, detail: str) -> QuantityError:
     return QuantityError(
-        f"{_show(shown)} is not a target: {detail}; expected {_TARGET.examples}", "bad-target"
+        f"{show(shown)} is not a target: {detail}; expected {_TARGET.examples}", "bad-target"
     )
 
 
 def _not_finite(shown: str) -> QuantityError:
     return QuantityError(
-        f"{_show(shown)} is not a finite number: expected an ordinary number such as '110'",
+        f"{show(shown)} is not a finite number: expected an ordinary number such as '110'",
         "not-finite",
     )
 
@@ -397,23 +285,23 @@ def _diagnose(text: str, shown: str, kind: _Kind) -> NoReturn:
         raise QuantityError(f"the {kind.noun} is empty: expected {kind.examples}", kind.empty_code)
     if text.casefold() in _NOT_APPLICABLE:
         raise QuantityError(
-            f"{_show(shown)} means 'not applicable' and has no number", "not-applicable"
+            f"{show(shown)} means 'not applicable' and has no number", "not-applicable"
         )
     if text.lstrip("+-").casefold() in _NON_FINITE:
         raise _not_finite(shown)
     if text in _NONE_WORDS and kind is not _TARGET:  # a count of zero, or not applicable?
         raise QuantityError(
-            f"{_show(shown)} is not {kind.what}: write 0 if there were none, or mark the"
+            f"{show(shown)} is not {kind.what}: write 0 if there were none, or mark the"
             " indicator not applicable",
             kind.code,
         )
     start = _NUMBER_START.search(text)
     if start is None:
         raise QuantityError(
-            f"{_show(shown)} is not {kind.what}: expected {kind.examples}", kind.code
+            f"{show(shown)} is not {kind.what}: expected {kind.examples}", kind.code
         )
     if start.start() > 0:
-        detail = f"unexpected text {_show(text[: start.start()])} before the number"
+        detail = f"unexpected text {show(text[: start.start()])} before the number"
     else:
         number = _NUM_RE.match(text)
         assert number is not None  # _NUMBER_START matched here
@@ -421,10 +309,10 @@ def _diagnose(text: str, shown: str, kind: _Kind) -> NoReturn:
         rest = text[number.end() :]
         unit = _UNIT_RE.match(rest)
         if unit is not None:
-            extra = _show(rest[unit.end() :])
-            detail = f"unexpected text {extra} after the unit {_show(unit[0])}"
+            extra = show(rest[unit.end() :])
+            detail = f"unexpected text {extra} after the unit {show(unit[0])}"
         else:
-            detail = f"unexpected text {_show(rest)} after the number"
+            detail = f"unexpected text {show(rest)} after the number"
     if kind is _TARGET:  # the brief list of accepted forms helps more than a bare complaint
         raise _bad_target(shown, detail)
-    raise QuantityError(f"{_show(shown)} is not {kind.what}: {detail}", kind.code)
+    raise QuantityError(f"{show(shown)} is not {kind.what}: {detail}", kind.code)

@@ -20,7 +20,7 @@ from .errors import FormulaError
 from .expr import Value
 from .facts import Adjustment, Facts
 from .grading import NextGrade
-from .quantities import format_number
+from .number_text import format_number
 from .rules import Outcome
 
 __all__ = ["IndicatorResult", "Result", "ScoreWarning", "Totals"]

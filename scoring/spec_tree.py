@@ -15,7 +15,8 @@ from .compiled import Node
 from .expr import CompiledFormula
 from .grading import GradeBands
 from .measure import Measure, MeasureError, ResolvedTarget
-from .quantities import format_number, money_factor
+from .money import money_factor
+from .number_text import format_number
 from .rules import REGISTRY, CompileContext
 from .spec import IndicatorSpec, SpecModel
 from .spec_state import Loc

@@ -17,8 +17,8 @@ from .compiled import Derived, Fact
 from .errors import FormulaError, Problem
 from .expr import FUNCTIONS, CompiledFormula, compile_formula
 from .measure import Measure
+from .money import money_factor
 from .pydantic_errors import id_path
-from .quantities import money_factor
 from .spec import DerivedSpec, FactSpec
 from .spec_state import CompileState, Loc
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 from .compiled import Node, Spec
-from .quantities import format_number
+from .number_text import format_number
 
 __all__ = ["facts_template"]
 

@@ -535,7 +535,7 @@ def test_every_rule_case_scores_the_same_hot(case: Case) -> None:
 @pytest.mark.parametrize("into", ["元", "万元", "亿元"])
 def test_money_read_the_short_way_is_money_read_the_long_way(into: str) -> None:
     """Amounts in every money unit, read by the fast path's money shortcut and by the parser."""
-    from scoring.quantities import MONEY_UNITS
+    from scoring.money import MONEY_UNITS
 
     measure = Measure("money", into)
     for unit in MONEY_UNITS:

@@ -10,21 +10,20 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from scoring.measure import Measure, MeasureError
-from scoring.quantities import (
-    _CTX,
+from scoring.money import (
     MONEY_UNITS,
-    Quantity,
-    QuantityError,
-    Target,
     convert_money,
     exact_divide,
     exact_multiply,
-    format_number,
-    format_quantity,
-    format_target,
-    is_not_applicable,
     money_factor,
     money_scale,
+)
+from scoring.number_limits import CTX, QuantityError
+from scoring.number_text import format_number, format_quantity, format_target
+from scoring.quantities import (
+    Quantity,
+    Target,
+    is_not_applicable,
     normalize,
     parse_number,
     parse_quantity,
@@ -600,7 +599,7 @@ def test_money_into_its_own_unit_is_the_same_number_digit_for_digit(
     """No conversion (万元 → 万元) gives what multiplying and dividing gives: same digits, same
     exponent (53.20 stays 53.20), so the shortcut is never seen in a table."""
     factor = MONEY_UNITS[unit]
-    worked = _CTX.divide(_CTX.multiply(number, factor), factor)
+    worked = CTX.divide(CTX.multiply(number, factor), factor)
     assert repr(convert_money(number, unit, unit)) == repr(worked) == repr(number)
 
 

@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from ..compiled import Spec
 from ..errors import ScoringError
-from ..quantities import format_number
+from ..number_text import format_number
 from ..result import Totals
 
 __all__ = ["Ranked", "Summary"]

@@ -10,7 +10,7 @@ from tabulate import tabulate
 
 from ..facts import load_facts
 from ..loader import load_spec
-from ..quantities import format_number
+from ..number_text import format_number
 from ..whatif import compare
 
 

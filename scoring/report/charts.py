@@ -11,7 +11,7 @@ import unicodedata
 from decimal import Decimal
 from html import escape
 
-from ..quantities import format_number
+from ..number_text import format_number
 from ..result import IndicatorResult, Result
 
 __all__ = ["losses_chart", "score_rate_chart"]

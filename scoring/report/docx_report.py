@@ -22,7 +22,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from ..quantities import format_number
+from ..number_text import format_number
 from ..result import IndicatorResult, Result
 from ..tabular.funds import money_summary, percent_text
 from .common import deviation_text, headers, level_summary, score_text, table_rows

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..quantities import format_number
+from ..number_text import format_number
 from ..result import IndicatorResult, Result
 from .common import next_grade_line, score_text, total_line
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from html import escape
 
 from .. import __version__
-from ..quantities import format_number
+from ..number_text import format_number
 from ..result import Result
 from ..tabular.form import Form, build_form
 from ..tabular.funds import money_summary, percent_text

@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..quantities import format_number
+from ..number_text import format_number
 from ..result import Result
 from ..tabular.form import Form, FormCell, build_form
 from ..tabular.sheet import column_letter

@@ -11,7 +11,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-from ..quantities import QuantityError, format_number, parse_quantity
+from ..number_limits import QuantityError
+from ..number_text import format_number
+from ..quantities import parse_quantity
 from ..result import IndicatorResult, Result
 from ..tabular.filed import Notice
 from ..tabular.funds import funds_block

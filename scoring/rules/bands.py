@@ -20,7 +20,8 @@ from pydantic import Field
 
 from ..expr import Value
 from ..measure import Measure, MeasureError
-from ..quantities import QuantityError, normalize, parse_quantity
+from ..number_limits import QuantityError
+from ..quantities import normalize, parse_quantity
 from .base import (
     CompileContext,
     Emitter,

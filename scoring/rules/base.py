@@ -18,7 +18,9 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from ..expr import CompiledFormula, Value
 from ..measure import Measure, ResolvedTarget
-from ..quantities import QuantityError, format_number, format_percent, parse_quantity
+from ..number_limits import QuantityError
+from ..number_text import format_number, format_percent
+from ..quantities import parse_quantity
 
 if TYPE_CHECKING:
     import ast

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Problem, ScoringError
-from ..quantities import format_number
+from ..number_text import format_number
 from ..result import Result
 from ..spec import DEFAULT_GRADES
 from .draft import Leaf

@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..quantities import format_number
+from ..number_text import format_number
 from ..report.common import depth, headers, table_rows
 from ..result import IndicatorResult, Result
 from .funds import COLUMNS, funds_block

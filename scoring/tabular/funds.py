@@ -18,7 +18,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from ..expr import Value
 from ..measure import Measure
-from ..quantities import convert_money, format_percent
+from ..money import convert_money
+from ..number_text import format_percent
 from ..result import IndicatorResult, Result
 
 __all__ = [

@@ -8,7 +8,10 @@ are not there (said as a notice).
 
 from __future__ import annotations
 
-from ..quantities import QuantityError, format_number, money_factor, parse_quantity
+from ..money import money_factor
+from ..number_limits import QuantityError
+from ..number_text import format_number
+from ..quantities import parse_quantity
 from .draft import Draft
 from .filed import Located
 from .funds import COLUMNS, EXECUTION_ID, SOURCES

@@ -14,16 +14,10 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from ..quantities import (
-    QuantityError,
-    Target,
-    format_number,
-    is_not_applicable,
-    money_factor,
-    normalize,
-    parse_quantity,
-    parse_target,
-)
+from ..money import money_factor
+from ..number_limits import QuantityError
+from ..number_text import format_number
+from ..quantities import Target, is_not_applicable, normalize, parse_quantity, parse_target
 from .draft import Leaf, deviation_text
 from .filed import FiledRow
 from .names import NAME_QUANTITY, NAME_UNIT

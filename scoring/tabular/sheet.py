@@ -18,7 +18,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..errors import Problem, ScoringError
-from ..quantities import QuantityError, parse_target
+from ..number_limits import QuantityError
+from ..quantities import parse_target
 
 __all__ = [
     "CellValue",

@@ -11,13 +11,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..errors import Problem
-from ..quantities import (
-    QuantityError,
-    convert_money,
-    is_not_applicable,
-    normalize,
-    parse_quantity,
-)
+from ..money import convert_money
+from ..number_limits import QuantityError
+from ..quantities import is_not_applicable, normalize, parse_quantity
 from .filed import FiledTable, Located
 from .sheet import Sheet
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..quantities import format_number
+from ..number_text import format_number
 from .draft import Draft, Leaf, in_block
 
 __all__ = ["WeightInference"]

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from ..quantities import format_number
+from ..number_text import format_number
 
 __all__ = ["dump_yaml"]
 
