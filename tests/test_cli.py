@@ -253,14 +253,7 @@ def test_the_package_loads_its_names_when_asked_and_the_command_skips_pydantic_p
     """``import scoring`` loads nothing heavy: the command sets pydantic up before it is loaded
     (no plugin scan); every public name still loads when asked for."""
     env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
-    run = subprocess.run(
-        [sys.executable, "-c", _FRESH],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        check=False,
-    )
+    run = _fresh_python(env)
     assert run.stderr == ""
     assert run.stdout.splitlines() == [
         "module 'scoring' has no attribute 'no_such_name'",
@@ -272,7 +265,11 @@ def test_the_package_loads_its_names_when_asked_and_the_command_skips_pydantic_p
         "95.85",
     ]
     env["PYDANTIC_DISABLE_PLUGINS"] = "0"  # the user's own setting is kept
-    run = subprocess.run(
+    assert _fresh_python(env).stdout.splitlines()[2] == "0 0"
+
+
+def _fresh_python(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
         [sys.executable, "-c", _FRESH],
         capture_output=True,
         text=True,
@@ -280,4 +277,3 @@ def test_the_package_loads_its_names_when_asked_and_the_command_skips_pydantic_p
         env=env,
         check=False,
     )
-    assert run.stdout.splitlines()[2] == "0 0"
