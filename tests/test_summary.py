@@ -135,3 +135,12 @@ def test_a_leaf_that_does_not_apply_is_skipped_even_when_the_weights_look_whole(
     assert summary.losses() == []  # every leaf that applies has full marks
     assert summary.leaf_applicable[0] == 0
     assert summary.leaf_applicable[1] == 1
+
+
+def test_scores_are_shown_to_the_spec_s_places_with_their_trailing_zeros() -> None:
+    """As the 自评表 writes them: 76.40 beside 75.78, half-up, never 76.4."""
+    summary = Summary.empty(load_spec(ROOT / "indicators" / "xinfang_weiwen.yaml"))
+    assert summary.places == 2
+    shown = [summary.number(Decimal(text)) for text in ("76.4", "90.805", "5913", "0.6")]
+    assert shown == ["76.40", "90.81", "5913.00", "0.60"]
+    assert summary.number(None) == "—"

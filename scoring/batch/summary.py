@@ -266,9 +266,11 @@ class Summary:
         return "\n".join(lines) + "\n"
 
     def number(self, value: Decimal | None) -> str:
+        """A score as the 自评表 writes it: rounded half-up to the spec's places, trailing zeros
+        kept (76.40, not 76.4, beside 75.78)."""
         if value is None:
             return "—"
-        return format_number(value.quantize(Decimal(1).scaleb(-self.places), ROUND_HALF_UP))
+        return format_number(value, self.places)
 
 
 def pct(ratio: Decimal | None) -> str:
