@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from .money import convert_money_by, exact_divide, exact_multiply, money_factor, money_scale
+from .money import exact_divide, exact_multiply, money_factor, money_scale
 from .number_limits import QuantityError
 from .number_text import format_number, format_percent
 from .pydantic_errors import shown
@@ -53,13 +53,19 @@ def _plain_number(text: str) -> Decimal:
 
 
 class _MoneyUnit(NamedTuple):
-    """A money unit met in values, as one measure converts it."""
+    """A money unit met in values, as one measure converts it: in one exact step
+    (``money.money_scale`` gives what ``convert_money`` gives, digit for digit)."""
 
-    factor: Decimal  # 元 per unit
-    into: Decimal  # 元 per unit of the measure
     most: Decimal  # 10^15 元 in the unit
-    scale: Decimal | None  # see ``money_scale``
-    up: bool
+    scale: Decimal | None  # None: the measure's own unit
+    up: bool  # multiply by ``scale``, else divide
+
+    def amount(self, number: Decimal) -> Decimal:
+        """``number`` of this unit in the measure's unit."""
+        scale = self.scale
+        if scale is None:
+            return number
+        return exact_multiply(number, scale) if self.up else exact_divide(number, scale)
 
 
 class MeasureError(ValueError):
@@ -148,7 +154,6 @@ class Measure:
         if self.kind != "money":
             raise ValueError(f"not a money measure: {self.kind}")
         fullmatch, units = _PLAIN.fullmatch, self._money_units
-        multiply, divide = exact_multiply, exact_divide
 
         def read_money(text: str) -> Decimal | None:
             match = fullmatch(text)
@@ -161,10 +166,7 @@ class Measure:
             factors = units.get(unit)  # a unit not met yet is worked out by ``read``
             if factors is None or abs(number) > factors.most:
                 return None
-            scale = factors.scale
-            if scale is None:
-                return number
-            return multiply(number, scale) if factors.up else divide(number, scale)
+            return factors.amount(number)
 
         return read_money
 
@@ -195,13 +197,12 @@ class Measure:
             factors = self._money_units.get(unit) or self._money_factors(unit)
             if factors is None:  # a bad spec unit is reported at the spec; never convert into it
                 raise self._unit_error(written, unit, what)
-            factor, into, most = factors.factor, factors.into, factors.most
-            if abs(number) > most:
+            if abs(number) > factors.most:
                 raise MeasureError(
                     f"{written!r} is too large to be an amount of money (more than 10^15 元)",
                     "number-too-large",
                 )
-            return convert_money_by(number, factor, into)
+            return factors.amount(number)
         if unit in ("%", "‰"):
             if self.kind in ("money", "count"):
                 raise self._unit_error(written, unit, what)
@@ -230,9 +231,7 @@ class Measure:
         if factor is None or into is None:
             return None  # never remembered: reported each time
         # Money units are powers of ten, so the limit in the unit is exact.
-        found = _MoneyUnit(
-            factor, into, _MOST_YUAN.scaleb(-factor.adjusted()), *money_scale(factor, into)
-        )
+        found = _MoneyUnit(_MOST_YUAN.scaleb(-factor.adjusted()), *money_scale(factor, into))
         if len(self._money_units) < _REMEMBERED_UNITS:  # spellings of a handful of units
             self._money_units[unit] = found
         return found
