@@ -24,10 +24,9 @@ import os
 from collections.abc import Iterator
 from typing import IO
 
-from ..errors import FactsError, Problem
-from .records import RawRecord
+from .records import RawRecord, input_error
 
-__all__ = ["BlockMismatch", "CsvBlock", "csv_blocks", "file_error", "parse_block"]
+__all__ = ["BlockMismatch", "CsvBlock", "csv_blocks", "parse_block"]
 
 # (path, encoding, first record number, records, byte offset, byte length, (size, mtime_ns))
 CsvBlock = tuple[str, str, int, int, int, int, tuple[int, int]]
@@ -36,11 +35,6 @@ _PIECE = 1 << 22  # bytes read at a time: a few dozen blocks
 _SAMPLE = 1 << 16  # bytes looked at to learn how long a record is
 _LONGEST_RECORD = _PIECE  # past this, a record is taken for lines joined by a stray quote
 _NOT_MARKS = bytes(sorted(set(range(256)) - set(b'"\n')))  # deleted to count records
-
-
-def file_error(path: str, message: str, code: str, line: int | None = None) -> FactsError:
-    """A problem with a whole input file."""
-    return FactsError(Problem(message, code, file=path, line=line))
 
 
 class BlockMismatch(Exception):
@@ -70,7 +64,7 @@ def csv_blocks(path: str, encoding: str, size: int, header_row: int = 1) -> Iter
                 yield path, encoding, first, count, offset, len(piece), stamp
                 first += count
     except OSError as exc:
-        raise file_error(path, f"cannot read: {exc.strerror}", "file-unreadable") from None
+        raise input_error(path, f"cannot read: {exc.strerror}", "file-unreadable") from None
 
 
 class _Cutter:
@@ -166,7 +160,7 @@ def parse_block(block: CsvBlock) -> list[RawRecord]:
     try:
         with open(path, "rb") as handle:
             if _stamp(handle) != stamp:
-                raise file_error(
+                raise input_error(
                     path, "changed while the batch was reading it; score it again", "file-changed"
                 )
             handle.seek(offset)
@@ -177,15 +171,15 @@ def parse_block(block: CsvBlock) -> list[RawRecord]:
             if (row and row[0].strip()) or any(cell.strip() for cell in row):
                 rows.append((number, row))
     except OSError as exc:
-        raise file_error(path, f"cannot read: {exc.strerror}", "file-unreadable") from None
+        raise input_error(path, f"cannot read: {exc.strerror}", "file-unreadable") from None
     except UnicodeDecodeError:
-        raise file_error(
+        raise input_error(
             path, f"not {encoding} text after row {number}", "file-encoding", line=number + 1
         ) from None
     except csv.Error as exc:
         if number - first + 1 < count:
             raise BlockMismatch(path) from None  # the block may have been cut inside a record
-        raise file_error(
+        raise input_error(
             path, f"broken CSV after row {number}: {exc}", "csv-syntax", line=number + 1
         ) from None
     if number - first + 1 != count:

@@ -24,8 +24,15 @@ from typing import Any
 from ..compiled import Spec
 from ..errors import FactsError, Problem, UsageError
 from .columns import build_column_map, is_empty
-from .csv_blocks import CsvBlock, csv_blocks, file_error
-from .records import Converter, FactsFileConverter, JsonLineConverter, RawRecord, RowConverter
+from .csv_blocks import CsvBlock, csv_blocks
+from .records import (
+    Converter,
+    FactsFileConverter,
+    JsonLineConverter,
+    RawRecord,
+    RowConverter,
+    input_error,
+)
 
 __all__ = ["FACTS_SUFFIXES", "Input", "open_inputs"]
 
@@ -78,12 +85,12 @@ def _open(spec: Spec, path: str, id_column: str | None, sheet: str | None) -> In
     if os.path.isdir(path):
         files = _facts_files(path, spec.file)
         if not files:
-            raise file_error(
+            raise input_error(
                 path, "no facts files (.yaml, .yml, .json) in this folder", "batch-empty-folder"
             )
         return Input(path, "folder", FactsFileConverter(path), len(files), (tuple(files),))
     if not os.path.exists(path):
-        raise file_error(path, "no such file", "file-unreadable")
+        raise input_error(path, "no such file", "file-unreadable")
     suffix = Path(path).suffix.casefold()
     if suffix in FACTS_SUFFIXES:
         return Input(path, "facts", FactsFileConverter(), 1, ((path,),))
@@ -140,7 +147,7 @@ def _sniff_encoding(path: str) -> str:
         with open(path, "rb") as handle:
             head = handle.read(_SNIFF_BYTES)
     except OSError as exc:
-        raise file_error(path, f"cannot read: {exc.strerror}", "file-unreadable") from None
+        raise input_error(path, f"cannot read: {exc.strerror}", "file-unreadable") from None
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     for encoding in ("utf-8", "gb18030"):
@@ -149,7 +156,7 @@ def _sniff_encoding(path: str) -> str:
         except UnicodeDecodeError:
             continue
         return encoding
-    raise file_error(path, "not UTF-8 or GB18030 text", "file-encoding")
+    raise input_error(path, "not UTF-8 or GB18030 text", "file-encoding")
 
 
 def _csv_header(path: str, encoding: str) -> tuple[int, list[str]]:
@@ -159,7 +166,7 @@ def _csv_header(path: str, encoding: str) -> tuple[int, list[str]]:
             return number, row
     finally:
         rows.close()
-    raise file_error(path, "empty file: expected a header row", "batch-no-header", line=1)
+    raise input_error(path, "empty file: expected a header row", "batch-no-header", line=1)
 
 
 def _csv_rows(path: str, encoding: str) -> Generator[tuple[int, list[str]], None, None]:
@@ -172,15 +179,15 @@ def _csv_rows(path: str, encoding: str) -> Generator[tuple[int, list[str]], None
                 if (row and row[0].strip()) or any(cell.strip() for cell in row):
                     yield number, row
     except UnicodeDecodeError:
-        raise file_error(
+        raise input_error(
             path, f"not {encoding} text after row {number}", "file-encoding", line=number + 1
         ) from None
     except csv.Error as exc:
-        raise file_error(
+        raise input_error(
             path, f"broken CSV after row {number}: {exc}", "csv-syntax", line=number + 1
         ) from None
     except OSError as exc:
-        raise file_error(path, f"cannot read: {exc.strerror}", "file-unreadable") from None
+        raise input_error(path, f"cannot read: {exc.strerror}", "file-unreadable") from None
 
 
 def _csv_records(path: str, encoding: str) -> Iterator[RawRecord]:
@@ -198,7 +205,7 @@ def _open_workbook(path: str) -> Any:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         reason = getattr(exc, "strerror", None) or "not an .xlsx workbook"
-        raise file_error(path, f"cannot read: {reason}", "file-unreadable") from None
+        raise input_error(path, f"cannot read: {reason}", "file-unreadable") from None
 
 
 def _sheet(workbook: Any, path: str, sheet: str | None) -> Any:
@@ -206,7 +213,7 @@ def _sheet(workbook: Any, path: str, sheet: str | None) -> Any:
         return workbook.worksheets[0]
     if sheet not in workbook.sheetnames:
         names = "、".join(workbook.sheetnames)
-        raise file_error(path, f"no sheet {sheet!r}; the sheets are {names}", "batch-sheet")
+        raise input_error(path, f"no sheet {sheet!r}; the sheets are {names}", "batch-sheet")
     return workbook[sheet]
 
 
@@ -217,7 +224,7 @@ def _xlsx_header(path: str, sheet: str | None) -> tuple[list[Any], str]:
         for row in worksheet.iter_rows(min_row=1, max_row=1, values_only=True):
             if any(not is_empty(cell) for cell in row):
                 return list(row), str(worksheet.title)
-        raise file_error(path, "row 1 is empty: expected a header row", "batch-no-header", line=1)
+        raise input_error(path, "row 1 is empty: expected a header row", "batch-no-header", line=1)
     finally:
         workbook.close()
 
@@ -254,11 +261,11 @@ def _jsonl_records(path: str, encoding: str) -> Iterator[RawRecord]:
                 if line.strip():
                     yield number, line
     except UnicodeDecodeError:
-        raise file_error(
+        raise input_error(
             path, f"not {encoding} text after line {number}", "file-encoding", line=number + 1
         ) from None
     except OSError as exc:
-        raise file_error(path, f"cannot read: {exc.strerror}", "file-unreadable") from None
+        raise input_error(path, f"cannot read: {exc.strerror}", "file-unreadable") from None
 
 
 _READERS: dict[str, Callable[..., Iterator[RawRecord]]] = {

@@ -29,6 +29,7 @@ __all__ = [
     "JsonLineConverter",
     "RawRecord",
     "RowConverter",
+    "input_error",
 ]
 
 # Payloads → for each, (id cell, totals) or None (the engine must score it).
@@ -48,8 +49,9 @@ class Converter(Protocol):
     def convert(self, spec: Spec, number: int, payload: Any) -> Converted: ...
 
 
-def _error(source: str, message: str, code: str) -> FactsError:
-    return FactsError(Problem(message, code, file=source))
+def input_error(source: str, message: str, code: str, line: int | None = None) -> FactsError:
+    """A problem with one record, or with a whole input file (``source`` is then its path)."""
+    return FactsError(Problem(message, code, file=source, line=line))
 
 
 @dataclass(frozen=True)
@@ -91,10 +93,10 @@ class RowConverter:
                 message = (
                     f"has a value in column {extra + 1}, right of the header's {width} columns"
                 )
-            return fallback, _error(self.source(number), message, "batch-row-width")
+            return fallback, input_error(self.source(number), message, "batch-row-width")
         if len(cells) < width:
             if self.strict_width:
-                return fallback, _error(
+                return fallback, input_error(
                     self.source(number),
                     f"has {len(cells)} cells, the header has {width}",
                     "batch-row-width",
@@ -122,11 +124,11 @@ class JsonLineConverter:
         try:
             data = json.loads(payload, parse_float=Decimal)
         except json.JSONDecodeError as exc:
-            return fallback, _error(
+            return fallback, input_error(
                 source, f"not valid JSON: {exc.msg} (column {exc.colno})", "json-syntax"
             )
         if not isinstance(data, dict):
-            return fallback, _error(
+            return fallback, input_error(
                 source,
                 f"expected a JSON object (a facts mapping or a flat record), "
                 f"got {type(data).__name__}",
@@ -151,7 +153,7 @@ class JsonLineConverter:
             messages = "; ".join(problem.message for problem in cmap.problems)
             given = data.get("id")
             record_id = fallback if given is None or given == "" else str(given)
-            return record_id, _error(source, messages, cmap.problems[0].code)
+            return record_id, input_error(source, messages, cmap.problems[0].code)
         return row_to_mapping(cmap, list(data.values()), fallback)
 
     def __getstate__(self) -> dict[str, Any]:
