@@ -9,6 +9,7 @@ import gc
 import importlib.util
 import io
 import json
+import threading
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -504,9 +505,13 @@ def test_progress_bar_only_on_a_terminal() -> None:
             return True
 
     assert _progress_bar(io.StringIO(), 10) is None
+    threads = threading.active_count()
     bar = _progress_bar(Terminal(), 10)
     assert bar is not None
+    bar.update(5)
     bar.close()
+    # tqdm's monitor thread would outlive the bar, and make a later batch spawn its workers.
+    assert threading.active_count() == threads
 
 
 def test_a_batch_collects_less_often_and_puts_the_threshold_back(tmp_path: Path) -> None:

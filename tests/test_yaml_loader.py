@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-import time
 import tracemalloc
 from decimal import Decimal
 from pathlib import Path
@@ -228,14 +227,12 @@ def test_aliases_are_copied() -> None:
     assert document.position(("b", 1)) == Mark(1, 11)
 
 
-def test_alias_bomb_is_refused_fast() -> None:
-    """A 'billion laughs' document (9 levels of 9 aliases) is rejected in well under a second."""
+def test_alias_bomb_is_refused() -> None:
+    """A 'billion laughs' document (9 levels of 9 aliases) is rejected by the node budget."""
     lines = ["l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
     for level in range(1, 10):
         lines.append(f"l{level}: &l{level} [" + ", ".join([f"*l{level - 1}"] * 9) + "]")
-    start = time.perf_counter()
     message = error_of("\n".join(lines) + "\n")
-    assert time.perf_counter() - start < 1.0
     assert message.endswith(
         ": document expands to more than 200000 nodes (alias bomb?) [yaml-too-large]"
     )
@@ -252,23 +249,21 @@ def test_node_budget_is_configurable() -> None:
 
 
 def test_alias_bomb_is_refused_before_expanding() -> None:
-    """A billion-laughs document is refused while composing: in milliseconds and a few hundred
-    kilobytes, at the alias where the expansion first passes the budget."""
+    """A billion-laughs document is refused while composing: in a few hundred kilobytes (no
+    timing asserted: memory shows it was never expanded), at the alias where the expansion
+    first passes the budget."""
     lines = ["l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
     for level in range(1, 10):
         lines.append(f"l{level}: &l{level} [" + ", ".join([f"*l{level - 1}"] * 9) + "]")
     tracemalloc.start()
-    start = time.perf_counter()
     try:
         message = error_of("\n".join(lines) + "\n")
-        elapsed = time.perf_counter() - start
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
     assert message == (
         "f.yaml:6:15: document expands to more than 200000 nodes (alias bomb?) [yaml-too-large]"
     )
-    assert elapsed < 0.1
     assert peak < 2_000_000
 
 
@@ -395,13 +390,13 @@ def test_position_falls_back_to_nearest_ancestor() -> None:
 
 
 @pytest.mark.skipif(not _yaml._HAVE_LIBYAML, reason="the pure-Python parser is ~15x slower")
-def test_large_document_loads_in_linear_time() -> None:
-    """A 1 MB document of 100k nodes loads in about a second (bound generous for busy machines)."""
+def test_a_large_document_keeps_every_position() -> None:
+    """A 1 MB document of 100k nodes loads with its last node's position exact. (How long it
+    takes is not asserted here: unit tests assert no timings. A quadratic cost would show as a
+    run of minutes.)"""
     item = "  - id: 项目{0}\n    name: 立项依据充分性\n    weight: 3.5\n    tags: [a, b, c]\n"
     text = "indicators:\n" + "".join(item.format(i) for i in range(12_500))
-    start = time.perf_counter()
     document = load_yaml(text)
-    assert time.perf_counter() - start < 10.0  # quadratic cost would take minutes
     assert document.position(("indicators", 12_499, "weight")) == Mark(50_000, 13)
 
 

@@ -70,7 +70,7 @@ def open_writer(path: str, columns: tuple[str, ...], numeric: tuple[int, ...]) -
     try:
         handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
     except OSError as exc:
-        raise _unwritable(path, exc) from None
+        raise unwritable(path, exc) from None
     os.close(handle)
     text = row_format(path, columns, numeric)
     if text is None:
@@ -83,7 +83,7 @@ def open_writer(path: str, columns: tuple[str, ...], numeric: tuple[int, ...]) -
     return writer
 
 
-def _unwritable(path: str, exc: OSError) -> ScoringError:
+def unwritable(path: str, exc: OSError) -> ScoringError:
     return ScoringError(Problem(f"cannot write: {exc.strerror}", "file-unwritable", file=path))
 
 
@@ -101,7 +101,7 @@ class _FileWriter:
             os.replace(self.temp, self.path)
         except OSError as exc:
             self.abort()
-            raise _unwritable(self.path, exc) from None
+            raise unwritable(self.path, exc) from None
 
     def abort(self) -> None:
         with contextlib.suppress(Exception):

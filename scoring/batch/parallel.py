@@ -1,14 +1,17 @@
 """Running chunks of records in this process or over ``--workers`` processes, in input order.
 
-Chunks are submitted as the input is read, with at most a few per worker in flight, and their
-results taken back in submission order: output order is input order, and memory stays bounded
+Chunks are handed out as the input is read, with at most a few per worker ahead, and their
+results taken back in input order: output order is input order, and memory stays bounded
 however fast the input is read.
 
-Workers are forked on Linux when this process runs no other thread (the pool is made before the
-progress bar starts its own): a forked worker starts in milliseconds with the spec already
-loaded. Elsewhere, or with threads about, they are spawned — safe on every platform, but each
-then imports jixiao and loads the spec itself (checking it is the file this process loaded, by
-sha256), which costs a few tenths of a second per worker.
+On Linux, when this process runs no other thread (the pool is made before the progress bar
+starts its own), ``--workers N`` is this process and N−1 forked workers, scoring side by side
+(``forked``): a forked worker starts in milliseconds with the spec already loaded. Elsewhere, or
+with threads about, N workers are spawned and this process only hands out and writes: safe on
+every platform, but each worker then imports jixiao and loads the spec itself (checking it is the
+file this process loaded, by sha256), a few tenths of a second each.
+
+What travels, and what a worker does with it, is the same either way, and is here.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import sys
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..compiled import Spec
 from ..loader import load_spec
@@ -31,19 +34,17 @@ from .summary import Summary
 if TYPE_CHECKING:  # loaded by make_pool: a one-process batch does without multiprocessing
     from concurrent.futures import Future, ProcessPoolExecutor
 
-__all__ = ["Chunk", "make_pool", "run_chunks"]
+__all__ = ["Chunk", "Pool", "make_pool", "run_chunks"]
 
 Chunk = tuple[Converter, int, "Records"]  # (converter, index of the first record, records)
 IN_FLIGHT_PER_WORKER = 4
 
 _worker_spec: Spec | None = None
-
-
 _worker_format: RowFormat | None = None
 
 
-def _adopt_spec(spec: Spec, row_format: RowFormat | None) -> None:
-    """A forked worker's initialiser: the spec came with the process's memory."""
+def adopt_spec(spec: Spec, row_format: RowFormat | None) -> None:
+    """A worker's start: ``spec`` to score with (a forked worker's came with its memory)."""
     global _worker_spec, _worker_format
     _worker_spec, _worker_format = spec, row_format
     for_a_worker()
@@ -54,13 +55,13 @@ def _load_spec(spec_path: str, sha256: str, row_format: RowFormat | None) -> Non
     spec = load_spec(spec_path)
     if spec.sha256 != sha256:
         raise RuntimeError(f"{spec_path} changed while the batch was running")
-    _adopt_spec(spec, row_format)
+    adopt_spec(spec, row_format)
 
 
-def _work(chunk: Chunk) -> Returned:
+def work(chunk: Chunk) -> Returned:
     assert _worker_spec is not None, "worker not initialised"
     converter, start, records = chunk
-    result = process_chunk(_worker_spec, converter, start, _unpack_records(records))
+    result = process_chunk(_worker_spec, converter, start, unpack_records(records))
     if _worker_format is not None:  # the output's own bytes: the main process only writes them
         text = _worker_format.format(result.rows).encode(TEXT_ENCODING)
         return ChunkResult([], result.summary, text, len(result.rows))
@@ -97,7 +98,7 @@ def _unpack_rows(text: str) -> list[list[str]]:
     return [row.split(_CELL) for row in text.split(_ROW)]
 
 
-def _pack(chunk: Chunk) -> Chunk:
+def pack_chunk(chunk: Chunk) -> Chunk:
     converter, start, records = chunk
     if not isinstance(records, list):
         return chunk  # a CSV block: bytes already
@@ -107,7 +108,7 @@ def _pack(chunk: Chunk) -> Chunk:
     return converter, start, (tuple(number for number, _ in records), text)
 
 
-def _unpack_records(records: Records) -> list[RawRecord]:
+def unpack_records(records: Records) -> list[RawRecord]:
     if isinstance(records, list):
         return records
     if len(records) == 2:
@@ -116,54 +117,78 @@ def _unpack_records(records: Records) -> list[RawRecord]:
     return parse_block(records)
 
 
-def _unpack_result(result: Returned) -> ChunkResult:
+def unpack_result(result: Returned) -> ChunkResult:
     if isinstance(result, tuple):
         rows, summary = result
         return ChunkResult(_unpack_rows(rows), summary)
     return result
 
 
+class Pool(Protocol):
+    def run(self, chunks: Iterable[Chunk]) -> Iterator[ChunkResult]: ...
+    def close(self) -> None: ...
+
+
 def make_pool(
     spec: Spec,
     workers: int,
+    output: str,
     spec_path: str | None = None,
     row_format: RowFormat | None = None,
-) -> ProcessPoolExecutor:
-    """A pool of ``workers`` processes holding ``spec``; make it before starting any thread.
-    Spawned workers load ``spec_path`` (default: the file ``spec`` was loaded from). With a
-    ``row_format``, workers return their rows as the output's text."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
+) -> Pool:
+    """``workers`` processes to score with; make it before starting any thread. ``output``'s
+    folder holds the workers' temporary files. Spawned workers load ``spec_path`` (default: the
+    file ``spec`` was loaded from). With a ``row_format``, workers return their rows as the
+    output's text."""
     if sys.platform == "linux" and threading.active_count() == 1:
-        pool = ProcessPoolExecutor(
+        from .forked import ForkedPool
+
+        return ForkedPool.start(spec, workers, output, row_format)
+    return _SpawnedPool.start(spec, workers, spec_path or spec.file, row_format)
+
+
+class _SpawnedPool:
+    """``workers`` spawned processes, fed by a ``concurrent.futures`` pool; this process only
+    hands out chunks and writes their results."""
+
+    def __init__(self, executor: ProcessPoolExecutor, workers: int) -> None:
+        self.executor = executor
+        self.workers = workers
+
+    @classmethod
+    def start(
+        cls, spec: Spec, workers: int, spec_path: str, row_format: RowFormat | None
+    ) -> _SpawnedPool:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        executor = ProcessPoolExecutor(
             max_workers=workers,
-            mp_context=multiprocessing.get_context("fork"),
-            initializer=_adopt_spec,
-            initargs=(spec, row_format),
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_load_spec,
+            initargs=(spec_path, spec.sha256, row_format),
         )
-        pool.submit(int)  # a fork pool starts all its workers at the first task: now, threadless
-        return pool
-    return ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_load_spec,
-        initargs=(spec_path or spec.file, spec.sha256, row_format),
-    )
+        return cls(executor, workers)
+
+    def run(self, chunks: Iterable[Chunk]) -> Iterator[ChunkResult]:
+        pending: deque[Future[Returned]] = deque()
+        for chunk in chunks:
+            pending.append(self.executor.submit(work, pack_chunk(chunk)))
+            if len(pending) >= self.workers * IN_FLIGHT_PER_WORKER:
+                yield unpack_result(pending.popleft().result())
+        while pending:
+            yield unpack_result(pending.popleft().result())
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
 
 
 def run_chunks(
-    spec: Spec, chunks: Iterable[Chunk], pool: ProcessPoolExecutor | None = None, workers: int = 1
+    spec: Spec, chunks: Iterable[Chunk], pool: Pool | None = None
 ) -> Iterator[ChunkResult]:
-    """Each chunk's result, in the order the chunks come: here, or over ``pool``'s ``workers``."""
-    if pool is None:
-        for converter, start, records in chunks:
-            yield process_chunk(spec, converter, start, _unpack_records(records))
+    """Each chunk's result, in the order the chunks come: here, or over ``pool``."""
+    if pool is not None:
+        yield from pool.run(chunks)
         return
-    pending: deque[Future[Returned]] = deque()
-    for chunk in chunks:
-        pending.append(pool.submit(_work, _pack(chunk)))
-        if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
-            yield _unpack_result(pending.popleft().result())
-    while pending:
-        yield _unpack_result(pending.popleft().result())
+    for converter, start, records in chunks:
+        yield process_chunk(spec, converter, start, unpack_records(records))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
 from ..compiled import Spec
 from ..errors import UsageError
@@ -20,12 +20,9 @@ from .core import Layout
 from .csv_blocks import BlockMismatch
 from .inputs import Input, open_inputs
 from .outputs import check_output, open_writer, row_format
-from .parallel import Chunk, make_pool, run_chunks
+from .parallel import Chunk, Pool, make_pool, run_chunks
 from .records import RawRecord
 from .summary import Summary
-
-if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
 
 __all__ = ["CHUNK_SIZE", "run_batch"]
 
@@ -62,22 +59,18 @@ def run_batch(
     pool = None
     if workers > 1:  # made before the progress bar starts its thread
         text = row_format(output, layout.columns, layout.numeric)
-        pool = make_pool(spec, workers, spec_path, text)
+        pool = make_pool(spec, workers, output, spec_path, text)
     try:
         try:
             blocks = pool is not None  # workers parse CSV blocks themselves
             with fewer_collections():
-                return _run(
-                    spec, layout, opened, output, pool, workers, progress, total, chunk_size, blocks
-                )
+                return _run(spec, layout, opened, output, pool, progress, total, chunk_size, blocks)
         except BlockMismatch:  # a quote inside an unquoted cell misled the block cutting
             with fewer_collections():
-                return _run(
-                    spec, layout, opened, output, pool, workers, progress, total, chunk_size, False
-                )
+                return _run(spec, layout, opened, output, pool, progress, total, chunk_size, False)
     finally:
         if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+            pool.close()
 
 
 def _run(
@@ -85,8 +78,7 @@ def _run(
     layout: Layout,
     opened: Sequence[Input],
     output: str,
-    pool: ProcessPoolExecutor | None,
-    workers: int,
+    pool: Pool | None,
     progress: TextIO | None,
     total: int | None,
     chunk_size: int,
@@ -97,7 +89,7 @@ def _run(
     bar = _progress_bar(progress, total)
     try:
         chunks = _chunks(opened, chunk_size, blocks)
-        for result in run_chunks(spec, chunks, pool, workers):
+        for result in run_chunks(spec, chunks, pool):
             if result.text is None:
                 writer.write(result.rows)
             else:
@@ -147,4 +139,7 @@ def _progress_bar(stream: TextIO | None, total: int | None) -> Any:
     # Imported when needed (only interactive runs pay for it), through importlib so that type
     # checking needs no tqdm stubs.
     tqdm: Any = importlib.import_module("tqdm")
-    return tqdm.tqdm(total=total, file=stream, unit=" records", unit_scale=True, mininterval=0.5)
+    # Without tqdm's monitor thread, which outlives the bar by up to ten seconds: a later batch in
+    # the same process would find it running and spawn its workers instead of forking them.
+    quiet = type("Bar", (tqdm.tqdm,), {"monitor_interval": 0})
+    return quiet(total=total, file=stream, unit=" records", unit_scale=True, mininterval=0.5)

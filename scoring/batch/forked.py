@@ -1,0 +1,307 @@
+"""``--workers N`` on Linux: this process and N−1 forked workers score chunks side by side.
+
+There are no threads. This process hands each worker a few chunks ahead over a pipe, scores a
+chunk itself between looks at the workers' pipes, and gives every chunk's result back in input
+order. (A thread pool, as ``concurrent.futures`` has, needs the interpreter lock for every result
+it takes back; a main process busy scoring holds its threads off, and measured slower than one
+that only waited.)
+
+Messages stay small both ways, so that neither side can wait on the other with a full pipe: a
+worker puts each chunk's result (its output bytes and summary) in its own unlinked temporary
+file, beside the output, and sends only where it is. A CSV chunk going out is a few numbers (a
+block of the file, which the worker reads); other chunks are the records' text, in a pipe made
+large enough for the chunks a worker is handed ahead. A worker that dies shows up as the end of
+its pipe.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import signal
+import sys
+import tempfile
+import traceback
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from typing import IO, Any
+
+from ..compiled import Spec
+from ..errors import Problem, ScoringError
+from .core import ChunkResult, process_chunk
+from .csv_blocks import BlockMismatch
+from .outputs import RowFormat, unwritable
+from .parallel import Chunk, adopt_spec, pack_chunk, unpack_records, unpack_result, work
+
+__all__ = ["AHEAD", "ForkedPool"]
+
+AHEAD = 4  # chunks handed to a worker before its results come back: it never waits for work
+_PIPE_SIZE = 1 << 20  # bytes: room for AHEAD chunks of records' text (Linux's largest default)
+
+
+@dataclass
+class _Worker:
+    process: Any  # multiprocessing's forked Process
+    tasks: Connection
+    results: Connection
+    staging: IO[bytes]
+    handed: int = 0  # chunks handed out and not yet reported back
+
+
+@dataclass
+class _Staged:
+    """Where a worker put a chunk's result, or the exception the chunk raised."""
+
+    worker: _Worker
+    offset: int = 0
+    length: int = 0
+    failure: BaseException | None = None
+
+
+@dataclass
+class ForkedPool:
+    """``workers``−1 forked processes holding ``spec``; make it before starting any thread."""
+
+    spec: Spec
+    output: str  # its folder holds the workers' temporary files
+    members: list[_Worker] = field(default_factory=list)
+    broken: bool = False
+
+    @classmethod
+    def start(
+        cls, spec: Spec, workers: int, output: str, row_format: RowFormat | None
+    ) -> ForkedPool:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        pool = cls(spec, output)
+        folder = os.path.dirname(os.path.abspath(output))
+        try:
+            for _ in range(workers - 1):
+                try:
+                    staging = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115 (close() closes it)
+                except OSError as exc:
+                    raise unwritable(output, exc) from None
+                try:
+                    pool.members.append(_fork(context, spec, row_format, staging, pool.members))
+                except BaseException:
+                    staging.close()
+                    raise
+        except BaseException as exc:
+            pool.broken = True
+            pool.close()
+            if isinstance(exc, OSError):  # no more processes or pipes for this user
+                message = (
+                    f"cannot start {workers - 1} worker processes: {exc.strerror}; "
+                    "score with fewer --workers"
+                )
+                raise ScoringError(Problem(message, "workers-unavailable", file=output)) from None
+            raise
+        return pool
+
+    def run(self, chunks: Iterable[Chunk]) -> Iterator[ChunkResult]:
+        """Each chunk's result, in the order the chunks come."""
+        if self.broken:
+            raise RuntimeError("the worker pool was stopped by an earlier failure")
+        source = iter(chunks)
+        handed = taken = 0  # chunks handed out (here or to a worker), and given back in order
+        done: dict[int, ChunkResult | _Staged] = {}
+        window = (AHEAD + 1) * (len(self.members) + 1)  # chunks out of order, at most
+        more = True
+        try:
+            while True:
+                for member in self.members:
+                    while more and member.handed < AHEAD:
+                        chunk = next(source, None)
+                        if chunk is None:
+                            more = False
+                            break
+                        member.tasks.send((handed, pack_chunk(chunk)))
+                        member.handed += 1
+                        handed += 1
+                self._collect(done, wait_for_one=False)
+                while taken in done:
+                    yield self._result(done.pop(taken))
+                    taken += 1
+                if more and handed - taken < window:
+                    chunk = next(source, None)
+                    if chunk is not None:
+                        converter, start, records = chunk
+                        done[handed] = process_chunk(
+                            self.spec, converter, start, unpack_records(records)
+                        )
+                        handed += 1
+                        continue
+                    more = False
+                if taken == handed:
+                    return
+                self._collect(done, wait_for_one=True)  # the next result is a worker's
+        except BlockMismatch:
+            self._settle()  # the batch goes on the exact way, with these workers
+            raise
+        except BaseException:
+            self.broken = True
+            raise
+
+    def _collect(self, done: dict[int, ChunkResult | _Staged], *, wait_for_one: bool) -> None:
+        """Take in every report the workers have sent; with ``wait_for_one``, wait for one."""
+        busy = {member.results: member for member in self.members if member.handed}
+        timeout = None if wait_for_one else 0
+        while busy:
+            ready = wait(list(busy), timeout)
+            if not ready:
+                return
+            for end in ready:
+                member = busy[end]  # type: ignore[index]
+                index, staged = self._receive(member)
+                done[index] = staged
+                if not member.handed:
+                    del busy[end]  # type: ignore[arg-type]
+            timeout = 0
+
+    def _receive(self, member: _Worker) -> tuple[int, _Staged]:
+        try:
+            index, offset, length, failure = member.results.recv()
+        except (EOFError, OSError):
+            self.broken = True
+            raise self._stopped(member) from None
+        member.handed -= 1
+        return index, _Staged(member, offset, length, failure)
+
+    def _result(self, item: ChunkResult | _Staged) -> ChunkResult:
+        if isinstance(item, ChunkResult):
+            return item
+        if isinstance(
+            item.failure, OSError
+        ):  # writing its temporary file (reading is an input_error)
+            raise unwritable(self.output, item.failure)
+        if item.failure is not None:
+            raise item.failure
+        data = os.pread(item.worker.staging.fileno(), item.length, item.offset)
+        returned = pickle.loads(data)  # written by our own worker, a moment ago
+        return unpack_result(returned)
+
+    def _settle(self) -> None:
+        """Wait for every chunk handed out and drop its result: the pool is idle again."""
+        for member in self.members:
+            while member.handed:
+                self._receive(member)
+
+    def _stopped(self, member: _Worker) -> ScoringError:
+        member.process.join(timeout=5)
+        code = member.process.exitcode
+        if code is not None and code < 0:
+            how = f"was killed by signal {-code} ({signal.Signals(-code).name})"
+            if -code == signal.SIGKILL:
+                how += ", perhaps for want of memory"
+        else:
+            how = f"stopped with exit code {code}"
+        message = (
+            f"a worker process {how}; no output was written. Score again, or with fewer --workers"
+        )
+        return ScoringError(Problem(message, "worker-stopped", file=self.output))
+
+    def close(self) -> None:
+        """Stop the workers: at once if a run failed, else once they see their pipe close."""
+        for member in self.members:
+            with contextlib.suppress(OSError):
+                member.tasks.close()
+            if self.broken and member.process.is_alive():
+                member.process.terminate()
+        for member in self.members:
+            member.process.join(timeout=5)
+            if member.process.is_alive():
+                member.process.kill()
+                member.process.join()
+            member.results.close()
+            member.staging.close()
+        self.members = []
+
+
+def _fork(
+    context: Any,
+    spec: Spec,
+    row_format: RowFormat | None,
+    staging: IO[bytes],
+    members: list[_Worker],
+) -> _Worker:
+    """Start a worker with a pipe each way and ``staging`` (the caller's) for its results."""
+    tasks_out, tasks_in = context.Pipe(duplex=False)
+    results_in, results_out = context.Pipe(duplex=False)
+    # This process's pipe ends, which the worker inherits and must close: a worker sees the end
+    # of its work when every copy of its tasks' sending end is closed.
+    inherited = [end for member in members for end in (member.tasks, member.results)]
+    inherited += [tasks_in, results_in]
+    try:
+        _enlarge(tasks_in)
+        process = context.Process(
+            target=_serve,
+            args=(spec, row_format, tasks_out, results_out, staging.fileno(), inherited),
+            daemon=True,
+        )
+        process.start()
+    except BaseException:
+        for end in (tasks_in, results_in):
+            end.close()
+        raise
+    finally:
+        tasks_out.close()
+        results_out.close()
+    return _Worker(process, tasks_in, results_in, staging)
+
+
+def _enlarge(end: Connection) -> None:
+    """Room in the pipe for the chunks handed ahead; where that cannot be had, a chunk of text
+    waits in this process until the worker reads the one before it."""
+    import fcntl
+
+    setting = getattr(fcntl, "F_SETPIPE_SZ", None)  # Linux, Python 3.10 and later
+    if setting is not None:
+        with contextlib.suppress(OSError):
+            fcntl.fcntl(end.fileno(), setting, _PIPE_SIZE)
+
+
+def _serve(
+    spec: Spec,
+    row_format: RowFormat | None,
+    tasks: Connection,
+    results: Connection,
+    staging: int,
+    inherited: list[Connection],
+) -> None:
+    """A worker's life: score each chunk handed to it until its pipe closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # an interrupt is the main process's to handle
+    for end in inherited:
+        end.close()
+    adopt_spec(spec, row_format)
+    offset = 0
+    with os.fdopen(staging, "wb", closefd=False) as out:
+        while True:
+            try:
+                index, chunk = tasks.recv()
+            except EOFError:
+                return
+            try:
+                data = pickle.dumps(work(chunk), protocol=pickle.HIGHEST_PROTOCOL)
+                out.write(data)
+                out.flush()
+            except BaseException as exc:  # noqa: BLE001 (the main process raises it)
+                results.send((index, 0, 0, _portable(exc)))
+                continue
+            results.send((index, offset, len(data), None))
+            offset += len(data)
+
+
+def _portable(exc: BaseException) -> BaseException:
+    """``exc`` as it can travel to the main process: with the worker's traceback as a note."""
+    if not isinstance(exc, (ScoringError, BlockMismatch)):
+        text = "".join(traceback.format_exception(exc))
+        if sys.version_info >= (3, 11):
+            exc.add_note(f"in a worker process:\n{text}")
+    try:
+        pickle.dumps(exc)
+    except Exception:  # noqa: BLE001 (any failure to pickle: send its text instead)
+        return RuntimeError(f"a worker failed: {''.join(traceback.format_exception(exc))}")
+    return exc
