@@ -10,6 +10,7 @@ import os
 import signal
 import sys
 import threading
+from multiprocessing import connection
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,22 @@ def test_any_number_of_workers_and_chunk_size_gives_the_one_process_output(
     assert _left_behind(tmp_path) == []
 
 
+def test_every_chunk_comes_back_however_the_processes_race(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workers as quick as can be: each look at their pipes waits until every chunk handed
+    out has come back. The run must still read the source to its end: it once stopped when the
+    workers had drained all it had read ahead, a few records short."""
+    source = _source(tmp_path)
+    one = _run(source, tmp_path / "out1.csv", 1, 2)
+
+    def patient(ends: list[Any], timeout: float | None = None) -> list[Any]:
+        return connection.wait(ends, None)
+
+    monkeypatch.setattr(forked, "wait", patient)
+    assert _run(source, tmp_path / "out4.csv", 4, 2) == one
+
+
 def test_json_lines_in_and_xlsx_out_travel_as_rows(tmp_path: Path) -> None:
     """Chunks that are not CSV blocks go to the workers as the records' text, and an XLSX output
     comes back as rows (its cells are typed, so the main process writes them)."""
@@ -74,9 +91,11 @@ def test_json_lines_in_and_xlsx_out_travel_as_rows(tmp_path: Path) -> None:
     for workers in (1, 2):
         out = tmp_path / f"out{workers}.xlsx"
         run_batch(SPEC, [str(source)], str(out), workers=workers, chunk_size=3)
-        sheet = openpyxl.load_workbook(out, read_only=True).active
+        book = openpyxl.load_workbook(out, read_only=True)
+        sheet = book.active
         assert sheet is not None
         tables.append([list(row) for row in sheet.iter_rows(values_only=True)])
+        book.close()
     assert tables[0] == tables[1]
     assert len(tables[0]) == 41
 

@@ -23,6 +23,7 @@ import signal
 import sys
 import tempfile
 import traceback
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
@@ -38,6 +39,9 @@ from .parallel import Chunk, adopt_spec, pack_chunk, unpack_records, unpack_resu
 __all__ = ["AHEAD", "ForkedPool"]
 
 AHEAD = 4  # chunks handed to a worker before its results come back: it never waits for work
+# Chunks scored here and held until a worker's earlier chunk comes back, at most: enough for a
+# worker's slow first chunks (a forked process copies the pages it writes to at first).
+HELD_HERE = 16
 _PIPE_SIZE = 1 << 20  # bytes: room for AHEAD chunks of records' text (Linux's largest default)
 
 
@@ -106,44 +110,52 @@ class ForkedPool:
         if self.broken:
             raise RuntimeError("the worker pool was stopped by an earlier failure")
         source = iter(chunks)
+        ahead: deque[Chunk] = deque()  # read from the source, not handed out yet
+        ended = False
         handed = taken = 0  # chunks handed out (here or to a worker), and given back in order
         done: dict[int, ChunkResult | _Staged] = {}
-        window = (AHEAD + 1) * (len(self.members) + 1)  # chunks out of order, at most
-        more = True
+        window = AHEAD * len(self.members) + HELD_HERE
         try:
             while True:
+                ended = ended or self._read_ahead(source, ahead)
+                # Once the end is in sight, a worker is handed a chunk only when it has none: the
+                # rest are scored here while the workers finish theirs, so that all end together.
+                most = 1 if ended else AHEAD
                 for member in self.members:
-                    while more and member.handed < AHEAD:
-                        chunk = next(source, None)
-                        if chunk is None:
-                            more = False
-                            break
-                        member.tasks.send((handed, pack_chunk(chunk)))
-                        member.handed += 1
+                    while ahead and member.handed < most:
+                        self._hand(member, handed, ahead.popleft())
                         handed += 1
+                        ended = ended or self._read_ahead(source, ahead)
                 self._collect(done, wait_for_one=False)
                 while taken in done:
                     yield self._result(done.pop(taken))
                     taken += 1
-                if more and handed - taken < window:
-                    chunk = next(source, None)
-                    if chunk is not None:
-                        converter, start, records = chunk
-                        done[handed] = process_chunk(
-                            self.spec, converter, start, unpack_records(records)
-                        )
-                        handed += 1
-                        continue
-                    more = False
-                if taken == handed:
+                if ahead and handed - taken < window:
+                    converter, start, records = ahead.popleft()
+                    done[handed] = process_chunk(
+                        self.spec, converter, start, unpack_records(records)
+                    )
+                    handed += 1
+                elif handed > taken:  # the next result is a worker's (this process's are in done)
+                    self._collect(done, wait_for_one=True)
+                elif ended and not ahead:
                     return
-                self._collect(done, wait_for_one=True)  # the next result is a worker's
         except BlockMismatch:
             self._settle()  # the batch goes on the exact way, with these workers
             raise
         except BaseException:
             self.broken = True
             raise
+
+    @staticmethod
+    def _read_ahead(source: Iterator[Chunk], ahead: deque[Chunk]) -> bool:
+        """Keep AHEAD + 1 chunks read ahead of the hand-out; True once the source has ended."""
+        while len(ahead) <= AHEAD:
+            chunk = next(source, None)
+            if chunk is None:
+                return True
+            ahead.append(chunk)
+        return False
 
     def _collect(self, done: dict[int, ChunkResult | _Staged], *, wait_for_one: bool) -> None:
         """Take in every report the workers have sent; with ``wait_for_one``, wait for one."""
@@ -160,6 +172,14 @@ class ForkedPool:
                 if not member.handed:
                     del busy[end]  # type: ignore[arg-type]
             timeout = 0
+
+    def _hand(self, member: _Worker, index: int, chunk: Chunk) -> None:
+        try:
+            member.tasks.send((index, pack_chunk(chunk)))
+        except OSError:  # its end of the pipe is closed: it has died
+            self.broken = True
+            raise self._stopped(member) from None
+        member.handed += 1
 
     def _receive(self, member: _Worker) -> tuple[int, _Staged]:
         try:
