@@ -193,9 +193,7 @@ class ForkedPool:
     def _result(self, item: ChunkResult | _Staged) -> ChunkResult:
         if isinstance(item, ChunkResult):
             return item
-        if isinstance(
-            item.failure, OSError
-        ):  # writing its temporary file (reading is an input_error)
+        if isinstance(item.failure, OSError):  # its temporary file (its input's are ScoringError)
             raise unwritable(self.output, item.failure)
         if item.failure is not None:
             raise item.failure
@@ -296,7 +294,6 @@ def _serve(
     for end in inherited:
         end.close()
     adopt_spec(spec, row_format)
-    offset = 0
     with os.fdopen(staging, "wb", closefd=False) as out:
         while True:
             try:
@@ -305,13 +302,13 @@ def _serve(
                 return
             try:
                 data = pickle.dumps(work(chunk), protocol=pickle.HIGHEST_PROTOCOL)
+                offset = out.tell()
                 out.write(data)
-                out.flush()
+                out.flush()  # in the file before the main process is told where
             except BaseException as exc:  # noqa: BLE001 (the main process raises it)
                 results.send((index, 0, 0, _portable(exc)))
                 continue
             results.send((index, offset, len(data), None))
-            offset += len(data)
 
 
 def _portable(exc: BaseException) -> BaseException:
