@@ -84,6 +84,16 @@ def assert_agree(spec: Spec, facts: Any) -> str:
     return "scored"
 
 
+def _loaded_or_skip(case: Case) -> tuple[Spec, Any]:
+    """The case's spec and facts; a skip for a case that expects its facts refused (nothing to
+    score: tests/test_cases.py checks the refusal), a failure for any other that does not load."""
+    loaded = _case_facts(case)
+    if loaded is None:
+        assert "error" in case.expect, "the spec or the facts do not load, yet a score is expected"
+        pytest.skip(f"the case expects its facts refused: {case.expect['error']}")
+    return loaded
+
+
 def _case_facts(case: Case) -> tuple[Spec, Any] | None:
     try:
         spec = load_spec_text(case.spec_text)
@@ -101,10 +111,7 @@ SCORING_CASES = [c for c in CASES if not c.xfail and c.expect_spec_error is None
 
 @pytest.mark.parametrize("case", SCORING_CASES, ids=lambda c: c.id)
 def test_every_rule_case_agrees(case: Case) -> None:
-    loaded = _case_facts(case)
-    if loaded is None:
-        pytest.skip("the spec or the facts do not load: nothing to score")
-    assert_agree(*loaded)
+    assert_agree(*_loaded_or_skip(case))
 
 
 def test_the_rule_cases_mostly_take_the_fast_path() -> None:
@@ -516,10 +523,7 @@ def test_a_hot_spec_takes_the_plan_and_builds_the_tree_only_when_read() -> None:
 def test_every_rule_case_scores_the_same_hot(case: Case) -> None:
     from scoring import score
 
-    loaded = _case_facts(case)
-    if loaded is None:
-        pytest.skip("the spec or the facts do not load: nothing to score")
-    spec, facts = loaded
+    spec, facts = _loaded_or_skip(case)
     hot = _hot(load_spec_text(case.spec_text))
     try:
         first = score(spec, facts).to_dict()
