@@ -14,8 +14,9 @@ from conftest import ROOT, Run
 
 from scoring import facts_from_mapping, load_facts, load_spec, load_spec_text, score
 from scoring.report import RENDERERS, render
+from scoring.report.advice import APPLICATION_RULES, application_advice
 from scoring.report.charts import losses_chart, score_rate_chart
-from scoring.report.docx_report import APPLICATION_RULES, SECTIONS, application_advice, build
+from scoring.report.docx_report import SECTIONS, build
 from scoring.result import Result
 from scoring.tabular.funds import money_summary
 

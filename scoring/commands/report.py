@@ -33,7 +33,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if suffix == ".docx":
         from ..report import docx_report
 
-        write_output(args.output, docx_report.save(docx_report.build(result)))
+        write_output(args.output, docx_report.render(result))
     else:
         from ..report import html
 

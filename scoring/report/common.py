@@ -1,4 +1,4 @@
-"""Formatting shared by the text renderers: fixed decimals, the 自评表 rows, the footer."""
+"""Formatting shared by the renderers: fixed decimals, the 自评表 rows, indicator paths, the footer."""
 
 from __future__ import annotations
 
@@ -24,6 +24,21 @@ def weight_text(value: Decimal) -> str:
 
 def depth(result: Result) -> int:
     return max(item.level for item in result.walk())
+
+
+def indicator_path(result: Result, target: IndicatorResult) -> str:
+    """决策 / 资金投入 / 预算编制科学性: the names from the top down to ``target``."""
+
+    def find(items: tuple[IndicatorResult, ...], trail: list[str]) -> list[str] | None:
+        for item in items:
+            if item is target:
+                return [*trail, item.name]
+            found = find(item.children, [*trail, item.name])
+            if found:
+                return found
+        return None
+
+    return " / ".join(find(result.indicators, []) or [target.name])
 
 
 def table_rows(result: Result) -> list[list[str]]:

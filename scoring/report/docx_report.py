@@ -1,36 +1,37 @@
-"""A draft 自评报告 as a Word document (python-docx), in the seed report's section order.
+"""A draft 自评报告 as a Word document, in the seed report's section order.
 
 一、项目基本情况 … 八、其他需要说明的问题. Every figure is filled from the facts and the result (amounts,
 rates, scores, the total and grade), never typed; what only a person can write is a highlighted
 【待填写：…】 paragraph. 存在的问题 lists the indicators that lost points with their deviation
-explanations; 评价结果应用建议 follows ``APPLICATION_RULES`` for the grade (the spec has no
-per-grade rules yet: docs/excel.md).
+explanations; 评价结果应用建议 is ``advice.application_advice`` for the grade. This module says what
+each section holds; the page, fonts and blocks it is written with are ``docx_blocks``.
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-import docx
 from docx.document import Document
-from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from ..number_text import format_number
 from ..result import IndicatorResult, Result
 from ..tabular.funds import money_summary, percent_text
-from .common import deviation_text, headers, level_summary, score_text, table_rows
+from .advice import application_advice
+from .common import (
+    deviation_text,
+    headers,
+    indicator_path,
+    level_summary,
+    score_text,
+    table_rows,
+)
+from .docx_blocks import PLACEHOLDER, DocxBlocks, save
 
-__all__ = ["APPLICATION_RULES", "PLACEHOLDER", "SECTIONS", "build", "render"]
+__all__ = ["SECTIONS", "build", "render"]
 
-FONT = "宋体"
-PLACEHOLDER = "【待填写：{}】"
 SECTIONS = (
     "一、项目基本情况",
     "二、项目单位绩效报告情况",
@@ -41,81 +42,21 @@ SECTIONS = (
     "七、主要经验及做法、存在的问题和建议",
     "八、其他需要说明的问题",
 )
-# 评价结果应用建议 by grade (财预〔2020〕10号 第三十五至三十七条: results feed next year's budget).
-# A deployment with other grade names falls back on the band's position, best first.
-APPLICATION_RULES: Mapping[str, str] = {
-    "优": "评价结果为“优”，建议下年度继续保持该项目预算安排，同等条件下予以优先保障；评价结果按规定公开，接受社会监督。",
-    "良": "评价结果为“良”，建议下年度保持该项目预算安排，针对失分指标制定整改措施，整改情况纳入下年度绩效监控。",
-    "中": "评价结果为“中”，建议下年度适当压减该项目预算，限期整改失分问题，整改到位前从严审核资金安排。",
-    "差": "评价结果为“差”，建议下年度大幅压减或取消该项目预算，整改到位前原则上不再安排新增资金。",
-}
 
 
 def render(result: Result) -> bytes:
     return save(build(result))
 
 
-def save(document: Document) -> bytes:
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
 def _wan(value: Decimal) -> str:
     return f"{format_number(value)} 万元"
 
 
-class _Writer:
+class _Writer(DocxBlocks):
     def __init__(self, result: Result) -> None:
         self.result = result
         self.facts = result.facts
-        self.doc = docx.Document()
-        self._setup()
-
-    def _setup(self) -> None:
-        section = self.doc.sections[0]
-        section.orientation = WD_ORIENT.PORTRAIT
-        section.page_width, section.page_height = Mm(210), Mm(297)
-        section.left_margin = section.right_margin = Mm(25)
-        section.top_margin = section.bottom_margin = Mm(25)
-        for name in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3"):
-            style = self.doc.styles[name]
-            style.font.name = FONT
-            rpr = style.element.get_or_add_rPr()
-            fonts = rpr.find(qn("w:rFonts"))
-            if fonts is None:
-                fonts = rpr.makeelement(qn("w:rFonts"), {})
-                rpr.append(fonts)
-            fonts.set(qn("w:eastAsia"), FONT)
-        self.doc.styles["Normal"].font.size = Pt(12)
-
-    # ---- building blocks -------------------------------------------------------------------
-    def heading(self, text: str, level: int) -> None:
-        self.doc.add_heading(text, level=level)
-
-    def para(self, text: str) -> None:
-        paragraph = self.doc.add_paragraph(text)
-        paragraph.paragraph_format.first_line_indent = Pt(24)
-
-    def todo(self, what: str) -> None:
-        """A paragraph a person must write, highlighted so it cannot be missed."""
-        paragraph = self.doc.add_paragraph()
-        paragraph.paragraph_format.first_line_indent = Pt(24)
-        run = paragraph.add_run(PLACEHOLDER.format(what))
-        run.font.highlight_color = WD_COLOR_INDEX.YELLOW
-
-    def table(self, head: list[str], rows: list[list[str]]) -> None:
-        table = self.doc.add_table(rows=1, cols=len(head))
-        table.style = "Table Grid"
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        for cell, text in zip(table.rows[0].cells, head, strict=True):
-            cell.text = text
-            for run in cell.paragraphs[0].runs:
-                run.bold = True
-        for row in rows:
-            cells = table.add_row().cells
-            for cell, text in zip(cells, row, strict=True):
-                cell.text = text
+        super().__init__()
 
     # ---- the sections -----------------------------------------------------------------------
     def build(self) -> Document:
@@ -289,7 +230,7 @@ class _Writer:
 
     def problem_text(self, index: int, leaf: IndicatorResult) -> str:
         result = self.result
-        text = f"{index}、{_path(result, leaf)}（扣 {score_text(result, leaf.lost)} 分）：{leaf.explanation}"
+        text = f"{index}、{indicator_path(result, leaf)}（扣 {score_text(result, leaf.lost)} 分）：{leaf.explanation}"
         deviation = deviation_text(result, leaf)
         return text + (f"偏差原因分析及改进措施：{deviation}" if deviation else "")
 
@@ -310,34 +251,6 @@ class _Writer:
             self.para(f"{index}、{note}。" if not note.endswith("。") else f"{index}、{note}")
         if not notes:
             self.todo("其他需要说明的问题（如无，写“无”）")
-
-
-def _path(result: Result, leaf: IndicatorResult) -> str:
-    """决策 / 资金投入 / 预算编制科学性: the names from the top down to ``leaf``."""
-
-    def find(items: tuple[IndicatorResult, ...], trail: list[str]) -> list[str] | None:
-        for item in items:
-            if item is leaf:
-                return [*trail, item.name]
-            found = find(item.children, [*trail, item.name])
-            if found:
-                return found
-        return None
-
-    return " / ".join(find(result.indicators, []) or [leaf.name])
-
-
-def application_advice(result: Result) -> str:
-    """The 评价结果应用建议 sentence for the result's grade (by name, else by band position)."""
-    if result.grade in result.spec.application:  # the spec's own rule for this grade
-        return result.spec.application[result.grade]
-    if result.grade in APPLICATION_RULES:
-        return APPLICATION_RULES[result.grade]
-    names = [name for name, _ in result.spec.grades.bands]
-    defaults = list(APPLICATION_RULES.values())
-    position = names.index(result.grade) if result.grade in names else len(defaults) - 1
-    scaled = round(position * (len(defaults) - 1) / max(len(names) - 1, 1))
-    return defaults[scaled].replace(f"“{list(APPLICATION_RULES)[scaled]}”", f"“{result.grade}”")
 
 
 def build(result: Result) -> Document:

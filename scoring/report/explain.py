@@ -5,23 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..number_text import format_number
-from ..result import IndicatorResult, Result
-from .common import next_grade_line, score_text, total_line
+from ..result import Result
+from .common import indicator_path, next_grade_line, score_text, total_line
 
 __all__ = ["render_explain", "render_indicator"]
-
-
-def _path(result: Result, target: IndicatorResult) -> str:
-    def find(items: tuple[IndicatorResult, ...], trail: list[str]) -> list[str] | None:
-        for item in items:
-            if item is target:
-                return [*trail, item.name]
-            found = find(item.children, [*trail, item.name])
-            if found:
-                return found
-        return None
-
-    return " / ".join(find(result.indicators, []) or [target.name])
 
 
 def render_explain(result: Result) -> str:
@@ -38,7 +25,7 @@ def render_explain(result: Result) -> str:
     lines.append("")
     for rank, item in enumerate(lost, 1):
         lines.append(
-            f"{rank}. {_path(result, item)}  扣 {score_text(result, item.lost)} / {format_number(item.weight)} 分"
+            f"{rank}. {indicator_path(result, item)}  扣 {score_text(result, item.lost)} / {format_number(item.weight)} 分"
         )
         lines.append(f"   {item.explanation}")
         if item.deviation:
@@ -74,7 +61,7 @@ def render_indicator(result: Result, indicator_id: str) -> str:
     item = result.find(indicator_id)
     node = item.node
     lines = [
-        f"{_path(result, item)}（{node.id}）",
+        f"{indicator_path(result, item)}（{node.id}）",
         f"分值 {format_number(item.weight)}，得分 {score_text(result, item.score)}",
     ]
     if node.explanation:
