@@ -6,26 +6,21 @@ need them, wrong kinds and units, values out of bounds) so a user fixes a facts 
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from .cell_text import is_not_applicable
 from .compiled import Fact, Node, Spec
-from .errors import Problem
+from .errors import Problem, did_you_mean
 from .expr import Value
 from .facts import Facts
 from .measure import MeasureError
-from .number_text import format_number
-from .quantities import is_not_applicable, parse_quantity
+from .number_text import format_number, places_of
+from .quantities import parse_quantity
 from .result import ScoreWarning
 
 __all__ = ["bind_values", "blank", "check_references", "out_of_bounds"]
-
-
-def _suggest(name: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.5)
-    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def check_references(spec: Spec, facts: Facts, problems: list[Problem]) -> dict[str, str]:
@@ -37,7 +32,7 @@ def check_references(spec: Spec, facts: Facts, problems: list[Problem]) -> dict[
                 problems.append(
                     facts.problem(
                         (section, key),
-                        f"unknown indicator {key!r}{_suggest(key, nodes)}",
+                        f"unknown indicator {key!r}{did_you_mean(key, nodes)}",
                         "unknown-indicator",
                         key=True,
                     )
@@ -60,7 +55,7 @@ def check_references(spec: Spec, facts: Facts, problems: list[Problem]) -> dict[
             problems.append(
                 facts.problem(
                     ("adjustments", index, "indicator"),
-                    f"unknown indicator {item.indicator!r}{_suggest(item.indicator, nodes)}",
+                    f"unknown indicator {item.indicator!r}{did_you_mean(item.indicator, nodes)}",
                     "unknown-indicator",
                 )
             )
@@ -82,7 +77,7 @@ def check_references(spec: Spec, facts: Facts, problems: list[Problem]) -> dict[
                     "out-of-range",
                 )
             )
-        elif -item.points.normalize().as_tuple().exponent > spec.rounding.places:  # type: ignore[operator]
+        elif places_of(item.points) > spec.rounding.places:
             problems.append(
                 facts.problem(
                     ("adjustments", index, "points"),
@@ -139,7 +134,7 @@ def bind_values(
             hint = (
                 " (a derived value is computed, not given)"
                 if name in derived_ids
-                else _suggest(name, known)
+                else did_you_mean(name, known)
             )
             problems.append(
                 facts.problem(

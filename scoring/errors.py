@@ -6,6 +6,7 @@ One line format everywhere: ``file:line:col: path: message [code]``.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -96,3 +97,10 @@ class FormulaError(ScoringError):
 
 class UsageError(Exception):
     """The command line asks for something that does not exist (exit code 2); not an input error."""
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """ "; did you mean 'x'?" for the known name closest to ``name``, or "" when none is close:
+    the one wording of every suggestion for a misspelt id, label or column."""
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.5)
+    return f"; did you mean {close[0]!r}?" if close else ""

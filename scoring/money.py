@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from decimal import Decimal
 from types import MappingProxyType
 
+from .cell_text import normalize
 from .number_limits import CTX, QuantityError, show
-from .quantities import normalize
 
 # fmt: off
 __all__ = [

@@ -12,7 +12,14 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 
 from .number_limits import CTX, QuantityError, show
 
-__all__ = ["OPERATORS", "format_number", "format_percent", "format_quantity", "format_target"]
+__all__ = [
+    "OPERATORS",
+    "format_number",
+    "format_percent",
+    "format_quantity",
+    "format_target",
+    "places_of",
+]
 
 OPERATORS = ("≥", "≤", "=", ">", "<")
 
@@ -51,3 +58,10 @@ def format_target(op: str | None, number: Decimal, unit: str) -> str:
     if op is not None and op not in OPERATORS:
         raise ValueError(f"operator must be one of {' '.join(OPERATORS)} or None, not {op!r}")
     return (op or "") + format_quantity(number, unit)
+
+
+def places_of(number: Decimal) -> int:
+    """The decimal places ``number`` needs, trailing zeros dropped: 1 for 99.50, 0 for a whole
+    number (100, 1E+2) and for a value that is not finite."""
+    exponent = number.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0

@@ -13,14 +13,13 @@ reads profiles, follows ``extends:`` and turns ``--set`` options into a profile.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import os
 from collections.abc import Sequence
 from typing import Any
 
 from ._yaml import Document, load_yaml, read_text
-from .errors import Problem, SpecError
+from .errors import Problem, SpecError, did_you_mean
 from .overlay_merge import OVERLAY_KEYS, Merger, indicator_ids
 from .provenance import Source, Sourced
 
@@ -120,8 +119,7 @@ def apply_overrides(base: Sourced, overrides: Sequence[str]) -> Sourced:
         elif keys[0] in _SETTINGS:
             target = data
         else:
-            close = difflib.get_close_matches(keys[0], sorted(known | _SETTINGS), n=1, cutoff=0.5)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(keys[0], known | _SETTINGS)
             problems.append(
                 Problem(
                     f"--set {text!r}: {keys[0]!r} is neither an indicator id nor a spec setting{hint}",

@@ -9,11 +9,10 @@ itself are collected, not raised, so a profile's author sees them all at once. U
 from __future__ import annotations
 
 import copy
-import difflib
 from typing import Any
 
 from ._yaml import Document
-from .errors import Problem
+from .errors import Problem, did_you_mean
 from .provenance import Loc, Sourced
 from .pydantic_errors import id_path
 
@@ -129,8 +128,7 @@ class Merger:
         for verb, ids in (("patch", list(patch)), ("remove", remove)):
             for index, ident in enumerate(ids):
                 if ident not in known and ident not in added_ids:
-                    close = difflib.get_close_matches(str(ident), sorted(known), n=1, cutoff=0.5)
-                    hint = f"; did you mean {close[0]!r}?" if close else ""
+                    hint = did_you_mean(str(ident), known)
                     loc: Loc = (verb, ident) if verb == "patch" else (verb, index)
                     self.overlay_problem(
                         loc,

@@ -1,28 +1,28 @@
 """Numbers as Chinese reports write them: "110万元", "99.14%", "≥95%", "1，100，000元", "１１０".
 
-This module owns the text → ``Decimal`` boundary: normalising full-width and look-alike characters,
-splitting a number from its unit, target operators (≥ ≤ = > < and their Chinese words), the
-markers filed tables use for "not applicable", and percentages as ratios (the way back to text is
-``scoring.number_text``; money units are ``scoring.money``). Everything is ``Decimal``; a float
-never enters a computation. Pure functions, no I/O; errors are ``QuantityError`` with a complete
-message, the caller adds file, line and path.
+This module owns the text → ``Decimal`` boundary: splitting a number from its unit, target
+operators (≥ ≤ = > < and their Chinese words), and percentages as ratios, with one diagnosis for
+every text that is not the number expected. It reads text as ``scoring.cell_text`` normalises it
+(``normalize`` and ``is_not_applicable`` live there and can still be imported from here); the way
+back to text is ``scoring.number_text``, money units are ``scoring.money``. Everything is
+``Decimal``; a float never enters a computation. Pure functions, no I/O; errors are
+``QuantityError`` with a complete message, the caller adds file, line and path.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple, NoReturn
 
+from .cell_text import NOT_APPLICABLE_MARKS, normalize
 from .number_limits import CTX, MAX_DECIMAL_PLACES, MAX_INTEGER_DIGITS, QuantityError, show
 from .number_text import format_number
 
 # fmt: off
 __all__ = [
-    "Quantity", "Target", "is_not_applicable", "normalize", "parse_number", "parse_quantity",
-    "parse_target", "percent_to_ratio",
+    "Quantity", "Target", "parse_number", "parse_quantity", "parse_target", "percent_to_ratio",
 ]
 # fmt: on
 
@@ -81,13 +81,6 @@ _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+", re.ASCII)
 _NON_FINITE = frozenset({"nan", "snan", "inf", "infinity", "∞"})
 _NONE_WORDS = frozenset({"无", "没有", "暂无", "未发生"})
 
-_LOOK_ALIKES: dict[str, str | None] = {
-    "≧": "≥", "⩾": "≥", "≦": "≤", "⩽": "≤", "═": "=", "﹦": "=", "−": "-", "－": "-",
-    # Zero-width characters come along when text is pasted from Word or Excel.
-    "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None,
-}  # fmt: skip
-_TRANSLATE = str.maketrans(_LOOK_ALIKES)
-_NOT_APPLICABLE = frozenset({"—", "——", "―", "――", "–", "-", "--", "/", "n/a", "不适用", "无此项"})
 _OP_WORDS = {
     "≥": "≥", "大于等于": "≥", "大于或等于": "≥", "不低于": "≥", "不少于": "≥", "不小于": "≥",
     "≮": "≥",
@@ -102,27 +95,6 @@ _OP_RE = re.compile("|".join(map(re.escape, sorted(_OP_WORDS, key=len, reverse=T
 # A trailing 以上/以下/以内 restates a direction; it is dropped when it agrees with the operator.
 _SUFFIX_RE = re.compile(r"(?:及以上|以上|及以下|以下|以内)$")
 _SUFFIX_OPS = {"以上": ("≥", ">"), "以下": ("≤", "<"), "以内": ("≤", "<")}
-
-
-def normalize(text: str) -> str:
-    """NFKC, map look-alike operators and minus signs, drop all whitespace, >= → ≥, <= → ≤."""
-    if text.isascii():  # NFKC and the translation table cannot change ASCII
-        if not text.isalnum():
-            text = "".join(text.split()).replace(">=", "≥").replace("<=", "≤")
-        return text
-    # Removing a space or rewriting >= can bring a combining mark next to a new base character,
-    # which NFKC would then compose; repeating to a fixed point keeps normalize idempotent.
-    while True:
-        step = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
-        step = "".join(step.split()).replace(">=", "≥").replace("<=", "≤")
-        if step == text:
-            return step
-        text = step
-
-
-def is_not_applicable(value: object) -> bool:
-    """True for the markers filed tables use for "not applicable"; None and "" mean missing."""
-    return isinstance(value, str) and normalize(value).casefold() in _NOT_APPLICABLE
 
 
 def parse_number(value: str | int | Decimal) -> Decimal:
@@ -283,7 +255,7 @@ def _diagnose(text: str, shown: str, kind: _Kind) -> NoReturn:
     """Explain why normalised ``text`` is not a number with a unit; always raises."""
     if not text:
         raise QuantityError(f"the {kind.noun} is empty: expected {kind.examples}", kind.empty_code)
-    if text.casefold() in _NOT_APPLICABLE:
+    if text.casefold() in NOT_APPLICABLE_MARKS:
         raise QuantityError(
             f"{show(shown)} means 'not applicable' and has no number", "not-applicable"
         )

@@ -16,7 +16,7 @@ from .expr import CompiledFormula
 from .grading import GradeBands
 from .measure import Measure, MeasureError, ResolvedTarget
 from .money import money_factor
-from .number_text import format_number
+from .number_text import format_number, places_of
 from .rules import REGISTRY, CompileContext
 from .spec import IndicatorSpec, SpecModel
 from .spec_state import Loc
@@ -44,8 +44,7 @@ class TreeChecks(ValueChecks):
         else:
             self.seen_ids[spec.id] = loc
         name = spec.name or spec.id
-        places = -spec.weight.normalize().as_tuple().exponent  # type: ignore[operator]
-        if places > self.places:
+        if places_of(spec.weight) > self.places:
             self.problem(
                 (*loc, "weight"),
                 f"weight {format_number(spec.weight)} has more decimal places than the spec's "

@@ -40,7 +40,7 @@ from scoring import (
     load_spec_text,
 )
 from scoring import engine as scoring_engine
-from scoring.batch.columns import build_column_map
+from scoring.batch.column_map import build_column_map
 from scoring.batch.core import process_chunk
 from scoring.batch.records import RowConverter
 from scoring.measure import _PLAIN, Measure

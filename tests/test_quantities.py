@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from scoring.cell_text import is_not_applicable, normalize
 from scoring.measure import Measure, MeasureError
 from scoring.money import (
     MONEY_UNITS,
@@ -23,8 +24,6 @@ from scoring.number_text import format_number, format_quantity, format_target
 from scoring.quantities import (
     Quantity,
     Target,
-    is_not_applicable,
-    normalize,
     parse_number,
     parse_quantity,
     parse_target,

@@ -2,10 +2,10 @@
 
 ``score_many(spec, records)`` is the library entry point (a lazy generator: one ``Result`` or
 ``ScoringError`` per record, in order); ``run_batch`` (in ``scoring.batch.run``) is what
-``jixiao batch`` runs. One job per module: ``columns`` (a flat row → a facts mapping), ``records``
-(raw record → facts), ``inputs`` (reading files), ``outputs`` (writing files), ``core`` (scoring a
-chunk), ``parallel`` (workers), ``summary`` and ``summary_html`` (the report), ``run`` (the
-pipeline). See docs/batch.md.
+``jixiao batch`` runs. One job per module: ``column_map`` (a header → what each column means),
+``columns`` (a flat row → a facts mapping), ``records`` (raw record → facts), ``inputs`` (reading
+files), ``outputs`` (writing files), ``core`` (scoring a chunk), ``parallel`` (workers),
+``summary`` and ``summary_html`` (the report), ``run`` (the pipeline). See docs/batch.md.
 
 Importing this package is cheap on purpose (``scoring`` may re-export ``score_many``): the file
 readers, writers and ``multiprocessing`` load only when ``run_batch`` is first asked for.

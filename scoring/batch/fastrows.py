@@ -19,13 +19,14 @@ from itertools import repeat
 from operator import is_
 from typing import Any
 
+from ..cell_text import is_not_applicable
 from ..compiled import Spec
 from ..facts import share_of
 from ..plan import NO_LEAVES, PlanFallback, plan_of
 from ..plan.reading import REMEMBERED, UNREADABLE, not_applicable_leaves, readers_for
-from ..quantities import is_not_applicable
 from ..result import Totals
-from .columns import ColumnMap, parse_not_applicable
+from .column_map import ColumnMap
+from .columns import parse_not_applicable
 
 __all__ = ["RowPlan", "row_plan"]
 

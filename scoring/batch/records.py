@@ -19,7 +19,8 @@ from ..compiled import Spec
 from ..errors import FactsError, Problem, ScoringError
 from ..facts import Facts, load_facts
 from ..result import Totals
-from .columns import ColumnMap, build_column_map, is_empty, row_to_mapping
+from .column_map import ColumnMap, build_column_map
+from .columns import is_empty, row_to_mapping
 
 __all__ = [
     "FACTS_KEYS",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from ..number_limits import QuantityError
-from ..number_text import format_number
+from ..number_text import format_number, places_of
 from ..quantities import parse_quantity
 from ..result import IndicatorResult, Result
 from ..tabular.filed import Notice
@@ -76,7 +76,7 @@ def _total_mismatch(ctx: _Context) -> Iterator[Finding]:
     candidates = [obtained]
     if applicable and applicable != full:
         candidates.append(obtained / applicable * full)
-    places = _places(stated.value)
+    places = places_of(stated.value)
     if any(_matches(stated.value, value, places) for value in candidates):
         return
     shown = ctx.fmt(_round(obtained, max(places, 2)))
@@ -265,7 +265,7 @@ def _execution_rate_mismatch(ctx: _Context) -> Iterator[Finding]:
         return
     if quantity.unit != "%":
         return
-    places = max(_places(quantity.number), 0)
+    places = places_of(quantity.number)
     if not _matches(quantity.number, rate * 100, places):
         yield Finding(
             "execution_rate_mismatch",
@@ -327,11 +327,6 @@ def review(result: Result, stated: Stated, notices: list[Notice] | None = None) 
         findings=findings,
         notices=list(notices or ()),
     )
-
-
-def _places(value: Decimal) -> int:
-    exponent = value.normalize().as_tuple().exponent
-    return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
 def _round(value: Decimal, places: int, mode: str = ROUND_HALF_UP) -> Decimal:

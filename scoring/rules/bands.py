@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
+from ..cell_text import normalize
 from ..expr import Value
 from ..measure import Measure, MeasureError
 from ..number_limits import QuantityError
-from ..quantities import normalize, parse_quantity
+from ..quantities import parse_quantity
 from .base import (
     CompileContext,
     Emitter,

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Problem, ScoringError
-from ..number_text import format_number
+from ..number_text import format_number, places_of
 from ..result import Result
 from ..spec import DEFAULT_GRADES
 from .draft import Leaf
@@ -127,7 +127,7 @@ class _Converter(FundsReader, WeightInference, RowReader, Layout):
         self, indicators: list[dict[str, Any]], total: Decimal, leaves: list[Leaf]
     ) -> dict[str, Any]:
         numbers = [leaf.weight for leaf in leaves] + [s.value for s in self.scores.values()]
-        places = max([2] + [_places(n) for n in numbers if n is not None])
+        places = max([2] + [places_of(n) for n in numbers if n is not None])
         grades: dict[str, Decimal] = dict(DEFAULT_GRADES)
         if total < max(grades.values()):
             grades = {k: (v * total / 100).quantize(Decimal("0.01")) for k, v in grades.items()}
@@ -175,11 +175,6 @@ class _Converter(FundsReader, WeightInference, RowReader, Layout):
         if self.deviations:
             facts["deviations"] = self.deviations
         return facts
-
-
-def _places(number: Decimal) -> int:
-    exponent = number.normalize().as_tuple().exponent
-    return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
 def _score_rules(imported: Imported) -> Result:

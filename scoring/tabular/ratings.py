@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from ..cell_text import normalize
 from ..number_text import format_number
-from ..quantities import normalize
 from ..result import Result
 from ..spec import DEFAULT_TIERS
 from .draft import Draft, Leaf

@@ -14,10 +14,11 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from ..cell_text import is_not_applicable, normalize
 from ..money import money_factor
 from ..number_limits import QuantityError
 from ..number_text import format_number
-from ..quantities import Target, is_not_applicable, normalize, parse_quantity, parse_target
+from ..quantities import Target, parse_quantity, parse_target
 from .draft import Leaf, deviation_text
 from .filed import FiledRow
 from .names import NAME_QUANTITY, NAME_UNIT

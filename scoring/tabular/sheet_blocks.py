@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from ..quantities import normalize
+from ..cell_text import normalize
 from .filed import FiledFunds, Located
 from .funds import COLUMNS, SOURCES
 from .sheet_cells import CellReader, value_right_of

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ..cell_text import is_not_applicable, normalize
 from ..errors import Problem
 from ..money import convert_money
 from ..number_limits import QuantityError
-from ..quantities import is_not_applicable, normalize, parse_quantity
+from ..quantities import parse_quantity
 from .filed import FiledTable, Located
 from .sheet import Sheet
 

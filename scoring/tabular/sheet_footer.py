@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from decimal import Decimal
 
-from ..quantities import normalize
+from ..cell_text import normalize
 from .filed import FiledTable, Located
 from .sheet_cells import CellReader, value_right_of
 from .sheet_header import Header, label_column

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..quantities import normalize
+from ..cell_text import normalize
 from .sheet import Sheet
 from .sheet_cells import CellReader
 
