@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from scoring import FactsError, Result, ScoringError, Spec, load_facts, load_spec
 from scoring.batch import score_many
 from scoring.batch.collection import BATCH_THRESHOLD, fewer_collections
-from scoring.batch.columns import build_column_map
+from scoring.batch.column_map import build_column_map
 from scoring.batch.core import process_chunk
 from scoring.batch.records import JsonLineConverter, RowConverter
 from scoring.batch.run import _progress_bar, run_batch
@@ -306,6 +306,94 @@ def test_gb18030_csv_from_a_chinese_excel_is_read(jixiao: Jixiao, tmp_path: Path
     out = tmp_path / "out.csv"
     assert jixiao("batch", SPEC, str(source), "-o", str(out)).code == 0
     assert [read_csv(out)[0][c] for c in COLUMNS[1:7]] == SEED_SCORES
+
+
+ASCII_IDS_SPEC = """\
+id: ascii_ids
+name: 事实以英文命名
+version: "1"
+total: 100
+facts:
+  budget: {label: 预算资金, kind: money, unit: 万元}
+  spent: {label: 实际支出, kind: money, unit: 万元}
+derived:
+  rate: {formula: spent / budget, kind: rate}
+indicators:
+  - id: 产出
+    weight: 100
+    children:
+      - {id: 执行率, weight: 100, rule: {kind: positive, actual: rate, target: "≥100%"}}
+"""
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_gb18030_csv_whose_first_rows_are_ascii_is_read(
+    jixiao: Jixiao, tmp_path: Path, workers: str
+) -> None:
+    """The encoding is judged on the first text that is not ASCII, however far in: a GB18030
+    file that begins with 8,000 ASCII rows (fact ids, amounts) is not taken for UTF-8 (it was,
+    and was refused at its first Chinese cell)."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(ASCII_IDS_SPEC, encoding="utf-8")
+    lines = ["id,budget,spent", *(f"P{n},100,95" for n in range(8_000)), "第八千个项目,100,100"]
+    source = tmp_path / "gbk.csv"
+    source.write_bytes(("\n".join(lines) + "\n").encode("gb18030"))
+    assert source.stat().st_size > 64 * 1024  # past the first piece looked at
+    out = tmp_path / "out.csv"
+    run = jixiao("batch", str(spec), str(source), "-o", str(out), "--workers", workers)
+    assert run.code == 0, run.err
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        last = list(csv.DictReader(handle))[-1]
+    assert (last["id"], last["total"], last["error"]) == ("第八千个项目", "100.00", "")
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_text_in_another_encoding_further_in_is_located_at_its_row(
+    jixiao: Jixiao, tmp_path: Path, workers: str
+) -> None:
+    """A UTF-8 CSV with one cell saved as GB18030 thousands of rows in: the error names that
+    row (as a spreadsheet numbers rows: a cell's own line breaks are not rows) and the byte, not
+    the row where the reader's look-ahead happened to be."""
+    header = generator.header()
+    rows = [list(row) for row in generator.rows(3_000, seed=2)]
+    rows[10][header.index("项目名称")] = "第一行\n第二行"  # one row, two lines
+
+    def encoded(part: list[list[str]], encoding: str) -> bytes:
+        text = io.StringIO()
+        csv.writer(text, lineterminator="\n").writerows(part)
+        return text.getvalue().encode(encoding)
+
+    # Rows 1 (the header) to 2,499 in UTF-8, row 2,500 on in GB18030.
+    data = encoded([header, *rows[:2_498]], "utf-8") + encoded(rows[2_498:], "gb18030")
+    source = tmp_path / "mixed.csv"
+    source.write_bytes(data)
+    with pytest.raises(UnicodeDecodeError) as bad:
+        data.decode("utf-8")
+    offset = bad.value.start
+    run = jixiao("batch", SPEC, str(source), "-o", str(tmp_path / "out.csv"), "--workers", workers)
+    assert run.code == 1
+    assert run.err == (
+        f"{source}:2500: not UTF-8 text (byte 0x{data[offset]:02x} at offset {offset}), unlike "
+        "the text before it; save the whole file as UTF-8 (另存为 → 编码 UTF-8) [file-encoding]\n"
+    )
+
+
+def test_json_lines_in_another_encoding_further_in_is_located_at_its_line(
+    jixiao: Jixiao, tmp_path: Path
+) -> None:
+    line = json.dumps({"id": "项目", "预算资金": "110万元"}, ensure_ascii=False) + "\n"
+    data = (line * 2_999).encode("utf-8") + line.encode("gb18030")
+    source = tmp_path / "mixed.jsonl"
+    source.write_bytes(data)
+    with pytest.raises(UnicodeDecodeError) as bad:
+        data.decode("utf-8")
+    offset = bad.value.start
+    run = jixiao("batch", SPEC, str(source), "-o", str(tmp_path / "out.csv"))
+    assert run.code == 1
+    assert run.err == (
+        f"{source}:3000: not UTF-8 text (byte 0x{data[offset]:02x} at offset {offset}), unlike "
+        "the text before it; save the whole file as UTF-8 (另存为 → 编码 UTF-8) [file-encoding]\n"
+    )
 
 
 # ---- other inputs and outputs -------------------------------------------------------------------

@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from typing import IO
 
 from .records import RawRecord, input_error
+from .undecodable import undecodable
 
 __all__ = ["BlockMismatch", "CsvBlock", "csv_blocks", "parse_block"]
 
@@ -173,9 +174,7 @@ def parse_block(block: CsvBlock) -> list[RawRecord]:
     except OSError as exc:
         raise input_error(path, f"cannot read: {exc.strerror}", "file-unreadable") from None
     except UnicodeDecodeError:
-        raise input_error(
-            path, f"not {encoding} text after row {number}", "file-encoding", line=number + 1
-        ) from None
+        raise undecodable(path, encoding, csv_rows=True) from None
     except csv.Error as exc:
         if number - first + 1 < count:
             raise BlockMismatch(path) from None  # the block may have been cut inside a record

@@ -19,11 +19,12 @@ from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ..compiled import Spec
 from ..errors import FactsError, Problem, UsageError
-from .columns import build_column_map, is_empty
+from .column_map import build_column_map
+from .columns import is_empty
 from .csv_blocks import CsvBlock, csv_blocks
 from .records import (
     Converter,
@@ -33,6 +34,7 @@ from .records import (
     RowConverter,
     input_error,
 )
+from .undecodable import undecodable
 
 __all__ = ["FACTS_SUFFIXES", "Input", "open_inputs"]
 
@@ -41,6 +43,7 @@ CSV_SUFFIXES = (".csv",)
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 _SNIFF_BYTES = 1 << 16
+_ASCII = bytes(range(128))
 
 
 @dataclass(frozen=True)
@@ -142,21 +145,39 @@ def _list_records(path: str, files: tuple[str, ...]) -> Iterator[RawRecord]:
 
 # ---- CSV ------------------------------------------------------------------------------------------
 def _sniff_encoding(path: str) -> str:
-    """UTF-8 (with or without BOM) or GB18030, which Excel on a Chinese Windows writes."""
+    """UTF-8 (with or without BOM) or GB18030, which Excel on a Chinese Windows writes; judged on
+    the first text that is not ASCII, wherever it is (ASCII reads the same in both)."""
     try:
         with open(path, "rb") as handle:
             head = handle.read(_SNIFF_BYTES)
+            if head.startswith(codecs.BOM_UTF8):
+                return "utf-8-sig"
+            sample = _first_non_ascii(handle, head)
     except OSError as exc:
         raise input_error(path, f"cannot read: {exc.strerror}", "file-unreadable") from None
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
     for encoding in ("utf-8", "gb18030"):
         try:
-            codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+            codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
         except UnicodeDecodeError:
             continue
         return encoding
     raise input_error(path, "not UTF-8 or GB18030 text", "file-encoding")
+
+
+def _first_non_ascii(handle: IO[bytes], head: bytes) -> bytes:
+    """About _SNIFF_BYTES of the file from its first byte that is not ASCII (b"" if there is
+    none). A file whose first rows are all ASCII (ids, amounts) was judged on them alone, and a
+    GB18030 file was then read as UTF-8 and refused at its first Chinese cell."""
+    piece = head
+    while piece.isascii():
+        piece = handle.read(_SNIFF_BYTES)
+        if not piece:
+            return b""
+    start = len(piece) - len(piece.lstrip(_ASCII))
+    sample = piece[start:]
+    if len(sample) < _SNIFF_BYTES:
+        sample += handle.read(_SNIFF_BYTES - len(sample))
+    return sample
 
 
 def _csv_header(path: str, encoding: str) -> tuple[int, list[str]]:
@@ -179,9 +200,7 @@ def _csv_rows(path: str, encoding: str) -> Generator[tuple[int, list[str]], None
                 if (row and row[0].strip()) or any(cell.strip() for cell in row):
                     yield number, row
     except UnicodeDecodeError:
-        raise input_error(
-            path, f"not {encoding} text after row {number}", "file-encoding", line=number + 1
-        ) from None
+        raise undecodable(path, encoding, csv_rows=True) from None
     except csv.Error as exc:
         raise input_error(
             path, f"broken CSV after row {number}: {exc}", "csv-syntax", line=number + 1
@@ -261,9 +280,7 @@ def _jsonl_records(path: str, encoding: str) -> Iterator[RawRecord]:
                 if line.strip():
                     yield number, line
     except UnicodeDecodeError:
-        raise input_error(
-            path, f"not {encoding} text after line {number}", "file-encoding", line=number + 1
-        ) from None
+        raise undecodable(path, encoding, csv_rows=False) from None
     except OSError as exc:
         raise input_error(path, f"cannot read: {exc.strerror}", "file-unreadable") from None
 
