@@ -138,19 +138,23 @@ def _check_stopped_cleanly(tmp_path: Path) -> None:
     assert multiprocessing.active_children() == []
 
 
+def _refusal(tmp_path: Path, workers: int) -> str:
+    """The message of a run that must stop with a ScoringError, having left nothing behind."""
+    with pytest.raises(ScoringError) as caught:
+        _run(_source(tmp_path), tmp_path / "out.csv", workers)
+    _check_stopped_cleanly(tmp_path)
+    return str(caught.value)
+
+
 def test_a_worker_killed_stops_the_batch_with_its_cause(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    source = _source(tmp_path)
     _fails_in_worker(monkeypatch, lambda: os.kill(os.getpid(), signal.SIGKILL))
-    out = tmp_path / "out.csv"
-    with pytest.raises(ScoringError) as caught:
-        _run(source, out, 2)
-    assert str(caught.value) == (
-        f"{out}: a worker process was killed by signal 9 (SIGKILL), perhaps for want of memory; "
-        "no output was written. Score again, or with fewer --workers [worker-stopped]"
+    assert _refusal(tmp_path, 2) == (
+        f"{tmp_path / 'out.csv'}: a worker process was killed by signal 9 (SIGKILL), perhaps for "
+        "want of memory; no output was written. Score again, or with fewer --workers "
+        "[worker-stopped]"
     )
-    _check_stopped_cleanly(tmp_path)
 
 
 def test_a_bug_in_a_worker_is_raised_with_the_workers_traceback(
@@ -177,13 +181,10 @@ def test_a_worker_that_cannot_write_its_temporary_file(
     def full() -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    source = _source(tmp_path)
     _fails_in_worker(monkeypatch, full)
-    out = tmp_path / "out.csv"
-    with pytest.raises(ScoringError) as caught:
-        _run(source, out, 2)
-    assert str(caught.value) == f"{out}: cannot write: No space left on device [file-unwritable]"
-    _check_stopped_cleanly(tmp_path)
+    assert _refusal(tmp_path, 2) == (
+        f"{tmp_path / 'out.csv'}: cannot write: No space left on device [file-unwritable]"
+    )
 
 
 def test_workers_that_cannot_start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -191,14 +192,10 @@ def test_workers_that_cannot_start(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         raise OSError(errno.EAGAIN, os.strerror(errno.EAGAIN))
 
     monkeypatch.setattr(forked, "_fork", no_more)
-    out = tmp_path / "out.csv"
-    with pytest.raises(ScoringError) as caught:
-        _run(_source(tmp_path), out, 3)
-    assert str(caught.value) == (
-        f"{out}: cannot start 2 worker processes: Resource temporarily unavailable; score with "
-        "fewer --workers [workers-unavailable]"
+    assert _refusal(tmp_path, 3) == (
+        f"{tmp_path / 'out.csv'}: cannot start 2 worker processes: Resource temporarily "
+        "unavailable; score with fewer --workers [workers-unavailable]"
     )
-    _check_stopped_cleanly(tmp_path)
 
 
 def test_an_interrupt_stops_the_workers_and_writes_nothing(
