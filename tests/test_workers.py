@@ -19,7 +19,7 @@ import pytest
 from test_batch import SPEC, generator, write_csv
 
 from scoring import ScoringError
-from scoring.batch import forked, parallel
+from scoring.batch import forked, forked_worker, parallel
 from scoring.batch.run import run_batch
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="the forked pool is Linux's")
@@ -129,7 +129,7 @@ def _fails_in_worker(monkeypatch: pytest.MonkeyPatch, failure: Any) -> None:
     def work(chunk: Any) -> Any:
         failure()
 
-    monkeypatch.setattr(forked, "work", work)
+    monkeypatch.setattr(forked_worker, "work", work)
 
 
 def _check_stopped_cleanly(tmp_path: Path) -> None:
@@ -191,7 +191,7 @@ def test_workers_that_cannot_start(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     def no_more(*args: Any) -> Any:
         raise OSError(errno.EAGAIN, os.strerror(errno.EAGAIN))
 
-    monkeypatch.setattr(forked, "_fork", no_more)
+    monkeypatch.setattr(forked, "start_worker", no_more)
     assert _refusal(tmp_path, 3) == (
         f"{tmp_path / 'out.csv'}: cannot start 2 worker processes: Resource temporarily "
         "unavailable; score with fewer --workers [workers-unavailable]"

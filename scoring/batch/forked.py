@@ -11,7 +11,7 @@ worker puts each chunk's result (its output bytes and summary) in its own unlink
 file, beside the output, and sends only where it is. A CSV chunk going out is a few numbers (a
 block of the file, which the worker reads); other chunks are the records' text, in a pipe made
 large enough for the chunks a worker is handed ahead. A worker that dies shows up as the end of
-its pipe.
+its pipe. What a worker does is in ``forked_worker``.
 """
 
 from __future__ import annotations
@@ -20,9 +20,7 @@ import contextlib
 import os
 import pickle
 import signal
-import sys
 import tempfile
-import traceback
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -33,8 +31,9 @@ from ..compiled import Spec
 from ..errors import Problem, ScoringError
 from .core import ChunkResult, process_chunk
 from .csv_blocks import BlockMismatch
+from .forked_worker import start_worker
 from .outputs import RowFormat, unwritable
-from .parallel import Chunk, adopt_spec, pack_chunk, unpack_records, unpack_result, work
+from .parallel import Chunk, pack_chunk, unpack_records, unpack_result
 
 __all__ = ["AHEAD", "ForkedPool"]
 
@@ -42,7 +41,6 @@ AHEAD = 4  # chunks handed to a worker before its results come back: it never wa
 # Chunks scored here and held until a worker's earlier chunk comes back, at most: enough for a
 # worker's slow first chunks (a forked process copies the pages it writes to at first).
 HELD_HERE = 16
-_PIPE_SIZE = 1 << 20  # bytes: room for AHEAD chunks of records' text (Linux's largest default)
 
 
 @dataclass
@@ -88,11 +86,15 @@ class ForkedPool:
                     staging = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115 (close() closes it)
                 except OSError as exc:
                     raise unwritable(output, exc) from None
+                # The pipe ends this process holds, which a new worker inherits and must close
+                # (a worker sees the end of its work when every copy of its tasks' end is closed).
+                held = [end for member in pool.members for end in (member.tasks, member.results)]
                 try:
-                    pool.members.append(_fork(context, spec, row_format, staging, pool.members))
+                    started = start_worker(context, spec, row_format, staging.fileno(), held)
                 except BaseException:
                     staging.close()
                     raise
+                pool.members.append(_Worker(*started, staging))
         except BaseException as exc:
             pool.broken = True
             pool.close()
@@ -236,89 +238,3 @@ class ForkedPool:
             member.results.close()
             member.staging.close()
         self.members = []
-
-
-def _fork(
-    context: Any,
-    spec: Spec,
-    row_format: RowFormat | None,
-    staging: IO[bytes],
-    members: list[_Worker],
-) -> _Worker:
-    """Start a worker with a pipe each way and ``staging`` (the caller's) for its results."""
-    tasks_out, tasks_in = context.Pipe(duplex=False)
-    results_in, results_out = context.Pipe(duplex=False)
-    # This process's pipe ends, which the worker inherits and must close: a worker sees the end
-    # of its work when every copy of its tasks' sending end is closed.
-    inherited = [end for member in members for end in (member.tasks, member.results)]
-    inherited += [tasks_in, results_in]
-    try:
-        _enlarge(tasks_in)
-        process = context.Process(
-            target=_serve,
-            args=(spec, row_format, tasks_out, results_out, staging.fileno(), inherited),
-            daemon=True,
-        )
-        process.start()
-    except BaseException:
-        for end in (tasks_in, results_in):
-            end.close()
-        raise
-    finally:
-        tasks_out.close()
-        results_out.close()
-    return _Worker(process, tasks_in, results_in, staging)
-
-
-def _enlarge(end: Connection) -> None:
-    """Room in the pipe for the chunks handed ahead; where that cannot be had, a chunk of text
-    waits in this process until the worker reads the one before it."""
-    import fcntl
-
-    setting = getattr(fcntl, "F_SETPIPE_SZ", None)  # Linux, Python 3.10 and later
-    if setting is not None:
-        with contextlib.suppress(OSError):
-            fcntl.fcntl(end.fileno(), setting, _PIPE_SIZE)
-
-
-def _serve(
-    spec: Spec,
-    row_format: RowFormat | None,
-    tasks: Connection,
-    results: Connection,
-    staging: int,
-    inherited: list[Connection],
-) -> None:
-    """A worker's life: score each chunk handed to it until its pipe closes."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # an interrupt is the main process's to handle
-    for end in inherited:
-        end.close()
-    adopt_spec(spec, row_format)
-    with os.fdopen(staging, "wb", closefd=False) as out:
-        while True:
-            try:
-                index, chunk = tasks.recv()
-            except EOFError:
-                return
-            try:
-                data = pickle.dumps(work(chunk), protocol=pickle.HIGHEST_PROTOCOL)
-                offset = out.tell()
-                out.write(data)
-                out.flush()  # in the file before the main process is told where
-            except BaseException as exc:  # noqa: BLE001 (the main process raises it)
-                results.send((index, 0, 0, _portable(exc)))
-                continue
-            results.send((index, offset, len(data), None))
-
-
-def _portable(exc: BaseException) -> BaseException:
-    """``exc`` as it can travel to the main process: with the worker's traceback as a note."""
-    if not isinstance(exc, (ScoringError, BlockMismatch)):
-        text = "".join(traceback.format_exception(exc))
-        if sys.version_info >= (3, 11):
-            exc.add_note(f"in a worker process:\n{text}")
-    try:
-        pickle.dumps(exc)
-    except Exception:  # noqa: BLE001 (any failure to pickle: send its text instead)
-        return RuntimeError(f"a worker failed: {''.join(traceback.format_exception(exc))}")
-    return exc
