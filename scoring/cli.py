@@ -1,6 +1,7 @@
 """The ``jixiao`` command: a thin layer over the library. ``main(argv) -> int``.
 
-Exit codes: 0 ok; 1 bad spec or facts (the problems on stderr, never a traceback); 2 usage.
+Exit codes: 0 ok; 1 bad spec or facts (the problems on stderr, never a traceback); 2 usage;
+130 interrupted (Ctrl-C: one line, no traceback; a batch removes its partial output first).
 Unexpected exceptions are not caught: they are bugs and should say so loudly. The subcommands
 live in ``scoring.commands``, one module each.
 """
@@ -78,3 +79,6 @@ def main(
     except UsageError as exc:
         stderr.write(f"jixiao: error: {exc}\n")
         return 2
+    except KeyboardInterrupt:
+        stderr.write("jixiao: interrupted\n")
+        return 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C

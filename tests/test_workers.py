@@ -10,12 +10,14 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from multiprocessing import connection
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
+from conftest import Run
 from test_batch import SPEC, generator, write_csv
 
 from scoring import ScoringError
@@ -215,4 +217,18 @@ def test_an_interrupt_stops_the_workers_and_writes_nothing(
     monkeypatch.setattr(forked, "process_chunk", interrupted)
     with pytest.raises(KeyboardInterrupt):
         _run(_source(tmp_path), tmp_path / "out.csv", 2, chunk_size=2)
+    _check_stopped_cleanly(tmp_path)
+
+
+def test_ctrl_c_on_the_command_is_one_line_and_exit_130(
+    jixiao: Callable[..., Run], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(*args: Any) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(forked, "process_chunk", interrupted)
+    out = tmp_path / "out.csv"
+    source = _source(tmp_path, 3_000)  # chunks of 500: some are left for this process to score
+    run = jixiao("batch", SPEC, str(source), "-o", str(out), "--workers", "2")
+    assert (run.code, run.out, run.err) == (130, "", "jixiao: interrupted\n")
     _check_stopped_cleanly(tmp_path)
