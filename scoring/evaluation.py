@@ -127,7 +127,8 @@ def _score_leaf(
     except InputError as exc:
         # A rating problem points at the rating (or where ratings go); others at the indicator.
         if rule.kind == "qualitative":
-            problems.append(facts.problem(("ratings", leaf.id), exc.message, exc.code))
+            message = exc.message + _profile_hint(spec, facts, leaf.id, exc.code)
+            problems.append(facts.problem(("ratings", leaf.id), message, exc.code))
         else:
             problems.append(_at_indicator(facts, leaf, exc.message, exc.code))
         return None
@@ -140,6 +141,18 @@ def _score_leaf(
     if adjustment:
         final = spec.rounding.apply(min(max(rule_score + adjustment, ZERO), weight))
     return LeafOutcome(outcome, rule_score, final, adjustment)
+
+
+def _profile_hint(spec: Spec, facts: Facts, leaf_id: str, code: str) -> str:
+    """Under a profile, points outside their tier were most likely given against the weights of
+    the system it extends: a share of the weight is what carries over."""
+    rating = facts.ratings.get(leaf_id)
+    if code != "tier-range" or len(spec.sources) < 2 or rating is None or rating.score is None:
+        return ""
+    return (
+        f"; this spec is a profile of {spec.sources[0].file}: points given against another "
+        "weighting do not carry over, a share of the weight does (share: 90%)"
+    )
 
 
 def _at_indicator(facts: Facts, leaf: Node, message: str, code: str) -> Problem:

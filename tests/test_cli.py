@@ -182,6 +182,31 @@ def test_explain_refuses_a_name_that_several_indicators_share() -> None:
     )
 
 
+def test_points_out_of_their_tier_under_a_profile_say_a_share_carries_over(
+    jixiao: Jixiao, tmp_path: Path
+) -> None:
+    """The seed facts rate in points against the seed system's weights; under a profile with
+    other weights those points fall outside their tiers, and the message says what carries over.
+    A rating given as a share is not told so."""
+    profile = "indicators/profiles/xinfang_weiwen_process_heavy.yaml"
+    run = jixiao("score", profile, FACTS)
+    assert run.code == 1
+    assert run.err.splitlines()[0] == (
+        f"{FACTS}:74:5: ratings.管理制度健全性: score 5 is outside tier 达成 (达成年度指标) [5.6, 7] "
+        "分（80%–100%）; choose the tier that matches the score or change the score; this spec is "
+        f"a profile of {SPEC}: points given against another weighting do not carry over, a share "
+        "of the weight does (share: 90%) [tier-range]"
+    )
+    facts = tmp_path / "facts.yaml"
+    text = (ROOT / FACTS).read_text(encoding="utf-8")
+    facts.write_text(text.replace("tier: 达成\n    score: 5\n", "tier: 达成\n    share: 50%\n", 1))
+    first = jixiao("score", profile, str(facts)).err.splitlines()[0]
+    assert first.endswith(
+        "share 50% is outside tier 达成 (达成年度指标) [5.6, 7] 分（80%–100%）; "
+        "choose the tier that matches the score or change the score [tier-range]"
+    )
+
+
 def test_usage_errors_exit_two(jixiao: Jixiao) -> None:
     """No command, or a bad option value, is a usage error: exit 2, usage on stderr."""
     assert jixiao().code == 2
