@@ -33,11 +33,10 @@ from .core import ChunkResult, process_chunk
 from .csv_blocks import BlockMismatch
 from .forked_worker import start_worker
 from .outputs import RowFormat, unwritable
-from .parallel import Chunk, pack_chunk, unpack_records, unpack_result
+from .parallel import AHEAD, Chunk, pack_chunk, unpack_records, unpack_result
 
-__all__ = ["AHEAD", "ForkedPool"]
+__all__ = ["ForkedPool"]
 
-AHEAD = 4  # chunks handed to a worker before its results come back: it never waits for work
 # Chunks scored here and held until a worker's earlier chunk comes back, at most: enough for a
 # worker's slow first chunks (a forked process copies the pages it writes to at first).
 HELD_HERE = 16

@@ -25,7 +25,7 @@ from .parallel import adopt_spec, work
 
 __all__ = ["start_worker"]
 
-# Bytes: room for the chunks of records' text a worker is handed ahead (forked.AHEAD, of a few
+# Bytes: room for the chunks of records' text a worker is handed ahead (parallel.AHEAD, of a few
 # tens of kilobytes each); Linux's largest without privileges.
 _PIPE_SIZE = 1 << 20
 

@@ -34,10 +34,10 @@ from .summary import Summary
 if TYPE_CHECKING:  # loaded by make_pool: a one-process batch does without multiprocessing
     from concurrent.futures import Future, ProcessPoolExecutor
 
-__all__ = ["Chunk", "Pool", "make_pool", "run_chunks"]
+__all__ = ["AHEAD", "Chunk", "Pool", "make_pool", "run_chunks"]
 
 Chunk = tuple[Converter, int, "Records"]  # (converter, index of the first record, records)
-IN_FLIGHT_PER_WORKER = 4
+AHEAD = 4  # chunks handed to a worker before its results come back: it never waits for work
 
 _worker_spec: Spec | None = None
 _worker_format: RowFormat | None = None
@@ -174,7 +174,7 @@ class _SpawnedPool:
         pending: deque[Future[Returned]] = deque()
         for chunk in chunks:
             pending.append(self.executor.submit(work, pack_chunk(chunk)))
-            if len(pending) >= self.workers * IN_FLIGHT_PER_WORKER:
+            if len(pending) >= self.workers * AHEAD:
                 yield unpack_result(pending.popleft().result())
         while pending:
             yield unpack_result(pending.popleft().result())
