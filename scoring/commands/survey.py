@@ -1,0 +1,191 @@
+"""``jixiao survey ANSWERS [--scale SCALE] [-o 满意度.yaml]``: 公众评判法 from questionnaire answers.
+
+Prints the rate, its 95% interval, each question's answers and every invalid answer by cell; with
+``-o`` also writes the satisfaction fact as a facts file whose comments carry its provenance
+(sheet, scale, sample, interval, invalid rows), ready to merge into the project's facts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from decimal import Decimal
+from typing import TextIO
+
+from tabulate import tabulate
+
+from ..errors import Problem, ScoringError, UsageError
+from ..methods.survey import DEFAULT_SCALE, SurveyResult, analyse, load_scale
+from ..number_limits import CTX, QuantityError
+from ..number_text import format_number, format_percent
+from ..quantities import parse_target, percent_to_ratio
+from ..tabular.sheet import read_sheet
+from .output import write_output
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "公众评判法：由问卷答卷计算满意度、样本量和 95% 区间，逐行列出无效答卷。"
+        "答卷表第一行为题目，每行一份答卷（xlsx 或 csv）。"
+    )
+    parser.epilog = (
+        "例：jixiao survey 问卷.xlsx --target '≥90%' -o 满意度.yaml\n"
+        "    jixiao survey 问卷.csv --scale 量表.yaml --question 服务态度 --question 办事效率"
+    )
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.add_argument("answers", metavar="ANSWERS", help="答卷表：.xlsx 或 .csv")
+    parser.add_argument(
+        "--scale",
+        metavar="SCALE",
+        help="量表文件（选项及权重）；默认 非常满意 100 / 满意 80 / 基本满意 60 / 不满意 0 / 非常不满意 0",
+    )
+    parser.add_argument("--sheet", metavar="NAME", help="工作表名（默认第一个）")
+    parser.add_argument(
+        "--question", action="append", metavar="COL", help="只计这些题目列（可重复）"
+    )
+    parser.add_argument(
+        "--skip", action="append", default=[], metavar="COL", help="不计的列（可重复）"
+    )
+    parser.add_argument(
+        "--target", metavar="TARGET", help="满意度目标，如 ≥90%%，用于判断样本是否足够"
+    )
+    parser.add_argument(
+        "--fact", default="满意度", metavar="NAME", help="写出的事实名（默认 满意度）"
+    )
+    parser.add_argument("--format", choices=("table", "json"), default="table")
+    parser.add_argument("-o", "--output", metavar="FACTS", help="写出满意度事实文件（YAML）")
+    parser.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
+
+
+def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    if args.output and os.path.exists(args.output) and not args.force:
+        raise UsageError(f"{args.output} 已存在；加 --force 覆盖")
+    scale = load_scale(args.scale) if args.scale else DEFAULT_SCALE
+    target = _target(args.target) if args.target else None
+    sheet = read_sheet(args.answers, args.sheet)
+    result = analyse(sheet, scale, questions=args.question, skip=args.skip, target=target)
+    if args.format == "json":
+        stdout.write(json.dumps(to_dict(result, args.fact), ensure_ascii=False, indent=2) + "\n")
+    else:
+        stdout.write(render_table(result))
+    stderr.writelines(f"提示：{warning}\n" for warning in result.warnings)
+    if args.output:
+        write_output(args.output, facts_yaml(result, args.fact))
+        stderr.write(f"已写出 {args.output}\n")
+    return 0
+
+
+def _target(text: str) -> tuple[str, Decimal]:
+    try:
+        target = parse_target(text)
+        if target.quantity.unit not in ("%", "‰"):
+            raise QuantityError("满意度目标应为百分数，如 ≥90%", "bad-target")
+        return text, percent_to_ratio(target.quantity)
+    except QuantityError as exc:
+        raise ScoringError(Problem(exc.message, exc.code, path="--target")) from None
+
+
+def render_table(result: SurveyResult) -> str:
+    low, high = result.shown_interval
+    lines = [
+        f"公众评判法：{result.source}（量表：{result.scale.name}）",
+        (
+            f"满意度 {result.shown_rate}（95% 区间 {low}–{high}，Wilson；"
+            f"有效问卷 {result.respondents} 份，答卷 {result.rows} 行）"
+        ),
+        "",
+    ]
+    options = list(result.scale.options)
+    rows = [
+        [q.label, q.answered, *(q.counts[o] for o in options), _percent(q.rate)]
+        for q in result.questions
+    ]
+    lines.append(
+        tabulate(rows, headers=["题目", "有效", *options, "满意度"], disable_numparse=True)
+    )
+    if result.invalid or result.invalid_rows:
+        lines.append("")
+        lines.append(f"无效答案 {len(result.invalid)} 个：")
+        lines.extend(f"  {answer}" for answer in result.invalid)
+        if result.invalid_rows:
+            shown = "、".join(str(r) for r in result.invalid_rows)
+            lines.append(f"无有效答案、未计入的答卷行：{shown}")
+    if result.blank_rows:
+        lines.append(f"空行 {result.blank_rows} 行（不是答卷，已跳过）")
+    if result.unanswered:
+        lines.append(f"未作答 {result.unanswered} 处（该题不计，其余题照计）")
+    return "\n".join(lines) + "\n"
+
+
+def _percent(rate: Decimal | None) -> str:
+    """Two places always, so a column of rates lines up (79.60%, not 79.6%)."""
+    return "—" if rate is None else format_number(CTX.multiply(rate, 100), 2) + "%"
+
+
+def to_dict(result: SurveyResult, fact: str) -> dict[str, object]:
+    low, high = result.shown_interval
+    return {
+        "fact": fact,
+        "source": result.source,
+        "scale": {
+            "name": result.scale.name,
+            "options": {k: str(v) for k, v in result.scale.options.items()},
+        },
+        "rate": format(result.rate.quantize(Decimal("1e-6")), "f"),
+        "shown": result.shown_rate,
+        "interval_95": [low, high],
+        "method": "wilson",
+        "respondents": result.respondents,
+        "rows": result.rows,
+        "blank_rows": result.blank_rows,
+        "unanswered": result.unanswered,
+        "questions": [
+            {
+                "label": q.label,
+                "cell": q.cell,
+                "answered": q.answered,
+                "counts": dict(q.counts),
+                "rate": None if q.rate is None else format_percent(q.rate),
+            }
+            for q in result.questions
+        ],
+        "invalid": [
+            {"row": a.row, "cell": a.cell, "question": a.question, "value": a.value}
+            for a in result.invalid
+        ],
+        "invalid_rows": list(result.invalid_rows),
+        "target": result.target_text,
+        "warnings": list(result.warnings),
+    }
+
+
+def facts_yaml(result: SurveyResult, fact: str) -> str:
+    """The fact as a facts file; its provenance in comments, which survive a copy into another
+    facts file (a facts file has no place for a fact's source)."""
+    low, high = result.shown_interval
+    comment = [
+        f"公众评判法：由 jixiao survey 根据 {result.source} 计算",
+        f"量表：{result.scale.name}",
+        (
+            f"有效问卷 {result.respondents} 份（答卷 {result.rows} 行，空行 {result.blank_rows} 行）；"
+            f"95% 区间（Wilson）{low}–{high}"
+        ),
+        "每份答卷的得分 = 有效答案权重的平均 ÷ 100；满意度 = 各答卷得分的平均",
+    ]
+    if result.invalid:
+        comment.append(f"无效答案 {len(result.invalid)} 个，未计入：")
+        comment.extend(f"  {answer}" for answer in result.invalid[:200])
+        if len(result.invalid) > 200:
+            comment.append(f"  ……另 {len(result.invalid) - 200} 个，见 jixiao survey 的输出")
+    if result.invalid_rows:
+        comment.append("无有效答案的答卷行：" + "、".join(str(r) for r in result.invalid_rows))
+    comment.extend(result.warnings)
+    comment.append("并入项目的事实文件时，复制 values 下的这一行（连同以上说明）")
+    body = "".join(f"# {_one_line(line)}\n" for line in comment)
+    name = json.dumps(fact, ensure_ascii=False)
+    return f"{body}project: {{}}\nvalues:\n  {name}: {result.shown_rate}\n"
+
+
+def _one_line(text: str) -> str:
+    return "".join(ch if ch.isprintable() else "?" for ch in text)
