@@ -1,8 +1,12 @@
 """Writing batch results: CSV, JSON Lines or XLSX, chosen by the output file's extension.
 
 Rows arrive as lists of strings (numbers already in fixed-point text) and are written as they come.
-Everything goes to a temporary file beside the output, moved into place only when the whole input
-was read: a run stopped by a broken input file leaves no half-written output behind.
+Everything goes to a temporary file beside the output (``output_files.AtomicFile``), flushed to
+disk and moved into place only when the whole input was read: a run stopped by a broken input
+file, a full disk or Ctrl-C leaves the previous output as it was and no temporary file behind.
+Text from the inputs (record ids, error messages) goes through ``channels``: formula-like CSV
+cells get a leading ``'``, XLSX cells are typed text with Excel's quote prefix and only the
+characters XML can hold, JSON strings escape every control character.
 
 * CSV: UTF-8 with a BOM, so Excel opens the Chinese text correctly; empty cells for no value.
 * JSON Lines: one object per record; scores are JSON numbers written digit for digit, absent
@@ -13,19 +17,18 @@ was read: a run stopped by a broken input file leaves no half-written output beh
 from __future__ import annotations
 
 import codecs
-import contextlib
 import csv
 import importlib
 import io
-import json
 import os
-import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import Any, Protocol
 
+from ..channels import is_formula_like, json_string, spreadsheet_cell, xlsx_text
 from ..errors import Problem, ScoringError, UsageError
+from ..output_files import CREATOR, AtomicFile, unwritable
 
 __all__ = [
     "OUTPUT_SUFFIXES",
@@ -36,6 +39,7 @@ __all__ = [
     "check_output",
     "open_writer",
     "row_format",
+    "unwritable",
 ]
 
 TEXT_ENCODING = "utf-8"  # of CSV (which starts with a BOM, for Excel) and JSON Lines
@@ -66,16 +70,12 @@ def check_output(path: str) -> str:
 
 def open_writer(path: str, columns: tuple[str, ...], numeric: tuple[int, ...]) -> Writer:
     kind = check_output(path)
-    folder, name = os.path.split(os.path.abspath(path))
-    try:
-        handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
-    except OSError as exc:
-        raise unwritable(path, exc) from None
-    os.close(handle)
+    output = AtomicFile(path)
     text = row_format(path, columns, numeric)
     if text is None:
-        return _XlsxWriter(path, temp, columns, numeric)
-    writer = _TextWriter(path, temp, text)
+        output.close_handle()  # openpyxl saves to the temporary file by its name
+        return _XlsxWriter(output, columns, numeric)
+    writer = _TextWriter(output, text)
     if kind == "csv":
         header = io.StringIO()
         csv.writer(header).writerow(columns)  # the header is ours: no formula guard
@@ -83,36 +83,24 @@ def open_writer(path: str, columns: tuple[str, ...], numeric: tuple[int, ...]) -
     return writer
 
 
-def unwritable(path: str, exc: OSError) -> ScoringError:
-    return ScoringError(Problem(f"cannot write: {exc.strerror}", "file-unwritable", file=path))
-
-
 class _FileWriter:
-    def __init__(self, path: str, temp: str) -> None:
-        self.path = path
-        self.temp = temp
+    def __init__(self, output: AtomicFile) -> None:
+        self.output = output
+        self.path = output.path
 
-    def _close(self) -> None:
-        """Flush and close whatever holds the temporary file."""
+    def _save(self) -> None:
+        """Write what is still held in memory to the temporary file (XLSX)."""
 
     def commit(self) -> None:
         try:
-            self._close()
-            os.replace(self.temp, self.path)
+            self._save()
         except OSError as exc:
-            self.abort()
+            self.output.abort()
             raise unwritable(self.path, exc) from None
+        self.output.commit()
 
     def abort(self) -> None:
-        with contextlib.suppress(Exception):
-            self._close()
-        with contextlib.suppress(OSError):
-            os.unlink(self.temp)
-
-
-# A text cell starting with one of these is run as a formula by Excel and WPS (CSV injection):
-# such cells (record ids and messages come from the input) are written with a leading "'".
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+        self.output.abort()
 
 
 @dataclass(frozen=True)
@@ -123,10 +111,10 @@ class CsvFormat:
     text_columns: tuple[int, ...]
 
     def format(self, rows: list[list[str]]) -> str:
+        # Record ids and messages come from the input: formula-like cells get a leading "'".
         for row in rows:
             for i in self.text_columns:
-                if row[i].startswith(_FORMULA_START):
-                    row[i] = "'" + row[i]
+                row[i] = spreadsheet_cell(row[i])
         buffer = io.StringIO()
         csv.writer(buffer).writerows(rows)
         return buffer.getvalue()
@@ -140,13 +128,12 @@ class JsonLinesFormat:
     numeric: frozenset[int]
 
     def format(self, rows: list[list[str]]) -> str:
-        keys, numeric, dumps = self.keys, self.numeric, json.dumps
+        keys, numeric, dumps = self.keys, self.numeric, json_string
         lines = []
         for row in rows:
             # Numbers are fixed-point text from Decimal: written as is, they are exact JSON numbers.
             cells = [
-                key
-                + ((cell if i in numeric else dumps(cell, ensure_ascii=False)) if cell else "null")
+                key + ((cell if i in numeric else dumps(cell)) if cell else "null")
                 for i, (key, cell) in enumerate(zip(keys, row, strict=True))
             ]
             lines.append("{" + ", ".join(cells) + "}\n")
@@ -160,20 +147,16 @@ class _TextWriter(_FileWriter):
     """A text output: rows formatted by ``format``, or text a worker formatted and encoded
     already (bytes travel back from a worker and are written with no decoding or encoding)."""
 
-    def __init__(self, path: str, temp: str, format: RowFormat) -> None:
-        super().__init__(path, temp)
-        self.handle: IO[bytes] = open(temp, "wb")  # noqa: SIM115
+    def __init__(self, output: AtomicFile, format: RowFormat) -> None:
+        super().__init__(output)
         self.format: RowFormat | None = format
 
     def write(self, rows: list[list[str]]) -> None:
         assert self.format is not None
-        self.handle.write(self.format.format(rows).encode(TEXT_ENCODING))  # once per chunk
+        self.output.write(self.format.format(rows).encode(TEXT_ENCODING))  # once per chunk
 
     def write_encoded(self, data: bytes) -> None:
-        self.handle.write(data)
-
-    def _close(self) -> None:
-        self.handle.close()
+        self.output.write(data)
 
 
 def row_format(path: str, columns: tuple[str, ...], numeric: tuple[int, ...]) -> RowFormat | None:
@@ -182,7 +165,7 @@ def row_format(path: str, columns: tuple[str, ...], numeric: tuple[int, ...]) ->
     if kind == "csv":
         return CsvFormat(tuple(i for i in range(len(columns)) if i not in numeric))
     if kind == "jsonl":
-        keys = tuple(json.dumps(column, ensure_ascii=False) + ": " for column in columns)
+        keys = tuple(json_string(column) + ": " for column in columns)
         return JsonLinesFormat(keys, frozenset(numeric))
     return None
 
@@ -194,16 +177,15 @@ class _XlsxWriter(_FileWriter):
         raise TypeError("an .xlsx output takes rows, not text")
 
     def __init__(
-        self, path: str, temp: str, columns: tuple[str, ...], numeric: tuple[int, ...]
+        self, output: AtomicFile, columns: tuple[str, ...], numeric: tuple[int, ...]
     ) -> None:
         # Imported when needed, through importlib so that type checking needs no stubs.
         openpyxl: Any = importlib.import_module("openpyxl")
-        cell: Any = importlib.import_module("openpyxl.cell.cell")
 
-        super().__init__(path, temp)
+        super().__init__(output)
         self.cell_class = openpyxl.cell.WriteOnlyCell
-        self.illegal = cell.ILLEGAL_CHARACTERS_RE
         self.book: Any = openpyxl.Workbook(write_only=True)
+        self.book.properties.creator = CREATOR  # so that a re-run may replace it
         self.sheet: Any = self.book.create_sheet("评分结果")
         self.sheet.append(list(columns))
         self.numeric = frozenset(numeric)
@@ -233,14 +215,15 @@ class _XlsxWriter(_FileWriter):
     def _text(self, value: str) -> Any:
         if not value:
             return None
-        value = self.illegal.sub("", value)  # control characters are not allowed in XLSX
-        if value.startswith("="):
+        value = xlsx_text(value)  # control characters are not allowed in XLSX
+        if is_formula_like(value):
             cell = self.cell_class(self.sheet, value=value)
             cell.data_type = "s"  # text as written, never a formula
+            cell.quotePrefix = True  # and still text when someone edits the cell
             return cell
         return value
 
-    def _close(self) -> None:
+    def _save(self) -> None:
         if not self.saved:
             self.saved = True
-            self.book.save(self.temp)
+            self.book.save(self.output.temp)

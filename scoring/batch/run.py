@@ -8,13 +8,12 @@ a few chunks whatever the input's size; the output is moved into place only at t
 from __future__ import annotations
 
 import importlib
-import os
 from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
 from ..compiled import Spec
-from ..errors import UsageError
 from ..loader import load_spec
+from ..output_files import check_outputs
 from .collection import fewer_collections
 from .core import Layout
 from .csv_blocks import BlockMismatch
@@ -47,10 +46,11 @@ def run_batch(
     exception: its error is in its row, and counted in ``Summary.failed``.
     """
     check_output(output)
-    out_path = os.path.abspath(output)
-    for path in inputs:
-        if os.path.abspath(path) == out_path:
-            raise UsageError(f"{output} is also an input; write the results to another file")
+    # Never over an input, however spelled or linked (``jixiao batch`` has checked this already,
+    # and whether an existing file may be replaced; a library caller gets the first part).
+    check_outputs(
+        [("-o", output)], [("SPEC", spec_path), *(("INPUT", path) for path in inputs)], force=True
+    )
     spec = load_spec(spec_path)
     layout = Layout.of(spec)
     opened = open_inputs(spec, inputs, id_column=id_column, sheet=sheet)

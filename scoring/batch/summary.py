@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from ..channels import terminal
 from ..compiled import Spec
 from ..errors import ScoringError
 from ..number_text import format_number
@@ -263,7 +264,8 @@ class Summary:
             lines.append(f"failures by code: {codes}")
             lines.append("first failures:")
             lines.extend(f"  {message}" for _, message in self.first_errors)
-        return "\n".join(lines) + "\n"
+        # Printed on a terminal: names, ids and messages from the inputs are shown, not run.
+        return terminal("\n".join(lines) + "\n")
 
     def number(self, value: Decimal | None) -> str:
         """A score as the 自评表 writes it: rounded half-up to the spec's places, trailing zeros

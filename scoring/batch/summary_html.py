@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from html import escape
 
+from ..channels import html_text
 from .summary import Summary, pct
 
 __all__ = ["render_html"]
@@ -42,9 +42,9 @@ def render_html(
     parts = [
         "<!DOCTYPE html>",
         '<html lang="zh-CN"><head><meta charset="utf-8">',
-        f"<title>批量评分汇总 — {escape(spec_name)}</title>",
+        f"<title>批量评分汇总 — {html_text(spec_name)}</title>",
         f"<style>{_STYLE}</style></head><body>",
-        f"<h1>批量评分汇总：{escape(spec_name)}（v{escape(spec_version)}）</h1>",
+        f"<h1>批量评分汇总：{html_text(spec_name)}（v{html_text(spec_version)}）</h1>",
         '<table class="meta">',
         _meta("输入", "、".join(inputs)),
         _meta("结果文件", output),
@@ -96,22 +96,24 @@ def render_html(
                 numeric=(1,),
             ),
             "<p>最先出现的错误：</p>",
-            "".join(f'<div class="err">{escape(message)}</div>' for _, message in s.first_errors),
+            "".join(
+                f'<div class="err">{html_text(message)}</div>' for _, message in s.first_errors
+            ),
         ]
     parts.append("</body></html>\n")
     return "\n".join(parts)
 
 
 def _meta(label: str, value: str) -> str:
-    return f"<tr><td>{escape(label)}</td><td>{escape(value)}</td></tr>"
+    return f"<tr><td>{html_text(label)}</td><td>{html_text(value)}</td></tr>"
 
 
 def _table(head: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[int] = ()) -> str:
-    out = ["<table><tr>", *(f"<th>{escape(h)}</th>" for h in head), "</tr>"]
+    out = ["<table><tr>", *(f"<th>{html_text(h)}</th>" for h in head), "</tr>"]
     for row in rows:
         out.append("<tr>")
         out += [
-            f'<td class="n">{escape(c)}</td>' if i in numeric else f"<td>{escape(c)}</td>"
+            f'<td class="n">{html_text(c)}</td>' if i in numeric else f"<td>{html_text(c)}</td>"
             for i, c in enumerate(row)
         ]
         out.append("</tr>")
@@ -145,7 +147,7 @@ def _grade_chart(s: Summary) -> str:
         shapes += [
             f'<rect x="{x}" y="{y}" width="{bar}" height="{h}" fill="{colour}"/>',
             f'<text x="{x + bar / 2}" y="{y - 6}" text-anchor="middle">{count:,}</text>',
-            f'<text x="{x + bar / 2}" y="{height - 8}" text-anchor="middle">{escape(name)}</text>',
+            f'<text x="{x + bar / 2}" y="{height - 8}" text-anchor="middle">{html_text(name)}</text>',
         ]
     width = max(width, gap + len(counts) * (bar + gap))
     axis = top + plot
@@ -165,18 +167,18 @@ def _hbars(items: Sequence[tuple[str, Decimal | None]], labels: Sequence[str]) -
         w = round(plot_w * share)
         shown = labels[i]
         shapes += [
-            f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end">{escape(name)}</text>',
+            f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end">{html_text(name)}</text>',
             f'<rect x="{label_w}" y="{y + 3}" width="{plot_w}" height="16" fill="#eee"/>',
             f'<rect x="{label_w}" y="{y + 3}" width="{w}" height="16" fill="{_BAR}"/>',
-            f'<text x="{label_w + plot_w + 8}" y="{y + 15}">{escape(shown)}</text>',
+            f'<text x="{label_w + plot_w + 8}" y="{y + 15}">{html_text(shown)}</text>',
         ]
     return _svg(label_w + plot_w + value_w, 16 + len(items) * row, shapes, "")
 
 
 def _svg(width: int, height: int, shapes: Sequence[str], title: str) -> str:
-    label = f' aria-label="{escape(title)}"' if title else ""
+    label = f' aria-label="{html_text(title)}"' if title else ""
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img"{label} font-size="13" '
-        f'font-family="{escape(_FONT)}">' + "".join(shapes) + "</svg>"
+        f'font-family="{html_text(_FONT)}">' + "".join(shapes) + "</svg>"
     )

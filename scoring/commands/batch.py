@@ -9,10 +9,10 @@ from __future__ import annotations
 import argparse
 import os
 import time
-from pathlib import Path
 from typing import TextIO
 
 from ..errors import UsageError
+from .output import check_paths, write_output
 
 
 def _workers(text: str) -> int:
@@ -46,6 +46,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--summary", metavar="FILE.html", help="also write the summary as HTML")
     parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing output that jixiao did not write (.yaml, another .xlsx)",
+    )
+    parser.add_argument(
         "--id-column", metavar="COL", help="the column naming each record (default: id, 项目名称)"
     )
     parser.add_argument("--sheet", metavar="NAME", help="the XLSX sheet to read (default: first)")
@@ -54,14 +59,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     # Imported here, not at the top: every jixiao command imports this module, and a cold
     # `jixiao score` should not pay for multiprocessing and the batch machinery.
+    from ..batch.outputs import check_output
     from ..batch.run import run_batch
     from ..batch.summary_html import render_html
     from ..loader import load_spec
 
+    check_output(args.output)
     if args.summary:
         folder = os.path.dirname(args.summary) or "."
         if not os.path.isdir(folder):
             raise UsageError(f"{args.summary}: folder {folder} does not exist")
+    check_paths(
+        [("-o", args.output), ("--summary", args.summary)],
+        [("SPEC", args.spec), *(("INPUT", path) for path in args.inputs)],
+        force=args.force,
+    )
     started = time.perf_counter()
     summary = run_batch(
         args.spec,
@@ -84,7 +96,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             output=args.output,
             seconds=seconds,
         )
-        Path(args.summary).write_text(page, encoding="utf-8")
+        write_output(args.summary, page)
     stderr.write(f"wrote {args.output}: {summary.records:,} records in {seconds:.1f} s\n")
     if summary.failed:
         stderr.write(

@@ -4,6 +4,8 @@
 departs from the rule is kept as an adjustment whose reason names its cell); ``--rule-scores``
 leaves those out. ``stated.yaml`` is what ``jixiao review SPEC FACTS --stated`` compares against.
 Every cell that cannot be read is reported (exit 1, nothing written); inferences are listed.
+The three files are people's work once imported (they edit them): an existing one is replaced
+only with ``--force``, and never when it is the table read. Each is written atomically.
 """
 
 from __future__ import annotations
@@ -12,6 +14,13 @@ import argparse
 import os
 from pathlib import Path
 from typing import TextIO
+
+from ..channels import terminal
+from ..errors import Problem, ScoringError
+from ..output_files import AtomicFile
+from .output import check_paths
+
+FILES = ("spec.yaml", "facts.yaml", "stated.yaml")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -27,6 +36,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="do not keep filed scores that depart from the rules as adjustments",
     )
+    parser.add_argument(
+        "--force", action="store_true", help="replace spec.yaml, facts.yaml, stated.yaml in DIR"
+    )
 
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -34,19 +46,56 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from ..tabular.convert import dump_yaml, import_table
     from ..tabular.stated import to_mapping
 
-    imported = import_table(args.table, args.sheet)
     out = Path(args.output)
-    out.mkdir(parents=True, exist_ok=True)
-    source = os.path.basename(args.table)
+    if os.path.lexists(out) and not out.is_dir():
+        raise ScoringError(
+            Problem(
+                "cannot write: not a folder; name a folder to import into",
+                "file-unwritable",
+                file=args.output,
+            )
+        )
+    if out.is_dir():
+        check_paths(
+            [("-o", str(out / name)) for name in FILES],
+            [("TABLE", args.table)],
+            force=args.force,
+            ask=True,
+        )
+    imported = import_table(args.table, args.sheet)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ScoringError(
+            Problem(f"cannot write: {reason}", "file-unwritable", file=args.output)
+        ) from None
+    source = terminal(os.path.basename(args.table), newlines=False)  # a comment: one line
     header = f"# 由 jixiao import 从 {source} 导入；请核对后再使用\n"
     files = {
         "spec.yaml": imported.spec,
         "facts.yaml": imported.facts(adjusted=not args.rule_scores),
         "stated.yaml": to_mapping(imported.stated),
     }
-    for name, data in files.items():
-        (out / name).write_text(header + dump_yaml(data), encoding="utf-8")
-    stderr.writelines(f"{args.table}: {notice}\n" for notice in imported.notices)
+    texts = {name: header + dump_yaml(data) for name, data in files.items()}
+    # All three are written before any is renamed into place: a full disk leaves the old set.
+    pending: list[AtomicFile] = []
+    try:
+        for name, text in texts.items():
+            pending.append(AtomicFile(out / name))
+            pending[-1].write(text.encode("utf-8"))
+    except BaseException:
+        for item in pending:
+            item.abort()
+        raise
+    for index, item in enumerate(pending):
+        try:
+            item.commit()
+        except BaseException:
+            for rest in pending[index + 1 :]:
+                rest.abort()
+            raise
+    stderr.writelines(f"{args.table}: {terminal(str(notice))}\n" for notice in imported.notices)
     result = imported.rule_result
     assert result is not None
     stated = imported.stated.total

@@ -9,7 +9,7 @@ from typing import TextIO
 from ..errors import UsageError
 from ..loader import load_spec
 from ..template import facts_template
-from .output import write_output
+from .output import check_paths, write_output
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -19,12 +19,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    if args.output:
+        check_paths([("-o", args.output)], [("SPEC", args.spec)], force=True)
+        if os.path.exists(args.output) and not args.force:
+            raise UsageError(f"{args.output} exists; use --force to overwrite it")
     text = facts_template(load_spec(args.spec), args.spec)
     if not args.output:
         stdout.write(text)
         return 0
-    if os.path.exists(args.output) and not args.force:
-        raise UsageError(f"{args.output} exists; use --force to overwrite it")
     write_output(args.output, text)
     stderr.write(f"wrote {args.output}\n")
     return 0

@@ -1,26 +1,38 @@
-"""Writing a command's output file: an unwritable path is the user's input error, not a crash."""
+"""A command's output files: checked against its inputs before any work, written atomically.
+
+``check_paths`` is what every command calls with its outputs and inputs before it reads anything
+(``output_files.check_outputs``: never over an input, never two outputs in one file, existing
+files replaced only as that module's docstring says); ``write_output`` writes one (atomically;
+a full disk or an unwritable path is one ``[file-unwritable]`` error naming it, exit 1).
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 
-from ..errors import Problem, ScoringError
+from ..output_files import check_outputs, write_file
 
-__all__ = ["write_output"]
+__all__ = ["check_paths", "write_output"]
+
+
+def check_paths(
+    outputs: Sequence[tuple[str, str | None]],
+    inputs: Sequence[tuple[str, str | None]],
+    *,
+    force: bool = False,
+    ask: bool = False,
+) -> None:
+    """``check_outputs`` for the paths given (an option not given, None, is left out)."""
+    check_outputs(
+        [(label, path) for label, path in outputs if path],
+        [(label, path) for label, path in inputs if path],
+        force=force,
+        ask=ask,
+    )
 
 
 def write_output(path: str | os.PathLike[str], data: str | bytes) -> None:
-    """Write text (UTF-8) or bytes to ``path``; a path that cannot be written raises ScoringError
-    naming it (exit 1) instead of an OSError traceback."""
-    try:
-        if isinstance(data, bytes):
-            with open(path, "wb") as handle:
-                handle.write(data)
-        else:
-            with open(path, "w", encoding="utf-8", newline="") as handle:
-                handle.write(data)
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise ScoringError(
-            Problem(f"cannot write: {reason}", "file-unwritable", file=os.fspath(path))
-        ) from None
+    """Write text (UTF-8) or bytes to ``path`` atomically; a path that cannot be written raises
+    ScoringError naming it (exit 1) instead of an OSError traceback, the old file untouched."""
+    write_file(path, data)

@@ -14,7 +14,7 @@ from ..engine import score
 from ..errors import UsageError
 from ..facts import load_facts
 from ..loader import load_spec
-from .output import write_output
+from .output import check_paths, write_output
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -23,12 +23,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-o", "--output", metavar="FILE", required=True, help="report.docx or report.html"
     )
+    parser.add_argument(
+        "--force", action="store_true", help="replace an existing .docx that jixiao did not write"
+    )
 
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     suffix = Path(args.output).suffix.lower()
     if suffix not in (".docx", ".html", ".htm"):
         raise UsageError(f"-o {args.output}: the report is written as .docx or .html")
+    check_paths(
+        [("-o", args.output)], [("SPEC", args.spec), ("FACTS", args.facts)], force=args.force
+    )
     result = score(load_spec(args.spec), load_facts(args.facts))
     if suffix == ".docx":
         from ..report import docx_report

@@ -10,7 +10,7 @@ from ..errors import UsageError
 from ..facts import load_facts
 from ..loader import load_spec
 from ..report import BINARY_RENDERERS, RENDERERS
-from .output import write_output
+from .output import check_paths, write_output
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -19,6 +19,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     formats = sorted({*RENDERERS, *BINARY_RENDERERS})
     parser.add_argument("--format", "-f", choices=formats, default="table")
     parser.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing -o file that jixiao did not write (.yaml, another .xlsx/.docx)",
+    )
     parser.add_argument(
         "--set",
         action="append",
@@ -31,6 +36,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if args.format in BINARY_RENDERERS and not args.output:
         raise UsageError(f"--format {args.format} writes a binary file: give -o FILE")
+    check_paths(
+        [("-o", args.output)], [("SPEC", args.spec), ("FACTS", args.facts)], force=args.force
+    )
     result = score(load_spec(args.spec, overrides=args.set), load_facts(args.facts))
     if args.format in BINARY_RENDERERS:
         data = BINARY_RENDERERS[args.format](result)

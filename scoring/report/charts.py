@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import unicodedata
 from decimal import Decimal
-from html import escape
 
+from ..channels import html_text
 from ..number_text import format_number
 from ..result import IndicatorResult, Result
 
@@ -58,11 +58,11 @@ def _frame(title: str, rows: int, body: list[str], axis: list[str]) -> str:
         [
             (
                 f'<svg xmlns="http://www.w3.org/2000/svg" width="{_WIDTH}" height="{height}" '
-                f'viewBox="0 0 {_WIDTH} {height}" role="img" aria-label="{escape(title)}" '
-                f'font-family="{escape(FONT)}" font-size="13">'
+                f'viewBox="0 0 {_WIDTH} {height}" role="img" aria-label="{html_text(title)}" '
+                f'font-family="{html_text(FONT)}" font-size="13">'
             ),
-            f"<title>{escape(title)}</title>",
-            f'<text x="0" y="18" font-size="15" font-weight="bold">{escape(title)}</text>',
+            f"<title>{html_text(title)}</title>",
+            f'<text x="0" y="18" font-size="15" font-weight="bold">{html_text(title)}</text>',
             *axis,
             *body,
             "</svg>",
@@ -93,7 +93,7 @@ def _guides(result: Result, rows: int) -> list[str]:
         if name:
             out.append(
                 f'<text x="{x}" y="{_TOP - 7}" text-anchor="middle" font-size="11" '
-                f'fill="#616161">{escape(name)}</text>'
+                f'fill="#616161">{html_text(name)}</text>'
             )
     return out
 
@@ -113,21 +113,21 @@ def score_rate_chart(result: Result) -> str:
         colour = _band_colour(result, rate)
         body.append(
             f'<rect x="{_LABEL_W}" y="{y + 6}" width="{length}" height="{_ROW_H - 12}" fill="{colour}">'
-            f"<title>{escape(top.name)}：{format_number(top.score or Decimal(0), 2)} / "
+            f"<title>{html_text(top.name)}：{format_number(top.score or Decimal(0), 2)} / "
             f"{format_number(top.applicable_weight)}</title></rect>"
         )
         text = (
             f"{format_number(rate * 100, 2)}%（{format_number(top.score or Decimal(0), result.spec.rounding.places)}"
             f"/{format_number(top.applicable_weight)}）"
         )
-        body.append(f'<text x="{_LABEL_W + _BAR_W + 8}" y="{y + 19}">{escape(text)}</text>')
+        body.append(f'<text x="{_LABEL_W + _BAR_W + 8}" y="{y + 19}">{html_text(text)}</text>')
     return _frame("一级指标得分率", len(tops), body, _guides(result, len(tops)))
 
 
 def _label(name: str, y: int) -> str:
     return (
-        f'<text x="{_LABEL_W - 8}" y="{y + 19}" text-anchor="end">{escape(_short(name))}'
-        f"<title>{escape(name)}</title></text>"
+        f'<text x="{_LABEL_W - 8}" y="{y + 19}" text-anchor="end">{html_text(_short(name))}'
+        f"<title>{html_text(name)}</title></text>"
     )
 
 
@@ -152,8 +152,8 @@ def losses_chart(result: Result, limit: int = 8) -> str:
         length = _px(leaf.lost / biggest * _BAR_W)
         body.append(
             f'<rect x="{_LABEL_W}" y="{y + 6}" width="{length}" height="{_ROW_H - 12}" fill="{_COLOURS[3]}">'
-            f"<title>{escape(leaf.explanation)}</title></rect>"
+            f"<title>{html_text(leaf.explanation)}</title></rect>"
         )
         text = f"扣 {format_number(leaf.lost, places)} / {format_number(leaf.weight)} 分"
-        body.append(f'<text x="{_LABEL_W + _BAR_W + 8}" y="{y + 19}">{escape(text)}</text>')
+        body.append(f'<text x="{_LABEL_W + _BAR_W + 8}" y="{y + 19}">{html_text(text)}</text>')
     return _frame("失分最多的指标", len(losses), body, [])

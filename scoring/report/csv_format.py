@@ -2,6 +2,9 @@
 
 UTF-8 with a byte-order mark, because Excel on a Chinese Windows reads a CSV without one as GBK.
 ``jixiao import`` reads this file back like the workbook (cells are named ``seed!F12`` after the file).
+Every cell goes through ``channels.spreadsheet_cell``: text a spreadsheet would run as a formula
+(a target such as ``=0次``, a name ``=HYPERLINK(…)``) gets a leading ``'``; numbers stay numbers.
+The import reader takes that ``'`` off again (``channels.spreadsheet_unquote``).
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 
+from ..channels import spreadsheet_cell
 from ..result import Result
 from ..tabular.form import build_form
 
@@ -23,5 +27,5 @@ def render(result: Result) -> str:
     for row in build_form(result).rows():
         while row and not row[-1]:
             row.pop()
-        writer.writerow(row)
+        writer.writerow([spreadsheet_cell(cell) for cell in row])
     return BOM + buffer.getvalue()

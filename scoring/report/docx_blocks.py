@@ -3,6 +3,9 @@ indented paragraphs, highlighted 【待填写：…】 placeholders, grid tables
 
 Only how the document looks; what it says, section by section, is ``docx_report``. python-docx
 leaves the East Asian font unset, so every style the report uses is given 宋体 for both here.
+Every text goes through ``channels.xml_text`` here (a control character from the inputs would make
+lxml refuse the whole document), and the document names jixiao as its creator, so that a re-run
+may replace it (``output_files``).
 """
 
 from __future__ import annotations
@@ -16,6 +19,9 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_COLOR_INDEX
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+
+from ..channels import xml_text
+from ..output_files import CREATOR
 
 __all__ = ["PLACEHOLDER", "DocxBlocks", "save"]
 
@@ -52,20 +58,22 @@ class DocxBlocks:
                 rpr.append(fonts)
             fonts.set(qn("w:eastAsia"), FONT)
         self.doc.styles["Normal"].font.size = Pt(12)
+        self.doc.core_properties.author = CREATOR
+        self.doc.core_properties.last_modified_by = CREATOR
 
     # ---- building blocks -------------------------------------------------------------------
     def heading(self, text: str, level: int) -> None:
-        self.doc.add_heading(text, level=level)
+        self.doc.add_heading(xml_text(text), level=level)
 
     def para(self, text: str) -> None:
-        paragraph = self.doc.add_paragraph(text)
+        paragraph = self.doc.add_paragraph(xml_text(text))
         paragraph.paragraph_format.first_line_indent = Pt(24)
 
     def todo(self, what: str) -> None:
         """A paragraph a person must write, highlighted so it cannot be missed."""
         paragraph = self.doc.add_paragraph()
         paragraph.paragraph_format.first_line_indent = Pt(24)
-        run = paragraph.add_run(PLACEHOLDER.format(what))
+        run = paragraph.add_run(xml_text(PLACEHOLDER.format(what)))
         run.font.highlight_color = WD_COLOR_INDEX.YELLOW
 
     def table(self, head: list[str], rows: list[list[str]]) -> None:
@@ -73,10 +81,10 @@ class DocxBlocks:
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         for cell, text in zip(table.rows[0].cells, head, strict=True):
-            cell.text = text
+            cell.text = xml_text(text)
             for run in cell.paragraphs[0].runs:
                 run.bold = True
         for row in rows:
             cells = table.add_row().cells
             for cell, text in zip(cells, row, strict=True):
-                cell.text = text
+                cell.text = xml_text(text)

@@ -16,6 +16,7 @@ from typing import Any
 from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
+from ..channels import xml_text
 from ..number_text import format_number
 from ..result import IndicatorResult, Result
 from ..tabular.funds import money_summary, percent_text
@@ -62,7 +63,9 @@ class _Writer(DocxBlocks):
     def build(self) -> Document:
         project = self.result.project
         unit = str(project.get("unit") or project.get("department") or "")
-        title = self.doc.add_heading(f"{unit}\n{project.get('name', '')}绩效自评报告", level=0)
+        title = self.doc.add_heading(
+            xml_text(f"{unit}\n{project.get('name', '')}绩效自评报告"), level=0
+        )
         title.alignment = WD_ALIGN_PARAGRAPH.CENTER
         self.basics()
         self.reported()
@@ -73,7 +76,7 @@ class _Writer(DocxBlocks):
         self.problems()
         self.others()
         sign = self.doc.add_paragraph(
-            f"{unit}\n{project.get('date', '') or PLACEHOLDER.format('日期')}"
+            xml_text(f"{unit}\n{project.get('date', '') or PLACEHOLDER.format('日期')}")
         )
         sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         return self.doc

@@ -1,9 +1,14 @@
-"""``jixiao explain``: where each point went, biggest losses first, and the way to the next grade."""
+"""``jixiao explain``: where each point went, biggest losses first, and the way to the next grade.
+
+Printed on a terminal: the text goes through ``channels.terminal`` (escape sequences in names and
+reasons are shown, not run).
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from ..channels import terminal
 from ..number_text import format_number
 from ..result import Result
 from .common import indicator_path, next_grade_line, score_text, total_line
@@ -54,7 +59,7 @@ def render_explain(result: Result) -> str:
         lines.append("")
         lines.append("提示：")
         lines += [f"  - {w}" for w in result.warnings]
-    return "\n".join(lines) + "\n"
+    return terminal("\n".join(lines) + "\n")
 
 
 def render_indicator(result: Result, indicator_id: str) -> str:
@@ -93,4 +98,4 @@ def render_indicator(result: Result, indicator_id: str) -> str:
     for warning in result.warnings:
         if warning.indicator == item.id:
             lines.append(f"提示：{warning.message}")
-    return "\n".join(lines) + "\n"
+    return terminal("\n".join(lines) + "\n")

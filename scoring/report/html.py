@@ -7,9 +7,8 @@ opens offline, prints on A4 and can be mailed. The 自评表 is the same grid as
 
 from __future__ import annotations
 
-from html import escape
-
 from .. import __version__
+from ..channels import html_text
 from ..number_text import format_number
 from ..result import Result
 from ..tabular.form import Form, build_form
@@ -63,7 +62,7 @@ def _form_table(form: Form) -> str:
                 rows, cols = origins[(row, col)]
                 span += f' rowspan="{rows}"' if rows > 1 else ""
                 span += f' colspan="{cols}"' if cols > 1 else ""
-            text = escape(form.text(row, col)).replace("\n", "<br>")
+            text = html_text(form.text(row, col)).replace("\n", "<br>")
             cells.append(f'<{tag} class="{kind}"{span}>{text}</{tag}>')
         lines.append("<tr>" + "".join(cells) + "</tr>")
     lines.append("</table>")
@@ -96,21 +95,21 @@ def render(result: Result) -> str:
         '<html lang="zh-CN">',
         "<head>",
         '<meta charset="utf-8">',
-        f"<title>{escape(title)}</title>",
+        f"<title>{html_text(title)}</title>",
         f"<style>{_STYLE}</style>",
         "</head>",
         "<body>",
-        f"<h1>{escape(title)}</h1>",
+        f"<h1>{html_text(title)}</h1>",
         _form_table(build_form(result)),
-        f'<p class="total">{escape(total_line(result))}</p>',
+        f'<p class="total">{html_text(total_line(result))}</p>',
     ]
     step = next_grade_line(result)
     if step:
-        out.append(f"<p>{escape(step)}</p>")
+        out.append(f"<p>{html_text(step)}</p>")
     money = _money_lines(result)
     if money:
         out.append("<h2>资金情况</h2>")
-        out.append("<p>" + escape("；".join(money)) + "。</p>")
+        out.append("<p>" + html_text("；".join(money)) + "。</p>")
     out.append('<h2>得分情况</h2>\n<div class="charts">')
     out.append(score_rate_chart(result))
     out.append(losses_chart(result))
@@ -122,7 +121,7 @@ def render(result: Result) -> str:
             text = f"{leaf.name}（扣 {score_text(result, leaf.lost)} 分）：{leaf.explanation}"
             if leaf.deviation:
                 text += f" 偏差原因：{leaf.deviation}"
-            out.append(f"<li>{escape(text)}</li>")
+            out.append(f"<li>{html_text(text)}</li>")
         out.append("</ol>")
     if result.adjustments:
         out.append("<h2>评价人调整</h2>\n<ul>")
@@ -130,7 +129,7 @@ def render(result: Result) -> str:
             found = result.find(adj.indicator)
             out.append(
                 "<li>"
-                + escape(
+                + html_text(
                     f"{found.name}：规则得分 {score_text(result, found.rule_score)} → "
                     f"{score_text(result, found.score)}（{adj.points:+}）。理由：{adj.reason}"
                 )
@@ -139,11 +138,11 @@ def render(result: Result) -> str:
         out.append("</ul>")
     if result.warnings:
         out.append('<h2>提示</h2>\n<ul class="warnings">')
-        out += [f"<li>{escape(str(w))}</li>" for w in result.warnings]
+        out += [f"<li>{html_text(str(w))}</li>" for w in result.warnings]
         out.append("</ul>")
     spec = result.spec
     out.append(
-        f"<footer>指标体系：{escape(spec.name)}（{escape(spec.id)} v{escape(spec.version)}，"
+        f"<footer>指标体系：{html_text(spec.name)}（{html_text(spec.id)} v{html_text(spec.version)}，"
         f"sha256 {spec.sha256[:12]}）· jixiao {__version__}</footer>"
     )
     out += ["</body>", "</html>", ""]

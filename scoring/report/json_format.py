@@ -1,4 +1,8 @@
-"""JSON output: ``Result.to_dict()`` written with every Decimal digit for digit (never via float)."""
+"""JSON output: ``Result.to_dict()`` written with every Decimal digit for digit (never via float).
+
+Strings are ``channels.json_string``: the same data to a JSON reader, with every control character
+and bidi override escaped, so that the JSON printed on a terminal is harmless too.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from ..channels import json_string
 from ..result import Result
 
 __all__ = ["dumps", "render"]
@@ -26,7 +31,7 @@ def _encode(value: Any, indent: int, depth: int) -> str:
             return "{}"
         pad, inner = " " * (indent * depth), " " * (indent * (depth + 1))
         items = [
-            f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {_encode(v, indent, depth + 1)}"
+            f"{inner}{json_string(str(k))}: {_encode(v, indent, depth + 1)}"
             for k, v in value.items()
         ]
         return "{\n" + ",\n".join(items) + f"\n{pad}}}"
@@ -37,6 +42,8 @@ def _encode(value: Any, indent: int, depth: int) -> str:
         return (
             "[\n" + ",\n".join(inner + _encode(v, indent, depth + 1) for v in value) + f"\n{pad}]"
         )
+    if isinstance(value, str):
+        return json_string(value)
     return json.dumps(value, ensure_ascii=False)
 
 

@@ -1,9 +1,14 @@
-"""Markdown report: the 自评表 as a pipe table plus where every point went."""
+"""Markdown report: the 自评表 as a pipe table plus where every point went.
+
+Every text from the inputs goes through ``channels.markdown_text`` (``_cell``): it shows as
+written — never HTML (``<script>``), a link, emphasis, a new table column (``|``) or a new line.
+"""
 
 from __future__ import annotations
 
 from tabulate import tabulate
 
+from ..channels import markdown_text
 from ..result import Result
 from .common import (
     headers,
@@ -19,19 +24,19 @@ __all__ = ["render"]
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return markdown_text(text)
 
 
 def render(result: Result) -> str:
-    out = [f"# {result.project.get('name', '')} 绩效自评表", ""]
-    out += [f"- **{label}**：{value}" for label, value in project_lines(result)]
+    out = [f"# {_cell(str(result.project.get('name', '')))} 绩效自评表", ""]
+    out += [f"- **{label}**：{_cell(value)}" for label, value in project_lines(result)]
     out += ["", "## 指标得分", ""]
     rows = [[_cell(c) for c in row] for row in table_rows(result)]
     out.append(tabulate(rows, headers=headers(result), tablefmt="pipe", disable_numparse=True))
     out += ["", "## 一级指标", ""]
     out.append(
         tabulate(
-            level_summary(result),
+            [[_cell(c) for c in row] for row in level_summary(result)],
             headers=["一级指标", "分值", "得分", "得分率"],
             tablefmt="pipe",
             disable_numparse=True,
@@ -46,7 +51,7 @@ def render(result: Result) -> str:
         out += ["## 失分说明", ""]
         for item in sorted(lost, key=lambda i: -i.lost):
             out.append(
-                f"- **{item.name}**（扣 {score_text(result, item.lost)} 分）：{_cell(item.explanation)}"
+                f"- **{_cell(item.name)}**（扣 {score_text(result, item.lost)} 分）：{_cell(item.explanation)}"
             )
         out.append("")
     if result.adjustments:
@@ -54,7 +59,7 @@ def render(result: Result) -> str:
         for adj in result.adjustments:
             found = result.find(adj.indicator)
             out.append(
-                f"- **{found.name}**：规则得分 {score_text(result, found.rule_score)} → {score_text(result, found.score)}（{adj.points:+}）。理由：{_cell(adj.reason)}"
+                f"- **{_cell(found.name)}**：规则得分 {score_text(result, found.rule_score)} → {score_text(result, found.score)}（{adj.points:+}）。理由：{_cell(adj.reason)}"
             )
         out.append("")
     if result.warnings:

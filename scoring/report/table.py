@@ -1,22 +1,43 @@
-"""Plain-text 自评表 for the terminal: header, indicator block, total and grade, warnings."""
+"""Plain-text 自评表 for the terminal: header, indicator block, total and grade, warnings.
+
+Text from the inputs is made harmless for a terminal (``channels.terminal``: escape sequences
+and bidi overrides shown as escapes, not run) cell by cell before the layout, so that column
+widths are those of what is printed, and the whole text once more at the end. The wrapped
+deviation column shows at most ``CELL_LIMIT`` characters of a cell, with a note of how long it is:
+tabulate's wrapping of CJK text costs time quadratic in a cell's length (a 160,000-character
+reason took 21 s), and a terminal page of one reason is no use; the full text is in every other
+format.
+"""
 
 from __future__ import annotations
 
 from tabulate import tabulate
 
+from ..channels import terminal
 from ..result import Result
 from .common import headers, level_summary, next_grade_line, project_lines, table_rows, total_line
 
-__all__ = ["render"]
+__all__ = ["CELL_LIMIT", "render"]
+
+CELL_LIMIT = 1000  # characters of a wrapped cell shown (about 70 lines of the 30-wide column)
+
+
+def _shown(text: str) -> str:
+    if len(text) <= CELL_LIMIT:
+        return text
+    return text[:CELL_LIMIT] + f"…（共 {len(text):,} 字，全文见 --format json、csv 或 xlsx）"
 
 
 def render(result: Result) -> str:
     lines = [f"{result.spec.name} — 绩效自评表", ""]
     lines += [f"{label}：{value}" for label, value in project_lines(result)]
     lines.append("")
+    rows = [[terminal(cell) for cell in row] for row in table_rows(result)]
+    for row in rows:
+        row[-1] = _shown(row[-1])
     lines.append(
         tabulate(
-            table_rows(result),
+            rows,
             headers=headers(result),
             tablefmt="simple_grid",
             maxcolwidths=[None] * (len(headers(result)) - 1) + [30],
@@ -26,7 +47,7 @@ def render(result: Result) -> str:
     lines.append("")
     lines.append(
         tabulate(
-            level_summary(result),
+            [[terminal(cell) for cell in row] for row in level_summary(result)],
             headers=["一级指标", "分值", "得分", "得分率"],
             tablefmt="simple",
             disable_numparse=True,
@@ -49,4 +70,4 @@ def render(result: Result) -> str:
         lines.append("")
         lines.append("提示：")
         lines += [f"  - {warning}" for warning in result.warnings]
-    return "\n".join(lines) + "\n"
+    return terminal("\n".join(lines) + "\n")

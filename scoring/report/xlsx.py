@@ -3,7 +3,10 @@
 The form is ``tabular.form.build_form``; this module only draws it: fonts, borders, number formats
 (scores with the spec's decimal places, amounts in 万元, the rate as a percentage), column widths,
 row heights for wrapped Chinese text, the indicator header repeated on every printed page. Scores,
-weights and amounts are numeric cells holding the exact decimal, so Excel sums them.
+weights and amounts are numeric cells holding the exact decimal, so Excel sums them. Text from the
+inputs goes through ``channels``: only characters XML can hold, at most a cell's worth, and text
+a spreadsheet would run as a formula (``=HYPERLINK(…)``, ``-1+1``) typed as text with Excel's
+quote prefix (shown as written, still text when edited).
 """
 
 from __future__ import annotations
@@ -11,12 +14,15 @@ from __future__ import annotations
 import io
 import math
 import unicodedata
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..channels import is_formula_like, xlsx_text
 from ..number_text import format_number
+from ..output_files import CREATOR
 from ..result import Result
 from ..tabular.form import Form, FormCell, build_form
 from ..tabular.sheet import column_letter
@@ -42,8 +48,8 @@ def render(result: Result) -> bytes:
     _draw(sheet, form)
     _page_setup(sheet, form)
     _notes(workbook.create_sheet("说明"), result)
-    workbook.properties.title = f"{result.project.get('name', '')} 绩效自评表"
-    workbook.properties.creator = "jixiao"
+    workbook.properties.title = xlsx_text(f"{result.project.get('name', '')} 绩效自评表")
+    workbook.properties.creator = CREATOR
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -64,11 +70,7 @@ def _draw(sheet: Worksheet, form: Form) -> None:
     for (row, col), cell in form.cells.items():
         target = sheet.cell(row=row, column=col)
         value = cell.value
-        target.value = value
-        if isinstance(value, str) and value.startswith("="):
-            # A target such as "=0次" is text, not a formula (and Excel shows it as typed).
-            target.data_type = "s"
-            target.quotePrefix = True
+        _put(target, value)
         fmt = _number_format(cell, form.score_places)
         if fmt is not None and value is not None and not isinstance(value, str):
             target.number_format = fmt
@@ -87,6 +89,19 @@ def _draw(sheet: Worksheet, form: Form) -> None:
         sheet.column_dimensions[column_letter(index)].width = width
     _row_heights(sheet, form)
     sheet.row_dimensions[1].height = 28
+
+
+def _put(target: Any, value: object) -> None:
+    """A cell's value; text as XML holds it, and never a formula (a target such as "=0次" or a
+    name such as "=HYPERLINK(…)" is text, shown as typed)."""
+    if not isinstance(value, str):
+        target.value = value
+        return
+    text = xlsx_text(value)
+    target.value = text
+    if is_formula_like(text):
+        target.data_type = "s"
+        target.quotePrefix = True
 
 
 def _text_width(text: str) -> int:
@@ -177,7 +192,8 @@ def _notes(sheet: Worksheet, result: Result) -> None:
     titles = {"失分说明", "评价人调整", "提示"}
     widths = (24, 10, 10, 10, 60)
     for index, row in enumerate(rows, start=1):
-        sheet.append(list(row))
+        for number, value in enumerate(row, start=1):
+            _put(sheet.cell(row=index, column=number), value)
         if len(row) == 1 or (len(row) == 2 and row[0] in ("指标体系", "sha256")):
             first = 1 if len(row) == 1 else 2
             sheet.merge_cells(start_row=index, start_column=first, end_row=index, end_column=5)
