@@ -278,8 +278,11 @@ def test_broken_header_is_one_error_for_the_file(jixiao: Jixiao, tmp_path: Path)
         ("fake.xlsx", b"id,total\n", ": cannot read: not an .xlsx workbook [file-unreadable]"),
         (
             "quote.csv",
-            'id,预算资金\nP1,"110\n'.encode(),
-            ":2: broken CSV after row 1: unexpected end of data [csv-syntax]",
+            'id,"预算资金\nP1,110\n'.encode(),
+            (
+                ":1: the header row is not valid CSV: a quote opened in this row is never closed "
+                "before the end of the file [csv-syntax]"
+            ),
         ),
     ],
 )

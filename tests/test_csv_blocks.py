@@ -19,6 +19,7 @@ from scoring import FactsError
 from scoring.batch import csv_blocks as blocks_module
 from scoring.batch.csv_blocks import BlockMismatch, csv_blocks, parse_block
 from scoring.batch.inputs import _csv_rows
+from scoring.batch.lines import Unreadable
 
 _CELL = st.text(alphabet=st.sampled_from('ab 项目,"\n\r\t1'), max_size=6)
 _ROW = st.lists(_CELL, min_size=1, max_size=4)
@@ -99,12 +100,22 @@ def test_blocks_are_cut_by_length_at_record_ends(
 def test_an_unterminated_quote_is_one_record_and_sends_the_batch_the_exact_way(
     tmp_path: Path,
 ) -> None:
-    """csv stops before the record counted: the worker cannot tell a broken file from a
-    misleading cut, so the batch reads the file the exact way, which words the error."""
+    """A quote never closed before the end of the file is that record's error, in a block as in
+    the exact reading. A block that ends inside a quoted cell before the end of the file cannot
+    tell a broken record from a misleading cut (a stray quote in an unquoted cell), so the batch
+    reads the file the exact way."""
     path = tmp_path / "in.csv"
     path.write_bytes(b'id,x\n1,a\n2,"open\nstill open\n')
     cut = list(csv_blocks(str(path), "utf-8", 100))
     assert [(first, count) for _, _, first, count, _, _, _ in cut] == [(2, 2)]
+    broken = Unreadable(
+        "is not valid CSV: a quote opened in this row is never closed before the end of the file",
+        "csv-syntax",
+    )
+    assert parse_block(cut[0]) == [(2, ["1", "a"]), (3, broken)]
+    path.write_bytes(b'id,x\n1,a"b\n2,"c\n3,d\n4,e\n')  # csv: a literal quote, then an open one
+    cut = list(csv_blocks(str(path), "utf-8", 1))
+    assert (cut[0][3], cut[0][5]) == (1, 11)  # lines 2 and 3 taken for one record
     with pytest.raises(BlockMismatch):
         parse_block(cut[0])
 

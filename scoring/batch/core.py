@@ -5,16 +5,22 @@
 time) and other records with ``score_totals`` on facts built by ``facts_from_record`` (the plan
 again once the spec is hot); whatever the plan cannot score, the engine scores and words.
 
-Only ``ScoringError`` is a record's failure. Any other exception is a bug: it is not turned into
-an error row but raised, with a note naming the record that set it off.
+``score_many`` yields only ``ScoringError`` as a record's failure: any other exception is a bug,
+raised with a note naming the record that set it off. ``process_chunk`` never lets one record
+cost the others: any other exception while reading or scoring a record becomes that record's
+error row, ``internal-error``, which asks for a report (it is a bug, most likely, but the other
+records' scores are sound); a run of rows the compiled plan fails on is scored by the engine, row
+by row. Text that cannot be written (a lone surrogate, from a JSON ``\\ud800`` escape or a file
+name that is not UTF-8) is written as its escape, ``\\ud800``.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +30,7 @@ from ..errors import FactsError, Problem, ScoringError
 from ..facts import Facts, facts_from_mapping, facts_from_record
 from ..loader import load_spec
 from ..result import Result, Totals
+from .lines import Unreadable
 from .records import Converter, RawRecord
 from .summary import Summary
 
@@ -120,6 +127,45 @@ def error_row(record_id: str, source: str, error: ScoringError, tops: int) -> Ro
     return [record_id, "", "", *([""] * tops), str(error), source]
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _escaped(text: str) -> str:
+    """``text`` with any lone surrogate (not text in UTF-8) written as its escape, ``\\ud800``."""
+    if text.isascii() or _SURROGATE.search(text) is None:
+        return text
+    return _SURROGATE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+
+
+def _escaped_error(error: ScoringError) -> ScoringError:
+    if _SURROGATE.search(str(error)) is None:
+        return error
+    return ScoringError(
+        [
+            replace(
+                problem,
+                message=_escaped(problem.message),
+                file=None if problem.file is None else _escaped(problem.file),
+                path=None if problem.path is None else _escaped(problem.path),
+            )
+            for problem in error.problems
+        ]
+    )
+
+
+def _internal_error(source: str, exc: Exception) -> ScoringError:
+    """A record that raised what no input should: its error row asks for a report."""
+    text = " ".join(str(exc).split())
+    if len(text) > 200:
+        text = text[:200] + "…"
+    detail = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    message = (
+        f"could not be scored: jixiao failed on it ({detail}); this is a bug in jixiao, please "
+        "report it with this record. The other records are not affected"
+    )
+    return ScoringError(Problem(message, "internal-error", file=source))
+
+
 @dataclass
 class ChunkResult:
     """A chunk's output rows (or, from a worker, the encoded text they make: ``outputs.RowFormat``)."""
@@ -137,31 +183,20 @@ def process_chunk(
     summary = Summary.empty(spec)
     tops = len(spec.indicators)
     rows: list[Row] = []
-    fast_path = getattr(converter, "fast_path", None)  # table rows: the compiled plan first
-    if fast_path is not None:
-        try:
-            fast = fast_path(spec)([payload for _, payload in records])
-        except Exception as exc:
-            _note(exc, f"while scoring {converter.source(records[0][0], records[0][1])} …")
-            raise
-    else:
-        fast = [None] * len(records)
+    fast = _fast(spec, converter, records)
     scored: list[tuple[int, str, str, Totals]] = []  # summarised together, at the end
     for index, ((number, payload), found) in enumerate(zip(records, fast, strict=True), start):
-        source = converter.source(number, payload)
+        source = _escaped(converter.source(number, payload))
         if found is not None:
             record_id, totals = found
-            record_id = record_id or f"row {number}"
+            record_id = _escaped(record_id or f"row {number}")
             rows.append(result_row(record_id, source, totals))
             scored.append((index, record_id, source, totals))
             continue
-        try:
-            record_id, record = converter.convert(spec, number, payload)
-        except Exception as exc:
-            _note(exc, f"while reading {source}")
-            raise
-        outcome = record if isinstance(record, ScoringError) else _totals_one(spec, record, source)
+        record_id, outcome = _one(spec, converter, number, payload, source)
+        record_id = _escaped(record_id)
         if isinstance(outcome, ScoringError):
+            outcome = _escaped_error(outcome)
             rows.append(error_row(record_id, source, outcome, tops))
             summary.add_failure(index, outcome)
         else:
@@ -169,3 +204,41 @@ def process_chunk(
             scored.append((index, record_id, source, outcome))
     summary.add_many(scored)
     return ChunkResult(rows, summary)
+
+
+def _fast(
+    spec: Spec, converter: Converter, records: Sequence[RawRecord]
+) -> Sequence[tuple[str | None, Totals] | None]:
+    """Each record's (id cell, totals) by the compiled plan, or None: the engine scores it."""
+    fast_path = getattr(converter, "fast_path", None)  # table rows: the compiled plan first
+    if fast_path is None:
+        return [None] * len(records)
+    # A record the reader could not read goes to its converter, which words the error; the
+    # plan is given an empty row in its place (of the wrong width, so it scores nothing there).
+    payloads = [() if isinstance(payload, Unreadable) else payload for _, payload in records]
+    try:
+        found: Sequence[tuple[str | None, Totals] | None] = fast_path(spec)(payloads)
+    except Exception:  # noqa: BLE001 (the engine, which the plan only speeds up, decides)
+        # A row the plan trips on must not cost the others: the run is scored by the engine,
+        # which scores or words each row the same way (tests/test_plan.py holds them equal).
+        return [None] * len(records)
+    return found
+
+
+def _one(
+    spec: Spec, converter: Converter, number: int, payload: Any, source: str
+) -> tuple[str, Totals | ScoringError]:
+    """One record's id and totals or error, whatever it holds."""
+    record_id = None
+    try:
+        record_id, record = converter.convert(spec, number, payload)
+        if isinstance(record, ScoringError):
+            return record_id, record
+        return record_id, _totals_one(spec, record, source)
+    except Exception as exc:  # noqa: BLE001 (anything else is a bug: this record's, reported)
+        if record_id is None:
+            try:
+                record_id = converter.fallback_id(number, payload)
+            except Exception:  # noqa: BLE001
+                record_id = f"record {number}"
+        return record_id, _internal_error(source, exc)

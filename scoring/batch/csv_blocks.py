@@ -18,12 +18,12 @@ longer be the ones counted.
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 from collections.abc import Iterator
 from typing import IO
 
+from .lines import Unreadable, csv_records
 from .records import RawRecord, input_error
 from .undecodable import undecodable
 
@@ -168,19 +168,18 @@ def parse_block(block: CsvBlock) -> list[RawRecord]:
             raw = handle.read(length)
         text = raw.decode("utf-8" if encoding == "utf-8-sig" else encoding)
         rows: list[RawRecord] = []
-        for number, row in enumerate(csv.reader(io.StringIO(text, newline=""), strict=True), first):
-            if (row and row[0].strip()) or any(cell.strip() for cell in row):
+        row: list[str] | Unreadable | None = None
+        for number, row in enumerate(csv_records(io.StringIO(text, newline="")), first):
+            if isinstance(row, Unreadable) or (row and row[0].strip()) or any(map(str.strip, row)):
                 rows.append((number, row))
     except OSError as exc:
         raise input_error(path, f"cannot read: {exc.strerror}", "file-unreadable") from None
     except UnicodeDecodeError:
         raise undecodable(path, encoding, csv_rows=True) from None
-    except csv.Error as exc:
-        if number - first + 1 < count:
-            raise BlockMismatch(path) from None  # the block may have been cut inside a record
-        raise input_error(
-            path, f"broken CSV after row {number}: {exc}", "csv-syntax", line=number + 1
-        ) from None
+    if isinstance(row, Unreadable) and row.code == "csv-syntax" and offset + length < stamp[0]:
+        # The block ends inside a quoted cell, or in a row csv refuses, and the file goes on:
+        # the cut may be wrong (a stray quote), and the exact reading reads past it.
+        raise BlockMismatch(path)
     if number - first + 1 != count:
         raise BlockMismatch(path)
     return rows

@@ -10,8 +10,9 @@ A problem with a whole file (unreadable, bad header, not UTF-8 or GB18030 text) 
 from __future__ import annotations
 
 import codecs
-import csv
+import contextlib
 import datetime
+import functools
 import importlib
 import os
 import zipfile
@@ -26,10 +27,12 @@ from ..errors import FactsError, Problem, UsageError
 from .column_map import build_column_map
 from .columns import is_empty
 from .csv_blocks import CsvBlock, csv_blocks
+from .lines import Unreadable, csv_records, text_lines
 from .records import (
     Converter,
     FactsFileConverter,
     JsonLineConverter,
+    OutsideCell,
     RawRecord,
     RowConverter,
     input_error,
@@ -109,7 +112,8 @@ def _open(spec: Spec, path: str, id_column: str | None, sheet: str | None) -> In
         cmap, problems = build_column_map(spec, header, file=path, id_column=id_column)
         if cmap is None:
             raise FactsError(problems)
-        return Input(path, "xlsx", RowConverter(cmap, strict_width=False), None, (sheet_name,))
+        converter = RowConverter(cmap, strict_width=False)
+        return Input(path, "xlsx", converter, None, (sheet_name, cmap.width))
     if suffix in JSONL_SUFFIXES:
         encoding = _sniff_encoding(path)
         return Input(path, "jsonl", JsonLineConverter(path, id_column), None, (encoding,))
@@ -184,27 +188,32 @@ def _csv_header(path: str, encoding: str) -> tuple[int, list[str]]:
     rows = _csv_rows(path, encoding)
     try:
         for number, row in rows:
+            if isinstance(row, Unreadable):  # the header is the file's: its problem is the file's
+                message = f"the header row {row.message}"
+                raise input_error(path, message, row.code, line=number)
             return number, row
     finally:
         rows.close()
     raise input_error(path, "empty file: expected a header row", "batch-no-header", line=1)
 
 
-def _csv_rows(path: str, encoding: str) -> Generator[tuple[int, list[str]], None, None]:
-    """Rows with their number as a spreadsheet shows it (the header is row 1); blank rows skipped."""
-    number = 0
+def _csv_rows(
+    path: str, encoding: str
+) -> Generator[tuple[int, list[str] | Unreadable], None, None]:
+    """Rows with their number as a spreadsheet shows it (the header is row 1); blank rows skipped.
+    A row too long or not valid CSV comes as an ``Unreadable``: its converter words the error."""
     try:
         with open(path, encoding=encoding, newline="") as handle:
-            for number, row in enumerate(csv.reader(handle, strict=True), 1):
+            for number, row in enumerate(csv_records(handle), 1):
                 # A first cell with text (the usual id) settles it without looking further.
-                if (row and row[0].strip()) or any(cell.strip() for cell in row):
+                if (
+                    isinstance(row, Unreadable)
+                    or (row and row[0].strip())
+                    or any(map(str.strip, row))
+                ):
                     yield number, row
     except UnicodeDecodeError:
         raise undecodable(path, encoding, csv_rows=True) from None
-    except csv.Error as exc:
-        raise input_error(
-            path, f"broken CSV after row {number}: {exc}", "csv-syntax", line=number + 1
-        ) from None
     except OSError as exc:
         raise input_error(path, f"cannot read: {exc.strerror}", "file-unreadable") from None
 
@@ -240,12 +249,87 @@ def _xlsx_header(path: str, sheet: str | None) -> tuple[list[Any], str]:
     workbook = _open_workbook(path)
     try:
         worksheet = _sheet(workbook, path, sheet)
-        for row in worksheet.iter_rows(min_row=1, max_row=1, values_only=True):
-            if any(not is_empty(cell) for cell in row):
-                return list(row), str(worksheet.title)
+        for number, cells in _sheet_rows(workbook, worksheet, path):
+            header = _row_of(cells, None) if number == 1 else []
+            if any(not is_empty(cell) for cell in header):
+                return header, str(worksheet.title)
+            break
         raise input_error(path, "row 1 is empty: expected a header row", "batch-no-header", line=1)
     finally:
         workbook.close()
+
+
+@functools.cache
+def _tolerant_parser() -> Any:
+    """openpyxl's sheet parser, except that a cell it cannot convert (a number of 5,000 digits,
+    which ``int`` refuses; ``NaN`` in a number cell) gives the text written in it, read then as a
+    CSV cell would be, instead of stopping the whole sheet; so does a row with a bad number."""
+    reader: Any = importlib.import_module("openpyxl.worksheet._reader")
+
+    class Parser(reader.WorkSheetParser):  # type: ignore[misc]
+        def parse_cell(self, element: Any) -> dict[str, Any]:
+            counter: int = self.col_counter  # type: ignore[has-type]
+            try:
+                return super().parse_cell(element)  # type: ignore[no-any-return]
+            except Exception:  # noqa: BLE001 (any cell openpyxl cannot read: its text)
+                self.col_counter = counter + 1
+                column = self.col_counter
+                with contextlib.suppress(Exception):
+                    column = reader.coordinate_to_tuple(element.get("r"))[1]
+                text = element.findtext(reader.VALUE_TAG, None)
+                return {"row": self.row_counter, "column": column, "value": text}
+
+        def parse_row(self, row: Any) -> tuple[int, list[dict[str, Any]]]:
+            try:
+                return super().parse_row(row)  # type: ignore[no-any-return]
+            except Exception:  # noqa: BLE001 (a row number that is not one: the next row)
+                self.row_counter += 1
+                self.col_counter = 0
+                return self.row_counter, [self.parse_cell(cell) for cell in row]
+
+    return Parser
+
+
+def _sheet_rows(workbook: Any, worksheet: Any, path: str) -> Iterator[tuple[int, list[Any]]]:
+    """The rows the sheet's XML holds, as (number, cells), read as they come: the sheet's stated
+    dimension (which may claim 1,048,576 rows, or 16,384 columns) is not used."""
+    parser = _tolerant_parser()
+    try:
+        with worksheet._get_source() as source:
+            rows = parser(
+                source,
+                worksheet._shared_strings,
+                data_only=True,
+                epoch=workbook.epoch,
+                date_formats=workbook._date_formats,
+                timedelta_formats=workbook._timedelta_formats,
+            ).parse()
+            yield from rows
+    except FactsError:
+        raise
+    except Exception as exc:  # noqa: BLE001 (XML that is not a sheet: the file is broken)
+        reason = type(exc).__name__ if isinstance(exc, RecursionError) else str(exc)[:200]
+        message = f"cannot read sheet {worksheet.title!r}: {reason}"
+        raise input_error(path, message, "file-unreadable") from None
+
+
+def _row_of(cells: list[dict[str, Any]], width: int | None) -> list[Any]:
+    """A row's cells by column, the first ``width`` (all, for None); a value right of them is kept
+    as one ``OutsideCell``, for the row's error."""
+    last = max((cell["column"] for cell in cells), default=0)
+    size = last if width is None else min(last, width)
+    row: list[Any] = [None] * size
+    outside = None
+    for cell in cells:
+        column, value = cell["column"], cell["value"]
+        if 1 <= column <= size:
+            row[column - 1] = _cell(value)
+        elif outside is None and column > size and not is_empty(value):
+            outside = OutsideCell(column, _cell(value))
+    if outside is not None:
+        row.extend([None] * (size - len(row)))
+        row.append(outside)
+    return row
 
 
 def _cell(value: Any) -> Any:
@@ -260,24 +344,25 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _xlsx_records(path: str, sheet: str) -> Iterator[RawRecord]:
+def _xlsx_records(path: str, sheet: str, width: int) -> Iterator[RawRecord]:
     workbook = _open_workbook(path)
     try:
         worksheet = workbook[sheet]
-        for number, row in enumerate(worksheet.iter_rows(min_row=2, values_only=True), 2):
-            if any(not is_empty(cell) for cell in row):
-                yield number, [_cell(cell) for cell in row]
+        for number, cells in _sheet_rows(workbook, worksheet, path):
+            if number >= 2:
+                row = _row_of(cells, width)
+                if any(not is_empty(cell) for cell in row):
+                    yield number, row
     finally:
         workbook.close()
 
 
 # ---- JSON Lines -----------------------------------------------------------------------------------
 def _jsonl_records(path: str, encoding: str) -> Iterator[RawRecord]:
-    number = 0
     try:
         with open(path, encoding=encoding) as handle:
-            for number, line in enumerate(handle, 1):
-                if line.strip():
+            for number, line in enumerate(text_lines(handle), 1):
+                if isinstance(line, Unreadable) or line.strip():
                     yield number, line
     except UnicodeDecodeError:
         raise undecodable(path, encoding, csv_rows=False) from None

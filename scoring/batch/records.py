@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from ..compiled import Spec
 from ..errors import FactsError, Problem, ScoringError
@@ -21,6 +21,7 @@ from ..facts import Facts, load_facts
 from ..result import Totals
 from .column_map import ColumnMap, build_column_map
 from .columns import is_empty, row_to_mapping
+from .lines import Unreadable
 
 __all__ = [
     "FACTS_KEYS",
@@ -28,6 +29,7 @@ __all__ = [
     "Converter",
     "FactsFileConverter",
     "JsonLineConverter",
+    "OutsideCell",
     "RawRecord",
     "RowConverter",
     "input_error",
@@ -47,7 +49,19 @@ class Converter(Protocol):
         """Where the record is, for messages and the ``source`` column: ``data.csv:row 17``."""
         ...
 
+    def fallback_id(self, number: int, payload: Any) -> str:
+        """The record's id when nothing of it could be read: ``row 17``, ``line 4``, its path."""
+        ...
+
     def convert(self, spec: Spec, number: int, payload: Any) -> Converted: ...
+
+
+class OutsideCell(NamedTuple):
+    """A spreadsheet cell right of the header's columns, as the only cell kept past them (a cell
+    in column XFD would otherwise make a row of 16,384 cells)."""
+
+    column: int  # 1-based
+    value: Any
 
 
 def input_error(source: str, message: str, code: str, line: int | None = None) -> FactsError:
@@ -75,10 +89,15 @@ class RowConverter:
         texts = self.strict_width  # CSV cells are all text; a spreadsheet's may be numbers, dates
         return lambda payloads: totals(payloads, texts)
 
+    def fallback_id(self, number: int, payload: Any = None) -> str:
+        return f"row {number}"
+
     def convert(self, spec: Spec, number: int, payload: Any) -> Converted:
+        fallback = f"row {number}"
+        if isinstance(payload, Unreadable):
+            return fallback, input_error(self.source(number), payload.message, payload.code)
         cells: list[Any] = list(payload)
         width = self.cmap.width
-        fallback = f"row {number}"
         if len(cells) != width and self.cmap.id_index < len(cells):
             # The row's shape is wrong, but its id (usually the first cell) still names it.
             given = cells[self.cmap.id_index]
@@ -91,9 +110,9 @@ class RowConverter:
                 )
             else:
                 extra = next(i for i in range(width, len(cells)) if not is_empty(cells[i]))
-                message = (
-                    f"has a value in column {extra + 1}, right of the header's {width} columns"
-                )
+                found = cells[extra]
+                column = found.column if isinstance(found, OutsideCell) else extra + 1
+                message = f"has a value in column {column}, right of the header's {width} columns"
             return fallback, input_error(self.source(number), message, "batch-row-width")
         if len(cells) < width:
             if self.strict_width:
@@ -119,15 +138,29 @@ class JsonLineConverter:
     def source(self, number: int, payload: Any = None) -> str:
         return f"{self.file}:line {number}"
 
+    def fallback_id(self, number: int, payload: Any = None) -> str:
+        return f"line {number}"
+
     def convert(self, spec: Spec, number: int, payload: Any) -> Converted:
         fallback = f"line {number}"
         source = self.source(number)
+        if isinstance(payload, Unreadable):
+            return fallback, input_error(source, payload.message, payload.code)
         try:
-            data = json.loads(payload, parse_float=Decimal)
+            data = _json_record(payload)
         except json.JSONDecodeError as exc:
             return fallback, input_error(
                 source, f"not valid JSON: {exc.msg} (column {exc.colno})", "json-syntax"
             )
+        except _DuplicateKey as exc:
+            message = f"key {exc.key!r} appears twice in one object; give each key once"
+            return fallback, input_error(source, message, "duplicate-key")
+        except (_TooDeep, RecursionError):
+            message = (
+                f"nests deeper than {JSON_DEPTH} levels (objects and arrays inside each other); "
+                "a record is an object of two or three levels"
+            )
+            return fallback, input_error(source, message, "json-too-deep")
         if not isinstance(data, dict):
             return fallback, input_error(
                 source,
@@ -161,6 +194,60 @@ class JsonLineConverter:
         return {"file": self.file, "id_column": self.id_column, "_maps": {}}
 
 
+JSON_DEPTH = 100  # objects and arrays inside each other in one line (as yaml-too-deep)
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+class _TooDeep(Exception):
+    pass
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object; a key given twice is refused (json would keep the last one silently)."""
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return data
+
+
+def _integer(text: str) -> int | Decimal:
+    """A JSON integer; one too long for ``int`` (over 4,300 digits) as a Decimal, which the
+    reading of values then refuses as too large, like any other number."""
+    try:
+        return int(text)
+    except ValueError:
+        return Decimal(text)
+
+
+def _json_record(text: str) -> Any:
+    """One JSON line, numbers exact (``NaN`` and ``Infinity``, which Python's json reads, as the
+    Decimal of that name: the reading of values refuses them as not finite)."""
+    data = json.loads(
+        text,
+        parse_float=Decimal,
+        parse_int=_integer,
+        parse_constant=Decimal,
+        object_pairs_hook=_object,
+    )
+    stack = [(data, 1)]
+    while stack:  # json reads up to a thousand levels or so; a record needs a handful
+        item, depth = stack.pop()
+        if depth > JSON_DEPTH:
+            raise _TooDeep
+        inner = item.values() if isinstance(item, dict) else item
+        stack.extend((value, depth + 1) for value in inner if isinstance(value, (dict, list)))
+    return data
+
+
 @dataclass(frozen=True)
 class FactsFileConverter:
     """A facts file (YAML or JSON) in a folder, or named on the command line; its id is its path."""
@@ -169,6 +256,10 @@ class FactsFileConverter:
 
     def source(self, number: int, payload: Any = None) -> str:
         return str(payload)
+
+    def fallback_id(self, number: int, payload: Any = None) -> str:
+        path = str(payload)
+        return os.path.relpath(path, self.root) if self.root else path
 
     def convert(self, spec: Spec, number: int, payload: Any) -> Converted:
         path = str(payload)
