@@ -250,9 +250,30 @@ def test_existing_output_needs_force(tmp_path: Path) -> None:
     out = tmp_path / "满意度.yaml"
     out.write_text("keep\n", encoding="utf-8")
     code, _, stderr = run("survey", str(EXAMPLE), "-o", str(out))
-    assert code == 2
-    assert stderr == f"jixiao: error: {out} 已存在；加 --force 覆盖\n"
+    assert code == 1
+    assert stderr == f"{out}: exists; use --force to replace it [output-exists]\n"
     assert out.read_text(encoding="utf-8") == "keep\n"
+
+
+def test_output_never_replaces_the_answers(tmp_path: Path) -> None:
+    answers = tmp_path / "a.csv"
+    answers.write_bytes(EXAMPLE.read_bytes())
+    code, _, stderr = run("survey", str(answers), "-o", str(answers), "--force")
+    assert code == 1
+    assert stderr == (
+        f"{answers}: -o is the same file as the input ANSWERS {answers}; jixiao never writes "
+        "over an input: name another output file [output-is-input]\n"
+    )
+    assert answers.read_bytes() == EXAMPLE.read_bytes()
+
+
+def test_terminal_escapes_in_a_header_are_shown_not_run(tmp_path: Path) -> None:
+    answers = tmp_path / "a.csv"
+    answers.write_text("序号,\x1b[2J题\n1,满意\n", encoding="utf-8")
+    code, stdout, _ = run("survey", str(answers))
+    assert code == 0
+    assert "\x1b" not in stdout
+    assert "\\x1b[2J题" in stdout
 
 
 def test_default_scale_listing() -> None:

@@ -16,6 +16,7 @@ from typing import Any, TextIO
 
 from tabulate import tabulate
 
+from ..channels import terminal
 from ..errors import Problem, ScoringError, UsageError
 from ..facts import load_facts
 from ..loader import load_spec
@@ -68,7 +69,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         data = to_dict(years, pairs)
         stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
     else:
-        stdout.write(render(years, pairs))
+        stdout.write(terminal(render(years, pairs)))
     return 0
 
 

@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from decimal import Decimal
 from typing import TextIO
 
 from tabulate import tabulate
 
-from ..errors import Problem, ScoringError, UsageError
+from ..channels import terminal
+from ..errors import Problem, ScoringError
 from ..methods.survey import DEFAULT_SCALE, SurveyResult, analyse, load_scale
 from ..number_limits import CTX, QuantityError
 from ..number_text import format_number, format_percent
 from ..quantities import parse_target, percent_to_ratio
 from ..tabular.sheet import read_sheet
-from .output import write_output
+from .output import check_paths, write_output
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -59,8 +59,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    if args.output and os.path.exists(args.output) and not args.force:
-        raise UsageError(f"{args.output} 已存在；加 --force 覆盖")
+    check_paths(
+        [("-o", args.output)],
+        [("ANSWERS", args.answers), ("--scale", args.scale)],
+        force=args.force,
+    )
     scale = load_scale(args.scale) if args.scale else DEFAULT_SCALE
     target = _target(args.target) if args.target else None
     sheet = read_sheet(args.answers, args.sheet)
@@ -68,8 +71,8 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if args.format == "json":
         stdout.write(json.dumps(to_dict(result, args.fact), ensure_ascii=False, indent=2) + "\n")
     else:
-        stdout.write(render_table(result))
-    stderr.writelines(f"提示：{warning}\n" for warning in result.warnings)
+        stdout.write(terminal(render_table(result)))
+    stderr.writelines(terminal(f"提示：{warning}\n") for warning in result.warnings)
     if args.output:
         write_output(args.output, facts_yaml(result, args.fact))
         stderr.write(f"已写出 {args.output}\n")
