@@ -25,10 +25,11 @@ from decimal import Decimal, getcontext, setcontext
 from typing import Any, ParamSpec, TypeVar
 
 from .compiled import Spec
-from .errors import FactsError
+from .errors import FactsError, Problem, ScoringError
 from .evaluation import evaluate, roll_up
 from .expr import formula_context
 from .facts import Facts, facts_from_mapping
+from .pydantic_errors import described
 from .result import Details, Result, ScoreWarning, Totals
 from .totals import ZERO, totals_of
 
@@ -68,6 +69,7 @@ _scored: weakref.WeakKeyDictionary[Spec, int | Callable[[Facts], Totals | None]]
 _scored = weakref.WeakKeyDictionary()
 
 
+@_in_private_context
 def score(spec: Spec, facts: Facts | Mapping[str, Any]) -> Result:
     """Score one project. Raises FactsError listing every problem with its facts (never partial).
 
@@ -76,8 +78,7 @@ def score(spec: Spec, facts: Facts | Mapping[str, Any]) -> Result:
     and values are worked out by this engine when first read (``Result.details``). Whatever the
     plan cannot score, this engine scores, and reports.
     """
-    if not isinstance(facts, Facts):
-        facts = facts_from_mapping(facts)
+    facts = _arguments(spec, facts, "score")
     totals = _planned(spec, facts)
     if totals is None:
         return _engine_result(spec, facts)
@@ -134,6 +135,17 @@ def _details(spec: Spec, facts: Facts) -> Details:
     return Details(tops, tuple(warnings), state.env)
 
 
+def _arguments(spec: object, facts: object, called: str) -> Facts:
+    """The facts to score, after checking what a library caller passed: a wrong type is a
+    ScoringError that says what was expected, never a TypeError from deep inside."""
+    if not isinstance(spec, Spec):
+        message = f"{called}() needs a Spec from load_spec() first, got {described(spec)}"
+        raise ScoringError(Problem(message, "wrong-type", file="<input>"))
+    if isinstance(facts, Facts):
+        return facts
+    return facts_from_mapping(facts)  # type: ignore[arg-type]  # a non-mapping: facts-shape
+
+
 def _planned(spec: Spec, facts: Facts) -> Totals | None:
     """The totals from the spec's compiled plan once the spec is hot, else None (and for
     whatever the plan cannot score: the engine then scores it, and reports)."""
@@ -148,12 +160,12 @@ def _planned(spec: Spec, facts: Facts) -> Totals | None:
     return state(facts)
 
 
+@_in_private_context
 def score_totals(spec: Spec, facts: Facts | Mapping[str, Any]) -> Totals:
     """Score one project for a batch: the same numbers as ``score``, without the result tree,
     explanations or warnings (through the compiled plan once the spec is hot). Raises
     FactsError exactly as ``score`` does."""
-    if not isinstance(facts, Facts):
-        facts = facts_from_mapping(facts)
+    facts = _arguments(spec, facts, "score_totals")
     return _planned(spec, facts) or engine_totals(spec, facts)
 
 

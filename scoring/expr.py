@@ -37,11 +37,19 @@ from decimal import Context, Decimal, InvalidOperation, Overflow, getcontext, se
 from typing import Any, TypeAlias
 
 from .errors import FormulaError
-from .formula_checker import WhitelistChecker
+from .formula_checker import DeclaredNames, WhitelistChecker
 from .formula_limits import MAX_LENGTH, MAX_NODES, MAX_PLACES
 from .formula_text import quote
 
-__all__ = ["FUNCTIONS", "RUNTIME", "CompiledFormula", "Value", "compile_formula", "formula_context"]
+__all__ = [
+    "FUNCTIONS",
+    "RUNTIME",
+    "CompiledFormula",
+    "DeclaredNames",
+    "Value",
+    "compile_formula",
+    "formula_context",
+]
 
 Value: TypeAlias = Decimal | bool
 
@@ -208,8 +216,9 @@ def _is_zero(env: Mapping[str, Value], name: str) -> bool:
     return isinstance(value, Decimal) and value.is_zero()
 
 
-def compile_formula(source: str, allowed_names: Collection[str]) -> CompiledFormula:
-    """Check ``source`` against the whitelist and ``allowed_names``, and compile it once."""
+def compile_formula(source: str, allowed_names: Collection[str] | DeclaredNames) -> CompiledFormula:
+    """Check ``source`` against the whitelist and ``allowed_names``, and compile it once (a
+    caller compiling many formulas over the same names indexes them once: ``DeclaredNames``)."""
     if not isinstance(source, str):
         message = f"formula must be text, got {type(source).__name__}"
         raise FormulaError(message, code="formula-type", formula="")

@@ -23,6 +23,7 @@ from pydantic import (
 
 from ._yaml import Document, load_yaml, read_text
 from .errors import FactsError, Problem
+from .number_limits import in_exact_context
 from .pydantic_errors import describe_errors, described, id_path
 from .rules import Rating
 from .rules.base import Share
@@ -86,7 +87,7 @@ class StatedModel(_Model):
 
     total: Number | None = Field(None, description="自评得分 as filed")
     grade: Text | None = Field(None, description="自评等级 as filed")
-    scores: dict[str, Decimal] = Field(
+    scores: dict[str, Number] = Field(
         default_factory=dict, description="indicator id → 得分 as filed"
     )
 
@@ -144,19 +145,24 @@ class Facts:
         )
 
 
+@in_exact_context
 def load_facts(path: str | os.PathLike[str]) -> Facts:
     """Read a facts file (YAML or JSON); raise FactsError listing every problem with its shape."""
     text = read_text(path, error_cls=FactsError)
     return load_facts_text(text, os.fspath(path))
 
 
+@in_exact_context
 def load_facts_text(text: str, file: str = "<facts>") -> Facts:
     return _from_document(load_yaml(text, file, error_cls=FactsError))
 
 
+@in_exact_context
 def facts_from_mapping(data: Mapping[str, Any], file: str = "<facts>") -> Facts:
     """Facts given as a Python mapping (same shape as the file); numbers may be Decimal, int or str."""
-    return _from_document(Document(data=dict(data), file=file, value_marks={}, key_marks={}))
+    # Anything but a mapping is kept as given, for _from_document to say what it is (facts-shape).
+    data = dict(data) if isinstance(data, Mapping) else data
+    return _from_document(Document(data=data, file=file, value_marks={}, key_marks={}))
 
 
 def facts_from_values(
@@ -190,6 +196,7 @@ _SIMPLE_PROJECT = frozenset(ProjectModel.model_fields) - {"goal"}
 _RATING_KEYS = frozenset({"tier", "score", "share", "narrative"})
 
 
+@in_exact_context
 def facts_from_record(data: Mapping[str, Any], file: str = "<record>") -> Facts:
     """Facts from a plain mapping, as a spreadsheet row or a JSON line makes: the same ``Facts`` as
     ``facts_from_mapping``, faster. A mapping of only simple parts (text project fields, values,

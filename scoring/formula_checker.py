@@ -33,7 +33,7 @@ from .formula_limits import (
 )
 from .formula_text import MAX_QUOTED, FormulaText, percent_as_decimal, quote
 
-__all__ = ["WhitelistChecker"]
+__all__ = ["DeclaredNames", "WhitelistChecker"]
 
 _Kind: TypeAlias = Literal["num", "bool", "any"]  # "any": a fact, known only at run time
 _MAX_LISTED = 5  # unknown names listed in one message
@@ -41,6 +41,32 @@ _MAX_LISTED = 5  # unknown names listed in one message
 
 def _nfkc(name: str) -> str:
     return unicodedata.normalize("NFKC", name)  # what the parser does to every identifier
+
+
+class DeclaredNames:
+    """The names a formula may read, indexed as the parser matches identifiers (NFKC), built once
+    per spec: a spec of thousands of derived values must not index every name for every formula.
+    ``with_local`` layers a rule's own variables (w, a, t …) over it without copying it."""
+
+    def __init__(self, names: Iterable[str], base: DeclaredNames | None = None) -> None:
+        self.index: dict[str, list[str]] = {}
+        for name in names:
+            self.index.setdefault(_nfkc(name), []).append(name)
+        self.base = base
+
+    def with_local(self, names: Iterable[str]) -> DeclaredNames:
+        return DeclaredNames(names, self)
+
+    def get(self, key: str) -> list[str]:
+        """The declared spellings the identifier ``key`` (already NFKC) reads, without repeats."""
+        own = self.index.get(key, [])
+        below = self.base.get(key) if self.base is not None else []
+        return list(dict.fromkeys(own + below)) if own and below else own or below
+
+    def candidates(self) -> dict[str, str]:
+        """NFKC form → one declared spelling, for 'did you mean' (only when a formula fails)."""
+        found = self.base.candidates() if self.base is not None else {}
+        return found | {key: names[0] for key, names in self.index.items()}
 
 
 def _small_int(node: ast.expr, high: int) -> int | None:
@@ -62,11 +88,13 @@ class WhitelistChecker(FormulaText):
     # imports this module, so this module cannot import them.
     functions: ClassVar[Mapping[str, Callable[..., Decimal]]]
 
-    def __init__(self, source: str, allowed_names: Collection[str]) -> None:
+    def __init__(self, source: str, allowed_names: Collection[str] | DeclaredNames) -> None:
         super().__init__(source)
-        self.declared: dict[str, list[str]] = {}
-        for name in allowed_names:
-            self.declared.setdefault(_nfkc(name), []).append(name)
+        self.declared = (
+            allowed_names
+            if isinstance(allowed_names, DeclaredNames)
+            else DeclaredNames(allowed_names)
+        )
         self.name_of: dict[ast.AST, str] = {}  # each Name node read -> the declared name
         self.unknown: dict[str, int] = {}  # as written -> offset of first use
         self.constants: dict[str, Decimal] = {}
@@ -82,7 +110,7 @@ class WhitelistChecker(FormulaText):
         return "formulas can call " + ", ".join(sorted(self.functions))
 
     def fail_unknown(self) -> NoReturn:
-        candidates = {key: names[0] for key, names in self.declared.items()}
+        candidates = self.declared.candidates()
         candidates |= {name: name for name in self.functions}
         parts = []
         for name in self.unknown:
@@ -160,7 +188,7 @@ class WhitelistChecker(FormulaText):
 
     def resolve(self, node: ast.Name) -> str | None:
         """The declared name that ``node`` reads; an exact spelling beats an NFKC match."""
-        matches, written = self.declared.get(node.id, []), self.written(node)
+        matches, written = self.declared.get(node.id), self.written(node)
         if len(matches) > 1 and written not in matches:  # 'Ｋ值' and 'K值' are one identifier
             listed = " or ".join(f"'{m}'" for m in matches)
             self.fail(

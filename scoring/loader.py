@@ -20,7 +20,9 @@ from pydantic import TypeAdapter, ValidationError
 
 from .compiled import Spec
 from .errors import Problem, SpecError
+from .expr import DeclaredNames
 from .grading import RoundingPolicy
+from .number_limits import in_exact_context
 from .overlay import apply_overrides, load_sourced, sourced_from_text
 from .pydantic_errors import describe_errors, described
 from .rules.qualitative import build_tiers
@@ -30,6 +32,7 @@ from .spec_tree import TreeChecks
 __all__ = ["load_spec", "load_spec_text"]
 
 
+@in_exact_context
 def load_spec(path: str | os.PathLike[str], *, overrides: Sequence[str] = ()) -> Spec:
     """Read, validate and compile an indicator system file (following ``extends:`` to its bases);
     raise SpecError listing every problem.
@@ -53,6 +56,7 @@ def load_spec(path: str | os.PathLike[str], *, overrides: Sequence[str] = ()) ->
         raise SpecError([note, *exc.problems]) from None
 
 
+@in_exact_context
 def load_spec_text(text: str, file: str = "<spec>", *, base_dir: str = ".") -> Spec:
     """Validate and compile an indicator system given as YAML (or JSON) text; a profile's
     ``extends:`` is resolved relative to ``base_dir``."""
@@ -113,6 +117,7 @@ class _Compiler(TreeChecks):
         self.measures = {f.id: f.measure for f in facts.values()}
         self.measures.update({d.id: d.measure for d in derived})
         self.names = frozenset(self.measures) | self.declared
+        self.name_index = DeclaredNames(self.names)
         self.closure = self.derived_closure(derived, facts)
         self.seen_ids = {}
         indicators = tuple(

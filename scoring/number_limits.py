@@ -9,9 +9,22 @@ build on it without an import cycle.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Context
+import functools
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Context, localcontext
+from typing import ParamSpec, TypeVar
 
-__all__ = ["CTX", "MAX_DECIMAL_PLACES", "MAX_INTEGER_DIGITS", "QuantityError", "show"]
+__all__ = [
+    "CTX",
+    "MAX_DECIMAL_PLACES",
+    "MAX_INTEGER_DIGITS",
+    "QuantityError",
+    "in_exact_context",
+    "show",
+]
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
 
 MAX_INTEGER_DIGITS = 15
 MAX_DECIMAL_PLACES = 10
@@ -19,6 +32,19 @@ MAX_DECIMAL_PLACES = 10
 # Our own context, so a caller's changed thread context cannot round our results. 100 digits
 # holds any in-range value (15 + 10) shifted by any money factor, so conversions stay exact.
 CTX = Context(prec=100, rounding=ROUND_HALF_UP)
+
+
+def in_exact_context(function: Callable[_P, _T]) -> Callable[_P, _T]:
+    """Run ``function`` under a copy of ``CTX``, whatever the caller's thread context: a library
+    caller's ``getcontext().prec = 2`` must neither round a weight sum while a spec loads nor make
+    reading a share inexact, and the caller's context is left as it was (flags included)."""
+
+    @functools.wraps(function)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _T:
+        with localcontext(CTX):
+            return function(*args, **kwargs)
+
+    return wrapper
 
 
 class QuantityError(ValueError):

@@ -44,12 +44,26 @@ _BOUNDS = {
 }
 
 
+_SHOWN = 60  # characters of a value quoted in a message
+
+
+def _text_of(value: Any) -> str:
+    """``str(value)``, bounded: str() of an int of over 4,300 digits raises, and a 5,000-digit
+    number (or a megabyte of text) must not be echoed whole in a one-line message."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
+        return format(Decimal(value), ".6E")
+    if isinstance(value, Decimal) and len(value.as_tuple().digits) > _SHOWN:
+        return format(value, ".6E")
+    text = value if isinstance(value, str) else str(value)
+    return text[:_SHOWN] + "…" if len(text) > _SHOWN else text
+
+
 def described(value: Any) -> str:
     """What a user wrote, in their terms: 'the text …', 'the number …', 'a list'."""
     if isinstance(value, str):
         return f"the text {value[:40]!r}"
     if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
-        return f"the number {value}"
+        return f"the number {_text_of(value)}"
     return "an empty file" if value is None else shown(value)
 
 
@@ -63,7 +77,7 @@ def shown(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    return repr(str(value))
+    return repr(_text_of(value))
 
 
 def data_loc(data: Any, loc: Sequence[str | int]) -> tuple[Loc, bool]:

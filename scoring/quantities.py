@@ -97,7 +97,7 @@ _SUFFIX_RE = re.compile(r"(?:及以上|以上|及以下|以下|以内)$")
 _SUFFIX_OPS = {"以上": ("≥", ">"), "以下": ("≤", "<"), "以内": ("≤", "<")}
 
 
-def parse_number(value: str | int | Decimal) -> Decimal:
+def parse_number(value: str | float | Decimal) -> Decimal:
     """A plain number: sign, digits, thousands separators grouped by three, decimals."""
     if not isinstance(value, str):
         return _from_object(value, _NUMBER)

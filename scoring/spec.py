@@ -15,6 +15,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from .measure import KINDS
 from .quantities import parse_number
 from .rules import RuleParams
+from .rules.base import Number
 from .rules.qualitative import TierParams
 
 __all__ = [
@@ -23,28 +24,24 @@ __all__ = [
     "DerivedSpec",
     "FactSpec",
     "IndicatorSpec",
+    "Number",
     "RoundingSpec",
     "SpecModel",
 ]
 
 
 def _text(value: Any) -> Any:
-    # Versions and years are often written bare (`version: 2021.1`); keep the text as written.
+    # Versions and years are often written bare (`version: 2021.1`); keep the text as written. A
+    # library caller's int (year=2021) is text too, read through the bounded reader first: str()
+    # of a 5,000-digit int raises, and a million-digit one would be echoed in every message.
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(parse_number(value))
     return str(value) if isinstance(value, Decimal) else value
 
 
 Text = Annotated[str, BeforeValidator(_text)]
 
 
-def _bounded(value: Any) -> Any:
-    # YAML numbers arrive as exact Decimals of any size; the same bound as every number a report
-    # writes (15 digits before the point) keeps a 1e400 weight out of sums and messages.
-    if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
-        return parse_number(value)
-    return value
-
-
-Number = Annotated[Decimal, BeforeValidator(_bounded)]
 Kind = Literal["money", "number", "count", "rate", "boolean", "text"]
 assert set(KINDS) == set(Kind.__args__)  # type: ignore[attr-defined]
 
@@ -114,12 +111,12 @@ DEFAULT_GRADES: dict[str, Decimal] = {
 
 
 class CaseExpect(_Model):
-    total: Decimal | None = Field(None, description="expected total (after rounding)")
+    total: Number | None = Field(None, description="expected total (after rounding)")
     grade: str | None = Field(None, description="expected grade")
-    scores: dict[str, Decimal | None] = Field(
+    scores: dict[str, Number | None] = Field(
         default_factory=dict, description="indicator id → score (null: not applicable)"
     )
-    tolerance: Decimal = Field(Decimal(0), ge=0, description="allowed difference for numbers")
+    tolerance: Number = Field(Decimal(0), ge=0, description="allowed difference for numbers")
     error: str | None = Field(None, description="or: a text the scoring error must contain")
 
 
@@ -167,7 +164,7 @@ class SpecModel(_Model):
     reverse_formula: Literal["t_over_a", "linear_to_double"] | None = Field(
         None, description="how reverse (≤) indicators above target are scored, unless a rule says"
     )
-    overshoot_ratio: Decimal | None = Field(
+    overshoot_ratio: Number | None = Field(
         Decimal("0.3"),
         ge=0,
         description="flag a positive target exceeded by more than this share (null: never)",

@@ -10,10 +10,15 @@ list and reads the same tables; this module is the bottom layer that owns them.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from .errors import Problem, SpecError
+from .expr import DeclaredNames
 from .measure import Measure
 from .overlay import Sourced
+
+if TYPE_CHECKING:
+    from .spec_values import DerivedClosure
 
 __all__ = ["CompileState", "Loc"]
 
@@ -38,7 +43,9 @@ class CompileState:
     """The kind and unit of each fact and derived value, to read targets written against it."""
     names: frozenset[str]
     """Every name a rule's formula may use."""
-    closure: dict[str, tuple[frozenset[str], frozenset[str]]]
+    name_index: DeclaredNames
+    """``names`` indexed once for the formula compiler (see ``expr.DeclaredNames``)."""
+    closure: DerivedClosure
     """For each name: the facts it reads and the derived values it needs, through any depth."""
     seen_ids: dict[str, Loc]
     """Where each indicator id was first declared, to report duplicates."""

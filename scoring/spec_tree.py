@@ -161,13 +161,14 @@ class TreeChecks(ValueChecks):
             return rule_loc + tuple(int(p) if p.isdigit() else p for p in field.split("."))
 
         def compile_(source: str, field: str) -> CompiledFormula | None:
-            return self.compile_formula(source, at(field), self.names)
+            return self.compile_formula(source, at(field), self.name_index)
 
         def compile_local(
             source: str, field: str, local: tuple[str, ...]
         ) -> CompiledFormula | None:
             # Rule variables (w = the weight, a, t …) would shadow a fact of the same name.
-            formula = self.compile_formula(source, at(field), self.names | set(local))
+            names = self.name_index.with_local(local)
+            formula = self.compile_formula(source, at(field), names)
             clash = sorted(formula.names & set(local) & self.names) if formula else []
             if clash:
                 self.problem(

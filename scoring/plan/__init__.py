@@ -23,9 +23,13 @@ from ..rules.base import RatingParts
 from ..totals import ZERO, applicable_weights, leaf_score
 from .codegen import PlanFallback, build_function
 
-__all__ = ["NO_LEAVES", "Plan", "PlanFallback", "plan_of"]
+__all__ = ["MAX_PLANNED_LEAVES", "NO_LEAVES", "Plan", "PlanFallback", "plan_of"]
 
 NO_LEAVES: frozenset[int] = frozenset()  # ``na`` when every indicator applies
+# A spec with more leaves is not compiled: its function would take seconds to build (about 2 ms a
+# leaf) and tens of megabytes, where real indicator systems have tens of leaves. Its plan declines
+# every project, so the engine scores them all, in time linear in the leaves.
+MAX_PLANNED_LEAVES = 500
 REMEMBERED_SETS = 256
 REMEMBERED_RATINGS = 4096
 # What the compiled function raises for a project the engine must score: anything it would
@@ -50,8 +54,13 @@ class Plan:
         self._leaves_under: dict[tuple[str, ...], frozenset[int]] = {}
         self._rated_scores: dict[tuple[int, RatingParts | None], Decimal] = {}
         self._weights: dict[frozenset[int], tuple[tuple[Decimal, ...], Decimal]] = {}
-        self._function: Callable[..., Totals] = build_function(spec, self._applicable)
-        self._complete: Callable[..., Totals] = build_function(spec, self._applicable, True)
+        self._function: Callable[..., Totals]
+        self._complete: Callable[..., Totals]
+        if len(spec.leaves) > MAX_PLANNED_LEAVES:
+            self._function = self._complete = _declines
+        else:
+            self._function = build_function(spec, self._applicable)
+            self._complete = build_function(spec, self._applicable, True)
 
     def _applicable(self, not_applicable: frozenset[int]) -> tuple[tuple[Decimal, ...], Decimal]:
         """(each 一级指标's applicable weight, their sum), remembered per set (a batch has few)."""
@@ -141,6 +150,10 @@ class Plan:
         finally:
             setcontext(saved)
         return results
+
+
+def _declines(*_: object) -> Totals:
+    raise PlanFallback  # a spec too large to compile: the engine scores every project
 
 
 _PLANS: weakref.WeakKeyDictionary[Spec, Plan] = weakref.WeakKeyDictionary()

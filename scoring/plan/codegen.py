@@ -46,6 +46,11 @@ __all__ = ["PlanFallback", "build_function"]
 WeightsOf = Callable[[frozenset[int]], tuple[tuple[Decimal, ...], Decimal]]
 
 
+# Terms added in one expression: each '+' nests the expression one level deeper, and compile()
+# recurses once per level (a 1,000-leaf 一级指标 as one expression exceeded the recursion limit).
+_TERMS = 100
+
+
 class PlanFallback(Exception):
     """The compiled plan cannot score this project; the engine will (and report what is wrong)."""
 
@@ -180,14 +185,15 @@ class _Builder:
                 if partial:
                     score = self.template("S if S is not None else Z", S=score, Z=ZERO)
                 scores.append(score)
-            statements.append(ast.Assign([ast.Name(f"o{k}", STORE)], self.added(scores)))
+            statements.extend(self.added(f"o{k}", scores))
             if partial:
                 applies = subscript(copied(each), k)
                 tops.append(ast.IfExp(applies, ref(f"o{k}"), ast.Constant(None)))
             else:
                 tops.append(ref(f"o{k}") if weight else ast.Constant(None))
             sums.append(ref(f"o{k}"))
-        obtained = self.added(sums)
+        statements.extend(self.added("total", sums))  # the points obtained, then rounded
+        obtained = ref("total")
         if partial:  # rescaled to the weight that applies: the engine's own function
             arguments = [self.const(spec), obtained, everything, ast.Tuple(tops, LOAD)]
             arguments += [ref("scores"), copied(each)]
@@ -209,7 +215,9 @@ class _Builder:
         bands = spec.grades.bands
         names = self.const(tuple(name for name, _ in bands))
         grade: ast.expr = subscript(names, len(bands) - 1)
-        for index in reversed(range(len(bands) - 1)):
+        if len(bands) > _TERMS:  # unrolled, it would nest one level per grade
+            grade = ast.Call(self.const(spec.grades.grade), [ref("total")], [])
+        for index in reversed(range(len(bands) - 1) if len(bands) <= _TERMS else ()):
             reached = ast.Compare(ref("total"), [ast.GtE()], [self.const(bands[index][1])])
             grade = ast.IfExp(reached, subscript(copied(names), index), grade)
         # Totals(total, grade, applicable_weight, top_scores, top_applicable, leaf_scores)
@@ -225,16 +233,21 @@ class _Builder:
         self.globals[name] = self.spec.full_marks[index]
         return name
 
-    def added(self, terms: list[ast.expr]) -> ast.expr:
-        """``sum(terms, 0)`` as ``totals.totals_of`` adds, without adding the 0: every term is a
-        leaf score or a sum of them, rounded to places ≥ 0, so its exponent is ≤ 0 and 0 + it
-        is it, digit for digit."""
+    def added(self, target: str, terms: list[ast.expr]) -> list[ast.stmt]:
+        """``target = sum(terms, 0)`` as ``totals.totals_of`` adds, without adding the 0: every
+        term is a leaf score or a sum of them, rounded to places ≥ 0, so its exponent is ≤ 0 and
+        0 + it is it, digit for digit. A long sum is written as several statements, each adding
+        at most ``_TERMS`` terms to the last: the same additions in the same order, but no
+        expression nested thousands deep (which ``compile`` cannot take)."""
         if not terms:
-            return self.const(ZERO)
-        total = terms[0]
-        for term in terms[1:]:
-            total = ast.BinOp(total, ast.Add(), term)
-        return total
+            return [ast.Assign([ast.Name(target, STORE)], self.const(ZERO))]
+        statements: list[ast.stmt] = []
+        for start in range(0, len(terms), _TERMS):
+            total = ref(target) if start else terms[0]
+            for term in terms[start or 1 : start + _TERMS]:
+                total = ast.BinOp(total, ast.Add(), term)
+            statements.append(ast.Assign([ast.Name(target, STORE)], total))
+        return statements
 
     def derived(self, index: int, identifier: str, formula: CompiledFormula) -> None:
         """``d = formula if every input is given else None``: a leaf needing it checks."""

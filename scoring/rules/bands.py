@@ -28,6 +28,7 @@ from .base import (
     Emitter,
     InputError,
     MeasuredParams,
+    Number,
     Outcome,
     ParamsBase,
     Rating,
@@ -49,7 +50,7 @@ class BandParams(ParamsBase):
     range: str | Decimal = Field(
         description="interval such as '(0, 10%]', '>30%', '=0', '[90%, +∞)'"
     )
-    points: Decimal | None = Field(None, ge=0, description="points for this range")
+    points: Number | None = Field(None, ge=0, description="points for this range")
     share: Share | None = Field(None, description="or: share of the weight, e.g. 0.8 or '80%'")
 
 

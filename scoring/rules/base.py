@@ -15,12 +15,13 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, NamedTuple, Protocol
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 from ..expr import CompiledFormula, Value
 from ..measure import Measure, ResolvedTarget
-from ..number_limits import QuantityError
+from ..number_limits import CTX, QuantityError
 from ..number_text import format_number, format_percent
-from ..quantities import parse_quantity
+from ..quantities import parse_number, parse_quantity
 
 if TYPE_CHECKING:
     import ast
@@ -30,6 +31,7 @@ __all__ = [
     "Emitter",
     "InputError",
     "MeasuredParams",
+    "Number",
     "Outcome",
     "ParamsBase",
     "Rating",
@@ -45,15 +47,48 @@ __all__ = [
 ZERO = Decimal(0)
 
 
+# What pydantic itself calls a text that is no number: kept, so its message stays the same.
+_NOT_NUMBERS = {
+    "not-a-number": "decimal_parsing",
+    "value-empty": "decimal_parsing",
+    "unexpected-unit": "decimal_parsing",
+    "not-applicable": "decimal_parsing",
+    "not-finite": "finite_number",
+}
+
+
+def bounded_number(value: object) -> object:
+    """Every number a spec, a facts file or a library mapping gives a model field goes through the
+    one bounded reader, ``quantities.parse_number``: YAML numbers arrive as exact Decimals of any
+    size, library callers pass ints, floats and Decimals of any size (sNaN too), and text such as
+    '1e999999' would otherwise be parsed by pydantic without a limit. Out of bounds is a
+    ``QuantityError`` with its code (number-too-large, too-many-decimals …); a text that is not a
+    number at all keeps pydantic's own wording (expected a number)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
+        return value  # pydantic says what type was expected
+    try:
+        return parse_number(value)
+    except QuantityError as exc:
+        kind = _NOT_NUMBERS.get(exc.code)
+        if kind is None or not isinstance(value, str):
+            raise
+        raise PydanticCustomError(kind, "not a number") from None
+
+
+Number = Annotated[Decimal, BeforeValidator(bounded_number)]
+
+
 def _share(value: object) -> object:
     """Shares of a weight are written as 0.8 or '80%' in specs; both mean the same."""
+    if not isinstance(value, str):
+        return bounded_number(value)
     if isinstance(value, str):
         try:
             quantity = parse_quantity(value)
         except QuantityError as exc:
             raise ValueError(str(exc)) from exc
         if quantity.unit == "%":
-            return quantity.number / 100
+            return quantity.number.scaleb(-2, CTX)  # exact, in no caller's context
         if quantity.unit:
             raise ValueError(f"expected a share such as 0.8 or '80%', got {value!r}")
         return quantity.number

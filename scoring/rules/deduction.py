@@ -18,6 +18,7 @@ from .base import (
     Emitter,
     InputError,
     MeasuredParams,
+    Number,
     Outcome,
     Rating,
     Rule,
@@ -34,8 +35,8 @@ class Params(MeasuredParams):
     """``actual`` counts the problems found."""
 
     kind: Literal["deduction"]
-    per_item: Decimal = Field(gt=0, description="points deducted per problem")
-    max_deduction: Decimal | None = Field(None, gt=0, description="cap on the points deducted")
+    per_item: Number = Field(gt=0, description="points deducted per problem")
+    max_deduction: Number | None = Field(None, gt=0, description="cap on the points deducted")
     target: str | Decimal = Field("=0", description="shown as 年度指标值, e.g. '=0个'")
 
 

@@ -19,6 +19,7 @@ from .base import (
     CompileContext,
     Emitter,
     MeasuredParams,
+    Number,
     Outcome,
     Rating,
     Rule,
@@ -37,7 +38,7 @@ LOCAL_NAMES = ("a", "t", "w", "实际值", "指标值", "分值")
 class Params(MeasuredParams):
     kind: Literal["positive"]
     target: str | Decimal = Field(description="年度指标值, e.g. '≥95%', '≥735人次', 100")
-    overshoot_ratio: Decimal | None = Field(
+    overshoot_ratio: Number | None = Field(
         None, ge=0, description="flag when a > t × (1 + ratio); default from the spec"
     )
     overshoot_formula: str | None = Field(
