@@ -1,25 +1,36 @@
-"""A filled spreadsheet as a grid of plain values: xlsx (openpyxl) or csv, merges kept.
+"""A filed table as a grid of plain values, merges kept, from whichever file it came in.
+
+``read_sheets`` decides by the file's content (a zip, an OLE compound file, a PDF, else text),
+with its extension as the first check, and hands it to one reader: ``read_xlsx`` (.xlsx/.xlsm),
+``read_xls`` (old Excel), ``read_docx`` (each table of a Word document), ``read_pdf`` (the tables
+of a PDF with a text layer) or ``read_csv``. Each gives the same ``Sheet`` grid, so the parser does
+not know where a table came from; all of them stay within ``TableLimits`` (the file's size here,
+the rest in the readers), and every failure is a ``TableError`` naming the file and, where it can,
+the part, page or cell.
 
 Values are normalised once here so the parser sees one shape: text stripped (empty → None),
 numbers as exact ``Decimal`` (Excel's float digits read back through ``repr``, so 9.8 stays 9.8),
-percent-formatted numbers as text ``"99.14%"`` (Excel stores 99.14% as 0.9914), dates as text.
-A formula without a cached result (a workbook written by a program and never opened in Excel) is a
-problem naming its cell: its value is unknown, and is not guessed.
+percent-formatted numbers as text ``"99.14%"`` (Excel stores 99.14% as 0.9914), dates as text. A
+number beyond what a table can mean (NaN, infinity, 1e308, thousands of digits) stays as its text,
+for the parser to report as the unreadable value it is. A formula without a cached result (a
+workbook written by a program and never opened in Excel) is a problem naming its cell: its value is
+unknown, and is not guessed.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
+import math
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 from ..errors import Problem, ScoringError
-from ..number_limits import QuantityError
+from ..number_limits import MAX_DECIMAL_PLACES, MAX_INTEGER_DIGITS, QuantityError
 from ..quantities import parse_target
+from .table_limits import TableLimits, current_limits
 
 __all__ = [
     "CellValue",
@@ -27,12 +38,15 @@ __all__ = [
     "TableError",
     "cell_ref",
     "column_letter",
+    "finish_sheet",
+    "is_target",
+    "normalise",
     "read_sheet",
     "read_sheets",
 ]
 
 CellValue = str | Decimal | None
-_MAX_PLACES = 10
+_MAX_PLACES = MAX_DECIMAL_PLACES
 
 
 class TableError(ScoringError):
@@ -43,6 +57,10 @@ class TableError(ScoringError):
         # By row, then column (Sheet1!F2 before Sheet1!E10), not by the text of the reference.
         self.problems = tuple(sorted(self.problems, key=_table_order))
         self.args = ("\n".join(str(p) for p in self.problems),)
+
+
+def _range(rng: tuple[int, int, int, int]) -> str:
+    return f"{cell_ref(rng[0], rng[1])}:{cell_ref(rng[2], rng[3])}"
 
 
 def _table_order(problem: Problem) -> tuple[str, str, int, int, str]:
@@ -77,7 +95,11 @@ def cell_ref(row: int, col: int, sheet: str | None = None) -> str:
 
 @dataclass
 class Sheet:
-    """One sheet's values by (row, column), 1-based; merged ranges as (row1, col1, row2, col2)."""
+    """One sheet's values by (row, column), 1-based; merged ranges as (row1, col1, row2, col2).
+
+    ``place`` names a cell where the sheet name and A1 do not say where it is (a PDF table: the
+    page and the row on that page); other sheets name cells ``Sheet1!F12``.
+    """
 
     name: str
     file: str
@@ -86,17 +108,32 @@ class Sheet:
     problems: list[Problem] = field(default_factory=list)
     max_row: int = 0
     max_col: int = 0
+    place: Callable[[int, int], str] | None = None
 
     def __post_init__(self) -> None:
         self._merge_at: dict[tuple[int, int], tuple[int, int, int, int]] = {}
 
     def index_merges(self) -> None:
+        """Index every cell of the merged ranges. The readers clip the ranges to the area in use
+        first (``finish_sheet``), and ranges may not overlap (Excel refuses such a file), so the
+        index holds at most one entry per cell of that area."""
         self._merge_at = {}
         for rng in self.merges:
             r1, c1, r2, c2 = rng
             for r in range(r1, r2 + 1):
                 for c in range(c1, c2 + 1):
-                    self._merge_at[(r, c)] = rng
+                    other = self._merge_at.setdefault((r, c), rng)
+                    if other is not rng:
+                        raise TableError(
+                            Problem(
+                                f"merged range {_range(rng)} overlaps {_range(other)} at "
+                                f"{cell_ref(r, c)}; no office program writes that: open the file "
+                                "in Excel or WPS, fix the merged cells and save it",
+                                "table-merge",
+                                file=self.file,
+                                path=self.ref(r1, c1),
+                            )
+                        )
 
     def raw(self, row: int, col: int) -> CellValue:
         return self.cells.get((row, col))
@@ -118,6 +155,8 @@ class Sheet:
         return value if isinstance(value, str) else format(value, "f")
 
     def ref(self, row: int, col: int) -> str:
+        if self.place is not None:
+            return self.place(row, col)
         return cell_ref(row, col, self.name)
 
     def is_merge_origin(self, row: int, col: int) -> bool:
@@ -125,27 +164,109 @@ class Sheet:
         return rng is None or (rng[0], rng[1]) == (row, col)
 
 
-def read_sheets(path: str | os.PathLike[str]) -> list[Sheet]:
-    """Every sheet of an xlsx workbook (or the one table of a csv file), values normalised."""
+# Extension → reader; the content decides between them (a .xls saved as .xlsx is still read).
+_READERS = {
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".xls": "xls",
+    ".docx": "docx",
+    ".pdf": "pdf",
+    ".csv": "csv",
+}
+READ = ".xlsx, .xlsm, .xls, .docx, .pdf (with a text layer) and .csv"
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def read_sheets(path: str | os.PathLike[str], limits: TableLimits | None = None) -> list[Sheet]:
+    """Every sheet of a workbook, every table of a .docx or .pdf, or the one table of a .csv."""
+    limits = limits or current_limits()
     file = os.fspath(path)
     suffix = Path(file).suffix.lower()
-    if suffix == ".csv":
-        return [_read_csv(file)]
-    if suffix not in (".xlsx", ".xlsm"):
+    if suffix not in _READERS:
         raise TableError(
             Problem(
-                f"cannot read {suffix or 'a file without extension'}: expected an .xlsx workbook "
-                "(save .xls/.et/.wps files as .xlsx first) or a .csv file",
+                f"cannot read {suffix or 'a file without extension'}: jixiao reads {READ} files; "
+                "save .et, .wps, .ods or other files as .xlsx first (另存为 → Excel 工作簿)",
                 "table-format",
                 file=file,
             )
         )
-    return _read_xlsx(file)
+    kind = _sniff(file, suffix, limits)
+    if kind == "xlsx":
+        from .read_xlsx import read_xlsx
+
+        return read_xlsx(file, limits)
+    if kind == "xls":
+        from .read_xls import read_xls
+
+        return read_xls(file, limits)
+    if kind == "docx":
+        from .read_docx import read_docx
+
+        return read_docx(file, limits)
+    if kind == "pdf":
+        from .read_pdf import read_pdf
+
+        return read_pdf(file, limits)
+    from .read_csv import read_csv
+
+    return [read_csv(file, limits)]
 
 
-def read_sheet(path: str | os.PathLike[str], name: str | None = None) -> Sheet:
+def _sniff(file: str, suffix: str, limits: TableLimits) -> str:
+    """The reader for the file's content; its size is checked first, before anything is read."""
+    try:
+        if os.path.isdir(file):
+            raise TableError(
+                Problem("is a directory, not a table file", "table-missing", file=file)
+            )
+        size = os.path.getsize(file)
+        with open(file, "rb") as handle:
+            head = handle.read(8)
+    except FileNotFoundError:
+        raise TableError(Problem("no such file", "table-missing", file=file)) from None
+    except OSError as exc:
+        raise TableError(
+            Problem(f"cannot read: {exc.strerror}", "table-missing", file=file)
+        ) from None
+    if size > limits.file_bytes:
+        raise TableError(
+            Problem(
+                f"file is {size / 1e6:.1f} MB, larger than the {limits.file_bytes / 1e6:.1f} MB "
+                "limit for a filed table (raise the limits with --max-cells if the file is genuine)",
+                "table-too-large",
+                file=file,
+            )
+        )
+    if size == 0:
+        raise TableError(Problem("is empty (0 bytes)", "table-format", file=file))
+    if head.startswith(b"PK"):
+        return "docx" if suffix == ".docx" else "xlsx"
+    if head == _OLE:
+        return "xls"
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if suffix == ".csv":
+        return "csv"
+    what = {"xlsx": ".xlsx workbook", "xls": ".xls workbook", "docx": ".docx document"}
+    raise TableError(
+        Problem(
+            f"not a readable {what.get(_READERS[suffix], 'PDF file')}: its content is none of "
+            f"the formats jixiao reads ({READ}); open it in the program that wrote it and save "
+            "it again",
+            "table-format",
+            file=file,
+        )
+    )
+
+
+def read_sheet(
+    path: str | os.PathLike[str], name: str | None = None, limits: TableLimits | None = None
+) -> Sheet:
     """One sheet by name, or the first one."""
-    sheets = read_sheets(path)
+    sheets = read_sheets(path, limits)
+    if not sheets:
+        raise TableError(Problem("has no table", "table-no-header", file=os.fspath(path)))
     if name is None:
         return sheets[0]
     for sheet in sheets:
@@ -161,80 +282,41 @@ def read_sheet(path: str | os.PathLike[str], name: str | None = None) -> Sheet:
     )
 
 
-def _read_xlsx(file: str) -> list[Sheet]:
-    import zipfile
-
-    import openpyxl
-
-    try:
-        values = openpyxl.load_workbook(file, data_only=True)
-        formulas = openpyxl.load_workbook(file, data_only=False)
-    except FileNotFoundError:
-        raise TableError(Problem("no such file", "table-missing", file=file)) from None
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+def finish_sheet(
+    sheet: Sheet, merges: Iterable[tuple[int, int, int, int]], limits: TableLimits
+) -> Sheet:
+    """Size the sheet to the area its values use, refuse it over ``max_cells``, clip the merges
+    to it and index them: what every reader does last."""
+    rows = max((r for r, _ in sheet.cells), default=0)
+    cols = max((c for _, c in sheet.cells), default=0)
+    if rows * cols > limits.max_cells:
+        far_row = max(sheet.cells, key=lambda at: (at[0], at[1]))
+        far_col = max(sheet.cells, key=lambda at: (at[1], at[0]))
         raise TableError(
-            Problem(f"not a readable .xlsx workbook ({exc})", "table-format", file=file)
-        ) from None
-    sheets = []
-    for ws in values.worksheets:
-        sheet = Sheet(ws.title, file, max_row=ws.max_row, max_col=ws.max_column)
-        source = formulas[ws.title]
-        for row in ws.iter_rows():
-            for cell in row:
-                r, c = cell.row, cell.column
-                if r is None or c is None:  # pragma: no cover - only for cells never placed
-                    continue
-                if cell.value is None:
-                    written = source.cell(row=r, column=c).value
-                    if isinstance(written, str) and _is_target(written):
-                        # "=0次" stored as a formula by a program: it is the target as typed.
-                        sheet.cells[(r, c)] = written
-                    elif isinstance(written, str) and written.startswith("="):
-                        sheet.problems.append(
-                            Problem(
-                                f"formula {written} has no saved result; open and save the "
-                                "workbook in Excel or LibreOffice first",
-                                "table-formula",
-                                file=file,
-                                path=cell_ref(r, c, ws.title),
-                            )
-                        )
-                    continue
-                value = _normalise(cell.value, str(cell.number_format or ""))
-                if value is not None:
-                    sheet.cells[(r, c)] = value
-        for rng in ws.merged_cells.ranges:
-            sheet.merges.append((rng.min_row, rng.min_col, rng.max_row, rng.max_col))
-        sheet.index_merges()
-        sheets.append(sheet)
-    return sheets
-
-
-def _read_csv(file: str) -> Sheet:
-    try:
-        raw = Path(file).read_bytes()
-    except OSError as exc:
-        raise TableError(
-            Problem(f"cannot read: {exc.strerror}", "table-missing", file=file)
-        ) from None
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes any byte string
-        raise TableError(Problem("not UTF-8 or GB18030 text", "table-format", file=file))
-    sheet = Sheet(Path(file).stem, file)
-    for r, row in enumerate(csv.reader(text.splitlines()), start=1):
-        for c, value in enumerate(row, start=1):
-            normal = _normalise(value, "")
-            if normal is not None:
-                sheet.cells[(r, c)] = normal
-                sheet.max_col = max(sheet.max_col, c)
-        sheet.max_row = r
+            Problem(
+                f"the values in use span A1:{column_letter(cols)}{rows} ({rows:,} rows × {cols:,} "
+                f"columns = {rows * cols:,} cells), over the {limits.max_cells:,}-cell limit: the "
+                f"farthest are {cell_ref(*far_row)} and {cell_ref(*far_col)}; delete stray values "
+                "far from the table, or raise the limit with --max-cells",
+                "table-too-large",
+                file=sheet.file,
+                path=sheet.name,
+            )
+        )
+    sheet.max_row, sheet.max_col = rows, cols
+    sheet.merges = []
+    for r1, c1, r2, c2 in merges:
+        # A merge reaching past the values is cut at their edge; one wholly outside is nothing.
+        clipped = (r1, c1, min(r2, rows), min(c2, cols))
+        if r1 <= rows and c1 <= cols and (clipped[2], clipped[3]) != (r1, c1):
+            sheet.merges.append(clipped)
     sheet.index_merges()
     return sheet
+
+
+def is_target(text: str) -> bool:
+    """A text that reads as a target ("=0次"): a program may have stored it as a formula."""
+    return _is_target(text)
 
 
 def _is_target(text: str) -> bool:
@@ -245,7 +327,9 @@ def _is_target(text: str) -> bool:
     return True
 
 
-def _normalise(value: object, number_format: str) -> CellValue:
+def normalise(value: object, number_format: str) -> CellValue:
+    """A cell's value as the parser sees it (see the module docstring); ``number_format`` is the
+    cell's Excel number format, which makes 0.9914 read "99.14%"."""
     if isinstance(value, str):
         text = value.strip()
         return text or None
@@ -257,17 +341,34 @@ def _normalise(value: object, number_format: str) -> CellValue:
         return value.isoformat()
     if isinstance(value, int | float | Decimal):
         number = _exact(value)
+        if number is None:
+            return _unreadable(value)
         if "%" in number_format.replace('"%"', "").replace("\\%", ""):
             return format(_tidy(number * 100), "f") + "%"
         return number
     return str(value).strip() or None
 
 
-def _exact(value: float | Decimal) -> Decimal:
+def _exact(value: float | Decimal) -> Decimal | None:
+    """The exact decimal, or None for a number no table means (not finite, over 15 digits)."""
+    if isinstance(value, int) and value.bit_length() > 64:
+        return None  # str() of a 5,000-digit int is refused by Python itself; no need to try
     if isinstance(value, float):
+        if not math.isfinite(value):
+            return None
         # repr() is the shortest text giving this float: the digits a person typed in Excel.
-        return _tidy(Decimal(repr(value)))
-    return Decimal(value)
+        number = Decimal(repr(value))
+    else:
+        number = Decimal(value)
+    if not number.is_finite() or (number and number.adjusted() >= MAX_INTEGER_DIGITS):
+        return None
+    return _tidy(number) if isinstance(value, float) else number
+
+
+def _unreadable(value: float | Decimal) -> str:
+    if isinstance(value, int):
+        return format(Decimal(value), ".6E")
+    return repr(value) if isinstance(value, float) else str(value)
 
 
 def _tidy(number: Decimal) -> Decimal:

@@ -1,0 +1,143 @@
+"""Opening an .xlsx or .docx file (a zip of XML parts) only after its sizes are checked.
+
+A zip states how many files it holds and how large each unpacks before anything is unpacked, and
+Python's ``zipfile`` never unpacks more than the stated size (a part that would is a bad CRC). So
+the counts and sizes are checked against ``TableLimits`` first — the number of entries from the
+end-of-directory record even before ``zipfile`` reads the directory, so that a zip of a million
+empty entries costs nothing — and a zip bomb (1 GB of spaces in a 1 MB file) is refused in
+microseconds with a ``table-too-large`` problem naming the part, never unpacked.
+"""
+
+from __future__ import annotations
+
+import struct
+import zipfile
+
+from ..errors import Problem
+from .sheet import TableError
+from .table_limits import TableLimits
+
+__all__ = ["megabytes", "open_zip"]
+
+_EOCD = b"PK\x05\x06"
+_EOCD64_LOCATOR = b"PK\x06\x07"
+_EOCD_SIZE = 22
+_TAIL = _EOCD_SIZE + 0xFFFF  # the record and the longest zip comment
+_RATIO_FLOOR = 1 << 20  # parts unpacking to less than 1 MB may compress as well as they like
+_HINT = "raise the limits with --max-cells if the file is genuine"
+
+
+def megabytes(size: int) -> str:
+    return f"{size / 1e6:.1f} MB"
+
+
+def open_zip(file: str, limits: TableLimits, what: str) -> zipfile.ZipFile:
+    """The zip, once its entry count, part sizes and compression ratios are within ``limits``.
+
+    ``what`` names the expected document in messages (".xlsx workbook", ".docx document").
+    """
+    entries = _stated_entries(file, what)
+    if entries > limits.zip_entries:
+        raise TableError(
+            Problem(
+                f"holds {entries:,} files; a {what} has a few dozen (limit {limits.zip_entries:,}, "
+                f"{_HINT})",
+                "table-too-large",
+                file=file,
+            )
+        )
+    try:
+        archive = zipfile.ZipFile(file)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise TableError(
+            Problem(f"not a readable {what} (a damaged zip: {exc})", "table-format", file=file)
+        ) from None
+    try:
+        _check_sizes(archive, file, limits)
+    except TableError:
+        archive.close()
+        raise
+    return archive
+
+
+def _stated_entries(file: str, what: str) -> int:
+    """The entry count the end-of-central-directory record states (zip64 included)."""
+    with open(file, "rb") as handle:
+        handle.seek(0, 2)
+        size = handle.tell()
+        start = max(0, size - _TAIL)
+        handle.seek(start)
+        tail = handle.read()
+        at = tail.rfind(_EOCD)
+        if at < 0 or len(tail) - at < _EOCD_SIZE:
+            raise TableError(
+                Problem(
+                    f"not a readable {what} (no zip directory: the file is cut short or is not "
+                    "a zip)",
+                    "table-format",
+                    file=file,
+                )
+            )
+        (entries,) = struct.unpack_from("<H", tail, at + 10)
+        if entries != 0xFFFF or at < 20 or tail[at - 20 : at - 16] != _EOCD64_LOCATOR:
+            return int(entries)
+        # Zip64: the locator before the record points at the zip64 record holding the count.
+        (offset,) = struct.unpack_from("<Q", tail, at - 20 + 8)
+        if offset + 56 > size:
+            return int(entries)
+        handle.seek(offset)
+        record = handle.read(56)
+        if record[:4] != b"PK\x06\x06":
+            return int(entries)
+        (count,) = struct.unpack_from("<Q", record, 32)
+        return int(count)
+
+
+def _check_sizes(archive: zipfile.ZipFile, file: str, limits: TableLimits) -> None:
+    infos = archive.infolist()
+    if len(infos) > limits.zip_entries:
+        raise TableError(
+            Problem(
+                f"holds {len(infos):,} files (limit {limits.zip_entries:,}, {_HINT})",
+                "table-too-large",
+                file=file,
+            )
+        )
+    problems: list[Problem] = []
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.file_size > limits.part_bytes:
+            problems.append(
+                Problem(
+                    f"unpacks to {megabytes(info.file_size)}, over the "
+                    f"{megabytes(limits.part_bytes)} limit for one part ({_HINT})",
+                    "table-too-large",
+                    file=file,
+                    path=info.filename,
+                )
+            )
+        elif info.file_size > _RATIO_FLOOR and (
+            info.file_size > limits.zip_ratio * max(info.compress_size, 1)
+        ):
+            ratio = info.file_size // max(info.compress_size, 1)
+            problems.append(
+                Problem(
+                    f"unpacks {ratio:,} times larger than it is packed (limit "
+                    f"{limits.zip_ratio}): a zip bomb, not a table",
+                    "table-too-large",
+                    file=file,
+                    path=info.filename,
+                )
+            )
+    if not problems and total > limits.total_bytes:
+        problems.append(
+            Problem(
+                f"unpacks to {megabytes(total)} in all, over the {megabytes(limits.total_bytes)} "
+                f"limit ({_HINT})",
+                "table-too-large",
+                file=file,
+            )
+        )
+    if problems:
+        raise TableError(problems)

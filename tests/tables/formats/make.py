@@ -1,0 +1,96 @@
+"""Rebuild the 自评表 of tests/test_table_formats.py in every format review reads.
+
+``python tests/tables/formats/make.py`` writes 自评表.xlsx (tests/tables/build.py's national form,
+with the every-finding rows of tests/test_review.py and borders, so that a PDF printed from it has
+ruled cells), then 自评表.xls and 自评表.pdf from it with LibreOffice (``soffice --headless
+--convert-to``), and 自评表.docx with python-docx: the same grid, merged cells merged. The files are
+committed; this script is how they were made, for when the form changes.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent.parent))
+
+from docx import Document  # noqa: E402
+from docx.shared import Pt  # noqa: E402
+from openpyxl import load_workbook  # noqa: E402
+from openpyxl.styles import Border, Side  # noqa: E402
+from tables.build import Funds, Row, national  # noqa: E402
+
+ROWS = [
+    Row("产出指标", "数量指标", "防汛物资储备批次", "≥2批次", "2批次", 10, 12),
+    Row("", "", "水毁工程修复处数", "≥20处", "18处", 10, 10, "部分工程跨年实施"),
+    Row("", "时效指标", "年度资金支付完成率100%", "100", "100", 10, 10),
+    Row("", "成本指标", "物资采购成本", "≤50万元", "60万元", 10, 10, "物价上涨"),
+    Row("效益指标", "社会效益指标", "人民群众生命财产安全", "有效保障", "部分达成", 20, 19, "个别险情处置偏慢"),
+    Row("", "可持续影响指标", "防汛应急机制", "长效运行", "达成预期指标", 20, 20),
+    Row("满意度指标", "服务对象满意度指标", "受益群众满意度", "≥90%", "96%", 10, 10),
+]
+
+
+def xlsx(path: Path) -> None:
+    funds = Funds(weight=10, score=10, start=50, budget=50, spent=50, rate="95%")
+    # The 执行率 as an Excel percent cell (0.95 shown as 95%), which every format must read alike.
+    national(path, ROWS, funds=funds, total=95, grade="良", percent_cells={(6, 8): 0.95})
+    wb = load_workbook(path)
+    ws = wb.active
+    thin = Side(style="thin")
+    for row in ws.iter_rows(min_row=3, max_row=ws.max_row, max_col=9):
+        for cell in row:
+            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    for col in "ABCDEFGHI":
+        ws.column_dimensions[col].width = 14
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    wb.save(path)
+
+
+def docx(source: Path, path: Path) -> None:
+    from scoring.tabular.sheet import read_sheet
+
+    sheet = read_sheet(source)
+    document = Document()
+    document.add_paragraph("项目支出绩效自评表")
+    table = document.add_table(rows=sheet.max_row, cols=sheet.max_col)
+    table.style = "Table Grid"
+    for (r, c), value in sheet.cells.items():
+        cell = table.cell(r - 1, c - 1)
+        cell.text = value if isinstance(value, str) else format(value, "f")
+        for paragraph in cell.paragraphs:
+            for run in paragraph.runs:
+                run.font.size = Pt(8)
+    for r1, c1, r2, c2 in sheet.merges:
+        table.cell(r1 - 1, c1 - 1).merge(table.cell(r2 - 1, c2 - 1))
+    document.save(path)
+
+
+def main() -> None:
+    source = HERE / "自评表.xlsx"
+    xlsx(source)
+    with tempfile.TemporaryDirectory() as profile:
+        for kind in ("xls", "pdf"):
+            subprocess.run(
+                [
+                    "soffice",
+                    f"-env:UserInstallation=file://{profile}",
+                    "--headless",
+                    "--convert-to",
+                    kind,
+                    "--outdir",
+                    str(HERE),
+                    str(source),
+                ],
+                check=True,
+            )
+    docx(source, HERE / "自评表.docx")
+
+
+if __name__ == "__main__":
+    main()
