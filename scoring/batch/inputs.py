@@ -46,6 +46,7 @@ CSV_SUFFIXES = (".csv",)
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 _SNIFF_BYTES = 1 << 16
+_BATCH_CELLS = 1_048_576 * 16  # an .xlsx sheet's rows, 16 columns each: what a batch may stream
 _ASCII = bytes(range(128))
 
 
@@ -226,6 +227,10 @@ def _csv_records(path: str, encoding: str) -> Iterator[RawRecord]:
 
 # ---- XLSX -----------------------------------------------------------------------------------------
 def _open_workbook(path: str) -> Any:
+    # A zip is checked before openpyxl opens it (tabular.zip_guard): entry count, sizes and
+    # compression ratio — a zip bomb is refused unread — and no part may have a DTD. The size
+    # limits are a batch's (an input may be large), so the ratio is what stops a bomb here.
+    _guard_zip(path)
     # Imported when needed (only XLSX users pay for it), through importlib so that type checking
     # needs no openpyxl stubs: the few calls here are covered by the tests instead.
     openpyxl: Any = importlib.import_module("openpyxl")
@@ -234,6 +239,23 @@ def _open_workbook(path: str) -> Any:
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         reason = getattr(exc, "strerror", None) or "not an .xlsx workbook"
         raise input_error(path, f"cannot read: {reason}", "file-unreadable") from None
+
+
+def _guard_zip(path: str) -> None:
+    from ..tabular.sheet import TableError
+    from ..tabular.table_limits import TableLimits
+    from ..tabular.zip_guard import open_zip, refuse_dtd
+
+    try:
+        with open(path, "rb") as handle:
+            is_zip = handle.read(2) == b"PK"
+        if is_zip:
+            with open_zip(path, TableLimits(_BATCH_CELLS), ".xlsx workbook") as archive:
+                refuse_dtd(archive, path)
+    except OSError:
+        return  # openpyxl says what is wrong with the file, as for any unreadable input
+    except TableError as exc:
+        raise FactsError(exc.problems) from None
 
 
 def _sheet(workbook: Any, path: str, sheet: str | None) -> Any:

@@ -18,6 +18,7 @@ from typing import TextIO
 from ..channels import terminal
 from ..errors import Problem, ScoringError
 from ..output_files import AtomicFile
+from ..tabular.table_limits import TableLimits, add_max_cells, using_limits
 from .output import check_paths
 
 FILES = ("spec.yaml", "facts.yaml", "stated.yaml")
@@ -39,6 +40,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--force", action="store_true", help="replace spec.yaml, facts.yaml, stated.yaml in DIR"
     )
+    add_max_cells(parser)
 
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -62,7 +64,8 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             force=args.force,
             ask=True,
         )
-    imported = import_table(args.table, args.sheet)
+    with using_limits(TableLimits(args.max_cells)):
+        imported = import_table(args.table, args.sheet)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

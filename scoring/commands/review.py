@@ -12,6 +12,7 @@ import argparse
 from typing import TextIO
 
 from ..errors import UsageError
+from ..tabular.table_limits import TableLimits, add_max_cells, using_limits
 
 # The review machinery (spreadsheet reading, checks) loads when the command runs, not whenever
 # the CLI starts; the format names are listed here and checked against its renderers in tests.
@@ -26,6 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--fail-on-findings", action="store_true", help="exit 3 when there is any finding"
     )
+    add_max_cells(parser)
 
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -35,7 +37,8 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if len(args.inputs) == 1:
         if args.stated:
             raise UsageError("--stated goes with SPEC FACTS, not with a table")
-        result = review_table(args.inputs[0], args.sheet)
+        with using_limits(TableLimits(args.max_cells)):
+            result = review_table(args.inputs[0], args.sheet)
     elif len(args.inputs) == 2:
         result = review_pair(args.inputs[0], args.inputs[1], args.stated)
     else:

@@ -20,12 +20,11 @@ from typing import Any
 from ..errors import Problem
 from .sheet import Sheet, TableError, finish_sheet, normalise
 from .table_limits import TableLimits
-from .zip_guard import open_zip
+from .zip_guard import open_zip, refuse_dtd
 
 __all__ = ["read_docx"]
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_PROLOG = 4096  # a DTD must come before the root element, within the first bytes of the part
 
 
 def read_docx(file: str, limits: TableLimits) -> list[Sheet]:
@@ -39,18 +38,7 @@ def read_docx(file: str, limits: TableLimits) -> list[Sheet]:
                     file=file,
                 )
             )
-        for name in names:
-            if name.endswith((".xml", ".rels")):
-                with archive.open(name) as stream:
-                    if b"<!DOCTYPE" in stream.read(_PROLOG):
-                        raise TableError(
-                            Problem(
-                                "has a DTD (<!DOCTYPE …>), which no Office file has: refused unread",
-                                "table-xml",
-                                file=file,
-                                path=name,
-                            )
-                        )
+        refuse_dtd(archive, file)
     # Through importlib so that type checking needs no stubs for the parts used here.
     docx: Any = importlib.import_module("docx")
     try:

@@ -45,7 +45,7 @@ _NUMBER_TEXT = 64  # a <v> longer than this is no number a person typed: kept as
 def read_xlsx(file: str, limits: TableLimits) -> list[Sheet]:
     archive = open_zip(file, limits, ".xlsx workbook")
     with archive:
-        budget = Budget(limits.max_cells * 8)
+        budget = Budget(limits.xml_elements)
         book = _Book(archive, file, budget)
         return [_SheetReader(book, name, part, limits).read() for name, part in book.sheet_parts()]
 

@@ -13,14 +13,21 @@ shared strings and merged ranges of a sheet, and the pages of a PDF. docs/excel.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-__all__ = ["DEFAULT_MAX_CELLS", "TableLimits", "current_limits", "using_limits"]
+__all__ = [
+    "DEFAULT_MAX_CELLS",
+    "TableLimits",
+    "add_max_cells",
+    "current_limits",
+    "using_limits",
+]
 
-DEFAULT_MAX_CELLS = 100_000
+DEFAULT_MAX_CELLS = 20_000
 
 
 @dataclass(frozen=True)
@@ -31,23 +38,23 @@ class TableLimits:
 
     @property
     def file_bytes(self) -> int:
-        """The file on disk (any format): 256 bytes a cell, 25.6 MB by default."""
-        return self.max_cells * 256
+        """The file on disk (any format; a .docx or .pdf may carry pictures): 20.5 MB."""
+        return self.max_cells * 1024
 
     @property
     def part_bytes(self) -> int:
-        """One unpacked part of an .xlsx/.docx (a sheet's XML, the shared strings)."""
+        """One unpacked part of an .xlsx/.docx (a sheet's XML, the shared strings): 5.1 MB."""
         return self.max_cells * 256
 
     @property
     def total_bytes(self) -> int:
-        """All unpacked parts of an .xlsx/.docx together."""
+        """All unpacked parts of an .xlsx/.docx together: 20.5 MB."""
         return self.max_cells * 1024
 
     @property
     def zip_entries(self) -> int:
-        """Files inside an .xlsx/.docx (a workbook has a few dozen)."""
-        return max(1_000, self.max_cells // 10)
+        """Files inside an .xlsx/.docx (a workbook has a few dozen): 2,000."""
+        return max(100, min(self.max_cells // 10, 10_000))
 
     # An unpacked part over 1 MB may be at most this many times its packed size: XML compresses
     # 10 to 50 times, a zip bomb a thousand times or more.
@@ -55,13 +62,40 @@ class TableLimits:
 
     @property
     def merges(self) -> int:
-        """Merged ranges of one sheet."""
+        """Merged ranges of one sheet: 2,000."""
         return self.max_cells // 10
 
     @property
     def pdf_pages(self) -> int:
-        """Pages of a PDF (a 自评表 fills one to three)."""
-        return max(1, self.max_cells // 5_000)
+        """Pages of a PDF (a 自评表 fills one to three; a whole 自评报告 a few dozen): 20."""
+        return max(1, self.max_cells // 1_000)
+
+    @property
+    def xml_elements(self) -> int:
+        """XML elements in all the parts of an .xlsx read (about 4 a cell): 160,000."""
+        return self.max_cells * 8
+
+
+def add_max_cells(parser: argparse.ArgumentParser) -> None:
+    """The ``--max-cells N`` option of the commands that read filed tables."""
+    parser.add_argument(
+        "--max-cells",
+        type=_positive,
+        default=DEFAULT_MAX_CELLS,
+        metavar="N",
+        help=f"read tables of up to N cells a sheet (default {DEFAULT_MAX_CELLS:,}); the size "
+        "limits of the file grow with it (docs/excel.md)",
+    )
+
+
+def _positive(text: str) -> int:
+    try:
+        number = int(text.replace(",", "").replace("_", ""))
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of cells above 0, got {text!r}")
+    return number
 
 
 _LIMITS: ContextVar[TableLimits | None] = ContextVar("table_limits", default=None)

@@ -12,18 +12,20 @@ from __future__ import annotations
 
 import struct
 import zipfile
+import zlib
 
 from ..errors import Problem
 from .sheet import TableError
 from .table_limits import TableLimits
 
-__all__ = ["megabytes", "open_zip"]
+__all__ = ["megabytes", "open_zip", "refuse_dtd"]
 
 _EOCD = b"PK\x05\x06"
 _EOCD64_LOCATOR = b"PK\x06\x07"
 _EOCD_SIZE = 22
 _TAIL = _EOCD_SIZE + 0xFFFF  # the record and the longest zip comment
 _RATIO_FLOOR = 1 << 20  # parts unpacking to less than 1 MB may compress as well as they like
+_PROLOG = 4096  # a DTD comes before the root element, within the first bytes of a part
 _HINT = "raise the limits with --max-cells if the file is genuine"
 
 
@@ -141,3 +143,31 @@ def _check_sizes(archive: zipfile.ZipFile, file: str, limits: TableLimits) -> No
         )
     if problems:
         raise TableError(problems)
+
+
+def refuse_dtd(archive: zipfile.ZipFile, file: str) -> None:
+    """Refuse a part with a DTD (``<!DOCTYPE``), the door to entity bombs and external entities,
+    for readers that hand the parts to a parser of their own (python-docx, openpyxl)."""
+    for info in archive.infolist():
+        if info.filename.endswith((".xml", ".rels")):
+            try:
+                with archive.open(info) as stream:
+                    head = stream.read(_PROLOG)
+            except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, zlib.error) as exc:
+                raise TableError(
+                    Problem(
+                        f"cannot be unpacked ({exc}); the file is damaged",
+                        "table-format",
+                        file=file,
+                        path=info.filename,
+                    )
+                ) from None
+            if b"<!DOCTYPE" in head:
+                raise TableError(
+                    Problem(
+                        "has a DTD (<!DOCTYPE …>), which no Office file has: refused unread",
+                        "table-xml",
+                        file=file,
+                        path=info.filename,
+                    )
+                )

@@ -17,18 +17,27 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
-from docx import Document  # noqa: E402
-from docx.shared import Pt  # noqa: E402
-from openpyxl import load_workbook  # noqa: E402
-from openpyxl.styles import Border, Side  # noqa: E402
-from tables.build import Funds, Row, national  # noqa: E402
+from docx import Document
+from docx.shared import Pt
+from openpyxl import load_workbook
+from openpyxl.styles import Border, Side
+from tables.build import Funds, Row, national
 
 ROWS = [
     Row("产出指标", "数量指标", "防汛物资储备批次", "≥2批次", "2批次", 10, 12),
     Row("", "", "水毁工程修复处数", "≥20处", "18处", 10, 10, "部分工程跨年实施"),
     Row("", "时效指标", "年度资金支付完成率100%", "100", "100", 10, 10),
     Row("", "成本指标", "物资采购成本", "≤50万元", "60万元", 10, 10, "物价上涨"),
-    Row("效益指标", "社会效益指标", "人民群众生命财产安全", "有效保障", "部分达成", 20, 19, "个别险情处置偏慢"),
+    Row(
+        "效益指标",
+        "社会效益指标",
+        "人民群众生命财产安全",
+        "有效保障",
+        "部分达成",
+        20,
+        19,
+        "个别险情处置偏慢",
+    ),
     Row("", "可持续影响指标", "防汛应急机制", "长效运行", "达成预期指标", 20, 20),
     Row("满意度指标", "服务对象满意度指标", "受益群众满意度", "≥90%", "96%", 10, 10),
 ]
