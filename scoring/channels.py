@@ -15,7 +15,8 @@ of its channel, defined here once:
   escape sequence), DEL, bidirectional overrides and line/paragraph separators are shown as
   visible escapes (``\\x1b``, ``\\u202e``) instead of acting; newlines are kept where the layout
   wants them; a tab becomes a space.
-* ``html_text`` — HTML text and attribute values: ``& < > " '`` as entities.
+* ``html_text`` — HTML text and attribute values: ``& < > " '`` as entities, control characters
+  as U+FFFD.
 * ``markdown_text`` — a Markdown cell or list item: HTML as entities, a link or image cut
   (``](`` escaped), ``|`` and ``\\`` backslash-escaped, newlines as spaces, controls visible.
 * ``xml_text`` / ``xlsx_text`` — text that XML 1.0 can hold (xlsx, docx): the characters it
@@ -130,8 +131,9 @@ _HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'
 
 
 def html_text(text: str) -> str:
-    """Text for an HTML element or a quoted attribute value."""
-    return text.translate(_HTML)
+    """Text for an HTML element or a quoted attribute value; control characters (a parse error
+    in HTML) as U+FFFD, like ``xml_text``."""
+    return xml_text(text).translate(_HTML)
 
 
 _MARKDOWN = str.maketrans(

@@ -44,7 +44,7 @@ __all__ = ["AtomicFile", "check_outputs", "made_by_jixiao", "unwritable", "write
 _PEOPLES_SUFFIXES = frozenset({".yaml", ".yml"})
 # Outputs jixiao tells from other programs' by their creator (docProps/core.xml).
 _OFFICE_SUFFIXES = frozenset({".xlsx", ".docx"})
-_CREATOR = re.compile(rb"<dc:creator>\s*jixiao\s*</dc:creator>")
+_CREATOR = re.compile(rb"<dc:creator\b[^>]*>\s*jixiao\s*</dc:creator>")
 CREATOR = "jixiao"  # what the xlsx and docx writers put in the creator property
 
 
