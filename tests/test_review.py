@@ -89,21 +89,22 @@ def test_met_target_scored_7_of_10_without_a_reason(tmp_path: Path) -> None:
     assert (review.stated_total, review.recomputed_total) == (Decimal(97), Decimal(100))
 
 
-def test_98_percent_against_100_scored_9_instead_of_9_8(tmp_path: Path) -> None:
-    """98% against =100% gives 9.8 by the rule; the table's 9 is below_proportional, and with no
-    偏差原因 the missing reason is flagged too, in code order."""
+def test_98_percent_against_100_scored_8_instead_of_9_8(tmp_path: Path) -> None:
+    """98% against =100% gives 9.8 by the rule; the table's 8 is below_proportional (9.8 at the
+    table's whole points is 10 half-up or 9 truncated, never 8), and with no 偏差原因 the missing
+    reason is flagged too, in code order."""
     path = tmp_path / "98.xlsx"
-    where = tianchang(path, total=99)
+    where = tianchang(path, total=98)
     line = where["rows"][3]
     _set(path, f"E{line}", "98%")
-    _set(path, f"G{line}", 9)
+    _set(path, f"G{line}", 8)
     review = review_table(path)
     assert _codes(review.findings) == [
         ("below_proportional", f"Sheet1!G{line}"),
         ("missing_deviation_reason", f"Sheet1!H{line}"),
     ]
     assert review.findings[0].message == (
-        "汛前准备完成及时率：实际完成值 98% 未达到年度指标值 =100%，按比例应得 9.8 分，填报 9 分"
+        "汛前准备完成及时率：实际完成值 98% 未达到年度指标值 =100%，按比例应得 9.8 分，填报 8 分"
     )
     assert review.recomputed_total == Decimal("99.80")
 
@@ -141,7 +142,7 @@ def test_every_other_finding_with_its_cell(tmp_path: Path) -> None:
         ("above_proportional", f"Sheet1!G{r[1]}"),
         ("rule_mismatch", f"Sheet1!G{r[3]}"),
         ("tier_range", f"Sheet1!G{r[4]}"),
-        ("double_counted_execution", f"Sheet1!C{r[2]}"),
+        ("double_counted_execution", f"Sheet1!G{r[2]}"),
         ("grade_mismatch", f"Sheet1!F{where['grade_row']}"),
         ("execution_rate_mismatch", f"Sheet1!H{where['funds_row']}"),
         ("grade_changes", f"Sheet1!G{where['foot']}"),
@@ -230,21 +231,22 @@ def test_review_of_a_pair_takes_adjustments_as_stated_scores(tmp_path: Path) -> 
 def test_review_json_has_totals_and_findings(jixiao: Jixiao, tmp_path: Path) -> None:
     """--format json: stated_total, recomputed_total and findings [{code, cell, message}]."""
     path = tmp_path / "98.xlsx"
-    where = tianchang(path, total=99)
+    where = tianchang(path, total=98)
     line = where["rows"][3]
     _set(path, f"E{line}", "98%")
-    _set(path, f"G{line}", 9)
+    _set(path, f"G{line}", 8)
     _set(path, f"H{line}", "个别乡镇检查延后")
     run = jixiao("review", str(path), "--format", "json")
     assert run.code == 0
     data = json.loads(run.out)
-    assert data["stated_total"] == 99
+    assert data["stated_total"] == 98
+    assert (data["recomputed_partial"], data["rows_not_recomputed"]) == (False, [])
     assert data["recomputed_total"] == 99.8
     assert data["findings"] == [
         {
             "code": "below_proportional",
             "cell": f"Sheet1!G{line}",
-            "message": "汛前准备完成及时率：实际完成值 98% 未达到年度指标值 =100%，按比例应得 9.8 分，填报 9 分",
+            "message": "汛前准备完成及时率：实际完成值 98% 未达到年度指标值 =100%，按比例应得 9.8 分，填报 8 分",
         }
     ]
 
@@ -324,7 +326,14 @@ def test_review_reads_a_csv_table(tmp_path: Path) -> None:
     path.write_text(RENDERERS["csv"](result), encoding="utf-8")
     review = review_table(path)
     assert (review.stated_total, review.recomputed_total) == (Decimal("95.85"), Decimal("91.64"))
-    assert _codes(review.findings) == [("rule_mismatch", "seed!H21")]
+    # The 定性 rows the seed rates inside the 达成 tier (2.7 of 3 …) print "达成" and give no
+    # reason for the points lost: qualitative_met_but_deducted, before the rule_mismatch.
+    assert _codes(review.findings) == [
+        ("qualitative_met_but_deducted", f"seed!H{row}") for row in (15, 16, 18, 23, 32, 34)
+    ] + [("rule_mismatch", "seed!H21")]
+    assert review.findings[0].message == (
+        "绩效目标合理性：实际完成值“达成”为达成，应得满分 3，填报 2.7 分，未说明扣分原因"
+    )
 
 
 def test_the_published_tianchang_table_scores_execution_twice(tmp_path: Path) -> None:

@@ -458,7 +458,8 @@ def test_weight_implied_by_a_block_total_is_a_notice(tmp_path: Path) -> None:
 
 
 def test_unreadable_cells_are_reported_with_sheet_and_cell(tmp_path: Path) -> None:
-    """Nothing unreadable is guessed: each problem names its cell, all in one run."""
+    """Nothing unreadable is guessed, and nothing refuses the table: each cell that cannot be used
+    is a defect naming its cell and code, all in one run; the rows stay imported."""
     rows: list[list[object]] = [
         HEAD,
         ["产出指标", "数量指标", "培训人次", "≥100人次", "120人次", "十分", 10],
@@ -470,18 +471,25 @@ def test_unreadable_cells_are_reported_with_sheet_and_cell(tmp_path: Path) -> No
     ]
     path = tmp_path / "bad.xlsx"
     path.write_bytes(_workbook(rows))
-    with pytest.raises(TableError) as info:
-        import_table(path)
-    assert str(info.value).splitlines() == [
-        f"{path}: Sheet!F2: 分值: '十分' is not a number with a unit: expected a number with an optional unit such as '110万元', '99.14%' or '158批次' [table-number]",
-        f"{path}: Sheet!E3: 培训期数: 实际完成值 is empty [table-actual]",
-        f"{path}: Sheet!E4: 实际完成值 0.95 against '≥90%' is ambiguous: write 0.95% or 95% [table-ambiguous-rate]",
-        f"{path}: Sheet!E5: 实际完成值 '12人' has the unit '人', the target '≥10天' has '天' [table-unit]",
-        f"{path}: Sheet!G6: 宣传效果: a qualitative indicator needs its 得分 to know its tier [table-score]",
+    imported = import_table(path)
+    assert [str(d) for d in imported.defects] == [
+        "Sheet!F2: 分值“十分”不是数值（'十分' is not a number with a unit: expected a number with an optional unit such as '110万元', '99.14%' or '158批次'） [unreadable_value]",
+        "Sheet!E3: 培训期数：实际完成值为空（年度指标值 ≥4期），无法按规则重算 [blank_actual]",
+        "Sheet!E4: 覆盖率：实际完成值 0.95 对年度指标值 ≥90% 不明确：是 0.95% 还是 95%？ [unreadable_value]",
+        "Sheet!E5: 培训天数：实际完成值“12人”的单位是“人”，年度指标值“≥10天”的单位是“天” [unreadable_value]",
+        "Sheet!G6: 宣传效果：得分为空，定性指标无法确定评价等级 [blank_score]",
     ]
+    # The unreadable 分值 is what the 总分 leaves over; the other four rows are not recomputed.
+    assert "Sheet!F2: 分值未填，由 总分 50（Sheet!F7）推出：10" in [str(n) for n in imported.notices]
+    assert imported.stated.left_out == {
+        "培训期数": "blank_actual",
+        "覆盖率": "unreadable_value",
+        "培训天数": "unreadable_value",
+        "宣传效果": "blank_score",
+    }
 
 
-def test_formula_without_a_saved_result_is_a_problem(tmp_path: Path) -> None:
+def test_formula_without_a_saved_result_is_a_defect(tmp_path: Path) -> None:
     """A workbook written by a program with =SUM(…) never calculated: its value is not guessed."""
     rows: list[list[object]] = [
         HEAD,
@@ -490,12 +498,12 @@ def test_formula_without_a_saved_result_is_a_problem(tmp_path: Path) -> None:
     ]
     path = tmp_path / "formula.xlsx"
     path.write_bytes(_workbook(rows))
-    with pytest.raises(TableError) as info:
-        import_table(path)
-    assert str(info.value) == (
-        f"{path}: Sheet!G3: formula =SUM(G2:G2) has no saved result; open and save the workbook in "
-        "Excel or LibreOffice first [table-formula]"
-    )
+    imported = import_table(path)
+    assert [str(d) for d in imported.defects] == [
+        "Sheet!G3: formula =SUM(G2:G2) has no saved result; open and save the workbook in "
+        "Excel or LibreOffice first [unreadable_value]"
+    ]
+    assert imported.stated.total is None
 
 
 def test_a_sheet_without_an_indicator_header_is_refused(tmp_path: Path) -> None:

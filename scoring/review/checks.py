@@ -1,48 +1,127 @@
 """The review checks: one function per finding code, registered in ``CHECKS`` (no if/elif chain).
 
 Each check reads the stated table (``Stated``) and the engine's recomputation under the rules
-(a ``Result`` scored without evaluator adjustments) and yields findings with their cells.
+(a ``Result`` scored without evaluator adjustments; None when no row weighs anything) and yields
+findings with their cells. The cells that cannot be used as filed come first, as the import
+recorded them (``Stated.defects``); their rows are left out of the recomputation
+(``Stated.left_out``) and of every check that compares a row with its rule, while the stated
+total, grade and the sum of the stated scores are always checked.
+
+Rows are compared at the table's own precision: a score that is the rule's score rounded half-up
+or truncated to the places the table prints (the most any of its scores shows) is consistent.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
 
+from ..cell_text import normalize
+from ..expr import formula_context
 from ..number_limits import QuantityError
 from ..number_text import format_number, places_of
-from ..quantities import parse_quantity
+from ..quantities import Quantity, parse_quantity, parse_target
 from ..result import IndicatorResult, Result
 from ..tabular.filed import Notice
 from ..tabular.funds import funds_block
+from ..tabular.funds_leaf import printed_rate
+from ..tabular.ratings import named_tier
+from ..tabular.rows import CAPPED_RATE
 from ..tabular.stated import Stated, StatedRow
+from ..totals import totals_of
 from .findings import CODES, Finding, Review
 
-__all__ = ["CHECKS", "review"]
+__all__ = ["CHECKS", "DEFECT_CODES", "canonical_grade", "review"]
 
 _EXECUTION_NAME = re.compile(r"(预算|资金)?(执行率|执行进度|支付(完成)?率|支付进度|使用率)")
-_GRADE_WORDS = {"优秀": "优", "良好": "良", "中等": "中", "较差": "差", "差": "差"}
+# One scale under two vocabularies: 优/良/中/差 and 优秀/良好/中等(合格)/较差(不合格).
+_GRADE_WORDS = {
+    "优秀": "优",
+    "良好": "良",
+    "中等": "中",
+    "合格": "中",
+    "一般": "中",
+    "较差": "差",
+    "不合格": "差",
+}
+# The codes that are cells the import could not use, reported as recorded.
+DEFECT_CODES = (
+    "blank_actual",
+    "blank_target",
+    "blank_score",
+    "weight_not_printed",
+    "unreadable_value",
+    "truncated_row",
+    "unnamed_row",
+    "implausible_value",
+)
+# Left-out rows whose 分值 is not known either (so no sum of weights can be checked).
+_WEIGHT_UNKNOWN = ("weight_not_printed", "unreadable_value")
 ZERO = Decimal(0)
+
+
+def canonical_grade(text: str) -> str:
+    """A grade on the 优/良/中/差 scale, whichever vocabulary printed it ("优秀" → "优")."""
+    word = normalize(text)
+    return _GRADE_WORDS.get(word, word)
 
 
 @dataclass
 class _Context:
-    result: Result
+    result: Result | None
     stated: Stated
+    places: int = 0
+    implausible: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        printed = [row.score for row in self.stated.rows.values() if row.score is not None]
+        if self.stated.total is not None:
+            printed.append(self.stated.total.value)
+        self.places = max((places_of(value) for value in printed), default=2)
+        self.implausible = {row.id for row, leaf in self.rows() if _implausible(leaf)}
+
+    def leaf(self, row: StatedRow) -> IndicatorResult | None:
+        if self.result is None:
+            return None
+        try:
+            return self.result.find(row.id)
+        except KeyError:
+            return None
 
     def rows(self) -> Iterator[tuple[StatedRow, IndicatorResult]]:
-        """Stated rows with the recomputed leaf each one is, in table order."""
+        """Stated rows that were recomputed, with their leaf, in table order."""
         for row in self.stated.rows.values():
-            try:
-                leaf = self.result.find(row.id)
-            except KeyError:
+            if row.id in self.stated.left_out:
                 continue
-            yield row, leaf
+            leaf = self.leaf(row)
+            if leaf is not None:
+                yield row, leaf
 
-    def weight(self, row: StatedRow, leaf: IndicatorResult) -> Decimal:
-        return row.weight if row.weight is not None else leaf.weight
+    def checked(self) -> Iterator[tuple[StatedRow, IndicatorResult]]:
+        """Recomputed rows whose values are plausible: the rows compared with their rule."""
+        for row, leaf in self.rows():
+            if row.id not in self.implausible:
+                yield row, leaf
+
+    def weight(self, row: StatedRow) -> Decimal | None:
+        """The row's 分值: as printed, else as inferred; None when it is not known."""
+        if row.weight is not None:
+            return row.weight
+        if self.stated.left_out.get(row.id) in _WEIGHT_UNKNOWN:
+            return None
+        leaf = self.leaf(row)
+        return leaf.weight if leaf is not None else None
+
+    def full(self) -> Decimal | None:
+        if self.stated.total_weight is not None:
+            return self.stated.total_weight.value
+        return self.result.max if self.result is not None else None
+
+    def consistent(self, stated: Decimal, computed: Decimal) -> bool:
+        """The stated score is the computed one at the places the table prints."""
+        return _matches(stated, computed, max(self.places, places_of(stated)))
 
     def fmt(self, value: Decimal) -> str:
         return format_number(value)
@@ -51,10 +130,46 @@ class _Context:
 Check = Callable[[_Context], Iterator[Finding]]
 
 
-def _score_above_weight(ctx: _Context) -> Iterator[Finding]:
+def _defects(code: str) -> Check:
+    def check(ctx: _Context) -> Iterator[Finding]:
+        for defect in ctx.stated.defects:
+            if defect.code == code:
+                yield Finding(code, defect.cell, defect.message)
+
+    check.__doc__ = f"The ``{code}`` cells the import recorded."
+    return check
+
+
+def _implausible(leaf: IndicatorResult) -> bool:
+    """A share-of-a-whole rate above 100% in a pair's facts, unless the rule scores overshoot."""
+    rule = leaf.node.rule
+    if rule is None or rule.kind != "positive" or getattr(rule, "overshoot_formula", None):
+        return False
+    quantity = _quantity(leaf.actual_text)
+    return (
+        quantity is not None
+        and quantity.unit == "%"
+        and quantity.number > 100
+        and CAPPED_RATE.search(normalize(leaf.name)) is not None
+    )
+
+
+def _implausible_value(ctx: _Context) -> Iterator[Finding]:
+    yield from _defects("implausible_value")(ctx)
     for row, leaf in ctx.rows():
-        weight = ctx.weight(row, leaf)
-        if row.score is not None and row.score > weight:
+        if row.id in ctx.implausible:
+            yield Finding(
+                "implausible_value",
+                row.name_cell,
+                f"{row.name}：实际完成值 {leaf.actual_text} 超过 100%，这类比率不可能超过 100%"
+                "（可能是录入或识别错误），未按“大幅超过”复核",
+            )
+
+
+def _score_above_weight(ctx: _Context) -> Iterator[Finding]:
+    for row in ctx.stated.rows.values():
+        weight = ctx.weight(row)
+        if row.score is not None and weight is not None and row.score > weight:
             yield Finding(
                 "score_above_weight",
                 row.score_cell,
@@ -63,18 +178,24 @@ def _score_above_weight(ctx: _Context) -> Iterator[Finding]:
 
 
 def _total_mismatch(ctx: _Context) -> Iterator[Finding]:
+    """The stated total against the sum of the stated scores, whatever could be recomputed."""
     stated = ctx.stated.total
     if stated is None:
         return
-    obtained, applicable = ZERO, ZERO
-    for row, leaf in ctx.rows():
-        if leaf.not_applicable is not None:
+    obtained, applicable, blank = ZERO, ZERO, 0
+    weights_known = True
+    for row in ctx.stated.rows.values():
+        if row.not_applicable:
             continue
+        if row.score is None:
+            blank += 1
         obtained += row.score or ZERO
-        applicable += ctx.weight(row, leaf)
-    full = ctx.stated.total_weight.value if ctx.stated.total_weight else ctx.result.max
+        weight = ctx.weight(row)
+        weights_known = weights_known and weight is not None
+        applicable += weight or ZERO
+    full = ctx.full()
     candidates = [obtained]
-    if applicable and applicable != full:
+    if weights_known and full is not None and applicable and applicable != full:
         candidates.append(obtained / applicable * full)
     places = places_of(stated.value)
     if any(_matches(stated.value, value, places) for value in candidates):
@@ -83,6 +204,8 @@ def _total_mismatch(ctx: _Context) -> Iterator[Finding]:
     note = ""
     if len(candidates) > 1:
         note = f"（按适用分值 {ctx.fmt(applicable)} 折算为 {ctx.fmt(_round(candidates[1], max(places, 2)))}）"
+    if blank:
+        note += f"（{blank} 项得分为空，未计入）"
     yield Finding(
         "total_mismatch",
         stated.cell,
@@ -91,30 +214,34 @@ def _total_mismatch(ctx: _Context) -> Iterator[Finding]:
 
 
 def _weights_sum(ctx: _Context) -> Iterator[Finding]:
-    weights = {row.id: ctx.weight(row, leaf) for row, leaf in ctx.rows()}
-    total = sum(weights.values(), ZERO)
+    weights = {row.id: ctx.weight(row) for row in ctx.stated.rows.values()}
     claimed = ctx.stated.total_weight
-    expected = claimed.value if claimed is not None else ctx.result.max
-    if total != expected and ctx.stated.rows:
-        diff = total - expected
-        where = (
-            claimed.cell
-            if claimed is not None
-            else next(iter(ctx.stated.rows.values())).weight_cell
-        )
-        yield Finding(
-            "weights_sum",
-            where,
-            f"各项分值合计 {ctx.fmt(total)}，总分为 {ctx.fmt(expected)}"
-            f"（{'多' if diff > 0 else '少'} {ctx.fmt(abs(diff))}）",
-        )
+    expected = ctx.full()
+    if ctx.stated.rows and expected is not None and None not in weights.values():
+        total = sum((w for w in weights.values() if w is not None), ZERO)
+        if total != expected:
+            diff = total - expected
+            where = (
+                claimed.cell
+                if claimed is not None
+                else next(iter(ctx.stated.rows.values())).weight_cell
+            )
+            yield Finding(
+                "weights_sum",
+                where,
+                f"各项分值合计 {ctx.fmt(total)}，总分为 {ctx.fmt(expected)}"
+                f"（{'多' if diff > 0 else '少'} {ctx.fmt(abs(diff))}）",
+            )
     for block in ctx.stated.blocks:
-        inside = sum((weights.get(leaf, ZERO) for leaf in block.leaves), ZERO)
-        if inside != block.weight:
+        inside = [weights.get(leaf, ZERO) for leaf in block.leaves]
+        if None in inside:
+            continue  # a weight nobody printed: reported as weight_not_printed
+        known = sum((w for w in inside if w is not None), ZERO)
+        if known != block.weight:
             yield Finding(
                 "weights_sum",
                 block.cell,
-                f"{block.name}：填报分值 {ctx.fmt(block.weight)}，其下各项分值合计 {ctx.fmt(inside)}",
+                f"{block.name}：填报分值 {ctx.fmt(block.weight)}，其下各项分值合计 {ctx.fmt(known)}",
             )
 
 
@@ -123,12 +250,56 @@ def _quantitative(leaf: IndicatorResult) -> bool:
     return rule is not None and rule.kind != "qualitative" and leaf.outcome is not None
 
 
+def _quantity(text: str | None) -> Quantity | None:
+    """A printed value as a quantity ("86.2%"), or None for words and blanks."""
+    if not text:
+        return None
+    try:
+        return parse_quantity(text)
+    except QuantityError:
+        return None
+
+
+def _status(leaf: IndicatorResult) -> str:
+    """The outcome's status; a rule whose score is full, or a formula rule whose actual meets its
+    printed target (98% against ≥98%), is met whatever digits the formula's arithmetic left."""
+    assert leaf.outcome is not None
+    status = leaf.outcome.status
+    if status != "missed":
+        return status
+    if leaf.rule_score is not None and leaf.rule_score >= leaf.weight:
+        return "met"
+    rule = leaf.node.rule
+    if rule is not None and rule.kind == "formula" and _meets(leaf.actual_text, leaf.target_text):
+        return "met"
+    return status
+
+
+def _meets(actual: str, target: str) -> bool:
+    a = _quantity(actual)
+    try:
+        t = parse_target(target) if target else None
+    except QuantityError:
+        return False
+    if a is None or t is None or a.unit != t.quantity.unit:
+        return False
+    value, bound = a.number, t.quantity.number
+    op = t.op or "≥"
+    return {
+        "≥": value >= bound,
+        ">": value > bound,
+        "=": value >= bound,
+        "≤": value <= bound,
+        "<": value < bound,
+    }.get(op, False)
+
+
 def _met_but_deducted(ctx: _Context) -> Iterator[Finding]:
-    for row, leaf in ctx.rows():
-        if not _quantitative(leaf) or row.score is None or leaf.outcome is None:
+    for row, leaf in ctx.checked():
+        weight = ctx.weight(row)
+        if not _quantitative(leaf) or row.score is None or weight is None:
             continue
-        weight = ctx.weight(row, leaf)
-        if leaf.outcome.status in ("met", "exceeded") and row.score < weight and not row.deviation:
+        if _status(leaf) in ("met", "exceeded") and row.score < weight and not row.deviation:
             yield Finding(
                 "met_but_deducted",
                 row.score_cell,
@@ -137,14 +308,42 @@ def _met_but_deducted(ctx: _Context) -> Iterator[Finding]:
             )
 
 
+def _qualitative_met_but_deducted(ctx: _Context) -> Iterator[Finding]:
+    for row, leaf in ctx.checked():
+        weight = ctx.weight(row)
+        rule = leaf.node.rule
+        if rule is None or rule.kind != "qualitative" or row.score is None or weight is None:
+            continue
+        if row.score >= weight or row.deviation or not row.actual:
+            continue
+        actual, target = normalize(row.actual), normalize(row.target or "")
+        if actual == target:
+            why = f"实际完成值“{row.actual}”与年度指标值相同"
+        elif named_tier(row.actual) == "达成":
+            why = f"实际完成值“{row.actual}”为达成"
+        else:
+            continue
+        yield Finding(
+            "qualitative_met_but_deducted",
+            row.score_cell,
+            f"{row.name}：{why}，应得满分 {ctx.fmt(weight)}，填报 {ctx.fmt(row.score)} 分，"
+            "未说明扣分原因",
+        )
+
+
 def _proportional(ctx: _Context, above: bool) -> Iterator[Finding]:
     code = "above_proportional" if above else "below_proportional"
-    for row, leaf in ctx.rows():
+    for row, leaf in ctx.checked():
         rule = leaf.node.rule
         if rule is None or rule.kind != "positive" or leaf.outcome is None or row.score is None:
             continue
-        if leaf.outcome.status != "missed" or leaf.rule_score is None:
+        if _status(leaf) != "missed" or leaf.rule_score is None:
             continue
+        if ctx.consistent(row.score, leaf.rule_score):
+            continue
+        weight = ctx.weight(row)
+        if weight is not None and row.score > weight:
+            continue  # reported as score_above_weight
         if (row.score > leaf.rule_score) if above else (row.score < leaf.rule_score):
             yield Finding(
                 code,
@@ -163,13 +362,16 @@ def _below_proportional(ctx: _Context) -> Iterator[Finding]:
 
 
 def _rule_mismatch(ctx: _Context) -> Iterator[Finding]:
-    for row, leaf in ctx.rows():
+    for row, leaf in ctx.checked():
         rule = leaf.node.rule
         if rule is None or rule.kind in ("positive", "qualitative") or row.score is None:
             continue
-        if leaf.rule_score is None or leaf.outcome is None or row.score == leaf.rule_score:
+        if leaf.rule_score is None or leaf.outcome is None:
             continue
-        if row.score > ctx.weight(row, leaf):
+        if ctx.consistent(row.score, leaf.rule_score):
+            continue
+        weight = ctx.weight(row)
+        if weight is not None and row.score > weight:
             continue  # reported as score_above_weight
         yield Finding(
             "rule_mismatch",
@@ -180,15 +382,17 @@ def _rule_mismatch(ctx: _Context) -> Iterator[Finding]:
 
 
 def _tier_range(ctx: _Context) -> Iterator[Finding]:
+    if ctx.result is None:
+        return
     tiers = {tier.id: tier for tier in ctx.result.spec.tiers}
-    for row, leaf in ctx.rows():
+    for row, leaf in ctx.checked():
         if row.tier is None or row.score is None or row.tier not in tiers:
             continue
         rule = leaf.node.rule
         tier = tiers[row.tier]
         if rule is not None and rule.kind == "qualitative":
             tier = getattr(rule, "by_id", {}).get(row.tier, tier)
-        weight = ctx.weight(row, leaf)
+        weight = ctx.weight(row)
         if weight and not tier.contains(row.score / weight):
             yield Finding(
                 "tier_range",
@@ -198,6 +402,59 @@ def _tier_range(ctx: _Context) -> Iterator[Finding]:
             )
 
 
+def _percent_of(row: StatedRow, leaf: IndicatorResult | None) -> Decimal | None:
+    """A row's actual as a percentage (86.2 for "86.2%"), or None."""
+    text = row.actual if row.actual is not None else (leaf.actual_text if leaf else None)
+    quantity = _quantity(text)
+    return quantity.number if quantity is not None and quantity.unit == "%" else None
+
+
+def _funds_rates(ctx: _Context) -> list[Decimal]:
+    """The funds row's 执行率 as printed and as computed, as percentages; 100% and 0% are left
+    out (many indicators are met at 100%: the same figure proves nothing there)."""
+    rates: list[Decimal] = []
+    printed = ctx.stated.funds_rate
+    percent = printed_rate(printed.value) if printed is not None else None
+    if percent is not None:
+        rates.append(percent)
+    computed = _computed_rate(ctx)
+    if computed is not None:
+        rates.append(computed * 100)
+    return [rate for rate in rates if rate not in (ZERO, Decimal(100))]
+
+
+def _computed_rate(ctx: _Context) -> Decimal | None:
+    """全年执行数 ÷ 全年预算数 as the table's amounts give it (a ratio)."""
+    if ctx.stated.funds_computed_rate is not None:
+        return ctx.stated.funds_computed_rate
+    return funds_block(ctx.result).rate if ctx.result is not None else None
+
+
+def _number(text: str | None, units: tuple[str, ...]) -> Decimal | None:
+    quantity = _quantity(text)
+    return quantity.number if quantity is not None and quantity.unit in units else None
+
+
+def _same_as_funds(ctx: _Context, row: StatedRow, leaf: IndicatorResult | None) -> str:
+    """How the row repeats the funds row by value ("" when it does not): its actual is the
+    printed or computed 执行率, or its target and actual are 全年预算数 and 全年执行数."""
+    percent = _percent_of(row, leaf)
+    if percent is not None and any(
+        _matches(percent, rate, places_of(percent)) for rate in _funds_rates(ctx)
+    ):
+        return f"实际完成值 {format_number(percent)}% 就是资金栏的执行率"
+    budget, spent = ctx.stated.funds_budget, ctx.stated.funds_spent
+    money = ("", "万元")
+    if budget and spent is not None:
+        target, actual = _number(row.target, money), _number(row.actual, money)
+        if target == budget and actual == spent:
+            return (
+                f"年度指标值 {format_number(budget)} 和实际完成值 {format_number(spent)} "
+                "就是资金栏的全年预算数和全年执行数"
+            )
+    return ""
+
+
 def _double_counted_execution(ctx: _Context) -> Iterator[Finding]:
     funds = ctx.stated.funds_leaf
     if funds is None or funds not in ctx.stated.rows:
@@ -205,16 +462,26 @@ def _double_counted_execution(ctx: _Context) -> Iterator[Finding]:
     counted = ctx.stated.rows[funds]
     if not counted.weight:
         return
-    for row, leaf in ctx.rows():
-        if row.id == funds or leaf.not_applicable is not None:
+    where = f"预算执行率已在资金栏计分（分值 {ctx.fmt(counted.weight)}，{counted.weight_cell}）"
+    repeated = ctx.stated.funds_repeated
+    if repeated is not None:
+        yield Finding(
+            "double_counted_execution",
+            repeated.cell,
+            f"{where}，资金栏的“其中”行又计得分 {ctx.fmt(repeated.value)}",
+        )
+    for row in ctx.stated.rows.values():
+        leaf = ctx.leaf(row)
+        weight = ctx.weight(row)
+        if row.id == funds or row.not_applicable or not weight:
             continue
-        if _EXECUTION_NAME.search(row.name) and ctx.weight(row, leaf) > 0:
-            yield Finding(
-                "double_counted_execution",
-                row.name_cell,
-                f"预算执行率已在资金栏计分（分值 {ctx.fmt(counted.weight)}，{counted.weight_cell}），"
-                f"又作为绩效指标“{row.name}”计 {ctx.fmt(ctx.weight(row, leaf))} 分",
-            )
+        if _EXECUTION_NAME.search(row.name):
+            what = f"又作为绩效指标“{row.name}”计 {ctx.fmt(weight)} 分"
+        elif same := _same_as_funds(ctx, row, leaf):
+            what = f"绩效指标“{row.name}”的{same}，又计 {ctx.fmt(weight)} 分"
+        else:
+            continue
+        yield Finding("double_counted_execution", row.score_cell, f"{where}，{what}")
 
 
 def _missing_deviation_reason(ctx: _Context) -> Iterator[Finding]:
@@ -223,12 +490,12 @@ def _missing_deviation_reason(ctx: _Context) -> Iterator[Finding]:
         "exceeded": "大幅超过年度指标值",
         "rated_below": "定性评价未达到最高等级",
     }
-    for row, leaf in ctx.rows():
+    for row, leaf in ctx.checked():
         if leaf.outcome is None or leaf.not_applicable is not None or row.deviation:
             continue
         if row.id == ctx.stated.funds_leaf:
             continue  # the funds block has no 偏差原因 column to fill
-        status = leaf.outcome.status
+        status = _status(leaf)
         if status in why:
             yield Finding(
                 "missing_deviation_reason",
@@ -237,16 +504,12 @@ def _missing_deviation_reason(ctx: _Context) -> Iterator[Finding]:
             )
 
 
-def _grade_of(text: str) -> str:
-    return _GRADE_WORDS.get(text, text)
-
-
 def _grade_mismatch(ctx: _Context) -> Iterator[Finding]:
     grade, total = ctx.stated.grade, ctx.stated.total
-    if grade is None or total is None:
+    if grade is None or total is None or ctx.result is None:
         return
     expected = ctx.result.spec.grades.grade(total.value)
-    if _grade_of(grade.value) != expected:
+    if canonical_grade(grade.value) != canonical_grade(expected):
         yield Finding(
             "grade_mismatch",
             grade.cell,
@@ -256,17 +519,13 @@ def _grade_mismatch(ctx: _Context) -> Iterator[Finding]:
 
 def _execution_rate_mismatch(ctx: _Context) -> Iterator[Finding]:
     printed = ctx.stated.funds_rate
-    rate = funds_block(ctx.result).rate
-    if printed is None or rate is None:
+    if printed is None:
         return
-    try:
-        quantity = parse_quantity(printed.value)
-    except QuantityError:
+    rate = _computed_rate(ctx)
+    percent = printed_rate(printed.value)
+    if percent is None or rate is None:
         return
-    if quantity.unit != "%":
-        return
-    places = places_of(quantity.number)
-    if not _matches(quantity.number, rate * 100, places):
+    if not _matches(percent, rate * 100, places_of(percent)):
         yield Finding(
             "execution_rate_mismatch",
             printed.cell,
@@ -275,29 +534,69 @@ def _execution_rate_mismatch(ctx: _Context) -> Iterator[Finding]:
 
 
 def _grade_changes(ctx: _Context) -> Iterator[Finding]:
-    stated, total = ctx.stated.grade, ctx.stated.total
+    stated, total, result = ctx.stated.grade, ctx.stated.total, ctx.result
+    if result is None:
+        return
     if stated is not None:
-        before, cell = _grade_of(stated.value), stated.cell
+        before, cell = stated.value, stated.cell
     elif total is not None:
-        before, cell = ctx.result.spec.grades.grade(total.value), total.cell
+        before, cell = result.spec.grades.grade(total.value), total.cell
     else:
         return
     if total is not None:
         cell = total.cell
-    after = ctx.result.grade
-    if before != after:
+    recomputed = _recomputed(result, ctx.stated)
+    if recomputed is None:
+        return
+    after_total, after = recomputed
+    if after is not None and canonical_grade(before) != canonical_grade(after):
+        partial = "（不含未能重算的行）" if ctx.stated.left_out else ""
         yield Finding(
             "grade_changes",
             cell,
-            f"按规则重算总分 {ctx.fmt(ctx.result.total)}，等级为“{after}”，填报为“{before}”",
+            f"按规则重算总分 {ctx.fmt(after_total)}{partial}，等级为“{after}”，填报为“{before}”",
         )
 
 
+def _recomputed(result: Result, stated: Stated) -> tuple[Decimal, str | None] | None:
+    """The total under the rules with the rows left out counted as 0, and its grade when the
+    left-out rows could not change it (scored anywhere from 0 to their 分值); None when nothing
+    applicable weighs anything."""
+    leaves = result.leaves()
+    if not stated.left_out:
+        return result.total, result.grade
+    unknown = any(code in _WEIGHT_UNKNOWN for code in stated.left_out.values())
+    low = tuple(
+        None if leaf.score is None else ZERO if leaf.id in stated.left_out else leaf.score
+        for leaf in leaves
+    )
+    high = tuple(
+        None if leaf.score is None else leaf.weight if leaf.id in stated.left_out else leaf.score
+        for leaf in leaves
+    )
+    with localcontext(formula_context()):
+        lower = totals_of(result.spec, low)
+        upper = totals_of(result.spec, high)
+    if lower is None or upper is None:
+        return None
+    grade = lower.grade if lower.grade == upper.grade and not unknown else None
+    return lower.total, grade
+
+
 CHECKS: dict[str, Check] = {
+    "blank_actual": _defects("blank_actual"),
+    "blank_target": _defects("blank_target"),
+    "blank_score": _defects("blank_score"),
+    "weight_not_printed": _defects("weight_not_printed"),
+    "unreadable_value": _defects("unreadable_value"),
+    "truncated_row": _defects("truncated_row"),
+    "unnamed_row": _defects("unnamed_row"),
+    "implausible_value": _implausible_value,
     "score_above_weight": _score_above_weight,
     "total_mismatch": _total_mismatch,
     "weights_sum": _weights_sum,
     "met_but_deducted": _met_but_deducted,
+    "qualitative_met_but_deducted": _qualitative_met_but_deducted,
     "above_proportional": _above_proportional,
     "below_proportional": _below_proportional,
     "rule_mismatch": _rule_mismatch,
@@ -311,21 +610,39 @@ CHECKS: dict[str, Check] = {
 assert list(CHECKS) == list(CODES), "every code has one check, in report order"
 
 
-def review(result: Result, stated: Stated, notices: list[Notice] | None = None) -> Review:
+def review(
+    result: Result | None, stated: Stated, notices: list[Notice] | None = None, project: str = ""
+) -> Review:
     """Compare a stated table with the engine's recomputation (``result`` has no adjustments)."""
     ctx = _Context(result, stated)
     findings = [finding for check in CHECKS.values() for finding in check(ctx)]
     findings.sort(key=Finding.sort_key)
+    recomputed = _recomputed(result, stated) if result is not None else None
+    left_out = [
+        {"id": row.id, "name": row.name, "cell": row.name_cell, "code": stated.left_out[row.id]}
+        for row in stated.rows.values()
+        if row.id in stated.left_out
+    ]
+    if result is None:
+        left_out = [
+            {"id": row.id, "name": row.name, "cell": row.name_cell, "code": "weight_not_printed"}
+            for row in stated.rows.values()
+            if not row.not_applicable
+        ]
+    full = ctx.full()
     return Review(
         source=stated.source,
         stated_total=stated.total.value if stated.total else None,
         stated_total_cell=stated.total.cell if stated.total else None,
-        recomputed_total=result.total,
+        recomputed_total=recomputed[0] if recomputed else None,
         stated_grade=stated.grade.value if stated.grade else None,
-        recomputed_grade=result.grade,
-        max=result.max,
+        stated_grade_cell=stated.grade.cell if stated.grade else None,
+        recomputed_grade=recomputed[1] if recomputed else None,
+        max=full if full is not None else ZERO,
         findings=findings,
         notices=list(notices or ()),
+        project=project,
+        rows_not_recomputed=left_out,
     )
 
 

@@ -29,10 +29,16 @@ __all__ = ["review_pair", "review_table", "stated_from_facts", "stated_from_resu
 
 
 def review_table(path: str | os.PathLike[str], sheet: str | None = None) -> Review:
-    """Review a filed 自评表 (xlsx or csv). Raises ``TableError`` if it cannot be read."""
+    """Review a filed 自评表. Raises ``TableError`` only when the file cannot be opened or holds no
+    自评表 or no indicator row; every cell that cannot be used is a finding."""
     imported = import_table(path, sheet)
-    assert imported.rule_result is not None
-    return review(imported.rule_result, imported.stated, imported.notices)
+    name = imported.table.project.get("name")
+    return review(
+        imported.rule_result,
+        imported.stated,
+        imported.notices,
+        project=name.value if name is not None else "",
+    )
 
 
 def review_pair(
@@ -53,7 +59,7 @@ def review_pair(
         stated = from_mapping(document.data, name)
     else:
         stated = stated_from_result(score(spec, facts), os.fspath(facts_path))
-    return review(rules, stated)
+    return review(rules, stated, project=str(facts.project.get("name") or ""))
 
 
 def stated_from_result(final: Result, source: str) -> Stated:
@@ -77,6 +83,7 @@ def stated_from_result(final: Result, source: str) -> Stated:
             deviation_cell=f"deviations[{leaf.id}]",
             tier=tier,
             tier_cell=f"ratings[{leaf.id}]" if tier else "",
+            not_applicable=leaf.not_applicable is not None,
         )
     stated.total = Located(final.total, "total")
     stated.grade = Located(final.grade, "grade")

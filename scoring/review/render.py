@@ -11,7 +11,7 @@ from ..number_text import format_number
 from ..report.json_format import dumps
 from .findings import Review
 
-__all__ = ["RENDERERS"]
+__all__ = ["RENDERERS", "left_out_line"]
 
 
 def _number(value: Decimal | None) -> str:
@@ -20,10 +20,24 @@ def _number(value: Decimal | None) -> str:
 
 def _summary(review: Review) -> list[tuple[str, str, str]]:
     where = f"（{review.stated_total_cell}）" if review.stated_total_cell else ""
+    recomputed = review.recomputed_total
+    shown = "—" if recomputed is None else format_number(recomputed, 2)
+    if review.partial and recomputed is not None:
+        shown += "（部分）"
     return [
-        ("总分", _number(review.stated_total) + where, format_number(review.recomputed_total, 2)),
-        ("等级", review.stated_grade or "—", review.recomputed_grade),
+        ("总分", _number(review.stated_total) + where, shown),
+        ("等级", review.stated_grade or "—", review.recomputed_grade or "—"),
     ]
+
+
+def left_out_line(review: Review) -> str:
+    """Which rows the recomputed total leaves out, in one sentence (empty when none)."""
+    if not review.partial:
+        return ""
+    rows = "、".join(
+        f"{row['name']}（{row['cell']}，{row['code']}）" for row in review.rows_not_recomputed
+    )
+    return f"按规则重算未含 {len(review.rows_not_recomputed)} 行（无法重算）：{rows}"
 
 
 def render_table(review: Review) -> str:
@@ -37,6 +51,8 @@ def render_table(review: Review) -> str:
         )
     )
     lines.append("")
+    if review.partial:
+        lines += [left_out_line(review), ""]
     if review.findings:
         lines.append(f"发现 {len(review.findings)} 项问题：")
         lines += [f"  {finding}" for finding in review.findings]
@@ -67,6 +83,8 @@ def render_markdown(review: Review) -> str:
             disable_numparse=True,
         )
     )
+    if review.partial:
+        out += ["", _cell(left_out_line(review))]
     out += ["", f"## 发现的问题（{len(review.findings)}）", ""]
     if review.findings:
         rows = [[f"`{f.code}`", f.cell, _cell(f.message)] for f in review.findings]

@@ -11,8 +11,10 @@ Each row becomes a leaf whose rule follows its target (docs/excel.md):
 
 Units come from the target cell, else from the indicator name ("年度资金支付完成率100%"), and a
 bare actual takes the target's unit. A funds row with a 分值 becomes a first-level ``预算执行率``
-leaf (全年执行数 ÷ 全年预算数 × 分值, capped). A missing leaf weight is taken from its block's
-printed total only when that leaves one answer, and said so as a notice. Stated scores that differ
+leaf (全年执行数 ÷ 全年预算数 × 分值, capped). A missing leaf weight is taken from a printed
+total only when that leaves one answer, and said so as a notice. A cell that cannot be used is a
+``Defect`` (a review finding, never a refusal): its row is imported rated by its stated score and
+left out of the recomputation (``Stated.left_out``). Stated scores that differ
 from the rule become adjustments (with the cell as the reason) so that the facts reproduce the
 filed table; ``Imported.facts(adjusted=False)`` gives the rule's view that review recomputes.
 """
@@ -30,7 +32,7 @@ from ..number_text import format_number, places_of
 from ..result import Result
 from ..spec import DEFAULT_GRADES
 from .draft import Leaf
-from .filed import FiledTable, Notice
+from .filed import Defect, FiledTable, Notice
 from .funds_leaf import FundsReader
 from .layout import Layout
 from .names import id_source
@@ -55,7 +57,8 @@ class Imported:
     adjustments: list[dict[str, Any]]
     stated: Stated
     notices: list[Notice] = field(default_factory=list)
-    rule_result: Result | None = None  # the pair scored under the rules, without adjustments
+    rule_result: Result | None = None  # the pair scored under the rules; None: nothing weighs
+    defects: list[Defect] = field(default_factory=list)  # cells that cannot be used as filed
 
     def facts(self, *, adjusted: bool = True) -> dict[str, Any]:
         """The facts; with ``adjusted`` the filed scores are kept as evaluator adjustments."""
@@ -66,12 +69,13 @@ class Imported:
 
 
 def import_table(path: str | os.PathLike[str], sheet: str | None = None) -> Imported:
-    """Read a filed 自评表 and make its spec + facts pair; ``TableError`` lists every unreadable cell."""
+    """Read a filed 自评表 and make its spec + facts pair. ``TableError`` only when the file cannot
+    be opened, has no 自评表 or no indicator row; every unusable cell is a defect."""
     return to_pair(read_table(path, sheet))
 
 
 def to_pair(table: FiledTable) -> Imported:
-    """Interpret a read table; ``TableError`` lists every cell that cannot be used, in one run."""
+    """Interpret a read table; cells that cannot be used are ``Imported.defects``."""
     return _Converter(table).run()
 
 
@@ -80,16 +84,28 @@ class _Converter(FundsReader, WeightInference, RowReader, Layout):
 
     def run(self) -> Imported:
         table = self.table
+        if self.problems:
+            raise TableError(self.problems)
         self.read_funds()
+        if not table.rows and self.funds_leaf is None:
+            raise TableError(
+                Problem(
+                    "no indicator rows under the header: nothing to review",
+                    "table-empty",
+                    file=table.file,
+                    path=table.header_cell,
+                )
+            )
         leaves = [
             Leaf(row, self.indicator_ids.make(id_source(row.name), "指标"), row.weight.value)
             for row in table.rows
         ]
+        for leaf in leaves:
+            if leaf.row.truncated:
+                self.leave_out(leaf, "truncated_row")
         self.infer_weights(leaves)
         for leaf in leaves:
             self.read_leaf(leaf)
-        if self.problems:
-            raise TableError(self.problems)
         indicators = self.tree(leaves)
         weights = sum((leaf.weight or Decimal(0) for leaf in leaves), Decimal(0))
         if self.funds_leaf is not None:
@@ -106,21 +122,15 @@ class _Converter(FundsReader, WeightInference, RowReader, Layout):
             (leaf.weight or Decimal(0) for leaf in leaves if not leaf.row.not_applicable),
             Decimal(0),
         ) + (self.funds_leaf["weight"] if self.funds_leaf is not None else Decimal(0))
-        if total <= 0 or applicable <= 0:
-            what = (
-                "no indicator has a weight"
-                if total <= 0
-                else "no applicable indicator has a weight"
-            )
-            self.problem(table.header_cell, f"{what}: nothing to score", "table-empty")
-        if self.problems:
-            raise TableError(self.problems)
         spec = self.spec_mapping(indicators, total, leaves)
         facts = self.facts_mapping()
         self.stated_view(leaves)
-        imported = Imported(table, spec, facts, [], self.stated, self.notices)
-        imported.rule_result = _score_rules(imported)
-        imported.adjustments = adjustments(imported.rule_result, self.scores)
+        self.stated.defects = list(self.defects)
+        self.stated.left_out = dict(self.left_out)
+        imported = Imported(table, spec, facts, [], self.stated, self.notices, defects=self.defects)
+        if total > 0 and applicable > 0:
+            imported.rule_result = _score_rules(imported)
+            imported.adjustments = adjustments(imported.rule_result, self.scores)
         return imported
 
     def spec_mapping(
@@ -129,10 +139,14 @@ class _Converter(FundsReader, WeightInference, RowReader, Layout):
         numbers = [leaf.weight for leaf in leaves] + [s.value for s in self.scores.values()]
         places = max([2] + [places_of(n) for n in numbers if n is not None])
         grades: dict[str, Decimal] = dict(DEFAULT_GRADES)
-        if total < max(grades.values()):
-            grades = {k: (v * total / 100).quantize(Decimal("0.01")) for k, v in grades.items()}
+        # The grade lines follow the table's own 总分 when it prints one: weights left out at 0
+        # (not printed, not inferable) do not lower them.
+        printed = self.table.total_weight
+        basis = printed.value if printed is not None and printed.value > 0 else total
+        if basis < max(grades.values()):
+            grades = {k: (v * basis / 100).quantize(Decimal("0.01")) for k, v in grades.items()}
             self.notice(
-                self.table.header_cell, f"总分 {format_number(total)} 低于 90：等级线按比例折算"
+                self.table.header_cell, f"总分 {format_number(basis)} 低于 90：等级线按比例折算"
             )
         name = self.table.project.get("name")
         title = name.value if name else Path(self.table.file).stem

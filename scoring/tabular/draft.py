@@ -2,8 +2,9 @@
 
 ``convert._Converter`` is put together from mixins (funds, weights, rows, ratings, layout), each a
 subclass of ``Draft`` so that they share one state: the facts, derived values, values, ratings and
-reasons collected so far, the stated scores, and every problem and notice with its cell. Problems
-are collected rather than raised so that one run lists every unusable cell.
+reasons collected so far, the stated scores, and every defect and notice with its cell. A cell that
+cannot be used is a ``Defect`` (a review finding), and its row is left out of the recomputation
+(``left_out``) but still imported, rated by its stated score, so that nothing refuses the table.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 from ..cell_text import is_not_applicable
 from ..errors import Problem
 from ..report.common import MISSING_DEVIATION
-from .filed import FiledRow, FiledTable, Located, Notice
+from .filed import Defect, FiledRow, FiledTable, Located, Notice
 from .names import Ids
 from .stated import Stated
 
@@ -39,7 +40,11 @@ class Draft:
     def __init__(self, table: FiledTable) -> None:
         self.table = table
         self.problems: list[Problem] = list(table.problems)
+        self.defects: list[Defect] = list(table.defects)
         self.notices: list[Notice] = list(table.notices)
+        # Leaves that cannot be recomputed under the rules (leaf id → the defect's code): imported
+        # rated by their stated score, left out of the recomputed total.
+        self.left_out: dict[str, str] = {}
         self.indicator_ids = Ids()
         self.value_ids = Ids()  # facts and derived values share one namespace
         self.facts: dict[str, Any] = {}
@@ -54,6 +59,16 @@ class Draft:
 
     def problem(self, cell: str, message: str, code: str) -> None:
         self.problems.append(Problem(message, code, file=self.table.file, path=cell))
+
+    def defect(self, code: str, cell: str, message: str, row: FiledRow | None = None) -> None:
+        self.defects.append(Defect(code, cell, message, row.row if row is not None else 0))
+
+    def has_defect(self, cell: str) -> bool:
+        return any(defect.cell == cell for defect in self.defects)
+
+    def leave_out(self, leaf: Leaf, code: str) -> None:
+        """The leaf cannot be recomputed (the first reason is kept)."""
+        self.left_out.setdefault(leaf.id, code)
 
     def notice(self, cell: str, message: str) -> None:
         self.notices.append(Notice(cell, message))

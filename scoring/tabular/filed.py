@@ -12,7 +12,7 @@ from typing import Generic, TypeVar
 
 from ..errors import Problem
 
-__all__ = ["FiledFunds", "FiledRow", "FiledTable", "Located", "Notice"]
+__all__ = ["Defect", "FiledFunds", "FiledRow", "FiledTable", "Located", "Notice"]
 
 T = TypeVar("T")
 
@@ -37,6 +37,22 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class Defect:
+    """A cell of the table that cannot be used as filed: a review finding with a stable code
+    (``blank_actual``, ``unreadable_value`` … docs/review.md), never a reason to refuse the table.
+    ``row`` is the sheet row it belongs to (0 for none), so the row can be left out of the
+    recomputed total."""
+
+    code: str
+    cell: str
+    message: str
+    row: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.cell}: {self.message} [{self.code}]"
+
+
+@dataclass(frozen=True)
 class FiledRow:
     """One indicator row as filed. Texts are stripped; numbers already read as ``Decimal``."""
 
@@ -48,6 +64,9 @@ class FiledRow:
     score: Located[Decimal | None]
     deviation: Located[str]
     not_applicable: bool = False  # the row's weight, target and actual are all "/" (or empty)
+    named: bool = True  # False: the row has no indicator name (its name is made up: 第N行)
+    weight_printed: bool = True  # False: the 分值 cell is empty (or a block's merged total)
+    truncated: bool = False  # the name is cut off ("…"): the row was cut at the table's end
 
     @property
     def name(self) -> str:
@@ -68,6 +87,8 @@ class FiledFunds:
     rate: Located[str | None]
     score: Located[Decimal | None]
     label_cell: str
+    # A source row (其中：财政拨款 …) printing a 分值 and 得分 of its own: the points again.
+    repeated_score: Located[Decimal] | None = None
 
 
 @dataclass
@@ -87,5 +108,7 @@ class FiledTable:
     total: Located[Decimal] | None = None
     grade: Located[str] | None = None
     header_cell: str = ""
+    columns: tuple[str, ...] = ()  # the value columns the header names (target, score …)
     notices: list[Notice] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)  # what could not be read, by cell
+    problems: list[Problem] = field(default_factory=list)  # what refuses the table (none by cell)
+    defects: list[Defect] = field(default_factory=list)  # cells that cannot be used, by cell

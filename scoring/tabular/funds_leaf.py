@@ -3,20 +3,24 @@
 Each amount column (年初预算数, 全年预算数, 全年执行数) becomes one money fact whose items are the
 财政拨款 / 上年结转 / 其他资金 rows. A funds row with a 分值 is scored as a first-level leaf,
 全年执行数 ÷ 全年预算数 × 分值 capped at full marks, or from the printed 执行率 when the amounts
-are not there (said as a notice).
+are not there (said as a notice; a bare 79.27 is read as 79.27%). When neither gives a rate, the
+row is a defect, imported rated by its stated score and left out of the recomputation.
 """
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from ..money import money_factor
 from ..number_limits import QuantityError
 from ..number_text import format_number
 from ..quantities import parse_quantity
 from .draft import Draft
-from .filed import Located
+from .filed import FiledFunds, Located
 from .funds import COLUMNS, EXECUTION_ID, SOURCES
+from .ratings import tier_of
 
-__all__ = ["FundsReader"]
+__all__ = ["FundsReader", "printed_rate"]
 
 
 class FundsReader(Draft):
@@ -47,10 +51,20 @@ class FundsReader(Draft):
                 )
             else:
                 self.values[column] = written
+        totals = funds.amounts.get("年度资金总额", {})
+        self.stated_amounts(funds)
         weight = funds.weight.value
         if weight is None or weight == 0:
             return
-        totals = funds.amounts.get("年度资金总额", {})
+        if funds.rate.value is None and funds.rate.cell:
+            self.defect(
+                "blank_actual",
+                funds.rate.cell,
+                "资金栏有分值，执行率为空"
+                + ("（按全年执行数 ÷ 全年预算数重算）" if COLUMNS[1] in totals else ""),
+            )
+        if funds.score.value is None and funds.score.cell:
+            self.defect("blank_score", funds.score.cell, "资金栏有分值，得分为空")
         if COLUMNS[1] in totals and COLUMNS[2] in totals:
             self.value_ids.used.add(EXECUTION_ID)
             self.derived[EXECUTION_ID] = {
@@ -58,27 +72,23 @@ class FundsReader(Draft):
                 "formula": f"{COLUMNS[2]} / {COLUMNS[1]}",
                 "kind": "rate",
             }
-            actual = EXECUTION_ID
+            actual: str | None = EXECUTION_ID
             if totals[COLUMNS[1]].value == 0:
-                self.problem(
+                self.defect(
+                    "unreadable_value",
                     totals[COLUMNS[1]].cell,
-                    "全年预算数 is 0: the execution rate cannot be computed",
-                    "table-funds",
+                    "全年预算数为 0：无法计算预算执行率",
                 )
+                actual = None
         elif funds.rate.value is not None:
-            actual = self.value_ids.make("执行率", "执行率")
-            self.facts[actual] = {"label": "预算执行率", "kind": "rate"}
-            self.values[actual] = self.rate_text(funds.rate)
-            self.notice(
-                funds.rate.cell, "全年预算数 / 全年执行数 not given: the printed 执行率 is scored"
-            )
+            actual = self.rate_fact(funds.rate)
         else:
-            self.problem(
-                funds.weight.cell,
-                "the funds row has a 分值 but neither 全年预算数 and 全年执行数 nor 执行率",
-                "table-funds",
+            self.defect(
+                "blank_actual",
+                funds.rate.cell or funds.weight.cell,
+                "资金栏有分值，但全年预算数、全年执行数和执行率都没有填：无法重算预算执行率",
             )
-            return
+            actual = None
         self.indicator_ids.used.add(EXECUTION_ID)
         self.funds_leaf = {
             "id": EXECUTION_ID,
@@ -87,21 +97,71 @@ class FundsReader(Draft):
             "standard": "全年执行数 ÷ 全年预算数 × 分值，最高得满分",
             "rule": {"kind": "positive", "actual": actual, "target": "≥100%"},
         }
+        if actual is None:  # imported rated by its stated score, left out of the recomputation
+            self.left_out[EXECUTION_ID] = "unreadable_value"
+            self.funds_leaf["rule"] = {"kind": "qualitative", "target": "≥100%"}
+            stated = funds.score.value
+            given = min(max(stated or Decimal(0), Decimal(0)), weight)
+            self.ratings[EXECUTION_ID] = {"tier": tier_of(given / weight), "score": given}
         self.scores[EXECUTION_ID] = funds.score
         self.stated.funds_leaf = EXECUTION_ID
         if funds.rate.value is not None:
             self.stated.funds_rate = Located(funds.rate.value, funds.rate.cell)
 
-    def rate_text(self, rate: Located[str | None]) -> str:
-        """The printed 执行率 as a value; anything but a percentage is a problem."""
-        text = rate.value or ""
-        try:
-            quantity = parse_quantity(text)
-        except QuantityError as exc:
-            self.problem(rate.cell, f"执行率: {exc.message}", "table-number")
-            return "0%"
-        if quantity.unit != "%":
-            self.problem(
-                rate.cell, f"执行率 {text!r} is not a percentage such as 99.14%", "table-number"
+    def stated_amounts(self, funds: FiledFunds) -> None:
+        """The amounts review compares indicators with, and the rate they give: the 年度资金总额
+        row's, or the source rows' sum when that row gives none (0 / 0 printed)."""
+        stated = self.stated
+        if funds.repeated_score is not None:
+            stated.funds_repeated = funds.repeated_score
+        totals = funds.amounts.get("年度资金总额", {})
+
+        def amount(column: str) -> Decimal | None:
+            cell = totals.get(column)
+            return cell.value if cell is not None else None
+
+        stated.funds_budget, stated.funds_spent = amount(COLUMNS[1]), amount(COLUMNS[2])
+        budget, spent = stated.funds_budget, stated.funds_spent
+        if not budget:
+            parts = [funds.amounts.get(source, {}) for source in SOURCES]
+            budget = sum((p[COLUMNS[1]].value for p in parts if COLUMNS[1] in p), Decimal(0))
+            spent = sum((p[COLUMNS[2]].value for p in parts if COLUMNS[2] in p), Decimal(0))
+        if budget and spent is not None:
+            stated.funds_computed_rate = spent / budget
+
+    def rate_fact(self, rate: Located[str | None]) -> str | None:
+        """The printed 执行率 as the fact scored (no amounts to compute it from), or None when it
+        is not a rate."""
+        percent = printed_rate(rate.value)
+        if percent is None:
+            self.defect(
+                "unreadable_value",
+                rate.cell,
+                f"执行率“{rate.value}”不是百分比（如 99.14%）：无法重算预算执行率",
             )
-        return text
+            return None
+        actual = self.value_ids.make("执行率", "执行率")
+        self.facts[actual] = {"label": "预算执行率", "kind": "rate"}
+        self.values[actual] = format_number(percent) + "%"
+        self.notice(rate.cell, "未填全年预算数和全年执行数：按填报的执行率计分")
+        if not (rate.value or "").endswith("%"):
+            self.notice(rate.cell, f"执行率“{rate.value}”没有 % 号：读作 {format_number(percent)}%")
+        return actual
+
+
+def printed_rate(text: str | None) -> Decimal | None:
+    """A printed 执行率 as a percentage: "79.27%" → 79.27; a bare number too, 79.27 → 79.27 and a
+    ratio 0.7927 → 79.27 (an execution rate of 1% or less is not what a bare 0.79 means); None
+    for anything else."""
+    if not text:
+        return None
+    try:
+        quantity = parse_quantity(text)
+    except QuantityError:
+        return None
+    if quantity.unit == "%":
+        return quantity.number
+    if quantity.unit:
+        return None
+    number = quantity.number
+    return number * 100 if 0 <= number <= 1 else number

@@ -91,6 +91,9 @@ class Layout(Draft):
                 deviation_cell=row.deviation.cell,
                 tier=named,
                 tier_cell=row.actual.cell if named else "",
+                not_applicable=row.not_applicable,
+                actual=row.actual.value,
+                target=row.target.value,
             )
         for path, block in table.blocks:
             inside = tuple(leaf.id for leaf in leaves if in_block(leaf.row, path))

@@ -4,7 +4,8 @@ Tolerates what filed tables do: the header rows anywhere (found by their words, 
 年度指标值 … 分值 … 得分), headers split over two rows, merged level cells or names left blank
 under the first one, block weights printed in a name ("产出指标（50分）"), in a 小计 row or in a
 分值 cell merged over the block, numbers stored as text ("10分", "9.8"), "/" or "—" for not
-applicable. What cannot be read is a problem naming its cell; nothing is guessed.
+applicable. A cell that cannot be read is a defect naming its cell and code (a review finding,
+never a refusal); nothing is guessed.
 
 The parts of the table are read by their own modules, in table order: ``sheet_header`` finds the
 indicator header, ``sheet_blocks`` reads the project information, funds block and goal above it,
@@ -57,7 +58,7 @@ def read_table(path: str | os.PathLike[str], sheet: str | None = None) -> FiledT
 
 
 def parse_sheet(sheet: Sheet) -> FiledTable:
-    """Read one sheet; what cannot be read is listed in ``table.problems`` with its cell.
+    """Read one sheet; a cell that cannot be used is listed in ``table.defects`` with its cell.
 
     Raises ``TableError`` only when there is no indicator header at all.
     """
@@ -74,10 +75,12 @@ def parse_sheet(sheet: Sheet) -> FiledTable:
     reader = CellReader(sheet)
     table = reader.table
     table.header_cell = sheet.ref(header.first_row, header.levels[0])
+    table.columns = tuple(header.fields)
     read_project(reader, header.first_row)
     read_funds(reader, header.first_row)
     read_goal(reader, header.first_row)
     foot = read_rows(reader, header)
     read_footer(reader, header, foot)
     table.problems = reader.problems
+    table.defects = reader.defects
     return table

@@ -2,7 +2,7 @@
 
 A qualitative row is rated in the tier its stated score falls in (score ÷ 分值 against the default
 tier bounds); a tier the actual names in words ("部分达成") is kept for review and, when it differs,
-said as a notice. Once the pair is scored under the rules, every stated score that differs from the
+said as a notice. A row without a 得分 has no tier: a ``blank_score`` defect, imported at 0. Once the pair is scored under the rules, every stated score that differs from the
 rule's becomes an adjustment whose reason names the cell, so the facts reproduce the filed table.
 """
 
@@ -19,7 +19,7 @@ from ..spec import DEFAULT_TIERS
 from .draft import Draft, Leaf
 from .filed import Located
 
-__all__ = ["Ratings", "adjustments", "named_tier"]
+__all__ = ["Ratings", "adjustments", "named_tier", "tier_of"]
 
 _TIER_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("未达成", ("未达成", "未完成", "未实现", "效果较差")),
@@ -37,11 +37,22 @@ class Ratings(Draft):
         leaf.spec["rule"] = {"kind": "qualitative", "target": row.target.value or ""}
         score = row.score.value
         if score is None:
-            self.problem(
-                row.score.cell,
-                f"{row.name}: a qualitative indicator needs its 得分 to know its tier",
-                "table-score",
-            )
+            # No tier without a score: imported at 0 (said aloud), left out of the recomputation.
+            scored = "score" in self.table.columns  # a form with no 得分 column at all: no finding
+            if scored and not row.truncated and not self.has_defect(row.score.cell):
+                self.defect(
+                    "blank_score",
+                    row.score.cell,
+                    f"{row.name}：得分为空，定性指标无法确定评价等级",
+                    row,
+                )
+            self.leave_out(leaf, "blank_score")
+            self.notice(row.score.cell, f"{row.name}：得分为空，导入时按 0 分评级")
+            self.ratings[leaf.id] = {
+                "tier": "未达成",
+                "score": 0,
+                "narrative": row.actual.value or "",
+            }
             return
         if weight <= 0:  # a row worth nothing: rated in full, no share of zero to divide
             self.ratings[leaf.id] = {
@@ -57,7 +68,7 @@ class Ratings(Draft):
                 f"得分 {format_number(score)} 超出 [0, {format_number(weight)}]：评级按 {format_number(given)}（复核：score_above_weight）",
             )
         share = given / weight
-        tier = _tier_of(share)
+        tier = tier_of(share)
         named = named_tier(row.actual.value)
         if named is not None and named != tier:
             self.notice(
@@ -68,7 +79,7 @@ class Ratings(Draft):
         self.ratings[leaf.id] = {"tier": tier, "score": given, "narrative": row.actual.value or ""}
 
 
-def _tier_of(share: Decimal) -> str:
+def tier_of(share: Decimal) -> str:
     """The default tier a share of the weight falls in; a full share is the top tier."""
     for tier, bounds in DEFAULT_TIERS.items():
         low, high = bounds["min"], bounds["max"]

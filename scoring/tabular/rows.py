@@ -24,14 +24,18 @@ from .filed import FiledRow
 from .names import NAME_QUANTITY, NAME_UNIT
 from .ratings import Ratings
 
-__all__ = ["RowReader"]
+__all__ = ["CAPPED_RATE", "RANGE_OPS", "RowReader"]
 
 
 class RowReader(Ratings):
     """Reads each row's target and actual into the spec's rule and the facts' value."""
 
     def read_leaf(self, leaf: Leaf) -> None:
-        """Fill ``leaf.spec`` with a rule, and the facts with its value, rating or reason."""
+        """Fill ``leaf.spec`` with a rule, and the facts with its value, rating or reason.
+
+        A row that cannot be recomputed (a blank or unreadable target or actual, an implausible
+        value, a cut row) is a defect, imported rated by its stated score and left out of the
+        recomputation."""
         row = leaf.row
         weight = leaf.weight or Decimal(0)
         leaf.spec = {"id": leaf.id}
@@ -49,11 +53,59 @@ class RowReader(Ratings):
             rule = self.quantitative_rule(leaf, target, None) if target is not None else None
             leaf.spec["rule"] = rule or {"kind": "qualitative", "target": _shown(row.target.value)}
             return
-        actual = self.actual_of(row, target)
-        if target is not None and actual is not None:
+        if row.truncated:
+            pass  # a cut row: truncated_row says it all
+        elif row.target.value is None:
+            if target is None:
+                self.defect(
+                    "blank_target",
+                    row.target.cell,
+                    f"{row.name}：年度指标值为空，无法按规则重算（按填报得分导入）",
+                    row,
+                )
+                self.leave_out(leaf, "blank_target")
+            else:
+                self.defect(
+                    "blank_target",
+                    row.target.cell,
+                    f"{row.name}：年度指标值为空（按指标名称中的 {target.text} 重算）",
+                    row,
+                )
+        if target is not None and _implausible(
+            row.name, target.quantity.number, target.quantity.unit
+        ):
+            self.defect(
+                "implausible_value",
+                row.target.cell,
+                f"{row.name}：年度指标值 {row.target.value} 超过 100%，这类比率不可能超过 100%"
+                "（可能是录入或识别错误），无法按规则重算",
+                row,
+            )
+            self.leave_out(leaf, "implausible_value")
+        if row.actual.value is None and not row.truncated:
+            shown = f"（年度指标值 {target.text}）" if target is not None else ""
+            self.defect(
+                "blank_actual",
+                row.actual.cell,
+                f"{row.name}：实际完成值为空{shown}，无法按规则重算",
+                row,
+            )
+            self.leave_out(leaf, "blank_actual")
+        if leaf.id in self.left_out:
+            self.qualitative(leaf, weight)
+            return
+        actual = self.actual_of(leaf, target)
+        if target is not None and actual is not None and leaf.id not in self.left_out:
             rule = self.quantitative_rule(leaf, target, actual)
             if rule is not None:
                 leaf.spec["rule"] = rule
+                if row.score.value is None and not self.has_defect(row.score.cell):
+                    self.defect(
+                        "blank_score",
+                        row.score.cell,
+                        f"{row.name}：得分为空（按规则应得分见重算；填报得分合计不含此项）",
+                        row,
+                    )
                 return
         self.qualitative(leaf, weight)
 
@@ -79,23 +131,32 @@ class RowReader(Ratings):
                 target = Target(target.op, type(q)(q.number, unit, q.text + unit), target.text)
         return target
 
-    def actual_of(self, row: FiledRow, target: Target | None) -> Any:
-        """The actual as a parsed quantity, or None for words (then the row is rated, not measured)."""
+    def actual_of(self, leaf: Leaf, target: Target | None) -> Any:
+        """The actual as a parsed quantity, or None for words (then the row is rated, not measured).
+        A range ("≥90%", "不低于95%", "90%以上") is read at its bound, said as a notice."""
+        row = leaf.row
         text = row.actual.value
-        if text is None:
-            if target is not None:
-                self.problem(row.actual.cell, f"{row.name}: 实际完成值 is empty", "table-actual")
-            return None
-        if target is None:
+        if text is None or target is None:
             return None
         try:
             return parse_quantity(text)
         except QuantityError:
+            pass
+        try:
+            bound = parse_target(text)
+        except QuantityError:
+            bound = None
+        if bound is not None and bound.op in RANGE_OPS:
             self.notice(
                 row.actual.cell,
-                f"实际完成值“{text}”不是数值：按定性指标导入（年度指标值 {row.target.value or ''}），按填报得分定等级",
+                f"实际完成值“{text}”是一个范围：按其界值 {bound.quantity.text} 计分",
             )
-            return None
+            return bound.quantity
+        self.notice(
+            row.actual.cell,
+            f"实际完成值“{text}”不是数值：按定性指标导入（年度指标值 {row.target.value or ''}），按填报得分定等级",
+        )
+        return None
 
     def quantitative_rule(self, leaf: Leaf, target: Target, actual: Any) -> dict[str, Any] | None:
         """The rule for a number target, its fact declared; None when the row is rated instead."""
@@ -111,30 +172,38 @@ class RowReader(Ratings):
                 and abs(number) <= 1
                 and target.quantity.number > 1
             ):
-                self.problem(
-                    row.actual.cell,
-                    f"实际完成值 {format_number(number)} against {target.text!r} is ambiguous: "
-                    f"write {format_number(number)}% or {format_number(number * 100)}%",
-                    "table-ambiguous-rate",
+                self.unusable(
+                    leaf,
+                    f"{row.name}：实际完成值 {format_number(number)} 对年度指标值 {target.text} "
+                    f"不明确：是 {format_number(number)}% 还是 {format_number(number * 100)}%？",
                 )
                 return None
         if not t_unit:
             t_unit = a_unit
         kind, unit = _kind_of(t_unit)
         if kind == "money" and money_factor(a_unit or t_unit) is None:
-            self.problem(
-                row.actual.cell,
-                f"实际完成值 {row.actual.value!r} is not an amount of money like the target {target.text!r}",
-                "table-unit",
+            self.unusable(
+                leaf,
+                f"{row.name}：实际完成值“{row.actual.value}”不是与年度指标值 {target.text} "
+                "同类的金额",
             )
             return None
         if kind not in ("money",) and a_unit != t_unit and not ({a_unit, t_unit} <= {"%", "‰"}):
-            self.problem(
-                row.actual.cell,
-                f"实际完成值 {row.actual.value!r} has the unit {a_unit or 'none'!r}, the target "
-                f"{row.target.value!r} has {t_unit or 'none'!r}",
-                "table-unit",
+            self.unusable(
+                leaf,
+                f"{row.name}：实际完成值“{row.actual.value}”的单位是“{a_unit or '无'}”，"
+                f"年度指标值“{row.target.value}”的单位是“{t_unit or '无'}”",
             )
+            return None
+        if number is not None and kind == "rate" and _implausible(row.name, number, a_unit):
+            self.defect(
+                "implausible_value",
+                row.actual.cell,
+                f"{row.name}：实际完成值 {row.actual.value} 超过 100%，这类比率不可能超过 100%"
+                "（可能是录入或识别错误），无法按规则重算",
+                row,
+            )
+            self.leave_out(leaf, "implausible_value")
             return None
         t = target.quantity.number
         # No operator: a zero target ("0起") means none may happen; any other is 正向.
@@ -158,6 +227,25 @@ class RowReader(Ratings):
         if op in ("≤", "<"):
             return {"kind": "reverse", "actual": fact, "target": shown_target}
         return {"kind": "positive", "actual": fact, "target": shown_target}
+
+    def unusable(self, leaf: Leaf, message: str) -> None:
+        """The actual cannot be compared with the target: a defect, and the row is left out."""
+        self.defect("unreadable_value", leaf.row.actual.cell, message, leaf.row)
+        self.leave_out(leaf, "unreadable_value")
+
+
+# Rates that are a share of a whole and so cannot exceed 100% (a satisfaction rate of 290% is a
+# typing or OCR error, not a target far exceeded).
+CAPPED_RATE = re.compile(
+    r"满意|完成率|合格率|达标率|覆盖率|知晓率|及时率|准确率|正确率|成活率|普及率|通过率|到位率|执行率"
+)
+RANGE_OPS = ("≥", ">", "≤", "<")
+
+
+def _implausible(name: str, number: Decimal, unit: str) -> bool:
+    """A share-of-a-whole rate above 100%."""
+    limit = {"%": Decimal(100), "‰": Decimal(1000)}.get(unit)
+    return limit is not None and number > limit and CAPPED_RATE.search(normalize(name)) is not None
 
 
 def _kind_of(unit: str) -> tuple[str, str]:

@@ -27,7 +27,7 @@ _PROJECT_LABELS = {
 }
 _ALL_LABELS = tuple(w for words in _PROJECT_LABELS.values() for w in words)
 _FUNDS_ROWS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("年度资金总额", ("年度资金总额", "资金总额", "合计")),
+    ("年度资金总额", ("年度资金总额", "资金总额", "合计", "总额")),
     (SOURCES[0], ("财政拨款",)),
     (SOURCES[1], ("上年结转",)),
     (SOURCES[2], ("其他资金",)),
@@ -35,8 +35,8 @@ _FUNDS_ROWS: tuple[tuple[str, tuple[str, ...]], ...] = (
 _FUNDS_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (COLUMNS[0], ("年初预算数", "年初预算")),
     (COLUMNS[1], ("全年预算数", "全年预算", "调整后预算")),
-    (COLUMNS[2], ("全年执行数", "全年执行", "执行数", "实际支出")),
-    ("执行率", ("执行率",)),
+    (COLUMNS[2], ("全年执行数", "全年执行", "执行数", "预算执行数", "实际支出")),
+    ("执行率", ("执行率", "预算执行率")),
     ("分值", ("分值", "权重")),
     ("得分", ("得分",)),
 )
@@ -123,8 +123,9 @@ def _read_funds_rows(reader: CellReader, head: int, before: int, columns: dict[s
     """The 年度资金总额 and source rows below the block's column titles (``head``).
 
     Amounts are in the unit the block's label names ("项目资金（元）"), 万元 when it names none;
-    分值, 执行率 and 得分 come from the 年度资金总额 row. A labelled row that is not a funds row
-    ends the block.
+    分值, 执行率 and 得分 come from the 年度资金总额 row (a source row that prints a 得分 of its
+    own is kept as ``repeated_score``: the points counted again). A labelled row that is not a
+    funds row ends the block.
     """
     sheet = reader.sheet
     first_value = min(columns.values())
@@ -141,6 +142,7 @@ def _read_funds_rows(reader: CellReader, head: int, before: int, columns: dict[s
     weight: Located[Decimal | None] = Located(None, "")
     rate: Located[str | None] = Located(None, "")
     score: Located[Decimal | None] = Located(None, "")
+    repeated: Located[Decimal] | None = None
     for row in range(head + 1, before):
         label = "".join(normalize(sheet.text(row, c)) for c in range(1, first_value))
         key = next((k for k, words in _FUNDS_ROWS if any(w in label for w in words)), None)
@@ -157,6 +159,10 @@ def _read_funds_rows(reader: CellReader, head: int, before: int, columns: dict[s
             if value is not None:
                 cells[column] = Located(value, sheet.ref(row, where))
         amounts[key] = cells
+        if key != _FUNDS_ROWS[0][0] and repeated is None and "得分" in columns:
+            points, _ = reader.number(row, columns["得分"], "资金得分")
+            if points is not None and points > 0:
+                repeated = Located(points, sheet.ref(row, columns["得分"]))
         if key == _FUNDS_ROWS[0][0]:
             if "分值" in columns:
                 value, _ = reader.number(row, columns["分值"], "资金分值")
@@ -167,4 +173,4 @@ def _read_funds_rows(reader: CellReader, head: int, before: int, columns: dict[s
             if "执行率" in columns:
                 rate = reader.located(row, columns["执行率"])
     if amounts:
-        reader.table.funds = FiledFunds(unit, amounts, weight, rate, score, label_cell)
+        reader.table.funds = FiledFunds(unit, amounts, weight, rate, score, label_cell, repeated)

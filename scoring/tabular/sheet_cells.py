@@ -2,8 +2,9 @@
 
 ``CellReader`` is the state one ``parse_sheet`` run shares between the parts that read the header
 information, the funds block, the indicator rows and the footer: the sheet, the ``FiledTable``
-being filled, and the problems found so far. Problems are collected rather than raised, so that one
-run lists every unreadable cell; a cell that cannot be read gives no value, never a guessed one.
+being filled, and the defects found so far. A cell that cannot be read is a ``Defect`` (a review
+finding with its cell and code, e.g. ``unreadable_value``), never a reason to refuse the table,
+and it gives no value, never a guessed one.
 """
 
 from __future__ import annotations
@@ -15,24 +16,30 @@ from ..errors import Problem
 from ..money import convert_money
 from ..number_limits import QuantityError
 from ..quantities import parse_quantity
-from .filed import FiledTable, Located
+from .filed import Defect, FiledTable, Located
 from .sheet import Sheet
 
 __all__ = ["CellReader", "value_right_of"]
 
 
 class CellReader:
-    """One parse's shared state (sheet, table being filled, problems) and its cell readers."""
+    """One parse's shared state (sheet, table being filled, defects) and its cell readers."""
 
     def __init__(self, sheet: Sheet) -> None:
         self.sheet = sheet
         self.table = FiledTable(file=sheet.file, sheet=sheet.name)
-        self.problems: list[Problem] = list(sheet.problems)
+        self.problems: list[Problem] = []
+        self.defects: list[Defect] = []
+        for problem in sheet.problems:
+            # A formula without a saved result is one cell whose value is unknown.
+            if problem.code == "table-formula" and problem.path:
+                row = _row_of(problem.path)
+                self.defects.append(Defect("unreadable_value", problem.path, problem.message, row))
+            else:
+                self.problems.append(problem)
 
-    def problem(self, row: int, col: int, message: str, code: str) -> None:
-        self.problems.append(
-            Problem(message, code, file=self.sheet.file, path=self.sheet.ref(row, col))
-        )
+    def defect(self, row: int, col: int, code: str, message: str) -> None:
+        self.defects.append(Defect(code, self.sheet.ref(row, col), message, row))
 
     def located(self, row: int, col: int) -> Located[str | None]:
         text = self.sheet.text(row, col)
@@ -52,15 +59,15 @@ class CellReader:
         try:
             quantity = parse_quantity(value)
         except QuantityError as exc:
-            self.problem(row, col, f"{what}: {exc.message}", "table-number")
+            self.defect(row, col, "unreadable_value", f"{what}“{value}”不是数值（{exc.message}）")
             return None, False
         if quantity.unit not in units:
-            allowed = "、".join(u for u in units if u) or "none"
-            self.problem(
+            allowed = "、".join(u for u in units if u) or "无单位"
+            self.defect(
                 row,
                 col,
-                f"{what} {value!r} has the unit {quantity.unit!r}; expected {allowed}",
-                "table-number",
+                "unreadable_value",
+                f"{what}“{value}”的单位是“{quantity.unit}”，应为{allowed}",
             )
             return None, False
         return quantity.number, False
@@ -80,8 +87,14 @@ def _money(reader: CellReader, row: int, col: int, what: str, unit: str) -> Deci
             return quantity.number
         return convert_money(quantity.number, quantity.unit, unit)
     except QuantityError as exc:
-        reader.problem(row, col, f"{what}: {exc.message}", "table-number")
+        reader.defect(row, col, "unreadable_value", f"{what}“{value}”不是金额（{exc.message}）")
         return None
+
+
+def _row_of(ref: str) -> int:
+    """The row number of a reference such as ``Sheet1!G12`` (0 when it names none)."""
+    digits = ref.rsplit("!", 1)[-1].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ$")
+    return int(digits) if digits.isdigit() else 0
 
 
 def value_right_of(

@@ -2,7 +2,9 @@
 
 The total is read from the 得分 column of the 总分 row, or else from the number after a 自评得分 /
 得分 label in that row (tables that write "自评得分 | 95" across merged cells). The grade is
-written inline ("自评等级：优") or in the next cell to the right of its label.
+written inline ("自评等级：优", "评价等级为优秀") or in the next cell to the right of its label; a
+table that prints no label is read for a cell holding a grade word alone (优 / 良好 / 合格 …) in
+its footer rows.
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ from .filed import FiledTable, Located
 from .sheet_cells import CellReader, value_right_of
 from .sheet_header import Header, label_column
 
-__all__ = ["GRADE_WORDS", "TOTAL_WORDS", "read_footer"]
+__all__ = ["GRADE_NAMES", "GRADE_WORDS", "TOTAL_WORDS", "read_footer"]
 
 # Labels of the footer rows; the indicator rows end at the first row labelled with either.
 TOTAL_WORDS = ("总分", "合计", "总计", "综合得分")
 GRADE_WORDS = ("自评等级", "评价等级", "绩效等级", "评价结果", "等级")
+# Grade words as tables print them, on either scale (优/良/中/差 and 优秀/良好/中等/较差).
+GRADE_NAMES = ("优", "良", "中", "差", "优秀", "良好", "中等", "合格", "较差", "不合格", "差")
 
 
 def read_footer(reader: CellReader, header: Header, foot: int) -> None:
@@ -45,6 +49,8 @@ def read_footer(reader: CellReader, header: Header, foot: int) -> None:
                 )
         if table.grade is None:
             _read_grade(reader, row)
+    if table.grade is None:
+        _unlabelled_grade(reader, foot)
 
 
 def _set_total(table: FiledTable, value: Decimal, cell: str) -> None:
@@ -82,7 +88,7 @@ def _read_grade(reader: CellReader, row: int) -> None:
         word = next((w for w in GRADE_WORDS if text.startswith(w)), None)
         if word is None:
             continue
-        rest = re.sub(r"^[:：]", "", text[len(word) :])
+        rest = re.sub(r"^(?:[:：]|为|是)", "", text[len(word) :])
         if rest:
             table.grade = Located(rest, sheet.ref(row, col))
             return
@@ -90,3 +96,16 @@ def _read_grade(reader: CellReader, row: int) -> None:
         if found is not None:
             table.grade = Located(normalize(found[0]), sheet.ref(row, found[1]))
         return
+
+
+def _unlabelled_grade(reader: CellReader, foot: int) -> None:
+    """A grade word alone in a cell of the footer rows, with no label beside it."""
+    sheet, table = reader.sheet, reader.table
+    for row in range(foot, sheet.max_row + 1):
+        for col in range(1, sheet.max_col + 1):
+            if not sheet.is_merge_origin(row, col):
+                continue
+            text = normalize(sheet.text(row, col))
+            if text in GRADE_NAMES:
+                table.grade = Located(text, sheet.ref(row, col))
+                return

@@ -16,8 +16,12 @@ from .sheet_cells import CellReader
 __all__ = ["Header", "find_header", "label_column"]
 
 # Header words, most specific first; matched against the normalised header text (no spaces).
+# ``nature`` and ``unit`` are the 指标性质 (the operator) and 度量单位 columns of forms that print
+# a target in three cells ("=" | 100 | %).
 _FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("deviation", ("偏差原因", "偏差", "原因分析", "改进措施")),
+    ("nature", ("指标性质",)),
+    ("unit", ("度量单位", "计量单位")),
     (
         "target",
         ("年度指标值", "年度目标值", "预期指标值", "全年指标值", "指标值", "目标值", "计划值"),
@@ -26,6 +30,8 @@ _FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("weight", ("分值", "权重", "标准分")),
     ("score", ("自评得分", "得分", "评分")),
 )
+# A header with 分 in it is a 分值 column unless it is a score someone else gives, or a title.
+_NOT_POINTS = ("复核", "审核", "评", "得", "扣", "指标", "标准")
 _LEVEL_WORDS = ("一级指标", "二级指标", "三级指标", "四级指标", "五级指标", "六级指标")
 _LEAF_WORDS = ("指标名称", "具体指标", "绩效指标名称")
 
@@ -52,6 +58,7 @@ def _field_of(text: str) -> str | None:
 def _scan_header_row(sheet: Sheet, row: int) -> tuple[dict[str, int], dict[int, int]]:
     fields: dict[str, int] = {}
     levels: dict[int, int] = {}  # level number → column
+    points: list[int] = []  # columns whose header says 分 but names no field
     for col in range(1, sheet.max_col + 1):
         text = _words(sheet, row, col)
         if not text or len(text) > 20:
@@ -67,14 +74,20 @@ def _scan_header_row(sheet: Sheet, row: int) -> tuple[dict[str, int], dict[int, 
         # A merged header cell spans columns: only its first column is the field.
         if name is not None and name not in fields and sheet.is_merge_origin(row, col):
             fields[name] = col
+        elif name is None and "分" in text and not any(w in text for w in _NOT_POINTS):
+            points.append(col)
+    # A points column no word names ("参考分值" printed garbled as "考值参分"): a 分值 column.
+    if "weight" not in fields and points:
+        fields["weight"] = points[0]
     return fields, levels
 
 
 def find_header(sheet: Sheet) -> Header | None:
-    """The first row naming target, actual and score columns and (there or below) the levels."""
+    """The first row naming target and actual columns and (there or below) the levels. A form
+    without a 分值 or 得分 column is still a 自评表: its rows' weights are then not printed."""
     for row in range(1, sheet.max_row + 1):
         fields, levels = _scan_header_row(sheet, row)
-        if not {"target", "actual", "score"} <= fields.keys():
+        if not {"target", "actual"} <= fields.keys():
             continue
         last = row
         if not levels:  # a two-row header: 绩效指标 above, 一级/二级/三级 below

@@ -13,7 +13,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from ..cell_text import is_not_applicable, normalize
-from .filed import FiledRow, Located
+from .filed import Defect, FiledRow, Located
 from .sheet import Sheet
 from .sheet_cells import CellReader
 from .sheet_footer import GRADE_WORDS, TOTAL_WORDS
@@ -22,14 +22,57 @@ from .sheet_header import Header, label_column
 __all__ = ["read_rows"]
 
 _SUBTOTAL_WORDS = ("小计",)
+_OPERATOR = re.compile(
+    r"^(?:[≥≤=＝><]=?|>=|<=|大于等于|小于等于|不低于|不高于|不超过|不少于|等于)$"
+)
+_LEVEL_NAMES = ("一级指标", "二级指标", "三级指标", "四级指标", "五级指标", "六级指标")
+# The template's empty slots: "指标1:", "指标2", "指标L" (OCR of 指标1), "……".
+_PLACEHOLDER = re.compile(r"^(?:指标[0-9０-９一二三四五六七八九十lLI|]*[:：]?|[…．.。·、]+)$")
+_TRUNCATED = re.compile(r"(…+|\.{3,}|。{3,})$")
 _BLOCK_WEIGHT = re.compile(r"^(?P<name>.*?)[（(](?:分值|权重)?[:：]?(?P<w>\d+(?:\.\d+)?)分?[)）]$")
+_BARE_WEIGHT = re.compile(r"^(?P<name>.*?\D)(?P<w>\d+(?:\.\d+)?)分$")
 
 
 def _split_block_weight(name: str) -> tuple[str, Decimal | None]:
-    match = _BLOCK_WEIGHT.match(normalize(name))
-    if match is None or not match["name"]:
+    """ "产出指标（50分）" → ("产出指标", 50); "数量指标15分" too; "(50分)" → ("", 50)."""
+    text = normalize(name)
+    match = _BLOCK_WEIGHT.match(text) or _BARE_WEIGHT.match(text)
+    if match is None:
         return name, None
     return match["name"], Decimal(match["w"])
+
+
+def match_name(name: str) -> bool:
+    """Whether a level name is a name (not only punctuation left after its weight)."""
+    return bool(re.sub(r"[\W_]", "", name))
+
+
+def _name_only(
+    reader: CellReader,
+    header: Header,
+    row: int,
+    started: list[bool],
+    blocks: list[bool],
+    last: int,
+) -> None:
+    """A row naming levels above the leaf and nothing else: the table cut there (its last row),
+    a 二级 with no indicator under it (an empty slot), or a heading ("产出指标（50分）")."""
+    deepest = max((i for i, s in enumerate(started) if s), default=None)
+    if deepest is None:
+        return
+    col = header.levels[deepest]
+    name = reader.sheet.text(row, col)
+    if row >= last:
+        reader.defect(
+            row, col, "truncated_row", f"表格在“{name}”处结束：该行之后没有指标、总分或等级"
+        )
+    elif deepest == len(header.levels) - 2 and not blocks[deepest]:
+        reader.defect(
+            row,
+            header.levels[-1],
+            "unnamed_row",
+            f"第 {row} 行只有{_LEVEL_NAMES[deepest]}“{name}”，没有指标名称和数值",
+        )
 
 
 def read_rows(reader: CellReader, header: Header) -> int:
@@ -39,6 +82,7 @@ def read_rows(reader: CellReader, header: Header) -> int:
     current: list[Located[str] | None] = [None] * len(header.levels)
     merged_weights: dict[tuple[int, int, int, int], list[int]] = {}
     row = header.last_row + 1
+    last = max((r for (r, _c) in sheet.cells), default=0)  # the last row holding anything
     while row <= sheet.max_row:
         footer = TOTAL_WORDS, GRADE_WORDS
         if any(label_column(reader, row, header, words) is not None for words in footer):
@@ -49,12 +93,20 @@ def read_rows(reader: CellReader, header: Header) -> int:
             row += 1
             continue
         started = [False] * len(header.levels)
+        blocks: list[bool] = [False] * len(header.levels)
         for index, col in enumerate(header.levels):
             if sheet.raw(row, col) is None:
                 continue
             name, block = _split_block_weight(sheet.text(row, col))
+            if not normalize(name) or (block is not None and not match_name(name)):
+                # "(50分)" with no name: the block's weight is there, its name is not.
+                reader.defect(
+                    row, col, "unnamed_row", f"第 {row} 行的{_LEVEL_NAMES[index]}只有分值，没有名称"
+                )
+                name = f"第{row}行（未填名称）"
             current[index] = Located(name, sheet.ref(row, col))
             started[index] = True
+            blocks[index] = block is not None
             for lower in range(index + 1, len(header.levels)):
                 if sheet.raw(row, header.levels[lower]) is None and not _merged_from_above(
                     sheet, row, header.levels[lower]
@@ -68,31 +120,86 @@ def read_rows(reader: CellReader, header: Header) -> int:
             for f in ("target", "actual", "weight", "score")
             if f in fields
         )
-        if not any(started) and not numbers:
+        leaf = current[-1]
+        placeholder = False
+        if started[-1] and leaf is not None and _PLACEHOLDER.match(normalize(leaf.value)):
+            # "指标2:", "……": the template's empty slot, not a name.
+            current[-1] = None
+            started[-1] = False
+            placeholder = True
+            if not numbers:
+                reader.defect(
+                    row,
+                    header.levels[-1],
+                    "unnamed_row",
+                    f"第 {row} 行只有模板占位“{leaf.value}”，没有指标名称和数值",
+                )
+                row += 1
+                continue
+        if not numbers and not started[-1]:
+            _name_only(reader, header, row, started, blocks, last)
             row += 1
             continue
         deepest = max((i for i, s in enumerate(started) if s), default=None)
-        if deepest is None:
+        named = started[-1] or (deepest is not None and not placeholder)
+        if not named:
+            # Values but no name: kept as a row (its scores still count), under a made-up name.
             leaf_col = header.levels[-1]
-            reader.problem(
+            made_up = Located(f"第{row}行（未填指标名称）", sheet.ref(row, leaf_col))
+            reader.defect(
                 row,
                 leaf_col,
-                "an indicator row without a name (its 指标 cell is empty)",
-                "table-row",
+                "unnamed_row",
+                f"第 {row} 行有数值，但没有指标名称",
             )
-            row += 1
-            continue
-        path = tuple(c for c in current[: deepest + 1] if c is not None)
+            current[-1] = None
+            above = tuple(c for c in current[:-1] if c is not None)
+            path = (*above, made_up)
+        else:
+            assert deepest is not None
+            path = tuple(c for c in current[: deepest + 1] if c is not None)
         filed = _filed_row(reader, row, header, path)
-        if filed is not None:
-            weight_col = fields.get("weight")
-            rng = sheet.merge(row, weight_col) if weight_col else None
-            if rng is not None and rng[2] > rng[0]:
-                merged_weights.setdefault(rng, []).append(len(table.rows))
-            table.rows.append(filed)
+        if not named:
+            filed = replace(filed, named=False)
+        elif _TRUNCATED.search(filed.name):
+            reader.defects.append(
+                Defect(
+                    "truncated_row",
+                    filed.name_cell,
+                    f"指标名称“{filed.name}”不完整（以省略号结尾）：该行可能被截断",
+                    row,
+                )
+            )
+            filed = replace(filed, truncated=True, not_applicable=False)
+        weight_col = fields.get("weight")
+        rng = sheet.merge(row, weight_col) if weight_col else None
+        if rng is not None and rng[2] > rng[0]:
+            merged_weights.setdefault(rng, []).append(len(table.rows))
+        table.rows.append(filed)
         row += 1
     _merged_weight_blocks(reader, merged_weights)
+    if row > sheet.max_row and table.rows:
+        _cut_at_the_end(reader, header)
     return row
+
+
+def _cut_at_the_end(reader: CellReader, header: Header) -> None:
+    """No footer, and the last row has no 得分: the table was cut there (a page, a paste)."""
+    table = reader.table
+    last = table.rows[-1]
+    if last.truncated or last.score.value is not None or "score" not in header.fields:
+        return
+    if last.actual.value is not None and is_not_applicable(last.actual.value):
+        return  # marked not applicable ("/"), not cut
+    reader.defects.append(
+        Defect(
+            "truncated_row",
+            last.name_cell,
+            f"{last.name}：表格在此行后结束（没有总分行），本行得分为空：该行可能被截断",
+            last.row,
+        )
+    )
+    table.rows[-1] = replace(last, truncated=True, not_applicable=False)
 
 
 def _merged_from_above(sheet: Sheet, row: int, col: int) -> bool:
@@ -116,7 +223,7 @@ def _subtotal(
 
 def _filed_row(
     reader: CellReader, row: int, header: Header, path: tuple[Located[str], ...]
-) -> FiledRow | None:
+) -> FiledRow:
     """One indicator row's cells, read as filed.
 
     A 分值 merged over several rows is left to ``_merged_weight_blocks``; a merged 得分 is a
@@ -132,14 +239,15 @@ def _filed_row(
             return Located(None, sheet.ref(row, name_col))
         return reader.located(row, col)
 
-    target, actual = text("target"), text("actual")
+    target, actual = _target(reader, row, header, text("target")), text("actual")
     weight: Located[Decimal | None] = Located(None, sheet.ref(row, fields.get("weight", name_col)))
-    weight_na = False
+    weight_na = printed = False
     if "weight" in fields:
         rng = sheet.merge(row, fields["weight"])
         if rng is None or rng[2] == rng[0]:  # a 分值 merged over several rows is a block total
             value, weight_na = reader.number(row, fields["weight"], "分值")
             weight = Located(value, sheet.ref(row, fields["weight"]))
+            printed = sheet.raw(row, fields["weight"]) is not None
     score: Located[Decimal | None] = Located(None, sheet.ref(row, fields.get("score", name_col)))
     score_na = False
     if "score" in fields:
@@ -147,12 +255,13 @@ def _filed_row(
         score = Located(value, sheet.ref(row, fields["score"]))
         rng = sheet.merge(row, fields["score"])
         if rng is not None and rng[2] > rng[0]:
-            reader.problem(
+            reader.defect(
                 row,
                 fields["score"],
-                "得分 is merged over several indicator rows; give each indicator its own score",
-                "table-merged-score",
+                "unreadable_value",
+                "得分合并在多个指标行上：不知道每项各得多少分",
             )
+            score = Located(None, score.cell)
     deviation = text("deviation")
     marks = [v.value for v in (target, actual)]
     all_na = all(v is None or is_not_applicable(v) for v in marks) and (
@@ -170,7 +279,25 @@ def _filed_row(
         score=score,
         deviation=Located(deviation.value or "", deviation.cell),
         not_applicable=not_applicable,
+        weight_printed=printed,
     )
+
+
+def _target(
+    reader: CellReader, row: int, header: Header, value: Located[str | None]
+) -> Located[str | None]:
+    """The 年度指标值, with the operator and unit of forms that print them in their own columns
+    (指标性质 "=" | 指标值 100 | 度量单位 "%" → "=100%")."""
+    sheet, fields = reader.sheet, header.fields
+    if value.value is None or not ({"nature", "unit"} & fields.keys()):
+        return value
+    op = sheet.text(row, fields["nature"]) if "nature" in fields else ""
+    unit = sheet.text(row, fields["unit"]) if "unit" in fields else ""
+    if op and not _OPERATOR.match(normalize(op)):
+        op = ""  # 定性 / 正向 …: not an operator
+    if is_not_applicable(unit):
+        unit = ""
+    return Located(f"{op}{value.value}{unit}", value.cell)
 
 
 def _merged_weight_blocks(
@@ -203,4 +330,4 @@ def _merged_weight_blocks(
 
 
 def _with_weight(row: FiledRow, weight: Located[Decimal | None]) -> FiledRow:
-    return replace(row, weight=weight)
+    return replace(row, weight=weight, weight_printed=True)

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ..errors import FactsError, Problem
-from .filed import Located
+from .filed import Defect, Located
 
 __all__ = ["Stated", "StatedBlock", "StatedRow", "from_mapping", "to_mapping"]
 
@@ -34,6 +34,9 @@ class StatedRow:
     deviation_cell: str
     tier: str | None = None  # the 定性 tier the evaluator named (actual text "部分达成" …)
     tier_cell: str = ""
+    not_applicable: bool = False
+    actual: str | None = None  # 实际完成值 and 年度指标值 as printed (for qualitative checks)
+    target: str | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,14 @@ class Stated:
     grade: Located[str] | None = None
     funds_leaf: str | None = None  # the leaf scored in the funds row (预算执行率), if any
     funds_rate: Located[str] | None = None  # 执行率 as printed in the funds row
+    # The funds row's amounts (全年预算数, 全年执行数, in the table's unit) and their ratio; the
+    # ratio from the source rows when the 年度资金总额 row gives none (0 / 0 printed).
+    funds_budget: Decimal | None = None
+    funds_spent: Decimal | None = None
+    funds_computed_rate: Decimal | None = None
+    funds_repeated: Located[Decimal] | None = None  # a source row's own 得分: counted again
+    defects: list[Defect] = field(default_factory=list)  # cells that cannot be used as filed
+    left_out: dict[str, str] = field(default_factory=dict)  # leaf id → why it is not recomputed
 
 
 def _loc(value: Located[Any] | None) -> dict[str, Any] | None:
@@ -65,10 +76,13 @@ def _loc(value: Located[Any] | None) -> dict[str, Any] | None:
 def to_mapping(stated: Stated) -> dict[str, Any]:
     """The YAML form written as ``stated.yaml``."""
     out: dict[str, Any] = {"source": stated.source}
-    for key in ("total_weight", "total", "grade", "funds_rate"):
+    for key in ("total_weight", "total", "grade", "funds_rate", "funds_repeated"):
         value = _loc(getattr(stated, key))
         if value is not None:
             out[key] = value
+    for key in ("funds_budget", "funds_spent", "funds_computed_rate"):
+        if getattr(stated, key) is not None:
+            out[key] = getattr(stated, key)
     if stated.funds_leaf:
         out["funds_leaf"] = stated.funds_leaf
     rows: dict[str, Any] = {}
@@ -88,8 +102,20 @@ def to_mapping(stated: Stated) -> dict[str, Any]:
             item["deviation"] = row.deviation
         if row.tier:
             item["tier"] = {"value": row.tier, "cell": row.tier_cell}
+        if row.not_applicable:
+            item["not_applicable"] = True
+        for key in ("actual", "target"):
+            if getattr(row, key) is not None:
+                item[key] = getattr(row, key)
         rows[row.id] = item
     out["rows"] = rows
+    if stated.left_out:
+        out["left_out"] = dict(stated.left_out)
+    if stated.defects:
+        out["defects"] = [
+            {"code": d.code, "cell": d.cell, "message": d.message, "row": d.row}
+            for d in stated.defects
+        ]
     if stated.blocks:
         out["blocks"] = [
             {"name": b.name, "weight": b.weight, "cell": b.cell, "leaves": list(b.leaves)}
@@ -140,6 +166,10 @@ def from_mapping(data: Any, file: str) -> Stated:
     stated.total = located_number("total")
     stated.grade = located_text("grade")
     stated.funds_rate = located_text("funds_rate")
+    stated.funds_repeated = located_number("funds_repeated")
+    stated.funds_budget = number(data.get("funds_budget"), "funds_budget")
+    stated.funds_spent = number(data.get("funds_spent"), "funds_spent")
+    stated.funds_computed_rate = number(data.get("funds_computed_rate"), "funds_computed_rate")
     stated.funds_leaf = data.get("funds_leaf")
     rows = data.get("rows") or {}
     if not isinstance(rows, Mapping):
@@ -165,6 +195,9 @@ def from_mapping(data: Any, file: str) -> Stated:
             deviation_cell=str(cells.get("deviation", where)),
             tier=str(tier["value"]) if isinstance(tier, Mapping) and "value" in tier else None,
             tier_cell=str(tier.get("cell", where)) if isinstance(tier, Mapping) else "",
+            not_applicable=bool(item.get("not_applicable", False)),
+            actual=None if item.get("actual") is None else str(item["actual"]),
+            target=None if item.get("target") is None else str(item["target"]),
         )
     for index, item in enumerate(data.get("blocks") or []):
         weight = (
@@ -181,6 +214,24 @@ def from_mapping(data: Any, file: str) -> Stated:
                 weight,
                 str(item.get("cell", "")),
                 tuple(str(x) for x in item.get("leaves") or ()),
+            )
+        )
+    left_out = data.get("left_out") or {}
+    if isinstance(left_out, Mapping):
+        stated.left_out = {str(k): str(v) for k, v in left_out.items()}
+    else:
+        fail("left_out", "expected indicator id → code")
+    for index, item in enumerate(data.get("defects") or []):
+        if not isinstance(item, Mapping) or not {"code", "cell", "message"} <= item.keys():
+            fail(f"defects[{index}]", "expected {code, cell, message}")
+            continue
+        row = item.get("row", 0)
+        stated.defects.append(
+            Defect(
+                str(item["code"]),
+                str(item["cell"]),
+                str(item["message"]),
+                row if isinstance(row, int) else 0,
             )
         )
     if problems:

@@ -1,9 +1,15 @@
-"""A leaf's missing 分值, inferred from its block's printed total when that leaves one answer.
+"""A leaf's missing 分值, inferred from the totals the table prints when they leave one answer.
 
-One missing weight in a block takes what the total leaves over; a block where every weight is
-missing shares its total equally, but only when the share is exact to the cent. Each inference is a
-notice naming the cells; a weight nothing implies is a problem, unless the row is not applicable
-(then it is worth 0).
+The sources, innermost first: a block total printed in a level name ("产出指标（50分）"), in a 小计
+row or in a 分值 cell merged over the block; then the 总分 row (its 分值, less the funds row's).
+In each, one missing weight takes what the total leaves over, and a block where every weight is
+missing shares its total equally, but only when the share is exact to the cent. Each inference is
+a notice naming its source and cells (an unreadable 分值 is inferred the same way, and stays an
+``unreadable_value`` finding). Every row that prints no 分值 is a ``weight_not_printed`` defect;
+one whose weight nothing implies is imported at 0 and left out of the recomputation (a
+not-applicable row is worth 0 anyway).
+When two totals disagree, the first (innermost) one is used and the review's ``weights_sum`` says
+where they disagree: nothing is averaged or guessed.
 """
 
 from __future__ import annotations
@@ -12,32 +18,46 @@ from decimal import Decimal
 
 from ..number_text import format_number
 from .draft import Draft, Leaf, in_block
+from .filed import Located
 
 __all__ = ["WeightInference"]
+
+ZERO = Decimal(0)
 
 
 class WeightInference(Draft):
     """Fills ``Leaf.weight`` where the table leaves it empty."""
 
     def infer_weights(self, leaves: list[Leaf]) -> None:
-        for path, block in self.table.blocks:
-            inside = [leaf for leaf in leaves if in_block(leaf.row, path)]
-            missing = [
-                leaf for leaf in inside if leaf.weight is None and not leaf.row.not_applicable
+        unreadable = {
+            leaf.row.weight.cell for leaf in leaves if self.has_defect(leaf.row.weight.cell)
+        }
+        sources: list[tuple[tuple[str, ...], Located[Decimal], str]] = [
+            (path, block, " / ".join(path) + " 的合计")
+            for path, block in sorted(self.table.blocks, key=lambda item: -len(item[0]))
+        ]
+        footer = self.table.total_weight
+        if footer is not None:
+            funds = self.table.funds
+            funds_weight = funds.weight.value if funds is not None else None
+            rest = footer.value - (funds_weight or ZERO)
+            sources.append(((), Located(rest, footer.cell), "总分"))
+        for path, block, name in sources:
+            inside = [
+                leaf for leaf in leaves if in_block(leaf.row, path) and not leaf.row.not_applicable
             ]
-            if not inside or not missing:
+            # An unreadable 分值 ("十分") is missing too: a total may still imply it.
+            missing = [leaf for leaf in inside if leaf.weight is None]
+            if not missing:
                 continue
-            known = sum(
-                (leaf.weight or Decimal(0) for leaf in inside if leaf.weight is not None),
-                Decimal(0),
-            )
+            known = sum((leaf.weight for leaf in inside if leaf.weight is not None), ZERO)
             rest = block.value - known
-            name = " / ".join(path) or "总分"
+            total = format_number(block.value)
             if len(missing) == 1 and rest >= 0:
                 missing[0].weight = rest
                 self.notice(
                     missing[0].row.weight.cell,
-                    f"分值未填，由 {name} 的合计 {format_number(block.value)}（{block.cell}）推出：{format_number(rest)}",
+                    f"分值未填，由 {name} {total}（{block.cell}）推出：{format_number(rest)}",
                 )
             elif len(missing) == len(inside) and rest > 0:
                 share = rest / len(missing)
@@ -48,17 +68,33 @@ class WeightInference(Draft):
                 cells = "、".join(leaf.row.weight.cell for leaf in missing)
                 self.notice(
                     cells,
-                    f"分值未填，{name} 的合计 {format_number(block.value)}（{block.cell}）按 {len(missing)} 项平均分配：每项 {format_number(share)}",
+                    f"分值未填，{name} {total}（{block.cell}）按 {len(missing)} 项平均分配：每项 {format_number(share)}",
                 )
-        unreadable = {problem.path for problem in self.problems}
         for leaf in leaves:
-            if leaf.weight is None and leaf.row.weight.cell in unreadable:
-                continue  # reported already as unreadable
-            if leaf.weight is None and not leaf.row.not_applicable:
-                self.problem(
-                    leaf.row.weight.cell,
-                    f"{leaf.row.name}: 分值 is empty and no block total implies it",
-                    "table-weight",
+            row = leaf.row
+            if row.not_applicable:
+                leaf.weight = ZERO if leaf.weight is None else leaf.weight
+                continue
+            if row.weight.cell in unreadable:
+                if leaf.weight is None:
+                    leaf.weight = ZERO
+                    self.leave_out(leaf, "unreadable_value")
+                continue
+            if row.weight_printed and leaf.weight is not None:
+                continue
+            if leaf.weight is not None:
+                self.defect(
+                    "weight_not_printed",
+                    row.weight.cell,
+                    f"{row.name}：分值未填（由表中合计推出 {format_number(leaf.weight)}，见导入说明）",
+                    row,
                 )
-            elif leaf.weight is None:
-                leaf.weight = Decimal(0)
+                continue
+            leaf.weight = ZERO
+            self.defect(
+                "weight_not_printed",
+                row.weight.cell,
+                f"{row.name}：分值未填，表中也没有能唯一推出它的合计（分块合计或总分）",
+                row,
+            )
+            self.leave_out(leaf, "weight_not_printed")
