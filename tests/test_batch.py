@@ -516,8 +516,8 @@ def test_json_lines_facts_mappings_and_flat_records(jixiao: Jixiao, tmp_path: Pa
             "(column 2) [json-syntax]"
         ),
         (
-            f"{source}:line 5: expected a JSON object (a facts mapping or a flat record), got list "
-            "[facts-shape]"
+            f"{source}:line 5: expected a JSON object (a facts mapping or a flat record), "
+            "got an array [facts-shape]"
         ),
         (
             f"{source}:line 6: unknown column '预算': not a fact id or label, a project field, "

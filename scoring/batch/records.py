@@ -164,8 +164,8 @@ class JsonLineConverter:
         if not isinstance(data, dict):
             return fallback, input_error(
                 source,
-                f"expected a JSON object (a facts mapping or a flat record), "
-                f"got {type(data).__name__}",
+                "expected a JSON object (a facts mapping or a flat record), "
+                f"got {_JSON_KINDS.get(type(data), type(data).__name__)}",
                 "facts-shape",
             )
         keys = set(data) - {"id"}
@@ -194,6 +194,8 @@ class JsonLineConverter:
         return {"file": self.file, "id_column": self.id_column, "_maps": {}}
 
 
+_JSON_KINDS = {list: "an array", str: "a string", bool: "true or false", type(None): "null"}
+_JSON_KINDS.update(dict.fromkeys((int, Decimal), "a number"))
 JSON_DEPTH = 100  # objects and arrays inside each other in one line (as yaml-too-deep)
 
 
@@ -238,7 +240,7 @@ def _json_record(text: str) -> Any:
         parse_constant=Decimal,
         object_pairs_hook=_object,
     )
-    stack = [(data, 1)]
+    stack = [(data, 1)] if isinstance(data, (dict, list)) else []
     while stack:  # json reads up to a thousand levels or so; a record needs a handful
         item, depth = stack.pop()
         if depth > JSON_DEPTH:

@@ -155,7 +155,7 @@ class Summary:
     def add_failure(self, index: int, error: ScoringError) -> None:
         self.records += 1
         self.failed += 1
-        self.error_codes.update(set(error.codes))
+        self.error_codes.update(dict.fromkeys(error.codes, 1))  # ordered: same in any process
         if len(self.first_errors) < KEEP:
             more = len(error.problems) - 1
             text = str(error.problems[0]) + (f" (and {more} more)" if more else "")
