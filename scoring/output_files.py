@@ -172,9 +172,8 @@ def _new_file_mode(path: str) -> int:
 class AtomicFile:
     """An output written through a temporary file beside it, renamed over it by ``commit``.
 
-    ``open()`` gives the binary handle to write (or ``temp`` names the file, for a library that
-    saves to a path); ``commit()`` flushes, fsyncs and renames; ``abort()`` removes the temporary
-    file. Every OSError is ``unwritable(path)``, raised after the temporary file is removed.
+    ``write`` (or the handle ``open()`` gives, for a library that writes to a file object);
+    ``commit()`` flushes, fsyncs and renames; ``abort()`` closes and removes the temporary file. Every OSError is ``unwritable(path)``, raised after the temporary file is removed.
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
@@ -196,36 +195,26 @@ class AtomicFile:
         except OSError as exc:
             self.abort()
             raise unwritable(self.path, exc) from None
+        except BaseException:
+            self.abort()
+            raise
 
     def commit(self) -> None:
         try:
-            if self.handle is not None:
-                self.handle.flush()
-                os.fsync(self.handle.fileno())
-                self.handle.close()
-                self.handle = None
-            else:  # a library wrote the temporary file by name
-                descriptor = os.open(self.temp, os.O_RDONLY)
-                try:
-                    os.fsync(descriptor)
-                finally:
-                    os.close(descriptor)
+            handle = self.open()
+            handle.flush()
+            os.fsync(handle.fileno())
+            self.handle = None
+            handle.close()
             os.chmod(self.temp, _new_file_mode(self.path))
             os.replace(self.temp, self.path)
         except OSError as exc:
             self.abort()
             raise unwritable(self.path, exc) from None
+        except BaseException:  # Ctrl-C: the old file stays, and no temporary file
+            self.abort()
+            raise
         _sync_folder(self.path)
-
-    def close_handle(self) -> None:
-        """Close the handle without committing, for a library that then writes ``temp`` itself."""
-        if self.handle is not None:
-            handle, self.handle = self.handle, None
-            try:
-                handle.close()
-            except OSError as exc:
-                self.abort()
-                raise unwritable(self.path, exc) from None
 
     def abort(self) -> None:
         if self.handle is not None:

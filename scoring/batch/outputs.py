@@ -24,7 +24,7 @@ import os
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
 from ..channels import is_formula_like, json_string, spreadsheet_cell, xlsx_text
 from ..errors import Problem, ScoringError, UsageError
@@ -73,7 +73,6 @@ def open_writer(path: str, columns: tuple[str, ...], numeric: tuple[int, ...]) -
     output = AtomicFile(path)
     text = row_format(path, columns, numeric)
     if text is None:
-        output.close_handle()  # openpyxl saves to the temporary file by its name
         return _XlsxWriter(output, columns, numeric)
     writer = _TextWriter(output, text)
     if kind == "csv":
@@ -226,4 +225,59 @@ class _XlsxWriter(_FileWriter):
     def _save(self) -> None:
         if not self.saved:
             self.saved = True
-            self.book.save(self.output.temp)
+            sink = _Sink(self.output.open())
+            self.book.save(sink)
+            if sink.error is not None:
+                raise sink.error
+
+
+class _Sink:
+    """The temporary file as openpyxl's zip writer sees it. The first failure (a full disk) is
+    kept and from then on nothing reaches the file, positions only counted, so the writer
+    finishes cleanly — no half-closed zip complaining from the garbage collector — and the
+    error is raised once, after it."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self.handle = handle
+        self.error: OSError | None = None
+        self.position = 0
+
+    def _failed(self, exc: OSError) -> None:
+        if self.error is None:
+            self.error = exc
+
+    def write(self, data: bytes) -> int:
+        if self.error is None:
+            try:
+                self.handle.write(data)
+            except OSError as exc:
+                self._failed(exc)
+        self.position += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self.position
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        if whence == 0:
+            self.position = offset
+        elif whence == 1:
+            self.position += offset
+        else:
+            raise OSError("seek from the end is not supported here")
+        if self.error is None:
+            try:
+                self.handle.seek(self.position)
+            except OSError as exc:
+                self._failed(exc)
+        return self.position
+
+    def seekable(self) -> bool:
+        return True
+
+    def flush(self) -> None:
+        if self.error is None:
+            try:
+                self.handle.flush()
+            except OSError as exc:
+                self._failed(exc)
