@@ -8,6 +8,7 @@ from typing import TextIO
 
 from tabulate import tabulate
 
+from ..channels import terminal
 from ..facts import load_facts
 from ..loader import load_spec
 from ..number_text import format_number
@@ -68,5 +69,5 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         out.append(
             f"总分 {format_number(a.total)} → {format_number(b.total)}（{_signed(comparison.total_delta)}），等级 {grade_change}"
         )
-    stdout.write("\n".join(out) + "\n")
+    stdout.write(terminal("\n".join(out)) + "\n")  # names from the specs, shown not run
     return 0

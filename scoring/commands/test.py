@@ -7,6 +7,7 @@ import os
 from decimal import Decimal
 from typing import TextIO
 
+from ..channels import terminal
 from ..errors import ScoringError
 from ..loader import load_spec
 from ..spec_tests import describe, run_spec_tests
@@ -45,13 +46,14 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         try:
             report = run_spec_tests(load_spec(path), path)
         except ScoringError as exc:
-            stderr.write(f"{exc}\n")
+            stderr.write(f"{terminal(str(exc))}\n")
             failed = True
             continue
-        stdout.write("\n".join(describe(report, path)) + "\n")
+        stdout.write(terminal("\n".join(describe(report, path))) + "\n")
         if args.missing:
             stdout.writelines(
-                f"  not covered: {leaf} → {branch}\n" for leaf, branch in report.missing_branches
+                terminal(f"  not covered: {leaf} → {branch}") + "\n"
+                for leaf, branch in report.missing_branches
             )
         if not all(case.passed for case in report.cases):
             failed = True

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
+from ..channels import terminal
 from ..errors import ScoringError
 from ..loader import load_spec
 
@@ -19,11 +20,14 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         try:
             spec = load_spec(path)
         except ScoringError as exc:
-            stderr.write(f"{exc}\n")
+            stderr.write(f"{terminal(str(exc))}\n")
             failed += 1
             continue
         stdout.write(
-            f"{path}: ok ({spec.name} v{spec.version}: {len(spec.nodes)} indicators, "
-            f"{len(spec.leaves)} scored, total {spec.total})\n"
+            terminal(
+                f"{path}: ok ({spec.name} v{spec.version}: {len(spec.nodes)} indicators, "
+                f"{len(spec.leaves)} scored, total {spec.total})"
+            )
+            + "\n"
         )
     return 1 if failed else 0
