@@ -84,14 +84,18 @@ def batch(
 
 
 def write_xlsx(path: Path, rows: list[str], dimension: str = "A1:C4") -> Path:
-    """An XLSX whose sheet holds exactly ``rows`` (each a row's cells as sheet XML): written as
-    Excel would, which openpyxl's writer cannot be made to (NaN, 5,000 digits, a lying size)."""
+    """An XLSX whose sheet holds exactly ``rows`` (each a row's cells as sheet XML, numbered from
+    1, or a whole ``<row …>`` element): what openpyxl's writer cannot be made to write (NaN,
+    5,000 digits, a lying size)."""
     book = openpyxl.Workbook()
     assert book.active is not None
     book.active.append(["x"])
     base = io.BytesIO()
     book.save(base)
-    body = "".join(f'<row r="{n}">{cells}</row>' for n, cells in enumerate(rows, 1))
+    body = "".join(
+        cells if cells.startswith("<row") else f'<row r="{n}">{cells}</row>'
+        for n, cells in enumerate(rows, 1)
+    )
     sheet = (
         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
         f'<dimension ref="{dimension}"/><sheetData>{body}</sheetData></worksheet>'

@@ -20,13 +20,15 @@ with the column's position; every value problem is left to the engine, which rep
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..compiled import Spec
 from ..errors import Problem, did_you_mean
 
 __all__ = ["ColumnMap", "build_column_map"]
+
+_SUGGESTED = 100  # header problems after which no near names are looked for
 
 ID_COLUMNS = ("id", "项目名称")
 NOT_APPLICABLE_COLUMNS = frozenset({"not_applicable", "不适用指标"})
@@ -96,6 +98,13 @@ def build_column_map(
         column = None if col is None or row is None else col + 1
         problems.append(Problem(message, code, file=file, line=row, column=column))
 
+    def suggest(name: str, choices: Iterable[str]) -> str:
+        # A header of thousands of unknown columns (a wrong file) is reported in full, but
+        # looking for near names costs a fraction of a millisecond each: the first ones only.
+        if len(problems) >= _SUGGESTED:
+            return ""
+        return did_you_mean(name, choices)
+
     names = [("" if cell is None else str(cell)).strip() for cell in header]
     while names and not names[-1]:
         names.pop()  # spreadsheets often carry formatted but empty columns at the right
@@ -118,7 +127,7 @@ def build_column_map(
         if id_index is None:
             problem(
                 None,
-                f"no column {id_column!r} (--id-column){did_you_mean(id_column, seen)}",
+                f"no column {id_column!r} (--id-column){suggest(id_column, seen)}",
                 "batch-id-column",
             )
     else:
@@ -166,7 +175,7 @@ def build_column_map(
                 problem(
                     col,
                     f"column {name!r}: unknown indicator {indicator!r}"
-                    + did_you_mean(indicator, spec.nodes),
+                    + suggest(indicator, spec.nodes),
                     "batch-unknown-column",
                 )
                 continue
@@ -198,7 +207,7 @@ def build_column_map(
             problem(
                 col,
                 f"unknown column {name!r}: not a fact id or label, a project field, "
-                f"'<indicator>.tier' …, or not_applicable{did_you_mean(name, known)}",
+                f"'<indicator>.tier' …, or not_applicable{suggest(name, known)}",
                 "batch-unknown-column",
             )
     for node_id, parts in ratings.items():

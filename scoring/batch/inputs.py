@@ -285,7 +285,8 @@ def _xlsx_header(path: str, sheet: str | None) -> tuple[list[Any], str]:
 def _tolerant_parser() -> Any:
     """openpyxl's sheet parser, except that a cell it cannot convert (a number of 5,000 digits,
     which ``int`` refuses; ``NaN`` in a number cell) gives the text written in it, read then as a
-    CSV cell would be, instead of stopping the whole sheet; so does a row with a bad number."""
+    CSV cell would be, instead of stopping the whole sheet (a shared text that is not there gives
+    ``#REF!``); a row whose number is not one is taken for the next row."""
     reader: Any = importlib.import_module("openpyxl.worksheet._reader")
 
     class Parser(reader.WorkSheetParser):  # type: ignore[misc]
@@ -299,6 +300,8 @@ def _tolerant_parser() -> Any:
                 with contextlib.suppress(Exception):
                     column = reader.coordinate_to_tuple(element.get("r"))[1]
                 text = element.findtext(reader.VALUE_TAG, None)
+                if element.get("t") == "s":  # the number of a shared text that is not there
+                    text = "#REF!"  # as Excel shows a reference to nothing
                 return {"row": self.row_counter, "column": column, "value": text}
 
         def parse_row(self, row: Any) -> tuple[int, list[dict[str, Any]]]:
