@@ -9,6 +9,7 @@ table was published; tests/tables/real/README.md indexes them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -18,10 +19,23 @@ import pytest
 import yaml
 
 from scoring.errors import ScoringError
-from scoring.review import Review, review_table
+from scoring.review import CODES, Review, review_table
 
 REAL = Path(__file__).parent / "tables" / "real"
 FOLDERS = sorted(path for path in REAL.iterdir() if path.is_dir())
+# The codes a reviewer may name in expected.yaml: the review's own and those issue 13 asks it to add.
+KNOWN_CODES = set(CODES) | {
+    "blank_actual",
+    "blank_target",
+    "blank_score",
+    "weight_not_printed",
+    "unreadable_value",
+    "truncated_row",
+    "unnamed_row",
+    "implausible_value",
+    "qualitative_met_but_deducted",
+}
+CELL = re.compile(r"^[^!]+![A-Z]{1,3}[1-9][0-9]*$")
 
 
 @dataclass(frozen=True)
@@ -59,6 +73,23 @@ def test_there_are_real_tables() -> None:
         assert len(tables) == 1, f"{folder.name}: one table.xlsx or table.csv, found {tables}"
         assert (folder / "PROVENANCE.md").is_file(), f"{folder.name}: PROVENANCE.md"
         assert (folder / "expected.yaml").is_file(), f"{folder.name}: expected.yaml"
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=lambda path: path.name)
+def test_expected_yaml_names_known_codes_and_cells(folder: Path) -> None:
+    """A typo in a fixture must not pass for a review failure: every code is known, every cell is
+    Sheet!A1 on the table's own sheet (a CSV's sheet is its file stem)."""
+    want = expected(folder)
+    sheet = "table" if want.table.suffix == ".csv" else None
+    cells = [cell for _, cell in want.defects] + [
+        c for c in (want.total_cell, want.grade_cell) if c
+    ]
+    for cell in cells:
+        assert CELL.match(cell), f"{folder.name}: {cell!r} is not Sheet!A1"
+        if sheet:
+            assert cell.startswith(f"{sheet}!"), f"{folder.name}: {cell!r} is not on sheet {sheet}"
+    unknown = sorted({code for code, _ in want.defects} - KNOWN_CODES)
+    assert not unknown, f"{folder.name}: unknown defect codes {unknown}"
 
 
 @pytest.mark.parametrize("folder", FOLDERS, ids=lambda path: path.name)
