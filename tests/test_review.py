@@ -82,7 +82,10 @@ def test_met_target_scored_7_of_10_without_a_reason(tmp_path: Path) -> None:
     workbook_row = where["rows"][2]
     _set(path, f"G{workbook_row}", 7)
     review = review_table(path)
-    assert _codes(review.findings) == [("met_but_deducted", f"Sheet1!G{workbook_row}")]
+    assert _codes(review.findings) == [
+        ("met_but_deducted", f"Sheet1!G{workbook_row}"),
+        ("missing_deviation_reason", f"Sheet1!H{workbook_row}"),
+    ]
     assert review.findings[0].message == (
         "修复工程验收合格率：实际完成值 100% 已达到年度指标值 ≥95%，应得满分 10，填报 7 分，未说明扣分原因"
     )
@@ -223,7 +226,10 @@ def test_review_of_a_pair_takes_adjustments_as_stated_scores(tmp_path: Path) -> 
     path = tmp_path / "facts.yaml"
     path.write_text(facts, encoding="utf-8")
     review = review_pair(SEED_SPEC, path)
-    assert _codes(review.findings) == [("met_but_deducted", "adjustments[资金到位率]")]
+    assert _codes(review.findings) == [
+        ("met_but_deducted", "adjustments[资金到位率]"),
+        ("missing_deviation_reason", "deviations[资金到位率]"),
+    ]
     assert review.recomputed_total == Decimal("95.85")
     assert review.stated_total == Decimal("94.80")
 
@@ -267,12 +273,17 @@ def test_review_table_and_markdown_output(jixiao: Jixiao, tmp_path: Path) -> Non
         f"总分  97（Sheet1!G{where['foot']}）  100.00\n"
         "等级  优                优\n"
         "\n"
-        "发现 1 项问题：\n"
+        "发现 2 项问题：\n"
         f"  {cell}: 修复工程验收合格率：实际完成值 100% 已达到年度指标值 ≥95%，应得满分 10，填报 7 分，"
         "未说明扣分原因 [met_but_deducted]\n"
+        f"  Sheet1!H{where['rows'][2]}: 修复工程验收合格率：得分 7 低于分值 10，"
+        "未填写偏差原因分析及改进措施 [missing_deviation_reason]\n"
     )
     markdown = jixiao("review", str(path), "-f", "markdown")
-    assert f"| `met_but_deducted` | {cell} |" in markdown.out
+    assert any(
+        line.startswith("| `met_but_deducted`") and f"| {cell} |" in line
+        for line in markdown.out.splitlines()
+    )
     failing = jixiao("review", str(path), "--fail-on-findings")
     assert failing.code == 3
 
@@ -330,7 +341,9 @@ def test_review_reads_a_csv_table(tmp_path: Path) -> None:
     # reason for the points lost: qualitative_met_but_deducted, before the rule_mismatch.
     assert _codes(review.findings) == [
         ("qualitative_met_but_deducted", f"seed!H{row}") for row in (15, 16, 18, 23, 32, 34)
-    ] + [("rule_mismatch", "seed!H21")]
+    ] + [("rule_mismatch", "seed!H21")] + [
+        ("missing_deviation_reason", f"seed!I{row}") for row in (15, 16, 18, 23, 32, 34)
+    ]
     assert review.findings[0].message == (
         "绩效目标合理性：实际完成值“达成”为达成，应得满分 3，填报 2.7 分，未说明扣分原因"
     )

@@ -480,7 +480,9 @@ def test_unreadable_cells_are_reported_with_sheet_and_cell(tmp_path: Path) -> No
         "Sheet!G6: 宣传效果：得分为空，定性指标无法确定评价等级 [blank_score]",
     ]
     # The unreadable 分值 is what the 总分 leaves over; the other four rows are not recomputed.
-    assert "Sheet!F2: 分值未填，由 总分 50（Sheet!F7）推出：10" in [str(n) for n in imported.notices]
+    assert "Sheet!F2: 分值未填，由 总分 50（Sheet!F7）推出：10" in [
+        str(n) for n in imported.notices
+    ]
     assert imported.stated.left_out == {
         "培训期数": "blank_actual",
         "覆盖率": "unreadable_value",
@@ -500,8 +502,10 @@ def test_formula_without_a_saved_result_is_a_defect(tmp_path: Path) -> None:
     path.write_bytes(_workbook(rows))
     imported = import_table(path)
     assert [str(d) for d in imported.defects] == [
-        "Sheet!G3: formula =SUM(G2:G2) has no saved result; open and save the workbook in "
-        "Excel or LibreOffice first [unreadable_value]"
+        (
+            "Sheet!G3: formula =SUM(G2:G2) has no saved result; open and save the workbook in "
+            "Excel or LibreOffice first [unreadable_value]"
+        )
     ]
     assert imported.stated.total is None
 

@@ -294,12 +294,18 @@ def _meets(actual: str, target: str) -> bool:
     }.get(op, False)
 
 
+def _met_deducted(ctx: _Context, row: StatedRow, leaf: IndicatorResult) -> bool:
+    """A measured target met, scored below full marks, and no reason given."""
+    weight = ctx.weight(row)
+    if not _quantitative(leaf) or row.score is None or weight is None or row.deviation:
+        return False
+    return _status(leaf) in ("met", "exceeded") and row.score < weight
+
+
 def _met_but_deducted(ctx: _Context) -> Iterator[Finding]:
     for row, leaf in ctx.checked():
         weight = ctx.weight(row)
-        if not _quantitative(leaf) or row.score is None or weight is None:
-            continue
-        if _status(leaf) in ("met", "exceeded") and row.score < weight and not row.deviation:
+        if _met_deducted(ctx, row, leaf) and row.score is not None and weight is not None:
             yield Finding(
                 "met_but_deducted",
                 row.score_cell,
@@ -308,27 +314,32 @@ def _met_but_deducted(ctx: _Context) -> Iterator[Finding]:
             )
 
 
+def _qualitative_met(ctx: _Context, row: StatedRow, leaf: IndicatorResult) -> str:
+    """Why a 定性 row reads as met while scored below full with no reason ("" when it does not)."""
+    weight = ctx.weight(row)
+    rule = leaf.node.rule
+    if rule is None or rule.kind != "qualitative" or row.score is None or weight is None:
+        return ""
+    if row.score >= weight or row.deviation or not row.actual:
+        return ""
+    if normalize(row.actual) == normalize(row.target or ""):
+        return f"实际完成值“{row.actual}”与年度指标值相同"
+    if named_tier(row.actual) == "达成":
+        return f"实际完成值“{row.actual}”为达成"
+    return ""
+
+
 def _qualitative_met_but_deducted(ctx: _Context) -> Iterator[Finding]:
     for row, leaf in ctx.checked():
         weight = ctx.weight(row)
-        rule = leaf.node.rule
-        if rule is None or rule.kind != "qualitative" or row.score is None or weight is None:
-            continue
-        if row.score >= weight or row.deviation or not row.actual:
-            continue
-        actual, target = normalize(row.actual), normalize(row.target or "")
-        if actual == target:
-            why = f"实际完成值“{row.actual}”与年度指标值相同"
-        elif named_tier(row.actual) == "达成":
-            why = f"实际完成值“{row.actual}”为达成"
-        else:
-            continue
-        yield Finding(
-            "qualitative_met_but_deducted",
-            row.score_cell,
-            f"{row.name}：{why}，应得满分 {ctx.fmt(weight)}，填报 {ctx.fmt(row.score)} 分，"
-            "未说明扣分原因",
-        )
+        why = _qualitative_met(ctx, row, leaf)
+        if why and row.score is not None and weight is not None:
+            yield Finding(
+                "qualitative_met_but_deducted",
+                row.score_cell,
+                f"{row.name}：{why}，应得满分 {ctx.fmt(weight)}，填报 {ctx.fmt(row.score)} 分，"
+                "未说明扣分原因",
+            )
 
 
 def _proportional(ctx: _Context, above: bool) -> Iterator[Finding]:
@@ -496,11 +507,21 @@ def _missing_deviation_reason(ctx: _Context) -> Iterator[Finding]:
         if row.id == ctx.stated.funds_leaf:
             continue  # the funds block has no 偏差原因 column to fill
         status = _status(leaf)
+        weight = ctx.weight(row)
         if status in why:
             yield Finding(
                 "missing_deviation_reason",
                 row.deviation_cell,
                 f"{row.name}：{why[status]}，未填写偏差原因分析及改进措施",
+            )
+        elif _met_deducted(ctx, row, leaf) or _qualitative_met(ctx, row, leaf):
+            assert row.score is not None
+            assert weight is not None
+            yield Finding(
+                "missing_deviation_reason",
+                row.deviation_cell,
+                f"{row.name}：得分 {ctx.fmt(row.score)} 低于分值 {ctx.fmt(weight)}，"
+                "未填写偏差原因分析及改进措施",
             )
 
 

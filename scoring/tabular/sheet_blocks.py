@@ -27,7 +27,7 @@ _PROJECT_LABELS = {
 }
 _ALL_LABELS = tuple(w for words in _PROJECT_LABELS.values() for w in words)
 _FUNDS_ROWS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("年度资金总额", ("年度资金总额", "资金总额", "合计", "总额")),
+    ("年度资金总额", ("年度资金总额", "资金总额", "总金额", "合计", "总额")),
     (SOURCES[0], ("财政拨款",)),
     (SOURCES[1], ("上年结转",)),
     (SOURCES[2], ("其他资金",)),
@@ -100,6 +100,20 @@ def read_goal(reader: CellReader, before: int) -> None:
 # ---- funds block ------------------------------------------------------------------------------
 
 
+def _funds_column(text: str) -> str | None:
+    """Which funds column a title names: 得分 and 分值 by their words anywhere ("执行率得分",
+    "执行率权重"), the others by how they start, asides in brackets dropped ("全年(调整)预算数")."""
+    if "得分" in text:
+        return "得分"
+    if "分值" in text or "权重" in text:
+        return "分值"
+    plain = re.sub(r"[（(][^)）]*[)）]", "", text)
+    for name, words in _FUNDS_COLUMNS:
+        if any(plain.startswith(w) for w in words):
+            return name
+    return None
+
+
 def read_funds(reader: CellReader, before: int) -> None:
     """The funds block: the first row with 全年预算数 and 全年执行数 columns, and its rows."""
     sheet = reader.sheet
@@ -108,11 +122,9 @@ def read_funds(reader: CellReader, before: int) -> None:
         for col in range(1, sheet.max_col + 1):
             if not sheet.is_merge_origin(row, col):
                 continue
-            text = normalize(sheet.text(row, col))
-            for name, words in _FUNDS_COLUMNS:
-                if name not in columns and any(text.startswith(w) for w in words):
-                    columns[name] = col
-                    break
+            name = _funds_column(normalize(sheet.text(row, col)))
+            if name is not None and name not in columns:
+                columns[name] = col
         if not {COLUMNS[1], COLUMNS[2]} <= columns.keys():
             continue
         _read_funds_rows(reader, row, before, columns)
@@ -159,10 +171,13 @@ def _read_funds_rows(reader: CellReader, head: int, before: int, columns: dict[s
             if value is not None:
                 cells[column] = Located(value, sheet.ref(row, where))
         amounts[key] = cells
-        if key != _FUNDS_ROWS[0][0] and repeated is None and "得分" in columns:
+        if key != _FUNDS_ROWS[0][0] and "得分" in columns:
             points, _ = reader.number(row, columns["得分"], "资金得分")
-            if points is not None and points > 0:
+            if points is not None and points > 0 and score.value is not None and repeated is None:
                 repeated = Located(points, sheet.ref(row, columns["得分"]))
+            elif points is not None and weight.value is None and score.value is None:
+                # 分值, 执行率 and 得分 printed on the first source row instead of the total row.
+                key = _FUNDS_ROWS[0][0]
         if key == _FUNDS_ROWS[0][0]:
             if "分值" in columns:
                 value, _ = reader.number(row, columns["分值"], "资金分值")

@@ -9,6 +9,7 @@ and it gives no value, never a guessed one.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from ..cell_text import is_not_applicable, normalize
@@ -20,6 +21,9 @@ from .filed import Defect, FiledTable, Located
 from .sheet import Sheet
 
 __all__ = ["CellReader", "value_right_of"]
+
+# ".32" for 1000.32: a number whose integer part was lost (a cut cell, an OCR slip).
+_CUT_NUMBER = re.compile(r"^\s*[.．]\d")
 
 
 class CellReader:
@@ -56,6 +60,9 @@ class CellReader:
             return value, False
         if is_not_applicable(value):
             return None, True
+        if _CUT_NUMBER.match(value):
+            self.defect(row, col, "unreadable_value", f"{what}“{value}”缺了整数部分（数字被截断）")
+            return None, False
         try:
             quantity = parse_quantity(value)
         except QuantityError as exc:
@@ -81,6 +88,9 @@ def _money(reader: CellReader, row: int, col: int, what: str, unit: str) -> Deci
     value = reader.sheet.value(row, col)
     if value is None or isinstance(value, Decimal) or is_not_applicable(value):
         return value if isinstance(value, Decimal) else None
+    if _CUT_NUMBER.match(value):
+        reader.defect(row, col, "unreadable_value", f"{what}“{value}”缺了整数部分（数字被截断）")
+        return None
     try:
         quantity = parse_quantity(value)
         if not quantity.unit:

@@ -1,7 +1,8 @@
 """The footer below the indicator rows: the 总分 row's weight and total, and the 自评等级.
 
 The total is read from the 得分 column of the 总分 row, or else from the number after a 自评得分 /
-得分 label in that row (tables that write "自评得分 | 95" across merged cells). The grade is
+得分 label in that row (tables that write "自评得分 | 95" across merged cells), or else from a
+自评总分 / 自评得分 label above the indicator block ("自评总分（分）| 97.93"). The grade is
 written inline ("自评等级：优", "评价等级为优秀") or in the next cell to the right of its label; a
 table that prints no label is read for a cell holding a grade word alone (优 / 良好 / 合格 …) in
 its footer rows.
@@ -51,6 +52,8 @@ def read_footer(reader: CellReader, header: Header, foot: int) -> None:
             _read_grade(reader, row)
     if table.grade is None:
         _unlabelled_grade(reader, foot)
+    if table.total is None:
+        _total_above(reader, header.first_row)
 
 
 def _set_total(table: FiledTable, value: Decimal, cell: str) -> None:
@@ -108,4 +111,27 @@ def _unlabelled_grade(reader: CellReader, foot: int) -> None:
             text = normalize(sheet.text(row, col))
             if text in GRADE_NAMES:
                 table.grade = Located(text, sheet.ref(row, col))
+                return
+
+
+# Labels of a total printed above the indicator block ("自评总分（分）| 97.93").
+_TOTAL_ABOVE = ("自评总分", "自评得分", "综合得分", "总得分")
+
+
+def _total_above(reader: CellReader, before: int) -> None:
+    """A total printed in the header block: after its label ("自评总分：95") or right of it."""
+    sheet, table = reader.sheet, reader.table
+    for row in range(1, before):
+        for col in range(1, sheet.max_col + 1):
+            if not sheet.is_merge_origin(row, col):
+                continue
+            text = normalize(sheet.text(row, col))
+            if not any(text.startswith(word) for word in _TOTAL_ABOVE):
+                continue
+            inline = re.search(r"[:：]\s*(\d+(?:\.\d+)?)分?$", text)
+            if inline:
+                table.total = Located(Decimal(inline[1]), sheet.ref(row, col))
+                return
+            _labelled_number(reader, row, (text,), lambda v, c: _set_total(table, v, c))
+            if table.total is not None:
                 return

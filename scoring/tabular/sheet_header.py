@@ -13,7 +13,7 @@ from ..cell_text import normalize
 from .sheet import Sheet
 from .sheet_cells import CellReader
 
-__all__ = ["Header", "find_header", "label_column"]
+__all__ = ["Header", "find_header", "is_header_row", "label_column"]
 
 # Header words, most specific first; matched against the normalised header text (no spaces).
 # ``nature`` and ``unit`` are the 指标性质 (the operator) and 度量单位 columns of forms that print
@@ -59,6 +59,7 @@ def _scan_header_row(sheet: Sheet, row: int) -> tuple[dict[str, int], dict[int, 
     fields: dict[str, int] = {}
     levels: dict[int, int] = {}  # level number → column
     points: list[int] = []  # columns whose header says 分 but names no field
+    values: list[int] = []  # columns whose header says 值 but names no field
     for col in range(1, sheet.max_col + 1):
         text = _words(sheet, row, col)
         if not text or len(text) > 20:
@@ -76,31 +77,53 @@ def _scan_header_row(sheet: Sheet, row: int) -> tuple[dict[str, int], dict[int, 
             fields[name] = col
         elif name is None and "分" in text and not any(w in text for w in _NOT_POINTS):
             points.append(col)
+        elif name is None and "值" in text and sheet.is_merge_origin(row, col):
+            values.append(col)
     # A points column no word names ("参考分值" printed garbled as "考值参分"): a 分值 column.
     if "weight" not in fields and points:
         fields["weight"] = points[0]
+    # An actual column no word names ("全年完成值" printed garbled as "年成值全完值"): the first
+    # column right of the target whose title says 值 and names nothing else.
+    if "actual" not in fields and "target" in fields:
+        for col in values:
+            if col > fields["target"] and col not in fields.values():
+                fields["actual"] = col
+                break
+    # Numbered levels make a 具体指标 / 指标名称 column a description, not the leaf's name.
+    if 99 in levels and len(levels) > 1:
+        del levels[99]
     return fields, levels
 
 
 def find_header(sheet: Sheet) -> Header | None:
-    """The first row naming target and actual columns and (there or below) the levels. A form
-    without a 分值 or 得分 column is still a 自评表: its rows' weights are then not printed."""
+    """The first row naming target and actual columns and (there or below) the levels, or the
+    levels and a 得分 column (a 计分表 with no targets). A form without a 分值 or 得分 column is
+    still a 自评表: its rows' weights are then not printed."""
     for row in range(1, sheet.max_row + 1):
         fields, levels = _scan_header_row(sheet, row)
-        if not {"target", "actual"} <= fields.keys():
+        if not {"target", "actual", "score"} & fields.keys():
             continue
+        if not {"target", "actual"} <= fields.keys() and not levels:
+            continue  # a score column alone: only with the levels on the same row
         last = row
         if not levels:  # a two-row header: 绩效指标 above, 一级/二级/三级 below
             below_fields, below_levels = _scan_header_row(sheet, row + 1)
             if below_levels:
                 levels, last = below_levels, row + 1
-                for name, col in below_fields.items():
-                    fields.setdefault(name, col)
+                # The lower row is the finer one: 指标性质 | 指标值 | 度量单位 under a 年度指标值
+                # merged across them.
+                fields.update(below_fields)
         if not levels:
             continue
         ordered = [levels[k] for k in sorted(levels)]
         return Header(row, last, ordered, fields)
     return None
+
+
+def is_header_row(sheet: Sheet, row: int) -> bool:
+    """A row that repeats the indicator header (a form printed in sections, or over pages)."""
+    fields, levels = _scan_header_row(sheet, row)
+    return bool(levels) and {"target", "actual"} <= fields.keys()
 
 
 def label_column(

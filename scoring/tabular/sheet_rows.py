@@ -17,7 +17,7 @@ from .filed import Defect, FiledRow, Located
 from .sheet import Sheet
 from .sheet_cells import CellReader
 from .sheet_footer import GRADE_WORDS, TOTAL_WORDS
-from .sheet_header import Header, label_column
+from .sheet_header import Header, is_header_row, label_column
 
 __all__ = ["read_rows"]
 
@@ -56,7 +56,8 @@ def _name_only(
     last: int,
 ) -> None:
     """A row naming levels above the leaf and nothing else: the table cut there (its last row),
-    a 二级 with no indicator under it (an empty slot), or a heading ("产出指标（50分）")."""
+    an empty slot of the form (a 二级 with no indicator on its row), or a heading that prints a
+    block weight ("产出指标（50分）")."""
     deepest = max((i for i, s in enumerate(started) if s), default=None)
     if deepest is None:
         return
@@ -66,7 +67,7 @@ def _name_only(
         reader.defect(
             row, col, "truncated_row", f"表格在“{name}”处结束：该行之后没有指标、总分或等级"
         )
-    elif deepest == len(header.levels) - 2 and not blocks[deepest]:
+    elif not blocks[deepest]:
         reader.defect(
             row,
             header.levels[-1],
@@ -83,10 +84,22 @@ def read_rows(reader: CellReader, header: Header) -> int:
     merged_weights: dict[tuple[int, int, int, int], list[int]] = {}
     row = header.last_row + 1
     last = max((r for (r, _c) in sheet.cells), default=0)  # the last row holding anything
+    # A form in sections ("年度绩效目标1（40分）" on a row of its own, the first one just above the
+    # header): the section is the outermost name of each row's path, and its weight a block's.
+    section = _section(reader, header.first_row - 1)
     while row <= sheet.max_row:
         footer = TOTAL_WORDS, GRADE_WORDS
         if any(label_column(reader, row, header, words) is not None for words in footer):
             break  # the footer: the rows read so far still get their merged block weights
+        if is_header_row(sheet, row):
+            row += 1  # the header again, under a new section or on a new page
+            continue
+        heading = _section(reader, row)
+        if heading is not None:
+            section, current = heading, [None] * len(header.levels)
+            row += 1
+            continue
+        outer = (section,) if section is not None else ()
         sub = label_column(reader, row, header, _SUBTOTAL_WORDS)
         if sub is not None:
             _subtotal(reader, row, sub, header, current)
@@ -113,7 +126,7 @@ def read_rows(reader: CellReader, header: Header) -> int:
                 ):
                     current[lower] = None
             if block is not None:
-                names = tuple(c.value for c in current[: index + 1] if c is not None)
+                names = tuple(c.value for c in (*outer, *current[: index + 1]) if c is not None)
                 table.blocks.append((names, Located(block, sheet.ref(row, col))))
         numbers = any(
             sheet.value(row, fields[f]) is not None
@@ -154,10 +167,10 @@ def read_rows(reader: CellReader, header: Header) -> int:
             )
             current[-1] = None
             above = tuple(c for c in current[:-1] if c is not None)
-            path = (*above, made_up)
+            path = (*outer, *above, made_up)
         else:
             assert deepest is not None
-            path = tuple(c for c in current[: deepest + 1] if c is not None)
+            path = (*outer, *(c for c in current[: deepest + 1] if c is not None))
         filed = _filed_row(reader, row, header, path)
         if not named:
             filed = replace(filed, named=False)
@@ -181,6 +194,31 @@ def read_rows(reader: CellReader, header: Header) -> int:
     if row > sheet.max_row and table.rows:
         _cut_at_the_end(reader, header)
     return row
+
+
+def _section(reader: CellReader, row: int) -> Located[str] | None:
+    """A section heading: the row's one filled cell, naming a weight ("年度绩效目标1（40分）")
+    and either a goal (目标) or spanning several columns; its weight is kept as a block's."""
+    sheet = reader.sheet
+    if row < 1:
+        return None
+    filled = [
+        col
+        for col in range(1, sheet.max_col + 1)
+        if sheet.raw(row, col) is not None and sheet.is_merge_origin(row, col)
+    ]
+    if len(filled) != 1:
+        return None
+    col = filled[0]
+    text = sheet.text(row, col)
+    name, block = _split_block_weight(text)
+    rng = sheet.merge(row, col)
+    wide = rng is not None and rng[3] > rng[1]
+    if block is None or not match_name(name) or not ("目标" in name or wide):
+        return None
+    where = sheet.ref(row, col)
+    reader.table.blocks.append(((name,), Located(block, where)))
+    return Located(name, where)
 
 
 def _cut_at_the_end(reader: CellReader, header: Header) -> None:
