@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import unicodedata
 
-__all__ = ["NOT_APPLICABLE_MARKS", "is_not_applicable", "normalize"]
+__all__ = ["NOT_APPLICABLE_MARKS", "is_not_applicable", "look_alike", "normalize"]
 
 _LOOK_ALIKES: dict[str, str | None] = {
     "≧": "≥", "⩾": "≥", "≦": "≤", "⩽": "≤", "═": "=", "﹦": "=", "−": "-", "－": "-",
@@ -40,6 +40,44 @@ def normalize(text: str) -> str:
         if step == text:
             return step
         text = step
+
+
+# Full-width ASCII forms (０-９, Ａ-Ｚ, （）, ％ …) are what a Chinese IME types: read as ASCII.
+_FULL_WIDTH = range(0xFF01, 0xFF5F)
+_DIGIT_FORMS = frozenset("0123456789()./⁄,")  # what a look-alike digit folds to: ⑽ (10), ⒈ 1., ½
+_POWERS = frozenset("¹²³")  # after a letter, a unit's power: m², km³ (read as m2, km3)
+
+
+def look_alike(text: str, *, unit_powers: bool = False) -> str | None:
+    """Why ``text`` cannot be read as typed, or None: the first character that only looks like
+    an ASCII digit or letter (a superscript ², a circled ⑩, ½, an Arabic-Indic ٣ or Devanagari
+    ३ digit, a mathematical 𝐰). NFKC would fold most of them into the digit or letter they
+    resemble, so '²万元' would silently read as 2 万元: such a character is named instead, with
+    what to type. Full-width forms are not look-alikes (a Chinese IME types them), nor are unit
+    symbols that fold to more than one character (㎡, ㎞, ℃); with ``unit_powers``, ¹ ² ³ after
+    a letter are a unit's power (m²)."""
+    if text.isascii():
+        return None
+    for index, char in enumerate(text):
+        if char.isascii() or ord(char) in _FULL_WIDTH:
+            continue
+        folded = unicodedata.normalize("NFKC", char)
+        value = unicodedata.digit(char, None)
+        if value is not None or (
+            folded != char and any(c.isdigit() for c in folded) and _DIGIT_FORMS.issuperset(folded)
+        ):
+            if unit_powers and char in _POWERS and index and text[index - 1].isalpha():
+                continue
+            typed = folded.replace("⁄", "/")
+            typed = typed if typed.isascii() else str(value)
+            return f"{_named(char)} is not a digit; type {typed}"
+        if folded != char and len(folded) == 1 and folded.isascii() and folded.isalpha():
+            return f"{_named(char)} is not a letter; type {folded}"
+    return None
+
+
+def _named(char: str) -> str:
+    return f"'{char}' ({unicodedata.name(char, f'U+{ord(char):04X}')})"
 
 
 def is_not_applicable(value: object) -> bool:

@@ -16,6 +16,7 @@ import unicodedata
 from decimal import Decimal
 from typing import NoReturn
 
+from .cell_text import look_alike
 from .errors import FormulaError
 
 __all__ = ["MAX_QUOTED", "FormulaText", "percent_as_decimal", "quote"]
@@ -64,6 +65,7 @@ class FormulaText:
         if all(not line.strip() or line.lstrip().startswith("#") for line in lines):
             message = "formula is empty: it holds only a comment"
             raise FormulaError(message, code="formula-empty", formula=self.source)
+        self.refuse_look_alikes()
         if "\0" in self.text:  # Python's own message for it differs between versions
             at = self.text.index("\0")
             message = "formulas cannot contain NUL characters"
@@ -78,6 +80,21 @@ class FormulaText:
         except (ValueError, RecursionError, MemoryError) as exc:  # e.g. a lone surrogate
             message, at = self.syntax_hint(f"syntax error: {str(exc) or 'too deeply nested'}", 0)
         raise FormulaError(message, code="formula-syntax", formula=self.source, offset=at)
+
+    def refuse_look_alikes(self) -> None:
+        """A character that only looks like a letter or digit (𝐰, ², ⑩) is named, not read:
+        Python folds 𝐰 in a name into w (NFKC), so '𝐰 * 2' would silently read a fact 'w'. The
+        comment after '#' on each line is the author's own prose, and left alone."""
+        start = 0
+        for line in self.text.split("\n"):
+            code = line.split("#", 1)[0]
+            if why := look_alike(code):
+                index = next(i for i, char in enumerate(code) if look_alike(char))
+                at, char = start + index, code[index]
+                if char in "²³" and index and code[index - 1].isalnum():
+                    why += f"; for a power write '** {look_alike(char)[-1]}'"
+                raise FormulaError(why, code="look-alike-character", formula=self.source, offset=at)
+            start += len(line) + 1
 
     def syntax_hint(self, message: str, at: int) -> tuple[str, int]:
         """The likely slip of a spreadsheet user, in place of Python's own message."""

@@ -22,6 +22,7 @@ from ._yaml import Document, load_yaml, read_text
 from .errors import Problem, SpecError, did_you_mean
 from .overlay_merge import OVERLAY_KEYS, Merger, indicator_ids
 from .provenance import Source, Sourced
+from .textfile import PathRefused, path_named_by_spec
 
 __all__ = ["OVERLAY_KEYS", "Source", "Sourced", "load_sourced", "sourced_from_text"]
 
@@ -64,7 +65,11 @@ def sourced_from_text(
             )
         )
         return here
-    base_path = os.path.normpath(os.path.join(base_dir, extends))
+    try:
+        base_path = path_named_by_spec(extends, base_dir)
+    except PathRefused as exc:
+        here.problems.append(here.problem(("extends",), str(exc), "path-outside"))
+        return here
     if base_path in _chain or len(_chain) >= _MAX_CHAIN:
         chain = " → ".join((*_chain, base_path))
         here.problems.append(

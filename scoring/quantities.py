@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple, NoReturn
 
-from .cell_text import NOT_APPLICABLE_MARKS, normalize
+from .cell_text import NOT_APPLICABLE_MARKS, look_alike, normalize
 from .number_limits import CTX, MAX_DECIMAL_PLACES, MAX_INTEGER_DIGITS, QuantityError, show
 from .number_text import format_number
 
@@ -124,6 +124,8 @@ def parse_target(value: str | int | Decimal) -> Target:
     if not isinstance(value, str):
         text = _text_of(value)
         return Target(None, Quantity(_from_object(value, _TARGET), "", text), text)
+    if why := look_alike(value, unit_powers=True):  # before NFKC folds ² into 2
+        raise QuantityError(f"{show(value)} is not a target: {why}", "look-alike-character")
     text = full = normalize(value)
     op: str | None = None
     if m := _OP_RE.match(text):
@@ -184,6 +186,9 @@ def _split(text: str, kind: _Kind, shown: str | None = None) -> tuple[Decimal, s
     """Split text into a checked number and a unit; ``shown`` is what error messages quote."""
     m = _QUANTITY_RE.fullmatch(text)
     if m is None:
+        if why := look_alike(text, unit_powers=True):  # before NFKC folds ² into 2
+            quoted = shown if shown is not None else text
+            raise QuantityError(f"{show(quoted)} is not {kind.what}: {why}", "look-alike-character")
         normal = normalize(text)
         m = _QUANTITY_RE.fullmatch(normal)
         if m is None:

@@ -17,10 +17,11 @@ from pydantic import TypeAdapter, ValidationError
 from ._yaml import load_yaml, read_text
 from .compiled import Spec
 from .engine import score
-from .errors import ScoringError, SpecError
+from .errors import Problem, ScoringError, SpecError
 from .facts import facts_from_mapping, load_facts
 from .pydantic_errors import describe_errors
 from .spec import CaseSpec
+from .textfile import PathRefused, path_named_by_spec
 
 __all__ = ["CaseOutcome", "Coverage", "SpecTestReport", "run_spec_tests"]
 
@@ -63,6 +64,17 @@ class SpecTestReport:
     missing_branches: list[tuple[str, str]]
 
 
+def _refused(case: CaseSpec, base_dir: str) -> str:
+    """Why a case's facts path may not be opened, or "" when it may (or the facts are inline)."""
+    if not isinstance(case.facts, str):
+        return ""
+    try:
+        path_named_by_spec(case.facts, base_dir)
+    except PathRefused as exc:
+        return str(exc)
+    return ""
+
+
 def _sibling_cases(spec_path: str) -> list[CaseSpec]:
     stem, _ = os.path.splitext(spec_path)
     path = f"{stem}.cases.yaml"
@@ -72,13 +84,32 @@ def _sibling_cases(spec_path: str) -> list[CaseSpec]:
     data = document.data
     raw = data.get("cases") if isinstance(data, dict) else data
     try:
-        return TypeAdapter(list[CaseSpec]).validate_python(raw)
+        cases = TypeAdapter(list[CaseSpec]).validate_python(raw)
     except ValidationError as exc:
         problems = []
         for loc, message, code, _ in describe_errors(exc, raw, CaseSpec):
             mark = document.position(("cases", *loc) if isinstance(data, dict) else loc)
             problems.append(f"{path}:{mark.line if mark else 1}: {message} [{code}]")
         raise SpecError("\n".join(problems)) from None
+    refused = []
+    for index, case in enumerate(cases):
+        if message := _refused(case, os.path.dirname(spec_path)):
+            mark = document.position(
+                ("cases", index, "facts") if isinstance(data, dict) else (index, "facts")
+            )
+            refused.append(
+                Problem(
+                    message,
+                    "path-outside",
+                    file=path,
+                    line=mark.line if mark else None,
+                    column=mark.column if mark else None,
+                    path=f"cases[{case.name}].facts",
+                )
+            )
+    if refused:
+        raise SpecError(refused)
+    return cases
 
 
 def run_spec_tests(spec: Spec, spec_path: str) -> SpecTestReport:
@@ -88,8 +119,16 @@ def run_spec_tests(spec: Spec, spec_path: str) -> SpecTestReport:
         (leaf.id, branch) for leaf in spec.leaves if leaf.rule for branch in leaf.rule.branches
     }
     coverage.all_branches = len(every_branch)
+    sibling = _sibling_cases(spec_path)
+    refused = [
+        Problem(message, "path-outside", file=spec_path, path=f"cases[{case.name}].facts")
+        for case in spec.cases
+        if (message := _refused(case, base_dir))
+    ]
+    if refused:  # before any case runs: no file outside the spec's folder is ever opened
+        raise SpecError(refused)
     outcomes = []
-    for case in [*spec.cases, *_sibling_cases(spec_path)]:
+    for case in [*spec.cases, *sibling]:
         outcomes.append(_run_case(spec, case, base_dir, coverage))
     missing = sorted(every_branch - coverage.branches)
     return SpecTestReport(spec, outcomes, coverage, missing)
@@ -99,7 +138,7 @@ def _run_case(spec: Spec, case: CaseSpec, base_dir: str, coverage: Coverage) -> 
     expect = case.expect
     try:
         if isinstance(case.facts, str):
-            facts = load_facts(os.path.join(base_dir, case.facts))
+            facts = load_facts(path_named_by_spec(case.facts, base_dir))
         else:
             facts = facts_from_mapping(case.facts, file=f"<case {case.name}>")
         result = score(spec, facts)

@@ -16,7 +16,49 @@ from typing import BinaryIO, NoReturn
 
 from .errors import Problem, ScoringError
 
-__all__ = ["read_text"]
+__all__ = ["SHIPPED", "PathRefused", "path_named_by_spec", "read_text"]
+
+# The systems shipped with jixiao (and their example projects): a spec anywhere may name them,
+# as the shipped profiles name their bases (../self_evaluation.yaml) and the shipped cases their
+# example facts (../../examples/…). Only where they sit beside the package (a checkout).
+_HOME = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+SHIPPED = tuple(
+    os.path.join(_HOME, name)
+    for name in ("indicators", "examples")
+    if os.path.isdir(os.path.join(_HOME, name))
+)
+
+
+class PathRefused(ValueError):
+    """A path a spec names that jixiao will not open: the message says why (code path-outside)."""
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def path_named_by_spec(written: str, spec_dir: str) -> str:
+    """The path to open for a file that a spec (or its cases file) in ``spec_dir`` names: relative
+    to that folder, and inside it once resolved (``..`` and symbolic links followed), or inside a
+    shipped system's folder (``SHIPPED``). Anything else raises ``PathRefused`` before the file is
+    opened, so nothing of it can reach a message: a spec from elsewhere must not make
+    ``jixiao validate`` or ``jixiao test`` read /etc/passwd or a key file and quote it back."""
+    if "\0" in written:
+        raise PathRefused("the path contains a NUL character")
+    if os.path.isabs(written) or os.path.splitdrive(written)[0]:
+        raise PathRefused(
+            f"{written!r} is an absolute path: a spec names files relative to its own folder"
+        )
+    path = os.path.normpath(os.path.join(spec_dir, written))
+    root = os.path.realpath(spec_dir or ".")
+    real = os.path.realpath(path)
+    if _inside(real, root) or any(_inside(real, os.path.realpath(home)) for home in SHIPPED):
+        return path
+    how = "is a link to a file" if _inside(os.path.abspath(path), root) else "leads"
+    raise PathRefused(
+        f"{written!r} {how} outside the spec's folder: a spec reads files in its own folder and"
+        " below, or a system shipped with jixiao (indicators/)"
+    )
 
 
 def _too_large(size: int | None, limit: int) -> str:

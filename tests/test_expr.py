@@ -281,10 +281,10 @@ def test_names_equal_after_nfkc_are_ambiguous_unless_spelt_exactly() -> None:
     declared = ["K值", "Ｋ值"]
     assert compile_formula("Ｋ值", declared).bare_name == "Ｋ值"
     assert compile_formula("K值", declared).bare_name == "K值"
-    with pytest.raises(FormulaError) as caught:
+    with pytest.raises(FormulaError) as caught:  # a third spelling is not folded into either
         compile_formula("𝐊值", declared)
-    assert caught.value.message == "name '𝐊值' is ambiguous: it could be 'K值' or 'Ｋ值'"
-    assert caught.value.codes == ["formula-ambiguous-name"]
+    assert caught.value.message == "'𝐊' (MATHEMATICAL BOLD CAPITAL K) is not a letter; type K"
+    assert caught.value.codes == ["look-alike-character"]
 
 
 def test_unknown_name_suggestion_compares_nfkc_forms() -> None:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
-from ..cell_text import normalize
+from ..cell_text import look_alike, normalize
 from ..expr import Value
 from ..measure import Measure, MeasureError
 from ..number_limits import QuantityError
@@ -90,6 +90,8 @@ def parse_band(
     raw: str | Decimal, measure: Measure
 ) -> tuple[Decimal | None, bool, Decimal | None, bool]:
     """Read an interval written in the value's unit; raise ValueError with a message if unreadable."""
+    if not isinstance(raw, Decimal) and (why := look_alike(str(raw), unit_powers=True)):
+        raise ValueError(why)  # before NFKC folds ² into 2
     text = normalize(str(raw)) if not isinstance(raw, Decimal) else str(raw)
 
     def bound(part: str) -> Decimal | None:
