@@ -92,7 +92,7 @@ class FormulaText:
                 index = next(i for i, char in enumerate(code) if look_alike(char))
                 at, char = start + index, code[index]
                 if char in "²³" and index and code[index - 1].isalnum():
-                    why += f"; for a power write '** {look_alike(char)[-1]}'"
+                    why += f"; for a power write '** {unicodedata.digit(char)}'"
                 raise FormulaError(why, code="look-alike-character", formula=self.source, offset=at)
             start += len(line) + 1
 
