@@ -1,14 +1,19 @@
-"""``jixiao review TABLE`` or ``jixiao review SPEC FACTS [--stated FILE]``: 复核 a filed 自评表.
+"""``jixiao review TABLE``, ``jixiao review SPEC FACTS [--stated FILE]`` or ``jixiao review DIR/ -o
+review.xlsx [--summary review.html]``: 复核 filed 自评表.
 
 Recomputes the table under the rules and lists every finding with its cell and a stable code
-(docs/review.md), the stated total beside the recomputed one. Exit 0 whether or not there are
-findings (they are the output); 1 if the table or files cannot be read; with ``--fail-on-findings``
-exit 3 when there is any finding, for scripts that batch many tables.
+(docs/review.md), the stated total beside the recomputed one. A folder gives one row per file in
+a workbook (a table that cannot be opened is a row with its error) and, with ``--summary``, a page
+charting the finding codes. Exit 0 whether or not there are findings (they are the output); 1 if
+a single table or the pair cannot be read; with ``--fail-on-findings`` exit 3 when there is any
+finding (for a folder: any finding or unreadable file), for scripts.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+from pathlib import Path
 from typing import TextIO
 
 from ..errors import UsageError
@@ -27,6 +32,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--fail-on-findings", action="store_true", help="exit 3 when there is any finding"
     )
+    parser.add_argument(
+        "-o", "--output", metavar="XLSX", help="for a folder: the workbook to write, a row per file"
+    )
+    parser.add_argument(
+        "--summary", metavar="HTML", help="for a folder: also a page charting the findings"
+    )
     add_max_cells(parser)
 
 
@@ -34,6 +45,11 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from ..review import review_pair, review_table
     from ..review.render import RENDERERS
 
+    if len(args.inputs) == 1 and os.path.isdir(args.inputs[0]):
+        with using_limits(TableLimits(args.max_cells)):
+            return _folder(args, stdout, stderr)
+    if args.output or args.summary:
+        raise UsageError("-o and --summary go with a folder of tables (jixiao review DIR/ -o FILE)")
     if len(args.inputs) == 1:
         if args.stated:
             raise UsageError("--stated goes with SPEC FACTS, not with a table")
@@ -45,3 +61,38 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         raise UsageError("give one filled table (xlsx/csv), or a spec and a facts file")
     stdout.write(RENDERERS[args.format](result))
     return 3 if args.fail_on_findings and result.findings else 0
+
+
+def _folder(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    """Review every file of a folder into one workbook (and a summary page)."""
+    from ..review import review_table
+    from ..review.folder import (
+        folder_files,
+        folder_html,
+        folder_xlsx,
+        progress_bar,
+        review_folder,
+    )
+    from .output import write_output
+
+    if not args.output:
+        raise UsageError("a folder review writes a workbook: give -o review.xlsx")
+    if args.stated:
+        raise UsageError("--stated goes with SPEC FACTS, not with a folder")
+    folder = args.inputs[0]
+    files = folder_files(folder)
+    rows = review_folder(
+        files, lambda path: review_table(path, args.sheet), progress_bar(stderr, len(files))
+    )
+    write_output(args.output, folder_xlsx(rows))
+    if args.summary:
+        write_output(args.summary, folder_html(rows, Path(folder).name or folder))
+    failed = sum(1 for row in rows if row.review is None)
+    flagged = sum(1 for row in rows if row.review is not None and row.review.findings)
+    stdout.write(
+        f"复核 {len(rows)} 个文件：{flagged} 个有问题，"
+        f"{len(rows) - flagged - failed} 个未发现问题，{failed} 个无法读取；写入 {args.output}"
+        + (f"、{args.summary}" if args.summary else "")
+        + "\n"
+    )
+    return 3 if args.fail_on_findings and (flagged or failed) else 0

@@ -8,13 +8,14 @@ rate falls in (the spec's bands as shares of its total), with a dashed line at e
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from decimal import Decimal
 
 from ..channels import html_text
 from ..number_text import format_number
 from ..result import IndicatorResult, Result
 
-__all__ = ["losses_chart", "score_rate_chart"]
+__all__ = ["count_chart", "losses_chart", "score_rate_chart"]
 
 FONT = "'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei','PingFang SC',sans-serif"
 _COLOURS = ("#2e7d32", "#1565c0", "#ef6c00", "#c62828")  # best band first
@@ -157,3 +158,24 @@ def losses_chart(result: Result, limit: int = 8) -> str:
         text = f"扣 {format_number(leaf.lost, places)} / {format_number(leaf.weight)} 分"
         body.append(f'<text x="{_LABEL_W + _BAR_W + 8}" y="{y + 19}">{html_text(text)}</text>')
     return _frame("失分最多的指标", len(losses), body, [])
+
+
+def count_chart(title: str, items: Sequence[tuple[str, int]], unit: str = "") -> str:
+    """A bar per item, its length its count against the largest (e.g. the tables with each
+    finding code in a folder review); the count written after the bar."""
+    if not items:
+        return _frame(title, 1, [f'<text x="0" y="{_TOP + 19}">没有数据。</text>'], [])
+    biggest = max(count for _label_text, count in items) or 1
+    body: list[str] = []
+    for index, (name, count) in enumerate(items):
+        y = _TOP + index * _ROW_H
+        body.append(_label(name, y))
+        length = _px(Decimal(count) / biggest * _BAR_W)
+        body.append(
+            f'<rect x="{_LABEL_W}" y="{y + 6}" width="{length}" height="{_ROW_H - 12}" '
+            f'fill="{_COLOURS[1]}"><title>{html_text(name)}：{count}{html_text(unit)}</title></rect>'
+        )
+        body.append(
+            f'<text x="{_LABEL_W + _BAR_W + 8}" y="{y + 19}">{count}{html_text(unit)}</text>'
+        )
+    return _frame(title, len(items), body, [])

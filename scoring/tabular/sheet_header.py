@@ -129,11 +129,13 @@ def is_header_row(sheet: Sheet, row: int) -> bool:
 def label_column(
     reader: CellReader, row: int, header: Header, words: tuple[str, ...]
 ) -> int | None:
-    """The column of a cell left of the target column that starts with one of ``words``.
+    """The column of a cell left of the target column (the first value column of a form that
+    has none) that starts with one of ``words``.
 
     Rows below the header are told apart by such labels: 小计, 总分 / 合计, 自评等级.
     """
-    for col in range(1, header.fields["target"]):
+    first_value = header.fields.get("target") or min(header.fields.values())
+    for col in range(1, first_value):
         text = normalize(reader.sheet.text(row, col))
         if text and any(text.startswith(w) for w in words):
             return col
