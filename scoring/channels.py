@@ -23,7 +23,7 @@ of its channel, defined here once:
   forbids (C0 controls but tab, newline and CR; lone surrogates; U+FFFE, U+FFFF) become U+FFFD
   (the replacement character: visible, and it says something was there). ``xlsx_text`` also cuts
   text to Excel's 32,767 characters a cell, saying so.
-* ``json_string`` — a JSON string literal: Chinese left unescaped, but the C1 controls, the
+* ``json_string`` (``json_safe`` for a whole document) — a JSON string literal: Chinese left unescaped, but the C1 controls, the
   bidirectional overrides and U+2028/U+2029 written as ``\\uXXXX``, so the JSON is the same data
   and is safe to print (``json.dumps`` escapes only C0).
 
@@ -40,6 +40,7 @@ __all__ = [
     "XLSX_CELL_LIMIT",
     "html_text",
     "is_formula_like",
+    "json_safe",
     "json_string",
     "markdown_text",
     "spreadsheet_cell",
@@ -158,8 +159,14 @@ def _json_escape(match: re.Match[str]) -> str:
     return f"\\u{ord(match.group()):04x}"
 
 
+def json_safe(encoded: str) -> str:
+    """JSON text (as ``json.dumps(..., ensure_ascii=False)`` writes it) with the C1 controls,
+    bidi overrides and U+2028/U+2029 written as ``\\uXXXX``: these occur only inside strings,
+    where the escape is the same character to a JSON reader. One pass over a whole document."""
+    return _JSON_UNSAFE.sub(_json_escape, encoded)
+
+
 def json_string(text: str) -> str:
     """``text`` as a JSON string literal: Chinese as is, every control character and bidi
     override escaped (the same string to a JSON reader, harmless on a terminal)."""
-    literal = json.dumps(text, ensure_ascii=False)
-    return _JSON_UNSAFE.sub(_json_escape, literal)
+    return json_safe(json.dumps(text, ensure_ascii=False))

@@ -20,13 +20,21 @@ import codecs
 import csv
 import importlib
 import io
+import json
 import os
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-from ..channels import is_formula_like, json_string, spreadsheet_cell, xlsx_text
+from ..channels import (
+    FORMULA_START,
+    is_formula_like,
+    json_safe,
+    json_string,
+    spreadsheet_cell,
+    xlsx_text,
+)
 from ..errors import Problem, ScoringError, UsageError
 from ..output_files import CREATOR, AtomicFile, unwritable
 
@@ -113,7 +121,8 @@ class CsvFormat:
         # Record ids and messages come from the input: formula-like cells get a leading "'".
         for row in rows:
             for i in self.text_columns:
-                row[i] = spreadsheet_cell(row[i])
+                if row[i].startswith(FORMULA_START):  # the cheap test first: most cells pass
+                    row[i] = spreadsheet_cell(row[i])
         buffer = io.StringIO()
         csv.writer(buffer).writerows(rows)
         return buffer.getvalue()
@@ -127,16 +136,17 @@ class JsonLinesFormat:
     numeric: frozenset[int]
 
     def format(self, rows: list[list[str]]) -> str:
-        keys, numeric, dumps = self.keys, self.numeric, json_string
+        keys, numeric, dumps = self.keys, self.numeric, json.dumps
         lines = []
         for row in rows:
             # Numbers are fixed-point text from Decimal: written as is, they are exact JSON numbers.
             cells = [
-                key + ((cell if i in numeric else dumps(cell)) if cell else "null")
+                key
+                + ((cell if i in numeric else dumps(cell, ensure_ascii=False)) if cell else "null")
                 for i, (key, cell) in enumerate(zip(keys, row, strict=True))
             ]
             lines.append("{" + ", ".join(cells) + "}\n")
-        return "".join(lines)
+        return json_safe("".join(lines))  # control characters and bidi overrides escaped
 
 
 RowFormat = CsvFormat | JsonLinesFormat
