@@ -61,10 +61,15 @@ def _table(tbl: Any, name: str, file: str, limits: TableLimits) -> Sheet:
     merges: list[list[int]] = []
     open_down: dict[int, list[int]] = {}  # grid column → the vertical merge running down it
     positions = 0
-    for r, tr in enumerate(tbl.tr_lst, 1):
-        col = 1 + _int(tr.grid_before)
-        for tc in tr.tc_lst:
-            span = max(1, _int(tc.grid_span))
+    # The XML is walked directly (lxml): python-docx's properties run an XPath query each, which
+    # is most of the time on a large table.
+    for r, tr in enumerate(tbl.iterchildren(f"{_W}tr"), 1):
+        col = 1 + _number(tr.find(f"{_W}trPr/{_W}gridBefore"), 0)
+        for tc in tr.iterchildren(f"{_W}tc"):
+            properties = tc.find(f"{_W}tcPr")
+            span = max(
+                1, _number(None if properties is None else properties.find(f"{_W}gridSpan"), 1)
+            )
             positions += span
             if positions > limits.max_cells:
                 raise TableError(
@@ -76,11 +81,13 @@ def _table(tbl: Any, name: str, file: str, limits: TableLimits) -> Sheet:
                         path=name,
                     )
                 )
-            merge = tc.vMerge
+            down = None if properties is None else properties.find(f"{_W}vMerge")
+            # <w:vMerge/> without a value continues the merge above; "restart" opens one.
+            merge = None if down is None else down.get(f"{_W}val", "continue")
             if merge == "continue" and col in open_down:
                 open_down[col][2] = r
             else:
-                value = normalise("\n".join(p.text for p in tc.p_lst), "")
+                value = normalise("\n".join(_text(p) for p in tc.iterchildren(f"{_W}p")), "")
                 if value is not None:
                     sheet.cells[(r, col)] = value
                 rng = [r, col, r, col + span - 1]
@@ -95,8 +102,22 @@ def _table(tbl: Any, name: str, file: str, limits: TableLimits) -> Sheet:
     return finish_sheet(sheet, ranges, limits)
 
 
-def _int(value: Any) -> int:
+def _text(paragraph: Any) -> str:
+    """A paragraph's text: its runs' text, tabs and line breaks (not nested tables' text)."""
+    parts: list[str] = []
+    for element in paragraph.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr"):
+        if element.tag == f"{_W}t":
+            parts.append(element.text or "")
+        else:
+            parts.append("\t" if element.tag == f"{_W}tab" else "\n")
+    return "".join(parts)
+
+
+def _number(element: Any, default: int) -> int:
+    """The integer ``w:val`` of an element such as ``<w:gridSpan w:val="2"/>``."""
+    if element is None:
+        return default
     try:
-        return int(value or 0)
+        return int(element.get(f"{_W}val", default))
     except (TypeError, ValueError):
-        return 0
+        return default

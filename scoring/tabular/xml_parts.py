@@ -85,7 +85,7 @@ def parse_part(
 
     def on_start(name: str, attrs: dict[str, str]) -> None:
         budget.spend()
-        start(local(name), {local(key): value for key, value in attrs.items()})
+        start(local(name), {local(key): value for key, value in attrs.items()} if attrs else attrs)
 
     def on_end(name: str) -> None:
         end(local(name))
