@@ -155,7 +155,10 @@ def _escaped_error(error: ScoringError) -> ScoringError:
 
 def _internal_error(source: str, exc: Exception) -> ScoringError:
     """A record that raised what no input should: its error row asks for a report."""
-    text = " ".join(str(exc).split())
+    try:
+        text = " ".join(str(exc).split())
+    except Exception:  # noqa: BLE001 (an exception that cannot say what it is: its type will do)
+        text = ""
     if len(text) > 200:
         text = text[:200] + "…"
     detail = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
