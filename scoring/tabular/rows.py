@@ -235,9 +235,10 @@ class RowReader(Ratings):
 
 
 # Rates that are a share of a whole and so cannot exceed 100% (a satisfaction rate of 290% is a
-# typing or OCR error, not a target far exceeded).
+# typing or OCR error, not a target far exceeded). Not 执行率 or 到位率: spending or funds can
+# exceed the budget.
 CAPPED_RATE = re.compile(
-    r"满意|完成率|合格率|达标率|覆盖率|知晓率|及时率|准确率|正确率|成活率|普及率|通过率|到位率|执行率"
+    r"满意|完成率|合格率|达标率|覆盖率|知晓率|及时率|准确率|正确率|成活率|普及率|通过率"
 )
 RANGE_OPS = ("≥", ">", "≤", "<")
 

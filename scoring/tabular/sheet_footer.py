@@ -115,7 +115,7 @@ def _unlabelled_grade(reader: CellReader, foot: int) -> None:
 
 
 # Labels of a total printed above the indicator block ("自评总分（分）| 97.93").
-_TOTAL_ABOVE = ("自评总分", "自评得分", "综合得分", "总得分")
+_TOTAL_ABOVE_AT = re.compile(r"^(?:项目)?(?:自评总分|自评得分|综合得分|总得分)")
 
 
 def _total_above(reader: CellReader, before: int) -> None:
@@ -126,7 +126,7 @@ def _total_above(reader: CellReader, before: int) -> None:
             if not sheet.is_merge_origin(row, col):
                 continue
             text = normalize(sheet.text(row, col))
-            if not any(text.startswith(word) for word in _TOTAL_ABOVE):
+            if not _TOTAL_ABOVE_AT.match(text):
                 continue
             inline = re.search(r"[:：]\s*(\d+(?:\.\d+)?)分?$", text)
             if inline:

@@ -31,7 +31,7 @@ _FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("score", ("自评得分", "得分", "评分")),
 )
 # A header with 分 in it is a 分值 column unless it is a score someone else gives, or a title.
-_NOT_POINTS = ("复核", "审核", "评", "得", "扣", "指标", "标准")
+_NOT_POINTS = ("复核", "审核", "评", "得", "扣", "指标", "标准", "目标", "绩效")
 _LEVEL_WORDS = ("一级指标", "二级指标", "三级指标", "四级指标", "五级指标", "六级指标")
 _LEAF_WORDS = ("指标名称", "具体指标", "绩效指标名称")
 
@@ -75,7 +75,12 @@ def _scan_header_row(sheet: Sheet, row: int) -> tuple[dict[str, int], dict[int, 
         # A merged header cell spans columns: only its first column is the field.
         if name is not None and name not in fields and sheet.is_merge_origin(row, col):
             fields[name] = col
-        elif name is None and "分" in text and not any(w in text for w in _NOT_POINTS):
+        elif (
+            name is None
+            and "分" in text
+            and len(text) <= 8
+            and not any(w in text for w in _NOT_POINTS)
+        ):
             points.append(col)
         elif name is None and "值" in text and sheet.is_merge_origin(row, col):
             values.append(col)

@@ -141,11 +141,15 @@ def read_rows(reader: CellReader, header: Header) -> int:
             started[-1] = False
             placeholder = True
             if not numbers:
+                # The table ends at a new block's empty slot ("成本指标 | 指标1:"): cut there.
+                cut = row >= last and any(started[:-1])
                 reader.defect(
                     row,
                     header.levels[-1],
-                    "unnamed_row",
-                    f"第 {row} 行只有模板占位“{leaf.value}”，没有指标名称和数值",
+                    "truncated_row" if cut else "unnamed_row",
+                    f"表格在模板占位“{leaf.value}”处结束：该行之后没有指标、总分或等级"
+                    if cut
+                    else f"第 {row} 行只有模板占位“{leaf.value}”，没有指标名称和数值",
                 )
                 row += 1
                 continue
