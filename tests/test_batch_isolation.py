@@ -13,7 +13,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import sys
 import tempfile
 import threading
 import zipfile
@@ -174,6 +176,34 @@ def test_a_lone_surrogate_in_a_value_is_escaped_in_its_error(
             f"{source}:line 2",
         ],
         [*LAST, f"{source}:line 3"],
+    ]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="Linux file names are bytes")
+def test_a_file_name_that_is_not_utf8_is_written_as_its_escape(
+    jixiao: Jixiao, tmp_path: Path
+) -> None:
+    """Python reads the byte 0xff of a file name as the half character \udcff: the source
+    column and the messages write it as its escape."""
+    source = tmp_path / os.fsdecode(b"p\xff.csv")
+    source.write_text("id,budget,spent\nP1,100,95\nP2,abc,95\n", encoding="utf-8")
+    code, rows = batch(jixiao, tmp_path, source)
+    assert code == 1
+    shown = f"{tmp_path}/p\\udcff.csv"
+    assert rows == [
+        [*GOOD, f"{shown}:row 2"],
+        [
+            "P2",
+            "",
+            "",
+            "",
+            (
+                f"{shown}:row 3: values.budget: fact 'budget': 'abc' is not a number with a "
+                "unit: expected a number with an optional unit such as '110万元', '99.14%' or "
+                "'158批次' [not-a-number]"
+            ),
+            f"{shown}:row 3",
+        ],
     ]
 
 
