@@ -178,7 +178,10 @@ class AtomicFile:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = os.fspath(path)
-        folder, name = os.path.split(os.path.abspath(self.path))
+        # An output that is a symbolic link is written where it points, as open() would: the
+        # link stays a link (a hard link, though, is replaced by a new file, as any atomic save).
+        self.target = os.path.realpath(self.path) if os.path.islink(self.path) else self.path
+        folder, name = os.path.split(os.path.abspath(self.target))
         try:
             handle, self.temp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
         except OSError as exc:
@@ -206,15 +209,15 @@ class AtomicFile:
             os.fsync(handle.fileno())
             self.handle = None
             handle.close()
-            os.chmod(self.temp, _new_file_mode(self.path))
-            os.replace(self.temp, self.path)
+            os.chmod(self.temp, _new_file_mode(self.target))
+            os.replace(self.temp, self.target)
         except OSError as exc:
             self.abort()
             raise unwritable(self.path, exc) from None
         except BaseException:  # Ctrl-C: the old file stays, and no temporary file
             self.abort()
             raise
-        _sync_folder(self.path)
+        _sync_folder(self.target)
 
     def abort(self) -> None:
         if self.handle is not None:

@@ -331,3 +331,25 @@ def test_zip_of_docx_and_xlsx_names_jixiao(jixiao: Jixiao, facts: Path, tmp_path
         assert made_by_jixiao(out)
         with zipfile.ZipFile(out) as archive:
             assert b">jixiao</dc:creator>" in archive.read("docProps/core.xml")
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_anything_printed_on_a_terminal_is_shown_not_run(facts: Path) -> None:
+    """CSV, Markdown and HTML are data for files and pipes, written as they are; on a terminal
+    (stdout is a tty) every format goes through ``terminal`` too."""
+    from scoring.cli import main
+
+    for fmt in ("csv", "markdown", "html"):
+        screen, errors = _Terminal(), io.StringIO()
+        assert main(["score", str(SPEC), str(facts), "-f", fmt], screen, errors) == 0
+        assert _controls(screen.getvalue()) == set()
+        assert "\u202e" not in screen.getvalue()
+        assert "\\x1b[2J" in screen.getvalue()
+        piped = io.StringIO()
+        assert main(["score", str(SPEC), str(facts), "-f", fmt], piped, errors) == 0
+        if fmt == "csv":
+            assert f"{ESC}[2J" in piped.getvalue()  # the data itself, in a file or pipe

@@ -263,6 +263,21 @@ def test_previous_text_outputs_are_replaced_keeping_their_permissions(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "自评表.csv"]
 
 
+def test_an_output_that_is_a_symlink_is_written_where_it_points(
+    jixiao: Jixiao, inputs: tuple[Path, Path], tmp_path: Path
+) -> None:
+    spec, facts = inputs
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "results.json").write_text("{}", encoding="utf-8")
+    link = tmp_path / "results.json"
+    link.symlink_to(shared / "results.json")
+    assert jixiao("score", str(spec), str(facts), "-f", "json", "-o", str(link)).code == 0
+    assert link.is_symlink()
+    assert (shared / "results.json").read_text(encoding="utf-8").startswith("{\n")
+    assert sorted(p.name for p in shared.iterdir()) == ["results.json"]
+
+
 # ---- writes that fail --------------------------------------------------------------------------
 
 
