@@ -20,7 +20,7 @@ sys.path.insert(0, str(HERE.parent.parent))
 from docx import Document
 from docx.shared import Pt
 from openpyxl import load_workbook
-from openpyxl.styles import Border, Side
+from openpyxl.styles import Alignment, Border, Side
 from tables.build import Funds, Row, national
 
 ROWS = [
@@ -49,12 +49,19 @@ def xlsx(path: Path) -> None:
     national(path, ROWS, funds=funds, total=95, grade="良", percent_cells={(6, 8): 0.95})
     wb = load_workbook(path)
     ws = wb.active
+    ws["H6"].number_format = "0%"  # printed "95%", as typed
     thin = Side(style="thin")
     for row in ws.iter_rows(min_row=3, max_row=ws.max_row, max_col=9):
         for cell in row:
             cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    for col in "ABCDEFGHI":
-        ws.column_dimensions[col].width = 14
+            # Wrapped, so the PDF prints every character (Calc cuts text that overflows a cell).
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+    # Wide columns and tall rows: Calc neither grows a row for wrapped text read from a file nor
+    # keeps overflowing text inside its cell, and the PDF must show each cell whole.
+    for col, width in zip("ABCDEFGHI", (12, 16, 26, 12, 14, 8, 8, 26, 10), strict=True):
+        ws.column_dimensions[col].width = width
+    for row in range(1, ws.max_row + 1):
+        ws.row_dimensions[row].height = 36
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.sheet_properties.pageSetUpPr.fitToPage = True
