@@ -136,9 +136,8 @@ def _check_place(path: str) -> None:
 
 
 def _check_replace(path: str, ask: bool) -> None:
-    with contextlib.suppress(OSError):
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            raise _refused(path, "cannot write: not a regular file", "file-unwritable")
+    if _is_special(path):
+        return  # /dev/null, /dev/stdout, a named pipe: written to, not replaced
     suffix = Path(path).suffix.casefold()
     if ask or suffix in _PEOPLES_SUFFIXES:
         raise _refused(path, "exists; use --force to replace it", "output-exists")
@@ -173,20 +172,30 @@ class AtomicFile:
     """An output written through a temporary file beside it, renamed over it by ``commit``.
 
     ``write`` (or the handle ``open()`` gives, for a library that writes to a file object);
-    ``commit()`` flushes, fsyncs and renames; ``abort()`` closes and removes the temporary file. Every OSError is ``unwritable(path)``, raised after the temporary file is removed.
+    ``commit()`` flushes, fsyncs and renames; ``abort()`` closes and removes the temporary file.
+    Every OSError is ``unwritable(path)``, raised after the temporary file is removed. An output
+    that exists and is not a regular file (``/dev/null``, ``/dev/stdout``, a named pipe) cannot
+    be replaced, and is written directly (``direct``).
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = os.fspath(path)
         # An output that is a symbolic link is written where it points, as open() would: the
         # link stays a link (a hard link, though, is replaced by a new file, as any atomic save).
-        self.target = os.path.realpath(self.path) if os.path.islink(self.path) else self.path
-        folder, name = os.path.split(os.path.abspath(self.target))
+        self.direct = _is_special(self.path)
+        self.target = self.path
+        if not self.direct and os.path.islink(self.path):
+            self.target = os.path.realpath(self.path)
+        self.temp = ""
         try:
-            handle, self.temp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
+            if self.direct:  # by the name given: /dev/stdout is a link to /proc/self/fd/1
+                self.handle: BinaryIO | None = open(self.path, "wb")  # noqa: SIM115
+                return
+            folder, name = os.path.split(os.path.abspath(self.target))
+            descriptor, self.temp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
         except OSError as exc:
             raise unwritable(self.path, exc) from None
-        self.handle: BinaryIO | None = os.fdopen(handle, "wb")
+        self.handle = os.fdopen(descriptor, "wb")
 
     def open(self) -> BinaryIO:
         assert self.handle is not None, "committed or aborted"
@@ -206,26 +215,39 @@ class AtomicFile:
         try:
             handle = self.open()
             handle.flush()
-            os.fsync(handle.fileno())
+            if not self.direct:
+                os.fsync(handle.fileno())
             self.handle = None
             handle.close()
-            os.chmod(self.temp, _new_file_mode(self.target))
-            os.replace(self.temp, self.target)
+            if not self.direct:
+                os.chmod(self.temp, _new_file_mode(self.target))
+                os.replace(self.temp, self.target)
         except OSError as exc:
             self.abort()
             raise unwritable(self.path, exc) from None
         except BaseException:  # Ctrl-C: the old file stays, and no temporary file
             self.abort()
             raise
-        _sync_folder(self.target)
+        if not self.direct:
+            _sync_folder(self.target)
 
     def abort(self) -> None:
         if self.handle is not None:
             handle, self.handle = self.handle, None
             with contextlib.suppress(OSError):
                 handle.close()
-        with contextlib.suppress(OSError):
-            os.unlink(self.temp)
+        if self.temp:
+            with contextlib.suppress(OSError):
+                os.unlink(self.temp)
+
+
+def _is_special(path: str) -> bool:
+    """Whether ``path`` exists and is neither a regular file nor a folder (a device, a pipe)."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
 
 
 def _sync_folder(path: str) -> None:

@@ -283,7 +283,7 @@ class _Sink:
         return self.position
 
     def seekable(self) -> bool:
-        return True
+        return self.handle.seekable()  # not /dev/stdout or a pipe: zipfile then never seeks
 
     def flush(self) -> None:
         if self.error is None:

@@ -278,6 +278,22 @@ def test_an_output_that_is_a_symlink_is_written_where_it_points(
     assert sorted(p.name for p in shared.iterdir()) == ["results.json"]
 
 
+def test_devices_and_pipes_are_written_to_not_replaced(
+    jixiao: Jixiao, inputs: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """``-o /dev/null`` works and leaves /dev/null a device; a named pipe gets the bytes."""
+    spec, facts = inputs
+    assert jixiao("score", str(spec), str(facts), "-f", "xlsx", "-o", os.devnull).code == 0
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    assert jixiao("score", str(spec), str(facts), "-f", "csv", "-o", str(fifo)).code == 0
+    received, _ = reader.communicate(timeout=30)
+    assert received.startswith("\ufeff项目支出绩效自评表".encode())
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
 # ---- writes that fail --------------------------------------------------------------------------
 
 
