@@ -153,8 +153,8 @@ def _main(argv: Sequence[str] | None, stdout: TextIO, stderr: TextIO) -> int:
     try:
         given = list(sys.argv[1:] if argv is None else argv)
         args = build_parser(given).parse_args(given)
-    except UsageError as exc:
-        stderr.write(str(exc))
+    except UsageError as exc:  # argparse quotes what was typed: shown, not run
+        stderr.write(terminal(str(exc)))
         return 2
     except SystemExit:  # --help / --version, printed by argparse
         return 0
