@@ -7,6 +7,7 @@ missing facts). A facts file may also be given as a plain mapping by library use
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,6 +23,7 @@ from pydantic import (
 )
 
 from ._yaml import Document, load_yaml, read_text
+from .cell_text import normalize
 from .errors import FactsError, Problem
 from .number_limits import in_exact_context
 from .pydantic_errors import describe_errors, described, id_path
@@ -50,6 +52,22 @@ class GoalModel(_Model):
     actual: str | None = Field(None, description="年度总体目标: 实际完成情况")
 
 
+# 评价年度 begins with the year, as forms write it: 2021, 2021年度, 2021-04-22 (full-width digits
+# too, as typed); -1 or a run of twenty digits is no year.
+_YEAR = re.compile(r"(?:19|20)[0-9]{2}(?![0-9]).*", re.DOTALL)
+
+
+def is_year(text: str) -> bool:
+    return _YEAR.fullmatch(normalize(text)) is not None
+
+
+def _year(value: str | None) -> str | None:
+    if value is not None and not is_year(value):
+        shown = value if len(value) <= 20 else value[:20] + "…"
+        raise ValueError(f"{shown!r} is not a year: begin with the year evaluated, such as 2021")
+    return value
+
+
 class ProjectModel(_Model):
     name: Text | None = Field(None, description="项目名称")
     code: Text | None = Field(None, description="项目编码")
@@ -59,6 +77,8 @@ class ProjectModel(_Model):
     evaluator: str | None = Field(None, description="评价人 / 填报人")
     date: Text | None = Field(None, description="填报日期")
     goal: GoalModel | None = None
+
+    _year_check = field_validator("year")(_year)
 
 
 class RatingModel(_Model):
@@ -214,6 +234,7 @@ def _simple_record(data: Mapping[str, Any], file: str) -> Facts | None:
         and isinstance(project, dict)
         and project.keys() <= _SIMPLE_PROJECT
         and all(isinstance(v, str) for v in project.values())
+        and is_year(project.get("year", "2000"))  # else the full validation says what is wrong
         and isinstance(values, dict)
         and all(
             isinstance(r, dict) and all(isinstance(v, str) for v in r.values()) for r in reasons

@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Sequence
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -63,12 +63,18 @@ def load_spec_text(text: str, file: str = "<spec>", *, base_dir: str = ".") -> S
     return _Compiler(sourced_from_text(text, file, base_dir=base_dir)).run()
 
 
+# A profile's base could not be read: the profile alone is no spec to check.
+_NO_BASE = frozenset({"path-outside", "overlay-extends", "overlay-cycle"})
+
+
 class _Compiler(TreeChecks):
     """Drives the two passes over one sourced spec; the checks come from the layers below."""
 
     # ---- the two passes ------------------------------------------------------------------
     def run(self) -> Spec:
         data = self.data
+        if any(p.code in _NO_BASE for p in self.problems):
+            self.fail_if_problems()  # a profile without its base: checking the rest says nothing
         if not isinstance(data, dict):
             what = described(data)
             self.problem(
@@ -168,8 +174,13 @@ def _partial_model(data: dict[str, Any]) -> SpecModel:
     for name, field in SpecModel.model_fields.items():
         if name in ("facts", "derived", "indicators"):
             continue
+        # The field's own validators and bounds too (a total of 1e999999 is refused, not kept
+        # to be printed in full by the weight-sum check).
+        annotation = field.annotation or Any
+        if field.metadata:
+            annotation = Annotated.__class_getitem__((annotation, *field.metadata))  # type: ignore[attr-defined]
         try:
-            header[name] = TypeAdapter(field.annotation or Any).validate_python(data[name])
+            header[name] = TypeAdapter(annotation).validate_python(data[name])
         except (KeyError, ValidationError):
             header[name] = (
                 field.get_default(call_default_factory=True) if not field.is_required() else "?"

@@ -78,7 +78,10 @@ _NUM_RE = re.compile(_NUM, re.ASCII)
 _UNIT_RE = re.compile(_UNIT, re.ASCII)
 _NUMBER_START = re.compile(r"[+-]?\.?\d", re.ASCII)
 _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+", re.ASCII)
-_NON_FINITE = frozenset({"nan", "snan", "inf", "infinity", "∞"})
+# Python's words and YAML's (.inf, .nan), which YAML reads as text here, never as a float.
+_NON_FINITE = frozenset({"nan", "snan", "inf", "infinity", "∞", ".inf", ".nan"})
+_UNDERSCORE = re.compile(r"[0-9]+(?:_[0-9]+)+", re.ASCII)
+_BASE_PREFIX = re.compile(r"[+-]?0[xXoObB][0-9A-Fa-f_]+", re.ASCII)  # 0x10, 0o17, 0b101
 _NONE_WORDS = frozenset({"无", "没有", "暂无", "未发生"})
 
 _OP_WORDS = {
@@ -266,6 +269,19 @@ def _diagnose(text: str, shown: str, kind: _Kind) -> NoReturn:
         )
     if text.lstrip("+-").casefold() in _NON_FINITE:
         raise _not_finite(shown)
+    if _BASE_PREFIX.fullmatch(text):
+        raise QuantityError(
+            f"{show(shown)} is not {kind.what}: a prefix such as 0x (hexadecimal) is not read;"
+            " write the number in decimal digits",
+            kind.code,
+        )
+    if _UNDERSCORE.match(text.lstrip("+-")):
+        written = _UNDERSCORE.match(text.lstrip("+-"))[0]  # type: ignore[index]
+        raise QuantityError(
+            f"{show(shown)} is not {kind.what}: '_' does not separate digits; write"
+            f" {written.replace('_', '')} (or group by three with ',')",
+            "bad-thousands",
+        )
     if text in _NONE_WORDS and kind is not _TARGET:  # a count of zero, or not applicable?
         raise QuantityError(
             f"{show(shown)} is not {kind.what}: write 0 if there were none, or mark the"

@@ -13,7 +13,6 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from .measure import KINDS
-from .quantities import parse_number
 from .rules import RuleParams
 from .rules.base import Number
 from .rules.qualitative import TierParams
@@ -31,11 +30,7 @@ __all__ = [
 
 
 def _text(value: Any) -> Any:
-    # Versions and years are often written bare (`version: 2021.1`); keep the text as written. A
-    # library caller's int (year=2021) is text too, read through the bounded reader first: str()
-    # of a 5,000-digit int raises, and a million-digit one would be echoed in every message.
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(parse_number(value))
+    # Versions and years are often written bare (`version: 2021.1`); keep the text as written.
     return str(value) if isinstance(value, Decimal) else value
 
 

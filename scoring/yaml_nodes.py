@@ -30,8 +30,10 @@ BOOL_WORDS = {
     "False": False,
     "FALSE": False,
 }
-_DIGITS = r"[0-9](?:_*[0-9])*"
-INT_TEXT = re.compile(r"[-+]?(?:0|[1-9](?:_*[0-9])*)")
+# Digits only: YAML 1.1 reads 1_000 as 1000, but '_' is no digit separator in a Chinese report
+# (1,000 is), and 1_000 may as well be a slip for 1.000; as text it is refused with a message.
+_DIGITS = r"[0-9]+"
+INT_TEXT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 # A dot or an exponent is required so that 0123 (octal in YAML 1.1) stays text; the exponent is
 # capped so that Decimal() can always represent the value.
 FLOAT_TEXT = re.compile(

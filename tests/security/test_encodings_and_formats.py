@@ -199,7 +199,7 @@ REFUSED_VALUES: dict[str, tuple[dict[str, str], str]] = {
     "n-a": ({"money": "N/A"}, f"3:7: values.支出: fact '支出' is written as 'N/A' {NA}"),
     "bu-shi-yong": ({"rate": "不适用"}, f"4:8: values.满意度: fact '满意度' is written as '不适用' {NA}"),
     "nan": ({"money": "NaN"}, "3:7: values.支出: fact '支出': 'NaN' is not a finite number: expected an ordinary number such as '110' [not-finite]"),
-    "yaml-nan": ({"money": ".nan"}, "3:7: values.支出: fact '支出': '.nan' is not a number with a unit: expected a number with an optional unit such as '110万元', '99.14%' or '158批次' [not-a-number]"),
+    "yaml-nan": ({"money": ".nan"}, "3:7: values.支出: fact '支出': '.nan' is not a finite number: expected an ordinary number such as '110' [not-finite]"),
     "infinity": ({"money": "Infinity"}, "3:7: values.支出: fact '支出': 'Infinity' is not a finite number: expected an ordinary number such as '110' [not-finite]"),
     "minus-infinity-sign": ({"count": "-∞"}, "5:7: values.件数: fact '件数': '-∞' is not a finite number: expected an ordinary number such as '110' [not-finite]"),
     "too-large-to-be-money": ({"money": "1e20万元"}, "3:7: values.支出: fact '支出': '1e20万元' is too large: at most 15 digits are allowed before the decimal point [number-too-large]"),
