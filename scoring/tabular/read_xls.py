@@ -21,7 +21,7 @@ from .table_limits import TableLimits
 __all__ = ["read_xls"]
 
 # What a password-protected .xlsx is: an OLE file with these streams instead of a workbook.
-_ENCRYPTED = "EncryptionInfo".encode("utf-16-le")
+_ENCRYPTED = "EncryptionInfo".encode("utf_16_le")
 # Blank formatted cells make xlrd's grid larger than the values; past this many positions a
 # grid is no table.
 _GRID_FACTOR = 50
