@@ -174,6 +174,14 @@ class JsonLineConverter:
             project = data.get("project")
             name = project.get("name") if isinstance(project, dict) else None
             return str(record_id or name or fallback), data
+        given = data.get("id")
+        record_id = fallback if given is None or given == "" else str(given)
+        if len(data) > _FLAT_KEYS:
+            message = (
+                f"has {len(data):,} keys; a flat record has one key per column, at most "
+                f"{_FLAT_KEYS:,}"
+            )
+            return record_id, input_error(source, message, "facts-shape")
         header = tuple(data)
         cmap = self._maps.get(header)
         if cmap is None:
@@ -181,18 +189,25 @@ class JsonLineConverter:
                 spec, header, file=self.file, row=None, id_column=self.id_column
             )
             cmap = built if built is not None else FactsError(problems)
-            if len(self._maps) < 1000:  # flat records usually share a handful of key sets
+            # Flat records usually share a handful of key sets, of a few dozen keys each; a line
+            # of 100,000 made-up keys is not kept (a thousand of them would hold gigabytes).
+            if len(self._maps) < 1000 and len(header) <= _CACHED_KEYS:
                 self._maps[header] = cmap
         if isinstance(cmap, FactsError):
-            messages = "; ".join(problem.message for problem in cmap.problems)
-            given = data.get("id")
-            record_id = fallback if given is None or given == "" else str(given)
+            listed = cmap.problems[:_LISTED_PROBLEMS]
+            messages = "; ".join(problem.message for problem in listed)
+            if len(cmap.problems) > len(listed):
+                messages += f"; and {len(cmap.problems) - len(listed):,} more"
             return record_id, input_error(source, messages, cmap.problems[0].code)
         return row_to_mapping(cmap, list(data.values()), fallback)
 
     def __getstate__(self) -> dict[str, Any]:
         return {"file": self.file, "id_column": self.id_column, "_maps": {}}
 
+
+_FLAT_KEYS = 10_000  # keys of a flat record (a spec of 200 indicators has about 1,000 columns)
+_CACHED_KEYS = 1000  # keys of a flat record whose column map is remembered
+_LISTED_PROBLEMS = 50  # key problems of one line written in its row
 
 _JSON_KINDS = {list: "an array", str: "a string", bool: "true or false", type(None): "null"}
 _JSON_KINDS.update(dict.fromkeys((int, Decimal), "a number"))

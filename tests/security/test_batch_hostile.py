@@ -303,6 +303,29 @@ def test_a_nul_character_in_a_json_id(jixiao: Jixiao, tmp_path: Path) -> None:
     _json_result(jixiao, source, ["A\x00B", *GOOD[1:]])
 
 
+def test_a_json_line_of_60000_keys(jixiao: Jixiao, tmp_path: Path) -> None:
+    """A flat record has one key per column; 60,000 made-up keys are refused as a whole, not
+    looked up one by one (about a second per line)."""
+    keys = ", ".join(f'"列{n}": 0' for n in range(60_000))
+    source = _jsonl(tmp_path, '{"id": "K", ' + keys + "}")
+    message = "has 60,001 keys; a flat record has one key per column, at most 10,000 [facts-shape]"
+    _json_result(jixiao, source, ["K", "", "", "", message])
+    _bounded(source, "batch: a JSON line of 60,000 keys")
+
+
+def test_a_json_line_of_200_unknown_keys_lists_the_first_50(jixiao: Jixiao, tmp_path: Path) -> None:
+    keys = ", ".join(f'"列{n}": 0' for n in range(200))
+    source = _jsonl(tmp_path, "{" + keys + "}")
+    message = "; ".join(
+        f"unknown column '列{n}': not a fact id or label, a project field, '<indicator>.tier' …, "
+        "or not_applicable"
+        for n in range(50)
+    )
+    _json_result(
+        jixiao, source, ["line 2", "", "", "", f"{message}; and 150 more [batch-unknown-column]"]
+    )
+
+
 def test_100000_nested_brackets(jixiao: Jixiao, tmp_path: Path) -> None:
     source = _jsonl(tmp_path, "[" * 100_000 + "]" * 100_000)
     message = (
