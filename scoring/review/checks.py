@@ -184,8 +184,10 @@ def _total_mismatch(ctx: _Context) -> Iterator[Finding]:
         return
     obtained, applicable, blank = ZERO, ZERO, 0
     weights_known = True
+    rescaled = False
     for row in ctx.stated.rows.values():
         if row.not_applicable:
+            rescaled = True
             continue
         if row.score is None:
             blank += 1
@@ -195,7 +197,7 @@ def _total_mismatch(ctx: _Context) -> Iterator[Finding]:
         applicable += weight or ZERO
     full = ctx.full()
     candidates = [obtained]
-    if weights_known and full is not None and applicable and applicable != full:
+    if rescaled and weights_known and full is not None and applicable and applicable != full:
         candidates.append(obtained / applicable * full)
     places = places_of(stated.value)
     if any(_matches(stated.value, value, places) for value in candidates):
@@ -456,7 +458,8 @@ def _same_as_funds(ctx: _Context, row: StatedRow, leaf: IndicatorResult | None) 
         return f"实际完成值 {format_number(percent)}% 就是资金栏的执行率"
     budget, spent = ctx.stated.funds_budget, ctx.stated.funds_spent
     money = ("", "万元")
-    if budget and spent is not None:
+    # All spent (budget = spent) proves nothing: a cost target met exactly reads the same.
+    if budget and spent is not None and spent != budget:
         target, actual = _number(row.target, money), _number(row.actual, money)
         if target == budget and actual == spent:
             return (

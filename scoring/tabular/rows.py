@@ -82,6 +82,15 @@ class RowReader(Ratings):
                 row,
             )
             self.leave_out(leaf, "implausible_value")
+        if _implausible_actual(row):
+            self.defect(
+                "implausible_value",
+                row.actual.cell,
+                f"{row.name}：实际完成值 {row.actual.value} 超过 100%，这类比率不可能超过 100%"
+                "（可能是录入或识别错误），无法按规则重算",
+                row,
+            )
+            self.leave_out(leaf, "implausible_value")
         if row.actual.value is None and not row.truncated:
             shown = f"（年度指标值 {target.text}）" if target is not None else ""
             self.defect(
@@ -195,15 +204,12 @@ class RowReader(Ratings):
                 f"年度指标值“{row.target.value}”的单位是“{t_unit or '无'}”",
             )
             return None
-        if number is not None and kind == "rate" and _implausible(row.name, number, a_unit):
-            self.defect(
-                "implausible_value",
-                row.actual.cell,
-                f"{row.name}：实际完成值 {row.actual.value} 超过 100%，这类比率不可能超过 100%"
-                "（可能是录入或识别错误），无法按规则重算",
-                row,
+        if number is not None and _digits_lost(number, target.quantity.number, leaf):
+            self.unusable(
+                leaf,
+                f"{row.name}：实际完成值 {row.actual.value} 对年度指标值 {target.text} 却得满分："
+                f"像是 {format_number(target.quantity.number)} 丢了前面的数字，无法按规则重算",
             )
-            self.leave_out(leaf, "implausible_value")
             return None
         t = target.quantity.number
         # No operator: a zero target ("0起") means none may happen; any other is 正向.
@@ -241,6 +247,25 @@ CAPPED_RATE = re.compile(
     r"满意|完成率|合格率|达标率|覆盖率|知晓率|及时率|准确率|正确率|成活率|普及率|通过率"
 )
 RANGE_OPS = ("≥", ">", "≤", "<")
+
+
+def _digits_lost(actual: Decimal, target: Decimal, leaf: Leaf) -> bool:
+    """An actual that is the target's last digits (8 for 28, 50 for 250), scored in full: the
+    leading digits were lost (a cut cell, an OCR slip), so the printed value is not the actual."""
+    score, weight = leaf.row.score.value, leaf.weight
+    if score is None or weight is None or score != weight or not 0 < actual < target:
+        return False
+    a, t = format_number(actual), format_number(target)
+    return t.endswith(a) and len(t) > len(a)
+
+
+def _implausible_actual(row: FiledRow) -> bool:
+    """The printed actual is a rate its kind cannot reach, whatever the target says."""
+    try:
+        quantity = parse_quantity(row.actual.value or "")
+    except QuantityError:
+        return False
+    return _implausible(row.name, quantity.number, quantity.unit)
 
 
 def _implausible(name: str, number: Decimal, unit: str) -> bool:

@@ -22,6 +22,7 @@ from .sheet_header import Header, is_header_row, label_column
 __all__ = ["read_rows"]
 
 _SUBTOTAL_WORDS = ("小计",)
+_NOTE_WORDS = ("其他需要说明", "需要说明的", "备注", "说明", "注：", "注:")
 _OPERATOR = re.compile(
     r"^(?:[≥≤=＝><]=?|>=|<=|大于等于|小于等于|不低于|不高于|不超过|不少于|等于)$"
 )
@@ -100,6 +101,9 @@ def read_rows(reader: CellReader, header: Header) -> int:
             row += 1
             continue
         outer = (section,) if section is not None else ()
+        if label_column(reader, row, header, _NOTE_WORDS) is not None:
+            row += 1  # 其他需要说明事项 | 无: a note between the rows and the 总分, no indicator
+            continue
         sub = label_column(reader, row, header, _SUBTOTAL_WORDS)
         if sub is not None:
             _subtotal(reader, row, sub, header, current)
@@ -129,7 +133,7 @@ def read_rows(reader: CellReader, header: Header) -> int:
                 names = tuple(c.value for c in (*outer, *current[: index + 1]) if c is not None)
                 table.blocks.append((names, Located(block, sheet.ref(row, col))))
         numbers = any(
-            sheet.value(row, fields[f]) is not None
+            _own_value(sheet, row, fields[f])
             for f in ("target", "actual", "weight", "score")
             if f in fields
         )
@@ -242,6 +246,15 @@ def _cut_at_the_end(reader: CellReader, header: Header) -> None:
         )
     )
     table.rows[-1] = replace(last, truncated=True, not_applicable=False)
+
+
+def _own_value(sheet: Sheet, row: int, col: int) -> bool:
+    """Whether the cell shows a value of its own column: not text merged in from a cell to its
+    left (a note spanning the row), though a value merged down its column counts."""
+    rng = sheet.merge(row, col)
+    if rng is not None and rng[1] != col:
+        return False
+    return sheet.value(row, col) is not None
 
 
 def _merged_from_above(sheet: Sheet, row: int, col: int) -> bool:
