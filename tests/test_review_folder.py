@@ -66,7 +66,16 @@ def test_a_folder_of_200_tables_is_one_workbook_and_one_page(
     assert len(rows) == 200
     assert [Path(str(row[0])).name for row in rows] == names
     header = [cell.value for cell in sheet[1]]
-    assert header[:8] == ["文件", "项目", "填报总分", "按规则重算", "部分重算", "填报等级", "重算等级", "问题数"]
+    assert header[:8] == [
+        "文件",
+        "项目",
+        "填报总分",
+        "按规则重算",
+        "部分重算",
+        "填报等级",
+        "重算等级",
+        "问题数",
+    ]
     assert header[8 : 8 + len(CODES)] == list(CODES)
     errors = {Path(str(row[0])).name: row[-1] for row in rows if row[-1]}
     assert set(errors) == {"broken.xlsx", "empty.csv", "notes.txt"}
@@ -77,9 +86,11 @@ def test_a_folder_of_200_tables_is_one_workbook_and_one_page(
     # A reviewed row: 天长 (11) states 100 and has findings; its worst one is named.
     tianchang = next(row for row in rows if "11_anhui_tianchang" in str(row[0]))
     assert tianchang[2] == 100
-    assert tianchang[-2] and str(tianchang[-2]).endswith("]")
+    assert tianchang[-2]
+    assert str(tianchang[-2]).endswith("]")
     text = page.read_text(encoding="utf-8")
-    assert "<svg" in text and "各类问题涉及的表数" in text
+    assert "<svg" in text
+    assert "各类问题涉及的表数" in text
     assert "共 200 个文件：复核 197 个" in text
     for code in ("blank_actual", "unnamed_row", "truncated_row"):
         assert f">{code}<" in text
@@ -107,12 +118,13 @@ def test_fail_on_findings_and_usage(jixiao: Jixiao, tmp_path: Path) -> None:
 
 def test_cell_text_is_never_a_formula_and_the_page_escapes_it(tmp_path: Path) -> None:
     """A file or error text starting with = is text in the workbook; < in the page is escaped."""
-    rows = [FolderRow("=HYPERLINK(\"http://x\")<b>.xlsx", error="=1+1 <script>")]
+    rows = [FolderRow('=HYPERLINK("http://x")<b>.xlsx', error="=1+1 <script>")]
     sheet = openpyxl.load_workbook(_saved(tmp_path, folder_xlsx(rows)))["复核汇总"]
     assert sheet["A2"].value == '=HYPERLINK("http://x")<b>.xlsx'
     assert sheet["A2"].data_type == "s"
     page = folder_html(rows, "t")
-    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "<script>" not in page
+    assert "&lt;script&gt;" in page
 
 
 def test_every_code_has_a_severity() -> None:
