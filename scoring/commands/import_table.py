@@ -3,7 +3,9 @@
 ``jixiao score DIR/spec.yaml DIR/facts.yaml`` then reproduces the filed scores (a stated score that
 departs from the rule is kept as an adjustment whose reason names its cell); ``--rule-scores``
 leaves those out. ``stated.yaml`` is what ``jixiao review SPEC FACTS --stated`` compares against.
-Every cell that cannot be read is reported (exit 1, nothing written); inferences are listed.
+A cell that cannot be used is listed on stderr with its code (docs/review.md) and its row is
+imported rated by its stated score; inferences are listed. Only a file that cannot be opened, or
+with no indicator row or none that weighs anything, is refused (exit 1, nothing written).
 The three files are people's work once imported (they edit them): an existing one is replaced
 only with ``--force``, and never when it is the table read. Each is written atomically.
 """
@@ -66,6 +68,15 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         )
     with using_limits(TableLimits(args.max_cells)):
         imported = import_table(args.table, args.sheet)
+    if imported.rule_result is None:  # review reads such a table; there is no pair to write
+        raise ScoringError(
+            Problem(
+                "no indicator has a weight: nothing to score",
+                "table-empty",
+                file=args.table,
+                path=imported.table.header_cell,
+            )
+        )
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -98,6 +109,8 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             for rest in pending[index + 1 :]:
                 rest.abort()
             raise
+    # Cells that cannot be used: their rows are imported rated by their stated scores.
+    stderr.writelines(f"{args.table}: {terminal(str(defect))}\n" for defect in imported.defects)
     stderr.writelines(f"{args.table}: {terminal(str(notice))}\n" for notice in imported.notices)
     result = imported.rule_result
     assert result is not None

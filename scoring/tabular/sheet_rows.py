@@ -283,7 +283,8 @@ def _filed_row(
 
     A 分值 merged over several rows is left to ``_merged_weight_blocks``; a merged 得分 is a
     problem. The row is not applicable when its 实际完成值 is a not-applicable mark ("/", "—"), or
-    when its 指标值, 实际完成值, 分值 and 得分 each are such a mark or have no value.
+    when its 指标值, 实际完成值, 分值 and 得分 each are such a mark or have no value, one at least
+    being a mark.
     """
     sheet, fields = reader.sheet, header.fields
     name_col = header.levels[-1]
@@ -322,8 +323,11 @@ def _filed_row(
     all_na = all(v is None or is_not_applicable(v) for v in marks) and (
         weight_na or weight.value is None
     )
+    # Some mark is needed: a row left wholly empty is not said to be not applicable (its cells
+    # are blank findings), only one that says so somewhere ("/", "—", 不适用).
+    marked = weight_na or score_na or any(v is not None and is_not_applicable(v) for v in marks)
     not_applicable = is_not_applicable(actual.value) or (
-        all_na and (score_na or score.value is None)
+        all_na and marked and (score_na or score.value is None)
     )
     return FiledRow(
         row=row,
