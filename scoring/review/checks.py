@@ -458,8 +458,7 @@ def _same_as_funds(ctx: _Context, row: StatedRow, leaf: IndicatorResult | None) 
         return f"实际完成值 {format_number(percent)}% 就是资金栏的执行率"
     budget, spent = ctx.stated.funds_budget, ctx.stated.funds_spent
     money = ("", "万元")
-    # All spent (budget = spent) proves nothing: a cost target met exactly reads the same.
-    if budget and spent is not None and spent != budget:
+    if budget and spent is not None:
         target, actual = _number(row.target, money), _number(row.actual, money)
         if target == budget and actual == spent:
             return (

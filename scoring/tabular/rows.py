@@ -24,7 +24,7 @@ from .filed import FiledRow
 from .names import NAME_QUANTITY, NAME_UNIT
 from .ratings import Ratings
 
-__all__ = ["CAPPED_RATE", "RANGE_OPS", "RowReader"]
+__all__ = ["CAPPED_RATE", "GARBLED", "RANGE_OPS", "RowReader"]
 
 
 class RowReader(Ratings):
@@ -82,6 +82,16 @@ class RowReader(Ratings):
                 row,
             )
             self.leave_out(leaf, "implausible_value")
+        for cell, what in ((row.target, "年度指标值"), (row.actual, "实际完成值")):
+            if cell.value is not None and GARBLED.search(cell.value):
+                self.defect(
+                    "unreadable_value",
+                    cell.cell,
+                    f"{row.name}：{what}“{cell.value}”夹有不属于数值的字符（录入或识别错误？），"
+                    "无法按规则重算",
+                    row,
+                )
+                self.leave_out(leaf, "unreadable_value")
         if _implausible_actual(row):
             self.defect(
                 "implausible_value",
@@ -247,6 +257,10 @@ CAPPED_RATE = re.compile(
     r"满意|完成率|合格率|达标率|覆盖率|知晓率|及时率|准确率|正确率|成活率|普及率|通过率"
 )
 RANGE_OPS = ("≥", ">", "≤", "<")
+# A number with stray characters in it: a Latin letter before its digits, $ ^ # @ ~ | \ beside
+# them, or more after a % ("M.8万元" for 14.8万元, "O76%", "290$", "80%^", "250%5"): a typing or
+# OCR slip. Units after the digits ("30km") are not.
+GARBLED = re.compile(r"[A-Za-z]\.?\d|\d[$^#@~|\\]|[$^#@~|\\]\d|%[\d^$#@~|]")
 
 
 def _digits_lost(actual: Decimal, target: Decimal, leaf: Leaf) -> bool:

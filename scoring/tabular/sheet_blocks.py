@@ -158,6 +158,8 @@ def _read_funds_rows(reader: CellReader, head: int, before: int, columns: dict[s
     for row in range(head + 1, before):
         label = "".join(normalize(sheet.text(row, c)) for c in range(1, first_value))
         key = next((k for k, words in _FUNDS_ROWS if any(w in label for w in words)), None)
+        if key is None and not label and not amounts and _has_values(reader, row, columns):
+            key = _FUNDS_ROWS[0][0]  # the block's one row of values, printed with no label
         if key is None:
             if label:
                 break
@@ -189,3 +191,7 @@ def _read_funds_rows(reader: CellReader, head: int, before: int, columns: dict[s
                 rate = reader.located(row, columns["执行率"])
     if amounts:
         reader.table.funds = FiledFunds(unit, amounts, weight, rate, score, label_cell, repeated)
+
+
+def _has_values(reader: CellReader, row: int, columns: dict[str, int]) -> bool:
+    return any(reader.sheet.raw(row, col) is not None for col in columns.values())

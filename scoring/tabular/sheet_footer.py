@@ -21,6 +21,8 @@ from .sheet_header import Header, label_column
 
 __all__ = ["GRADE_NAMES", "GRADE_WORDS", "TOTAL_WORDS", "read_footer"]
 
+# A label that states the full marks ("总分(100分)").
+_BLOCK_WEIGHT = re.compile(r"[（(]\d+(?:\.\d+)?分[)）]")
 # Labels of the footer rows; the indicator rows end at the first row labelled with either.
 TOTAL_WORDS = ("总分", "合计", "总计", "综合得分")
 GRADE_WORDS = ("自评等级", "评价等级", "绩效等级", "评价结果", "等级")
@@ -40,10 +42,14 @@ def read_footer(reader: CellReader, header: Header, foot: int) -> None:
                     table.total_weight = Located(value, sheet.ref(row, fields["weight"]))
             score_col = fields.get("score")
             value = None
-            if score_col is not None:
+            if score_col is not None and _is_number(sheet.value(row, score_col)):
                 value, _ = reader.number(row, score_col, "自评总分")
             if value is not None and score_col is not None:
                 table.total = Located(value, sheet.ref(row, score_col))
+            elif _BLOCK_WEIGHT.search(normalize(sheet.text(row, total_col))) and (
+                _first_number_right(reader, row, total_col, fields.get("weight"))
+            ):
+                pass  # "总分(100分) | 100": the label gives the full marks, the number the score
             else:
                 _labelled_number(
                     reader, row, ("自评得分", "得分"), lambda v, c: _set_total(table, v, c)
@@ -135,3 +141,31 @@ def _total_above(reader: CellReader, before: int) -> None:
             _labelled_number(reader, row, (text,), lambda v, c: _set_total(table, v, c))
             if table.total is not None:
                 return
+
+
+def _is_number(value: object) -> bool:
+    """A cell that reads as a number (a grade word printed in the 得分 column is not)."""
+    if value is None:
+        return False
+    if not isinstance(value, str):
+        return True
+    return bool(re.fullmatch(r"\s*\d+(?:\.\d+)?\s*分?\s*", value))
+
+
+def _first_number_right(reader: CellReader, row: int, col: int, skip: int | None) -> bool:
+    """The total as the first number right of the 总分 label ("总分(100分) | 100 | 自评等级 | 优")."""
+    sheet = reader.sheet
+    rng = sheet.merge(row, col)
+    for c in range((rng[3] if rng else col) + 1, sheet.max_col + 1):
+        value = sheet.value(row, c)
+        if not sheet.is_merge_origin(row, c) or value is None:
+            continue
+        if c == skip:
+            continue  # the 总分 row's 分值: the total weight, not the total
+        if _is_number(value):
+            number, _ = reader.number(row, c, "自评总分")
+            if number is not None:
+                reader.table.total = Located(number, sheet.ref(row, c))
+                return True
+        return False
+    return False
