@@ -21,6 +21,7 @@ __all__ = ["Header", "find_header", "is_header_row", "label_column"]
 _FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("deviation", ("偏差原因", "偏差", "原因分析", "改进措施")),
     ("nature", ("指标性质",)),
+    ("coefficient", ("得分系数", "得分率")),  # a share of the 分值, read by no one here
     ("unit", ("度量单位", "计量单位")),
     (
         "target",

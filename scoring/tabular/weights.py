@@ -29,9 +29,7 @@ class WeightInference(Draft):
     """Fills ``Leaf.weight`` where the table leaves it empty."""
 
     def infer_weights(self, leaves: list[Leaf]) -> None:
-        unreadable = {
-            leaf.row.weight.cell for leaf in leaves if self.has_defect(leaf.row.weight.cell)
-        }
+        unreadable = {d.cell for d in self.defects if d.code == "unreadable_value"}
         sources: list[tuple[tuple[str, ...], Located[Decimal], str]] = [
             (path, block, " / ".join(path) + " 的合计")
             for path, block in sorted(self.table.blocks, key=lambda item: -len(item[0]))
