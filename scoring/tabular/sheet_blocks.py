@@ -156,7 +156,12 @@ def _read_funds_rows(reader: CellReader, head: int, before: int, columns: dict[s
     score: Located[Decimal | None] = Located(None, "")
     repeated: Located[Decimal] | None = None
     for row in range(head + 1, before):
-        label = "".join(normalize(sheet.text(row, c)) for c in range(1, first_value))
+        # The row's own label: not the block's title merged down beside the rows.
+        label = "".join(
+            normalize(sheet.text(row, c))
+            for c in range(1, first_value)
+            if (rng := sheet.merge(row, c)) is None or rng[0] == row
+        )
         key = next((k for k, words in _FUNDS_ROWS if any(w in label for w in words)), None)
         if key is None and not label and not amounts and _has_values(reader, row, columns):
             key = _FUNDS_ROWS[0][0]  # the block's one row of values, printed with no label

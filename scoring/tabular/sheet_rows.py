@@ -22,6 +22,7 @@ from .sheet_header import Header, is_header_row, label_column
 __all__ = ["read_rows"]
 
 _SUBTOTAL_WORDS = ("小计",)
+_BARE_NUMBER = re.compile(r"^\s*-?\d+(?:\.\d+)?\s*$")
 _NOTE_WORDS = ("其他需要说明", "需要说明的", "备注", "说明", "注：", "注:")
 _OPERATOR = re.compile(
     r"^(?:[≥≤=＝><]=?|>=|<=|大于等于|小于等于|不低于|不高于|不超过|不少于|等于)$"
@@ -354,8 +355,10 @@ def _target(
     unit = sheet.text(row, fields["unit"]) if "unit" in fields else ""
     if op and not _OPERATOR.match(normalize(op)):
         op = ""  # 定性 / 正向 …: not an operator
-    if is_not_applicable(unit):
-        unit = ""
+    if is_not_applicable(unit) or not _BARE_NUMBER.match(value.value):
+        unit = ""  # "26次" or "100%" carries its own unit; "有效" takes none
+    if not value.value.strip()[:1].isdigit():
+        op = ""  # "≥90%" has its operator; words take none
     return Located(f"{op}{value.value}{unit}", value.cell)
 
 
