@@ -23,6 +23,7 @@ SEED_FACTS = ROOT / "examples" / "hengnan_xinfang_2021.yaml"
 # Which spec scores which example: examples name their spec in this table.
 EXAMPLES = {
     "hengnan_xinfang_2021.yaml": "xinfang_weiwen.yaml",
+    "hengnan_xinfang_2022_constructed.yaml": "xinfang_weiwen.yaml",  # made up, for compare
     "tianchang_flood_defence_2022.yaml": "projects/tianchang_flood_defence_2022.yaml",
     "liangping_forestry_2023.yaml": "projects/liangping_forestry_2023.yaml",
 }
