@@ -296,23 +296,49 @@ def _meets(actual: str, target: str) -> bool:
     }.get(op, False)
 
 
-def _met_deducted(ctx: _Context, row: StatedRow, leaf: IndicatorResult) -> bool:
-    """A measured target met, scored below full marks, and no reason given."""
-    weight = ctx.weight(row)
-    if not _quantitative(leaf) or row.score is None or weight is None or row.deviation:
+def _full_rate(row: StatedRow, leaf: IndicatorResult) -> bool:
+    """A rate of a kind that cannot exceed 100% (or an execution rate) at 100%, with no target a
+    rule can read: it meets any target such a rate can have."""
+    rule = leaf.node.rule
+    if rule is None or rule.kind != "qualitative" or row.actual is None:
         return False
-    return _status(leaf) in ("met", "exceeded") and row.score < weight
+    quantity = _quantity(row.actual)
+    rate_name = CAPPED_RATE.search(normalize(row.name)) or "执行率" in row.name
+    return (
+        bool(rate_name)
+        and quantity is not None
+        and (quantity.number, quantity.unit)
+        == (
+            Decimal(100),
+            "%",
+        )
+    )
+
+
+def _met_deducted(ctx: _Context, row: StatedRow, leaf: IndicatorResult) -> bool:
+    """A target met, scored below full marks, and no reason given."""
+    weight = ctx.weight(row)
+    if row.score is None or weight is None or row.deviation or row.score >= weight:
+        return False
+    if _full_rate(row, leaf):
+        return True
+    return _quantitative(leaf) and _status(leaf) in ("met", "exceeded")
 
 
 def _met_but_deducted(ctx: _Context) -> Iterator[Finding]:
     for row, leaf in ctx.checked():
         weight = ctx.weight(row)
         if _met_deducted(ctx, row, leaf) and row.score is not None and weight is not None:
+            met = (
+                f"实际完成值 {leaf.actual_text} 已达到年度指标值 {leaf.target_text}"
+                if _quantitative(leaf)
+                else f"实际完成值 {row.actual} 已是这类比率的最高值"
+            )
             yield Finding(
                 "met_but_deducted",
                 row.score_cell,
-                f"{row.name}：实际完成值 {leaf.actual_text} 已达到年度指标值 {leaf.target_text}，"
-                f"应得满分 {ctx.fmt(weight)}，填报 {ctx.fmt(row.score)} 分，未说明扣分原因",
+                f"{row.name}：{met}，应得满分 {ctx.fmt(weight)}，填报 {ctx.fmt(row.score)} 分，"
+                "未说明扣分原因",
             )
 
 
