@@ -174,7 +174,10 @@ def describe_errors(
     seen: dict[Loc, int] = {}
     messages: list[tuple[Loc, str, str, bool]] = []
     for error in exc.errors(include_url=False):
-        loc, followed = data_loc(data, error["loc"])
+        # A mapping's key that fails its type is located at the key itself, not at '[key]'.
+        raw_loc = error["loc"]
+        keyed = bool(raw_loc) and raw_loc[-1] == "[key]"
+        loc, followed = data_loc(data, raw_loc[:-1] if keyed else raw_loc)
         kind = error["type"]
         got = shown(error.get("input"))
         on_key = False
@@ -216,6 +219,7 @@ def describe_errors(
             code = "bad-rule-kind"
         elif kind in _TYPE_WORDS:
             message, code = f"expected {_TYPE_WORDS[kind]}, got {got}", "wrong-type"
+            on_key = keyed
         elif kind in _BOUNDS:
             key, symbol = _BOUNDS[kind]
             message, code = (
@@ -228,6 +232,10 @@ def describe_errors(
             message = str(error["msg"]).removeprefix("Value error, ")
             # Our validators raise errors that carry a stable code (QuantityError): keep it.
             code = getattr(error.get("ctx", {}).get("error"), "code", "bad-value")
+        elif kind == "invalid_key":  # a library mapping's key that is not text
+            key = error["loc"][-1]
+            loc = tuple(part for part in loc if part != key)
+            message, code, on_key = f"a key must be text, got {shown(key)}", "wrong-type", True
         elif kind == "finite_number":
             message, code = f"expected a finite number, got {got}", "wrong-type"
         else:
