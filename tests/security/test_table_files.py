@@ -310,12 +310,23 @@ def test_an_external_entity_in_the_shared_strings_is_refused(tmp_path: Path) -> 
     assert message == f"{path}: xl/sharedStrings.xml: {REFUSED_DTD}"
 
 
-def test_openpyxl_in_batch_parses_through_defusedxml() -> None:
-    """batch still opens XLSX with openpyxl: it must use defusedxml (installed as a dependency),
-    and a part with a DTD is refused before openpyxl sees it (the next test)."""
-    import openpyxl.xml
+def test_openpyxl_in_batch_parses_through_defusedxml(tmp_path: Path) -> None:
+    """batch still streams XLSX rows with openpyxl, which parses sheets through defusedxml when it
+    is installed (a dependency): an entity declared in a sheet is refused by openpyxl itself, even
+    without the guard in front of it (the next test)."""
+    import defusedxml
+    import openpyxl
 
-    assert openpyxl.xml.DEFUSEDXML is True
+    path = _rewrite(
+        _table(tmp_path / "t.xlsx"),
+        SHEET,
+        lambda xml: b'<!DOCTYPE w [<!ENTITY a "ha">]>' + xml.replace(b"<v>12</v>", b"<v>&a;</v>"),
+    )
+    # openpyxl wraps the refusal in its own ValueError; the file is ours to close.
+    with path.open("rb") as handle, pytest.raises(ValueError, match="invalid XML") as info:
+        openpyxl.load_workbook(handle, read_only=True)
+    causes = [info.value, info.value.__cause__, info.value.__context__]
+    assert any(isinstance(cause, defusedxml.EntitiesForbidden) for cause in causes)
 
 
 def test_batch_refuses_a_workbook_with_a_dtd(tmp_path: Path) -> None:
