@@ -33,7 +33,7 @@ from .pydantic_errors import described
 from .result import Details, Result, ScoreWarning, Totals
 from .totals import ZERO, totals_of
 
-__all__ = ["engine_totals", "score", "score_totals"]
+__all__ = ["engine_totals", "in_private_context", "score", "score_totals"]
 
 _P = ParamSpec("_P")
 _T = TypeVar("_T")
@@ -44,7 +44,7 @@ _NEEDS_DEVIATION = {
 }
 
 
-def _in_private_context(function: Callable[_P, _T]) -> Callable[_P, _T]:
+def in_private_context(function: Callable[_P, _T]) -> Callable[_P, _T]:
     """Run under the formulas' private decimal context: rules and totals compute exactly as the
     formulas (and the compiled plan) do, whatever context the caller has set."""
 
@@ -69,7 +69,7 @@ _scored: weakref.WeakKeyDictionary[Spec, int | Callable[[Facts], Totals | None]]
 _scored = weakref.WeakKeyDictionary()
 
 
-@_in_private_context
+@in_private_context
 def score(spec: Spec, facts: Facts | Mapping[str, Any]) -> Result:
     """Score one project. Raises FactsError listing every problem with its facts (never partial).
 
@@ -94,7 +94,7 @@ def score(spec: Spec, facts: Facts | Mapping[str, Any]) -> Result:
     )
 
 
-@_in_private_context
+@in_private_context
 def _engine_result(spec: Spec, facts: Facts) -> Result:
     """The whole result by this engine, at once."""
     details = _details(spec, facts)
@@ -113,7 +113,7 @@ def _engine_result(spec: Spec, facts: Facts) -> Result:
     )
 
 
-@_in_private_context
+@in_private_context
 def _details(spec: Spec, facts: Facts) -> Details:
     """The indicator tree, the warnings and the values read: the engine's full work."""
     state = evaluate(spec, facts)
@@ -160,7 +160,7 @@ def _planned(spec: Spec, facts: Facts) -> Totals | None:
     return state(facts)
 
 
-@_in_private_context
+@in_private_context
 def score_totals(spec: Spec, facts: Facts | Mapping[str, Any]) -> Totals:
     """Score one project for a batch: the same numbers as ``score``, without the result tree,
     explanations or warnings (through the compiled plan once the spec is hot). Raises
@@ -169,7 +169,7 @@ def score_totals(spec: Spec, facts: Facts | Mapping[str, Any]) -> Totals:
     return _planned(spec, facts) or engine_totals(spec, facts)
 
 
-@_in_private_context
+@in_private_context
 def engine_totals(spec: Spec, facts: Facts | Mapping[str, Any]) -> Totals:
     """``score_totals`` by this engine alone: the reference the compiled plan is tested against."""
     state = evaluate(spec, facts)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .compiled import Spec
-from .engine import score
+from .engine import in_private_context, score
 from .facts import Facts
 from .result import Result
 from .rules import Rating
@@ -52,6 +52,7 @@ class Comparison:
         return self.b.total - self.a.total
 
 
+@in_private_context  # a rating carried as a share is divided as scoring divides, in no caller's context
 def compare(spec_a: Spec, spec_b: Spec, facts: Facts) -> Comparison:
     a = score(spec_a, facts)
     b = score(spec_b, _ratings_as_shares(spec_a, spec_b, facts))
