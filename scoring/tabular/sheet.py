@@ -243,6 +243,16 @@ def _sniff(file: str, suffix: str, limits: TableLimits) -> str:
     if head.startswith(b"PK"):
         return "docx" if suffix == ".docx" else "xlsx"
     if head == _OLE:
+        if suffix == ".docx":
+            # An OLE file is an old Word .doc or a password-protected .docx, never a .docx.
+            raise TableError(
+                Problem(
+                    "is an old Word .doc file or a password-protected .docx, which jixiao cannot "
+                    "open; save it as .docx (另存为 → Word 文档) without a password",
+                    "table-format",
+                    file=file,
+                )
+            )
         return "xls"
     if head.startswith(b"%PDF"):
         return "pdf"

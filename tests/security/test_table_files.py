@@ -698,6 +698,15 @@ def test_an_encrypted_workbook_says_so(tmp_path: Path) -> None:
     )
 
 
+def test_an_ole_file_named_docx(tmp_path: Path) -> None:
+    path = tmp_path / "报告.docx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 1024)
+    assert _refused(lambda: read_sheets(path), "OLE named docx") == (
+        f"{path}: is an old Word .doc file or a password-protected .docx, which jixiao cannot "
+        "open; save it as .docx (另存为 → Word 文档) without a password [table-format]"
+    )
+
+
 def test_an_xls_named_xlsx_and_an_xlsx_named_xls_are_read_by_their_content(
     tmp_path: Path,
 ) -> None:
