@@ -68,15 +68,6 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         )
     with using_limits(TableLimits(args.max_cells)):
         imported = import_table(args.table, args.sheet)
-    if imported.rule_result is None:  # review reads such a table; there is no pair to write
-        raise ScoringError(
-            Problem(
-                "no indicator has a weight: nothing to score",
-                "table-empty",
-                file=args.table,
-                path=imported.table.header_cell,
-            )
-        )
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

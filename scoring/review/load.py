@@ -31,7 +31,7 @@ __all__ = ["review_pair", "review_table", "stated_from_facts", "stated_from_resu
 def review_table(path: str | os.PathLike[str], sheet: str | None = None) -> Review:
     """Review a filed 自评表. Raises ``TableError`` only when the file cannot be opened or holds no
     自评表 or no indicator row; every cell that cannot be used is a finding."""
-    imported = import_table(path, sheet)
+    imported = import_table(path, sheet, unscored=True)
     name = imported.table.project.get("name")
     return review(
         imported.rule_result,

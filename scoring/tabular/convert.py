@@ -68,15 +68,30 @@ class Imported:
         return facts
 
 
-def import_table(path: str | os.PathLike[str], sheet: str | None = None) -> Imported:
+def import_table(
+    path: str | os.PathLike[str], sheet: str | None = None, *, unscored: bool = False
+) -> Imported:
     """Read a filed 自评表 and make its spec + facts pair. ``TableError`` only when the file cannot
-    be opened, has no 自评表 or no indicator row; every unusable cell is a defect."""
-    return to_pair(read_table(path, sheet))
+    be opened, has no 自评表 or no indicator row, or (unless ``unscored``, as review asks) no
+    applicable row weighs anything; every unusable cell is a defect."""
+    return to_pair(read_table(path, sheet), unscored=unscored)
 
 
-def to_pair(table: FiledTable) -> Imported:
-    """Interpret a read table; cells that cannot be used are ``Imported.defects``."""
-    return _Converter(table).run()
+def to_pair(table: FiledTable, *, unscored: bool = False) -> Imported:
+    """Interpret a read table; cells that cannot be used are ``Imported.defects``. With
+    ``unscored``, a table where nothing applicable weighs anything gives ``rule_result`` None
+    instead of ``table-empty``."""
+    imported = _Converter(table).run()
+    if imported.rule_result is None and not unscored:
+        raise TableError(
+            Problem(
+                "no applicable indicator has a weight: nothing to score",
+                "table-empty",
+                file=table.file,
+                path=table.header_cell,
+            )
+        )
+    return imported
 
 
 class _Converter(FundsReader, WeightInference, RowReader, Layout):
@@ -139,10 +154,9 @@ class _Converter(FundsReader, WeightInference, RowReader, Layout):
         numbers = [leaf.weight for leaf in leaves] + [s.value for s in self.scores.values()]
         places = max([2] + [places_of(n) for n in numbers if n is not None])
         grades: dict[str, Decimal] = dict(DEFAULT_GRADES)
-        # The grade lines follow the table's own 总分 when it prints one: weights left out at 0
-        # (not printed, not inferable) do not lower them.
-        printed = self.table.total_weight
-        basis = printed.value if printed is not None and printed.value > 0 else total
+        # (With weights left out at 0 the lines fall with the total; the review then gives no
+        # recomputed grade, since those rows could change it.)
+        basis = total
         if basis < max(grades.values()):
             grades = {k: (v * basis / 100).quantize(Decimal("0.01")) for k, v in grades.items()}
             self.notice(
