@@ -3,6 +3,7 @@ per file (a file that cannot be opened is a row with its error), and a page char
 
 from __future__ import annotations
 
+import io
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -11,7 +12,7 @@ import openpyxl
 from conftest import Run
 
 from scoring.review.findings import CODES
-from scoring.review.folder import SEVERITY, FolderRow, folder_html, folder_xlsx
+from scoring.review.folder import SEVERITY, FolderRow, folder_html, folder_xlsx, progress_bar
 
 Jixiao = Callable[..., Run]
 REAL = Path(__file__).parent / "tables" / "real"
@@ -135,3 +136,23 @@ def _saved(tmp_path: Path, data: bytes) -> Path:
     path = tmp_path / "out.xlsx"
     path.write_bytes(data)
     return path
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_progress_bar_on_a_terminal_only() -> None:
+    """On a terminal the bar shows the count of total, the percentage and the time left; piped,
+    nothing."""
+    files = [Path(f"{n}.xlsx") for n in range(3)]
+    terminal = _Terminal()
+    assert list(progress_bar(terminal, len(files))(files)) == files
+    shown = terminal.getvalue()
+    assert "3/3" in shown
+    assert "100%" in shown
+    assert "<00:00" in shown  # elapsed<remaining
+    piped = io.StringIO()
+    assert list(progress_bar(piped, len(files))(files)) == files
+    assert piped.getvalue() == ""
