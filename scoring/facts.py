@@ -27,6 +27,7 @@ from .cell_text import normalize
 from .errors import FactsError, Problem
 from .number_limits import in_exact_context
 from .pydantic_errors import describe_errors, described, id_path
+from .quantities import parse_number
 from .rules import Rating
 from .rules.base import Share
 from .spec import Number, Text
@@ -253,13 +254,11 @@ def _simple_record(data: Mapping[str, Any], file: str) -> Facts | None:
             continue  # as the model reads it: an empty rating is a missing one
         if not isinstance(tier, str) or not isinstance(narrative, (str, type(None))):
             return None
-        try:
-            score = None if raw.get("score") is None else Decimal(str(raw["score"]).strip())
+        try:  # the bounded reader of every number (1e308 must not reach a tier's range check)
+            score = None if raw.get("score") is None else parse_number(raw["score"])
             share = None if raw.get("share") is None else share_of(raw["share"])
-        except (ArithmeticError, ValueError):
+        except (ArithmeticError, ValueError, TypeError):
             return None  # the full validation says what is wrong
-        if score is not None and not score.is_finite():
-            return None
         ratings[key] = Rating(tier, score, share, narrative or "")
     return facts_from_values(
         values,

@@ -23,6 +23,7 @@ from scoring import (
     ScoringError,
     SpecError,
     facts_from_mapping,
+    facts_from_record,
     formula_checker,
     load_facts_text,
     load_spec,
@@ -171,6 +172,26 @@ def test_rating_and_adjustment_numbers_from_a_library_are_bounded() -> None:
             " number such as '110' [not-finite]"
         ),
     ]
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ("1e308", "'1e308' is too large: at most 15 digits are allowed before the decimal point [number-too-large]"),
+        ("1e-400", "'1e-400' has too many decimal places: at most 10 are allowed [too-many-decimals]"),
+        ("⑱", "'⑱' is not a number: '⑱' (CIRCLED NUMBER EIGHTEEN) is not a digit; type 18 [look-alike-character]"),
+    ],
+)  # fmt: skip
+def test_a_batch_rows_rating_score_is_bounded_on_the_fast_path(written: str, message: str) -> None:
+    """A batch row's rating was read by Decimal() unbounded: a score of 1e308 reached the tier
+    check and was printed 309 digits long. Now the fast path and the full one read alike."""
+    record = _facts()
+    record["ratings"] = {"长效机制": {"tier": "达成", "score": written}}
+    spec = _spec()
+    for _ in range(3):  # the engine twice, then the compiled plan
+        assert _message(lambda: score_totals(spec, facts_from_record(record))) == (
+            f"<record>: ratings.长效机制.score: {message}"
+        )
 
 
 def test_a_mapping_with_a_key_that_is_not_text() -> None:
