@@ -364,3 +364,31 @@ def test_the_published_tianchang_table_scores_execution_twice(tmp_path: Path) ->
     review = review_table(path)
     assert (review.stated_total, review.recomputed_total) == (Decimal(100), Decimal(100))
     assert [f.code for f in review.findings] == ["double_counted_execution"]
+
+
+def test_a_formula_rule_whose_target_is_met_exactly_is_not_missed(tmp_path: Path) -> None:
+    """分值 × 满意度 against ≥98%, 满意度 98%: 9.8 points by the formula, and the target is met, so
+    no reason is asked for a missed target (the formula's points are below the weight, which
+    made the outcome read as missed)."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        """
+id: manyi
+name: 满意度
+version: "1"
+total: 10
+grades: {优: 9, 良: 8, 中: 6, 差: 0}
+facts:
+  满意度: {kind: rate}
+indicators:
+  - id: 服务对象满意度
+    weight: 10
+    rule: {kind: formula, formula: 分值 * 满意度, actual: 满意度, target: "≥98%"}
+""",
+        encoding="utf-8",
+    )
+    facts = tmp_path / "facts.yaml"
+    facts.write_text("project: {name: 测试}\nvalues: {满意度: 98%}\n", encoding="utf-8")
+    review = review_pair(spec, facts)
+    assert review.recomputed_total == Decimal("9.80")
+    assert review.findings == []

@@ -322,6 +322,9 @@ def _met_deducted(ctx: _Context, row: StatedRow, leaf: IndicatorResult) -> bool:
         return False
     if _full_rate(row, leaf):
         return True
+    rule = leaf.node.rule
+    if rule is not None and rule.kind == "formula":
+        return False  # its formula, not the target, says what full marks take
     return _quantitative(leaf) and _status(leaf) in ("met", "exceeded")
 
 
