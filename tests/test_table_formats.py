@@ -6,7 +6,7 @@ The files are tests/tables/formats/自评表.* (made by make.py there: the .xlsx
 format — ``Sheet1!G13`` in a workbook, ``表1!G13`` in a Word table, ``第1页!G11`` in a PDF (the
 page, and the row on that page: the title rows above the ruled table are not part of it) — so
 references are compared with the sheet part normalised, and each format's own naming is checked
-once.
+once. 长表.pdf is a longer version printed over three pages.
 """
 
 from __future__ import annotations
@@ -104,24 +104,32 @@ def test_every_format_gives_the_same_grid_and_merges() -> None:
     )
 
 
-def test_a_pdf_table_over_two_pages_is_one_sheet_named_by_page(tmp_path: Path) -> None:
-    """Rows on the second page are named by that page and their row there."""
-    pytest.importorskip("pdfplumber")
-    from scoring.tabular.read_pdf import _joined, _Part, _sheets
-    from scoring.tabular.table_limits import TableLimits
-
-    first = _Part(1, 2, 2, {(1, 1): "一级指标", (2, 1): "产出指标"}, [])
-    second = _Part(2, 2, 2, {(1, 2): "10", (2, 1): "效益指标"}, [(1, 1, 2, 1)])
-    other = _Part(2, 3, 1, {(1, 1): "另一表"}, [])
-    (table, rest) = _sheets(_joined([first, second, other]), "t.pdf", TableLimits())
-    assert (table.name, table.max_row, table.merges) == ("表1", 4, [(3, 1, 4, 1)])
-    assert [table.ref(r, 1) for r in (1, 2, 3, 4)] == [
-        "第1页!A1",
-        "第1页!A2",
-        "第2页表1!A1",
-        "第2页表1!A2",
+def test_a_pdf_table_over_three_pages_is_one_sheet_named_by_page() -> None:
+    """长表.pdf: the table runs over three pages, the 一级 and 二级 cells merged down across the
+    page breaks (on page 2 that column has no ruled cell at all). It is one sheet, reviewed like
+    its workbook, each cell named by the page it is printed on and its row there."""
+    (sheet,) = read_sheets(FORMATS / "长表.pdf")
+    assert (sheet.name, sheet.max_row, sheet.max_col) == ("表1", 49, 9)
+    assert [sheet.ref(r, 3) for r in (1, 15, 16, 32, 33, 49)] == [
+        "第1页!C1",
+        "第1页!C15",
+        "第2页!C1",
+        "第2页!C17",
+        "第3页!C1",
+        "第3页!C17",
     ]
-    assert (rest.name, rest.ref(1, 1)) == ("表2", "第2页表2!A1")
+    pdf, xlsx = review_table(FORMATS / "长表.pdf"), review_table(FORMATS / "长表.xlsx")
+    assert (pdf.stated_total, pdf.recomputed_total) == (xlsx.stated_total, xlsx.recomputed_total)
+    assert (pdf.stated_total, pdf.recomputed_total) == (Decimal(95), Decimal("126.33"))
+
+    def plain(text: str) -> str:
+        return REF.sub("<cell>", text)
+
+    assert [(f.code, plain(f.message)) for f in pdf.findings] == [
+        (f.code, plain(f.message)) for f in xlsx.findings
+    ]
+    cells = {f.code: f.cell for f in pdf.findings}
+    assert (cells["score_above_weight"], cells["total_mismatch"]) == ("第1页!G11", "第3页!G16")
 
 
 def test_import_of_the_docx_writes_the_same_pair_as_the_xlsx() -> None:

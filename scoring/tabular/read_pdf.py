@@ -4,7 +4,7 @@ its page.
 Through pdfplumber: on each page the tables drawn with lines are found, and each cell's rectangle
 is placed on a grid of the table's column and row edges, so a cell spanning columns or rows is a
 merged range, as in the spreadsheet the PDF was printed from. A table that runs on over a page
-break (the last table of a page and the first of the next with the same columns) is one sheet.
+break (the last table of a page and the first of the next, on the same column lines) is one sheet.
 Sheets are named 表1, 表2, … in order; a cell is named by its page and its place in that page's
 part of the table: ``第2页!F3`` is the third row of the table on page 2, column F (``第2页表2!F3``
 when page 2 holds parts of two tables). A cell's text lines are joined as the wrapped line they
@@ -35,13 +35,19 @@ _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 @dataclass
 class _Part:
-    """One table as found on one page: its grid and the texts and spans of its cells."""
+    """One table as found on one page: its column edges, its rows, and each cell as (first row,
+    last row, left x, right x, text). Columns are placed when the table is assembled, against
+    the edges of its first part: on a continuation page a column of cells merged down from the
+    page before has no top or bottom line, so it is not found as cells there."""
 
     page: int
-    columns: int
+    edges: list[float]
     rows: int
-    cells: dict[tuple[int, int], str] = field(default_factory=dict)
-    spans: list[tuple[int, int, int, int]] = field(default_factory=list)
+    boxes: list[tuple[int, int, float, float, str]] = field(default_factory=list)
+
+    @property
+    def columns(self) -> int:
+        return max(0, len(self.edges) - 1)
 
 
 def read_pdf(file: str, limits: TableLimits) -> list[Sheet]:
@@ -133,18 +139,13 @@ def _part(table: Any, page: int) -> _Part:
     boxes = [cell for row in table.rows for cell in row.cells if cell is not None]
     xs = _edges([x for box in boxes for x in (box[0], box[2])])
     ys = _edges([y for box in boxes for y in (box[1], box[3])])
-    part = _Part(page, max(0, len(xs) - 1), max(0, len(ys) - 1))
+    part = _Part(page, xs, max(0, len(ys) - 1))
     texts = table.extract()
     for row, line in zip(table.rows, texts, strict=False):
         for box, text in zip(row.cells, line, strict=False):
-            if box is None:
-                continue
-            c1, c2 = _span(xs, box[0], box[2])
-            r1, r2 = _span(ys, box[1], box[3])
-            if text:
-                part.cells[(r1, c1)] = _unwrap(text)
-            if (r2, c2) != (r1, c1):
-                part.spans.append((r1, c1, r2, c2))
+            if box is not None:
+                r1, r2 = _span(ys, box[1], box[3])
+                part.boxes.append((r1, r2, box[0], box[2], _unwrap(text or "")))
     return part
 
 
@@ -182,7 +183,8 @@ def _unwrap(text: str) -> str:
 
 def _joined(parts: list[_Part]) -> list[list[_Part]]:
     """Tables: a part continues the previous one when it opens a page, the previous one closed
-    the page before, and both have the same number of columns."""
+    the page before, and its column edges are edges of the table (it may lack some: a column
+    merged down from the page before)."""
     tables: list[list[_Part]] = []
     for index, part in enumerate(parts):
         # Parts come in page order, so the one before a part on the next page closed its page.
@@ -190,12 +192,16 @@ def _joined(parts: list[_Part]) -> list[list[_Part]]:
         if (
             previous is not None
             and previous.page == part.page - 1
-            and previous.columns == part.columns
+            and all(_near(edge, tables[-1][0].edges) for edge in part.edges)
         ):
             tables[-1].append(part)
         else:
             tables.append([part])
     return tables
+
+
+def _near(value: float, edges: list[float]) -> bool:
+    return any(abs(value - edge) <= _TOLERANCE for edge in edges)
 
 
 def _sheets(tables: list[list[_Part]], file: str, limits: TableLimits) -> list[Sheet]:
@@ -217,11 +223,14 @@ def _sheets(tables: list[list[_Part]], file: str, limits: TableLimits) -> list[S
                 label += f"表{seen[part.page]}"
             offset = len(where)
             where.extend((label, row) for row in range(1, part.rows + 1))
-            for (r, c), text in part.cells.items():
+            edges = table[0].edges
+            for r1, r2, left, right, text in part.boxes:
+                c1, c2 = _span(edges, left, right)
                 value = normalise(text, "")
                 if value is not None:
-                    sheet.cells[(offset + r, c)] = value
-            merges.extend((offset + r1, c1, offset + r2, c2) for r1, c1, r2, c2 in part.spans)
+                    sheet.cells[(offset + r1, c1)] = value
+                if (r2, c2) != (r1, c1):
+                    merges.append((offset + r1, c1, offset + r2, c2))
 
         def place(row: int, col: int, where: list[tuple[str, int]] = where) -> str:
             if 1 <= row <= len(where):

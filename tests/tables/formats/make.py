@@ -3,7 +3,8 @@
 ``python tests/tables/formats/make.py`` writes 自评表.xlsx (tests/tables/build.py's national form,
 with the every-finding rows of tests/test_review.py and borders, so that a PDF printed from it has
 ruled cells), then 自评表.xls and 自评表.pdf from it with LibreOffice (``soffice --headless
---convert-to``), and 自评表.docx with python-docx: the same grid, merged cells merged. The files are
+--convert-to``), and 自评表.docx with python-docx: the same grid, merged cells merged. 长表.xlsx is the
+same table with 30 more rows, printed by LibreOffice as 长表.pdf over three pages. The files are
 committed; this script is how they were made, for when the form changes.
 """
 
@@ -43,10 +44,19 @@ ROWS = [
 ]
 
 
-def xlsx(path: Path) -> None:
+# 30 more rows under 时效指标: printed over three pages, the 一级 / 二级 cells merged down across the
+# page breaks.
+LONG_ROWS = [
+    *ROWS[:3],
+    *(Row("", "", f"培训人次{n}", "≥100人次", "120人次", 1, 1) for n in range(1, 31)),
+    *ROWS[3:],
+]
+
+
+def xlsx(path: Path, rows: list[Row] = ROWS, *, one_page: bool = True) -> None:
     funds = Funds(weight=10, score=10, start=50, budget=50, spent=50, rate="95%")
     # The 执行率 as an Excel percent cell (0.95 shown as 95%), which every format must read alike.
-    national(path, ROWS, funds=funds, total=95, grade="良", percent_cells={(6, 8): 0.95})
+    national(path, rows, funds=funds, total=95, grade="良", percent_cells={(6, 8): 0.95})
     wb = load_workbook(path)
     ws = wb.active
     ws["H6"].number_format = "0%"  # printed "95%", as typed
@@ -64,6 +74,7 @@ def xlsx(path: Path) -> None:
         ws.row_dimensions[row].height = 36
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1 if one_page else 0  # 0: as many pages tall as it takes
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     wb.save(path)
 
@@ -90,8 +101,10 @@ def docx(source: Path, path: Path) -> None:
 def main() -> None:
     source = HERE / "自评表.xlsx"
     xlsx(source)
+    long = HERE / "长表.xlsx"
+    xlsx(long, LONG_ROWS, one_page=False)
     with tempfile.TemporaryDirectory() as profile:
-        for kind in ("xls", "pdf"):
+        for kind, table in (("xls", source), ("pdf", source), ("pdf", long)):
             subprocess.run(
                 [
                     "soffice",
@@ -101,7 +114,7 @@ def main() -> None:
                     kind,
                     "--outdir",
                     str(HERE),
-                    str(source),
+                    str(table),
                 ],
                 check=True,
             )
