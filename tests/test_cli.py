@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import subprocess
@@ -12,6 +14,9 @@ from typing import Any
 
 import pytest
 from conftest import ROOT, Run
+
+from scoring.cli import main
+from scoring.commands import COMMANDS
 
 SPEC = "indicators/xinfang_weiwen.yaml"
 FACTS = "examples/hengnan_xinfang_2021.yaml"
@@ -302,3 +307,14 @@ def _fresh_python(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
         env=env,
         check=False,
     )
+
+
+@pytest.mark.parametrize("command", [None, *COMMANDS])
+def test_help_of_every_command(command: str | None) -> None:
+    """``jixiao --help`` and each ``jixiao CMD --help`` print their usage and exit 0 (argparse
+    formats help text with %, so a stray percent sign in a help string is a crash)."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main([*(() if command is None else (command,)), "--help"])
+    assert code == 0
+    assert out.getvalue().startswith("usage: jixiao")

@@ -30,7 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "review": ("review", "复核: recompute a filed 自评表 and list what does not add up"),
     "report": ("report", "write a draft 自评报告 (.docx, or .html) for one project"),
     "compare": ("compare", "比较法 across years, with 因素分析法 of each change of the total"),
-    "survey": ("survey", "公众评判法: questionnaire answers → 满意度 with its sample and 95% interval"),
+    "survey": ("survey", "公众评判法: questionnaire answers → 满意度 with its sample and 95%% interval"),
 }
 
 
