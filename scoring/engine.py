@@ -25,11 +25,11 @@ from decimal import Decimal, getcontext, setcontext
 from typing import Any, ParamSpec, TypeVar
 
 from .compiled import Spec
-from .errors import FactsError, Problem, ScoringError
+from .errors import FactsError
 from .evaluation import evaluate, roll_up
 from .expr import formula_context
 from .facts import Facts, facts_from_mapping
-from .pydantic_errors import described
+from .pydantic_errors import wrong_argument
 from .result import Details, Result, ScoreWarning, Totals
 from .totals import ZERO, totals_of
 
@@ -139,8 +139,7 @@ def _arguments(spec: object, facts: object, called: str) -> Facts:
     """The facts to score, after checking what a library caller passed: a wrong type is a
     ScoringError that says what was expected, never a TypeError from deep inside."""
     if not isinstance(spec, Spec):
-        message = f"{called}() needs a Spec from load_spec() first, got {described(spec)}"
-        raise ScoringError(Problem(message, "wrong-type", file="<input>"))
+        raise wrong_argument(called, "a Spec from load_spec() first", spec)
     if isinstance(facts, Facts):
         return facts
     return facts_from_mapping(facts)  # type: ignore[arg-type]  # a non-mapping: facts-shape

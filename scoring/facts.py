@@ -26,7 +26,7 @@ from ._yaml import Document, load_yaml, read_text
 from .cell_text import normalize
 from .errors import FactsError, Problem
 from .number_limits import in_exact_context
-from .pydantic_errors import describe_errors, described, id_path
+from .pydantic_errors import describe_errors, described, id_path, wrong_argument
 from .quantities import parse_number
 from .rules import Rating
 from .rules.base import Share
@@ -169,12 +169,16 @@ class Facts:
 @in_exact_context
 def load_facts(path: str | os.PathLike[str]) -> Facts:
     """Read a facts file (YAML or JSON); raise FactsError listing every problem with its shape."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise wrong_argument("load_facts", "the path of a facts file", path)
     text = read_text(path, error_cls=FactsError)
     return load_facts_text(text, os.fspath(path))
 
 
 @in_exact_context
 def load_facts_text(text: str, file: str = "<facts>") -> Facts:
+    if not isinstance(text, str):
+        raise wrong_argument("load_facts_text", "the facts as text (YAML or JSON)", text)
     return _from_document(load_yaml(text, file, error_cls=FactsError))
 
 
@@ -201,6 +205,9 @@ def facts_from_values(
     already); the values are still read and checked against the spec when scored.
     """
     empty: Mapping[str, Any] = {}
+    for name, part in (("values", values), ("project", project), ("ratings", ratings)):
+        if part is not None and not isinstance(part, Mapping):
+            raise wrong_argument("facts_from_values", f"{name} as a mapping", part)
     data = {"project": dict(project or empty), "values": dict(values)}
     return Facts(
         project=data["project"],
@@ -223,6 +230,8 @@ def facts_from_record(data: Mapping[str, Any], file: str = "<record>") -> Facts:
     ``facts_from_mapping``, faster. A mapping of only simple parts (text project fields, values,
     flat ratings, reasons) is built directly; anything else goes through the full validation and
     gets its messages from there."""
+    if not isinstance(data, Mapping):
+        return facts_from_mapping(data, file)  # which says what the record should be
     built = _simple_record(data, file)
     return built if built is not None else facts_from_mapping(data, file)
 

@@ -24,7 +24,7 @@ from .expr import DeclaredNames
 from .grading import RoundingPolicy
 from .number_limits import in_exact_context
 from .overlay import apply_overrides, load_sourced, sourced_from_text
-from .pydantic_errors import describe_errors, described
+from .pydantic_errors import describe_errors, described, wrong_argument
 from .rules.qualitative import build_tiers
 from .spec import DerivedSpec, FactSpec, IndicatorSpec, SpecModel
 from .spec_tree import TreeChecks
@@ -40,6 +40,10 @@ def load_spec(path: str | os.PathLike[str], *, overrides: Sequence[str] = ()) ->
     ``overrides`` are one-off changes such as ``"预算执行率.weight=20"`` or ``"grades.优=85"``,
     applied like a profile on top of the file.
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise wrong_argument("load_spec", "the path of a spec file", path)
+    if isinstance(overrides, str) or not all(isinstance(item, str) for item in overrides):
+        raise wrong_argument("load_spec", "overrides as a list of 'PATH=VALUE' texts", overrides)
     sourced = load_sourced(path)
     if not overrides:
         return _Compiler(sourced).run()
@@ -60,6 +64,8 @@ def load_spec(path: str | os.PathLike[str], *, overrides: Sequence[str] = ()) ->
 def load_spec_text(text: str, file: str = "<spec>", *, base_dir: str = ".") -> Spec:
     """Validate and compile an indicator system given as YAML (or JSON) text; a profile's
     ``extends:`` is resolved relative to ``base_dir``."""
+    if not isinstance(text, str):
+        raise wrong_argument("load_spec_text", "the spec as text (YAML or JSON)", text)
     return _Compiler(sourced_from_text(text, file, base_dir=base_dir)).run()
 
 

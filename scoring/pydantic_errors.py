@@ -16,7 +16,9 @@ from typing import Any, Union
 
 from pydantic import BaseModel, ValidationError
 
-__all__ = ["describe_errors", "described", "id_path", "shown"]
+from .errors import Problem, ScoringError
+
+__all__ = ["describe_errors", "described", "id_path", "shown", "wrong_argument"]
 
 Loc = tuple[str | int, ...]
 
@@ -65,6 +67,19 @@ def described(value: Any) -> str:
     if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
         return f"the number {_text_of(value)}"
     return "an empty file" if value is None else shown(value)
+
+
+def wrong_argument(called: str, expected: str, value: object) -> ScoringError:
+    """The error for a library call given the wrong type: a ScoringError (wrong-type) that says
+    what the call needs, never the TypeError or AttributeError of whatever first touched it."""
+    if value is None:
+        got = "None"
+    elif isinstance(value, str):
+        got = f"the text {_text_of(value)!r}"
+    else:
+        got = f"a value of type {type(value).__name__}"
+    message = f"{called}() needs {expected}, got {got}"
+    return ScoringError(Problem(message, "wrong-type", file="<input>"))
 
 
 def shown(value: Any) -> str:

@@ -24,7 +24,9 @@ from scoring import (
     SpecError,
     facts_from_mapping,
     facts_from_record,
+    facts_from_values,
     formula_checker,
+    load_facts,
     load_facts_text,
     load_spec,
     load_spec_text,
@@ -95,12 +97,30 @@ def test_wrong_typed_arguments_are_scoring_errors() -> None:
         " [facts-shape]"
     )
     assert _message(lambda: score({"id": "x"}, _facts())) == (  # type: ignore[arg-type]
-        "<input>: score() needs a Spec from load_spec() first, got a mapping [wrong-type]"
+        "<input>: score() needs a Spec from load_spec() first, got a value of type dict"
+        " [wrong-type]"
     )
     assert _message(lambda: score_totals("spec.yaml", _facts())) == (  # type: ignore[arg-type]
         "<input>: score_totals() needs a Spec from load_spec() first, got the text 'spec.yaml'"
         " [wrong-type]"
     )
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: load_spec(123), "load_spec() needs the path of a spec file, got a value of type int"),
+        (lambda: load_spec(None), "load_spec() needs the path of a spec file, got None"),
+        (lambda: load_spec(SHARED / "spec.yaml", overrides="过程.weight=50"), "load_spec() needs overrides as a list of 'PATH=VALUE' texts, got the text '过程.weight=50'"),
+        (lambda: load_spec_text(b"id: x"), "load_spec_text() needs the spec as text (YAML or JSON), got a value of type bytes"),
+        (lambda: load_facts(1.5), "load_facts() needs the path of a facts file, got a value of type float"),
+        (lambda: load_facts_text(["x"]), "load_facts_text() needs the facts as text (YAML or JSON), got a value of type list"),
+        (lambda: facts_from_values([("a", 1)]), "facts_from_values() needs values as a mapping, got a value of type list"),
+    ],
+    ids=["path-int", "path-none", "overrides-text", "spec-bytes", "facts-path-float", "facts-list", "values-list"],
+)  # fmt: skip
+def test_every_entry_point_names_the_argument_it_needs(call: Any, message: str) -> None:
+    assert _message(call) == f"<input>: {message} [wrong-type]"
 
 
 def test_a_year_of_5000_digits_is_refused_in_a_short_line() -> None:
