@@ -34,7 +34,15 @@ from .lines import Unreadable
 from .records import Converter, RawRecord
 from .summary import Summary
 
-__all__ = ["ChunkResult", "Layout", "process_chunk", "score_many", "score_record"]
+__all__ = [
+    "ChunkResult",
+    "Layout",
+    "process_chunk",
+    "record_outcomes",
+    "score_inputs",
+    "score_many",
+    "score_record",
+]
 
 Row = list[str]
 
@@ -186,20 +194,11 @@ def process_chunk(
     summary = Summary.empty(spec)
     tops = len(spec.indicators)
     rows: list[Row] = []
-    fast = _fast(spec, converter, records)
     scored: list[tuple[int, str, str, Totals]] = []  # summarised together, at the end
-    for index, ((number, payload), found) in enumerate(zip(records, fast, strict=True), start):
-        source = _escaped(converter.source(number, payload))
-        if found is not None:
-            record_id, totals = found
-            record_id = _escaped(record_id or f"row {number}")
-            rows.append(result_row(record_id, source, totals))
-            scored.append((index, record_id, source, totals))
-            continue
-        record_id, outcome = _one(spec, converter, number, payload, source)
-        record_id = _escaped(record_id)
+    for index, (record_id, source, outcome) in enumerate(
+        record_outcomes(spec, converter, records), start
+    ):
         if isinstance(outcome, ScoringError):
-            outcome = _escaped_error(outcome)
             rows.append(error_row(record_id, source, outcome, tops))
             summary.add_failure(index, outcome)
         else:
@@ -207,6 +206,50 @@ def process_chunk(
             scored.append((index, record_id, source, outcome))
     summary.add_many(scored)
     return ChunkResult(rows, summary)
+
+
+def record_outcomes(
+    spec: Spec, converter: Converter, records: Sequence[RawRecord]
+) -> Iterator[tuple[str, str, Totals | ScoringError]]:
+    """Each record's (id, source, totals or error), in order, whatever the record holds: table
+    rows through the compiled plan, the rest (and what the plan cannot score) by the engine.
+    Text that cannot be written is escaped (``\\ud800``)."""
+    fast = _fast(spec, converter, records)
+    for (number, payload), found in zip(records, fast, strict=True):
+        source = _escaped(converter.source(number, payload))
+        if found is not None:
+            record_id, totals = found
+            yield _escaped(record_id or f"row {number}"), source, totals
+            continue
+        record_id, outcome = _one(spec, converter, number, payload, source)
+        if isinstance(outcome, ScoringError):
+            outcome = _escaped_error(outcome)
+        yield _escaped(record_id), source, outcome
+
+
+def score_inputs(
+    spec: Spec,
+    paths: Sequence[str],
+    *,
+    id_column: str | None = None,
+    sheet: str | None = None,
+    chunk_size: int = 500,
+) -> Iterator[tuple[str, str, Totals | ScoringError]]:
+    """Every record of batch inputs (a folder of facts files, CSV, XLSX, JSON Lines) as (id,
+    source, totals or error), in order, one process: what ``jixiao batch`` computes, for a caller
+    that wants the numbers rather than an output file. A broken input file raises FactsError
+    before any record is scored."""
+    from .inputs import open_inputs  # the readers, only for a caller that reads files
+
+    for item in open_inputs(spec, paths, id_column=id_column, sheet=sheet):
+        chunk: list[RawRecord] = []
+        for record in item.records():
+            chunk.append(record)
+            if len(chunk) == chunk_size:
+                yield from record_outcomes(spec, item.converter, chunk)
+                chunk = []
+        if chunk:
+            yield from record_outcomes(spec, item.converter, chunk)
 
 
 def _fast(

@@ -11,18 +11,21 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TextIO
 
 from tabulate import tabulate
 
+from ..batch.core import score_inputs
 from ..channels import terminal
 from ..errors import Problem, ScoringError, UsageError
 from ..facts import load_facts
 from ..loader import load_spec
-from ..methods.factors import Decomposition, decompose, shown_parts
+from ..methods.factors import Decomposition, Scores, decompose, shown_parts
+from ..methods.peers import Peer, Standing, median_peer, shown_rank, standings
 from ..number_text import format_number
-from ..result import IndicatorResult, Result
+from ..result import IndicatorResult, Result, Totals
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -52,12 +55,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="OLD=NEW",
         help="指标 id 改名：前一年的 OLD 即后一年的 NEW（可重复）",
     )
+    parser.add_argument(
+        "--peers",
+        action="append",
+        default=[],
+        metavar="INPUT",
+        help="同类项目（batch 的输入：CSV、XLSX、JSON Lines 或事实文件夹），与最后一年比较（可重复）",
+    )
     parser.add_argument("--format", choices=("table", "json"), default="table")
 
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    if len(args.facts) < 2:
-        raise UsageError("比较至少需要两个年度的事实文件")
+    if len(args.facts) < 2 and not args.peers:
+        raise UsageError("比较至少需要两个年度的事实文件，或用 --peers 给出同类项目")
     specs = _pairs(args.spec_for, "--spec-for", "YEAR=SPEC")
     renames = _pairs(args.rename, "--rename", "OLD=NEW")
     years = _score_years(args.facts, args.spec, specs)
@@ -65,12 +75,130 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         (years[i][0], years[i + 1][0], decompose(years[i][1], years[i + 1][1], renames))
         for i in range(len(years) - 1)
     ]
+    group = _peer_group(years[-1][1], args.peers) if args.peers else None
     if args.format == "json":
         data = to_dict(years, pairs)
+        if group is not None:
+            data["peers"] = peers_dict(group)
         stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
     else:
-        stdout.write(terminal(render(years, pairs)))
+        text = render(years, pairs) if len(years) > 1 else ""
+        if group is not None:
+            text += ("\n" if text else "") + render_peers(group)
+        stdout.write(terminal(text))
     return 0
+
+
+@dataclass(frozen=True)
+class PeerGroup:
+    project: Result
+    inputs: Sequence[str]
+    peers: list[Peer]
+    failed: list[tuple[str, str]]  # (record id, source) of peers that could not be scored
+    lines: list[Standing]
+    middle: Peer | None
+    versus_middle: Decomposition | None
+
+
+def _peer_group(project: Result, inputs: Sequence[str]) -> PeerGroup:
+    spec = project.spec
+    peers: list[Peer] = []
+    failed: list[tuple[str, str]] = []
+    for record_id, source, outcome in score_inputs(spec, inputs):
+        if isinstance(outcome, ScoringError):
+            failed.append((record_id, source))
+        else:
+            peers.append(Peer(record_id, outcome))
+    own = Scores.of(project)
+    totals = Totals(
+        project.total,
+        project.grade,
+        project.applicable_weight,
+        tuple(_top_scores(project)),
+        (),
+        tuple(own.leaf_scores.get(leaf.id) for leaf in spec.leaves),
+    )
+    lines = standings(spec, totals, peers)
+    middle = median_peer(peers) if peers else None
+    versus = decompose(Scores.of_totals(spec, middle.totals), own) if middle else None
+    return PeerGroup(project, inputs, peers, failed, lines, middle, versus)
+
+
+def _top_scores(result: Result) -> list[Decimal | None]:
+    return [top.score for top in result.indicators]
+
+
+def render_peers(group: PeerGroup) -> str:
+    places = group.project.spec.rounding.places
+    count = len(group.peers)
+    lines = [
+        f"比较法（同类项目）：{'、'.join(group.inputs)} 中 {count} 个项目"
+        + (f"；另 {len(group.failed)} 个记录无法计分，未计入" if group.failed else "")
+    ]
+    if group.failed:
+        shown = "、".join(f"{rid}（{src}）" for rid, src in group.failed[:10])
+        more = f" 等 {len(group.failed)} 个" if len(group.failed) > 10 else ""
+        lines.append(f"未计入：{shown}{more}（用 jixiao batch 查看各自的错误）")
+    if not count:
+        lines.append("没有可比较的同类项目")
+        return "\n".join(lines) + "\n"
+    rows = []
+    for line in group.lines:
+        best = "" if line.best is None else format_number(line.best, places)
+        benchmark = line.benchmark or ""
+        if line.tied_best:
+            benchmark += f" 等 {line.tied_best + 1} 个"
+        rows.append(
+            [
+                ("· " if line.level > 1 else "") + line.name,  # 总分, 一级指标, leaves
+                _score(line.score, places),
+                shown_rank(line.rank),
+                "" if line.median is None else format_number(line.median, places),
+                best,
+                benchmark,
+            ]
+        )
+    lines.append(
+        tabulate(
+            rows,
+            headers=["指标", "本项目", "百分位", "中位数", "最高", "标杆项目"],
+            disable_numparse=True,
+        )
+    )
+    lines.append(
+        "（百分位 = 得分更低的同类项目占比，同分的算一半；标杆项目 = 得分最高者，同分取总分高者）"
+    )
+    if group.middle is not None and group.versus_middle is not None:
+        lines.append("")
+        lines.append(render_factors(f"中位项目 {group.middle.id}", "本项目", group.versus_middle))
+    return "\n".join(lines) + "\n"
+
+
+def peers_dict(group: PeerGroup) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "inputs": list(group.inputs),
+        "count": len(group.peers),
+        "failed": [{"id": rid, "source": src} for rid, src in group.failed],
+        "lines": [
+            {
+                "id": line.id,
+                "name": line.name,
+                "level": line.level,
+                "score": line.score,
+                "percentile_rank": None if line.rank is None else shown_rank(line.rank),
+                "peers": line.peers,
+                "median": line.median,
+                "best": line.best,
+                "benchmark": line.benchmark,
+                "tied_best": line.tied_best,
+            }
+            for line in group.lines
+        ],
+        "median_project": None if group.middle is None else group.middle.id,
+    }
+    if group.versus_middle is not None:
+        out["versus_median"] = _factors_dict("中位项目", "本项目", group.versus_middle)
+    return out
 
 
 def _pairs(given: Sequence[str], option: str, shape: str) -> dict[str, str]:
@@ -242,27 +370,28 @@ def to_dict(
         ],
         "factors": [],
     }
-    for year_a, year_b, decomposition in pairs:
-        shown = shown_parts(decomposition)
-        out["factors"].append(
-            {
-                "from": year_a,
-                "to": year_b,
-                "change": decomposition.change,
-                "parts": [
-                    {
-                        "id": part.id,
-                        "name": part.name,
-                        "level": part.level,
-                        "weight_effect": shown[(part.id, "weight")],
-                        "rate_effect": shown[(part.id, "rate")],
-                        "total": shown[(part.id, "total")],
-                    }
-                    for top in decomposition.parts
-                    for part in top.walk()
-                ],
-                "rescale": shown[("不适用折算", "total")],
-                "rounding": shown[("四舍五入", "total")],
-            }
-        )
+    out["factors"] = [_factors_dict(a, b, d) for a, b, d in pairs]
     return out
+
+
+def _factors_dict(year_a: str, year_b: str, decomposition: Decomposition) -> dict[str, Any]:
+    shown = shown_parts(decomposition)
+    return {
+        "from": year_a,
+        "to": year_b,
+        "change": decomposition.change,
+        "parts": [
+            {
+                "id": part.id,
+                "name": part.name,
+                "level": part.level,
+                "weight_effect": shown[(part.id, "weight")],
+                "rate_effect": shown[(part.id, "rate")],
+                "total": shown[(part.id, "total")],
+            }
+            for top in decomposition.parts
+            for part in top.walk()
+        ],
+        "rescale": shown[("不适用折算", "total")],
+        "rounding": shown[("四舍五入", "total")],
+    }

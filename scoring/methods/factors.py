@@ -26,9 +26,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from ..result import IndicatorResult, Result
+from ..compiled import Node, Spec
+from ..result import Result, Totals
 
-__all__ = ["Decomposition", "Part", "decompose", "shown_parts"]
+__all__ = ["Decomposition", "Part", "Scores", "decompose", "shown_parts"]
 
 
 @dataclass(frozen=True)
@@ -80,16 +81,41 @@ class _Leaf:
         return self.score / self.weight if self.weight else None
 
 
+@dataclass(frozen=True)
+class Scores:
+    """What a decomposition reads of a scored project: the spec, the rounded total, the weight
+    that applied, and each leaf's score (None where it does not apply)."""
+
+    spec: Spec
+    total: Decimal
+    applicable_weight: Decimal
+    leaf_scores: Mapping[str, Decimal | None]
+
+    @classmethod
+    def of(cls, scored: Result | Scores) -> Scores:
+        if isinstance(scored, Scores):
+            return scored
+        scores = {leaf.id: leaf.score for leaf in scored.leaves()}
+        return cls(scored.spec, scored.total, scored.applicable_weight, scores)
+
+    @classmethod
+    def of_totals(cls, spec: Spec, totals: Totals) -> Scores:
+        """From ``score_totals`` (or a batch record): no result tree needed."""
+        scores = {leaf.id: s for leaf, s in zip(spec.leaves, totals.leaf_scores, strict=True)}
+        return cls(spec, totals.total, totals.applicable_weight, scores)
+
+
 def decompose(
-    before: Result, after: Result, renames: Mapping[str, str] | None = None
+    before: Result | Scores, after: Result | Scores, renames: Mapping[str, str] | None = None
 ) -> Decomposition:
     """Split ``after.total − before.total`` into each indicator's weight and rate effects.
 
     ``renames`` maps an id of ``before`` to the id the same indicator has in ``after``."""
+    first_scores, second_scores = Scores.of(before), Scores.of(after)
     renames = renames or {}
-    first = {renames.get(i, i): leaf for i, leaf in _leaves(before).items()}
-    second = _leaves(after)
-    k1, k2 = _factor(before), _factor(after)
+    first = {renames.get(i, i): leaf for i, leaf in _leaves(first_scores).items()}
+    second = _leaves(second_scores)
+    k1, k2 = _factor(first_scores), _factor(second_scores)
     effects: dict[str, tuple[Fraction, Fraction]] = {}
     for leaf_id in [*second, *(i for i in first if i not in second)]:
         a, b = first.get(leaf_id), second.get(leaf_id)
@@ -107,35 +133,41 @@ def decompose(
     s2 = sum((leaf.score for leaf in second.values()), Fraction(0))
     rescale = (k2 - k1) * s1
     exact_change = k2 * s2 - k1 * s1
-    change = Fraction(after.total) - Fraction(before.total)
-    places = max(_places(before.total), _places(after.total), after.spec.rounding.places)
-    return Decomposition(before.total, after.total, parts, rescale, change - exact_change, places)
+    change = Fraction(second_scores.total) - Fraction(first_scores.total)
+    places = max(
+        _places(first_scores.total),
+        _places(second_scores.total),
+        second_scores.spec.rounding.places,
+    )
+    return Decomposition(
+        first_scores.total, second_scores.total, parts, rescale, change - exact_change, places
+    )
 
 
-def _leaves(result: Result) -> dict[str, _Leaf]:
+def _leaves(scored: Scores) -> dict[str, _Leaf]:
     out: dict[str, _Leaf] = {}
-
-    def visit(node: IndicatorResult, path: tuple[tuple[str, str], ...]) -> None:
-        here = (*path, (node.id, node.name))
+    Path = tuple[tuple[str, str], ...]
+    stack: list[tuple[Node, Path]] = [
+        (node, ((node.id, node.name),)) for node in reversed(scored.spec.indicators)
+    ]
+    while stack:  # depth first, in the spec's order, without recursion
+        node, path = stack.pop()
         if node.is_leaf:
-            applicable = node.score is not None
+            score = scored.leaf_scores.get(node.id)
             out[node.id] = _Leaf(
-                here,
-                Fraction(node.applicable_weight) if applicable else Fraction(0),
-                Fraction(node.score) if node.score is not None else Fraction(0),
+                path,
+                Fraction(node.weight) if score is not None else Fraction(0),
+                Fraction(score) if score is not None else Fraction(0),
             )
-        for child in node.children:
-            visit(child, here)
-
-    for top in result.indicators:
-        visit(top, ())
+            continue
+        stack.extend((child, (*path, (child.id, child.name))) for child in reversed(node.children))
     return out
 
 
-def _factor(result: Result) -> Fraction:
+def _factor(scored: Scores) -> Fraction:
     """总分 ÷ 适用分值: what the leaves' sum is multiplied by to give the unrounded total."""
-    applicable = Fraction(result.applicable_weight)
-    return Fraction(result.spec.total) / applicable if applicable else Fraction(0)
+    applicable = Fraction(scored.applicable_weight)
+    return Fraction(scored.spec.total) / applicable if applicable else Fraction(0)
 
 
 def _places(value: Decimal) -> int:
