@@ -57,9 +57,6 @@ class Draft:
         self.scores: dict[str, Located[Decimal | None]] = {}
         self.funds_leaf: dict[str, Any] | None = None
 
-    def problem(self, cell: str, message: str, code: str) -> None:
-        self.problems.append(Problem(message, code, file=self.table.file, path=cell))
-
     def defect(self, code: str, cell: str, message: str, row: FiledRow | None = None) -> None:
         self.defects.append(Defect(code, cell, message, row.row if row is not None else 0))
 

@@ -64,7 +64,6 @@ class FiledRow:
     score: Located[Decimal | None]
     deviation: Located[str]
     not_applicable: bool = False  # the row's weight, target and actual are all "/" (or empty)
-    named: bool = True  # False: the row has no indicator name (its name is made up: 第N行)
     weight_printed: bool = True  # False: the 分值 cell is empty (or a block's merged total)
     truncated: bool = False  # the name is cut off ("…"): the row was cut at the table's end
 

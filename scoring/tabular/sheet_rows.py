@@ -181,9 +181,7 @@ def read_rows(reader: CellReader, header: Header) -> int:
             assert deepest is not None
             path = (*outer, *(c for c in current[: deepest + 1] if c is not None))
         filed = _filed_row(reader, row, header, path)
-        if not named:
-            filed = replace(filed, named=False)
-        elif _TRUNCATED.search(filed.name):
+        if named and _TRUNCATED.search(filed.name):
             reader.defects.append(
                 Defect(
                     "truncated_row",
