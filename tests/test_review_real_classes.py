@@ -304,6 +304,16 @@ def test_the_stated_total_is_read_above_the_block() -> None:
     )
 
 
+def test_a_grade_is_read_wherever_it_is_printed(tmp_path: Path) -> None:
+    """梁平林业局 (16) prints its 自评总分 in the header block: a 自评等级 beside it is read there;
+    永德 (21) prints 优 after the total with no label, and 原州 (23) none at all."""
+    path = _edited(tmp_path, "16", {"I2": "自评等级：优秀"})
+    review = review_table(path)
+    assert (review.stated_grade, review.stated_grade_cell) == ("优秀", "Sheet1!I2")
+    assert review_table(_table("21")).stated_grade_cell == "Sheet1!J24"
+    assert review_table(_table("23")).stated_grade is None
+
+
 def test_the_command_reviews_a_real_table_with_cell_findings(jixiao: Jixiao) -> None:
     """jixiao review on 天长 (11): exit 0, the findings listed, the rows left out named; with
     --fail-on-findings exit 3; JSON says recomputed_partial and which rows."""

@@ -5,7 +5,7 @@ The total is read from the 得分 column of the 总分 row, or else from the num
 自评总分 / 自评得分 label above the indicator block ("自评总分（分）| 97.93"). The grade is
 written inline ("自评等级：优", "评价等级为优秀") or in the next cell to the right of its label; a
 table that prints no label is read for a cell holding a grade word alone (优 / 良好 / 合格 …) in
-its footer rows.
+its footer rows; a labelled grade above the indicator block (beside 自评总分) is read too.
 """
 
 from __future__ import annotations
@@ -58,6 +58,10 @@ def read_footer(reader: CellReader, header: Header, foot: int) -> None:
             _read_grade(reader, row)
     if table.grade is None:
         _unlabelled_grade(reader, foot)
+    for row in range(1, header.first_row):  # a grade printed in the header block
+        if table.grade is not None:
+            break
+        _read_grade(reader, row)
     if table.total is None:
         _total_above(reader, header.first_row)
 
