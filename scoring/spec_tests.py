@@ -80,6 +80,10 @@ def _sibling_cases(spec_path: str) -> list[CaseSpec]:
     path = f"{stem}.cases.yaml"
     if not os.path.isfile(path):
         return []
+    try:  # found by its name, not named by the spec: a link out of the folder is still refused
+        path_named_by_spec(os.path.basename(path), os.path.dirname(spec_path))
+    except PathRefused as exc:
+        raise SpecError(Problem(str(exc), "path-outside", file=path)) from None
     document = load_yaml(read_text(path, error_cls=SpecError), path, error_cls=SpecError)
     data = document.data
     raw = data.get("cases") if isinstance(data, dict) else data

@@ -364,6 +364,23 @@ def test_case_facts_out_of_the_folder_are_refused_before_any_case_runs(tmp_path:
     assert SECRET not in message
 
 
+def test_a_cases_file_that_links_out_of_the_folder_is_not_read(tmp_path: Path) -> None:
+    """<name>.cases.yaml is found by its name, not named by the spec; a link out is refused too."""
+    secret = _secret(tmp_path / "id_rsa")
+    folder = tmp_path / "spec"
+    folder.mkdir()
+    (folder / "spec.yaml").write_text(SPEC_TEXT, encoding="utf-8")
+    (folder / "spec.cases.yaml").symlink_to(secret)
+    spec_path = str(folder / "spec.yaml")
+    message = _message(lambda: run_spec_tests(load_spec(spec_path), spec_path))
+    assert message == (
+        f"{folder / 'spec.cases.yaml'}: 'spec.cases.yaml' is a link to a file outside the spec's"
+        " folder: a spec reads files in its own folder and below, or a system shipped with jixiao"
+        " (indicators/) [path-outside]"
+    )
+    assert SECRET not in message
+
+
 def test_shipped_cases_still_read_the_shipped_examples() -> None:
     """indicators/projects/*.cases.yaml name ../../examples/…: a shipped folder, so allowed."""
     path = ROOT / "indicators" / "projects" / "tianchang_flood_defence_2022.yaml"
