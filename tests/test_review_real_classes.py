@@ -293,6 +293,18 @@ def test_an_implausible_rate_is_not_far_exceeded() -> None:
     assert not any("大幅超过" in f.message for f in yuanzhou.findings)
 
 
+def test_ocr_garble_is_unreadable_not_words() -> None:
+    """重庆科学城 2021 (17), an OCR'd table: 执行率 "O76%", 指标性质 "性标定指", 指标值 "第O份",
+    度量单位 "tot扁" are each an unreadable_value at their cell; none is rated as words."""
+    found = _found(review_table(_table("17")), "unreadable_value")
+    assert found["Sheet1!E5"] == "执行率“O76%”不是百分比（如 99.14%）：无法重算预算执行率"
+    assert found["Sheet1!D18"] == "指标性质“性标定指”不是运算符或指标类别"
+    assert found["Sheet1!E25"] == (
+        "制作宣传品数量：年度指标值“第O份”夹有不属于数值的字符（录入或识别错误？），无法按规则重算"
+    )
+    assert found["Sheet1!C26"] == "度量单位“tot扁”夹有不属于单位的字符"
+
+
 def test_the_stated_total_is_read_above_the_block() -> None:
     """银川 2021 (4) prints 自评得分 98 beside the project name; 广水 (12) 自评总分: 95."""
     assert (

@@ -259,9 +259,12 @@ CAPPED_RATE = re.compile(
 RANGE_OPS = ("≥", ">", "≤", "<")
 # A number with stray characters in it: a Latin letter before its digits, $ ^ # @ ~ | \ beside
 # them, or more after a % ("M.8万元" for 14.8万元, "O76%", "290$", "80%^", "250%5"): a typing or
-# OCR slip; so is a count with its leading digits lost ("000亩"). Units after the digits ("30km")
-# are not.
-GARBLED = re.compile(r"[A-Za-z]\.?\d|\d[$^#@~|\\]|[$^#@~|\\]\d|%[\d^$#@~|]|^[≥≤=<>]?0\d+[^\d.]*$")
+# OCR slip; so is a count with its leading digits lost ("000亩"), or a letter O between Chinese
+# characters where a digit was ("第O份"). Units after the digits ("30km") are not.
+GARBLED = re.compile(
+    r"[A-Za-z]\.?\d|\d[$^#@~|\\]|[$^#@~|\\]\d|%[\d^$#@~|]|^[≥≤=<>]?0\d+[^\d.]*$"
+    r"|[\u4e00-\u9fff][OolI][\u4e00-\u9fff]"
+)
 
 
 def _digits_lost(actual: Decimal, target: Decimal, leaf: Leaf) -> bool:

@@ -22,6 +22,10 @@ from .sheet_header import Header, is_header_row, label_column
 __all__ = ["read_rows"]
 
 _SUBTOTAL_WORDS = ("小计",)
+# What a 指标性质 column says when it names no operator.
+_NATURE_WORDS = frozenset(
+    {"定量", "定性", "定量指标", "定性指标", "正向", "反向", "正向指标", "反向指标", "/", "—"}
+)
 _BARE_NUMBER = re.compile(r"^\s*-?\d+(?:\.\d+)?\s*$")
 _NOTE_WORDS = ("其他需要说明", "需要说明的", "备注", "说明", "注：", "注:")
 _OPERATOR = re.compile(
@@ -352,7 +356,17 @@ def _target(
     op = sheet.text(row, fields["nature"]) if "nature" in fields else ""
     unit = sheet.text(row, fields["unit"]) if "unit" in fields else ""
     if op and not _OPERATOR.match(normalize(op)):
+        if normalize(op) not in _NATURE_WORDS:
+            # "性标定指" for 定性指标: the cell is garbled, and what it says is not known.
+            reader.defect(
+                row, fields["nature"], "unreadable_value", f"指标性质“{op}”不是运算符或指标类别"
+            )
         op = ""  # 定性 / 正向 …: not an operator
+    if re.search(r"[A-Za-z]", unit) and re.search(r"[\u4e00-\u9fff]", unit):
+        reader.defect(
+            row, fields["unit"], "unreadable_value", f"度量单位“{unit}”夹有不属于单位的字符"
+        )
+        unit = ""
     if is_not_applicable(unit) or not _BARE_NUMBER.match(value.value):
         unit = ""  # "26次" or "100%" carries its own unit; "有效" takes none
     if not value.value.strip()[:1].isdigit():
