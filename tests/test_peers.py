@@ -129,3 +129,20 @@ def test_compare_with_peers_on_the_command_line(peers_csv: Path, tmp_path: Path)
     assert data["count"] == 49
     assert data["failed"] == [{"id": rows[5][0], "source": f"{broken}:row 6"}]
     assert data["lines"][0]["id"] == "总分"
+
+
+def test_compare_html_page(peers_csv: Path, tmp_path: Path) -> None:
+    out = tmp_path / "比较.html"
+    year_2 = ROOT / "examples" / "hengnan_xinfang_2022_constructed.yaml"
+    argv = ["compare", str(SEED), str(year_2), "--spec", str(SPEC), "--peers", str(peers_csv)]
+    err = io.StringIO()
+    assert main([*argv, "-o", str(out)], io.StringIO(), err) == 0
+    assert err.getvalue() == f"已写出 {out}\n"
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert "<h1>比较法：信访维稳经费 2021–2022 年</h1>" in page
+    assert "<h2>因素分析法：总分 95.85（2021）→ 95.40（2022），变化 -0.45</h2>" in page
+    assert "<h2>与同类项目比较（标杆管理）</h2>" in page
+    assert page.count("<svg ") == 2  # a waterfall for the years, one against the median project
+    assert "<title>总分变化的因素分解（2021 → 2022）</title>" in page
+    assert "<script" not in page

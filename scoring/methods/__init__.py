@@ -4,9 +4,14 @@ The national rules list 成本效益分析法, 比较法, 因素分析法, 最�
 here computes one of them from data jixiao already reads, with decimal arithmetic and located
 problems, and knows nothing of how its result is printed (``scoring.commands`` renders it).
 
+- ``factors``: 因素分析法 — the change of a total split exactly into each indicator's weight and
+  rate effects.
+- ``peers``: 比较法 against peers and 标杆管理 — percentile ranks, medians, benchmark projects.
+- ``comparison``: 比较法 across years and among peers, put together for ``jixiao compare``.
 - ``survey``: 公众评判法 — questionnaire answers → a satisfaction rate with its sample and a 95%
   interval, every invalid answer reported by row.
 
-May import: ``scoring.errors``, the number modules, ``scoring.tabular.sheet`` (to read a grid of
-answers) and ``scoring._yaml``; never the engine, so a method can run without loading a spec.
+May import: the engine and its results (to score the years and the peers), ``batch`` (to read
+peers as ``jixiao batch`` reads them), ``tabular.sheet`` (a grid of answers), the number modules,
+``errors`` and ``_yaml``; never ``report`` or ``commands``, which render and run these.
 """

@@ -15,7 +15,7 @@ from ..channels import html_text
 from ..number_text import format_number
 from ..result import IndicatorResult, Result
 
-__all__ = ["count_chart", "losses_chart", "score_rate_chart"]
+__all__ = ["count_chart", "losses_chart", "score_rate_chart", "waterfall_chart"]
 
 FONT = "'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei','PingFang SC',sans-serif"
 _COLOURS = ("#2e7d32", "#1565c0", "#ef6c00", "#c62828")  # best band first
@@ -179,3 +179,47 @@ def count_chart(title: str, items: Sequence[tuple[str, int]], unit: str = "") ->
             f'<text x="{_LABEL_W + _BAR_W + 8}" y="{y + 19}">{count}{html_text(unit)}</text>'
         )
     return _frame(title, len(items), body, [])
+
+
+def waterfall_chart(
+    title: str,
+    start: tuple[str, Decimal],
+    steps: Sequence[tuple[str, Decimal]],
+    end: tuple[str, Decimal],
+    places: int = 2,
+) -> str:
+    """A waterfall: the starting total, each step's change as a bar from the running total (green
+    up, red down), and the final total (e.g. 因素分析法: last year's total, each 一级指标's
+    effect, this year's). The axis spans the running totals only, so small steps show."""
+    running = [start[1]]
+    for _name, change in steps:
+        running.append(running[-1] + change)
+    low = min(*running, end[1])
+    high = max(*running, end[1])
+    span = high - low or Decimal(1)
+    low, high = low - span / 4, high + span / 4  # room either side of the bars
+
+    def x(value: Decimal) -> Decimal:
+        return _LABEL_W + (value - low) / (high - low) * _BAR_W
+
+    body: list[str] = []
+    # (name, change, is a total): a total's "change" is the total itself.
+    rows = [(start[0], start[1], True), *((n, c, False) for n, c in steps), (end[0], end[1], True)]
+    level = start[1]
+    for index, (name, change, is_total) in enumerate(rows):
+        y = _TOP + index * _ROW_H
+        body.append(_label(name, y))
+        if is_total:  # a grey bar from the axis's left end
+            left, right, colour, text = low, change, _NA, format_number(change, places)
+        else:
+            left, right = sorted((level, level + change))
+            colour = _COLOURS[0] if change >= 0 else _COLOURS[3]
+            text = ("+" if change > 0 else "") + format_number(change, places)
+            level += change
+        width = max(x(right) - x(left), Decimal("1.5"))  # a zero step still shows as a line
+        body.append(
+            f'<rect x="{_px(x(left))}" y="{y + 6}" width="{_px(width)}" height="{_ROW_H - 12}" '
+            f'fill="{colour}"><title>{html_text(name)}：{html_text(text)}</title></rect>'
+        )
+        body.append(f'<text x="{_LABEL_W + _BAR_W + 8}" y="{y + 19}">{html_text(text)}</text>')
+    return _frame(title, len(rows), body, [])
