@@ -293,6 +293,16 @@ def test_an_implausible_rate_is_not_far_exceeded() -> None:
     assert not any("大幅超过" in f.message for f in yuanzhou.findings)
 
 
+def test_two_printed_totals_that_disagree_are_said(tmp_path: Path) -> None:
+    """永德 (21) with a 自评总分 of 95 printed above the block while its 总分 row says 96: the
+    总分 row's total is taken, and the disagreement is a total_mismatch at the other cell."""
+    review = review_table(_edited(tmp_path, "21", {"J1": "自评总分：95"}))
+    assert review.stated_total_cell == "Sheet1!I24"
+    assert _found(review, "total_mismatch") == {
+        "Sheet1!J1": "表头的自评总分 95 与总分行的 96（Sheet1!I24）不一致"
+    }
+
+
 def test_ocr_garble_is_unreadable_not_words() -> None:
     """重庆科学城 2021 (17), an OCR'd table: 执行率 "O76%", 指标性质 "性标定指", 指标值 "第O份",
     度量单位 "tot扁" are each an unreadable_value at their cell; none is rated as words."""

@@ -178,7 +178,9 @@ def _score_above_weight(ctx: _Context) -> Iterator[Finding]:
 
 
 def _total_mismatch(ctx: _Context) -> Iterator[Finding]:
-    """The stated total against the sum of the stated scores, whatever could be recomputed."""
+    """The stated total against the sum of the stated scores, whatever could be recomputed; and
+    two printed totals that disagree, as the import found them."""
+    yield from _defects("total_mismatch")(ctx)
     stated = ctx.stated.total
     if stated is None:
         return

@@ -15,7 +15,8 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from ..cell_text import normalize
-from .filed import FiledTable, Located
+from ..number_text import format_number
+from .filed import Defect, FiledTable, Located
 from .sheet_cells import CellReader, value_right_of
 from .sheet_header import Header, label_column
 
@@ -62,8 +63,20 @@ def read_footer(reader: CellReader, header: Header, foot: int) -> None:
         if table.grade is not None:
             break
         _read_grade(reader, row)
-    if table.total is None:
-        _total_above(reader, header.first_row)
+    footer_total = table.total
+    table.total = None
+    _total_above(reader, header.first_row)
+    above, table.total = table.total, footer_total or table.total
+    if footer_total is not None and above is not None and above.value != footer_total.value:
+        # Two totals that disagree: the 总分 row's is taken, and the disagreement is said.
+        reader.defects.append(
+            Defect(
+                "total_mismatch",
+                above.cell,
+                f"表头的自评总分 {format_number(above.value)} 与总分行的 "
+                f"{format_number(footer_total.value)}（{footer_total.cell}）不一致",
+            )
+        )
 
 
 def _set_total(table: FiledTable, value: Decimal, cell: str) -> None:
