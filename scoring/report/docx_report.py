@@ -14,14 +14,13 @@ from decimal import Decimal
 from typing import Any
 
 from docx.document import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-from ..channels import xml_text
 from ..number_text import format_number
 from ..result import IndicatorResult, Result
 from ..tabular.funds import money_summary, percent_text
 from .advice import application_advice
 from .common import (
+    depth,
     deviation_text,
     headers,
     indicator_path,
@@ -29,7 +28,7 @@ from .common import (
     score_text,
     table_rows,
 )
-from .docx_blocks import PLACEHOLDER, DocxBlocks, save
+from .docx_blocks import PLACEHOLDER, DocxBlocks, TableCell, save
 
 __all__ = ["SECTIONS", "build", "render"]
 
@@ -63,10 +62,7 @@ class _Writer(DocxBlocks):
     def build(self) -> Document:
         project = self.result.project
         unit = str(project.get("unit") or project.get("department") or "")
-        title = self.doc.add_heading(
-            xml_text(f"{unit}\n{project.get('name', '')}绩效自评报告"), level=0
-        )
-        title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        self.title(f"{unit}\n{project.get('name', '')}绩效自评报告")
         self.basics()
         self.reported()
         self.work()
@@ -75,10 +71,7 @@ class _Writer(DocxBlocks):
         self.application()
         self.problems()
         self.others()
-        sign = self.doc.add_paragraph(
-            xml_text(f"{unit}\n{project.get('date', '') or PLACEHOLDER.format('日期')}")
-        )
-        sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        self.closing(f"{unit}\n{project.get('date', '') or PLACEHOLDER.format('日期')}")
         return self.doc
 
     def basics(self) -> None:
@@ -179,7 +172,42 @@ class _Writer(DocxBlocks):
         self.heading("（三）项目绩效情况分析", 2)
         for name, weight, score, rate in level_summary(result):
             self.para(f"{name}：分值 {weight} 分，得分 {score} 分，得分率 {rate}。")
-        self.table(headers(result), table_rows(result))
+        self.indicator_table()
+
+    def indicator_table(self) -> None:
+        """The 自评表's indicator block: a parent's name merged down over its leaves (a leaf
+        above the deepest level spans the level columns it leaves empty); 偏差原因 widest."""
+        result = self.result
+        levels = depth(result)
+        texts = table_rows(result)
+        paths = _leaves_with_ancestors(result)
+
+        def ancestor_at(index: int, col: int) -> IndicatorResult | None:
+            if not 0 <= index < len(paths):
+                return None
+            ancestors = paths[index][1]
+            return ancestors[col] if col < len(ancestors) else None
+
+        rows: list[list[TableCell | None]] = []
+        for leaf_index, (leaf, ancestors) in enumerate(paths):
+            row: list[TableCell | None] = [None] * len(texts[leaf_index])
+            for col, ancestor in enumerate(ancestors):
+                if ancestor_at(leaf_index - 1, col) is ancestor:
+                    continue  # under the cell merged down from the row above
+                span = 1
+                while ancestor_at(leaf_index + span, col) is ancestor:
+                    span += 1
+                row[col] = TableCell(ancestor.name, down=span)
+            row[len(ancestors)] = TableCell(leaf.name, across=levels - len(ancestors))
+            for col in range(levels, len(row)):
+                row[col] = TableCell(texts[leaf_index][col])
+            rows.append(row)
+        # Shares of the text width, about in characters: 一级 names are short (决策), the deepest
+        # level's long (立项程序规范性); then 年度指标值, 实际完成值, 分值, 得分, 偏差原因 widest.
+        names = [3.0] + [5.0] * (levels - 2) + [7.5] if levels > 1 else [7.5]
+        shares = [*names, 6.0, 5.0, 2.5, 3.0, 11.0]
+        centred = [True] * (levels + 4) + [False]
+        self.table(headers(result), rows, shares, centred)
 
     def items(self, names: tuple[str, ...], lead: str) -> str:
         """The itemised amounts of the first of ``names`` the facts give, as written."""
@@ -254,6 +282,22 @@ class _Writer(DocxBlocks):
             self.para(f"{index}、{note}。" if not note.endswith("。") else f"{index}、{note}")
         if not notes:
             self.todo("其他需要说明的问题（如无，写“无”）")
+
+
+def _leaves_with_ancestors(result: Result) -> list[tuple[IndicatorResult, list[IndicatorResult]]]:
+    """Each leaf in table order with its ancestors from the top down."""
+    out: list[tuple[IndicatorResult, list[IndicatorResult]]] = []
+
+    def visit(item: IndicatorResult, trail: list[IndicatorResult]) -> None:
+        if item.is_leaf:
+            out.append((item, trail))
+            return
+        for child in item.children:
+            visit(child, [*trail, item])
+
+    for top in result.indicators:
+        visit(top, [])
+    return out
 
 
 def build(result: Result) -> Document:

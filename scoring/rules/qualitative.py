@@ -63,6 +63,16 @@ class Tier:
             f"（{percent(self.min)}–{percent(self.max)}）"
         )
 
+    def range_words(self, weight: Decimal) -> str:
+        """The range as a report says it, for [1.2, 1.6): 1.2 分以上、不足 1.6 分 (以上 includes
+        the bound, 不足 does not); the top tier, both ends included: 1.6 分至 2 分."""
+        low, high = fmt(self.min * weight), fmt(self.max * weight)
+        if self.top:
+            words = f"{low} 分至 {high} 分"
+        else:
+            words = f"{low} 分以上、不足 {high} 分" if self.min else f"不足 {high} 分"
+        return f"{words}（{percent(self.min)}–{percent(self.max)}）"
+
 
 class Params(ParamsBase):
     kind: Literal["qualitative"]
@@ -158,7 +168,9 @@ class QualitativeRule(Rule):
 
     def explain(self, outcome: Outcome, weight: Decimal, score: Decimal) -> str:
         tier, narrative = outcome.detail
-        text = f"评价等级：{tier.label}，{tier.range_text(weight)}，" + lost_sentence(weight, score)
+        text = f"评价等级：{tier.label}，{tier.range_words(weight)}，" + lost_sentence(
+            weight, score
+        )
         return f"{text}评价说明：{narrative}" if narrative else text
 
     def describe(self) -> str:
