@@ -107,6 +107,9 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     assert result is not None
     stated = imported.stated.total
     filed = f"，填报 {stated.value}" if stated is not None else ""
+    left_out = len(imported.stated.left_out)
+    if left_out:
+        filed += f"（{left_out} 行无法按规则重算，按填报得分导入）"
     stderr.write(
         f"wrote {out / 'spec.yaml'}, {out / 'facts.yaml'}, {out / 'stated.yaml'}: "
         f"{len(result.leaves())} indicators; 按规则 {result.total} {result.grade}{filed}\n"
