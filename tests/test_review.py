@@ -392,3 +392,34 @@ indicators:
     review = review_pair(spec, facts)
     assert review.recomputed_total == Decimal("9.80")
     assert review.findings == []
+
+
+def test_an_implausible_rate_in_facts_is_not_far_exceeded(tmp_path: Path) -> None:
+    """A pair whose facts give 满意度 290% (≥90% misread): implausible_value at the indicator,
+    and not the "far exceeded" reason the engine's outcome would ask for."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        """
+id: manyi
+name: 满意度
+version: "1"
+total: 10
+grades: {优: 9, 良: 8, 中: 6, 差: 0}
+facts:
+  满意度: {kind: rate}
+indicators:
+  - {id: 服务对象满意度, weight: 10, rule: {kind: positive, actual: 满意度, target: "≥90%"}}
+""",
+        encoding="utf-8",
+    )
+    facts = tmp_path / "facts.yaml"
+    facts.write_text("project: {name: 测试}\nvalues: {满意度: 290%}\n", encoding="utf-8")
+    review = review_pair(spec, facts)
+    assert [(f.code, f.cell, f.message) for f in review.findings] == [
+        (
+            "implausible_value",
+            "indicators[服务对象满意度]",
+            "服务对象满意度：实际完成值 290% 超过 100%，这类比率不可能超过 100%"
+            "（可能是录入或识别错误），未按“大幅超过”复核",
+        )
+    ]
