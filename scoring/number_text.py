@@ -24,10 +24,19 @@ __all__ = [
 OPERATORS = ("≥", "≤", "=", ">", "<")
 
 
+# Digits a number may print to in fixed point. Every value read is bounded far below (15 + 10),
+# but a formula may compute up to the exponent limit of its context (1E+999999): printed in full,
+# one such value was a 10 MB line. Beyond this it is shown as 1.234568E+983040.
+_MAX_FIXED_DIGITS = 1000
+
+
 def format_number(d: Decimal, places: int | None = None) -> str:
-    """Fixed point, never scientific; ``places`` rounds half-up, else trailing zeros are dropped."""
+    """Fixed point, never scientific (but for a runaway result of over 1,000 digits); ``places``
+    rounds half-up, else trailing zeros are dropped."""
     if not d.is_finite():
         raise QuantityError(f"{show(str(d))} is not a finite number", "not-finite")
+    if d and abs(d.adjusted()) > _MAX_FIXED_DIGITS:
+        return format(d, ".6E")
     if places is None:
         text = format(d, "f")
         if "." in text:

@@ -11,6 +11,7 @@ command-line forms of the same inputs are cases of tests/bad_inputs/.
 from __future__ import annotations
 
 import decimal
+import io
 import os
 from decimal import Decimal
 from pathlib import Path
@@ -33,7 +34,9 @@ from scoring import (
     score,
     score_totals,
 )
+from scoring.cli import main
 from scoring.engine import engine_totals
+from scoring.number_text import format_number
 from scoring.spec_tests import run_spec_tests
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -500,3 +503,24 @@ def test_numbers_in_every_spec_field_are_bounded() -> None:
             load_spec_text(SPEC_TEXT.replace(old, new, 1), "s.yaml")
         assert message in str(caught.value)
         assert len(str(caught.value)) < 400
+
+
+def test_a_runaway_formula_result_is_shown_in_a_line_not_a_megabyte(tmp_path: Path) -> None:
+    """A power chain the whitelist allows reaches 1E+983040 below the context's exponent limit;
+    printed in fixed point it was a 10 MB 实际完成值 cell. Over 1,000 digits it is scientific."""
+    (tmp_path / "spec.yaml").write_text(
+        "id: p\nname: 幂\nversion: '1'\nfacts:\n  x: {label: x, kind: number}\n"
+        "derived:\n  y: {formula: '(((((x ** 8) ** 8) ** 8) ** 8) ** 8) ** 2', kind: number}\n"
+        "indicators:\n  - id: 一\n    weight: 100\n"
+        "    rule: {kind: positive, actual: y, target: '≥100'}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "facts.yaml").write_text(
+        "project: {name: p}\nvalues: {x: 999999999999999}\n", encoding="utf-8"
+    )
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["score", str(tmp_path / "spec.yaml"), str(tmp_path / "facts.yaml")], out, err)
+    assert (code, err.getvalue()) == (0, "")
+    assert "│ 1.000000E+983040 │" in out.getvalue()
+    assert len(out.getvalue()) < 5_000
+    assert format_number(Decimal("1E+200")) == "1" + "0" * 200  # a long number stays fixed
