@@ -179,10 +179,14 @@ def test_template_placeholders_are_unnamed_rows() -> None:
 def test_scores_rounded_to_the_places_the_table_prints_are_consistent(tmp_path: Path) -> None:
     """廊坊 2019 (10): 37.24 of 43.2 is 86.20%, 10 × 0.8620 = 8.62 printed as 9 in a table of
     whole points (half-up): not above_proportional. 永德 (21) with a row at 71.4% of its target
-    scored 1.4 of 2 (2 × 0.714 = 1.428) in a table printing one place: not below_proportional."""
+    scored 1.4 of 2 (2 × 0.714 = 1.428) in a table printing one place: not below_proportional.
+    Truncation counts too: 永德 (21) as published prints whole points only, and its 政策知晓率
+    98% of =100% (10 × 0.98 = 9.8) is filed 9; 稷山 (28) files its funds 9.91 as 9."""
     langfang = review_table(_table("10"))
     assert "Sheet1!I8" not in _found(langfang, "above_proportional")
     assert "Sheet1!H15" not in _found(langfang, "above_proportional")
+    assert "Sheet1!I18" not in _found(review_table(_table("21")), "below_proportional")
+    assert "Sheet1!I6" not in _found(review_table(_table("28")), "below_proportional")
     cells: dict[str, object] = {"G14": "71.4%", "H14": 2, "I14": 1.4, "H13": 18, "I13": 18.5}
     cells["J14"] = "部分学生转学"
     yongde = review_table(_edited(tmp_path, "21", cells))
@@ -200,6 +204,19 @@ def test_a_score_off_by_more_than_rounding_is_still_flagged(tmp_path: Path) -> N
         "Sheet1!I14": "营养改善计划覆盖率：实际完成值 71.4% 未达到年度指标值 ≥100%，按比例应得 1.43 分，填报 1.2 分",
         "Sheet1!I18": "政策知晓率：实际完成值 98% 未达到年度指标值 =100%，按比例应得 9.8 分，填报 9 分",
     }
+
+
+def test_the_table_s_places_are_its_own_not_the_row_s(tmp_path: Path) -> None:
+    """永德 (21) with one other row's 分值 and 得分 printed to one place (学生受资助人数 9.5 of
+    9.5): the table now prints tenths, so 政策知晓率's whole 9 for 9.8 is no rounding, though
+    that row itself prints no decimal. A weight alone shows the places too (学生受资助人数 分值
+    10.5, its 得分 left at 10)."""
+    scored = review_table(_edited(tmp_path, "21", {"H13": 9.5, "I13": 9.5}))
+    assert _found(scored, "below_proportional") == {
+        "Sheet1!I18": "政策知晓率：实际完成值 98% 未达到年度指标值 =100%，按比例应得 9.8 分，填报 9 分",
+    }
+    weighed = review_table(_edited(tmp_path, "21", {"H13": 10.5}))
+    assert set(_found(weighed, "below_proportional")) == {"Sheet1!I18"}
 
 
 def test_qualitative_met_but_deducted() -> None:

@@ -8,7 +8,8 @@ recorded them (``Stated.defects``); their rows are left out of the recomputation
 total, grade and the sum of the stated scores are always checked.
 
 Rows are compared at the table's own precision: a score that is the rule's score rounded half-up
-or truncated to the places the table prints (the most any of its scores shows) is consistent.
+or truncated to the places the table prints (the most any of its scores or weights shows) is
+consistent.
 """
 
 from __future__ import annotations
@@ -76,9 +77,13 @@ class _Context:
     implausible: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
-        printed = [row.score for row in self.stated.rows.values() if row.score is not None]
-        if self.stated.total is not None:
-            printed.append(self.stated.total.value)
+        # The table's precision: the most places any printed score, weight or total shows (a row
+        # printing 9 in a table that prints 9.8 elsewhere is not rounded to the table's places).
+        rows = self.stated.rows.values()
+        printed = [value for row in rows for value in (row.score, row.weight) if value is not None]
+        for total in (self.stated.total, self.stated.total_weight):
+            if total is not None:
+                printed.append(total.value)
         self.places = max((places_of(value) for value in printed), default=2)
         self.implausible = {row.id for row, leaf in self.rows() if _implausible(leaf)}
 
