@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -13,14 +14,21 @@ import pytest
 from conftest import ROOT, Run
 
 from scoring import facts_from_mapping, load_facts, load_spec, load_spec_text, score
-from scoring.report import RENDERERS, render
+from scoring.errors import ScoringError
+from scoring.report import RENDERERS, render, report_html
 from scoring.report.advice import APPLICATION_RULES, application_advice
 from scoring.report.charts import losses_chart, score_rate_chart
 from scoring.report.docx_report import SECTIONS, build
+from scoring.report.pdf import docx_to_pdf, find_converter
 from scoring.result import Result
 from scoring.tabular.funds import money_summary
 
 Jixiao = Callable[..., Run]
+UNIT_SLIP = (
+    "实际支出资金：明细合计 89.052万元 与总数 109.05万元 不符（差 19.998万元），按总数计分；"
+    "若 拨付所属企业维稳费 15元、聘请法律顾问 5元 的单位实为万元，明细恰好合计 109.05万元，"
+    "请核对单位 [items-mismatch]"
+)
 SEED_SPEC = ROOT / "indicators" / "xinfang_weiwen.yaml"
 SEED_FACTS = ROOT / "examples" / "hengnan_xinfang_2021.yaml"
 # The seed report's key figures, each computed from the facts (none is typed in a template).
@@ -35,9 +43,13 @@ KEY_FIGURES = (
 )
 
 
+def seed_result() -> Result:
+    return score(load_spec(SEED_SPEC), load_facts(SEED_FACTS))
+
+
 @pytest.fixture(scope="module")
 def seed() -> Result:
-    return score(load_spec(SEED_SPEC), load_facts(SEED_FACTS))
+    return seed_result()
 
 
 def test_money_summary_computes_the_seed_figures(seed: Result) -> None:
@@ -121,6 +133,61 @@ def test_docx_report_follows_the_seed_sections_with_computed_figures(
     assert document.tables[0].rows[0].cells[0].text == "一级指标"
 
 
+def test_docx_report_has_the_gongwen_look(seed: Result) -> None:
+    """GB/T 9704: A4, margins 37/35/28/26 mm; title 小标宋 二号, headings 黑体/楷体 三号, body
+    仿宋 三号, all black, set as East Asian fonts; page numbers in the footer."""
+    document = build(seed)
+    section = document.sections[0]
+    assert [round(x.mm) for x in (section.page_width, section.page_height)] == [210, 297]
+    margins = (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
+    assert [round(m.mm) for m in margins] == [37, 35, 28, 26]
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    expected = {"Title": ("方正小标宋简体", 22), "Heading 1": ("黑体", 16)}
+    expected |= {"Heading 2": ("楷体", 16), "Normal": ("仿宋", 16)}
+    for name, (font, size) in expected.items():
+        style = document.styles[name]
+        fonts = style.element.find(f"{w}rPr/{w}rFonts")
+        assert fonts is not None, name
+        assert fonts.get(f"{w}eastAsia") == font, name
+        assert fonts.get(f"{w}asciiTheme") is None  # a theme font would win over the name
+        assert (style.font.size.pt, style.font.bold, str(style.font.color.rgb)) == (
+            size,
+            False,
+            "000000",
+        ), name
+    assert document.paragraphs[0].style.name == "Title"
+    footer = section.footer.paragraphs[0]._p
+    assert [f.get(f"{w}instr") for f in footer.iter(f"{w}fldSimple")] == ["PAGE"]
+    # Word substitutes 宋体 where 方正小标宋简体 is not installed.
+    font_table = next(
+        rel.target_part.blob
+        for rel in document.part.rels.values()
+        if rel.reltype.endswith("/fontTable")
+    ).decode("utf-8")
+    assert '<w:font w:name="方正小标宋简体"><w:altName w:val="宋体"/>' in font_table
+
+
+def test_docx_indicator_table_merges_parents_and_repeats_its_header(seed: Result) -> None:
+    """一级/二级 names merged down over their leaves; 偏差原因 the widest column; the header row
+    repeated on every page; the prose says score ranges in words, not interval notation."""
+    document = build(seed)
+    table = document.tables[0]
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    assert table.rows[0]._tr.find(f"{w}trPr/{w}tblHeader") is not None
+    column = [cell.text for cell in table.columns[0].cells]
+    assert column[1:7] == ["决策"] * 6  # one merged cell seen from each of its rows
+    assert table.cell(1, 0)._tc is table.cell(6, 0)._tc
+    assert table.cell(1, 1)._tc is table.cell(2, 1)._tc  # 项目立项 over its two leaves
+    assert table.cell(1, 1)._tc is not table.cell(3, 1)._tc
+    widths = [cell.width for cell in table.rows[1].cells]
+    assert widths[-1] == max(widths)
+    assert round(sum(x.mm for x in widths)) == 156  # the text width: 210 − 28 − 26
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert re.search(r"[\[(]\d+(\.\d+)?, \d+(\.\d+)?[\])] 分", text) is None
+    assert "部分达成年度指标并具有一定效果，1.2 分以上、不足 1.6 分（60%–80%）" in text
+    assert "达成年度指标，4 分至 5 分（80%–100%）" in text
+
+
 def test_docx_problems_list_the_indicators_that_lost_points(seed: Result) -> None:
     """存在的问题: each indicator that lost points, biggest first, with its deviation explanation."""
     document = build(seed)
@@ -135,20 +202,92 @@ def test_docx_problems_list_the_indicators_that_lost_points(seed: Result) -> Non
     assert len([t for t in problems if "扣 " in t and "分）：" in t]) == 9
 
 
-def test_report_command_writes_docx_and_html(jixiao: Jixiao, tmp_path: Path) -> None:
-    """jixiao report SPEC FACTS -o report.docx (or .html); another suffix is a usage error."""
+def test_report_command_writes_docx_html_and_pdf(
+    jixiao: Jixiao, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """jixiao report SPEC FACTS -o report.docx, .html (the report, not the 自评表) or .pdf; the
+    warnings on stderr; another suffix is a usage error."""
     out = tmp_path / "report.docx"
     run = jixiao("report", str(SEED_SPEC), str(SEED_FACTS), "-o", str(out))
-    assert (run.code, run.err) == (0, f"wrote {out}: 95.85 优\n")
+    assert (run.code, run.err) == (0, f"{SEED_FACTS}: 提示：{UNIT_SLIP}\nwrote {out}: 95.85 优\n")
     assert docx.Document(str(out)).paragraphs[0].text.startswith("衡南县企业改制服务中心")
     page = tmp_path / "report.html"
     assert jixiao("report", str(SEED_SPEC), str(SEED_FACTS), "-o", str(page)).code == 0
-    assert "<svg " in page.read_text(encoding="utf-8")
+    assert page.read_text(encoding="utf-8") == report_html.render(seed_result())
     bad = jixiao("report", str(SEED_SPEC), str(SEED_FACTS), "-o", str(tmp_path / "r.txt"))
     assert (bad.code, bad.err) == (
         2,
-        f"jixiao: error: -o {tmp_path / 'r.txt'}: the report is written as .docx or .html\n",
+        f"jixiao: error: -o {tmp_path / 'r.txt'}: the report is written as .docx, .pdf or .html\n",
     )
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))  # no LibreOffice to be found
+    pdf = tmp_path / "report.pdf"
+    missing = jixiao("report", str(SEED_SPEC), str(SEED_FACTS), "-o", str(pdf))
+    assert missing.code == 1
+    assert missing.err == (
+        f"{pdf}: cannot write a PDF: LibreOffice (soffice) is not installed; install it "
+        "(e.g. apt-get install libreoffice-writer-nogui) or write -o report.docx and export it "
+        "as PDF from Word [pdf-converter-missing]\n"
+    )
+    assert not pdf.exists()
+
+
+@pytest.mark.skipif(find_converter() is None, reason="LibreOffice (soffice) is not installed")
+def test_report_command_writes_pdf_through_libreoffice(jixiao: Jixiao, tmp_path: Path) -> None:
+    """-o report.pdf: the Word report converted by LibreOffice, A4 pages."""
+    pdf = tmp_path / "report.pdf"
+    run = jixiao("report", str(SEED_SPEC), str(SEED_FACTS), "-o", str(pdf))
+    assert (run.code, run.err.splitlines()[-1]) == (0, f"wrote {pdf}: 95.85 优")
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF")
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)", data)
+    assert {(round(float(w)), round(float(h))) for w, h in boxes} == {(595, 842)}
+
+
+def test_pdf_conversion_failure_is_a_located_error(tmp_path: Path) -> None:
+    """A LibreOffice that fails (here: a stand-in that exits 1) is one located error, no file."""
+    fake = tmp_path / "bin" / "soffice"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\necho 'Error: source file could not be loaded' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    old = os.environ["PATH"]
+    os.environ["PATH"] = str(fake.parent)
+    try:
+        with pytest.raises(ScoringError) as caught:
+            docx_to_pdf(b"not a docx", "out/report.pdf")
+    finally:
+        os.environ["PATH"] = old
+    assert str(caught.value) == (
+        "out/report.pdf: cannot write a PDF: LibreOffice exited with status 1 (Error: source file "
+        "could not be loaded); write -o report.docx and export it as PDF from Word or LibreOffice "
+        "[pdf-conversion-failed]"
+    )
+
+
+def test_score_with_output_puts_warnings_on_stderr(jixiao: Jixiao, tmp_path: Path) -> None:
+    """score -o FILE: the file is written and the terminal still shows the warnings."""
+    out = tmp_path / "seed.json"
+    run = jixiao("score", str(SEED_SPEC), str(SEED_FACTS), "--format", "json", "-o", str(out))
+    assert (run.code, run.out) == (0, "")
+    assert run.err == f"{SEED_FACTS}: 提示：{UNIT_SLIP}\nwrote {out}: 95.85 优\n"
+    # Without -o the warnings are in the printed table, and stderr stays empty.
+    plain = jixiao("score", str(SEED_SPEC), str(SEED_FACTS))
+    assert (plain.err, UNIT_SLIP in plain.out) == ("", True)
+
+
+def test_html_report_has_the_sections_charts_and_merged_table(seed: Result) -> None:
+    """-o report.html: the Word report's sections as a page, the two charts, the merged table."""
+    page = report_html.render(seed)
+    assert page.startswith('<!DOCTYPE html>\n<html lang="zh-CN">')
+    assert re.findall(r"<h2>([^<]*)</h2>", page) == list(SECTIONS)
+    assert "<h1>衡南县企业改制服务中心\n信访维稳经费绩效自评报告</h1>" in page
+    assert page.count("<svg ") == 2
+    assert "<script" not in page
+    assert "综合评价得分 95.85 分，评价等级为“优”。" in page
+    assert "<mark>【待填写：绩效评价目的】</mark>" in page
+    assert '<td class="c" rowspan="6">决策</td>' in page
+    assert '<td class="c" rowspan="2">项目立项</td>' in page
+    assert "<thead><tr><th>一级指标</th><th>二级指标</th><th>三级指标</th>" in page
+    assert "项目支出绩效自评表" not in page  # that is score --format html
 
 
 GRADES = """

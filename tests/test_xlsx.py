@@ -25,6 +25,11 @@ from scoring.tabular.sheet import TableError
 SEED_SPEC = ROOT / "indicators" / "xinfang_weiwen.yaml"
 SEED_FACTS = ROOT / "examples" / "hengnan_xinfang_2021.yaml"
 Jixiao = Callable[..., Run]
+UNIT_SLIP = (
+    "实际支出资金：明细合计 89.052万元 与总数 109.05万元 不符（差 19.998万元），按总数计分；"
+    "若 拨付所属企业维稳费 15元、聘请法律顾问 5元 的单位实为万元，明细恰好合计 109.05万元，"
+    "请核对单位 [items-mismatch]"
+)
 
 
 @pytest.fixture(scope="module")
@@ -140,7 +145,37 @@ def test_seed_xlsx_prints_on_a4(seed_xlsx: Path) -> None:
     assert ws.page_setup.fitToWidth == 1
     assert ws.page_setup.fitToHeight == 0
     assert ws.print_title_rows == "$12:$12"
-    assert ws.print_area == "'自评表'!$A$1:$I$37"
+    assert ws.print_area == "'自评表'!$A$1:$I$39"  # the form and the 提示 block under it
+    # The footer (0.3 in above the paper's edge) has room under the table: 0.6 in clipped it.
+    assert (ws.page_margins.bottom, ws.page_margins.footer) == (0.9, 0.3)
+    assert ws.oddFooter.center.text == "第 &P 页，共 &N 页"
+
+
+def test_seed_xlsx_warnings_are_under_the_table(seed_xlsx: Path) -> None:
+    """The unit-slip warning is on the 自评表 sheet itself, a row apart from 自评等级."""
+    ws = openpyxl.load_workbook(seed_xlsx)["自评表"]
+    assert [ws.cell(38, c).value for c in (1, 2)] == [None, None]
+    assert ws.cell(39, 1).value == "提示"
+    assert str(ws.cell(39, 2).value).startswith(
+        "实际支出资金：明细合计 89.052万元 与总数 109.05万元 不符"
+    )
+    assert str(ws.cell(39, 2).value).endswith("请核对单位 [items-mismatch]")
+    assert "B39:I39" in {str(r) for r in ws.merged_cells.ranges}
+
+
+def test_seed_xlsx_rows_are_tall_enough_for_their_wrapped_text(seed_xlsx: Path) -> None:
+    """Each row's height holds the lines its longest cell wraps to in Excel's 11-point 宋体
+    (a CJK character 2.1 width units, at 16 pt a line): the 年度总体目标 text is four lines in
+    its 48 units, the 偏差原因 of 预算执行率 two in 36."""
+    ws = openpyxl.load_workbook(seed_xlsx)["自评表"]
+    goal = str(ws["B11"].value)
+    goal_units = sum(ws.column_dimensions[c].width for c in "BCD")
+    assert goal_units == 48
+    lines = -(-sum(2.1 if ord(ch) > 0x2E80 else 1.05 for ch in goal) // (goal_units - 0.5))
+    assert lines == 4
+    assert ws.row_dimensions[11].height >= 16 * lines
+    assert ws.row_dimensions[20].height >= 16 * 2
+    assert all(ws.row_dimensions[r].height >= 20 for r in range(3, 38))
 
 
 def test_xlsx_has_a_notes_sheet_with_losses_and_warnings(seed_xlsx: Path) -> None:
@@ -559,7 +594,8 @@ def test_score_writes_xlsx_with_output(jixiao: Jixiao, tmp_path: Path) -> None:
     out = tmp_path / "out.xlsx"
     run = jixiao("score", str(SEED_SPEC), str(SEED_FACTS), "--format", "xlsx", "-o", str(out))
     assert run.code == 0
-    assert run.err == f"wrote {out}: 95.85 优\n"
+    # The warning is in the file, and on the terminal too: nobody has opened the file yet.
+    assert run.err == f"{SEED_FACTS}: 提示：{UNIT_SLIP}\nwrote {out}: 95.85 优\n"
     assert openpyxl.load_workbook(out).sheetnames == ["自评表", "说明"]
 
 

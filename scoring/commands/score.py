@@ -1,15 +1,21 @@
-"""``jixiao score SPEC FACTS``: one project's 自评表 (or JSON, Markdown …) to stdout or a file."""
+"""``jixiao score SPEC FACTS``: one project's 自评表 (or JSON, Markdown …) to stdout or a file.
+
+With ``-o`` the terminal shows only what was written, so the scoring warnings (a unit slip in the
+facts, a missing 偏差原因 …) go to stderr as well: they are in the file, but nobody reads it yet.
+"""
 
 from __future__ import annotations
 
 import argparse
 from typing import TextIO
 
+from ..channels import terminal
 from ..engine import score
 from ..errors import UsageError
 from ..facts import load_facts
 from ..loader import load_spec
 from ..report import BINARY_RENDERERS, RENDERERS
+from ..result import Result
 from .output import check_paths, write_output
 
 
@@ -43,12 +49,21 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if args.format in BINARY_RENDERERS:
         data = BINARY_RENDERERS[args.format](result)
         write_output(args.output, data)
+        write_warnings(stderr, args.facts, result)
         stderr.write(f"wrote {args.output}: {result.total} {result.grade}\n")
         return 0
     text = RENDERERS[args.format](result)
     if args.output:
         write_output(args.output, text)
+        write_warnings(stderr, args.facts, result)
         stderr.write(f"wrote {args.output}: {result.total} {result.grade}\n")
     else:
         stdout.write(text)
     return 0
+
+
+def write_warnings(stderr: TextIO, facts: str, result: Result) -> None:
+    """Each warning of the result as ``FACTS: 提示：… [code]``, one a line."""
+    stderr.writelines(
+        f"{facts}: 提示：{terminal(str(w), newlines=False)}\n" for w in result.warnings
+    )

@@ -35,6 +35,7 @@ from docx.text.paragraph import Paragraph
 
 from ..channels import xml_text
 from ..output_files import CREATOR
+from ..result import Result
 
 __all__ = ["BODY_FONT", "PLACEHOLDER", "TITLE_FONT", "DocxBlocks", "TableCell", "save"]
 
@@ -145,6 +146,10 @@ class DocxBlocks:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         paragraph.paragraph_format.right_indent = Pt(4 * _TEXT_PT)
         paragraph.paragraph_format.space_before = Pt(_LINE_PT)
+
+    def charts(self, result: Result) -> None:
+        """The HTML report draws its SVG charts here; Word has no SVG, and the figures are in the
+        paragraph above and the table below."""
 
     def todo(self, what: str) -> None:
         """A paragraph a person must write, highlighted so it cannot be missed."""

@@ -4,14 +4,15 @@
 rates, scores, the total and grade), never typed; what only a person can write is a highlighted
 【待填写：…】 paragraph. 存在的问题 lists the indicators that lost points with their deviation
 explanations; 评价结果应用建议 is ``advice.application_advice`` for the grade. This module says what
-each section holds; the page, fonts and blocks it is written with are ``docx_blocks``.
+each section holds (``ReportWriter``); the page, fonts and blocks it is written with are
+``docx_blocks``, or ``report_html`` for the same report as a web page.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from docx.document import Document
 
@@ -30,7 +31,7 @@ from .common import (
 )
 from .docx_blocks import PLACEHOLDER, DocxBlocks, TableCell, save
 
-__all__ = ["SECTIONS", "build", "render"]
+__all__ = ["SECTIONS", "Blocks", "ReportWriter", "build", "render"]
 
 SECTIONS = (
     "一、项目基本情况",
@@ -52,17 +53,37 @@ def _wan(value: Decimal) -> str:
     return f"{format_number(value)} 万元"
 
 
-class _Writer(DocxBlocks):
-    def __init__(self, result: Result) -> None:
+class Blocks(Protocol):
+    """What a report is written with: ``docx_blocks.DocxBlocks`` or ``report_html.HtmlBlocks``."""
+
+    def title(self, text: str) -> None: ...
+    def heading(self, text: str, level: int) -> None: ...
+    def para(self, text: str) -> None: ...
+    def todo(self, what: str) -> None: ...
+    def closing(self, text: str) -> None: ...
+    def charts(self, result: Result) -> None: ...
+    def table(
+        self,
+        head: Sequence[str],
+        rows: Sequence[Sequence[TableCell | None]],
+        shares: Sequence[float],
+        centred: Sequence[bool],
+    ) -> None: ...
+
+
+class ReportWriter:
+    """Writes the sections, in order, with ``out``'s blocks."""
+
+    def __init__(self, result: Result, out: Blocks) -> None:
         self.result = result
         self.facts = result.facts
-        super().__init__()
+        self.out = out
 
     # ---- the sections -----------------------------------------------------------------------
-    def build(self) -> Document:
+    def write(self) -> None:
         project = self.result.project
         unit = str(project.get("unit") or project.get("department") or "")
-        self.title(f"{unit}\n{project.get('name', '')}绩效自评报告")
+        self.out.title(f"{unit}\n{project.get('name', '')}绩效自评报告")
         self.basics()
         self.reported()
         self.work()
@@ -71,13 +92,12 @@ class _Writer(DocxBlocks):
         self.application()
         self.problems()
         self.others()
-        self.closing(f"{unit}\n{project.get('date', '') or PLACEHOLDER.format('日期')}")
-        return self.doc
+        self.out.closing(f"{unit}\n{project.get('date', '') or PLACEHOLDER.format('日期')}")
 
     def basics(self) -> None:
         result, project = self.result, self.result.project
-        self.heading(SECTIONS[0], 1)
-        self.heading("（一）项目概况", 2)
+        self.out.heading(SECTIONS[0], 1)
+        self.out.heading("（一）项目概况", 2)
         facts = [f"项目名称：{project.get('name', '')}"]
         for key, label in (
             ("year", "评价年度"),
@@ -90,35 +110,35 @@ class _Writer(DocxBlocks):
         money = money_summary(result)
         if money.budget is not None:
             facts.append(f"年度预算资金：{_wan(money.budget)}")
-        self.para("；".join(facts) + "。")
-        self.todo("项目立项依据、主要内容和实施情况")
-        self.heading("（二）项目绩效目标", 2)
+        self.out.para("；".join(facts) + "。")
+        self.out.todo("项目立项依据、主要内容和实施情况")
+        self.out.heading("（二）项目绩效目标", 2)
         goal = project.get("goal") or {}
-        self.para("1、项目绩效总目标")
+        self.out.para("1、项目绩效总目标")
         if goal.get("expected"):
-            self.para(str(goal["expected"]))
+            self.out.para(str(goal["expected"]))
         else:
-            self.todo("年度总体目标")
-        self.para("2、项目绩效指标")
+            self.out.todo("年度总体目标")
+        self.out.para("2、项目绩效指标")
         targets = [
             leaf for leaf in result.leaves() if leaf.node.rule is not None and leaf.target_text
         ]
         for index, leaf in enumerate(targets, 1):
-            self.para(f"（{index}）{leaf.name}：{leaf.target_text}")
+            self.out.para(f"（{index}）{leaf.name}：{leaf.target_text}")
 
     def reported(self) -> None:
-        self.heading(SECTIONS[1], 1)
+        self.out.heading(SECTIONS[1], 1)
         goal = self.result.project.get("goal") or {}
         if goal.get("actual"):
-            self.para(str(goal["actual"]))
-        self.todo("项目单位绩效目标完成情况的补充说明")
+            self.out.para(str(goal["actual"]))
+        self.out.todo("项目单位绩效目标完成情况的补充说明")
 
     def work(self) -> None:
         spec = self.result.spec
-        self.heading(SECTIONS[2], 1)
-        self.heading("（一）绩效评价目的", 2)
-        self.todo("绩效评价目的")
-        self.heading("（二）绩效评价原则、评价指标体系、评价方法", 2)
+        self.out.heading(SECTIONS[2], 1)
+        self.out.heading("（一）绩效评价目的", 2)
+        self.out.todo("绩效评价目的")
+        self.out.heading("（二）绩效评价原则、评价指标体系、评价方法", 2)
         counts: dict[int, int] = {}
         for item in self.result.walk():
             counts[item.level] = counts.get(item.level, 0) + 1
@@ -131,47 +151,48 @@ class _Writer(DocxBlocks):
         text += f"，依据{basis}" if basis else ""
         text += f"。指标体系设{levels}，总分 {format_number(spec.total)} 分；"
         text += f"评价等级：{spec.grades.describe()}；得分{spec.rounding.describe()}。"
-        self.para(text)
-        self.todo("评价原则与评价方法")
-        self.heading("（三）绩效评价过程", 2)
-        self.todo("绩效评价过程（前期准备、组织实施、分析评价）")
+        self.out.para(text)
+        self.out.todo("评价原则与评价方法")
+        self.out.heading("（三）绩效评价过程", 2)
+        self.out.todo("绩效评价过程（前期准备、组织实施、分析评价）")
 
     def analysis(self) -> None:
         result = self.result
         money = money_summary(result)
         year = result.project.get("year", "")
-        self.heading(SECTIONS[3], 1)
-        self.heading("（一）项目资金情况分析", 2)
-        self.para("1、项目资金到位情况分析")
+        self.out.heading(SECTIONS[3], 1)
+        self.out.heading("（一）项目资金情况分析", 2)
+        self.out.para("1、项目资金到位情况分析")
         if money.received is not None:
             text = f"{year}年度共计到位资金 {_wan(money.received)}"
             if money.budget is not None:
                 text += f"（预算 {_wan(money.budget)}）"
             if money.arrival_rate is not None:
                 text += f"，到位率 {percent_text(money.arrival_rate)}"
-            self.para(text + "。" + self.items(("到位资金", "全年预算数"), "其中"))
+            self.out.para(text + "。" + self.items(("到位资金", "全年预算数"), "其中"))
         else:
-            self.todo("资金到位情况")
-        self.para("2、项目资金使用情况分析")
+            self.out.todo("资金到位情况")
+        self.out.para("2、项目资金使用情况分析")
         if money.spent is not None:
             text = f"{year}年度共计支出 {_wan(money.spent)}"
             if money.execution_rate is not None:
                 text += f"，预算执行率 {percent_text(money.execution_rate)}"
             if money.balance is not None:
                 text += f"，结余 {_wan(money.balance)}"
-            self.para(text + "。" + self.items(("实际支出", "全年执行数"), "支出明细"))
+            self.out.para(text + "。" + self.items(("实际支出", "全年执行数"), "支出明细"))
         else:
-            self.todo("资金使用情况")
+            self.out.todo("资金使用情况")
         for warning in result.warnings:
             if warning.code == "items-mismatch":
-                self.para(f"注意：{warning.message}。")
-        self.para("3、项目资金管理情况分析")
-        self.todo("资金管理制度及执行情况")
-        self.heading("（二）项目实施情况分析", 2)
-        self.todo("项目组织情况与管理情况")
-        self.heading("（三）项目绩效情况分析", 2)
+                self.out.para(f"注意：{warning.message}。")
+        self.out.para("3、项目资金管理情况分析")
+        self.out.todo("资金管理制度及执行情况")
+        self.out.heading("（二）项目实施情况分析", 2)
+        self.out.todo("项目组织情况与管理情况")
+        self.out.heading("（三）项目绩效情况分析", 2)
         for name, weight, score, rate in level_summary(result):
-            self.para(f"{name}：分值 {weight} 分，得分 {score} 分，得分率 {rate}。")
+            self.out.para(f"{name}：分值 {weight} 分，得分 {score} 分，得分率 {rate}。")
+        self.out.charts(result)
         self.indicator_table()
 
     def indicator_table(self) -> None:
@@ -207,7 +228,7 @@ class _Writer(DocxBlocks):
         names = [3.0] + [5.0] * (levels - 2) + [7.5] if levels > 1 else [7.5]
         shares = [*names, 6.0, 5.0, 2.5, 3.0, 11.0]
         centred = [True] * (levels + 4) + [False]
-        self.table(headers(result), rows, shares, centred)
+        self.out.table(headers(result), rows, shares, centred)
 
     def items(self, names: tuple[str, ...], lead: str) -> str:
         """The itemised amounts of the first of ``names`` the facts give, as written."""
@@ -223,41 +244,41 @@ class _Writer(DocxBlocks):
 
     def conclusion(self) -> None:
         result = self.result
-        self.heading(SECTIONS[4], 1)
+        self.out.heading(SECTIONS[4], 1)
         text = f"综合评价得分 {score_text(result, result.total)} 分，评价等级为“{result.grade}”。"
         if result.applicable_weight != result.max:
             text += (
                 f"（适用分值 {format_number(result.applicable_weight)} 分，得分按 实得分 ÷ "
                 f"{format_number(result.applicable_weight)} × {format_number(result.max)} 折算。）"
             )
-        self.para(text)
-        self.todo("评价结论的文字表述")
+        self.out.para(text)
+        self.out.todo("评价结论的文字表述")
 
     def application(self) -> None:
-        self.heading(SECTIONS[5], 1)
-        self.para(application_advice(self.result))
+        self.out.heading(SECTIONS[5], 1)
+        self.out.para(application_advice(self.result))
         money = money_summary(self.result)
         if money.budget is not None:
-            self.para(f"本年度预算资金 {_wan(money.budget)}，可作为下年度预算安排的参考。")
-        self.todo("下年度预算安排的具体建议")
+            self.out.para(f"本年度预算资金 {_wan(money.budget)}，可作为下年度预算安排的参考。")
+        self.out.todo("下年度预算安排的具体建议")
 
     def problems(self) -> None:
         result = self.result
-        self.heading(SECTIONS[6], 1)
-        self.heading("（一）主要经验及做法", 2)
-        self.todo("主要经验及做法")
-        self.heading("（二）存在的问题", 2)
+        self.out.heading(SECTIONS[6], 1)
+        self.out.heading("（一）主要经验及做法", 2)
+        self.out.todo("主要经验及做法")
+        self.out.heading("（二）存在的问题", 2)
         lost = sorted(
             (leaf for leaf in result.leaves() if leaf.score is not None and leaf.lost > 0),
             key=lambda leaf: -leaf.lost,
         )
         if not lost:
-            self.para("各项指标均得满分，未发现失分问题。")
+            self.out.para("各项指标均得满分，未发现失分问题。")
         for index, leaf in enumerate(lost, 1):
-            self.para(self.problem_text(index, leaf))
-        self.todo("其他存在的问题")
-        self.heading("（三）建议", 2)
-        self.todo("改进建议")
+            self.out.para(self.problem_text(index, leaf))
+        self.out.todo("其他存在的问题")
+        self.out.heading("（三）建议", 2)
+        self.out.todo("改进建议")
 
     def problem_text(self, index: int, leaf: IndicatorResult) -> str:
         result = self.result
@@ -267,7 +288,7 @@ class _Writer(DocxBlocks):
 
     def others(self) -> None:
         result = self.result
-        self.heading(SECTIONS[7], 1)
+        self.out.heading(SECTIONS[7], 1)
         notes = [f"{w.message}" for w in result.warnings if w.code != "deviation-missing"]
         for item in result.walk():
             if item.not_applicable is not None and item.is_leaf:
@@ -279,9 +300,9 @@ class _Writer(DocxBlocks):
                 f"调整后 {score_text(result, found.score)}），理由：{adj.reason}"
             )
         for index, note in enumerate(notes, 1):
-            self.para(f"{index}、{note}。" if not note.endswith("。") else f"{index}、{note}")
+            self.out.para(f"{index}、{note}。" if not note.endswith("。") else f"{index}、{note}")
         if not notes:
-            self.todo("其他需要说明的问题（如无，写“无”）")
+            self.out.todo("其他需要说明的问题（如无，写“无”）")
 
 
 def _leaves_with_ancestors(result: Result) -> list[tuple[IndicatorResult, list[IndicatorResult]]]:
@@ -302,4 +323,6 @@ def _leaves_with_ancestors(result: Result) -> list[tuple[IndicatorResult, list[I
 
 def build(result: Result) -> Document:
     """The draft report; itemised amounts are listed as the facts write them."""
-    return _Writer(result).build()
+    blocks = DocxBlocks()
+    ReportWriter(result, blocks).write()
+    return blocks.doc

@@ -2,7 +2,9 @@
 
 The form is ``tabular.form.build_form``; this module only draws it: fonts, borders, number formats
 (scores with the spec's decimal places, amounts in 万元, the rate as a percentage), column widths,
-row heights for wrapped Chinese text, the indicator header repeated on every printed page. Scores,
+row heights for wrapped Chinese text (estimated from the text's display width, a CJK character
+two units, and the column's width), the indicator header repeated on every printed page, the page
+footer inside the printed page, and the scoring warnings in a 提示 block under the table. Scores,
 weights and amounts are numeric cells holding the exact decimal, so Excel sums them. Text from the
 inputs goes through ``channels``: only characters XML can hold, at most a cell's worth, and text
 a spreadsheet would run as a formula (``=HYPERLINK(…)``, ``-1+1``) typed as text with Excel's
@@ -35,7 +37,11 @@ FONT = "宋体"
 _THIN = Side(style="thin", color="000000")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
-_LINE_HEIGHT = 15.0  # points per line of 11-point text
+# Points per line of 11-point CJK text: 宋体 needs 14.25, the CJK fonts LibreOffice substitutes
+# (Noto Sans CJK) about 16; and a little padding in each row so the last line is not clipped.
+_LINE_HEIGHT = 16.0
+_ROW_PADDING = 4.0
+_WARNINGS_TITLE = "提示"
 
 
 def render(result: Result) -> bytes:
@@ -46,7 +52,8 @@ def render(result: Result) -> bytes:
     assert sheet is not None
     sheet.title = SHEET_TITLE
     _draw(sheet, form)
-    _page_setup(sheet, form)
+    last_row = _warnings_block(sheet, form, result)
+    _page_setup(sheet, form, last_row)
     _notes(workbook.create_sheet("说明"), result)
     workbook.properties.title = xlsx_text(f"{result.project.get('name', '')} 绩效自评表")
     workbook.properties.creator = CREATOR
@@ -127,17 +134,53 @@ def _row_heights(sheet: Worksheet, form: Form) -> None:
                 continue
             width = spans.get((row, col), form.column_widths[col - 1])
             lines = max(lines, _lines(text, width))
-        if lines > 1:
-            sheet.row_dimensions[row].height = _LINE_HEIGHT * lines
+        sheet.row_dimensions[row].height = _height(lines)
 
 
-def _lines(text: str, width: int) -> int:
-    # A 宋体 character is a little wider than two width units; leave a margin for the cell padding.
-    usable = max(width - 1, 1)
+def _height(lines: int) -> float:
+    return _LINE_HEIGHT * lines + _ROW_PADDING
+
+
+def _lines(text: str, width: float) -> int:
+    """How many lines ``text`` wraps to in a column ``width`` units wide, as Excel lays it out in
+    11-point 宋体: a CJK character is 2.1 units (14.7 px against the 7 px unit), a Latin one half
+    that; 5% more for the end of a line left empty where it breaks at a space; the cell's padding
+    takes half a unit. (LibreOffice's substitute fonts are narrower: never more lines.)"""
+    usable = max(width - 0.5, 1)
     return sum(math.ceil(max(_text_width(part), 1) * 1.1 / usable) for part in text.split("\n"))
 
 
-def _page_setup(sheet: Worksheet, form: Form) -> None:
+def _warnings_block(sheet: Worksheet, form: Form, result: Result) -> int:
+    """The scoring warnings under the table (a 提示 label, one warning a row merged across), where
+    the person filing the sheet sees them; the last row drawn (the form's last without warnings).
+
+    A blank row keeps the block apart from the 自评等级 row, so ``import`` reads the form as before.
+    """
+    if not result.warnings:
+        return form.last_row
+    first = form.last_row + 2
+    widths = sum(form.column_widths[1:])
+    for index, warning in enumerate(result.warnings):
+        row = first + index
+        _put(sheet.cell(row=row, column=2), str(warning))
+        sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=form.width)
+        target = sheet.cell(row=row, column=2)
+        target.font = Font(name=FONT, size=11)
+        target.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
+        sheet.row_dimensions[row].height = _height(_lines(str(warning), widths))
+        for col in range(1, form.width + 1):
+            sheet.cell(row=row, column=col).border = _BORDER
+    last = first + len(result.warnings) - 1
+    label = sheet.cell(row=first, column=1)
+    label.value = _WARNINGS_TITLE
+    label.font = Font(name=FONT, size=11, bold=True)
+    label.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    if last > first:
+        sheet.merge_cells(start_row=first, start_column=1, end_row=last, end_column=1)
+    return last
+
+
+def _page_setup(sheet: Worksheet, form: Form, last_row: int) -> None:
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.orientation = "portrait"
     sheet.page_setup.fitToWidth = 1
@@ -145,9 +188,13 @@ def _page_setup(sheet: Worksheet, form: Form) -> None:
     sheet.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]
     sheet.print_options.horizontalCentered = True
     sheet.page_margins.left = sheet.page_margins.right = 0.5
-    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+    # Inches. The footer is printed 0.3 in above the paper's edge and needs about 0.3 in of its
+    # own above that: a bottom margin of 0.6 clipped the page numbers in half.
+    sheet.page_margins.top = 0.6
+    sheet.page_margins.bottom = 0.9
+    sheet.page_margins.header = sheet.page_margins.footer = 0.3
     sheet.print_title_rows = f"{form.header_row}:{form.header_row}"
-    sheet.print_area = f"A1:{column_letter(form.width)}{form.last_row}"
+    sheet.print_area = f"A1:{column_letter(form.width)}{last_row}"
     footer = sheet.oddFooter
     if footer is not None and footer.center is not None:
         footer.center.text = "第 &P 页，共 &N 页"
@@ -198,9 +245,9 @@ def _notes(sheet: Worksheet, result: Result) -> None:
             first = 1 if len(row) == 1 else 2
             sheet.merge_cells(start_row=index, start_column=first, end_row=index, end_column=5)
             span = sum(widths[first - 1 :])
-            sheet.row_dimensions[index].height = _LINE_HEIGHT * _lines(str(row[-1]), span)
+            sheet.row_dimensions[index].height = _height(_lines(str(row[-1]), span))
         elif len(row) == 5:
-            sheet.row_dimensions[index].height = _LINE_HEIGHT * _lines(str(row[4]), widths[4])
+            sheet.row_dimensions[index].height = _height(_lines(str(row[4]), widths[4]))
     for col, width in zip("ABCDE", widths, strict=True):
         sheet.column_dimensions[col].width = width
     for row_cells in sheet.iter_rows():
