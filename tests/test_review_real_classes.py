@@ -219,6 +219,49 @@ def test_the_table_s_places_are_its_own_not_the_row_s(tmp_path: Path) -> None:
     assert set(_found(weighed, "below_proportional")) == {"Sheet1!I18"}
 
 
+def test_footer_rows_are_not_indicator_rows(tmp_path: Path) -> None:
+    """衡山 (3) ends its rows with "说明 | 无", 永德 (21) with "其他需要说明事项 | 无": neither is an
+    unnamed row or an unreadable value. Nor is a 填报人 / 联系电话 line there (21 with its note row
+    rewritten so)."""
+    for review in (review_table(_table("03")), review_table(_table("21"))):
+        assert not [f for f in review.findings if f.cell in ("table!A27", "Sheet1!A23")]
+        assert not [f for f in review.findings if f.cell in ("table!B27", "Sheet1!B23")]
+    signed = review_table(
+        _edited(tmp_path, "21", {"A23": "填报人：（略）", "B23": "联系电话：(电话略)"})
+    )
+    assert [f for f in signed.findings if f.cell.endswith("23")] == []
+    assert (signed.stated_total, signed.recomputed_total) == (Decimal(96), Decimal("99.80"))
+
+
+def test_the_funds_weight_printed_only_in_the_block_title() -> None:
+    """保山 (29), 黄冈 (19) and 长江禁捕 (30) print the funds weight only in the titles,
+    "预算执行情况(万元)(20分)" and "得分(20分*执行率)", with one 预算数(A) column: the funds row
+    weighs 20, its 得分 counts in the total, and the grade bands are not rescaled to 80."""
+    baoshan = review_table(_table("29"))
+    assert (baoshan.stated_total, baoshan.recomputed_total) == (Decimal(100), Decimal(100))
+    assert (baoshan.stated_grade, baoshan.recomputed_grade) == ("优", "优")
+    assert _found(baoshan, "total_mismatch") == {}
+    assert "Sheet1!A8: 资金栏没有分值列：分值 20 取自标题“预算执行情况(万元)(20分)”" in _notices(
+        baoshan
+    )
+    assert not [n for n in _notices(baoshan) if "等级线按比例折算" in n]
+    for name in ("19", "30"):
+        assert _found(review_table(_table(name)), "total_mismatch") == {}
+
+
+def test_a_level_column_whose_header_cell_is_lost() -> None:
+    """长江禁捕 (30): the 一级指标 header cell is empty (the OCR lost it), column A still names
+    产出 / 效益 / 满意度 (garbled) beside the 二级 names: it is read as the 一级 column, so the
+    效益 row with no indicator under it is an unnamed row at its 三级 cell."""
+    review = review_table(_table("30"))
+    assert _found(review, "unnamed_row") == {
+        "Sheet1!C13": "第 13 行只有一级指标“益标效指”，没有指标名称和数值"
+    }
+    assert "Sheet1!A9: 表头此格为空（识别或录入时丢失？），其下各行写有名称：按上一级指标读" in (
+        _notices(review)
+    )
+
+
 def test_qualitative_met_but_deducted() -> None:
     """银川 2021 (4): "2021年12月完成" as targeted, scored 4 of 5 with no reason."""
     review = review_table(_table("04"))

@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 
 from ..errors import Problem
-from .filed import FiledTable
+from .filed import FiledTable, Notice
 from .sheet import Sheet, TableError, read_sheets
 from .sheet_blocks import read_funds, read_goal, read_project
 from .sheet_cells import CellReader
@@ -76,6 +76,13 @@ def parse_sheet(sheet: Sheet) -> FiledTable:
     table = reader.table
     table.header_cell = sheet.ref(header.first_row, header.levels[0])
     table.columns = tuple(header.fields)
+    for col in header.unlabelled:
+        table.notices.append(
+            Notice(
+                sheet.ref(header.last_row, col),
+                "表头此格为空（识别或录入时丢失？），其下各行写有名称：按上一级指标读",
+            )
+        )
     read_project(reader, header.first_row)
     read_funds(reader, header.first_row)
     read_goal(reader, header.first_row)

@@ -12,7 +12,7 @@ import re
 from decimal import Decimal
 
 from ..cell_text import normalize
-from .filed import FiledFunds, Located
+from .filed import FiledFunds, Located, Notice
 from .funds import COLUMNS, SOURCES
 from .sheet_cells import CellReader, value_right_of
 
@@ -34,7 +34,8 @@ _FUNDS_ROWS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 _FUNDS_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (COLUMNS[0], ("年初预算数", "年初预算")),
-    (COLUMNS[1], ("全年预算数", "全年预算", "调整后预算")),
+    # "预算数(A)" alone: the 湖北 / 云南 (20分) form's one budget column, after 年初预算数 is ruled out.
+    (COLUMNS[1], ("全年预算数", "全年预算", "调整后预算", "预算数")),
     (COLUMNS[2], ("全年执行数", "全年执行", "执行数", "预算执行数", "实际支出")),
     ("执行率", ("执行率", "预算执行率")),
     ("分值", ("分值", "权重")),
@@ -194,8 +195,38 @@ def _read_funds_rows(reader: CellReader, head: int, before: int, columns: dict[s
                 score = Located(value, sheet.ref(row, columns["得分"]))
             if "执行率" in columns:
                 rate = reader.located(row, columns["执行率"])
+    if amounts and "分值" not in columns and "得分" in columns:
+        titled = _title_weight(reader, head, first_value, columns["得分"])
+        if titled is not None:
+            weight = Located(titled.value, titled.cell)
     if amounts:
         reader.table.funds = FiledFunds(unit, amounts, weight, rate, score, label_cell, repeated)
+
+
+# "预算执行情况（万元）（20分）" and "得分（20分*执行率）": the funds weight of a form with no 分值 column.
+_TITLE_POINTS = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*(?:[)）]|[*×xX＊])")
+
+
+def _title_weight(
+    reader: CellReader, head: int, first_value: int, score_col: int
+) -> Located[Decimal] | None:
+    """The funds 分值 a form prints only in its titles: the block label's "（20分）" or the 得分
+    title's "（20分*执行率）". Said as a notice; titles that disagree give no weight, said too."""
+    sheet = reader.sheet
+    found: dict[Decimal, tuple[str, str]] = {}
+    for col in [*range(1, first_value), score_col]:
+        text = sheet.text(head, col)
+        if sheet.is_merge_origin(head, col) and (match := _TITLE_POINTS.search(text)):
+            found.setdefault(Decimal(match[1]), (sheet.ref(head, col), normalize(text)))
+    notices = reader.table.notices
+    if len(found) > 1:
+        shown = "、".join(f"{cell}“{text}”" for cell, text in found.values())
+        notices.append(Notice(sheet.ref(head, 1), f"资金栏的分值不一致（{shown}）：不推定资金分值"))
+    if len(found) != 1:
+        return None
+    value, (cell, text) = next(iter(found.items()))
+    notices.append(Notice(cell, f"资金栏没有分值列：分值 {value} 取自标题“{text}”"))
+    return Located(value, cell)
 
 
 def _has_values(reader: CellReader, row: int, columns: dict[str, int]) -> bool:

@@ -7,7 +7,7 @@ say where every later part of the parse reads: the level (name) columns and the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..cell_text import normalize
 from .sheet import Sheet
@@ -43,6 +43,7 @@ class Header:
     last_row: int
     levels: list[int]  # level columns, 一级 first
     fields: dict[str, int]  # target, actual, weight, score, deviation → column
+    unlabelled: list[int] = field(default_factory=list)  # level columns whose header cell is empty
 
 
 def _words(sheet: Sheet, row: int, col: int) -> str:
@@ -121,9 +122,31 @@ def find_header(sheet: Sheet) -> Header | None:
                 fields.update(below_fields)
         if not levels:
             continue
-        ordered = [levels[k] for k in sorted(levels)]
-        return Header(row, last, ordered, fields)
+        unlabelled = _unlabelled_levels(sheet, levels, fields, last)
+        ordered = unlabelled + [levels[k] for k in sorted(levels)]
+        return Header(row, last, ordered, fields, unlabelled)
     return None
+
+
+def _unlabelled_levels(
+    sheet: Sheet, levels: dict[int, int], fields: dict[str, int], last: int
+) -> list[int]:
+    """The columns of the levels above the first one the header names, when their header cells
+    are empty (an OCR'd "一级指标" lost): 二级指标 in column B with column A blank in the header
+    but naming rows beside its 二级 names below. Each must sit right before the next, and be no
+    value field."""
+    first = min(levels)
+    if first == 99 or first == 1:
+        return []
+    named = levels[first]
+    columns = [named - offset for offset in range(first - 1, 0, -1)]
+    below = range(last + 1, sheet.max_row + 1)
+    for col in columns:
+        if col < 1 or col in fields.values() or _words(sheet, last, col):
+            return []
+        if not any(_words(sheet, row, col) and _words(sheet, row, named) for row in below):
+            return []
+    return columns
 
 
 def is_header_row(sheet: Sheet, row: int) -> bool:

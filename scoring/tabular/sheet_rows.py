@@ -27,7 +27,24 @@ _NATURE_WORDS = frozenset(
     {"定量", "定性", "定量指标", "定性指标", "正向", "反向", "正向指标", "反向指标", "/", "—"}
 )
 _BARE_NUMBER = re.compile(r"^\s*-?\d+(?:\.\d+)?\s*$")
-_NOTE_WORDS = ("其他需要说明", "需要说明的", "备注", "说明", "注：", "注:")
+# Rows between the indicators and the 总分 that are the form's footer, not indicators: notes, and
+# who filled in and checked the table.
+_NOTE_WORDS = (
+    "其他需要说明",
+    "需要说明的",
+    "备注",
+    "说明",
+    "注：",
+    "注:",
+    "填报人",
+    "填表人",
+    "审核人",
+    "联系人",
+    "联系电话",
+    "单位负责人",
+    "项目负责人",
+    "财务负责人",
+)
 _OPERATOR = re.compile(
     r"^(?:[≥≤=＝><]=?|>=|<=|大于等于|小于等于|不低于|不高于|不超过|不少于|等于)$"
 )
