@@ -375,6 +375,24 @@ def test_ocr_garble_is_unreadable_not_words() -> None:
     assert found["Sheet1!C26"] == "度量单位“tot扁”夹有不属于单位的字符"
 
 
+def test_a_stray_character_before_a_quantity_is_unreadable(tmp_path: Path) -> None:
+    """重庆科学城 (17) 年度指标值 "到0次", 原州 (23) "工5%" in both value cells: one character that is
+    no operator and no word put before an amount. 永德 (21) with 学生满意度 filed "约100%" and
+    家长满意度 "达100%" (words a filed value uses) reads them as words, not garble."""
+    assert _found(review_table(_table("17")), "unreadable_value")["Sheet1!E24"] == (
+        "组织宣传活动次数：年度指标值“到0次”夹有不属于数值的字符（录入或识别错误？），无法按规则重算"
+    )
+    yuanzhou = _found(review_table(_table("23")), "unreadable_value")
+    assert {cell: yuanzhou[cell] for cell in ("Sheet1!E19", "Sheet1!F19")} == {
+        "Sheet1!E19": "指标1种薯亩均收入较鲜薯亩均收入：年度指标值“工5%”夹有不属于数值的字符"
+        "（录入或识别错误？），无法按规则重算",
+        "Sheet1!F19": "指标1种薯亩均收入较鲜薯亩均收入：实际完成值“工5%”夹有不属于数值的字符"
+        "（录入或识别错误？），无法按规则重算",
+    }
+    worded = review_table(_edited(tmp_path, "21", {"G21": "约100%", "G22": "达100%"}))
+    assert _found(worded, "unreadable_value") == {}
+
+
 def test_the_stated_total_is_read_above_the_block() -> None:
     """银川 2021 (4) prints 自评得分 98 beside the project name; 广水 (12) 自评总分: 95."""
     assert (

@@ -24,7 +24,7 @@ from .filed import FiledRow
 from .names import NAME_QUANTITY, NAME_UNIT
 from .ratings import Ratings
 
-__all__ = ["CAPPED_RATE", "GARBLED", "RANGE_OPS", "RowReader"]
+__all__ = ["CAPPED_RATE", "GARBLED", "RANGE_OPS", "RowReader", "stray_prefix"]
 
 
 class RowReader(Ratings):
@@ -83,7 +83,7 @@ class RowReader(Ratings):
             )
             self.leave_out(leaf, "implausible_value")
         for cell, what in ((row.target, "年度指标值"), (row.actual, "实际完成值")):
-            if cell.value is not None and GARBLED.search(cell.value):
+            if cell.value is not None and (GARBLED.search(cell.value) or stray_prefix(cell.value)):
                 self.defect(
                     "unreadable_value",
                     cell.cell,
@@ -265,6 +265,31 @@ GARBLED = re.compile(
     r"[A-Za-z]\.?\d|\d[$^#@~|\\]|[$^#@~|\\]\d|%[\d^$#@~|]|^[≥≤=<>]?0\d+[^\d.]*$"
     r"|[\u4e00-\u9fff][OolI][\u4e00-\u9fff]"
 )
+
+# A stray character glued before a quantity ("到0次", "工5%" for ≥5%): one Chinese character that is
+# neither an operator the parser reads (≥, 不低于 … are parsed before this is asked) nor one of the
+# words a filed value puts before an amount (约95%, 达95%, 共5次, 超95%, 每300, 第3名 …). Longer
+# words before a number (达到, 累计, 每亩, 控制在) are words: the row is read as qualitative.
+_QUANTITY_WORDS = frozenset("约达共计超近逾满仅均每总合第全年月日")
+_STRAY_PREFIX = re.compile(r"^(?P<char>[\u4e00-\u9fff])(?P<rest>\d.*)$")
+
+
+def stray_prefix(text: str) -> bool:
+    """A target or actual that is one stray character and a quantity: a typing or OCR slip."""
+    plain = normalize(text)
+    match = _STRAY_PREFIX.match(plain)
+    if match is None or match["char"] in _QUANTITY_WORDS:
+        return False
+    try:
+        parse_target(plain)
+        return False  # an operator the parser reads
+    except QuantityError:
+        pass
+    try:
+        parse_quantity(match["rest"])
+    except QuantityError:
+        return False
+    return True
 
 
 def _digits_lost(actual: Decimal, target: Decimal, leaf: Leaf) -> bool:
