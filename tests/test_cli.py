@@ -319,3 +319,16 @@ def test_help_of_every_command(command: str | None) -> None:
         code = main([*(() if command is None else (command,)), "--help"])
     assert code == 0
     assert out.getvalue().startswith("usage: jixiao")
+
+
+def test_test_command_skips_links_out_of_the_folder(tmp_path: Path) -> None:
+    """`jixiao test DIR` does not read a file in DIR that links to a file outside it."""
+    (tmp_path / "outside.yaml").symlink_to(ROOT / "indicators" / "xinfang_weiwen.yaml")
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["test", str(tmp_path)], out, err)
+    assert code == 1
+    assert err.getvalue() == (
+        f"{tmp_path / 'outside.yaml'}: skipped: a link to a file outside the folder named "
+        "[path-outside]\n"
+    )
+    assert out.getvalue() == ""

@@ -24,25 +24,40 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--missing", action="store_true", help="list the branches no case takes")
 
 
-def spec_files(paths: list[str]) -> list[str]:
-    """The spec files named, and those under the folders named (not *.cases.yaml)."""
+def spec_files(paths: list[str], skipped: list[str] | None = None) -> list[str]:
+    """The spec files named, and those under the folders named (not *.cases.yaml). A file in a
+    folder that is a link to a file outside that folder is not read (it is added to ``skipped``):
+    a folder from elsewhere must not make jixiao read, and quote back, a file the user never
+    named."""
     found: list[str] = []
     for path in paths:
-        if os.path.isdir(path):
-            for root, _, files in sorted(os.walk(path)):
-                found += [
-                    os.path.join(root, name)
-                    for name in sorted(files)
-                    if name.endswith((".yaml", ".yml")) and not name.endswith(".cases.yaml")
-                ]
-        else:
+        if not os.path.isdir(path):
             found.append(path)
+            continue
+        top = os.path.realpath(path)
+        for root, _, files in sorted(os.walk(path)):
+            for name in sorted(files):
+                if not name.endswith((".yaml", ".yml")) or name.endswith(".cases.yaml"):
+                    continue
+                file = os.path.join(root, name)
+                real = os.path.realpath(file)
+                if os.path.commonpath([real, top]) == top:
+                    found.append(file)
+                elif skipped is not None:
+                    skipped.append(file)
     return found
 
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    failed = False
-    for path in spec_files(args.paths):
+    skipped: list[str] = []
+    files = spec_files(args.paths, skipped)
+    failed = bool(skipped)  # a spec not tested is not a pass
+    stderr.writelines(
+        terminal(f"{file}: skipped: a link to a file outside the folder named [path-outside]")
+        + "\n"
+        for file in skipped
+    )
+    for path in files:
         try:
             report = run_spec_tests(load_spec(path), path)
         except ScoringError as exc:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from ..errors import FactsError, Problem
+from ..number_limits import QuantityError, show
+from ..quantities import parse_number
 from .filed import Defect, Located
 
 __all__ = ["Stated", "StatedBlock", "StatedRow", "from_mapping", "to_mapping"]
@@ -134,10 +136,13 @@ def from_mapping(data: Any, file: str) -> Stated:
     def number(value: Any, path: str) -> Decimal | None:
         if value is None:
             return None
-        try:
-            return Decimal(str(value))
-        except InvalidOperation:
-            fail(path, f"expected a number, got {value!r}")
+        if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+            fail(path, f"expected a number, got {show(str(value))}")
+            return None
+        try:  # the one bounded reader: 1e400 or 5,000 digits is a located error, not a crash
+            return parse_number(value)
+        except QuantityError as exc:
+            fail(path, exc.message)
             return None
 
     def located_number(key: str) -> Located[Decimal] | None:
