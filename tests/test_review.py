@@ -41,7 +41,8 @@ def test_codes_are_the_issue_s_order_with_additions() -> None:
 
 
 def test_tianchang_table_reproduces_its_filed_total(tmp_path: Path) -> None:
-    """天长 2022 (10/50/30/10, every target met): recomputed 100 = filed 100, nothing to flag."""
+    """A constructed 天长-shaped table (10/50/30/10, every target met; not the published one):
+    recomputed 100 = filed 100, nothing to flag."""
     path = tmp_path / "tianchang.xlsx"
     tianchang(path)
     review = review_table(path)
@@ -51,7 +52,8 @@ def test_tianchang_table_reproduces_its_filed_total(tmp_path: Path) -> None:
 
 
 def test_liangping_table_reproduces_its_filed_total(tmp_path: Path) -> None:
-    """梁平 2023: 执行率 79.27% → 7.93 of 10, ≤ targets met → full; recomputed 97.93 = filed."""
+    """A constructed 梁平-shaped table (not the published one): 执行率 79.27% → 7.93 of 10, ≤
+    targets met → full; recomputed 97.93 = filed."""
     path = tmp_path / "liangping.xlsx"
     liangping(path)
     review = review_table(path)
@@ -349,8 +351,10 @@ def test_review_reads_a_csv_table(tmp_path: Path) -> None:
     )
 
 
-def test_the_published_tianchang_table_scores_execution_twice(tmp_path: Path) -> None:
-    """The real 天长 2022 table scores 预算执行率 in the funds row and 年度资金支付完成率 again."""
+def test_the_tianchang_example_rendered_scores_execution_twice(tmp_path: Path) -> None:
+    """The 天长 2022 example (examples/tianchang_flood_defence_2022.yaml), rendered by our own xlsx
+    report, scores 预算执行率 in the funds row and 年度资金支付完成率 again. The published table
+    itself is tests/tables/real/11_anhui_tianchang_2022_shuihan, read by test_real_tables.py."""
     from scoring import load_facts, load_spec, score
     from scoring.report import BINARY_RENDERERS
 

@@ -199,7 +199,9 @@ def national(
 
 
 def tianchang(path: Path, **options: Any) -> dict[str, Any]:
-    """安徽 10/50/30/10: 水旱灾害防御经费 2022, every target met, budget fully executed; filed 100."""
+    """A constructed table in the shape of 天长 水旱灾害防御经费 2022 (安徽, 10/50/30/10): made-up
+    rows, every target met, budget fully executed; filed 100. Not the published table, which is
+    tests/tables/real/11_anhui_tianchang_2022_shuihan (read by tests/test_real_tables.py)."""
     rows = [
         Row("产出指标", "数量指标", "防汛物资储备批次", "≥2批次", "2批次", 10, 10),
         Row("", "", "水毁工程修复处数", "≥15处", "16处", 10, 10),
@@ -216,7 +218,9 @@ def tianchang(path: Path, **options: Any) -> dict[str, Any]:
 
 
 def liangping(path: Path, **options: Any) -> dict[str, Any]:
-    """重庆梁平区林业局 部门整体 2023 (rows as published): 执行率 79.27% → 7.93; filed 97.93."""
+    """A constructed table in the shape of 重庆梁平区林业局 部门整体 2023: its 执行率 79.27% → 7.93
+    and filed 97.93, with made-up national-form rows (the published table prints other rows, in
+    another layout: tests/tables/real/16_chongqing_liangping_2023_linye)."""
     rows = [
         Row("产出指标", "数量指标", "天然林和公益林管护任务完成率", "≥90%", "100%", 10, 10),
         Row("", "质量指标", "森林火灾受害率", "≤0.9%", "0%", 10, 10),
