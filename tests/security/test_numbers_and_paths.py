@@ -524,3 +524,21 @@ def test_a_runaway_formula_result_is_shown_in_a_line_not_a_megabyte(tmp_path: Pa
     assert "│ 1.000000E+983040 │" in out.getvalue()
     assert len(out.getvalue()) < 5_000
     assert format_number(Decimal("1E+200")) == "1" + "0" * 200  # a long number stays fixed
+
+
+def test_a_huge_number_in_stated_yaml_is_a_located_error(tmp_path: Path) -> None:
+    """review --stated reads stated.yaml's numbers through the bounded reader (1e400 was an
+    InvalidOperation traceback)."""
+    table = next((ROOT / "tests" / "tables" / "real").glob("27_*")) / "table.xlsx"
+    out = tmp_path / "pair"
+    assert main(["import", str(table), "-o", str(out)], io.StringIO(), io.StringIO()) == 0
+    stated = (out / "stated.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "stated.yaml"
+    bad.write_text(stated.replace("  value: 98.62", "  value: 1e400", 1), encoding="utf-8")
+    err = io.StringIO()
+    argv = ["review", str(out / "spec.yaml"), str(out / "facts.yaml"), "--stated", str(bad)]
+    assert main(argv, io.StringIO(), err) == 1
+    assert err.getvalue() == (
+        f"{bad}: total.value: '1E+400' is too large: at most 15 digits are allowed before the "
+        "decimal point [stated-shape]\n"
+    )
