@@ -9,6 +9,8 @@ import gc
 import importlib.util
 import io
 import json
+import re
+import shutil
 import threading
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -24,11 +26,11 @@ from hypothesis import strategies as st
 
 from scoring import FactsError, Result, ScoringError, Spec, load_facts, load_spec
 from scoring.batch import score_many
-from scoring.batch.collection import BATCH_THRESHOLD, fewer_collections
 from scoring.batch.column_map import build_column_map
 from scoring.batch.core import process_chunk
+from scoring.batch.inputs import open_inputs
 from scoring.batch.records import JsonLineConverter, RowConverter
-from scoring.batch.run import _progress_bar, run_batch
+from scoring.batch.run import _progress_bar, _total, run_batch
 
 Jixiao = Callable[..., Run]
 SPEC = str(ROOT / "indicators" / "xinfang_weiwen.yaml")
@@ -422,9 +424,19 @@ def test_xlsx_in_and_out(jixiao: Jixiao, tmp_path: Path) -> None:
     run = jixiao("batch", SPEC, str(source), "-o", str(out))
 
     assert run.code == 1
-    got = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))  # type: ignore[union-attr]
-    assert list(got[0]) == COLUMNS
+    sheet = openpyxl.load_workbook(out).active
+    assert sheet is not None
+    got = list(sheet.iter_rows(values_only=True))
+    # Headers in Chinese for people (the CSV and JSON Lines keep id, total … for programs).
+    assert list(got[0]) == ["项目编号", "总分", "等级", *TOPS, "错误", "来源"]
     assert got[1][1:7] == (95.85, "优", 13.6, 23.46, 35, 19)
+    # Scores shown with the spec's two places (93.50, not 93.5); the header row frozen.
+    assert [sheet.cell(2, c).number_format for c in (2, 4, 5, 6, 7)] == ["0.00"] * 5
+    assert sheet.cell(2, 3).number_format == "General"  # the grade is text
+    assert sheet.freeze_panes == "A2"
+    widths = {c: sheet.column_dimensions[c].width for c in "ABCDHI"}
+    assert widths == {"A": 24, "B": 9, "C": 7, "D": 9, "H": 80, "I": 32}
+    assert sheet.cell(4, 8).alignment.wrap_text is True  # the error cell wraps its lines
     assert got[2][:3] == ("衡南2021", 96.06, "优")  # 满意度 96.5% ≥ 90%: 91.06 + 5 of 100
     assert got[2][7] is None
     assert got[3][1:7] == (None,) * 6
@@ -605,30 +617,55 @@ def test_progress_bar_only_on_a_terminal() -> None:
     assert threading.active_count() == threads
 
 
-def test_a_batch_collects_less_often_and_puts_the_threshold_back(tmp_path: Path) -> None:
-    """Inside run_batch the youngest generation waits for BATCH_THRESHOLD allocations; the
-    caller's thresholds are back afterwards, after a failure too."""
-    saved = gc.get_threshold()
-    seen: list[tuple[int, int, int]] = []
-    try:
-        gc.set_threshold(700, 10, 10)
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
 
-        def fails() -> None:
-            with fewer_collections():
-                seen.append(gc.get_threshold())
-                raise RuntimeError("boom")
 
-        with pytest.raises(RuntimeError, match="boom"):
-            fails()
-        assert seen == [(BATCH_THRESHOLD, 10, 10)]
-        assert gc.get_threshold() == (700, 10, 10)
-        header = generator.header()
-        source = write_csv(tmp_path / "in.csv", [as_row(seed_record(), header)], header)
-        summary = run_batch(SPEC, [str(source)], str(tmp_path / "out.csv"))
+def test_progress_bar_shows_total_percentage_and_time_left(tmp_path: Path) -> None:
+    """A folder's records are counted, a CSV's estimated from its size (shown as ~total) and the
+    bar ends at 100% of what was scored; each redraw has the count, percentage and time left."""
+    header = generator.header()
+    source = write_csv(tmp_path / "in.csv", list(generator.rows(30, seed=3)), header)
+    screen = _Terminal()
+    run_batch(SPEC, [str(source)], str(tmp_path / "o.csv"), progress=screen, chunk_size=10)
+    last = screen.getvalue().split("\r")[-1]
+    # tqdm writes 30 as 30.0 (unit_scale: 4.50k/~10.0k on a big run), # bars on a non-UTF-8 stream.
+    assert re.match(r"100%\|[#█]+\| 30\.0/~30\.0 \[\d\d:\d\d<\d\d:\d\d, ", last), last
+    folder = tmp_path / "facts"
+    folder.mkdir()
+    for name in ("a", "b", "c"):
+        shutil.copy(SEED_FACTS, folder / f"{name}.yaml")
+    screen = _Terminal()
+    run_batch(SPEC, [str(folder)], str(tmp_path / "f.csv"), progress=screen)
+    assert re.match(r"100%\|[#█]+\| 3\.00/3\.00 \[", screen.getvalue().split("\r")[-1])
+
+
+def test_estimated_total_of_a_large_csv(tmp_path: Path) -> None:
+    """Past the 256 KiB sample, the total is the file's size over the sample's bytes per line."""
+    header = generator.header()
+    source = write_csv(tmp_path / "big.csv", list(generator.rows(2_000, seed=4)), header)
+    assert source.stat().st_size > 256 * 1024
+    spec = load_spec(SPEC)
+    total, estimated = _total(open_inputs(spec, [str(source)]))
+    assert estimated
+    assert total is not None
+    assert 1_900 <= total <= 2_100
+
+
+def test_a_batch_changes_no_setting_of_the_interpreter(tmp_path: Path) -> None:
+    """csv's cell limit and the garbage collector's thresholds are the whole process's: a batch
+    (with a cell longer than csv's default limit) leaves them as they were, and so does importing
+    the batch reader."""
+    saved = csv.field_size_limit(), gc.get_threshold()
+    header = generator.header()
+    row = as_row(seed_record(), header)
+    row[header.index("项目名称")] = "名" * 200_000
+    source = write_csv(tmp_path / "in.csv", [row], header)
+    for workers in (1, 2):
+        summary = run_batch(SPEC, [str(source)], str(tmp_path / "out.csv"), workers=workers)
         assert (summary.records, summary.failed) == (1, 0)
-        assert gc.get_threshold() == (700, 10, 10)
-    finally:
-        gc.set_threshold(*saved)
+        assert (csv.field_size_limit(), gc.get_threshold()) == saved
 
 
 UNKNOWN_OUTPUT = (

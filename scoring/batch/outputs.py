@@ -11,7 +11,10 @@ characters XML can hold, JSON strings escape every control character.
 * CSV: UTF-8 with a BOM, so Excel opens the Chinese text correctly; empty cells for no value.
 * JSON Lines: one object per record; scores are JSON numbers written digit for digit, absent
   values (a not-applicable 一级指标, the scores of a failed record) and an empty error are null.
-* XLSX: one sheet, scores as numbers; at most 1,048,575 records (Excel's row limit).
+* XLSX: one sheet for people to read: Chinese headers (项目编号, 总分, 等级, each 一级指标, 错误,
+  来源 — ``XLSX_HEADERS``), scores as numbers shown with the spec's places (``0.00``), columns
+  sized to their content, the header row frozen; at most 1,048,575 records (Excel's row limit).
+  CSV and JSON Lines keep the column names programs read (``id``, ``total`` …).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import importlib
 import io
 import json
 import os
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -40,6 +44,7 @@ from ..output_files import CREATOR, AtomicFile, unwritable
 
 __all__ = [
     "OUTPUT_SUFFIXES",
+    "XLSX_HEADERS",
     "CsvFormat",
     "JsonLinesFormat",
     "RowFormat",
@@ -53,6 +58,17 @@ __all__ = [
 TEXT_ENCODING = "utf-8"  # of CSV (which starts with a BOM, for Excel) and JSON Lines
 OUTPUT_SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx"}
 XLSX_MAX_RECORDS = 1_048_575
+# The XLSX header of each fixed column (the 一级指标 columns are named by their indicators).
+XLSX_HEADERS = {
+    "id": "项目编号",
+    "total": "总分",
+    "grade": "等级",
+    "error": "错误",
+    "source": "来源",
+}
+# Column widths in Excel's units (a CJK character is two): the error column is the widest and
+# wraps; a score column fits "100.00" or its 一级指标's name.
+_XLSX_WIDTHS = {"id": 24, "total": 9, "grade": 7, "error": 80, "source": 32}
 
 
 class Writer(Protocol):
@@ -76,12 +92,15 @@ def check_output(path: str) -> str:
     return kind
 
 
-def open_writer(path: str, columns: tuple[str, ...], numeric: tuple[int, ...]) -> Writer:
+def open_writer(
+    path: str, columns: tuple[str, ...], numeric: tuple[int, ...], places: int = 2
+) -> Writer:
+    """A writer of rows to ``path``; ``places``: the decimals an XLSX shows its scores with."""
     kind = check_output(path)
     output = AtomicFile(path)
     text = row_format(path, columns, numeric)
     if text is None:
-        return _XlsxWriter(output, columns, numeric)
+        return _XlsxWriter(output, columns, numeric, places)
     writer = _TextWriter(output, text)
     if kind == "csv":
         header = io.StringIO()
@@ -186,7 +205,11 @@ class _XlsxWriter(_FileWriter):
         raise TypeError("an .xlsx output takes rows, not text")
 
     def __init__(
-        self, output: AtomicFile, columns: tuple[str, ...], numeric: tuple[int, ...]
+        self,
+        output: AtomicFile,
+        columns: tuple[str, ...],
+        numeric: tuple[int, ...],
+        places: int = 2,
     ) -> None:
         # Imported when needed, through importlib so that type checking needs no stubs.
         openpyxl: Any = importlib.import_module("openpyxl")
@@ -196,10 +219,39 @@ class _XlsxWriter(_FileWriter):
         self.book: Any = openpyxl.Workbook(write_only=True)
         self.book.properties.creator = CREATOR  # so that a re-run may replace it
         self.sheet: Any = self.book.create_sheet("评分结果")
-        self.sheet.append(list(columns))
         self.numeric = frozenset(numeric)
+        self._layout(openpyxl, columns)
+        # One style for every score cell, shared: setting a number format cell by cell costs
+        # as much again as writing the row.
+        proto = self.cell_class(self.sheet, value=0)
+        proto.number_format = "0" if places <= 0 else "0." + "0" * places
+        self.score_style = proto._style
         self.count = 0
         self.saved = False
+
+    def _layout(self, openpyxl: Any, columns: tuple[str, ...]) -> None:
+        """Widths, a frozen bold header row in Chinese; set before any row (write-only)."""
+        letter = openpyxl.utils.get_column_letter
+        for index, column in enumerate(columns):
+            header = XLSX_HEADERS.get(column, column)
+            width = _XLSX_WIDTHS.get(column, max(9, _display_width(header) + 2))
+            self.sheet.column_dimensions[letter(index + 1)].width = width
+        self.sheet.freeze_panes = "A2"
+        bold = openpyxl.styles.Font(bold=True)
+        cells = []
+        for column in columns:
+            name = xlsx_text(XLSX_HEADERS.get(column, column))
+            cell = self.cell_class(self.sheet, value=name)
+            if is_formula_like(name):  # a 一级指标 named "=…" is a name, not a formula
+                cell.data_type = "s"
+            cell.font = bold
+            cells.append(cell)
+        self.sheet.append(cells)
+        # The error cell wraps its lines (one problem a line), at the top of its row.
+        self.error_column = columns.index("error") if "error" in columns else -1
+        wrap = self.cell_class(self.sheet, value="")
+        wrap.alignment = openpyxl.styles.Alignment(wrap_text=True, vertical="top")
+        self.error_style = wrap._style
 
     def write(self, rows: list[list[str]]) -> None:
         self.count += len(rows)
@@ -212,14 +264,28 @@ class _XlsxWriter(_FileWriter):
                     file=self.path,
                 )
             )
-        numeric, append, text = self.numeric, self.sheet.append, self._text
+        numeric, append, text, number = self.numeric, self.sheet.append, self._text, self._number
+        error = self.error_column
         for row in rows:
-            append(
-                [
-                    (Decimal(cell) if cell else None) if i in numeric else text(cell)
-                    for i, cell in enumerate(row)
-                ]
-            )
+            cells = [
+                (number(cell) if cell else None) if i in numeric else text(cell)
+                for i, cell in enumerate(row)
+            ]
+            if error >= 0 and cells[error] is not None:
+                cells[error] = self._wrapped(cells[error])
+            append(cells)
+
+    def _wrapped(self, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value  # formula-like text (a cell) keeps its quote prefix over the wrap
+        cell = self.cell_class(self.sheet, value=value)
+        cell._style = self.error_style
+        return cell
+
+    def _number(self, value: str) -> Any:
+        cell = self.cell_class(self.sheet, value=Decimal(value))
+        cell._style = self.score_style
+        return cell
 
     def _text(self, value: str) -> Any:
         if not value:
@@ -239,6 +305,11 @@ class _XlsxWriter(_FileWriter):
             self.book.save(sink)
             if sink.error is not None:
                 raise sink.error
+
+
+def _display_width(text: str) -> int:
+    """Width in Excel's column units: a CJK (wide) character is two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 class _Sink:

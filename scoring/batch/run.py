@@ -8,6 +8,7 @@ a few chunks whatever the input's size; the output is moved into place only at t
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
@@ -54,8 +55,7 @@ def run_batch(
     spec = load_spec(spec_path)
     layout = Layout.of(spec)
     opened = open_inputs(spec, inputs, id_column=id_column, sheet=sheet)
-    counts = [item.count for item in opened]
-    total = None if None in counts else sum(count or 0 for count in counts)
+    total = _total(opened)
     pool = None
     if workers > 1:  # made before the progress bar starts its thread
         text = row_format(output, layout.columns, layout.numeric)
@@ -80,13 +80,13 @@ def _run(
     output: str,
     pool: Pool | None,
     progress: TextIO | None,
-    total: int | None,
+    total: tuple[int | None, bool],
     chunk_size: int,
     blocks: bool,
 ) -> Summary:
     summary = Summary.empty(spec)
-    writer = open_writer(output, layout.columns, layout.numeric)
-    bar = _progress_bar(progress, total)
+    writer = open_writer(output, layout.columns, layout.numeric, spec.rounding.places)
+    bar = _progress_bar(progress, *total)
     try:
         chunks = _chunks(opened, chunk_size, blocks)
         for result in run_chunks(spec, chunks, pool):
@@ -96,7 +96,10 @@ def _run(
                 writer.write_encoded(result.text)
             summary.merge(result.summary)
             if bar is not None:
-                bar.update(result.count if result.text is not None else len(result.rows))
+                _advance(bar, result.count if result.text is not None else len(result.rows))
+        if bar is not None and total[1]:  # the total was an estimate: end at 100%
+            bar.total = bar.n
+            bar.refresh()
     except BaseException:
         writer.abort()
         raise
@@ -131,8 +134,54 @@ def _chunks(inputs: Sequence[Input], size: int, blocks: bool = False) -> Iterato
             index += len(batch)
 
 
-def _progress_bar(stream: TextIO | None, total: int | None) -> Any:
-    """A tqdm bar on a terminal; nothing when the stream is piped or captured."""
+# Bytes read from the start of a CSV or JSON Lines input to estimate its records: lines per byte.
+_SAMPLE_BYTES = 1 << 18
+
+
+def _total(opened: Sequence[Input]) -> tuple[int | None, bool]:
+    """The records to score, for the progress bar, and whether that is an estimate. Folders and
+    facts files are counted; a CSV or JSON Lines file is estimated from its size and the lines in
+    its first 256 KiB (a record a line; exact when the sample is the whole file, blank lines and
+    cells spanning lines aside), so nothing is read twice; an XLSX sheet is not estimated (None)."""
+    total, estimated = 0, False
+    for item in opened:
+        if item.count is not None:
+            total += item.count
+            continue
+        guess = _estimate(item)
+        if guess is None:
+            return None, False
+        total, estimated = total + guess, True
+    return total, estimated
+
+
+def _estimate(item: Input) -> int | None:
+    if item.kind not in ("csv", "jsonl"):
+        return None
+    try:
+        size = os.path.getsize(item.path)
+        with open(item.path, "rb") as handle:
+            head = handle.read(_SAMPLE_BYTES)
+    except OSError:
+        return None  # the reader reports it, located
+    lines = head.count(b"\n") + (1 if head and not head.endswith(b"\n") else 0)
+    if len(head) < size and lines:
+        lines = size * lines // len(head)
+    header = item.header_row if item.kind == "csv" else 0
+    return max(lines - header, 0)
+
+
+def _advance(bar: Any, records: int) -> None:
+    """Count ``records`` done; an estimated total that is passed grows 5% past the count."""
+    bar.update(records)
+    if bar.total is not None and bar.n > bar.total:
+        bar.total = bar.n + max(bar.n // 20, 1)
+        bar.refresh()
+
+
+def _progress_bar(stream: TextIO | None, total: int | None, estimated: bool = False) -> Any:
+    """A tqdm bar on a terminal (records done of the total, percentage, rate and time left; an
+    estimated total is shown as ~total); nothing when the stream is piped or captured."""
     isatty = getattr(stream, "isatty", None)
     if stream is None or isatty is None or not isatty():
         return None
@@ -142,4 +191,16 @@ def _progress_bar(stream: TextIO | None, total: int | None) -> Any:
     # Without tqdm's monitor thread, which outlives the bar by up to ten seconds: a later batch in
     # the same process would find it running and spawn its workers instead of forking them.
     quiet = type("Bar", (tqdm.tqdm,), {"monitor_interval": 0})
-    return quiet(total=total, file=stream, unit=" records", unit_scale=True, mininterval=0.5)
+    shape = (
+        "{l_bar}{bar}| {n_fmt}/"
+        + ("~" if estimated else "")
+        + "{total_fmt} [{elapsed}<{remaining}, {rate_fmt}]"
+    )
+    return quiet(
+        total=total,
+        file=stream,
+        unit=" records",
+        unit_scale=True,
+        mininterval=0.5,
+        bar_format=shape if total is not None else None,
+    )
