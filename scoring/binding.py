@@ -195,6 +195,16 @@ def _read(
     try:
         value = fact.measure.read(raw)
     except MeasureError as exc:
+        bound = fact.measure.read_range(raw)
+        if bound is not None:  # "≥90%": the actual is only known to lie beyond its bound
+            warnings.append(
+                ScoreWarning(
+                    "actual-range",
+                    f"{fact.label}：实际值写作范围“{raw}”，按其边界 "
+                    f"{fact.measure.display(bound)} 计分；请填写实际完成值",
+                )
+            )
+            return _within_bounds(fact, bound, facts, loc, problems)
         if is_not_applicable(raw):
             message = (
                 f"fact {fact.id!r} is written as {raw!r} (not applicable): mark the indicators "
@@ -204,6 +214,17 @@ def _read(
         else:
             problems.append(facts.problem(loc, f"fact {fact.id!r}: {exc.message}", exc.code))
         return None
+    return _within_bounds(fact, value, facts, loc, problems)
+
+
+def _within_bounds(
+    fact: Fact,
+    value: Value | str,
+    facts: Facts,
+    loc: tuple[str | int, ...],
+    problems: list[Problem],
+) -> Value | str | None:
+    """``value``, or None with a problem when it lies outside the fact's min/max."""
     beyond = out_of_bounds(fact, value)
     if beyond is not None:
         word, bound = beyond

@@ -139,6 +139,25 @@ class Measure:
             self.convert(quantity.number, quantity.unit, quantity.text, "value"), quantity.text
         )
 
+    def read_range(self, raw: object) -> Decimal | None:
+        """A value written as a range ("≥90%", "不低于95%", "90%以上", "≤0.6万元"), as 自评表 often
+        print an actual: its bound in this measure; None when ``raw`` is not a one-sided range
+        (then ``read``'s own error stands). The caller says that the bound was used."""
+        if not isinstance(raw, str) or self.kind not in NUMERIC_KINDS:
+            return None
+        try:
+            target = parse_target(raw)
+        except QuantityError:
+            return None
+        if target.op not in ("≥", ">", "≤", "<"):
+            return None
+        quantity = target.quantity
+        try:
+            value = self.convert(quantity.number, quantity.unit, quantity.text, "value")
+            return self._checked(value, quantity.text)
+        except MeasureError:
+            return None
+
     def _read_plain(self, match: re.Match[str], written: str) -> Decimal:
         """The common case ("110万元", "99.14%", "1,100,000元") read without the general parser;
         the two agree on every string ``_PLAIN`` matches (tests/test_plan.py checks)."""
