@@ -11,14 +11,16 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     TypeAdapter,
     ValidationError,
+    WithJsonSchema,
     field_validator,
 )
 
@@ -69,12 +71,29 @@ def _year(value: str | None) -> str | None:
     return value
 
 
+def _year_text(value: Any) -> Any:
+    # `year: 2021` is how YAML, JSON Lines and library mappings write a year: a number (int from
+    # JSON and Python, Decimal from the YAML reader) is read as its digits. bool is an int too,
+    # but `year: true` is no year: it stays what it is, for the type check to refuse.
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return str(value) if isinstance(value, Decimal) else value
+
+
+# The schema says so too, so that an editor checking a facts file accepts `year: 2021`.
+Year = Annotated[
+    str,
+    BeforeValidator(_year_text),
+    WithJsonSchema({"anyOf": [{"type": "integer"}, {"type": "string"}]}),
+]
+
+
 class ProjectModel(_Model):
     name: Text | None = Field(None, description="项目名称")
     code: Text | None = Field(None, description="项目编码")
     unit: str | None = Field(None, description="实施单位")
     department: str | None = Field(None, description="主管部门")
-    year: Text | None = Field(None, description="评价年度")
+    year: Year | None = Field(None, description="评价年度: 2021, or text that begins with it")
     evaluator: str | None = Field(None, description="评价人 / 填报人")
     date: Text | None = Field(None, description="填报日期")
     goal: GoalModel | None = None
@@ -238,6 +257,8 @@ def facts_from_record(data: Mapping[str, Any], file: str = "<record>") -> Facts:
 
 def _simple_record(data: Mapping[str, Any], file: str) -> Facts | None:
     project, values = data.get("project", {}), data.get("values", {})
+    if isinstance(project, dict) and "year" in project:
+        project = {**project, "year": _year_text(project["year"])}  # 2021 from a JSON line
     reasons = [data.get("not_applicable", {}), data.get("deviations", {})]
     if not (
         data.keys() <= {"project", "values", "ratings", "not_applicable", "deviations"}
