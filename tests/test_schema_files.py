@@ -59,7 +59,9 @@ def errors(validator: Any, data: Any) -> list[str]:
 
 
 def test_the_shipped_files_are_all_found() -> None:
-    assert len(SPECS) >= 12 and len(CASES) == len(SPECS) and len(EXAMPLES) >= 4
+    assert len(SPECS) >= 12
+    assert len(CASES) == len(SPECS)
+    assert len(EXAMPLES) >= 4
     assert any("extends" in as_editor_reads(p) for p in SPECS)  # profiles are among them
 
 
@@ -129,8 +131,10 @@ def test_a_numeric_year_from_a_json_line_is_read() -> None:
         (True, "<record>: project.year: expected text, got true [wrong-type]"),
         (
             123,
-            "<record>: project.year: '123' is not a year: begin with the year evaluated,"
-            " such as 2021 [bad-value]",
+            (
+                "<record>: project.year: '123' is not a year: begin with the year evaluated,"
+                " such as 2021 [bad-value]"
+            ),
         ),
     ],
 )
