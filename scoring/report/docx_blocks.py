@@ -227,6 +227,9 @@ def _set_fonts(rpr: BaseOxmlElement, east_asia: str) -> None:
     fonts.set(qn("w:hAnsi"), LATIN_FONT)
     fonts.set(qn("w:cs"), LATIN_FONT)
     fonts.set(qn("w:eastAsia"), east_asia)
+    # Characters both scripts use (“ ” ≥ × ÷ …) in the Chinese font, as in Chinese text they are:
+    # otherwise Word sets them in Times New Roman, narrow and out of line.
+    fonts.set(qn("w:hint"), "eastAsia")
 
 
 def _font(run: object, east_asia: str, size: float) -> None:
