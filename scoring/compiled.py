@@ -19,7 +19,7 @@ from .rules import Rule
 from .rules.qualitative import Tier
 from .spec import CaseSpec
 
-__all__ = ["Derived", "Fact", "Node", "Spec"]
+__all__ = ["CostMeasure", "Derived", "Fact", "Node", "Spec"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,18 @@ class Derived:
     label: str
     formula: CompiledFormula
     measure: Measure
+
+
+@dataclass(frozen=True)
+class CostMeasure:
+    """成本效益分析法: ``cost`` (a money value) over ``output`` (a count or number), per unit of
+    output in ``unit`` (万元/人次); lower is better. Computed by ``methods.cost``."""
+
+    id: str
+    label: str
+    cost: str
+    output: str
+    unit: str
 
 
 @dataclass(frozen=True, eq=False)
@@ -98,6 +110,7 @@ class Spec:
     sources: tuple[Source, ...] = ()  # base first, then each profile applied on it
     cases: tuple[CaseSpec, ...] = ()
     application: Mapping[str, str] = field(default_factory=dict)  # grade → 评价结果应用建议
+    cost_measures: tuple[CostMeasure, ...] = ()  # 成本效益分析法, in the spec's order
     nodes: Mapping[str, Node] = field(init=False, repr=False)
     leaves: tuple[Node, ...] = field(init=False, repr=False)
     # For each top-level indicator, the [start, stop) slice of ``leaves`` under it.

@@ -18,8 +18,8 @@ from typing import Annotated, Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from .compiled import Spec
-from .errors import Problem, SpecError
+from .compiled import CostMeasure, Spec
+from .errors import Problem, SpecError, did_you_mean
 from .expr import DeclaredNames
 from .grading import RoundingPolicy
 from .number_limits import in_exact_context
@@ -148,6 +148,7 @@ class _Compiler(TreeChecks):
                     "application-grade",
                     key=True,
                 )
+        cost_measures = self.check_cost_measures(model)
         self.fail_if_problems()
         return Spec(
             id=model.id,
@@ -167,7 +168,43 @@ class _Compiler(TreeChecks):
             sources=tuple(self.src.sources),
             cases=tuple(model.cases),
             application=dict(model.application),
+            cost_measures=cost_measures,
         )
+
+    def check_cost_measures(self, model: SpecModel) -> tuple[CostMeasure, ...]:
+        """Each measure's cost is a money value and its output a count or number, both declared."""
+        out = []
+        for measure_id, item in model.cost_effectiveness.items():
+            loc = ("cost_effectiveness", measure_id)
+            units = []
+            for role, name, kinds, wanted in (
+                ("cost", item.cost, ("money",), "成本（cost）应为金额"),
+                ("output", item.output, ("count", "number"), "产出（output）应为数量或数值"),
+            ):
+                measure = self.measures.get(name)
+                if measure is None:
+                    if name not in self.declared:
+                        self.problem(
+                            (*loc, role),
+                            f"unknown fact or derived value {name!r}"
+                            + did_you_mean(name, self.measures),
+                            "formula-unknown-name",
+                        )
+                    continue
+                if measure.kind not in kinds:
+                    self.problem(
+                        (*loc, role),
+                        f"“{name}”是{measure.describe()}：{wanted}",
+                        "cost-measure-kind",
+                    )
+                    continue
+                units.append(measure.unit or "")
+            if len(units) == 2:
+                unit = f"{units[0]}/{units[1]}" if units[1] else units[0]
+                out.append(
+                    CostMeasure(measure_id, item.label or measure_id, item.cost, item.output, unit)
+                )
+        return tuple(out)
 
 
 def _partial_model(data: dict[str, Any]) -> SpecModel:

@@ -77,6 +77,16 @@ class DerivedSpec(_Model):
     unit: str | None = None
 
 
+class CostMeasureSpec(_Model):
+    """成本效益分析法: a cost over an output, lower is better (实际支出 ÷ 接访人次)."""
+
+    label: str | None = Field(
+        None, description="Chinese label, e.g. 每人次接访成本; default: the id"
+    )
+    cost: Text = Field(description="a money fact or derived value: what was spent")
+    output: Text = Field(description="a count or number fact or derived value: what it bought")
+
+
 class IndicatorSpec(_Model):
     id: Text = Field(description="unique across the tree; used by facts, adjustments and paths")
     name: str | None = Field(None, description="the 指标 wording on the form; default: the id")
@@ -167,6 +177,10 @@ class SpecModel(_Model):
     facts: dict[str, FactSpec] = Field(default_factory=dict)
     derived: dict[str, DerivedSpec] = Field(default_factory=dict)
     indicators: list[IndicatorSpec] = Field(min_length=1)
+    cost_effectiveness: dict[Text, CostMeasureSpec] = Field(
+        default_factory=dict,
+        description="成本效益分析法: measure id → a cost over an output (e.g. 每人次接访成本)",
+    )
     application: dict[str, str] = Field(
         default_factory=dict,
         description="grade → 评价结果应用建议 (e.g. 优: 保持或优先安排预算; 差: 压减或取消)",

@@ -19,10 +19,10 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from ..compiled import Spec
 from ..engine import score, score_totals
@@ -39,12 +39,14 @@ __all__ = [
     "Layout",
     "process_chunk",
     "record_outcomes",
+    "result_inputs",
     "score_inputs",
     "score_many",
     "score_record",
 ]
 
 Row = list[str]
+_Scored = TypeVar("_Scored", Totals, Result)
 
 
 def score_record(spec: Spec, record: Facts | Mapping[str, Any], source: str) -> Result:
@@ -252,6 +254,23 @@ def score_inputs(
             yield from record_outcomes(spec, item.converter, chunk)
 
 
+def result_inputs(
+    spec: Spec, paths: Sequence[str], *, id_column: str | None = None, sheet: str | None = None
+) -> Iterator[tuple[str, str, Result | ScoringError]]:
+    """``score_inputs`` with each record's whole ``Result`` (its values, warnings and tree), for
+    a caller that needs more than the numbers: slower, since no record takes the plan's path."""
+    from .inputs import open_inputs
+
+    for item in open_inputs(spec, paths, id_column=id_column, sheet=sheet):
+        converter = item.converter
+        for number, payload in item.records():
+            source = _escaped(converter.source(number, payload))
+            record_id, outcome = _one(spec, converter, number, payload, source, _score_one)
+            if isinstance(outcome, ScoringError):
+                outcome = _escaped_error(outcome)
+            yield _escaped(record_id), source, outcome
+
+
 def _fast(
     spec: Spec, converter: Converter, records: Sequence[RawRecord]
 ) -> Sequence[tuple[str | None, Totals] | None]:
@@ -272,15 +291,21 @@ def _fast(
 
 
 def _one(
-    spec: Spec, converter: Converter, number: int, payload: Any, source: str
-) -> tuple[str, Totals | ScoringError]:
-    """One record's id and totals or error, whatever it holds."""
+    spec: Spec,
+    converter: Converter,
+    number: int,
+    payload: Any,
+    source: str,
+    scorer: Callable[[Spec, object, str], _Scored | ScoringError] = _totals_one,  # type: ignore[assignment]
+) -> tuple[str, _Scored | ScoringError]:
+    """One record's id and totals (or, with ``scorer=_score_one``, result) or error, whatever
+    the record holds."""
     record_id = None
     try:
         record_id, record = converter.convert(spec, number, payload)
         if isinstance(record, ScoringError):
             return record_id, record
-        return record_id, _totals_one(spec, record, source)
+        return record_id, scorer(spec, record, source)
     except Exception as exc:  # noqa: BLE001 (anything else is a bug: this record's, reported)
         if record_id is None:
             try:

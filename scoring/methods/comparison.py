@@ -9,18 +9,20 @@ Rendering is ``scoring.report.comparison``'s.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..compiled import Spec
 from ..engine import score
 from ..errors import Problem, ScoringError, UsageError
+from ..expr import Value
 from ..facts import load_facts
 from ..loader import load_spec
 from ..result import Result, Totals
+from .cost import CostLine, PeerCost, cost_lines, peer_costs
 from .factors import Decomposition, Scores, decompose
 from .peers import Peer, Standing, median_peer, standings
 
-__all__ = ["Comparison", "PeerGroup", "compare_years", "peer_group"]
+__all__ = ["Comparison", "PeerGroup", "compare_years", "peer_group", "totals_of"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class PeerGroup:
     lines: list[Standing]
     middle: Peer | None  # the median project
     versus_middle: Decomposition | None  # the median project → this project
+    costs: list[PeerCost] = field(default_factory=list)  # 最低成本法, when the spec declares any
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,11 @@ class Comparison:
     years: list[tuple[str, Result]]  # by year
     pairs: list[tuple[str, str, Decomposition]]  # each year → the next
     peers: PeerGroup | None = None
+
+    @property
+    def costs(self) -> list[tuple[str, list[CostLine]]]:
+        """成本效益分析法: each year's cost measures (empty when the spec declares none)."""
+        return [(year, cost_lines(result.spec, result.values)) for year, result in self.years]
 
 
 def compare_years(
@@ -92,25 +100,41 @@ def compare_years(
 
 def peer_group(project: Result, inputs: Sequence[str]) -> PeerGroup:
     """The project among the records of ``inputs`` (any batch input), scored under its spec."""
-    from ..batch.core import score_inputs  # the batch readers, only when peers are asked for
+    from ..batch.core import result_inputs, score_inputs  # the readers, only for peers
 
     spec = project.spec
     peers: list[Peer] = []
     failed: list[tuple[str, str]] = []
-    for record_id, source, outcome in score_inputs(spec, inputs):
-        if isinstance(outcome, ScoringError):
-            failed.append((record_id, source))
-        else:
-            peers.append(Peer(record_id, outcome))
-    own = Scores.of(project)
-    totals = Totals(
-        project.total,
-        project.grade,
-        project.applicable_weight,
-        tuple(top.score for top in project.indicators),
-        (),
-        tuple(own.leaf_scores.get(leaf.id) for leaf in spec.leaves),
-    )
+    values: list[tuple[str, Mapping[str, Value]]] = []  # for the cost measures
+    if spec.cost_measures:  # their values are in each peer's whole result
+        for record_id, source, result in result_inputs(spec, inputs):
+            if isinstance(result, ScoringError):
+                failed.append((record_id, source))
+            else:
+                peers.append(Peer(record_id, totals_of(result)))
+                values.append((record_id, result.values))
+    else:
+        for record_id, source, outcome in score_inputs(spec, inputs):
+            if isinstance(outcome, ScoringError):
+                failed.append((record_id, source))
+            else:
+                peers.append(Peer(record_id, outcome))
     middle = median_peer(peers) if peers else None
+    own = Scores.of(project)
     versus = decompose(Scores.of_totals(spec, middle.totals), own) if middle else None
-    return PeerGroup(project, inputs, peers, failed, standings(spec, totals, peers), middle, versus)
+    lines = standings(spec, totals_of(project), peers)
+    costs = peer_costs(spec, project.values, values) if spec.cost_measures else []
+    return PeerGroup(project, inputs, peers, failed, lines, middle, versus, costs)
+
+
+def totals_of(result: Result) -> Totals:
+    """A result's numbers in the shape ``score_totals`` gives them."""
+    scores = {leaf.id: leaf.score for leaf in result.leaves()}
+    return Totals(
+        result.total,
+        result.grade,
+        result.applicable_weight,
+        tuple(top.score for top in result.indicators),
+        tuple(top.applicable_weight for top in result.indicators),
+        tuple(scores.get(leaf.id) for leaf in result.spec.leaves),
+    )

@@ -13,8 +13,10 @@ from typing import Any
 from tabulate import tabulate
 
 from ..methods.comparison import Comparison, PeerGroup
+from ..methods.cost import SHOWN_PLACES
 from ..methods.factors import Decomposition, shown_parts
 from ..methods.peers import shown_rank
+from ..number_limits import CTX
 from ..number_text import format_number
 from ..result import IndicatorResult
 from .charts import waterfall_chart
@@ -88,6 +90,53 @@ def year_table(c: Comparison) -> Table:
     total_row += [format_number(last.total - first.total, places), _trend(first.total, last.total)]
     rows += [total_row, [*grade_row, "", ""]]
     return head, rows, [""] * (len(rows) - 2) + ["level1", "level1"]
+
+
+COST_NOTE = "成本效益分析法：每单位产出的支出，越低越好；变化为末年相对首年的增减幅度"
+
+
+def _cost(value: Decimal | None) -> str:
+    return "—" if value is None else format_number(value, SHOWN_PLACES)
+
+
+def cost_year_table(c: Comparison) -> Table | None:
+    """Each cost measure by year, the change first → last (a share) and its trend; None when the
+    spec declares no measure."""
+    years = c.costs
+    if not years or not years[-1][1]:
+        return None
+    head = ["成本效益", *(year for year, _ in years), "变化", "趋势"]
+    rows = []
+    for index, line in enumerate(years[-1][1]):
+        values = [lines[index].value if index < len(lines) else None for _, lines in years]
+        first, last = values[0], values[-1]
+        change = (
+            _signed(CTX.divide(last - first, first) * 100, 2) + "%"
+            if first is not None and last is not None and first
+            else "—"
+        )
+        label = f"{line.measure.label}（{line.measure.unit}）"
+        rows.append([label, *(_cost(v) for v in values), change, _trend(first, last)])
+    return head, rows, [""] * len(rows)
+
+
+def cost_peer_table(g: PeerGroup) -> Table | None:
+    """最低成本法: each measure's value, the peers' median and lowest, and who has the lowest."""
+    if not g.costs:
+        return None
+    head = ["成本效益", "本项目", "同类中位数", "最低", "最低成本项目", "更低的同类项目"]
+    rows = [
+        [
+            f"{cost.measure.label}（{cost.measure.unit}）",
+            _cost(cost.value),
+            _cost(cost.median),
+            _cost(cost.lowest),
+            cost.lowest_peer or "—",
+            f"{cost.cheaper} / {cost.peers}" if cost.value is not None else "—",
+        ]
+        for cost in g.costs
+    ]
+    return head, rows, [""] * len(rows)
 
 
 def factor_heading(before: str, after: str, d: Decomposition) -> str:
@@ -184,6 +233,9 @@ def render_text(c: Comparison) -> str:
     blocks: list[str] = []
     if len(c.years) > 1:
         blocks.append(f"{title(c)}\n\n{_text_table(year_table(c))}")
+        costs = cost_year_table(c)
+        if costs is not None:
+            blocks.append(f"{_text_table(costs)}\n（{COST_NOTE}）")
         for before, after, d in c.pairs:
             blocks.append(
                 f"{factor_heading(before, after, d)}\n{_text_table(factor_table(d))}\n（{FACTOR_NOTE}）"
@@ -194,6 +246,9 @@ def render_text(c: Comparison) -> str:
         if g.peers:
             text += f"\n{_text_table(peer_table(g))}\n（{PEER_NOTE}）"
         blocks.append(text)
+        costs = cost_peer_table(g)
+        if costs is not None:
+            blocks.append(f"最低成本法：\n{_text_table(costs)}")
         if g.middle is not None and g.versus_middle is not None:
             before = f"中位项目 {g.middle.id}"
             d = g.versus_middle
@@ -216,6 +271,13 @@ def render_html(c: Comparison) -> str:
     body: list[str] = []
     if len(c.years) > 1:
         body += ["<h2>逐年比较</h2>", _html_table(year_table(c))]
+        costs = cost_year_table(c)
+        if costs is not None:
+            body += [
+                "<h2>成本效益分析法</h2>",
+                _html_table(costs),
+                f'<p class="note">{html_text(COST_NOTE)}</p>',
+            ]
         for before, after, d in c.pairs:
             body += [
                 f"<h2>{html_text(factor_heading(before, after, d))}</h2>",
@@ -232,6 +294,9 @@ def render_html(c: Comparison) -> str:
                 _html_table(peer_table(g), text_columns=2),  # and the benchmark's id
                 f'<p class="note">{html_text(PEER_NOTE)}</p>',
             ]
+        costs = cost_peer_table(g)
+        if costs is not None:
+            body += ["<h2>最低成本法</h2>", _html_table(costs, text_columns=3)]
         if g.middle is not None and g.versus_middle is not None:
             before = f"中位项目 {g.middle.id}"
             d = g.versus_middle
@@ -285,6 +350,20 @@ def to_dict(c: Comparison) -> dict[str, Any]:
             for year, result in c.years
         ],
         "factors": [_factors_dict(a, b, d) for a, b, d in c.pairs],
+        "cost_effectiveness": [
+            {
+                "year": year,
+                "measures": {
+                    line.measure.id: {
+                        "unit": line.measure.unit,
+                        "value": None if line.value is None else _cost(line.value),
+                        "reason": line.reason or None,
+                    }
+                    for line in lines
+                },
+            }
+            for year, lines in c.costs
+        ],
     }
     g = c.peers
     if g is not None:
@@ -308,6 +387,19 @@ def to_dict(c: Comparison) -> dict[str, Any]:
                 for line in g.lines
             ],
             "median_project": None if g.middle is None else g.middle.id,
+            "cost_effectiveness": [
+                {
+                    "id": cost.measure.id,
+                    "unit": cost.measure.unit,
+                    "value": None if cost.value is None else _cost(cost.value),
+                    "median": None if cost.median is None else _cost(cost.median),
+                    "lowest": None if cost.lowest is None else _cost(cost.lowest),
+                    "lowest_project": cost.lowest_peer,
+                    "cheaper_peers": cost.cheaper,
+                    "peers": cost.peers,
+                }
+                for cost in g.costs
+            ],
         }
         if g.versus_middle is not None:
             out["peers"]["versus_median"] = _factors_dict("中位项目", "本项目", g.versus_middle)
