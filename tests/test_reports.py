@@ -188,6 +188,50 @@ def test_docx_indicator_table_merges_parents_and_repeats_its_header(seed: Result
     assert "达成年度指标，4 分至 5 分（80%–100%）" in text
 
 
+UNEVEN = """
+id: u
+name: u
+version: "1"
+facts:
+  x: {kind: rate}
+indicators:
+  - id: A
+    weight: 60
+    children:
+      - id: A1
+        weight: 30
+        children:
+          - {id: A1a, weight: 10, rule: {kind: positive, actual: x, target: "≥100%"}}
+          - id: A1b
+            weight: 20
+            children:
+              - {id: A1b1, weight: 20, rule: {kind: positive, actual: x, target: "≥100%"}}
+      - {id: A2, weight: 30, rule: {kind: positive, actual: x, target: "≥100%"}}
+  - {id: B, weight: 40, rule: {kind: positive, actual: x, target: "≥100%"}}
+"""
+
+
+def test_docx_table_of_an_uneven_tree_spans_the_empty_levels() -> None:
+    """A leaf above the deepest level spans the level columns it leaves empty; parents merge down
+    over exactly their own leaves."""
+    spec = load_spec_text(UNEVEN)
+    result = score(spec, facts_from_mapping({"project": {"name": "p"}, "values": {"x": "90%"}}))
+    table = build(result).tables[0]
+    rows = [[cell.text for cell in row.cells][:4] for row in table.rows]
+    assert rows == [
+        ["一级指标", "二级指标", "三级指标", "四级指标"],
+        ["A", "A1", "A1a", "A1a"],
+        ["A", "A1", "A1b", "A1b1"],
+        ["A", "A2", "A2", "A2"],
+        ["B", "B", "B", "B"],
+    ]
+    assert table.cell(1, 0)._tc is table.cell(3, 0)._tc  # A over its three leaves
+    assert table.cell(1, 1)._tc is table.cell(2, 1)._tc  # A1 over two
+    assert table.cell(1, 2)._tc is table.cell(1, 3)._tc  # A1a across 三级 and 四级
+    assert table.cell(3, 1)._tc is table.cell(3, 3)._tc  # A2 across three levels
+    assert table.cell(4, 0)._tc is table.cell(4, 3)._tc  # B across all four
+
+
 def test_docx_problems_list_the_indicators_that_lost_points(seed: Result) -> None:
     """存在的问题: each indicator that lost points, biggest first, with its deviation explanation."""
     document = build(seed)
