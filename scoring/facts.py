@@ -32,6 +32,7 @@ from .pydantic_errors import describe_errors, described, id_path, wrong_argument
 from .quantities import parse_number
 from .rules import Rating
 from .rules.base import Share
+from .shipped import UnknownName, is_shipped_name, resolve
 from .spec import Number, Text
 
 __all__ = [
@@ -75,7 +76,8 @@ def _year_text(value: Any) -> Any:
     # `year: 2021` is how YAML, JSON Lines and library mappings write a year: a number (int from
     # JSON and Python, Decimal from the YAML reader) is read as its digits. bool is an int too,
     # but `year: true` is no year: it stays what it is, for the type check to refuse.
-    if isinstance(value, int) and not isinstance(value, bool):
+    # An int of over 4,300 digits has no str(): it stays an int, which the type check refuses.
+    if isinstance(value, int) and not isinstance(value, bool) and -(10**8) < value < 10**8:
         return str(value)
     return str(value) if isinstance(value, Decimal) else value
 
@@ -187,9 +189,15 @@ class Facts:
 
 @in_exact_context
 def load_facts(path: str | os.PathLike[str]) -> Facts:
-    """Read a facts file (YAML or JSON); raise FactsError listing every problem with its shape."""
+    """Read a facts file (YAML or JSON); raise FactsError listing every problem with its shape.
+    ``path`` may be ``jixiao:NAME``, an example shipped with jixiao."""
     if not isinstance(path, (str, os.PathLike)):
         raise wrong_argument("load_facts", "the path of a facts file", path)
+    if is_shipped_name(path):  # jixiao:hengnan_xinfang_2021: an example shipped with jixiao
+        try:
+            path = resolve(os.fspath(path), "facts")
+        except UnknownName as exc:
+            raise FactsError(Problem(str(exc), "file-unreadable", file=os.fspath(path))) from None
     text = read_text(path, error_cls=FactsError)
     return load_facts_text(text, os.fspath(path))
 

@@ -22,6 +22,7 @@ from ._yaml import Document, load_yaml, read_text
 from .errors import Problem, SpecError, did_you_mean
 from .overlay_merge import OVERLAY_KEYS, Merger, indicator_ids
 from .provenance import Source, Sourced
+from .shipped import UnknownName, is_shipped_name, resolve
 from .textfile import PathRefused, path_named_by_spec
 
 __all__ = ["OVERLAY_KEYS", "Source", "Sourced", "load_sourced", "sourced_from_text"]
@@ -30,7 +31,13 @@ _MAX_CHAIN = 10
 
 
 def load_sourced(path: str | os.PathLike[str], _chain: tuple[str, ...] = ()) -> Sourced:
-    """Read a spec file, following ``extends:`` to its bases (relative to the file)."""
+    """Read a spec file, following ``extends:`` to its bases (relative to the file). ``path`` may
+    be ``jixiao:NAME``, a system shipped with jixiao (read from where it is installed)."""
+    if is_shipped_name(path):
+        try:
+            path = resolve(os.fspath(path), "spec")
+        except UnknownName as exc:
+            raise SpecError(Problem(str(exc), "file-unreadable", file=os.fspath(path))) from None
     display = os.fspath(path)
     text = read_text(path, error_cls=SpecError)
     return sourced_from_text(text, display, base_dir=os.path.dirname(display), _chain=_chain)
@@ -66,7 +73,13 @@ def sourced_from_text(
         )
         return here
     try:
-        base_path = path_named_by_spec(extends, base_dir)
+        if is_shipped_name(extends):  # jixiao:self_evaluation, wherever jixiao is installed
+            base_path = resolve(extends, "spec")
+        else:
+            base_path = path_named_by_spec(extends, base_dir)
+    except UnknownName as exc:
+        here.problems.append(here.problem(("extends",), str(exc), "overlay-extends"))
+        return here
     except PathRefused as exc:
         here.problems.append(here.problem(("extends",), str(exc), "path-outside"))
         return here

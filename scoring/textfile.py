@@ -15,18 +15,14 @@ from collections.abc import Callable
 from typing import BinaryIO, NoReturn
 
 from .errors import Problem, ScoringError
+from .shipped import SHIPPED, UnknownName, is_shipped_name, resolve
 
 __all__ = ["SHIPPED", "PathRefused", "path_named_by_spec", "read_text"]
 
 # The systems shipped with jixiao (and their example projects): a spec anywhere may name them,
 # as the shipped profiles name their bases (../self_evaluation.yaml) and the shipped cases their
-# example facts (../../examples/…). Only where they sit beside the package (a checkout).
-_HOME = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
-SHIPPED = tuple(
-    os.path.join(_HOME, name)
-    for name in ("indicators", "examples")
-    if os.path.isdir(os.path.join(_HOME, name))
-)
+# example facts (../../examples/…), or by their jixiao:NAME (scoring.shipped finds where they are
+# installed: beside the package in a checkout, inside it from a wheel).
 
 
 class PathRefused(ValueError):
@@ -40,11 +36,19 @@ def _inside(path: str, root: str) -> bool:
 def path_named_by_spec(written: str, spec_dir: str) -> str:
     """The path to open for a file that a spec (or its cases file) in ``spec_dir`` names: relative
     to that folder, and inside it once resolved (``..`` and symbolic links followed), or inside a
-    shipped system's folder (``SHIPPED``). Anything else raises ``PathRefused`` before the file is
+    shipped system's folder (``SHIPPED``); ``jixiao:NAME`` is the shipped file of that name
+    (``scoring.shipped.resolve``). Anything else raises ``PathRefused`` before the file is
     opened, so nothing of it can reach a message: a spec from elsewhere must not make
     ``jixiao validate`` or ``jixiao test`` read /etc/passwd or a key file and quote it back."""
     if "\0" in written:
         raise PathRefused("the path contains a NUL character")
+    if is_shipped_name(written):
+        # Looked up in the shipped folders only, never joined to spec_dir: an extends: names a
+        # system, a case's facts an example; either is found.
+        try:
+            return resolve(written, "any")
+        except UnknownName as exc:
+            raise PathRefused(str(exc)) from None
     if os.path.isabs(written) or os.path.splitdrive(written)[0]:
         raise PathRefused(
             f"{written!r} is an absolute path: a spec names files relative to its own folder"

@@ -26,11 +26,15 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("init", "write a facts template listing every fact and rating the spec needs"),
     "test": ("test", "run the test cases of specs and report indicator and rule-branch coverage"),
     "schema": ("schema", "print the JSON Schema of the spec (or facts) file format"),
+    "systems": ("systems", "list the indicator systems shipped with jixiao (jixiao:NAME)"),
     "import": ("import_table", "read a filled 自评表 (xlsx/csv) into a spec + facts pair"),
     "review": ("review", "复核: recompute a filed 自评表 and list what does not add up"),
     "report": ("report", "write a draft 自评报告 (.docx, or .html) for one project"),
     "compare": ("compare", "比较法 across years, with 因素分析法 of each change of the total"),
-    "survey": ("survey", "公众评判法: questionnaire answers → 满意度 with its sample and 95%% interval"),
+    "survey": (
+        "survey",
+        "公众评判法: questionnaire answers → 满意度 with its sample and 95%% interval",
+    ),
 }
 
 
