@@ -14,6 +14,8 @@ from strategies import ACTUALS, TARGETS, facts_for, specs
 
 from scoring import load_spec_text, score, score_totals
 from scoring.grading import GradeBands
+from scoring.rules import positive, reverse
+from scoring.rules.statement import formula
 
 
 @given(st.data())
@@ -117,3 +119,42 @@ def test_score_totals_agrees_with_score(data: st.DataObject) -> None:
     assert lean.top_scores == tuple(top.score for top in full.indicators)
     assert lean.top_applicable == tuple(top.applicable_weight for top in full.indicators)
     assert lean.leaf_scores == tuple(leaf.score for leaf in full.leaves())
+
+
+_PLACES = Decimal("1e-20")
+_QUANTITIES = st.decimals(min_value=Decimal("0.01"), max_value=Decimal(10**6), places=2)
+
+
+@given(_QUANTITIES, _QUANTITIES, _QUANTITIES)
+def test_a_worked_sentence_computes_what_its_rule_scores(
+    actual: Decimal, target: Decimal, weight: Decimal
+) -> None:
+    """Where a rule's sentence writes its arithmetic in the form a reader knows (a ÷ t × w, or
+    w × (1 − (a − t) ÷ t)) rather than the form computed for exact digits, the two agree."""
+    cases = [(positive.PLAIN, actual <= target), (reverse.STATEMENTS["t_over_a"], actual >= target)]
+    linear = reverse.STATEMENTS["linear_to_double"]
+    cases.append((linear, target <= actual <= 2 * target))
+    for statement, applies in cases:
+        if not applies:
+            continue
+        quantities = {"实际值": actual, "指标值": target, "分值": weight}
+        assert statement.shown is None or statement.shown != statement.otherwise
+        worked = formula(statement.shown or statement.otherwise)(quantities)
+        assert isinstance(worked, Decimal)
+        computed = formula(statement.otherwise)(quantities)
+        assert isinstance(computed, Decimal)
+        assert abs(worked - computed) <= _PLACES * max(weight, Decimal(1)), statement
+
+
+def test_a_rule_sentence_quotes_the_numbers_of_its_arithmetic() -> None:
+    spec = _single("reverse", Decimal(100))
+    result = score(spec, {"project": {"name": "p"}, "values": {"a": "125"}})
+    leaf = result.find("x")
+    assert (
+        leaf.explanation
+        == "实际完成值 125 超过年度指标值 ≤100，按 10 × 100 ÷ 125 计分，得 8 分，扣 2 分。"
+    )
+    assert leaf.node.rule is not None
+    assert (
+        leaf.node.rule.describe() == "反向：不超过 ≤100 得满分，超过按 分值 × 指标值 ÷ 实际值 计分"
+    )

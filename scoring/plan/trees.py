@@ -70,17 +70,6 @@ class _Parts(ast.NodeTransformer):
     def __init__(self, parts: Mapping[str, ast.expr]) -> None:
         self.parts = parts
 
-    def visit_Call(self, node: ast.Call) -> ast.expr:
-        self.generic_visit(node)
-        function, args = node.func, node.args
-        simple = len(args) == 2 and all(isinstance(a, (ast.Name, ast.Constant)) for a in args)
-        if simple and isinstance(function, ast.Name) and function.id in ("_f_max", "_f_min"):
-            # max(a, b) is a unless b > a; min(a, b) is a unless b < a: inline, without a call.
-            a, b = args
-            op = ast.Gt() if function.id == "_f_max" else ast.Lt()
-            return ast.IfExp(ast.Compare(b, [op], [copied(a)]), copied(b), a)
-        return node
-
     def visit_Name(self, node: ast.Name) -> ast.expr:
         if node.id in self.parts:
             return copied(self.parts[node.id])
@@ -128,7 +117,8 @@ class Known:
 
 class _Simplifier(ast.NodeTransformer):
     """Drops ``_num(v)`` (the check that a value is a number, not yes/no) around a local known
-    to hold a number: only a yes/no fact can be a bool, and a missing one stops the leaf before.
+    to hold a number, or a Decimal constant: only a yes/no fact can be a bool, and a missing one
+    stops the leaf before. Writes ``max(a, b)`` and ``min(a, b)`` of two names inline.
 
     And ``x / 1``, ``x * 1``, ``1 * x`` become ``x`` itself, digit for digit and exponent for
     exponent, when ``x`` is the result of arithmetic: it then already fits the context's
@@ -141,9 +131,16 @@ class _Simplifier(ast.NodeTransformer):
     def visit_Call(self, node: ast.Call) -> ast.expr:
         self.generic_visit(node)
         function, args = node.func, node.args
-        checks = isinstance(function, ast.Name) and function.id == "_num" and len(args) == 1
-        if checks and isinstance(args[0], ast.Name) and args[0].id in self.known.numeric:
+        called = function.id if isinstance(function, ast.Name) else ""
+        checks = called == "_num" and len(args) == 1 and isinstance(args[0], ast.Name)
+        if checks and self.known.yields_number(args[0]):  # a number local, a Decimal constant
             return args[0]
+        simple = len(args) == 2 and all(isinstance(a, (ast.Name, ast.Constant)) for a in args)
+        if simple and called in ("_f_max", "_f_min"):
+            # max(a, b) is a unless b > a; min(a, b) is a unless b < a: inline, without a call.
+            a, b = args
+            op = ast.Gt() if called == "_f_max" else ast.Lt()
+            return ast.IfExp(ast.Compare(b, [op], [copied(a)]), copied(b), a)
         return node
 
     def visit_BinOp(self, node: ast.BinOp) -> ast.expr:

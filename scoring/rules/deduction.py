@@ -13,7 +13,6 @@ from pydantic import Field
 
 from ..expr import Value
 from .base import (
-    ZERO,
     CompileContext,
     Emitter,
     InputError,
@@ -26,9 +25,17 @@ from .base import (
     fmt,
     lost_sentence,
 )
+from .statement import Statement, formula
 
 if TYPE_CHECKING:
     import ast
+
+
+# The arithmetic, once: the weight less what the problems cost (capped when the standard says
+# so), floor 0; a negative count is the project's mistake, reported.
+_DEDUCTED, _CAPPED = "每项扣分 * 实际值", "min(每项扣分 * 实际值, 最多扣分)"
+UNCAPPED = Statement("实际值 == 0", None, f"max(0, 分值 - {_DEDUCTED})", requires="实际值 >= 0")
+CAPPED = Statement("实际值 == 0", None, f"max(0, 分值 - {_CAPPED})", requires="实际值 >= 0")
 
 
 class Params(MeasuredParams):
@@ -48,28 +55,34 @@ class DeductionRule(Rule):
         self.read_actual(params, ctx, params.target, ("=", "≤", "<"))
         self.per_item = params.per_item
         self.max_deduction = params.max_deduction
+        capped = self.max_deduction is not None
+        self.statement, self.deducted = (CAPPED, _CAPPED) if capped else (UNCAPPED, _DEDUCTED)
+
+    def quantities(self, count: Decimal, weight: Decimal) -> dict[str, Value]:
+        quantities: dict[str, Value] = {"实际值": count, "分值": weight, "每项扣分": self.per_item}
+        if self.max_deduction is not None:
+            quantities["最多扣分"] = self.max_deduction
+        return quantities
 
     def evaluate(self, env: Mapping[str, Value], weight: Decimal, rating: Rating | None) -> Outcome:
         assert self.actual is not None
         count = as_number(self.actual(env), "问题数")
-        if count < 0:
+        quantities = self.quantities(count, weight)
+        if not self.statement.allows(quantities):
             raise InputError(
                 f"the number of problems cannot be negative, got {fmt(count)}", "negative-count"
             )
-        deducted = self.per_item * count
-        if self.max_deduction is not None:
-            deducted = min(deducted, self.max_deduction)
-        status = "met" if count == 0 else "missed"
-        return Outcome(max(ZERO, weight - deducted), count, status, (deducted,))
+        status = "met" if self.statement.reached(quantities) else "missed"
+        deducted = formula(self.deducted)(quantities)
+        return Outcome(self.statement.points(quantities), count, status, (deducted,))
 
     def emit(self, gen: Emitter, weight: Decimal) -> ast.expr:
         assert self.actual is not None
-        count = gen.value(self.actual)
-        deducted = "P * N" if self.max_deduction is None else "min(P * N, M)"
-        return gen.template(
-            f"fail() if N < 0 else max(Z, W - {deducted})",
-            N=count, P=self.per_item, M=self.max_deduction or ZERO, W=weight, Z=ZERO,
-        )  # fmt: skip
+        parts: dict[str, ast.expr | Decimal] = {"实际值": gen.value(self.actual), "分值": weight}
+        parts["每项扣分"] = self.per_item
+        if self.max_deduction is not None:
+            parts["最多扣分"] = self.max_deduction
+        return self.statement.emit(gen, **parts)
 
     def explain(self, outcome: Outcome, weight: Decimal, score: Decimal) -> str:
         count = outcome.actual

@@ -28,11 +28,25 @@ from .base import (
     lost_sentence,
     percent,
 )
+from .statement import Statement, formula
 
 if TYPE_CHECKING:
     import ast
 
 LOCAL_NAMES = ("a", "t", "w", "实际值", "指标值", "分值")
+# The arithmetic, once. Below the target: multiply before dividing (a ÷ t first can round a
+# repeating quotient so that an exact x.xx5 becomes x.xx4999… and then rounds down); a negative
+# actual value counts as 0. The sentence writes it as a reader knows it: a ÷ t × w.
+_MET, _BELOW, _SHOWN = (
+    "实际值 >= 指标值",
+    "max(实际值, 0) * 分值 / 指标值",
+    "实际值 / 指标值 * 分值",
+)
+_EXCEEDS = "实际值 > 指标值 * (1 + 复核阈值)"  # met, but so far above target it is flagged
+PLAIN = Statement(_MET, "分值", _BELOW, _SHOWN)
+OVERSHOOT = Statement(_MET, f"(超额得分 if {_EXCEEDS} else 分值)", _BELOW, _SHOWN)
+_EXCEEDED = formula(_EXCEEDS)
+_OVER = formula("实际值 / 指标值 - 1")  # how far above target, as the explanation says
 
 
 class Params(MeasuredParams):
@@ -69,6 +83,8 @@ class PositiveRule(Rule):
             self.overshoot_formula = ctx.compile_local(
                 params.overshoot_formula, "overshoot_formula", LOCAL_NAMES
             )
+        scored = self.overshoot_formula is not None and self.overshoot_ratio is not None
+        self.statement = OVERSHOOT if scored else PLAIN  # else overshooting is flagged only
 
     @property
     def branches(self) -> tuple[str, ...]:
@@ -78,37 +94,37 @@ class PositiveRule(Rule):
         assert self.actual is not None
         assert self.target is not None
         a = as_number(self.actual(env), "实际完成值")
-        t = self.target.value
-        if a >= t:
-            ratio = self.overshoot_ratio
-            if ratio is not None and a > t * (1 + ratio):
-                if self.overshoot_formula is not None:
-                    local = {"a": a, "t": t, "w": weight, "实际值": a, "指标值": t, "分值": weight}
-                    points = as_number(self.overshoot_formula(local), "超额公式得分")
-                    return Outcome(points, a, "exceeded", (True,))
-                return Outcome(weight, a, "exceeded", (False,))
-            return Outcome(weight, a, "met")
-        # Multiply before dividing: a ÷ t first can round a repeating quotient so that an exact
-        # x.xx5 becomes x.xx4999… and then rounds down.
-        points = max(a, ZERO) * weight / t
-        return Outcome(points, a, "missed")
+        quantities = self.quantities(a, weight)
+        reached = self.statement.reached(quantities)
+        exceeded = reached and self.overshoot_ratio is not None and _EXCEEDED(quantities) is True
+        if exceeded and self.statement is OVERSHOOT:
+            assert self.overshoot_formula is not None
+            local = {"a": a, "t": self.target.value, "w": weight}
+            local |= {"实际值": a, "指标值": self.target.value, "分值": weight}
+            quantities["超额得分"] = as_number(self.overshoot_formula(local), "超额公式得分")
+        points = self.statement.points(quantities)
+        if exceeded:
+            return Outcome(points, a, "exceeded", (self.overshoot_formula is not None,))
+        return Outcome(points, a, "met" if reached else "missed")
+
+    def quantities(self, a: Decimal, weight: Decimal) -> dict[str, Value]:
+        assert self.target is not None
+        quantities: dict[str, Value] = {"实际值": a, "指标值": self.target.value, "分值": weight}
+        if self.overshoot_ratio is not None:
+            quantities["复核阈值"] = self.overshoot_ratio
+        return quantities
 
     def emit(self, gen: Emitter, weight: Decimal) -> ast.expr:
         assert self.actual is not None
         assert self.target is not None
         a, t = gen.value(self.actual), self.target.value
-        below = "max(A, Z) * W / T"
-        ratio = self.overshoot_ratio
-        if ratio is None or self.overshoot_formula is None:  # overshooting is flagged, not scored
-            return gen.template(f"W if A >= T else {below}", A=a, T=t, W=weight, Z=ZERO)
-        local: dict[str, ast.expr | Decimal] = {"a": a, "t": t, "w": weight}
-        local |= {"实际值": a, "指标值": t, "分值": weight}
-        over = gen.template("num(F)", F=gen.formula(self.overshoot_formula, **local))
-        limit = t * (1 + ratio)  # as evaluate computes it, once
-        return gen.template(
-            f"(OVER if A > L else W) if A >= T else {below}",
-            A=a, T=t, W=weight, Z=ZERO, L=limit, OVER=over,
-        )  # fmt: skip
+        parts: dict[str, ast.expr | Decimal] = {"实际值": a, "指标值": t, "分值": weight}
+        if self.overshoot_formula is not None and self.statement is OVERSHOOT:
+            local: dict[str, ast.expr | Decimal] = {"a": a, "t": t, "w": weight}
+            local |= {"实际值": a, "指标值": t, "分值": weight}
+            over = gen.template("num(F)", F=gen.formula(self.overshoot_formula, **local))
+            parts |= {"复核阈值": self.overshoot_ratio or ZERO, "超额得分": over}
+        return self.statement.emit(gen, **parts)
 
     def explain(self, outcome: Outcome, weight: Decimal, score: Decimal) -> str:
         assert self.target is not None
@@ -117,16 +133,18 @@ class PositiveRule(Rule):
         assert isinstance(a, Decimal)
         if outcome.status == "missed":
             basis = "实际值为负按 0 计，" if a < 0 else ""
+            texts = {"实际值": shown(max(a, ZERO)), "指标值": shown(self.target.value)}
+            how = self.statement.worked(texts | {"分值": fmt(weight)})
             return (
                 f"实际完成值 {shown(a)} 未达到年度指标值 {self.target.display}，{basis}"
-                f"按 {shown(max(a, ZERO))} ÷ {shown(self.target.value)} × {fmt(weight)} 计分，"
-                + lost_sentence(weight, score)
+                f"按 {how} 计分，" + lost_sentence(weight, score)
             )
         text = f"实际完成值 {shown(a)} 达到年度指标值 {self.target.display}，" + lost_sentence(
             weight, score
         )
         if outcome.status == "exceeded":
-            over = a / self.target.value - 1
+            over = _OVER(self.quantities(a, weight))
+            assert isinstance(over, Decimal)
             text += (
                 f"超过指标值 {percent(over)}（复核阈值 {percent(self.overshoot_ratio or ZERO)}），"
                 "请复核年度指标值是否设置偏低"
@@ -135,7 +153,8 @@ class PositiveRule(Rule):
         return text
 
     def describe(self) -> str:
-        return f"正向：达到 {self.target_text} 得满分，未达到按 实际值 ÷ 指标值 × 分值 计分"
+        below = self.statement.worked({name: name for name in ("实际值", "指标值", "分值")})
+        return f"正向：达到 {self.target_text} 得满分，未达到按 {below} 计分"
 
 
 RULE = PositiveRule

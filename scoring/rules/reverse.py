@@ -15,7 +15,6 @@ from pydantic import Field
 
 from ..expr import Value
 from .base import (
-    ZERO,
     CompileContext,
     Emitter,
     MeasuredParams,
@@ -26,11 +25,25 @@ from .base import (
     fmt,
     lost_sentence,
 )
+from .statement import Statement
 
 if TYPE_CHECKING:
     import ast
 
 FORMULAS = ("t_over_a", "linear_to_double")
+# The arithmetic, once: full marks at or below the target, then the spec's chosen formula.
+STATEMENTS = {
+    "t_over_a": Statement("实际值 <= 指标值", "分值", "分值 * 指标值 / 实际值"),
+    # w × (1 − (a − t) ÷ t) computed as w × (2t − a) ÷ t: one division, last, so an exact half
+    # is not lost to a rounded intermediate quotient.
+    "linear_to_double": Statement(
+        "实际值 <= 指标值",
+        "分值",
+        "max(0, 分值 * (2 * 指标值 - 实际值) / 指标值)",
+        shown="分值 * (1 - (实际值 - 指标值) / 指标值)",
+    ),
+}
+_NOTES = {"t_over_a": "", "linear_to_double": "（达到 2 倍指标值不得分）"}
 
 
 class Params(MeasuredParams):
@@ -65,54 +78,41 @@ class ReverseRule(Rule):
                 "reverse-formula-missing",
             )
         self.formula: str = formula or "t_over_a"
+        self.statement = STATEMENTS[self.formula]
+
+    def quantities(self, a: Decimal, weight: Decimal) -> dict[str, Value]:
+        assert self.target is not None
+        return {"实际值": a, "指标值": self.target.value, "分值": weight}
 
     def evaluate(self, env: Mapping[str, Value], weight: Decimal, rating: Rating | None) -> Outcome:
         assert self.actual is not None
-        assert self.target is not None
         a = as_number(self.actual(env), "实际完成值")
-        t = self.target.value
-        if a <= t:
-            return Outcome(weight, a, "met")
-        if self.formula == "t_over_a":
-            points = weight * t / a
-        else:
-            # w × (1 − (a − t) ÷ t) written as w × (2t − a) ÷ t: one division, last, so an exact
-            # half is not lost to a rounded intermediate quotient.
-            points = max(ZERO, weight * (2 * t - a) / t)
-        return Outcome(points, a, "missed")
+        quantities = self.quantities(a, weight)
+        status = "met" if self.statement.reached(quantities) else "missed"
+        return Outcome(self.statement.points(quantities), a, status)
 
     def emit(self, gen: Emitter, weight: Decimal) -> ast.expr:
         assert self.actual is not None
         assert self.target is not None
-        a, t = gen.value(self.actual), self.target.value
-        above = "W * T / A" if self.formula == "t_over_a" else "max(Z, W * (2 * T - A) / T)"
-        return gen.template(f"W if A <= T else {above}", A=a, T=t, W=weight, Z=ZERO)
+        a = gen.value(self.actual)
+        return self.statement.emit(gen, 实际值=a, 指标值=self.target.value, 分值=weight)
 
     def explain(self, outcome: Outcome, weight: Decimal, score: Decimal) -> str:
         assert self.target is not None
         shown = self.measure.display
         a = outcome.actual
         assert isinstance(a, Decimal)
-        t = self.target.value
+        actual = f"实际完成值 {shown(a)} "
         if outcome.status == "met":
-            return f"实际完成值 {shown(a)} 达到年度指标值 {self.target.display}，" + lost_sentence(
-                weight, score
-            )
-        if self.formula == "t_over_a":
-            how = f"按 {fmt(weight)} × {shown(t)} ÷ {shown(a)} 计分"
-        else:
-            how = f"按 {fmt(weight)} × (1 − ({shown(a)} − {shown(t)}) ÷ {shown(t)}) 计分（达到 2 倍指标值不得分）"
-        return (
-            f"实际完成值 {shown(a)} 超过年度指标值 {self.target.display}，{how}，"
-            + lost_sentence(weight, score)
+            return f"{actual}达到年度指标值 {self.target.display}，" + lost_sentence(weight, score)
+        texts = {"实际值": shown(a), "指标值": shown(self.target.value), "分值": fmt(weight)}
+        how = f"按 {self.statement.worked(texts)} 计分{_NOTES[self.formula]}"
+        return f"{actual}超过年度指标值 {self.target.display}，{how}，" + lost_sentence(
+            weight, score
         )
 
     def describe(self) -> str:
-        above = (
-            "分值 × 指标值 ÷ 实际值"
-            if self.formula == "t_over_a"
-            else "分值 × (1 − 超出部分 ÷ 指标值)"
-        )
+        above = self.statement.worked({name: name for name in ("实际值", "指标值", "分值")})
         return f"反向：不超过 {self.target_text} 得满分，超过按 {above} 计分"
 
 

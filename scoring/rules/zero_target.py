@@ -14,7 +14,6 @@ from pydantic import Field
 
 from ..expr import Value
 from .base import (
-    ZERO,
     CompileContext,
     Emitter,
     MeasuredParams,
@@ -25,9 +24,16 @@ from .base import (
     fmt,
     lost_sentence,
 )
+from .statement import Statement
 
 if TYPE_CHECKING:
     import ast
+
+
+# The arithmetic, once: nothing happened → full marks; else nothing, or a deduction per
+# occurrence down to 0.
+ALL_OR_NOTHING = Statement("实际值 <= 0", "分值", "0")
+PER_OCCURRENCE = Statement("实际值 <= 0", "分值", "max(0, 分值 - 每次扣分 * 实际值)")
 
 
 class Params(MeasuredParams):
@@ -55,24 +61,27 @@ class ZeroTargetRule(Rule):
                 "target-not-zero",
             )
         self.per_occurrence = params.per_occurrence
+        self.statement = ALL_OR_NOTHING if self.per_occurrence is None else PER_OCCURRENCE
+
+    def quantities(self, a: Decimal, weight: Decimal) -> dict[str, Value]:
+        quantities: dict[str, Value] = {"实际值": a, "分值": weight}
+        if self.per_occurrence is not None:
+            quantities["每次扣分"] = self.per_occurrence
+        return quantities
 
     def evaluate(self, env: Mapping[str, Value], weight: Decimal, rating: Rating | None) -> Outcome:
         assert self.actual is not None
         a = as_number(self.actual(env), "发生次数")
-        if a <= 0:
-            return Outcome(weight, a, "met")
-        if self.per_occurrence is None:
-            return Outcome(ZERO, a, "missed")
-        return Outcome(max(ZERO, weight - self.per_occurrence * a), a, "missed")
+        quantities = self.quantities(a, weight)
+        status = "met" if self.statement.reached(quantities) else "missed"
+        return Outcome(self.statement.points(quantities), a, status)
 
     def emit(self, gen: Emitter, weight: Decimal) -> ast.expr:
         assert self.actual is not None
-        a = gen.value(self.actual)
-        if self.per_occurrence is None:
-            return gen.template("W if A <= 0 else Z", A=a, W=weight, Z=ZERO)
-        return gen.template(
-            "W if A <= 0 else max(Z, W - P * A)", A=a, W=weight, Z=ZERO, P=self.per_occurrence
-        )
+        parts: dict[str, ast.expr | Decimal] = {"实际值": gen.value(self.actual), "分值": weight}
+        if self.per_occurrence is not None:
+            parts["每次扣分"] = self.per_occurrence
+        return self.statement.emit(gen, **parts)
 
     def explain(self, outcome: Outcome, weight: Decimal, score: Decimal) -> str:
         a = outcome.actual
