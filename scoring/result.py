@@ -1,8 +1,8 @@
 """The frozen result of scoring one project: the indicator tree with scores, total, grade, warnings.
 
 Explanations are computed on demand (``IndicatorResult.explanation``) so batch scoring does not pay
-for Chinese sentences nobody reads. ``Result.to_dict()`` is exactly what ``--format json`` prints:
-numbers are ``Decimal`` and are written to JSON digit for digit.
+for Chinese sentences nobody reads. ``Result.to_dict()`` is the data ``--format json`` prints, with
+numbers as ``Decimal``; ``Result.to_json()`` is that text, every number written digit for digit.
 """
 
 from __future__ import annotations
@@ -311,6 +311,16 @@ class Result:
                 for w in self.warnings
             ],
         }
+
+    def to_json(self, indent: int = 2) -> str:
+        """The JSON text ``jixiao score --format json`` prints (less its final newline).
+
+        ``to_dict()`` holds ``Decimal`` numbers, which ``json.dumps`` refuses and ``float`` would
+        change (95.85 is not a float); here each is a JSON number with exactly its digits, keys
+        keep their order, and control characters in texts are escaped."""
+        from .report.json_format import dumps  # the report package imports this module
+
+        return dumps(self.to_dict(), indent)
 
 
 def _rate(value: Decimal | None) -> Decimal | None:

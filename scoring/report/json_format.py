@@ -1,4 +1,5 @@
-"""JSON output: ``Result.to_dict()`` written with every Decimal digit for digit (never via float).
+"""JSON output: ``Result.to_dict()`` written with every Decimal digit for digit (never via float);
+``Result.to_json()`` is the library's way to it.
 
 Strings are ``channels.json_string``: the same data to a JSON reader, with every control character
 and bidi override escaped, so that the JSON printed on a terminal is harmless too.
@@ -48,4 +49,4 @@ def _encode(value: Any, indent: int, depth: int) -> str:
 
 
 def render(result: Result) -> str:
-    return dumps(result.to_dict()) + "\n"
+    return result.to_json() + "\n"
