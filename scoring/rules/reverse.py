@@ -1,6 +1,6 @@
 """反向指标 (lower is better, "≤ target"): full marks at or below target, less above it.
 
-Two formulas are in use above the target and the spec must choose (domain.md §3):
+Two formulas are in use above the target and the spec must choose:
 ``t_over_a`` (w × t ÷ a, the older central form) and ``linear_to_double``
 (w × (1 − (a − t) ÷ t), reaching 0 at a ≥ 2t, seen in a production system).
 """

@@ -1,6 +1,6 @@
 """The 自评表 laid out once as a grid of cells with merges; xlsx, csv and html only draw it.
 
-Layout (domain.md §6), for a three-level tree (nine columns A–I; deeper trees add level columns):
+Layout (the national 自评表's), for a three-level tree (nine columns A–I; deeper trees add level columns):
 
     1  项目支出绩效自评表                                     (title, merged across)
     2  （2021年度）
