@@ -13,6 +13,7 @@ A name is looked up in a fixed list of folders, never joined to a path it could 
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 
@@ -88,7 +89,10 @@ def resolve(name: str, kind: str = "spec") -> str:
     if HOME is None:
         raise UnknownName("the systems shipped with jixiao are not installed with this copy")
     what = {"spec": "system", "facts": "example facts file"}.get(kind, "file")
-    hint = did_you_mean(name, set(names(kind)))
+    # Compared without the prefix, which every name shares: 'jixiao:nope' is close to nothing.
+    stems = {known.removeprefix(PREFIX): known for known in names(kind)}
+    close = difflib.get_close_matches(rest, sorted(stems), n=1, cutoff=0.5)
+    hint = did_you_mean(name, {stems[close[0]]}) if close else ""
     raise UnknownName(
         f"no {what} shipped with jixiao has that name{hint} (`jixiao systems` lists them)"
     )

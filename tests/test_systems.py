@@ -119,6 +119,20 @@ def test_score_takes_shipped_names(jixiao: Jixiao) -> None:
     assert "自评得分 95.85　自评等级 优" in by_name.out
 
 
+def test_test_runs_the_cases_of_a_shipped_name(jixiao: Jixiao) -> None:
+    run = jixiao("test", "jixiao:self_evaluation_hubei")
+    assert run.code == 0, run.err
+    assert run.out.startswith(
+        f"{ROOT / 'indicators' / 'profiles' / 'self_evaluation_hubei.yaml'}: 6 cases, 6 passed;"
+    )
+    unknown = jixiao("test", "jixiao:nope")
+    assert unknown.code == 1
+    assert unknown.err == (
+        "jixiao:nope: no system shipped with jixiao has that name (`jixiao systems` lists them)"
+        " [file-unreadable]\n"
+    )
+
+
 def test_systems_lists_name_id_version_basis_and_base(jixiao: Jixiao) -> None:
     run = jixiao("systems", "--format", "json")
     assert run.code == 0
