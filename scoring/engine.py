@@ -10,16 +10,17 @@ The evaluation (``evaluation.evaluate``) is shared by two assemblies here: ``_de
 full result tree with warnings and explanations; ``engine_totals`` gives only what a batch writes
 (total, grade, per-indicator scores), so scoring many projects pays for nothing it does not read.
 
-This engine is the reference. Once a spec is hot (scored ``HOT_AFTER`` times), ``score`` and
-``score_totals`` take the numbers from the spec's compiled plan (``scoring.plan``), which gives the
-same digits or declines; ``score`` then builds the tree only when something reads it. All of it
-computes under the formulas' private decimal context, whatever the caller's.
+Both paths derive from one statement of each rule's arithmetic (``rules.statement``). ``score`` and
+``score_totals`` take the same path on every call: the numbers from the spec's compiled plan
+(``scoring.plan``, compiled on a spec's first call and kept while the spec lives), which gives the
+engine's digits or declines, and the tree from this engine, built when something reads it. A
+project the plan declines (anything to report, a spec too large to compile) is scored here. All
+of it computes under the formulas' private decimal context, whatever the caller's.
 """
 
 from __future__ import annotations
 
 import functools
-import weakref
 from collections.abc import Callable, Mapping
 from decimal import Decimal, getcontext, setcontext
 from typing import Any, ParamSpec, TypeVar
@@ -60,23 +61,14 @@ def in_private_context(function: Callable[_P, _T]) -> Callable[_P, _T]:
     return wrapper
 
 
-# A spec scored this many times is hot: from then on ``score`` computes the numbers through its
-# compiled plan (built once, ~20 ms for the seed spec) and builds the result tree only when something reads it.
-# One project scored from the command line never pays for compiling.
-HOT_AFTER = 2
-# Per spec: how many times it was scored, then (once hot) its plan's ``FactsReader.totals``.
-_scored: weakref.WeakKeyDictionary[Spec, int | Callable[[Facts], Totals | None]]
-_scored = weakref.WeakKeyDictionary()
-
-
 @in_private_context
 def score(spec: Spec, facts: Facts | Mapping[str, Any]) -> Result:
     """Score one project. Raises FactsError listing every problem with its facts (never partial).
 
-    The first projects of a spec are scored here at once; for a spec scored again and again the
-    compiled plan gives the numbers (the same, digit for digit) and the indicator tree, warnings
-    and values are worked out by this engine when first read (``Result.details``). Whatever the
-    plan cannot score, this engine scores, and reports.
+    The compiled plan gives the numbers (the engine's, digit for digit); the indicator tree,
+    warnings and values are worked out by this engine when first read (``Result.details``).
+    Whatever the plan cannot score, this engine scores, and reports. Every call takes this
+    same path.
     """
     facts = _arguments(spec, facts, "score")
     totals = _planned(spec, facts)
@@ -146,23 +138,17 @@ def _arguments(spec: object, facts: object, called: str) -> Facts:
 
 
 def _planned(spec: Spec, facts: Facts) -> Totals | None:
-    """The totals from the spec's compiled plan once the spec is hot, else None (and for
-    whatever the plan cannot score: the engine then scores it, and reports)."""
-    state = _scored.get(spec, 0)
-    if isinstance(state, int):
-        if state < HOT_AFTER:
-            _scored[spec] = state + 1
-            return None
-        from .plan.reading import facts_reader  # loaded once a spec is hot
+    """The totals from the spec's compiled plan, or None for whatever the plan cannot score
+    (the engine then scores it, and reports)."""
+    from .plan.reading import facts_reader  # the plan's machinery, loaded when first scored
 
-        state = _scored[spec] = facts_reader(spec).totals
-    return state(facts)
+    return facts_reader(spec).totals(facts)
 
 
 @in_private_context
 def score_totals(spec: Spec, facts: Facts | Mapping[str, Any]) -> Totals:
     """Score one project for a batch: the same numbers as ``score``, without the result tree,
-    explanations or warnings (through the compiled plan once the spec is hot). Raises
+    explanations or warnings (through the compiled plan, as ``score``). Raises
     FactsError exactly as ``score`` does."""
     facts = _arguments(spec, facts, "score_totals")
     return _planned(spec, facts) or engine_totals(spec, facts)

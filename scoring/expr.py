@@ -27,14 +27,13 @@ context, ``compile_formula`` and ``CompiledFormula``. The checking is split by c
 from __future__ import annotations
 
 import ast
-import copy
 import decimal
 import threading
 import types
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from decimal import Context, Decimal, InvalidOperation, Overflow, getcontext, setcontext
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, TypeVar
 
 from .errors import FormulaError
 from .formula_checker import DeclaredNames, WhitelistChecker
@@ -52,6 +51,7 @@ __all__ = [
 ]
 
 Value: TypeAlias = Decimal | bool
+_Node = TypeVar("_Node")
 
 _ARITH = "formula-arithmetic"
 _INVALID = "invalid operation (such as 0 ** 0, or rounding a number of over 28 digits)"
@@ -151,9 +151,7 @@ class CompiledFormula:
         one function (``scoring.plan``). The copy calls ``_num`` and ``_f_<function>``: run it
         with ``RUNTIME`` in its globals and, when it does arithmetic, under ``formula_context()``.
         """
-        spliced: ast.expr = _Splicer(values, constant, self._constants).visit(
-            copy.deepcopy(self._body)
-        )
+        spliced: ast.expr = _Splicer(values, constant, self._constants).visit(copied(self._body))
         return spliced
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -195,11 +193,27 @@ class _Splicer(ast.NodeTransformer):
         # Only value reads are subscripts in a checked tree: _env['name'].
         key = node.slice.value if isinstance(node.slice, ast.Constant) else None
         assert isinstance(key, str), "not a checked formula tree"
-        return copy.deepcopy(self.values[key])
+        return copied(self.values[key])
 
     def visit_Name(self, node: ast.Name) -> ast.expr:
         value = self.constants.get(node.id)
         return node if value is None else self.constant(value)
+
+
+def copied(node: _Node) -> _Node:
+    """A deep copy of an expression tree (nodes, lists of nodes and constants): what
+    ``copy.deepcopy`` gives, at a fifth of its cost, which was most of compiling a plan."""
+    if isinstance(node, ast.AST):
+        new = node.__class__()
+        for name, value in ast.iter_fields(node):
+            setattr(new, name, copied(value))
+        for attribute in node._attributes:
+            if hasattr(node, attribute):
+                setattr(new, attribute, getattr(node, attribute))
+        return new
+    if isinstance(node, list):
+        return [copied(item) for item in node]  # type: ignore[return-value]
+    return node  # a constant's value, an operator's name: immutable
 
 
 def formula_context() -> Context:

@@ -191,7 +191,7 @@ class Result:
     """A scored project. Immutable; render it with ``scoring.report`` or ``to_dict()``.
 
     ``details`` gives the indicator tree, the warnings and the values read: given at once, or
-    worked out on first use (``engine.score`` computes a hot spec's numbers through its
+    worked out on first use (``engine.score`` computes the numbers through the spec's
     compiled plan and leaves the tree to be built only if something reads it).
     """
 

@@ -474,14 +474,7 @@ def test_broken_csv_gives_the_same_error_with_workers(tmp_path: Path) -> None:
     assert "never closed before the end of the file [csv-syntax]" in outputs[0][0].decode()
 
 
-# ---- score(): a hot spec's numbers from the plan, the tree from the engine when read ---------------
-def _hot(spec: Spec) -> Spec:
-    from scoring.engine import HOT_AFTER, _scored
-
-    _scored[spec] = HOT_AFTER
-    return spec
-
-
+# ---- score(): the plan's numbers and the engine's tree, the same path on every call ---------------
 def _facts_of(path: Path, case: Any) -> Any:
     from scoring import load_facts
 
@@ -491,46 +484,55 @@ def _facts_of(path: Path, case: Any) -> Any:
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.relative_to(ROOT).as_posix())
-def test_a_hot_spec_scores_exactly_as_a_cold_one(path: Path) -> None:
-    """score() on a spec scored many times (numbers from the plan, the tree worked out when
-    read) gives the very result of a first score(): every number, the tree, the warnings."""
+def test_score_gives_the_engine_s_numbers_on_every_call(path: Path) -> None:
+    """score() (numbers from the plan, the tree worked out by the engine when read) gives the
+    same result on its first call and every call after, and its numbers are the engine's."""
     from scoring import score
 
-    cold, hot = load_spec(path), _hot(load_spec(path))
-    for case in cold.cases:
-        first = score(cold, _facts_of(path, case))
-        again = score(hot, _facts_of(path, case))
-        assert again.to_dict() == first.to_dict()
-        assert [str(w) for w in again.warnings] == [str(w) for w in first.warnings]
+    spec = load_spec(path)
+    for case in spec.cases:
+        first, *again = (score(spec, _facts_of(path, case)) for _ in range(3))
+        for result in again:
+            assert result.to_dict() == first.to_dict()
+            assert [str(w) for w in result.warnings] == [str(w) for w in first.warnings]
+        reference = scoring_engine.engine_totals(spec, _facts_of(path, case))
+        assert (first.total, first.grade, first.applicable_weight) == reference[:3]
+        assert tuple(top.score for top in first.indicators) == reference.top_scores
+        assert tuple(leaf.score for leaf in first.leaves()) == reference.leaf_scores
 
 
-def test_a_hot_spec_takes_the_plan_and_builds_the_tree_only_when_read() -> None:
+def test_the_seed_scores_with_the_engine_s_warnings_on_every_call() -> None:
     from scoring import load_facts, score
 
-    spec = _hot(load_spec(SEED_SPEC))
-    result = score(spec, load_facts(ROOT / "examples" / "hengnan_xinfang_2021.yaml"))
-    assert isinstance(result.details, functools.partial)  # the plan gave the numbers
-    assert "_details" not in vars(result)  # nothing built yet
-    assert (str(result.total), result.grade) == ("95.85", "优")
-    assert [w.code for w in result.warnings] == ["items-mismatch"]  # the engine, when asked
-    assert "_details" in vars(result)
+    spec = load_spec(SEED_SPEC)
+    for _ in range(3):
+        result = score(spec, load_facts(ROOT / "examples" / "hengnan_xinfang_2021.yaml"))
+        assert (str(result.total), result.grade) == ("95.85", "优")
+        assert [w.code for w in result.warnings] == ["items-mismatch"]
 
 
 @pytest.mark.parametrize("case", SCORING_CASES, ids=lambda c: c.id)
-def test_every_rule_case_scores_the_same_hot(case: Case) -> None:
+def test_every_rule_case_scores_the_same_on_every_call(case: Case) -> None:
+    """The plan and the engine agree on every rule case: the result of score() is the same on
+    every call, and a project it refuses is refused with the same words every time."""
     from scoring import score
 
     spec, facts = _loaded_or_skip(case)
-    hot = _hot(load_spec_text(case.spec_text))
     try:
         first = score(spec, facts).to_dict()
     except FactsError as exc:
         refused = str(exc)
-        with pytest.raises(FactsError) as again:
-            score(hot, facts)
-        assert str(again.value) == refused
+        for _ in range(2):
+            with pytest.raises(FactsError) as again:
+                score(spec, facts)
+            assert str(again.value) == refused
+        with pytest.raises(FactsError) as engine:
+            scoring_engine.engine_totals(spec, facts)
+        assert str(engine.value) == refused
         return
-    assert score(hot, facts).to_dict() == first
+    for _ in range(2):
+        assert score(spec, facts).to_dict() == first
+    assert score(load_spec_text(case.spec_text), facts).to_dict() == first
 
 
 @pytest.mark.parametrize("into", ["元", "万元", "亿元"])

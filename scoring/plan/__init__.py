@@ -55,13 +55,19 @@ class Plan:
         self._leaves_under: dict[tuple[str, ...], frozenset[int]] = {}
         self._rated_scores: dict[tuple[int, RatingParts | None], Decimal] = {}
         self._weights: dict[frozenset[int], tuple[tuple[Decimal, ...], Decimal]] = {}
-        self._function: Callable[..., Totals]
-        self._complete: Callable[..., Totals]
+        # The functions, each compiled when first needed (most projects have every leaf apply,
+        # so most callers never pay for the general one): [general, every leaf applies].
+        self._functions: list[Callable[..., Totals] | None] = [None, None]
         if max(len(spec.leaves), len(spec.derived)) > MAX_PLANNED_LEAVES:
-            self._function = self._complete = _declines
-        else:
-            self._function = build_function(spec, self._applicable)
-            self._complete = build_function(spec, self._applicable, True)
+            self._functions = [_declines, _declines]
+
+    def _function(self, complete: bool) -> Callable[..., Totals]:
+        function = self._functions[complete]
+        if function is None:  # two threads may both build it: the same function, harmlessly
+            function = self._functions[complete] = build_function(
+                self.spec, self._applicable, complete
+            )
+        return function
 
     def _applicable(self, not_applicable: frozenset[int]) -> tuple[tuple[Decimal, ...], Decimal]:
         """(each 一级指标's applicable weight, their sum), remembered per set (a batch has few)."""
@@ -134,7 +140,7 @@ class Plan:
     ) -> list[Totals | None]:
         """``totals`` of many projects (None for each index in ``skip``), under one switch of
         the decimal context."""
-        function, complete, everything = self._function, self._complete, len(self.leaf_index)
+        functions, everything = self._functions, len(self.leaf_index)
         results: list[Totals | None] = []
         saved = getcontext()
         setcontext(formula_context())
@@ -143,8 +149,9 @@ class Plan:
                 if index in skip or len(not_applicable) == everything:
                     results.append(None)  # nothing to score: the engine says so
                     continue
+                complete = not not_applicable
+                run = functions[complete] or self._function(complete)
                 try:
-                    run = function if not_applicable else complete
                     results.append(run(values, ratings, not_applicable))
                 except _ENGINE_REPORTS:
                     results.append(None)

@@ -13,31 +13,15 @@ import ast
 import functools
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
+
+from ..expr import copied
 
 __all__ = ["LOAD", "STORE", "Known", "all_given", "copied", "filled", "ref", "subscript"]
-
-_Node = TypeVar("_Node")
 
 LOAD, STORE = ast.Load(), ast.Store()
 # Names a template may use besides its upper-case parts.
 _TEMPLATE_NAMES = {"max": "_f_max", "min": "_f_min", "num": "_num", "fail": "_fail"}
-
-
-def copied(node: _Node) -> _Node:
-    """A deep copy of an expression tree we built (nodes, lists of nodes and constants): what
-    ``copy.deepcopy`` gives, at a fifth of its cost, which was most of compiling a plan."""
-    if isinstance(node, ast.AST):
-        new = node.__class__()
-        for field, value in ast.iter_fields(node):
-            setattr(new, field, copied(value))
-        for attribute in node._attributes:
-            if hasattr(node, attribute):
-                setattr(new, attribute, getattr(node, attribute))
-        return new
-    if isinstance(node, list):
-        return [copied(item) for item in node]  # type: ignore[return-value]
-    return node  # a constant's value, an operator's name: immutable
 
 
 def ref(identifier: str) -> ast.Name:
