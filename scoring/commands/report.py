@@ -17,6 +17,8 @@ from ..engine import score
 from ..errors import UsageError
 from ..facts import load_facts
 from ..loader import load_spec
+from ..report.methods_section import MethodsData
+from ..result import Result
 from .output import check_paths, write_output
 from .score import write_warnings
 
@@ -36,25 +38,50 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--force", action="store_true", help="replace an existing .docx that jixiao did not write"
     )
+    methods = parser.add_argument_group(
+        "评价方法与分析",
+        "给出数据的方法，其结果写入报告（比较法、因素分析法、标杆管理、公众评判法）",
+    )
+    methods.add_argument(
+        "--previous",
+        action="append",
+        default=[],
+        metavar="FACTS",
+        help="以前年度的事实文件（可重复）",
+    )
+    methods.add_argument(
+        "--spec-for",
+        action="append",
+        default=[],
+        metavar="YEAR=SPEC",
+        help="以前某年度用的指标体系（默认与 SPEC 相同）",
+    )
+    methods.add_argument(
+        "--peers", action="append", default=[], metavar="INPUT", help="同类项目（batch 的输入）"
+    )
+    methods.add_argument("--survey", metavar="ANSWERS", help="满意度问卷答卷（xlsx 或 csv）")
+    methods.add_argument("--scale", metavar="SCALE", help="问卷量表文件（默认五级满意度）")
 
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     suffix = Path(args.output).suffix.lower()
     if suffix not in SUFFIXES:
         raise UsageError(f"-o {args.output}: the report is written as .docx, .pdf or .html")
-    check_paths(
-        [("-o", args.output)], [("SPEC", args.spec), ("FACTS", args.facts)], force=args.force
-    )
+    inputs = [("SPEC", args.spec), ("FACTS", args.facts)]
+    inputs += [("--previous", f) for f in args.previous] + [("--peers", p) for p in args.peers]
+    inputs += [("--survey", args.survey), ("--scale", args.scale)]
+    check_paths([("-o", args.output)], inputs, force=args.force)
     if suffix == ".pdf":
         from ..report.pdf import require_converter
 
         require_converter(args.output)  # before any work, as the output paths are
     result = score(load_spec(args.spec), load_facts(args.facts))
+    methods = _methods(args, result)
     data: str | bytes
     if suffix in (".docx", ".pdf"):
         from ..report import docx_report
 
-        data = docx_report.render(result)
+        data = docx_report.render(result, methods)
         if suffix == ".pdf":
             from ..report.pdf import docx_to_pdf
 
@@ -62,8 +89,45 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     else:
         from ..report import report_html
 
-        data = report_html.render(result)
+        data = report_html.render(result, methods)
     write_output(args.output, data)
     write_warnings(stderr, args.facts, result)
     stderr.write(f"wrote {args.output}: {result.total} {result.grade}\n")
     return 0
+
+
+def _methods(args: argparse.Namespace, result: Result) -> MethodsData:
+    """The evaluation methods' data: earlier years with this one, peers, survey answers."""
+    from ..methods.comparison import Comparison, compare_years, peer_group
+
+    comparison = None
+    if args.previous:
+        per_year = {}
+        for text in args.spec_for:
+            year, sep, path = text.partition("=")
+            if not sep or not year.strip() or not path.strip():
+                raise UsageError(f"--spec-for {text!r}: 应写成 YEAR=SPEC")
+            per_year[year.strip()] = path.strip()
+        comparison = compare_years([*args.previous, args.facts], args.spec, per_year)
+        this_year = str(result.project.get("year") or "")
+        if comparison.years[-1][0] != this_year:
+            raise UsageError(
+                f"--previous 的年度（{comparison.years[-1][0]}）晚于本报告的年度（{this_year}）"
+            )
+        # The report's own result stands for this year, so every figure comes from one scoring.
+        comparison = Comparison([*comparison.years[:-1], (this_year, result)], comparison.pairs)
+    if args.peers:
+        group = peer_group(result, args.peers)
+        comparison = Comparison(
+            comparison.years if comparison else [(str(result.project.get("year") or ""), result)],
+            comparison.pairs if comparison else [],
+            group,
+        )
+    survey = None
+    if args.survey:
+        from ..methods.survey import DEFAULT_SCALE, analyse, load_scale
+        from ..tabular.sheet import read_sheet
+
+        scale = load_scale(args.scale) if args.scale else DEFAULT_SCALE
+        survey = analyse(read_sheet(args.survey), scale)
+    return MethodsData(comparison, survey)

@@ -30,6 +30,7 @@ from .common import (
     table_rows,
 )
 from .docx_blocks import PLACEHOLDER, DocxBlocks, TableCell, save
+from .methods_section import MethodsData, methods_used, write_methods
 
 __all__ = ["SECTIONS", "Blocks", "ReportWriter", "build", "render"]
 
@@ -45,8 +46,8 @@ SECTIONS = (
 )
 
 
-def render(result: Result) -> bytes:
-    return save(build(result))
+def render(result: Result, methods: MethodsData | None = None) -> bytes:
+    return save(build(result, methods))
 
 
 def _wan(value: Decimal) -> str:
@@ -74,10 +75,11 @@ class Blocks(Protocol):
 class ReportWriter:
     """Writes the sections, in order, with ``out``'s blocks."""
 
-    def __init__(self, result: Result, out: Blocks) -> None:
+    def __init__(self, result: Result, out: Blocks, methods: MethodsData | None = None) -> None:
         self.result = result
         self.facts = result.facts
         self.out = out
+        self.methods = methods or MethodsData()
 
     # ---- the sections -----------------------------------------------------------------------
     def write(self) -> None:
@@ -152,7 +154,10 @@ class ReportWriter:
         text += f"。指标体系设{levels}，总分 {format_number(spec.total)} 分；"
         text += f"评价等级：{spec.grades.describe()}；得分{spec.rounding.describe()}。"
         self.out.para(text)
-        self.out.todo("评价原则与评价方法")
+        used = methods_used(self.result, self.methods)
+        if used:
+            self.out.para(f"评价方法：{'、'.join(used)}，各方法的结果见“评价方法与分析”。")
+        self.out.todo("评价原则" if used else "评价原则与评价方法")
         self.out.heading("（三）绩效评价过程", 2)
         self.out.todo("绩效评价过程（前期准备、组织实施、分析评价）")
 
@@ -194,6 +199,7 @@ class ReportWriter:
             self.out.para(f"{name}：分值 {weight} 分，得分 {score} 分，得分率 {rate}。")
         self.out.charts(result)
         self.indicator_table()
+        write_methods(self.out, result, self.methods)
 
     def indicator_table(self) -> None:
         """The 自评表's indicator block: a parent's name merged down over its leaves (a leaf
@@ -321,8 +327,8 @@ def _leaves_with_ancestors(result: Result) -> list[tuple[IndicatorResult, list[I
     return out
 
 
-def build(result: Result) -> Document:
+def build(result: Result, methods: MethodsData | None = None) -> Document:
     """The draft report; itemised amounts are listed as the facts write them."""
     blocks = DocxBlocks()
-    ReportWriter(result, blocks).write()
+    ReportWriter(result, blocks, methods).write()
     return blocks.doc

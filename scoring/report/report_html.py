@@ -16,6 +16,7 @@ from ..result import Result
 from .charts import losses_chart, score_rate_chart
 from .docx_blocks import PLACEHOLDER, TableCell
 from .docx_report import ReportWriter
+from .methods_section import MethodsData
 
 __all__ = ["HtmlBlocks", "render"]
 
@@ -101,9 +102,9 @@ class HtmlBlocks:
         self.parts.append("\n".join(out))
 
 
-def render(result: Result) -> str:
+def render(result: Result, methods: MethodsData | None = None) -> str:
     blocks = HtmlBlocks()
-    ReportWriter(result, blocks).write()
+    ReportWriter(result, blocks, methods).write()
     spec = result.spec
     footer = (
         f"<footer>指标体系：{html_text(spec.name)}（{html_text(spec.id)} v{html_text(spec.version)}，"
