@@ -146,3 +146,31 @@ def test_compare_html_page(peers_csv: Path, tmp_path: Path) -> None:
     assert page.count("<svg ") == 2  # a waterfall for the years, one against the median project
     assert "<title>总分变化的因素分解（2021 → 2022）</title>" in page
     assert "<script" not in page
+
+
+def test_compare_a_folder_of_years_into_a_workbook(peers_csv: Path, tmp_path: Path) -> None:
+    import shutil
+
+    import openpyxl
+
+    years = tmp_path / "years"
+    years.mkdir()
+    for name in ("hengnan_xinfang_2021.yaml", "hengnan_xinfang_2022_constructed.yaml"):
+        shutil.copy(ROOT / "examples" / name, years / name)
+    out = tmp_path / "比较.xlsx"
+    argv = ["compare", str(years), "--spec", str(SPEC), "--peers", str(peers_csv), "-o", str(out)]
+    assert main(argv, io.StringIO(), io.StringIO()) == 0
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == [
+        "逐年比较",
+        "成本效益",
+        "因素分析 2021-2022",
+        "同类比较",
+        "最低成本法",
+        "因素分析 中位项目",
+    ]
+    rows = list(book["逐年比较"].iter_rows(values_only=True))
+    assert rows[-2][:5] == ("总分", None, 95.85, None, 95.4)
+    factors = list(book["因素分析 2021-2022"].iter_rows(values_only=True))
+    assert factors[-1] == ("合计", None, None, -0.45)
+    assert book.properties.creator == "jixiao"

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from typing import TextIO
 
 from ..channels import terminal
 from ..errors import UsageError
 from ..methods.comparison import compare_years, peer_group
-from ..report.comparison import render_html, render_text, to_dict
+from ..report.comparison import render_html, render_text, render_xlsx, to_dict
 from .output import check_paths, write_output
 
 
@@ -33,7 +34,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--rename 旧指标=新指标"
     )
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
-    parser.add_argument("facts", nargs="+", metavar="FACTS", help="各年度的事实文件")
+    parser.add_argument(
+        "facts", nargs="+", metavar="FACTS", help="各年度的事实文件，或放着它们的文件夹"
+    )
     parser.add_argument("--spec", metavar="SPEC", help="各年度共用的指标体系")
     parser.add_argument(
         "--spec-for",
@@ -56,32 +59,45 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="INPUT",
         help="同类项目（batch 的输入：CSV、XLSX、JSON Lines 或事实文件夹），与最后一年比较（可重复）",
     )
-    parser.add_argument("--format", choices=("table", "json", "html"), default="table")
-    parser.add_argument("-o", "--output", metavar="FILE", help="写到文件（.html 时为带图表的网页）")
+    parser.add_argument("--format", choices=("table", "json", "html", "xlsx"), default="table")
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="写到文件：.html 为带图表的网页，.xlsx 为各表一个工作表",
+    )
 
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    if len(args.facts) < 2 and not args.peers:
-        raise UsageError("比较至少需要两个年度的事实文件，或用 --peers 给出同类项目")
-    fmt = "html" if args.output and args.output.lower().endswith(".html") else args.format
+    suffix = os.path.splitext(args.output or "")[1].lower()
+    fmt = {".html": "html", ".htm": "html", ".xlsx": "xlsx"}.get(suffix, args.format)
     inputs = [("FACTS", f) for f in args.facts] + [("--peers", p) for p in args.peers]
     per_year = dict(_pair(text, "--spec-for", "YEAR=SPEC") for text in args.spec_for)
     inputs += [("--spec", args.spec), *(("--spec-for", path) for path in per_year.values())]
     check_paths([("-o", args.output)], inputs)
     renames = dict(_pair(text, "--rename", "OLD=NEW") for text in args.rename)
     comparison = compare_years(args.facts, args.spec, per_year, renames)
+    if len(comparison.years) < 2 and not args.peers:
+        raise UsageError(
+            "比较至少需要两个年度的事实文件（或一个含各年度事实文件的文件夹），或用 --peers 给出同类项目"
+        )
     if args.peers:
         group = peer_group(comparison.years[-1][1], args.peers)
         comparison = type(comparison)(comparison.years, comparison.pairs, group)
+    text: str | bytes
     if fmt == "json":
         text = json.dumps(to_dict(comparison), ensure_ascii=False, indent=2, default=str) + "\n"
     elif fmt == "html":
         text = render_html(comparison)
+    elif fmt == "xlsx":
+        text = render_xlsx(comparison)
     else:
         text = render_text(comparison)
     if args.output:
         write_output(args.output, text)
         stderr.write(terminal(f"已写出 {args.output}\n"))
+    elif isinstance(text, bytes):
+        raise UsageError("--format xlsx 写的是工作簿：请用 -o FILE.xlsx")
     else:
         stdout.write(terminal(text) if fmt == "table" else text)
     return 0

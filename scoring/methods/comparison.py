@@ -8,6 +8,7 @@ Rendering is ``scoring.report.comparison``'s.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -60,7 +61,7 @@ def compare_years(
     ``renames`` to the later one's."""
     loaded = []
     seen: dict[str, str] = {}
-    for file in files:
+    for file in _facts_files(files):
         facts = load_facts(file)
         year = str(facts.project.get("year") or "").strip()
         if not year:
@@ -96,6 +97,23 @@ def compare_years(
         for i in range(len(years) - 1)
     ]
     return Comparison(years, pairs)
+
+
+def _facts_files(paths: Sequence[str]) -> list[str]:
+    """The files named, and the facts files (.yaml, .yml, .json) directly in the folders named."""
+    out: list[str] = []
+    for path in paths:
+        if os.path.isdir(path):
+            out += sorted(
+                os.path.join(path, name)
+                for name in os.listdir(path)
+                if name.endswith((".yaml", ".yml", ".json"))
+                and not name.endswith(".cases.yaml")
+                and os.path.isfile(os.path.join(path, name))
+            )
+        else:
+            out.append(path)
+    return out
 
 
 def peer_group(project: Result, inputs: Sequence[str]) -> PeerGroup:
