@@ -1,48 +1,90 @@
 """Safe YAML reading that remembers where every value and key was written.
 
-Owns the trip from a file on disk to a plain tree of dict/list/str/Decimal/bool/None plus the
-1-based line and column of each node, so later stages can point at the exact spot. It closes the
-traps of hand-edited YAML: duplicate keys, YAML 1.1 booleans (yes/no/on/off), timestamps, floats
-that lose cents, object-building tags, alias bombs, runaway nesting, legacy encodings.
+Owns the trip from text to a plain tree of dict/list/str/Decimal/bool/None plus the 1-based line
+and column of each value and key, so later stages can point at the exact spot. It closes the traps
+of hand-edited YAML: duplicate keys, YAML 1.1 booleans (yes/no/on/off), timestamps, floats that
+lose cents, object-building tags, alias bombs, runaway nesting. ``textfile`` reads and decodes
+files (``read_text`` is re-exported here, where callers import it).
 
-PyYAML only supplies the event stream (libyaml's when installed: the pure-Python parser needs
-~15 s for 5 MB). Nodes are built and scalars resolved by this loader (in ``yaml_builder``),
-iteratively and under a node budget, because PyYAML's composer recurses once per nesting level
-(libyaml's crashes the process on deep input) and its constructors make floats and expand aliases
-without limit. The budget is checked twice: while composing, from the size each anchored node
-expands to (so a "billion laughs" is refused at the alias that crosses it, in milliseconds, before
-anything is copied), and exactly while expanding (which also pays for merge keys).
+PyYAML parses and composes: libyaml's ``CSafeLoader`` when installed (the pure-Python loader needs
+~15 s for 5 MB), else ``SafeLoader``, each with our resolver for what a plain scalar means. Its
+constructors are not used: they make floats, keep the last of duplicate keys, share the object of
+an alias and expand aliases without limit. From the composed node graph, which holds an anchored
+node once however often it is aliased, this module instead
 
-Parts live apart so each reads on its own: this module picks the parser, maps its errors to
-located Problems and holds the public entry points; ``yaml_builder`` turns events into data and
-marks under the budget; ``yaml_nodes`` holds the node types and what plain scalars mean;
-``textfile`` reads and decodes files.
+1. pays for the document before expanding anything: a walk in document order counts nodes and
+   depth, and the values each alias expands to, so a "billion laughs" is refused at the alias that
+   crosses the budget, in milliseconds;
+2. builds the data path by path, copying aliases and paying for every value again (which also pays
+   for merge keys), recording the mark of each value and key as it goes.
+
+An alias keeps no position in the graph (it is its anchor's node), so where one must be named the
+text is parsed again: the k-th alias met in document order is the k-th alias event.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from decimal import Decimal
+from typing import Any, Protocol
 
 import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import Problem, ScoringError
 from .textfile import read_text
-from .yaml_builder import Abort, EventSource, NodeBuilder
-from .yaml_nodes import Mark, Path
 
 try:
-    from yaml._yaml import CParser as _FastParser
+    from yaml import CSafeLoader as _FastBase
 
     _HAVE_LIBYAML = True
 except ImportError:  # PyYAML built without libyaml: same results, slower
+    from yaml import SafeLoader as _FastBase  # type: ignore[assignment]
+
     _HAVE_LIBYAML = False
 
 __all__ = ["Document", "Mark", "Path", "load_yaml", "load_yaml_file", "read_text"]
 
+Path = tuple[str | int, ...]
+
+_MAX_DEPTH = 100  # real indicator systems nest ~20 levels; this keeps recursion far from the limit
 _USABLE = frozenset({"duplicate-key"})  # problems after which the data is still well formed
+
+_Y = "tag:yaml.org,2002:"
+STR, INT, FLOAT, BOOL, NULL, MAP, SEQ, MERGE = (
+    _Y + t for t in ("str", "int", "float", "bool", "null", "map", "seq", "merge")
+)
+_SCALAR_TAGS = (STR, INT, FLOAT, BOOL, NULL)
+_RESOLVED = (NULL, BOOL, INT, FLOAT, MERGE)  # what resolve() may give besides STR
+# What an untagged plain scalar means, deliberately narrower than YAML 1.1: only true/false are
+# booleans (yes/no/on/off stay text), 0123 and timestamps stay text, and numbers keep the digits
+# written (Decimal, never a binary float).
+_NULL_WORDS = {"", "~", "null", "Null", "NULL"}
+_BOOL_WORDS = {"true": True, "True": True, "TRUE": True}
+_BOOL_WORDS |= {"false": False, "False": False, "FALSE": False}
+# Digits only: YAML 1.1 reads 1_000 as 1000, but '_' is no digit separator in a Chinese report
+# (1,000 is), and 1_000 may as well be a slip for 1.000; as text it is refused with a message.
+_INT_TEXT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+# A dot or an exponent is required so that 0123 (octal in YAML 1.1) stays text; the exponent is
+# capped so that Decimal() can always represent the value.
+_FLOAT_TEXT = re.compile(
+    r"[-+]?(?:[0-9]*\.[0-9]+|[0-9]+\.)(?:[eE][-+]?[0-9]{1,4})?|[-+]?[0-9]+[eE][-+]?[0-9]{1,4}"
+)
+# The tag '!' ("no specific tag": text) at a scalar's mark, which PyYAML resolves as if untagged.
+_NON_SPECIFIC = re.compile(r"(?:&[0-9A-Za-z_-]+\s+)?!(?![^\s,\[\]{}])")
+# An alias or anchor at a composer error's mark, after the node's tag when one comes first.
+_ANCHOR_AT = re.compile(r"(?:!\S*\s+)?[&*]([0-9A-Za-z_-]+)")
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A 1-based position in the source text."""
+
+    line: int
+    column: int
 
 
 @dataclass(frozen=True)
@@ -70,17 +112,294 @@ class Document:
         return self.value_marks[here]
 
 
-class _PyParser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):
-    def __init__(self, text: str) -> None:
-        yaml.reader.Reader.__init__(self, text)
-        yaml.scanner.Scanner.__init__(self)
-        yaml.parser.Parser.__init__(self)
+class _At(Protocol):
+    """A 0-based PyYAML mark, from its Python parser or from libyaml, which read alike."""
+
+    index: int
+    line: int
+    column: int
+
+
+class _Events(Protocol):
+    def get_event(self) -> yaml.Event | None: ...
+    def peek_event(self) -> yaml.Event | None: ...
+
+
+def _start(event: yaml.Event | None) -> _At:
+    assert event is not None  # the parsers mark every event, and end the stream before None
+    assert event.start_mark is not None
+    return event.start_mark
+
+
+class _Abort(Exception):
+    """Stops loading at once: the rest of the document cannot be trusted or afforded."""
+
+    def __init__(self, mark: _At, code: str, message: str) -> None:
+        super().__init__(message)
+        self.mark, self.code, self.message = mark, code, message
+
+    def problem(self, file: str) -> Problem:
+        return Problem(self.message, self.code, file, self.mark.line + 1, self.mark.column + 1)
+
+
+def _too_deep(mark: _At) -> _Abort:
+    return _Abort(mark, "yaml-too-deep", f"document nests deeper than {_MAX_DEPTH} levels")
+
+
+class _Resolver:
+    """Tags for untagged nodes, the same for both loaders."""
+
+    def resolve(self, kind: type[Node], value: str | None, implicit: tuple[bool, bool]) -> str:
+        if kind is not ScalarNode:
+            return MAP if kind is MappingNode else SEQ
+        if not implicit[0] or value is None:  # quoted (the walk sees to '!')
+            return STR
+        if value in _NULL_WORDS:
+            return NULL
+        if value in _BOOL_WORDS:
+            return BOOL
+        if _INT_TEXT.fullmatch(value):
+            return INT
+        if _FLOAT_TEXT.fullmatch(value):
+            return FLOAT
+        return MERGE if value == "<<" else STR
+
+
+class _FastLoader(_Resolver, _FastBase):
+    """libyaml composes; its parser refuses nesting past 1,000 levels, the walk past ours."""
+
+
+class _PyLoader(_Resolver, yaml.SafeLoader):
+    """PyYAML's Python composer recurses once per level, so it stops at our depth limit."""
+
+    open_collections = 0
+
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
+        if self.open_collections >= _MAX_DEPTH and self.check_event(yaml.CollectionStartEvent):
+            events: _Events = self
+            raise _too_deep(_start(events.peek_event()))
+        self.open_collections += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.open_collections -= 1
+
+
+def _mark(node: Node) -> Mark:
+    return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len(_Y) :] if tag.startswith(_Y) else tag
+
+
+def _is_merge(node: Node) -> bool:
+    return isinstance(node, ScalarNode) and node.tag == MERGE
+
+
+class _Builder:
+    """Pays for a composed document, then turns it into plain data and marks."""
+
+    def __init__(self, loader: type[_FastLoader | _PyLoader], text: str, file: str, nodes: int):
+        self.loader, self.text, self.file, self.max_nodes = loader, text, file, nodes
+        self.count = 0  # nodes paid for: first as composed, then again as expanded
+        self.expanded = 0  # values the document expands to, while walking the composed graph
+        self.sizes: dict[Node, int] = {}  # values each node expands to; 0 while it is open
+        self.aliases = 0  # aliases met so far by the walk
+        self.replayed: tuple[list[tuple[str | None, _At]], _At] | None = None
+        self.problems: list[Problem] = []
+        self.value_marks: dict[Path, Mark] = {}
+        self.key_marks: dict[Path, Mark] = {}
+
+    def load(self) -> Any:
+        loader = self.loader(self.text)
+        if not loader.check_node():
+            return None  # empty file, or only comments
+        root = loader.get_node()
+        assert root is not None  # check_node saw a document
+        more = loader.check_node()
+        root = self.pay(root, True, 0)
+        if more:
+            message = "a second YAML document starts here; a file must hold exactly one"
+            self.problem(self.replay()[1], "yaml-multiple-documents", message)
+        self.count = 0  # the composed graph was paid for; now pay for its expansion
+        return self.value(root, ())
+
+    def replay(self) -> tuple[list[tuple[str | None, _At]], _At]:
+        """The first document's aliases (name, mark) and the mark of what follows it, parsed
+        again: the graph keeps no position for an alias or for a second document. Parsed once,
+        when first asked."""
+        if self.replayed is None:
+            parser: _Events = self.loader(self.text)
+            aliases: list[tuple[str | None, _At]] = []
+            while not isinstance(event := parser.get_event(), yaml.DocumentEndEvent):
+                if isinstance(event, yaml.AliasEvent):
+                    aliases.append((event.anchor, _start(event)))
+            self.replayed = aliases, _start(parser.get_event())
+        return self.replayed
+
+    def problem(self, mark: _At, code: str, message: str) -> None:
+        self.problems.append(Problem(message, code, self.file, mark.line + 1, mark.column + 1))
+
+    def charge(self, node: Node) -> None:
+        self.count += 1
+        if self.count > self.max_nodes:
+            raise _Abort(node.start_mark, "yaml-too-large", self.too_large())
+
+    def expand(self, size: int, where: _At | int) -> None:
+        self.expanded += size
+        if self.expanded > self.max_nodes:
+            mark = self.replay()[0][where][1] if isinstance(where, int) else where
+            raise _Abort(mark, "yaml-too-large", self.too_large())
+
+    def too_large(self) -> str:
+        return f"document expands to more than {self.max_nodes} nodes (alias bomb?)"
+
+    def pay(self, node: Node, value: bool, depth: int) -> Node:
+        """Walk the composed graph in document order, as the parser wrote it: every node written
+        counts, and every value (not a key or a '<<' source) adds what it expands to, an alias its
+        anchor's whole size, so nothing is expanded before it is paid for. Returns the node to
+        keep: an alias inside its own anchor becomes null, and is reported."""
+        size = self.sizes.get(node)
+        if size is not None:  # met before: this is an alias
+            index, self.aliases = self.aliases, self.aliases + 1
+            if size == 0:  # its anchor is still open
+                name, mark = self.replay()[0][index]
+                message = f"alias '*{name}' is inside its own anchor"
+                self.problem(mark, "yaml-recursive-alias", message)
+                node, size = ScalarNode(NULL, ""), 1
+                node.start_mark = mark
+            if value:
+                self.expand(size, index)
+            return node
+        self.charge(node)
+        if isinstance(node, ScalarNode):
+            if node.tag in _RESOLVED and _NON_SPECIFIC.match(self.text, node.start_mark.index):
+                node.tag = STR
+            self.sizes[node] = 1
+            if value:
+                self.expand(1, node.start_mark)
+            return node
+        if depth >= _MAX_DEPTH:
+            raise _too_deep(node.start_mark)
+        begun = self.expanded
+        if value:
+            self.expand(1, node.start_mark)
+        self.sizes[node] = 0
+        items = node.value
+        for i, item in enumerate(items):
+            if isinstance(node, SequenceNode):
+                if (kept := self.pay(item, True, depth + 1)) is not item:
+                    items[i] = kept
+                continue
+            key, value_node = item
+            pair = (
+                self.pay(key, False, depth + 1),
+                self.pay(value_node, not _is_merge(key), depth + 1),
+            )
+            if pair[0] is not key or pair[1] is not value_node:
+                items[i] = pair
+        self.sizes[node] = max(self.expanded - begun, 1)
+        return node
+
+    def value(self, node: Node, path: Path) -> Any:
+        """Convert node into plain data at path; aliases are copied, and each copy paid for."""
+        self.charge(node)
+        self.value_marks[path] = _mark(node)
+        if len(path) > _MAX_DEPTH:  # aliases inside aliases can nest beyond what was composed
+            raise _too_deep(node.start_mark)
+        if isinstance(node, ScalarNode):
+            return self.scalar(node)
+        if isinstance(node, SequenceNode):
+            if node.tag != SEQ:
+                self.bad_tag(node, "a list")
+            return [self.value(item, (*path, i)) for i, item in enumerate(node.value)]
+        result: dict[str, Any] = {}
+        for key, key_node, value_node in self.entries(node, 0):
+            self.key_marks[(*path, key)] = _mark(key_node)
+            result[key] = self.value(value_node, (*path, key))
+        return result
+
+    def entries(self, node: Node, depth: int) -> list[tuple[str, Node, Node]]:
+        """(key, key node, value node) after merges: written keys win, then earlier merge sources;
+        merged keys take the place of their '<<'."""
+        if depth > _MAX_DEPTH:
+            raise _too_deep(node.start_mark)
+        if node.tag != MAP:
+            self.bad_tag(node, "a mapping")
+        written: dict[str, Node] = {}
+        plan: list[tuple[str, Node, Node] | Node] = []
+        for key_node, value_node in node.value:
+            if _is_merge(key_node):
+                plan.append(value_node)
+            elif (key := self.key(key_node)) in written:
+                line = written[key].start_mark.line + 1
+                message = f"duplicate key {key!r} (first defined at line {line})"
+                self.problem(key_node.start_mark, "duplicate-key", message)
+            elif key is not None:
+                written[key] = key_node
+                plan.append((key, key_node, value_node))
+        result: list[tuple[str, Node, Node]] = []
+        seen = set(written)
+        for step in plan:
+            if isinstance(step, tuple):
+                result.append(step)
+                continue
+            for source in self.merge_sources(step):
+                for entry in self.entries(source, depth + 1):
+                    self.charge(entry[1])  # merging is alias expansion too: nested merges explode
+                    if entry[0] not in seen:
+                        seen.add(entry[0])
+                        result.append(entry)
+        return result
+
+    def merge_sources(self, node: Node) -> list[MappingNode]:
+        items = node.value if isinstance(node, SequenceNode) else [node]
+        sources = [item for item in items if isinstance(item, MappingNode)]
+        if len(sources) != len(items):
+            message = "'<<' must be followed by a mapping or a list of mappings, e.g. <<: *defaults"
+            self.problem(node.start_mark, "yaml-merge", message)
+        return sources
+
+    def key(self, node: Node) -> str | None:
+        if not isinstance(node, ScalarNode):
+            message = "a mapping key must be text, not a list or mapping"
+            self.problem(node.start_mark, "yaml-complex-key", message)
+            return None
+        self.scalar(node)  # only to report a bad tag: keys keep their source text (2021 -> "2021")
+        return str(node.value)
+
+    def scalar(self, node: ScalarNode) -> Any:
+        tag, text = node.tag, node.value
+        if tag in (STR, MERGE):  # a '<<' that is not a key is just text
+            return text
+        if tag == NULL and text in _NULL_WORDS:
+            return None
+        if tag == BOOL and text in _BOOL_WORDS:
+            return _BOOL_WORDS[text]
+        if (tag in (INT, FLOAT) and _INT_TEXT.fullmatch(text)) or (
+            tag == FLOAT and _FLOAT_TEXT.fullmatch(text)
+        ):
+            return Decimal(text)  # the digits as written: no binary float
+        if tag in _SCALAR_TAGS:
+            message = f"{text!r} is not a valid {_short_tag(tag)} value"
+            self.problem(node.start_mark, "yaml-bad-scalar", message)
+        else:
+            self.bad_tag(node, "a plain value")
+        return text
+
+    def bad_tag(self, node: Node, target: str) -> None:
+        if node.tag in (*_SCALAR_TAGS, MAP, SEQ):
+            message = f"tag {_short_tag(node.tag)!r} cannot be used on {target}"
+        else:
+            message = f"tag {_short_tag(node.tag)!r} is not allowed; plain YAML values only"
+        self.problem(node.start_mark, "yaml-tag", message)
 
 
 def _python_error(text: str, exc: Exception) -> Exception:
     """PyYAML's own wording for what libyaml rejected, so messages read alike on every install."""
     try:
-        parser: EventSource = _PyParser(text)
+        parser: _Events = _PyLoader(text)
         while not isinstance(parser.get_event(), yaml.StreamEndEvent):
             pass
     except yaml.YAMLError as py_exc:
@@ -88,6 +407,26 @@ def _python_error(text: str, exc: Exception) -> Exception:
         if not isinstance(exc, yaml.YAMLError) or lines[0] == lines[1]:
             return py_exc
     return exc
+
+
+def _composer_problem(exc: yaml.YAMLError, file: str, text: str) -> Problem | None:
+    """An alias without its anchor, or an anchor defined twice, where the composer stopped."""
+    if not isinstance(exc, yaml.composer.ComposerError) or exc.problem_mark is None:
+        return None
+    mark = exc.problem_mark
+    found = _ANCHOR_AT.match(text, mark.index)
+    name = found.group(1) if found else ""
+    if "undefined alias" in (exc.problem or ""):
+        code, message = "yaml-undefined-alias", f"alias '*{name}' has no anchor '&{name}' before it"
+    elif "duplicate anchor" in (exc.context or "") and exc.context_mark is not None:
+        line = exc.context_mark.line + 1
+        code, message = (
+            "yaml-duplicate-anchor",
+            f"anchor '&{name}' is already defined at line {line}",
+        )
+    else:
+        return None
+    return Problem(message, code, file, mark.line + 1, mark.column + 1)
 
 
 def _syntax_problem(exc: Exception, file: str, text: str) -> Problem:
@@ -111,16 +450,16 @@ def _syntax_problem(exc: Exception, file: str, text: str) -> Problem:
 def _our_depth_problem(
     text: str, exc: yaml.YAMLError | UnicodeEncodeError, file: str, max_nodes: int
 ) -> Problem | None:
-    """libyaml (PyYAML ≥ 6.0.4) has its own nesting limit, met while it scans ahead for a simple
-    key, before events reach our limit: report ours, from the prefix libyaml had read, so every
-    install gives the same message (and the pure-Python parser never re-reads 50,000 brackets)."""
+    """libyaml has its own nesting limit (1,000 levels), met while it scans ahead for a simple
+    key, before the walk meets ours: report ours, from the prefix libyaml had read, so every
+    install gives the same message (and the Python loader never re-reads 50,000 brackets)."""
     mark = getattr(exc, "problem_mark", None)
     if mark is None or "nesting depth" not in str(getattr(exc, "problem", "")):
         return None
     try:
-        NodeBuilder(file, max_nodes).compose(_PyParser(text[: mark.index]))
-    except Abort as abort:
-        return abort.problem
+        _Builder(_PyLoader, text[: mark.index], file, max_nodes).load()
+    except _Abort as abort:
+        return abort.problem(file)
     except yaml.YAMLError:
         return None
     return None
@@ -139,28 +478,27 @@ def load_yaml(
     With ``keep_going``, problems that leave the data usable (duplicate keys) are returned in
     ``Document.problems`` instead of raised.
     """
-    loader = NodeBuilder(file, max_nodes)
+    builder = _Builder(_FastLoader if _HAVE_LIBYAML else _PyLoader, text, file, max_nodes)
     data = None
     try:
-        source: EventSource = _FastParser(text) if _HAVE_LIBYAML else _PyParser(text)
-        root = loader.compose(source)
-        loader.count = 0  # the composed graph was paid for; now pay for its expansion
-        data = None if root is None else loader.value(root, ())
-    except Abort as abort:
-        loader.problems.append(abort.problem)
+        data = builder.load()
+    except _Abort as abort:
+        builder.problems.append(abort.problem(file))
     except (yaml.YAMLError, UnicodeEncodeError) as exc:  # libyaml cannot encode lone surrogates
         deep = _our_depth_problem(text, exc, file, max_nodes) if _HAVE_LIBYAML else None
+        if deep is None and isinstance(exc, yaml.YAMLError):
+            deep = _composer_problem(exc, file, text)
         if deep is not None:
-            loader.problems.append(deep)
+            builder.problems.append(deep)
         else:
             error = _python_error(text, exc) if _HAVE_LIBYAML else exc
-            loader.problems.append(_syntax_problem(error, file, text))
+            builder.problems.append(_syntax_problem(error, file, text))
     except (RecursionError, MemoryError):  # defensive: the limits above should prevent both
-        loader.problems.append(Problem("document is too large to load", "yaml-too-large", file))
-    problems = tuple(dict.fromkeys(loader.problems))  # a mapping merged twice reports once
+        builder.problems.append(Problem("document is too large to load", "yaml-too-large", file))
+    problems = tuple(dict.fromkeys(builder.problems))  # a mapping merged twice reports once
     if problems and not (keep_going and all(p.code in _USABLE for p in problems)):
         raise error_cls(problems)
-    return Document(data, file, loader.value_marks, loader.key_marks, problems)
+    return Document(data, file, builder.value_marks, builder.key_marks, problems)
 
 
 def load_yaml_file(
