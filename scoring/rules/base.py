@@ -12,6 +12,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, NamedTuple, Protocol
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
@@ -22,6 +23,7 @@ from ..measure import Measure, ResolvedTarget
 from ..number_limits import CTX, QuantityError
 from ..number_text import format_number, format_percent
 from ..quantities import parse_number, parse_quantity
+from .statement import Statement
 
 if TYPE_CHECKING:
     import ast
@@ -38,6 +40,7 @@ __all__ = [
     "RatingParts",
     "Rule",
     "Share",
+    "StatedRule",
     "as_number",
     "fmt",
     "lost_sentence",
@@ -261,6 +264,53 @@ class Rule(ABC):
     def branch_of(self, outcome: Outcome) -> str:
         """Which of ``branches`` an outcome took."""
         return outcome.status
+
+
+class StatedRule(Rule):
+    """A rule that reads one value and states its arithmetic as a ``Statement`` over named
+    quantities (实际值 the value, 指标值 the target, 分值 the weight, and its own ``constants``):
+    the engine evaluates the statement and the plan splices it, so the two cannot differ."""
+
+    statement: Statement
+    constants: Mapping[str, Decimal] = MappingProxyType({})  # e.g. 每项扣分, set by the kind
+    what: ClassVar[str] = "实际完成值"  # the value's name where it must be a number
+
+    def quantities(self, value: Any, weight: Decimal) -> dict[str, Any]:
+        """The statement's quantities: ``value`` is the project's (or, in the plan, the
+        expression that reads it)."""
+        quantities = {"实际值": value, "分值": weight, **self.constants}
+        if self.target is not None:
+            quantities["指标值"] = self.target.value
+        return quantities
+
+    def evaluate(self, env: Mapping[str, Value], weight: Decimal, rating: Rating | None) -> Outcome:
+        assert self.actual is not None
+        value = as_number(self.actual(env), self.what)
+        quantities = self.quantities(value, weight)
+        if not self.statement.allows(quantities):
+            raise self.refused(value)
+        status = "met" if self.statement.reached(quantities) else "missed"
+        return Outcome(self.statement.points(quantities), value, status)
+
+    def refused(self, value: Decimal) -> InputError:
+        """Why a value the statement ``requires`` otherwise is refused (kinds that require)."""
+        raise NotImplementedError(self.kind)
+
+    def emit(self, gen: Emitter, weight: Decimal) -> ast.expr:
+        assert self.actual is not None
+        return self.statement.emit(gen, **self.quantities(gen.value(self.actual), weight))
+
+    def worked(self, value: Decimal, weight: Decimal) -> str:
+        """The statement's arithmetic written out with this project's numbers."""
+        shown = self.measure.display
+        texts = {"实际值": shown(value), "分值": fmt(weight)}
+        if self.target is not None:
+            texts["指标值"] = shown(self.target.value)
+        return self.statement.worked(texts)
+
+    def formula_text(self) -> str:
+        """The statement's arithmetic in words, for ``describe``: 分值 × 指标值 ÷ 实际值."""
+        return self.statement.worked({name: name for name in ("实际值", "指标值", "分值")})
 
 
 class InputError(Exception):

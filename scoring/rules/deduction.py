@@ -5,37 +5,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from pydantic import Field
 
-from ..expr import Value
 from .base import (
     CompileContext,
-    Emitter,
     InputError,
     MeasuredParams,
     Number,
     Outcome,
-    Rating,
-    Rule,
-    as_number,
+    StatedRule,
     fmt,
     lost_sentence,
 )
-from .statement import Statement, formula
-
-if TYPE_CHECKING:
-    import ast
-
+from .statement import Statement
 
 # The arithmetic, once: the weight less what the problems cost (capped when the standard says
 # so), floor 0; a negative count is the project's mistake, reported.
-_DEDUCTED, _CAPPED = "每项扣分 * 实际值", "min(每项扣分 * 实际值, 最多扣分)"
-UNCAPPED = Statement("实际值 == 0", None, f"max(0, 分值 - {_DEDUCTED})", requires="实际值 >= 0")
-CAPPED = Statement("实际值 == 0", None, f"max(0, 分值 - {_CAPPED})", requires="实际值 >= 0")
+UNCAPPED = Statement(
+    "实际值 == 0", None, "max(0, 分值 - 每项扣分 * 实际值)", requires="实际值 >= 0"
+)
+CAPPED = Statement(
+    "实际值 == 0", None, "max(0, 分值 - min(每项扣分 * 实际值, 最多扣分))", requires="实际值 >= 0"
+)
 
 
 class Params(MeasuredParams):
@@ -47,57 +41,41 @@ class Params(MeasuredParams):
     target: str | Decimal = Field("=0", description="shown as 年度指标值, e.g. '=0个'")
 
 
-class DeductionRule(Rule):
+class DeductionRule(StatedRule):
     kind = "deduction"
     label = "扣分制"
+    what = "问题数"
 
     def __init__(self, params: Params, ctx: CompileContext) -> None:
         self.read_actual(params, ctx, params.target, ("=", "≤", "<"))
         self.per_item = params.per_item
         self.max_deduction = params.max_deduction
-        capped = self.max_deduction is not None
-        self.statement, self.deducted = (CAPPED, _CAPPED) if capped else (UNCAPPED, _DEDUCTED)
-
-    def quantities(self, count: Decimal, weight: Decimal) -> dict[str, Value]:
-        quantities: dict[str, Value] = {"实际值": count, "分值": weight, "每项扣分": self.per_item}
+        self.constants = {"每项扣分": self.per_item}
+        self.statement = UNCAPPED
         if self.max_deduction is not None:
-            quantities["最多扣分"] = self.max_deduction
-        return quantities
+            self.constants = {"每项扣分": self.per_item, "最多扣分": self.max_deduction}
+            self.statement = CAPPED
 
-    def evaluate(self, env: Mapping[str, Value], weight: Decimal, rating: Rating | None) -> Outcome:
-        assert self.actual is not None
-        count = as_number(self.actual(env), "问题数")
-        quantities = self.quantities(count, weight)
-        if not self.statement.allows(quantities):
-            raise InputError(
-                f"the number of problems cannot be negative, got {fmt(count)}", "negative-count"
-            )
-        status = "met" if self.statement.reached(quantities) else "missed"
-        deducted = formula(self.deducted)(quantities)
-        return Outcome(self.statement.points(quantities), count, status, (deducted,))
-
-    def emit(self, gen: Emitter, weight: Decimal) -> ast.expr:
-        assert self.actual is not None
-        parts: dict[str, ast.expr | Decimal] = {"实际值": gen.value(self.actual), "分值": weight}
-        parts["每项扣分"] = self.per_item
-        if self.max_deduction is not None:
-            parts["最多扣分"] = self.max_deduction
-        return self.statement.emit(gen, **parts)
+    def refused(self, value: Decimal) -> InputError:
+        message = f"the number of problems cannot be negative, got {fmt(value)}"
+        return InputError(message, "negative-count")
 
     def explain(self, outcome: Outcome, weight: Decimal, score: Decimal) -> str:
         count = outcome.actual
         assert isinstance(count, Decimal)
         if outcome.status == "met":
             return "未发现问题，" + lost_sentence(weight, score)
-        cap = f"，最多扣 {fmt(self.max_deduction)} 分" if self.max_deduction is not None else ""
         return (
-            f"发现问题 {self.measure.display(count)}，每项扣 {fmt(self.per_item)} 分{cap}（最低 0 分），"
-            + lost_sentence(weight, score)
+            f"发现问题 {self.measure.display(count)}，每项扣 {fmt(self.per_item)} 分{self.cap}"
+            "（最低 0 分），" + lost_sentence(weight, score)
         )
 
+    @property
+    def cap(self) -> str:
+        return "" if self.max_deduction is None else f"，最多扣 {fmt(self.max_deduction)} 分"
+
     def describe(self) -> str:
-        cap = f"，最多扣 {fmt(self.max_deduction)} 分" if self.max_deduction is not None else ""
-        return f"扣分制：每发现一项问题扣 {fmt(self.per_item)} 分{cap}，扣完为止"
+        return f"扣分制：每发现一项问题扣 {fmt(self.per_item)} 分{self.cap}，扣完为止"
 
 
 RULE = DeductionRule

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
 
@@ -22,9 +22,8 @@ from .base import (
     Number,
     Outcome,
     Rating,
-    Rule,
+    StatedRule,
     as_number,
-    fmt,
     lost_sentence,
     percent,
 )
@@ -60,7 +59,7 @@ class Params(MeasuredParams):
     )
 
 
-class PositiveRule(Rule):
+class PositiveRule(StatedRule):
     kind = "positive"
     label = "正向"
 
@@ -85,6 +84,8 @@ class PositiveRule(Rule):
             )
         scored = self.overshoot_formula is not None and self.overshoot_ratio is not None
         self.statement = OVERSHOOT if scored else PLAIN  # else overshooting is flagged only
+        if self.overshoot_ratio is not None:
+            self.constants = {"复核阈值": self.overshoot_ratio}
 
     @property
     def branches(self) -> tuple[str, ...]:
@@ -92,39 +93,32 @@ class PositiveRule(Rule):
 
     def evaluate(self, env: Mapping[str, Value], weight: Decimal, rating: Rating | None) -> Outcome:
         assert self.actual is not None
-        assert self.target is not None
-        a = as_number(self.actual(env), "实际完成值")
+        a = as_number(self.actual(env), self.what)
         quantities = self.quantities(a, weight)
         reached = self.statement.reached(quantities)
-        exceeded = reached and self.overshoot_ratio is not None and _EXCEEDED(quantities) is True
-        if exceeded and self.statement is OVERSHOOT:
-            assert self.overshoot_formula is not None
-            local = {"a": a, "t": self.target.value, "w": weight}
-            local |= {"实际值": a, "指标值": self.target.value, "分值": weight}
-            quantities["超额得分"] = as_number(self.overshoot_formula(local), "超额公式得分")
-        points = self.statement.points(quantities)
-        if exceeded:
-            return Outcome(points, a, "exceeded", (self.overshoot_formula is not None,))
-        return Outcome(points, a, "met" if reached else "missed")
+        if not reached or self.overshoot_ratio is None or _EXCEEDED(quantities) is not True:
+            return Outcome(self.statement.points(quantities), a, "met" if reached else "missed")
+        if self.overshoot_formula is not None and self.statement is OVERSHOOT:
+            points = self.overshoot_formula(self.local(a, weight))
+            quantities["超额得分"] = as_number(points, "超额公式得分")
+        scored = self.statement is OVERSHOOT
+        return Outcome(self.statement.points(quantities), a, "exceeded", (scored,))
 
-    def quantities(self, a: Decimal, weight: Decimal) -> dict[str, Value]:
+    def local(self, a: Any, weight: Decimal) -> dict[str, Any]:
+        """The names an overshoot formula reads."""
         assert self.target is not None
-        quantities: dict[str, Value] = {"实际值": a, "指标值": self.target.value, "分值": weight}
-        if self.overshoot_ratio is not None:
-            quantities["复核阈值"] = self.overshoot_ratio
-        return quantities
+        t = self.target.value
+        return {"a": a, "t": t, "w": weight, "实际值": a, "指标值": t, "分值": weight}
 
     def emit(self, gen: Emitter, weight: Decimal) -> ast.expr:
+        if self.overshoot_formula is None or self.statement is PLAIN:
+            return super().emit(gen, weight)
         assert self.actual is not None
-        assert self.target is not None
-        a, t = gen.value(self.actual), self.target.value
-        parts: dict[str, ast.expr | Decimal] = {"实际值": a, "指标值": t, "分值": weight}
-        if self.overshoot_formula is not None and self.statement is OVERSHOOT:
-            local: dict[str, ast.expr | Decimal] = {"a": a, "t": t, "w": weight}
-            local |= {"实际值": a, "指标值": t, "分值": weight}
-            over = gen.template("num(F)", F=gen.formula(self.overshoot_formula, **local))
-            parts |= {"复核阈值": self.overshoot_ratio or ZERO, "超额得分": over}
-        return self.statement.emit(gen, **parts)
+        a = gen.value(self.actual)
+        over = gen.template(
+            "num(F)", F=gen.formula(self.overshoot_formula, **self.local(a, weight))
+        )
+        return self.statement.emit(gen, **self.quantities(a, weight), 超额得分=over)
 
     def explain(self, outcome: Outcome, weight: Decimal, score: Decimal) -> str:
         assert self.target is not None
@@ -133,11 +127,9 @@ class PositiveRule(Rule):
         assert isinstance(a, Decimal)
         if outcome.status == "missed":
             basis = "实际值为负按 0 计，" if a < 0 else ""
-            texts = {"实际值": shown(max(a, ZERO)), "指标值": shown(self.target.value)}
-            how = self.statement.worked(texts | {"分值": fmt(weight)})
             return (
                 f"实际完成值 {shown(a)} 未达到年度指标值 {self.target.display}，{basis}"
-                f"按 {how} 计分，" + lost_sentence(weight, score)
+                f"按 {self.worked(max(a, ZERO), weight)} 计分，" + lost_sentence(weight, score)
             )
         text = f"实际完成值 {shown(a)} 达到年度指标值 {self.target.display}，" + lost_sentence(
             weight, score
@@ -153,8 +145,7 @@ class PositiveRule(Rule):
         return text
 
     def describe(self) -> str:
-        below = self.statement.worked({name: name for name in ("实际值", "指标值", "分值")})
-        return f"正向：达到 {self.target_text} 得满分，未达到按 {below} 计分"
+        return f"正向：达到 {self.target_text} 得满分，未达到按 {self.formula_text()} 计分"
 
 
 RULE = PositiveRule

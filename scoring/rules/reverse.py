@@ -1,34 +1,19 @@
 """反向指标 (lower is better, "≤ target"): full marks at or below target, less above it.
 
-Two formulas are in use above the target and the spec must choose:
+Two formulas are in use above the target and the spec must choose (domain.md §3):
 ``t_over_a`` (w × t ÷ a, the older central form) and ``linear_to_double``
 (w × (1 − (a − t) ÷ t), reaching 0 at a ≥ 2t, seen in a production system).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from pydantic import Field
 
-from ..expr import Value
-from .base import (
-    CompileContext,
-    Emitter,
-    MeasuredParams,
-    Outcome,
-    Rating,
-    Rule,
-    as_number,
-    fmt,
-    lost_sentence,
-)
+from .base import CompileContext, MeasuredParams, Outcome, StatedRule, lost_sentence
 from .statement import Statement
-
-if TYPE_CHECKING:
-    import ast
 
 FORMULAS = ("t_over_a", "linear_to_double")
 # The arithmetic, once: full marks at or below the target, then the spec's chosen formula.
@@ -54,7 +39,7 @@ class Params(MeasuredParams):
     )
 
 
-class ReverseRule(Rule):
+class ReverseRule(StatedRule):
     kind = "reverse"
     label = "反向"
 
@@ -80,40 +65,18 @@ class ReverseRule(Rule):
         self.formula: str = formula or "t_over_a"
         self.statement = STATEMENTS[self.formula]
 
-    def quantities(self, a: Decimal, weight: Decimal) -> dict[str, Value]:
-        assert self.target is not None
-        return {"实际值": a, "指标值": self.target.value, "分值": weight}
-
-    def evaluate(self, env: Mapping[str, Value], weight: Decimal, rating: Rating | None) -> Outcome:
-        assert self.actual is not None
-        a = as_number(self.actual(env), "实际完成值")
-        quantities = self.quantities(a, weight)
-        status = "met" if self.statement.reached(quantities) else "missed"
-        return Outcome(self.statement.points(quantities), a, status)
-
-    def emit(self, gen: Emitter, weight: Decimal) -> ast.expr:
-        assert self.actual is not None
-        assert self.target is not None
-        a = gen.value(self.actual)
-        return self.statement.emit(gen, 实际值=a, 指标值=self.target.value, 分值=weight)
-
     def explain(self, outcome: Outcome, weight: Decimal, score: Decimal) -> str:
         assert self.target is not None
-        shown = self.measure.display
         a = outcome.actual
         assert isinstance(a, Decimal)
-        actual = f"实际完成值 {shown(a)} "
+        actual, target = f"实际完成值 {self.measure.display(a)} ", self.target.display
         if outcome.status == "met":
-            return f"{actual}达到年度指标值 {self.target.display}，" + lost_sentence(weight, score)
-        texts = {"实际值": shown(a), "指标值": shown(self.target.value), "分值": fmt(weight)}
-        how = f"按 {self.statement.worked(texts)} 计分{_NOTES[self.formula]}"
-        return f"{actual}超过年度指标值 {self.target.display}，{how}，" + lost_sentence(
-            weight, score
-        )
+            return f"{actual}达到年度指标值 {target}，" + lost_sentence(weight, score)
+        how = f"按 {self.worked(a, weight)} 计分{_NOTES[self.formula]}"
+        return f"{actual}超过年度指标值 {target}，{how}，" + lost_sentence(weight, score)
 
     def describe(self) -> str:
-        above = self.statement.worked({name: name for name in ("实际值", "指标值", "分值")})
-        return f"反向：不超过 {self.target_text} 得满分，超过按 {above} 计分"
+        return f"反向：不超过 {self.target_text} 得满分，超过按 {self.formula_text()} 计分"
 
 
 RULE = ReverseRule

@@ -6,29 +6,13 @@ points, floor 0. There is no division here, so a zero target can never divide by
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from pydantic import Field
 
-from ..expr import Value
-from .base import (
-    CompileContext,
-    Emitter,
-    MeasuredParams,
-    Outcome,
-    Rating,
-    Rule,
-    as_number,
-    fmt,
-    lost_sentence,
-)
+from .base import CompileContext, MeasuredParams, Outcome, StatedRule, fmt, lost_sentence
 from .statement import Statement
-
-if TYPE_CHECKING:
-    import ast
-
 
 # The arithmetic, once: nothing happened → full marks; else nothing, or a deduction per
 # occurrence down to 0.
@@ -46,9 +30,10 @@ class Params(MeasuredParams):
     )
 
 
-class ZeroTargetRule(Rule):
+class ZeroTargetRule(StatedRule):
     kind = "zero_target"
     label = "零目标"
+    what = "发生次数"
 
     def __init__(self, params: Params, ctx: CompileContext) -> None:
         self.read_actual(params, ctx, params.target, ("=", "≤"))
@@ -62,26 +47,8 @@ class ZeroTargetRule(Rule):
             )
         self.per_occurrence = params.per_occurrence
         self.statement = ALL_OR_NOTHING if self.per_occurrence is None else PER_OCCURRENCE
-
-    def quantities(self, a: Decimal, weight: Decimal) -> dict[str, Value]:
-        quantities: dict[str, Value] = {"实际值": a, "分值": weight}
         if self.per_occurrence is not None:
-            quantities["每次扣分"] = self.per_occurrence
-        return quantities
-
-    def evaluate(self, env: Mapping[str, Value], weight: Decimal, rating: Rating | None) -> Outcome:
-        assert self.actual is not None
-        a = as_number(self.actual(env), "发生次数")
-        quantities = self.quantities(a, weight)
-        status = "met" if self.statement.reached(quantities) else "missed"
-        return Outcome(self.statement.points(quantities), a, status)
-
-    def emit(self, gen: Emitter, weight: Decimal) -> ast.expr:
-        assert self.actual is not None
-        parts: dict[str, ast.expr | Decimal] = {"实际值": gen.value(self.actual), "分值": weight}
-        if self.per_occurrence is not None:
-            parts["每次扣分"] = self.per_occurrence
-        return self.statement.emit(gen, **parts)
+            self.constants = {"每次扣分": self.per_occurrence}
 
     def explain(self, outcome: Outcome, weight: Decimal, score: Decimal) -> str:
         a = outcome.actual
