@@ -286,6 +286,50 @@ def test_recursive_alias_is_refused() -> None:
     )
 
 
+@pytest.mark.usefixtures("backend")
+def test_recursive_alias_is_located_at_the_alias_with_the_other_problems() -> None:
+    """Inside a nested anchor, the alias is named where it is written (the composed graph keeps
+    no position for it), and the rest of the document is still checked."""
+    assert error_of("a: &a {b: [1, *a]}\nc: 1\nc: 2\n") == (
+        "f.yaml:1:15: alias '*a' is inside its own anchor [yaml-recursive-alias]\n"
+        "f.yaml:3:1: duplicate key 'c' (first defined at line 2) [duplicate-key]"
+    )
+
+
+@pytest.mark.usefixtures("backend")
+def test_duplicate_anchor_is_refused() -> None:
+    """An anchor defined twice is an error at the second, naming the line of the first."""
+    assert error_of("a: &d 1\nb: !!str &d 2\n") == (
+        "f.yaml:2:4: anchor '&d' is already defined at line 1 [yaml-duplicate-anchor]"
+    )
+
+
+@pytest.mark.usefixtures("backend")
+def test_non_specific_tag_keeps_text_also_with_an_anchor() -> None:
+    """'!' means "no specific tag": the value is text, anchored or aliased, and a key '! <<' is
+    the text '<<', not a merge."""
+    data = load_yaml("a: &x ! 12\nb: *x\nc: [! 5, !!int 6]\nd: {! <<: 1}\n").data
+    assert data == {"a": "12", "b": "12", "c": ["5", Decimal(6)], "d": {"<<": Decimal(1)}}
+
+
+@pytest.mark.usefixtures("backend")
+def test_second_document_is_reported_with_the_first_documents_problems() -> None:
+    """A second document does not hide what is wrong in the first."""
+    assert error_of("a: 1\na: 2\n---\nb: 2\n") == (
+        "f.yaml:2:1: duplicate key 'a' (first defined at line 1) [duplicate-key]\n"
+        "f.yaml:3:1: a second YAML document starts here; a file must hold exactly one"
+        " [yaml-multiple-documents]"
+    )
+
+
+@pytest.mark.usefixtures("backend")
+def test_alias_bomb_is_located_at_the_alias_by_either_parser() -> None:
+    """The alias that crosses the budget is named by its own position, with libyaml or without."""
+    assert error_of("a: &a [1, 2, 3]\nb: [*a, *a, *a]\n", max_nodes=17) == (
+        "f.yaml:2:13: document expands to more than 17 nodes (alias bomb?) [yaml-too-large]"
+    )
+
+
 def test_undefined_alias_is_refused() -> None:
     """An alias without an earlier anchor is an error."""
     assert error_of("a: *nope\n") == (
