@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from strategies import ACTUALS, TARGETS, facts_for, specs
 
 from scoring import load_spec_text, score, score_totals
+from scoring.engine import engine_totals
 from scoring.grading import GradeBands
 from scoring.rules import positive, reverse
 from scoring.rules.statement import formula
@@ -157,4 +158,22 @@ def test_a_rule_sentence_quotes_the_numbers_of_its_arithmetic() -> None:
     assert leaf.node.rule is not None
     assert (
         leaf.node.rule.describe() == "反向：不超过 ≤100 得满分，超过按 分值 × 指标值 ÷ 实际值 计分"
+    )
+
+
+@given(st.data())
+def test_score_is_the_same_on_every_call_and_gives_the_engine_s_numbers(
+    data: st.DataObject,
+) -> None:
+    """score() takes one path on every call: the first result is the third's, and its numbers
+    (from the compiled plan) are the engine's alone, digit for digit."""
+    text, leaves = data.draw(specs())
+    spec = load_spec_text(text)
+    facts = data.draw(facts_for(leaves))
+    first, second, third = (score(spec, facts) for _ in range(3))
+    assert first.to_dict() == second.to_dict() == third.to_dict()
+    reference = engine_totals(spec, facts)
+    assert (first.total, first.grade, first.applicable_weight) == reference[:3]
+    assert tuple(str(leaf.score) for leaf in first.leaves()) == tuple(
+        str(s) for s in reference.leaf_scores
     )

@@ -3,7 +3,9 @@
 A rule kind is one module in this package that defines a pydantic ``Params`` model (its YAML
 shape) and a compiled ``Rule`` subclass; the registry in ``__init__`` maps ``kind:`` to both.
 Rules are compiled once at load and then evaluated for many projects, so ``evaluate`` does only
-arithmetic and leaves the Chinese explanation to ``explain``, which is called on demand.
+arithmetic and leaves the Chinese explanation to ``explain``, which is called on demand. A kind
+that reads one value states its arithmetic once (``StatedRule`` over a ``statement.Statement``),
+and its ``evaluate``, ``emit`` and worked sentences all derive from that statement.
 """
 
 from __future__ import annotations
@@ -245,7 +247,7 @@ class Rule(ABC):
     @abstractmethod
     def emit(self, gen: Emitter, weight: Decimal) -> ast.expr:
         """The unclamped points as one expression of the spec's compiled scoring function: the
-        same arithmetic as ``evaluate``, written once more so it runs inline (tests/test_plan.py
+        same arithmetic as ``evaluate``, from the same statement or function (tests/test_plan.py
         holds the two equal). Whatever ``evaluate`` reports as an error must raise here too;
         the engine then scores the project the slow way to say what is wrong."""
 
