@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, Run
-from tables.build import Funds, Row, liangping, national, tianchang
+from tables.build import EVERY_FINDING_ROWS, Funds, Row, liangping, national, tianchang
 
 from scoring.review import CODES, review_pair, review_table
 from scoring.review.checks import CHECKS
@@ -118,27 +118,9 @@ def test_every_other_finding_with_its_cell(tmp_path: Path) -> None:
     """One table with a score above its weight, a wrong total, a missed target scored in full, a
     qualitative score outside its tier, execution scored twice, a reverse target scored against its
     rule, a wrong grade and a wrong 执行率: all flagged, in code order, each at its cell."""
-    rows = [
-        Row("产出指标", "数量指标", "防汛物资储备批次", "≥2批次", "2批次", 10, 12),
-        Row("", "", "水毁工程修复处数", "≥20处", "18处", 10, 10, "部分工程跨年实施"),
-        Row("", "时效指标", "年度资金支付完成率100%", "100", "100", 10, 10),
-        Row("", "成本指标", "物资采购成本", "≤50万元", "60万元", 10, 10, "物价上涨"),
-        Row(
-            "效益指标",
-            "社会效益指标",
-            "人民群众生命财产安全",
-            "有效保障",
-            "部分达成",
-            20,
-            19,
-            "个别险情处置偏慢",
-        ),
-        Row("", "可持续影响指标", "防汛应急机制", "长效运行", "达成预期指标", 20, 20),
-        Row("满意度指标", "服务对象满意度指标", "受益群众满意度", "≥90%", "96%", 10, 10),
-    ]
     path = tmp_path / "all.xlsx"
     funds = Funds(weight=10, score=10, start=50, budget=50, spent=50, rate="95%")
-    where = national(path, rows, funds=funds, total=95, grade="良")
+    where = national(path, EVERY_FINDING_ROWS, funds=funds, total=95, grade="良")
     r = where["rows"]
     review = review_table(path)
     assert _codes(review.findings) == [
@@ -370,29 +352,40 @@ def test_the_tianchang_example_rendered_scores_execution_twice(tmp_path: Path) -
     assert [f.code for f in review.findings] == ["double_counted_execution"]
 
 
-def test_a_formula_rule_whose_target_is_met_exactly_is_not_missed(tmp_path: Path) -> None:
-    """分值 × 满意度 against ≥98%, 满意度 98%: 9.8 points by the formula, and the target is met, so
-    no reason is asked for a missed target (the formula's points are below the weight, which
-    made the outcome read as missed)."""
+def _satisfaction_pair(tmp_path: Path, rule: str, satisfaction: str) -> tuple[Path, Path]:
+    """spec.yaml of a 10-point system with one indicator, 服务对象满意度 (weight 10) scored by
+    ``rule`` (a YAML flow mapping) over the rate 满意度, and facts.yaml giving 满意度 as
+    ``satisfaction``."""
     spec = tmp_path / "spec.yaml"
     spec.write_text(
-        """
+        f"""
 id: manyi
 name: 满意度
 version: "1"
 total: 10
-grades: {优: 9, 良: 8, 中: 6, 差: 0}
+grades: {{优: 9, 良: 8, 中: 6, 差: 0}}
 facts:
-  满意度: {kind: rate}
+  满意度: {{kind: rate}}
 indicators:
-  - id: 服务对象满意度
-    weight: 10
-    rule: {kind: formula, formula: 分值 * 满意度, actual: 满意度, target: "≥98%"}
+  - {{id: 服务对象满意度, weight: 10, rule: {rule}}}
 """,
         encoding="utf-8",
     )
     facts = tmp_path / "facts.yaml"
-    facts.write_text("project: {name: 测试}\nvalues: {满意度: 98%}\n", encoding="utf-8")
+    values = f"project: {{name: 测试}}\nvalues: {{满意度: {satisfaction}}}\n"
+    facts.write_text(values, encoding="utf-8")
+    return spec, facts
+
+
+def test_a_formula_rule_whose_target_is_met_exactly_is_not_missed(tmp_path: Path) -> None:
+    """分值 × 满意度 against ≥98%, 满意度 98%: 9.8 points by the formula, and the target is met, so
+    no reason is asked for a missed target (the formula's points are below the weight, which
+    made the outcome read as missed)."""
+    spec, facts = _satisfaction_pair(
+        tmp_path,
+        '{kind: formula, formula: 分值 * 满意度, actual: 满意度, target: "≥98%"}',
+        "98%",
+    )
     review = review_pair(spec, facts)
     assert review.recomputed_total == Decimal("9.80")
     assert review.findings == []
@@ -401,23 +394,11 @@ indicators:
 def test_an_implausible_rate_in_facts_is_not_far_exceeded(tmp_path: Path) -> None:
     """A pair whose facts give 满意度 290% (≥90% misread): implausible_value at the indicator,
     and not the "far exceeded" reason the engine's outcome would ask for."""
-    spec = tmp_path / "spec.yaml"
-    spec.write_text(
-        """
-id: manyi
-name: 满意度
-version: "1"
-total: 10
-grades: {优: 9, 良: 8, 中: 6, 差: 0}
-facts:
-  满意度: {kind: rate}
-indicators:
-  - {id: 服务对象满意度, weight: 10, rule: {kind: positive, actual: 满意度, target: "≥90%"}}
-""",
-        encoding="utf-8",
+    spec, facts = _satisfaction_pair(
+        tmp_path,
+        '{kind: positive, actual: 满意度, target: "≥90%"}',
+        "290%",
     )
-    facts = tmp_path / "facts.yaml"
-    facts.write_text("project: {name: 测试}\nvalues: {满意度: 290%}\n", encoding="utf-8")
     review = review_pair(spec, facts)
     assert [(f.code, f.cell, f.message) for f in review.findings] == [
         (

@@ -44,6 +44,30 @@ class Funds:
     sources: dict[str, tuple[Cell, Cell, Cell]] = field(default_factory=dict)
 
 
+# The rows of the table that draws every other finding: a score above its weight, a missed target
+# scored in full, execution scored twice, a reverse target scored against its rule and a
+# qualitative score outside its tier. tests/test_review.py reviews it; tests/tables/formats/make.py
+# prints it in every format review reads.
+EVERY_FINDING_ROWS = (
+    Row("产出指标", "数量指标", "防汛物资储备批次", "≥2批次", "2批次", 10, 12),
+    Row("", "", "水毁工程修复处数", "≥20处", "18处", 10, 10, "部分工程跨年实施"),
+    Row("", "时效指标", "年度资金支付完成率100%", "100", "100", 10, 10),
+    Row("", "成本指标", "物资采购成本", "≤50万元", "60万元", 10, 10, "物价上涨"),
+    Row(
+        "效益指标",
+        "社会效益指标",
+        "人民群众生命财产安全",
+        "有效保障",
+        "部分达成",
+        20,
+        19,
+        "个别险情处置偏慢",
+    ),
+    Row("", "可持续影响指标", "防汛应急机制", "长效运行", "达成预期指标", 20, 20),
+    Row("满意度指标", "服务对象满意度指标", "受益群众满意度", "≥90%", "96%", 10, 10),
+)
+
+
 def national(
     path: Path,
     rows: Sequence[Row],

@@ -1,8 +1,8 @@
 """Rebuild the 自评表 of tests/test_table_formats.py in every format review reads.
 
 ``python tests/tables/formats/make.py`` writes 自评表.xlsx (tests/tables/build.py's national form,
-with the every-finding rows of tests/test_review.py and borders, so that a PDF printed from it has
-ruled cells), then 自评表.xls and 自评表.pdf from it with LibreOffice (``soffice --headless
+with its EVERY_FINDING_ROWS, the table tests/test_review.py reviews, and borders, so that a PDF
+printed from it has ruled cells), then 自评表.xls and 自评表.pdf from it with LibreOffice (``soffice --headless
 --convert-to``), and 自评表.docx with python-docx: the same grid, merged cells merged. 长表.xlsx is the
 same table with 30 more rows, printed by LibreOffice as 长表.pdf over three pages. The files are
 committed; this script is how they were made, for when the form changes.
@@ -13,6 +13,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -22,26 +23,9 @@ from docx import Document
 from docx.shared import Pt
 from openpyxl import load_workbook
 from openpyxl.styles import Alignment, Border, Side
-from tables.build import Funds, Row, national
+from tables.build import EVERY_FINDING_ROWS, Funds, Row, national
 
-ROWS = [
-    Row("产出指标", "数量指标", "防汛物资储备批次", "≥2批次", "2批次", 10, 12),
-    Row("", "", "水毁工程修复处数", "≥20处", "18处", 10, 10, "部分工程跨年实施"),
-    Row("", "时效指标", "年度资金支付完成率100%", "100", "100", 10, 10),
-    Row("", "成本指标", "物资采购成本", "≤50万元", "60万元", 10, 10, "物价上涨"),
-    Row(
-        "效益指标",
-        "社会效益指标",
-        "人民群众生命财产安全",
-        "有效保障",
-        "部分达成",
-        20,
-        19,
-        "个别险情处置偏慢",
-    ),
-    Row("", "可持续影响指标", "防汛应急机制", "长效运行", "达成预期指标", 20, 20),
-    Row("满意度指标", "服务对象满意度指标", "受益群众满意度", "≥90%", "96%", 10, 10),
-]
+ROWS = EVERY_FINDING_ROWS
 
 
 # 30 more rows under 时效指标: printed over three pages, the 一级 / 二级 cells merged down across the
@@ -53,7 +37,7 @@ LONG_ROWS = [
 ]
 
 
-def xlsx(path: Path, rows: list[Row] = ROWS, *, one_page: bool = True) -> None:
+def xlsx(path: Path, rows: Sequence[Row] = ROWS, *, one_page: bool = True) -> None:
     funds = Funds(weight=10, score=10, start=50, budget=50, spent=50, rate="95%")
     # The 执行率 as an Excel percent cell (0.95 shown as 95%), which every format must read alike.
     national(path, rows, funds=funds, total=95, grade="良", percent_cells={(6, 8): 0.95})
