@@ -50,6 +50,8 @@ def load_spec(path: str | os.PathLike[str], *, overrides: Sequence[str] = ()) ->
     try:
         return _Compiler(apply_overrides(sourced, overrides)).run()
     except SpecError as exc:
+        if all(problem.code == "override-syntax" for problem in exc.problems):
+            raise  # the --set arguments themselves are wrong: nothing in the spec to explain
         # A weight sum broken by --set is located where the sum is written, in the spec file;
         # say which overrides were in force so the user is not sent looking for a typo there.
         note = Problem(

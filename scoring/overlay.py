@@ -131,7 +131,18 @@ def apply_overrides(base: Sourced, overrides: Sequence[str]) -> Sourced:
             )
             continue
         value = load_yaml(raw, "--set", error_cls=SpecError).data
-        if keys[0] in known and len(keys) > 1:
+        if keys[0] in known and len(keys) == 1:
+            problems.append(
+                Problem(
+                    f"--set {text!r}: name the field of {keys[0]!r} to change, e.g. "
+                    f"{keys[0]}.weight={raw.strip() or 10}; a score is not set here (give the "
+                    "facts, or an adjustment with its reason in the facts file)",
+                    "override-syntax",
+                    file="--set",
+                )
+            )
+            continue
+        if keys[0] in known:
             target = data["patch"].setdefault(keys[0], {})
             keys = keys[1:]
         elif keys[0] in _SETTINGS:

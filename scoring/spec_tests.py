@@ -23,7 +23,7 @@ from .pydantic_errors import describe_errors
 from .spec import CaseSpec
 from .textfile import PathRefused, path_named_by_spec
 
-__all__ = ["CaseOutcome", "Coverage", "SpecTestReport", "run_spec_tests"]
+__all__ = ["CaseOutcome", "Coverage", "SpecTestReport", "run_spec_tests", "sibling_cases"]
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,9 @@ def _refused(case: CaseSpec, base_dir: str) -> str:
     return ""
 
 
-def _sibling_cases(spec_path: str) -> list[CaseSpec]:
+def sibling_cases(spec_path: str) -> list[CaseSpec]:
+    """The cases of ``<spec>.cases.yaml`` beside a spec (none when there is no such file), checked:
+    their shape, and that every facts path stays in the spec's folder."""
     stem, _ = os.path.splitext(spec_path)
     path = f"{stem}.cases.yaml"
     if not os.path.isfile(path):
@@ -123,7 +125,7 @@ def run_spec_tests(spec: Spec, spec_path: str) -> SpecTestReport:
         (leaf.id, branch) for leaf in spec.leaves if leaf.rule for branch in leaf.rule.branches
     }
     coverage.all_branches = len(every_branch)
-    sibling = _sibling_cases(spec_path)
+    sibling = sibling_cases(spec_path)
     refused = [
         Problem(message, "path-outside", file=spec_path, path=f"cases[{case.name}].facts")
         for case in spec.cases
