@@ -49,6 +49,15 @@ def _refusal(run: Run) -> str:
     return run.err
 
 
+def _over_an_input(output: object, option: str, role: str, given: Path) -> str:
+    """The whole refusal of an output (``option``, spelt ``output``) that is the input ``given``
+    (its ``role``: SPEC, FACTS or INPUT), as printed, newline included."""
+    return (
+        f"{output}: {option} is the same file as the input {role} {given}; jixiao never writes "
+        "over an input: name another output file [output-is-input]\n"
+    )
+
+
 # ---- outputs that would destroy an input -----------------------------------------------------
 
 
@@ -56,10 +65,7 @@ def test_score_output_naming_the_spec(jixiao: Jixiao, inputs: tuple[Path, Path])
     spec, facts = inputs
     before = spec.read_bytes()
     err = _refusal(jixiao("score", str(spec), str(facts), "-o", str(spec)))
-    assert err == (
-        f"{spec}: -o is the same file as the input SPEC {spec}; jixiao never writes over an "
-        "input: name another output file [output-is-input]\n"
-    )
+    assert err == _over_an_input(spec, "-o", "SPEC", spec)
     assert spec.read_bytes() == before
 
 
@@ -70,10 +76,7 @@ def test_output_through_a_symlink_to_the_spec(
     link = tmp_path / "link.yaml"
     link.symlink_to(spec)
     err = _refusal(jixiao("score", str(spec), str(facts), "-o", str(link), "--force"))
-    assert err == (
-        f"{link}: -o is the same file as the input SPEC {spec}; jixiao never writes over an "
-        "input: name another output file [output-is-input]\n"
-    )
+    assert err == _over_an_input(link, "-o", "SPEC", spec)
 
 
 def test_output_is_a_hard_link_to_the_facts(
@@ -83,10 +86,7 @@ def test_output_is_a_hard_link_to_the_facts(
     hard = tmp_path / "report.md"
     os.link(facts, hard)
     err = _refusal(jixiao("score", str(spec), str(facts), "-f", "markdown", "-o", str(hard)))
-    assert err == (
-        f"{hard}: -o is the same file as the input FACTS {facts}; jixiao never writes over an "
-        "input: name another output file [output-is-input]\n"
-    )
+    assert err == _over_an_input(hard, "-o", "FACTS", facts)
     assert facts.read_bytes() == (SHARED / "facts.yaml").read_bytes()
 
 
@@ -109,10 +109,7 @@ def test_summary_naming_an_input(jixiao: Jixiao, inputs: tuple[Path, Path], tmp_
     spec, facts = inputs
     out = tmp_path / "out.csv"
     err = _refusal(jixiao("batch", str(spec), str(facts), "-o", str(out), "--summary", str(facts)))
-    assert err == (
-        f"{facts}: --summary is the same file as the input INPUT {facts}; jixiao never writes "
-        "over an input: name another output file [output-is-input]\n"
-    )
+    assert err == _over_an_input(facts, "--summary", "INPUT", facts)
 
 
 def test_batch_output_naming_an_input_csv_by_another_spelling(
@@ -124,10 +121,7 @@ def test_batch_output_naming_an_input_csv_by_another_spelling(
     before = table.read_bytes()
     other = f"{tmp_path}/in/../records.csv"
     err = _refusal(jixiao("batch", str(spec), str(table), "-o", other))
-    assert err == (
-        f"{other}: -o is the same file as the input INPUT {table}; jixiao never writes over an "
-        "input: name another output file [output-is-input]\n"
-    )
+    assert err == _over_an_input(other, "-o", "INPUT", table)
     assert table.read_bytes() == before
 
 
@@ -139,22 +133,33 @@ def test_library_batch_refuses_a_symlink_to_its_input(
     link.symlink_to(facts)
     with pytest.raises(ScoringError) as caught:
         run_batch(str(spec), [str(facts)], str(link))
-    assert str(caught.value) == (
-        f"{link}: -o is the same file as the input INPUT {facts}; jixiao never writes over an "
-        "input: name another output file [output-is-input]"
-    )
+    assert str(caught.value) + "\n" == _over_an_input(link, "-o", "INPUT", facts)
 
 
 def test_init_over_its_spec_even_with_force(jixiao: Jixiao, inputs: tuple[Path, Path]) -> None:
     spec, _ = inputs
     err = _refusal(jixiao("init", str(spec), "-o", str(spec), "--force"))
-    assert err == (
-        f"{spec}: -o is the same file as the input SPEC {spec}; jixiao never writes over an "
-        "input: name another output file [output-is-input]\n"
-    )
+    assert err == _over_an_input(spec, "-o", "SPEC", spec)
 
 
 # ---- outputs that would replace someone's work -------------------------------------------------
+
+
+def _replaced_only_by_force(jixiao: Jixiao, argv: tuple[str, ...], out: Path) -> None:
+    """``jixiao *argv -o out`` over a file jixiao did not write: refused (the whole message) and
+    the file left as it was, twice; replaced with --force; and after that replaced without it,
+    since the file is now jixiao's own."""
+    before = out.read_bytes()
+    command = (*argv, "-o", str(out))
+    for _ in range(2):
+        err = _refusal(jixiao(*command))
+        assert err == (
+            f"{out}: exists and was not written by jixiao; use --force to replace it "
+            "[output-exists]\n"
+        )
+        assert out.read_bytes() == before
+    assert jixiao(*command, "--force").code == 0
+    assert jixiao(*command).code == 0
 
 
 def test_import_into_a_folder_with_a_spec(jixiao: Jixiao, tmp_path: Path) -> None:
@@ -194,16 +199,7 @@ def test_a_workbook_jixiao_did_not_write(
     book = openpyxl.Workbook()
     book.properties.creator = "张三"
     book.save(filed)
-    before = filed.read_bytes()
-    argv = ("score", str(spec), str(facts), "-f", "xlsx", "-o", str(filed))
-    err = _refusal(jixiao(*argv))
-    assert err == (
-        f"{filed}: exists and was not written by jixiao; use --force to replace it "
-        "[output-exists]\n"
-    )
-    assert filed.read_bytes() == before
-    assert jixiao(*argv, "--force").code == 0
-    assert jixiao(*argv).code == 0  # now it is jixiao's own: re-running replaces it
+    _replaced_only_by_force(jixiao, ("score", str(spec), str(facts), "-f", "xlsx"), filed)
 
 
 def test_a_report_jixiao_did_not_write(
@@ -212,14 +208,7 @@ def test_a_report_jixiao_did_not_write(
     spec, facts = inputs
     report = tmp_path / "自评报告.docx"
     report.write_bytes(b"PK\x03\x04 not a document of ours")
-    err = _refusal(jixiao("report", str(spec), str(facts), "-o", str(report)))
-    assert err == (
-        f"{report}: exists and was not written by jixiao; use --force to replace it "
-        "[output-exists]\n"
-    )
-    assert jixiao("report", str(spec), str(facts), "-o", str(report)).code == 1
-    assert jixiao("report", str(spec), str(facts), "-o", str(report), "--force").code == 0
-    assert jixiao("report", str(spec), str(facts), "-o", str(report)).code == 0
+    _replaced_only_by_force(jixiao, ("report", str(spec), str(facts)), report)
 
 
 def test_a_yaml_file_that_is_not_an_input(
@@ -238,12 +227,7 @@ def test_batch_over_a_foreign_workbook(
     spec, facts = inputs
     out = tmp_path / "results.xlsx"
     openpyxl.Workbook().save(out)  # creator "openpyxl", not jixiao
-    err = _refusal(jixiao("batch", str(spec), str(facts), "-o", str(out)))
-    assert err == (
-        f"{out}: exists and was not written by jixiao; use --force to replace it [output-exists]\n"
-    )
-    assert jixiao("batch", str(spec), str(facts), "-o", str(out), "--force").code == 0
-    assert jixiao("batch", str(spec), str(facts), "-o", str(out)).code == 0
+    _replaced_only_by_force(jixiao, ("batch", str(spec), str(facts)), out)
 
 
 def test_previous_text_outputs_are_replaced_keeping_their_permissions(
