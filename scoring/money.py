@@ -27,10 +27,18 @@ _MONEY = {"元": 1, "千元": 10**3, "万元": 10**4, "百万元": 10**6, "千�
 MONEY_UNITS: Mapping[str, Decimal] = MappingProxyType({u: Decimal(f) for u, f in _MONEY.items()})
 
 
+# How reports shorten a money unit after an amount ("185万", "1.2亿"): read as that unit in a
+# value, never declared as a spec's unit (a spec says 万元, so every table prints the same).
+_SHORT = {"万": "万元", "亿": "亿元"}
+
+
 def money_factor(unit: str) -> Decimal | None:
     """How many 元 one of ``unit`` is, or None when ``unit`` is not a money unit."""
     factor = MONEY_UNITS.get(unit)
-    return factor if factor is not None else MONEY_UNITS.get(normalize(unit))
+    if factor is None:
+        unit = normalize(unit)
+        factor = MONEY_UNITS.get(_SHORT.get(unit, unit))
+    return factor
 
 
 def convert_money(number: Decimal, from_unit: str, to_unit: str) -> Decimal:
