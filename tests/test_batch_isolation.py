@@ -1,8 +1,7 @@
 """jixiao batch: one bad record never loses the others, whatever the record holds.
 
 Each reproduction of issue 14 is checked with its whole output: every record in its row, in order,
-the bad one as an error row with its located message, exit 1; with one worker, two forked ones and
-two spawned ones alike. The property at the end writes random records (any text, surrogates and
+the bad one as an error row with its located message, exit 1; with one worker and two alike. The property at the end writes random records (any text, surrogates and
 control characters included, huge numbers, deep nesting, empty and missing fields) as CSV, JSON
 Lines and XLSX and checks that records in are rows out, in order, exit 1 exactly when a row has an
 error, and that the one- and two-worker outputs and summaries are the same.
@@ -17,7 +16,6 @@ import os
 import re
 import sys
 import tempfile
-import threading
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -29,7 +27,7 @@ from conftest import Run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scoring.batch import core, parallel
+from scoring.batch import core
 from scoring.batch.run import run_batch
 from scoring.cli import main
 
@@ -330,8 +328,8 @@ def test_a_json_line_past_the_limit_is_streamed_past(
 
 # ---- a bug on one record -------------------------------------------------------------------------
 def _bug_on(monkeypatch: pytest.MonkeyPatch, record_id: str) -> None:
-    """Make the engine fail, as a bug would, on the record named ``record_id`` (forked workers
-    are started after this, with it)."""
+    """Make the engine fail, as a bug would, on the record named ``record_id``, in this process
+    (workers load jixiao afresh: they score a record with the same ``process_chunk``)."""
     real = core.score_totals  # type: ignore[attr-defined]
 
     def score_totals(spec: Any, facts: Any) -> Any:
@@ -342,13 +340,12 @@ def _bug_on(monkeypatch: pytest.MonkeyPatch, record_id: str) -> None:
     monkeypatch.setattr(core, "score_totals", score_totals)
 
 
-@pytest.mark.parametrize("workers", ["1", "2"])
 def test_a_bug_on_one_record_is_that_records_error_asking_for_a_report(
-    jixiao: Jixiao, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: str
+    jixiao: Jixiao, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _bug_on(monkeypatch, "B")
     source = _jsonl(tmp_path, '{"id": "B", "budget": "100", "spent": "95"}')
-    code, rows = batch(jixiao, tmp_path, source, "--workers", workers)
+    code, rows = batch(jixiao, tmp_path, source)
     assert code == 1
     assert rows == [
         [*GOOD, f"{source}:line 1"],
@@ -389,11 +386,14 @@ def test_a_run_the_compiled_plan_fails_on_is_scored_by_the_engine(
     assert [row[0] for row in rows] == ["P1", "P2", "P9"]
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
 def test_a_full_disk_is_an_error_of_the_run(
-    jixiao: Jixiao, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    jixiao: Jixiao, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: str
 ) -> None:
-    """The output failing is not a record's error: the run stops, and leaves no output."""
+    """The output failing is not a record's error: the run stops (its workers too), and leaves
+    no output."""
     import errno
+    import multiprocessing
     import os
 
     from scoring import output_files
@@ -406,16 +406,18 @@ def test_a_full_disk_is_an_error_of_the_run(
         output_files.AtomicFile, "open", lambda self: type("F", (), {"write": full})()
     )
     out = tmp_path / "out.csv"
-    run = jixiao("batch", str(spec_file(tmp_path)), str(source), "-o", str(out))
+    run = jixiao(
+        "batch", str(spec_file(tmp_path)), str(source), "-o", str(out), "--workers", workers
+    )
     assert (run.code, run.out) == (1, "")
     assert run.err == f"{out}: cannot write: No space left on device [file-unwritable]\n"
     assert not out.exists()
+    assert multiprocessing.active_children() == []
 
 
-# ---- spawned workers ------------------------------------------------------------------------------
-def test_spawned_workers_give_the_same_rows_for_hostile_records(tmp_path: Path) -> None:
-    """The spawned pool (macOS, Windows, or threads running) reads and writes hostile records as
-    the one-process batch does, byte for byte."""
+# ---- workers --------------------------------------------------------------------------------------
+def test_workers_give_the_same_rows_for_hostile_records(tmp_path: Path) -> None:
+    """Workers read and write hostile records as the one-process batch does, byte for byte."""
     spec = spec_file(tmp_path)
     lines = [
         JSON_FIRST,
@@ -429,21 +431,7 @@ def test_spawned_workers_give_the_same_rows_for_hostile_records(tmp_path: Path) 
     source = tmp_path / "in.jsonl"
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
     one = run_batch(str(spec), [str(source)], str(tmp_path / "one.csv"), chunk_size=2)
-    release = threading.Event()
-    thread = threading.Thread(target=release.wait)
-    thread.start()
-    try:
-        from scoring import load_spec
-
-        pool = parallel.make_pool(load_spec(str(spec)), 2, str(tmp_path / "x.csv"))
-        assert isinstance(pool, parallel._SpawnedPool)
-        pool.close()
-        two = run_batch(
-            str(spec), [str(source)], str(tmp_path / "two.csv"), workers=2, chunk_size=2
-        )
-    finally:
-        release.set()
-        thread.join()
+    two = run_batch(str(spec), [str(source)], str(tmp_path / "two.csv"), workers=2, chunk_size=2)
     assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "two.csv").read_bytes()
     assert one.render_text() == two.render_text()
     assert [row[4].rsplit("[", 1)[-1] for row in read_output(tmp_path / "two.csv")] == [

@@ -407,47 +407,26 @@ SEED_SPEC = ROOT / "indicators" / "xinfang_weiwen.yaml"
     ("encoding", "newline"),
     [("utf-8", "\n"), ("utf-8-sig", "\r\n"), ("gb18030", "\r\n")],
 )
-def test_workers_read_csv_blocks_as_one_process_reads_the_file(
+def test_workers_read_a_csv_as_one_process_reads_it(
     tmp_path: Path, encoding: str, newline: str
 ) -> None:
     source = _awkward_csv(tmp_path / "in.csv", encoding=encoding, newline=newline)
     assert _batch(tmp_path, source, 2) == _batch(tmp_path, source, 1)
 
 
-def test_a_quote_inside_an_unquoted_cell_reruns_the_exact_way(tmp_path: Path) -> None:
-    """a,b"c,d is one record to csv, but its odd quote misleads the count: the workers find the
-    records are not the ones counted, and the batch is read again the exact way."""
-    from scoring.batch.csv_blocks import BlockMismatch, parse_block
-
+def test_a_quote_inside_an_unquoted_cell_gives_the_same_output_with_workers(
+    tmp_path: Path,
+) -> None:
+    """a,b"c,d is one record to csv (the quote is literal): workers read it so too."""
     source = _awkward_csv(tmp_path / "in.csv")
     text = source.read_text(encoding="utf-8").replace("信访维稳经费12,", '信访维稳经费12 5"寸,', 1)
     source.write_text(text, encoding="utf-8")
     assert _batch(tmp_path, source, 2) == _batch(tmp_path, source, 1)
-    stray = tmp_path / "stray.csv"
-    stray.write_bytes(b'a,b"c,d\nx,y,z\n')
-    stamp = (stray.stat().st_size, stray.stat().st_mtime_ns)
-    with pytest.raises(BlockMismatch):
-        parse_block((str(stray), "utf-8", 2, 1, 0, stray.stat().st_size, stamp))
-
-
-def test_a_file_changed_under_the_workers_is_an_error(tmp_path: Path) -> None:
-    """Workers read their blocks from the file: one that changed since it was cut is refused."""
-    from scoring.batch.csv_blocks import csv_blocks, parse_block
-
-    source = _awkward_csv(tmp_path / "in.csv")
-    block = next(csv_blocks(str(source), "utf-8", 4))
-    assert [number for number, _ in parse_block(block)][:1] == [2]
-    source.write_bytes(source.read_bytes() + b"P99,late\n")
-    with pytest.raises(ScoringError) as caught:
-        parse_block(block)
-    assert str(caught.value) == (
-        f"{source}: changed while the batch was reading it; score it again [file-changed]"
-    )
 
 
 def test_blank_rows_before_the_header_are_not_read_as_a_record_by_workers(tmp_path: Path) -> None:
-    """The workers' blocks begin after the header row, wherever it is (they began after the
-    first line, and scored the header as a record)."""
+    """Workers never score the header row, wherever it is (they once began after the first
+    line, and scored the header as a record)."""
     rows = list(generator.rows(9, seed=3))
     for lead in ("\n", "\r\n,,\r\n"):
         text = io.StringIO(newline="")

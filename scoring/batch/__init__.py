@@ -4,10 +4,9 @@
 ``ScoringError`` per record, in order); ``run_batch`` (in ``scoring.batch.run``) is what
 ``jixiao batch`` runs. One job per module: ``column_map`` (a header → what each column means),
 ``columns`` (a flat row → a facts mapping), ``records`` (raw record → facts), ``inputs`` (reading
-files), ``lines`` (records read one at a time, each bounded), ``csv_blocks`` (a CSV cut into blocks for workers), ``undecodable`` (locating text in the
-wrong encoding), ``outputs`` (writing files), ``core`` (scoring a chunk), ``parallel`` (what
-travels to workers; spawned workers), ``forked`` and ``forked_worker`` (forked workers on Linux),
-``collection`` (fewer garbage collections), ``summary`` and ``summary_html`` (the report), ``run``
+files), ``lines`` (records read one at a time, each bounded), ``undecodable`` (locating text in
+the wrong encoding), ``outputs`` (writing files), ``core`` (scoring a chunk), ``parallel`` (the
+``--workers`` pool and what travels to it), ``summary`` and ``summary_html`` (the report), ``run``
 (the pipeline). See docs/batch.md.
 
 Importing this package is cheap on purpose (``scoring`` may re-export ``score_many``): the file

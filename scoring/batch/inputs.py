@@ -26,7 +26,6 @@ from ..compiled import Spec
 from ..errors import FactsError, Problem, UsageError
 from .column_map import build_column_map
 from .columns import is_empty
-from .csv_blocks import CsvBlock, csv_blocks
 from .lines import Unreadable, csv_records, text_lines
 from .records import (
     Converter,
@@ -63,13 +62,6 @@ class Input:
 
     def records(self) -> Iterator[RawRecord]:
         return _READERS[self.kind](self.path, *self._options)
-
-    def blocks(self, size: int) -> Iterator[CsvBlock] | None:
-        """For a CSV input, its records as undecoded blocks of about ``size`` records, for
-        workers to parse (``parse_block``); None for other inputs."""
-        if self.kind != "csv":
-            return None
-        return csv_blocks(self.path, self._options[0], size, self.header_row)
 
 
 def open_inputs(

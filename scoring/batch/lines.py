@@ -7,13 +7,14 @@ which its converter turns into that record's error row. A CSV record that csv re
 never closed before the end of the file, text after a closing quote) is the same: an
 ``Unreadable`` for that record, and the records after it are read on.
 
-The exact reading (``inputs``) and a worker's reading of its block (``csv_blocks.parse_block``) both
-go through ``csv_records``, so both find the same records, numbered the same way.
+Nothing here changes a setting of the interpreter: csv's own limit on a cell, which is one
+setting for the whole process, is raised only while a record with a longer cell is parsed again.
 """
 
 from __future__ import annotations
 
 import csv
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
@@ -59,22 +60,18 @@ def text_lines(handle: IO[str]) -> Iterator[str | Unreadable]:
         yield _too_long(length)
 
 
-# Make sure csv's own limit on one cell never refuses a cell of a record within RECORD_LIMIT (its
-# default, 131,072, would stop the whole file at such a cell). Process-wide, and only ever raised.
-if csv.field_size_limit() < RECORD_LIMIT:
-    csv.field_size_limit(RECORD_LIMIT)
-
-
 class _Lines:
     """The physical lines of a CSV for ``csv.reader``, stopping (StopIteration) at a line that
     would make the current record longer than ``RECORD_LIMIT``; the rest of that record is read
-    past, and ``overlong`` says how long it was."""
+    past, and ``overlong`` says how long it was. The current record's lines are kept (``held``),
+    for the rare record that must be parsed again (``_wide_record``)."""
 
     def __init__(self, handle: IO[str]) -> None:
         self.read = handle.readline
         self.used = 0  # characters of the current record handed to csv
         self.quotes = 0  # quotes in the current record: a record ends where they pair up
         self.overlong: int | None = None
+        self.held: list[str] = []
 
     def __iter__(self) -> _Lines:
         return self
@@ -90,11 +87,12 @@ class _Lines:
         if self.used > RECORD_LIMIT:
             self.overlong = self.used + self._skip(line)
             raise StopIteration
+        self.held.append(line)
         return line
 
     def _skip(self, line: str) -> int:
         """Read on to the end of the record (a line end where its quotes pair up, as
-        ``csv_blocks`` cuts records); the characters read."""
+        csv ends them); the characters read."""
         skipped = 0
         while not (line.endswith(("\n", "\r")) and not self.quotes & 1):
             line = self.read(_PIECE)
@@ -107,6 +105,7 @@ class _Lines:
     def next_record(self) -> None:
         self.used = self.quotes = 0
         self.overlong = None
+        self.held = []
 
 
 def csv_records(handle: IO[str]) -> Iterator[list[str] | Unreadable]:
@@ -120,7 +119,13 @@ def csv_records(handle: IO[str]) -> Iterator[list[str] | Unreadable]:
                 lines.next_record()
                 yield row
         except csv.Error as exc:
-            if lines.overlong is None:
+            if lines.overlong is None and str(exc).startswith(_FIELD_LIMIT):
+                wide = _wide_record(lines)
+                if lines.overlong is None:
+                    lines.next_record()
+                    yield wide
+                    continue
+            elif lines.overlong is None:
                 # csv drops the rest of the line it failed on and starts the next record on the
                 # next line, which is where a record after a broken one begins.
                 lines.next_record()
@@ -131,6 +136,28 @@ def csv_records(handle: IO[str]) -> Iterator[list[str] | Unreadable]:
         length = lines.overlong
         lines.next_record()
         yield _too_long(length)
+
+
+# csv refuses a cell longer than its field_size_limit (131,072 characters unless a program has
+# changed it): "field larger than field limit (131072)". That limit is one setting for the whole
+# interpreter, so it is not raised for every read; a record within RECORD_LIMIT that has such a cell
+# is parsed again with the limit raised for that record alone.
+_FIELD_LIMIT = "field larger than field limit"
+
+
+def _wide_record(lines: _Lines) -> list[str] | Unreadable:
+    """The current record parsed again, from its first line, with csv's field limit at
+    ``RECORD_LIMIT`` while it is parsed and put back after. The lines past the one csv stopped at
+    come from ``lines``, so the record is still bounded (``lines.overlong`` then says so)."""
+    again = csv.reader(itertools.chain(lines.held, lines), strict=True)
+    saved = csv.field_size_limit()
+    csv.field_size_limit(max(saved, RECORD_LIMIT))
+    try:
+        return next(again, [])
+    except csv.Error as exc:
+        return _broken(str(exc))
+    finally:
+        csv.field_size_limit(saved)
 
 
 def _broken(reason: str) -> Unreadable:

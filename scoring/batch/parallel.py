@@ -1,37 +1,42 @@
 """Running chunks of records in this process or over ``--workers`` processes, in input order.
 
-Chunks are handed out as the input is read, with at most a few per worker ahead, and their
-results taken back in input order: output order is input order, and memory stays bounded
-however fast the input is read.
+``--workers N`` is a ``concurrent.futures`` pool of N processes. This process reads the input,
+hands out chunks as it reads them (at most ``AHEAD`` per worker ahead, so memory stays bounded
+however fast the input is read) and takes their results back in input order: output order is
+input order.
 
-On Linux, when this process runs no other thread (the pool is made before the progress bar
-starts its own), ``--workers N`` is this process and N−1 forked workers, scoring side by side
-(``forked``): a forked worker starts in milliseconds with the spec already loaded. Elsewhere, or
-with threads about, N workers are spawned and this process only hands out and writes: safe on
-every platform, but each worker then imports jixiao and loads the spec itself (checking it is the
-file this process loaded, by sha256), a few tenths of a second each.
-
-What travels, and what a worker does with it, is the same either way, and is here.
+On Linux, when this process runs no other thread, the workers are forked (the pool is made before
+the progress bar starts its own): they start in milliseconds, with the spec loaded. Elsewhere, or
+with threads about (forking then is unsafe), they are spawned: each imports jixiao and loads the
+spec from its path when its first chunk comes (a few tenths of a second), checking by sha256 that it
+is the file this process loaded. Either way the pool, the work and the output are the same. A
+worker ignores Ctrl-C, which is this process's to handle: it stops the workers and the partial
+output is removed.
 """
 
 from __future__ import annotations
 
+import errno
+import os
+import signal
 import sys
 import threading
+import traceback
 from collections import deque
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any, Protocol
+from contextlib import contextmanager
+from multiprocessing.context import ForkContext, ForkProcess, SpawnContext, SpawnProcess
+from typing import TYPE_CHECKING, Any
 
 from ..compiled import Spec
+from ..errors import Problem, ScoringError
 from ..loader import load_spec
-from .collection import for_a_worker
 from .core import ChunkResult, process_chunk
-from .csv_blocks import CsvBlock, parse_block
 from .outputs import TEXT_ENCODING, RowFormat
 from .records import Converter, RawRecord
 from .summary import Summary
 
-if TYPE_CHECKING:  # loaded by make_pool: a one-process batch does without multiprocessing
+if TYPE_CHECKING:  # loaded by make_pool: a one-process batch does without it
     from concurrent.futures import Future, ProcessPoolExecutor
 
 __all__ = ["AHEAD", "Chunk", "Pool", "make_pool", "run_chunks"]
@@ -39,45 +44,64 @@ __all__ = ["AHEAD", "Chunk", "Pool", "make_pool", "run_chunks"]
 Chunk = tuple[Converter, int, "Records"]  # (converter, index of the first record, records)
 AHEAD = 4  # chunks handed to a worker before its results come back: it never waits for work
 
-_worker_spec: Spec | None = None
-_worker_format: RowFormat | None = None
+
+# ---- a worker -----------------------------------------------------------------------------------
+_spec_file: tuple[str, str] | None = None  # the spec's path and sha256, given at the start
+_format: RowFormat | None = None
+_spec: Spec | None = None  # a forked worker's came with it; a spawned one loads it when needed
 
 
-def adopt_spec(spec: Spec, row_format: RowFormat | None) -> None:
-    """A worker's start: ``spec`` to score with (a forked worker's came with its memory)."""
-    global _worker_spec, _worker_format
-    _worker_spec, _worker_format = spec, row_format
-    for_a_worker()
+def _start_worker(spec: Spec | str, sha256: str, row_format: RowFormat | None) -> None:
+    """A worker's start (the pool's initializer): ``spec`` loaded, or its path."""
+    global _spec_file, _format, _spec
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # an interrupt is the main process's to handle
+    _format = row_format
+    if isinstance(spec, Spec):
+        _spec = spec
+    else:
+        _spec_file = spec, sha256
 
 
-def _load_spec(spec_path: str, sha256: str, row_format: RowFormat | None) -> None:
-    """A spawned worker's initialiser: load the spec and check it is the one the batch loaded."""
-    spec = load_spec(spec_path)
-    if spec.sha256 != sha256:
-        raise RuntimeError(f"{spec_path} changed while the batch was running")
-    adopt_spec(spec, row_format)
+def _worker_spec() -> Spec:
+    global _spec
+    if _spec is None:
+        assert _spec_file is not None, "worker not initialised"
+        path, sha256 = _spec_file
+        spec = load_spec(path)
+        if spec.sha256 != sha256:
+            message = "changed while the batch was reading it; score it again"
+            raise ScoringError(Problem(message, "file-changed", file=path))
+        _spec = spec
+    return _spec
 
 
 def work(chunk: Chunk) -> Returned:
-    assert _worker_spec is not None, "worker not initialised"
-    converter, start, records = chunk
-    result = process_chunk(_worker_spec, converter, start, unpack_records(records))
-    if _worker_format is not None:  # the output's own bytes: the main process only writes them
-        text = _worker_format.format(result.rows).encode(TEXT_ENCODING)
-        return ChunkResult([], result.summary, text, len(result.rows))
-    rows = _pack_rows(result.rows)
-    return result if rows is None else (rows, result.summary)
+    """Score one chunk in a worker. A bug outside any record (a record's own is its row's
+    ``internal-error``) goes back to the main process with this worker's traceback as a note."""
+    try:
+        converter, start, records = chunk
+        result = process_chunk(_worker_spec(), converter, start, unpack_records(records))
+        if _format is not None:  # the output's own bytes: the main process only writes them
+            text = _format.format(result.rows).encode(TEXT_ENCODING)
+            return ChunkResult([], result.summary, text, len(result.rows))
+        rows = _pack_rows(result.rows)
+        return result if rows is None else (rows, result.summary)
+    except ScoringError:
+        raise
+    except Exception as exc:
+        if sys.version_info >= (3, 11):  # notes are 3.11's
+            exc.add_note(f"in a worker process:\n{''.join(traceback.format_exception(exc))}")
+        raise
 
 
 # ---- what travels between the processes ---------------------------------------------------------
-# A CSV goes to the workers as undecoded blocks (inputs.Input.blocks), which they parse. Other rows
-# of text travel as one string each way, cells joined by the ASCII unit separator and rows by the
-# record separator: pickling one string costs a fraction of pickling a list per row, which kept
+# Rows of text travel as one string each way, cells joined by the ASCII unit separator and rows by
+# the record separator: pickling one string costs a fraction of pickling a list per row, which kept
 # the main process as busy as a worker. A chunk with either character in a cell (or any cell that
 # is not text: spreadsheet numbers) travels as it is.
 _CELL, _ROW = "\x1f", "\x1e"
 PackedRows = tuple[tuple[int, ...], str]  # (record numbers, rows joined)
-Records = list[RawRecord] | PackedRows | CsvBlock
+Records = list[RawRecord] | PackedRows
 Returned = ChunkResult | tuple[str, Summary]
 
 
@@ -101,7 +125,7 @@ def _unpack_rows(text: str) -> list[list[str]]:
 def pack_chunk(chunk: Chunk) -> Chunk:
     converter, start, records = chunk
     if not isinstance(records, list):
-        return chunk  # a CSV block: bytes already
+        return chunk
     text = _pack_rows([payload for _, payload in records])
     if text is None:
         return chunk
@@ -111,10 +135,8 @@ def pack_chunk(chunk: Chunk) -> Chunk:
 def unpack_records(records: Records) -> list[RawRecord]:
     if isinstance(records, list):
         return records
-    if len(records) == 2:
-        numbers, text = records
-        return list(zip(numbers, _unpack_rows(text), strict=True))
-    return parse_block(records)
+    numbers, text = records
+    return list(zip(numbers, _unpack_rows(text), strict=True))
 
 
 def unpack_result(result: Returned) -> ChunkResult:
@@ -124,9 +146,95 @@ def unpack_result(result: Returned) -> ChunkResult:
     return result
 
 
-class Pool(Protocol):
-    def run(self, chunks: Iterable[Chunk]) -> Iterator[ChunkResult]: ...
-    def close(self) -> None: ...
+# ---- the pool ------------------------------------------------------------------------------------
+class _Recording:
+    """A start method's context that remembers the processes it starts: a worker that dies is
+    named by its exit code, and a pool that could not start them all stops the ones it did."""
+
+    process_class: Any
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.started: list[Any] = []
+
+    def Process(self, *args: Any, **kwargs: Any) -> Any:
+        process = self.process_class(*args, **kwargs)
+        self.started.append(process)
+        return process
+
+
+class _Forking(_Recording, ForkContext):  # type: ignore[misc]
+    process_class = ForkProcess
+
+
+class _Spawning(_Recording, SpawnContext):  # type: ignore[misc]
+    process_class = SpawnProcess
+
+
+_Context = _Forking | _Spawning
+
+
+class Pool:
+    """``workers`` spawned processes; this process hands out chunks and writes their results."""
+
+    def __init__(self, executor: ProcessPoolExecutor, context: _Context, output: str) -> None:
+        self.executor = executor
+        self.context = context
+        self.workers = len(context.started)
+        self.output = output
+        self.failed = False
+
+    def run(self, chunks: Iterable[Chunk]) -> Iterator[ChunkResult]:
+        """Each chunk's result, in the order the chunks come."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        pending: deque[Future[Returned]] = deque()
+        try:
+            for chunk in chunks:
+                pending.append(self.executor.submit(work, pack_chunk(chunk)))
+                if len(pending) >= self.workers * AHEAD:
+                    yield unpack_result(pending.popleft().result())
+            while pending:
+                yield unpack_result(pending.popleft().result())
+        except BrokenProcessPool:
+            self.failed = True
+            raise self._stopped() from None
+        except ScoringError as exc:  # from a worker: its problems came back, its text did not
+            self.failed = True
+            exc.args = ("\n".join(str(problem) for problem in exc.problems),)
+            raise
+        except BaseException:
+            self.failed = True
+            raise
+
+    def _stopped(self) -> ScoringError:
+        """A worker died: which way, as its exit code tells (the pool ends the others with
+        SIGTERM once it sees one gone)."""
+        self.close()
+        codes = [process.exitcode for process in self.context.started]
+        code = next((c for c in codes if c not in (None, 0, -signal.SIGTERM)), None)
+        if code is None:
+            code = next((c for c in codes if c), None)
+        if code is not None and code < 0:
+            how = f"was killed by signal {-code} ({signal.Signals(-code).name})"
+            if -code == signal.SIGKILL:
+                how += ", perhaps for want of memory"
+        else:
+            how = f"stopped with exit code {code}"
+        message = (
+            f"a worker process {how}; no output was written. Score again, or with fewer --workers"
+        )
+        return ScoringError(Problem(message, "worker-stopped", file=self.output))
+
+    def close(self) -> None:
+        """Stop the workers: at once if the run failed, else once their work is done."""
+        if self.failed:
+            for process in self.context.started:
+                if process.is_alive():
+                    process.terminate()
+        self.executor.shutdown(wait=True, cancel_futures=True)
+        for process in self.context.started:
+            process.join()
 
 
 def make_pool(
@@ -136,51 +244,58 @@ def make_pool(
     spec_path: str | None = None,
     row_format: RowFormat | None = None,
 ) -> Pool:
-    """``workers`` processes to score with; make it before starting any thread. ``output``'s
-    folder holds the workers' temporary files. Spawned workers load ``spec_path`` (default: the
-    file ``spec`` was loaded from). With a ``row_format``, workers return their rows as the
-    output's text."""
-    if sys.platform == "linux" and threading.active_count() == 1:
-        from .forked import ForkedPool
+    """``workers`` processes scoring with the spec at ``spec_path`` (default: the file ``spec``
+    was loaded from), which must still be the spec loaded. With a ``row_format``, workers return
+    their rows as the output's text (``output`` names the run in its errors)."""
+    from concurrent.futures import ProcessPoolExecutor
 
-        return ForkedPool.start(spec, workers, output, row_format)
-    return _SpawnedPool.start(spec, workers, spec_path or spec.file, row_format)
-
-
-class _SpawnedPool:
-    """``workers`` spawned processes, fed by a ``concurrent.futures`` pool; this process only
-    hands out chunks and writes their results."""
-
-    def __init__(self, executor: ProcessPoolExecutor, workers: int) -> None:
-        self.executor = executor
-        self.workers = workers
-
-    @classmethod
-    def start(
-        cls, spec: Spec, workers: int, spec_path: str, row_format: RowFormat | None
-    ) -> _SpawnedPool:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        executor = ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_load_spec,
-            initargs=(spec_path, spec.sha256, row_format),
+    fork = sys.platform == "linux" and threading.active_count() == 1
+    context: _Context = _Forking() if fork else _Spawning()
+    executor = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(spec if fork else spec_path or spec.file, spec.sha256, row_format),
+    )
+    try:
+        with _interrupts_held():
+            # Start every worker now, before any thread of this process (the pool's own, a
+            # progress bar): a task each (spawned workers are started one per task while none
+            # is idle; forked ones all at the first).
+            for _ in range(workers):
+                executor.submit(os.getpid)
+    except OSError as exc:  # no more processes or pipes for this user
+        for process in context.started:
+            if process.is_alive():
+                process.terminate()
+        executor.shutdown(wait=True, cancel_futures=True)
+        for process in context.started:
+            if process.pid is not None:  # started
+                process.join()
+        message = (
+            f"cannot start {workers} worker processes: "
+            f"{exc.strerror or os.strerror(exc.errno or errno.EAGAIN)}; score with fewer --workers"
         )
-        return cls(executor, workers)
+        raise ScoringError(Problem(message, "workers-unavailable", file=output)) from None
+    return Pool(executor, context, output)
 
-    def run(self, chunks: Iterable[Chunk]) -> Iterator[ChunkResult]:
-        pending: deque[Future[Returned]] = deque()
-        for chunk in chunks:
-            pending.append(self.executor.submit(work, pack_chunk(chunk)))
-            if len(pending) >= self.workers * AHEAD:
-                yield unpack_result(pending.popleft().result())
-        while pending:
-            yield unpack_result(pending.popleft().result())
 
-    def close(self) -> None:
-        self.executor.shutdown(wait=True, cancel_futures=True)
+@contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Ctrl-C ignored while workers are started, on the main thread: a process started then
+    inherits it, and so ignores an interrupt from its first instant (before its initializer
+    runs, an interrupt would end it with a traceback). The handler is put back at once."""
+    saved: Any = None
+    if threading.current_thread() is threading.main_thread():
+        # None: a handler not set from Python, which Python cannot put back: left alone
+        saved = signal.getsignal(signal.SIGINT)
+        if saved is not None:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        if saved is not None:
+            signal.signal(signal.SIGINT, saved)
 
 
 def run_chunks(

@@ -224,16 +224,13 @@ class _TooDeep(Exception):
     pass
 
 
-def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """A JSON object; a key given twice is refused (json would keep the last one silently)."""
-    data = dict(pairs)
-    if len(data) != len(pairs):
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                raise _DuplicateKey(key)
-            seen.add(key)
-    return data
+def _repeated(pairs: list[tuple[str, Any]]) -> str:
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            return key
+        seen.add(key)
+    raise AssertionError("no key repeated")  # only called when one is
 
 
 def _integer(text: str) -> int | Decimal:
@@ -247,13 +244,24 @@ def _integer(text: str) -> int | Decimal:
 
 def _json_record(text: str) -> Any:
     """One JSON line, numbers exact (``NaN`` and ``Infinity``, which Python's json reads, as the
-    Decimal of that name: the reading of values refuses them as not finite)."""
+    Decimal of that name: the reading of values refuses them as not finite). A key given twice
+    is refused (json would keep the last one silently), after the depth: which error a line gets
+    must not depend on how deep the stack already is where it is read (json stops with
+    RecursionError, from a deep stack, where a shallower one reads on to the repeated key)."""
+    repeated: list[str] = []
+
+    def pairs(found: list[tuple[str, Any]]) -> dict[str, Any]:
+        data = dict(found)
+        if len(data) != len(found) and not repeated:
+            repeated.append(_repeated(found))
+        return data
+
     data = json.loads(
         text,
         parse_float=Decimal,
         parse_int=_integer,
         parse_constant=Decimal,
-        object_pairs_hook=_object,
+        object_pairs_hook=pairs,
     )
     stack = [(data, 1)] if isinstance(data, (dict, list)) else []
     while stack:  # json reads up to a thousand levels or so; a record needs a handful
@@ -262,6 +270,8 @@ def _json_record(text: str) -> Any:
             raise _TooDeep
         inner = item.values() if isinstance(item, dict) else item
         stack.extend((value, depth + 1) for value in inner if isinstance(value, (dict, list)))
+    if repeated:
+        raise _DuplicateKey(repeated[0])
     return data
 
 

@@ -15,9 +15,7 @@ from typing import Any, TextIO
 from ..compiled import Spec
 from ..loader import load_spec
 from ..output_files import check_outputs
-from .collection import fewer_collections
 from .core import Layout
-from .csv_blocks import BlockMismatch
 from .inputs import Input, open_inputs
 from .outputs import check_output, open_writer, row_format
 from .parallel import Chunk, Pool, make_pool, run_chunks
@@ -61,13 +59,7 @@ def run_batch(
         text = row_format(output, layout.columns, layout.numeric)
         pool = make_pool(spec, workers, output, spec_path, text)
     try:
-        try:
-            blocks = pool is not None  # workers parse CSV blocks themselves
-            with fewer_collections():
-                return _run(spec, layout, opened, output, pool, progress, total, chunk_size, blocks)
-        except BlockMismatch:  # a quote inside an unquoted cell misled the block cutting
-            with fewer_collections():
-                return _run(spec, layout, opened, output, pool, progress, total, chunk_size, False)
+        return _run(spec, layout, opened, output, pool, progress, total, chunk_size)
     finally:
         if pool is not None:
             pool.close()
@@ -82,13 +74,12 @@ def _run(
     progress: TextIO | None,
     total: tuple[int | None, bool],
     chunk_size: int,
-    blocks: bool,
 ) -> Summary:
     summary = Summary.empty(spec)
     writer = open_writer(output, layout.columns, layout.numeric, spec.rounding.places)
     bar = _progress_bar(progress, *total)
     try:
-        chunks = _chunks(opened, chunk_size, blocks)
+        chunks = _chunks(opened, chunk_size)
         for result in run_chunks(spec, chunks, pool):
             if result.text is None:
                 writer.write(result.rows)
@@ -110,18 +101,10 @@ def _run(
     return summary
 
 
-def _chunks(inputs: Sequence[Input], size: int, blocks: bool = False) -> Iterator[Chunk]:
-    """Runs of up to ``size`` records, never spanning two inputs; numbered across all inputs.
-    ``blocks``: a CSV input goes as undecoded blocks (``Input.blocks``), numbered by records
-    read, blank ones included (the numbers order the records; gaps do not matter)."""
+def _chunks(inputs: Sequence[Input], size: int) -> Iterator[Chunk]:
+    """Runs of up to ``size`` records, never spanning two inputs; numbered across all inputs."""
     index = 0
     for item in inputs:
-        cut = item.blocks(size) if blocks else None
-        if cut is not None:
-            for block in cut:
-                yield item.converter, index, block
-                index += block[3]
-            continue
         batch: list[RawRecord] = []
         for record in item.records():
             batch.append(record)
