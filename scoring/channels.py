@@ -10,7 +10,8 @@ of its channel, defined here once:
   ``= + - @``, tab or carriage return) gets a leading ``'``, as OWASP recommends; a number (``-2.5``,
   ``+10%``) is left alone, so it stays a number. ``spreadsheet_unquote`` undoes it when jixiao
   reads such a file back. ``is_formula_like`` is the test, for XLSX writers: there the cell is
-  typed text with Excel's quote prefix, so it shows (and stays) exactly as written.
+  typed text with Excel's quote prefix, so it shows (and stays) exactly as written;
+  ``put_xlsx_value`` puts a value into an openpyxl cell that way.
 * ``terminal`` — text printed to a terminal: C0 and C1 control characters (ESC and so every
   escape sequence), DEL, bidirectional overrides and line/paragraph separators are shown as
   visible escapes (``\\x1b``, ``\\u202e``) instead of acting; newlines are kept where the layout
@@ -27,14 +28,15 @@ of its channel, defined here once:
   bidirectional overrides and U+2028/U+2029 written as ``\\uXXXX``, so the JSON is the same data
   and is safe to print (``json.dumps`` escapes only C0).
 
-Pure functions, linear in the text, no I/O; imports nothing of the package, so a batch worker pays
-for nothing else.
+Pure functions (``put_xlsx_value`` but sets the cell it is given), linear in the text, no I/O;
+imports nothing of the package, so a batch worker pays for nothing else.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 __all__ = [
     "XLSX_CELL_LIMIT",
@@ -43,6 +45,7 @@ __all__ = [
     "json_safe",
     "json_string",
     "markdown_text",
+    "put_xlsx_value",
     "spreadsheet_cell",
     "spreadsheet_unquote",
     "terminal",
@@ -96,6 +99,20 @@ def xlsx_text(text: str) -> str:
         return text
     kept = XLSX_CELL_LIMIT - 40  # the note is shorter than 40 characters
     return text[:kept] + f"…（超出单元格上限，以下 {len(text) - kept:,} 字略）"
+
+
+def put_xlsx_value(cell: Any, value: object) -> None:
+    """``value`` into an openpyxl ``cell``: a number or date as it is; text as ``xlsx_text``, and
+    never a formula (a target such as "=0次" or a name such as "=HYPERLINK(…)" copied from a table
+    is typed text with the quote prefix, shown as typed)."""
+    if not isinstance(value, str):
+        cell.value = value
+        return
+    text = xlsx_text(value)
+    cell.value = text
+    if is_formula_like(text):
+        cell.data_type = "s"
+        cell.quotePrefix = True
 
 
 # ---- terminal ----------------------------------------------------------------------------------

@@ -16,13 +16,12 @@ from __future__ import annotations
 import io
 import math
 import unicodedata
-from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..channels import is_formula_like, xlsx_text
+from ..channels import put_xlsx_value, xlsx_text
 from ..number_text import format_number
 from ..output_files import CREATOR
 from ..result import Result
@@ -77,7 +76,7 @@ def _draw(sheet: Worksheet, form: Form) -> None:
     for (row, col), cell in form.cells.items():
         target = sheet.cell(row=row, column=col)
         value = cell.value
-        _put(target, value)
+        put_xlsx_value(target, value)
         fmt = _number_format(cell, form.score_places)
         if fmt is not None and value is not None and not isinstance(value, str):
             target.number_format = fmt
@@ -96,19 +95,6 @@ def _draw(sheet: Worksheet, form: Form) -> None:
         sheet.column_dimensions[column_letter(index)].width = width
     _row_heights(sheet, form)
     sheet.row_dimensions[1].height = 28
-
-
-def _put(target: Any, value: object) -> None:
-    """A cell's value; text as XML holds it, and never a formula (a target such as "=0次" or a
-    name such as "=HYPERLINK(…)" is text, shown as typed)."""
-    if not isinstance(value, str):
-        target.value = value
-        return
-    text = xlsx_text(value)
-    target.value = text
-    if is_formula_like(text):
-        target.data_type = "s"
-        target.quotePrefix = True
 
 
 def _text_width(text: str) -> int:
@@ -162,7 +148,7 @@ def _warnings_block(sheet: Worksheet, form: Form, result: Result) -> int:
     widths = sum(form.column_widths[1:])
     for index, warning in enumerate(result.warnings):
         row = first + index
-        _put(sheet.cell(row=row, column=2), str(warning))
+        put_xlsx_value(sheet.cell(row=row, column=2), str(warning))
         sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=form.width)
         target = sheet.cell(row=row, column=2)
         target.font = Font(name=FONT, size=11)
@@ -240,7 +226,7 @@ def _notes(sheet: Worksheet, result: Result) -> None:
     widths = (24, 10, 10, 10, 60)
     for index, row in enumerate(rows, start=1):
         for number, value in enumerate(row, start=1):
-            _put(sheet.cell(row=index, column=number), value)
+            put_xlsx_value(sheet.cell(row=index, column=number), value)
         if len(row) == 1 or (len(row) == 2 and row[0] in ("指标体系", "sha256")):
             first = 1 if len(row) == 1 else 2
             sheet.merge_cells(start_row=index, start_column=first, end_row=index, end_column=5)

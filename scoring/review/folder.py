@@ -23,7 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..channels import html_text, is_formula_like, xlsx_text
+from ..channels import html_text, put_xlsx_value
 from ..errors import ScoringError
 from ..number_text import format_number
 from .findings import CODES, Finding, Review
@@ -140,15 +140,7 @@ def _put(sheet: Any, row: int, values: list[Any]) -> None:
     """One row of cells; text as XML holds it, and never a formula (a name such as
     "=HYPERLINK(…)" copied from a table is text, shown as typed)."""
     for col, value in enumerate(values, start=1):
-        cell = sheet.cell(row=row, column=col)
-        if not isinstance(value, str):
-            cell.value = value
-            continue
-        text = xlsx_text(value)
-        cell.value = text
-        if is_formula_like(text):
-            cell.data_type = "s"
-            cell.quotePrefix = True
+        put_xlsx_value(sheet.cell(row=row, column=col), value)
 
 
 def _number(value: Decimal | None) -> Decimal | str:
