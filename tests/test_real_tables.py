@@ -23,18 +23,9 @@ from scoring.review import CODES, Review, review_table
 
 REAL = Path(__file__).parent / "tables" / "real"
 FOLDERS = sorted(path for path in REAL.iterdir() if path.is_dir())
-# The codes a reviewer may name in expected.yaml: the review's own and those issue 13 asks it to add.
-KNOWN_CODES = set(CODES) | {
-    "blank_actual",
-    "blank_target",
-    "blank_score",
-    "weight_not_printed",
-    "unreadable_value",
-    "truncated_row",
-    "unnamed_row",
-    "implausible_value",
-    "qualitative_met_but_deducted",
-}
+# The codes a reviewer may name in expected.yaml: the review's own (the defects issue 13 asked for
+# are among them now, so a code the review does not have is a typo).
+KNOWN_CODES = set(CODES)
 CELL = re.compile(r"^[^!]+![A-Z]{1,3}[1-9][0-9]*$")
 
 
