@@ -14,7 +14,7 @@ from decimal import Decimal
 from ..cell_text import normalize
 from .filed import FiledFunds, Located, Notice
 from .funds import COLUMNS, SOURCES
-from .sheet_cells import CellReader, value_right_of
+from .sheet_cells import CellReader, cell_texts, value_right_of
 
 __all__ = ["read_funds", "read_goal", "read_project"]
 
@@ -49,25 +49,21 @@ _FUNDS_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
 def read_project(reader: CellReader, before: int) -> None:
     """项目名称, 主管部门, 实施单位, 项目编码 (the first of each) and the year from any title."""
     sheet, table = reader.sheet, reader.table
-    for row in range(1, before):
-        for col in range(1, sheet.max_col + 1):
-            if not sheet.is_merge_origin(row, col):
+    for row, col, text in cell_texts(sheet, range(1, before)):
+        if not text:
+            continue
+        for key, words in _PROJECT_LABELS.items():
+            if key in table.project or not any(text.startswith(w) for w in words):
                 continue
-            text = normalize(sheet.text(row, col))
-            if not text:
+            inline = re.split(r"[:：]", sheet.text(row, col), maxsplit=1)
+            if len(inline) == 2 and inline[1].strip():
+                table.project[key] = Located(inline[1].strip(), sheet.ref(row, col))
                 continue
-            for key, words in _PROJECT_LABELS.items():
-                if key in table.project or not any(text.startswith(w) for w in words):
-                    continue
-                inline = re.split(r"[:：]", sheet.text(row, col), maxsplit=1)
-                if len(inline) == 2 and inline[1].strip():
-                    table.project[key] = Located(inline[1].strip(), sheet.ref(row, col))
-                    continue
-                found = value_right_of(reader, row, col, _ALL_LABELS)
-                if found is not None:
-                    table.project[key] = Located(found[0], sheet.ref(row, found[1]))
-            if "year" not in table.project and (match := _YEAR.search(text)):
-                table.project["year"] = Located(match["year"], sheet.ref(row, col))
+            found = value_right_of(reader, row, col, _ALL_LABELS)
+            if found is not None:
+                table.project[key] = Located(found[0], sheet.ref(row, found[1]))
+        if "year" not in table.project and (match := _YEAR.search(text)):
+            table.project["year"] = Located(match["year"], sheet.ref(row, col))
 
 
 # ---- goal (年度总体目标) -------------------------------------------------------------------------------

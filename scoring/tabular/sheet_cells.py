@@ -10,6 +10,7 @@ and it gives no value, never a guessed one.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from decimal import Decimal
 
 from ..cell_text import is_not_applicable, normalize
@@ -20,7 +21,7 @@ from ..quantities import parse_quantity
 from .filed import Defect, FiledTable, Located
 from .sheet import Sheet
 
-__all__ = ["CellReader", "value_right_of"]
+__all__ = ["CellReader", "cell_texts", "value_right_of"]
 
 # ".32" for 1000.32: a number whose integer part was lost (a cut cell, an OCR slip).
 _CUT_NUMBER = re.compile(r"^\s*[.．]\d")
@@ -105,6 +106,16 @@ def _row_of(ref: str) -> int:
     """The row number of a reference such as ``Sheet1!G12`` (0 when it names none)."""
     digits = ref.rsplit("!", 1)[-1].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ$")
     return int(digits) if digits.isdigit() else 0
+
+
+def cell_texts(sheet: Sheet, rows: range) -> Iterator[tuple[int, int, str]]:
+    """``(row, col, normalised text)`` of each cell of ``rows``, left to right and top down, a
+    merged range once (at its top-left cell), blank cells included: where a label is looked for
+    anywhere in a block of rows."""
+    for row in rows:
+        for col in range(1, sheet.max_col + 1):
+            if sheet.is_merge_origin(row, col):
+                yield row, col, normalize(sheet.text(row, col))
 
 
 def value_right_of(

@@ -17,7 +17,7 @@ from decimal import Decimal
 from ..cell_text import normalize
 from ..number_text import format_number
 from .filed import Defect, FiledTable, Located
-from .sheet_cells import CellReader, value_right_of
+from .sheet_cells import CellReader, cell_texts, value_right_of
 from .sheet_header import Header, label_column
 
 __all__ = ["GRADE_NAMES", "GRADE_WORDS", "TOTAL_WORDS", "read_footer"]
@@ -127,14 +127,10 @@ def _read_grade(reader: CellReader, row: int) -> None:
 def _unlabelled_grade(reader: CellReader, foot: int) -> None:
     """A grade word alone in a cell of the footer rows, with no label beside it."""
     sheet, table = reader.sheet, reader.table
-    for row in range(foot, sheet.max_row + 1):
-        for col in range(1, sheet.max_col + 1):
-            if not sheet.is_merge_origin(row, col):
-                continue
-            text = normalize(sheet.text(row, col))
-            if text in GRADE_NAMES:
-                table.grade = Located(text, sheet.ref(row, col))
-                return
+    for row, col, text in cell_texts(sheet, range(foot, sheet.max_row + 1)):
+        if text in GRADE_NAMES:
+            table.grade = Located(text, sheet.ref(row, col))
+            return
 
 
 # Labels of a total printed above the indicator block ("自评总分（分）| 97.93").
@@ -144,20 +140,16 @@ _TOTAL_ABOVE_AT = re.compile(r"^(?:项目)?(?:自评总分|自评得分|综合�
 def _total_above(reader: CellReader, before: int) -> None:
     """A total printed in the header block: after its label ("自评总分：95") or right of it."""
     sheet, table = reader.sheet, reader.table
-    for row in range(1, before):
-        for col in range(1, sheet.max_col + 1):
-            if not sheet.is_merge_origin(row, col):
-                continue
-            text = normalize(sheet.text(row, col))
-            if not _TOTAL_ABOVE_AT.match(text):
-                continue
-            inline = re.search(r"[:：]\s*(\d+(?:\.\d+)?)分?$", text)
-            if inline:
-                table.total = Located(Decimal(inline[1]), sheet.ref(row, col))
-                return
-            _labelled_number(reader, row, (text,), lambda v, c: _set_total(table, v, c))
-            if table.total is not None:
-                return
+    for row, col, text in cell_texts(sheet, range(1, before)):
+        if not _TOTAL_ABOVE_AT.match(text):
+            continue
+        inline = re.search(r"[:：]\s*(\d+(?:\.\d+)?)分?$", text)
+        if inline:
+            table.total = Located(Decimal(inline[1]), sheet.ref(row, col))
+            return
+        _labelled_number(reader, row, (text,), lambda v, c: _set_total(table, v, c))
+        if table.total is not None:
+            return
 
 
 def _is_number(value: object) -> bool:
