@@ -33,7 +33,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..compiled import Node, Spec
-from ..expr import RUNTIME, CompiledFormula
+from ..expr import RUNTIME, CompiledFormula, located
 from ..measure import NUMERIC_KINDS
 from ..result import Totals
 from ..rules.base import ZERO
@@ -298,24 +298,6 @@ class _Builder:
         not_applicable = ast.Compare(ast.Constant(index), [ast.In()], [ref("na")])
         skip: list[ast.stmt] = [ast.Assign([ast.Name(f"s{index}", STORE)], ast.Constant(None))]
         return [ast.If(not_applicable, skip, applicable)]
-
-
-def located(tree: ast.Module) -> ast.Module:
-    """``tree`` with every statement and expression placed on line 1, as ``compile`` requires:
-    what ``ast.fix_missing_locations`` does, without its recursion and its look at each parent
-    (the plan's lines are never shown to anyone; a third of building a plan went there)."""
-    stack: list[ast.AST] = [tree]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.expr, ast.stmt, ast.arg)):
-            node.lineno = node.end_lineno = 1
-            node.col_offset = node.end_col_offset = 0
-        for _, value in ast.iter_fields(node):
-            if isinstance(value, list):
-                stack.extend(item for item in value if isinstance(item, ast.AST))
-            elif isinstance(value, ast.AST):
-                stack.append(value)
-    return tree
 
 
 def build_function(spec: Spec, weights_of: WeightsOf, complete: bool = False) -> Callable[..., Any]:
