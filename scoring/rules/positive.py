@@ -44,8 +44,7 @@ _MET, _BELOW, _SHOWN = (
 _EXCEEDS = "实际值 > 指标值 * (1 + 复核阈值)"  # met, but so far above target it is flagged
 PLAIN = Statement(_MET, "分值", _BELOW, _SHOWN)
 OVERSHOOT = Statement(_MET, f"(超额得分 if {_EXCEEDS} else 分值)", _BELOW, _SHOWN)
-_EXCEEDED = formula(_EXCEEDS)
-_OVER = formula("实际值 / 指标值 - 1")  # how far above target, as the explanation says
+_OVER = "实际值 / 指标值 - 1"  # how far above target, as the explanation says
 
 
 class Params(MeasuredParams):
@@ -96,7 +95,7 @@ class PositiveRule(StatedRule):
         a = as_number(self.actual(env), self.what)
         quantities = self.quantities(a, weight)
         reached = self.statement.reached(quantities)
-        if not reached or self.overshoot_ratio is None or _EXCEEDED(quantities) is not True:
+        if not reached or self.overshoot_ratio is None or formula(_EXCEEDS)(quantities) is not True:
             return Outcome(self.statement.points(quantities), a, "met" if reached else "missed")
         if self.overshoot_formula is not None and self.statement is OVERSHOOT:
             points = self.overshoot_formula(self.local(a, weight))
@@ -135,7 +134,7 @@ class PositiveRule(StatedRule):
             weight, score
         )
         if outcome.status == "exceeded":
-            over = _OVER(self.quantities(a, weight))
+            over = formula(_OVER)(self.quantities(a, weight))
             assert isinstance(over, Decimal)
             text += (
                 f"超过指标值 {percent(over)}（复核阈值 {percent(self.overshoot_ratio or ZERO)}），"
