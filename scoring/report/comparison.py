@@ -414,7 +414,7 @@ def render_xlsx(c: Comparison) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from ..channels import is_formula_like, xlsx_text
+    from ..channels import put_xlsx_value
     from ..output_files import CREATOR
 
     book = Workbook()
@@ -436,13 +436,9 @@ def render_xlsx(c: Comparison) -> bytes:
                     cell.font = Font(bold=True)
         for row in ws.iter_rows(min_row=2):
             for cell in row:
+                put_xlsx_value(cell, cell.value)  # text never a formula, as every writer does
                 if isinstance(cell.value, Decimal):
                     cell.number_format = "0.00##"
-                elif isinstance(cell.value, str):
-                    cell.value = xlsx_text(cell.value)
-                    if is_formula_like(cell.value):
-                        cell.data_type = "s"
-                        cell.quotePrefix = True
         ws.column_dimensions["A"].width = 28
         for letter in "BCDEFGHIJ"[: len(head) - 1]:
             ws.column_dimensions[letter].width = 14
