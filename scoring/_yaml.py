@@ -273,6 +273,7 @@ class _Builder:
                 self.expand(size, index)
             return node
         self.charge(node)
+        node.end_mark = None  # never read: freed, the graph holds a sixth less while expanded
         if isinstance(node, ScalarNode):
             if node.tag in _RESOLVED and _NON_SPECIFIC.match(self.text, node.start_mark.index):
                 node.tag = STR
