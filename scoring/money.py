@@ -18,8 +18,8 @@ from .number_limits import CTX, QuantityError, show
 
 # fmt: off
 __all__ = [
-    "MONEY_UNITS", "convert_money", "convert_money_by", "exact_divide", "exact_multiply",
-    "money_factor", "money_scale",
+    "MONEY_UNITS", "SHORT_MONEY_UNITS", "convert_money", "convert_money_by", "exact_divide",
+    "exact_multiply", "money_factor", "money_scale",
 ]
 # fmt: on
 
@@ -29,7 +29,7 @@ MONEY_UNITS: Mapping[str, Decimal] = MappingProxyType({u: Decimal(f) for u, f in
 
 # How reports shorten a money unit after an amount ("185万", "1.2亿"): read as that unit in a
 # value, never declared as a spec's unit (a spec says 万元, so every table prints the same).
-_SHORT = {"万": "万元", "亿": "亿元"}
+SHORT_MONEY_UNITS: Mapping[str, str] = MappingProxyType({"万": "万元", "亿": "亿元"})
 
 
 def money_factor(unit: str) -> Decimal | None:
@@ -37,7 +37,7 @@ def money_factor(unit: str) -> Decimal | None:
     factor = MONEY_UNITS.get(unit)
     if factor is None:
         unit = normalize(unit)
-        factor = MONEY_UNITS.get(_SHORT.get(unit, unit))
+        factor = MONEY_UNITS.get(SHORT_MONEY_UNITS.get(unit, unit))
     return factor
 
 

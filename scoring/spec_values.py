@@ -17,7 +17,7 @@ from .compiled import Derived, Fact
 from .errors import FormulaError, Problem
 from .expr import FUNCTIONS, CompiledFormula, DeclaredNames, compile_formula
 from .measure import Measure
-from .money import money_factor
+from .money import SHORT_MONEY_UNITS, money_factor
 from .pydantic_errors import id_path
 from .spec import DerivedSpec, FactSpec
 from .spec_state import CompileState, Loc
@@ -101,7 +101,10 @@ class ValueChecks(CompileState):
             loc: Loc = ("facts", name)
             self.check_name(loc, name, "fact")
             unit = spec.unit or ""
-            if spec.kind == "money" and money_factor(unit) is None:
+            # A spec declares its unit in full (万元): "万" is only read in values, where reports
+            # shorten it, so that every table the spec prints uses one spelling.
+            declared = money_factor(unit) is not None and unit not in SHORT_MONEY_UNITS
+            if spec.kind == "money" and not declared:
                 self.problem(
                     (*loc, "unit"),
                     f"money needs a unit of 元, 千元, 万元, 百万元 or 亿元, got {unit or 'none'!r}",

@@ -31,7 +31,10 @@ def _files(paths: list[str], skipped: list[str]) -> list[str]:
         if not os.path.isdir(path):
             out.append(path)
             continue
-        for spec in spec_files([path], skipped):
+        found = spec_files([path], skipped)
+        if not found:
+            out.append(path)  # reported by run(): a folder with no spec is not a pass
+        for spec in found:
             out.append(spec)
             cases = os.path.splitext(spec)[0] + CASES_SUFFIX
             if os.path.isfile(cases):
@@ -50,6 +53,12 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     failed = len(skipped)
     for path in files:
         try:
+            if os.path.isdir(path):
+                raise ScoringError(
+                    Problem(
+                        "no indicator system (.yaml) in this folder", "file-unreadable", file=path
+                    )
+                )
             line = _cases(path) if path.endswith(CASES_SUFFIX) else _spec(path)
         except ScoringError as exc:
             stderr.write(f"{terminal(str(exc))}\n")
