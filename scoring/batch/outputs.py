@@ -63,6 +63,7 @@ XLSX_HEADERS = {
     "id": "项目编号",
     "total": "总分",
     "grade": "等级",
+    "total_percentile": "总分百分位",  # jixiao batch --peers
     "error": "错误",
     "source": "来源",
 }

@@ -19,6 +19,7 @@ from .core import Layout
 from .inputs import Input, open_inputs
 from .outputs import check_output, open_writer, row_format
 from .parallel import Chunk, Pool, make_pool, run_chunks
+from .peer_columns import PeerColumns
 from .records import RawRecord
 from .summary import Summary
 
@@ -37,8 +38,10 @@ def run_batch(
     sheet: str | None = None,
     progress: TextIO | None = None,
     chunk_size: int = CHUNK_SIZE,
+    peers: PeerColumns | None = None,
 ) -> Summary:
-    """Score every record of ``inputs`` into ``output``; return the summary.
+    """Score every record of ``inputs`` into ``output``; return the summary. With ``peers``
+    (``peer_columns.load_peers``), each row also gets its percentile ranks among them.
 
     Raises ``ScoringError`` for a bad spec or a broken input file (no output is left then) and
     ``UsageError`` for an output that cannot be named so. A record that cannot be scored is not an
@@ -51,15 +54,17 @@ def run_batch(
         [("-o", output)], [("SPEC", spec_path), *(("INPUT", path) for path in inputs)], force=True
     )
     spec = load_spec(spec_path)
-    layout = Layout.of(spec)
+    scored = Layout.of(spec)
+    layout = scored if peers is None else _with_peer_columns(scored, peers)
     opened = open_inputs(spec, inputs, id_column=id_column, sheet=sheet)
     total = _total(opened)
     pool = None
     if workers > 1:  # made before the progress bar starts its thread
-        text = row_format(output, layout.columns, layout.numeric)
+        # With peers the rows come back as rows: their ranks are added here before writing.
+        text = None if peers else row_format(output, layout.columns, layout.numeric)
         pool = make_pool(spec, workers, output, spec_path, text)
     try:
-        return _run(spec, layout, opened, output, pool, progress, total, chunk_size)
+        return _run(spec, layout, opened, output, pool, progress, total, chunk_size, peers)
     finally:
         if pool is not None:
             pool.close()
@@ -74,6 +79,7 @@ def _run(
     progress: TextIO | None,
     total: tuple[int | None, bool],
     chunk_size: int,
+    peers: PeerColumns | None = None,
 ) -> Summary:
     summary = Summary.empty(spec)
     writer = open_writer(output, layout.columns, layout.numeric, spec.rounding.places)
@@ -82,7 +88,7 @@ def _run(
         chunks = _chunks(opened, chunk_size)
         for result in run_chunks(spec, chunks, pool):
             if result.text is None:
-                writer.write(result.rows)
+                writer.write(result.rows if peers is None else peers.extend(result.rows))
             else:
                 writer.write_encoded(result.text)
             summary.merge(result.summary)
@@ -99,6 +105,15 @@ def _run(
             bar.close()
     writer.commit()
     return summary
+
+
+def _with_peer_columns(layout: Layout, peers: PeerColumns) -> Layout:
+    """The output's columns with the percentile ranks after the 一级指标 (numbers, too)."""
+    tops = len(peers.tops)
+    added = peers.columns(layout)
+    columns = (*layout.columns[: 3 + tops], *added, *layout.columns[3 + tops :])
+    numeric = (*layout.numeric, *range(3 + tops, 3 + tops + len(added)))
+    return Layout(columns, numeric)
 
 
 def _chunks(inputs: Sequence[Input], size: int) -> Iterator[Chunk]:

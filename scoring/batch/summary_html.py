@@ -37,6 +37,7 @@ def render_html(
     inputs: Sequence[str],
     output: str,
     seconds: float,
+    notes: Sequence[str] = (),
 ) -> str:
     s = summary
     parts = [
@@ -52,6 +53,7 @@ def render_html(
         _meta("平均总分", s.number(s.mean_total())),
         _meta("用时", f"{seconds:.1f} 秒"),
         "</table>",
+        *(f"<p>{html_text(note)}</p>" for note in notes),
     ]
     if s.scored:
         parts += ["<h2>等级分布</h2>", _grade_chart(s), _grade_table(s)]

@@ -11,6 +11,7 @@ import os
 import time
 from typing import TextIO
 
+from ..channels import terminal
 from ..errors import UsageError
 from .output import check_paths, write_output
 
@@ -54,6 +55,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--id-column", metavar="COL", help="the column naming each record (default: id, 项目名称)"
     )
     parser.add_argument("--sheet", metavar="NAME", help="the XLSX sheet to read (default: first)")
+    parser.add_argument(
+        "--peers",
+        action="append",
+        default=[],
+        metavar="INPUT",
+        help="projects of the same kind (any batch input): each row gains its percentile ranks "
+        "among them, the summary their median and benchmark (比较法, 标杆管理)",
+    )
 
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -71,10 +80,19 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             raise UsageError(f"{args.summary}: folder {folder} does not exist")
     check_paths(
         [("-o", args.output), ("--summary", args.summary)],
-        [("SPEC", args.spec), *(("INPUT", path) for path in args.inputs)],
+        [
+            ("SPEC", args.spec),
+            *(("INPUT", path) for path in args.inputs),
+            *(("--peers", path) for path in args.peers),
+        ],
         force=args.force,
     )
     started = time.perf_counter()
+    peers = None
+    if args.peers:
+        from ..batch.peer_columns import load_peers
+
+        peers = load_peers(load_spec(args.spec), args.peers)
     summary = run_batch(
         args.spec,
         args.inputs,
@@ -83,9 +101,12 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         id_column=args.id_column,
         sheet=args.sheet,
         progress=stderr,
+        peers=peers,
     )
     seconds = time.perf_counter() - started
     stderr.write(summary.render_text())
+    if peers is not None:
+        stderr.write(terminal(peers.describe()) + "\n")
     if args.summary:
         spec = load_spec(args.spec)
         page = render_html(
@@ -95,6 +116,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             inputs=args.inputs,
             output=args.output,
             seconds=seconds,
+            notes=[peers.describe()] if peers is not None else [],
         )
         write_output(args.summary, page)
     stderr.write(f"wrote {args.output}: {summary.records:,} records in {seconds:.1f} s\n")

@@ -14,6 +14,7 @@ Exact ``Decimal`` throughout; ranks are shown to two places, half-up.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -24,6 +25,7 @@ from ..result import Totals
 
 __all__ = [
     "Peer",
+    "PercentileTable",
     "Standing",
     "median",
     "median_peer",
@@ -68,6 +70,22 @@ def median(values: Sequence[Decimal]) -> Decimal:
     if len(ordered) % 2:
         return ordered[middle]
     return CTX.divide(CTX.add(ordered[middle - 1], ordered[middle]), 2)
+
+
+class PercentileTable:
+    """The peers' values of one line, sorted once, for the percentile rank of many projects (a
+    batch): the same rank as ``percentile_rank``, in log time."""
+
+    def __init__(self, values: Sequence[Decimal]) -> None:
+        self.values = sorted(values)
+
+    def rank(self, value: Decimal) -> Decimal | None:
+        """None without peers."""
+        if not self.values:
+            return None
+        lower = bisect.bisect_left(self.values, value)
+        equal = bisect.bisect_right(self.values, value) - lower
+        return CTX.divide(Decimal(2 * lower + equal) * 50, len(self.values))
 
 
 def median_peer(peers: Sequence[Peer]) -> Peer:
