@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .expr import CompiledFormula
 from .grading import GradeBands, RoundingPolicy
@@ -18,6 +18,9 @@ from .overlay import Source
 from .rules import Rule
 from .rules.qualitative import Tier
 from .spec import CaseSpec
+
+if TYPE_CHECKING:  # a spec holds a scale; the scale module never needs the spec
+    from .methods.scale import Scale
 
 __all__ = ["CostMeasure", "Derived", "Fact", "Node", "Spec"]
 
@@ -111,6 +114,7 @@ class Spec:
     cases: tuple[CaseSpec, ...] = ()
     application: Mapping[str, str] = field(default_factory=dict)  # grade → 评价结果应用建议
     cost_measures: tuple[CostMeasure, ...] = ()  # 成本效益分析法, in the spec's order
+    survey_scale: Scale | None = None  # 公众评判法: the questionnaire's scale, when declared
     nodes: Mapping[str, Node] = field(init=False, repr=False)
     leaves: tuple[Node, ...] = field(init=False, repr=False)
     # For each top-level indicator, the [start, stop) slice of ``leaves`` under it.

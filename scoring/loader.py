@@ -151,6 +151,17 @@ class _Compiler(TreeChecks):
                     key=True,
                 )
         cost_measures = self.check_cost_measures(model)
+        survey_scale = None
+        if model.survey_scale is not None:
+            from .methods.scale import build_scale  # only for a spec that declares one
+
+            survey_scale = build_scale(
+                model.survey_scale,
+                "survey_scale",
+                lambda where, message: self.problem(
+                    ("survey_scale", *where), message, "survey-scale"
+                ),
+            )
         self.fail_if_problems()
         return Spec(
             id=model.id,
@@ -171,6 +182,7 @@ class _Compiler(TreeChecks):
             cases=tuple(model.cases),
             application=dict(model.application),
             cost_measures=cost_measures,
+            survey_scale=survey_scale,
         )
 
     def check_cost_measures(self, model: SpecModel) -> tuple[CostMeasure, ...]:

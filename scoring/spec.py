@@ -177,6 +177,11 @@ class SpecModel(_Model):
     facts: dict[str, FactSpec] = Field(default_factory=dict)
     derived: dict[str, DerivedSpec] = Field(default_factory=dict)
     indicators: list[IndicatorSpec] = Field(min_length=1)
+    survey_scale: dict[str, Any] | None = Field(
+        None,
+        description="公众评判法: the questionnaire's options → weights out of 100 (and aliases), "
+        "as jixiao survey --spec reads answers",
+    )
     cost_effectiveness: dict[Text, CostMeasureSpec] = Field(
         default_factory=dict,
         description="成本效益分析法: measure id → a cost over an output (e.g. 每人次接访成本)",

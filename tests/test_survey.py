@@ -18,7 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scoring.cli import main
-from scoring.methods.survey import DEFAULT_SCALE, SurveyError, analyse, load_scale, wilson_interval
+from scoring.methods.scale import DEFAULT_SCALE
+from scoring.methods.survey import SurveyError, analyse, load_scale, wilson_interval
 from scoring.tabular.sheet import Sheet, read_sheet
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "satisfaction_survey.csv"
@@ -205,13 +206,13 @@ def test_scale_file_with_aliases(tmp_path: Path) -> None:
         (
             "choices: {满意: 100}\n",
             (
-                "{f}:1:1: 量表文件应有 options：选项 → 权重（满分 100），如 {{非常满意: 100, 满意: 80}} "
+                "{f}:1:1: 量表应有 options：选项 → 权重（满分 100），如 {{非常满意: 100, 满意: 80}} "
                 "[survey-scale]"
             ),
         ),
         (
             "options: {满意: 100, 不满意: 0}\nweights: 1\n",
-            "{f}:2:10: weights: 未知的键“weights”：量表文件只有 name、options、aliases [survey-scale]",
+            "{f}:2:10: weights: 未知的键“weights”：量表只有 name、options、aliases [survey-scale]",
         ),
     ],
 )
@@ -278,3 +279,39 @@ def test_terminal_escapes_in_a_header_are_shown_not_run(tmp_path: Path) -> None:
 
 def test_default_scale_listing() -> None:
     assert DEFAULT_SCALE.listing() == "非常满意、满意、基本满意、不满意、非常不满意"
+
+
+SPEC = Path(__file__).parent.parent / "indicators" / "xinfang_weiwen.yaml"
+
+
+def test_the_spec_gives_the_target_of_the_indicator_the_fact_feeds() -> None:
+    code, stdout, _ = run("survey", str(EXAMPLE), "--spec", str(SPEC), "--format", "json")
+    assert code == 0
+    assert json.loads(stdout)["target"] == "服务对象满意度 ≥90%"
+
+
+def test_a_spec_declares_its_questionnaires_scale(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        SPEC.read_text(encoding="utf-8")
+        + "\nsurvey_scale:\n  name: 三级\n  options: {满意: 100, 一般: 50, 不满意: 0}\n",
+        encoding="utf-8",
+    )
+    answers = tmp_path / "a.csv"
+    answers.write_text("编号,题\n1,满意\n2,一般\n3,不满意\n4,满意\n", encoding="utf-8")
+    code, stdout, _ = run("survey", str(answers), "--spec", str(spec), "--format", "json")
+    data = json.loads(stdout)
+    assert (code, data["scale"]["name"], data["shown"]) == (0, "三级", "62.5%")
+
+
+def test_a_bad_scale_in_a_spec_is_located_in_the_spec(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    text = SPEC.read_text(encoding="utf-8") + "\nsurvey_scale:\n  options: {满意: 100, 一般: 120}\n"
+    spec.write_text(text, encoding="utf-8")
+    line = len(text.splitlines())
+    code, _, stderr = run("validate", str(spec))
+    assert code == 1
+    assert stderr == (
+        f"{spec}:{line}:26: survey_scale.options.一般: 选项“一般”的权重应为 0 到 100 之间的数，"
+        "实为 120 [survey-scale]\n"
+    )

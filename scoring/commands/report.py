@@ -125,7 +125,8 @@ def _methods(args: argparse.Namespace, result: Result) -> MethodsData:
         )
     survey = None
     if args.survey:
-        from ..methods.survey import DEFAULT_SCALE, analyse, load_scale
+        from ..methods.scale import DEFAULT_SCALE
+        from ..methods.survey import analyse, load_scale
         from ..tabular.sheet import read_sheet
 
         scale = load_scale(args.scale) if args.scale else DEFAULT_SCALE

@@ -15,8 +15,11 @@ from typing import TextIO
 from tabulate import tabulate
 
 from ..channels import terminal
+from ..compiled import Spec
 from ..errors import Problem, ScoringError
-from ..methods.survey import DEFAULT_SCALE, SurveyResult, analyse, load_scale
+from ..loader import load_spec
+from ..methods.scale import DEFAULT_SCALE
+from ..methods.survey import SurveyResult, analyse, load_scale
 from ..number_limits import CTX, QuantityError
 from ..number_text import format_number, format_percent
 from ..quantities import parse_target, percent_to_ratio
@@ -40,6 +43,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="SCALE",
         help="量表文件（选项及权重）；默认 非常满意 100 / 满意 80 / 基本满意 60 / 不满意 0 / 非常不满意 0",
     )
+    parser.add_argument(
+        "--spec",
+        metavar="SPEC",
+        help="指标体系：用它声明的问卷量表（survey_scale），并以计分该事实的指标的目标判断样本是否足够",
+    )
     parser.add_argument("--sheet", metavar="NAME", help="工作表名（默认第一个）")
     parser.add_argument(
         "--question", action="append", metavar="COL", help="只计这些题目列（可重复）"
@@ -61,11 +69,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     check_paths(
         [("-o", args.output)],
-        [("ANSWERS", args.answers), ("--scale", args.scale)],
+        [("ANSWERS", args.answers), ("--scale", args.scale), ("--spec", args.spec)],
         force=args.force,
     )
-    scale = load_scale(args.scale) if args.scale else DEFAULT_SCALE
-    target = _target(args.target) if args.target else None
+    spec = load_spec(args.spec) if args.spec else None
+    if args.scale:
+        scale = load_scale(args.scale)
+    else:
+        scale = (spec.survey_scale if spec else None) or DEFAULT_SCALE
+    target = _target(args.target) if args.target else _spec_target(spec, args.fact)
     sheet = read_sheet(args.answers, args.sheet)
     result = analyse(sheet, scale, questions=args.question, skip=args.skip, target=target)
     if args.format == "json":
@@ -87,6 +99,22 @@ def _target(text: str) -> tuple[str, Decimal]:
         return text, percent_to_ratio(target.quantity)
     except QuantityError as exc:
         raise ScoringError(Problem(exc.message, exc.code, path="--target")) from None
+
+
+def _spec_target(spec: Spec | None, fact: str) -> tuple[str, Decimal] | None:
+    """The target of the first indicator that scores ``fact`` as its actual, as a lower bound
+    (≥90%: the survey must show the rate reached it), or None."""
+    if spec is None:
+        return None
+    for leaf in spec.leaves:
+        rule = leaf.rule
+        actual = getattr(rule, "actual", None)
+        target = getattr(rule, "target", None)
+        if getattr(actual, "bare_name", None) != fact or target is None:
+            continue
+        if getattr(target, "op", None) in ("≥", ">") and isinstance(target.value, Decimal):
+            return f"{leaf.name} {target.display}", target.value
+    return None
 
 
 def render_table(result: SurveyResult) -> str:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from .._yaml import load_yaml_file
@@ -30,13 +30,12 @@ from ..errors import Problem, ScoringError, did_you_mean
 from ..number_limits import CTX
 from ..number_text import format_percent
 from ..tabular.sheet import Sheet
+from .scale import DEFAULT_SCALE, HUNDRED, Scale, answer_text, build_scale
 
 __all__ = [
-    "DEFAULT_SCALE",
     "METADATA_HEADERS",
     "InvalidAnswer",
     "Question",
-    "Scale",
     "SurveyError",
     "SurveyResult",
     "analyse",
@@ -45,7 +44,6 @@ __all__ = [
 ]
 
 Z_95 = Decimal("1.959963984540054")  # the normal quantile of 0.975
-HUNDRED = Decimal(100)
 ONE_BP = Decimal("0.0001")  # 0.01%: the places a rate and its interval are shown to
 
 # Columns that questionnaire exports (问卷星, 腾讯问卷, hand-made sheets) carry beside the answers:
@@ -79,39 +77,6 @@ METADATA_HEADERS = frozenset(
 class SurveyError(ScoringError):
     """A scale or answers file that cannot be used at all (not one that has invalid answers:
     those are part of the result)."""
-
-
-@dataclass(frozen=True)
-class Scale:
-    """Response options and their weights out of 100; ``aliases`` map other spellings (and the
-    option codes an export uses, such as "1") to an option."""
-
-    name: str
-    options: Mapping[str, Decimal]
-    aliases: Mapping[str, str] = field(default_factory=dict)
-
-    def weight_of(self, answer: str) -> Decimal | None:
-        option = self.aliases.get(answer, answer)
-        return self.options.get(option)
-
-    def option_of(self, answer: str) -> str | None:
-        option = self.aliases.get(answer, answer)
-        return option if option in self.options else None
-
-    def listing(self) -> str:
-        return "、".join(self.options)
-
-
-DEFAULT_SCALE = Scale(
-    "五级满意度（非常满意 100 / 满意 80 / 基本满意 60 / 不满意 0 / 非常不满意 0）",
-    {
-        "非常满意": Decimal(100),
-        "满意": Decimal(80),
-        "基本满意": Decimal(60),
-        "不满意": Decimal(0),
-        "非常不满意": Decimal(0),
-    },
-)
 
 
 @dataclass(frozen=True)
@@ -188,19 +153,12 @@ def wilson_interval(rate: Decimal, n: int, z: Decimal = Z_95) -> tuple[Decimal, 
 
 
 def load_scale(path: str | os.PathLike[str]) -> Scale:
-    """A scale file::
-
-        name: 五级满意度
-        options: {非常满意: 100, 满意: 80, 基本满意: 60, 不满意: 0, 非常不满意: 0}
-        aliases: {很满意: 非常满意, "1": 非常满意, "2": 满意}
-
-    Weights are out of 100 and the best option weighs 100; every alias names an option."""
+    """A scale file (``scale.build_scale`` says what it holds); its problems located in it."""
     file = os.fspath(path)
     document = load_yaml_file(file, error_cls=SurveyError, max_bytes=1_000_000)
-    data = document.data
     problems: list[Problem] = []
 
-    def problem(where: Sequence[str], message: str) -> None:
+    def report(where: Sequence[str], message: str) -> None:
         mark = document.position(where)
         problems.append(
             Problem(
@@ -213,61 +171,10 @@ def load_scale(path: str | os.PathLike[str]) -> Scale:
             )
         )
 
-    if not isinstance(data, dict) or not isinstance(data.get("options"), dict):
-        problem((), "量表文件应有 options：选项 → 权重（满分 100），如 {非常满意: 100, 满意: 80}")
+    scale = build_scale(document.data, os.path.basename(file), report)
+    if scale is None:
         raise SurveyError(problems)
-    options: dict[str, Decimal] = {}
-    for key, value in data["options"].items():
-        where = ("options", str(key))
-        weight = _weight(value)
-        if weight is None:
-            problem(where, f"选项“{key}”的权重应为 0 到 100 之间的数，实为 {value}")
-        else:
-            options[str(key).strip()] = weight
-    if len(data["options"]) < 2:
-        problem(("options",), "量表至少要有两个选项")
-    elif options and max(options.values()) != HUNDRED and len(options) == len(data["options"]):
-        best = max(options.values())
-        problem(("options",), f"最好的选项应为 100 分（实为 {best}），否则满意度达不到 100%")
-    aliases: dict[str, str] = {}
-    raw_aliases = data.get("aliases") or {}
-    if not isinstance(raw_aliases, dict):
-        problem(("aliases",), "aliases 应为 别称 → 选项 的映射，如 {很满意: 非常满意}")
-        raw_aliases = {}
-    for key, value in raw_aliases.items():
-        target = str(value).strip()
-        if target not in options:
-            problem(
-                ("aliases", str(key)),
-                f"别称“{key}”指向的“{value}”不是选项（{'、'.join(options)}）"
-                + did_you_mean(target, options),
-            )
-        else:
-            aliases[_answer_text(key)] = target
-    for key in data:
-        if key not in ("name", "options", "aliases"):
-            problem((str(key),), f"未知的键“{key}”：量表文件只有 name、options、aliases")
-    if problems:
-        raise SurveyError(problems)
-    return Scale(str(data.get("name") or os.path.basename(file)), options, aliases)
-
-
-def _weight(value: object) -> Decimal | None:
-    if isinstance(value, bool) or not isinstance(value, int | Decimal | str | float):
-        return None
-    try:
-        weight = Decimal(str(value).strip())
-    except ArithmeticError:
-        return None
-    if not weight.is_finite() or not Decimal(0) <= weight <= HUNDRED:
-        return None
-    return weight
-
-
-def _answer_text(value: object) -> str:
-    """An answer as text, spaces (full-width included) removed: "满 意" and " 满意" are 满意."""
-    text = value if isinstance(value, str) else format(value, "f")
-    return "".join(text.split())
+    return scale
 
 
 def analyse(
@@ -309,7 +216,7 @@ def analyse(
             if raw is None:
                 unanswered += 1
                 continue
-            answer = _answer_text(raw)
+            answer = answer_text(raw)
             option = scale.option_of(answer)
             if option is None:
                 invalid.append(

@@ -1,0 +1,138 @@
+"""A questionnaire's scale: its response options, their weights out of 100, and other spellings.
+
+Shared by ``survey`` (which reads answers against it) and the spec loader (a spec may declare
+its questionnaire's scale as ``survey_scale:``), so both check a scale the same way, with the
+same messages; this module imports nothing heavier than the error types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ..errors import did_you_mean
+
+__all__ = ["DEFAULT_SCALE", "HUNDRED", "Scale", "answer_text", "build_scale"]
+
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class Scale:
+    """Response options and their weights out of 100; ``aliases`` map other spellings (and the
+    option codes an export uses, such as "1") to an option."""
+
+    name: str
+    options: Mapping[str, Decimal]
+    aliases: Mapping[str, str] = field(default_factory=dict)
+
+    def weight_of(self, answer: str) -> Decimal | None:
+        option = self.aliases.get(answer, answer)
+        return self.options.get(option)
+
+    def option_of(self, answer: str) -> str | None:
+        option = self.aliases.get(answer, answer)
+        return option if option in self.options else None
+
+    def listing(self) -> str:
+        return "、".join(self.options)
+
+
+DEFAULT_SCALE = Scale(
+    "五级满意度（非常满意 100 / 满意 80 / 基本满意 60 / 不满意 0 / 非常不满意 0）",
+    {
+        "非常满意": Decimal(100),
+        "满意": Decimal(80),
+        "基本满意": Decimal(60),
+        "不满意": Decimal(0),
+        "非常不满意": Decimal(0),
+    },
+)
+
+
+DEFAULT_SCALE = Scale(
+    "五级满意度（非常满意 100 / 满意 80 / 基本满意 60 / 不满意 0 / 非常不满意 0）",
+    {
+        "非常满意": Decimal(100),
+        "满意": Decimal(80),
+        "基本满意": Decimal(60),
+        "不满意": Decimal(0),
+        "非常不满意": Decimal(0),
+    },
+)
+
+
+def build_scale(
+    data: Any, default_name: str, report: Callable[[Sequence[str], str], None]
+) -> Scale | None:
+    """A scale from its YAML data::
+
+        name: 五级满意度
+        options: {非常满意: 100, 满意: 80, 基本满意: 60, 不满意: 0, 非常不满意: 0}
+        aliases: {很满意: 非常满意, "1": 非常满意, "2": 满意}
+
+    Weights are out of 100 and the best option weighs 100; every alias names an option. Each
+    problem goes to ``report(path within the data, message)``; None when there was any."""
+    problems = 0
+
+    def problem(where: Sequence[str], message: str) -> None:
+        nonlocal problems
+        problems += 1
+        report(where, message)
+
+    if not isinstance(data, Mapping) or not isinstance(data.get("options"), Mapping):
+        problem((), "量表应有 options：选项 → 权重（满分 100），如 {非常满意: 100, 满意: 80}")
+        return None
+    options: dict[str, Decimal] = {}
+    for key, value in data["options"].items():
+        weight = _weight(value)
+        if weight is None:
+            problem(("options", str(key)), f"选项“{key}”的权重应为 0 到 100 之间的数，实为 {value}")
+        else:
+            options[str(key).strip()] = weight
+    if len(data["options"]) < 2:
+        problem(("options",), "量表至少要有两个选项")
+    elif options and max(options.values()) != HUNDRED and len(options) == len(data["options"]):
+        best = max(options.values())
+        problem(("options",), f"最好的选项应为 100 分（实为 {best}），否则满意度达不到 100%")
+    aliases: dict[str, str] = {}
+    raw_aliases = data.get("aliases") or {}
+    if not isinstance(raw_aliases, Mapping):
+        problem(("aliases",), "aliases 应为 别称 → 选项 的映射，如 {很满意: 非常满意}")
+        raw_aliases = {}
+    for key, value in raw_aliases.items():
+        target = str(value).strip()
+        if target not in options:
+            problem(
+                ("aliases", str(key)),
+                f"别称“{key}”指向的“{value}”不是选项（{'、'.join(options)}）"
+                + did_you_mean(target, options),
+            )
+        else:
+            aliases[answer_text(key)] = target
+    for key in data:
+        if key not in ("name", "options", "aliases"):
+            problem((str(key),), f"未知的键“{key}”：量表只有 name、options、aliases")
+    if problems:
+        return None
+    return Scale(str(data.get("name") or default_name), options, aliases)
+
+
+def _weight(value: object) -> Decimal | None:
+    if isinstance(value, bool) or not isinstance(value, int | Decimal | str | float):
+        return None
+    try:
+        weight = Decimal(str(value).strip())
+    except ArithmeticError:
+        return None
+    if not weight.is_finite() or not Decimal(0) <= weight <= HUNDRED:
+        return None
+    return weight
+
+
+def answer_text(value: object) -> str:
+    """An answer as text, spaces (full-width included) removed: "满 意" and " 满意" are 满意."""
+    text = value if isinstance(value, str) else format(value, "f")
+    return "".join(text.split())
