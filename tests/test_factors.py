@@ -113,7 +113,9 @@ def test_a_renamed_indicator_is_matched(tmp_path: Path) -> None:
     renamed.write_text(text, encoding="utf-8")
     facts_2 = tmp_path / "2022.yaml"
     facts_text = YEAR_2.read_text(encoding="utf-8")
-    facts_2.write_text(facts_text.replace("  接访批次: 来访减少", "  接访批次数: 来访减少"), "utf-8")
+    facts_2.write_text(
+        facts_text.replace("  接访批次: 来访减少", "  接访批次数: 来访减少"), "utf-8"
+    )
     spec_1, spec_2 = load_spec(SPEC), load_spec(renamed)
     first = score(spec_1, load_facts(YEAR_1))
     second = score(spec_2, load_facts(facts_2))
