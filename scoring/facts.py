@@ -43,6 +43,7 @@ __all__ = [
     "facts_from_values",
     "load_facts",
     "load_facts_text",
+    "load_facts_years",
     "share_of",
 ]
 
@@ -200,6 +201,48 @@ def load_facts(path: str | os.PathLike[str]) -> Facts:
             raise FactsError(Problem(str(exc), "file-unreadable", file=os.fspath(path))) from None
     text = read_text(path, error_cls=FactsError)
     return load_facts_text(text, os.fspath(path))
+
+
+@in_exact_context
+def load_facts_years(path: str | os.PathLike[str]) -> list[Facts]:
+    """The years of one project in one file — ``years:`` a list of facts documents (each with
+    its own ``project:`` and ``year``) — or a plain facts file as one year. Every problem is
+    located in that file, at its line within the year it belongs to."""
+    if is_shipped_name(path):
+        return [load_facts(path)]
+    file = os.fspath(path)
+    document = load_yaml(read_text(path, error_cls=FactsError), file, error_cls=FactsError)
+    data = document.data
+    if not (isinstance(data, dict) and "years" in data and "values" not in data):
+        return [_from_document(document)]
+    years = data["years"]
+    if not isinstance(years, list) or not years or set(data) - {"years"}:
+        mark = document.position(("years",), key=True)
+        raise FactsError(
+            Problem(
+                "a file of several years holds only years: a list of facts documents "
+                "(each with project: and values:)",
+                "facts-shape",
+                file=file,
+                line=mark.line if mark else 1,
+                column=mark.column if mark else 1,
+            )
+        )
+    out = []
+    for index, item in enumerate(years):
+        prefix = ("years", index)
+
+        def rooted(marks: Mapping[Any, Any], prefix: tuple[str, int] = prefix) -> dict[Any, Any]:
+            return {p[2:]: m for p, m in marks.items() if p[:2] == prefix}
+
+        year = Document(
+            data=item,
+            file=file,
+            value_marks=rooted(document.value_marks),
+            key_marks=rooted(document.key_marks),
+        )
+        out.append(_from_document(year))
+    return out
 
 
 @in_exact_context

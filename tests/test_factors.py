@@ -161,3 +161,31 @@ def test_parts_sum_to_the_change_exactly(pair: tuple[Any, Any]) -> None:
     for part in (p for top in d.parts for p in top.walk() if p.children):
         children = sum((shown[(c.id, "total")] for c in part.children), Decimal(0))
         assert shown[(part.id, "total")] == children
+
+
+def test_one_file_of_several_years(tmp_path: Path) -> None:
+    """`years:` a list of facts documents compares like one file a year, and a problem in a
+    year is located at its line in that file."""
+
+    def year_of(path: Path) -> str:
+        lines = [l for l in path.read_text(encoding="utf-8").splitlines() if not l.startswith("#")]
+        return "\n".join(
+            ("  - " if i == 0 else "    ") + l if l else "" for i, l in enumerate(lines)
+        )
+
+    both = tmp_path / "years.yaml"
+    both.write_text(f"years:\n{year_of(YEAR_1)}\n{year_of(YEAR_2)}\n", encoding="utf-8")
+    code, out, _ = run("compare", str(both), "--spec", str(SPEC))
+    assert code == 0
+    assert "因素分析法：总分 95.85（2021）→ 95.40（2022），变化 -0.45" in out.splitlines()
+    broken = tmp_path / "broken.yaml"
+    text = both.read_text(encoding="utf-8").replace("预算资金: 120万元", "预算资金: 一百万", 1)
+    broken.write_text(text, encoding="utf-8")
+    line = next(n for n, l in enumerate(text.splitlines(), 1) if "一百万" in l)
+    code, _, err = run("compare", str(broken), "--spec", str(SPEC))
+    assert code == 1
+    assert err == (
+        f"{broken}:{line}:13: values.预算资金: fact '预算资金': '一百万' is not a number with a "
+        "unit: expected a number with an optional unit such as '110万元', '99.14%' or '158批次' "
+        "[not-a-number]\n"
+    )

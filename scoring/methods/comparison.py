@@ -16,7 +16,7 @@ from ..compiled import Spec
 from ..engine import score
 from ..errors import Problem, ScoringError, UsageError
 from ..expr import Value
-from ..facts import load_facts
+from ..facts import load_facts_years
 from ..loader import load_spec
 from ..result import Result, Totals
 from .cost import CostLine, PeerCost, cost_lines, peer_costs
@@ -61,8 +61,7 @@ def compare_years(
     ``renames`` to the later one's."""
     loaded = []
     seen: dict[str, str] = {}
-    for file in _facts_files(files):
-        facts = load_facts(file)
+    for file, facts in ((f, facts) for f in _facts_files(files) for facts in load_facts_years(f)):
         year = str(facts.project.get("year") or "").strip()
         if not year:
             raise ScoringError(
