@@ -434,3 +434,13 @@ def test_the_command_reviews_a_real_table_with_cell_findings(jixiao: Jixiao) -> 
         "cell": "Sheet1!D17",
         "code": "blank_target",
     } in data["rows_not_recomputed"]
+
+
+def test_a_negative_weight_is_a_finding_not_a_refusal(tmp_path: Path) -> None:
+    """A 分值 of -3 on a real table (27, 普陀 2022, one cell changed) is unreadable_value at its
+    cell; the table is still reviewed."""
+    table = _edited(tmp_path, "27", {"G13": -3})
+    review = review_table(table)
+    assert _found(review, "unreadable_value") == {
+        "Sheet1!G13": "分值“-3”是负数：分值和得分不能小于 0"
+    }

@@ -53,12 +53,13 @@ class CellReader:
     def number(
         self, row: int, col: int, what: str, units: tuple[str, ...] = ("", "分")
     ) -> tuple[Decimal | None, bool]:
-        """A number cell: (value, not-applicable marker). Problems are recorded, never guessed."""
+        """A 分值 or 得分 cell: (value, not-applicable marker). Problems are recorded, never
+        guessed; a negative number is one (no weight or score is below 0)."""
         value = self.sheet.value(row, col)
         if value is None:
             return None, False
         if isinstance(value, Decimal):
-            return value, False
+            return self._not_negative(row, col, what, value, format(value, "f")), False
         if is_not_applicable(value):
             return None, True
         if _CUT_NUMBER.match(value):
@@ -78,7 +79,17 @@ class CellReader:
                 f"{what}“{value}”的单位是“{quantity.unit}”，应为{allowed}",
             )
             return None, False
-        return quantity.number, False
+        return self._not_negative(row, col, what, quantity.number, value), False
+
+    def _not_negative(
+        self, row: int, col: int, what: str, number: Decimal, shown: str
+    ) -> Decimal | None:
+        if number < 0:
+            self.defect(
+                row, col, "unreadable_value", f"{what}“{shown}”是负数：分值和得分不能小于 0"
+            )
+            return None
+        return number
 
     def money(self, row: int, col: int, what: str, unit: str) -> Decimal | None:
         return _money(self, row, col, what, unit)
