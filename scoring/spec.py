@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from .measure import KINDS
 from .rules import RuleParams
@@ -34,7 +34,13 @@ def _text(value: Any) -> Any:
     return str(value) if isinstance(value, Decimal) else value
 
 
-Text = Annotated[str, BeforeValidator(_text)]
+# Read as text, and written so in the schema editors check against: a number where text is
+# expected (version: 2021.1, id: 2021) is accepted by the loader, so the schema accepts it too.
+Text = Annotated[
+    str,
+    BeforeValidator(_text),
+    WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "number"}]}),
+]
 
 
 Kind = Literal["money", "number", "count", "rate", "boolean", "text"]

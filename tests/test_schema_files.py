@@ -142,3 +142,12 @@ def test_a_number_that_is_no_year_is_still_refused(year: object, message: str) -
     with pytest.raises(FactsError) as caught:
         facts_from_record({"project": {"year": year}, "values": {}})
     assert str(caught.value) == message
+
+
+def test_a_number_where_text_is_expected_is_valid_as_the_loader_reads_it() -> None:
+    """`version: 2021.1` and `id: 2021` load (as their text), so editors must not flag them."""
+    system = {"id": 2021, "name": "b", "version": 2021.1, "indicators": [{"id": 7, "weight": 100}]}
+    assert errors(schema(), system) == []
+    assert errors(schema(), {**system, "version": [1]}) == [
+        "version: [1] is not valid under any of the given schemas"
+    ]
