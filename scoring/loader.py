@@ -127,6 +127,7 @@ class _Compiler(TreeChecks):
             "tiers": tiers,
             "reverse_formula": model.reverse_formula,
             "overshoot_ratio": model.overshoot_ratio,
+            "places": model.rounding.places,  # a rule's actual is shown at them
         }
         self.measures = {f.id: f.measure for f in facts.values()}
         self.measures.update({d.id: d.measure for d in derived})

@@ -10,13 +10,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import NamedTuple
 
 from .money import exact_divide, exact_multiply, money_factor, money_scale
 from .number_limits import QuantityError
-from .number_text import format_number, format_percent
+from .number_text import format_number, format_percent, places_of
 from .pydantic_errors import shown
 from .quantities import Quantity, parse_quantity, parse_target
 
@@ -37,6 +37,7 @@ _HUNDRED = Decimal(100)
 NUMERIC_KINDS = frozenset({"number", "money", "count", "rate"})  # read into a Decimal
 _ZERO = Decimal(0)
 _REMEMBERED_UNITS = 32
+COMPOUND_PLACES = 4  # the fewest places a value in a compound unit (万元/公里) is shown at
 _MOST_YUAN = Decimal("1e15")  # 千万亿元: above any budget line (a whole state's is ~10^13 元)
 # Plain ASCII numbers within parse_number's limits (thousands grouped by commas, as exports write
 # money, or not), then % or a short run of Chinese (a unit).
@@ -92,6 +93,9 @@ class Measure:
 
     kind: str = "number"
     unit: str = ""
+    # Places a computed value is shown at (a rule's actual: the spec's rounding places); None
+    # shows every digit. A value with fewer places is shown as it is, never padded.
+    places: int | None = field(default=None, compare=False)
     _money_units: dict[str, _MoneyUnit] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -104,7 +108,19 @@ class Measure:
             return value
         if self.kind == "rate":
             return format_percent(value)
+        places = self.places
+        if places is not None and value.is_finite() and places_of(value) > places:
+            # A quotient such as 实际支出 ÷ 公里数 has 28 digits; shown, it is rounded half-up.
+            return f"{format_number(value, places)}{self.unit}"
         return f"{format_number(value)}{self.unit}"
+
+    def shown_at(self, places: int) -> Measure:
+        """This measure, showing values at ``places`` (at least 4 for a compound unit such as
+        万元/公里, whose values are often a small share of one: 0.5675万元/公里, as the cost
+        analysis shows them)."""
+        if "/" in self.unit:
+            places = max(places, COMPOUND_PLACES)
+        return replace(self, places=places)
 
     def describe(self) -> str:
         unit = "%" if self.kind == "rate" else self.unit
@@ -283,4 +299,10 @@ class Measure:
             raise MeasureError(str(exc), exc.code) from exc
         value = self.from_quantity(parsed.quantity, what="target")
         op = parsed.op or default_op
-        return ResolvedTarget(op, value, f"{op}{self.display(value)}")
+        if self.kind == "rate":
+            return ResolvedTarget(op, value, f"{op}{format_percent(value)}")
+        # A target is shown as written: every digit, and its unit even where the measure has
+        # none (a derived value declared without one), so ≤0.6万元/公里 does not become ≤0.6.
+        written = parsed.quantity.unit
+        unit = self.unit or (written if self.kind == "number" and written not in ("%", "‰") else "")
+        return ResolvedTarget(op, value, f"{op}{format_number(value)}{unit}")

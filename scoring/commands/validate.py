@@ -2,18 +2,25 @@
 
 A folder is walked for its specs and their ``*.cases.yaml`` files (as ``jixiao test`` finds them);
 a cases file is checked as a cases file (its shape and its facts paths), not as a spec, so
-``jixiao validate indicators/*.yaml`` checks everything the folder holds.
+``jixiao validate indicators/*.yaml`` checks everything the folder holds. A spec that loads may
+still earn a warning on stderr (exit 0): an actual that divides money by a count with no unit
+declared, which the 自评表 would show as a bare number (``compound-unit-missing``).
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import os
-from typing import TextIO
+from typing import Any, TextIO
 
 from ..channels import terminal
+from ..compiled import Spec
 from ..errors import Problem, ScoringError
 from ..loader import load_spec
+from ..measure import Measure
+from ..overlay import load_sourced
+from ..provenance import Loc, Sourced
 from ..spec_tests import sibling_cases
 from .test import spec_files
 
@@ -59,17 +66,20 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                         "no indicator system (.yaml) in this folder", "file-unreadable", file=path
                     )
                 )
-            line = _cases(path) if path.endswith(CASES_SUFFIX) else _spec(path)
+            warnings: list[Problem] = []
+            line = _cases(path) if path.endswith(CASES_SUFFIX) else _spec(path, warnings)
         except ScoringError as exc:
             stderr.write(f"{terminal(str(exc))}\n")
             failed += 1
             continue
         stdout.write(terminal(line) + "\n")
+        stderr.writelines(f"{terminal(str(warning))}\n" for warning in warnings)
     return 1 if failed else 0
 
 
-def _spec(path: str) -> str:
+def _spec(path: str, warnings: list[Problem]) -> str:
     spec = load_spec(path)
+    warnings.extend(compound_warnings(spec, path))
     return (
         f"{path}: ok ({spec.name} v{spec.version}: {len(spec.nodes)} indicators, "
         f"{len(spec.leaves)} scored, total {spec.total})"
@@ -88,3 +98,88 @@ def _cases(path: str) -> str:
         )
     cases = sibling_cases(spec_path)
     return f"{path}: ok ({len(cases)} cases of {os.path.basename(spec_path)}; run them with jixiao test)"
+
+
+def compound_warnings(spec: Spec, path: str) -> list[Problem]:
+    """An actual that divides money by a count or number (实际支出 / 公里数) is a compound
+    quantity: declared as a plain number with no unit, the 自评表 shows 0.5675 where 0.5675万元/公里
+    is meant, and its target's unit cannot be checked. One warning for each such formula, at the
+    derived value or the rule that writes it."""
+    measures: dict[str, Measure] = {fid: fact.measure for fid, fact in spec.facts.items()}
+    measures.update({d.id: d.measure for d in spec.derived})
+    formulas = {d.id: d.formula.source for d in spec.derived}
+    sourced: Sourced | None = None  # read again only when a warning must be located
+    problems: dict[Loc, Problem] = {}  # each place once (a derived value many rules read)
+    for leaf in spec.leaves:
+        rule = leaf.rule
+        if rule is None or rule.actual is None:
+            continue
+        name = rule.actual.bare_name
+        measure = rule.measure if name is None else measures.get(name, rule.measure)
+        source = rule.actual.source if name is None else formulas.get(name)
+        if measure.kind != "number" or measure.unit or source is None:
+            continue
+        division = _money_per_count(source, measures)
+        if division is None:
+            continue
+        sourced = sourced or load_sourced(path)
+        if name is not None:
+            loc: Loc | None = ("derived", name)
+            subject = f"“{name}”"
+        else:
+            where = _indicator_loc(sourced.data, leaf.id)
+            loc = None if where is None else (*where, "rule", "actual")
+            subject = f"“{leaf.name}”的实际完成值"
+        if loc is None or loc in problems:
+            continue
+        money, count = division
+        unit = f"{measures[money].unit or '元'}/{measures[count].unit or '…'}"
+        message = (
+            f"{subject}由金额 {money} 除以 {count} 得出，是复合量，却未声明单位：自评表将显示"
+            f"没有单位的数；请写上 unit: {unit}"
+        )
+        problems[loc] = sourced.problem(loc, message, "compound-unit-missing")
+    return sorted(problems.values(), key=Problem.sort_key)
+
+
+def _indicator_loc(data: Any, wanted: str, loc: Loc = ()) -> Loc | None:
+    """Where in the merged spec data the indicator ``wanted`` is written."""
+    items = data.get("indicators" if not loc else "children") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        return None
+    key = "indicators" if not loc else "children"
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            continue
+        here = (*loc, key, index)
+        if item.get("id") == wanted:
+            return here
+        inner = _indicator_loc(item, wanted, here)
+        if inner is not None:
+            return inner
+    return None
+
+
+def _money_per_count(source: str, measures: dict[str, Measure]) -> tuple[str, str] | None:
+    """The money name and the count or number name of a division in ``source``, if it has one."""
+    try:
+        tree = ast.parse(source.strip(), mode="eval")
+    except SyntaxError:  # compiled already, so this is not expected; no warning is no harm
+        return None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+            money = _first(node.left, measures, ("money",))
+            count = _first(node.right, measures, ("count", "number"))
+            if money is not None and count is not None:
+                return money, count
+    return None
+
+
+def _first(node: ast.AST, measures: dict[str, Measure], kinds: tuple[str, ...]) -> str | None:
+    """The first name under ``node`` whose measure is of one of ``kinds``."""
+    names = (inner.id for inner in ast.walk(node) if isinstance(inner, ast.Name))
+    for name in names:
+        measure = measures.get(name)
+        if measure is not None and measure.kind in kinds:
+            return name
+    return None

@@ -47,6 +47,7 @@ __all__ = [
     "fmt",
     "lost_sentence",
     "percent",
+    "shown_measure",
 ]
 
 ZERO = Decimal(0)
@@ -215,7 +216,7 @@ class Rule(ABC):
         """Compile ``actual``, learn its measure, and read ``target`` in it (ops[0] when the
         target has no operator; any other operator than ``ops`` is a problem)."""
         self.actual = ctx.compile(params.actual, "actual")
-        self.measure = ctx.measure_of(self.actual, params.unit)
+        self.measure = shown_measure(ctx, ctx.measure_of(self.actual, params.unit))
         if target is not None:
             self.target = ctx.resolve_target(target, self.measure, ops[0], ops)
 
@@ -322,6 +323,13 @@ class InputError(Exception):
         super().__init__(message)
         self.message = message
         self.code = code
+
+
+def shown_measure(ctx: CompileContext, measure: Measure) -> Measure:
+    """A rule's measure, showing its actual at the spec's rounding places: the value scored stays
+    exact, but the 实际完成值 on the form is 0.5675万元/公里, not a 28-digit quotient."""
+    places = ctx.settings.get("places")
+    return measure if places is None else measure.shown_at(places)
 
 
 def as_number(value: Value, what: str) -> Decimal:

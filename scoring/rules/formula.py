@@ -24,6 +24,7 @@ from .base import (
     as_number,
     fmt,
     lost_sentence,
+    shown_measure,
 )
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ class FormulaRule(Rule):
             params.formula, "formula", WEIGHT_NAMES
         )
         self.actual = ctx.compile(params.actual, "actual") if params.actual is not None else None
-        self.measure = ctx.measure_of(self.actual, params.unit)
+        self.measure = shown_measure(ctx, ctx.measure_of(self.actual, params.unit))
         self.display_target = "" if params.target is None else str(params.target)
 
     @property
