@@ -75,6 +75,9 @@ _FLOAT_TEXT = re.compile(
 )
 # The tag '!' ("no specific tag": text) at a scalar's mark, which PyYAML resolves as if untagged.
 _NON_SPECIFIC = re.compile(r"(?:&[0-9A-Za-z_-]+\s+)?!(?![^\s,\[\]{}])")
+# Between a value and the key that a comma split from it, and after that key: the comma alone.
+_COMMA_GAP = re.compile(r"\s*,\s*")
+_KEY_ENDS = re.compile(r"\s*[,}]")
 # An alias or anchor at a composer error's mark, after the node's tag when one comes first.
 _ANCHOR_AT = re.compile(r"(?:!\S*\s+)?[&*]([0-9A-Za-z_-]+)")
 
@@ -287,6 +290,8 @@ class _Builder:
         if value:
             self.expand(1, node.start_mark)
         self.sizes[node] = 0
+        if isinstance(node, MappingNode) and node.flow_style:
+            node.value = self.rejoin(node.value)
         items = node.value
         for i, item in enumerate(items):
             if isinstance(node, SequenceNode):
@@ -302,6 +307,73 @@ class _Builder:
                 items[i] = pair
         self.sizes[node] = max(self.expanded - begun, 1)
         return node
+
+    def rejoin(self, pairs: list[tuple[Node, Node]]) -> list[tuple[Node, Node]]:
+        """A flow mapping's pairs with a comma inside parentheses put back into its value.
+
+        In ``{formula: round(实际支出 / 公里数, 4), kind: number}`` YAML ends the value at the
+        comma, and ``4)`` becomes a key with no value. A plain value whose parentheses are open,
+        followed by such keys (plain, no ':', nothing but a comma between), is rejoined until its
+        parentheses close: the value the writer meant, at its own mark. Anything else (a key with
+        a value, a quoted or anchored piece, parentheses that never close) is left as YAML read
+        it, and reported as it was."""
+        out: list[tuple[Node, Node]] = []
+        i = 0
+        while i < len(pairs):
+            key, value = pairs[i]
+            depth = self.open_parens(value)
+            j, end = i + 1, 0
+            while depth > 0 and j < len(pairs) and self.bare_key(pairs[j], pairs[j - 1]):
+                depth += self.open_parens(pairs[j][0], key=True)
+                j += 1
+                if depth <= 0:
+                    end = j
+            if not end:
+                out.append((key, value))
+                i += 1
+                continue
+            last = pairs[end - 1][0]
+            start, stop = value.start_mark.index, last.end_mark.index
+            raw = self.text[start:stop]
+            pieces = [value.value, *(k.value for k, _ in pairs[i + 1 : end])]
+            joined = raw if "\n" not in raw else ", ".join(pieces)
+            out.append((key, ScalarNode(STR, joined, value.start_mark, last.end_mark)))
+            i = end
+        return out
+
+    def open_parens(self, node: Node, *, key: bool = False) -> int:
+        """'(' less ')' in a plain, one-line scalar written as its value reads (no anchor, tag
+        or quote), else 0 for a value (nothing to rejoin) or -1 for a key (stop rejoining)."""
+        if not isinstance(node, ScalarNode) or node.style not in (None, "") or node in self.sizes:
+            return -1 if key else 0
+        start, end = node.start_mark.index, node.end_mark.index
+        if self.text[start:end] != node.value or not node.value:
+            return -1 if key else 0
+        text: str = node.value
+        return text.count("(") - text.count(")")
+
+    def bare_key(self, pair: tuple[Node, Node], before: tuple[Node, Node]) -> bool:
+        """``pair`` is a key written alone (no ':', no value), after ``before`` and a comma."""
+        key, value = pair
+        if (
+            key in self.sizes
+            or not self.empty(value)
+            or value.start_mark.index != key.end_mark.index
+        ):
+            return False  # an alias keeps its anchor's marks: never rejoined
+        previous = before[0] if self.empty(before[1]) else before[1]  # the piece before the comma
+        gap = self.text[previous.end_mark.index : key.start_mark.index]
+        after = self.text[key.end_mark.index : key.end_mark.index + 80]
+        return _COMMA_GAP.fullmatch(gap) is not None and _KEY_ENDS.match(after) is not None
+
+    def empty(self, node: Node) -> bool:
+        """The value YAML gives a key written without one."""
+        return (
+            isinstance(node, ScalarNode)
+            and node not in self.sizes
+            and node.tag == NULL
+            and node.value == ""
+        )
 
     def value(self, node: Node, path: Path) -> Any:
         """Convert node into plain data at path; aliases are copied, and each copy paid for."""
