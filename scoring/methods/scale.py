@@ -28,28 +28,12 @@ class Scale:
     options: Mapping[str, Decimal]
     aliases: Mapping[str, str] = field(default_factory=dict)
 
-    def weight_of(self, answer: str) -> Decimal | None:
-        option = self.aliases.get(answer, answer)
-        return self.options.get(option)
-
     def option_of(self, answer: str) -> str | None:
         option = self.aliases.get(answer, answer)
         return option if option in self.options else None
 
     def listing(self) -> str:
         return "、".join(self.options)
-
-
-DEFAULT_SCALE = Scale(
-    "五级满意度（非常满意 100 / 满意 80 / 基本满意 60 / 不满意 0 / 非常不满意 0）",
-    {
-        "非常满意": Decimal(100),
-        "满意": Decimal(80),
-        "基本满意": Decimal(60),
-        "不满意": Decimal(0),
-        "非常不满意": Decimal(0),
-    },
-)
 
 
 DEFAULT_SCALE = Scale(
