@@ -29,7 +29,6 @@ __all__ = [
     "Standing",
     "median",
     "median_peer",
-    "percentile_rank",
     "shown_rank",
     "standings",
 ]
@@ -57,13 +56,6 @@ class Standing:
     tied_best: int  # other peers at the best score
 
 
-def percentile_rank(value: Decimal, others: Sequence[Decimal]) -> Decimal:
-    """(lower + ½ × equal) ÷ count × 100, exact; ``others`` must not be empty."""
-    lower = sum(1 for other in others if other < value)
-    equal = sum(1 for other in others if other == value)
-    return CTX.divide(Decimal(2 * lower + equal) * 50, len(others))
-
-
 def median(values: Sequence[Decimal]) -> Decimal:
     ordered = sorted(values)
     middle = len(ordered) // 2
@@ -73,8 +65,8 @@ def median(values: Sequence[Decimal]) -> Decimal:
 
 
 class PercentileTable:
-    """The peers' values of one line, sorted once, for the percentile rank of many projects (a
-    batch): the same rank as ``percentile_rank``, in log time."""
+    """The peers' values of one line, sorted once: the percentile rank of a value among them,
+    (lower + ½ × equal) ÷ count × 100, exact, in log time (a batch ranks many projects)."""
 
     def __init__(self, values: Sequence[Decimal]) -> None:
         self.values = sorted(values)
@@ -147,7 +139,8 @@ def _standing(
     at_best = [(peer_id, total) for peer_id, value, total in scored if value == best]
     # Ties to the higher total; max() keeps the first of equals, so the earlier record wins.
     benchmark = max(at_best, key=lambda item: item[1])[0]
-    rank = None if score is None else percentile_rank(score, values)
+    table = PercentileTable(values)
+    rank = None if score is None else table.rank(score)
     return Standing(
         line_id,
         name,
@@ -155,7 +148,7 @@ def _standing(
         score,
         len(values),
         rank,
-        median(values),
+        median(table.values),
         best,
         benchmark,
         len(at_best) - 1,
