@@ -72,10 +72,10 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     suffix = os.path.splitext(args.output or "")[1].lower()
     fmt = {".html": "html", ".htm": "html", ".xlsx": "xlsx"}.get(suffix, args.format)
     inputs = [("FACTS", f) for f in args.facts] + [("--peers", p) for p in args.peers]
-    per_year = dict(_pair(text, "--spec-for", "YEAR=SPEC") for text in args.spec_for)
+    per_year = dict(key_value(text, "--spec-for", "YEAR=SPEC") for text in args.spec_for)
     inputs += [("--spec", args.spec), *(("--spec-for", path) for path in per_year.values())]
     check_paths([("-o", args.output)], inputs)
-    renames = dict(_pair(text, "--rename", "OLD=NEW") for text in args.rename)
+    renames = dict(key_value(text, "--rename", "OLD=NEW") for text in args.rename)
     comparison = compare_years(args.facts, args.spec, per_year, renames)
     if len(comparison.years) < 2 and not args.peers:
         raise UsageError(
@@ -103,7 +103,8 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     return 0
 
 
-def _pair(text: str, option: str, shape: str) -> tuple[str, str]:
+def key_value(text: str, option: str, shape: str) -> tuple[str, str]:
+    """``KEY=VALUE`` of an option such as ``--spec-for 2021=old.yaml``, or a usage error."""
     key, sep, value = text.partition("=")
     if not sep or not key.strip() or not value.strip():
         raise UsageError(f"{option} {text!r}: 应写成 {shape}")

@@ -99,23 +99,13 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 def _methods(args: argparse.Namespace, result: Result) -> MethodsData:
     """The evaluation methods' data: earlier years with this one, peers, survey answers."""
     from ..methods.comparison import Comparison, compare_years, peer_group
+    from .compare import key_value
 
     comparison = None
     if args.previous:
-        per_year = {}
-        for text in args.spec_for:
-            year, sep, path = text.partition("=")
-            if not sep or not year.strip() or not path.strip():
-                raise UsageError(f"--spec-for {text!r}: 应写成 YEAR=SPEC")
-            per_year[year.strip()] = path.strip()
-        comparison = compare_years([*args.previous, args.facts], args.spec, per_year)
-        this_year = str(result.project.get("year") or "")
-        if comparison.years[-1][0] != this_year:
-            raise UsageError(
-                f"--previous 的年度（{comparison.years[-1][0]}）晚于本报告的年度（{this_year}）"
-            )
-        # The report's own result stands for this year, so every figure comes from one scoring.
-        comparison = Comparison([*comparison.years[:-1], (this_year, result)], comparison.pairs)
+        per_year = dict(key_value(text, "--spec-for", "YEAR=SPEC") for text in args.spec_for)
+        # This year is the report's own result: every figure comes from one scoring of it.
+        comparison = compare_years(args.previous, args.spec, per_year, latest=result)
     if args.peers:
         group = peer_group(result, args.peers)
         comparison = Comparison(

@@ -55,10 +55,13 @@ def compare_years(
     common: str | None,
     per_year: Mapping[str, str],
     renames: Mapping[str, str] | None = None,
+    *,
+    latest: Result | None = None,
 ) -> Comparison:
     """Each facts file is one year (``project.year``), scored under ``per_year[year]`` or
     ``common``; consecutive years are decomposed, an id of the earlier year mapped by
-    ``renames`` to the later one's."""
+    ``renames`` to the later one's. ``latest`` is a year already scored under ``common`` (the
+    report's own result), which must be later than every file's."""
     loaded = []
     seen: dict[str, str] = {}
     for file, facts in ((f, facts) for f in _facts_files(files) for facts in load_facts_years(f)):
@@ -80,7 +83,7 @@ def compare_years(
     unknown = sorted(set(per_year) - set(seen))
     if unknown:
         raise UsageError(f"--spec-for 的年度 {'、'.join(unknown)} 没有事实文件")
-    specs: dict[str, Spec] = {}
+    specs: dict[str, Spec] = {common: latest.spec} if latest is not None and common else {}
     years = []
     for year, file, facts in sorted(loaded, key=lambda item: item[0]):
         path = per_year.get(year, common)
@@ -91,6 +94,11 @@ def compare_years(
         if path not in specs:
             specs[path] = load_spec(path)
         years.append((year, score(specs[path], facts)))
+    if latest is not None:
+        this_year = str(latest.project.get("year") or "")
+        if years and years[-1][0] >= this_year:
+            raise UsageError(f"--previous 的年度（{years[-1][0]}）晚于本报告的年度（{this_year}）")
+        years.append((this_year, latest))
     pairs = [
         (years[i][0], years[i + 1][0], decompose(years[i][1], years[i + 1][1], renames))
         for i in range(len(years) - 1)
