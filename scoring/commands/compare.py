@@ -10,6 +10,7 @@ total between consecutive years split into each indicator's weight and rate effe
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 from typing import TextIO
@@ -83,7 +84,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         )
     if args.peers:
         group = peer_group(comparison.years[-1][1], args.peers)
-        comparison = type(comparison)(comparison.years, comparison.pairs, group)
+        comparison = dataclasses.replace(comparison, peers=group)
     text: str | bytes
     if fmt == "json":
         text = json.dumps(to_dict(comparison), ensure_ascii=False, indent=2, default=str) + "\n"

@@ -34,7 +34,8 @@ def _score(value: Decimal | None, places: int) -> str:
     return "不适用" if value is None else format_number(value, places)
 
 
-def _signed(value: Decimal, places: int) -> str:
+def signed(value: Decimal, places: int) -> str:
+    """A change as shown: +0.20, -1.19, 0.00."""
     text = format_number(value, places)
     return text if text.startswith("-") or not value else "+" + text
 
@@ -111,7 +112,7 @@ def cost_year_table(c: Comparison) -> Table | None:
         values = [lines[index].value if index < len(lines) else None for _, lines in years]
         first, last = values[0], values[-1]
         change = (
-            _signed(CTX.divide(last - first, first) * 100, 2) + "%"
+            signed(CTX.divide(last - first, first) * 100, 2) + "%"
             if first is not None and last is not None and first
             else "—"
         )
@@ -143,7 +144,7 @@ def factor_heading(before: str, after: str, d: Decomposition) -> str:
     places = d.places
     return (
         f"因素分析法：总分 {format_number(d.before_total, places)}（{before}）→ "
-        f"{format_number(d.after_total, places)}（{after}），变化 {_signed(d.change, places)}"
+        f"{format_number(d.after_total, places)}（{after}），变化 {signed(d.change, places)}"
     )
 
 
@@ -161,17 +162,17 @@ def factor_table(d: Decomposition) -> Table:
             rows.append(
                 [
                     "· " * (part.level - 1) + part.name,  # tabulate strips leading spaces
-                    _signed(shown[(part.id, "weight")], places),
-                    _signed(shown[(part.id, "rate")], places),
-                    _signed(total, places),
+                    signed(shown[(part.id, "weight")], places),
+                    signed(shown[(part.id, "rate")], places),
+                    signed(total, places),
                 ]
             )
             levels.append(f"level{part.level}")
     for label in ("不适用折算", "四舍五入"):
         if shown[(label, "total")]:
-            rows.append([label, "", "", _signed(shown[(label, "total")], places)])
+            rows.append([label, "", "", signed(shown[(label, "total")], places)])
             levels.append("")
-    rows.append(["合计", "", "", _signed(d.change, places)])
+    rows.append(["合计", "", "", signed(d.change, places)])
     levels.append("level1")
     return ["指标", "权重变化", "得分率变化", "影响"], rows, levels
 

@@ -20,7 +20,7 @@ from ..methods.peers import shown_rank
 from ..methods.survey import SurveyResult
 from ..number_text import format_number
 from ..result import Result
-from .comparison import factor_table
+from .comparison import factor_table, signed
 from .docx_blocks import TableCell
 
 if TYPE_CHECKING:  # docx_report imports this module to write the section
@@ -89,14 +89,14 @@ def write_methods(out: Blocks, result: Result, data: MethodsData) -> None:
         first_year, first = c.years[0]
         para(
             f"与 {first_year} 年相比，总分由 {format_number(first.total, places)} 分变为 "
-            f"{format_number(result.total, places)} 分（{_signed(result.total - first.total, places)} 分），"
+            f"{format_number(result.total, places)} 分（{signed(result.total - first.total, places)} 分），"
             f"等级由“{first.grade}”变为“{result.grade}”。"
         )
         moved = _moved_leaves(first, result)
         if moved:
             head = ["指标", f"{first_year} 年得分", "本年得分", "变化"]
             rows = [
-                [name, format_number(a, places), format_number(b, places), _signed(b - a, places)]
+                [name, format_number(a, places), format_number(b, places), signed(b - a, places)]
                 for name, a, b in moved
             ]
             table(head, rows, [7.0, 3.0, 3.0, 3.0])
@@ -147,16 +147,16 @@ def write_methods(out: Blocks, result: Result, data: MethodsData) -> None:
         para("没有可比较的年度或同类项目，未作因素分解。")
     for before, after, d in pairs:
         shown = shown_parts(d)
-        parts = [f"{top.name} {_signed(shown[(top.id, 'total')], d.places)}" for top in d.parts]
+        parts = [f"{top.name} {signed(shown[(top.id, 'total')], d.places)}" for top in d.parts]
         parts += [
-            f"{label} {_signed(shown[(label, 'total')], d.places)}"
+            f"{label} {signed(shown[(label, 'total')], d.places)}"
             for label in ("不适用折算", "四舍五入")
             if shown[(label, "total")]
         ]
         para(
             f"总分由 {format_number(d.before_total, d.places)} 分（{before}）变为 "
             f"{format_number(d.after_total, d.places)} 分（{after}），变化 "
-            f"{_signed(d.change, d.places)} 分，分解为：{'；'.join(parts)}。各项之和等于总分变化。"
+            f"{signed(d.change, d.places)} 分，分解为：{'；'.join(parts)}。各项之和等于总分变化。"
         )
         head, rows, _ = factor_table(d)
         indented = [[cell.replace("· ", "　") for cell in row] for row in rows]
@@ -182,11 +182,6 @@ def write_methods(out: Blocks, result: Result, data: MethodsData) -> None:
         para("本年度未开展服务对象满意度调查，满意度指标不适用，未采用公众评判法。")
     else:
         para("未提供问卷答卷（jixiao report --survey），满意度按事实文件所填计分。")
-
-
-def _signed(value: Decimal, places: int) -> str:
-    text = format_number(value, places)
-    return text if text.startswith("-") or not value else "+" + text
 
 
 def _moved_leaves(first: Result, last: Result) -> list[tuple[str, Decimal, Decimal]]:
