@@ -269,21 +269,8 @@ ROUNDS = 15  # short rounds: a pause of the machine spoils one round, not the fi
 
 
 def per_call(fn: Callable[[], object], seconds: float) -> float:
-    """Best of ROUNDS rounds, each running ``fn`` for about ``seconds`` / ROUNDS: seconds per
-    call."""
-    fn()
-    start, calls = time.perf_counter(), 0
-    while time.perf_counter() - start < 0.05:
-        fn()
-        calls += 1
-    n = max(1, int(calls * seconds / ROUNDS / 0.05))
-    best = float("inf")
-    for _ in range(ROUNDS):
-        start = time.perf_counter()
-        for _ in range(n):
-            fn()
-        best = min(best, (time.perf_counter() - start) / n)
-    return best
+    """Seconds per call of ``fn`` alone: ``interleaved`` with one function."""
+    return interleaved({"fn": fn}, seconds)["fn"]
 
 
 def interleaved(fns: dict[str, Callable[[], object]], seconds: float) -> dict[str, float]:
