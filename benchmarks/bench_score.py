@@ -54,8 +54,8 @@ import records  # the generator beside this file, importable once its folder is 
 
 from scoring import facts_from_mapping, load_facts, load_spec, score, score_totals
 from scoring.batch.run import run_batch
-from scoring.plan import Plan, plan_of
-from scoring.plan.reading import FactsReader, facts_reader, readers_for
+from scoring.engine.plan import Plan, plan_of
+from scoring.engine.plan.reading import FactsReader, facts_reader, readers_for
 
 SPEC = ROOT / "indicators" / "xinfang_weiwen.yaml"
 FACTS = ROOT / "examples" / "hengnan_xinfang_2021.yaml"

@@ -19,35 +19,32 @@ __version__ = "0.1.0"
 # package (``scoring.cli``, ``scoring.errors``) does not load the engine first: the command line
 # settles how pydantic is set up before anything imports it (see ``cli.main``).
 _HOMES = {
-    "Spec": "compiled",
-    "score": "engine",
-    "score_totals": "engine",
+    "Spec": "spec.compiled",
+    "score": "engine.scorer",
+    "score_totals": "engine.scorer",
     "FactsError": "errors",
     "FormulaError": "errors",
     "Problem": "errors",
     "ScoringError": "errors",
     "SpecError": "errors",
-    "Facts": "facts",
-    "facts_from_mapping": "facts",
-    "facts_from_record": "facts",
-    "facts_from_values": "facts",
-    "load_facts": "facts",
-    "load_facts_text": "facts",
-    "load_spec": "loader",
-    "load_spec_text": "loader",
-    "IndicatorResult": "result",
-    "Result": "result",
-    "ScoreWarning": "result",
-    "Totals": "result",
+    "Facts": "engine.facts",
+    "facts_from_mapping": "engine.facts",
+    "facts_from_record": "engine.facts",
+    "facts_from_values": "engine.facts",
+    "load_facts": "engine.facts",
+    "load_facts_text": "engine.facts",
+    "load_spec": "spec.loader",
+    "load_spec_text": "spec.loader",
+    "IndicatorResult": "engine.result",
+    "Result": "engine.result",
+    "ScoreWarning": "engine.result",
+    "Totals": "engine.result",
     "score_many": "batch",
 }
 
 if TYPE_CHECKING:
     from .batch import score_many
-    from .compiled import Spec
-    from .engine import score, score_totals
-    from .errors import FactsError, FormulaError, Problem, ScoringError, SpecError
-    from .facts import (
+    from .engine.facts import (
         Facts,
         facts_from_mapping,
         facts_from_record,
@@ -55,8 +52,11 @@ if TYPE_CHECKING:
         load_facts,
         load_facts_text,
     )
-    from .loader import load_spec, load_spec_text
-    from .result import IndicatorResult, Result, ScoreWarning, Totals
+    from .engine.result import IndicatorResult, Result, ScoreWarning, Totals
+    from .engine.scorer import score, score_totals
+    from .errors import FactsError, FormulaError, Problem, ScoringError, SpecError
+    from .spec.compiled import Spec
+    from .spec.loader import load_spec, load_spec_text
 
 __all__ = [
     "Facts",

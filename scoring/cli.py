@@ -21,9 +21,9 @@ from collections.abc import Sequence
 from typing import NoReturn, TextIO, cast
 
 from . import __version__
-from .channels import terminal
 from .commands import COMMANDS, load
 from .errors import Problem, ScoringError, UsageError
+from .writing.channels import terminal
 
 __all__ = ["main"]
 

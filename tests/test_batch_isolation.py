@@ -396,7 +396,7 @@ def test_a_full_disk_is_an_error_of_the_run(
     import multiprocessing
     import os
 
-    from scoring import output_files
+    from scoring.writing import files as output_files
 
     def full(self: Any, data: bytes) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))

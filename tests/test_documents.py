@@ -21,9 +21,9 @@ import pytest
 from conftest import ROOT
 
 from scoring import load_facts, load_spec, score
+from scoring.engine.result import Result
 from scoring.report import BINARY_RENDERERS
 from scoring.report.docx_report import build
-from scoring.result import Result
 from scoring.tabular.form import build_form
 
 SEED_SPEC = ROOT / "indicators" / "xinfang_weiwen.yaml"

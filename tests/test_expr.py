@@ -1,4 +1,4 @@
-"""Tests for scoring.expr: the whitelist formula compiler and its run-time behaviour."""
+"""Tests for scoring.formula.expr: the whitelist formula compiler and its run-time behaviour."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scoring.errors import FormulaError
-from scoring.expr import FUNCTIONS, CompiledFormula, compile_formula
+from scoring.formula.expr import FUNCTIONS, CompiledFormula, compile_formula
 
 D = Decimal
 NAMES = ["实际支出", "到位资金", "计划成本", "实际成本", "分值", "a", "t", "w", "x"]

@@ -40,7 +40,7 @@ from strategies import (
 
 from scoring import ScoringError, Spec, load_facts_text, load_spec_text, score
 from scoring.errors import FactsError, FormulaError, SpecError
-from scoring.expr import FUNCTIONS, compile_formula
+from scoring.formula.expr import FUNCTIONS, compile_formula
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = int(os.environ.get("JIXIAO_FUZZ_EXAMPLES", "300"))

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from scoring import SpecError, load_facts_text, load_spec_text, score
-from scoring._yaml import Mark, load_yaml
 from scoring.cli import main
-from scoring.measure import Measure
+from scoring.numbers.measure import Measure
+from scoring.yamlio.load import Mark, load_yaml
 
 SPEC = """\
 id: t

@@ -1,4 +1,4 @@
-"""The compiled plan (scoring.plan) against the engine it stands in for, and its batch front end.
+"""The compiled plan (scoring.engine.plan) against the engine it stands in for, and its batch front end.
 
 The plan is the fast path of batch scoring; the engine is the reference. Wherever the plan gives
 totals they must be the engine's, digit for digit (Decimal exponents included), and wherever the
@@ -39,16 +39,16 @@ from scoring import (
     load_spec,
     load_spec_text,
 )
-from scoring import engine as scoring_engine
 from scoring.batch.column_map import build_column_map
 from scoring.batch.core import process_chunk
 from scoring.batch.records import RowConverter
-from scoring.measure import _PLAIN, Measure
-from scoring.plan import PlanFallback, plan_of
-from scoring.plan.codegen import _Builder
-from scoring.plan.reading import FactsReader, readers_for
-from scoring.quantities import parse_quantity
-from scoring.result import Totals
+from scoring.engine import scorer as scoring_engine
+from scoring.engine.plan import PlanFallback, plan_of
+from scoring.engine.plan.codegen import _Builder
+from scoring.engine.plan.reading import FactsReader, readers_for
+from scoring.engine.result import Totals
+from scoring.numbers.measure import _PLAIN, Measure
+from scoring.numbers.quantities import parse_quantity
 
 FELL_BACK = "fell back"
 SHIPPED = sorted(
@@ -266,7 +266,7 @@ def test_spreadsheet_cells_give_the_same_output_both_ways(
 def test_remembered_texts_stay_bounded() -> None:
     """A column of all-different amounts is read into a bounded memory."""
     from scoring.batch.fastrows import row_plan
-    from scoring.plan.reading import REMEMBERED
+    from scoring.engine.plan.reading import REMEMBERED
 
     spec = seed_spec()
     rows = [list(row) for row in generator.rows(REMEMBERED + 500, seed=11)]
@@ -351,8 +351,8 @@ def test_the_quick_money_reader_gives_what_read_gives_or_leaves_it_to_read(
     """Amounts never repeat, so a batch reads each with ``ValueReader.quick_reader``: for every
     cell it gives the value ``read`` gives, digit for digit, or None (``read`` reads it then).
     Units are met in turn, so a unit is unknown to the shortcut before ``read`` has met it."""
-    from scoring.compiled import Fact
-    from scoring.plan.reading import ValueReader
+    from scoring.engine.plan.reading import ValueReader
+    from scoring.spec.compiled import Fact
 
     least, most = [(None, None), (Decimal(0), None), (Decimal(-5), Decimal("1e8"))][bounds]
     for into in ("元", "万元", "亿元"):
@@ -517,7 +517,7 @@ def test_every_rule_case_scores_the_same_on_every_call(case: Case) -> None:
 @pytest.mark.parametrize("into", ["元", "万元", "亿元"])
 def test_money_read_the_short_way_is_money_read_the_long_way(into: str) -> None:
     """Amounts in every money unit, read by the fast path's money shortcut and by the parser."""
-    from scoring.money import MONEY_UNITS
+    from scoring.numbers.money import MONEY_UNITS
 
     measure = Measure("money", into)
     for unit in MONEY_UNITS:

@@ -1,4 +1,4 @@
-"""Tests for scoring.quantities: numbers, units, targets and n/a markers as reports write them."""
+"""Tests for scoring.numbers.quantities: numbers, units, targets and n/a markers as reports write them."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scoring.cell_text import is_not_applicable, normalize
-from scoring.measure import Measure, MeasureError
-from scoring.money import (
+from scoring.numbers.cell_text import is_not_applicable, normalize
+from scoring.numbers.limits import CTX, QuantityError
+from scoring.numbers.measure import Measure, MeasureError
+from scoring.numbers.money import (
     MONEY_UNITS,
     convert_money,
     exact_divide,
@@ -19,9 +20,7 @@ from scoring.money import (
     money_factor,
     money_scale,
 )
-from scoring.number_limits import CTX, QuantityError
-from scoring.number_text import format_number, format_quantity, format_target
-from scoring.quantities import (
+from scoring.numbers.quantities import (
     Quantity,
     Target,
     parse_number,
@@ -29,6 +28,7 @@ from scoring.quantities import (
     parse_target,
     percent_to_ratio,
 )
+from scoring.numbers.text import format_number, format_quantity, format_target
 
 D = Decimal
 TARGET_FORMS = (

@@ -14,13 +14,13 @@ import pytest
 from conftest import ROOT, Run
 
 from scoring import facts_from_mapping, load_facts, load_spec, load_spec_text, score
+from scoring.engine.result import Result
 from scoring.errors import ScoringError
 from scoring.report import RENDERERS, render, report_html
 from scoring.report.advice import APPLICATION_RULES, application_advice
 from scoring.report.charts import losses_chart, score_rate_chart
 from scoring.report.docx_report import SECTIONS, build
 from scoring.report.pdf import docx_to_pdf, find_converter
-from scoring.result import Result
 from scoring.tabular.funds import money_summary
 
 Jixiao = Callable[..., Run]

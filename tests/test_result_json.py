@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from scoring import load_facts, load_spec, score
+from scoring.engine.result import Result
 from scoring.report import json_format
-from scoring.result import Result
 
 ROOT = Path(__file__).resolve().parent.parent
 

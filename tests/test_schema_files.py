@@ -18,8 +18,8 @@ import pytest
 import yaml
 
 from scoring.cli import main
+from scoring.engine.facts import facts_from_mapping, facts_from_record, load_facts_text
 from scoring.errors import FactsError
-from scoring.facts import facts_from_mapping, facts_from_record, load_facts_text
 
 jsonschema = pytest.importorskip("jsonschema", reason="jsonschema is in the test extra")
 

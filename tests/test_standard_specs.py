@@ -15,9 +15,9 @@ import pytest
 from conftest import ROOT, Run
 
 from scoring import ScoringError, facts_from_mapping, load_facts, load_spec, score
-from scoring._yaml import load_yaml, load_yaml_file
 from scoring.cli import main
-from scoring.spec_tests import run_spec_tests
+from scoring.engine.spec_tests import run_spec_tests
+from scoring.yamlio.load import load_yaml, load_yaml_file
 
 Jixiao = Callable[..., Run]
 

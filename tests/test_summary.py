@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from scoring import Spec, load_spec
 from scoring.batch.summary import KEEP, Summary
-from scoring.result import Totals
+from scoring.engine.result import Totals
 
 CENT = Decimal("0.01")
 

@@ -16,9 +16,9 @@ import pytest
 from conftest import ROOT, Run
 
 from scoring import facts_from_mapping, load_facts, load_spec, load_spec_text, score
+from scoring.engine.result import Result
 from scoring.report import BINARY_RENDERERS, RENDERERS
 from scoring.report.common import table_rows
-from scoring.result import Result
 from scoring.tabular.convert import Imported, dump_yaml, import_table
 from scoring.tabular.sheet import TableError
 

@@ -1,4 +1,4 @@
-"""Tests for scoring._yaml: the safe, position-recording YAML reader."""
+"""Tests for scoring.yamlio.load: the safe, position-recording YAML reader."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scoring import _yaml
-from scoring._yaml import Mark, load_yaml, load_yaml_file, read_text
 from scoring.errors import ScoringError, SpecError
+from scoring.yamlio import load as _yaml
+from scoring.yamlio.load import Mark, load_yaml, load_yaml_file, read_text
 
 TAB_HINT = "(YAML indentation must use spaces, not tabs)"
 

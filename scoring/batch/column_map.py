@@ -23,8 +23,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from ..compiled import Spec
 from ..errors import Problem, did_you_mean
+from ..spec.compiled import Spec
 
 __all__ = ["ColumnMap", "build_column_map"]
 

@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from ..cell_text import is_not_applicable
+from ..numbers.cell_text import is_not_applicable
 from .column_map import ColumnMap
 
 __all__ = ["is_empty", "parse_not_applicable", "row_to_mapping"]

@@ -24,12 +24,12 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from ..compiled import Spec
-from ..engine import score, score_totals
+from ..engine.facts import Facts, facts_from_mapping, facts_from_record
+from ..engine.result import Result, Totals
+from ..engine.scorer import score, score_totals
 from ..errors import FactsError, Problem, ScoringError
-from ..facts import Facts, facts_from_mapping, facts_from_record
-from ..loader import load_spec
-from ..result import Result, Totals
+from ..spec.compiled import Spec
+from ..spec.loader import load_spec
 from .lines import Unreadable
 from .records import Converter, RawRecord
 from .summary import Summary

@@ -1,7 +1,7 @@
 """The fast path of ``jixiao batch`` for table rows: cells → the spec's compiled plan → totals.
 
 A run of rows is read a column at a time, as ``columns.row_to_mapping`` and ``facts_from_record``
-would read each cell, but straight into what ``scoring.plan`` takes; every column remembers the
+would read each cell, but straight into what ``scoring.engine.plan`` takes; every column remembers the
 result for each text it has read (a column of an export repeats itself: 0, 达成, 4.5, 100% …).
 Then each row is scored by the plan. A row this path cannot score — any value, rating or marker
 the engine would report, or a row of the wrong width — gives None, and the batch scores it the
@@ -19,12 +19,12 @@ from itertools import repeat
 from operator import is_
 from typing import Any
 
-from ..cell_text import is_not_applicable
-from ..compiled import Spec
-from ..facts import share_of
-from ..plan import NO_LEAVES, PlanFallback, plan_of
-from ..plan.reading import REMEMBERED, UNREADABLE, not_applicable_leaves, readers_for
-from ..result import Totals
+from ..engine.facts import share_of
+from ..engine.plan import NO_LEAVES, PlanFallback, plan_of
+from ..engine.plan.reading import REMEMBERED, UNREADABLE, not_applicable_leaves, readers_for
+from ..engine.result import Totals
+from ..numbers.cell_text import is_not_applicable
+from ..spec.compiled import Spec
 from .column_map import ColumnMap
 from .columns import parse_not_applicable
 

@@ -22,8 +22,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
-from ..compiled import Spec
 from ..errors import FactsError, Problem, UsageError
+from ..spec.compiled import Spec
 from .column_map import build_column_map
 from .columns import is_empty
 from .lines import Unreadable, csv_records, text_lines

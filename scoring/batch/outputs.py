@@ -31,7 +31,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-from ..channels import (
+from ..errors import Problem, ScoringError, UsageError
+from ..writing.channels import (
     FORMULA_START,
     is_formula_like,
     json_safe,
@@ -39,8 +40,7 @@ from ..channels import (
     spreadsheet_cell,
     xlsx_text,
 )
-from ..errors import Problem, ScoringError, UsageError
-from ..output_files import CREATOR, AtomicFile, unwritable
+from ..writing.files import CREATOR, AtomicFile, unwritable
 
 __all__ = [
     "OUTPUT_SUFFIXES",

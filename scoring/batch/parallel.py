@@ -28,9 +28,9 @@ from contextlib import contextmanager
 from multiprocessing.context import ForkContext, ForkProcess, SpawnContext, SpawnProcess
 from typing import TYPE_CHECKING, Any
 
-from ..compiled import Spec
 from ..errors import Problem, ScoringError
-from ..loader import load_spec
+from ..spec.compiled import Spec
+from ..spec.loader import load_spec
 from .core import ChunkResult, process_chunk
 from .outputs import TEXT_ENCODING, RowFormat
 from .records import Converter, RawRecord

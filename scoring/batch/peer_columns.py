@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from ..compiled import Spec
 from ..errors import ScoringError
 from ..methods.peers import PercentileTable, median, shown_rank
-from ..number_text import format_number
+from ..numbers.text import format_number
+from ..spec.compiled import Spec
 from .core import Layout, score_inputs
 
 __all__ = ["PeerColumns", "load_peers"]

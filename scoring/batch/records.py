@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple, Protocol
 
-from ..compiled import Spec
+from ..engine.facts import Facts, load_facts
+from ..engine.result import Totals
 from ..errors import FactsError, Problem, ScoringError
-from ..facts import Facts, load_facts
-from ..result import Totals
+from ..spec.compiled import Spec
 from .column_map import ColumnMap, build_column_map
 from .columns import is_empty, row_to_mapping
 from .lines import Unreadable

@@ -12,9 +12,9 @@ import os
 from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
-from ..compiled import Spec
-from ..loader import load_spec
-from ..output_files import check_outputs
+from ..spec.compiled import Spec
+from ..spec.loader import load_spec
+from ..writing.files import check_outputs
 from .core import Layout
 from .inputs import Input, open_inputs
 from .outputs import check_output, open_writer, row_format

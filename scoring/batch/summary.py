@@ -13,11 +13,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..channels import terminal
-from ..compiled import Spec
+from ..engine.result import Totals
 from ..errors import ScoringError
-from ..number_text import format_number
-from ..result import Totals
+from ..numbers.text import format_number
+from ..spec.compiled import Spec
+from ..writing.channels import terminal
 
 __all__ = ["Ranked", "Summary"]
 

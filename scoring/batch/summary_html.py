@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from ..channels import html_text
+from ..writing.channels import html_text
 from .summary import Summary, pct
 
 __all__ = ["render_html"]

@@ -11,8 +11,8 @@ import os
 import time
 from typing import TextIO
 
-from ..channels import terminal
 from ..errors import UsageError
+from ..writing.channels import terminal
 from .output import check_paths, write_output
 
 
@@ -71,7 +71,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from ..batch.outputs import check_output
     from ..batch.run import run_batch
     from ..batch.summary_html import render_html
-    from ..loader import load_spec
+    from ..spec.loader import load_spec
 
     check_output(args.output)
     if args.summary:

@@ -15,10 +15,10 @@ import json
 import os
 from typing import TextIO
 
-from ..channels import terminal
 from ..errors import UsageError
 from ..methods.comparison import compare_years, peer_group
 from ..report.comparison import render_html, render_text, render_xlsx, to_dict
+from ..writing.channels import terminal
 from .output import check_paths, write_output
 
 

@@ -8,11 +8,11 @@ from typing import TextIO
 
 from tabulate import tabulate
 
-from ..channels import terminal
-from ..facts import load_facts
-from ..loader import load_spec
-from ..number_text import format_number
-from ..whatif import compare
+from ..engine.facts import load_facts
+from ..engine.whatif import compare
+from ..numbers.text import format_number
+from ..spec.loader import load_spec
+from ..writing.channels import terminal
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

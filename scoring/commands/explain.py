@@ -6,12 +6,12 @@ import argparse
 import difflib
 from typing import TextIO
 
-from ..compiled import Spec
-from ..engine import score
+from ..engine.facts import load_facts
+from ..engine.scorer import score
 from ..errors import UsageError
-from ..facts import load_facts
-from ..loader import load_spec
 from ..report.explain import render_explain, render_indicator
+from ..spec.compiled import Spec
+from ..spec.loader import load_spec
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -17,10 +17,10 @@ import os
 from pathlib import Path
 from typing import TextIO
 
-from ..channels import terminal
 from ..errors import Problem, ScoringError
-from ..output_files import AtomicFile
 from ..tabular.table_limits import TableLimits, add_max_cells, using_limits
+from ..writing.channels import terminal
+from ..writing.files import AtomicFile
 from .output import check_paths
 
 FILES = ("spec.yaml", "facts.yaml", "stated.yaml")

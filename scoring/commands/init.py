@@ -7,8 +7,8 @@ import os
 from typing import TextIO
 
 from ..errors import UsageError
-from ..loader import load_spec
-from ..template import facts_template
+from ..spec.loader import load_spec
+from ..spec.template import facts_template
 from .output import check_paths, write_output
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
-from ..output_files import check_outputs, write_file
+from ..writing.files import check_outputs, write_file
 
 __all__ = ["check_paths", "write_output"]
 

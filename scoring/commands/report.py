@@ -13,12 +13,12 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-from ..engine import score
+from ..engine.facts import load_facts
+from ..engine.result import Result
+from ..engine.scorer import score
 from ..errors import UsageError
-from ..facts import load_facts
-from ..loader import load_spec
 from ..report.methods_section import MethodsData
-from ..result import Result
+from ..spec.loader import load_spec
 from .output import check_paths, write_output
 from .score import write_warnings
 

@@ -16,8 +16,8 @@ from typing import Any, TextIO
 
 from pydantic import TypeAdapter
 
-from ..facts import FactsModel
-from ..spec import CaseSpec, SpecModel
+from ..engine.facts import FactsModel
+from ..spec.model import CaseSpec, SpecModel
 
 __all__ = ["cases_schema", "facts_schema", "spec_schema"]
 

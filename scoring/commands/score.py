@@ -9,13 +9,13 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from ..channels import terminal
-from ..engine import score
+from ..engine.facts import load_facts
+from ..engine.result import Result
+from ..engine.scorer import score
 from ..errors import UsageError
-from ..facts import load_facts
-from ..loader import load_spec
 from ..report import BINARY_RENDERERS, RENDERERS
-from ..result import Result
+from ..spec.loader import load_spec
+from ..writing.channels import terminal
 from .output import check_paths, write_output
 
 

@@ -8,11 +8,11 @@ import os
 from decimal import Decimal
 from typing import TextIO
 
-from ..channels import terminal
+from ..engine.spec_tests import describe, run_spec_tests
 from ..errors import ScoringError
-from ..loader import load_spec
-from ..shipped import UnknownName, is_shipped_name, resolve
-from ..spec_tests import describe, run_spec_tests
+from ..spec.loader import load_spec
+from ..spec.shipped import UnknownName, is_shipped_name, resolve
+from ..writing.channels import terminal
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -14,14 +14,14 @@ import ast
 import os
 from typing import Any, TextIO
 
-from ..channels import terminal
-from ..compiled import Spec
+from ..engine.spec_tests import sibling_cases
 from ..errors import Problem, ScoringError
-from ..loader import load_spec
-from ..measure import Measure
-from ..overlay import load_sourced
-from ..provenance import Loc, Sourced
-from ..spec_tests import sibling_cases
+from ..numbers.measure import Measure
+from ..spec.compiled import Spec
+from ..spec.loader import load_spec
+from ..spec.overlay import load_sourced
+from ..spec.provenance import Loc, Sourced
+from ..writing.channels import terminal
 from .test import spec_files
 
 CASES_SUFFIX = ".cases.yaml"

@@ -12,13 +12,13 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ..compiled import Spec
-from ..engine import score
+from ..engine.facts import load_facts_years
+from ..engine.result import Result, Totals
+from ..engine.scorer import score
 from ..errors import Problem, ScoringError, UsageError
-from ..expr import Value
-from ..facts import load_facts_years
-from ..loader import load_spec
-from ..result import Result, Totals
+from ..formula.expr import Value
+from ..spec.compiled import Spec
+from ..spec.loader import load_spec
 from .cost import CostLine, PeerCost, cost_lines, peer_costs
 from .factors import Decomposition, Scores, decompose
 from .peers import Peer, Standing, median_peer, standings

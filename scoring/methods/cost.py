@@ -12,10 +12,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..compiled import CostMeasure, Spec
-from ..expr import Value
-from ..number_limits import CTX
-from ..number_text import format_number
+from ..formula.expr import Value
+from ..numbers.limits import CTX
+from ..numbers.text import format_number
+from ..spec.compiled import CostMeasure, Spec
 from .peers import median
 
 __all__ = ["CostLine", "PeerCost", "cost_lines", "peer_costs", "shown_cost"]

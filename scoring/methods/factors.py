@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from ..compiled import Node, Spec
-from ..result import Result, Totals
+from ..engine.result import Result, Totals
+from ..spec.compiled import Node, Spec
 
 __all__ = ["Decomposition", "Part", "Scores", "decompose", "shown_parts"]
 

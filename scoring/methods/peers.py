@@ -19,9 +19,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..compiled import Spec
-from ..number_limits import CTX
-from ..result import Totals
+from ..engine.result import Totals
+from ..numbers.limits import CTX
+from ..spec.compiled import Spec
 
 __all__ = [
     "Peer",

@@ -25,11 +25,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
-from .._yaml import load_yaml_file
 from ..errors import Problem, ScoringError, did_you_mean
-from ..number_limits import CTX
-from ..number_text import format_percent
+from ..numbers.limits import CTX
+from ..numbers.text import format_percent
 from ..tabular.sheet import Sheet
+from ..yamlio.load import load_yaml_file
 from .scale import DEFAULT_SCALE, HUNDRED, Scale, answer_text, build_scale
 
 __all__ = [

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..result import Result
+from ..engine.result import Result
 from . import json_format, markdown, table
 
 __all__ = ["BINARY_RENDERERS", "RENDERERS", "render"]

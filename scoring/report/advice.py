@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..result import Result
+from ..engine.result import Result
 
 __all__ = ["APPLICATION_RULES", "application_advice"]
 

@@ -11,9 +11,9 @@ import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
 
-from ..channels import html_text
-from ..number_text import format_number
-from ..result import IndicatorResult, Result
+from ..engine.result import IndicatorResult, Result
+from ..numbers.text import format_number
+from ..writing.channels import html_text
 
 __all__ = ["count_chart", "losses_chart", "score_rate_chart", "waterfall_chart"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..number_text import format_number
-from ..result import IndicatorResult, Result
+from ..engine.result import IndicatorResult, Result
+from ..numbers.text import format_number
 
 LEVEL_NAMES = ("一级指标", "二级指标", "三级指标", "四级指标", "五级指标", "六级指标")
 MISSING_DEVIATION = "（未填写偏差原因）"

@@ -12,13 +12,13 @@ from typing import Any
 
 from tabulate import tabulate
 
+from ..engine.result import IndicatorResult
 from ..methods.comparison import Comparison, PeerGroup
 from ..methods.cost import SHOWN_PLACES
 from ..methods.factors import Decomposition, shown_parts
 from ..methods.peers import shown_rank
-from ..number_limits import CTX
-from ..number_text import format_number
-from ..result import IndicatorResult
+from ..numbers.limits import CTX
+from ..numbers.text import format_number
 from .charts import waterfall_chart
 from .page import data_table, page
 
@@ -267,7 +267,7 @@ def _html_table(table: Table, text_columns: int = 1) -> str:
 
 
 def render_html(c: Comparison) -> str:
-    from ..channels import html_text
+    from ..writing.channels import html_text
 
     body: list[str] = []
     if len(c.years) > 1:
@@ -415,8 +415,8 @@ def render_xlsx(c: Comparison) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from ..channels import put_xlsx_value
-    from ..output_files import CREATOR
+    from ..writing.channels import put_xlsx_value
+    from ..writing.files import CREATOR
 
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]

@@ -12,9 +12,9 @@ from __future__ import annotations
 import csv
 import io
 
-from ..channels import spreadsheet_cell
-from ..result import Result
+from ..engine.result import Result
 from ..tabular.form import build_form
+from ..writing.channels import spreadsheet_cell
 
 __all__ = ["BOM", "render"]
 

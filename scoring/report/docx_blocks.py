@@ -33,9 +33,9 @@ from docx.styles.style import ParagraphStyle
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from ..channels import xml_text
-from ..output_files import CREATOR
-from ..result import Result
+from ..engine.result import Result
+from ..writing.channels import xml_text
+from ..writing.files import CREATOR
 
 __all__ = ["BODY_FONT", "PLACEHOLDER", "TITLE_FONT", "DocxBlocks", "TableCell", "save"]
 

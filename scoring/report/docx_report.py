@@ -16,8 +16,8 @@ from typing import Any, Protocol
 
 from docx.document import Document
 
-from ..number_text import format_number
-from ..result import IndicatorResult, Result
+from ..engine.result import IndicatorResult, Result
+from ..numbers.text import format_number
 from ..tabular.funds import money_summary, percent_text
 from .advice import application_advice
 from .common import (

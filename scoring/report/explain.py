@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..channels import terminal
-from ..number_text import format_number
-from ..result import Result
+from ..engine.result import Result
+from ..numbers.text import format_number
+from ..writing.channels import terminal
 from .common import indicator_path, next_grade_line, score_text, total_line
 
 __all__ = ["render_explain", "render_indicator"]

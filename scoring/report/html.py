@@ -8,11 +8,11 @@ opens offline, prints on A4 and can be mailed. The 自评表 is the same grid as
 from __future__ import annotations
 
 from .. import __version__
-from ..channels import html_text
-from ..number_text import format_number
-from ..result import Result
+from ..engine.result import Result
+from ..numbers.text import format_number
 from ..tabular.form import Form, build_form
 from ..tabular.funds import money_summary, percent_text
+from ..writing.channels import html_text
 from .charts import biggest_losses, losses_chart, score_rate_chart
 from .common import next_grade_line, score_text, total_line
 

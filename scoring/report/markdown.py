@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from tabulate import tabulate
 
-from ..channels import markdown_text
-from ..result import Result
+from ..engine.result import Result
+from ..writing.channels import markdown_text
 from .common import (
     headers,
     level_summary,

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from ..engine.result import Result
 from ..methods.comparison import Comparison
 from ..methods.cost import cost_lines, shown_cost
 from ..methods.factors import shown_parts
 from ..methods.peers import shown_rank
 from ..methods.survey import SurveyResult
-from ..number_text import format_number
-from ..result import Result
+from ..numbers.text import format_number
 from .comparison import factor_table, signed
 from .docx_blocks import TableCell
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from .. import __version__
-from ..channels import html_text
+from ..writing.channels import html_text
 
 __all__ = ["STYLE", "data_table", "page"]
 

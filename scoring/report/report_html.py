@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .. import __version__
-from ..channels import html_text
-from ..result import Result
+from ..engine.result import Result
+from ..writing.channels import html_text
 from .charts import losses_chart, score_rate_chart
 from .docx_blocks import PLACEHOLDER, TableCell
 from .docx_report import ReportWriter

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from tabulate import tabulate
 
-from ..channels import terminal
-from ..result import Result
+from ..engine.result import Result
+from ..writing.channels import terminal
 from .common import headers, level_summary, next_grade_line, project_lines, table_rows, total_line
 
 __all__ = ["CELL_LIMIT", "render"]

@@ -21,12 +21,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..channels import put_xlsx_value, xlsx_text
-from ..number_text import format_number
-from ..output_files import CREATOR
-from ..result import Result
+from ..engine.result import Result
+from ..numbers.text import format_number
 from ..tabular.form import Form, FormCell, build_form
 from ..tabular.sheet import column_letter
+from ..writing.channels import put_xlsx_value, xlsx_text
+from ..writing.files import CREATOR
 from .common import score_text
 
 __all__ = ["SHEET_TITLE", "render"]

@@ -19,19 +19,19 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
 
-from ..cell_text import normalize
-from ..expr import formula_context
-from ..number_limits import QuantityError
-from ..number_text import format_number, places_of
-from ..quantities import Quantity, parse_quantity, parse_target
-from ..result import IndicatorResult, Result
+from ..engine.result import IndicatorResult, Result
+from ..engine.totals import totals_of
+from ..formula.expr import formula_context
+from ..numbers.cell_text import normalize
+from ..numbers.limits import QuantityError
+from ..numbers.quantities import Quantity, parse_quantity, parse_target
+from ..numbers.text import format_number, places_of
 from ..tabular.filed import Notice
 from ..tabular.funds import funds_block
 from ..tabular.funds_leaf import printed_rate
 from ..tabular.ratings import named_tier
 from ..tabular.rows import CAPPED_RATE
 from ..tabular.stated import Stated, StatedRow
-from ..totals import totals_of
 from .findings import CODES, Finding, Review
 
 __all__ = ["CHECKS", "DEFECT_CODES", "canonical_grade", "review"]

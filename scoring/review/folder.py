@@ -23,9 +23,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..channels import html_text, put_xlsx_value
 from ..errors import ScoringError
-from ..number_text import format_number
+from ..numbers.text import format_number
+from ..writing.channels import html_text, put_xlsx_value
 from .findings import CODES, Finding, Review
 
 __all__ = [

@@ -12,16 +12,16 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 
-from .._yaml import load_yaml, read_text
-from ..engine import score
+from ..engine.facts import Facts, load_facts
+from ..engine.result import Result
+from ..engine.scorer import score
 from ..errors import FactsError
-from ..facts import Facts, load_facts
-from ..loader import load_spec
-from ..result import Result
+from ..spec.loader import load_spec
 from ..tabular.convert import import_table
 from ..tabular.filed import Located
 from ..tabular.funds import EXECUTION_ID
 from ..tabular.stated import Stated, StatedRow, from_mapping
+from ..yamlio.load import load_yaml, read_text
 from .checks import review
 from .findings import Review
 

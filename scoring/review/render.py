@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from tabulate import tabulate
 
-from ..number_text import format_number
+from ..numbers.text import format_number
 from ..report.json_format import dumps
 from .findings import Review
 

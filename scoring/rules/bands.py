@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
-from ..cell_text import look_alike, normalize
-from ..expr import Value
-from ..measure import Measure, MeasureError
-from ..number_limits import QuantityError
-from ..quantities import parse_quantity
+from ..formula.expr import Value
+from ..numbers.cell_text import look_alike, normalize
+from ..numbers.limits import QuantityError
+from ..numbers.measure import Measure, MeasureError
+from ..numbers.quantities import parse_quantity
 from .base import (
     CompileContext,
     Emitter,

@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, NamedTuple, Protocol
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-from ..expr import CompiledFormula, Value
-from ..measure import Measure, ResolvedTarget
-from ..number_limits import CTX, QuantityError
-from ..number_text import format_number, format_percent
-from ..quantities import parse_number, parse_quantity
+from ..formula.expr import CompiledFormula, Value
+from ..numbers.limits import CTX, QuantityError
+from ..numbers.measure import Measure, ResolvedTarget
+from ..numbers.quantities import parse_number, parse_quantity
+from ..numbers.text import format_number, format_percent
 from .statement import Statement
 
 if TYPE_CHECKING:
@@ -163,7 +163,7 @@ class CompileContext:
 
 class Emitter(Protocol):
     """What a rule writes its points with when the spec is compiled into one scoring function
-    (``scoring.plan``). Expressions are ``ast`` trees; a ``Decimal`` part becomes a constant."""
+    (``scoring.engine.plan``). Expressions are ``ast`` trees; a ``Decimal`` part becomes a constant."""
 
     def formula(self, formula: CompiledFormula, **local: ast.expr | Decimal) -> ast.expr:
         """``formula`` inline, reading the project's values (and ``local`` names, e.g. ``w``)."""

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
-from ..expr import CompiledFormula, Value
+from ..formula.expr import CompiledFormula, Value
 from .base import (
     CompileContext,
     Emitter,

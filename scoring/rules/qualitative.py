@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
-from ..expr import Value
+from ..formula.expr import Value
 from .base import (
     CompileContext,
     Emitter,

@@ -6,7 +6,7 @@ it is not (and, for a kind that has one, ``requires``: what a project's value mu
 the rule reports it). Everything that scores or explains derives from it:
 
 * the engine computes ``points`` (the formula ``full if met else otherwise``) and ``reached``;
-* the compiled plan (``scoring.plan``) splices the same checked formula into its function;
+* the compiled plan (``scoring.engine.plan``) splices the same checked formula into its function;
 * the explanation quotes ``worked``: the arithmetic of ``shown`` (by default ``otherwise``)
   written out with the project's numbers, "5 × 100% ÷ 99.14%"; ``describe`` the same with the
   quantities' names, "分值 × 指标值 ÷ 实际值".
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from ..expr import CompiledFormula, DeclaredNames, Value, compile_formula
+from ..formula.expr import CompiledFormula, DeclaredNames, Value, compile_formula
 
 if TYPE_CHECKING:
     from .base import Emitter

@@ -27,10 +27,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ..engine.result import Result
 from ..errors import Problem, ScoringError
-from ..number_text import format_number, places_of
-from ..result import Result
-from ..spec import DEFAULT_GRADES
+from ..numbers.text import format_number, places_of
+from ..spec.model import DEFAULT_GRADES
 from .draft import Leaf
 from .filed import Defect, FiledTable, Notice
 from .funds_leaf import FundsReader
@@ -207,9 +207,9 @@ class _Converter(FundsReader, WeightInference, RowReader, Layout):
 
 def _score_rules(imported: Imported) -> Result:
     """Load and score the pair without adjustments: the rules' view of the filed table."""
-    from ..engine import score
-    from ..facts import facts_from_mapping
-    from ..loader import load_spec_text
+    from ..engine.facts import facts_from_mapping
+    from ..engine.scorer import score
+    from ..spec.loader import load_spec_text
 
     source = f"{Path(imported.table.file).name}（{imported.table.sheet}）"
     try:

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from ..cell_text import is_not_applicable
 from ..errors import Problem
+from ..numbers.cell_text import is_not_applicable
 from ..report.common import MISSING_DEVIATION
 from .filed import Defect, FiledRow, FiledTable, Located, Notice
 from .names import Ids

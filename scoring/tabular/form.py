@@ -27,9 +27,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..number_text import format_number
+from ..engine.result import IndicatorResult, Result
+from ..numbers.text import format_number
 from ..report.common import depth, headers, table_rows
-from ..result import IndicatorResult, Result
 from .funds import COLUMNS, funds_block
 from .sheet import cell_ref
 

@@ -16,11 +16,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..expr import Value
-from ..measure import Measure
-from ..money import convert_money
-from ..number_text import format_percent
-from ..result import IndicatorResult, Result
+from ..engine.result import IndicatorResult, Result
+from ..formula.expr import Value
+from ..numbers.measure import Measure
+from ..numbers.money import convert_money
+from ..numbers.text import format_percent
 
 __all__ = [
     "COLUMNS",

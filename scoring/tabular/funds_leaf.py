@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..money import money_factor
-from ..number_limits import QuantityError
-from ..number_text import format_number
-from ..quantities import parse_quantity
+from ..numbers.limits import QuantityError
+from ..numbers.money import money_factor
+from ..numbers.quantities import parse_quantity
+from ..numbers.text import format_number
 from .draft import Draft
 from .filed import FiledFunds, Located
 from .funds import COLUMNS, EXECUTION_ID, SOURCES

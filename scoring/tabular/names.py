@@ -11,8 +11,8 @@ from __future__ import annotations
 import keyword
 import re
 
-from ..cell_text import normalize
-from ..expr import FUNCTIONS
+from ..formula.expr import FUNCTIONS
+from ..numbers.cell_text import normalize
 
 __all__ = ["NAME_QUANTITY", "NAME_UNIT", "RESERVED", "Ids", "id_source"]
 

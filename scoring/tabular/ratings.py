@@ -12,10 +12,10 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from ..cell_text import normalize
-from ..number_text import format_number
-from ..result import Result
-from ..spec import DEFAULT_TIERS
+from ..engine.result import Result
+from ..numbers.cell_text import normalize
+from ..numbers.text import format_number
+from ..spec.model import DEFAULT_TIERS
 from .draft import Draft, Leaf
 from .filed import Located
 

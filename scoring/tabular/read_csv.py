@@ -11,8 +11,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from ..channels import spreadsheet_unquote
 from ..errors import Problem
+from ..writing.channels import spreadsheet_unquote
 from .sheet import Sheet, TableError, finish_sheet, normalise
 from .table_limits import TableLimits
 

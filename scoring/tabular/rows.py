@@ -14,11 +14,11 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from ..cell_text import is_not_applicable, normalize
-from ..money import money_factor
-from ..number_limits import QuantityError
-from ..number_text import format_number
-from ..quantities import Target, parse_quantity, parse_target
+from ..numbers.cell_text import is_not_applicable, normalize
+from ..numbers.limits import QuantityError
+from ..numbers.money import money_factor
+from ..numbers.quantities import Target, parse_quantity, parse_target
+from ..numbers.text import format_number
 from .draft import Leaf, deviation_text
 from .filed import FiledRow
 from .names import NAME_QUANTITY, NAME_UNIT

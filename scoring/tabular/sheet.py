@@ -28,8 +28,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..errors import Problem, ScoringError
-from ..number_limits import MAX_DECIMAL_PLACES, MAX_INTEGER_DIGITS, QuantityError
-from ..quantities import parse_target
+from ..numbers.limits import MAX_DECIMAL_PLACES, MAX_INTEGER_DIGITS, QuantityError
+from ..numbers.quantities import parse_target
 from .table_limits import TableLimits, current_limits
 
 __all__ = [

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from ..cell_text import normalize
+from ..numbers.cell_text import normalize
 from .filed import FiledFunds, Located, Notice
 from .funds import COLUMNS, SOURCES
 from .sheet_cells import CellReader, cell_texts, value_right_of

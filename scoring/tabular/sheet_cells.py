@@ -13,11 +13,11 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from ..cell_text import is_not_applicable, normalize
 from ..errors import Problem
-from ..money import convert_money
-from ..number_limits import QuantityError
-from ..quantities import parse_quantity
+from ..numbers.cell_text import is_not_applicable, normalize
+from ..numbers.limits import QuantityError
+from ..numbers.money import convert_money
+from ..numbers.quantities import parse_quantity
 from .filed import Defect, FiledTable, Located
 from .sheet import Sheet
 

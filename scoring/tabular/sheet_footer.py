@@ -14,8 +14,8 @@ import re
 from collections.abc import Callable
 from decimal import Decimal
 
-from ..cell_text import normalize
-from ..number_text import format_number
+from ..numbers.cell_text import normalize
+from ..numbers.text import format_number
 from .filed import Defect, FiledTable, Located
 from .sheet_cells import CellReader, cell_texts, value_right_of
 from .sheet_header import Header, label_column

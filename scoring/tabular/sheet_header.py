@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..cell_text import normalize
+from ..numbers.cell_text import normalize
 from .sheet import Sheet
 from .sheet_cells import CellReader
 

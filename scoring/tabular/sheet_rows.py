@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 from decimal import Decimal
 
-from ..cell_text import is_not_applicable, normalize
+from ..numbers.cell_text import is_not_applicable, normalize
 from .filed import Defect, FiledRow, Located
 from .sheet import Sheet
 from .sheet_cells import CellReader

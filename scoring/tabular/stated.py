@@ -14,8 +14,8 @@ from decimal import Decimal
 from typing import Any
 
 from ..errors import FactsError, Problem
-from ..number_limits import QuantityError, show
-from ..quantities import parse_number
+from ..numbers.limits import QuantityError, show
+from ..numbers.quantities import parse_number
 from .filed import Defect, Located
 
 __all__ = ["Stated", "StatedBlock", "StatedRow", "from_mapping", "to_mapping"]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..number_text import format_number
+from ..numbers.text import format_number
 from .draft import Draft, Leaf, in_block
 from .filed import Located
 

@@ -6,7 +6,7 @@ number, yes/no, null) is quoted so that it comes back as text.
 
 Text from a filed table is kept as it was filed — a name ``=HYPERLINK(…)`` stays that name (YAML
 quotes what needs quoting; nothing in YAML runs it), and every writer that could run it later
-makes it harmless there (``scoring.channels``: the CSV and XLSX outputs write it as text). What
+makes it harmless there (``scoring.writing.channels``: the CSV and XLSX outputs write it as text). What
 would not survive the trip or would mislead a reader of the file is written double-quoted with
 escapes: control characters, NEL and the Unicode line and paragraph separators (which YAML folds
 into line breaks), and the bidirectional overrides (shown as ``\u202e``, not reordering the line
@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from ..number_text import format_number
+from ..numbers.text import format_number
 
 __all__ = ["dump_yaml"]
 

@@ -1,7 +1,7 @@
 """Attacks on the formula sandbox: each is refused when the spec loads, with its exact message,
 in bounded time and memory.
 
-Every attack runs twice: through ``scoring.expr.compile_formula`` (message, code and offset) and
+Every attack runs twice: through ``scoring.formula.expr.compile_formula`` (message, code and offset) and
 inside a spec through ``load_spec_text`` (the whole located line a user sees). The known escapes
 of simpleeval get a test each even though simpleeval is not our evaluator (expr.py compiles a
 whitelisted AST; simpleeval is only a test-time reference): the payload shapes are what an
@@ -26,7 +26,7 @@ from security.limits import assert_bounded
 
 from scoring import FactsError, SpecError, load_spec_text, score
 from scoring.errors import FormulaError
-from scoring.expr import FUNCTIONS, compile_formula
+from scoring.formula.expr import FUNCTIONS, compile_formula
 
 ROOT = Path(__file__).resolve().parents[2]
 NAMES = ("实际支出", "到位资金", "w", "分值")  # what a formula rule sees: facts, then w / 分值
@@ -295,12 +295,12 @@ def test_simpleeval_1_0_8_operator_attrgetter_family_is_unreachable() -> None:
 
 
 def test_the_only_callables_are_our_own_pure_functions() -> None:
-    """Formulas can call exactly seven functions, all defined in scoring.expr, none taking a
+    """Formulas can call exactly seven functions, all defined in scoring.formula.expr, none taking a
     callback: the whitelist cannot be widened by a spec."""
     assert sorted(FUNCTIONS) == ["abs", "ceil", "clamp", "floor", "max", "min", "round"]
     for function in FUNCTIONS.values():
         assert isinstance(function, types.FunctionType)
-        assert function.__module__ == "scoring.expr"
+        assert function.__module__ == "scoring.formula.expr"
 
 
 def test_nothing_in_the_package_evaluates_text() -> None:

@@ -33,7 +33,7 @@ from strategies import (
 )
 
 from scoring import ScoringError, Spec, load_facts_text, load_spec_text, score
-from scoring._yaml import load_yaml
+from scoring.yamlio.load import load_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = load_spec_text((ROOT / "indicators" / "xinfang_weiwen.yaml").read_text(encoding="utf-8"))

@@ -1,6 +1,6 @@
 """Text from the inputs reaches no output live: one channel function each, applied by every writer.
 
-Issue 14 item 4 and the table part of item 6. The first tests pin ``scoring.channels`` itself;
+Issue 14 item 4 and the table part of item 6. The first tests pin ``scoring.writing.channels`` itself;
 the rest put hostile names, narratives and deviations through each writer (``score`` in every
 format, ``report``, ``explain``, ``batch`` and its summary, ``import``'s YAML) and look at what
 came out: no formula a spreadsheet runs, no escape sequence a terminal runs, no HTML a browser
@@ -22,7 +22,9 @@ import pytest
 import yaml
 from conftest import ROOT, Run
 
-from scoring.channels import (
+from scoring.report.table import CELL_LIMIT, _shown
+from scoring.tabular.yaml_dump import dump_yaml
+from scoring.writing.channels import (
     XLSX_CELL_LIMIT,
     html_text,
     is_formula_like,
@@ -34,9 +36,7 @@ from scoring.channels import (
     xlsx_text,
     xml_text,
 )
-from scoring.output_files import made_by_jixiao
-from scoring.report.table import CELL_LIMIT, _shown
-from scoring.tabular.yaml_dump import dump_yaml
+from scoring.writing.files import made_by_jixiao
 
 Jixiao = Callable[..., Run]
 SPEC = ROOT / "tests" / "bad_inputs" / "_shared" / "spec.yaml"

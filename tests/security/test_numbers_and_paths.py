@@ -26,7 +26,6 @@ from scoring import (
     facts_from_mapping,
     facts_from_record,
     facts_from_values,
-    formula_checker,
     load_facts,
     load_facts_text,
     load_spec,
@@ -35,9 +34,10 @@ from scoring import (
     score_totals,
 )
 from scoring.cli import main
-from scoring.engine import engine_totals
-from scoring.number_text import format_number
-from scoring.spec_tests import run_spec_tests
+from scoring.engine.scorer import engine_totals
+from scoring.engine.spec_tests import run_spec_tests
+from scoring.formula import checker as formula_checker
+from scoring.numbers.text import format_number
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SHARED = ROOT / "tests" / "bad_inputs" / "_shared"

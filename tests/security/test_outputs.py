@@ -25,7 +25,7 @@ from conftest import ROOT, Run
 from scoring import ScoringError
 from scoring.batch.run import run_batch
 from scoring.cli import main
-from scoring.output_files import write_file
+from scoring.writing.files import write_file
 
 Jixiao = Callable[..., Run]
 SHARED = ROOT / "tests" / "bad_inputs" / "_shared"

@@ -1,0 +1,325 @@
+"""Read a project's facts against a spec: every reference checked, every value in its unit.
+
+All problems are collected (unknown ids with suggestions, missing facts with the indicators that
+need them, wrong kinds and units, values out of bounds) so a user fixes a facts file in one pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from ..errors import Problem, did_you_mean
+from ..formula.expr import Value
+from ..numbers.cell_text import is_not_applicable
+from ..numbers.measure import MeasureError
+from ..numbers.quantities import parse_quantity
+from ..numbers.text import format_number, places_of
+from ..spec.compiled import Fact, Node, Spec
+from .facts import Facts
+from .result import ScoreWarning
+
+__all__ = ["bind_values", "blank", "check_references", "out_of_bounds"]
+
+
+def check_references(spec: Spec, facts: Facts, problems: list[Problem]) -> dict[str, str]:
+    """Check every indicator id the facts mention; return leaf id → not-applicable reason."""
+    nodes = spec.nodes
+    for section in ("ratings", "not_applicable", "deviations"):
+        for key in getattr(facts, section):
+            if key not in nodes:
+                problems.append(
+                    facts.problem(
+                        (section, key),
+                        f"unknown indicator {key!r}{did_you_mean(key, nodes)}",
+                        "unknown-indicator",
+                        key=True,
+                    )
+                )
+    for key in facts.ratings:
+        node = nodes.get(key)
+        if node is not None and (node.rule is None or node.rule.kind != "qualitative"):
+            kind = node.rule.kind if node.rule else "a parent"
+            problems.append(
+                facts.problem(
+                    ("ratings", key),
+                    f"indicator {key!r} is scored by rule {kind}, not qualitative: it takes no rating",
+                    "rating-not-qualitative",
+                    key=True,
+                )
+            )
+    for index, item in enumerate(facts.adjustments):
+        node = nodes.get(item.indicator)
+        if node is None:
+            problems.append(
+                facts.problem(
+                    ("adjustments", index, "indicator"),
+                    f"unknown indicator {item.indicator!r}{did_you_mean(item.indicator, nodes)}",
+                    "unknown-indicator",
+                )
+            )
+        elif not node.is_leaf:
+            problems.append(
+                facts.problem(
+                    ("adjustments", index, "indicator"),
+                    f"adjust a leaf indicator, not {item.indicator!r} which has children",
+                    "adjustment-not-leaf",
+                )
+            )
+        elif abs(item.points) > node.weight:
+            problems.append(
+                facts.problem(
+                    ("adjustments", index, "points"),
+                    f"must be between -{format_number(node.weight)} and "
+                    f"{format_number(node.weight)} (the weight of {node.id}), got "
+                    f"{format_number(item.points)}",
+                    "out-of-range",
+                )
+            )
+        elif places_of(item.points) > spec.rounding.places:
+            problems.append(
+                facts.problem(
+                    ("adjustments", index, "points"),
+                    f"adjustment {item.points} has more than {spec.rounding.places} decimal places",
+                    "adjustment-places",
+                )
+            )
+    expanded: dict[str, str] = {}
+    for key, reason in facts.not_applicable.items():
+        node = nodes.get(key)
+        if node is None:
+            continue
+        if not reason.strip():
+            problems.append(
+                facts.problem(
+                    ("not_applicable", key),
+                    "give the reason this indicator does not apply",
+                    "not-applicable-reason",
+                )
+            )
+        for below in node.walk():
+            expanded[below.id] = reason
+    for index, item in enumerate(facts.adjustments):
+        if item.indicator in expanded:
+            problems.append(
+                facts.problem(
+                    ("adjustments", index, "indicator"),
+                    f"indicator {item.indicator!r} is marked not applicable; it cannot be adjusted",
+                    "adjustment-not-applicable",
+                )
+            )
+    return expanded
+
+
+def bind_values(
+    spec: Spec,
+    facts: Facts,
+    leaves: list[Node],
+    problems: list[Problem],
+    warnings: list[ScoreWarning],
+) -> dict[str, Value]:
+    """Every provided value read into its unit, plus defaults; missing needed facts reported."""
+    env: dict[str, Value] = {}
+    known = spec.facts
+    derived_ids = {d.id for d in spec.derived}
+    needed: dict[str, list[str]] = {}
+    for leaf in leaves:
+        for name in leaf.facts_needed:
+            needed.setdefault(name, []).append(leaf.id)
+    given: set[str] = set()
+    for name, raw in facts.values.items():
+        fact = known.get(name)
+        if fact is None:
+            hint = (
+                " (a derived value is computed, not given)"
+                if name in derived_ids
+                else did_you_mean(name, known)
+            )
+            problems.append(
+                facts.problem(
+                    ("values", name), f"unknown fact {name!r}{hint}", "unknown-fact", key=True
+                )
+            )
+            continue
+        if blank(raw) and (name not in needed or fact.default is not None):
+            continue  # a template line left empty: the same as leaving it out
+        given.add(name)
+        value = _read(fact, raw, facts, ("values", name), problems, warnings)
+        if value is not None and not isinstance(value, str):  # text is shown, never computed on
+            env[name] = value
+    for name in known:
+        if name in given:
+            continue
+        default = known[name].default
+        if default is not None:
+            value = _read(known[name], default, facts, (), problems, warnings)
+            if value is not None and not isinstance(value, str):
+                env[name] = value
+        elif name in needed:
+            fact = known[name]
+            problems.append(
+                facts.problem(
+                    ("values",),
+                    f"missing fact {name!r} ({fact.label}, {fact.measure.describe()}), needed by "
+                    + ", ".join(needed[name]),
+                    "missing-fact",
+                )
+            )
+    return env
+
+
+def blank(raw: Any) -> bool:
+    return raw is None or (raw.__class__ is str and (not raw or raw.isspace()))
+
+
+def _read(
+    fact: Fact,
+    raw: Any,
+    facts: Facts,
+    loc: tuple[str | int, ...],
+    problems: list[Problem],
+    warnings: list[ScoreWarning],
+) -> Value | str | None:
+    if isinstance(raw, dict):
+        return _read_itemised(fact, raw, facts, loc, problems, warnings)
+    if blank(raw):
+        problems.append(
+            facts.problem(
+                loc,
+                f"fact {fact.id!r} is empty; give a value ({fact.measure.describe()}) or remove the line",
+                "fact-empty",
+            )
+        )
+        return None
+    try:
+        value = fact.measure.read(raw)
+    except MeasureError as exc:
+        bound = fact.measure.read_range(raw)
+        if bound is not None:  # "≥90%": the actual is only known to lie beyond its bound
+            warnings.append(
+                ScoreWarning(
+                    "actual-range",
+                    f"{fact.label}：实际值写作范围“{raw}”，按其边界 "
+                    f"{fact.measure.display(bound)} 计分；请填写实际完成值",
+                )
+            )
+            return _within_bounds(fact, bound, facts, loc, problems)
+        if is_not_applicable(raw):
+            message = (
+                f"fact {fact.id!r} is written as {raw!r} (not applicable): mark the indicators "
+                "that use it under not_applicable instead"
+            )
+            problems.append(facts.problem(loc, message, "fact-not-applicable"))
+        else:
+            problems.append(facts.problem(loc, f"fact {fact.id!r}: {exc.message}", exc.code))
+        return None
+    return _within_bounds(fact, value, facts, loc, problems)
+
+
+def _within_bounds(
+    fact: Fact,
+    value: Value | str,
+    facts: Facts,
+    loc: tuple[str | int, ...],
+    problems: list[Problem],
+) -> Value | str | None:
+    """``value``, or None with a problem when it lies outside the fact's min/max."""
+    beyond = out_of_bounds(fact, value)
+    if beyond is not None:
+        word, bound = beyond
+        problems.append(
+            facts.problem(
+                loc,
+                f"fact {fact.id!r} is {fact.measure.display(value)}, {word} {fact.measure.display(bound)}",
+                "fact-out-of-range",
+            )
+        )
+        return None
+    return value
+
+
+def out_of_bounds(fact: Fact, value: Value | str) -> tuple[str, Decimal] | None:
+    """("below the minimum", min) or ("above the maximum", max) when a number is out of bounds."""
+    if isinstance(value, Decimal):
+        if fact.min is not None and value < fact.min:
+            return "below the minimum", fact.min
+        if fact.max is not None and value > fact.max:
+            return "above the maximum", fact.max
+    return None
+
+
+def _read_itemised(
+    fact: Fact,
+    raw: Mapping[str, Any],
+    facts: Facts,
+    loc: tuple[str | int, ...],
+    problems: list[Problem],
+    warnings: list[ScoreWarning],
+) -> Value | None:
+    """A value given as items (and optionally their stated total): the items are cross-checked."""
+    unknown = set(raw) - {"total", "items"}
+    if unknown or "items" not in raw or not isinstance(raw["items"], dict):
+        problems.append(
+            facts.problem(
+                loc,
+                f"fact {fact.id!r}: an itemised value has 'items:' (name: amount) and optionally 'total:'",
+                "fact-items",
+            )
+        )
+        return None
+    if fact.measure.kind not in ("money", "number", "count"):
+        problems.append(
+            facts.problem(
+                loc,
+                f"fact {fact.id!r} is a {fact.measure.kind}; only amounts and counts can be itemised",
+                "fact-items",
+            )
+        )
+        return None
+    items: dict[str, Decimal] = {}
+    for name, item in raw["items"].items():
+        value = _read(fact, item, facts, (*loc, "items", name), problems, warnings)
+        if isinstance(value, Decimal):
+            items[name] = value
+    if len(items) != len(raw["items"]):
+        return None
+    item_sum = sum(items.values(), Decimal(0))
+    if "total" not in raw:
+        return item_sum
+    total = _read(fact, raw["total"], facts, (*loc, "total"), problems, warnings)
+    if not isinstance(total, Decimal):
+        return None
+    if total != item_sum:
+        shown = fact.measure.display
+        message = f"{fact.label}：明细合计 {shown(item_sum)} 与总数 {shown(total)} 不符（差 {shown(total - item_sum)}），按总数计分"
+        message += _unit_slip_hint(fact, raw["items"], items, total)
+        warnings.append(ScoreWarning("items-mismatch", message))
+    return total
+
+
+def _unit_slip_hint(
+    fact: Fact, written: Mapping[str, Any], items: Mapping[str, Decimal], total: Decimal
+) -> str:
+    """Reports mix 元 and 万元 in one list; name the items whose unit would make the sum match."""
+    unit = fact.measure.unit
+    if fact.measure.kind != "money" or not unit:
+        return ""
+    slipped = [
+        name
+        for name, text in written.items()
+        if isinstance(text, str) and text.strip().endswith("元") and not text.strip().endswith(unit)
+    ]
+    if not slipped:
+        return ""
+    fixed = sum(
+        (
+            parse_quantity(written[name]).number if name in slipped else items[name]
+            for name in items
+        ),
+        Decimal(0),
+    )
+    if fixed != total:
+        return ""
+    listed = "、".join(f"{name} {written[name]}" for name in slipped)
+    return f"；若 {listed} 的单位实为{unit}，明细恰好合计 {format_number(total)}{unit}，请核对单位"

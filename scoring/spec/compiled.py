@@ -1,0 +1,152 @@
+"""The validated, compiled indicator system the engine runs: built once by the loader, then read-only.
+
+Everything derivable is computed here once (leaf order, the facts each leaf needs, the derived
+values in dependency order) so that scoring many projects repeats none of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from ..engine.grading import GradeBands, RoundingPolicy
+from ..formula.expr import CompiledFormula
+from ..numbers.measure import Measure
+from ..rules import Rule
+from ..rules.qualitative import Tier
+from .model import CaseSpec
+from .overlay import Source
+
+if TYPE_CHECKING:  # a spec holds a scale; the scale module never needs the spec
+    from ..methods.scale import Scale
+
+__all__ = ["CostMeasure", "Derived", "Fact", "Node", "Spec"]
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A declared input: its label, measure, bounds, default and where it usually comes from."""
+
+    id: str
+    label: str
+    measure: Measure
+    min: Decimal | None = None
+    max: Decimal | None = None
+    default: Any = None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A named formula over facts and other derived values (资金到位率, 预算执行率 …)."""
+
+    id: str
+    label: str
+    formula: CompiledFormula
+    measure: Measure
+
+
+@dataclass(frozen=True)
+class CostMeasure:
+    """成本效益分析法: ``cost`` (a money value) over ``output`` (a count or number), per unit of
+    output in ``unit`` (万元/人次); lower is better. Computed by ``methods.cost``."""
+
+    id: str
+    label: str
+    cost: str
+    output: str
+    unit: str
+
+
+@dataclass(frozen=True, eq=False)
+class Node:
+    """One indicator; a leaf has a rule, a parent has children whose weights sum to its own."""
+
+    id: str
+    name: str
+    weight: Decimal
+    level: int  # 1 = 一级指标
+    children: tuple[Node, ...] = ()
+    rule: Rule | None = None
+    standard: str | None = None
+    explanation: str | None = None
+    # Names of the facts (not derived values) this leaf reads, directly or through derived values.
+    facts_needed: frozenset[str] = frozenset()
+    derived_needed: frozenset[str] = frozenset()
+    inputs: frozenset[str] = field(init=False, repr=False)  # both of the above
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "inputs", self.facts_needed | self.derived_needed)
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.rule is not None
+
+    def walk(self) -> list[Node]:
+        """This node and every node below it, depth first, in spec order."""
+        nodes = [self]
+        for child in self.children:
+            nodes.extend(child.walk())
+        return nodes
+
+
+@dataclass(frozen=True, eq=False)
+class Spec:
+    """A loaded indicator system. Build it with ``load_spec``; share it freely, it never changes."""
+
+    id: str
+    name: str
+    version: str
+    basis: tuple[str, ...]
+    description: str | None
+    total: Decimal
+    rounding: RoundingPolicy
+    grades: GradeBands
+    tiers: tuple[Tier, ...]
+    facts: Mapping[str, Fact]
+    derived: tuple[Derived, ...]  # in dependency order
+    indicators: tuple[Node, ...]
+    file: str
+    sha256: str
+    sources: tuple[Source, ...] = ()  # base first, then each profile applied on it
+    cases: tuple[CaseSpec, ...] = ()
+    application: Mapping[str, str] = field(default_factory=dict)  # grade → 评价结果应用建议
+    cost_measures: tuple[CostMeasure, ...] = ()  # 成本效益分析法, in the spec's order
+    survey_scale: Scale | None = None  # 公众评判法: the questionnaire's scale, when declared
+    nodes: Mapping[str, Node] = field(init=False, repr=False)
+    leaves: tuple[Node, ...] = field(init=False, repr=False)
+    # For each top-level indicator, the [start, stop) slice of ``leaves`` under it.
+    top_leaf_ranges: tuple[tuple[int, int], ...] = field(init=False, repr=False)
+    top_weights: tuple[Decimal, ...] = field(init=False, repr=False)  # Σ leaf weights under each
+    # Each leaf's full marks as a score (its weight, rounded): one object per leaf, which the
+    # compiled plan hands out for every full-marks score, so counting them compares identities.
+    full_marks: tuple[Decimal, ...] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        nodes = [node for top in self.indicators for node in top.walk()]
+        object.__setattr__(self, "nodes", {node.id: node for node in nodes})
+        object.__setattr__(self, "leaves", tuple(node for node in nodes if node.is_leaf))
+        ranges, start = [], 0
+        for top in self.indicators:
+            stop = start + sum(1 for node in top.walk() if node.is_leaf)
+            ranges.append((start, stop))
+            start = stop
+        object.__setattr__(self, "top_leaf_ranges", tuple(ranges))
+        weights = tuple(
+            sum((leaf.weight for leaf in self.leaves[start:stop]), Decimal(0))
+            for start, stop in ranges
+        )
+        object.__setattr__(self, "top_weights", weights)
+        full = tuple(self.rounding.apply(leaf.weight) for leaf in self.leaves)
+        object.__setattr__(self, "full_marks", full)
+
+    def label_of(self, name: str) -> str:
+        """The Chinese label of a fact or derived value, for messages."""
+        if name in self.facts:
+            return self.facts[name].label
+        for derived in self.derived:
+            if derived.id == name:
+                return derived.label
+        return name

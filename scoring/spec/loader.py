@@ -1,0 +1,281 @@
+"""File or text → validated, compiled ``Spec``; every problem located by file:line:col and id path.
+
+Validation runs in two passes that both collect every problem before raising: the pydantic models
+check the shape, then the semantic checks (names, weights, formulas, cycles, bands, tiers, grades)
+run on whatever parts are well formed, so one run reports all that is wrong.
+
+This module holds the entry points and the passes; the checks themselves are layered beneath
+``_Compiler``: ``spec_values`` (facts, derived values, formulas), ``spec_tree`` (the indicator
+tree, its rules, the grades) and ``spec_state`` (the problem list and tables they share).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Sequence
+from typing import Annotated, Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from ..engine.grading import RoundingPolicy
+from ..errors import Problem, SpecError, did_you_mean
+from ..formula.expr import DeclaredNames
+from ..numbers.limits import in_exact_context
+from ..rules.qualitative import build_tiers
+from ..yamlio.pydantic_errors import describe_errors, described, wrong_argument
+from .compiled import CostMeasure, Spec
+from .model import DerivedSpec, FactSpec, IndicatorSpec, SpecModel
+from .overlay import apply_overrides, load_sourced, sourced_from_text
+from .tree import TreeChecks
+
+__all__ = ["load_spec", "load_spec_text"]
+
+
+@in_exact_context
+def load_spec(path: str | os.PathLike[str], *, overrides: Sequence[str] = ()) -> Spec:
+    """Read, validate and compile an indicator system file (following ``extends:`` to its bases);
+    raise SpecError listing every problem.
+
+    ``overrides`` are one-off changes such as ``"预算执行率.weight=20"`` or ``"grades.优=85"``,
+    applied like a profile on top of the file.
+    """
+    if not isinstance(path, (str, os.PathLike)):
+        raise wrong_argument("load_spec", "the path of a spec file", path)
+    if isinstance(overrides, str) or not all(isinstance(item, str) for item in overrides):
+        raise wrong_argument("load_spec", "overrides as a list of 'PATH=VALUE' texts", overrides)
+    sourced = load_sourced(path)
+    if not overrides:
+        return _Compiler(sourced).run()
+    try:
+        return _Compiler(apply_overrides(sourced, overrides)).run()
+    except SpecError as exc:
+        if all(problem.code == "override-syntax" for problem in exc.problems):
+            raise  # the --set arguments themselves are wrong: nothing in the spec to explain
+        # A weight sum broken by --set is located where the sum is written, in the spec file;
+        # say which overrides were in force so the user is not sent looking for a typo there.
+        note = Problem(
+            f"the spec was changed by --set {'; '.join(overrides)} when these problems arose",
+            "override-effect",
+            file="--set",
+        )
+        raise SpecError([note, *exc.problems]) from None
+
+
+@in_exact_context
+def load_spec_text(text: str, file: str = "<spec>", *, base_dir: str = ".") -> Spec:
+    """Validate and compile an indicator system given as YAML (or JSON) text; a profile's
+    ``extends:`` is resolved relative to ``base_dir``."""
+    if not isinstance(text, str):
+        raise wrong_argument("load_spec_text", "the spec as text (YAML or JSON)", text)
+    return _Compiler(sourced_from_text(text, file, base_dir=base_dir)).run()
+
+
+# A profile's base could not be read: the profile alone is no spec to check.
+_NO_BASE = frozenset({"path-outside", "overlay-extends", "overlay-cycle"})
+
+
+class _Compiler(TreeChecks):
+    """Drives the two passes over one sourced spec; the checks come from the layers below."""
+
+    # ---- the two passes ------------------------------------------------------------------
+    def run(self) -> Spec:
+        data = self.data
+        if any(p.code in _NO_BASE for p in self.problems):
+            self.fail_if_problems()  # a profile without its base: checking the rest says nothing
+        if not isinstance(data, dict):
+            what = described(data)
+            self.problem(
+                (),
+                f"expected a mapping of spec keys (id, name, indicators …), got {what}",
+                "spec-shape",
+            )
+            self.fail_if_problems()
+        try:
+            model = SpecModel.model_validate(data)
+        except ValidationError as exc:
+            for loc, message, code, on_key in describe_errors(exc, data, SpecModel):
+                self.problem(loc, message, code, key=on_key)
+            # Go on with the parts that are well formed, so one run reports every problem.
+            model = _partial_model(data)
+        return self.compile(model)
+
+    def compile(self, model: SpecModel) -> Spec:
+        rounding = RoundingPolicy(model.rounding.places, model.rounding.mode)
+        self.places = model.rounding.places
+        grades = self.check_grades(model)
+        tiers = build_tiers(
+            model.qualitative_tiers,
+            lambda message, code: self.problem(("qualitative_tiers",), message, code),
+        )
+        data = self.data
+        # Names declared, even where the declaration itself is broken: a formula using them must
+        # not also be reported as naming something unknown.
+        self.declared = {
+            name
+            for section in ("facts", "derived")
+            if isinstance(data.get(section), dict)
+            for name in data[section]
+        }
+        # With facts or derived values not written as a mapping (already reported), names used
+        # in formulas cannot be checked: reporting each as unknown would only repeat that.
+        self.names_known = all(isinstance(data.get(s, {}), dict) for s in ("facts", "derived"))
+        self.text_facts = {name: spec.kind == "text" for name, spec in model.facts.items()}
+        facts = self.check_facts(model.facts)
+        derived = self.check_derived(model.derived, facts)
+        settings = {
+            "tiers": tiers,
+            "reverse_formula": model.reverse_formula,
+            "overshoot_ratio": model.overshoot_ratio,
+            "places": model.rounding.places,  # a rule's actual is shown at them
+        }
+        self.measures = {f.id: f.measure for f in facts.values()}
+        self.measures.update({d.id: d.measure for d in derived})
+        self.names = frozenset(self.measures) | self.declared
+        self.name_index = DeclaredNames(self.names)
+        self.closure = self.derived_closure(derived, facts)
+        self.seen_ids = {}
+        indicators = tuple(
+            self.check_indicator(spec, ("indicators", index), 1, settings)
+            for index, spec in enumerate(model.indicators)
+            if spec is not None
+        )
+        if len(indicators) == len(model.indicators):
+            self.check_sum(model.total, indicators, (), "the top-level indicators", "total")
+        self.check_weight_rules(model, indicators)
+        for grade in model.application:
+            if grade not in model.grades:
+                self.problem(
+                    ("application", grade),
+                    f"no grade {grade!r}; grades are {', '.join(model.grades)}",
+                    "application-grade",
+                    key=True,
+                )
+        cost_measures = self.check_cost_measures(model)
+        survey_scale = None
+        if model.survey_scale is not None:
+            from ..methods.scale import build_scale  # only for a spec that declares one
+
+            survey_scale = build_scale(
+                model.survey_scale,
+                "survey_scale",
+                lambda where, message: self.problem(
+                    ("survey_scale", *where), message, "survey-scale"
+                ),
+            )
+        self.fail_if_problems()
+        return Spec(
+            id=model.id,
+            name=model.name,
+            version=model.version,
+            basis=tuple(model.basis),
+            description=model.description,
+            total=model.total,
+            rounding=rounding,
+            grades=grades,
+            tiers=tiers,
+            facts=facts,
+            derived=derived,
+            indicators=indicators,
+            file=self.src.sources[-1].file if self.src.sources else "<spec>",
+            sha256=self.src.sha256,
+            sources=tuple(self.src.sources),
+            cases=tuple(model.cases),
+            application=dict(model.application),
+            cost_measures=cost_measures,
+            survey_scale=survey_scale,
+        )
+
+    def check_cost_measures(self, model: SpecModel) -> tuple[CostMeasure, ...]:
+        """Each measure's cost is a money value and its output a count or number, both declared."""
+        out = []
+        for measure_id, item in model.cost_effectiveness.items():
+            loc = ("cost_effectiveness", measure_id)
+            units = []
+            for role, name, kinds, wanted in (
+                ("cost", item.cost, ("money",), "成本（cost）应为金额"),
+                ("output", item.output, ("count", "number"), "产出（output）应为数量或数值"),
+            ):
+                measure = self.measures.get(name)
+                if measure is None:
+                    if name not in self.declared:
+                        self.problem(
+                            (*loc, role),
+                            f"unknown fact or derived value {name!r}"
+                            + did_you_mean(name, self.measures),
+                            "formula-unknown-name",
+                        )
+                    continue
+                if measure.kind not in kinds:
+                    self.problem(
+                        (*loc, role),
+                        f"“{name}”是{measure.describe()}：{wanted}",
+                        "cost-measure-kind",
+                    )
+                    continue
+                units.append(measure.unit or "")
+            if len(units) == 2:
+                unit = f"{units[0]}/{units[1]}" if units[1] else units[0]
+                out.append(
+                    CostMeasure(measure_id, item.label or measure_id, item.cost, item.output, unit)
+                )
+        return tuple(out)
+
+
+def _partial_model(data: dict[str, Any]) -> SpecModel:
+    """The parts of an invalid spec that validate on their own; broken indicators become None.
+
+    Only used to run the semantic checks after the schema errors were reported: the resulting
+    spec is never returned, so placeholders for broken metadata never reach a user.
+    """
+    header: dict[str, Any] = {}
+    for name, field in SpecModel.model_fields.items():
+        if name in ("facts", "derived", "indicators"):
+            continue
+        # The field's own validators and bounds too (a total of 1e999999 is refused, not kept
+        # to be printed in full by the weight-sum check).
+        annotation = field.annotation or Any
+        if field.metadata:
+            annotation = Annotated.__class_getitem__((annotation, *field.metadata))  # type: ignore[attr-defined]
+        try:
+            header[name] = TypeAdapter(annotation).validate_python(data[name])
+        except (KeyError, ValidationError):
+            header[name] = (
+                field.get_default(call_default_factory=True) if not field.is_required() else "?"
+            )
+    return SpecModel.model_construct(
+        **header,
+        facts=_valid_items(data.get("facts"), FactSpec),
+        derived=_valid_items(data.get("derived"), DerivedSpec),
+        # Broken nodes stay as None placeholders; the compiler skips them.
+        indicators=_valid_nodes(data.get("indicators")),  # type: ignore[arg-type]
+    )
+
+
+def _valid_items(raw: Any, model: type[FactSpec | DerivedSpec]) -> dict[str, Any]:
+    valid: dict[str, Any] = {}
+    for name, value in raw.items() if isinstance(raw, dict) else ():
+        with contextlib.suppress(ValidationError):
+            valid[name] = model.model_validate(value)
+    return valid
+
+
+def _valid_nodes(raw: Any) -> list[IndicatorSpec | None]:
+    nodes: list[IndicatorSpec | None] = []
+    for item in raw if isinstance(raw, list) else ():
+        node = None
+        # A node whose rule is broken still has a weight its parent's sum needs.
+        for without in ({"children": None}, {"children": None, "rule": None}):
+            try:
+                node = (
+                    IndicatorSpec.model_validate({**item, **without})
+                    if isinstance(item, dict)
+                    else None
+                )
+                break
+            except ValidationError:
+                continue
+        if node is not None and isinstance(item.get("children"), list):
+            node = node.model_copy(update={"children": _valid_nodes(item["children"])})
+        nodes.append(node)
+    return nodes

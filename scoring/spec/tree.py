@@ -1,0 +1,277 @@
+"""The indicator tree and what hangs off it: unique ids, weights that add up, each leaf's rule
+compiled against the declared names, the spec's weight checks, and the grade bands.
+
+Each leaf also records which facts and derived values its score needs (through the closure built
+by ``spec_values``), so scoring and the what-if tools can tell what an indicator depends on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from ..engine.grading import GradeBands
+from ..formula.expr import CompiledFormula
+from ..numbers.measure import Measure, MeasureError, ResolvedTarget
+from ..numbers.money import money_factor
+from ..numbers.text import format_number, places_of
+from ..rules import REGISTRY, CompileContext
+from .compiled import Node
+from .model import IndicatorSpec, SpecModel
+from .state import Loc
+from .values import ValueChecks
+
+__all__ = ["TreeChecks"]
+
+
+class TreeChecks(ValueChecks):
+    """Checks and compiles the indicator tree and the grades, on top of the value checks its
+    rules' formulas are compiled with."""
+
+    # ---- the indicator tree --------------------------------------------------------------
+    def check_indicator(
+        self, spec: IndicatorSpec, loc: Loc, level: int, settings: Mapping[str, Any]
+    ) -> Node:
+        if spec.id in self.seen_ids:
+            first = self.src.locate((*self.seen_ids[spec.id], "id"))[1]
+            where = f" (first at line {first.line})" if first else ""
+            self.problem(
+                (*loc, "id"),
+                f"duplicate indicator id {spec.id!r}{where}; ids must be unique across the tree",
+                "duplicate-id",
+            )
+        else:
+            self.seen_ids[spec.id] = loc
+        name = spec.name or spec.id
+        if places_of(spec.weight) > self.places:
+            self.problem(
+                (*loc, "weight"),
+                f"weight {format_number(spec.weight)} has more decimal places than the spec's "
+                f"rounding ({self.places}): a full score could not be shown as it is; "
+                "round the weight or raise rounding.places",
+                "weight-places",
+            )
+        if spec.children is not None and spec.rule is not None:
+            self.problem(
+                loc,
+                f"indicator {spec.id!r} has both children and a rule: a parent's score is the sum of its children",
+                "node-shape",
+            )
+        if spec.children is None and spec.rule is None and not _has_raw_rule(self.data, loc):
+            self.problem(
+                loc,
+                f"indicator {spec.id!r} has neither children nor a rule: give a leaf a rule (kind: positive, reverse, …)",
+                "node-shape",
+            )
+        if spec.children is not None:
+            if not spec.children:
+                self.problem(
+                    (*loc, "children"),
+                    f"indicator {spec.id!r} has an empty children list",
+                    "node-shape",
+                )
+            children = tuple(
+                self.check_indicator(child, (*loc, "children", index), level + 1, settings)
+                for index, child in enumerate(spec.children)
+                if child is not None
+            )
+            if len(children) == len(spec.children):  # a broken child has no weight to add up
+                self.check_sum(
+                    spec.weight,
+                    children,
+                    loc,
+                    f"the children of {spec.id!r}",
+                    "its weight",
+                )
+            return Node(
+                spec.id,
+                name,
+                spec.weight,
+                level,
+                children=children,
+                standard=spec.standard,
+                explanation=spec.explanation,
+            )
+        rule = self.compile_rule(spec, loc, settings) if spec.rule is not None else None
+        facts_needed: set[str] = set()
+        derived_needed: set[str] = set()
+        for dep in rule.needs if rule is not None else ():
+            dep_facts, dep_derived = self.closure.get(dep, (frozenset(), frozenset()))
+            facts_needed |= dep_facts
+            derived_needed |= dep_derived
+        return Node(
+            spec.id,
+            name,
+            spec.weight,
+            level,
+            rule=rule,
+            standard=spec.standard,
+            explanation=spec.explanation,
+            facts_needed=frozenset(facts_needed),
+            derived_needed=frozenset(derived_needed),
+        )
+
+    def check_weight_rules(self, model: SpecModel, indicators: tuple[Node, ...]) -> None:
+        weights = {node.id: node.weight for top in indicators for node in top.walk()}
+        for index, check in enumerate(model.weight_checks):
+            loc: Loc = ("weight_checks", index)
+            unknown = [ident for ident in check.indicators if ident not in weights]
+            if unknown:
+                self.problem(
+                    (*loc, "indicators"),
+                    f"no indicator {', '.join(map(repr, unknown))} to check",
+                    "weight-check",
+                )
+                continue
+            total = sum((weights[ident] for ident in check.indicators), Decimal(0))
+            names = " + ".join(check.indicators)
+            why = f" ({check.reason})" if check.reason else ""
+            if check.min is not None and total < check.min:
+                self.problem(
+                    loc,
+                    f"{names} weigh {format_number(total)}, below the minimum {format_number(check.min)}{why}",
+                    "weight-check",
+                )
+            if check.max is not None and total > check.max:
+                self.problem(
+                    loc,
+                    f"{names} weigh {format_number(total)}, above the maximum {format_number(check.max)}{why}",
+                    "weight-check",
+                )
+
+    def check_sum(
+        self, weight: Decimal, children: Sequence[Node], loc: Loc, what: str, whose: str
+    ) -> None:
+        total = sum((child.weight for child in children), Decimal(0))
+        if children and total != weight:
+            diff = total - weight
+            self.problem(
+                loc + (("weight",) if loc else ("total",)),
+                f"weights of {what} sum to {format_number(total)}, but {whose} is {format_number(weight)} "
+                f"(off by {'+' if diff > 0 else ''}{format_number(diff)})",
+                "weight-sum",
+            )
+
+    def compile_rule(self, spec: IndicatorSpec, loc: Loc, settings: Mapping[str, Any]) -> Any:
+        assert spec.rule is not None
+        rule_loc = (*loc, "rule")
+
+        def at(field: str) -> Loc:
+            return rule_loc + tuple(int(p) if p.isdigit() else p for p in field.split("."))
+
+        def compile_(source: str, field: str) -> CompiledFormula | None:
+            return self.compile_formula(source, at(field), self.name_index)
+
+        def compile_local(
+            source: str, field: str, local: tuple[str, ...]
+        ) -> CompiledFormula | None:
+            # Rule variables (w = the weight, a, t …) would shadow a fact of the same name.
+            names = self.name_index.with_local(local)
+            formula = self.compile_formula(source, at(field), names)
+            clash = sorted(formula.names & set(local) & self.names) if formula else []
+            if clash:
+                self.problem(
+                    at(field),
+                    f"{', '.join(clash)} is both a declared fact or derived value and a rule "
+                    f"variable ({', '.join(local)}) here; rename the fact",
+                    "name-clash",
+                )
+                return None
+            return formula
+
+        def measure_of(formula: CompiledFormula | None, unit: str | None) -> Measure:
+            if formula is not None and formula.bare_name in self.measures:
+                return self.measures[formula.bare_name]
+            if unit in ("%", "rate"):
+                return Measure("rate", "")
+            return Measure("number", unit or "")
+
+        def resolve_target(
+            raw: Any, measure: Measure, default_op: str, ops: tuple[str, ...]
+        ) -> ResolvedTarget | None:
+            if measure.kind == "money" and money_factor(measure.unit) is None:
+                return None  # the fact's unit is refused already; reading a target in it is moot
+            try:
+                target = measure.target(raw, default_op)
+            except MeasureError as exc:
+                self.problem(at("target"), exc.message, exc.code)
+                return None
+            if target.op not in ops:
+                self.problem(
+                    at("target"),
+                    f"target {raw!r} uses {target.op}, but a {spec.rule.kind} rule takes "  # type: ignore[union-attr]
+                    f"{' or '.join(ops)}{_kind_hint(target.op)}",
+                    "target-operator",
+                )
+                return None
+            return target
+
+        settings = {**settings, "weight": spec.weight}
+        ctx = CompileContext(
+            compile=compile_,
+            compile_local=compile_local,
+            measure_of=measure_of,
+            resolve_target=resolve_target,
+            problem=lambda field, message, code: self.problem(at(field), message, code),
+            settings=settings,
+        )
+        return REGISTRY[spec.rule.kind](spec.rule, ctx)
+
+    # ---- grades --------------------------------------------------------------------------
+    def check_grades(self, model: SpecModel) -> GradeBands:
+        bands = tuple(model.grades.items())
+        previous: tuple[str, Decimal] | None = None
+        for name, minimum in bands:
+            if previous is not None and minimum >= previous[1]:
+                self.problem(
+                    ("grades", name),
+                    f"grade {name} (≥ {minimum}) must have a lower minimum than {previous[0]} "
+                    f"(≥ {previous[1]}); list grades from highest to lowest",
+                    "grade-order",
+                )
+            previous = (name, minimum)
+        if bands and bands[0][1] > model.total and "grades" not in self.data:
+            example = ", ".join(
+                f"{name}: {format_number(minimum * model.total / 100)}" for name, minimum in bands
+            )
+            self.problem(
+                ("total",),
+                f"the default grades ({', '.join(f'{n} ≥ {m}' for n, m in bands)}) need a total "
+                f"of at least {format_number(bands[0][1])}; for a total of "
+                f"{format_number(model.total)} declare grades:, e.g. grades: {{{example}}}",
+                "grade-range",
+            )
+        elif bands and bands[0][1] > model.total:
+            self.problem(
+                ("grades", bands[0][0]),
+                f"grade {bands[0][0]} needs {bands[0][1]}, above the total {model.total}",
+                "grade-range",
+            )
+        if bands and bands[-1][1] != 0:
+            self.problem(
+                ("grades", bands[-1][0]),
+                f"the lowest grade {bands[-1][0]} must start at 0, got {bands[-1][1]}: totals "
+                f"below {bands[-1][1]} would have no grade",
+                "grade-gap",
+            )
+        if not bands:
+            self.problem(("grades",), "at least one grade is needed", "grade-gap")
+        return GradeBands(bands)
+
+
+def _has_raw_rule(data: Any, loc: Loc) -> bool:
+    """Whether the user wrote a rule or children at this node (a broken one is reported by the
+    schema pass, and is not also 'neither children nor a rule')."""
+    value = data
+    for part in loc:
+        value = value[part]
+    return isinstance(value, dict) and ("rule" in value or "children" in value)
+
+
+def _kind_hint(op: str) -> str:
+    if op in ("≤", "<"):
+        return "; use kind: reverse for lower-is-better targets"
+    if op in ("≥", ">"):
+        return "; use kind: positive for higher-is-better targets"
+    return ""
