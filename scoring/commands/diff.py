@@ -1,8 +1,18 @@
-"""``jixiao diff SPEC_A SPEC_B FACTS...``: what a change of weights or rules does to real projects."""
+"""``jixiao diff SPEC_A SPEC_B INPUT...``: what a change of weights or rules does to real projects.
+
+Two modes, told apart by the inputs. Facts files only (.yaml, .yml, .json): each project's
+indicators side by side under A and B (``whatif.compare``). A population — any batch input (a
+.csv, .xlsx or .jsonl file of records, or a folder of facts files), or ``--top``, ``--html`` or
+``--format json`` asked for — is scored whole under both (``batch.population_diff``) and
+summarised: grade transitions, each 一级指标's change, the projects that move most, and every
+record that fails, with its error (``report.diff_page``).
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 from decimal import Decimal
 from typing import TextIO
 
@@ -10,16 +20,55 @@ from tabulate import tabulate
 
 from ..engine.facts import load_facts
 from ..engine.whatif import compare
+from ..errors import UsageError
 from ..numbers.text import format_number
 from ..spec.loader import load_spec
 from ..writing.channels import terminal
+from .output import check_paths, write_output
+
+FACTS_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def _top(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of projects, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("expected 0 (none listed) or more projects")
+    return value
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("spec_a", metavar="SPEC_A")
     parser.add_argument("spec_b", metavar="SPEC_B")
-    parser.add_argument("facts", nargs="+", metavar="FACTS")
+    parser.add_argument(
+        "facts",
+        nargs="+",
+        metavar="INPUT",
+        help="facts files (each compared indicator by indicator), or a population: .csv, .xlsx, "
+        ".jsonl or a folder of facts files (summarised)",
+    )
     parser.add_argument("--all", action="store_true", help="list unchanged indicators too")
+    parser.add_argument(
+        "--top",
+        type=_top,
+        metavar="N",
+        help="a population: list the N projects whose total moves most (default 20)",
+    )
+    parser.add_argument(
+        "--html", metavar="FILE.html", help="a population: also write the summary as a page"
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="a population: the summary as text (default) or JSON",
+    )
+    parser.add_argument(
+        "--id-column", metavar="COL", help="the column naming each record (default: id, 项目名称)"
+    )
+    parser.add_argument("--sheet", metavar="NAME", help="the XLSX sheet to read (default: first)")
 
 
 def _num(value: Decimal | None) -> str:
@@ -32,7 +81,17 @@ def _signed(value: Decimal | None) -> str:
     return ("+" if value > 0 else "") + format_number(value) if value else "0"
 
 
+def _is_population(args: argparse.Namespace) -> bool:
+    asked = args.top is not None or args.html is not None or args.format != "text"
+    tables = any(
+        os.path.isdir(path) or not path.casefold().endswith(FACTS_SUFFIXES) for path in args.facts
+    )
+    return asked or tables or args.id_column is not None or args.sheet is not None
+
+
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    if _is_population(args):
+        return _run_population(args, stdout, stderr)
     spec_a, spec_b = load_spec(args.spec_a), load_spec(args.spec_b)
     out = [
         f"A: {spec_a.name} ({spec_a.id} v{spec_a.version})",
@@ -70,4 +129,47 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             f"总分 {format_number(a.total)} → {format_number(b.total)}（{_signed(comparison.total_delta)}），等级 {grade_change}"
         )
     stdout.write(terminal("\n".join(out)) + "\n")  # names from the specs, shown not run
+    return 0
+
+
+def _run_population(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    # Imported here: the batch readers are not every jixiao command's to pay for.
+    from ..batch.population_diff import diff_population
+    from ..report.diff_page import render_html, render_text, to_dict
+
+    if args.all:
+        raise UsageError(
+            "--all lists each facts file's indicators; a population is summarised by 一级指标 "
+            "(give facts files alone, without --top, --html or --format json, to list them)"
+        )
+    if args.html:
+        folder = os.path.dirname(args.html) or "."
+        if not os.path.isdir(folder):
+            raise UsageError(f"{args.html}: folder {folder} does not exist")
+    check_paths(
+        [("--html", args.html)],
+        [("SPEC_A", args.spec_a), ("SPEC_B", args.spec_b), *(("INPUT", p) for p in args.facts)],
+    )
+    spec_a, spec_b = load_spec(args.spec_a), load_spec(args.spec_b)
+    summary = diff_population(
+        spec_a,
+        spec_b,
+        args.facts,
+        top=20 if args.top is None else args.top,
+        id_column=args.id_column,
+        sheet=args.sheet,
+    )
+    if args.format == "json":
+        stdout.write(json.dumps(to_dict(summary, args.facts), ensure_ascii=False, indent=2) + "\n")
+    else:
+        stdout.write(terminal(render_text(summary, args.facts)))  # names from the inputs: shown
+    if args.html:
+        write_output(args.html, render_html(summary, args.facts))
+        stderr.write(terminal(f"已写出 {args.html}\n"))
+    if summary.failures:
+        stderr.write(
+            f"jixiao diff: {len(summary.failures):,} of {summary.records:,} records failed under "
+            "A or B; each is listed with its error\n"
+        )
+        return 1
     return 0

@@ -17,7 +17,14 @@ from .facts import Facts
 from .result import Result
 from .scorer import in_private_context, score
 
-__all__ = ["Change", "Comparison", "carried_share", "carried_weights", "compare", "ratings_as_shares"]
+__all__ = [
+    "Change",
+    "Comparison",
+    "carried_share",
+    "carried_weights",
+    "compare",
+    "ratings_as_shares",
+]
 
 
 @dataclass(frozen=True)

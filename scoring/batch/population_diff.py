@@ -1,0 +1,451 @@
+"""The what-if over a population: every record of batch inputs scored under two specs, summarised.
+
+``diff_inputs`` reads each input once and scores every chunk of records twice, under A and under
+B, through the batch pipeline (``core.record_outcomes``: table rows by the compiled plan, the rest
+by the engine). ``PopulationDiff`` gathers what a finance bureau asks of a reweighting: how many
+projects change grade and which way, how each 一级指标 and the total move (mean, spread, extremes),
+which projects move most, and every record that fails under either spec, with its located error.
+
+B scores what ``whatif.compare`` gives it: a rating in points on an indicator B weighs differently
+is carried to B as the same share of A's weight. For table rows this is done to the row itself,
+before it is read: the points cell is replaced by the share's text and B's column map reads that
+column as the share (``_CarriedRows``), so B's rows still take the plan's fast path. A row whose
+points cell is not a plain number, or whose share would not read back exactly, is scored under B
+from its facts instead (``_SharesConverter``), as are JSON Lines and facts files: the same numbers
+and errors either way (tests/test_diff_population.py holds the summary equal to ``compare()`` on
+each record).
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal, localcontext
+from typing import Any
+
+from ..engine.facts import Facts, facts_from_record, share_of
+from ..engine.result import Totals
+from ..engine.whatif import carried_share, carried_weights, ratings_as_shares
+from ..errors import ScoringError
+from ..numbers.quantities import parse_number
+from ..spec.compiled import Spec
+from .column_map import ColumnMap
+from .core import record_outcomes
+from .inputs import Input, open_inputs
+from .records import Converted, Converter, RawRecord, RowConverter
+
+__all__ = [
+    "Failure",
+    "Mover",
+    "PairOutcome",
+    "PopulationDiff",
+    "Spread",
+    "diff_inputs",
+    "diff_population",
+]
+
+CHUNK_SIZE = 500  # records per chunk, as ``jixiao batch``
+TOTAL = "总分"  # the key of the total among the changes summarised
+
+
+@dataclass(frozen=True)
+class PairOutcome:
+    """One record under both specs: its id, where it is, and its totals (or error) under each."""
+
+    index: int  # 0-based, across all inputs
+    id: str
+    source: str
+    a: Totals | ScoringError
+    b: Totals | ScoringError
+
+
+# ---- scoring ------------------------------------------------------------------------------------
+def diff_inputs(
+    spec_a: Spec,
+    spec_b: Spec,
+    paths: Sequence[str],
+    *,
+    id_column: str | None = None,
+    sheet: str | None = None,
+    chunk_size: int = CHUNK_SIZE,
+) -> Iterator[tuple[PairOutcome, RawRecord, Converter]]:
+    """Every record of ``paths`` scored under A and B, in order, each with its raw record and the
+    converter that reads it (for its name, wanted only for the projects that move most). Every
+    input's header is checked under both specs before any record is scored: a broken input raises
+    one FactsError with every problem."""
+    opened_a = open_inputs(spec_a, paths, id_column=id_column, sheet=sheet)
+    opened_b = open_inputs(spec_b, paths, id_column=id_column, sheet=sheet)
+    carried = carried_weights(spec_a, spec_b)
+    index = 0
+    for item_a, item_b in zip(opened_a, opened_b, strict=True):
+        scorer_b = _scorer_b(spec_a, spec_b, item_b, carried)
+        chunk: list[RawRecord] = []
+        for record in item_a.records():
+            chunk.append(record)
+            if len(chunk) == chunk_size:
+                yield from _pairs(spec_a, spec_b, item_a.converter, scorer_b, index, chunk)
+                index += len(chunk)
+                chunk = []
+        if chunk:
+            yield from _pairs(spec_a, spec_b, item_a.converter, scorer_b, index, chunk)
+            index += len(chunk)
+
+
+def _pairs(
+    spec_a: Spec,
+    spec_b: Spec,
+    converter_a: Converter,
+    scorer_b: _ScorerB,
+    start: int,
+    chunk: list[RawRecord],
+) -> Iterator[tuple[PairOutcome, RawRecord, Converter]]:
+    outcomes_b = scorer_b.outcomes(chunk)
+    outcomes_a = record_outcomes(spec_a, converter_a, chunk)
+    for offset, ((record_id, source, a), b, raw) in enumerate(
+        zip(outcomes_a, outcomes_b, chunk, strict=True)
+    ):
+        yield PairOutcome(start + offset, record_id, source, a, b), raw, converter_a
+
+
+@dataclass
+class _ScorerB:
+    """Scores a chunk under B, each rating in points carried as a share of A's weight."""
+
+    spec: Spec
+    converter: Converter  # B's own reading of the input, for the rows scored from their facts
+    rows: _CarriedRows | None  # table rows: carried in the row, scored on the fast path
+
+    def outcomes(self, chunk: list[RawRecord]) -> list[Totals | ScoringError]:
+        if self.rows is None:
+            return [outcome for _, _, outcome in record_outcomes(self.spec, self.converter, chunk)]
+        fast: list[RawRecord] = []
+        slow: list[RawRecord] = []
+        where: list[bool] = []  # each record: on the fast path?
+        for number, payload in chunk:
+            carried = self.rows.carry(payload)
+            where.append(carried is not None)
+            if carried is not None:
+                fast.append((number, carried))
+            else:
+                slow.append((number, payload))
+        fast_out = iter(record_outcomes(self.spec, self.rows.converter, fast) if fast else ())
+        slow_out = iter(record_outcomes(self.spec, self.converter, slow) if slow else ())
+        return [next(fast_out if on_fast else slow_out)[2] for on_fast in where]
+
+
+def _scorer_b(
+    spec_a: Spec, spec_b: Spec, item_b: Input, carried: Mapping[str, Decimal]
+) -> _ScorerB:
+    by_facts = _SharesConverter(item_b.converter, spec_a)
+    converter = item_b.converter
+    if isinstance(converter, RowConverter):
+        return _ScorerB(spec_b, by_facts, _CarriedRows.of(converter, carried))
+    return _ScorerB(spec_b, by_facts, None)
+
+
+@dataclass(frozen=True)
+class _SharesConverter:
+    """B's converter for a record scored from its facts: the facts as ``compare`` gives B."""
+
+    inner: Converter
+    spec_a: Spec
+
+    def source(self, number: int, payload: Any) -> str:
+        return self.inner.source(number, payload)
+
+    def fallback_id(self, number: int, payload: Any) -> str:
+        return self.inner.fallback_id(number, payload)
+
+    def convert(self, spec: Spec, number: int, payload: Any) -> Converted:
+        record_id, record = self.inner.convert(spec, number, payload)
+        if isinstance(record, ScoringError):
+            return record_id, record
+        try:
+            facts = (
+                record
+                if isinstance(record, Facts)
+                else facts_from_record(record, file=self.source(number, payload))
+            )
+        except ScoringError as exc:
+            return record_id, exc
+        return record_id, ratings_as_shares(self.spec_a, spec, facts)
+
+
+@dataclass(frozen=True)
+class _CarriedRows:
+    """Table rows with each carried rating's points replaced by its share, and the column map
+    under which B reads that column as the share."""
+
+    converter: RowConverter
+    moves: tuple[tuple[int, int, Decimal], ...]  # (points column, share column, A's weight)
+
+    @classmethod
+    def of(cls, converter: RowConverter, carried: Mapping[str, Decimal]) -> _CarriedRows | None:
+        cmap = converter.cmap
+        if not any(node_id in carried for node_id, *_ in cmap.ratings):
+            return None  # nothing to carry: B reads the rows as they are
+        ratings: list[tuple[str, int, int, int, int]] = []
+        moves: list[tuple[int, int, Decimal]] = []
+        for node_id, tier, points, share, narrative in cmap.ratings:
+            weight_a = carried.get(node_id)
+            if weight_a is None or points == cmap.absent:
+                ratings.append((node_id, tier, points, share, narrative))
+                continue
+            target = points if share == cmap.absent else share
+            moves.append((points, target, weight_a))
+            ratings.append((node_id, tier, cmap.absent, target, narrative))
+        carried_map: ColumnMap = replace(cmap, ratings=tuple(ratings))
+        return cls(replace(converter, cmap=carried_map), tuple(moves))
+
+    def carry(self, payload: Any) -> list[Any] | None:
+        """The row with its points as shares, or None: B scores it from its facts."""
+        if not isinstance(payload, (list, tuple)):
+            return None  # unreadable: the error is worded from the facts
+        row = list(payload)
+        width = self.converter.cmap.width
+        if len(row) < width and not self.converter.strict_width:
+            row.extend([None] * (width - len(row)))  # a spreadsheet's short row, padded
+        if len(row) != width:
+            return None  # the wrong width: the error is worded from the facts
+        for points_col, share_col, weight_a in self.moves:
+            cell = row[points_col]
+            if cell is None or (isinstance(cell, str) and not cell.strip()):
+                continue
+            if share_col != points_col:
+                other = row[share_col]
+                if not (other is None or (isinstance(other, str) and not other.strip())):
+                    return None  # points and a share both given: the facts say what is wrong
+            try:
+                points = parse_number(cell.strip() if isinstance(cell, str) else cell)
+                share = carried_share(points, weight_a)
+                text = str(share)
+                if share_of(text) != share:
+                    return None
+            except (ArithmeticError, ValueError, TypeError):
+                return None  # not a plain number: read from the facts, its error worded there
+            row[share_col] = text
+            if share_col != points_col:
+                row[points_col] = ""
+        return row
+
+
+# ---- the summary --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Spread:
+    """How one score changes (B − A) over the records scored under both."""
+
+    key: str  # an indicator id, or TOTAL
+    name: str
+    count: int  # records where it applies under both specs
+    mean: Decimal | None
+    std: Decimal | None  # of the population (divided by the count), not of a sample
+    minimum: Decimal | None
+    maximum: Decimal | None
+    quartiles: tuple[Decimal, Decimal, Decimal] | None  # lower quartile, median, upper quartile
+
+
+@dataclass(frozen=True)
+class Mover:
+    """A project that moves much: its id, name, place and totals under each spec."""
+
+    id: str
+    name: str
+    source: str
+    total_a: Decimal
+    total_b: Decimal
+    grade_a: str
+    grade_b: str
+
+    @property
+    def change(self) -> Decimal:
+        return self.total_b - self.total_a
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A record that cannot be scored under A, B or both: each error as it is located."""
+
+    id: str
+    source: str
+    error_a: ScoringError | None
+    error_b: ScoringError | None
+
+
+@dataclass
+class PopulationDiff:
+    """The summary of a population scored under two specs; ``add`` one ``PairOutcome`` at a time.
+
+    The changes are kept as counts of each value (a change of rounded scores has a few thousand
+    possible values at most), so the mean, spread and quartiles are exact whatever the count.
+    """
+
+    spec_a: Spec
+    spec_b: Spec
+    top: int = 20
+    records: int = 0
+    transitions: Counter[tuple[str, str]] = field(default_factory=Counter)
+    failures: list[Failure] = field(default_factory=list)
+    _changes: dict[str, Counter[Decimal]] = field(default_factory=dict, repr=False)
+    _pairs: tuple[tuple[str, int, int], ...] = field(default=(), repr=False)
+    _heap: list[tuple[Decimal, int, Mover]] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        ids_b = {node.id: index for index, node in enumerate(self.spec_b.indicators)}
+        self._pairs = tuple(
+            (node.id, index, ids_b[node.id])
+            for index, node in enumerate(self.spec_a.indicators)
+            if node.id in ids_b
+        )
+        self._changes = {TOTAL: Counter(), **{key: Counter() for key, _, _ in self._pairs}}
+
+    def add(self, outcome: PairOutcome, name: str | None = None) -> bool:
+        """Count one record; True when it is among the top movers so far (its name is wanted:
+        give it with ``name_mover``)."""
+        self.records += 1
+        a, b = outcome.a, outcome.b
+        if isinstance(a, ScoringError) or isinstance(b, ScoringError):
+            error_a = a if isinstance(a, ScoringError) else None
+            error_b = b if isinstance(b, ScoringError) else None
+            self.failures.append(Failure(outcome.id, outcome.source, error_a, error_b))
+            return False
+        self.transitions[(a.grade, b.grade)] += 1
+        changes = self._changes
+        change = b.total - a.total
+        changes[TOTAL][change] += 1
+        tops_a, tops_b = a.top_scores, b.top_scores
+        for key, index_a, index_b in self._pairs:
+            score_a, score_b = tops_a[index_a], tops_b[index_b]
+            if score_a is not None and score_b is not None:
+                changes[key][score_b - score_a] += 1
+        if self.top <= 0:
+            return False
+        entry = (abs(change), -outcome.index)
+        heap = self._heap
+        if len(heap) >= self.top and entry <= heap[0][:2]:
+            return False
+        mover = Mover(
+            outcome.id, name or outcome.id, outcome.source, a.total, b.total, a.grade, b.grade
+        )
+        if len(heap) < self.top:
+            heapq.heappush(heap, (*entry, mover))
+        else:
+            heapq.heapreplace(heap, (*entry, mover))
+        return True
+
+    def name_mover(self, index: int, name: str) -> None:
+        """Give the project name of the mover at input position ``index`` (0-based)."""
+        for position, (size, order, mover) in enumerate(self._heap):
+            if order == -index:
+                self._heap[position] = (size, order, replace(mover, name=name))
+                return
+
+    @property
+    def scored(self) -> int:
+        """Records scored under both specs."""
+        return self.records - len(self.failures)
+
+    def grade_names(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """A's grades and B's, best first."""
+        return (
+            tuple(name for name, _ in self.spec_a.grades.bands),
+            tuple(name for name, _ in self.spec_b.grades.bands),
+        )
+
+    def grade_moves(self) -> tuple[int, int, int]:
+        """Records whose grade goes up, down, and stays, from A to B. A grade is up when it is
+        better placed among B's grades than the old one among A's (the same names, usually)."""
+        names_a, names_b = self.grade_names()
+        up = down = same = 0
+        for (grade_a, grade_b), count in self.transitions.items():
+            rank_a, rank_b = names_a.index(grade_a), names_b.index(grade_b)
+            if rank_b < rank_a:
+                up += count
+            elif rank_b > rank_a:
+                down += count
+            else:
+                same += count  # the same grade (or one renamed but placed alike)
+        return up, down, same
+
+    def spreads(self) -> list[Spread]:
+        """The total's change, then each 一级指标's (in both specs) in A's order."""
+        names = {node.id: node.name for node in self.spec_a.indicators}
+        keys = [TOTAL, *(key for key, _, _ in self._pairs)]
+        return [_spread(key, names.get(key, key), self._changes[key]) for key in keys]
+
+    def changes(self, key: str) -> Counter[Decimal]:
+        """How many records change by each amount: the total (``TOTAL``) or a 一级指标 by id."""
+        return self._changes[key]
+
+    def movers(self) -> list[Mover]:
+        """The projects that move most, biggest change first (ties in input order)."""
+        return [mover for _, _, mover in sorted(self._heap, key=lambda e: (-e[0], -e[1]))]
+
+
+def _spread(key: str, name: str, counts: Counter[Decimal]) -> Spread:
+    count = sum(counts.values())
+    if not count:
+        return Spread(key, name, 0, None, None, None, None, None)
+    with localcontext() as ctx:
+        ctx.prec = 60  # sums of a million changes of a few digits each are exact at 60
+        total = sum((value * n for value, n in counts.items()), Decimal(0))
+        squares = sum((value * value * n for value, n in counts.items()), Decimal(0))
+        mean = total / count
+        variance = max((squares * count - total * total) / (count * count), Decimal(0))
+        std = variance.sqrt()
+    ordered = sorted(counts)
+    quartiles = (
+        _quantile(ordered, counts, count, 1, 4),
+        _quantile(ordered, counts, count, 1, 2),
+        _quantile(ordered, counts, count, 3, 4),
+    )
+    return Spread(key, name, count, +mean, +std, ordered[0], ordered[-1], quartiles)
+
+
+def _quantile(
+    ordered: list[Decimal], counts: Counter[Decimal], count: int, num: int, den: int
+) -> Decimal:
+    """The value at rank ⌈count × num / den⌉ (nearest rank: always a change that occurred)."""
+    rank = max(1, -(-count * num // den))
+    seen = 0
+    for value in ordered:
+        seen += counts[value]
+        if seen >= rank:
+            return value
+    return ordered[-1]
+
+
+def diff_population(
+    spec_a: Spec,
+    spec_b: Spec,
+    paths: Sequence[str],
+    *,
+    top: int = 20,
+    id_column: str | None = None,
+    sheet: str | None = None,
+) -> PopulationDiff:
+    """The summary of every record of ``paths`` under A and B (see ``PopulationDiff``)."""
+    summary = PopulationDiff(spec_a, spec_b, top)
+    for outcome, (number, payload), converter in diff_inputs(
+        spec_a, spec_b, paths, id_column=id_column, sheet=sheet
+    ):
+        if summary.add(outcome):
+            summary.name_mover(outcome.index, _name(spec_a, converter, number, payload, outcome.id))
+    return summary
+
+
+def _name(spec: Spec, converter: Converter, number: int, payload: Any, record_id: str) -> str:
+    """The project's name as its record gives it (its id when it gives none)."""
+    try:
+        _, record = converter.convert(spec, number, payload)
+    except Exception:  # noqa: BLE001 (a name is a courtesy: the record scored, its id names it)
+        return record_id
+    if isinstance(record, Facts):
+        name = record.project.get("name")
+    elif isinstance(record, Mapping):
+        project = record.get("project")
+        name = project.get("name") if isinstance(project, Mapping) else None
+    else:
+        name = None
+    return name if isinstance(name, str) and name else record_id
