@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from scoring import SpecError, load_facts, load_spec, load_spec_text, score
+from scoring.batch.peer_columns import scored_peers
 from scoring.cli import main
 from scoring.methods.comparison import peer_group
 from scoring.methods.cost import cost_lines, shown_cost
@@ -60,7 +61,7 @@ def test_lowest_cost_peer_matches_a_direct_minimum(tmp_path: Path) -> None:
     peers_csv = write_csv(tmp_path / "peers.csv", 200, seed=3)
     spec = load_spec(SPEC)
     project = score(spec, load_facts(YEAR_1))
-    group = peer_group(project, [str(peers_csv)])
+    group = peer_group(project, [str(peers_csv)], scored_peers(spec, [str(peers_csv)]))
     assert len(group.peers) == 200
     cheapest = next(cost for cost in group.costs if cost.measure.id == "每人次接访成本")
     with peers_csv.open(encoding="utf-8", newline="") as handle:

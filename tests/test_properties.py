@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 from strategies import ACTUALS, TARGETS, facts_for, specs
 
 from scoring import load_spec_text, score, score_totals
-from scoring.engine.grading import GradeBands
 from scoring.engine.scorer import engine_totals
 from scoring.rules import positive, reverse
 from scoring.rules.statement import formula
+from scoring.spec.grading import GradeBands
 
 
 @given(st.data())

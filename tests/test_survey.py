@@ -18,8 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scoring.cli import main
-from scoring.methods.scale import DEFAULT_SCALE
 from scoring.methods.survey import SurveyError, analyse, load_scale, wilson_interval
+from scoring.spec.scale import DEFAULT_SCALE
 from scoring.tabular.sheet import Sheet, read_sheet
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "satisfaction_survey.csv"

@@ -21,7 +21,7 @@ from conftest import Run
 from scoring.engine.facts import load_facts
 from scoring.errors import FactsError, SpecError
 from scoring.spec.loader import load_spec
-from scoring.spec.shipped import HOME, names, resolve
+from scoring.yamlio.shipped import HOME, names, resolve
 from scoring.yamlio.textfile import PathRefused, path_named_by_spec
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -255,7 +255,7 @@ def test_the_readme_first_command_runs_from_an_installed_wheel(tmp_path: Path) -
     assert "indicators/profiles/self_evaluation_hubei.yaml" in files
     # the systems were read from the installed package, not from this checkout
     located = subprocess.run(
-        [str(python), "-c", "import scoring.spec.shipped as s; print(s.HOME)"],
+        [str(python), "-c", "import scoring.yamlio.shipped as s; print(s.HOME)"],
         cwd=empty, env=environ, capture_output=True, text=True, check=True,
     ).stdout.strip()  # fmt: skip
     assert Path(located) == Path(purelib, "scoring")

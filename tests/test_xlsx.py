@@ -18,8 +18,8 @@ from conftest import ROOT, Run
 from scoring import facts_from_mapping, load_facts, load_spec, load_spec_text, score
 from scoring.engine.result import Result
 from scoring.report import BINARY_RENDERERS, RENDERERS
-from scoring.report.common import table_rows
 from scoring.tabular.convert import Imported, dump_yaml, import_table
+from scoring.tabular.result_rows import table_rows
 from scoring.tabular.sheet import TableError
 
 SEED_SPEC = ROOT / "indicators" / "xinfang_weiwen.yaml"

@@ -8,17 +8,18 @@ workers and the output's other columns are unchanged. An error row's ranks are e
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from ..engine.result import Result, Totals
 from ..errors import ScoringError
 from ..methods.peers import PercentileTable, median, shown_rank
 from ..numbers.text import format_number
 from ..spec.compiled import Spec
-from .core import Layout, score_inputs
+from .core import Layout, result_inputs, score_inputs
 
-__all__ = ["PeerColumns", "load_peers"]
+__all__ = ["PeerColumns", "load_peers", "scored_peers"]
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,20 @@ def _rank(table: PercentileTable, cell: str) -> str:
         return ""
     rank = table.rank(value)
     return "" if rank is None else shown_rank(rank)
+
+
+def scored_peers(
+    spec: Spec, inputs: Sequence[str]
+) -> Iterator[tuple[str, str, Result | Totals | ScoringError]]:
+    """The peers of ``inputs`` scored under ``spec``, for ``methods.comparison.peer_group``.
+
+    Whole results where the spec's cost measures need each peer's values; else only totals, the
+    batch's fast path.
+    """
+    if spec.cost_measures:
+        yield from result_inputs(spec, inputs)
+    else:
+        yield from score_inputs(spec, inputs)
 
 
 def load_peers(spec: Spec, inputs: Sequence[str]) -> PeerColumns:

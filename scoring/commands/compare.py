@@ -15,6 +15,7 @@ import json
 import os
 from typing import TextIO
 
+from ..batch.peer_columns import scored_peers
 from ..errors import UsageError
 from ..methods.comparison import compare_years, peer_group
 from ..report.comparison import render_html, render_text, render_xlsx, to_dict
@@ -83,7 +84,8 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             "比较至少需要两个年度的事实文件（或一个含各年度事实文件的文件夹），或用 --peers 给出同类项目"
         )
     if args.peers:
-        group = peer_group(comparison.years[-1][1], args.peers)
+        latest = comparison.years[-1][1]
+        group = peer_group(latest, args.peers, scored_peers(latest.spec, args.peers))
         comparison = dataclasses.replace(comparison, peers=group)
     text: str | bytes
     if fmt == "json":

@@ -98,6 +98,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 def _methods(args: argparse.Namespace, result: Result) -> MethodsData:
     """The evaluation methods' data: earlier years with this one, peers, survey answers."""
+    from ..batch.peer_columns import scored_peers
     from ..methods.comparison import Comparison, compare_years, peer_group
     from .compare import key_value
 
@@ -107,7 +108,7 @@ def _methods(args: argparse.Namespace, result: Result) -> MethodsData:
         # This year is the report's own result: every figure comes from one scoring of it.
         comparison = compare_years(args.previous, args.spec, per_year, latest=result)
     if args.peers:
-        group = peer_group(result, args.peers)
+        group = peer_group(result, args.peers, scored_peers(result.spec, args.peers))
         comparison = Comparison(
             comparison.years if comparison else [(str(result.project.get("year") or ""), result)],
             comparison.pairs if comparison else [],
@@ -115,8 +116,8 @@ def _methods(args: argparse.Namespace, result: Result) -> MethodsData:
         )
     survey = None
     if args.survey:
-        from ..methods.scale import DEFAULT_SCALE
         from ..methods.survey import analyse, load_scale
+        from ..spec.scale import DEFAULT_SCALE
         from ..tabular.sheet import read_sheet
 
         scale = load_scale(args.scale) if args.scale else DEFAULT_SCALE

@@ -15,13 +15,13 @@ from typing import TextIO
 from tabulate import tabulate
 
 from ..errors import Problem, ScoringError
-from ..methods.scale import DEFAULT_SCALE
 from ..methods.survey import SurveyResult, analyse, load_scale
 from ..numbers.limits import CTX, QuantityError
 from ..numbers.quantities import parse_target, percent_to_ratio
 from ..numbers.text import format_number, format_percent
 from ..spec.compiled import Spec
 from ..spec.loader import load_spec
+from ..spec.scale import DEFAULT_SCALE
 from ..tabular.sheet import read_sheet
 from ..writing.channels import terminal
 from .output import check_paths, write_output

@@ -3,7 +3,7 @@
 Each with the name a spec's ``extends:`` (or a command's SPEC) uses, its id, title, version and
 the documents it follows (``basis:``, a profile's taken from its base), then the example facts
 files a command's FACTS may name the same way. Read from where the package is installed, so what
-is listed is what ``jixiao:NAME`` finds (``scoring.spec.shipped``).
+is listed is what ``jixiao:NAME`` finds (``scoring.yamlio.shipped``).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from typing import Any, TextIO
 
 from ..errors import FactsError, Problem, ScoringError
 from ..spec.overlay import load_sourced
-from ..spec.shipped import HOME, names, resolve
 from ..yamlio.load import load_yaml_file
+from ..yamlio.shipped import HOME, names, resolve
 
 __all__ = ["examples", "systems"]
 

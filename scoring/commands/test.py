@@ -11,8 +11,8 @@ from typing import TextIO
 from ..engine.spec_tests import describe, run_spec_tests
 from ..errors import ScoringError
 from ..spec.loader import load_spec
-from ..spec.shipped import UnknownName, is_shipped_name, resolve
 from ..writing.channels import terminal
+from ..yamlio.shipped import UnknownName, is_shipped_name, resolve
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

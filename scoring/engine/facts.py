@@ -31,9 +31,9 @@ from ..numbers.quantities import parse_number
 from ..rules import Rating
 from ..rules.base import Share
 from ..spec.model import Number, Text
-from ..spec.shipped import UnknownName, is_shipped_name, resolve
 from ..yamlio.load import Document, load_yaml, read_text
 from ..yamlio.pydantic_errors import describe_errors, described, id_path, wrong_argument
+from ..yamlio.shipped import UnknownName, is_shipped_name, resolve
 
 __all__ = [
     "Adjustment",

@@ -20,8 +20,8 @@ from ..formula.expr import Value
 from ..numbers.text import format_number
 from ..rules import Outcome
 from ..spec.compiled import Node, Spec
+from ..spec.grading import NextGrade
 from .facts import Adjustment, Facts
-from .grading import NextGrade
 
 __all__ = ["IndicatorResult", "Result", "ScoreWarning", "Totals"]
 
@@ -318,7 +318,7 @@ class Result:
         ``to_dict()`` holds ``Decimal`` numbers, which ``json.dumps`` refuses and ``float`` would
         change (95.85 is not a float); here each is a JSON number with exactly its digits, keys
         keep their order, and control characters in texts are escaped."""
-        from ..report.json_format import dumps  # the report package imports this module
+        from .result_json import dumps  # the report package imports this module
 
         return dumps(self.to_dict(), indent)
 

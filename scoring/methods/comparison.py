@@ -9,7 +9,7 @@ Rendering is ``scoring.report.comparison``'s.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..engine.facts import load_facts_years
@@ -123,27 +123,29 @@ def _facts_files(paths: Sequence[str]) -> list[str]:
     return out
 
 
-def peer_group(project: Result, inputs: Sequence[str]) -> PeerGroup:
-    """The project among the records of ``inputs`` (any batch input), scored under its spec."""
-    from ..batch.core import result_inputs, score_inputs  # the readers, only for peers
+def peer_group(
+    project: Result,
+    inputs: Sequence[str],
+    scored: Iterable[tuple[str, str, Result | Totals | ScoringError]],
+) -> PeerGroup:
+    """The project among its peers: the records of ``inputs``, ``scored`` under its spec.
 
+    The batch layer reads and scores the peers (``scoring.batch.peer_columns.scored_peers``); a
+    peer comes as its whole ``Result`` where the spec's cost measures need its values, else as
+    its ``Totals``.
+    """
     spec = project.spec
     peers: list[Peer] = []
     failed: list[tuple[str, str]] = []
     values: list[tuple[str, Mapping[str, Value]]] = []  # for the cost measures
-    if spec.cost_measures:  # their values are in each peer's whole result
-        for record_id, source, result in result_inputs(spec, inputs):
-            if isinstance(result, ScoringError):
-                failed.append((record_id, source))
-            else:
-                peers.append(Peer(record_id, totals_of(result)))
-                values.append((record_id, result.values))
-    else:
-        for record_id, source, outcome in score_inputs(spec, inputs):
-            if isinstance(outcome, ScoringError):
-                failed.append((record_id, source))
-            else:
-                peers.append(Peer(record_id, outcome))
+    for record_id, source, outcome in scored:
+        if isinstance(outcome, ScoringError):
+            failed.append((record_id, source))
+        elif isinstance(outcome, Result):
+            peers.append(Peer(record_id, totals_of(outcome)))
+            values.append((record_id, outcome.values))
+        else:
+            peers.append(Peer(record_id, outcome))
     middle = median_peer(peers) if peers else None
     own = Scores.of(project)
     versus = decompose(Scores.of_totals(spec, middle.totals), own) if middle else None

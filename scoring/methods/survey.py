@@ -28,9 +28,9 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from ..errors import Problem, ScoringError, did_you_mean
 from ..numbers.limits import CTX
 from ..numbers.text import format_percent
+from ..spec.scale import DEFAULT_SCALE, HUNDRED, Scale, answer_text, build_scale
 from ..tabular.sheet import Sheet
 from ..yamlio.load import load_yaml_file
-from .scale import DEFAULT_SCALE, HUNDRED, Scale, answer_text, build_scale
 
 __all__ = [
     "METADATA_HEADERS",

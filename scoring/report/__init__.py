@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..engine import result_json as json_format
 from ..engine.result import Result
-from . import json_format, markdown, table
+from . import markdown, table
 
 __all__ = ["BINARY_RENDERERS", "RENDERERS", "render"]
 

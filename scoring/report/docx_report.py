@@ -19,8 +19,7 @@ from docx.document import Document
 from ..engine.result import IndicatorResult, Result
 from ..numbers.text import format_number
 from ..tabular.funds import money_summary, percent_text
-from .advice import application_advice
-from .common import (
+from ..tabular.result_rows import (
     depth,
     deviation_text,
     headers,
@@ -29,6 +28,7 @@ from .common import (
     score_text,
     table_rows,
 )
+from .advice import application_advice
 from .docx_blocks import PLACEHOLDER, DocxBlocks, TableCell, save
 from .methods_section import MethodsData, methods_used, write_methods
 

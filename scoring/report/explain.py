@@ -10,8 +10,8 @@ from decimal import Decimal
 
 from ..engine.result import Result
 from ..numbers.text import format_number
+from ..tabular.result_rows import indicator_path, next_grade_line, score_text, total_line
 from ..writing.channels import terminal
-from .common import indicator_path, next_grade_line, score_text, total_line
 
 __all__ = ["render_explain", "render_indicator"]
 

@@ -12,9 +12,9 @@ from ..engine.result import Result
 from ..numbers.text import format_number
 from ..tabular.form import Form, build_form
 from ..tabular.funds import money_summary, percent_text
+from ..tabular.result_rows import next_grade_line, score_text, total_line
 from ..writing.channels import html_text
 from .charts import biggest_losses, losses_chart, score_rate_chart
-from .common import next_grade_line, score_text, total_line
 
 __all__ = ["render"]
 

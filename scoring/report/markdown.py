@@ -9,8 +9,7 @@ from __future__ import annotations
 from tabulate import tabulate
 
 from ..engine.result import Result
-from ..writing.channels import markdown_text
-from .common import (
+from ..tabular.result_rows import (
     headers,
     level_summary,
     next_grade_line,
@@ -19,6 +18,7 @@ from .common import (
     table_rows,
     total_line,
 )
+from ..writing.channels import markdown_text
 
 __all__ = ["render"]
 

@@ -14,8 +14,15 @@ from __future__ import annotations
 from tabulate import tabulate
 
 from ..engine.result import Result
+from ..tabular.result_rows import (
+    headers,
+    level_summary,
+    next_grade_line,
+    project_lines,
+    table_rows,
+    total_line,
+)
 from ..writing.channels import terminal
-from .common import headers, level_summary, next_grade_line, project_lines, table_rows, total_line
 
 __all__ = ["CELL_LIMIT", "render"]
 

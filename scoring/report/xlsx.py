@@ -24,10 +24,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..engine.result import Result
 from ..numbers.text import format_number
 from ..tabular.form import Form, FormCell, build_form
+from ..tabular.result_rows import score_text
 from ..tabular.sheet import column_letter
 from ..writing.channels import put_xlsx_value, xlsx_text
 from ..writing.files import CREATOR
-from .common import score_text
 
 __all__ = ["SHEET_TITLE", "render"]
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from tabulate import tabulate
 
+from ..engine.result_json import dumps
 from ..numbers.text import format_number
-from ..report.json_format import dumps
 from .findings import Review
 
 __all__ = ["RENDERERS", "left_out_line"]

@@ -11,16 +11,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from ..engine.grading import GradeBands, RoundingPolicy
 from ..formula.expr import CompiledFormula
 from ..numbers.measure import Measure
 from ..rules import Rule
 from ..rules.qualitative import Tier
+from .grading import GradeBands, RoundingPolicy
 from .model import CaseSpec
 from .overlay import Source
 
 if TYPE_CHECKING:  # a spec holds a scale; the scale module never needs the spec
-    from ..methods.scale import Scale
+    from .scale import Scale
 
 __all__ = ["CostMeasure", "Derived", "Fact", "Node", "Spec"]
 

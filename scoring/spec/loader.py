@@ -18,13 +18,13 @@ from typing import Annotated, Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from ..engine.grading import RoundingPolicy
 from ..errors import Problem, SpecError, did_you_mean
 from ..formula.expr import DeclaredNames
 from ..numbers.limits import in_exact_context
 from ..rules.qualitative import build_tiers
 from ..yamlio.pydantic_errors import describe_errors, described, wrong_argument
 from .compiled import CostMeasure, Spec
+from .grading import RoundingPolicy
 from .model import DerivedSpec, FactSpec, IndicatorSpec, SpecModel
 from .overlay import apply_overrides, load_sourced, sourced_from_text
 from .tree import TreeChecks
@@ -154,7 +154,7 @@ class _Compiler(TreeChecks):
         cost_measures = self.check_cost_measures(model)
         survey_scale = None
         if model.survey_scale is not None:
-            from ..methods.scale import build_scale  # only for a spec that declares one
+            from .scale import build_scale  # only for a spec that declares one
 
             survey_scale = build_scale(
                 model.survey_scale,

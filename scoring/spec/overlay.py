@@ -20,10 +20,10 @@ from typing import Any
 
 from ..errors import Problem, SpecError, did_you_mean
 from ..yamlio.load import Document, load_yaml, read_text
+from ..yamlio.shipped import UnknownName, is_shipped_name, resolve
 from ..yamlio.textfile import PathRefused, path_named_by_spec
 from .overlay_merge import OVERLAY_KEYS, Merger, indicator_ids
 from .provenance import Source, Sourced
-from .shipped import UnknownName, is_shipped_name, resolve
 
 __all__ = ["OVERLAY_KEYS", "Source", "Sourced", "load_sourced", "sourced_from_text"]
 

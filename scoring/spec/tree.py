@@ -11,13 +11,13 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from ..engine.grading import GradeBands
 from ..formula.expr import CompiledFormula
 from ..numbers.measure import Measure, MeasureError, ResolvedTarget
 from ..numbers.money import money_factor
 from ..numbers.text import format_number, places_of
 from ..rules import REGISTRY, CompileContext
 from .compiled import Node
+from .grading import GradeBands
 from .model import IndicatorSpec, SpecModel
 from .state import Loc
 from .values import ValueChecks

@@ -15,9 +15,9 @@ from typing import Any
 
 from ..errors import Problem
 from ..numbers.cell_text import is_not_applicable
-from ..report.common import MISSING_DEVIATION
 from .filed import Defect, FiledRow, FiledTable, Located, Notice
 from .names import Ids
+from .result_rows import MISSING_DEVIATION
 from .stated import Stated
 
 __all__ = ["Draft", "Leaf", "deviation_text", "in_block"]

@@ -18,7 +18,7 @@ Layout (the national 自评表's), for a three-level tree (nine columns A–I; d
     总分 | 100 | 95.85 | (rescaling note)
     自评等级 | 优
 
-The rows come from ``report.common.table_rows`` (names, targets, actuals, deviation texts), so the
+The rows come from ``tabular.result_rows.table_rows`` (names, targets, actuals, deviation texts), so the
 spreadsheet shows exactly what the text table shows; scores and weights stay ``Decimal``.
 """
 
@@ -29,8 +29,8 @@ from decimal import Decimal
 
 from ..engine.result import IndicatorResult, Result
 from ..numbers.text import format_number
-from ..report.common import depth, headers, table_rows
 from .funds import COLUMNS, funds_block
+from .result_rows import depth, headers, table_rows
 from .sheet import cell_ref
 
 __all__ = ["FORM_TITLE", "Form", "FormCell", "build_form", "rescale_note"]

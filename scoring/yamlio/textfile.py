@@ -15,13 +15,13 @@ from collections.abc import Callable
 from typing import BinaryIO, NoReturn
 
 from ..errors import Problem, ScoringError
-from ..spec.shipped import SHIPPED, UnknownName, is_shipped_name, resolve
+from .shipped import SHIPPED, UnknownName, is_shipped_name, resolve
 
 __all__ = ["SHIPPED", "PathRefused", "path_named_by_spec", "read_text"]
 
 # The systems shipped with jixiao (and their example projects): a spec anywhere may name them,
 # as the shipped profiles name their bases (../self_evaluation.yaml) and the shipped cases their
-# example facts (../../examples/…), or by their jixiao:NAME (scoring.spec.shipped finds where they are
+# example facts (../../examples/…), or by their jixiao:NAME (scoring.yamlio.shipped finds where they are
 # installed: beside the package in a checkout, inside it from a wheel).
 
 
@@ -37,7 +37,7 @@ def path_named_by_spec(written: str, spec_dir: str) -> str:
     """The path to open for a file that a spec (or its cases file) in ``spec_dir`` names: relative
     to that folder, and inside it once resolved (``..`` and symbolic links followed), or inside a
     shipped system's folder (``SHIPPED``); ``jixiao:NAME`` is the shipped file of that name
-    (``scoring.spec.shipped.resolve``). Anything else raises ``PathRefused`` before the file is
+    (``scoring.yamlio.shipped.resolve``). Anything else raises ``PathRefused`` before the file is
     opened, so nothing of it can reach a message: a spec from elsewhere must not make
     ``jixiao validate`` or ``jixiao test`` read /etc/passwd or a key file and quote it back."""
     if "\0" in written:

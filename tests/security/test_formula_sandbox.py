@@ -304,7 +304,7 @@ def test_the_only_callables_are_our_own_pure_functions() -> None:
 
 
 def test_nothing_in_the_package_evaluates_text() -> None:
-    """No module calls eval or exec, and only expr.py (on a checked tree) and plan/codegen.py (on
+    """No module calls eval or exec, and only formula/expr.py (on a checked tree) and the plan (on
     a tree it assembled from checked trees) call compile; no module imports simpleeval, so its
     escapes cannot apply at run time."""
     for path in sorted((ROOT / "scoring").rglob("*.py")):
@@ -314,7 +314,7 @@ def test_nothing_in_the_package_evaluates_text() -> None:
                 assert node.func.id not in ("eval", "exec", "__import__"), (path, node.lineno)
                 if node.func.id == "compile":
                     where = path.relative_to(ROOT / "scoring").as_posix()
-                    assert where in ("expr.py", "plan/codegen.py"), (path, node.lineno)
+                    assert where in ("formula/expr.py", "engine/plan/codegen.py"), (path, node.lineno)
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 modules = [alias.name for alias in node.names]
                 modules.append(getattr(node, "module", None) or "")

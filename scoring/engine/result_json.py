@@ -11,8 +11,8 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from ..engine.result import Result
 from ..writing.channels import json_string
+from .result import Result
 
 __all__ = ["dumps", "render"]
 
