@@ -15,6 +15,10 @@ from scoring.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# The suite asserts English messages (the msgids), in-process and in every subprocess it starts;
+# a test that wants Chinese asks for it (`--lang zh`, monkeypatch.setenv, scoring.i18n.using).
+os.environ["JIXIAO_LANG"] = "en"
+
 # CI runs Hypothesis with a fixed seed-free but derandomized profile so a run is reproducible.
 settings.register_profile(
     "ci", derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow]
