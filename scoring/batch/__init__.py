@@ -9,6 +9,9 @@ the wrong encoding), ``outputs`` (writing files), ``core`` (scoring a chunk), ``
 ``--workers`` pool and what travels to it), ``summary`` and ``summary_html`` (the report), ``run``
 (the pipeline). See docs/batch.md.
 
+May import ``columnar``, ``report``, ``methods``, ``tabular``, ``engine`` and the layers below
+them (docs/architecture.md); never ``review`` or ``commands``.
+
 Importing this package is cheap on purpose (``scoring`` may re-export ``score_many``): the file
 readers, writers and ``multiprocessing`` load only when ``run_batch`` is first asked for.
 """

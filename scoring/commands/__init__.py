@@ -4,6 +4,8 @@ A command module defines ``add_arguments(parser)`` and ``run(args, stdout, stder
 calls the library and a renderer and does nothing else; ``ScoringError`` and ``errors.UsageError``
 raised from ``run`` are turned into exit codes by ``cli.main``. Only the module of the command
 being run is imported: a start of ``jixiao`` does not load what the other commands need.
+
+May import every package but ``cli``.
 """
 
 from __future__ import annotations

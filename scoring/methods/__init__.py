@@ -11,7 +11,7 @@ problems, and knows nothing of how its result is printed (``scoring.commands`` r
 - ``survey``: 公众评判法 — questionnaire answers → a satisfaction rate with its sample and a 95%
   interval, every invalid answer reported by row.
 
-May import: the engine and its results (to score the years and the peers), ``batch`` (to read
-peers as ``jixiao batch`` reads them), ``tabular.sheet`` (a grid of answers), the number modules,
-``errors`` and ``_yaml``; never ``report`` or ``commands``, which render and run these.
+May import: the engine and its results (to score the years), ``tabular.sheet`` (a grid of
+answers), the number modules, ``errors`` and ``yamlio``; never ``report``, ``batch`` or
+``commands``. The peers are read and scored by ``batch`` and handed in.
 """

@@ -3,6 +3,9 @@
 Every renderer is a pure function of the result registered by the name ``--format`` takes:
 ``RENDERERS`` give text, ``BINARY_RENDERERS`` give bytes (xlsx, docx: written with ``-o`` only). The binary ones
 import openpyxl / python-docx on first use, so other commands do not pay for loading them.
+
+May import everything below it in docs/architecture.md (``engine``, ``tabular``, ``methods``,
+``numbers``, ``writing``); never ``batch``, ``review`` or ``commands``.
 """
 
 from __future__ import annotations

@@ -4,6 +4,9 @@
 spec + facts pair whose stated scores are the facts' adjustments or a ``stated.yaml`` written by
 ``jixiao import``. Either way the result is a ``Review``: the stated total beside the recomputed
 one and every finding with its cell and a stable code (``CODES``, docs/review.md).
+
+May import ``report``, ``tabular``, ``engine`` and the layers below; never ``batch`` or
+``commands``.
 """
 
 from __future__ import annotations

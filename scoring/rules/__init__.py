@@ -4,6 +4,9 @@ To add a kind: write a module with ``Params`` (its YAML shape, ``kind: Literal[.
 (a ``Rule`` subclass taking ``(params, ctx)``, stating its arithmetic as a ``Statement`` where it
 has any), then list the module in ``KINDS``. The registry and the parameter union pydantic
 validates a leaf's ``rule:`` against are both derived from that one list.
+
+May import ``errors``, ``i18n``, ``numbers`` and ``formula``; never ``spec`` or the engine,
+which are built from the rules.
 """
 
 from __future__ import annotations

@@ -6,6 +6,9 @@ html renderers only draw that grid. Reading: ``sheet`` turns a filled spreadshee
 a grid of cells, ``parse`` finds the 自评表 in it (``FiledTable``: every value with its cell, e.g.
 ``Sheet1!F12``), and ``convert`` makes a spec + facts pair the engine scores. Nothing here guesses
 silently: what cannot be read is a problem naming its cell, what is inferred is a notice naming it.
+
+May import ``engine``, ``spec`` and the layers below them; never ``report``, ``methods``,
+``review``, ``batch`` or ``commands``.
 """
 
 from __future__ import annotations

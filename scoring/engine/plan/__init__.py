@@ -6,7 +6,8 @@ the project has anything the engine must report (a missing or unreadable value, 
 its tier, a division by zero …). The caller then scores that project with the engine, which
 finds and words the problem. So the plan never has to phrase an error, and it never decides one
 differently: the engine is the reference, and tests/test_plan.py holds the two equal over every
-shipped spec, every rule-case file and generated projects.
+shipped spec, every rule-case file and generated projects. Part of ``engine``: it imports what the
+engine may (``spec``, ``rules``, ``formula``, ``numbers``).
 """
 
 from __future__ import annotations
