@@ -17,6 +17,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from decimal import Decimal
 from typing import ClassVar, Literal, NoReturn, TypeAlias
 
+from ..i18n import tr, ui
 from .limits import (
     ARITY,
     LARGEST,
@@ -24,12 +25,13 @@ from .limits import (
     MAX_DIGITS,
     MAX_PLACES,
     MAX_POWER,
-    OUT_OF_RANGE,
     REFUSED_CONSTANTS,
     REFUSED_NODES,
     REFUSED_OPERATORS,
     SMALLEST,
     USAGE,
+    out_of_range,
+    refused,
 )
 from .text import MAX_QUOTED, FormulaText, percent_as_decimal, quote
 
@@ -107,7 +109,7 @@ class WhitelistChecker(FormulaText):
     @property
     def callable_hint(self) -> str:
         """What a formula can call: the end of every message refusing a call."""
-        return "formulas can call " + ", ".join(sorted(self.functions))
+        return ui("formulas can call {functions}", functions=", ".join(sorted(self.functions)))
 
     def fail_unknown(self) -> NoReturn:
         candidates = self.declared.candidates()
@@ -115,25 +117,47 @@ class WhitelistChecker(FormulaText):
         parts = []
         for name in self.unknown:
             close = difflib.get_close_matches(_nfkc(name), list(candidates), n=1)
-            parts.append((name, f"did you mean '{candidates[close[0]]}'?" if close else ""))
+            hint = (
+                tr("formula-unknown-name", "did you mean '{name}'?", name=candidates[close[0]])
+                if close
+                else ""
+            )
+            parts.append((name, hint))
         if len(parts) == 1:
             name, hint = parts[0]
-            message = f"unknown name {quote(name)} in formula" + (f"; {hint}" if hint else "")
+            message = (
+                tr(
+                    "formula-unknown-name",
+                    "unknown name {name} in formula; {hint}",
+                    name=quote(name),
+                    hint=hint,
+                )
+                if hint
+                else tr("formula-unknown-name", "unknown name {name} in formula", name=quote(name))
+            )
         else:
             listed = [quote(name) + (f" ({hint})" if hint else "") for name, hint in parts]
             if len(listed) > _MAX_LISTED:
-                listed[_MAX_LISTED:] = [f"and {len(listed) - _MAX_LISTED} more"]
-            message = "unknown names in formula: " + ", ".join(listed)
+                more = len(listed) - _MAX_LISTED
+                listed[_MAX_LISTED:] = [tr("formula-unknown-name", "and {count} more", count=more)]
+            message = tr(
+                "formula-unknown-name", "unknown names in formula: {names}", names=", ".join(listed)
+            )
         self.fail(min(self.unknown.values()), message, "formula-unknown-name")
 
     def visit(self, node: ast.expr, depth: int) -> tuple[ast.expr, _Kind]:
         if depth > MAX_DEPTH:
-            message = f"formula is nested too deeply (more than {MAX_DEPTH} levels)"
+            message = tr(
+                "formula-too-complex",
+                "formula is nested too deeply (more than {depth} levels)",
+                depth=MAX_DEPTH,
+            )
             self.fail(node, message, "formula-too-complex")
         visitor = getattr(self, f"visit_{type(node).__name__}", None)
         if visitor is None:
             name = type(node).__name__
-            self.fail(node, REFUSED_NODES.get(type(node), f"{name} is not allowed in formulas"))
+            refusal = REFUSED_NODES.get(type(node))
+            self.fail(node, refusal() if refusal is not None else refused(name))
         new, kind = visitor(node, depth)
         self.rewritten[node] = ast.copy_location(new, node)
         return self.rewritten[node], kind
@@ -144,8 +168,22 @@ class WhitelistChecker(FormulaText):
         if kind == "bool":
             text = self.written(node)
             if len(text) > MAX_QUOTED:
-                self.fail(node, f"{quote(text)} is a yes/no value, not a number")
-            self.fail(node, f"'{text}' is a yes/no value, not a number; use '(1 if {text} else 0)'")
+                self.fail(
+                    node,
+                    tr(
+                        "formula-forbidden",
+                        "{text} is a yes/no value, not a number",
+                        text=quote(text),
+                    ),
+                )
+            self.fail(
+                node,
+                tr(
+                    "formula-forbidden",
+                    "'{text}' is a yes/no value, not a number; use '(1 if {text} else 0)'",
+                    text=text,
+                ),
+            )
         if kind == "num":
             return new
         if node in self.name_of:
@@ -156,8 +194,8 @@ class WhitelistChecker(FormulaText):
         if isinstance(node.value, bool):
             return node, "bool"
         if not isinstance(node.value, (int, float)):
-            what = REFUSED_CONSTANTS.get(type(node.value), f"{type(node.value).__name__} is")
-            self.fail(node, f"{what} not allowed in formulas")
+            message = REFUSED_CONSTANTS.get(type(node.value))
+            self.fail(node, message() if message else refused(type(node.value).__name__))
         text = self.written(node)
         try:  # from the text, so 0.1 is exactly Decimal('0.1'); ints may be hex, so by value
             is_int = isinstance(node.value, int)
@@ -167,9 +205,9 @@ class WhitelistChecker(FormulaText):
         digits = "".join(map(str, value.as_tuple().digits)).rstrip("0")
         size = value.copy_abs()
         if not value.is_finite() or len(digits) > MAX_DIGITS or size > LARGEST:
-            self.fail(node, f"number {quote(text)} is {OUT_OF_RANGE}", "formula-number")
+            self.fail(node, out_of_range(quote(text)), "formula-number")
         if size and size < SMALLEST:  # 1e-999999999 would vanish into a 0 or a subnormal
-            self.fail(node, f"number {quote(text)} is {OUT_OF_RANGE}", "formula-number")
+            self.fail(node, out_of_range(quote(text)), "formula-number")
         name = next((k for k, v in self.constants.items() if str(v) == str(value)), None)
         name = name or f"_k{len(self.constants)}"
         self.constants[name] = value
@@ -179,7 +217,15 @@ class WhitelistChecker(FormulaText):
         declared = self.resolve(node)
         if declared is None:
             if node.id in self.functions:
-                self.fail(node, f"'{node.id}' is a function; call it like {USAGE[node.id]}")
+                self.fail(
+                    node,
+                    tr(
+                        "formula-forbidden",
+                        "'{name}' is a function; call it like {usage}",
+                        name=node.id,
+                        usage=USAGE[node.id],
+                    ),
+                )
             self.unknown.setdefault(self.written(node), self.start(node))
             return ast.Constant(None), "any"
         self.name_of[node] = declared
@@ -190,10 +236,15 @@ class WhitelistChecker(FormulaText):
         """The declared name that ``node`` reads; an exact spelling beats an NFKC match."""
         matches, written = self.declared.get(node.id), self.written(node)
         if len(matches) > 1 and written not in matches:  # 'Ｋ值' and 'K值' are one identifier
-            listed = " or ".join(f"'{m}'" for m in matches)
+            listed = tr("formula-ambiguous-name", " or ").join(f"'{m}'" for m in matches)
             self.fail(
                 node,
-                f"name '{written}' is ambiguous: it could be {listed}",
+                tr(
+                    "formula-ambiguous-name",
+                    "name '{name}' is ambiguous: it could be {listed}",
+                    name=written,
+                    listed=listed,
+                ),
                 "formula-ambiguous-name",
             )
         return written if written in matches else matches[0] if matches else None
@@ -201,28 +252,39 @@ class WhitelistChecker(FormulaText):
     def visit_Attribute(self, node: ast.Attribute, depth: int) -> NoReturn:
         at = self.end(node) - len(node.attr)
         attr = quote("." + node.attr)
-        self.fail(at, f"attribute access ({attr}) is not allowed in formulas")
+        self.fail(
+            at,
+            tr(
+                "formula-forbidden",
+                "attribute access ({attr}) is not allowed in formulas",
+                attr=attr,
+            ),
+        )
 
     def visit_UnaryOp(self, node: ast.UnaryOp, depth: int) -> tuple[ast.expr, _Kind]:
         if isinstance(node.op, ast.Not):
             operand, _ = self.visit(node.operand, depth + 1)
             return ast.UnaryOp(ast.Not(), operand), "bool"
         if isinstance(node.op, ast.Invert):
-            self.fail(node, "'~' is not allowed in formulas; use 'not'")
+            self.fail(node, tr("formula-forbidden", "'~' is not allowed in formulas; use 'not'"))
         self.arithmetic = True
         return ast.UnaryOp(node.op, self.number(node.operand, depth + 1)), "num"
 
     def visit_BinOp(self, node: ast.BinOp, depth: int) -> tuple[ast.expr, _Kind]:
         op, left = type(node.op), node.left
         if op not in (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow):
-            symbol, message = REFUSED_OPERATORS.get(op, ("", f"{op.__name__} is not allowed"))
+            symbol, refusal = REFUSED_OPERATORS.get(op, ("", None))
+            message = refusal() if refusal else refused(op.__name__)
             if (
                 op is ast.Mod
                 and isinstance(left, ast.Constant)
                 and type(left.value) in (int, float)
             ):
-                message += (
-                    f"; for {self.written(left)}% write {percent_as_decimal(self.written(left))}"
+                message += tr(
+                    "formula-forbidden",
+                    "; for {number}% write {ratio}",
+                    number=self.written(left),
+                    ratio=percent_as_decimal(self.written(left)),
                 )
             self.fail(self.operator_offset(left, node.right, symbol), message)
         self.arithmetic = True
@@ -230,7 +292,11 @@ class WhitelistChecker(FormulaText):
         if op is ast.Pow:
             power = _small_int(node.right, MAX_POWER)
             if power is None:
-                message = f"'**' needs a whole-number exponent from 0 to {MAX_POWER}, e.g. 'x ** 2'"
+                message = tr(
+                    "formula-forbidden",
+                    "'**' needs a whole-number exponent from 0 to {most}, e.g. 'x ** 2'",
+                    most=MAX_POWER,
+                )
                 self.fail(self.operator_offset(left, node.right, "**"), message)
             return ast.BinOp(new_left, node.op, ast.Constant(power)), "num"
         new_right = self.number(node.right, depth + 1)
@@ -252,8 +318,8 @@ class WhitelistChecker(FormulaText):
         operands = [node.left, *node.comparators]
         for i, op in enumerate(node.ops):
             if type(op) in REFUSED_OPERATORS:
-                symbol, message = REFUSED_OPERATORS[type(op)]
-                self.fail(self.operator_offset(operands[i], operands[i + 1], symbol), message)
+                symbol, refusal = REFUSED_OPERATORS[type(op)]
+                self.fail(self.operator_offset(operands[i], operands[i + 1], symbol), refusal())
         new = [self.visit(operand, depth + 1)[0] for operand in operands]
         return ast.Compare(new[0], node.ops, new[1:]), "bool"
 
@@ -267,35 +333,73 @@ class WhitelistChecker(FormulaText):
         func = node.func
         if not isinstance(func, ast.Name):
             self.visit(func, depth + 1)  # names the construct when it is a refused one
-            self.fail(func, f"only functions can be called; {self.callable_hint}")
+            self.fail(
+                func,
+                tr(
+                    "formula-forbidden",
+                    "only functions can be called; {functions}",
+                    functions=self.callable_hint,
+                ),
+            )
         if func.id not in self.functions:
             written = self.written(func)
             if self.resolve(func) is not None:
                 self.fail(
-                    func, f"{quote(written)} is a value, not a function; {self.callable_hint}"
+                    func,
+                    tr(
+                        "formula-forbidden",
+                        "{name} is a value, not a function; {functions}",
+                        name=quote(written),
+                        functions=self.callable_hint,
+                    ),
                 )
             close = difflib.get_close_matches(func.id, list(self.functions), n=1)
-            hint = f"did you mean '{close[0]}'?" if close else self.callable_hint
+            hint = (
+                tr("formula-unknown-name", "did you mean '{name}'?", name=close[0])
+                if close
+                else self.callable_hint
+            )
             self.fail(
                 func,
-                f"unknown function {quote(written)} in formula; {hint}",
+                tr(
+                    "formula-unknown-name",
+                    "unknown function {name} in formula; {hint}",
+                    name=quote(written),
+                    hint=hint,
+                ),
                 "formula-unknown-name",
             )
         starred = [arg for arg in node.args if isinstance(arg, ast.Starred)]
         if starred:
-            self.fail(starred[0], REFUSED_NODES[ast.Starred])
+            self.fail(starred[0], REFUSED_NODES[ast.Starred]())
         if node.keywords:
-            self.fail(node.keywords[0].value, "keyword arguments are not allowed in formulas")
+            self.fail(
+                node.keywords[0].value,
+                tr("formula-forbidden", "keyword arguments are not allowed in formulas"),
+            )
         (low, high), count = ARITY[func.id], len(node.args)
         if not low <= count <= high:
             usage = USAGE[func.id]
-            self.fail(node, f"wrong number of arguments for {func.id}(): got {count}; use {usage}")
+            self.fail(
+                node,
+                tr(
+                    "formula-forbidden",
+                    "wrong number of arguments for {function}(): got {count}; use {usage}",
+                    function=func.id,
+                    count=count,
+                    usage=usage,
+                ),
+            )
         self.arithmetic |= func.id in ("round", "floor", "ceil")  # these use the context
         if func.id == "round" and count == 2:  # places stays an int: quantize needs no Decimal
             places = _small_int(node.args[1], MAX_PLACES)
             if places is None:
-                message = f"round() places must be a whole number from 0 to {MAX_PLACES}"
-                self.fail(node.args[1], f"{message}, e.g. round(x, 2)")
+                message = tr(
+                    "formula-forbidden",
+                    "round() places must be a whole number from 0 to {most}, e.g. round(x, 2)",
+                    most=MAX_PLACES,
+                )
+                self.fail(node.args[1], message)
             args = [self.number(node.args[0], depth + 1), ast.Constant(places)]
         else:
             args = [self.number(arg, depth + 1) for arg in node.args]

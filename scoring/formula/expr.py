@@ -36,6 +36,7 @@ from decimal import Context, Decimal, InvalidOperation, Overflow, getcontext, se
 from typing import Any, TypeAlias, TypeVar
 
 from ..errors import FormulaError
+from ..i18n import tr
 from .checker import DeclaredNames, WhitelistChecker
 from .limits import MAX_LENGTH, MAX_NODES, MAX_PLACES
 from .text import quote
@@ -55,7 +56,14 @@ Value: TypeAlias = Decimal | bool
 _Node = TypeVar("_Node")
 
 _ARITH = "formula-arithmetic"
-_INVALID = "invalid operation (such as 0 ** 0, or rounding a number of over 28 digits)"
+
+
+def _invalid() -> str:
+    return tr(
+        "formula-arithmetic",
+        "invalid operation (such as 0 ** 0, or rounding a number of over 28 digits)",
+    )
+
 
 # Emax/Emin bound every intermediate result, so no formula can grow a number without limit.
 _CONTEXT = Context(prec=28, Emax=999_999, Emin=-999_999, traps=[InvalidOperation, Overflow])
@@ -83,7 +91,13 @@ def _abs(x: Decimal) -> Decimal:
 def _round(x: Decimal, places: int = 0) -> Decimal:
     """四舍五入: a tie goes away from zero (2.675 -> 2.68), never to the even neighbour."""
     if type(places) is not int or not 0 <= places <= MAX_PLACES:
-        raise ValueError(f"round() places must be a whole number from 0 to {MAX_PLACES}")
+        raise ValueError(
+            tr(
+                "formula-arithmetic",
+                "round() places must be a whole number from 0 to {most}",
+                most=MAX_PLACES,
+            )
+        )
     return _unsigned_zero(x.quantize(_QUANTA[places], rounding=decimal.ROUND_HALF_UP))
 
 
@@ -97,7 +111,14 @@ def _ceil(x: Decimal) -> Decimal:
 
 def _clamp(x: Decimal, lo: Decimal, hi: Decimal) -> Decimal:
     if lo > hi:
-        raise ValueError(f"clamp() lower bound {lo} is above upper bound {hi}")
+        raise ValueError(
+            tr(
+                "formula-arithmetic",
+                "clamp() lower bound {lo} is above upper bound {hi}",
+                lo=lo,
+                hi=hi,
+            )
+        )
     return max(lo, min(x, hi))
 
 
@@ -136,7 +157,12 @@ class CompiledFormula:
         try:
             return self._fn(env)
         except KeyError as exc:
-            message = f"missing value for '{exc.args[0]}' in '{self.source}'"
+            message = tr(
+                "formula-missing-value",
+                "missing value for '{name}' in '{formula}'",
+                name=exc.args[0],
+                formula=self.source,
+            )
             raise FormulaError(message, code="formula-missing-value", formula=self.source) from exc
         except (ArithmeticError, TypeError, ValueError) as exc:
             raise self._failure(exc, env) from exc
@@ -163,21 +189,49 @@ class CompiledFormula:
         code, source = "formula-arithmetic", self.source
         if any(isinstance(c, type) and issubclass(c, ZeroDivisionError) for c in conditions):
             zeros = ", ".join(f"{n} = {env[n]}" for n in self._divisors if _is_zero(env, n))
-            message = f"division by zero in '{source}'" + (f" ({zeros})" if zeros else "")
+            message = (
+                tr(
+                    "division-by-zero",
+                    "division by zero in '{formula}' ({zeros})",
+                    formula=source,
+                    zeros=zeros,
+                )
+                if zeros
+                else tr("division-by-zero", "division by zero in '{formula}'", formula=source)
+            )
             return FormulaError(message, code="division-by-zero", formula=source)
         if isinstance(exc, TypeError):
             for name in (*self._numeric, *sorted(self.names)):
                 value = env.get(name)
                 if isinstance(value, bool):
-                    message = f"'{name}' is a yes/no value ({value}), not a number, in '{source}'"
+                    message = tr(
+                        "formula-not-a-number",
+                        "'{name}' is a yes/no value ({value}), not a number, in '{formula}'",
+                        name=name,
+                        value=value,
+                        formula=source,
+                    )
                     return FormulaError(message, code="formula-not-a-number", formula=source)
                 if value is not None and type(value) is not Decimal:
-                    message = f"'{name}' is {value!r}, not a Decimal, in '{source}'"
+                    message = tr(
+                        "formula-not-a-number",
+                        "'{name}' is {value!r}, not a Decimal, in '{formula}'",
+                        name=name,
+                        value=value,
+                        formula=source,
+                    )
                     return FormulaError(message, code="formula-not-a-number", formula=source)
-        reason = "a number grew too large" if isinstance(exc, Overflow) else str(exc)
-        if isinstance(exc, InvalidOperation):
-            reason = _INVALID
-        return FormulaError(f"cannot compute '{source}': {reason}", code=code, formula=source)
+        if isinstance(exc, Overflow):
+            reason = tr("formula-arithmetic", "a number grew too large")
+        else:
+            reason = _invalid() if isinstance(exc, InvalidOperation) else str(exc)
+        message = tr(
+            "formula-arithmetic",
+            "cannot compute '{formula}': {reason}",
+            formula=source,
+            reason=reason,
+        )
+        return FormulaError(message, code=code, formula=source)
 
 
 def _spliced(
@@ -263,13 +317,19 @@ def compile_formula(source: str, allowed_names: Collection[str] | DeclaredNames)
     """Check ``source`` against the whitelist and ``allowed_names``, and compile it once (a
     caller compiling many formulas over the same names indexes them once: ``DeclaredNames``)."""
     if not isinstance(source, str):
-        message = f"formula must be text, got {type(source).__name__}"
+        message = tr("formula-type", "formula must be text, got {type}", type=type(source).__name__)
         raise FormulaError(message, code="formula-type", formula="")
     if len(source) > MAX_LENGTH:  # before anything reads the text: a 2 MB bomb costs nothing
-        message = f"formula is too long ({len(source)} characters; at most {MAX_LENGTH})"
+        message = tr(
+            "formula-too-long",
+            "formula is too long ({length} characters; at most {most})",
+            length=len(source),
+            most=MAX_LENGTH,
+        )
         raise FormulaError(message, code="formula-too-long", formula=source)
     if not source.strip():
-        raise FormulaError("formula is empty", code="formula-empty", formula=source)
+        message = tr("formula-empty", "formula is empty")
+        raise FormulaError(message, code="formula-empty", formula=source)
     return _Compiler(source, allowed_names).compile()
 
 
@@ -281,7 +341,11 @@ class _Compiler(WhitelistChecker):
     def compile(self) -> CompiledFormula:
         tree = self.parse()
         if sum(isinstance(node, ast.expr) for node in ast.walk(tree)) > MAX_NODES:
-            message = f"formula is too complex (more than {MAX_NODES} parts)"
+            message = tr(
+                "formula-too-complex",
+                "formula is too complex (more than {most} parts)",
+                most=MAX_NODES,
+            )
             self.fail(0, message, "formula-too-complex")
         body, _ = self.visit(tree.body, 1)
         if self.unknown:
@@ -328,15 +392,37 @@ class _Compiler(WhitelistChecker):
             with decimal.localcontext(_CONTEXT):
                 value = self.function(self.rewritten[node])({})
         except ZeroDivisionError:
-            self.fail(node, f"division by zero in {text}", "division-by-zero")
+            message = tr("division-by-zero", "division by zero in {text}", text=text)
+            self.fail(node, message, "division-by-zero")
         except Overflow:
-            self.fail(node, f"{text} cannot be computed: the number grows too large", _ARITH)
+            message = tr(
+                "formula-arithmetic",
+                "{text} cannot be computed: the number grows too large",
+                text=text,
+            )
+            self.fail(node, message, _ARITH)
         except InvalidOperation:
-            self.fail(node, f"{text} cannot be computed: {_INVALID}", _ARITH)
+            message = tr(
+                "formula-arithmetic",
+                "{text} cannot be computed: {reason}",
+                text=text,
+                reason=_invalid(),
+            )
+            self.fail(node, message, _ARITH)
         except TypeError:  # _num() refused True/False
-            message = f"{text} gives a yes/no value where a number is needed"
+            message = tr(
+                "formula-not-a-number",
+                "{text} gives a yes/no value where a number is needed",
+                text=text,
+            )
             self.fail(node, message, "formula-not-a-number")
         except ValueError as exc:  # round() places, clamp() bounds
-            self.fail(node, f"{text} cannot be computed: {exc}", _ARITH)
+            message = tr(
+                "formula-arithmetic", "{text} cannot be computed: {reason}", text=text, reason=exc
+            )
+            self.fail(node, message, _ARITH)
         if node in self.divisor_nodes and isinstance(value, Decimal) and value.is_zero():
-            self.fail(node, f"division by zero: the divisor {text} is always 0", "division-by-zero")
+            message = tr(
+                "division-by-zero", "division by zero: the divisor {text} is always 0", text=text
+            )
+            self.fail(node, message, "division-by-zero")

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import NoReturn
 
 from ..errors import FormulaError
+from ..i18n import tr
 from ..numbers.cell_text import look_alike
 
 __all__ = ["MAX_QUOTED", "FormulaText", "percent_as_decimal", "quote"]
@@ -63,12 +64,12 @@ class FormulaText:
     def parse(self) -> ast.Expression:
         lines = re.split(r"\r\n|\r|\n", self.body)
         if all(not line.strip() or line.lstrip().startswith("#") for line in lines):
-            message = "formula is empty: it holds only a comment"
+            message = tr("formula-empty", "formula is empty: it holds only a comment")
             raise FormulaError(message, code="formula-empty", formula=self.source)
         self.refuse_look_alikes()
         if "\0" in self.text:  # Python's own message for it differs between versions
             at = self.text.index("\0")
-            message = "formulas cannot contain NUL characters"
+            message = tr("formula-syntax", "formulas cannot contain NUL characters")
             raise FormulaError(message, code="formula-syntax", formula=self.source, offset=at)
         try:
             return ast.parse(self.body, mode="eval")
@@ -76,9 +77,10 @@ class FormulaText:
             line = min(max((exc.lineno or 1) - 1, 0), len(self.line_starts) - 1)
             at = self.line_starts[line] + exc.offset - 1 if exc.offset else len(self.source)
             at = min(max(at, 0), len(self.source))
-            message, at = self.syntax_hint(f"syntax error: {exc.msg}", at)
+            message, at = self.syntax_hint(exc.msg, at)
         except (ValueError, RecursionError, MemoryError) as exc:  # e.g. a lone surrogate
-            message, at = self.syntax_hint(f"syntax error: {str(exc) or 'too deeply nested'}", 0)
+            detail = str(exc) or tr("formula-syntax", "too deeply nested")
+            message, at = self.syntax_hint(detail, 0)
         raise FormulaError(message, code="formula-syntax", formula=self.source, offset=at)
 
     def refuse_look_alikes(self) -> None:
@@ -92,44 +94,80 @@ class FormulaText:
                 index = next(i for i, char in enumerate(code) if look_alike(char))
                 at, char = start + index, code[index]
                 if char in "²³" and index and code[index - 1].isalnum():
-                    why += f"; for a power write '** {unicodedata.digit(char)}'"
+                    why += tr(
+                        "look-alike-character",
+                        "; for a power write '** {digit}'",
+                        digit=unicodedata.digit(char),
+                    )
                 raise FormulaError(why, code="look-alike-character", formula=self.source, offset=at)
             start += len(line) + 1
 
-    def syntax_hint(self, message: str, at: int) -> tuple[str, int]:
-        """The likely slip of a spreadsheet user, in place of Python's own message."""
+    def syntax_hint(self, detail: str, at: int) -> tuple[str, int]:
+        """The likely slip of a spreadsheet user, in place of Python's own message (``detail``,
+        which is in English: Python's)."""
         if percent := _PERCENT.search(self.text):
             number = percent_as_decimal(percent.group(1))
             return (
-                f"'{percent.group(0)}' is not a number in formulas; write {number}",
+                tr(
+                    "formula-syntax",
+                    "'{percent}' is not a number in formulas; write {number}",
+                    percent=percent.group(0),
+                    number=number,
+                ),
                 percent.start(),
             )
         char = self.text[at] if at < len(self.text) else ""
         if statement := _STATEMENT.match(self.body):
             word = statement.group(1)
             return (
-                f"'{word}' starts a statement; a formula is one expression, such as 'a / b * 100'",
+                tr(
+                    "formula-syntax",
+                    "'{word}' starts a statement; a formula is one expression, such as 'a / b * 100'",
+                    word=word,
+                ),
                 len(self.text) - len(self.body),
             )
         if char == ";":
-            return "';' is not allowed in formulas: a formula is one expression", at
+            message = tr(
+                "formula-syntax", "';' is not allowed in formulas: a formula is one expression"
+            )
+            return message, at
         if char in _PUNCTUATION:
-            return f"character '{char}' is not allowed in formulas; use '{_PUNCTUATION[char]}'", at
-        if char and not char.isascii() and "character" in message:
+            message = tr(
+                "formula-syntax",
+                "character '{char}' is not allowed in formulas; use '{instead}'",
+                char=char,
+                instead=_PUNCTUATION[char],
+            )
+            return message, at
+        if char and not char.isascii() and "character" in detail:
+            code_point = f"U+{ord(char):04X}"
             if unicodedata.category(char)[0] in "CZ":  # invisible: quoting it would hide it
                 name = unicodedata.name(char, "unnamed")
-                message = (
-                    f"invisible character U+{ord(char):04X} ({name}) is not allowed in formulas"
+                message = tr(
+                    "formula-syntax",
+                    "invisible character {code_point} ({name}) is not allowed in formulas; delete it",
+                    code_point=code_point,
+                    name=name,
                 )
-                return f"{message}; delete it", at
-            return f"character '{char}' (U+{ord(char):04X}) is not allowed in formulas", at
+                return message, at
+            message = tr(
+                "formula-syntax",
+                "character '{char}' ({code_point}) is not allowed in formulas",
+                char=char,
+                code_point=code_point,
+            )
+            return message, at
         if assignment := _ASSIGNMENT.search(self.text):
-            sign = assignment.group(0)
             return (
-                f"assignment ('{sign}') is not allowed in formulas; use '==' to compare",
+                tr(
+                    "formula-syntax",
+                    "assignment ('{sign}') is not allowed in formulas; use '==' to compare",
+                    sign=assignment.group(0),
+                ),
                 assignment.start(),
             )
-        return message, at
+        return tr("formula-syntax", "syntax error: {detail}", detail=detail), at
 
     def offset(self, lineno: int, col: int) -> int:
         """Character offset in the source of an AST position, whose column counts UTF-8 bytes."""

@@ -6,12 +6,15 @@ a tier name or a number reads the same however it was typed. ``is_not_applicable
 markers filed tables use for "not applicable" (—, /, 不适用 …). Both serve far more than numbers
 (sheet headers and names, ratings, batch rows, money units), so they are a module of their own:
 ``scoring.numbers.quantities`` reads numbers from normalised text, and names ``NOT_APPLICABLE_MARKS`` only
-to explain that a marker has no number. Pure functions, no I/O; imports nothing of the package.
+to explain that a marker has no number. Pure functions, no I/O; imports nothing of the package
+but its messages (``scoring.i18n``).
 """
 
 from __future__ import annotations
 
 import unicodedata
+
+from ..i18n import tr
 
 __all__ = ["NOT_APPLICABLE_MARKS", "is_not_applicable", "look_alike", "normalize"]
 
@@ -70,9 +73,19 @@ def look_alike(text: str, *, unit_powers: bool = False) -> str | None:
                 continue
             typed = folded.replace("⁄", "/")
             typed = typed if typed.isascii() else str(value)
-            return f"{_named(char)} is not a digit; type {typed}"
+            return tr(
+                "look-alike-character",
+                "{char} is not a digit; type {typed}",
+                char=_named(char),
+                typed=typed,
+            )
         if folded != char and len(folded) == 1 and folded.isascii() and folded.isalpha():
-            return f"{_named(char)} is not a letter; type {folded}"
+            return tr(
+                "look-alike-character",
+                "{char} is not a letter; type {typed}",
+                char=_named(char),
+                typed=folded,
+            )
     return None
 
 

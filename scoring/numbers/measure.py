@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import NamedTuple
 
+from ..i18n import tr, ui
 from ..yamlio.pydantic_errors import shown
 from .limits import QuantityError
 from .money import exact_divide, exact_multiply, money_factor, money_scale
@@ -136,14 +137,22 @@ class Measure:
         if self.kind == "text":
             if isinstance(raw, str):
                 return raw
-            raise MeasureError(f"expected text, got {shown(raw)}", "fact-type")
+            raise MeasureError(
+                tr("fact-type", "expected text, got {got}", got=shown(raw)), "fact-type"
+            )
         if self.kind == "boolean":
             return self._read_boolean(raw)
         if isinstance(raw, float) and math.isfinite(raw):
             # Library callers pass floats; read their shortest text, as a person would write it.
             raw = repr(raw)
         if isinstance(raw, bool) or not isinstance(raw, (str, int, Decimal)):
-            raise MeasureError(f"expected {self._expected()}, got {shown(raw)}", "fact-type")
+            message = tr(
+                "fact-type",
+                "expected {expected}, got {got}",
+                expected=self._expected(),
+                got=shown(raw),
+            )
+            raise MeasureError(message, "fact-type")
         match = _PLAIN.fullmatch(raw) if type(raw) is str else None
         if match is not None:
             return self._read_plain(match, str(raw))
@@ -207,10 +216,21 @@ class Measure:
 
     def _checked(self, value: Decimal, written: str) -> Decimal:
         if self.kind == "count" and value != value.to_integral_value():
-            raise MeasureError(
-                f"expected a whole number of {self.unit or 'items'}, got {written}",
-                "fact-not-whole",
+            message = (
+                tr(
+                    "fact-not-whole",
+                    "expected a whole number of {unit}, got {written}",
+                    unit=self.unit,
+                    written=written,
+                )
+                if self.unit
+                else tr(
+                    "fact-not-whole",
+                    "expected a whole number of items, got {written}",
+                    written=written,
+                )
             )
+            raise MeasureError(message, "fact-not-whole")
         return value
 
     def _read_boolean(self, raw: object) -> bool:
@@ -220,7 +240,10 @@ class Measure:
             return True
         if isinstance(raw, str) and raw.strip() in _FALSE_WORDS:
             return False
-        raise MeasureError(f"expected yes or no (true/false, 是/否), got {shown(raw)}", "fact-type")
+        message = tr(
+            "fact-type", "expected yes or no (true/false, 是/否), got {got}", got=shown(raw)
+        )
+        raise MeasureError(message, "fact-type")
 
     def from_quantity(self, quantity: Quantity, *, what: str) -> Decimal:
         """Convert a parsed number-with-unit into this measure's unit, exactly."""
@@ -233,10 +256,12 @@ class Measure:
             if factors is None:  # a bad spec unit is reported at the spec; never convert into it
                 raise self._unit_error(written, unit, what)
             if abs(number) > factors.most:
-                raise MeasureError(
-                    f"{written!r} is too large to be an amount of money (more than 10^15 元)",
+                message = tr(
                     "number-too-large",
+                    "{written!r} is too large to be an amount of money (more than 10^15 元)",
+                    written=written,
                 )
+                raise MeasureError(message, "number-too-large")
             return factors.amount(number)
         if unit in ("%", "‰"):
             if self.kind in ("money", "count"):
@@ -246,11 +271,15 @@ class Measure:
             if unit:
                 raise self._unit_error(written, unit, what)
             if abs(number) > 1:
-                raise MeasureError(
-                    f"{written!r} is ambiguous for a rate: write {format_number(number)}% "
-                    f"for a percentage or {format_number(number / _HUNDRED)} for a ratio",
+                message = tr(
                     "rate-ambiguous",
+                    "{written!r} is ambiguous for a rate: write {percent} for a percentage or "
+                    "{ratio} for a ratio",
+                    written=written,
+                    percent=format_number(number) + "%",
+                    ratio=format_number(number / _HUNDRED),
                 )
+                raise MeasureError(message, "rate-ambiguous")
             return number
         if not unit:
             return number
@@ -272,27 +301,49 @@ class Measure:
         return found
 
     def _unit_error(self, written: str, unit: str, what: str) -> MeasureError:
-        return MeasureError(
-            f"{what} {written!r} has unit {unit!r}, which does not fit {self._expected()}",
-            "unit-mismatch",
-        )
+        fields = {"written": written, "unit": unit, "expected": self._expected()}
+        if what == "target":
+            message = tr(
+                "unit-mismatch",
+                "target {written!r} has unit {unit!r}, which does not fit {expected}",
+                **fields,
+            )
+        elif what == "range bound":
+            message = tr(
+                "unit-mismatch",
+                "range bound {written!r} has unit {unit!r}, which does not fit {expected}",
+                **fields,
+            )
+        else:
+            message = tr(
+                "unit-mismatch",
+                "value {written!r} has unit {unit!r}, which does not fit {expected}",
+                **fields,
+            )
+        return MeasureError(message, "unit-mismatch")
 
     def _expected(self) -> str:
         if self.kind == "rate":
-            return "a rate (e.g. 99.14% or 0.9914)"
+            # The example a field: '% o' in a msgid would read as a printf conversion to gettext.
+            return ui("a rate (e.g. {example} or 0.9914)", example="99.14%")
         if self.kind == "money":
-            return f"an amount of money in {self.unit or '元'} (元/万元/亿元 are converted)"
+            return ui(
+                "an amount of money in {unit} (元/万元/亿元 are converted)", unit=self.unit or "元"
+            )
         if self.unit:
-            return f"a number in {self.unit}"
-        return "a number"
+            return ui("a number in {unit}", unit=self.unit)
+        return ui("a number")
 
     # ---- reading targets -----------------------------------------------------------------
     def target(self, raw: object, default_op: str) -> ResolvedTarget:
         """Read a target ("≥95%", "=0次", 100) into this measure's unit; no operator → default_op."""
         if isinstance(raw, bool) or not isinstance(raw, (str, int, Decimal)):
-            raise MeasureError(
-                f"expected a target such as '≥95%' or '≤90万元', got {shown(raw)}", "bad-target"
+            message = tr(
+                "bad-target",
+                "expected a target such as '≥95%' or '≤90万元', got {got}",
+                got=shown(raw),
             )
+            raise MeasureError(message, "bad-target")
         try:
             parsed = parse_target(raw)
         except QuantityError as exc:

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from types import MappingProxyType
 
+from ..i18n import tr
 from .cell_text import normalize
 from .limits import CTX, QuantityError, show
 
@@ -75,8 +76,11 @@ exact_divide = CTX.divide
 def _money(unit: str) -> Decimal:
     factor = money_factor(unit)
     if factor is None:
-        raise QuantityError(
-            f"{show(unit)} is not a money unit: expected one of {', '.join(MONEY_UNITS)}",
+        message = tr(
             "bad-unit",
+            "{unit} is not a money unit: expected one of {units}",
+            unit=show(unit),
+            units=", ".join(MONEY_UNITS),
         )
+        raise QuantityError(message, "bad-unit")
     return factor

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple, NoReturn
 
+from ..i18n import tr, ui
 from .cell_text import NOT_APPLICABLE_MARKS, look_alike, normalize
 from .limits import CTX, MAX_DECIMAL_PLACES, MAX_INTEGER_DIGITS, QuantityError, show
 from .text import format_number
@@ -44,27 +45,109 @@ class Target:
 
 
 class _Kind(NamedTuple):
-    """What a parse expects, so one diagnosis serves numbers, quantities and targets alike."""
+    """What a parse expects, so one diagnosis serves numbers, quantities and targets alike. Its
+    words are made when a message is (in the language chosen then), not at import."""
 
-    what: str
-    noun: str
-    examples: str
+    name: str  # number, quantity or target
     code: str  # for input that is not a number at all
     empty_code: str  # for missing or empty input
 
+    def what(self) -> str:
+        if self.name == "target":
+            return ui("a target")
+        return ui("a number with a unit") if self.name == "quantity" else ui("a number")
 
-_NUMBER = _Kind(
-    "a number", "number", "a number such as '110' or '1,100,000.50'", "not-a-number", "value-empty"
-)
-_QUANTITY = _Kind(
-    "a number with a unit", "value",
-    "a number with an optional unit such as '110万元', '99.14%' or '158批次'", "not-a-number", "value-empty",
-)  # fmt: skip
-_TARGET = _Kind(
-    "a target", "target",
-    "an optional operator (≥ ≤ = > <, or words such as 不低于 and 不超过) and a number with its"
-    " unit, such as '≥95%', '≤90万元', '=0次' or '100%'", "bad-target", "bad-target",
-)  # fmt: skip
+    def examples(self) -> str:
+        if self.name == "target":
+            return ui(
+                "an optional operator (≥ ≤ = > <, or words such as 不低于 and 不超过) and a number "
+                "with its unit, such as '≥95%', '≤90万元', '=0次' or '100%'"
+            )
+        if self.name == "quantity":
+            return ui("a number with an optional unit such as '110万元', '99.14%' or '158批次'")
+        return ui("a number such as '110' or '1,100,000.50'")
+
+    def missing(self) -> QuantityError:
+        """No value at all (None)."""
+        if self.name == "target":
+            message = tr(
+                "bad-target", "the target is missing: expected {examples}", examples=self.examples()
+            )
+        elif self.name == "quantity":
+            message = tr(
+                "value-empty", "the value is missing: expected {examples}", examples=self.examples()
+            )
+        else:
+            message = tr(
+                "value-empty",
+                "the number is missing: expected {examples}",
+                examples=self.examples(),
+            )
+        return QuantityError(message, self.empty_code)
+
+    def empty(self) -> QuantityError:
+        """Empty text."""
+        if self.name == "target":
+            message = tr(
+                "bad-target", "the target is empty: expected {examples}", examples=self.examples()
+            )
+        elif self.name == "quantity":
+            message = tr(
+                "value-empty", "the value is empty: expected {examples}", examples=self.examples()
+            )
+        else:
+            message = tr(
+                "value-empty", "the number is empty: expected {examples}", examples=self.examples()
+            )
+        return QuantityError(message, self.empty_code)
+
+    def refused(self, value: str, reason: str) -> QuantityError:
+        """``value`` (already quoted) is not what was expected, for ``reason``."""
+        if self.code == "bad-target":
+            message = tr(
+                "bad-target",
+                "{value} is not {what}: {reason}",
+                value=value,
+                what=self.what(),
+                reason=reason,
+            )
+        else:
+            message = tr(
+                "not-a-number",
+                "{value} is not {what}: {reason}",
+                value=value,
+                what=self.what(),
+                reason=reason,
+            )
+        return QuantityError(message, self.code)
+
+    def yes_no(self, value: str) -> QuantityError:
+        """``value`` is true or false (YAML reads yes/no/on/off as booleans)."""
+        if self.code == "bad-target":
+            message = tr(
+                "bad-target", "{value} is a yes/no value, not {what}", value=value, what=self.what()
+            )
+        else:
+            message = tr(
+                "not-a-number",
+                "{value} is a yes/no value, not {what}",
+                value=value,
+                what=self.what(),
+            )
+        return QuantityError(message, self.code)
+
+    def not_a(self, what: str) -> QuantityError:
+        """A value of another type (a list, a mapping …), ``what`` saying which."""
+        if self.code == "bad-target":
+            message = tr("bad-target", "{value} is not {what}", value=what, what=self.what())
+        else:
+            message = tr("not-a-number", "{value} is not {what}", value=what, what=self.what())
+        return QuantityError(message, self.code)
+
+
+_NUMBER = _Kind("number", "not-a-number", "value-empty")
+_QUANTITY = _Kind("quantity", "not-a-number", "value-empty")
+_TARGET = _Kind("target", "bad-target", "bad-target")
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 # A unit is one script run (CJK, or letters with an optional power as in m2 after NFKC of m²),
@@ -106,11 +189,15 @@ def parse_number(value: str | float | Decimal) -> Decimal:
         return _from_object(value, _NUMBER)
     number, unit = _split(value, _NUMBER)
     if unit:
-        raise QuantityError(
-            f"{show(value)} is not a plain number: it has the unit {show(unit)};"
-            f" write the number alone, e.g. {show(format_number(number))}",
+        message = tr(
             "unexpected-unit",
+            "{value} is not a plain number: it has the unit {unit}; write the number alone, e.g. "
+            "{number}",
+            value=show(value),
+            unit=show(unit),
+            number=show(format_number(number)),
         )
+        raise QuantityError(message, "unexpected-unit")
     return number
 
 
@@ -128,7 +215,10 @@ def parse_target(value: str | int | Decimal) -> Target:
         text = _text_of(value)
         return Target(None, Quantity(_from_object(value, _TARGET), "", text), text)
     if why := look_alike(value, unit_powers=True):  # before NFKC folds ² into 2
-        raise QuantityError(f"{show(value)} is not a target: {why}", "look-alike-character")
+        message = tr(
+            "look-alike-character", "{value} is not a target: {why}", value=show(value), why=why
+        )
+        raise QuantityError(message, "look-alike-character")
     text = full = normalize(value)
     op: str | None = None
     if m := _OP_RE.match(text):
@@ -136,10 +226,16 @@ def parse_target(value: str | int | Decimal) -> Target:
     if m := _SUFFIX_RE.search(text):
         implied = _SUFFIX_OPS[m[0].removeprefix("及")]
         if op is not None and op not in implied:
-            raise _bad_target(value, f"the operator {show(op)} contradicts {show(m[0])}")
+            detail = tr(
+                "bad-target",
+                "the operator {operator} contradicts {word}",
+                operator=show(op),
+                word=show(m[0]),
+            )
+            raise _bad_target(value, detail)
         op, text = op or implied[0], text[: m.start()]
     if not text and full:
-        raise _bad_target(value, "there is no number in it")
+        raise _bad_target(value, tr("bad-target", "there is no number in it"))
     number, unit = _split(text, _TARGET, shown=value)
     return Target(op, Quantity(number, unit, text), value)
 
@@ -150,10 +246,15 @@ def percent_to_ratio(q: Quantity) -> Decimal:
         return q.number.scaleb(-2, CTX)
     if q.unit == "‰":
         return q.number.scaleb(-3, CTX)
-    raise QuantityError(
-        f"{show(q.text)} is not a percentage: expected a number ending in % or ‰, such as '99.14%'",
+    message = tr(
         "bad-unit",
+        "{value} is not a percentage: expected a number ending in {percent} or {permille}, such "
+        "as '99.14%'",
+        value=show(q.text),
+        percent="%",  # a field: '% o' in a msgid would read as a printf conversion to gettext
+        permille="‰",
     )
+    raise QuantityError(message, "bad-unit")
 
 
 # --- internals -----------------------------------------------------------------------------------
@@ -169,20 +270,20 @@ def _text_of(value: object) -> str:
 
 def _from_object(value: object, kind: _Kind) -> Decimal:
     if value is None:
-        raise QuantityError(
-            f"the {kind.noun} is missing: expected {kind.examples}", kind.empty_code
-        )
+        raise kind.missing()
     if isinstance(value, bool):  # YAML reads yes/no/on/off as booleans
-        raise QuantityError(f"{value} is a yes/no value, not {kind.what}", kind.code)
+        raise kind.yes_no(str(value))
     if isinstance(value, float):
         # Not in the signature, but a YAML loader that did not keep the text yields floats: repr()
         # is the shortest text giving this float, i.e. what was written if it had ≤ 15 digits.
         return _split(repr(value), kind)[0]
     if isinstance(value, int | Decimal):
         return _checked(Decimal(value), _text_of(value))
-    names = {"list": "a list", "tuple": "a list", "dict": "a mapping of keys to values"}
-    name = names.get(type(value).__name__, f"a value of type {type(value).__name__}")
-    raise QuantityError(f"{name} is not {kind.what}", kind.code)
+    if isinstance(value, (list, tuple)):
+        raise kind.not_a(ui("a list"))
+    if isinstance(value, dict):
+        raise kind.not_a(ui("a mapping of keys to values"))
+    raise kind.not_a(ui("a value of type {type}", type=type(value).__name__))
 
 
 def _split(text: str, kind: _Kind, shown: str | None = None) -> tuple[Decimal, str]:
@@ -191,7 +292,14 @@ def _split(text: str, kind: _Kind, shown: str | None = None) -> tuple[Decimal, s
     if m is None:
         if why := look_alike(text, unit_powers=True):  # before NFKC folds ² into 2
             quoted = shown if shown is not None else text
-            raise QuantityError(f"{show(quoted)} is not {kind.what}: {why}", "look-alike-character")
+            message = tr(
+                "look-alike-character",
+                "{value} is not {what}: {why}",
+                value=show(quoted),
+                what=kind.what(),
+                why=why,
+            )
+            raise QuantityError(message, "look-alike-character")
         normal = normalize(text)
         m = _QUANTITY_RE.fullmatch(normal)
         if m is None:
@@ -203,11 +311,14 @@ def _decimal(m: re.Match[str], shown: str, kind: _Kind) -> Decimal:
     digits, frac, exp = m["int"] or "", m["frac"] or "", m["exp"]
     if "," in digits:
         if not _GROUPED.fullmatch(digits):
-            raise QuantityError(
-                f"{show(shown)} is not {kind.what}: thousands separators must group the digits"
-                " by three, as in '1,100,000' (the decimal point is '.')",
+            message = tr(
                 "bad-thousands",
+                "{value} is not {what}: thousands separators must group the digits by three, as "
+                "in '1,100,000' (the decimal point is '.')",
+                value=show(shown),
+                what=kind.what(),
             )
+            raise QuantityError(message, "bad-thousands")
         digits = digits.replace(",", "")
     try:
         d = Decimal(m["num"].replace(",", ""))
@@ -229,16 +340,21 @@ def _checked(d: Decimal, shown: str) -> Decimal:
     if d.is_zero():
         return Decimal(0)
     if d.adjusted() >= MAX_INTEGER_DIGITS:
-        raise QuantityError(
-            f"{show(shown)} is too large: at most {MAX_INTEGER_DIGITS} digits are allowed"
-            " before the decimal point",
+        message = tr(
             "number-too-large",
+            "{value} is too large: at most {most} digits are allowed before the decimal point",
+            value=show(shown),
+            most=MAX_INTEGER_DIGITS,
         )
+        raise QuantityError(message, "number-too-large")
     if d.quantize(_TEN_PLACES, context=CTX) != d:
-        raise QuantityError(
-            f"{show(shown)} has too many decimal places: at most {MAX_DECIMAL_PLACES} are allowed",
+        message = tr(
             "too-many-decimals",
+            "{value} has too many decimal places: at most {most} are allowed",
+            value=show(shown),
+            most=MAX_DECIMAL_PLACES,
         )
+        raise QuantityError(message, "too-many-decimals")
     exponent = d.as_tuple().exponent
     assert isinstance(exponent, int)  # finite, checked above
     if exponent > 0 or exponent < -MAX_DECIMAL_PLACES:
@@ -247,54 +363,61 @@ def _checked(d: Decimal, shown: str) -> Decimal:
 
 
 def _bad_target(shown: str, detail: str) -> QuantityError:
-    return QuantityError(
-        f"{show(shown)} is not a target: {detail}; expected {_TARGET.examples}", "bad-target"
+    message = tr(
+        "bad-target",
+        "{value} is not a target: {detail}; expected {examples}",
+        value=show(shown),
+        detail=detail,
+        examples=_TARGET.examples(),
     )
+    return QuantityError(message, "bad-target")
 
 
 def _not_finite(shown: str) -> QuantityError:
-    return QuantityError(
-        f"{show(shown)} is not a finite number: expected an ordinary number such as '110'",
+    message = tr(
         "not-finite",
+        "{value} is not a finite number: expected an ordinary number such as '110'",
+        value=show(shown),
     )
+    return QuantityError(message, "not-finite")
 
 
 def _diagnose(text: str, shown: str, kind: _Kind) -> NoReturn:
     """Explain why normalised ``text`` is not a number with a unit; always raises."""
     if not text:
-        raise QuantityError(f"the {kind.noun} is empty: expected {kind.examples}", kind.empty_code)
+        raise kind.empty()
     if text.casefold() in NOT_APPLICABLE_MARKS:
-        raise QuantityError(
-            f"{show(shown)} means 'not applicable' and has no number", "not-applicable"
+        message = tr(
+            "not-applicable", "{value} means 'not applicable' and has no number", value=show(shown)
         )
+        raise QuantityError(message, "not-applicable")
     if text.lstrip("+-").casefold() in _NON_FINITE:
         raise _not_finite(shown)
     if _BASE_PREFIX.fullmatch(text):
-        raise QuantityError(
-            f"{show(shown)} is not {kind.what}: a prefix such as 0x (hexadecimal) is not read;"
-            " write the number in decimal digits",
-            kind.code,
+        reason = ui(
+            "a prefix such as 0x (hexadecimal) is not read; write the number in decimal digits"
         )
+        raise kind.refused(show(shown), reason)
     if _UNDERSCORE.match(text.lstrip("+-")):
         written = _UNDERSCORE.match(text.lstrip("+-"))[0]  # type: ignore[index]
-        raise QuantityError(
-            f"{show(shown)} is not {kind.what}: '_' does not separate digits; write"
-            f" {written.replace('_', '')} (or group by three with ',')",
+        message = tr(
             "bad-thousands",
+            "{value} is not {what}: '_' does not separate digits; write {digits} (or group by "
+            "three with ',')",
+            value=show(shown),
+            what=kind.what(),
+            digits=written.replace("_", ""),
         )
+        raise QuantityError(message, "bad-thousands")
     if text in _NONE_WORDS and kind is not _TARGET:  # a count of zero, or not applicable?
-        raise QuantityError(
-            f"{show(shown)} is not {kind.what}: write 0 if there were none, or mark the"
-            " indicator not applicable",
-            kind.code,
-        )
+        reason = ui("write 0 if there were none, or mark the indicator not applicable")
+        raise kind.refused(show(shown), reason)
     start = _NUMBER_START.search(text)
     if start is None:
-        raise QuantityError(
-            f"{show(shown)} is not {kind.what}: expected {kind.examples}", kind.code
-        )
+        reason = ui("expected {examples}", examples=kind.examples())
+        raise kind.refused(show(shown), reason)
     if start.start() > 0:
-        detail = f"unexpected text {show(text[: start.start()])} before the number"
+        detail = ui("unexpected text {text} before the number", text=show(text[: start.start()]))
     else:
         number = _NUM_RE.match(text)
         assert number is not None  # _NUMBER_START matched here
@@ -303,9 +426,11 @@ def _diagnose(text: str, shown: str, kind: _Kind) -> NoReturn:
         unit = _UNIT_RE.match(rest)
         if unit is not None:
             extra = show(rest[unit.end() :])
-            detail = f"unexpected text {extra} after the unit {show(unit[0])}"
+            detail = ui(
+                "unexpected text {text} after the unit {unit}", text=extra, unit=show(unit[0])
+            )
         else:
-            detail = f"unexpected text {show(rest)} after the number"
+            detail = ui("unexpected text {text} after the number", text=show(rest))
     if kind is _TARGET:  # the brief list of accepted forms helps more than a bare complaint
         raise _bad_target(shown, detail)
-    raise QuantityError(f"{show(shown)} is not {kind.what}: {detail}", kind.code)
+    raise kind.refused(show(shown), detail)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Context, Decimal
 
+from ..i18n import tr
 from .limits import CTX, QuantityError, show
 
 __all__ = [
@@ -34,7 +35,8 @@ def format_number(d: Decimal, places: int | None = None) -> str:
     """Fixed point, never scientific (but for a runaway result of over 1,000 digits); ``places``
     rounds half-up, else trailing zeros are dropped."""
     if not d.is_finite():
-        raise QuantityError(f"{show(str(d))} is not a finite number", "not-finite")
+        message = tr("not-finite", "{value} is not a finite number", value=show(str(d)))
+        raise QuantityError(message, "not-finite")
     if d and abs(d.adjusted()) > _MAX_FIXED_DIGITS:
         return format(d, ".6E")
     if places is None:
