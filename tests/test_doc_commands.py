@@ -1,0 +1,382 @@
+"""Every command line shown in README.md and docs/*.md runs, and prints what the doc shows.
+
+This module owns the docs' command convention (docs/workflow.md, "Commands in the docs are
+tested"): how a command and its output are written so that this test runs and checks them.
+
+- In any fenced block, a line starting with `$ ` is a command; the lines under it, up to the next
+  `$ ` line or the end of the block, are its output (stdout and stderr as a terminal shows them).
+  Output is compared line by line, exactly (trailing spaces and trailing empty lines aside).
+- In a ```sh / ```bash / ```shell / ```console block without `$ ` lines, every line is a command
+  (a line ending in `\\` continues on the next); no output is shown, so only the exit status is
+  checked. Synopses with placeholders (SPEC, [--option]) go in ```text blocks, which never run.
+- A line of only `…` (or `...`) in shown output stands for any number of lines, none included:
+  elided output, or lines that vary between runs (timings, paths of a temporary folder).
+- A command is expected to exit 0; a last output line `[exit N]` says it exits N instead.
+
+Each doc's commands run in order, in one temporary copy of indicators/ and examples/ (so files a
+command writes never land in the repository, and a later command can read what an earlier one
+wrote), with `jixiao` meaning `python -m scoring` of the package under test, and in the product's
+default environment (no JIXIAO_LANG: the default language; `--lang en` only where the doc says
+so). The few files docs name that the repository does not hold are made by FIXTURES below.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ("README.md", *sorted(f"docs/{p.name}" for p in (ROOT / "docs").glob("*.md")))
+SHELL_INFO = frozenset({"sh", "bash", "shell", "console"})
+ELISION = frozenset({"…", "..."})
+EXIT_LINE = re.compile(r"\[exit (\d+)\]")
+FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+# Linked into each workspace, not copied: the shipped systems are found where jixiao finds them
+# (a copy would not be shipped, so a profile's `extends: ../base.yaml` would leave its folder).
+# The test checks that no command writes into them.
+SHARED = ("indicators", "examples")
+TIMEOUT = 300  # seconds a single doc command may take before the test calls it hung
+
+# Commands that are not run here, each with why. Keep this short: a command that can run in CI
+# should run. Keyed by (doc, the command's first words).
+SKIPPED: dict[tuple[str, str], str] = {
+    ("README.md", "pip install '.[test]' && python -m pytest"): (
+        "the test suite itself, which runs this test; .ci/run runs it"
+    ),
+    ("README.md", "pip install -e '.[dev]'"): (
+        "installs the package into the running environment; .ci/run installs it this way"
+    ),
+    (
+        "README.md",
+        "python -m pytest",
+    ): "the test suite itself, which runs this test; .ci/run runs it",
+    ("README.md", "ruff check scoring tests"): (
+        "lints the working tree, not a doc example; .ci/run runs ruff on every push"
+    ),
+    (
+        "README.md",
+        "mypy",
+    ): "type-checks the working tree (minutes); .ci/run runs mypy on every push",
+}
+
+
+@dataclass(frozen=True)
+class DocCommand:
+    """One command of a doc: where it is, what it runs and what the doc shows it printing."""
+
+    doc: str
+    line: int
+    command: str
+    expected: tuple[str, ...] | None  # None: no output shown, only the exit status is checked
+    status: int
+
+    def __str__(self) -> str:
+        return f"{self.doc}:{self.line}: $ {self.command}"
+
+
+def parse_commands(doc: str, text: str) -> list[DocCommand]:
+    """The commands of one Markdown text, in order (the convention is in the module docstring)."""
+    commands: list[DocCommand] = []
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        opening = FENCE.match(lines[i])
+        if not opening:
+            i += 1
+            continue
+        fence, info = opening["fence"], opening["info"].strip().split(" ")[0]
+        end = i + 1
+        while end < len(lines) and not (
+            lines[end].startswith(fence[0] * len(fence)) and not lines[end].strip(fence[0])
+        ):
+            end += 1
+        body = list(enumerate(lines[i + 1 : end], start=i + 2))
+        if any(text.startswith("$ ") for _, text in body):
+            commands.extend(_prompted(doc, body))
+        elif info in SHELL_INFO:
+            commands.extend(_script(doc, body))
+        i = end + 1
+    return commands
+
+
+def _prompted(doc: str, body: list[tuple[int, str]]) -> Iterator[DocCommand]:
+    """`$ command` lines, each followed by its output."""
+    k = 0
+    while k < len(body):
+        number, text = body[k]
+        if not text.startswith("$ "):
+            k += 1  # text before the first prompt is not anybody's output
+            continue
+        command = text[2:]
+        while command.endswith("\\") and k + 1 < len(body):
+            k += 1
+            command = command[:-1].rstrip() + " " + body[k][1].strip()
+        output: list[str] = []
+        k += 1
+        while k < len(body) and not body[k][1].startswith("$ "):
+            output.append(body[k][1].rstrip())
+            k += 1
+        while output and not output[-1]:
+            output.pop()
+        status = 0
+        if output and (exit_line := EXIT_LINE.fullmatch(output[-1])):
+            status = int(exit_line[1])
+            output.pop()
+        yield DocCommand(doc, number, command.strip(), tuple(output), status)
+
+
+def _script(doc: str, body: list[tuple[int, str]]) -> Iterator[DocCommand]:
+    """A shell block's lines, each a command whose output the doc does not show."""
+    k = 0
+    while k < len(body):
+        number, command = body[k]
+        while command.rstrip().endswith("\\") and k + 1 < len(body):
+            k += 1
+            command = command.rstrip()[:-1].rstrip() + " " + body[k][1].strip()
+        k += 1
+        if command.strip() and not command.lstrip().startswith("#"):
+            yield DocCommand(doc, number, command.strip(), None, 0)
+
+
+def output_matches(expected: tuple[str, ...], actual: list[str]) -> bool:
+    """Whether the actual lines are the shown ones, an elision line standing for any lines."""
+    if not expected:
+        return not actual
+    head, *rest = expected
+    if head.strip() in ELISION:
+        return any(output_matches(tuple(rest), actual[k:]) for k in range(len(actual) + 1))
+    return bool(actual) and actual[0] == head and output_matches(tuple(rest), actual[1:])
+
+
+def _doc_commands() -> list[DocCommand]:
+    return [c for doc in DOCS for c in parse_commands(doc, (ROOT / doc).read_text("utf-8"))]
+
+
+def _skip_reason(command: DocCommand) -> str | None:
+    for (doc, start), reason in SKIPPED.items():
+        if command.doc == doc and command.command.startswith(start):
+            return reason
+    return None
+
+
+# --- the files docs name as the reader's own ---------------------------------------------------
+# Generated projects of the seed's kind (benchmarks/records.py: every record scores), in the forms
+# `jixiao batch` reads, so that the examples run as written.
+
+
+def _records(count: int, seed: int) -> list[dict[str, str]]:
+    sys.path.insert(0, str(ROOT))
+    try:
+        from benchmarks.records import header, rows
+    finally:
+        sys.path.remove(str(ROOT))
+    return [dict(zip(header(), row, strict=True)) for row in rows(count, seed=seed)]
+
+
+def _csv(count: int, seed: int) -> Callable[[Path], None]:
+    def make(path: Path) -> None:
+        records = _records(count, seed)
+        with path.open("w", encoding="utf-8", newline="") as out:
+            writer = csv.DictWriter(out, list(records[0]))
+            writer.writeheader()
+            writer.writerows(records)
+
+    return make
+
+
+def _xlsx(path: Path) -> None:
+    from openpyxl import Workbook
+
+    records = _records(20, 3)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(list(records[0]))
+    for record in records:
+        sheet.append(list(record.values()))
+    book.save(path)
+
+
+def _jsonl(path: Path) -> None:
+    lines = (json.dumps(record, ensure_ascii=False) for record in _records(20, 4))
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+
+
+def _facts_folder(path: Path) -> None:
+    path.mkdir()
+    for name in ("hengnan_xinfang_2021.yaml", "hengnan_xinfang_2022_constructed.yaml"):
+        shutil.copy(ROOT / "examples" / name, path / name)
+
+
+FIXTURES: dict[str, Callable[[Path], None]] = {
+    "同类项目.csv": _csv(1000, 0),  # docs/methods.md: "1,000 generated projects … not real data"
+    "projects_2021.csv": _csv(50, 1),
+    "b.csv": _csv(20, 2),
+    "a.xlsx": _xlsx,
+    "c.jsonl": _jsonl,
+    "自评表": _facts_folder,
+}
+
+
+# --- running ----------------------------------------------------------------------------------
+
+
+class Workspace:
+    """One doc's temporary folder, with its commands run in order up to the one under test."""
+
+    def __init__(self, folder: Path, commands: list[DocCommand]) -> None:
+        self.folder = folder
+        self.commands = commands
+        self.done = 0
+        for name in SHARED:
+            (folder / name).symlink_to(ROOT / name, target_is_directory=True)
+        for name, make in FIXTURES.items():
+            if any(name in command.command for command in commands):
+                make(folder / name)
+        # The product's defaults: no JIXIAO_ setting and a neutral locale (gettext would read
+        # LANGUAGE, LC_ALL and LC_MESSAGES), unbuffered so stdout and stderr interleave as on a
+        # terminal.
+        self.env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith("JIXIAO_") and k not in {"LANGUAGE", "LC_ALL", "LC_MESSAGES"}
+        }
+        self.env.update(
+            LANG="C.UTF-8", PYTHONUNBUFFERED="1", PYTHONIOENCODING="utf-8", COLUMNS="100"
+        )
+        self.env["PYTHONPATH"] = os.pathsep.join(
+            [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
+        )
+
+    def run(self, command: DocCommand) -> subprocess.CompletedProcess[str]:
+        index = self.commands.index(command)
+        for earlier in self.commands[self.done : index]:  # what later commands may read
+            if _skip_reason(earlier) is None:
+                self._shell(earlier.command)
+        self.done = index + 1
+        return self._shell(command.command)
+
+    def _shell(self, command: str) -> subprocess.CompletedProcess[str]:
+        # `jixiao` is the package under test, whichever `jixiao` is on PATH; `pip install . &&`
+        # in front of a command is the install the test environment already is.
+        script = f'jixiao() {{ "{sys.executable}" -m scoring "$@"; }}\n'
+        script += re.sub(r"^pip install \S+ && ", "", command)
+        return subprocess.run(
+            ["bash", "-c", script],
+            cwd=self.folder,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            encoding="utf-8",
+            timeout=TIMEOUT,
+            check=False,
+        )
+
+
+def _shared_files() -> set[str]:
+    return {str(p.relative_to(ROOT)) for name in SHARED for p in (ROOT / name).rglob("*")}
+
+
+COMMANDS = _doc_commands()
+_WORKSPACES: dict[str, Workspace] = {}
+
+
+@pytest.fixture
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Workspace]:
+    def get(doc: str) -> Workspace:
+        if doc not in _WORKSPACES:
+            folder = tmp_path_factory.mktemp("doc_" + re.sub(r"\W", "_", doc))
+            _WORKSPACES[doc] = Workspace(folder, [c for c in COMMANDS if c.doc == doc])
+        return _WORKSPACES[doc]
+
+    return get
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=[f"{c.doc}:{c.line}" for c in COMMANDS])
+def test_doc_command(command: DocCommand, workspace: Callable[[str], Workspace]) -> None:
+    if reason := _skip_reason(command):
+        pytest.skip(reason)
+    before = _shared_files()
+    done = workspace(command.doc).run(command)
+    written = _shared_files() - before
+    actual = [line.rstrip() for line in done.stdout.split("\n")]
+    while actual and not actual[-1]:
+        actual.pop()
+    problems = [f"it wrote into the repository: {sorted(written)}"] if written else []
+    if done.returncode != command.status:
+        problems.append(f"exit status {done.returncode}, the doc expects {command.status}")
+    if command.expected is not None and not output_matches(command.expected, actual):
+        diff = difflib.unified_diff(
+            list(command.expected), actual, "shown in the doc", "printed", lineterm="", n=2
+        )
+        problems.append("output differs from the doc:\n" + "\n".join(diff))
+    elif command.expected is None and done.returncode != command.status:
+        problems.append("it printed:\n" + "\n".join(actual[-30:]))
+    assert not problems, f"{command}\n" + "\n".join(problems)
+
+
+# --- the convention itself --------------------------------------------------------------------
+
+SAMPLE = """\
+Text.
+
+```
+$ jixiao score a.yaml b.yaml
+总分 100
+…
+等级 优
+$ jixiao validate bad.yaml \\
+    --lang en
+bad.yaml:1:1: x: wrong [code]
+[exit 1]
+```
+
+```text
+jixiao review TABLE [--sheet NAME]
+```
+
+```sh
+mkdir -p out   # a comment
+# a comment line
+jixiao schema \\
+  --facts > out/facts.json
+```
+"""
+
+
+def test_parse_commands_reads_prompts_outputs_exit_lines_and_sh_blocks() -> None:
+    assert parse_commands("x.md", SAMPLE) == [
+        DocCommand("x.md", 4, "jixiao score a.yaml b.yaml", ("总分 100", "…", "等级 优"), 0),
+        DocCommand(
+            "x.md", 8, "jixiao validate bad.yaml --lang en", ("bad.yaml:1:1: x: wrong [code]",), 1
+        ),
+        DocCommand("x.md", 19, "mkdir -p out   # a comment", None, 0),
+        DocCommand("x.md", 21, "jixiao schema --facts > out/facts.json", None, 0),
+    ]
+
+
+def test_elision_stands_for_any_lines_and_nothing_else() -> None:
+    shown = ("a", "…", "d")
+    assert output_matches(shown, ["a", "d"])
+    assert output_matches(shown, ["a", "b", "c", "d"])
+    assert not output_matches(shown, ["a", "b", "c"])
+    assert not output_matches(shown, ["x", "a", "d"])
+    assert not output_matches(("a",), ["a", "b"])
+    assert output_matches(("...",), [])
+
+
+def test_every_skipped_command_is_still_in_the_docs() -> None:
+    for doc, start in SKIPPED:
+        assert any(c.doc == doc and c.command.startswith(start) for c in COMMANDS), (doc, start)
