@@ -29,6 +29,7 @@ from typing import Any
 
 from ..engine.result import Result
 from ..errors import Problem, ScoringError
+from ..i18n import tr
 from ..numbers.text import format_number, places_of
 from ..spec.model import DEFAULT_GRADES
 from .draft import Leaf
@@ -85,7 +86,7 @@ def to_pair(table: FiledTable, *, unscored: bool = False) -> Imported:
     if imported.rule_result is None and not unscored:
         raise TableError(
             Problem(
-                "no applicable indicator has a weight: nothing to score",
+                tr("table-empty", "no applicable indicator has a weight: nothing to score"),
                 "table-empty",
                 file=table.file,
                 path=table.header_cell,
@@ -105,7 +106,7 @@ class _Converter(FundsReader, WeightInference, RowReader, Layout):
         if not table.rows and self.funds_leaf is None:
             raise TableError(
                 Problem(
-                    "no indicator rows under the header: nothing to review",
+                    tr("table-empty", "no indicator rows under the header: nothing to review"),
                     "table-empty",
                     file=table.file,
                     path=table.header_cell,
@@ -221,7 +222,11 @@ def _score_rules(imported: Imported) -> Result:
         raise TableError(
             [
                 Problem(
-                    f"the imported spec and facts do not score: {p}",
+                    tr(
+                        "table-import",
+                        "the imported spec and facts do not score: {problem}",
+                        problem=p,
+                    ),
                     "table-import",
                     file=imported.table.file,
                 )

@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 
 from ..errors import Problem
+from ..i18n import tr
 from .filed import FiledTable, Notice
 from .sheet import Sheet, TableError, read_sheets
 from .sheet_blocks import read_funds, read_goal, read_project
@@ -38,7 +39,12 @@ def read_table(path: str | os.PathLike[str], sheet: str | None = None) -> FiledT
             names = ", ".join(s.name for s in sheets)
             raise TableError(
                 Problem(
-                    f"no sheet named {sheet!r}; the workbook has {names}",
+                    tr(
+                        "table-sheet",
+                        "no sheet named {sheet!r}; the workbook has {names}",
+                        sheet=sheet,
+                        names=names,
+                    ),
                     "table-sheet",
                     file=os.fspath(path),
                 )
@@ -49,8 +55,11 @@ def read_table(path: str | os.PathLike[str], sheet: str | None = None) -> FiledT
             return parse_sheet(candidate)
     raise TableError(
         Problem(
-            "no 自评表 found: no sheet has an indicator header row (三级指标 | 年度指标值 | "
-            "实际完成值 | 分值 | 得分)",
+            tr(
+                "table-no-header",
+                "no 自评表 found: no sheet has an indicator header row (三级指标 | 年度指标值 | "
+                "实际完成值 | 分值 | 得分)",
+            ),
             "table-no-header",
             file=os.fspath(path),
         )
@@ -66,7 +75,10 @@ def parse_sheet(sheet: Sheet) -> FiledTable:
     if header is None:
         raise TableError(
             Problem(
-                "no indicator header row found (三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分)",
+                tr(
+                    "table-no-header",
+                    "no indicator header row found (三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分)",
+                ),
                 "table-no-header",
                 file=sheet.file,
                 path=sheet.name,

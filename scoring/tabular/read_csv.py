@@ -12,6 +12,7 @@ import csv
 from pathlib import Path
 
 from ..errors import Problem
+from ..i18n import tr
 from ..writing.channels import spreadsheet_unquote
 from .sheet import Sheet, TableError, finish_sheet, normalise
 from .table_limits import TableLimits
@@ -24,7 +25,11 @@ def read_csv(file: str, limits: TableLimits) -> Sheet:
         raw = Path(file).read_bytes()
     except OSError as exc:
         raise TableError(
-            Problem(f"cannot read: {exc.strerror}", "table-missing", file=file)
+            Problem(
+                tr("table-missing", "cannot read: {reason}", reason=exc.strerror),
+                "table-missing",
+                file=file,
+            )
         ) from None
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -33,7 +38,9 @@ def read_csv(file: str, limits: TableLimits) -> Sheet:
         except UnicodeDecodeError:
             continue
     else:  # pragma: no cover - gb18030 decodes any byte string
-        raise TableError(Problem("not UTF-8 or GB18030 text", "table-format", file=file))
+        raise TableError(
+            Problem(tr("table-format", "not UTF-8 or GB18030 text"), "table-format", file=file)
+        )
     sheet = Sheet(Path(file).stem, file)
     reader = csv.reader(text.splitlines())
     count = 0
@@ -48,8 +55,12 @@ def read_csv(file: str, limits: TableLimits) -> Sheet:
                 if count > limits.max_cells:
                     raise TableError(
                         Problem(
-                            f"more than {limits.max_cells:,} cells hold values; a 自评表 has a "
-                            "few hundred (raise the limit with --max-cells if the file is genuine)",
+                            tr(
+                                "table-too-large",
+                                "more than {limit:,} cells hold values; a 自评表 has a few "
+                                "hundred (raise the limit with --max-cells if the file is genuine)",
+                                limit=limits.max_cells,
+                            ),
                             "table-too-large",
                             file=file,
                             line=r,
@@ -59,7 +70,11 @@ def read_csv(file: str, limits: TableLimits) -> Sheet:
     except csv.Error as exc:
         raise TableError(
             Problem(
-                f"cannot be split into cells ({exc}); save the table again as CSV",
+                tr(
+                    "table-format",
+                    "cannot be split into cells ({reason}); save the table again as CSV",
+                    reason=exc,
+                ),
                 "table-format",
                 file=file,
                 line=reader.line_num,

@@ -18,6 +18,7 @@ import importlib
 from typing import Any
 
 from ..errors import Problem
+from ..i18n import tr, ui
 from .sheet import Sheet, TableError, finish_sheet, normalise
 from .table_limits import TableLimits
 from .zip_guard import open_zip, refuse_dtd
@@ -28,12 +29,15 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def read_docx(file: str, limits: TableLimits) -> list[Sheet]:
-    with open_zip(file, limits, ".docx document") as archive:
+    with open_zip(file, limits, ui(".docx document")) as archive:
         names = set(archive.namelist())
         if "word/document.xml" not in names:
             raise TableError(
                 Problem(
-                    "not a readable .docx document: it has no word/document.xml",
+                    tr(
+                        "table-format",
+                        "not a readable .docx document: it has no word/document.xml",
+                    ),
                     "table-format",
                     file=file,
                 )
@@ -46,8 +50,13 @@ def read_docx(file: str, limits: TableLimits) -> list[Sheet]:
     except Exception as exc:  # noqa: BLE001 - python-docx/lxml fail on damaged files many ways
         raise TableError(
             Problem(
-                f"not a readable .docx document ({type(exc).__name__}: {exc}); open it in Word "
-                "or WPS and save it again",
+                tr(
+                    "table-format",
+                    "not a readable .docx document ({kind}: {reason}); open it in Word or WPS "
+                    "and save it again",
+                    kind=type(exc).__name__,
+                    reason=exc,
+                ),
                 "table-format",
                 file=file,
             )
@@ -63,9 +72,9 @@ def _table(tbl: Any, name: str, file: str, limits: TableLimits) -> Sheet:
     positions = 0
     # The XML is walked directly (lxml): python-docx's properties run an XPath query each, which
     # is most of the time on a large table.
-    for r, tr in enumerate(tbl.iterchildren(f"{_W}tr"), 1):
-        col = 1 + _number(tr.find(f"{_W}trPr/{_W}gridBefore"), 0)
-        for tc in tr.iterchildren(f"{_W}tc"):
+    for r, tr_element in enumerate(tbl.iterchildren(f"{_W}tr"), 1):
+        col = 1 + _number(tr_element.find(f"{_W}trPr/{_W}gridBefore"), 0)
+        for tc in tr_element.iterchildren(f"{_W}tc"):
             properties = tc.find(f"{_W}tcPr")
             span = max(
                 1, _number(None if properties is None else properties.find(f"{_W}gridSpan"), 1)
@@ -74,8 +83,12 @@ def _table(tbl: Any, name: str, file: str, limits: TableLimits) -> Sheet:
             if positions > limits.max_cells:
                 raise TableError(
                     Problem(
-                        f"has more than {limits.max_cells:,} cells; a 自评表 has a few hundred "
-                        "(raise the limit with --max-cells if the file is genuine)",
+                        tr(
+                            "table-too-large",
+                            "has more than {limit:,} cells; a 自评表 has a few hundred "
+                            "(raise the limit with --max-cells if the file is genuine)",
+                            limit=limits.max_cells,
+                        ),
                         "table-too-large",
                         file=file,
                         path=name,

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import Problem
+from ..i18n import tr
 from .sheet import Sheet, TableError, column_letter, finish_sheet, normalise
 from .table_limits import TableLimits
 
@@ -62,8 +63,13 @@ def read_pdf(file: str, limits: TableLimits) -> list[Sheet]:
         if count > limits.pdf_pages:
             raise TableError(
                 Problem(
-                    f"has {count:,} pages, over the {limits.pdf_pages}-page limit for a filed "
-                    "table (raise the limits with --max-cells if the file is genuine)",
+                    tr(
+                        "table-too-large",
+                        "has {count:,} pages, over the {limit}-page limit for a filed table "
+                        "(raise the limits with --max-cells if the file is genuine)",
+                        count=count,
+                        limit=limits.pdf_pages,
+                    ),
                     "table-too-large",
                     file=file,
                 )
@@ -76,14 +82,29 @@ def read_pdf(file: str, limits: TableLimits) -> list[Sheet]:
             raise TableError(_unreadable(file, exc)) from None
     if count == 0:
         raise TableError(
-            Problem("not a readable PDF file: it has no pages", "table-format", file=file)
+            Problem(
+                tr("table-format", "not a readable PDF file: it has no pages"),
+                "table-format",
+                file=file,
+            )
         )
     if not has_text:
         raise TableError(
             Problem(
-                f"has no text layer (its {count} page{'s' if count > 1 else ''} are images, a "
-                "scan): jixiao reads the text of a PDF, not pictures of it; review the .xlsx or "
-                ".docx the table was printed from, or run OCR on the scan first",
+                tr(
+                    "table-scanned",
+                    "has no text layer (its {count} pages are images, a scan): jixiao reads the "
+                    "text of a PDF, not pictures of it; review the .xlsx or .docx the table was "
+                    "printed from, or run OCR on the scan first",
+                    count=count,
+                )
+                if count > 1
+                else tr(
+                    "table-scanned",
+                    "has no text layer (its 1 page are images, a scan): jixiao reads the text of "
+                    "a PDF, not pictures of it; review the .xlsx or .docx the table was printed "
+                    "from, or run OCR on the scan first",
+                ),
                 "table-scanned",
                 file=file,
             )
@@ -95,12 +116,19 @@ def _unreadable(file: str, exc: Exception) -> Problem:
     name = type(exc).__name__
     if "Password" in name or "Encrypt" in name:
         return Problem(
-            "is a password-protected PDF, which jixiao cannot open; save a copy without the "
-            "password",
+            tr(
+                "table-format",
+                "is a password-protected PDF, which jixiao cannot open; save a copy without the "
+                "password",
+            ),
             "table-format",
             file=file,
         )
-    return Problem(f"not a readable PDF file ({name}: {exc})", "table-format", file=file)
+    return Problem(
+        tr("table-format", "not a readable PDF file ({kind}: {reason})", kind=name, reason=exc),
+        "table-format",
+        file=file,
+    )
 
 
 def _page_count(pdf: Any) -> int:
@@ -124,8 +152,12 @@ def _parts(pdf: Any, limits: TableLimits, file: str) -> tuple[list[_Part], bool]
             if positions > limits.max_cells:
                 raise TableError(
                     Problem(
-                        f"its tables have more than {limits.max_cells:,} cells; a 自评表 has a few "
-                        "hundred (raise the limit with --max-cells if the file is genuine)",
+                        tr(
+                            "table-too-large",
+                            "its tables have more than {limit:,} cells; a 自评表 has a few "
+                            "hundred (raise the limit with --max-cells if the file is genuine)",
+                            limit=limits.max_cells,
+                        ),
                         "table-too-large",
                         file=file,
                         path=f"第{number}页",

@@ -15,6 +15,7 @@ import importlib
 from typing import Any
 
 from ..errors import Problem
+from ..i18n import tr
 from .sheet import CellValue, Sheet, TableError, finish_sheet, normalise
 from .table_limits import TableLimits
 
@@ -47,13 +48,21 @@ def _unreadable(file: str, reason: str) -> Problem:
         head = handle.read(1 << 20)
     if _ENCRYPTED in head or "encrypted" in reason.lower():
         return Problem(
-            "is a password-protected (encrypted) workbook, which jixiao cannot open; remove the "
-            "password (文件 → 信息 → 保护工作簿 → 用密码进行加密, leave it empty) and save it again",
+            tr(
+                "table-format",
+                "is a password-protected (encrypted) workbook, which jixiao cannot open; remove "
+                "the password (文件 → 信息 → 保护工作簿 → 用密码进行加密, leave it empty) and save "
+                "it again",
+            ),
             "table-format",
             file=file,
         )
     return Problem(
-        f"not a readable .xls workbook ({reason}); open it in Excel or WPS and save it as .xlsx",
+        tr(
+            "table-format",
+            "not a readable .xls workbook ({reason}); open it in Excel or WPS and save it as .xlsx",
+            reason=reason,
+        ),
         "table-format",
         file=file,
     )
@@ -68,9 +77,14 @@ def _sheet(xlrd: Any, book: Any, index: int, file: str, limits: TableLimits) -> 
     if source.nrows * source.ncols > _GRID_FACTOR * limits.max_cells:
         raise TableError(
             Problem(
-                f"has {source.nrows:,} rows × {source.ncols:,} columns of cells, far over the "
-                f"{limits.max_cells:,}-cell limit (raise it with --max-cells if the file is "
-                "genuine)",
+                tr(
+                    "table-too-large",
+                    "has {rows:,} rows × {columns:,} columns of cells, far over the {limit:,}-cell "
+                    "limit (raise it with --max-cells if the file is genuine)",
+                    rows=source.nrows,
+                    columns=source.ncols,
+                    limit=limits.max_cells,
+                ),
                 "table-too-large",
                 file=file,
                 path=sheet.name,
@@ -88,8 +102,12 @@ def _sheet(xlrd: Any, book: Any, index: int, file: str, limits: TableLimits) -> 
             if count > limits.max_cells:
                 raise TableError(
                     Problem(
-                        f"more than {limits.max_cells:,} cells hold values; a 自评表 has a few "
-                        "hundred (raise the limit with --max-cells if the file is genuine)",
+                        tr(
+                            "table-too-large",
+                            "more than {limit:,} cells hold values; a 自评表 has a few "
+                            "hundred (raise the limit with --max-cells if the file is genuine)",
+                            limit=limits.max_cells,
+                        ),
                         "table-too-large",
                         file=file,
                         path=sheet.name,

@@ -28,6 +28,7 @@ from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelt
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
 from ..errors import Problem
+from ..i18n import tr, ui
 from .sheet import CellValue, Sheet, TableError, cell_ref, finish_sheet, is_target, normalise
 from .table_limits import TableLimits
 from .xml_parts import Budget, XmlRefused, parse_part, unescape
@@ -43,7 +44,7 @@ _NUMBER_TEXT = 64  # a <v> longer than this is no number a person typed: kept as
 
 
 def read_xlsx(file: str, limits: TableLimits) -> list[Sheet]:
-    archive = open_zip(file, limits, ".xlsx workbook")
+    archive = open_zip(file, limits, ui(".xlsx workbook"))
     with archive:
         budget = Budget(limits.xml_elements)
         book = _Book(archive, file, budget)
@@ -97,7 +98,10 @@ class _Book:
         if self.workbook not in names:
             raise TableError(
                 Problem(
-                    "not an .xlsx workbook: it has no workbook part (xl/workbook.xml)",
+                    tr(
+                        "table-format",
+                        "not an .xlsx workbook: it has no workbook part (xl/workbook.xml)",
+                    ),
                     "table-format",
                     file=file,
                 )
@@ -256,7 +260,7 @@ class _SheetReader:
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         if name == "row":
-            self.row = self._number(attrs.get("r"), self.row + 1, MAX_ROW, "row")
+            self.row = self._number(attrs.get("r"), self.row + 1, MAX_ROW)
             self.col = 0
         elif name == "c":
             self._start_cell(attrs)
@@ -287,7 +291,7 @@ class _SheetReader:
         if self.collect is not None:
             self.collect.append(data)
 
-    def _number(self, text: str | None, default: int, top: int, what: str) -> int:
+    def _number(self, text: str | None, default: int, top: int) -> int:
         if text is None:
             return default
         try:
@@ -296,7 +300,13 @@ class _SheetReader:
             number = 0
         if not 1 <= number <= top:
             raise XmlRefused(
-                f"{what} number {text!r} is outside a sheet (1 to {top:,})", path=self.part
+                tr(
+                    "table-xml",
+                    "row number {text!r} is outside a sheet (1 to {top:,})",
+                    text=text,
+                    top=top,
+                ),
+                path=self.part,
             )
         return number
 
@@ -306,7 +316,11 @@ class _SheetReader:
             where = parse_ref(ref)
             if where is None:
                 raise XmlRefused(
-                    f"cell reference {ref[:40]!r} is not a cell of a sheet (A1 to XFD1048576)",
+                    tr(
+                        "table-xml",
+                        "cell reference {ref!r} is not a cell of a sheet (A1 to XFD1048576)",
+                        ref=ref[:40],
+                    ),
                     path=self.part,
                 )
             self.row, self.col = where
@@ -314,7 +328,8 @@ class _SheetReader:
             self.col += 1
             if self.row == 0 or self.col > MAX_COLUMN:
                 raise XmlRefused(
-                    "a cell without a reference outside a row or past XFD", path=self.part
+                    tr("table-xml", "a cell without a reference outside a row or past XFD"),
+                    path=self.part,
                 )
         try:
             style = int(attrs.get("s", "0"))
@@ -329,8 +344,12 @@ class _SheetReader:
         self.count += 1
         if self.count > self.limits.max_cells:
             raise XmlRefused(
-                f"more than {self.limits.max_cells:,} cells hold values; a 自评表 has a few "
-                "hundred (raise the limit with --max-cells if the file is genuine)",
+                tr(
+                    "table-too-large",
+                    "more than {limit:,} cells hold values; a 自评表 has a few "
+                    "hundred (raise the limit with --max-cells if the file is genuine)",
+                    limit=self.limits.max_cells,
+                ),
                 "table-too-large",
                 path=self.sheet.name,
             )
@@ -348,8 +367,14 @@ class _SheetReader:
                 return normalise(self.book.shared[int(raw)], "")
             except (ValueError, IndexError):
                 raise XmlRefused(
-                    f"cell {cell_ref(cell.row, cell.col)} refers to shared string {raw[:20]!r}, "
-                    f"which does not exist (the workbook has {len(self.book.shared):,})",
+                    tr(
+                        "table-xml",
+                        "cell {cell} refers to shared string {index!r}, which does not exist "
+                        "(the workbook has {count:,})",
+                        cell=cell_ref(cell.row, cell.col),
+                        index=raw[:20],
+                        count=len(self.book.shared),
+                    ),
                     path=self.part,
                 ) from None
         if kind in ("str", "inlineStr", "e"):
@@ -391,11 +416,23 @@ class _SheetReader:
             self.count += 1
             self.sheet.cells[(cell.row, cell.col)] = written
             return
-        shown = f"formula {written}" if text else "a shared formula"
+        message = (
+            tr(
+                "table-formula",
+                "formula {formula} has no saved result; open and save the workbook in Excel or "
+                "LibreOffice first",
+                formula=written,
+            )
+            if text
+            else tr(
+                "table-formula",
+                "a shared formula has no saved result; open and save the workbook in Excel or "
+                "LibreOffice first",
+            )
+        )
         self.sheet.problems.append(
             Problem(
-                f"{shown} has no saved result; open and save the workbook in Excel or "
-                "LibreOffice first",
+                message,
                 "table-formula",
                 file=self.book.file,
                 path=ref,
@@ -407,11 +444,18 @@ class _SheetReader:
         corner = parse_ref(first)
         other = parse_ref(last) if last else corner
         if corner is None or other is None:
-            raise XmlRefused(f"merged range {ref[:40]!r} is not a range of cells", path=self.part)
+            raise XmlRefused(
+                tr("table-xml", "merged range {ref!r} is not a range of cells", ref=ref[:40]),
+                path=self.part,
+            )
         if len(self.merges) >= self.limits.merges:
             raise XmlRefused(
-                f"more than {self.limits.merges:,} merged ranges; a 自评表 has a few dozen (raise "
-                "the limit with --max-cells if the file is genuine)",
+                tr(
+                    "table-too-large",
+                    "more than {limit:,} merged ranges; a 自评表 has a few dozen (raise "
+                    "the limit with --max-cells if the file is genuine)",
+                    limit=self.limits.merges,
+                ),
                 "table-too-large",
                 path=self.sheet.name,
             )

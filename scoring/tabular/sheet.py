@@ -28,6 +28,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..errors import Problem, ScoringError
+from ..i18n import N_, tr, ui
 from ..numbers.limits import MAX_DECIMAL_PLACES, MAX_INTEGER_DIGITS, QuantityError
 from ..numbers.quantities import parse_target
 from .table_limits import TableLimits, current_limits
@@ -126,9 +127,15 @@ class Sheet:
                     if other is not rng:
                         raise TableError(
                             Problem(
-                                f"merged range {_range(rng)} overlaps {_range(other)} at "
-                                f"{cell_ref(r, c)}; no office program writes that: open the file "
-                                "in Excel or WPS, fix the merged cells and save it",
+                                tr(
+                                    "table-merge",
+                                    "merged range {range} overlaps {other} at {cell}; no office "
+                                    "program writes that: open the file in Excel or WPS, fix the "
+                                    "merged cells and save it",
+                                    range=_range(rng),
+                                    other=_range(other),
+                                    cell=cell_ref(r, c),
+                                ),
                                 "table-merge",
                                 file=self.file,
                                 path=self.ref(r1, c1),
@@ -173,7 +180,7 @@ _READERS = {
     ".pdf": "pdf",
     ".csv": "csv",
 }
-READ = ".xlsx, .xlsm, .xls, .docx, .pdf (with a text layer) and .csv"
+READ = N_(".xlsx, .xlsm, .xls, .docx, .pdf (with a text layer) and .csv")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -185,8 +192,13 @@ def read_sheets(path: str | os.PathLike[str], limits: TableLimits | None = None)
     if suffix not in _READERS:
         raise TableError(
             Problem(
-                f"cannot read {suffix or 'a file without extension'}: jixiao reads {READ} files; "
-                "save .et, .wps, .ods or other files as .xlsx first (另存为 → Excel 工作簿)",
+                tr(
+                    "table-format",
+                    "cannot read {suffix}: jixiao reads {read} files; save .et, .wps, .ods or "
+                    "other files as .xlsx first (另存为 → Excel 工作簿)",
+                    suffix=suffix or ui("a file without extension"),
+                    read=ui(READ),
+                ),
                 "table-format",
                 file=file,
             )
@@ -218,28 +230,45 @@ def _sniff(file: str, suffix: str, limits: TableLimits) -> str:
     try:
         if os.path.isdir(file):
             raise TableError(
-                Problem("is a directory, not a table file", "table-missing", file=file)
+                Problem(
+                    tr("table-missing", "is a directory, not a table file"),
+                    "table-missing",
+                    file=file,
+                )
             )
         size = os.path.getsize(file)
         with open(file, "rb") as handle:
             head = handle.read(8)
     except FileNotFoundError:
-        raise TableError(Problem("no such file", "table-missing", file=file)) from None
+        raise TableError(
+            Problem(tr("table-missing", "no such file"), "table-missing", file=file)
+        ) from None
     except OSError as exc:
         raise TableError(
-            Problem(f"cannot read: {exc.strerror}", "table-missing", file=file)
+            Problem(
+                tr("table-missing", "cannot read: {reason}", reason=exc.strerror),
+                "table-missing",
+                file=file,
+            )
         ) from None
     if size > limits.file_bytes:
         raise TableError(
             Problem(
-                f"file is {size / 1e6:.1f} MB, larger than the {limits.file_bytes / 1e6:.1f} MB "
-                "limit for a filed table (raise the limits with --max-cells if the file is genuine)",
+                tr(
+                    "table-too-large",
+                    "file is {size:.1f} MB, larger than the {limit:.1f} MB limit for a filed "
+                    "table (raise the limits with --max-cells if the file is genuine)",
+                    size=size / 1e6,
+                    limit=limits.file_bytes / 1e6,
+                ),
                 "table-too-large",
                 file=file,
             )
         )
     if size == 0:
-        raise TableError(Problem("is empty (0 bytes)", "table-format", file=file))
+        raise TableError(
+            Problem(tr("table-format", "is empty (0 bytes)"), "table-format", file=file)
+        )
     if head.startswith(b"PK"):
         return "docx" if suffix == ".docx" else "xlsx"
     if head == _OLE:
@@ -247,8 +276,11 @@ def _sniff(file: str, suffix: str, limits: TableLimits) -> str:
             # An OLE file is an old Word .doc or a password-protected .docx, never a .docx.
             raise TableError(
                 Problem(
-                    "is an old Word .doc file or a password-protected .docx, which jixiao cannot "
-                    "open; save it as .docx (另存为 → Word 文档) without a password",
+                    tr(
+                        "table-format",
+                        "is an old Word .doc file or a password-protected .docx, which jixiao "
+                        "cannot open; save it as .docx (另存为 → Word 文档) without a password",
+                    ),
                     "table-format",
                     file=file,
                 )
@@ -258,12 +290,21 @@ def _sniff(file: str, suffix: str, limits: TableLimits) -> str:
         return "pdf"
     if suffix == ".csv":
         return "csv"
-    what = {"xlsx": ".xlsx workbook", "xls": ".xls workbook", "docx": ".docx document"}
+    what = {
+        "xlsx": N_(".xlsx workbook"),
+        "xls": N_(".xls workbook"),
+        "docx": N_(".docx document"),
+        "pdf": N_("PDF file"),
+    }
     raise TableError(
         Problem(
-            f"not a readable {what.get(_READERS[suffix], 'PDF file')}: its content is none of "
-            f"the formats jixiao reads ({READ}); open it in the program that wrote it and save "
-            "it again",
+            tr(
+                "table-format",
+                "not a readable {what}: its content is none of the formats jixiao reads "
+                "({read}); open it in the program that wrote it and save it again",
+                what=ui(what[_READERS[suffix]]),
+                read=ui(READ),
+            ),
             "table-format",
             file=file,
         )
@@ -276,7 +317,9 @@ def read_sheet(
     """One sheet by name, or the first one."""
     sheets = read_sheets(path, limits)
     if not sheets:
-        raise TableError(Problem("has no table", "table-no-header", file=os.fspath(path)))
+        raise TableError(
+            Problem(tr("table-no-header", "has no table"), "table-no-header", file=os.fspath(path))
+        )
     if name is None:
         return sheets[0]
     for sheet in sheets:
@@ -285,7 +328,12 @@ def read_sheet(
     names = ", ".join(s.name for s in sheets)
     raise TableError(
         Problem(
-            f"no sheet named {name!r}; the workbook has {names}",
+            tr(
+                "table-sheet",
+                "no sheet named {sheet!r}; the workbook has {names}",
+                sheet=name,
+                names=names,
+            ),
             "table-sheet",
             file=os.fspath(path),
         )
@@ -304,10 +352,20 @@ def finish_sheet(
         far_col = max(sheet.cells, key=lambda at: (at[1], at[0]))
         raise TableError(
             Problem(
-                f"the values in use span A1:{column_letter(cols)}{rows} ({rows:,} rows × {cols:,} "
-                f"columns = {rows * cols:,} cells), over the {limits.max_cells:,}-cell limit: the "
-                f"farthest are {cell_ref(*far_row)} and {cell_ref(*far_col)}; delete stray values "
-                "far from the table, or raise the limit with --max-cells",
+                tr(
+                    "table-too-large",
+                    "the values in use span A1:{corner} ({rows:,} rows × {cols:,} columns = "
+                    "{cells:,} cells), over the {limit:,}-cell limit: the farthest are {far_row} "
+                    "and {far_col}; delete stray values far from the table, or raise the limit "
+                    "with --max-cells",
+                    corner=column_letter(cols) + str(rows),
+                    rows=rows,
+                    cols=cols,
+                    cells=rows * cols,
+                    limit=limits.max_cells,
+                    far_row=cell_ref(*far_row),
+                    far_col=cell_ref(*far_col),
+                ),
                 "table-too-large",
                 file=sheet.file,
                 path=sheet.name,

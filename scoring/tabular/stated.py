@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..errors import FactsError, Problem
+from ..i18n import tr
 from ..numbers.limits import QuantityError, show
 from ..numbers.quantities import parse_number
 from .filed import Defect, Located
@@ -137,7 +138,7 @@ def from_mapping(data: Any, file: str) -> Stated:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
-            fail(path, f"expected a number, got {show(str(value))}")
+            fail(path, tr("stated-shape", "expected a number, got {value}", value=show(str(value))))
             return None
         try:  # the one bounded reader: 1e400 or 5,000 digits is a located error, not a crash
             return parse_number(value)
@@ -150,7 +151,7 @@ def from_mapping(data: Any, file: str) -> Stated:
         if item is None:
             return None
         if not isinstance(item, Mapping) or "value" not in item:
-            fail(key, "expected {value: …, cell: …}")
+            fail(key, tr("stated-shape", "expected {{value: …, cell: …}}"))
             return None
         value = number(item["value"], f"{key}.value")
         return None if value is None else Located(value, str(item.get("cell", key)))
@@ -160,12 +161,14 @@ def from_mapping(data: Any, file: str) -> Stated:
         if item is None:
             return None
         if not isinstance(item, Mapping) or "value" not in item:
-            fail(key, "expected {value: …, cell: …}")
+            fail(key, tr("stated-shape", "expected {{value: …, cell: …}}"))
             return None
         return Located(str(item["value"]), str(item.get("cell", key)))
 
     if not isinstance(data, Mapping):
-        raise FactsError(Problem("expected a mapping with rows:", "stated-shape", file=file))
+        raise FactsError(
+            Problem(tr("stated-shape", "expected a mapping with rows:"), "stated-shape", file=file)
+        )
     stated = Stated(source=str(data.get("source", file)))
     stated.total_weight = located_number("total_weight")
     stated.total = located_number("total")
@@ -178,12 +181,12 @@ def from_mapping(data: Any, file: str) -> Stated:
     stated.funds_leaf = data.get("funds_leaf")
     rows = data.get("rows") or {}
     if not isinstance(rows, Mapping):
-        fail("rows", "expected indicator id → {weight, score, cells}")
+        fail("rows", tr("stated-shape", "expected indicator id → {{weight, score, cells}}"))
         rows = {}
     for key, item in rows.items():
         path = f"rows.{key}"
         if not isinstance(item, Mapping):
-            fail(path, "expected {weight, score, cells}")
+            fail(path, tr("stated-shape", "expected {{weight, score, cells}}"))
             continue
         cells = item.get("cells") or {}
         where = f"indicators[{key}]"
@@ -211,7 +214,7 @@ def from_mapping(data: Any, file: str) -> Stated:
             else None
         )
         if weight is None or not isinstance(item, Mapping):
-            fail(f"blocks[{index}]", "expected {name, weight, cell, leaves}")
+            fail(f"blocks[{index}]", tr("stated-shape", "expected {{name, weight, cell, leaves}}"))
             continue
         stated.blocks.append(
             StatedBlock(
@@ -225,10 +228,10 @@ def from_mapping(data: Any, file: str) -> Stated:
     if isinstance(left_out, Mapping):
         stated.left_out = {str(k): str(v) for k, v in left_out.items()}
     else:
-        fail("left_out", "expected indicator id → code")
+        fail("left_out", tr("stated-shape", "expected indicator id → code"))
     for index, item in enumerate(data.get("defects") or []):
         if not isinstance(item, Mapping) or not {"code", "cell", "message"} <= item.keys():
-            fail(f"defects[{index}]", "expected {code, cell, message}")
+            fail(f"defects[{index}]", tr("stated-shape", "expected {{code, cell, message}}"))
             continue
         row = item.get("row", 0)
         stated.defects.append(

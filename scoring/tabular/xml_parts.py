@@ -24,6 +24,7 @@ from typing import IO
 from xml.parsers import expat
 
 from ..errors import Problem
+from ..i18n import tr
 from .sheet import TableError
 
 __all__ = ["Budget", "XmlRefused", "local", "parse_part", "unescape"]
@@ -54,8 +55,12 @@ class Budget:
         self.left -= 1
         if self.left < 0:
             raise XmlRefused(
-                f"holds more than {self.limit:,} XML elements; a 自评表 has a few thousand "
-                "(raise the limits with --max-cells if the file is genuine)",
+                tr(
+                    "table-too-large",
+                    "holds more than {limit:,} XML elements; a 自评表 has a few thousand "
+                    "(raise the limits with --max-cells if the file is genuine)",
+                    limit=self.limit,
+                ),
                 "table-too-large",
             )
 
@@ -91,7 +96,9 @@ def parse_part(
         end(local(name))
 
     def refuse_dtd(*_: object) -> None:
-        raise XmlRefused("has a DTD (<!DOCTYPE …>), which no Office file has: refused unread")
+        raise XmlRefused(
+            tr("table-xml", "has a DTD (<!DOCTYPE …>), which no Office file has: refused unread")
+        )
 
     parser = expat.ParserCreate(namespace_separator=" ")
     parser.buffer_text = True
@@ -110,9 +117,14 @@ def parse_part(
         reason = expat.errors.messages[exc.code] if exc.code else str(exc)
         raise TableError(
             Problem(
-                f"XML error at line {exc.lineno}, column {exc.offset + 1}: {reason}; the file is "
-                "damaged or was not written by an office program (open and save it in Excel or "
-                "WPS)",
+                tr(
+                    "table-xml",
+                    "XML error at line {line}, column {column}: {reason}; the file is damaged or "
+                    "was not written by an office program (open and save it in Excel or WPS)",
+                    line=exc.lineno,
+                    column=exc.offset + 1,
+                    reason=reason,
+                ),
                 "table-xml",
                 file=file,
                 path=part,
@@ -120,13 +132,19 @@ def parse_part(
         ) from None
     except KeyError:
         raise TableError(
-            Problem(f"the part {part} is missing from the file", "table-xml", file=file)
+            Problem(
+                tr("table-xml", "the part {part} is missing from the file", part=part),
+                "table-xml",
+                file=file,
+            )
         ) from None
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError) as exc:
         # RuntimeError: an encrypted zip entry (zipfile asks for a password).
         raise TableError(
             Problem(
-                f"cannot be unpacked ({exc}); the file is damaged",
+                tr(
+                    "table-format", "cannot be unpacked ({reason}); the file is damaged", reason=exc
+                ),
                 "table-format",
                 file=file,
                 path=part,

@@ -15,6 +15,7 @@ import zipfile
 import zlib
 
 from ..errors import Problem
+from ..i18n import tr
 from .sheet import TableError
 from .table_limits import TableLimits
 
@@ -26,7 +27,6 @@ _EOCD_SIZE = 22
 _TAIL = _EOCD_SIZE + 0xFFFF  # the record and the longest zip comment
 _RATIO_FLOOR = 1 << 20  # parts unpacking to less than 1 MB may compress as well as they like
 _PROLOG = 4096  # a DTD comes before the root element, within the first bytes of a part
-_HINT = "raise the limits with --max-cells if the file is genuine"
 
 
 def megabytes(size: int) -> str:
@@ -42,8 +42,14 @@ def open_zip(file: str, limits: TableLimits, what: str) -> zipfile.ZipFile:
     if entries > limits.zip_entries:
         raise TableError(
             Problem(
-                f"holds {entries:,} files; a {what} has a few dozen (limit {limits.zip_entries:,}, "
-                f"{_HINT})",
+                tr(
+                    "table-too-large",
+                    "holds {entries:,} files; a {what} has a few dozen (limit {limit:,}, raise "
+                    "the limits with --max-cells if the file is genuine)",
+                    entries=entries,
+                    what=what,
+                    limit=limits.zip_entries,
+                ),
                 "table-too-large",
                 file=file,
             )
@@ -52,7 +58,16 @@ def open_zip(file: str, limits: TableLimits, what: str) -> zipfile.ZipFile:
         archive = zipfile.ZipFile(file)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise TableError(
-            Problem(f"not a readable {what} (a damaged zip: {exc})", "table-format", file=file)
+            Problem(
+                tr(
+                    "table-format",
+                    "not a readable {what} (a damaged zip: {reason})",
+                    what=what,
+                    reason=exc,
+                ),
+                "table-format",
+                file=file,
+            )
         ) from None
     try:
         _check_sizes(archive, file, limits)
@@ -74,8 +89,12 @@ def _stated_entries(file: str, what: str) -> int:
         if at < 0 or len(tail) - at < _EOCD_SIZE:
             raise TableError(
                 Problem(
-                    f"not a readable {what} (no zip directory: the file is cut short or is not "
-                    "a zip)",
+                    tr(
+                        "table-format",
+                        "not a readable {what} (no zip directory: the file is cut short or is "
+                        "not a zip)",
+                        what=what,
+                    ),
                     "table-format",
                     file=file,
                 )
@@ -100,7 +119,13 @@ def _check_sizes(archive: zipfile.ZipFile, file: str, limits: TableLimits) -> No
     if len(infos) > limits.zip_entries:
         raise TableError(
             Problem(
-                f"holds {len(infos):,} files (limit {limits.zip_entries:,}, {_HINT})",
+                tr(
+                    "table-too-large",
+                    "holds {entries:,} files (limit {limit:,}, raise the limits with --max-cells "
+                    "if the file is genuine)",
+                    entries=len(infos),
+                    limit=limits.zip_entries,
+                ),
                 "table-too-large",
                 file=file,
             )
@@ -112,8 +137,13 @@ def _check_sizes(archive: zipfile.ZipFile, file: str, limits: TableLimits) -> No
         if info.file_size > limits.part_bytes:
             problems.append(
                 Problem(
-                    f"unpacks to {megabytes(info.file_size)}, over the "
-                    f"{megabytes(limits.part_bytes)} limit for one part ({_HINT})",
+                    tr(
+                        "table-too-large",
+                        "unpacks to {size}, over the {limit} limit for one part (raise the "
+                        "limits with --max-cells if the file is genuine)",
+                        size=megabytes(info.file_size),
+                        limit=megabytes(limits.part_bytes),
+                    ),
                     "table-too-large",
                     file=file,
                     path=info.filename,
@@ -125,8 +155,13 @@ def _check_sizes(archive: zipfile.ZipFile, file: str, limits: TableLimits) -> No
             ratio = info.file_size // max(info.compress_size, 1)
             problems.append(
                 Problem(
-                    f"unpacks {ratio:,} times larger than it is packed (limit "
-                    f"{limits.zip_ratio}): a zip bomb, not a table",
+                    tr(
+                        "table-too-large",
+                        "unpacks {ratio:,} times larger than it is packed (limit {limit}): a zip "
+                        "bomb, not a table",
+                        ratio=ratio,
+                        limit=limits.zip_ratio,
+                    ),
                     "table-too-large",
                     file=file,
                     path=info.filename,
@@ -135,8 +170,13 @@ def _check_sizes(archive: zipfile.ZipFile, file: str, limits: TableLimits) -> No
     if not problems and total > limits.total_bytes:
         problems.append(
             Problem(
-                f"unpacks to {megabytes(total)} in all, over the {megabytes(limits.total_bytes)} "
-                f"limit ({_HINT})",
+                tr(
+                    "table-too-large",
+                    "unpacks to {size} in all, over the {limit} limit (raise the limits with "
+                    "--max-cells if the file is genuine)",
+                    size=megabytes(total),
+                    limit=megabytes(limits.total_bytes),
+                ),
                 "table-too-large",
                 file=file,
             )
@@ -156,7 +196,11 @@ def refuse_dtd(archive: zipfile.ZipFile, file: str) -> None:
             except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, zlib.error) as exc:
                 raise TableError(
                     Problem(
-                        f"cannot be unpacked ({exc}); the file is damaged",
+                        tr(
+                            "table-format",
+                            "cannot be unpacked ({reason}); the file is damaged",
+                            reason=exc,
+                        ),
                         "table-format",
                         file=file,
                         path=info.filename,
@@ -165,7 +209,10 @@ def refuse_dtd(archive: zipfile.ZipFile, file: str) -> None:
             if b"<!DOCTYPE" in head:
                 raise TableError(
                     Problem(
-                        "has a DTD (<!DOCTYPE …>), which no Office file has: refused unread",
+                        tr(
+                            "table-xml",
+                            "has a DTD (<!DOCTYPE …>), which no Office file has: refused unread",
+                        ),
                         "table-xml",
                         file=file,
                         path=info.filename,
