@@ -9,16 +9,26 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from ..engine.result import IndicatorResult, Result
 from ..numbers.text import format_number
 from ..writing.channels import html_text
 
-__all__ = ["count_chart", "losses_chart", "score_rate_chart", "waterfall_chart"]
+__all__ = [
+    "GRADE_COLOURS",
+    "Bar",
+    "bar_chart",
+    "count_chart",
+    "losses_chart",
+    "score_rate_chart",
+    "waterfall_chart",
+]
 
 FONT = "'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei','PingFang SC',sans-serif"
 _COLOURS = ("#2e7d32", "#1565c0", "#ef6c00", "#c62828")  # best band first
+GRADE_COLOURS = _COLOURS
 _NA = "#9e9e9e"
 _LABEL_W, _BAR_W, _VALUE_W = 170, 340, 150
 _ROW_H, _TOP, _BOTTOM = 30, 34, 30
@@ -99,30 +109,62 @@ def _guides(result: Result, rows: int) -> list[str]:
     return out
 
 
+@dataclass(frozen=True)
+class Bar:
+    """One bar: ``share`` of the full length (0–1, cut to that; None: no bar, ``shown`` greyed),
+    the text written after it, and the tooltip (default: label and text)."""
+
+    label: str
+    share: Decimal | None
+    shown: str
+    colour: str = _COLOURS[1]
+    tip: str | None = None
+
+
+def bar_chart(title: str, bars: Sequence[Bar], axis: Sequence[str] = ()) -> str:
+    """A horizontal bar per item, the one chart shape of every jixiao page."""
+    if not bars:
+        return _frame(title, 1, [f'<text x="0" y="{_TOP + 19}">没有数据。</text>'], [])
+    body: list[str] = []
+    for index, bar in enumerate(bars):
+        y = _TOP + index * _ROW_H
+        body.append(_label(bar.label, y))
+        if bar.share is None:
+            body.append(
+                f'<text x="{_LABEL_W + 6}" y="{y + 19}" fill="{_NA}">{html_text(bar.shown)}</text>'
+            )
+            continue
+        length = _px(min(max(bar.share, Decimal(0)), Decimal(1)) * _BAR_W)
+        tip = bar.tip if bar.tip is not None else f"{bar.label}：{bar.shown}"
+        body.append(
+            f'<rect x="{_LABEL_W}" y="{y + 6}" width="{length}" height="{_ROW_H - 12}" '
+            f'fill="{bar.colour}"><title>{html_text(tip)}</title></rect>'
+        )
+        body.append(f'<text x="{_LABEL_W + _BAR_W + 8}" y="{y + 19}">{html_text(bar.shown)}</text>')
+    return _frame(title, len(bars), body, list(axis))
+
+
 def score_rate_chart(result: Result) -> str:
     """得分率 of each 一级指标: score ÷ applicable weight, one bar each."""
-    tops = list(result.indicators)
-    body: list[str] = []
-    for index, top in enumerate(tops):
-        y = _TOP + index * _ROW_H
-        body.append(_label(top.name, y))
+    places = result.spec.rounding.places
+    bars = []
+    for top in result.indicators:
         rate = top.score_rate
         if rate is None:
-            body.append(f'<text x="{_LABEL_W + 6}" y="{y + 19}" fill="{_NA}">不适用</text>')
+            bars.append(Bar(top.name, None, "不适用"))
             continue
-        length = _px(min(rate, Decimal(1)) * _BAR_W)
-        colour = _band_colour(result, rate)
-        body.append(
-            f'<rect x="{_LABEL_W}" y="{y + 6}" width="{length}" height="{_ROW_H - 12}" fill="{colour}">'
-            f"<title>{html_text(top.name)}：{format_number(top.score or Decimal(0), 2)} / "
-            f"{format_number(top.applicable_weight)}</title></rect>"
+        score = top.score or Decimal(0)
+        bars.append(
+            Bar(
+                top.name,
+                rate,
+                f"{format_number(rate * 100, 2)}%（{format_number(score, places)}"
+                f"/{format_number(top.applicable_weight)}）",
+                _band_colour(result, rate),
+                f"{top.name}：{format_number(score, 2)} / {format_number(top.applicable_weight)}",
+            )
         )
-        text = (
-            f"{format_number(rate * 100, 2)}%（{format_number(top.score or Decimal(0), result.spec.rounding.places)}"
-            f"/{format_number(top.applicable_weight)}）"
-        )
-        body.append(f'<text x="{_LABEL_W + _BAR_W + 8}" y="{y + 19}">{html_text(text)}</text>')
-    return _frame("一级指标得分率", len(tops), body, _guides(result, len(tops)))
+    return bar_chart("一级指标得分率", bars, _guides(result, len(bars)))
 
 
 def _label(name: str, y: int) -> str:
@@ -145,40 +187,27 @@ def losses_chart(result: Result, limit: int = 8) -> str:
         body = [f'<text x="0" y="{_TOP + 19}">没有失分的指标。</text>']
         return _frame("失分最多的指标", 1, body, [])
     biggest = max(leaf.lost for leaf in losses)
-    body = []
     places = result.spec.rounding.places
-    for index, leaf in enumerate(losses):
-        y = _TOP + index * _ROW_H
-        body.append(_label(leaf.name, y))
-        length = _px(leaf.lost / biggest * _BAR_W)
-        body.append(
-            f'<rect x="{_LABEL_W}" y="{y + 6}" width="{length}" height="{_ROW_H - 12}" fill="{_COLOURS[3]}">'
-            f"<title>{html_text(leaf.explanation)}</title></rect>"
+    bars = [
+        Bar(
+            leaf.name,
+            leaf.lost / biggest,
+            f"扣 {format_number(leaf.lost, places)} / {format_number(leaf.weight)} 分",
+            _COLOURS[3],
+            leaf.explanation,
         )
-        text = f"扣 {format_number(leaf.lost, places)} / {format_number(leaf.weight)} 分"
-        body.append(f'<text x="{_LABEL_W + _BAR_W + 8}" y="{y + 19}">{html_text(text)}</text>')
-    return _frame("失分最多的指标", len(losses), body, [])
+        for leaf in losses
+    ]
+    return bar_chart("失分最多的指标", bars)
 
 
 def count_chart(title: str, items: Sequence[tuple[str, int]], unit: str = "") -> str:
     """A bar per item, its length its count against the largest (e.g. the tables with each
     finding code in a folder review); the count written after the bar."""
-    if not items:
-        return _frame(title, 1, [f'<text x="0" y="{_TOP + 19}">没有数据。</text>'], [])
-    biggest = max(count for _label_text, count in items) or 1
-    body: list[str] = []
-    for index, (name, count) in enumerate(items):
-        y = _TOP + index * _ROW_H
-        body.append(_label(name, y))
-        length = _px(Decimal(count) / biggest * _BAR_W)
-        body.append(
-            f'<rect x="{_LABEL_W}" y="{y + 6}" width="{length}" height="{_ROW_H - 12}" '
-            f'fill="{_COLOURS[1]}"><title>{html_text(name)}：{count}{html_text(unit)}</title></rect>'
-        )
-        body.append(
-            f'<text x="{_LABEL_W + _BAR_W + 8}" y="{y + 19}">{count}{html_text(unit)}</text>'
-        )
-    return _frame(title, len(items), body, [])
+    biggest = max((count for _label_text, count in items), default=0) or 1
+    return bar_chart(
+        title, [Bar(name, Decimal(count) / biggest, f"{count:,}{unit}") for name, count in items]
+    )
 
 
 def waterfall_chart(
