@@ -13,7 +13,6 @@ import csv
 import functools
 import importlib.util
 import json
-import re
 import statistics
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -28,9 +27,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scoring.batch.inputs import open_inputs
-from scoring.batch.population_diff import TOTAL, PopulationDiff, diff_population
+from scoring.batch.population_diff import TOTAL, PairOutcome, PopulationDiff, diff_population
 from scoring.batch.records import Converter
 from scoring.engine.facts import Facts, facts_from_record, load_facts
+from scoring.engine.result import Totals
 from scoring.engine.whatif import Comparison, compare
 from scoring.errors import ScoringError
 from scoring.report.page import STYLE
@@ -487,13 +487,26 @@ def test_summary_is_compare_on_each_record(tmp_path: Path, rows: list[list[str]]
     assert _actual(summary) == _expected(spec_a, spec_b, path)
 
 
-def test_std_of_counts_is_the_population_spread() -> None:
-    """The spread from counts of each change: −1 twice and 2 once, mean 0, variance (1+1+4)/3 = 2."""
+def test_spread_is_of_the_population() -> None:
+    """Changes of −1, −1 and +2: mean 0, variance (1 + 1 + 4) / 3 = 2 (divided by the count, not
+    count − 1), quartiles by nearest rank; 0.10 and 0.1 are one change."""
     spec_a, spec_b = specs()
     summary = PopulationDiff(spec_a, spec_b)
-    summary.changes(TOTAL).update({Decimal(-1): 2, Decimal(2): 1})
+    tops = (None,) * len(spec_a.indicators)
+    for index, (before, after) in enumerate(
+        [("50.00", "49.00"), ("50.1", "49.10"), ("50", "52"), ("50.00", "50.10"), ("50", "50.1")]
+    ):
+        a = Totals(Decimal(before), "差", Decimal(100), tops, (), ())
+        b = Totals(Decimal(after), "差", Decimal(100), tops, (), ())
+        summary.add(PairOutcome(index, f"P{index}", "here", a, b))
+    assert summary.changes(TOTAL) == {Decimal(-1): 2, Decimal(2): 1, Decimal("0.1"): 2}
     total = summary.spreads()[0]
     figures = (total.count, total.mean, total.minimum, total.maximum, total.quartiles)
-    assert figures == (3, Decimal(0), Decimal(-1), Decimal(2), (Decimal(-1),) * 2 + (Decimal(2),))
-    assert total.std == Decimal(2).sqrt()
-    assert re.fullmatch(r"1\.41421356237309504880168872\d", str(total.std))
+    mean = Decimal("0.04")  # (−1 − 1 + 2 + 0.1 + 0.1) / 5
+    quartiles = (Decimal(-1), Decimal("0.1"), Decimal("0.1"))
+    assert figures == (5, mean, Decimal(-1), Decimal(2), quartiles)
+    variance = (
+        2 * (Decimal(-1) - mean) ** 2 + (2 - mean) ** 2 + 2 * (Decimal("0.1") - mean) ** 2
+    ) / 5
+    assert total.std == variance.sqrt()
+    assert [m.id for m in summary.movers()] == ["P2", "P0", "P1", "P3", "P4"]

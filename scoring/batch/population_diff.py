@@ -180,6 +180,11 @@ class _CarriedRows:
 
     converter: RowConverter
     moves: tuple[tuple[int, int, Decimal], ...]  # (points column, share column, A's weight)
+    # (cell's type, cell, A's weight) → the share's text, or None: points cells repeat (a rating
+    # is a few distinct numbers), and reading one is most of what carrying a row costs.
+    _shares: dict[tuple[type, Any, Decimal], str | None] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @classmethod
     def of(cls, converter: RowConverter, carried: Mapping[str, Decimal]) -> _CarriedRows | None:
@@ -217,18 +222,42 @@ class _CarriedRows:
                 other = row[share_col]
                 if not (other is None or (isinstance(other, str) and not other.strip())):
                     return None  # points and a share both given: the facts say what is wrong
-            try:
-                points = parse_number(cell.strip() if isinstance(cell, str) else cell)
-                share = carried_share(points, weight_a)
-                text = str(share)
-                if share_of(text) != share:
-                    return None
-            except (ArithmeticError, ValueError, TypeError):
+            text = self._share_text(cell, weight_a)
+            if text is None:
                 return None  # not a plain number: read from the facts, its error worded there
             row[share_col] = text
             if share_col != points_col:
                 row[points_col] = ""
         return row
+
+    def _share_text(self, cell: Any, weight_a: Decimal) -> str | None:
+        """``_share_text``, remembered."""
+        key = (cell.__class__, cell, weight_a)
+        shares = self._shares
+        try:
+            if key in shares:
+                return shares[key]
+        except TypeError:  # a cell that cannot be a key (none of the readers gives one)
+            return _share_text(cell, weight_a)
+        text = _share_text(cell, weight_a)
+        if len(shares) < _CACHED_SHARES:
+            shares[key] = text
+        return text
+
+
+def _share_text(cell: Any, weight_a: Decimal) -> str | None:
+    """A points cell's share of A's weight as text, or None when the cell is not a plain number
+    or the text would not read back as exactly that share."""
+    try:
+        points = parse_number(cell.strip() if isinstance(cell, str) else cell)
+        share = carried_share(points, weight_a)
+        text = str(share)
+        return text if share_of(text) == share else None
+    except (ArithmeticError, ValueError, TypeError):
+        return None
+
+
+_CACHED_SHARES = 10_000  # distinct points cells remembered per input
 
 
 # ---- the summary --------------------------------------------------------------------------------
@@ -279,6 +308,7 @@ class PopulationDiff:
 
     The changes are kept as counts of each value (a change of rounded scores has a few thousand
     possible values at most), so the mean, spread and quartiles are exact whatever the count.
+    They are counted by their text: hashing a new Decimal costs five times what writing it does.
     """
 
     spec_a: Spec
@@ -287,7 +317,7 @@ class PopulationDiff:
     records: int = 0
     transitions: Counter[tuple[str, str]] = field(default_factory=Counter)
     failures: list[Failure] = field(default_factory=list)
-    _changes: dict[str, Counter[Decimal]] = field(default_factory=dict, repr=False)
+    _changes: dict[str, Counter[str]] = field(default_factory=dict, repr=False)
     _pairs: tuple[tuple[str, int, int], ...] = field(default=(), repr=False)
     _heap: list[tuple[Decimal, int, Mover]] = field(default_factory=list, repr=False)
 
@@ -313,12 +343,12 @@ class PopulationDiff:
         self.transitions[(a.grade, b.grade)] += 1
         changes = self._changes
         change = b.total - a.total
-        changes[TOTAL][change] += 1
+        changes[TOTAL][str(change)] += 1
         tops_a, tops_b = a.top_scores, b.top_scores
         for key, index_a, index_b in self._pairs:
             score_a, score_b = tops_a[index_a], tops_b[index_b]
             if score_a is not None and score_b is not None:
-                changes[key][score_b - score_a] += 1
+                changes[key][str(score_b - score_a)] += 1
         if self.top <= 0:
             return False
         entry = (abs(change), -outcome.index)
@@ -372,11 +402,14 @@ class PopulationDiff:
         """The total's change, then each 一级指标's (in both specs) in A's order."""
         names = {node.id: node.name for node in self.spec_a.indicators}
         keys = [TOTAL, *(key for key, _, _ in self._pairs)]
-        return [_spread(key, names.get(key, key), self._changes[key]) for key in keys]
+        return [_spread(key, names.get(key, key), self.changes(key)) for key in keys]
 
     def changes(self, key: str) -> Counter[Decimal]:
         """How many records change by each amount: the total (``TOTAL``) or a 一级指标 by id."""
-        return self._changes[key]
+        counts: Counter[Decimal] = Counter()
+        for text, count in self._changes[key].items():
+            counts[Decimal(text)] += count  # 0.1 and 0.10, counted apart, are one change here
+        return counts
 
     def movers(self) -> list[Mover]:
         """The projects that move most, biggest change first (ties in input order)."""
