@@ -4,7 +4,7 @@ Three views of one ``PopulationDiff``: ``render_text`` for the terminal (Chinese
 tabulate), ``to_dict`` for tools (numbers as exact decimal strings) and ``render_html``, a page in
 the shared frame (``page``) with three inline SVG charts drawn with the report charts' own parts
 (``charts``): the grade-transition heatmap, each 一级指标's change as a box (quartiles, extremes,
-mean) and the projects that move most as bars either side of zero. Every record that failed is
+mean) on an axis through zero, and the projects that move most (``bar_chart``). Every record that failed is
 listed in each view with its located error(s): a failure is never dropped to keep a page short.
 """
 
@@ -21,7 +21,8 @@ from ..errors import ScoringError
 from ..numbers.text import format_number
 from ..spec.compiled import Spec
 from ..writing.channels import html_text
-from .charts import _BAR_W, _COLOURS, _LABEL_W, _ROW_H, _TOP, _frame, _label, _px
+from .charts import _BAR_W, _LABEL_W, _ROW_H, _TOP, Bar, _frame, _label, _px, bar_chart
+from .charts import GRADE_COLOURS as _COLOURS
 from .comparison import signed
 from .page import data_table, page
 
@@ -355,32 +356,21 @@ def spread_chart(d: PopulationDiff) -> str:
 
 
 def movers_chart(d: PopulationDiff) -> str:
-    """The projects that move most: a bar from zero to each one's change of total."""
+    """The projects that move most: each bar the size of its change of total against the
+    largest, green up, red down."""
     movers = d.movers()
     places = _places(d)
-    if not movers:
-        return _frame(
-            "总分变化最大的项目", 1, [f'<text x="0" y="{_TOP + 19}">没有数据。</text>'], []
+    biggest = max((abs(m.change) for m in movers), default=Decimal(0)) or Decimal(1)
+    bars = [
+        Bar(
+            m.id if m.name == m.id else f"{m.id} {m.name}",
+            abs(m.change) / biggest,
+            f"{signed(m.change, places)}（{m.grade_a} → {m.grade_b}）",
+            _COLOURS[0] if m.change >= 0 else _COLOURS[3],
         )
-    low, high = _scale(min(m.change for m in movers), max(m.change for m in movers))
-
-    def x(value: Decimal) -> Decimal:
-        return _LABEL_W + (value - low) / (high - low) * _BAR_W
-
-    body = [_zero_line(_px(x(Decimal(0))), len(movers))]
-    for index, m in enumerate(movers):
-        y = _TOP + index * _ROW_H
-        body.append(_label(m.id if m.name == m.id else f"{m.id} {m.name}", y))
-        left, right = sorted((x(Decimal(0)), x(m.change)))
-        colour = _COLOURS[0] if m.change >= 0 else _COLOURS[3]
-        text = f"{signed(m.change, places)}（{m.grade_a} → {m.grade_b}）"
-        body.append(
-            f'<rect x="{_px(left)}" y="{y + 6}" width="{_px(max(right - left, Decimal("1.5")))}" '
-            f'height="{_ROW_H - 12}" fill="{colour}"><title>{html_text(m.name)}：'
-            f"{html_text(text)}</title></rect>"
-        )
-        body.append(f'<text x="{_LABEL_W + _BAR_W + 8}" y="{y + 19}">{html_text(text)}</text>')
-    return _frame("总分变化最大的项目", len(movers), body, [])
+        for m in movers
+    ]
+    return bar_chart("总分变化最大的项目", bars)
 
 
 def render_html(d: PopulationDiff, inputs: Sequence[str]) -> str:
