@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from .. import __version__
 from ..writing.channels import html_text
 
-__all__ = ["STYLE", "data_table", "page"]
+__all__ = ["STYLE", "data_table", "meta_table", "page"]
 
 STYLE = """
 body { font-family: 'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei','PingFang SC',sans-serif;
@@ -27,6 +27,8 @@ table.data th { background: #f2f2f2; font-weight: bold; }
 table.data td.num { text-align: right; font-variant-numeric: tabular-nums; }
 table.data tr.level1 td { font-weight: bold; }
 p.note { font-size: .85em; color: #616161; }
+table.meta td { border: none; padding: .1em .8em .1em 0; }
+.err { font-family: monospace; white-space: pre-wrap; font-size: .9em; }
 .charts svg { display: block; margin: 1em 0; max-width: 100%; height: auto; }
 footer { margin-top: 2em; font-size: .8em; color: #757575; }
 @media print { body { margin: 0; max-width: none; } h2 { page-break-after: avoid; } }
@@ -34,8 +36,9 @@ footer { margin-top: 2em; font-size: .8em; color: #757575; }
 """
 
 
-def page(title: str, body: Iterable[str]) -> str:
-    """A whole HTML document: ``title`` (plain text) as its title and heading, ``body`` (HTML)."""
+def page(title: str, body: Iterable[str], *, heading: str | None = None) -> str:
+    """A whole HTML document: ``title`` (plain text) as its title and, unless ``heading`` is
+    given, its heading; ``body`` (HTML)."""
     return "\n".join(
         [
             "<!DOCTYPE html>",
@@ -46,7 +49,7 @@ def page(title: str, body: Iterable[str]) -> str:
             f"<style>{STYLE}</style>",
             "</head>",
             "<body>",
-            f"<h1>{html_text(title)}</h1>",
+            f"<h1>{html_text(title if heading is None else heading)}</h1>",
             *body,
             f"<footer>jixiao {__version__}</footer>",
             "</body>",
@@ -74,3 +77,9 @@ def data_table(
         out.append(f"<tr{css}>{cells}</tr>")
     out.append("</table>")
     return "\n".join(out)
+
+
+def meta_table(items: Iterable[tuple[str, str]]) -> str:
+    """Label–value lines without borders (what was read, where it was written, how long)."""
+    rows = "".join(f"<tr><td>{html_text(k)}</td><td>{html_text(v)}</td></tr>" for k, v in items)
+    return f'<table class="meta">{rows}</table>'

@@ -209,21 +209,12 @@ def folder_xlsx(rows: list[FolderRow]) -> bytes:
 
 # ---- the summary page -------------------------------------------------------------------------
 
-_STYLE = """
-body { font-family: 'Noto Sans CJK SC','Microsoft YaHei','PingFang SC',sans-serif;
-       margin: 2em auto; max-width: 72em; color: #222; }
-h1 { font-size: 1.5em; } h2 { font-size: 1.15em; margin-top: 1.8em; }
-table { border-collapse: collapse; margin: .5em 0; }
-th, td { border: 1px solid #ccc; padding: .25em .6em; text-align: left; vertical-align: top; }
-td.n { text-align: right; font-variant-numeric: tabular-nums; }
-.err { font-family: monospace; white-space: pre-wrap; font-size: .9em; }
-"""
-
 
 def folder_html(rows: list[FolderRow], title: str) -> str:
-    """One self-contained page (inline CSS and SVG, no script): the counts, a chart of how many
+    """One self-contained page (the frame every jixiao page has): the counts, a chart of how many
     tables have each finding code, and the table of files."""
     from ..report.charts import count_chart
+    from ..report.page import page
 
     reviewed = [row for row in rows if row.review is not None]
     failed = [row for row in rows if row.review is None]
@@ -231,11 +222,6 @@ def folder_html(rows: list[FolderRow], title: str) -> str:
     tables_with = Counter(code for row in reviewed for code in row.counts)
     items = [(code, tables_with[code]) for code in CODES if tables_with[code]]
     parts = [
-        "<!DOCTYPE html>",
-        '<html lang="zh-CN"><head><meta charset="utf-8">',
-        f"<title>复核汇总 — {html_text(title)}</title>",
-        f"<style>{_STYLE}</style></head><body>",
-        f"<h1>复核汇总：{html_text(title)}</h1>",
         (
             f"<p>共 {len(rows)} 个文件：复核 {len(reviewed)} 个（其中 {len(clean)} 个未发现问题），"
             f"无法读取 {len(failed)} 个。</p>"
@@ -244,7 +230,7 @@ def folder_html(rows: list[FolderRow], title: str) -> str:
         count_chart("各类问题涉及的表数", items, " 个表"),
         "<h2>逐表结果</h2>",
         (
-            "<table><tr><th>文件</th><th>项目</th><th>填报总分</th><th>按规则重算</th>"
+            '<table class="data"><tr><th>文件</th><th>项目</th><th>填报总分</th><th>按规则重算</th>'
             "<th>填报等级</th><th>问题数</th><th>最严重的问题</th></tr>"
         ),
     ]
@@ -264,14 +250,14 @@ def folder_html(rows: list[FolderRow], title: str) -> str:
         worst = row.worst
         parts.append(
             f"<tr><td>{html_text(row.file)}</td><td>{html_text(review.project)}</td>"
-            f'<td class="n">{html_text(_shown(review.stated_total))}</td>'
-            f'<td class="n">{html_text(recomputed)}</td>'
+            f'<td class="num">{html_text(_shown(review.stated_total))}</td>'
+            f'<td class="num">{html_text(recomputed)}</td>'
             f"<td>{html_text(review.stated_grade or '—')}</td>"
-            f'<td class="n">{len(review.findings)}</td>'
+            f'<td class="num">{len(review.findings)}</td>'
             f"<td>{html_text(str(worst)) if worst is not None else ''}</td></tr>"
         )
-    parts += ["</table>", "</body></html>"]
-    return "\n".join(parts) + "\n"
+    parts.append("</table>")
+    return page(f"复核汇总 — {title}", parts, heading=f"复核汇总：{title}")
 
 
 def _shown(value: Decimal | None) -> str:
