@@ -1,6 +1,7 @@
 """The exception tree and the located problem record every error is made of.
 
-This module imports nothing from its siblings so that every other module can raise from it.
+This module imports nothing from its siblings but ``i18n`` (which imports none of them), so that
+every other module can raise from it.
 One line format everywhere: ``file:line:col: path: message [code]``.
 """
 
@@ -9,6 +10,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from .i18n import ui
 
 __all__ = [
     "FactsError",
@@ -103,4 +106,4 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
     """ "; did you mean 'x'?" for the known name closest to ``name``, or "" when none is close:
     the one wording of every suggestion for a misspelt id, label or column."""
     close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.5)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    return ui("; did you mean {name!r}?", name=close[0]) if close else ""

@@ -20,6 +20,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from ..errors import Problem, SpecError, did_you_mean
 from ..formula.expr import DeclaredNames
+from ..i18n import tr
 from ..numbers.limits import in_exact_context
 from ..rules.qualitative import build_tiers
 from ..yamlio.pydantic_errors import describe_errors, described, wrong_argument
@@ -55,7 +56,11 @@ def load_spec(path: str | os.PathLike[str], *, overrides: Sequence[str] = ()) ->
         # A weight sum broken by --set is located where the sum is written, in the spec file;
         # say which overrides were in force so the user is not sent looking for a typo there.
         note = Problem(
-            f"the spec was changed by --set {'; '.join(overrides)} when these problems arose",
+            tr(
+                "override-effect",
+                "the spec was changed by --set {overrides} when these problems arose",
+                overrides="; ".join(overrides),
+            ),
             "override-effect",
             file="--set",
         )
@@ -87,7 +92,11 @@ class _Compiler(TreeChecks):
             what = described(data)
             self.problem(
                 (),
-                f"expected a mapping of spec keys (id, name, indicators …), got {what}",
+                tr(
+                    "spec-shape",
+                    "expected a mapping of spec keys (id, name, indicators …), got {got}",
+                    got=what,
+                ),
                 "spec-shape",
             )
             self.fail_if_problems()
@@ -141,13 +150,18 @@ class _Compiler(TreeChecks):
             if spec is not None
         )
         if len(indicators) == len(model.indicators):
-            self.check_sum(model.total, indicators, (), "the top-level indicators", "total")
+            self.check_sum(model.total, indicators, (), None)
         self.check_weight_rules(model, indicators)
         for grade in model.application:
             if grade not in model.grades:
                 self.problem(
                     ("application", grade),
-                    f"no grade {grade!r}; grades are {', '.join(model.grades)}",
+                    tr(
+                        "application-grade",
+                        "no grade {grade!r}; grades are {grades}",
+                        grade=grade,
+                        grades=", ".join(model.grades),
+                    ),
                     "application-grade",
                     key=True,
                 )
@@ -192,24 +206,40 @@ class _Compiler(TreeChecks):
         for measure_id, item in model.cost_effectiveness.items():
             loc = ("cost_effectiveness", measure_id)
             units = []
-            for role, name, kinds, wanted in (
-                ("cost", item.cost, ("money",), "成本（cost）应为金额"),
-                ("output", item.output, ("count", "number"), "产出（output）应为数量或数值"),
+            for role, name, kinds in (
+                ("cost", item.cost, ("money",)),
+                ("output", item.output, ("count", "number")),
             ):
                 measure = self.measures.get(name)
                 if measure is None:
                     if name not in self.declared:
                         self.problem(
                             (*loc, role),
-                            f"unknown fact or derived value {name!r}"
-                            + did_you_mean(name, self.measures),
+                            tr(
+                                "formula-unknown-name",
+                                "unknown fact or derived value {name!r}{hint}",
+                                name=name,
+                                hint=did_you_mean(name, self.measures),
+                            ),
                             "formula-unknown-name",
                         )
                     continue
                 if measure.kind not in kinds:
                     self.problem(
                         (*loc, role),
-                        f"“{name}”是{measure.describe()}：{wanted}",
+                        tr(
+                            "cost-measure-kind",
+                            "“{name}”是{measure}：成本（cost）应为金额",
+                            name=name,
+                            measure=measure.describe(),
+                        )
+                        if role == "cost"
+                        else tr(
+                            "cost-measure-kind",
+                            "“{name}”是{measure}：产出（output）应为数量或数值",
+                            name=name,
+                            measure=measure.describe(),
+                        ),
                         "cost-measure-kind",
                     )
                     continue

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..errors import Problem, SpecError, did_you_mean
+from ..i18n import tr
 from ..yamlio.load import Document, load_yaml, read_text
 from ..yamlio.shipped import UnknownName, is_shipped_name, resolve
 from ..yamlio.textfile import PathRefused, path_named_by_spec
@@ -57,7 +58,11 @@ def sourced_from_text(
             sourced.problems.append(
                 sourced.problem(
                     (key,),
-                    f"{key!r} is only allowed in a profile that has 'extends:'",
+                    tr(
+                        "overlay-without-base",
+                        "{key!r} is only allowed in a profile that has 'extends:'",
+                        key=key,
+                    ),
                     "overlay-without-base",
                     key=True,
                 )
@@ -68,7 +73,9 @@ def sourced_from_text(
     if not isinstance(extends, str) or not extends.strip():
         here.problems.append(
             here.problem(
-                ("extends",), "extends: needs the path of the base spec file", "overlay-extends"
+                ("extends",),
+                tr("overlay-extends", "extends: needs the path of the base spec file"),
+                "overlay-extends",
             )
         )
         return here
@@ -87,7 +94,9 @@ def sourced_from_text(
         chain = " → ".join((*_chain, base_path))
         here.problems.append(
             here.problem(
-                ("extends",), f"profiles extend each other in a loop: {chain}", "overlay-cycle"
+                ("extends",),
+                tr("overlay-cycle", "profiles extend each other in a loop: {chain}", chain=chain),
+                "overlay-cycle",
             )
         )
         return here
@@ -95,7 +104,11 @@ def sourced_from_text(
         here.problems.append(
             here.problem(
                 ("extends",),
-                f"base spec {base_path!r} not found (paths are relative to this file)",
+                tr(
+                    "overlay-extends",
+                    "base spec {path!r} not found (paths are relative to this file)",
+                    path=base_path,
+                ),
                 "overlay-extends",
             )
         )
@@ -124,7 +137,11 @@ def apply_overrides(base: Sourced, overrides: Sequence[str]) -> Sourced:
         if not sep or not all(keys):
             problems.append(
                 Problem(
-                    f"--set {text!r}: write PATH=VALUE, e.g. 预算执行率.weight=20",
+                    tr(
+                        "override-syntax",
+                        "--set {text!r}: write PATH=VALUE, e.g. 预算执行率.weight=20",
+                        text=text,
+                    ),
                     "override-syntax",
                     file="--set",
                 )
@@ -134,9 +151,15 @@ def apply_overrides(base: Sourced, overrides: Sequence[str]) -> Sourced:
         if keys[0] in known and len(keys) == 1:
             problems.append(
                 Problem(
-                    f"--set {text!r}: name the field of {keys[0]!r} to change, e.g. "
-                    f"{keys[0]}.weight={raw.strip() or 10}; a score is not set here (give the "
-                    "facts, or an adjustment with its reason in the facts file)",
+                    tr(
+                        "override-syntax",
+                        "--set {text!r}: name the field of {id!r} to change, e.g. "
+                        "{id}.weight={value}; a score is not set here (give the facts, or an "
+                        "adjustment with its reason in the facts file)",
+                        text=text,
+                        id=keys[0],
+                        value=raw.strip() or 10,
+                    ),
                     "override-syntax",
                     file="--set",
                 )
@@ -151,7 +174,13 @@ def apply_overrides(base: Sourced, overrides: Sequence[str]) -> Sourced:
             hint = did_you_mean(keys[0], known | _SETTINGS)
             problems.append(
                 Problem(
-                    f"--set {text!r}: {keys[0]!r} is neither an indicator id nor a spec setting{hint}",
+                    tr(
+                        "override-syntax",
+                        "--set {text!r}: {key!r} is neither an indicator id nor a spec setting{hint}",
+                        text=text,
+                        key=keys[0],
+                        hint=hint,
+                    ),
                     "override-syntax",
                     file="--set",
                 )

@@ -12,6 +12,7 @@ import copy
 from typing import Any
 
 from ..errors import Problem, did_you_mean
+from ..i18n import tr
 from ..yamlio.load import Document
 from ..yamlio.pydantic_errors import id_path
 from .provenance import Loc, Sourced
@@ -63,7 +64,11 @@ class Merger:
         if "indicators" in over:
             self.overlay_problem(
                 ("indicators",),
-                "a profile changes the base's indicators with patch:, add: and remove:, not indicators:",
+                tr(
+                    "overlay-indicators",
+                    "a profile changes the base's indicators with patch:, add: and remove:, not "
+                    "indicators:",
+                ),
                 "overlay-indicators",
                 key=True,
             )
@@ -92,7 +97,11 @@ class Merger:
         if not isinstance(changes, dict):
             self.overlay_problem(
                 (section,),
-                f"{section}: in a profile is a mapping of ids to add or replace",
+                tr(
+                    "overlay-shape",
+                    "{section}: in a profile is a mapping of ids to add or replace",
+                    section=section,
+                ),
                 "overlay-shape",
             )
             return
@@ -114,8 +123,16 @@ class Merger:
             ("add", add, list),
         ):
             if not isinstance(value, expected):
-                kind = "a mapping of indicator id → fields" if expected is dict else "a list"
-                self.overlay_problem((key,), f"{key}: must be {kind}", "overlay-shape")
+                message = (
+                    tr(
+                        "overlay-shape",
+                        "{key}: must be a mapping of indicator id → fields",
+                        key=key,
+                    )
+                    if expected is dict
+                    else tr("overlay-shape", "{key}: must be a list", key=key)
+                )
+                self.overlay_problem((key,), message, "overlay-shape")
         patch = patch if isinstance(patch, dict) else {}
         remove = remove if isinstance(remove, list) else []
         add = add if isinstance(add, list) else []
@@ -132,7 +149,19 @@ class Merger:
                     loc: Loc = (verb, ident) if verb == "patch" else (verb, index)
                     self.overlay_problem(
                         loc,
-                        f"no indicator {ident!r} in the base to {verb}{hint}",
+                        tr(
+                            "overlay-unknown-indicator",
+                            "no indicator {id!r} in the base to patch{hint}",
+                            id=ident,
+                            hint=hint,
+                        )
+                        if verb == "patch"
+                        else tr(
+                            "overlay-unknown-indicator",
+                            "no indicator {id!r} in the base to remove{hint}",
+                            id=ident,
+                            hint=hint,
+                        ),
                         "overlay-unknown-indicator",
                         key=verb == "patch",
                     )
@@ -141,7 +170,11 @@ class Merger:
             if not isinstance(item, dict) or not isinstance(item.get("indicator"), dict):
                 self.overlay_problem(
                     ("add", index),
-                    "each add: entry needs indicator: {id, weight, rule or children} and optionally under: (a parent id) and after: (a sibling id)",
+                    tr(
+                        "overlay-shape",
+                        "each add: entry needs indicator: {{id, weight, rule or children}} and "
+                        "optionally under: (a parent id) and after: (a sibling id)",
+                    ),
                     "overlay-shape",
                 )
                 continue
@@ -149,7 +182,7 @@ class Merger:
             if under is not None and under not in known and under not in added_ids:
                 self.overlay_problem(
                     ("add", index, "under"),
-                    f"no indicator {under!r} to add under",
+                    tr("overlay-unknown-indicator", "no indicator {id!r} to add under", id=under),
                     "overlay-unknown-indicator",
                 )
                 continue
@@ -163,11 +196,27 @@ class Merger:
         )
         for under, items in self.additions.items():
             for index, item in items:  # never placed: its parent was removed or 'after' is wrong
-                where = f"after {item.get('after')!r} " if item.get("after") is not None else ""
+                where = (
+                    tr("overlay-placement", "after {after!r} ", after=item.get("after"))
+                    if item.get("after") is not None
+                    else ""
+                )
                 self.overlay_problem(
                     ("add", index),
-                    f"cannot place this indicator {where}under {under or 'the top level'!r}: "
-                    "after: must name a sibling under the same parent, which must not be removed",
+                    tr(
+                        "overlay-placement",
+                        "cannot place this indicator {where}under {under!r}: after: must name a "
+                        "sibling under the same parent, which must not be removed",
+                        where=where,
+                        under=under,
+                    )
+                    if under
+                    else tr(
+                        "overlay-placement",
+                        "cannot place this indicator {where}under 'the top level': after: must "
+                        "name a sibling under the same parent, which must not be removed",
+                        where=where,
+                    ),
                     "overlay-placement",
                 )
         return tree
@@ -232,7 +281,10 @@ class Merger:
         elif changes is not None:
             self.overlay_problem(
                 ("patch", str(ident)),
-                "a patch is a mapping of the fields to change, e.g. {weight: 20}",
+                tr(
+                    "overlay-shape",
+                    "a patch is a mapping of the fields to change, e.g. {{weight: 20}}",
+                ),
                 "overlay-shape",
             )
         return placed
@@ -244,7 +296,11 @@ class Merger:
             if key in ("id", "children"):
                 self.overlay_problem(
                     (*over_loc, key),
-                    f"a patch cannot change {key}: use remove: and add: instead",
+                    tr(
+                        "overlay-patch",
+                        "a patch cannot change {key}: use remove: and add: instead",
+                        key=key,
+                    ),
                     "overlay-patch",
                     key=True,
                 )

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..errors import did_you_mean
+from ..i18n import tr
 
 __all__ = ["DEFAULT_SCALE", "HUNDRED", "Scale", "answer_text", "build_scale"]
 
@@ -67,38 +68,71 @@ def build_scale(
         report(where, message)
 
     if not isinstance(data, Mapping) or not isinstance(data.get("options"), Mapping):
-        problem((), "量表应有 options：选项 → 权重（满分 100），如 {非常满意: 100, 满意: 80}")
+        problem(
+            (),
+            tr(
+                "survey-scale",
+                "量表应有 options：选项 → 权重（满分 100），如 {{非常满意: 100, 满意: 80}}",
+            ),
+        )
         return None
     options: dict[str, Decimal] = {}
     for key, value in data["options"].items():
         weight = _weight(value)
         if weight is None:
-            problem(("options", str(key)), f"选项“{key}”的权重应为 0 到 100 之间的数，实为 {value}")
+            problem(
+                ("options", str(key)),
+                tr(
+                    "survey-scale",
+                    "选项“{option}”的权重应为 0 到 100 之间的数，实为 {value}",
+                    option=key,
+                    value=value,
+                ),
+            )
         else:
             options[str(key).strip()] = weight
     if len(data["options"]) < 2:
-        problem(("options",), "量表至少要有两个选项")
+        problem(("options",), tr("survey-scale", "量表至少要有两个选项"))
     elif options and max(options.values()) != HUNDRED and len(options) == len(data["options"]):
         best = max(options.values())
-        problem(("options",), f"最好的选项应为 100 分（实为 {best}），否则满意度达不到 100%")
+        problem(
+            ("options",),
+            tr(
+                "survey-scale",
+                "最好的选项应为 100 分（实为 {best}），否则满意度达不到 100%",
+                best=best,
+            ),
+        )
     aliases: dict[str, str] = {}
     raw_aliases = data.get("aliases") or {}
     if not isinstance(raw_aliases, Mapping):
-        problem(("aliases",), "aliases 应为 别称 → 选项 的映射，如 {很满意: 非常满意}")
+        problem(
+            ("aliases",),
+            tr("survey-scale", "aliases 应为 别称 → 选项 的映射，如 {{很满意: 非常满意}}"),
+        )
         raw_aliases = {}
     for key, value in raw_aliases.items():
         target = str(value).strip()
         if target not in options:
             problem(
                 ("aliases", str(key)),
-                f"别称“{key}”指向的“{value}”不是选项（{'、'.join(options)}）"
-                + did_you_mean(target, options),
+                tr(
+                    "survey-scale",
+                    "别称“{alias}”指向的“{value}”不是选项（{options}）{hint}",
+                    alias=key,
+                    value=value,
+                    options="、".join(options),
+                    hint=did_you_mean(target, options),
+                ),
             )
         else:
             aliases[answer_text(key)] = target
     for key in data:
         if key not in ("name", "options", "aliases"):
-            problem((str(key),), f"未知的键“{key}”：量表只有 name、options、aliases")
+            problem(
+                (str(key),),
+                tr("survey-scale", "未知的键“{key}”：量表只有 name、options、aliases", key=key),
+            )
     if problems:
         return None
     return Scale(str(data.get("name") or default_name), options, aliases)

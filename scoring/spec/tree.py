@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..formula.expr import CompiledFormula
+from ..i18n import tr
 from ..numbers.measure import Measure, MeasureError, ResolvedTarget
 from ..numbers.money import money_factor
 from ..numbers.text import format_number, places_of
@@ -35,10 +36,15 @@ class TreeChecks(ValueChecks):
     ) -> Node:
         if spec.id in self.seen_ids:
             first = self.src.locate((*self.seen_ids[spec.id], "id"))[1]
-            where = f" (first at line {first.line})" if first else ""
+            where = tr("duplicate-id", " (first at line {line})", line=first.line) if first else ""
             self.problem(
                 (*loc, "id"),
-                f"duplicate indicator id {spec.id!r}{where}; ids must be unique across the tree",
+                tr(
+                    "duplicate-id",
+                    "duplicate indicator id {id!r}{where}; ids must be unique across the tree",
+                    id=spec.id,
+                    where=where,
+                ),
                 "duplicate-id",
             )
         else:
@@ -47,28 +53,43 @@ class TreeChecks(ValueChecks):
         if places_of(spec.weight) > self.places:
             self.problem(
                 (*loc, "weight"),
-                f"weight {format_number(spec.weight)} has more decimal places than the spec's "
-                f"rounding ({self.places}): a full score could not be shown as it is; "
-                "round the weight or raise rounding.places",
+                tr(
+                    "weight-places",
+                    "weight {weight} has more decimal places than the spec's rounding ({places}): "
+                    "a full score could not be shown as it is; round the weight or raise "
+                    "rounding.places",
+                    weight=format_number(spec.weight),
+                    places=self.places,
+                ),
                 "weight-places",
             )
         if spec.children is not None and spec.rule is not None:
             self.problem(
                 loc,
-                f"indicator {spec.id!r} has both children and a rule: a parent's score is the sum of its children",
+                tr(
+                    "node-shape",
+                    "indicator {id!r} has both children and a rule: a parent's score is the sum "
+                    "of its children",
+                    id=spec.id,
+                ),
                 "node-shape",
             )
         if spec.children is None and spec.rule is None and not _has_raw_rule(self.data, loc):
             self.problem(
                 loc,
-                f"indicator {spec.id!r} has neither children nor a rule: give a leaf a rule (kind: positive, reverse, …)",
+                tr(
+                    "node-shape",
+                    "indicator {id!r} has neither children nor a rule: give a leaf a rule (kind: "
+                    "positive, reverse, …)",
+                    id=spec.id,
+                ),
                 "node-shape",
             )
         if spec.children is not None:
             if not spec.children:
                 self.problem(
                     (*loc, "children"),
-                    f"indicator {spec.id!r} has an empty children list",
+                    tr("node-shape", "indicator {id!r} has an empty children list", id=spec.id),
                     "node-shape",
                 )
             children = tuple(
@@ -77,13 +98,7 @@ class TreeChecks(ValueChecks):
                 if child is not None
             )
             if len(children) == len(spec.children):  # a broken child has no weight to add up
-                self.check_sum(
-                    spec.weight,
-                    children,
-                    loc,
-                    f"the children of {spec.id!r}",
-                    "its weight",
-                )
+                self.check_sum(spec.weight, children, loc, spec.id)
             return Node(
                 spec.id,
                 name,
@@ -120,7 +135,11 @@ class TreeChecks(ValueChecks):
             if unknown:
                 self.problem(
                     (*loc, "indicators"),
-                    f"no indicator {', '.join(map(repr, unknown))} to check",
+                    tr(
+                        "weight-check",
+                        "no indicator {ids} to check",
+                        ids=", ".join(map(repr, unknown)),
+                    ),
                     "weight-check",
                 )
                 continue
@@ -130,28 +149,60 @@ class TreeChecks(ValueChecks):
             if check.min is not None and total < check.min:
                 self.problem(
                     loc,
-                    f"{names} weigh {format_number(total)}, below the minimum {format_number(check.min)}{why}",
+                    tr(
+                        "weight-check",
+                        "{names} weigh {total}, below the minimum {bound}{why}",
+                        names=names,
+                        total=format_number(total),
+                        bound=format_number(check.min),
+                        why=why,
+                    ),
                     "weight-check",
                 )
             if check.max is not None and total > check.max:
                 self.problem(
                     loc,
-                    f"{names} weigh {format_number(total)}, above the maximum {format_number(check.max)}{why}",
+                    tr(
+                        "weight-check",
+                        "{names} weigh {total}, above the maximum {bound}{why}",
+                        names=names,
+                        total=format_number(total),
+                        bound=format_number(check.max),
+                        why=why,
+                    ),
                     "weight-check",
                 )
 
     def check_sum(
-        self, weight: Decimal, children: Sequence[Node], loc: Loc, what: str, whose: str
+        self, weight: Decimal, children: Sequence[Node], loc: Loc, parent: str | None
     ) -> None:
+        """The children's weights add up to their parent's (``parent`` its id), or the top-level
+        indicators' to the spec's total (``parent`` None)."""
         total = sum((child.weight for child in children), Decimal(0))
         if children and total != weight:
             diff = total - weight
-            self.problem(
-                loc + (("weight",) if loc else ("total",)),
-                f"weights of {what} sum to {format_number(total)}, but {whose} is {format_number(weight)} "
-                f"(off by {'+' if diff > 0 else ''}{format_number(diff)})",
-                "weight-sum",
+            fields = {
+                "total": format_number(total),
+                "weight": format_number(weight),
+                "diff": ("+" if diff > 0 else "") + format_number(diff),
+            }
+            message = (
+                tr(
+                    "weight-sum",
+                    "weights of the top-level indicators sum to {total}, but total is {weight} "
+                    "(off by {diff})",
+                    **fields,
+                )
+                if parent is None
+                else tr(
+                    "weight-sum",
+                    "weights of the children of {parent!r} sum to {total}, but its weight is "
+                    "{weight} (off by {diff})",
+                    parent=parent,
+                    **fields,
+                )
             )
+            self.problem(loc + (("weight",) if loc else ("total",)), message, "weight-sum")
 
     def compile_rule(self, spec: IndicatorSpec, loc: Loc, settings: Mapping[str, Any]) -> Any:
         assert spec.rule is not None
@@ -173,8 +224,13 @@ class TreeChecks(ValueChecks):
             if clash:
                 self.problem(
                     at(field),
-                    f"{', '.join(clash)} is both a declared fact or derived value and a rule "
-                    f"variable ({', '.join(local)}) here; rename the fact",
+                    tr(
+                        "name-clash",
+                        "{names} is both a declared fact or derived value and a rule variable "
+                        "({variables}) here; rename the fact",
+                        names=", ".join(clash),
+                        variables=", ".join(local),
+                    ),
                     "name-clash",
                 )
                 return None
@@ -200,8 +256,15 @@ class TreeChecks(ValueChecks):
             if target.op not in ops:
                 self.problem(
                     at("target"),
-                    f"target {raw!r} uses {target.op}, but a {spec.rule.kind} rule takes "  # type: ignore[union-attr]
-                    f"{' or '.join(ops)}{_kind_hint(target.op)}",
+                    tr(
+                        "target-operator",
+                        "target {target!r} uses {op}, but a {kind} rule takes {ops}{hint}",
+                        target=raw,
+                        op=target.op,
+                        kind=spec.rule.kind,  # type: ignore[union-attr]
+                        ops=tr("target-operator", " or ").join(ops),
+                        hint=_kind_hint(target.op),
+                    ),
                     "target-operator",
                 )
                 return None
@@ -226,8 +289,15 @@ class TreeChecks(ValueChecks):
             if previous is not None and minimum >= previous[1]:
                 self.problem(
                     ("grades", name),
-                    f"grade {name} (≥ {minimum}) must have a lower minimum than {previous[0]} "
-                    f"(≥ {previous[1]}); list grades from highest to lowest",
+                    tr(
+                        "grade-order",
+                        "grade {name} (≥ {minimum}) must have a lower minimum than {previous} (≥ "
+                        "{previous_minimum}); list grades from highest to lowest",
+                        name=name,
+                        minimum=minimum,
+                        previous=previous[0],
+                        previous_minimum=previous[1],
+                    ),
                     "grade-order",
                 )
             previous = (name, minimum)
@@ -237,26 +307,43 @@ class TreeChecks(ValueChecks):
             )
             self.problem(
                 ("total",),
-                f"the default grades ({', '.join(f'{n} ≥ {m}' for n, m in bands)}) need a total "
-                f"of at least {format_number(bands[0][1])}; for a total of "
-                f"{format_number(model.total)} declare grades:, e.g. grades: {{{example}}}",
+                tr(
+                    "grade-range",
+                    "the default grades ({grades}) need a total of at least {least}; for a total "
+                    "of {total} declare grades:, e.g. grades: {{{example}}}",
+                    grades=", ".join(f"{n} ≥ {m}" for n, m in bands),
+                    least=format_number(bands[0][1]),
+                    total=format_number(model.total),
+                    example=example,
+                ),
                 "grade-range",
             )
         elif bands and bands[0][1] > model.total:
             self.problem(
                 ("grades", bands[0][0]),
-                f"grade {bands[0][0]} needs {bands[0][1]}, above the total {model.total}",
+                tr(
+                    "grade-range",
+                    "grade {name} needs {minimum}, above the total {total}",
+                    name=bands[0][0],
+                    minimum=bands[0][1],
+                    total=model.total,
+                ),
                 "grade-range",
             )
         if bands and bands[-1][1] != 0:
             self.problem(
                 ("grades", bands[-1][0]),
-                f"the lowest grade {bands[-1][0]} must start at 0, got {bands[-1][1]}: totals "
-                f"below {bands[-1][1]} would have no grade",
+                tr(
+                    "grade-gap",
+                    "the lowest grade {name} must start at 0, got {minimum}: totals below "
+                    "{minimum} would have no grade",
+                    name=bands[-1][0],
+                    minimum=bands[-1][1],
+                ),
                 "grade-gap",
             )
         if not bands:
-            self.problem(("grades",), "at least one grade is needed", "grade-gap")
+            self.problem(("grades",), tr("grade-gap", "at least one grade is needed"), "grade-gap")
         return GradeBands(bands)
 
 
@@ -271,7 +358,7 @@ def _has_raw_rule(data: Any, loc: Loc) -> bool:
 
 def _kind_hint(op: str) -> str:
     if op in ("≤", "<"):
-        return "; use kind: reverse for lower-is-better targets"
+        return tr("target-operator", "; use kind: reverse for lower-is-better targets")
     if op in ("≥", ">"):
-        return "; use kind: positive for higher-is-better targets"
+        return tr("target-operator", "; use kind: positive for higher-is-better targets")
     return ""

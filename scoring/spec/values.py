@@ -15,6 +15,7 @@ from typing import Any
 
 from ..errors import FormulaError, Problem
 from ..formula.expr import FUNCTIONS, CompiledFormula, DeclaredNames, compile_formula
+from ..i18n import tr, ui
 from ..numbers.measure import Measure
 from ..numbers.money import SHORT_MONEY_UNITS, money_factor
 from ..yamlio.pydantic_errors import id_path
@@ -67,12 +68,19 @@ class DerivedClosure:
 class ValueChecks(CompileState):
     """Checks and compiles facts, derived values and formulas, reporting into the shared list."""
 
-    def check_name(self, loc: Loc, name: str, what: str) -> bool:
+    def check_name(self, loc: Loc, name: str, derived: bool) -> bool:
+        """Whether ``name``, the id of a fact (or of a derived value), can be used in formulas."""
+        what = ui("derived value") if derived else ui("fact")
         if not name.isidentifier() or keyword.iskeyword(name):
             self.problem(
                 loc,
-                f"{what} id {name!r} cannot be used in formulas: use letters, digits (not first), "
-                "underscores or Chinese characters, without spaces or punctuation",
+                tr(
+                    "bad-name",
+                    "{what} id {name!r} cannot be used in formulas: use letters, digits (not "
+                    "first), underscores or Chinese characters, without spaces or punctuation",
+                    what=what,
+                    name=name,
+                ),
                 "bad-name",
                 key=True,
             )
@@ -80,7 +88,14 @@ class ValueChecks(CompileState):
         if unicodedata.normalize("NFKC", name) != name:
             self.problem(
                 loc,
-                f"{what} id {name!r} contains full-width or compatibility characters; write {unicodedata.normalize('NFKC', name)!r}",
+                tr(
+                    "bad-name",
+                    "{what} id {name!r} contains full-width or compatibility characters; write "
+                    "{normal!r}",
+                    what=what,
+                    name=name,
+                    normal=unicodedata.normalize("NFKC", name),
+                ),
                 "bad-name",
                 key=True,
             )
@@ -88,7 +103,13 @@ class ValueChecks(CompileState):
         if name in FUNCTIONS or name in RESERVED_NAMES:
             self.problem(
                 loc,
-                f"{what} id {name!r} is reserved (a function or a rule variable); choose another id",
+                tr(
+                    "reserved-name",
+                    "{what} id {name!r} is reserved (a function or a rule variable); choose "
+                    "another id",
+                    what=what,
+                    name=name,
+                ),
                 "reserved-name",
                 key=True,
             )
@@ -99,7 +120,7 @@ class ValueChecks(CompileState):
         facts: dict[str, Fact] = {}
         for name, spec in raw.items():
             loc: Loc = ("facts", name)
-            self.check_name(loc, name, "fact")
+            self.check_name(loc, name, derived=False)
             unit = spec.unit or ""
             # A spec declares its unit in full (万元): "万" is only read in values, where reports
             # shorten it, so that every table the spec prints uses one spelling.
@@ -107,13 +128,21 @@ class ValueChecks(CompileState):
             if spec.kind == "money" and not declared:
                 self.problem(
                     (*loc, "unit"),
-                    f"money needs a unit of 元, 千元, 万元, 百万元 or 亿元, got {unit or 'none'!r}",
+                    tr(
+                        "unit-kind",
+                        "money needs a unit of 元, 千元, 万元, 百万元 or 亿元, got {unit!r}",
+                        unit=unit or "none",
+                    ),
                     "unit-kind",
                 )
             if spec.kind == "rate" and unit not in ("", "%"):
                 self.problem(
                     (*loc, "unit"),
-                    f"a rate has no unit (it is shown as a percentage), got {unit!r}",
+                    tr(
+                        "unit-kind",
+                        "a rate has no unit (it is shown as a percentage), got {unit!r}",
+                        unit=unit,
+                    ),
                     "unit-kind",
                 )
                 unit = ""
@@ -143,12 +172,16 @@ class ValueChecks(CompileState):
             if name in facts:
                 self.problem(
                     loc,
-                    f"derived value {name!r} has the same id as a fact",
+                    tr(
+                        "duplicate-id",
+                        "derived value {name!r} has the same id as a fact",
+                        name=name,
+                    ),
                     "duplicate-id",
                     key=True,
                 )
                 continue
-            if not self.check_name(loc, name, "derived value"):
+            if not self.check_name(loc, name, derived=True):
                 continue
             formula = self.compile_formula(spec.formula, (*loc, "formula"), names)
             if formula is None:
@@ -192,7 +225,11 @@ class ValueChecks(CompileState):
                     cycle = [*path[path.index(dep) :], dep]
                     self.problem(
                         ("derived", dep, "formula"),
-                        "derived values depend on each other in a cycle: " + " → ".join(cycle),
+                        tr(
+                            "derived-cycle",
+                            "derived values depend on each other in a cycle: {cycle}",
+                            cycle=" → ".join(cycle),
+                        ),
                         "derived-cycle",
                     )
                 elif dep not in state:
@@ -219,7 +256,11 @@ class ValueChecks(CompileState):
         if text:
             self.problem(
                 loc,
-                f"{', '.join(text)} is text and cannot be used in a formula",
+                tr(
+                    "formula-text-fact",
+                    "{names} is text and cannot be used in a formula",
+                    names=", ".join(text),
+                ),
                 "formula-text-fact",
             )
             return None
@@ -230,7 +271,11 @@ class ValueChecks(CompileState):
         column = None if mark is None else self.formula_column(file, mark, exc.formula, exc.offset)
         self.problems.append(
             Problem(
-                f"{exc.message} (in formula {exc.formula[:80]!r})"
+                ui(
+                    "{message} (in formula {formula!r})",
+                    message=exc.message,
+                    formula=exc.formula[:80],
+                )
                 if len(exc.formula) <= 200
                 else exc.message,
                 exc.problems[0].code,

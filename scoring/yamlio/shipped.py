@@ -18,6 +18,7 @@ import os
 import re
 
 from ..errors import did_you_mean
+from ..i18n import tr
 
 __all__ = ["HOME", "PREFIX", "SHIPPED", "UnknownName", "is_shipped_name", "names", "resolve"]
 
@@ -87,12 +88,34 @@ def resolve(name: str, kind: str = "spec") -> str:
             if os.path.isfile(path):
                 return path
     if HOME is None:
-        raise UnknownName("the systems shipped with jixiao are not installed with this copy")
-    what = {"spec": "system", "facts": "example facts file"}.get(kind, "file")
+        raise UnknownName(
+            tr(
+                "file-unreadable",
+                "the systems shipped with jixiao are not installed with this copy",
+            )
+        )
     # Compared without the prefix, which every name shares: 'jixiao:nope' is close to nothing.
     stems = {known.removeprefix(PREFIX): known for known in names(kind)}
     close = difflib.get_close_matches(rest, sorted(stems), n=1, cutoff=0.5)
     hint = did_you_mean(name, {stems[close[0]]}) if close else ""
-    raise UnknownName(
-        f"no {what} shipped with jixiao has that name{hint} (`jixiao systems` lists them)"
-    )
+    # The message of a name that cannot be read (file-unreadable), wherever it is written.
+    if kind == "spec":
+        message = tr(
+            "file-unreadable",
+            "no system shipped with jixiao has that name{hint} (`jixiao systems` lists them)",
+            hint=hint,
+        )
+    elif kind == "facts":
+        message = tr(
+            "file-unreadable",
+            "no example facts file shipped with jixiao has that name{hint} (`jixiao systems` "
+            "lists them)",
+            hint=hint,
+        )
+    else:
+        message = tr(
+            "file-unreadable",
+            "no file shipped with jixiao has that name{hint} (`jixiao systems` lists them)",
+            hint=hint,
+        )
+    raise UnknownName(message)
