@@ -19,6 +19,12 @@ SEED_SPEC = ROOT / "indicators" / "xinfang_weiwen.yaml"
 SEED_FACTS = ROOT / "examples" / "hengnan_xinfang_2021.yaml"
 
 
+@pytest.fixture(autouse=True)
+def _chinese(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Findings are asserted as a reviewer reads them: in Chinese, the default language."""
+    monkeypatch.setenv("JIXIAO_LANG", "zh")
+
+
 def _codes(findings: list) -> list[tuple[str, str]]:  # type: ignore[type-arg]
     return [(f.code, f.cell) for f in findings]
 
@@ -274,12 +280,12 @@ def test_review_table_and_markdown_output(jixiao: Jixiao, tmp_path: Path) -> Non
 
 def test_review_usage_errors(jixiao: Jixiao) -> None:
     """Three inputs, or --stated with a table, are usage errors (exit 2)."""
-    run = jixiao("review", "a", "b", "c")
+    run = jixiao("review", "a", "b", "c", "--lang", "en")
     assert (run.code, run.err) == (
         2,
         "jixiao: error: give one filled table (xlsx/csv), or a spec and a facts file\n",
     )
-    run = jixiao("review", "t.xlsx", "--stated", "s.yaml")
+    run = jixiao("review", "t.xlsx", "--stated", "s.yaml", "--lang", "en")
     assert (run.code, run.err) == (
         2,
         "jixiao: error: --stated goes with SPEC FACTS, not with a table\n",

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pytest
 from conftest import Run
 
 from scoring.review import Review, review_pair, review_table
@@ -25,6 +26,12 @@ from scoring.tabular.stated import to_mapping
 Jixiao = Callable[..., Run]
 
 REAL = Path(__file__).parent / "tables" / "real"
+
+
+@pytest.fixture(autouse=True)
+def _chinese(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Findings are asserted as a reviewer reads them: in Chinese, the default language."""
+    monkeypatch.setenv("JIXIAO_LANG", "zh")
 
 
 def _table(name: str) -> Path:

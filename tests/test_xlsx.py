@@ -508,11 +508,26 @@ def test_unreadable_cells_are_reported_with_sheet_and_cell(tmp_path: Path) -> No
     path.write_bytes(_workbook(rows))
     imported = import_table(path)
     assert [str(d) for d in imported.defects] == [
-        "Sheet!F2: 分值“十分”不是数值（'十分' is not a number with a unit: expected a number with an optional unit such as '110万元', '99.14%' or '158批次'） [unreadable_value]",
-        "Sheet!E3: 培训期数：实际完成值为空（年度指标值 ≥4期），无法按规则重算 [blank_actual]",
-        "Sheet!E4: 覆盖率：实际完成值 0.95 对年度指标值 ≥90% 不明确：是 0.95% 还是 95%？ [unreadable_value]",
-        "Sheet!E5: 培训天数：实际完成值“12人”的单位是“人”，年度指标值“≥10天”的单位是“天” [unreadable_value]",
-        "Sheet!G6: 宣传效果：得分为空，定性指标无法确定评价等级 [blank_score]",
+        (
+            "Sheet!F2: 分值 “十分” is not a number ('十分' is not a number with a unit: expected a "
+            "number with an optional unit such as '110万元', '99.14%' or '158批次') [unreadable_value]"
+        ),
+        (
+            "Sheet!E3: 培训期数: 实际完成值 is empty (年度指标值 ≥4期), so the row cannot be "
+            "recomputed under the rules [blank_actual]"
+        ),
+        (
+            "Sheet!E4: 覆盖率: 实际完成值 0.95 is ambiguous against 年度指标值 ≥90%: 0.95% or 95%? "
+            "[unreadable_value]"
+        ),
+        (
+            "Sheet!E5: 培训天数: 实际完成值 “12人” is in “人”, 年度指标值 “≥10天” in “天” "
+            "[unreadable_value]"
+        ),
+        (
+            "Sheet!G6: 宣传效果: 得分 is empty, so the tier of a qualitative indicator cannot be told "
+            "[blank_score]"
+        ),
     ]
     # The unreadable 分值 is what the 总分 leaves over; the other four rows are not recomputed.
     assert "Sheet!F2: 分值未填，由 总分 50（Sheet!F7）推出：10" in [

@@ -22,6 +22,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
 from ..engine.result import IndicatorResult, Result
 from ..engine.totals import totals_of
 from ..formula.expr import formula_context
+from ..i18n import tr
 from ..numbers.cell_text import normalize
 from ..numbers.limits import QuantityError
 from ..numbers.quantities import Quantity, parse_quantity, parse_target
@@ -166,8 +167,13 @@ def _implausible_value(ctx: _Context) -> Iterator[Finding]:
             yield Finding(
                 "implausible_value",
                 row.name_cell,
-                f"{row.name}：实际完成值 {leaf.actual_text} 超过 100%，这类比率不可能超过 100%"
-                "（可能是录入或识别错误），未按“大幅超过”复核",
+                tr(
+                    "implausible_value",
+                    "{name}: 实际完成值 {actual} is above 100%, which a rate of this kind cannot "
+                    "be (a typing or recognition error?); not reviewed as far exceeded",
+                    name=row.name,
+                    actual=leaf.actual_text,
+                ),
             )
 
 
@@ -178,7 +184,13 @@ def _score_above_weight(ctx: _Context) -> Iterator[Finding]:
             yield Finding(
                 "score_above_weight",
                 row.score_cell,
-                f"{row.name}：得分 {ctx.fmt(row.score)} 超过分值 {ctx.fmt(weight)}",
+                tr(
+                    "score_above_weight",
+                    "{name}: 得分 {score} is above 分值 {weight}",
+                    name=row.name,
+                    score=ctx.fmt(row.score),
+                    weight=ctx.fmt(weight),
+                ),
             )
 
 
@@ -212,13 +224,24 @@ def _total_mismatch(ctx: _Context) -> Iterator[Finding]:
     shown = ctx.fmt(_round(obtained, max(places, 2)))
     note = ""
     if len(candidates) > 1:
-        note = f"（按适用分值 {ctx.fmt(applicable)} 折算为 {ctx.fmt(_round(candidates[1], max(places, 2)))}）"
+        note = tr(
+            "total_mismatch",
+            " (rescaled to the applicable 分值 {applicable}: {rescaled})",
+            applicable=ctx.fmt(applicable),
+            rescaled=ctx.fmt(_round(candidates[1], max(places, 2))),
+        )
     if blank:
-        note += f"（{blank} 项得分为空，未计入）"
+        note += tr("total_mismatch", " ({blank} blank scores not counted)", blank=blank)
     yield Finding(
         "total_mismatch",
         stated.cell,
-        f"填报总分 {ctx.fmt(stated.value)} 与各项得分合计 {shown}{note} 不符",
+        tr(
+            "total_mismatch",
+            "the stated total {stated} differs from the sum of the scores, {sum}{note}",
+            stated=ctx.fmt(stated.value),
+            sum=shown,
+            note=note,
+        ),
     )
 
 
@@ -238,8 +261,21 @@ def _weights_sum(ctx: _Context) -> Iterator[Finding]:
             yield Finding(
                 "weights_sum",
                 where,
-                f"各项分值合计 {ctx.fmt(total)}，总分为 {ctx.fmt(expected)}"
-                f"（{'多' if diff > 0 else '少'} {ctx.fmt(abs(diff))}）",
+                tr(
+                    "weights_sum",
+                    "the weights sum to {total}, the total is {expected} ({diff} too many)",
+                    total=ctx.fmt(total),
+                    expected=ctx.fmt(expected),
+                    diff=ctx.fmt(abs(diff)),
+                )
+                if diff > 0
+                else tr(
+                    "weights_sum",
+                    "the weights sum to {total}, the total is {expected} ({diff} too few)",
+                    total=ctx.fmt(total),
+                    expected=ctx.fmt(expected),
+                    diff=ctx.fmt(abs(diff)),
+                ),
             )
     for block in ctx.stated.blocks:
         inside = [weights.get(leaf, ZERO) for leaf in block.leaves]
@@ -250,7 +286,13 @@ def _weights_sum(ctx: _Context) -> Iterator[Finding]:
             yield Finding(
                 "weights_sum",
                 block.cell,
-                f"{block.name}：填报分值 {ctx.fmt(block.weight)}，其下各项分值合计 {ctx.fmt(known)}",
+                tr(
+                    "weights_sum",
+                    "{name}: stated 分值 {weight}, the weights under it sum to {known}",
+                    name=block.name,
+                    weight=ctx.fmt(block.weight),
+                    known=ctx.fmt(known),
+                ),
             )
 
 
@@ -339,16 +381,27 @@ def _met_but_deducted(ctx: _Context) -> Iterator[Finding]:
     for row, leaf in ctx.checked():
         weight = ctx.weight(row)
         if _met_deducted(ctx, row, leaf) and row.score is not None and weight is not None:
-            met = (
-                f"实际完成值 {leaf.actual_text} 已达到年度指标值 {leaf.target_text}"
-                if _quantitative(leaf)
-                else f"实际完成值 {row.actual} 已是这类比率的最高值"
-            )
+            fields = {"name": row.name, "weight": ctx.fmt(weight), "score": ctx.fmt(row.score)}
             yield Finding(
                 "met_but_deducted",
                 row.score_cell,
-                f"{row.name}：{met}，应得满分 {ctx.fmt(weight)}，填报 {ctx.fmt(row.score)} 分，"
-                "未说明扣分原因",
+                tr(
+                    "met_but_deducted",
+                    "{name}: 实际完成值 {actual} meets 年度指标值 {target}, so full marks {weight} "
+                    "are due; {score} stated, with no reason given for the deduction",
+                    actual=leaf.actual_text,
+                    target=leaf.target_text,
+                    **fields,
+                )
+                if _quantitative(leaf)
+                else tr(
+                    "met_but_deducted",
+                    "{name}: 实际完成值 {actual} is already the highest a rate of this kind can "
+                    "be, so full marks {weight} are due; {score} stated, with no reason given for "
+                    "the deduction",
+                    actual=row.actual,
+                    **fields,
+                ),
             )
 
 
@@ -361,9 +414,15 @@ def _qualitative_met(ctx: _Context, row: StatedRow, leaf: IndicatorResult) -> st
     if row.score >= weight or row.deviation or not row.actual:
         return ""
     if normalize(row.actual) == normalize(row.target or ""):
-        return f"实际完成值“{row.actual}”与年度指标值相同"
+        return tr(
+            "qualitative_met_but_deducted",
+            "实际完成值 “{actual}” is the same as 年度指标值",
+            actual=row.actual,
+        )
     if named_tier(row.actual) == "达成":
-        return f"实际完成值“{row.actual}”为达成"
+        return tr(
+            "qualitative_met_but_deducted", "实际完成值 “{actual}” says 达成", actual=row.actual
+        )
     return ""
 
 
@@ -375,8 +434,15 @@ def _qualitative_met_but_deducted(ctx: _Context) -> Iterator[Finding]:
             yield Finding(
                 "qualitative_met_but_deducted",
                 row.score_cell,
-                f"{row.name}：{why}，应得满分 {ctx.fmt(weight)}，填报 {ctx.fmt(row.score)} 分，"
-                "未说明扣分原因",
+                tr(
+                    "qualitative_met_but_deducted",
+                    "{name}: {why}, so full marks {weight} are due; {score} stated, with no "
+                    "reason given for the deduction",
+                    name=row.name,
+                    why=why,
+                    weight=ctx.fmt(weight),
+                    score=ctx.fmt(row.score),
+                ),
             )
 
 
@@ -394,12 +460,29 @@ def _proportional(ctx: _Context, above: bool) -> Iterator[Finding]:
         if weight is not None and row.score > weight:
             continue  # reported as score_above_weight
         if (row.score > leaf.rule_score) if above else (row.score < leaf.rule_score):
-            yield Finding(
-                code,
-                row.score_cell,
-                f"{row.name}：实际完成值 {leaf.actual_text} 未达到年度指标值 {leaf.target_text}，"
-                f"按比例应得 {ctx.fmt(leaf.rule_score)} 分，填报 {ctx.fmt(row.score)} 分",
+            fields = {
+                "name": row.name,
+                "actual": leaf.actual_text,
+                "target": leaf.target_text,
+                "due": ctx.fmt(leaf.rule_score),
+                "score": ctx.fmt(row.score),
+            }
+            message = (
+                tr(
+                    "above_proportional",
+                    "{name}: 实际完成值 {actual} misses 年度指标值 {target}, so {due} is due in "
+                    "proportion; {score} stated",
+                    **fields,
+                )
+                if above
+                else tr(
+                    "below_proportional",
+                    "{name}: 实际完成值 {actual} misses 年度指标值 {target}, so {due} is due in "
+                    "proportion; {score} stated",
+                    **fields,
+                )
             )
+            yield Finding(code, row.score_cell, message)
 
 
 def _above_proportional(ctx: _Context) -> Iterator[Finding]:
@@ -425,8 +508,15 @@ def _rule_mismatch(ctx: _Context) -> Iterator[Finding]:
         yield Finding(
             "rule_mismatch",
             row.score_cell,
-            f"{row.name}：按{rule.label}规则（{leaf.explanation}）应得 {ctx.fmt(leaf.rule_score)} 分，"
-            f"填报 {ctx.fmt(row.score)} 分",
+            tr(
+                "rule_mismatch",
+                "{name}: under the {rule} rule ({explanation}) {due} is due; {score} stated",
+                name=row.name,
+                rule=rule.label,
+                explanation=leaf.explanation,
+                due=ctx.fmt(leaf.rule_score),
+                score=ctx.fmt(row.score),
+            ),
         )
 
 
@@ -446,8 +536,15 @@ def _tier_range(ctx: _Context) -> Iterator[Finding]:
             yield Finding(
                 "tier_range",
                 row.score_cell,
-                f"{row.name}：评价为“{tier.id}”（{tier.label}），得分区间 {tier.range_text(weight)}，"
-                f"填报 {ctx.fmt(row.score)} 分",
+                tr(
+                    "tier_range",
+                    "{name}: rated “{tier}” ({label}), whose scores are {range}; {score} stated",
+                    name=row.name,
+                    tier=tier.id,
+                    label=tier.label,
+                    range=tier.range_text(weight),
+                    score=ctx.fmt(row.score),
+                ),
             )
 
 
@@ -491,15 +588,22 @@ def _same_as_funds(ctx: _Context, row: StatedRow, leaf: IndicatorResult | None) 
     if percent is not None and any(
         _matches(percent, rate, places_of(percent)) for rate in _funds_rates(ctx)
     ):
-        return f"实际完成值 {format_number(percent)}% 就是资金栏的执行率"
+        return tr(
+            "double_counted_execution",
+            "实际完成值 {percent} is the funds row's 执行率",
+            percent=format_number(percent) + "%",
+        )
     budget, spent = ctx.stated.funds_budget, ctx.stated.funds_spent
     money = ("", "万元")
     if budget and spent is not None:
         target, actual = _number(row.target, money), _number(row.actual, money)
         if target == budget and actual == spent:
-            return (
-                f"年度指标值 {format_number(budget)} 和实际完成值 {format_number(spent)} "
-                "就是资金栏的全年预算数和全年执行数"
+            return tr(
+                "double_counted_execution",
+                "年度指标值 {budget} and 实际完成值 {spent} are the funds row's 全年预算数 and "
+                "全年执行数",
+                budget=format_number(budget),
+                spent=format_number(spent),
             )
     return ""
 
@@ -511,13 +615,19 @@ def _double_counted_execution(ctx: _Context) -> Iterator[Finding]:
     counted = ctx.stated.rows[funds]
     if not counted.weight:
         return
-    where = f"预算执行率已在资金栏计分（分值 {ctx.fmt(counted.weight)}，{counted.weight_cell}）"
+    counted_at = {"weight": ctx.fmt(counted.weight), "cell": counted.weight_cell}
     repeated = ctx.stated.funds_repeated
     if repeated is not None:
         yield Finding(
             "double_counted_execution",
             repeated.cell,
-            f"{where}，资金栏的“其中”行又计得分 {ctx.fmt(repeated.value)}",
+            tr(
+                "double_counted_execution",
+                "预算执行率 is scored in the funds row (分值 {weight}, {cell}), and the funds "
+                "row's “其中” line scores it again: {score}",
+                score=ctx.fmt(repeated.value),
+                **counted_at,
+            ),
         )
     for row in ctx.stated.rows.values():
         leaf = ctx.leaf(row)
@@ -525,19 +635,47 @@ def _double_counted_execution(ctx: _Context) -> Iterator[Finding]:
         if row.id == funds or row.not_applicable or not weight:
             continue
         if _EXECUTION_NAME.search(row.name):
-            what = f"又作为绩效指标“{row.name}”计 {ctx.fmt(weight)} 分"
+            message = tr(
+                "double_counted_execution",
+                "预算执行率 is scored in the funds row (分值 {weight}, {cell}), and again as the "
+                "indicator “{name}”: {points}",
+                name=row.name,
+                points=ctx.fmt(weight),
+                **counted_at,
+            )
         elif same := _same_as_funds(ctx, row, leaf):
-            what = f"绩效指标“{row.name}”的{same}，又计 {ctx.fmt(weight)} 分"
+            message = tr(
+                "double_counted_execution",
+                "预算执行率 is scored in the funds row (分值 {weight}, {cell}); in the indicator "
+                "“{name}”, {same}, and it scores again: {points}",
+                name=row.name,
+                same=same,
+                points=ctx.fmt(weight),
+                **counted_at,
+            )
         else:
             continue
-        yield Finding("double_counted_execution", row.score_cell, f"{where}，{what}")
+        yield Finding("double_counted_execution", row.score_cell, message)
 
 
 def _missing_deviation_reason(ctx: _Context) -> Iterator[Finding]:
     why = {
-        "missed": "未达到年度指标值",
-        "exceeded": "大幅超过年度指标值",
-        "rated_below": "定性评价未达到最高等级",
+        "missed": lambda name: tr(
+            "missing_deviation_reason",
+            "{name}: 年度指标值 is missed, and no 偏差原因分析及改进措施 is filled in",
+            name=name,
+        ),
+        "exceeded": lambda name: tr(
+            "missing_deviation_reason",
+            "{name}: 年度指标值 is far exceeded, and no 偏差原因分析及改进措施 is filled in",
+            name=name,
+        ),
+        "rated_below": lambda name: tr(
+            "missing_deviation_reason",
+            "{name}: the qualitative rating is below the top tier, and no 偏差原因分析及改进措施 "
+            "is filled in",
+            name=name,
+        ),
     }
     for row, leaf in ctx.checked():
         if leaf.outcome is None or leaf.not_applicable is not None or row.deviation:
@@ -550,7 +688,7 @@ def _missing_deviation_reason(ctx: _Context) -> Iterator[Finding]:
             yield Finding(
                 "missing_deviation_reason",
                 row.deviation_cell,
-                f"{row.name}：{why[status]}，未填写偏差原因分析及改进措施",
+                why[status](row.name),
             )
         elif _met_deducted(ctx, row, leaf) or _qualitative_met(ctx, row, leaf):
             assert row.score is not None
@@ -558,8 +696,14 @@ def _missing_deviation_reason(ctx: _Context) -> Iterator[Finding]:
             yield Finding(
                 "missing_deviation_reason",
                 row.deviation_cell,
-                f"{row.name}：得分 {ctx.fmt(row.score)} 低于分值 {ctx.fmt(weight)}，"
-                "未填写偏差原因分析及改进措施",
+                tr(
+                    "missing_deviation_reason",
+                    "{name}: 得分 {score} is below 分值 {weight}, and no 偏差原因分析及改进措施 is "
+                    "filled in",
+                    name=row.name,
+                    score=ctx.fmt(row.score),
+                    weight=ctx.fmt(weight),
+                ),
             )
 
 
@@ -572,7 +716,14 @@ def _grade_mismatch(ctx: _Context) -> Iterator[Finding]:
         yield Finding(
             "grade_mismatch",
             grade.cell,
-            f"填报等级“{grade.value}”，而填报总分 {ctx.fmt(total.value)} 对应等级“{expected}”",
+            tr(
+                "grade_mismatch",
+                "the stated grade is “{grade}”, but the stated total {total} is in grade "
+                "“{expected}”",
+                grade=grade.value,
+                total=ctx.fmt(total.value),
+                expected=expected,
+            ),
         )
 
 
@@ -588,7 +739,12 @@ def _execution_rate_mismatch(ctx: _Context) -> Iterator[Finding]:
         yield Finding(
             "execution_rate_mismatch",
             printed.cell,
-            f"执行率填报 {printed.value}，全年执行数 ÷ 全年预算数 = {format_number(rate * 100, 2)}%",
+            tr(
+                "execution_rate_mismatch",
+                "执行率 is stated as {stated}; 全年执行数 ÷ 全年预算数 = {rate}%",
+                stated=printed.value,
+                rate=format_number(rate * 100, 2),
+            ),
         )
 
 
@@ -609,11 +765,23 @@ def _grade_changes(ctx: _Context) -> Iterator[Finding]:
         return
     after_total, after = recomputed
     if after is not None and canonical_grade(before) != canonical_grade(after):
-        partial = "（不含未能重算的行）" if ctx.stated.left_out else ""
+        fields = {"total": ctx.fmt(after_total), "after": after, "before": before}
         yield Finding(
             "grade_changes",
             cell,
-            f"按规则重算总分 {ctx.fmt(after_total)}{partial}，等级为“{after}”，填报为“{before}”",
+            tr(
+                "grade_changes",
+                "recomputed under the rules, the total is {total} (without the rows that could "
+                "not be recomputed), grade “{after}”; stated “{before}”",
+                **fields,
+            )
+            if ctx.stated.left_out
+            else tr(
+                "grade_changes",
+                "recomputed under the rules, the total is {total}, grade “{after}”; stated "
+                "“{before}”",
+                **fields,
+            ),
         )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ..i18n import tr
 from ..numbers.limits import QuantityError
 from ..numbers.money import money_factor
 from ..numbers.quantities import parse_quantity
@@ -60,11 +61,20 @@ class FundsReader(Draft):
             self.defect(
                 "blank_actual",
                 funds.rate.cell,
-                "资金栏有分值，执行率为空"
-                + ("（按全年执行数 ÷ 全年预算数重算）" if COLUMNS[1] in totals else ""),
+                tr(
+                    "blank_actual",
+                    "the funds row has a 分值 and its 执行率 is empty (recomputed as 全年执行数 ÷ "
+                    "全年预算数)",
+                )
+                if COLUMNS[1] in totals
+                else tr("blank_actual", "the funds row has a 分值 and its 执行率 is empty"),
             )
         if funds.score.value is None and funds.score.cell:
-            self.defect("blank_score", funds.score.cell, "资金栏有分值，得分为空")
+            self.defect(
+                "blank_score",
+                funds.score.cell,
+                tr("blank_score", "the funds row has a 分值 and its 得分 is empty"),
+            )
         if COLUMNS[1] in totals and COLUMNS[2] in totals:
             self.value_ids.used.add(EXECUTION_ID)
             self.derived[EXECUTION_ID] = {
@@ -77,7 +87,7 @@ class FundsReader(Draft):
                 self.defect(
                     "unreadable_value",
                     totals[COLUMNS[1]].cell,
-                    "全年预算数为 0：无法计算预算执行率",
+                    tr("unreadable_value", "全年预算数 is 0: 预算执行率 cannot be computed"),
                 )
                 actual = None
         elif funds.rate.value is not None:
@@ -86,7 +96,11 @@ class FundsReader(Draft):
             self.defect(
                 "blank_actual",
                 funds.rate.cell or funds.weight.cell,
-                "资金栏有分值，但全年预算数、全年执行数和执行率都没有填：无法重算预算执行率",
+                tr(
+                    "blank_actual",
+                    "the funds row has a 分值 but none of 全年预算数, 全年执行数 and 执行率 is "
+                    "filled in: 预算执行率 cannot be recomputed",
+                ),
             )
             actual = None
         self.indicator_ids.used.add(EXECUTION_ID)
@@ -137,7 +151,12 @@ class FundsReader(Draft):
             self.defect(
                 "unreadable_value",
                 rate.cell,
-                f"执行率“{rate.value}”不是百分比（如 99.14%）：无法重算预算执行率",
+                tr(
+                    "unreadable_value",
+                    "执行率 “{rate}” is not a percentage (such as 99.14%): 预算执行率 cannot be "
+                    "recomputed",
+                    rate=rate.value,
+                ),
             )
             return None
         actual = self.value_ids.make("执行率", "执行率")

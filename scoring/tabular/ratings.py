@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..engine.result import Result
+from ..i18n import tr
 from ..numbers.cell_text import normalize
 from ..numbers.text import format_number
 from ..spec.model import DEFAULT_TIERS
@@ -43,7 +44,12 @@ class Ratings(Draft):
                 self.defect(
                     "blank_score",
                     row.score.cell,
-                    f"{row.name}：得分为空，定性指标无法确定评价等级",
+                    tr(
+                        "blank_score",
+                        "{name}: 得分 is empty, so the tier of a qualitative indicator cannot be "
+                        "told",
+                        name=row.name,
+                    ),
                     row,
                 )
             self.leave_out(leaf, "blank_score")

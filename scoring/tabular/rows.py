@@ -14,6 +14,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from ..i18n import tr, ui
 from ..numbers.cell_text import is_not_applicable, normalize
 from ..numbers.limits import QuantityError
 from ..numbers.money import money_factor
@@ -60,7 +61,12 @@ class RowReader(Ratings):
                 self.defect(
                     "blank_target",
                     row.target.cell,
-                    f"{row.name}：年度指标值为空，无法按规则重算（按填报得分导入）",
+                    tr(
+                        "blank_target",
+                        "{name}: 年度指标值 is empty, so the row cannot be recomputed under the "
+                        "rules (imported at its stated score)",
+                        name=row.name,
+                    ),
                     row,
                 )
                 self.leave_out(leaf, "blank_target")
@@ -68,7 +74,13 @@ class RowReader(Ratings):
                 self.defect(
                     "blank_target",
                     row.target.cell,
-                    f"{row.name}：年度指标值为空（按指标名称中的 {target.text} 重算）",
+                    tr(
+                        "blank_target",
+                        "{name}: 年度指标值 is empty (recomputed against {target}, from the "
+                        "indicator's name)",
+                        name=row.name,
+                        target=target.text,
+                    ),
                     row,
                 )
         if target is not None and _implausible(
@@ -77,8 +89,14 @@ class RowReader(Ratings):
             self.defect(
                 "implausible_value",
                 row.target.cell,
-                f"{row.name}：年度指标值 {row.target.value} 超过 100%，这类比率不可能超过 100%"
-                "（可能是录入或识别错误），无法按规则重算",
+                tr(
+                    "implausible_value",
+                    "{name}: 年度指标值 {value} is above 100%, which a rate of this kind cannot "
+                    "be (a typing or recognition error?), so the row cannot be recomputed under "
+                    "the rules",
+                    name=row.name,
+                    value=row.target.value,
+                ),
                 row,
             )
             self.leave_out(leaf, "implausible_value")
@@ -87,8 +105,15 @@ class RowReader(Ratings):
                 self.defect(
                     "unreadable_value",
                     cell.cell,
-                    f"{row.name}：{what}“{cell.value}”夹有不属于数值的字符（录入或识别错误？），"
-                    "无法按规则重算",
+                    tr(
+                        "unreadable_value",
+                        "{name}: {what} “{value}” holds characters that are not part of a "
+                        "value (a typing or recognition error?), so the row cannot be "
+                        "recomputed under the rules",
+                        name=row.name,
+                        what=what,
+                        value=cell.value,
+                    ),
                     row,
                 )
                 self.leave_out(leaf, "unreadable_value")
@@ -96,17 +121,34 @@ class RowReader(Ratings):
             self.defect(
                 "implausible_value",
                 row.actual.cell,
-                f"{row.name}：实际完成值 {row.actual.value} 超过 100%，这类比率不可能超过 100%"
-                "（可能是录入或识别错误），无法按规则重算",
+                tr(
+                    "implausible_value",
+                    "{name}: 实际完成值 {value} is above 100%, which a rate of this kind cannot "
+                    "be (a typing or recognition error?), so the row cannot be recomputed under "
+                    "the rules",
+                    name=row.name,
+                    value=row.actual.value,
+                ),
                 row,
             )
             self.leave_out(leaf, "implausible_value")
         if row.actual.value is None and not row.truncated:
-            shown = f"（年度指标值 {target.text}）" if target is not None else ""
             self.defect(
                 "blank_actual",
                 row.actual.cell,
-                f"{row.name}：实际完成值为空{shown}，无法按规则重算",
+                tr(
+                    "blank_actual",
+                    "{name}: 实际完成值 is empty (年度指标值 {target}), so the row cannot be "
+                    "recomputed under the rules",
+                    name=row.name,
+                    target=target.text,
+                )
+                if target is not None
+                else tr(
+                    "blank_actual",
+                    "{name}: 实际完成值 is empty, so the row cannot be recomputed under the rules",
+                    name=row.name,
+                ),
                 row,
             )
             self.leave_out(leaf, "blank_actual")
@@ -122,7 +164,12 @@ class RowReader(Ratings):
                     self.defect(
                         "blank_score",
                         row.score.cell,
-                        f"{row.name}：得分为空（按规则应得分见重算；填报得分合计不含此项）",
+                        tr(
+                            "blank_score",
+                            "{name}: 得分 is empty (the recomputation shows the score under the "
+                            "rules; the sum of the stated scores leaves it out)",
+                            name=row.name,
+                        ),
                         row,
                     )
                 return
@@ -193,8 +240,16 @@ class RowReader(Ratings):
             ):
                 self.unusable(
                     leaf,
-                    f"{row.name}：实际完成值 {format_number(number)} 对年度指标值 {target.text} "
-                    f"不明确：是 {format_number(number)}% 还是 {format_number(number * 100)}%？",
+                    tr(
+                        "unreadable_value",
+                        "{name}: 实际完成值 {actual} is ambiguous against 年度指标值 {target}: "
+                        "{as_percent} or {times_100}?",
+                        name=row.name,
+                        actual=format_number(number),
+                        target=target.text,
+                        as_percent=format_number(number) + "%",
+                        times_100=format_number(number * 100) + "%",
+                    ),
                 )
                 return None
         if not t_unit:
@@ -203,22 +258,44 @@ class RowReader(Ratings):
         if kind == "money" and money_factor(a_unit or t_unit) is None:
             self.unusable(
                 leaf,
-                f"{row.name}：实际完成值“{row.actual.value}”不是与年度指标值 {target.text} "
-                "同类的金额",
+                tr(
+                    "unreadable_value",
+                    "{name}: 实际完成值 “{actual}” is not an amount of money like 年度指标值 "
+                    "{target}",
+                    name=row.name,
+                    actual=row.actual.value,
+                    target=target.text,
+                ),
             )
             return None
         if kind not in ("money",) and a_unit != t_unit and not ({a_unit, t_unit} <= {"%", "‰"}):
             self.unusable(
                 leaf,
-                f"{row.name}：实际完成值“{row.actual.value}”的单位是“{a_unit or '无'}”，"
-                f"年度指标值“{row.target.value}”的单位是“{t_unit or '无'}”",
+                tr(
+                    "unreadable_value",
+                    "{name}: 实际完成值 “{actual}” is in “{actual_unit}”, 年度指标值 “{target}” "
+                    "in “{target_unit}”",
+                    name=row.name,
+                    actual=row.actual.value,
+                    actual_unit=a_unit or ui("no unit"),
+                    target=row.target.value,
+                    target_unit=t_unit or ui("no unit"),
+                ),
             )
             return None
         if number is not None and _digits_lost(number, target.quantity.number, leaf):
             self.unusable(
                 leaf,
-                f"{row.name}：实际完成值 {row.actual.value} 对年度指标值 {target.text} 却得满分："
-                f"像是 {format_number(target.quantity.number)} 丢了前面的数字，无法按规则重算",
+                tr(
+                    "unreadable_value",
+                    "{name}: 实际完成值 {actual} against 年度指标值 {target} is scored full marks: "
+                    "it looks like {number} with its first digits lost, so the row cannot be "
+                    "recomputed under the rules",
+                    name=row.name,
+                    actual=row.actual.value,
+                    target=target.text,
+                    number=format_number(target.quantity.number),
+                ),
             )
             return None
         t = target.quantity.number

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from ..errors import Problem
+from ..i18n import tr
 from ..numbers.cell_text import is_not_applicable, normalize
 from ..numbers.limits import QuantityError
 from ..numbers.money import convert_money
@@ -63,12 +64,23 @@ class CellReader:
         if is_not_applicable(value):
             return None, True
         if _CUT_NUMBER.match(value):
-            self.defect(row, col, "unreadable_value", f"{what}“{value}”缺了整数部分（数字被截断）")
+            self.defect(row, col, "unreadable_value", _cut_number(what, value))
             return None, False
         try:
             quantity = parse_quantity(value)
         except QuantityError as exc:
-            self.defect(row, col, "unreadable_value", f"{what}“{value}”不是数值（{exc.message}）")
+            self.defect(
+                row,
+                col,
+                "unreadable_value",
+                tr(
+                    "unreadable_value",
+                    "{what} “{value}” is not a number ({reason})",
+                    what=what,
+                    value=value,
+                    reason=exc.message,
+                ),
+            )
             return None, False
         if quantity.unit not in units:
             allowed = "、".join(u for u in units if u) or "无单位"
@@ -76,7 +88,14 @@ class CellReader:
                 row,
                 col,
                 "unreadable_value",
-                f"{what}“{value}”的单位是“{quantity.unit}”，应为{allowed}",
+                tr(
+                    "unreadable_value",
+                    "{what} “{value}” is in “{unit}”; it should be in {allowed}",
+                    what=what,
+                    value=value,
+                    unit=quantity.unit,
+                    allowed=allowed,
+                ),
             )
             return None, False
         return self._not_negative(row, col, what, quantity.number, value), False
@@ -86,7 +105,15 @@ class CellReader:
     ) -> Decimal | None:
         if number < 0:
             self.defect(
-                row, col, "unreadable_value", f"{what}“{shown}”是负数：分值和得分不能小于 0"
+                row,
+                col,
+                "unreadable_value",
+                tr(
+                    "unreadable_value",
+                    "{what} “{value}” is negative: no 分值 or 得分 is below 0",
+                    what=what,
+                    value=shown,
+                ),
             )
             return None
         return number
@@ -101,7 +128,7 @@ def _money(reader: CellReader, row: int, col: int, what: str, unit: str) -> Deci
     if value is None or isinstance(value, Decimal) or is_not_applicable(value):
         return value if isinstance(value, Decimal) else None
     if _CUT_NUMBER.match(value):
-        reader.defect(row, col, "unreadable_value", f"{what}“{value}”缺了整数部分（数字被截断）")
+        reader.defect(row, col, "unreadable_value", _cut_number(what, value))
         return None
     try:
         quantity = parse_quantity(value)
@@ -109,8 +136,28 @@ def _money(reader: CellReader, row: int, col: int, what: str, unit: str) -> Deci
             return quantity.number
         return convert_money(quantity.number, quantity.unit, unit)
     except QuantityError as exc:
-        reader.defect(row, col, "unreadable_value", f"{what}“{value}”不是金额（{exc.message}）")
+        reader.defect(
+            row,
+            col,
+            "unreadable_value",
+            tr(
+                "unreadable_value",
+                "{what} “{value}” is not an amount of money ({reason})",
+                what=what,
+                value=value,
+                reason=exc.message,
+            ),
+        )
         return None
+
+
+def _cut_number(what: str, value: str) -> str:
+    return tr(
+        "unreadable_value",
+        "{what} “{value}” lacks its integer part (the number was cut off)",
+        what=what,
+        value=value,
+    )
 
 
 def _row_of(ref: str) -> int:

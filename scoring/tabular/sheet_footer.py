@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from decimal import Decimal
 
+from ..i18n import tr
 from ..numbers.cell_text import normalize
 from ..numbers.text import format_number
 from .filed import Defect, FiledTable, Located
@@ -73,8 +74,14 @@ def read_footer(reader: CellReader, header: Header, foot: int) -> None:
             Defect(
                 "total_mismatch",
                 above.cell,
-                f"表头的自评总分 {format_number(above.value)} 与总分行的 "
-                f"{format_number(footer_total.value)}（{footer_total.cell}）不一致",
+                tr(
+                    "total_mismatch",
+                    "the 自评总分 above the table, {above}, differs from the total row's {total} "
+                    "({cell})",
+                    above=format_number(above.value),
+                    total=format_number(footer_total.value),
+                    cell=footer_total.cell,
+                ),
             )
         )
 

@@ -12,6 +12,7 @@ import re
 from dataclasses import replace
 from decimal import Decimal
 
+from ..i18n import tr
 from ..numbers.cell_text import is_not_applicable, normalize
 from .filed import Defect, FiledRow, Located
 from .sheet import Sheet
@@ -88,14 +89,27 @@ def _name_only(
     name = reader.sheet.text(row, col)
     if row >= last:
         reader.defect(
-            row, col, "truncated_row", f"表格在“{name}”处结束：该行之后没有指标、总分或等级"
+            row,
+            col,
+            "truncated_row",
+            tr(
+                "truncated_row",
+                "the table ends at “{name}”: no indicator, total or grade follows it",
+                name=name,
+            ),
         )
     elif not blocks[deepest]:
         reader.defect(
             row,
             header.levels[-1],
             "unnamed_row",
-            f"第 {row} 行只有{_LEVEL_NAMES[deepest]}“{name}”，没有指标名称和数值",
+            tr(
+                "unnamed_row",
+                "row {row} has only the {level} “{name}”, no indicator name and no values",
+                row=row,
+                level=_LEVEL_NAMES[deepest],
+                name=name,
+            ),
         )
 
 
@@ -140,7 +154,15 @@ def read_rows(reader: CellReader, header: Header) -> int:
             if not normalize(name) or (block is not None and not match_name(name)):
                 # "(50分)" with no name: the block's weight is there, its name is not.
                 reader.defect(
-                    row, col, "unnamed_row", f"第 {row} 行的{_LEVEL_NAMES[index]}只有分值，没有名称"
+                    row,
+                    col,
+                    "unnamed_row",
+                    tr(
+                        "unnamed_row",
+                        "row {row}'s {level} has a 分值 but no name",
+                        row=row,
+                        level=_LEVEL_NAMES[index],
+                    ),
                 )
                 name = f"第{row}行（未填名称）"
             current[index] = Located(name, sheet.ref(row, col))
@@ -173,9 +195,20 @@ def read_rows(reader: CellReader, header: Header) -> int:
                     row,
                     header.levels[-1],
                     "truncated_row" if cut else "unnamed_row",
-                    f"表格在模板占位“{leaf.value}”处结束：该行之后没有指标、总分或等级"
+                    tr(
+                        "truncated_row",
+                        "the table ends at the template's placeholder “{placeholder}”: no "
+                        "indicator, total or grade follows it",
+                        placeholder=leaf.value,
+                    )
                     if cut
-                    else f"第 {row} 行只有模板占位“{leaf.value}”，没有指标名称和数值",
+                    else tr(
+                        "unnamed_row",
+                        "row {row} has only the template's placeholder “{placeholder}”, no "
+                        "indicator name and no values",
+                        row=row,
+                        placeholder=leaf.value,
+                    ),
                 )
                 row += 1
                 continue
@@ -193,7 +226,7 @@ def read_rows(reader: CellReader, header: Header) -> int:
                 row,
                 leaf_col,
                 "unnamed_row",
-                f"第 {row} 行有数值，但没有指标名称",
+                tr("unnamed_row", "row {row} has values but no indicator name", row=row),
             )
             current[-1] = None
             above = tuple(c for c in current[:-1] if c is not None)
@@ -207,7 +240,12 @@ def read_rows(reader: CellReader, header: Header) -> int:
                 Defect(
                     "truncated_row",
                     filed.name_cell,
-                    f"指标名称“{filed.name}”不完整（以省略号结尾）：该行可能被截断",
+                    tr(
+                        "truncated_row",
+                        "the indicator name “{name}” is incomplete (it ends in an ellipsis): the "
+                        "row may be cut off",
+                        name=filed.name,
+                    ),
                     row,
                 )
             )
@@ -261,7 +299,12 @@ def _cut_at_the_end(reader: CellReader, header: Header) -> None:
         Defect(
             "truncated_row",
             last.name_cell,
-            f"{last.name}：表格在此行后结束（没有总分行），本行得分为空：该行可能被截断",
+            tr(
+                "truncated_row",
+                "{name}: the table ends after this row (no total row) and its 得分 is empty: "
+                "the row may be cut off",
+                name=last.name,
+            ),
             last.row,
         )
     )
@@ -335,7 +378,10 @@ def _filed_row(
                 row,
                 fields["score"],
                 "unreadable_value",
-                "得分合并在多个指标行上：不知道每项各得多少分",
+                tr(
+                    "unreadable_value",
+                    "得分 is merged across several indicator rows: what each scored is not known",
+                ),
             )
             score = Located(None, score.cell)
     deviation = text("deviation")
@@ -376,12 +422,26 @@ def _target(
         if normalize(op) not in _NATURE_WORDS:
             # "性标定指" for 定性指标: the cell is garbled, and what it says is not known.
             reader.defect(
-                row, fields["nature"], "unreadable_value", f"指标性质“{op}”不是运算符或指标类别"
+                row,
+                fields["nature"],
+                "unreadable_value",
+                tr(
+                    "unreadable_value",
+                    "指标性质 “{nature}” is neither an operator nor a kind of indicator",
+                    nature=op,
+                ),
             )
         op = ""  # 定性 / 正向 …: not an operator
     if re.search(r"[A-Za-z]", unit) and re.search(r"[\u4e00-\u9fff]", unit):
         reader.defect(
-            row, fields["unit"], "unreadable_value", f"度量单位“{unit}”夹有不属于单位的字符"
+            row,
+            fields["unit"],
+            "unreadable_value",
+            tr(
+                "unreadable_value",
+                "度量单位 “{unit}” holds characters that are not part of a unit",
+                unit=unit,
+            ),
         )
         unit = ""
     if is_not_applicable(unit) or not _BARE_NUMBER.match(value.value):

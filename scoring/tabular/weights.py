@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ..i18n import tr
 from ..numbers.text import format_number
 from .draft import Draft, Leaf, in_block
 from .filed import Located
@@ -84,7 +85,13 @@ class WeightInference(Draft):
                 self.defect(
                     "weight_not_printed",
                     row.weight.cell,
-                    f"{row.name}：分值未填（由表中合计推出 {format_number(leaf.weight)}，见导入说明）",
+                    tr(
+                        "weight_not_printed",
+                        "{name}: 分值 is not filled in (inferred as {weight} from the table's "
+                        "sums, see the import notes)",
+                        name=row.name,
+                        weight=format_number(leaf.weight),
+                    ),
                     row,
                 )
                 continue
@@ -92,7 +99,12 @@ class WeightInference(Draft):
             self.defect(
                 "weight_not_printed",
                 row.weight.cell,
-                f"{row.name}：分值未填，表中也没有能唯一推出它的合计（分块合计或总分）",
+                tr(
+                    "weight_not_printed",
+                    "{name}: 分值 is not filled in, and no sum in the table (a block's sum or the "
+                    "total) implies it alone",
+                    name=row.name,
+                ),
                 row,
             )
             self.leave_out(leaf, "weight_not_printed")
