@@ -412,7 +412,7 @@ def test_a_1e308_score_is_a_located_unreadable_value_in_the_review(tmp_path: Pat
         review.findings[0].message,
     )
     assert (code, cell) == ("unreadable_value", "Sheet1!G13")
-    assert message.startswith("得分“1E+308”不是数值")
+    assert message.startswith("得分 “1E+308” is not a number")
 
 
 # ---- zips ----------------------------------------------------------------------------------------
