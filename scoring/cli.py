@@ -8,6 +8,10 @@ by SIGPIPE). Standard output that cannot be written (closed with ``>&-``, a full
 on a terminal goes through ``channels.terminal`` (escape sequences shown, not run), and so do
 error messages wherever they go. Unexpected exceptions are not caught: they are bugs and should
 say so loudly. The subcommands live in ``scoring.commands``, one module each.
+
+Chinese first: help, argparse's own words and messages are in the language of ``--lang zh|en``
+(anywhere on the line), else of ``JIXIAO_LANG``, else Chinese (``scoring.i18n``). The language is
+known before the parser is built, since argparse translates its group titles as it builds it.
 """
 
 from __future__ import annotations
@@ -17,12 +21,15 @@ import errno
 import io
 import os
 import sys
-from collections.abc import Sequence
+import unicodedata
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import NoReturn, TextIO, cast
 
 from . import __version__
-from .commands import COMMANDS, load
+from .commands import ABOUT, COMMANDS, load
 from .errors import Problem, ScoringError, UsageError
+from .i18n import ENVIRONMENT, N_, catalogue, language, parse_language, tr, ui, using
 from .writing.channels import terminal
 
 __all__ = ["main"]
@@ -32,27 +39,194 @@ class _Parser(argparse.ArgumentParser):
     """argparse that raises instead of exiting, so main() controls streams and exit codes."""
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{self.prog}: error: {message}\n{self.format_usage()}")
+        error = ui("{prog}: error: {message}", prog=self.prog, message=message)
+        raise UsageError(f"{error}\n{self.format_usage()}")
 
     def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
         raise UsageError(message or "") if status else SystemExit(0)
 
 
+LANGUAGES = ("zh", "en")  # what --lang takes (JIXIAO_LANG also takes a locale such as zh_CN)
+HELP_WIDTH = 80  # display columns of a description: a Chinese character takes two
+
+_DESCRIPTION = N_(
+    "Scores public-spending performance evaluations (财政支出绩效评价, 绩效自评): a YAML "
+    "indicator system (指标体系) applied to a project's facts gives the score, the grade and "
+    "where each point was lost, as the 自评表, a draft 自评报告, or data for other programs."
+)
+_EXAMPLES = (
+    (
+        N_("score the example shipped with jixiao"),
+        "jixiao score jixiao:xinfang_weiwen jixiao:hengnan_xinfang_2021",
+    ),
+    (N_("the indicator systems shipped with jixiao"), "jixiao systems"),
+    (N_("a command's options and examples"), "jixiao score --help"),
+    (N_("in English"), "jixiao --lang en score --help"),
+)
+
+
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The parser; only the command named in ``argv`` gets its arguments (and its module
-    loaded), the others are listed by name and help. ``argv`` None: every command in full."""
+    loaded), the others are listed by name and help. ``argv`` None: every command in full.
+    Built in the current language (``scoring.i18n``), argparse's own words included."""
     parser = _Parser(
         prog="jixiao",
-        description="财政支出绩效评价打分：YAML 指标体系 + 项目事实 → 得分、等级与失分说明",
+        description=_wrap(ui(_DESCRIPTION)),
+        epilog=_examples(_EXAMPLES),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"jixiao {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"jixiao {__version__}",
+        help=ui("show jixiao's version and exit"),
+    )
+    _add_language(parser)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    named = None if argv is None else next((a for a in argv if not a.startswith("-")), "")
+    named = None if argv is None else _command_named(argv)
     for name, (_, help_text) in COMMANDS.items():
-        command_parser = sub.add_parser(name, help=help_text)
+        description, examples = ABOUT[name]
+        command_parser = sub.add_parser(
+            name,
+            help=ui(help_text),
+            description=_wrap(ui(description)),
+            epilog=_examples(examples),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         if named is None or named == name:
             load(name).add_arguments(command_parser)
+            _add_language(command_parser, argparse.SUPPRESS)
     return parser
+
+
+def _command_named(argv: Sequence[str]) -> str:
+    """The first word of ``argv`` that is neither an option nor --lang's value: the command."""
+    after_lang = False
+    for token in argv:
+        if not after_lang and not token.startswith("-"):
+            return token
+        after_lang = token == "--lang"
+    return ""
+
+
+def _add_language(parser: argparse.ArgumentParser, default: str | None = None) -> None:
+    """``--lang``, which main() reads before the parser is built (so anywhere on the line);
+    declared so that help lists it and the parser takes it (and refuses another language)."""
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=default,
+        help=ui("the language of help and messages: zh (the default) or en; also JIXIAO_LANG"),
+    )
+
+
+def _examples(examples: Sequence[tuple[str, str]]) -> str:
+    """The examples that end a command's help: each as a comment saying what it does, then the
+    command line, so a line can be copied into a shell as it is."""
+    lines = [ui("examples:")]
+    for what, command in examples:
+        lines += [f"  # {ui(what)}", f"  {command}"]
+    return "\n".join(lines)
+
+
+def _wrap(text: str, width: int = HELP_WIDTH) -> str:
+    """``text`` in lines of at most ``width`` display columns. Chinese has no spaces to break
+    at, so a line breaks between any two characters of it (textwrap, which argparse wraps with,
+    breaks only at spaces and counts a Chinese character as one column); not before closing
+    punctuation, which stays on the line it closes."""
+    lines: list[str] = []
+    line, used = "", 0
+    for token in _tokens(text):
+        size = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in token)
+        closing = token[0] in _CLOSING
+        if line and used + size > width and not token.isspace() and not closing:
+            lines.append(line.rstrip())
+            line, used = "", 0
+        if not line and token.isspace():
+            continue
+        line, used = line + token, used + size
+    if line.strip():
+        lines.append(line.rstrip())
+    return "\n".join(lines)
+
+
+_CLOSING = frozenset("，。、；：？！）」』】》〉”’,.;:?!)]}%")
+
+
+def _tokens(text: str) -> Iterator[str]:
+    """Words (a run of letters, digits and the like), each wide character, each space."""
+    word = ""
+    for char in text:
+        if char.isspace() or unicodedata.east_asian_width(char) in "WF":
+            if word:
+                yield word
+                word = ""
+            yield char
+        else:
+            word += char
+    if word:
+        yield word
+
+
+def _language_asked(argv: Sequence[str]) -> str | None:
+    """The language ``--lang`` names on the command line (the last given, as argparse takes
+    it), read before the parser exists. None when not given, or when it names no language: the
+    parser then refuses it, in the language of JIXIAO_LANG."""
+    asked = None
+    for index, token in enumerate(argv):
+        if token == "--":
+            break
+        if token == "--lang":
+            asked = argv[index + 1] if index + 1 < len(argv) else None
+        elif token.startswith("--lang="):
+            asked = token.removeprefix("--lang=")
+    return asked if asked in LANGUAGES else None
+
+
+def _check_environment() -> None:
+    """A JIXIAO_LANG that names no language is a usage error on the command line (the library
+    ignores it): a typo should not quietly give Chinese to someone who asked for English."""
+    value = os.environ.get(ENVIRONMENT, "")
+    if not value:
+        return
+    try:
+        parse_language(value)
+    except ValueError:
+        raise UsageError(
+            ui(
+                "jixiao: error: {variable}={value!r} is not a language jixiao speaks; "
+                "set it to zh or en (or unset it: Chinese)",
+                variable=ENVIRONMENT,
+                value=value,
+            )
+        ) from None
+
+
+@contextmanager
+def _speaking(asked: str | None) -> Iterator[None]:
+    """Messages, help and argparse's own words in the language asked (None: JIXIAO_LANG's, or
+    Chinese) for one run of main(); as they were afterwards, for a program that calls main().
+
+    argparse looks its words up (usage:, options, its error messages) through the names ``_``
+    and ``ngettext`` it imported from gettext; those names are pointed at jixiao's catalogue,
+    which translates argparse's English msgids (argparse.po). A language asked with --lang is
+    also put in JIXIAO_LANG, for the worker processes a batch starts."""
+    module = vars(argparse)
+    saved = module["_"], module["ngettext"]
+    environment = os.environ.get(ENVIRONMENT)
+    with using(asked):
+        translations = catalogue(language())
+        module.update(_=translations.gettext, ngettext=translations.ngettext)
+        if asked is not None:
+            os.environ[ENVIRONMENT] = asked
+        try:
+            yield
+        finally:
+            module["_"], module["ngettext"] = saved
+            if environment is None:
+                os.environ.pop(ENVIRONMENT, None)
+            else:
+                os.environ[ENVIRONMENT] = environment
 
 
 def _without_pydantic_plugins() -> None:
@@ -122,8 +296,11 @@ def _stdout_failed(error: OSError, stdout: TextIO | None, stderr: TextIO) -> int
             pass
     if isinstance(error, BrokenPipeError):
         return 141  # 128 + SIGPIPE, what a shell reports for `yes | head`
+    reason = error.strerror or str(error)
     problem = Problem(
-        f"cannot write: {error.strerror or error}", "file-unwritable", file="<stdout>"
+        tr("file-unwritable", "cannot write: {reason}", reason=reason),
+        "file-unwritable",
+        file="<stdout>",
     )
     stderr.write(f"{problem}\n")
     return 1
@@ -150,8 +327,20 @@ def main(
 
 def _main(argv: Sequence[str] | None, stdout: TextIO, stderr: TextIO) -> int:
     _without_pydantic_plugins()
+    given = list(sys.argv[1:] if argv is None else argv)
+    asked = _language_asked(given)
+    with _speaking(asked):
+        if asked is None:
+            try:
+                _check_environment()
+            except UsageError as exc:
+                stderr.write(f"{terminal(str(exc))}\n")
+                return 2
+        return _run(given, stdout, stderr)
+
+
+def _run(given: list[str], stdout: TextIO, stderr: TextIO) -> int:
     try:
-        given = list(sys.argv[1:] if argv is None else argv)
         args = build_parser(given).parse_args(given)
     except UsageError as exc:  # argparse quotes what was typed: shown, not run
         stderr.write(terminal(str(exc)))
@@ -168,8 +357,8 @@ def _main(argv: Sequence[str] | None, stdout: TextIO, stderr: TextIO) -> int:
         stderr.write(f"{terminal(str(exc))}\n")
         return 1
     except UsageError as exc:
-        stderr.write(f"jixiao: error: {terminal(str(exc))}\n")
+        stderr.write(ui("jixiao: error: {message}", message=terminal(str(exc))) + "\n")
         return 2
     except KeyboardInterrupt:
-        stderr.write("jixiao: interrupted\n")
+        stderr.write(ui("jixiao: interrupted") + "\n")
         return 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C

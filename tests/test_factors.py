@@ -104,7 +104,7 @@ def test_compare_refuses_two_files_of_one_year_and_a_missing_spec(tmp_path: Path
     )
     code, _, err = run("compare", str(YEAR_1), str(YEAR_2), "--spec", str(SPEC), "--rename", "x")
     assert code == 2
-    assert err == "jixiao: error: --rename 'x': 应写成 OLD=NEW\n"
+    assert err == "jixiao: error: --rename 'x': write it as OLD=NEW\n"
 
 
 def test_a_renamed_indicator_is_matched(tmp_path: Path) -> None:

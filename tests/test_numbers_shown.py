@@ -122,11 +122,11 @@ def test_measure_display_rounds_only_past_its_places() -> None:
 # ---- validate: compound-unit-missing ---------------------------------------------------------
 
 
-def validate(tmp_path: Path, text: str) -> tuple[int, str, str]:
+def validate(tmp_path: Path, text: str, *options: str) -> tuple[int, str, str]:
     path = tmp_path / "spec.yaml"
     path.write_text(text, encoding="utf-8")
     out, err = io.StringIO(), io.StringIO()
-    code = main(["validate", str(path)], out, err)
+    code = main([*options, "validate", str(path)], out, err)
     return code, out.getvalue(), err.getvalue().replace(str(path), "spec.yaml")
 
 
@@ -135,15 +135,15 @@ def test_validate_warns_of_a_derived_compound_without_a_unit(tmp_path: Path) -> 
     assert code == 0
     assert out.endswith(": ok (农村公路养护 v1: 3 indicators, 3 scored, total 100)\n")
     assert err == (
-        "spec.yaml:11:10: derived.无单位成本: “无单位成本”由金额 实际支出 除以 公里数 得出，"
-        "是复合量，却未声明单位：自评表将显示没有单位的数；请写上 unit: 万元/公里 "
-        "[compound-unit-missing]\n"
+        "spec.yaml:11:10: derived.无单位成本: “无单位成本” is money 实际支出 divided by 公里数, a "
+        "compound quantity, but declares no unit: the 自评表 will show it as a bare number; write "
+        "unit: 万元/公里 [compound-unit-missing]\n"
     )
 
 
 def test_validate_warns_of_an_inline_compound_actual(tmp_path: Path) -> None:
     spec = SPEC.replace("actual: 无单位成本", "actual: 实际支出 / 公里数")
-    code, _, err = validate(tmp_path, spec)
+    code, _, err = validate(tmp_path, spec, "--lang", "zh")
     assert code == 0
     assert err == (
         "spec.yaml:19:35: indicators[成本无单位].rule.actual: “成本无单位”的实际完成值由金额 实际支出 "

@@ -137,7 +137,7 @@ def test_compare_html_page(peers_csv: Path, tmp_path: Path) -> None:
     argv = ["compare", str(SEED), str(year_2), "--spec", str(SPEC), "--peers", str(peers_csv)]
     err = io.StringIO()
     assert main([*argv, "-o", str(out)], io.StringIO(), err) == 0
-    assert err.getvalue() == f"已写出 {out}\n"
+    assert err.getvalue() == f"wrote {out}\n"
     page = out.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>")
     assert "<h1>比较法：信访维稳经费 2021–2022 年</h1>" in page

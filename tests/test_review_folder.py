@@ -58,7 +58,7 @@ def test_a_folder_of_200_tables_is_one_workbook_and_one_page(
     root = tmp_path / "tables"
     names = _folder(root, 200)
     out, page = tmp_path / "review.xlsx", tmp_path / "review.html"
-    run = jixiao("review", str(root), "-o", str(out), "--summary", str(page))
+    run = jixiao("--lang", "zh", "review", str(root), "-o", str(out), "--summary", str(page))
     assert run.code == 0, run.err
     assert run.out.startswith("复核 200 个文件：")
     assert run.out.endswith(f"3 个无法读取；写入 {out}、{page}\n")

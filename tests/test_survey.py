@@ -28,7 +28,7 @@ WEIGHTS = {"非常满意": 100, "满意": 80, "基本满意": 60, "不满意": 0
 
 def run(*argv: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out, err)
+    code = main(["--lang", "zh", *argv], out, err)  # its messages asserted in Chinese
     return code, out.getvalue(), err.getvalue()
 
 
@@ -200,7 +200,7 @@ def test_scale_file_with_aliases(tmp_path: Path) -> None:
             "options: {满意: 100, 不满意: 0}\naliases: {很好: 非常满意}\n",
             (
                 "{f}:2:15: aliases.很好: 别称“很好”指向的“非常满意”不是选项（满意、不满意）"
-                "; did you mean '满意'? [survey-scale]"
+                "；是否应为“满意”？ [survey-scale]"
             ),
         ),
         (
@@ -240,7 +240,7 @@ def test_unknown_question_and_bad_target(tmp_path: Path) -> None:
     assert code == 1
     assert stderr == (
         f"{EXAMPLE}: 没有题目“办事效率”；表头有 序号、提交答卷时间、来访接待态度、办理效率、处理结果、"
-        "总体评价; did you mean '办理效率'? [survey-columns]\n"
+        "总体评价；是否应为“办理效率”？ [survey-columns]\n"
     )
     code, _, stderr = run("survey", str(EXAMPLE), "--target", "≥90分")
     assert code == 1
@@ -252,7 +252,7 @@ def test_existing_output_needs_force(tmp_path: Path) -> None:
     out.write_text("keep\n", encoding="utf-8")
     code, _, stderr = run("survey", str(EXAMPLE), "-o", str(out))
     assert code == 1
-    assert stderr == f"{out}: exists; use --force to replace it [output-exists]\n"
+    assert stderr == f"{out}: 已存在；要覆盖请加 --force [output-exists]\n"
     assert out.read_text(encoding="utf-8") == "keep\n"
 
 
@@ -262,8 +262,8 @@ def test_output_never_replaces_the_answers(tmp_path: Path) -> None:
     code, _, stderr = run("survey", str(answers), "-o", str(answers), "--force")
     assert code == 1
     assert stderr == (
-        f"{answers}: -o is the same file as the input ANSWERS {answers}; jixiao never writes "
-        "over an input: name another output file [output-is-input]\n"
+        f"{answers}: -o 与输入 ANSWERS {answers} 是同一个文件；jixiao 从不覆盖输入：请换一个输出文件 "
+        "[output-is-input]\n"
     )
     assert answers.read_bytes() == EXAMPLE.read_bytes()
 

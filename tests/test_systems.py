@@ -156,7 +156,7 @@ def test_systems_lists_name_id_version_basis_and_base(jixiao: Jixiao) -> None:
     assert hubei["basis"] == by_name["jixiao:self_evaluation"]["basis"]  # from its base
     assert {"name": "jixiao:hengnan_xinfang_2021", "project": "信访维稳经费", "year": "2021",
             "file": "examples/hengnan_xinfang_2021.yaml"} in listed["examples"]  # fmt: skip
-    text = jixiao("systems")
+    text = jixiao("--lang", "zh", "systems")
     assert text.code == 0
     assert (
         "jixiao:self_evaluation_hubei　项目支出绩效自评表（湖北：预算执行率 20 分）"

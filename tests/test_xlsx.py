@@ -580,7 +580,7 @@ def test_import_command_writes_a_pair_that_scores_to_the_filed_total(
     out = tmp_path / "pair"
     run = jixiao("import", str(table), "-o", str(out))
     assert run.code == 0, run.err
-    assert run.err.endswith("10 indicators; 按规则 97.93 优，填报 97.93\n")
+    assert run.err.endswith("10 indicators; by the rules 97.93 优; filed 97.93\n")
     assert sorted(p.name for p in out.iterdir()) == ["facts.yaml", "spec.yaml", "stated.yaml"]
     scored = jixiao("score", str(out / "spec.yaml"), str(out / "facts.yaml"), "--format", "json")
     assert scored.code == 0, scored.err

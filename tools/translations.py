@@ -39,6 +39,7 @@ SOURCES: dict[str, tuple[str, ...]] = {
     ),
     "core": (
         "scoring/errors.py",
+        "scoring/columnar",
         "scoring/engine",
         "scoring/formula",
         "scoring/methods",

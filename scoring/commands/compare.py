@@ -17,6 +17,7 @@ from typing import TextIO
 
 from ..batch.peer_columns import scored_peers
 from ..errors import UsageError
+from ..i18n import ui
 from ..methods.comparison import compare_years, peer_group
 from ..report.comparison import render_html, render_text, render_xlsx, to_dict
 from ..writing.channels import terminal
@@ -24,49 +25,50 @@ from .output import check_paths, write_output
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.description = (
-        "比较法与因素分析法：同一项目多个年度的事实，逐年计分，列出各指标的实际值、得分与变化，"
-        "并把相邻两年总分的变化精确分解到每个指标（权重变化、得分率变化）；"
-        "--peers 给出同类项目时，列出本项目的百分位、中位数、最高分和标杆项目。"
-    )
-    parser.epilog = (
-        "例：jixiao compare 2021.yaml 2022.yaml --spec indicators/xinfang_weiwen.yaml\n"
-        "    jixiao compare 2022.yaml --spec spec.yaml --peers 同类项目.csv -o 比较.html\n"
-        "    jixiao compare 2021.yaml 2022.yaml --spec new.yaml --spec-for 2021=old.yaml "
-        "--rename 旧指标=新指标"
-    )
-    parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument(
-        "facts", nargs="+", metavar="FACTS", help="各年度的事实文件，或放着它们的文件夹"
+        "facts",
+        nargs="+",
+        metavar="FACTS",
+        help=ui("the facts file of each year, or a folder holding them"),
     )
-    parser.add_argument("--spec", metavar="SPEC", help="各年度共用的指标体系")
+    parser.add_argument(
+        "--spec", metavar="SPEC", help=ui("the indicator system common to every year")
+    )
     parser.add_argument(
         "--spec-for",
         action="append",
         default=[],
         metavar="YEAR=SPEC",
-        help="某一年度用的指标体系（可重复），如 2021=indicators/old.yaml",
+        help=ui("the indicator system of one year (repeatable), e.g. 2021=indicators/old.yaml"),
     )
     parser.add_argument(
         "--rename",
         action="append",
         default=[],
         metavar="OLD=NEW",
-        help="指标 id 改名：前一年的 OLD 即后一年的 NEW（可重复）",
+        help=ui("an indicator id renamed: OLD of a year is NEW of the next (repeatable)"),
     )
     parser.add_argument(
         "--peers",
         action="append",
         default=[],
         metavar="INPUT",
-        help="同类项目（batch 的输入：CSV、XLSX、JSON Lines 或事实文件夹），与最后一年比较（可重复）",
+        help=ui(
+            "projects of the same kind (a batch input: CSV, XLSX, JSON Lines or a folder of "
+            "facts), compared with the last year (repeatable)"
+        ),
     )
-    parser.add_argument("--format", choices=("table", "json", "html", "xlsx"), default="table")
+    parser.add_argument(
+        "--format",
+        choices=("table", "json", "html", "xlsx"),
+        default="table",
+        help=ui("default: table (or as the suffix of -o says)"),
+    )
     parser.add_argument(
         "-o",
         "--output",
         metavar="FILE",
-        help="写到文件：.html 为带图表的网页，.xlsx 为各表一个工作表",
+        help=ui("write to a file: .html a page with charts, .xlsx a sheet per table"),
     )
 
 
@@ -81,7 +83,10 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     comparison = compare_years(args.facts, args.spec, per_year, renames)
     if len(comparison.years) < 2 and not args.peers:
         raise UsageError(
-            "比较至少需要两个年度的事实文件（或一个含各年度事实文件的文件夹），或用 --peers 给出同类项目"
+            ui(
+                "a comparison takes the facts of at least two years (or a folder holding them), "
+                "or projects of the same kind with --peers"
+            )
         )
     if args.peers:
         latest = comparison.years[-1][1]
@@ -98,9 +103,9 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         text = render_text(comparison)
     if args.output:
         write_output(args.output, text)
-        stderr.write(terminal(f"已写出 {args.output}\n"))
+        stderr.write(terminal(ui("wrote {file}", file=args.output) + "\n"))
     elif isinstance(text, bytes):
-        raise UsageError("--format xlsx 写的是工作簿：请用 -o FILE.xlsx")
+        raise UsageError(ui("--format xlsx writes a workbook: give -o FILE.xlsx"))
     else:
         stdout.write(terminal(text) if fmt == "table" else text)
     return 0
@@ -110,5 +115,7 @@ def key_value(text: str, option: str, shape: str) -> tuple[str, str]:
     """``KEY=VALUE`` of an option such as ``--spec-for 2021=old.yaml``, or a usage error."""
     key, sep, value = text.partition("=")
     if not sep or not key.strip() or not value.strip():
-        raise UsageError(f"{option} {text!r}: 应写成 {shape}")
+        raise UsageError(
+            ui("{option} {text!r}: write it as {shape}", option=option, text=text, shape=shape)
+        )
     return key.strip(), value.strip()

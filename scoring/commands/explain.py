@@ -9,6 +9,7 @@ from typing import TextIO
 from ..engine.facts import load_facts
 from ..engine.scorer import score
 from ..errors import UsageError
+from ..i18n import ui
 from ..report.explain import render_explain, render_indicator
 from ..spec.compiled import Spec
 from ..spec.loader import load_spec
@@ -18,7 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("spec", metavar="SPEC")
     parser.add_argument("facts", metavar="FACTS")
     parser.add_argument(
-        "indicator", nargs="?", metavar="INDICATOR", help="an indicator's id, or its name"
+        "indicator", nargs="?", metavar="INDICATOR", help=ui("an indicator's id, or its name")
     )
 
 
@@ -44,13 +45,30 @@ def _indicator_id(spec: Spec, given: str, spec_path: str) -> str:
         return ids[0]
     if ids:
         raise UsageError(
-            f"{given!r} is the name of {len(ids)} indicators in {spec_path} "
-            f"({', '.join(ids)}); give the id"
+            ui(
+                "{name!r} is the name of {count} indicators in {spec} ({ids}); give the id",
+                name=given,
+                count=len(ids),
+                spec=spec_path,
+                ids=", ".join(ids),
+            )
         )
     close = difflib.get_close_matches(given, [*spec.nodes, *named], n=1)
-    hint = ""
     if close and close[0] in spec.nodes:
-        hint = f"; did you mean {close[0]!r}?"
+        message = ui(
+            "unknown indicator {name!r} in {spec}; did you mean {close!r}?",
+            name=given,
+            spec=spec_path,
+            close=close[0],
+        )
     elif close and len(named[close[0]]) == 1:
-        hint = f"; did you mean {named[close[0]][0]!r} ({close[0]})?"
-    raise UsageError(f"unknown indicator {given!r} in {spec_path}{hint}")
+        message = ui(
+            "unknown indicator {name!r} in {spec}; did you mean {close!r} ({close_name})?",
+            name=given,
+            spec=spec_path,
+            close=named[close[0]][0],
+            close_name=close[0],
+        )
+    else:
+        message = ui("unknown indicator {name!r} in {spec}", name=given, spec=spec_path)
+    raise UsageError(message)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..errors import Problem, ScoringError
+from ..i18n import tr, ui
 from ..tabular.table_limits import TableLimits, add_max_cells, using_limits
 from ..writing.channels import terminal
 from ..writing.files import AtomicFile
@@ -27,20 +28,24 @@ FILES = ("spec.yaml", "facts.yaml", "stated.yaml")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("table", metavar="TABLE")
     parser.add_argument(
-        "-o", "--output", metavar="DIR", required=True, help="directory to write into"
+        "table", metavar="TABLE", help=ui("a filled 自评表: xlsx, xls, csv, docx or pdf")
     )
     parser.add_argument(
-        "--sheet", help="the sheet to read (default: the first with an indicator header)"
+        "-o", "--output", metavar="DIR", required=True, help=ui("the folder to write into")
+    )
+    parser.add_argument(
+        "--sheet", help=ui("the sheet to read (default: the first with an indicator header)")
     )
     parser.add_argument(
         "--rule-scores",
         action="store_true",
-        help="do not keep filed scores that depart from the rules as adjustments",
+        help=ui("do not keep filed scores that depart from the rules as adjustments"),
     )
     parser.add_argument(
-        "--force", action="store_true", help="replace spec.yaml, facts.yaml, stated.yaml in DIR"
+        "--force",
+        action="store_true",
+        help=ui("replace spec.yaml, facts.yaml, stated.yaml in DIR"),
     )
     add_max_cells(parser)
 
@@ -52,13 +57,8 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
     out = Path(args.output)
     if os.path.lexists(out) and not out.is_dir():
-        raise ScoringError(
-            Problem(
-                "cannot write: not a folder; name a folder to import into",
-                "file-unwritable",
-                file=args.output,
-            )
-        )
+        message = tr("file-unwritable", "cannot write: not a folder; name a folder to import into")
+        raise ScoringError(Problem(message, "file-unwritable", file=args.output))
     if out.is_dir():
         check_paths(
             [("-o", str(out / name)) for name in FILES],
@@ -72,9 +72,8 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
-        raise ScoringError(
-            Problem(f"cannot write: {reason}", "file-unwritable", file=args.output)
-        ) from None
+        message = tr("file-unwritable", "cannot write: {reason}", reason=reason)
+        raise ScoringError(Problem(message, "file-unwritable", file=args.output)) from None
     source = terminal(os.path.basename(args.table), newlines=False)  # a comment: one line
     header = f"# 由 jixiao import 从 {source} 导入；请核对后再使用\n"
     files = {
@@ -106,12 +105,23 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     result = imported.rule_result
     assert result is not None
     stated = imported.stated.total
-    filed = f"，填报 {stated.value}" if stated is not None else ""
+    filed = "" if stated is None else ui("; filed {total}", total=stated.value)
     left_out = len(imported.stated.left_out)
     if left_out:
-        filed += f"（{left_out} 行无法按规则重算，按填报得分导入）"
-    stderr.write(
-        f"wrote {out / 'spec.yaml'}, {out / 'facts.yaml'}, {out / 'stated.yaml'}: "
-        f"{len(result.leaves())} indicators; 按规则 {result.total} {result.grade}{filed}\n"
+        filed += ui(
+            " ({rows} rows cannot be recomputed by the rules: imported with their filed scores)",
+            rows=left_out,
+        )
+    summary = ui(
+        "wrote {spec}, {facts}, {stated}: {indicators} indicators; by the rules {total} "
+        "{grade}{filed}",
+        spec=out / "spec.yaml",
+        facts=out / "facts.yaml",
+        stated=out / "stated.yaml",
+        indicators=len(result.leaves()),
+        total=result.total,
+        grade=result.grade,
+        filed=filed,
     )
+    stderr.write(summary + "\n")
     return 0

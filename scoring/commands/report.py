@@ -17,10 +17,11 @@ from ..engine.facts import load_facts
 from ..engine.result import Result
 from ..engine.scorer import score
 from ..errors import UsageError
+from ..i18n import ui
 from ..report.methods_section import MethodsData
 from ..spec.loader import load_spec
 from .output import check_paths, write_output
-from .score import write_warnings
+from .score import write_warnings, wrote
 
 SUFFIXES = (".docx", ".pdf", ".html", ".htm")
 
@@ -33,40 +34,57 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--output",
         metavar="FILE",
         required=True,
-        help="report.docx, report.pdf (through LibreOffice) or report.html",
+        help=ui("report.docx, report.pdf (through LibreOffice) or report.html"),
     )
     parser.add_argument(
-        "--force", action="store_true", help="replace an existing .docx that jixiao did not write"
+        "--force",
+        action="store_true",
+        help=ui("replace an existing .docx that jixiao did not write"),
     )
     methods = parser.add_argument_group(
-        "评价方法与分析",
-        "给出数据的方法，其结果写入报告（比较法、因素分析法、标杆管理、公众评判法）",
+        ui("evaluation methods and analysis"),
+        ui(
+            "the methods given data, whose results the report includes (比较法, 因素分析法, "
+            "标杆管理, 公众评判法)"
+        ),
     )
     methods.add_argument(
         "--previous",
         action="append",
         default=[],
         metavar="FACTS",
-        help="以前年度的事实文件（可重复）",
+        help=ui("the facts of an earlier year (repeatable)"),
     )
     methods.add_argument(
         "--spec-for",
         action="append",
         default=[],
         metavar="YEAR=SPEC",
-        help="以前某年度用的指标体系（默认与 SPEC 相同）",
+        help=ui("the indicator system of an earlier year (default: SPEC)"),
     )
     methods.add_argument(
-        "--peers", action="append", default=[], metavar="INPUT", help="同类项目（batch 的输入）"
+        "--peers",
+        action="append",
+        default=[],
+        metavar="INPUT",
+        help=ui("projects of the same kind (a batch input)"),
     )
-    methods.add_argument("--survey", metavar="ANSWERS", help="满意度问卷答卷（xlsx 或 csv）")
-    methods.add_argument("--scale", metavar="SCALE", help="问卷量表文件（默认五级满意度）")
+    methods.add_argument(
+        "--survey", metavar="ANSWERS", help=ui("the answers of a satisfaction survey (xlsx or csv)")
+    )
+    methods.add_argument(
+        "--scale",
+        metavar="SCALE",
+        help=ui("the survey's scale file (default: the five-level satisfaction scale)"),
+    )
 
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     suffix = Path(args.output).suffix.lower()
     if suffix not in SUFFIXES:
-        raise UsageError(f"-o {args.output}: the report is written as .docx, .pdf or .html")
+        raise UsageError(
+            ui("-o {output}: the report is written as .docx, .pdf or .html", output=args.output)
+        )
     inputs = [("SPEC", args.spec), ("FACTS", args.facts)]
     inputs += [("--previous", f) for f in args.previous] + [("--peers", p) for p in args.peers]
     inputs += [("--survey", args.survey), ("--scale", args.scale)]
@@ -92,7 +110,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         data = report_html.render(result, methods)
     write_output(args.output, data)
     write_warnings(stderr, args.facts, result)
-    stderr.write(f"wrote {args.output}: {result.total} {result.grade}\n")
+    stderr.write(wrote(args.output, result))
     return 0
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..errors import UsageError
+from ..i18n import ui
 from ..tabular.table_limits import TableLimits, add_max_cells, using_limits
 
 # The review machinery (spreadsheet reading, checks) loads when the command runs, not whenever
@@ -25,18 +26,28 @@ FORMATS = ("json", "markdown", "table")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("inputs", nargs="+", metavar="TABLE | SPEC FACTS")
-    parser.add_argument("--format", "-f", choices=FORMATS, default="table")
-    parser.add_argument("--sheet", help="the sheet of TABLE to read")
-    parser.add_argument("--stated", metavar="FILE", help="stated.yaml written by jixiao import")
     parser.add_argument(
-        "--fail-on-findings", action="store_true", help="exit 3 when there is any finding"
+        "inputs",
+        nargs="+",
+        metavar="TABLE | SPEC FACTS",
+        help=ui("a filed table (xlsx, xls, csv, docx, pdf) or a folder of them; or SPEC FACTS"),
     )
     parser.add_argument(
-        "-o", "--output", metavar="XLSX", help="for a folder: the workbook to write, a row per file"
+        "--format", "-f", choices=FORMATS, default="table", help=ui("default: table")
+    )
+    parser.add_argument("--sheet", help=ui("the sheet of TABLE to read"))
+    parser.add_argument("--stated", metavar="FILE", help=ui("stated.yaml written by jixiao import"))
+    parser.add_argument(
+        "--fail-on-findings", action="store_true", help=ui("exit 3 when there is any finding")
     )
     parser.add_argument(
-        "--summary", metavar="HTML", help="for a folder: also a page charting the findings"
+        "-o",
+        "--output",
+        metavar="XLSX",
+        help=ui("for a folder: the workbook to write, a row per file"),
+    )
+    parser.add_argument(
+        "--summary", metavar="HTML", help=ui("for a folder: also a page charting the findings")
     )
     add_max_cells(parser)
 
@@ -49,16 +60,18 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         with using_limits(TableLimits(args.max_cells)):
             return _folder(args, stdout, stderr)
     if args.output or args.summary:
-        raise UsageError("-o and --summary go with a folder of tables (jixiao review DIR/ -o FILE)")
+        raise UsageError(
+            ui("-o and --summary go with a folder of tables (jixiao review DIR/ -o FILE)")
+        )
     if len(args.inputs) == 1:
         if args.stated:
-            raise UsageError("--stated goes with SPEC FACTS, not with a table")
+            raise UsageError(ui("--stated goes with SPEC FACTS, not with a table"))
         with using_limits(TableLimits(args.max_cells)):
             result = review_table(args.inputs[0], args.sheet)
     elif len(args.inputs) == 2:
         result = review_pair(args.inputs[0], args.inputs[1], args.stated)
     else:
-        raise UsageError("give one filled table (xlsx/csv), or a spec and a facts file")
+        raise UsageError(ui("give one filled table (xlsx/csv), or a spec and a facts file"))
     stdout.write(RENDERERS[args.format](result))
     return 3 if args.fail_on_findings and result.findings else 0
 
@@ -76,9 +89,9 @@ def _folder(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from .output import write_output
 
     if not args.output:
-        raise UsageError("a folder review writes a workbook: give -o review.xlsx")
+        raise UsageError(ui("a folder review writes a workbook: give -o review.xlsx"))
     if args.stated:
-        raise UsageError("--stated goes with SPEC FACTS, not with a folder")
+        raise UsageError(ui("--stated goes with SPEC FACTS, not with a folder"))
     folder = args.inputs[0]
     files = folder_files(folder)
     rows = review_folder(
@@ -89,10 +102,25 @@ def _folder(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         write_output(args.summary, folder_html(rows, Path(folder).name or folder))
     failed = sum(1 for row in rows if row.review is None)
     flagged = sum(1 for row in rows if row.review is not None and row.review.findings)
-    stdout.write(
-        f"复核 {len(rows)} 个文件：{flagged} 个有问题，"
-        f"{len(rows) - flagged - failed} 个未发现问题，{failed} 个无法读取；写入 {args.output}"
-        + (f"、{args.summary}" if args.summary else "")
-        + "\n"
-    )
+    counts = {
+        "files": len(rows),
+        "flagged": flagged,
+        "clean": len(rows) - flagged - failed,
+        "failed": failed,
+        "output": args.output,
+    }
+    if args.summary:
+        summary = ui(
+            "reviewed {files} files: {flagged} with findings, {clean} without, {failed} "
+            "unreadable; wrote {output} and {summary}",
+            summary=args.summary,
+            **counts,
+        )
+    else:
+        summary = ui(
+            "reviewed {files} files: {flagged} with findings, {clean} without, {failed} "
+            "unreadable; wrote {output}",
+            **counts,
+        )
+    stdout.write(summary + "\n")
     return 3 if args.fail_on_findings and (flagged or failed) else 0

@@ -17,6 +17,7 @@ from typing import Any, TextIO
 from pydantic import TypeAdapter
 
 from ..engine.facts import FactsModel
+from ..i18n import ui
 from ..spec.model import CaseSpec, SpecModel
 
 __all__ = ["cases_schema", "facts_schema", "spec_schema"]
@@ -26,9 +27,9 @@ _DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     which = parser.add_mutually_exclusive_group()
-    which.add_argument("--facts", action="store_true", help="the facts file format instead")
+    which.add_argument("--facts", action="store_true", help=ui("the facts file format instead"))
     which.add_argument(
-        "--cases", action="store_true", help="the format of a SPEC.cases.yaml file instead"
+        "--cases", action="store_true", help=ui("the format of a SPEC.cases.yaml file instead")
     )
 
 

@@ -13,6 +13,7 @@ from ..engine.facts import load_facts
 from ..engine.result import Result
 from ..engine.scorer import score
 from ..errors import UsageError
+from ..i18n import ui
 from ..report import BINARY_RENDERERS, RENDERERS
 from ..spec.loader import load_spec
 from ..writing.channels import terminal
@@ -23,25 +24,39 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("spec", metavar="SPEC")
     parser.add_argument("facts", metavar="FACTS")
     formats = sorted({*RENDERERS, *BINARY_RENDERERS})
-    parser.add_argument("--format", "-f", choices=formats, default="table")
-    parser.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    parser.add_argument(
+        "--format",
+        "-f",
+        choices=formats,
+        default="table",
+        help=ui("the form of the 自评表 (default: table; xlsx and docx need -o)"),
+    )
+    parser.add_argument(
+        "-o", "--output", metavar="FILE", help=ui("write here instead of standard output")
+    )
     parser.add_argument(
         "--force",
         action="store_true",
-        help="replace an existing -o file that jixiao did not write (.yaml, another .xlsx/.docx)",
+        help=ui(
+            "replace an existing -o file that jixiao did not write (.yaml, another .xlsx/.docx)"
+        ),
     )
     parser.add_argument(
         "--set",
         action="append",
         default=[],
         metavar="PATH=VALUE",
-        help="one-off change to the spec, e.g. 预算执行率.weight=20 or grades.优=85 (repeatable)",
+        help=ui(
+            "one-off change to the spec, e.g. 预算执行率.weight=20 or grades.优=85 (repeatable)"
+        ),
     )
 
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if args.format in BINARY_RENDERERS and not args.output:
-        raise UsageError(f"--format {args.format} writes a binary file: give -o FILE")
+        raise UsageError(
+            ui("--format {format} writes a binary file: give -o FILE", format=args.format)
+        )
     check_paths(
         [("-o", args.output)], [("SPEC", args.spec), ("FACTS", args.facts)], force=args.force
     )
@@ -50,13 +65,13 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         data = BINARY_RENDERERS[args.format](result)
         write_output(args.output, data)
         write_warnings(stderr, args.facts, result)
-        stderr.write(f"wrote {args.output}: {result.total} {result.grade}\n")
+        stderr.write(wrote(args.output, result))
         return 0
     text = RENDERERS[args.format](result)
     if args.output:
         write_output(args.output, text)
         write_warnings(stderr, args.facts, result)
-        stderr.write(f"wrote {args.output}: {result.total} {result.grade}\n")
+        stderr.write(wrote(args.output, result))
     else:
         stdout.write(text)
     return 0
@@ -65,5 +80,12 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 def write_warnings(stderr: TextIO, facts: str, result: Result) -> None:
     """Each warning of the result as ``FACTS: 提示：… [code]``, one a line."""
     stderr.writelines(
-        f"{facts}: 提示：{terminal(str(w), newlines=False)}\n" for w in result.warnings
+        ui("{facts}: 提示：{warning}", facts=facts, warning=terminal(str(w), newlines=False)) + "\n"
+        for w in result.warnings
     )
+
+
+def wrote(output: str, result: Result) -> str:
+    """The line that says a result was written: the file, the total and the grade."""
+    line = ui("wrote {file}: {total} {grade}", file=output, total=result.total, grade=result.grade)
+    return line + "\n"

@@ -15,6 +15,7 @@ from typing import TextIO
 from tabulate import tabulate
 
 from ..errors import Problem, ScoringError
+from ..i18n import tr, ui
 from ..methods.survey import SurveyResult, analyse, load_scale
 from ..numbers.limits import CTX, QuantityError
 from ..numbers.quantities import parse_target, percent_to_ratio
@@ -28,42 +29,62 @@ from .output import check_paths, write_output
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.description = (
-        "公众评判法：由问卷答卷计算满意度、样本量和 95% 区间，逐行列出无效答卷。"
-        "答卷表第一行为题目，每行一份答卷（xlsx 或 csv）。"
+    parser.add_argument(
+        "answers",
+        metavar="ANSWERS",
+        help=ui("the answers: .xlsx or .csv, the questions in the first row, a respondent a row"),
     )
-    parser.epilog = (
-        "例：jixiao survey 问卷.xlsx --target '≥90%' -o 满意度.yaml\n"
-        "    jixiao survey 问卷.csv --scale 量表.yaml --question 服务态度 --question 办事效率"
-    )
-    parser.formatter_class = argparse.RawDescriptionHelpFormatter
-    parser.add_argument("answers", metavar="ANSWERS", help="答卷表：.xlsx 或 .csv")
     parser.add_argument(
         "--scale",
         metavar="SCALE",
-        help="量表文件（选项及权重）；默认 非常满意 100 / 满意 80 / 基本满意 60 / 不满意 0 / 非常不满意 0",
+        help=ui(
+            "the scale file (options and their weights); default 非常满意 100 / 满意 80 / "
+            "基本满意 60 / 不满意 0 / 非常不满意 0"
+        ),
     )
     parser.add_argument(
         "--spec",
         metavar="SPEC",
-        help="指标体系：用它声明的问卷量表（survey_scale），并以计分该事实的指标的目标判断样本是否足够",
+        help=ui(
+            "an indicator system: its questionnaire scale (survey_scale), and the target of the "
+            "indicator scoring the fact, to judge whether the sample is large enough"
+        ),
     )
-    parser.add_argument("--sheet", metavar="NAME", help="工作表名（默认第一个）")
+    parser.add_argument("--sheet", metavar="NAME", help=ui("the sheet (default: the first)"))
     parser.add_argument(
-        "--question", action="append", metavar="COL", help="只计这些题目列（可重复）"
+        "--question",
+        action="append",
+        metavar="COL",
+        help=ui("count only these question columns (repeatable)"),
     )
     parser.add_argument(
-        "--skip", action="append", default=[], metavar="COL", help="不计的列（可重复）"
+        "--skip",
+        action="append",
+        default=[],
+        metavar="COL",
+        help=ui("columns not to count (repeatable)"),
     )
     parser.add_argument(
-        "--target", metavar="TARGET", help="满意度目标，如 ≥90%%，用于判断样本是否足够"
+        "--target",
+        metavar="TARGET",
+        help=ui("the satisfaction target, e.g. ≥90%%, to judge whether the sample is large enough"),
     )
     parser.add_argument(
-        "--fact", default="满意度", metavar="NAME", help="写出的事实名（默认 满意度）"
+        "--fact",
+        default="满意度",
+        metavar="NAME",
+        help=ui("the name of the fact written (default: 满意度)"),
     )
-    parser.add_argument("--format", choices=("table", "json"), default="table")
-    parser.add_argument("-o", "--output", metavar="FACTS", help="写出满意度事实文件（YAML）")
-    parser.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
+    parser.add_argument(
+        "--format", choices=("table", "json"), default="table", help=ui("default: table")
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FACTS",
+        help=ui("write the satisfaction fact as a facts file (YAML)"),
+    )
+    parser.add_argument("--force", action="store_true", help=ui("replace an existing output file"))
 
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -84,10 +105,10 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         stdout.write(json.dumps(to_dict(result, args.fact), ensure_ascii=False, indent=2) + "\n")
     else:
         stdout.write(terminal(render_table(result)))
-    stderr.writelines(terminal(f"提示：{warning}\n") for warning in result.warnings)
+    stderr.writelines(terminal(ui("提示：{warning}", warning=w) + "\n") for w in result.warnings)
     if args.output:
         write_output(args.output, facts_yaml(result, args.fact))
-        stderr.write(f"已写出 {args.output}\n")
+        stderr.write(ui("wrote {file}", file=args.output) + "\n")
     return 0
 
 
@@ -95,7 +116,8 @@ def _target(text: str) -> tuple[str, Decimal]:
     try:
         target = parse_target(text)
         if target.quantity.unit not in ("%", "‰"):
-            raise QuantityError("满意度目标应为百分数，如 ≥90%", "bad-target")
+            message = tr("bad-target", "the satisfaction target is a percentage, e.g. ≥90%")
+            raise QuantityError(message, "bad-target")
         return text, percent_to_ratio(target.quantity)
     except QuantityError as exc:
         raise ScoringError(Problem(exc.message, exc.code, path="--target")) from None
@@ -120,10 +142,15 @@ def _spec_target(spec: Spec | None, fact: str) -> tuple[str, Decimal] | None:
 def render_table(result: SurveyResult) -> str:
     low, high = result.shown_interval
     lines = [
-        f"公众评判法：{result.source}（量表：{result.scale.name}）",
-        (
-            f"满意度 {result.shown_rate}（95% 区间 {low}–{high}，Wilson；"
-            f"有效问卷 {result.respondents} 份，答卷 {result.rows} 行）"
+        ui("公众评判法: {source} (scale: {scale})", source=result.source, scale=result.scale.name),
+        ui(
+            "满意度 {rate} (interval {low}–{high} at 95%, Wilson; {respondents} valid "
+            "questionnaires, {rows} answer rows)",
+            rate=result.shown_rate,
+            low=low,
+            high=high,
+            respondents=result.respondents,
+            rows=result.rows,
         ),
         "",
     ]
@@ -133,19 +160,28 @@ def render_table(result: SurveyResult) -> str:
         for q in result.questions
     ]
     lines.append(
-        tabulate(rows, headers=["题目", "有效", *options, "满意度"], disable_numparse=True)
+        tabulate(
+            rows,
+            headers=[ui("question"), ui("valid"), *options, ui("满意度")],
+            disable_numparse=True,
+        )
     )
     if result.invalid or result.invalid_rows:
         lines.append("")
-        lines.append(f"无效答案 {len(result.invalid)} 个：")
+        lines.append(ui("{count} invalid answers:", count=len(result.invalid)))
         lines.extend(f"  {answer}" for answer in result.invalid)
         if result.invalid_rows:
             shown = "、".join(str(r) for r in result.invalid_rows)
-            lines.append(f"无有效答案、未计入的答卷行：{shown}")
+            lines.append(ui("answer rows with no valid answer, not counted: {rows}", rows=shown))
     if result.blank_rows:
-        lines.append(f"空行 {result.blank_rows} 行（不是答卷，已跳过）")
+        lines.append(ui("{count} blank rows (no answers, skipped)", count=result.blank_rows))
     if result.unanswered:
-        lines.append(f"未作答 {result.unanswered} 处（该题不计，其余题照计）")
+        lines.append(
+            ui(
+                "{count} questions unanswered (not counted for that question; the others are)",
+                count=result.unanswered,
+            )
+        )
     return "\n".join(lines) + "\n"
 
 

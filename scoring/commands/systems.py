@@ -14,6 +14,7 @@ import os
 from typing import Any, TextIO
 
 from ..errors import FactsError, Problem, ScoringError
+from ..i18n import tr, ui
 from ..spec.overlay import load_sourced
 from ..yamlio.load import load_yaml_file
 from ..yamlio.shipped import HOME, names, resolve
@@ -23,7 +24,7 @@ __all__ = ["examples", "systems"]
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "-f", "--format", choices=["text", "json"], default="text", help="default: text"
+        "-f", "--format", choices=["text", "json"], default="text", help=ui("default: text")
     )
 
 
@@ -78,24 +79,36 @@ def _shown(path: str) -> str:
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if HOME is None:
-        message = "the systems shipped with jixiao are not installed with this copy"
+        message = tr(
+            "file-unreadable", "the systems shipped with jixiao are not installed with this copy"
+        )
         raise ScoringError(Problem(message, "file-unreadable", file="indicators/"))
     specs, facts = systems(), examples()
     if args.format == "json":
         text = json.dumps({"systems": specs, "examples": facts}, ensure_ascii=False, indent=2)
         stdout.write(text + "\n")
         return 0
-    lines = ["指标体系（SPEC 或 extends: 处写 jixiao:名称）", ""]
+    lines = [ui("Indicator systems (write jixiao:NAME as SPEC or after extends:)"), ""]
     for item in specs:
-        based = f"，基于 {item['extends']}" if item["extends"] else ""
-        lines.append(f"{item['name']}　{item['title']}　版本 {item['version']}{based}")
+        shown = {"name": item["name"], "title": item["title"], "version": item["version"]}
+        if item["extends"]:
+            line = ui(
+                "{name}　{title}　version {version}, based on {base}", base=item["extends"], **shown
+            )
+        else:
+            line = ui("{name}　{title}　version {version}", **shown)
+        lines.append(line)
         if item["basis"]:
-            lines.append("    依据：" + "；".join(item["basis"]))
-    lines += ["", "示例事实（FACTS 处写 jixiao:名称）", ""]
+            lines.append(ui("    follows: {documents}", documents="；".join(item["basis"])))
+    lines += ["", ui("Example facts (write jixiao:NAME as FACTS)"), ""]
     for item in facts:
         year = f"（{item['year']}）" if item["year"] else ""
         lines.append(f"{item['name']}　{item['project']}{year}")
-    lines += ["", f"文件在 {HOME}（indicators/、examples/），例如：", _EXAMPLE]
+    lines += [
+        "",
+        ui("The files are in {home} (indicators/, examples/); for example:", home=HOME),
+        _EXAMPLE,
+    ]
     stdout.write("\n".join(lines) + "\n")
     return 0
 

@@ -9,21 +9,29 @@ from decimal import Decimal
 from typing import TextIO
 
 from ..engine.spec_tests import describe, run_spec_tests
-from ..errors import ScoringError
+from ..errors import Problem, ScoringError
+from ..i18n import tr, ui
 from ..spec.loader import load_spec
 from ..writing.channels import terminal
 from ..yamlio.shipped import UnknownName, is_shipped_name, resolve
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="+", metavar="SPEC_OR_DIR")
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        metavar="SPEC_OR_DIR",
+        help=ui("spec files (or jixiao:NAME), or folders of them; each with its SPEC.cases.yaml"),
+    )
     parser.add_argument(
         "--fail-under",
         type=Decimal,
         metavar="PCT",
-        help="fail when a spec's rule-branch coverage is below PCT percent",
+        help=ui("fail when a spec's rule-branch coverage is below PCT percent"),
     )
-    parser.add_argument("--missing", action="store_true", help="list the branches no case takes")
+    parser.add_argument(
+        "--missing", action="store_true", help=ui("list the branches no case takes")
+    )
 
 
 def spec_files(paths: list[str], skipped: list[str] | None = None) -> list[str]:
@@ -53,15 +61,17 @@ def spec_files(paths: list[str], skipped: list[str] | None = None) -> list[str]:
     return found
 
 
+def skipped_link(file: str) -> Problem:
+    """A file of a folder named that links outside it, and so is not read (a warning line)."""
+    message = tr("path-outside", "skipped: a link to a file outside the folder named")
+    return Problem(message, "path-outside", file=file)
+
+
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     skipped: list[str] = []
     files = spec_files(args.paths, skipped)
     failed = bool(skipped)  # a spec not tested is not a pass
-    stderr.writelines(
-        terminal(f"{file}: skipped: a link to a file outside the folder named [path-outside]")
-        + "\n"
-        for file in skipped
-    )
+    stderr.writelines(f"{terminal(str(skipped_link(file)))}\n" for file in skipped)
     for path in files:
         try:
             report = run_spec_tests(load_spec(path), path)
@@ -72,14 +82,18 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         stdout.write(terminal("\n".join(describe(report, path))) + "\n")
         if args.missing:
             stdout.writelines(
-                terminal(f"  not covered: {leaf} → {branch}") + "\n"
+                terminal(ui("  not covered: {indicator} → {branch}", indicator=leaf, branch=branch))
+                + "\n"
                 for leaf, branch in report.missing_branches
             )
         if not all(case.passed for case in report.cases):
             failed = True
         if args.fail_under is not None and report.coverage.branch_percent < args.fail_under:
-            stdout.write(
-                f"  rule-branch coverage {report.coverage.branch_percent}% is below {args.fail_under}%\n"
+            below = ui(
+                "  rule-branch coverage {coverage}%, below {wanted}%",
+                coverage=report.coverage.branch_percent,
+                wanted=args.fail_under,
             )
+            stdout.write(below + "\n")
             failed = True
     return 1 if failed else 0

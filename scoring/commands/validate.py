@@ -16,19 +16,25 @@ from typing import Any, TextIO
 
 from ..engine.spec_tests import sibling_cases
 from ..errors import Problem, ScoringError
+from ..i18n import tr, ui
 from ..numbers.measure import Measure
 from ..spec.compiled import Spec
 from ..spec.loader import load_spec
 from ..spec.overlay import load_sourced
 from ..spec.provenance import Loc, Sourced
 from ..writing.channels import terminal
-from .test import spec_files
+from .test import skipped_link, spec_files
 
 CASES_SUFFIX = ".cases.yaml"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("specs", nargs="+", metavar="SPEC_OR_DIR")
+    parser.add_argument(
+        "specs",
+        nargs="+",
+        metavar="SPEC_OR_DIR",
+        help=ui("spec files (or jixiao:NAME), or folders of them with their cases files"),
+    )
 
 
 def _files(paths: list[str], skipped: list[str]) -> list[str]:
@@ -52,20 +58,13 @@ def _files(paths: list[str], skipped: list[str]) -> list[str]:
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     skipped: list[str] = []
     files = _files(args.specs, skipped)
-    stderr.writelines(
-        terminal(f"{file}: skipped: a link to a file outside the folder named [path-outside]")
-        + "\n"
-        for file in skipped
-    )
+    stderr.writelines(f"{terminal(str(skipped_link(file)))}\n" for file in skipped)
     failed = len(skipped)
     for path in files:
         try:
             if os.path.isdir(path):
-                raise ScoringError(
-                    Problem(
-                        "no indicator system (.yaml) in this folder", "file-unreadable", file=path
-                    )
-                )
+                message = tr("file-unreadable", "no indicator system (.yaml) in this folder")
+                raise ScoringError(Problem(message, "file-unreadable", file=path))
             warnings: list[Problem] = []
             line = _cases(path) if path.endswith(CASES_SUFFIX) else _spec(path, warnings)
         except ScoringError as exc:
@@ -80,24 +79,33 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 def _spec(path: str, warnings: list[Problem]) -> str:
     spec = load_spec(path)
     warnings.extend(compound_warnings(spec, path))
-    return (
-        f"{path}: ok ({spec.name} v{spec.version}: {len(spec.nodes)} indicators, "
-        f"{len(spec.leaves)} scored, total {spec.total})"
+    return ui(
+        "{path}: ok ({name} v{version}: {indicators} indicators, {scored} scored, total {total})",
+        path=path,
+        name=spec.name,
+        version=spec.version,
+        indicators=len(spec.nodes),
+        scored=len(spec.leaves),
+        total=spec.total,
     )
 
 
 def _cases(path: str) -> str:
     spec_path = path[: -len(CASES_SUFFIX)] + ".yaml"
     if not os.path.isfile(spec_path):
-        raise ScoringError(
-            Problem(
-                f"a cases file belongs beside its spec: {os.path.basename(spec_path)} is missing",
-                "cases-without-spec",
-                file=path,
-            )
+        message = tr(
+            "cases-without-spec",
+            "a cases file belongs beside its spec: {spec} is missing",
+            spec=os.path.basename(spec_path),
         )
+        raise ScoringError(Problem(message, "cases-without-spec", file=path))
     cases = sibling_cases(spec_path)
-    return f"{path}: ok ({len(cases)} cases of {os.path.basename(spec_path)}; run them with jixiao test)"
+    return ui(
+        "{path}: ok ({count} cases of {spec}; run them with jixiao test)",
+        path=path,
+        count=len(cases),
+        spec=os.path.basename(spec_path),
+    )
 
 
 def compound_warnings(spec: Spec, path: str) -> list[Problem]:
@@ -123,21 +131,33 @@ def compound_warnings(spec: Spec, path: str) -> list[Problem]:
         if division is None:
             continue
         sourced = sourced or load_sourced(path)
+        money, count = division
+        unit = f"{measures[money].unit or '元'}/{measures[count].unit or '…'}"
         if name is not None:
             loc: Loc | None = ("derived", name)
-            subject = f"“{name}”"
+            message = tr(
+                "compound-unit-missing",
+                "“{name}” is money {money} divided by {count}, a compound quantity, but declares "
+                "no unit: the 自评表 will show it as a bare number; write unit: {unit}",
+                name=name,
+                money=money,
+                count=count,
+                unit=unit,
+            )
         else:
             where = _indicator_loc(sourced.data, leaf.id)
             loc = None if where is None else (*where, "rule", "actual")
-            subject = f"“{leaf.name}”的实际完成值"
+            message = tr(
+                "compound-unit-missing",
+                "the actual of “{name}” is money {money} divided by {count}, a compound quantity, "
+                "but declares no unit: the 自评表 will show it as a bare number; write unit: {unit}",
+                name=leaf.name,
+                money=money,
+                count=count,
+                unit=unit,
+            )
         if loc is None or loc in problems:
             continue
-        money, count = division
-        unit = f"{measures[money].unit or '元'}/{measures[count].unit or '…'}"
-        message = (
-            f"{subject}由金额 {money} 除以 {count} 得出，是复合量，却未声明单位：自评表将显示"
-            f"没有单位的数；请写上 unit: {unit}"
-        )
         problems[loc] = sourced.problem(loc, message, "compound-unit-missing")
     return sorted(problems.values(), key=Problem.sort_key)
 

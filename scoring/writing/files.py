@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..errors import Problem, ScoringError
+from ..i18n import tr
 
 __all__ = ["AtomicFile", "check_outputs", "made_by_jixiao", "unwritable", "write_file"]
 
@@ -51,7 +52,8 @@ CREATOR = "jixiao"  # what the xlsx and docx writers put in the creator property
 def unwritable(path: str | os.PathLike[str], exc: OSError) -> ScoringError:
     """The one error for an output that cannot be written (a full disk included)."""
     reason = exc.strerror or type(exc).__name__
-    return ScoringError(Problem(f"cannot write: {reason}", "file-unwritable", file=os.fspath(path)))
+    message = tr("file-unwritable", "cannot write: {reason}", reason=reason)
+    return ScoringError(Problem(message, "file-unwritable", file=os.fspath(path)))
 
 
 def made_by_jixiao(path: str | os.PathLike[str]) -> bool:
@@ -102,16 +104,28 @@ def check_outputs(
             if _same(identity, other):
                 raise _refused(
                     path,
-                    f"{label} is the same file as the input {other_label} {other_path}; "
-                    "jixiao never writes over an input: name another output file",
+                    tr(
+                        "output-is-input",
+                        "{label} is the same file as the input {other_label} {other_path}; "
+                        "jixiao never writes over an input: name another output file",
+                        label=label,
+                        other_label=other_label,
+                        other_path=other_path,
+                    ),
                     "output-is-input",
                 )
         for other_label, other_path, other in seen_outputs:
             if _same(identity, other):
                 raise _refused(
                     path,
-                    f"{label} is the same file as {other_label} {other_path}; "
-                    "name two different files",
+                    tr(
+                        "output-is-input",
+                        "{label} is the same file as {other_label} {other_path}; "
+                        "name two different files",
+                        label=label,
+                        other_label=other_label,
+                        other_path=other_path,
+                    ),
                     "output-is-input",
                 )
         seen_outputs.append((label, path, identity))
@@ -123,7 +137,8 @@ def check_outputs(
 def _check_place(path: str) -> None:
     """The output can be created: its folder exists and is writable, and it is not a folder."""
     if os.path.isdir(path):
-        raise _refused(path, "cannot write: it is a folder; name a file", "file-unwritable")
+        message = tr("file-unwritable", "cannot write: it is a folder; name a file")
+        raise _refused(path, message, "file-unwritable")
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise unwritable(path, OSError(errno.ENOENT, os.strerror(errno.ENOENT)))
@@ -140,11 +155,12 @@ def _check_replace(path: str, ask: bool) -> None:
         return  # /dev/null, /dev/stdout, a named pipe: written to, not replaced
     suffix = Path(path).suffix.casefold()
     if ask or suffix in _PEOPLES_SUFFIXES:
-        raise _refused(path, "exists; use --force to replace it", "output-exists")
+        message = tr("output-exists", "exists; use --force to replace it")
+        raise _refused(path, message, "output-exists")
     if suffix in _OFFICE_SUFFIXES and not made_by_jixiao(path):
         raise _refused(
             path,
-            "exists and was not written by jixiao; use --force to replace it",
+            tr("output-exists", "exists and was not written by jixiao; use --force to replace it"),
             "output-exists",
         )
 
