@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import Problem, ScoringError
+from ..i18n import tr
 
 __all__ = ["CONVERTERS", "TIMEOUT_SECONDS", "docx_to_pdf", "find_converter", "require_converter"]
 
@@ -37,9 +38,12 @@ def require_converter(output: str) -> str:
     if program is None:
         raise ScoringError(
             Problem(
-                "cannot write a PDF: LibreOffice (soffice) is not installed; install it "
-                "(e.g. apt-get install libreoffice-writer-nogui) or write -o report.docx and "
-                "export it as PDF from Word",
+                tr(
+                    "pdf-converter-missing",
+                    "cannot write a PDF: LibreOffice (soffice) is not installed; install it "
+                    "(e.g. apt-get install libreoffice-writer-nogui) or write -o report.docx and "
+                    "export it as PDF from Word",
+                ),
                 "pdf-converter-missing",
                 file=output,
             )
@@ -75,21 +79,44 @@ def docx_to_pdf(data: bytes, output: str) -> bytes:
                 check=False,
             )
         except subprocess.TimeoutExpired:
-            why = f"LibreOffice did not finish within {TIMEOUT_SECONDS} s"
+            why = tr(
+                "pdf-conversion-failed",
+                "LibreOffice did not finish within {seconds} s",
+                seconds=TIMEOUT_SECONDS,
+            )
         except OSError as exc:
-            why = f"LibreOffice could not be started: {exc.strerror or exc}"
+            why = tr(
+                "pdf-conversion-failed",
+                "LibreOffice could not be started: {reason}",
+                reason=exc.strerror or exc,
+            )
         else:
             pdf = work / "report.pdf"
             if run.returncode == 0 and pdf.is_file() and pdf.stat().st_size:
                 return pdf.read_bytes()
             said = run.stderr.decode("utf-8", "replace").strip().splitlines()
-            why = f"LibreOffice exited with status {run.returncode}" + (
-                f" ({said[-1]})" if said else ""
+            why = (
+                tr(
+                    "pdf-conversion-failed",
+                    "LibreOffice exited with status {status} ({said})",
+                    status=run.returncode,
+                    said=said[-1],
+                )
+                if said
+                else tr(
+                    "pdf-conversion-failed",
+                    "LibreOffice exited with status {status}",
+                    status=run.returncode,
+                )
             )
     raise ScoringError(
         Problem(
-            f"cannot write a PDF: {why}; write -o report.docx and export it as PDF from Word "
-            "or LibreOffice",
+            tr(
+                "pdf-conversion-failed",
+                "cannot write a PDF: {why}; write -o report.docx and export it as PDF from Word "
+                "or LibreOffice",
+                why=why,
+            ),
             "pdf-conversion-failed",
             file=output,
         )
