@@ -1,0 +1,200 @@
+"""Filtered arithmetic: a column of Decimals computed in float64, with a bound on the error.
+
+The engine computes in ``Decimal`` (28 digits, ``formula_context``); a column computed in
+float64 differs from it by a few units in the last place of a double. That never changes a
+rounded score, a comparison or a grade unless the value lies within that error of a rounding
+boundary or of what it is compared with. So every number here is a ``Num``: its float value
+and ``err``, an upper bound of |value − the engine's Decimal|. Where a result depends on which
+side of a boundary the Decimal lies and the bound does not tell (a value within ``err`` of it),
+the row is marked *undecided* and goes to the detailed engine, which computes it exactly: the
+columnar path never decides a row differently, it declines it.
+
+A column is counted in a power of ten (``Num.scale``): amounts to 10^-6 万元 are whole numbers
+there. ``err`` is 0 exactly when the float *is* the engine's Decimal: exact operands whose
+result is a whole number below 2^53 (arithmetic on whole doubles that gives one is exact, and
+Decimal holds such a number exactly too). Exact values compare and round exactly: 405.73 ÷
+405.73 is 1 and reaches a target of 100%.
+
+Bounds (a ≈ the float, A the engine's Decimal, |a − A| ≤ ea; ε = 2^-53 for a double, the
+Decimal's own rounding, 10^-27 relative, is far below it):
+  a ± b: ea + eb + |r|·2ε        a × b: |a|·eb + |b|·ea + ea·eb + |r|·2ε
+  a ÷ b: (|a|·eb + |b|·ea) ÷ (|b|·(|b| − eb)) + |r|·2ε, and undecided where |b| ≤ eb
+each computed bound widened by 2^-40 relative, which covers the rounding of the bound itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+
+__all__ = ["WHOLE_LIMIT", "Flag", "Num", "aligned", "exact_float", "num_of", "rounded", "whole"]
+
+EPS2 = 2.0**-52  # two rounding errors of a double, relative
+SLACK = 1.0 + 2.0**-40  # widens a computed bound past the rounding of its own arithmetic
+WHOLE_LIMIT = 2.0**53
+
+
+@dataclass(frozen=True)
+class Num:
+    """A column of numbers: ``val`` (Float64, null where the engine has None), ``err`` (the
+    bound; 0: exact), ``scale``, the power of ten the column is counted in, and, for scores
+    rounded to the spec's places, ``q``: the Int64 count of quanta, which the totals add
+    exactly."""
+
+    val: pl.Expr
+    err: pl.Expr
+    q: pl.Expr | None = None
+    scale: int = 0  # the number is val × 10^scale (and its error err × 10^scale)
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A column of yes/no (Boolean, null where the engine has None)."""
+
+    val: pl.Expr
+
+
+def exact_float(value: Decimal, scale: int = 0) -> float | None:
+    """``value`` ÷ 10^scale as a float when that is a whole number below 2^53 (exact)."""
+    shifted = value.scaleb(-scale)
+    if shifted != shifted.to_integral_value() or abs(shifted) >= Decimal(2**53):
+        return None
+    return float(shifted)
+
+
+def scale_of(value: Decimal) -> int:
+    """The power of ten ``value`` is a whole number of (0.01 for 4.75), at most 10^-12."""
+    exponent = value.as_tuple().exponent
+    return max(min(exponent, 0), -12) if isinstance(exponent, int) else 0
+
+
+def num_of(value: Decimal, places: int | None = None) -> Num:
+    """A constant, counted in its own power of ten. ``places``: also its count of quanta when
+    it is a multiple of the quantum."""
+    scale = scale_of(value)
+    as_float = float(value.scaleb(-scale))
+    exact = exact_float(value, scale) is not None
+    err = 0.0 if exact else abs(as_float) * EPS2
+    q = None
+    if places is not None:
+        quanta = value.scaleb(places)
+        if quanta == quanta.to_integral_value():
+            q = pl.lit(int(quanta), pl.Int64)
+    return Num(pl.lit(as_float, pl.Float64), pl.lit(err, pl.Float64), q, scale)
+
+
+def whole(x: pl.Expr) -> pl.Expr:
+    """Whether a double is a whole number below 2^53."""
+    return (x.abs() < WHOLE_LIMIT) & (x.floor() == x)
+
+
+def _result(r: pl.Expr, bound: pl.Expr, exact: pl.Expr, scale: int) -> Num:
+    err = pl.when(exact).then(0.0).otherwise(bound * SLACK + r.abs() * EPS2)
+    return Num(r, err, None, scale)
+
+
+def rescaled(a: Num, scale: int) -> Num:
+    """``a`` counted in 10^scale (scale ≤ a.scale): val × 10^(a.scale − scale)."""
+    if scale == a.scale:
+        return a
+    factor = 10.0 ** (a.scale - scale)  # exact up to 10^22
+    r = a.val * factor
+    moved = _result(r, a.err * factor, (a.err == 0) & whole(r), scale)
+    return Num(moved.val, moved.err, a.q, scale)
+
+
+def aligned(a: Num, b: Num) -> tuple[Num, Num]:
+    scale = min(a.scale, b.scale)
+    return rescaled(a, scale), rescaled(b, scale)
+
+
+def add(a: Num, b: Num, sign: float = 1.0) -> Num:
+    a, b = aligned(a, b)
+    r = a.val + b.val if sign > 0 else a.val - b.val
+    return _result(r, a.err + b.err, (a.err == 0) & (b.err == 0) & whole(r), a.scale)
+
+
+def multiply(a: Num, b: Num) -> Num:
+    r = a.val * b.val
+    bound = a.val.abs() * b.err + b.val.abs() * a.err + a.err * b.err
+    return _result(r, bound, (a.err == 0) & (b.err == 0) & whole(r), a.scale + b.scale)
+
+
+def divide(a: Num, b: Num) -> tuple[Num, pl.Expr]:
+    """a ÷ b, and where the row is undecided: a divisor that is, or may be, 0. Exact when b
+    divides a: a whole quotient whose product with b gives a back (exactly, being whole)."""
+    r = a.val / b.val
+    size = b.val.abs()
+    bound = (a.val.abs() * b.err + size * a.err) / (size * (size - b.err))
+    exact = (a.err == 0) & (b.err == 0) & whole(r) & (r * b.val == a.val)
+    return _result(r, bound, exact, a.scale - b.scale), size <= b.err
+
+
+def negate(a: Num) -> Num:
+    return Num(-a.val, a.err, None, a.scale)
+
+
+def compare(a: Num, b: Num, op: str) -> tuple[Flag, pl.Expr]:
+    """a OP b, and where it is undecided: the two within their errors of each other (unless both
+    are exact, when the float comparison is the Decimal one)."""
+    a, b = aligned(a, b)
+    ops: dict[str, Any] = {
+        "<": pl.Expr.lt,
+        "<=": pl.Expr.le,
+        ">": pl.Expr.gt,
+        ">=": pl.Expr.ge,
+        "==": pl.Expr.eq,
+        "!=": pl.Expr.ne,
+    }
+    result = ops[op](a.val, b.val)
+    gap = (a.val - b.val).abs()
+    margin = (a.err + b.err) * SLACK + gap * EPS2
+    decided = ((a.err == 0) & (b.err == 0)) | (gap > margin)
+    return Flag(result), ~decided
+
+
+def rounded(x: Num, places: int, mode: str) -> tuple[Num, pl.Expr]:
+    """``x.quantize(10^-places, mode)`` (modes as ``RoundingPolicy``: half_up, half_even, down,
+    up; and floor, for the formulas' ``floor``), with its count of quanta; undecided where x
+    may lie on the other side of a boundary."""
+    shift = x.scale + places  # the quanta are val × 10^shift
+    if shift >= 0:
+        factor = 10.0**shift
+        s = x.val * factor
+        es = x.err * factor * SLACK + s.abs() * EPS2
+    else:
+        divisor = 10.0**-shift
+        s = x.val / divisor
+        es = x.err / divisor * SLACK + s.abs() * EPS2
+    # Exact: x exact and s still whole, or x exact and divisible by 5^k (then x ÷ 10^k is
+    # x ÷ 5^k ÷ 2^k, a double exactly: 4875 ÷ 10 is 487.5, a tie seen as one).
+    five = 5.0 ** max(-shift, 0)  # exact: at most 5^22 < 2^53
+    exact = (x.err == 0) & (whole(s) | ((shift < 0) & (x.val % five == 0)))
+    if mode in ("up", "floor"):  # ROUND_CEILING, ROUND_FLOOR: signed
+        n = s.ceil() if mode == "up" else s.floor()
+        frac = (n - s).abs()  # below 1; a value within the error of an integer is undecided
+        dist = pl.min_horizontal(frac, 1.0 - frac)
+    else:  # symmetric modes work on |s|, the sign put back after
+        a = s.abs()
+        floor = a.floor()
+        frac = a - floor
+        if mode == "down":
+            magnitude = floor
+            dist = pl.min_horizontal(frac, 1.0 - frac)
+        elif mode == "half_up":
+            magnitude = floor + (frac >= 0.5).cast(pl.Float64)
+            dist = (frac - 0.5).abs()
+        else:  # half_even
+            odd = (floor % 2.0) == 1.0
+            up = (frac > 0.5) | ((frac == 0.5) & odd)
+            magnitude = floor + up.cast(pl.Float64)
+            dist = (frac - 0.5).abs()
+        n = pl.when(s < 0).then(-magnitude).otherwise(magnitude)
+    decided = exact | (dist > es)
+    q = n.cast(pl.Int64)
+    # The quanta are whole numbers below 2^52: exact, counted in 10^-places.
+    value = Num(n, pl.lit(0.0), q, -places)
+    return value, ~decided | (s.abs() >= 2.0**52) | s.is_nan()

@@ -1,0 +1,386 @@
+"""``jixiao batch`` over a CSV, column by column: blocks of lines → polars → scores → output rows.
+
+A CSV is read in blocks of whole lines (``BLOCK_BYTES``), so memory holds one block whatever
+the file's size. In a block, a line is parsed by polars only where polars and Python's csv
+module must agree on it: its quotes enclose whole cells on the line (no ``""`` inside, no line
+break), it has exactly the header's cells, and it is not blank. Any other line whose record is
+still that one line (a row of the wrong width, a blank row) is parsed by the csv module and
+goes the usual way. A line that may begin a record spanning lines — a quote that does not pair
+up on it, a carriage return inside it — or text that is not UTF-8 ends the columnar reading:
+the rest of the file is read by the usual reader from that record on (which words any error).
+
+Rows the columnar scorer declines, and the lines it does not parse, are scored by
+``batch.core.record_outcomes`` — the compiled plan, else the engine — exactly as before, so
+every row of the output is what the record-by-record path writes, byte for byte.
+"""
+
+from __future__ import annotations
+
+import csv
+import heapq
+import re
+from collections import Counter
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+
+from ..batch.column_map import build_column_map
+from ..batch.core import ChunkResult, Layout, Row, _escaped, process_chunk
+from ..batch.inputs import Input
+from ..batch.lines import RECORD_LIMIT
+from ..batch.records import RawRecord, RowConverter
+from ..batch.summary import KEEP, Ranked, Summary
+from ..errors import FactsError
+from ..spec.compiled import Spec
+from .frame import Scorer, id_column
+from .program import Unsupported
+
+__all__ = ["BLOCK_BYTES", "csv_results", "frame_results", "scorer_for"]
+
+BLOCK_BYTES = 1 << 23  # 8 MiB of lines a block: about 28,000 rows of the seed's 40 columns
+_RECORDS = 500  # records a chunk on the usual path, as run.CHUNK_SIZE
+# A cell in quotes that polars and csv read alike: from a line start or a comma to a comma or
+# the line end, nothing inside but other characters than a quote or a line break.
+_QUOTED = re.compile(rb'(?:^|(?<=,))"[^"\n\r]*"(?=,|\r?$)', re.MULTILINE)
+_SCORERS: dict[tuple[int, Any], Scorer | None] = {}
+
+
+def scorer_for(spec: Spec, cmap: Any) -> Scorer | None:
+    """The columnar scorer of a spec and header, or None when the spec holds what the columnar
+    path does not read (every row then goes the usual way)."""
+    key = (id(spec), cmap)
+    if key not in _SCORERS:
+        try:
+            found: Scorer | None = Scorer(spec, cmap)
+        except Unsupported:
+            found = None
+        if len(_SCORERS) > 16:
+            _SCORERS.clear()
+        _SCORERS[key] = found
+        _SCORERS[(id(spec), "spec")] = spec  # type: ignore[assignment] # keeps the id valid
+    return _SCORERS[key]
+
+
+def csv_results(spec: Spec, item: Input, start: int) -> Iterator[ChunkResult] | None:
+    """The chunks of a CSV input scored column by column (records numbered from ``start``), or
+    None when this input goes the usual way (not UTF-8, or a spec the columnar path declines)."""
+    converter = item.converter
+    if item.kind != "csv" or not isinstance(converter, RowConverter):
+        return None
+    encoding = item._options[0] if item._options else None
+    if encoding not in ("utf-8", "utf-8-sig"):
+        return None
+    scorer = scorer_for(spec, converter.cmap)
+    if scorer is None:
+        return None
+    return _Reading(spec, item, converter, scorer).chunks(start)
+
+
+def frame_results(
+    spec: Spec, frame: pl.DataFrame, *, file: str = "frame", rows: int = 50_000
+) -> Iterator[ChunkResult]:
+    """The chunks of a frame of batch rows (its column names a batch header, its cells text or
+    null), ``rows`` at a time, as ``jixiao batch`` scores a CSV: row N of the frame is
+    ``file:row N+1`` (the header is row 1). A header that does not fit the spec raises its
+    FactsError, every problem listed."""
+    cmap, problems = build_column_map(spec, list(frame.columns), file=file)
+    if cmap is None:
+        raise FactsError(problems)
+    converter = RowConverter(cmap)
+    scorer = scorer_for(spec, cmap)
+    text = frame.select(pl.all().cast(pl.String))
+    text.columns = [f"c{i}" for i in range(frame.width)]
+    index = 0
+    for start in range(0, text.height, rows):
+        part = text.slice(start, rows)
+        if scorer is None:
+            records = [(start + k + 2, _cells(row)) for k, row in enumerate(part.iter_rows())]
+            result = _counted(process_chunk(spec, converter, index, records))
+        else:
+            reading = _Reading(spec, None, converter, scorer)
+            result = reading.score(start + 2, index, list(range(part.height)), part, {})
+        index += result.count
+        yield result
+
+
+def _cells(row: tuple[Any, ...]) -> list[str]:
+    return ["" if cell is None else cell for cell in row]
+
+
+class _Reading:
+    """One CSV input (``item``; None for a frame given whole) read and scored in blocks."""
+
+    def __init__(
+        self, spec: Spec, item: Input | None, converter: RowConverter, scorer: Scorer
+    ) -> None:
+        self.spec = spec
+        self.item = item
+        self.converter = converter
+        self.scorer = scorer
+        self.width = converter.cmap.width
+        self.prefix = _escaped(converter.cmap.file) + ":row "
+        self.places = spec.rounding.places
+        # The output's columns (``core.Layout``): id, [name,] total, grade, 一级指标…, error, source.
+        self.named = len(Layout.of(spec).columns) == len(spec.indicators) + 6
+
+    def chunks(self, start: int) -> Iterator[ChunkResult]:
+        assert self.item is not None
+        number, index = self.item.header_row + 1, start
+        with open(self.item.path, "rb") as handle:
+            for _ in range(self.item.header_row):
+                line = handle.readline()
+                if b'"' in line or b"\r" in line.rstrip(b"\r\n"):
+                    yield from self.rest(number, index)  # a header we do not cut lines under
+                    return
+            carry = b""
+            while True:
+                data = handle.read(BLOCK_BYTES)
+                block = carry + data
+                if not block:
+                    return
+                cut = block.rfind(b"\n") + 1 if data else len(block)
+                if cut == 0:
+                    if len(block) > 4 * RECORD_LIMIT:  # a line no record may be: csv says so
+                        yield from self.rest(number, index)
+                        return
+                    carry = block
+                    continue
+                block, carry = block[:cut], block[cut:]
+                lines = block.split(b"\n")
+                if block.endswith(b"\n"):
+                    lines.pop()
+                result = self.block(lines, number, index)
+                if result is None:
+                    yield from self.rest(number, index)
+                    return
+                yield result
+                number += len(lines)
+                index += result.count
+
+    def rest(self, number: int, index: int) -> Iterator[ChunkResult]:
+        """From record ``number`` on, the usual reader and scorer, in chunks."""
+        assert self.item is not None
+        chunk: list[RawRecord] = []
+        for record in self.item.records():
+            if record[0] < number:
+                continue
+            chunk.append(record)
+            if len(chunk) >= _RECORDS:
+                yield _counted(process_chunk(self.spec, self.converter, index, chunk))
+                index += len(chunk)
+                chunk = []
+        if chunk:
+            yield _counted(process_chunk(self.spec, self.converter, index, chunk))
+
+    def block(self, lines: list[bytes], number: int, index: int) -> ChunkResult | None:
+        """One block's rows and summary; None where the columnar reading must stop."""
+        joined = b"\n".join(lines)
+        if b"\r" in joined and any(0 <= line.find(b"\r") < len(line) - 1 for line in lines):
+            return None  # a carriage return inside a line: csv may end a record there
+        if lines and max(map(len, lines)) > RECORD_LIMIT:
+            return None
+        stripped = _QUOTED.sub(b"", joined) if b'"' in joined else joined
+        if b'"' in stripped:
+            return None  # a quote that may open a record of several lines
+        commas = self.width - 1
+        good: list[int] = []  # positions of lines polars parses
+        odd: list[int] = []  # positions of single-line records csv parses
+        for position, line in enumerate(stripped.split(b"\n")):
+            if line.count(b",") == commas and line.strip(b", \t\r"):
+                good.append(position)
+            else:
+                odd.append(position)
+        frame = self.parse([lines[p] for p in good])
+        if frame is None:
+            return None
+        # A row of only blank cells is no record (csv's reader skips it): the csv way decides.
+        blank = _blank_rows(frame)
+        if blank is not None:
+            odd.extend(good[k] for k in blank)
+            keep = sorted(set(range(len(good))) - set(blank))
+            good = [good[k] for k in keep]
+            frame = frame[keep]
+            odd.sort()
+        odd_cells: dict[int, list[str]] = {}
+        for position in odd:
+            try:
+                text = lines[position].decode("utf-8") + "\n"
+            except UnicodeDecodeError:
+                return None
+            row = next(csv.reader([text]), [])
+            if (row and row[0].strip()) or any(map(str.strip, row)):
+                odd_cells[position] = row
+        return self.score(number, index, good, frame, odd_cells)
+
+    def parse(self, lines: list[bytes]) -> pl.DataFrame | None:
+        names = self.scorer.names
+        if not lines:
+            return pl.DataFrame({name: pl.Series([], dtype=pl.String) for name in names})
+        try:
+            frame = pl.read_csv(
+                b"\n".join(lines) + b"\n",
+                has_header=False,
+                new_columns=names,
+                schema=dict.fromkeys(names, pl.String),
+                quote_char='"',
+                encoding="utf8",
+                raise_if_empty=False,
+            )
+        except Exception:  # noqa: BLE001 (text polars will not read: the usual reader words it)
+            return None
+        if frame.height != len(lines) or frame.width != len(names):
+            return None
+        return frame
+
+    def score(
+        self,
+        number: int,
+        index: int,
+        good: list[int],
+        frame: pl.DataFrame,
+        odd_cells: dict[int, list[str]],
+    ) -> ChunkResult:
+        scorer, places, cmap = self.scorer, self.places, self.converter.cmap
+        scored, sets = scorer.score(frame)
+        ids, unstripped = id_column(scorer.cells(frame, cmap.id_index))
+        names, unnamed = id_column(scorer.cells(frame, cmap.name_index))
+        declined = (scored["declined"] | unstripped | unnamed).to_list()
+        tops = len(self.spec.indicators)
+        columns = scored.select(
+            _text(pl.col("total_q"), places).alias("total"),
+            pl.col("grade"),
+            *(_text(pl.col(f"top{k}"), places).alias(f"top{k}") for k in range(tops)),
+        ).to_dict(as_series=False)
+        id_list, name_list = ids.to_list(), names.to_list()
+        total_list, grade_list = columns["total"], columns["grade"]
+        top_lists = [columns[f"top{k}"] for k in range(tops)]
+        # Records in line order: polars' rows (scored here or declined) and csv's lines.
+        order = sorted([(p, k) for k, p in enumerate(good)] + [(p, -1) for p in odd_cells])
+        rows: list[Row] = []
+        usual: list[tuple[int, RawRecord]] = []  # (output position, record): the usual path
+        here: list[int] = []  # frame rows scored here
+        positions: list[int] = []  # their output positions
+        for position, k in order:
+            row_number = number + position
+            if k < 0 or declined[k]:
+                cells = (
+                    odd_cells[position] if k < 0 else ["" if c is None else c for c in frame.row(k)]
+                )
+                usual.append((len(rows), (row_number, cells)))
+                rows.append([])
+                continue
+            here.append(k)
+            positions.append(len(rows))
+            record_id = id_list[k] or f"row {row_number}"
+            named = [record_id, name_list[k] or record_id] if self.named else [record_id]
+            rows.append(
+                [
+                    *named,
+                    total_list[k],
+                    grade_list[k],
+                    *(top[k] or "" for top in top_lists),
+                    "",
+                    self.prefix + str(row_number),
+                ]
+            )
+        summary = Summary.empty(self.spec)
+        # The usual path a run of consecutive records at a time, numbered as they stand.
+        start = 0
+        while start < len(usual):
+            stop = start + 1
+            while stop < len(usual) and usual[stop][0] == usual[stop - 1][0] + 1:
+                stop += 1
+            first = usual[start][0]
+            records = [record for _, record in usual[start:stop]]
+            result = process_chunk(self.spec, self.converter, index + first, records)
+            rows[first : first + len(records)] = result.rows
+            summary.merge(result.summary)
+            start = stop
+        if here:
+            part = self.summary(scored[here], sets, [index + p for p in positions], rows, positions)
+            summary.merge(part)
+        return ChunkResult(rows, summary, count=len(rows))
+
+    def summary(
+        self,
+        scored: pl.DataFrame,
+        sets: dict[str, frozenset[int]],
+        indexes: list[int],
+        rows: list[Row],
+        positions: list[int],
+    ) -> Summary:
+        """The summary of the rows scored here, as ``Summary.add_many`` would add them."""
+        spec, places = self.spec, self.places
+        part = Summary.empty(spec)
+        part.records = scored.height
+        part.grades = Counter(dict(scored["grade"].value_counts().iter_rows()))
+        part.total_sum = _decimal(scored["total_q"].sum(), places)
+        weights_of = self.scorer.rows.plan._applicable
+        for key, group in scored.group_by("na"):
+            na_key = key[0]
+            leaves_out = sets.get(na_key or "", frozenset())
+            each = spec.top_weights if not leaves_out else weights_of(leaves_out)[0]
+            for k, weight in enumerate(each):
+                column = group[f"top{k}"].drop_nulls()
+                if weight and len(column):
+                    slot = (k, weight)
+                    points = _decimal(column.sum(), places)
+                    part.top_points[slot] = part.top_points.get(slot, Decimal(0)) + points
+                    part.top_rated[k] += len(column)
+        for i, full in enumerate(self.scorer.full_q):
+            column = scored[f"leaf{i}"].drop_nulls()
+            part.leaf_applicable[i] = len(column)
+            part.leaf_points[i] = _decimal(column.sum(), places) if len(column) else Decimal(0)
+            part.leaf_losing[i] = int((column != full).sum())
+        ranked = scored.select("total_q", "grade").with_columns(
+            pl.Series("index", indexes), pl.Series("row", positions)
+        )
+        for heap, descending in ((part.best, True), (part.worst, False)):
+            top = ranked.sort(["total_q", "index"], descending=[descending, False]).head(KEEP)
+            for total_q, grade, record_index, position in top.iter_rows():
+                total = _decimal(total_q, places)
+                row = rows[position]
+                key = (total if descending else -total, -record_index)
+                heap.append(Ranked(key, total, grade, row[0], row[-1]))
+        heapq.heapify(part.best)
+        heapq.heapify(part.worst)
+        return part
+
+
+def _blank_rows(frame: pl.DataFrame) -> list[int] | None:
+    """The frame rows whose every cell is empty or blank (None when there is none)."""
+    if not frame.height:
+        return None
+    first = frame.get_column(frame.columns[0])
+    maybe = (first.is_null() | (first.str.strip_chars() == "")).fill_null(True)
+    if not maybe.any():
+        return None
+    blank = [
+        k
+        for k in maybe.arg_true().to_list()
+        if not any(cell is not None and cell.strip() for cell in frame.row(k))
+    ]
+    return blank or None
+
+
+def _text(q: pl.Expr, places: int) -> pl.Expr:
+    """Quanta as the fixed-point text ``str(Decimal)`` gives a score: 95.85, 0.00, 95."""
+    if places == 0:
+        return q.cast(pl.String)
+    unit = 10**places
+    return pl.concat_str(
+        (q // unit).cast(pl.String), pl.lit("."), (q % unit).cast(pl.String).str.zfill(places)
+    )
+
+
+def _decimal(quanta: object, places: int) -> Decimal:
+    """A sum of quanta (an int from polars) as the Decimal score it counts."""
+    assert isinstance(quanta, int)
+    return Decimal(quanta).scaleb(-places)
+
+
+def _counted(result: ChunkResult) -> ChunkResult:
+    result.count = len(result.rows)
+    return result
