@@ -15,7 +15,7 @@ from typing import Any, TextIO
 from ..spec.compiled import Spec
 from ..spec.loader import load_spec
 from ..writing.files import check_outputs
-from .core import Layout
+from .core import ChunkResult, Layout
 from .inputs import Input, open_inputs
 from .outputs import check_output, open_writer, row_format
 from .parallel import Chunk, Pool, make_pool, run_chunks
@@ -85,8 +85,7 @@ def _run(
     writer = open_writer(output, layout.columns, layout.numeric, spec.rounding.places)
     bar = _progress_bar(progress, *total)
     try:
-        chunks = _chunks(opened, chunk_size)
-        for result in run_chunks(spec, chunks, pool):
+        for result in _results(spec, opened, chunk_size, pool):
             if result.text is None:
                 writer.write(result.rows if peers is None else peers.extend(result.rows))
             else:
@@ -116,9 +115,36 @@ def _with_peer_columns(layout: Layout, peers: PeerColumns) -> Layout:
     return Layout(columns, numeric)
 
 
-def _chunks(inputs: Sequence[Input], size: int) -> Iterator[Chunk]:
-    """Runs of up to ``size`` records, never spanning two inputs; numbered across all inputs."""
+def _results(
+    spec: Spec, inputs: Sequence[Input], size: int, pool: Pool | None
+) -> Iterator[ChunkResult]:
+    """Every input's chunk results, in order: a CSV column by column (``scoring.columnar``),
+    where it can be; the rest record by record, here or over ``pool``."""
     index = 0
+    for item in inputs:
+        columnar = _columnar(spec, item, index)
+        if columnar is None:
+            columnar = run_chunks(spec, _chunks([item], size, index), pool)
+        for result in columnar:
+            index += result.count if result.text is not None else len(result.rows)
+            yield result
+
+
+def _columnar(spec: Spec, item: Input, index: int) -> Iterator[ChunkResult] | None:
+    """The columnar path's results for a CSV input, or None: not a CSV, a spec it does not
+    read, or polars not installed (imported only here: no other command pays for it)."""
+    if item.kind != "csv":
+        return None
+    try:
+        from ..columnar.batch import csv_results
+    except ImportError:
+        return None
+    return csv_results(spec, item, index)
+
+
+def _chunks(inputs: Sequence[Input], size: int, index: int = 0) -> Iterator[Chunk]:
+    """Runs of up to ``size`` records, never spanning two inputs; numbered across all inputs
+    from ``index``."""
     for item in inputs:
         batch: list[RawRecord] = []
         for record in item.records():
