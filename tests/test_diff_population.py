@@ -510,3 +510,20 @@ def test_spread_is_of_the_population() -> None:
     ) / 5
     assert total.std == variance.sqrt()
     assert [m.id for m in summary.movers()] == ["P2", "P0", "P1", "P3", "P4"]
+
+
+def test_a_header_only_a_reads_is_bs_error(jixiao: Jixiao, tmp_path: Path) -> None:
+    """A header A reads and B does not (B another system): every problem, each marked B's."""
+    population = _population(tmp_path)
+    run = jixiao("diff", SPEC_A, "indicators/self_evaluation.yaml", str(population))
+    assert (run.code, run.out) == (1, "")
+    lines = run.err.splitlines()
+    assert len(lines) == 36  # 12 facts and 24 rating columns the other system does not have
+    assert lines[0] == (
+        f"{population}:1:5: B (self_evaluation): unknown column '预算资金': not a fact id or "
+        "label, a project field, '<indicator>.tier' …, or not_applicable [batch-unknown-column]"
+    )
+    assert lines[-1] == (
+        f"{population}:1:41: B (self_evaluation): column '长效工作机制.score': unknown indicator "
+        "'长效工作机制' [batch-unknown-column]"
+    )

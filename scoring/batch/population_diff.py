@@ -28,7 +28,7 @@ from typing import Any
 from ..engine.facts import Facts, facts_from_record, share_of
 from ..engine.result import Totals
 from ..engine.whatif import carried_share, carried_weights, ratings_as_shares
-from ..errors import ScoringError
+from ..errors import FactsError, ScoringError
 from ..numbers.quantities import parse_number
 from ..spec.compiled import Spec
 from .column_map import ColumnMap
@@ -74,9 +74,14 @@ def diff_inputs(
     """Every record of ``paths`` scored under A and B, in order, each with its raw record and the
     converter that reads it (for its name, wanted only for the projects that move most). Every
     input's header is checked under both specs before any record is scored: a broken input raises
-    one FactsError with every problem."""
+    one FactsError with every problem (each marked B's when only B cannot read the header)."""
     opened_a = open_inputs(spec_a, paths, id_column=id_column, sheet=sheet)
-    opened_b = open_inputs(spec_b, paths, id_column=id_column, sheet=sheet)
+    try:
+        opened_b = open_inputs(spec_b, paths, id_column=id_column, sheet=sheet)
+    except FactsError as exc:  # a header A reads and B does not: say it is B's
+        raise FactsError(
+            [replace(p, message=f"B ({spec_b.id}): {p.message}") for p in exc.problems]
+        ) from None
     carried = carried_weights(spec_a, spec_b)
     index = 0
     for item_a, item_b in zip(opened_a, opened_b, strict=True):
