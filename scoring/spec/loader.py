@@ -20,7 +20,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from ..errors import Problem, SpecError, did_you_mean
 from ..formula.expr import DeclaredNames
-from ..i18n import tr
+from ..i18n import tr, ui
 from ..numbers.limits import in_exact_context
 from ..rules.qualitative import build_tiers
 from ..yamlio.pydantic_errors import describe_errors, described, wrong_argument
@@ -42,9 +42,11 @@ def load_spec(path: str | os.PathLike[str], *, overrides: Sequence[str] = ()) ->
     applied like a profile on top of the file.
     """
     if not isinstance(path, (str, os.PathLike)):
-        raise wrong_argument("load_spec", "the path of a spec file", path)
+        raise wrong_argument("load_spec", ui("the path of a spec file"), path)
     if isinstance(overrides, str) or not all(isinstance(item, str) for item in overrides):
-        raise wrong_argument("load_spec", "overrides as a list of 'PATH=VALUE' texts", overrides)
+        raise wrong_argument(
+            "load_spec", ui("overrides as a list of 'PATH=VALUE' texts"), overrides
+        )
     sourced = load_sourced(path)
     if not overrides:
         return _Compiler(sourced).run()
@@ -72,7 +74,7 @@ def load_spec_text(text: str, file: str = "<spec>", *, base_dir: str = ".") -> S
     """Validate and compile an indicator system given as YAML (or JSON) text; a profile's
     ``extends:`` is resolved relative to ``base_dir``."""
     if not isinstance(text, str):
-        raise wrong_argument("load_spec_text", "the spec as text (YAML or JSON)", text)
+        raise wrong_argument("load_spec_text", ui("the spec as text (YAML or JSON)"), text)
     return _Compiler(sourced_from_text(text, file, base_dir=base_dir)).run()
 
 

@@ -35,6 +35,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import Problem, ScoringError
+from ..i18n import tr, ui
 from .textfile import read_text
 
 try:
@@ -146,7 +147,8 @@ class _Abort(Exception):
 
 
 def _too_deep(mark: _At) -> _Abort:
-    return _Abort(mark, "yaml-too-deep", f"document nests deeper than {_MAX_DEPTH} levels")
+    message = tr("yaml-too-deep", "document nests deeper than {most} levels", most=_MAX_DEPTH)
+    return _Abort(mark, "yaml-too-deep", message)
 
 
 class _Resolver:
@@ -223,7 +225,10 @@ class _Builder:
         more = loader.check_node()
         root = self.pay(root, True, 0)
         if more:
-            message = "a second YAML document starts here; a file must hold exactly one"
+            message = tr(
+                "yaml-multiple-documents",
+                "a second YAML document starts here; a file must hold exactly one",
+            )
             self.problem(self.replay()[1], "yaml-multiple-documents", message)
         self.count = 0  # the composed graph was paid for; now pay for its expansion
         return self.value(root, ())
@@ -256,7 +261,11 @@ class _Builder:
             raise _Abort(mark, "yaml-too-large", self.too_large())
 
     def too_large(self) -> str:
-        return f"document expands to more than {self.max_nodes} nodes (alias bomb?)"
+        return tr(
+            "yaml-too-large",
+            "document expands to more than {most} nodes (alias bomb?)",
+            most=self.max_nodes,
+        )
 
     def pay(self, node: Node, value: bool, depth: int) -> Node:
         """Walk the composed graph in document order, as the parser wrote it: every node written
@@ -268,7 +277,9 @@ class _Builder:
             index, self.aliases = self.aliases, self.aliases + 1
             if size == 0:  # its anchor is still open
                 name, mark = self.replay()[0][index]
-                message = f"alias '*{name}' is inside its own anchor"
+                message = tr(
+                    "yaml-recursive-alias", "alias '*{name}' is inside its own anchor", name=name
+                )
                 self.problem(mark, "yaml-recursive-alias", message)
                 node, size = ScalarNode(NULL, ""), 1
                 node.start_mark = mark
@@ -385,7 +396,7 @@ class _Builder:
             return self.scalar(node)
         if isinstance(node, SequenceNode):
             if node.tag != SEQ:
-                self.bad_tag(node, "a list")
+                self.bad_tag(node, ui("a list"))
             return [self.value(item, (*path, i)) for i, item in enumerate(node.value)]
         result: dict[str, Any] = {}
         for key, key_node, value_node in self.entries(node, 0):
@@ -399,7 +410,7 @@ class _Builder:
         if depth > _MAX_DEPTH:
             raise _too_deep(node.start_mark)
         if node.tag != MAP:
-            self.bad_tag(node, "a mapping")
+            self.bad_tag(node, ui("a mapping"))
         written: dict[str, Node] = {}
         plan: list[tuple[str, Node, Node] | Node] = []
         for key_node, value_node in node.value:
@@ -407,7 +418,12 @@ class _Builder:
                 plan.append(value_node)
             elif (key := self.key(key_node)) in written:
                 line = written[key].start_mark.line + 1
-                message = f"duplicate key {key!r} (first defined at line {line})"
+                message = tr(
+                    "duplicate-key",
+                    "duplicate key {key!r} (first defined at line {line})",
+                    key=key,
+                    line=line,
+                )
                 self.problem(key_node.start_mark, "duplicate-key", message)
             elif key is not None:
                 written[key] = key_node
@@ -430,13 +446,16 @@ class _Builder:
         items = node.value if isinstance(node, SequenceNode) else [node]
         sources = [item for item in items if isinstance(item, MappingNode)]
         if len(sources) != len(items):
-            message = "'<<' must be followed by a mapping or a list of mappings, e.g. <<: *defaults"
+            message = tr(
+                "yaml-merge",
+                "'<<' must be followed by a mapping or a list of mappings, e.g. <<: *defaults",
+            )
             self.problem(node.start_mark, "yaml-merge", message)
         return sources
 
     def key(self, node: Node) -> str | None:
         if not isinstance(node, ScalarNode):
-            message = "a mapping key must be text, not a list or mapping"
+            message = tr("yaml-complex-key", "a mapping key must be text, not a list or mapping")
             self.problem(node.start_mark, "yaml-complex-key", message)
             return None
         self.scalar(node)  # only to report a bad tag: keys keep their source text (2021 -> "2021")
@@ -455,17 +474,31 @@ class _Builder:
         ):
             return Decimal(text)  # the digits as written: no binary float
         if tag in _SCALAR_TAGS:
-            message = f"{text!r} is not a valid {_short_tag(tag)} value"
+            message = tr(
+                "yaml-bad-scalar",
+                "{text!r} is not a valid {tag} value",
+                text=text,
+                tag=_short_tag(tag),
+            )
             self.problem(node.start_mark, "yaml-bad-scalar", message)
         else:
-            self.bad_tag(node, "a plain value")
+            self.bad_tag(node, ui("a plain value"))
         return text
 
     def bad_tag(self, node: Node, target: str) -> None:
         if node.tag in (*_SCALAR_TAGS, MAP, SEQ):
-            message = f"tag {_short_tag(node.tag)!r} cannot be used on {target}"
+            message = tr(
+                "yaml-tag",
+                "tag {tag!r} cannot be used on {target}",
+                tag=_short_tag(node.tag),
+                target=target,
+            )
         else:
-            message = f"tag {_short_tag(node.tag)!r} is not allowed; plain YAML values only"
+            message = tr(
+                "yaml-tag",
+                "tag {tag!r} is not allowed; plain YAML values only",
+                tag=_short_tag(node.tag),
+            )
         self.problem(node.start_mark, "yaml-tag", message)
 
 
@@ -490,12 +523,18 @@ def _composer_problem(exc: yaml.YAMLError, file: str, text: str) -> Problem | No
     found = _ANCHOR_AT.match(text, mark.index)
     name = found.group(1) if found else ""
     if "undefined alias" in (exc.problem or ""):
-        code, message = "yaml-undefined-alias", f"alias '*{name}' has no anchor '&{name}' before it"
+        code = "yaml-undefined-alias"
+        message = tr(
+            "yaml-undefined-alias", "alias '*{name}' has no anchor '&{name}' before it", name=name
+        )
     elif "duplicate anchor" in (exc.context or "") and exc.context_mark is not None:
         line = exc.context_mark.line + 1
-        code, message = (
+        code = "yaml-duplicate-anchor"
+        message = tr(
             "yaml-duplicate-anchor",
-            f"anchor '&{name}' is already defined at line {line}",
+            "anchor '&{name}' is already defined at line {line}",
+            name=name,
+            line=line,
         )
     else:
         return None
@@ -507,16 +546,31 @@ def _syntax_problem(exc: Exception, file: str, text: str) -> Problem:
         pos, char = int(exc.position), exc.character
         code_point = char if isinstance(char, int) else ord(char)
         line, column = text.count("\n", 0, pos) + 1, pos - text.rfind("\n", 0, pos)
-        message = f"unacceptable character #x{code_point:04x}: {exc.reason}"
+        message = tr(
+            "yaml-syntax",
+            "unacceptable character #x{code_point}: {reason}",
+            code_point=format(code_point, "04x"),
+            reason=exc.reason,
+        )
         return Problem(message, "yaml-syntax", file, line, column)
     if not isinstance(exc, yaml.MarkedYAMLError) or exc.problem_mark is None:
         return Problem(str(exc).split("\n")[0], "yaml-syntax", file)
     mark, context = exc.problem_mark, exc.context_mark
-    message = exc.problem or "invalid YAML"
-    if exc.context and context and context.line != mark.line:
-        message += f" ({exc.context} at line {context.line + 1}, column {context.column + 1})"
-    if "'\\t'" in message or text[mark.index : mark.index + 1] == "\t":
-        message += " (YAML indentation must use spaces, not tabs)"
+    # PyYAML's own words (the problem, its context) stay as PyYAML wrote them, in English.
+    problem = exc.problem or tr("yaml-syntax", "invalid YAML")
+    message = problem
+    shown_context = exc.context if exc.context and context and context.line != mark.line else ""
+    if shown_context and context is not None:
+        message += tr(
+            "yaml-syntax",
+            " ({context} at line {line}, column {column})",
+            context=exc.context,
+            line=context.line + 1,
+            column=context.column + 1,
+        )
+    tab = "'\\t'"  # PyYAML's words for a tab
+    if tab in problem or tab in shown_context or text[mark.index : mark.index + 1] == "\t":
+        message += tr("yaml-syntax", " (YAML indentation must use spaces, not tabs)")
     return Problem(message, "yaml-syntax", file, mark.line + 1, mark.column + 1)
 
 
@@ -567,7 +621,8 @@ def load_yaml(
             error = _python_error(text, exc) if _HAVE_LIBYAML else exc
             builder.problems.append(_syntax_problem(error, file, text))
     except (RecursionError, MemoryError):  # defensive: the limits above should prevent both
-        builder.problems.append(Problem("document is too large to load", "yaml-too-large", file))
+        message = tr("yaml-too-large", "document is too large to load")
+        builder.problems.append(Problem(message, "yaml-too-large", file))
     problems = tuple(dict.fromkeys(builder.problems))  # a mapping merged twice reports once
     if problems and not (keep_going and all(p.code in _USABLE for p in problems)):
         raise error_cls(problems)

@@ -10,33 +10,42 @@ from __future__ import annotations
 import difflib
 import types
 import typing
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any, Union
 
 from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem, ScoringError
+from ..i18n import tr, ui
 
 __all__ = ["describe_errors", "described", "id_path", "shown", "wrong_argument"]
 
 Loc = tuple[str | int, ...]
 
-_TYPE_WORDS = {
-    "decimal_parsing": "a number",
-    "decimal_type": "a number",
-    "float_parsing": "a number",
-    "float_type": "a number",
-    "int_parsing": "a whole number",
-    "int_type": "a whole number",
-    "int_from_float": "a whole number",
-    "string_type": "text",
-    "bool_type": "true or false",
-    "bool_parsing": "true or false",
-    "list_type": "a list",
-    "dict_type": "a mapping (key: value lines)",
-    "model_type": "a mapping (key: value lines)",
-    "model_attributes_type": "a mapping (key: value lines)",
+# What each pydantic type error expected, in the words a message uses (made when it is shown).
+_NUMBER, _WHOLE, _TEXT = (
+    (lambda: ui("a number")),
+    (lambda: ui("a whole number")),
+    (lambda: ui("text")),
+)
+_BOOL, _LIST = (lambda: ui("true or false")), (lambda: ui("a list"))
+_MAPPING = lambda: ui("a mapping (key: value lines)")
+_TYPE_WORDS: dict[str, Callable[[], str]] = {
+    "decimal_parsing": _NUMBER,
+    "decimal_type": _NUMBER,
+    "float_parsing": _NUMBER,
+    "float_type": _NUMBER,
+    "int_parsing": _WHOLE,
+    "int_type": _WHOLE,
+    "int_from_float": _WHOLE,
+    "string_type": _TEXT,
+    "bool_type": _BOOL,
+    "bool_parsing": _BOOL,
+    "list_type": _LIST,
+    "dict_type": _MAPPING,
+    "model_type": _MAPPING,
+    "model_attributes_type": _MAPPING,
 }
 _BOUNDS = {
     "greater_than": ("gt", ">"),
@@ -63,10 +72,10 @@ def _text_of(value: Any) -> str:
 def described(value: Any) -> str:
     """What a user wrote, in their terms: 'the text …', 'the number …', 'a list'."""
     if isinstance(value, str):
-        return f"the text {value[:40]!r}"
+        return ui("the text {text!r}", text=value[:40])
     if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
-        return f"the number {_text_of(value)}"
-    return "an empty file" if value is None else shown(value)
+        return ui("the number {number}", number=_text_of(value))
+    return ui("an empty file") if value is None else shown(value)
 
 
 def wrong_argument(called: str, expected: str, value: object) -> ScoringError:
@@ -75,23 +84,29 @@ def wrong_argument(called: str, expected: str, value: object) -> ScoringError:
     if value is None:
         got = "None"
     elif isinstance(value, str):
-        got = f"the text {_text_of(value)!r}"
+        got = ui("the text {text!r}", text=_text_of(value))
     else:
-        got = f"a value of type {type(value).__name__}"
-    message = f"{called}() needs {expected}, got {got}"
+        got = ui("a value of type {type}", type=type(value).__name__)
+    message = tr(
+        "wrong-type",
+        "{called}() needs {expected}, got {got}",
+        called=called,
+        expected=expected,
+        got=got,
+    )
     return ScoringError(Problem(message, "wrong-type", file="<input>"))
 
 
 def shown(value: Any) -> str:
     """A user's value as they wrote it, for 'got …' in messages."""
     if value is None:
-        return "nothing (empty)"
+        return ui("nothing (empty)")
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict):
-        return "a mapping"
+        return ui("a mapping")
     if isinstance(value, list):
-        return "a list"
+        return ui("a list")
     return repr(_text_of(value))
 
 
@@ -188,6 +203,10 @@ def describe_errors(
     """(location in the data, message, code, whether the message is about the key itself)."""
     seen: dict[Loc, int] = {}
     messages: list[tuple[Loc, str, str, bool]] = []
+    # A wrong type's message is made last: a union reports one error per member at one place,
+    # said once with every expected type joined ("expected a number or text, got …"). For each
+    # such message: whether it is about a key, the types expected, and what was given.
+    expected: dict[int, tuple[bool, list[str], str]] = {}
     for error in exc.errors(include_url=False):
         # A mapping's key that fails its type is located at the key itself, not at '[key]'.
         raw_loc = error["loc"]
@@ -196,53 +215,77 @@ def describe_errors(
         kind = error["type"]
         got = shown(error.get("input"))
         on_key = False
+        words: tuple[bool, str, str] | None = None  # a wrong type: (about a key, expected, got)
         if kind == "missing":
             key = error["loc"][-1]
-            message, code = f"missing required key {key!r}", "missing-key"
+            message = tr("missing-key", "missing required key {key!r}", key=key)
+            code = "missing-key"
             loc = loc[:-1] if not followed and loc and loc[-1] == key else loc
         elif kind == "extra_forbidden":
             key = error["loc"][-1]
             model = model_at(root, data, loc[:-1])
             known = list(model.model_fields) if model else []
             close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
-            hint = (
-                f"; did you mean {close[0]!r}?"
-                if close
-                else (f"; expected one of: {', '.join(known)}" if known else "")
-            )
-            message, code, on_key = f"unknown key {key!r}{hint}", "unknown-key", True
+            if close:
+                hint = ui("; did you mean {name!r}?", name=close[0])
+            elif known:
+                hint = tr("unknown-key", "; expected one of: {keys}", keys=", ".join(known))
+            else:
+                hint = ""
+            message = tr("unknown-key", "unknown key {key!r}{hint}", key=key, hint=hint)
+            code, on_key = "unknown-key", True
         elif kind == "literal_error":
-            expected = error.get("ctx", {}).get("expected", "")
+            choices = error.get("ctx", {}).get("expected", "")
             options = [
-                o.strip().strip("'") for o in expected.replace(" or ", ",").split(",") if o.strip()
+                o.strip().strip("'") for o in choices.replace(" or ", ",").split(",") if o.strip()
             ]
             close = difflib.get_close_matches(str(error.get("input")), options, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            message, code = f"expected one of {expected}, got {got}{hint}", "bad-choice"
+            hint = ui("; did you mean {name!r}?", name=close[0]) if close else ""
+            message = tr(
+                "bad-choice",
+                "expected one of {options}, got {got}{hint}",
+                options=choices,
+                got=got,
+                hint=hint,
+            )
+            code = "bad-choice"
         elif kind in ("union_tag_invalid", "union_tag_not_found"):
             ctx = error.get("ctx", {})
-            expected = str(ctx.get("expected_tags", ""))
-            options = [o.strip().strip("'") for o in expected.split(",")]
+            tags = str(ctx.get("expected_tags", ""))
+            options = [o.strip().strip("'") for o in tags.split(",")]
             if kind == "union_tag_not_found":
-                message = f"missing 'kind': the rule kind, one of {expected}"
+                message = tr(
+                    "bad-rule-kind", "missing 'kind': the rule kind, one of {kinds}", kinds=tags
+                )
             else:
                 tag = str(ctx.get("tag", ""))
                 close = difflib.get_close_matches(tag, options, n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
-                message = f"unknown rule kind {tag!r}; expected one of {expected}{hint}"
+                hint = ui("; did you mean {name!r}?", name=close[0]) if close else ""
+                message = tr(
+                    "bad-rule-kind",
+                    "unknown rule kind {kind!r}; expected one of {kinds}{hint}",
+                    kind=tag,
+                    kinds=tags,
+                    hint=hint,
+                )
                 loc = (*loc, "kind")
             code = "bad-rule-kind"
         elif kind in _TYPE_WORDS:
-            message, code = f"expected {_TYPE_WORDS[kind]}, got {got}", "wrong-type"
+            words, code, message = (False, _TYPE_WORDS[kind](), got), "wrong-type", ""
             on_key = keyed
         elif kind in _BOUNDS:
             key, symbol = _BOUNDS[kind]
-            message, code = (
-                f"must be {symbol} {error.get('ctx', {}).get(key)}, got {got}",
+            bound = error.get("ctx", {}).get(key)
+            message = tr(
                 "out-of-range",
+                "must be {symbol} {bound}, got {got}",
+                symbol=symbol,
+                bound=bound,
+                got=got,
             )
+            code = "out-of-range"
         elif kind in ("too_short", "string_too_short"):
-            message, code = "must not be empty", "empty"
+            message, code = tr("empty", "must not be empty"), "empty"
         elif kind == "value_error":
             message = str(error["msg"]).removeprefix("Value error, ")
             # Our validators raise errors that carry a stable code (QuantityError): keep it.
@@ -250,20 +293,31 @@ def describe_errors(
         elif kind == "invalid_key":  # a library mapping's key that is not text
             key = error["loc"][-1]
             loc = tuple(part for part in loc if part != key)
-            message, code, on_key = f"a key must be text, got {shown(key)}", "wrong-type", True
+            words, code, message, on_key = (True, ui("text"), shown(key)), "wrong-type", "", True
         elif kind == "finite_number":
-            message, code = f"expected a finite number, got {got}", "wrong-type"
+            words, code, message = (False, ui("a finite number"), got), "wrong-type", ""
         else:
-            message, code = f"{error['msg']}, got {got}", "bad-value"
+            message = tr("bad-value", "{problem}, got {got}", problem=error["msg"], got=got)
+            code = "bad-value"
         # A union reports one error per member at the same place; say it once, all options joined.
         if loc in seen and code == "wrong-type":
             index = seen[loc]
-            old_loc, old_message, old_code, old_key = messages[index]
-            if old_code == "wrong-type" and message not in old_message:
-                word = message.split(", got ")[0].removeprefix("expected ")
-                head, _, tail = old_message.partition(", got ")
-                messages[index] = (old_loc, f"{head} or {word}, got {tail}", old_code, old_key)
+            if index in expected and words is not None:
+                about_key, joined, given = expected[index]
+                if not (len(joined) == 1 and joined[0] == words[1] and given == words[2]):
+                    joined.append(words[1])  # the first message's got stands, as it was written
             continue
         seen.setdefault(loc, len(messages))
+        if words is not None:
+            expected[len(messages)] = (words[0], [words[1]], words[2])
         messages.append((loc, message, code, on_key))
+    for index, (about_key, joined, given) in expected.items():
+        loc, _, code, on_key = messages[index]
+        either = tr("wrong-type", " or ").join(joined)
+        message = (
+            tr("wrong-type", "a key must be {expected}, got {got}", expected=either, got=given)
+            if about_key
+            else tr("wrong-type", "expected {expected}, got {got}", expected=either, got=given)
+        )
+        messages[index] = (loc, message, code, on_key)
     yield from messages

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import BinaryIO, NoReturn
 
 from ..errors import Problem, ScoringError
+from ..i18n import tr
 from .shipped import SHIPPED, UnknownName, is_shipped_name, resolve
 
 __all__ = ["SHIPPED", "PathRefused", "path_named_by_spec", "read_text"]
@@ -41,7 +42,7 @@ def path_named_by_spec(written: str, spec_dir: str) -> str:
     opened, so nothing of it can reach a message: a spec from elsewhere must not make
     ``jixiao validate`` or ``jixiao test`` read /etc/passwd or a key file and quote it back."""
     if "\0" in written:
-        raise PathRefused("the path contains a NUL character")
+        raise PathRefused(tr("path-outside", "the path contains a NUL character"))
     if is_shipped_name(written):
         # Looked up in the shipped folders only, never joined to spec_dir: an extends: names a
         # system, a case's facts an example; either is found.
@@ -51,26 +52,48 @@ def path_named_by_spec(written: str, spec_dir: str) -> str:
             raise PathRefused(str(exc)) from None
     if os.path.isabs(written) or os.path.splitdrive(written)[0]:
         raise PathRefused(
-            f"{written!r} is an absolute path: a spec names files relative to its own folder"
+            tr(
+                "path-outside",
+                "{path!r} is an absolute path: a spec names files relative to its own folder",
+                path=written,
+            )
         )
     path = os.path.normpath(os.path.join(spec_dir, written))
     root = os.path.realpath(spec_dir or ".")
     real = os.path.realpath(path)
     if _inside(real, root) or any(_inside(real, os.path.realpath(home)) for home in SHIPPED):
         return path
-    how = "is a link to a file" if _inside(os.path.abspath(path), root) else "leads"
-    raise PathRefused(
-        f"{written!r} {how} outside the spec's folder: a spec reads files in its own folder and"
-        " below, or a system shipped with jixiao (indicators/)"
-    )
+    if _inside(os.path.abspath(path), root):
+        message = tr(
+            "path-outside",
+            "{path!r} is a link to a file outside the spec's folder: a spec reads files in its own "
+            "folder and below, or a system shipped with jixiao (indicators/)",
+            path=written,
+        )
+    else:
+        message = tr(
+            "path-outside",
+            "{path!r} leads outside the spec's folder: a spec reads files in its own folder and "
+            "below, or a system shipped with jixiao (indicators/)",
+            path=written,
+        )
+    raise PathRefused(message)
 
 
 def _too_large(size: int | None, limit: int) -> str:
     if size is not None and f"{size / 1e6:.1f}" != f"{limit / 1e6:.1f}":
-        return f"file is {size / 1e6:.1f} MB, larger than the {limit / 1e6:.1f} MB limit"
+        megabytes = {"size": f"{size / 1e6:.1f}", "limit": f"{limit / 1e6:.1f}"}
+        return tr(
+            "file-too-large", "file is {size} MB, larger than the {limit} MB limit", **megabytes
+        )
     if size is None:  # it grew after stat() or is a pipe: only the limit is known
-        return f"file is larger than the limit of {limit} bytes"
-    return f"file is {size} bytes, larger than the limit of {limit} bytes"  # MB would hide it
+        return tr("file-too-large", "file is larger than the limit of {limit} bytes", limit=limit)
+    return tr(  # MB would hide it
+        "file-too-large",
+        "file is {size} bytes, larger than the limit of {limit} bytes",
+        size=size,
+        limit=limit,
+    )
 
 
 # UTF-32's marks first: the UTF-32-LE mark begins with the UTF-16-LE one.
@@ -98,11 +121,21 @@ def _decode(raw: bytes, fail: Callable[[str], NoReturn]) -> str:
             try:
                 return raw[len(bom) :].decode(codec)
             except UnicodeDecodeError as exc:
-                fail(f"file has a {codec} byte-order mark but is not {codec} (offset {exc.start})")
+                fail(
+                    tr(
+                        "file-encoding",
+                        "file has a {codec} byte-order mark but is not {codec} (offset {offset})",
+                        codec=codec,
+                        offset=exc.start,
+                    )
+                )
     if _looks_like_utf16(raw):
         fail(
-            "file looks like UTF-16 without a byte-order mark; save it as UTF-8"
-            " (in Excel/WPS/Notepad: 另存为 → 编码 UTF-8)"
+            tr(
+                "file-encoding",
+                "file looks like UTF-16 without a byte-order mark; save it as UTF-8 (in "
+                "Excel/WPS/Notepad: 另存为 → 编码 UTF-8)",
+            )
         )
     try:
         return raw.decode("utf-8")
@@ -114,8 +147,13 @@ def _decode(raw: bytes, fail: Callable[[str], NoReturn]) -> str:
         return raw.decode("gb18030")
     except UnicodeDecodeError:
         fail(
-            f"file is not UTF-8 (byte 0x{raw[bad]:02x} at offset {bad}); save it as UTF-8"
-            " (in Excel/WPS/Notepad: 另存为 → 编码 UTF-8)"
+            tr(
+                "file-encoding",
+                "file is not UTF-8 (byte 0x{byte} at offset {offset}); save it as UTF-8 (in "
+                "Excel/WPS/Notepad: 另存为 → 编码 UTF-8)",
+                byte=format(raw[bad], "02x"),
+                offset=bad,
+            )
         )
 
 
@@ -147,15 +185,15 @@ def read_text(
     try:
         info = os.stat(path)
         if stat.S_ISDIR(info.st_mode):
-            fail("file-unreadable", "is a directory")
+            fail("file-unreadable", tr("file-unreadable", "is a directory"))
         if info.st_size > max_bytes:
             fail("file-too-large", _too_large(info.st_size, max_bytes))
         with open(path, "rb") as handle:
             raw = _read_at_most(handle, max_bytes + 1, info.st_size)
     except FileNotFoundError:
-        fail("file-unreadable", "no such file")
+        fail("file-unreadable", tr("file-unreadable", "no such file"))
     except PermissionError:
-        fail("file-unreadable", "permission denied")
+        fail("file-unreadable", tr("file-unreadable", "permission denied"))
     except OSError as exc:
         fail("file-unreadable", (exc.strerror or type(exc).__name__).lower())
     if len(raw) > max_bytes:
