@@ -527,3 +527,24 @@ def test_a_header_only_a_reads_is_bs_error(jixiao: Jixiao, tmp_path: Path) -> No
         f"{population}:1:41: B (self_evaluation): column '长效工作机制.score': unknown indicator "
         "'长效工作机制' [batch-unknown-column]"
     )
+
+
+@pytest.mark.parametrize("spec_b", [SPEC_A, SPEC_B])
+def test_table_rows_stay_on_the_fast_path(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, spec_b: str
+) -> None:
+    """Rows that score are never read into facts for B: with points to carry (the profile) they
+    are carried in the row; with none (the same spec twice) B reads them as they are, and nothing
+    changes."""
+    from scoring.batch import population_diff
+
+    def refused(*args: object) -> None:
+        raise AssertionError("a row read into facts for B")
+
+    monkeypatch.setattr(population_diff._SharesConverter, "convert", refused)
+    spec_a = specs()[0]
+    summary = diff_population(spec_a, load_spec(ROOT / spec_b), [str(_population(tmp_path))])
+    assert (summary.records, summary.scored) == (6, 6)
+    if spec_b == SPEC_A:
+        assert sum(n for (a, b), n in summary.transitions.items() if a == b) == 6
+        assert all(set(summary.changes(s.key)) == {0} for s in summary.spreads())

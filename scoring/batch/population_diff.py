@@ -119,7 +119,7 @@ class _ScorerB:
     """Scores a chunk under B, each rating in points carried as a share of A's weight."""
 
     spec: Spec
-    converter: Converter  # B's own reading of the input, for the rows scored from their facts
+    converter: Converter  # B's reading of the records not carried in the row (all, without rows)
     rows: _CarriedRows | None  # table rows: carried in the row, scored on the fast path
 
     def outcomes(self, chunk: list[RawRecord]) -> list[Totals | ScoringError]:
@@ -146,7 +146,10 @@ def _scorer_b(
     by_facts = _SharesConverter(item_b.converter, spec_a)
     converter = item_b.converter
     if isinstance(converter, RowConverter):
-        return _ScorerB(spec_b, by_facts, _CarriedRows.of(converter, carried))
+        rows = _CarriedRows.of(converter, carried)
+        if rows is None:  # no points column to carry: B reads the rows as they are, fast
+            return _ScorerB(spec_b, converter, None)
+        return _ScorerB(spec_b, by_facts, rows)
     return _ScorerB(spec_b, by_facts, None)
 
 
