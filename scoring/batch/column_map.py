@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..errors import Problem, did_you_mean
+from ..i18n import tr
 from ..spec.compiled import Spec
 
 __all__ = ["ColumnMap", "build_column_map"]
@@ -111,11 +112,17 @@ def build_column_map(
     seen: dict[str, int] = {}
     for col, name in enumerate(names):
         if not name:
-            problem(col, "column has no name; name it or delete it", "batch-column-unnamed")
+            message = tr("batch-column-unnamed", "column has no name; name it or delete it")
+            problem(col, message, "batch-column-unnamed")
         elif name in seen:
             problem(
                 col,
-                f"column {name!r} appears twice (first in column {seen[name] + 1})",
+                tr(
+                    "batch-column-duplicate",
+                    "column {name!r} appears twice (first in column {first})",
+                    name=name,
+                    first=seen[name] + 1,
+                ),
                 "batch-column-duplicate",
             )
         else:
@@ -127,7 +134,12 @@ def build_column_map(
         if id_index is None:
             problem(
                 None,
-                f"no column {id_column!r} (--id-column){suggest(id_column, seen)}",
+                tr(
+                    "batch-id-column",
+                    "no column {name!r} (--id-column){suggestion}",
+                    name=id_column,
+                    suggestion=suggest(id_column, seen),
+                ),
                 "batch-id-column",
             )
     else:
@@ -153,8 +165,13 @@ def build_column_map(
             if fact_id in fact_of:
                 problem(
                     col,
-                    f"column {name!r} gives fact {fact_id!r} again "
-                    f"(also column {fact_of[fact_id] + 1})",
+                    tr(
+                        "batch-column-duplicate",
+                        "column {name!r} gives fact {fact!r} again (also column {other})",
+                        name=name,
+                        fact=fact_id,
+                        other=fact_of[fact_id] + 1,
+                    ),
                     "batch-column-duplicate",
                 )
             fact_of[fact_id] = col
@@ -174,8 +191,13 @@ def build_column_map(
             if node_id is None:
                 problem(
                     col,
-                    f"column {name!r}: unknown indicator {indicator!r}"
-                    + suggest(indicator, spec.nodes),
+                    tr(
+                        "batch-unknown-column",
+                        "column {name!r}: unknown indicator {indicator!r}{suggestion}",
+                        name=name,
+                        indicator=indicator,
+                        suggestion=suggest(indicator, spec.nodes),
+                    ),
                     "batch-unknown-column",
                 )
                 continue
@@ -184,14 +206,24 @@ def build_column_map(
             if part in DEVIATION_PARTS:
                 deviations.append((col, node_id))
             elif node.rule is None or node.rule.kind != "qualitative":
-                what = (
-                    f"is scored by rule {node.rule.kind}, not qualitative"
-                    if node.rule
-                    else "has children; rate its qualitative leaves"
-                )
                 problem(
                     col,
-                    f"column {name!r}: indicator {node_id!r} {what}: it takes no rating",
+                    tr(
+                        "batch-rating-not-qualitative",
+                        "column {name!r}: indicator {node!r} is scored by rule {kind}, not "
+                        "qualitative: it takes no rating",
+                        name=name,
+                        node=node_id,
+                        kind=node.rule.kind,
+                    )
+                    if node.rule
+                    else tr(
+                        "batch-rating-not-qualitative",
+                        "column {name!r}: indicator {node!r} has children; rate its qualitative "
+                        "leaves: it takes no rating",
+                        name=name,
+                        node=node_id,
+                    ),
                     "batch-rating-not-qualitative",
                 )
             else:
@@ -199,21 +231,36 @@ def build_column_map(
         elif name in derived:
             problem(
                 col,
-                f"column {name!r} is a derived value: it is computed, not given",
+                tr(
+                    "batch-unknown-column",
+                    "column {name!r} is a derived value: it is computed, not given",
+                    name=name,
+                ),
                 "batch-unknown-column",
             )
         else:
             known = [*spec.facts, *labels, *PROJECT_COLUMNS, "not_applicable"]
             problem(
                 col,
-                f"unknown column {name!r}: not a fact id or label, a project field, "
-                f"'<indicator>.tier' …, or not_applicable{suggest(name, known)}",
+                tr(
+                    "batch-unknown-column",
+                    "unknown column {name!r}: not a fact id or label, a project field, "
+                    "'<indicator>.tier' …, or not_applicable{suggestion}",
+                    name=name,
+                    suggestion=suggest(name, known),
+                ),
                 "batch-unknown-column",
             )
     for node_id, parts in ratings.items():
         given = [part for _, part in parts]
         for part in {p for p in given if given.count(p) > 1}:
-            problem(None, f"indicator {node_id!r} has two {part} columns", "batch-column-duplicate")
+            message = tr(
+                "batch-column-duplicate",
+                "indicator {node!r} has two {part} columns",
+                node=node_id,
+                part=part,
+            )
+            problem(None, message, "batch-column-duplicate")
     if problems:
         return None, problems
     absent = len(names)

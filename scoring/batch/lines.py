@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
 
+from ..i18n import tr
+
 __all__ = ["RECORD_LIMIT", "Unreadable", "csv_records", "text_lines"]
 
 RECORD_LIMIT = 1 << 20  # characters in one record (a real one is a few hundred)
@@ -35,8 +37,13 @@ class Unreadable:
 
 def _too_long(length: int) -> Unreadable:
     return Unreadable(
-        f"is {length:,} characters long, more than the {RECORD_LIMIT:,} a record may have; "
-        "it was skipped unread (look for a quote never closed, or lines run together)",
+        tr(
+            "record-too-long",
+            "is {length:,} characters long, more than the {limit:,} a record may have; it was "
+            "skipped unread (look for a quote never closed, or lines run together)",
+            length=length,
+            limit=RECORD_LIMIT,
+        ),
         "record-too-long",
     )
 
@@ -162,5 +169,7 @@ def _wide_record(lines: _Lines) -> list[str] | Unreadable:
 
 def _broken(reason: str) -> Unreadable:
     if reason == "unexpected end of data":
-        reason = "a quote opened in this row is never closed before the end of the file"
-    return Unreadable(f"is not valid CSV: {reason}", "csv-syntax")
+        reason = tr(
+            "csv-syntax", "a quote opened in this row is never closed before the end of the file"
+        )
+    return Unreadable(tr("csv-syntax", "is not valid CSV: {reason}", reason=reason), "csv-syntax")

@@ -29,6 +29,7 @@ from multiprocessing.context import ForkContext, ForkProcess, SpawnContext, Spaw
 from typing import TYPE_CHECKING, Any
 
 from ..errors import Problem, ScoringError
+from ..i18n import language, set_language, tr
 from ..spec.compiled import Spec
 from ..spec.loader import load_spec
 from .core import ChunkResult, process_chunk
@@ -51,10 +52,12 @@ _format: RowFormat | None = None
 _spec: Spec | None = None  # a forked worker's came with it; a spawned one loads it when needed
 
 
-def _start_worker(spec: Spec | str, sha256: str, row_format: RowFormat | None) -> None:
-    """A worker's start (the pool's initializer): ``spec`` loaded, or its path."""
+def _start_worker(spec: Spec | str, sha256: str, row_format: RowFormat | None, lang: str) -> None:
+    """A worker's start (the pool's initializer): ``spec`` loaded, or its path; messages in the
+    language of the main process (``--lang`` is not in a spawned worker's environment)."""
     global _spec_file, _format, _spec
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # an interrupt is the main process's to handle
+    set_language(lang)
     _format = row_format
     if isinstance(spec, Spec):
         _spec = spec
@@ -69,7 +72,7 @@ def _worker_spec() -> Spec:
         path, sha256 = _spec_file
         spec = load_spec(path)
         if spec.sha256 != sha256:
-            message = "changed while the batch was reading it; score it again"
+            message = tr("file-changed", "changed while the batch was reading it; score it again")
             raise ScoringError(Problem(message, "file-changed", file=path))
         _spec = spec
     return _spec
@@ -216,14 +219,28 @@ class Pool:
         if code is None:
             code = next((c for c in codes if c), None)
         if code is not None and code < 0:
-            how = f"was killed by signal {-code} ({signal.Signals(-code).name})"
+            fields = {"signal": -code, "name": signal.Signals(-code).name}
             if -code == signal.SIGKILL:
-                how += ", perhaps for want of memory"
+                message = tr(
+                    "worker-stopped",
+                    "a worker process was killed by signal {signal} ({name}), perhaps for want of "
+                    "memory; no output was written. Score again, or with fewer --workers",
+                    **fields,
+                )
+            else:
+                message = tr(
+                    "worker-stopped",
+                    "a worker process was killed by signal {signal} ({name}); no output was "
+                    "written. Score again, or with fewer --workers",
+                    **fields,
+                )
         else:
-            how = f"stopped with exit code {code}"
-        message = (
-            f"a worker process {how}; no output was written. Score again, or with fewer --workers"
-        )
+            message = tr(
+                "worker-stopped",
+                "a worker process stopped with exit code {code}; no output was written. Score "
+                "again, or with fewer --workers",
+                code=code,
+            )
         return ScoringError(Problem(message, "worker-stopped", file=self.output))
 
     def close(self) -> None:
@@ -255,7 +272,7 @@ def make_pool(
         max_workers=workers,
         mp_context=context,
         initializer=_start_worker,
-        initargs=(spec if fork else spec_path or spec.file, spec.sha256, row_format),
+        initargs=(spec if fork else spec_path or spec.file, spec.sha256, row_format, language()),
     )
     try:
         with _interrupts_held():
@@ -272,9 +289,11 @@ def make_pool(
         for process in context.started:
             if process.pid is not None:  # started
                 process.join()
-        message = (
-            f"cannot start {workers} worker processes: "
-            f"{exc.strerror or os.strerror(exc.errno or errno.EAGAIN)}; score with fewer --workers"
+        message = tr(
+            "workers-unavailable",
+            "cannot start {workers} worker processes: {reason}; score with fewer --workers",
+            workers=workers,
+            reason=exc.strerror or os.strerror(exc.errno or errno.EAGAIN),
         )
         raise ScoringError(Problem(message, "workers-unavailable", file=output)) from None
     return Pool(executor, context, output)

@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from ..engine.result import Totals
 from ..errors import ScoringError
+from ..i18n import N_, ui
 from ..numbers.text import format_number
 from ..spec.compiled import Spec
 from ..writing.channels import terminal
@@ -158,7 +159,7 @@ class Summary:
         self.error_codes.update(dict.fromkeys(error.codes, 1))  # ordered: same in any process
         if len(self.first_errors) < KEEP:
             more = len(error.problems) - 1
-            text = str(error.problems[0]) + (f" (and {more} more)" if more else "")
+            text = str(error.problems[0]) + (ui(" (and {more} more)", more=more) if more else "")
             self.first_errors.append((index, text))
 
     @staticmethod
@@ -233,36 +234,46 @@ class Summary:
     def render_text(self) -> str:
         """The summary printed after a batch, one fact per line."""
         lines = [
-            f"records: {self.records:,}, scored {self.scored:,}, failed {self.failed:,}",
+            ui(
+                "records: {records:,}, scored {scored:,}, failed {failed:,}",
+                records=self.records,
+                scored=self.scored,
+                failed=self.failed,
+            ),
         ]
         if self.scored:
             grades = "  ".join(
                 f"{name} {self.grades[name]:,} ({pct(Decimal(self.grades[name]) / self.scored)})"
                 for name in self.grade_names
             )
-            lines.append(f"grades: {grades}")
-            lines.append(f"mean total: {self.number(self.mean_total())}")
+            lines.append(ui("grades: {grades}", grades=grades))
+            lines.append(ui("mean total: {total}", total=self.number(self.mean_total())))
             rates = "  ".join(f"{name} {pct(rate)}" for name, rate in self.top_rates())
-            lines.append(f"mean score rate (一级指标): {rates}")
+            lines.append(ui("mean score rate (一级指标): {rates}", rates=rates))
             losses = self.losses()
             if losses:
-                lines.append("most points lost:")
+                lines.append(ui("most points lost:"))
                 lines.extend(
-                    f"  {name}: {self.number(lost)} in all, {self.number(mean)} per project, "
-                    f"in {pct(share)} of projects"
+                    ui(
+                        "  {name}: {lost} in all, {mean} per project, in {share} of projects",
+                        name=name,
+                        lost=self.number(lost),
+                        mean=self.number(mean),
+                        share=pct(share),
+                    )
                     for name, lost, mean, share in losses
                 )
-            for which, title in (("best", "top"), ("worst", "bottom")):
+            for which, title in (("best", N_("top {count}:")), ("worst", N_("bottom {count}:"))):
                 ranked = self.ranked(which)
-                lines.append(f"{title} {len(ranked)}:")
+                lines.append(ui(title, count=len(ranked)))
                 lines.extend(
                     f"  {self.number(item.total)} {item.grade}  {item.id}  ({item.source})"
                     for item in ranked
                 )
         if self.failed:
             codes = ", ".join(f"{code} {count:,}" for code, count in self.error_codes.most_common())
-            lines.append(f"failures by code: {codes}")
-            lines.append("first failures:")
+            lines.append(ui("failures by code: {codes}", codes=codes))
+            lines.append(ui("first failures:"))
             lines.extend(f"  {message}" for _, message in self.first_errors)
         # Printed on a terminal: names, ids and messages from the inputs are shown, not run.
         return terminal("\n".join(lines) + "\n")

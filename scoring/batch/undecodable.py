@@ -14,6 +14,7 @@ import csv
 from collections.abc import Iterator
 
 from ..errors import FactsError
+from ..i18n import tr
 from .records import input_error
 
 __all__ = ["undecodable"]
@@ -48,11 +49,16 @@ def undecodable(path: str, encoding: str, *, csv_rows: bool) -> FactsError:
     except (OSError, csv.Error):
         pass  # the reading that failed gave its own error: this one only locates it
     if not found:  # the file decodes now: it changed since it was read
-        return input_error(path, f"not {encoding} text", "file-encoding")
+        message = tr("file-encoding", "not {encoding} text", encoding=encoding)
+        return input_error(path, message, "file-encoding")
     line, offset, byte = found[0]
-    message = (
-        f"not {_named(encoding)} text (byte 0x{byte:02x} at offset {offset}), unlike the text "
-        "before it; save the whole file as UTF-8 (另存为 → 编码 UTF-8)"
+    message = tr(
+        "file-encoding",
+        "not {encoding} text (byte 0x{byte:02x} at offset {offset}), unlike the text before it; "
+        "save the whole file as UTF-8 (另存为 → 编码 UTF-8)",
+        encoding=_named(encoding),
+        byte=byte,
+        offset=offset,
     )
     return input_error(path, message, "file-encoding", line=line)
 
