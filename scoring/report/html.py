@@ -7,7 +7,6 @@ opens offline, prints on A4 and can be mailed. The 自评表 is the same grid as
 
 from __future__ import annotations
 
-from .. import __version__
 from ..engine.result import Result
 from ..numbers.text import format_number
 from ..tabular.form import Form, build_form
@@ -15,28 +14,9 @@ from ..tabular.funds import money_summary, percent_text
 from ..tabular.result_rows import next_grade_line, score_text, total_line
 from ..writing.channels import html_text
 from .charts import biggest_losses, losses_chart, score_rate_chart
+from .page import page, spec_footer
 
 __all__ = ["render"]
-
-_STYLE = """
-body { font-family: 'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei','PingFang SC',sans-serif;
-       margin: 2em auto; max-width: 1000px; color: #212121; line-height: 1.5; }
-h1 { font-size: 1.5em; text-align: center; }
-h2 { font-size: 1.15em; border-bottom: 1px solid #bdbdbd; padding-bottom: .2em; margin-top: 1.6em; }
-table.form { border-collapse: collapse; width: 100%; font-size: .9em; }
-table.form td, table.form th { border: 1px solid #424242; padding: .3em .4em; vertical-align: middle; }
-table.form th { background: #f2f2f2; font-weight: bold; }
-table.form td.title { border: none; text-align: center; font-size: 1.3em; font-weight: bold; }
-table.form td.subtitle { border: none; text-align: center; }
-td.center, td.label, td.weight, td.score, td.money, td.rate { text-align: center; }
-td.text { text-align: left; }
-p.total { font-size: 1.1em; font-weight: bold; }
-ul.warnings li { color: #b71c1c; }
-.charts svg { display: block; margin: 1em 0; max-width: 100%; height: auto; }
-footer { margin-top: 2em; font-size: .8em; color: #757575; }
-@media print { body { margin: 0; max-width: none; } h2 { page-break-after: avoid; } }
-@page { size: A4; margin: 15mm; }
-"""
 
 
 def _form_table(form: Form) -> str:
@@ -91,15 +71,6 @@ def render(result: Result) -> str:
     name = str(result.project.get("name", ""))
     title = f"{name} 绩效自评表"
     out = [
-        "<!DOCTYPE html>",
-        '<html lang="zh-CN">',
-        "<head>",
-        '<meta charset="utf-8">',
-        f"<title>{html_text(title)}</title>",
-        f"<style>{_STYLE}</style>",
-        "</head>",
-        "<body>",
-        f"<h1>{html_text(title)}</h1>",
         _form_table(build_form(result)),
         f'<p class="total">{html_text(total_line(result))}</p>',
     ]
@@ -141,9 +112,4 @@ def render(result: Result) -> str:
         out += [f"<li>{html_text(str(w))}</li>" for w in result.warnings]
         out.append("</ul>")
     spec = result.spec
-    out.append(
-        f"<footer>指标体系：{html_text(spec.name)}（{html_text(spec.id)} v{html_text(spec.version)}，"
-        f"sha256 {spec.sha256[:12]}）· jixiao {__version__}</footer>"
-    )
-    out += ["</body>", "</html>", ""]
-    return "\n".join(out)
+    return page(title, out, footer=spec_footer(spec.name, spec.id, spec.version, spec.sha256))

@@ -10,40 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .. import __version__
 from ..engine.result import Result
 from ..writing.channels import html_text
 from .charts import losses_chart, score_rate_chart
 from .docx_blocks import PLACEHOLDER, TableCell
 from .docx_report import ReportWriter
 from .methods_section import MethodsData
+from .page import DOCUMENT_STYLE, page, spec_footer
 
 __all__ = ["HtmlBlocks", "render"]
-
-_STYLE = """
-body { font-family: 'FangSong','仿宋','STFangsong','Noto Serif CJK SC','Source Han Serif SC',serif;
-       font-size: 16pt; line-height: 28pt; color: #000; margin: 2em auto; max-width: 156mm; }
-h1 { font-family: '方正小标宋简体','FZXiaoBiaoSong-B05S','SimSun','宋体','Noto Serif CJK SC',serif;
-     font-size: 22pt; line-height: 36pt; font-weight: normal; text-align: center;
-     white-space: pre-line; margin: 0 0 28pt; }
-h2 { font-family: 'SimHei','黑体','Noto Sans CJK SC',sans-serif; font-size: 16pt;
-     font-weight: normal; text-indent: 2em; margin: 0; }
-h3 { font-family: 'KaiTi','楷体','STKaiti','Noto Serif CJK SC',serif; font-size: 16pt;
-     font-weight: normal; text-indent: 2em; margin: 0; }
-p { text-indent: 2em; margin: 0; }
-p.closing { text-align: right; padding-right: 4em; margin-top: 28pt; white-space: pre-line; }
-mark { background: #ffff00; }
-table { border-collapse: collapse; width: 100%; font-size: 10.5pt; line-height: 1.4;
-        table-layout: fixed; margin: .5em 0; }
-th, td { border: 1px solid #000; padding: .2em .3em; vertical-align: middle; }
-th { font-family: 'SimHei','黑体','Noto Sans CJK SC',sans-serif; font-weight: normal; }
-td.c, th { text-align: center; }
-thead { display: table-header-group; }
-.charts svg { display: block; margin: .6em auto; max-width: 100%; height: auto; }
-footer { margin-top: 2em; font-size: 10.5pt; line-height: 1.4; color: #555; }
-@page { size: A4; margin: 37mm 26mm 35mm 28mm; }
-@media print { body { margin: 0; max-width: none; } h2, h3 { page-break-after: avoid; } }
-"""
 
 
 class HtmlBlocks:
@@ -106,24 +81,10 @@ def render(result: Result, methods: MethodsData | None = None) -> str:
     blocks = HtmlBlocks()
     ReportWriter(result, blocks, methods).write()
     spec = result.spec
-    footer = (
-        f"<footer>指标体系：{html_text(spec.name)}（{html_text(spec.id)} v{html_text(spec.version)}，"
-        f"sha256 {spec.sha256[:12]}）· jixiao {__version__}</footer>"
-    )
-    return "\n".join(
-        [
-            "<!DOCTYPE html>",
-            '<html lang="zh-CN">',
-            "<head>",
-            '<meta charset="utf-8">',
-            f"<title>{html_text(blocks.page_title)}</title>",
-            f"<style>{_STYLE}</style>",
-            "</head>",
-            "<body>",
-            *blocks.parts,
-            footer,
-            "</body>",
-            "</html>",
-            "",
-        ]
+    return page(
+        blocks.page_title,
+        blocks.parts,
+        heading="",  # the report's title block is its heading
+        style=DOCUMENT_STYLE,
+        footer=spec_footer(spec.name, spec.id, spec.version, spec.sha256),
     )
