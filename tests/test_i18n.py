@@ -16,15 +16,22 @@ that want Chinese ask for it.
 from __future__ import annotations
 
 import ast
+import contextlib
 import gettext
 import importlib.util
+import io
+import os
 import re
+import shlex
+import shutil
 import subprocess
 import sys
+import types
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 from babel.messages.catalog import Catalog
@@ -32,7 +39,8 @@ from babel.messages.extract import extract_from_file
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-from scoring import i18n
+from scoring import cli, i18n
+from scoring.commands import ABOUT, COMMANDS
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "scoring"
@@ -380,3 +388,263 @@ def test_library_messages_follow_jixiao_lang_in_a_fresh_process() -> None:
             check=True,
         )
         assert done.stdout == f"{expected}\n"
+
+
+# ---------------------------------------------------------------------------- through the CLI
+
+SPEC = "indicators/xinfang_weiwen.yaml"
+FACTS = "examples/hengnan_xinfang_2021.yaml"
+
+
+def _in(language: str, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The options that ask for ``language`` as a user would: ``--lang en`` for English, and
+    nothing at all (no JIXIAO_LANG either) for Chinese, the default."""
+    if language == "zh":
+        monkeypatch.delenv("JIXIAO_LANG")
+        return []
+    return ["--lang", language]
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "english", "chinese"),
+    [
+        pytest.param(
+            ["score", SPEC, FACTS, "--set", "预算执行率.weight=10"],
+            1,
+            "--set: the spec was changed by --set 预算执行率.weight=10 when these problems arose "
+            "[override-effect]\n"
+            f"{SPEC}:113:17: indicators[过程].children[资金管理].weight: weights of the children "
+            "of '资金管理' sum to 20, but its weight is 15 (off by +5) [weight-sum]\n",
+            "--set: 出现以下问题时，指标体系已被 --set 预算执行率.weight=10 修改 [override-effect]\n"
+            f"{SPEC}:113:17: indicators[过程].children[资金管理].weight: 指标“资金管理”的下级指标"
+            "分值合计 20，但其分值为 15（相差 +5） [weight-sum]\n",
+            id="weight-sum",
+        ),
+        pytest.param(
+            ["explain", SPEC, FACTS, "预算执行"],
+            2,
+            f"jixiao: error: unknown indicator '预算执行' in {SPEC}; did you mean '预算执行率'?\n",
+            f"jixiao：错误：{SPEC} 中没有指标“预算执行”；是否指“预算执行率”？\n",
+            id="unknown-indicator",
+        ),
+        pytest.param(
+            ["score", SPEC],
+            2,
+            "jixiao score: error: the following arguments are required: FACTS\n"
+            "usage: jixiao score [-h] [--format {csv,docx,html,json,markdown,table,xlsx}]\n"
+            "                    [-o FILE] [--force] [--set PATH=VALUE] [--lang {zh,en}]\n"
+            "                    SPEC FACTS\n",
+            "jixiao score：错误：缺少以下必需参数：FACTS\n"
+            "用法：jixiao score [-h] [--format {csv,docx,html,json,markdown,table,xlsx}]\n"
+            "                [-o FILE] [--force] [--set PATH=VALUE] [--lang {zh,en}]\n"
+            "                SPEC FACTS\n",
+            id="usage",
+        ),
+        pytest.param(
+            ["score", SPEC, FACTS, "--format", "pdf"],
+            2,
+            "jixiao score: error: argument --format/-f: invalid choice: 'pdf' (choose from 'csv', "
+            "'docx', 'html', 'json', 'markdown', 'table', 'xlsx')\n"
+            "usage: jixiao score [-h] [--format {csv,docx,html,json,markdown,table,xlsx}]\n"
+            "                    [-o FILE] [--force] [--set PATH=VALUE] [--lang {zh,en}]\n"
+            "                    SPEC FACTS\n",
+            "jixiao score：错误：参数 --format/-f：无效的选择：'pdf'（可选：'csv', 'docx', 'html', "
+            "'json', 'markdown', 'table', 'xlsx'）\n"
+            "用法：jixiao score [-h] [--format {csv,docx,html,json,markdown,table,xlsx}]\n"
+            "                [-o FILE] [--force] [--set PATH=VALUE] [--lang {zh,en}]\n"
+            "                SPEC FACTS\n",
+            id="invalid-choice",
+        ),
+        pytest.param(
+            ["init", SPEC, "-o", SPEC],
+            1,
+            f"{SPEC}: -o is the same file as the input SPEC {SPEC}; jixiao never writes over an "
+            "input: name another output file [output-is-input]\n",
+            f"{SPEC}: -o 与输入 SPEC {SPEC} 是同一个文件；jixiao 从不覆盖输入：请换一个输出文件 "
+            "[output-is-input]\n",
+            id="output-is-input",
+        ),
+        pytest.param(
+            ["validate", "indicators/"],
+            0,
+            "",
+            "",
+            id="validate-folder",
+        ),
+    ],
+)
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_real_errors_in_both_languages(
+    jixiao: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    argv: list[str],
+    code: int,
+    english: str,
+    chinese: str,
+    language: str,
+) -> None:
+    """The same problem, whole, in English (--lang en) and in Chinese (the default); the codes
+    are the same in both."""
+    run = jixiao(*_in(language, monkeypatch), *argv)
+    assert (run.code, run.err) == (code, english if language == "en" else chinese)
+
+
+def test_summaries_in_both_languages(
+    jixiao: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """What a command says it did: validate's line, score -o's (the file's form from its
+    suffix), a cases file without its spec."""
+    out = tmp_path / "自评表.xlsx"
+    lone = tmp_path / "x.cases.yaml"
+    lone.write_text("cases: []\n", encoding="utf-8")
+    english = jixiao("--lang", "en", "validate", SPEC, str(lone))
+    assert (english.code, english.out, english.err) == (
+        1,
+        (
+            f"{SPEC}: ok (信访维稳经费项目支出绩效评价指标体系 v2021.1: 39 indicators, 23 scored, "
+            "total 100)\n"
+        ),
+        f"{lone}: a cases file belongs beside its spec: x.yaml is missing [cases-without-spec]\n",
+    )
+    scored = jixiao("--lang", "en", "score", SPEC, FACTS, "-o", str(out))
+    assert scored.err.splitlines()[-1] == f"wrote {out}: 95.85 优"
+    assert zipfile.is_zipfile(out)  # a workbook, as the suffix says
+    out.unlink()
+    chinese = jixiao(*_in("zh", monkeypatch), "validate", SPEC, str(lone))
+    assert (chinese.code, chinese.out, chinese.err) == (
+        1,
+        (
+            f"{SPEC}：通过（信访维稳经费项目支出绩效评价指标体系 v2021.1：39 个指标，23 个计分，"
+            "总分 100）\n"
+        ),
+        f"{lone}: 测试用例文件应放在其指标体系旁：缺少 x.yaml [cases-without-spec]\n",
+    )
+    scored = jixiao("score", SPEC, FACTS, "-o", str(out))
+    assert scored.err.splitlines()[-1] == f"已写出 {out}：95.85 优"
+
+
+def test_lang_anywhere_on_the_line_and_over_the_environment(
+    jixiao: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("JIXIAO_LANG", "zh")
+    after = jixiao("explain", SPEC, FACTS, "预算执行", "--lang", "en")
+    assert after.err.startswith("jixiao: error: unknown indicator '预算执行'")
+    equals = jixiao("--lang=en", "explain", SPEC, FACTS, "预算执行")
+    assert equals.err == after.err
+    assert i18n.language() == "zh"  # main() put the language back as it was
+
+
+def test_unknown_language_is_a_usage_error(jixiao: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--lang xx, in the language of JIXIAO_LANG; JIXIAO_LANG=xx in Chinese (it names none)."""
+    run = jixiao("--lang", "xx", "validate", SPEC)
+    assert run.code == 2
+    assert run.err.splitlines()[0] == (
+        "jixiao: error: argument --lang: invalid choice: 'xx' (choose from 'zh', 'en')"
+    )
+    assert run.err.splitlines()[1].startswith("usage: jixiao [-h] [--version] [--lang {zh,en}]")
+    monkeypatch.setenv("JIXIAO_LANG", "xx")
+    run = jixiao("validate", SPEC)
+    assert (run.code, run.out, run.err) == (
+        2,
+        "",
+        "jixiao：错误：JIXIAO_LANG='xx' 不是 jixiao 支持的语言；请设为 zh 或 en（不设则为中文）\n",
+    )
+    assert jixiao("--lang", "en", "validate", SPEC).code == 0  # --lang wins over it
+
+
+def test_jixiao_lang_in_a_process_of_its_own() -> None:
+    """JIXIAO_LANG chooses the language of a command run as a program (as a user runs it)."""
+    environ = {k: v for k, v in os.environ.items() if k != "JIXIAO_LANG"}
+    for language, expected in (
+        ("en", "jixiao score: error: the following arguments are required: FACTS"),
+        ("zh", "jixiao score：错误：缺少以下必需参数：FACTS"),
+        (None, "jixiao score：错误：缺少以下必需参数：FACTS"),
+    ):
+        env = environ if language is None else {**environ, "JIXIAO_LANG": language}
+        done = subprocess.run(
+            [sys.executable, "-m", "scoring", "score", SPEC],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env=env,
+            cwd=ROOT,
+            check=False,
+        )
+        assert (done.returncode, done.stderr.splitlines()[0]) == (2, expected)
+
+
+def _help(argv: list[str]) -> Any:
+    """What --help prints (argparse prints it on sys.stdout itself)."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert cli.main(argv) == 0
+    return types.SimpleNamespace(out=out.getvalue())
+
+
+# Commands whose option help is not yet all translated: batch and diff (their modules are being
+# changed by others this session) and the --max-cells help of import and review (tabular's
+# table_limits). xfail is strict: a command that passes must come off this list.
+HELP_NOT_YET_TRANSLATED = frozenset({"batch", "diff", "import", "review"})
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        None,
+        *(
+            pytest.param(name, marks=pytest.mark.xfail(reason="option help not yet translated"))
+            if name in HELP_NOT_YET_TRANSLATED
+            else name
+            for name in COMMANDS
+        ),
+    ],
+)
+def test_chinese_help_has_a_description_and_examples(
+    command: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """jixiao --help and every jixiao CMD --help, in Chinese by default: argparse's words, the
+    description, every option's help and the examples; English with --lang en."""
+    argv = [*(() if command is None else (command,)), "--help"]
+    english, chinese = _help(["--lang", "en", *argv]), _help([*_in("zh", monkeypatch), *argv])
+    assert english.out.startswith("usage: jixiao")
+    assert chinese.out.startswith("用法：jixiao")
+    for words in ("选项", "显示本帮助并退出", "示例：\n  # "):
+        assert words in chinese.out
+    assert "\nexamples:\n  # " in english.out
+    with i18n.using("zh"):
+        description = ABOUT[command][0] if command else cli._DESCRIPTION
+        assert "".join(i18n.ui(description).split()) in "".join(chinese.out.split())
+    # every option's help is translated: no English help line is left in the Chinese help
+    english_help = {line.strip() for line in english.out.splitlines() if line.strip()}
+    untranslated = [
+        line.strip()
+        for line in chinese.out.splitlines()
+        if line.strip() in english_help
+        and re.search(r"\b[a-z]{3,} [a-z]{3,}\b", line)
+        and not line.strip().startswith("jixiao ")
+    ]
+    assert untranslated == []
+
+
+def test_every_example_in_the_help_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The examples of every command's help run as shown (from a folder holding indicators/ and
+    examples/, as the repository root does), in order: review reads what score wrote."""
+    for name in ("indicators", "examples"):
+        (tmp_path / name).symlink_to(ROOT / name)
+    monkeypatch.chdir(tmp_path)
+    examples = [command for _, command in cli._EXAMPLES]
+    examples += [command for _, (_, shown) in ABOUT.items() for _, command in shown]
+    for line in examples:
+        words = shlex.split(line)
+        assert words[0] == "jixiao"
+        target = None
+        if ">" in words:
+            words, target = words[: words.index(">")], words[words.index(">") + 1]
+        if words[1:3] == ["review", "表格/"]:
+            (tmp_path / "表格").mkdir()
+            shutil.copy(tmp_path / "自评表.xlsx", tmp_path / "表格" / "自评表.xlsx")
+        out, err = io.StringIO(), io.StringIO()
+        code = cli.main(words[1:], out, err)
+        assert code == 0, f"{line}\n{err.getvalue()}"
+        if target is not None:
+            (tmp_path / target).write_text(out.getvalue(), encoding="utf-8")

@@ -87,7 +87,7 @@ ABOUT: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
                 N_("a one-off change of a weight, for a what-if"),
                 (
                     "jixiao score jixiao:xinfang_weiwen jixiao:hengnan_xinfang_2021 "
-                    "--set 预算执行率.weight=3 --set 资金到位率.weight=2"
+                    "--set 预算执行率.weight=7 --set 资金到位率.weight=3"
                 ),
             ),
         ),

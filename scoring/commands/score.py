@@ -7,6 +7,7 @@ facts, a missing 偏差原因 …) go to stderr as well: they are in the file, b
 from __future__ import annotations
 
 import argparse
+import os
 from typing import TextIO
 
 from ..engine.facts import load_facts
@@ -28,8 +29,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--format",
         "-f",
         choices=formats,
-        default="table",
-        help=ui("the form of the 自评表 (default: table; xlsx and docx need -o)"),
+        help=ui(
+            "the form of the 自评表 (default: as the suffix of -o says, else table; xlsx and "
+            "docx need -o)"
+        ),
     )
     parser.add_argument(
         "-o", "--output", metavar="FILE", help=ui("write here instead of standard output")
@@ -52,7 +55,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+# -o's suffix → the format it asks for, when --format is not given: `-o 自评表.xlsx` is a workbook,
+# not the text table in a file named .xlsx that Excel cannot open.
+SUFFIX_FORMATS = {
+    ".xlsx": "xlsx",
+    ".docx": "docx",
+    ".html": "html",
+    ".htm": "html",
+    ".json": "json",
+    ".md": "markdown",
+    ".csv": "csv",
+}
+
+
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    if args.format is None:
+        suffix = os.path.splitext(args.output or "")[1].lower()
+        args.format = SUFFIX_FORMATS.get(suffix, "table")
     if args.format in BINARY_RENDERERS and not args.output:
         raise UsageError(
             ui("--format {format} writes a binary file: give -o FILE", format=args.format)
