@@ -13,7 +13,6 @@ import csv
 import functools
 import io
 import random
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -23,20 +22,19 @@ from hypothesis import strategies as st
 
 pytest.importorskip("polars")
 
-import polars as pl  # noqa: E402
+import polars as pl
+from strategies import facts_cases, spec_cases
+from test_batch import generator
 
-from scoring.batch import run as batch_run  # noqa: E402
-from scoring.batch.column_map import build_column_map  # noqa: E402
-from scoring.batch.core import process_chunk  # noqa: E402
-from scoring.batch.records import RowConverter  # noqa: E402
-from scoring.columnar import score_frame  # noqa: E402
-from scoring.columnar.batch import frame_results  # noqa: E402
-from scoring.errors import SpecError  # noqa: E402
-from scoring.spec.compiled import Spec  # noqa: E402
-from scoring.spec.loader import load_spec, load_spec_text  # noqa: E402
-
-from strategies import facts_cases, spec_cases  # noqa: E402
-from test_batch import generator  # noqa: E402  (benchmarks/records.py: the seed's rows)
+from scoring.batch import run as batch_run
+from scoring.batch.column_map import build_column_map
+from scoring.batch.core import process_chunk
+from scoring.batch.records import RowConverter
+from scoring.columnar import score_frame
+from scoring.columnar.batch import frame_results
+from scoring.errors import SpecError
+from scoring.spec.compiled import Spec
+from scoring.spec.loader import load_spec, load_spec_text
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -110,9 +108,7 @@ def _columnar(spec: Spec, frame: pl.DataFrame, rows: int = 50_000) -> tuple[list
     return out, summary.render_text()
 
 
-@settings(
-    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_random_specs_and_rows_score_the_same_both_ways(data: st.DataObject) -> None:
     """Every rule kind, derived values, tiers, rounding modes, not-applicable indicators; the
@@ -147,7 +143,6 @@ def test_score_frame_gives_the_batch_columns() -> None:
     scored = score_frame(spec, frame)
     usual, _ = _usual(spec, frame)
     assert scored.rows() == [tuple(row) for row in usual]
-    assert scored.columns[:3] == ["id", "name", "total"][: len(scored.columns[:3])] or True
     error = scored.row(4, named=True)["error"]
     assert error.startswith("frame:row 6: values.预算资金: ")
     assert error.endswith("[not-a-number]")
@@ -181,7 +176,9 @@ def test_the_seed_csv_of_20000_records_is_written_byte_for_byte(tmp_path: Path) 
     assert written.count(b"\n") == 20_001
 
 
-def _broken_csv(path: Path, count: int, seed: int, *, newline: str = "\n", bom: bool = False) -> Path:
+def _broken_csv(
+    path: Path, count: int, seed: int, *, newline: str = "\n", bom: bool = False
+) -> Path:
     """The seed's rows, 5% broken: bad cells, rows of the wrong width, blank rows, a quoted
     cell with a comma inside and one with a doubled quote."""
     rng = random.Random(seed)
@@ -242,8 +239,21 @@ def test_amounts_read_in_every_common_form(tmp_path: Path) -> None:
     """Money cells in the forms read as string operations and the rest: the same scores."""
     header = generator.header()
     rows = [list(row) for row in generator.rows(200, seed=4)]
-    forms = ["110", "110万元", "1,100,000元", "1100000元", "0.011亿元", "110.000000万元",
-             "1,100,000.55元", "-0", "0", "1,234,567,890,123元", "110 万元", "¥110万", "11000000分"]
+    forms = [
+        "110",
+        "110万元",
+        "1,100,000元",
+        "1100000元",
+        "0.011亿元",
+        "110.000000万元",
+        "1,100,000.55元",
+        "-0",
+        "0",
+        "1,234,567,890,123元",
+        "110 万元",
+        "¥110万",
+        "11000000分",
+    ]
     column = header.index("预算资金")
     for index, row in enumerate(rows):
         row[column] = forms[index % len(forms)]
@@ -251,4 +261,3 @@ def test_amounts_read_in_every_common_form(tmp_path: Path) -> None:
     frame = pl.DataFrame(rows, schema=header, orient="row")
     spec = load_spec(SEED_SPEC)
     assert _columnar(spec, frame) == _usual(spec, frame)
-    assert Decimal(1)  # Decimal stays imported for readers of this file

@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import heapq
 import re
+import weakref
 from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal
@@ -44,23 +45,20 @@ _RECORDS = 500  # records a chunk on the usual path, as run.CHUNK_SIZE
 # A cell in quotes that polars and csv read alike: from a line start or a comma to a comma or
 # the line end, nothing inside but other characters than a quote or a line break.
 _QUOTED = re.compile(rb'(?:^|(?<=,))"[^"\n\r]*"(?=,|\r?$)', re.MULTILINE)
-_SCORERS: dict[tuple[int, Any], Scorer | None] = {}
+_SCORERS: weakref.WeakKeyDictionary[Spec, dict[Any, Scorer | None]] = weakref.WeakKeyDictionary()
 
 
 def scorer_for(spec: Spec, cmap: Any) -> Scorer | None:
-    """The columnar scorer of a spec and header, or None when the spec holds what the columnar
-    path does not read (every row then goes the usual way)."""
-    key = (id(spec), cmap)
-    if key not in _SCORERS:
+    """The columnar scorer of a spec and header (built once, kept as long as the spec), or None
+    when the spec holds what the columnar path does not read (every row then goes the usual
+    way)."""
+    scorers = _SCORERS.setdefault(spec, {})
+    if cmap not in scorers:
         try:
-            found: Scorer | None = Scorer(spec, cmap)
+            scorers[cmap] = Scorer(spec, cmap)
         except Unsupported:
-            found = None
-        if len(_SCORERS) > 16:
-            _SCORERS.clear()
-        _SCORERS[key] = found
-        _SCORERS[(id(spec), "spec")] = spec  # type: ignore[assignment] # keeps the id valid
-    return _SCORERS[key]
+            scorers[cmap] = None
+    return scorers[cmap]
 
 
 def csv_results(spec: Spec, item: Input, start: int) -> Iterator[ChunkResult] | None:
