@@ -73,7 +73,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         prog="jixiao",
         description=_wrap(ui(_DESCRIPTION)),
         epilog=_examples(_EXAMPLES),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_HelpFormatter,
     )
     parser.add_argument(
         "--version",
@@ -91,7 +91,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
             help=ui(help_text),
             description=_wrap(ui(description)),
             epilog=_examples(examples),
-            formatter_class=argparse.RawDescriptionHelpFormatter,
+            formatter_class=_HelpFormatter,
         )
         if named is None or named == name:
             load(name).add_arguments(command_parser)
@@ -107,6 +107,14 @@ def _command_named(argv: Sequence[str]) -> str:
             return token
         after_lang = token == "--lang"
     return ""
+
+
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Descriptions and examples as written (wrapped by ``_wrap`` beforehand); an option's help
+    wrapped by display width, so a Chinese line breaks where it reaches the margin."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return _wrap(" ".join(text.split()), width).splitlines()
 
 
 def _add_language(parser: argparse.ArgumentParser, default: str | None = None) -> None:
@@ -133,15 +141,22 @@ def _wrap(text: str, width: int = HELP_WIDTH) -> str:
     """``text`` in lines of at most ``width`` display columns. Chinese has no spaces to break
     at, so a line breaks between any two characters of it (textwrap, which argparse wraps with,
     breaks only at spaces and counts a Chinese character as one column); not before closing
-    punctuation, which stays on the line it closes."""
+    punctuation, which stays on the line it closes, nor after opening punctuation, which goes
+    to the line it opens."""
     lines: list[str] = []
     line, used = "", 0
     for token in _tokens(text):
-        size = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in token)
+        size = _columns(token)
         closing = token[0] in _CLOSING
         if line and used + size > width and not token.isspace() and not closing:
-            lines.append(line.rstrip())
-            line, used = "", 0
+            carried = ""
+            while line and line[-1] in _OPENING:
+                line, carried = line[:-1], line[-1] + carried
+            if line.strip():
+                lines.append(line.rstrip())
+                line, used = carried, _columns(carried)
+            else:
+                line = carried
         if not line and token.isspace():
             continue
         line, used = line + token, used + size
@@ -150,7 +165,12 @@ def _wrap(text: str, width: int = HELP_WIDTH) -> str:
     return "\n".join(lines)
 
 
+def _columns(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 _CLOSING = frozenset("，。、；：？！）」』】》〉”’,.;:?!)]}%")
+_OPENING = frozenset("（「『【《〈“‘([{")
 
 
 def _tokens(text: str) -> Iterator[str]:

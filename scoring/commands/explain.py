@@ -16,8 +16,12 @@ from ..spec.loader import load_spec
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("spec", metavar="SPEC")
-    parser.add_argument("facts", metavar="FACTS")
+    parser.add_argument(
+        "spec", metavar="SPEC", help=ui("the indicator system: a file, or jixiao:NAME")
+    )
+    parser.add_argument(
+        "facts", metavar="FACTS", help=ui("the project's facts: a file, or jixiao:NAME")
+    )
     parser.add_argument(
         "indicator", nargs="?", metavar="INDICATOR", help=ui("an indicator's id, or its name")
     )

@@ -14,7 +14,9 @@ from .output import check_paths, write_output
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("spec", metavar="SPEC")
+    parser.add_argument(
+        "spec", metavar="SPEC", help=ui("the indicator system: a file, or jixiao:NAME")
+    )
     parser.add_argument(
         "-o", "--output", metavar="FACTS", help=ui("write here instead of standard output")
     )

@@ -27,8 +27,12 @@ SUFFIXES = (".docx", ".pdf", ".html", ".htm")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("spec", metavar="SPEC")
-    parser.add_argument("facts", metavar="FACTS")
+    parser.add_argument(
+        "spec", metavar="SPEC", help=ui("the indicator system: a file, or jixiao:NAME")
+    )
+    parser.add_argument(
+        "facts", metavar="FACTS", help=ui("the project's facts: a file, or jixiao:NAME")
+    )
     parser.add_argument(
         "-o",
         "--output",

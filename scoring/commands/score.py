@@ -22,8 +22,12 @@ from .output import check_paths, write_output
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("spec", metavar="SPEC")
-    parser.add_argument("facts", metavar="FACTS")
+    parser.add_argument(
+        "spec", metavar="SPEC", help=ui("the indicator system: a file, or jixiao:NAME")
+    )
+    parser.add_argument(
+        "facts", metavar="FACTS", help=ui("the project's facts: a file, or jixiao:NAME")
+    )
     formats = sorted({*RENDERERS, *BINARY_RENDERERS})
     parser.add_argument(
         "--format",
