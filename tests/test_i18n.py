@@ -53,32 +53,15 @@ KEYWORDS = {"tr": ((1, "c"), 2), "ui": None, "N_": None}
 # core.po: spec, formula, numbers, yamlio, engine, rules, methods, errors.py
 NOT_YET_CORE: frozenset[str] = frozenset(
     {
-        "actual-range",
-        "adjustment-clamped",
-        "adjustment-not-applicable",
-        "adjustment-not-leaf",
-        "adjustment-places",
-        "all-not-applicable",
         "band-gap",
         "band-none",
         "band-overlap",
         "band-points",
         "band-range",
         "compare-year",
-        "deviation-missing",
         "error",
-        "fact-empty",
-        "fact-items",
-        "fact-not-applicable",
-        "fact-out-of-range",
-        "facts-shape",
-        "items-mismatch",
-        "missing-fact",
         "negative-count",
-        "not-applicable-reason",
-        "project-name-missing",
         "rating-missing",
-        "rating-not-qualitative",
         "rating-score",
         "reverse-formula-missing",
         "survey-columns",
@@ -88,10 +71,7 @@ NOT_YET_CORE: frozenset[str] = frozenset(
         "tier-gap",
         "tier-order",
         "tier-overlap",
-        "tier-range",
         "tier-unknown",
-        "unknown-fact",
-        "unknown-indicator",
     }
 )
 
@@ -648,22 +628,3 @@ def test_every_example_in_the_help_runs(tmp_path: Path, monkeypatch: pytest.Monk
         assert code == 0, f"{line}\n{err.getvalue()}"
         if target is not None:
             (tmp_path / target).write_text(out.getvalue(), encoding="utf-8")
-
-
-@pytest.mark.parametrize("width", [20, 37, 80])
-def test_help_wraps_chinese_by_display_width(width: int) -> None:
-    """A Chinese character takes two columns; a line breaks between Chinese characters or at a
-    space, never before a closing mark nor after an opening one, and loses no text."""
-    text = (
-        "公众评判法：由问卷答卷（xlsx 或 csv，第一行为题目，每行一份答卷）计算满意度、样本量和 "
-        "95% 区间，逐个列出无法计入的答案；-o 把满意度写成可用于计分的事实文件（survey_scale）。"
-        " An English sentence follows, with words that must not be split."
-    )
-    lines = cli._wrap(text, width).splitlines()
-    # a closing mark stays on the line it closes, past the margin if need be
-    assert all(cli._columns(line.rstrip("，。、；：）")) <= width for line in lines)
-    assert "".join("".join(lines).split()) == "".join(text.split())
-    assert not any(line[0] in "，。；：）" for line in lines)
-    assert not any(line[-1] in "（“" for line in lines)
-    words = {word for line in lines for word in line.split()}
-    assert {"English", "sentence", "follows,", "split."} <= words

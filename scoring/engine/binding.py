@@ -12,6 +12,7 @@ from typing import Any
 
 from ..errors import Problem, did_you_mean
 from ..formula.expr import Value
+from ..i18n import tr, ui
 from ..numbers.cell_text import is_not_applicable
 from ..numbers.measure import MeasureError
 from ..numbers.quantities import parse_quantity
@@ -32,7 +33,12 @@ def check_references(spec: Spec, facts: Facts, problems: list[Problem]) -> dict[
                 problems.append(
                     facts.problem(
                         (section, key),
-                        f"unknown indicator {key!r}{did_you_mean(key, nodes)}",
+                        tr(
+                            "unknown-indicator",
+                            "unknown indicator {id!r}{hint}",
+                            id=key,
+                            hint=did_you_mean(key, nodes),
+                        ),
                         "unknown-indicator",
                         key=True,
                     )
@@ -40,11 +46,25 @@ def check_references(spec: Spec, facts: Facts, problems: list[Problem]) -> dict[
     for key in facts.ratings:
         node = nodes.get(key)
         if node is not None and (node.rule is None or node.rule.kind != "qualitative"):
-            kind = node.rule.kind if node.rule else "a parent"
+            message = (
+                tr(
+                    "rating-not-qualitative",
+                    "indicator {id!r} is scored by rule {kind}, not qualitative: it takes no rating",
+                    id=key,
+                    kind=node.rule.kind,
+                )
+                if node.rule
+                else tr(
+                    "rating-not-qualitative",
+                    "indicator {id!r} is scored by rule a parent, not qualitative: it takes no "
+                    "rating",
+                    id=key,
+                )
+            )
             problems.append(
                 facts.problem(
                     ("ratings", key),
-                    f"indicator {key!r} is scored by rule {kind}, not qualitative: it takes no rating",
+                    message,
                     "rating-not-qualitative",
                     key=True,
                 )
@@ -55,7 +75,12 @@ def check_references(spec: Spec, facts: Facts, problems: list[Problem]) -> dict[
             problems.append(
                 facts.problem(
                     ("adjustments", index, "indicator"),
-                    f"unknown indicator {item.indicator!r}{did_you_mean(item.indicator, nodes)}",
+                    tr(
+                        "unknown-indicator",
+                        "unknown indicator {id!r}{hint}",
+                        id=item.indicator,
+                        hint=did_you_mean(item.indicator, nodes),
+                    ),
                     "unknown-indicator",
                 )
             )
@@ -63,7 +88,11 @@ def check_references(spec: Spec, facts: Facts, problems: list[Problem]) -> dict[
             problems.append(
                 facts.problem(
                     ("adjustments", index, "indicator"),
-                    f"adjust a leaf indicator, not {item.indicator!r} which has children",
+                    tr(
+                        "adjustment-not-leaf",
+                        "adjust a leaf indicator, not {id!r} which has children",
+                        id=item.indicator,
+                    ),
                     "adjustment-not-leaf",
                 )
             )
@@ -71,9 +100,13 @@ def check_references(spec: Spec, facts: Facts, problems: list[Problem]) -> dict[
             problems.append(
                 facts.problem(
                     ("adjustments", index, "points"),
-                    f"must be between -{format_number(node.weight)} and "
-                    f"{format_number(node.weight)} (the weight of {node.id}), got "
-                    f"{format_number(item.points)}",
+                    tr(
+                        "out-of-range",
+                        "must be between -{weight} and {weight} (the weight of {id}), got {points}",
+                        weight=format_number(node.weight),
+                        id=node.id,
+                        points=format_number(item.points),
+                    ),
                     "out-of-range",
                 )
             )
@@ -81,7 +114,12 @@ def check_references(spec: Spec, facts: Facts, problems: list[Problem]) -> dict[
             problems.append(
                 facts.problem(
                     ("adjustments", index, "points"),
-                    f"adjustment {item.points} has more than {spec.rounding.places} decimal places",
+                    tr(
+                        "adjustment-places",
+                        "adjustment {points} has more than {places} decimal places",
+                        points=item.points,
+                        places=spec.rounding.places,
+                    ),
                     "adjustment-places",
                 )
             )
@@ -94,7 +132,7 @@ def check_references(spec: Spec, facts: Facts, problems: list[Problem]) -> dict[
             problems.append(
                 facts.problem(
                     ("not_applicable", key),
-                    "give the reason this indicator does not apply",
+                    tr("not-applicable-reason", "give the reason this indicator does not apply"),
                     "not-applicable-reason",
                 )
             )
@@ -105,7 +143,11 @@ def check_references(spec: Spec, facts: Facts, problems: list[Problem]) -> dict[
             problems.append(
                 facts.problem(
                     ("adjustments", index, "indicator"),
-                    f"indicator {item.indicator!r} is marked not applicable; it cannot be adjusted",
+                    tr(
+                        "adjustment-not-applicable",
+                        "indicator {id!r} is marked not applicable; it cannot be adjusted",
+                        id=item.indicator,
+                    ),
                     "adjustment-not-applicable",
                 )
             )
@@ -132,15 +174,12 @@ def bind_values(
         fact = known.get(name)
         if fact is None:
             hint = (
-                " (a derived value is computed, not given)"
+                tr("unknown-fact", " (a derived value is computed, not given)")
                 if name in derived_ids
                 else did_you_mean(name, known)
             )
-            problems.append(
-                facts.problem(
-                    ("values", name), f"unknown fact {name!r}{hint}", "unknown-fact", key=True
-                )
-            )
+            message = tr("unknown-fact", "unknown fact {name!r}{hint}", name=name, hint=hint)
+            problems.append(facts.problem(("values", name), message, "unknown-fact", key=True))
             continue
         if blank(raw) and (name not in needed or fact.default is not None):
             continue  # a template line left empty: the same as leaving it out
@@ -161,8 +200,14 @@ def bind_values(
             problems.append(
                 facts.problem(
                     ("values",),
-                    f"missing fact {name!r} ({fact.label}, {fact.measure.describe()}), needed by "
-                    + ", ".join(needed[name]),
+                    tr(
+                        "missing-fact",
+                        "missing fact {name!r} ({label}, {measure}), needed by {users}",
+                        name=name,
+                        label=fact.label,
+                        measure=fact.measure.describe(),
+                        users=", ".join(needed[name]),
+                    ),
                     "missing-fact",
                 )
             )
@@ -187,7 +232,12 @@ def _read(
         problems.append(
             facts.problem(
                 loc,
-                f"fact {fact.id!r} is empty; give a value ({fact.measure.describe()}) or remove the line",
+                tr(
+                    "fact-empty",
+                    "fact {name!r} is empty; give a value ({measure}) or remove the line",
+                    name=fact.id,
+                    measure=fact.measure.describe(),
+                ),
                 "fact-empty",
             )
         )
@@ -200,19 +250,28 @@ def _read(
             warnings.append(
                 ScoreWarning(
                     "actual-range",
-                    f"{fact.label}：实际值写作范围“{raw}”，按其边界 "
-                    f"{fact.measure.display(bound)} 计分；请填写实际完成值",
+                    tr(
+                        "actual-range",
+                        "{label}：实际值写作范围“{raw}”，按其边界 {bound} 计分；请填写实际完成值",
+                        label=fact.label,
+                        raw=raw,
+                        bound=fact.measure.display(bound),
+                    ),
                 )
             )
             return _within_bounds(fact, bound, facts, loc, problems)
         if is_not_applicable(raw):
-            message = (
-                f"fact {fact.id!r} is written as {raw!r} (not applicable): mark the indicators "
-                "that use it under not_applicable instead"
+            message = tr(
+                "fact-not-applicable",
+                "fact {name!r} is written as {raw!r} (not applicable): mark the indicators that use "
+                "it under not_applicable instead",
+                name=fact.id,
+                raw=raw,
             )
             problems.append(facts.problem(loc, message, "fact-not-applicable"))
         else:
-            problems.append(facts.problem(loc, f"fact {fact.id!r}: {exc.message}", exc.code))
+            message = ui("fact {name!r}: {problem}", name=fact.id, problem=exc.message)
+            problems.append(facts.problem(loc, message, exc.code))
         return None
     return _within_bounds(fact, value, facts, loc, problems)
 
@@ -227,14 +286,20 @@ def _within_bounds(
     """``value``, or None with a problem when it lies outside the fact's min/max."""
     beyond = out_of_bounds(fact, value)
     if beyond is not None:
-        word, bound = beyond
-        problems.append(
-            facts.problem(
-                loc,
-                f"fact {fact.id!r} is {fact.measure.display(value)}, {word} {fact.measure.display(bound)}",
-                "fact-out-of-range",
+        _, bound = beyond
+        fields = {
+            "name": fact.id,
+            "value": fact.measure.display(value),
+            "bound": fact.measure.display(bound),
+        }
+        message = (
+            tr("fact-out-of-range", "fact {name!r} is {value}, below the minimum {bound}", **fields)
+            if isinstance(value, Decimal) and value < bound
+            else tr(
+                "fact-out-of-range", "fact {name!r} is {value}, above the maximum {bound}", **fields
             )
         )
+        problems.append(facts.problem(loc, message, "fact-out-of-range"))
         return None
     return value
 
@@ -263,7 +328,12 @@ def _read_itemised(
         problems.append(
             facts.problem(
                 loc,
-                f"fact {fact.id!r}: an itemised value has 'items:' (name: amount) and optionally 'total:'",
+                tr(
+                    "fact-items",
+                    "fact {name!r}: an itemised value has 'items:' (name: amount) and optionally "
+                    "'total:'",
+                    name=fact.id,
+                ),
                 "fact-items",
             )
         )
@@ -272,7 +342,12 @@ def _read_itemised(
         problems.append(
             facts.problem(
                 loc,
-                f"fact {fact.id!r} is a {fact.measure.kind}; only amounts and counts can be itemised",
+                tr(
+                    "fact-items",
+                    "fact {name!r} is a {kind}; only amounts and counts can be itemised",
+                    name=fact.id,
+                    kind=fact.measure.kind,
+                ),
                 "fact-items",
             )
         )
@@ -292,7 +367,14 @@ def _read_itemised(
         return None
     if total != item_sum:
         shown = fact.measure.display
-        message = f"{fact.label}：明细合计 {shown(item_sum)} 与总数 {shown(total)} 不符（差 {shown(total - item_sum)}），按总数计分"
+        message = tr(
+            "items-mismatch",
+            "{label}：明细合计 {items} 与总数 {total} 不符（差 {difference}），按总数计分",
+            label=fact.label,
+            items=shown(item_sum),
+            total=shown(total),
+            difference=shown(total - item_sum),
+        )
         message += _unit_slip_hint(fact, raw["items"], items, total)
         warnings.append(ScoreWarning("items-mismatch", message))
     return total
@@ -322,4 +404,10 @@ def _unit_slip_hint(
     if fixed != total:
         return ""
     listed = "、".join(f"{name} {written[name]}" for name in slipped)
-    return f"；若 {listed} 的单位实为{unit}，明细恰好合计 {format_number(total)}{unit}，请核对单位"
+    return tr(
+        "items-mismatch",
+        "；若 {listed} 的单位实为{unit}，明细恰好合计 {total}{unit}，请核对单位",
+        listed=listed,
+        unit=unit,
+        total=format_number(total),
+    )

@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 
 from ..errors import FactsError, FormulaError, Problem
 from ..formula.expr import Value
+from ..i18n import tr, ui
 from ..rules import InputError, Outcome
 from ..spec.compiled import Node, Spec
 from .binding import bind_values, check_references
@@ -56,7 +57,10 @@ def evaluate(spec: Spec, facts: Facts | Mapping[str, Any]) -> Evaluation:
         problems.append(
             facts.problem(
                 ("not_applicable",),
-                "every indicator is marked not applicable: nothing to score",
+                tr(
+                    "all-not-applicable",
+                    "every indicator is marked not applicable: nothing to score",
+                ),
                 "all-not-applicable",
             )
         )
@@ -97,8 +101,13 @@ def _compute_derived(
             problems.append(
                 facts.problem(
                     ("values",),
-                    f"cannot compute {derived.label} ({derived.formula.source}): {exc.message}; "
-                    f"needed by {users}",
+                    ui(
+                        "cannot compute {label} ({formula}): {problem}; needed by {users}",
+                        label=derived.label,
+                        formula=derived.formula.source,
+                        problem=exc.message,
+                        users=users,
+                    ),
                     exc.problems[0].code,
                 )
             )
@@ -149,9 +158,11 @@ def _profile_hint(spec: Spec, facts: Facts, leaf_id: str, code: str) -> str:
     rating = facts.ratings.get(leaf_id)
     if code != "tier-range" or len(spec.sources) < 2 or rating is None or rating.score is None:
         return ""
-    return (
-        f"; this spec is a profile of {spec.sources[0].file}: points given against another "
-        "weighting do not carry over, a share of the weight does (share: 90%)"
+    return tr(
+        "tier-range",
+        "; this spec is a profile of {base}: points given against another weighting do not carry "
+        "over, a share of the weight does (share: 90%)",
+        base=spec.sources[0].file,
     )
 
 

@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from ..errors import FactsError, Problem
+from ..i18n import tr, ui
 from ..numbers.cell_text import normalize
 from ..numbers.limits import in_exact_context
 from ..numbers.quantities import parse_number
@@ -69,7 +70,13 @@ def is_year(text: str) -> bool:
 def _year(value: str | None) -> str | None:
     if value is not None and not is_year(value):
         shown = value if len(value) <= 20 else value[:20] + "…"
-        raise ValueError(f"{shown!r} is not a year: begin with the year evaluated, such as 2021")
+        raise ValueError(
+            tr(
+                "bad-value",
+                "{text!r} is not a year: begin with the year evaluated, such as 2021",
+                text=shown,
+            )
+        )
     return value
 
 
@@ -121,7 +128,9 @@ class AdjustmentModel(_Model):
     @classmethod
     def _reason_given(cls, value: str) -> str:
         if not value.strip():
-            raise ValueError("give the reason for this adjustment (it is shown in every output)")
+            raise ValueError(
+                tr("bad-value", "give the reason for this adjustment (it is shown in every output)")
+            )
         return value
 
 
@@ -193,7 +202,7 @@ def load_facts(path: str | os.PathLike[str]) -> Facts:
     """Read a facts file (YAML or JSON); raise FactsError listing every problem with its shape.
     ``path`` may be ``jixiao:NAME``, an example shipped with jixiao."""
     if not isinstance(path, (str, os.PathLike)):
-        raise wrong_argument("load_facts", "the path of a facts file", path)
+        raise wrong_argument("load_facts", ui("the path of a facts file"), path)
     if is_shipped_name(path):  # jixiao:hengnan_xinfang_2021: an example shipped with jixiao
         try:
             path = resolve(os.fspath(path), "facts")
@@ -220,8 +229,11 @@ def load_facts_years(path: str | os.PathLike[str]) -> list[Facts]:
         mark = document.position(("years",), key=True)
         raise FactsError(
             Problem(
-                "a file of several years holds only years: a list of facts documents "
-                "(each with project: and values:)",
+                tr(
+                    "facts-shape",
+                    "a file of several years holds only years: a list of facts documents (each "
+                    "with project: and values:)",
+                ),
                 "facts-shape",
                 file=file,
                 line=mark.line if mark else 1,
@@ -248,7 +260,7 @@ def load_facts_years(path: str | os.PathLike[str]) -> list[Facts]:
 @in_exact_context
 def load_facts_text(text: str, file: str = "<facts>") -> Facts:
     if not isinstance(text, str):
-        raise wrong_argument("load_facts_text", "the facts as text (YAML or JSON)", text)
+        raise wrong_argument("load_facts_text", ui("the facts as text (YAML or JSON)"), text)
     return _from_document(load_yaml(text, file, error_cls=FactsError))
 
 
@@ -277,7 +289,7 @@ def facts_from_values(
     empty: Mapping[str, Any] = {}
     for name, part in (("values", values), ("project", project), ("ratings", ratings)):
         if part is not None and not isinstance(part, Mapping):
-            raise wrong_argument("facts_from_values", f"{name} as a mapping", part)
+            raise wrong_argument("facts_from_values", ui("{name} as a mapping", name=name), part)
     data = {"project": dict(project or empty), "values": dict(values)}
     return Facts(
         project=data["project"],
@@ -365,7 +377,11 @@ def _from_document(document: Document) -> Facts:
         what = described(data)
         raise FactsError(
             Problem(
-                f"expected a mapping with project: and values:, got {what}",
+                tr(
+                    "facts-shape",
+                    "expected a mapping with project: and values:, got {got}",
+                    got=what,
+                ),
                 "facts-shape",
                 file=document.file,
                 line=1,

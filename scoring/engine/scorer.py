@@ -27,6 +27,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from ..errors import FactsError
 from ..formula.expr import formula_context
+from ..i18n import tr, ui
 from ..spec.compiled import Spec
 from ..yamlio.pydantic_errors import wrong_argument
 from .evaluation import evaluate, roll_up
@@ -38,10 +39,18 @@ __all__ = ["engine_totals", "in_private_context", "score", "score_totals"]
 
 _P = ParamSpec("_P")
 _T = TypeVar("_T")
-_NEEDS_DEVIATION = {
-    "missed": "未达到年度指标值",
-    "exceeded": "大幅超过年度指标值",
-    "rated_below": "定性评价未达到“达成”等级",
+# The outcomes that need a written 偏差原因 (deviations:), and the warning each gives without one.
+_NEEDS_DEVIATION: dict[str, Callable[[], str]] = {
+    "missed": lambda: tr(
+        "deviation-missing", "未达到年度指标值，请在 deviations 中填写偏差原因分析及改进措施"
+    ),
+    "exceeded": lambda: tr(
+        "deviation-missing", "大幅超过年度指标值，请在 deviations 中填写偏差原因分析及改进措施"
+    ),
+    "rated_below": lambda: tr(
+        "deviation-missing",
+        "定性评价未达到“达成”等级，请在 deviations 中填写偏差原因分析及改进措施",
+    ),
 }
 
 
@@ -116,13 +125,19 @@ def _details(spec: Spec, facts: Facts) -> Details:
             continue
         status = done.outcome.status
         if status in _NEEDS_DEVIATION and not facts.deviations.get(leaf.id):
-            message = f"{_NEEDS_DEVIATION[status]}，请在 deviations 中填写偏差原因分析及改进措施"
+            message = _NEEDS_DEVIATION[status]()
             warnings.append(ScoreWarning("deviation-missing", message, leaf.id))
         if done.adjustment and done.score != done.rule_score + done.adjustment:
-            message = f"评价人调整后得分 {done.rule_score + done.adjustment} 超出 [0, {leaf.weight}]，按边界计"
+            message = tr(
+                "adjustment-clamped",
+                "评价人调整后得分 {score} 超出 [0, {weight}]，按边界计",
+                score=done.rule_score + done.adjustment,
+                weight=leaf.weight,
+            )
             warnings.append(ScoreWarning("adjustment-clamped", message, leaf.id))
     if not str(facts.project.get("name") or "").strip():
-        warnings.append(ScoreWarning("project-name-missing", "项目名称未填写（project.name）"))
+        message = tr("project-name-missing", "项目名称未填写（project.name）")
+        warnings.append(ScoreWarning("project-name-missing", message))
     tops = tuple(roll_up(node, state) for node in spec.indicators)
     return Details(tops, tuple(warnings), state.env)
 
@@ -131,7 +146,7 @@ def _arguments(spec: object, facts: object, called: str) -> Facts:
     """The facts to score, after checking what a library caller passed: a wrong type is a
     ScoringError that says what was expected, never a TypeError from deep inside."""
     if not isinstance(spec, Spec):
-        raise wrong_argument(called, "a Spec from load_spec() first", spec)
+        raise wrong_argument(called, ui("a Spec from load_spec() first"), spec)
     if isinstance(facts, Facts):
         return facts
     return facts_from_mapping(facts)  # type: ignore[arg-type]  # a non-mapping: facts-shape
@@ -172,7 +187,10 @@ def _total(spec: Spec, facts: Facts, applicable: Decimal, obtained: Decimal) -> 
         raise FactsError(
             facts.problem(
                 ("not_applicable",),
-                "the indicators that apply all weigh 0: there is nothing to rescale the total by",
+                tr(
+                    "all-not-applicable",
+                    "the indicators that apply all weigh 0: there is nothing to rescale the total by",
+                ),
                 "all-not-applicable",
             )
         )

@@ -15,6 +15,7 @@ from decimal import Decimal
 from pydantic import TypeAdapter, ValidationError
 
 from ..errors import Problem, ScoringError, SpecError
+from ..i18n import ui
 from ..spec.compiled import Spec
 from ..spec.model import CaseSpec
 from ..yamlio.load import load_yaml, read_text
@@ -151,32 +152,40 @@ def _run_case(spec: Spec, case: CaseSpec, base_dir: str, coverage: Coverage) -> 
     except ScoringError as exc:
         if expect.error is not None and expect.error in str(exc):
             return CaseOutcome(case.name, ())
-        return CaseOutcome(case.name, (f"scoring failed: {exc}",))
+        return CaseOutcome(case.name, (ui("scoring failed: {error}", error=exc),))
     if expect.error is not None:
-        return CaseOutcome(
-            case.name,
-            (f"expected an error containing {expect.error!r}, but it scored {result.total}",),
+        failure = ui(
+            "expected an error containing {error!r}, but it scored {total}",
+            error=expect.error,
+            total=result.total,
         )
+        return CaseOutcome(case.name, (failure,))
     failures: list[str] = []
 
     def check(what: str, got: Decimal | None, want: Decimal) -> None:
         if got is None or abs(got - want) > expect.tolerance:
-            failures.append(f"{what}: expected {want}, got {got}")
+            failures.append(ui("{what}: expected {want}, got {got}", what=what, want=want, got=got))
 
     if expect.total is not None:
-        check("total", result.total, expect.total)
+        check(ui("total"), result.total, expect.total)
     if expect.grade is not None and result.grade != expect.grade:
-        failures.append(f"grade: expected {expect.grade}, got {result.grade}")
+        failures.append(
+            ui("grade: expected {want}, got {got}", want=expect.grade, got=result.grade)
+        )
     for key, want in expect.scores.items():
         if key not in spec.nodes:
-            failures.append(f"scores: no indicator {key!r} in the spec")
+            failures.append(ui("scores: no indicator {id!r} in the spec", id=key))
         elif want is None:
             if result.find(key).score is not None:
                 failures.append(
-                    f"score of {key}: expected not applicable, got {result.find(key).score}"
+                    ui(
+                        "score of {id}: expected not applicable, got {got}",
+                        id=key,
+                        got=result.find(key).score,
+                    )
                 )
         else:
-            check(f"score of {key}", result.find(key).score, want)
+            check(ui("score of {id}", id=key), result.find(key).score, want)
     for leaf in result.leaves():
         rule, outcome = leaf.node.rule, leaf.outcome
         if rule is not None and outcome is not None:
@@ -189,14 +198,24 @@ def describe(report: SpecTestReport, path: str) -> list[str]:
     """The lines `jixiao test` prints for one spec."""
     passed = sum(case.passed for case in report.cases)
     cov = report.coverage
+    # The percentages are fields: '% )' in a msgid would read as a printf conversion to gettext.
+    leaf_percent, branch_percent = f"{cov.leaf_percent}%", f"{cov.branch_percent}%"
     lines = [
-        (
-            f"{path}: {len(report.cases)} cases, {passed} passed; coverage: indicators "
-            f"{len(cov.leaves)}/{cov.all_leaves} ({cov.leaf_percent}%), rule branches "
-            f"{len(cov.branches)}/{cov.all_branches} ({cov.branch_percent}%)"
+        ui(
+            "{path}: {cases} cases, {passed} passed; coverage: indicators {leaves}/{all_leaves} "
+            "({leaf_percent}), rule branches {branches}/{all_branches} ({branch_percent})",
+            path=path,
+            cases=len(report.cases),
+            passed=passed,
+            leaves=len(cov.leaves),
+            all_leaves=cov.all_leaves,
+            leaf_percent=leaf_percent,
+            branches=len(cov.branches),
+            all_branches=cov.all_branches,
+            branch_percent=branch_percent,
         )
     ]
     for case in report.cases:
         for failure in case.failures:
-            lines.append(f"  FAIL {case.name}: {failure}")
+            lines.append(ui("  FAIL {case}: {failure}", case=case.name, failure=failure))
     return lines
