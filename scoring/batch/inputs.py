@@ -1,10 +1,12 @@
-"""Opening batch inputs: a folder of facts files, facts files, CSV, XLSX or JSON Lines.
+"""Opening batch inputs: a folder of facts files, facts files, CSV, XLSX, JSON Lines, Parquet, or
+a database query (``sql.SqlQuery``).
 
 Each input is checked before any record is scored (the file opens, its header resolves), so a typo
 in the header of the third file does not cost a long run. Then ``records()`` streams the input as
 raw records — one row, one line or one path at a time — so memory does not grow with the input.
 A problem with a whole file (unreadable, bad header, not UTF-8 or GB18030 text) is raised as a
-``FactsError`` naming the file; a problem with one record is left to its converter.
+``FactsError`` naming the file; a problem with one record is left to its converter. Parquet files
+and queries are read by ``parquet`` and ``sql``, imported only for them.
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from ..errors import FactsError, Problem, UsageError
+from ..i18n import tr, ui
 from ..spec.compiled import Spec
 from .column_map import build_column_map
 from .columns import is_empty
@@ -38,12 +41,16 @@ from .records import (
 )
 from .undecodable import undecodable
 
+if TYPE_CHECKING:
+    from .sql import SqlQuery
+
 __all__ = ["FACTS_SUFFIXES", "Input", "open_inputs"]
 
 FACTS_SUFFIXES = (".yaml", ".yml", ".json")
 CSV_SUFFIXES = (".csv",)
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
+PARQUET_SUFFIXES = (".parquet", ".pq")
 _SNIFF_BYTES = 1 << 16
 _BATCH_CELLS = 1_048_576 * 16  # an .xlsx sheet's rows, 16 columns each: what a batch may stream
 _ASCII = bytes(range(128))
@@ -54,7 +61,7 @@ class Input:
     """One checked input: its converter and how to stream its raw records again."""
 
     path: str
-    kind: str  # folder, facts, csv, xlsx, jsonl
+    kind: str  # folder, facts, csv, xlsx, jsonl, parquet, sql
     converter: Converter
     count: int | None  # number of records when known without reading the data (folders, files)
     _options: tuple[Any, ...] = ()
@@ -65,14 +72,22 @@ class Input:
 
 
 def open_inputs(
-    spec: Spec, paths: Sequence[str], *, id_column: str | None = None, sheet: str | None = None
+    spec: Spec,
+    paths: Sequence[str | SqlQuery],
+    *,
+    id_column: str | None = None,
+    sheet: str | None = None,
 ) -> list[Input]:
-    """Check every input; raise one FactsError with the problems of all of them."""
+    """Check every input (a path, or a database query); raise one FactsError with the problems
+    of all of them."""
     opened: list[Input] = []
     problems: list[Problem] = []
     for path in paths:
         try:
-            opened.append(_open(spec, path, id_column, sheet))
+            if isinstance(path, str):
+                opened.append(_open(spec, path, id_column, sheet))
+            else:
+                opened.append(_open_query(spec, path, id_column))
         except FactsError as exc:
             problems.extend(exc.problems)
     if problems:
@@ -84,12 +99,11 @@ def _open(spec: Spec, path: str, id_column: str | None, sheet: str | None) -> In
     if os.path.isdir(path):
         files = _facts_files(path, spec.file)
         if not files:
-            raise input_error(
-                path, "no facts files (.yaml, .yml, .json) in this folder", "batch-empty-folder"
-            )
+            message = tr("batch-empty-folder", "no facts files (.yaml, .yml, .json) in this folder")
+            raise input_error(path, message, "batch-empty-folder")
         return Input(path, "folder", FactsFileConverter(path), len(files), (tuple(files),))
     if not os.path.exists(path):
-        raise input_error(path, "no such file", "file-unreadable")
+        raise input_error(path, tr("file-unreadable", "no such file"), "file-unreadable")
     suffix = Path(path).suffix.casefold()
     if suffix in FACTS_SUFFIXES:
         return Input(path, "facts", FactsFileConverter(), 1, ((path,),))
@@ -110,12 +124,29 @@ def _open(spec: Spec, path: str, id_column: str | None, sheet: str | None) -> In
     if suffix in JSONL_SUFFIXES:
         encoding = _sniff_encoding(path)
         return Input(path, "jsonl", JsonLineConverter(path, id_column), None, (encoding,))
+    if suffix in PARQUET_SUFFIXES:
+        from .parquet import open_parquet
+
+        converter, count, _ = open_parquet(spec, path, id_column)
+        return Input(path, "parquet", converter, count)
     if suffix == ".xls":
-        raise UsageError(f"{path}: the old .xls format is not read; save it as .xlsx or .csv")
+        raise UsageError(
+            ui("{path}: the old .xls format is not read; save it as .xlsx or .csv", path=path)
+        )
     raise UsageError(
-        f"{path}: unknown input type {suffix or '(no extension)'!r}; expected a folder, "
-        ".csv, .xlsx, .jsonl or facts files (.yaml, .yml, .json)"
+        ui(
+            "{path}: unknown input type {suffix!r}; expected a folder, .csv, .xlsx, .jsonl, "
+            ".parquet or facts files (.yaml, .yml, .json)",
+            path=path,
+            suffix=suffix or ui("(no extension)"),
+        )
     )
+
+
+def _open_query(spec: Spec, query: SqlQuery, id_column: str | None) -> Input:
+    from .sql import open_query
+
+    return Input(query.label, "sql", open_query(spec, query, id_column), None, (query,))
 
 
 # ---- folders and facts files -------------------------------------------------------------------
@@ -151,14 +182,18 @@ def _sniff_encoding(path: str) -> str:
                 return "utf-8-sig"
             sample = _first_non_ascii(handle, head)
     except OSError as exc:
-        raise input_error(path, f"cannot read: {exc.strerror}", "file-unreadable") from None
+        raise input_error(
+            path,
+            tr("file-unreadable", "cannot read: {reason}", reason=exc.strerror),
+            "file-unreadable",
+        ) from None
     for encoding in ("utf-8", "gb18030"):
         try:
             codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
         except UnicodeDecodeError:
             continue
         return encoding
-    raise input_error(path, "not UTF-8 or GB18030 text", "file-encoding")
+    raise input_error(path, tr("file-encoding", "not UTF-8 or GB18030 text"), "file-encoding")
 
 
 def _first_non_ascii(handle: IO[bytes], head: bytes) -> bytes:
@@ -182,12 +217,17 @@ def _csv_header(path: str, encoding: str) -> tuple[int, list[str]]:
     try:
         for number, row in rows:
             if isinstance(row, Unreadable):  # the header is the file's: its problem is the file's
-                message = f"the header row {row.message}"
+                message = (
+                    tr("record-too-long", "the header row {problem}", problem=row.message)
+                    if row.code == "record-too-long"
+                    else tr("csv-syntax", "the header row {problem}", problem=row.message)
+                )
                 raise input_error(path, message, row.code, line=number)
             return number, row
     finally:
         rows.close()
-    raise input_error(path, "empty file: expected a header row", "batch-no-header", line=1)
+    message = tr("batch-no-header", "empty file: expected a header row")
+    raise input_error(path, message, "batch-no-header", line=1)
 
 
 def _csv_rows(
@@ -208,7 +248,11 @@ def _csv_rows(
     except UnicodeDecodeError:
         raise undecodable(path, encoding, csv_rows=True) from None
     except OSError as exc:
-        raise input_error(path, f"cannot read: {exc.strerror}", "file-unreadable") from None
+        raise input_error(
+            path,
+            tr("file-unreadable", "cannot read: {reason}", reason=exc.strerror),
+            "file-unreadable",
+        ) from None
 
 
 def _csv_records(path: str, encoding: str) -> Iterator[RawRecord]:
@@ -229,8 +273,9 @@ def _open_workbook(path: str) -> Any:
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        reason = getattr(exc, "strerror", None) or "not an .xlsx workbook"
-        raise input_error(path, f"cannot read: {reason}", "file-unreadable") from None
+        reason = getattr(exc, "strerror", None) or ui("not an .xlsx workbook")
+        message = tr("file-unreadable", "cannot read: {reason}", reason=reason)
+        raise input_error(path, message, "file-unreadable") from None
 
 
 def _guard_zip(path: str) -> None:
@@ -242,7 +287,7 @@ def _guard_zip(path: str) -> None:
         with open(path, "rb") as handle:
             is_zip = handle.read(2) == b"PK"
         if is_zip:
-            with open_zip(path, TableLimits(_BATCH_CELLS), ".xlsx workbook") as archive:
+            with open_zip(path, TableLimits(_BATCH_CELLS), ui(".xlsx workbook")) as archive:
                 refuse_dtd(archive, path)
     except OSError:
         return  # openpyxl says what is wrong with the file, as for any unreadable input
@@ -255,7 +300,10 @@ def _sheet(workbook: Any, path: str, sheet: str | None) -> Any:
         return workbook.worksheets[0]
     if sheet not in workbook.sheetnames:
         names = "、".join(workbook.sheetnames)
-        raise input_error(path, f"no sheet {sheet!r}; the sheets are {names}", "batch-sheet")
+        message = tr(
+            "batch-sheet", "no sheet {sheet!r}; the sheets are {names}", sheet=sheet, names=names
+        )
+        raise input_error(path, message, "batch-sheet")
     return workbook[sheet]
 
 
@@ -268,7 +316,8 @@ def _xlsx_header(path: str, sheet: str | None) -> tuple[list[Any], str]:
             if any(not is_empty(cell) for cell in header):
                 return header, str(worksheet.title)
             break
-        raise input_error(path, "row 1 is empty: expected a header row", "batch-no-header", line=1)
+        message = tr("batch-no-header", "row 1 is empty: expected a header row")
+        raise input_error(path, message, "batch-no-header", line=1)
     finally:
         workbook.close()
 
@@ -326,7 +375,12 @@ def _sheet_rows(workbook: Any, worksheet: Any, path: str) -> Iterator[tuple[int,
         raise
     except Exception as exc:  # noqa: BLE001 (XML that is not a sheet: the file is broken)
         reason = type(exc).__name__ if isinstance(exc, RecursionError) else str(exc)[:200]
-        message = f"cannot read sheet {worksheet.title!r}: {reason}"
+        message = tr(
+            "file-unreadable",
+            "cannot read sheet {sheet!r}: {reason}",
+            sheet=worksheet.title,
+            reason=reason,
+        )
         raise input_error(path, message, "file-unreadable") from None
 
 
@@ -384,7 +438,23 @@ def _jsonl_records(path: str, encoding: str) -> Iterator[RawRecord]:
     except UnicodeDecodeError:
         raise undecodable(path, encoding, csv_rows=False) from None
     except OSError as exc:
-        raise input_error(path, f"cannot read: {exc.strerror}", "file-unreadable") from None
+        raise input_error(
+            path,
+            tr("file-unreadable", "cannot read: {reason}", reason=exc.strerror),
+            "file-unreadable",
+        ) from None
+
+
+def _parquet_records(path: str) -> Iterator[RawRecord]:
+    from .parquet import parquet_records
+
+    return parquet_records(path)
+
+
+def _query_records(label: str, query: SqlQuery) -> Iterator[RawRecord]:
+    from .sql import query_records
+
+    return query_records(label, query)
 
 
 _READERS: dict[str, Callable[..., Iterator[RawRecord]]] = {
@@ -393,4 +463,6 @@ _READERS: dict[str, Callable[..., Iterator[RawRecord]]] = {
     "csv": _csv_records,
     "xlsx": _xlsx_records,
     "jsonl": _jsonl_records,
+    "parquet": _parquet_records,
+    "sql": _query_records,
 }

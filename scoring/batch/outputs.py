@@ -1,4 +1,5 @@
-"""Writing batch results: CSV, JSON Lines or XLSX, chosen by the output file's extension.
+"""Writing batch results: CSV, JSON Lines, XLSX or Parquet, chosen by the output file's extension,
+or a database table (``sql.TableTarget``, ``--to-table``).
 
 Rows arrive as lists of strings (numbers already in fixed-point text) and are written as they come.
 Everything goes to a temporary file beside the output (``output_files.AtomicFile``), flushed to
@@ -11,10 +12,10 @@ characters XML can hold, JSON strings escape every control character.
 * CSV: UTF-8 with a BOM, so Excel opens the Chinese text correctly; empty cells for no value.
 * JSON Lines: one object per record; scores are JSON numbers written digit for digit, absent
   values (a not-applicable 一级指标, the scores of a failed record) and an empty error are null.
-* XLSX: one sheet for people to read: Chinese headers (项目编号, 总分, 等级, each 一级指标, 错误,
-  来源 — ``XLSX_HEADERS``), scores as numbers shown with the spec's places (``0.00``), columns
+* XLSX: one sheet for people to read: Chinese headers (项目编号, 项目名称, 总分, 等级, each
+  一级指标, 错误, 来源 — ``XLSX_HEADERS``), scores as numbers shown with the spec's places (``0.00``), columns
   sized to their content, the header row frozen; at most 1,048,575 records (Excel's row limit).
-  CSV and JSON Lines keep the column names programs read (``id``, ``total`` …).
+  CSV, JSON Lines and Parquet keep the column names programs read (``id``, ``name``, ``total`` …).
 """
 
 from __future__ import annotations
@@ -29,9 +30,10 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from ..errors import Problem, ScoringError, UsageError
+from ..i18n import tr, ui
 from ..writing.channels import (
     FORMULA_START,
     is_formula_like,
@@ -41,6 +43,9 @@ from ..writing.channels import (
     xlsx_text,
 )
 from ..writing.files import CREATOR, AtomicFile, unwritable
+
+if TYPE_CHECKING:
+    from .sql import TableTarget
 
 __all__ = [
     "OUTPUT_SUFFIXES",
@@ -56,11 +61,18 @@ __all__ = [
 ]
 
 TEXT_ENCODING = "utf-8"  # of CSV (which starts with a BOM, for Excel) and JSON Lines
-OUTPUT_SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx"}
+OUTPUT_SUFFIXES = {
+    ".csv": "csv",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".xlsx": "xlsx",
+    ".parquet": "parquet",  # parquet.ParquetWriter (pyarrow, an optional dependency)
+}
 XLSX_MAX_RECORDS = 1_048_575
 # The XLSX header of each fixed column (the 一级指标 columns are named by their indicators).
 XLSX_HEADERS = {
     "id": "项目编号",
+    "name": "项目名称",
     "total": "总分",
     "grade": "等级",
     "total_percentile": "总分百分位",  # jixiao batch --peers
@@ -69,7 +81,7 @@ XLSX_HEADERS = {
 }
 # Column widths in Excel's units (a CJK character is two): the error column is the widest and
 # wraps; a score column fits "100.00" or its 一级指标's name.
-_XLSX_WIDTHS = {"id": 24, "total": 9, "grade": 7, "error": 80, "source": 32}
+_XLSX_WIDTHS = {"id": 24, "name": 40, "total": 9, "grade": 7, "error": 80, "source": 32}
 
 
 class Writer(Protocol):
@@ -82,22 +94,40 @@ class Writer(Protocol):
     def abort(self) -> None: ...
 
 
-def check_output(path: str) -> str:
-    """The output format for ``path``; a usage error for an unknown extension or missing folder."""
+def check_output(path: str | TableTarget) -> str:
+    """The output format for ``path``; a usage error for an unknown extension or missing folder
+    (a table: for a name that is not one, or a table that exists and may not be replaced)."""
+    if not isinstance(path, str):
+        path.check()
+        return "table"
     kind = OUTPUT_SUFFIXES.get(Path(path).suffix.casefold())
     if kind is None:
-        raise UsageError(f"{path}: unknown output type; name the output .csv, .jsonl or .xlsx")
+        raise UsageError(
+            ui(
+                "{path}: unknown output type; name the output .csv, .jsonl, .xlsx or .parquet",
+                path=path,
+            )
+        )
     folder = os.path.dirname(path) or "."
     if not os.path.isdir(folder):
-        raise UsageError(f"{path}: folder {folder} does not exist")
+        raise UsageError(ui("{path}: folder {folder} does not exist", path=path, folder=folder))
     return kind
 
 
 def open_writer(
-    path: str, columns: tuple[str, ...], numeric: tuple[int, ...], places: int = 2
+    path: str | TableTarget, columns: tuple[str, ...], numeric: tuple[int, ...], places: int = 2
 ) -> Writer:
-    """A writer of rows to ``path``; ``places``: the decimals an XLSX shows its scores with."""
+    """A writer of rows to ``path``; ``places``: the decimals an XLSX shows its scores with (and
+    a Parquet file or a table stores them with)."""
+    if not isinstance(path, str):
+        from .sql import TableWriter
+
+        return TableWriter(path, columns, numeric, places)
     kind = check_output(path)
+    if kind == "parquet":
+        from .parquet import ParquetWriter
+
+        return ParquetWriter(path, columns, numeric, places)
     output = AtomicFile(path)
     text = row_format(path, columns, numeric)
     if text is None:
@@ -188,8 +218,13 @@ class _TextWriter(_FileWriter):
         self.output.write(data)
 
 
-def row_format(path: str, columns: tuple[str, ...], numeric: tuple[int, ...]) -> RowFormat | None:
-    """How rows become the text of the output ``path``; None for XLSX (typed cells)."""
+def row_format(
+    path: str | TableTarget, columns: tuple[str, ...], numeric: tuple[int, ...]
+) -> RowFormat | None:
+    """How rows become the text of the output ``path``; None for XLSX, Parquet and tables (typed
+    cells: workers send rows back)."""
+    if not isinstance(path, str):
+        return None
     kind = OUTPUT_SUFFIXES.get(Path(path).suffix.casefold())
     if kind == "csv":
         return CsvFormat(tuple(i for i in range(len(columns)) if i not in numeric))
@@ -259,8 +294,12 @@ class _XlsxWriter(_FileWriter):
         if self.count > XLSX_MAX_RECORDS:
             raise ScoringError(
                 Problem(
-                    f"more than {XLSX_MAX_RECORDS:,} records do not fit an .xlsx sheet; "
-                    "write .csv or .jsonl instead",
+                    tr(
+                        "xlsx-too-many-rows",
+                        "more than {limit:,} records do not fit an .xlsx sheet; write .csv or "
+                        ".jsonl instead",
+                        limit=XLSX_MAX_RECORDS,
+                    ),
                     "xlsx-too-many-rows",
                     file=self.path,
                 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Iterator, Sequence
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ..spec.compiled import Spec
 from ..spec.loader import load_spec
@@ -23,6 +23,9 @@ from .peer_columns import PeerColumns
 from .records import RawRecord
 from .summary import Summary
 
+if TYPE_CHECKING:
+    from .sql import SqlQuery, TableTarget
+
 __all__ = ["CHUNK_SIZE", "run_batch"]
 
 CHUNK_SIZE = 500  # records per unit of work: large enough to amortise pickling, small for memory
@@ -30,8 +33,8 @@ CHUNK_SIZE = 500  # records per unit of work: large enough to amortise pickling,
 
 def run_batch(
     spec_path: str,
-    inputs: Sequence[str],
-    output: str,
+    inputs: Sequence[str | SqlQuery],
+    output: str | TableTarget,
     *,
     workers: int = 1,
     id_column: str | None = None,
@@ -50,8 +53,11 @@ def run_batch(
     check_output(output)
     # Never over an input, however spelled or linked (``jixiao batch`` has checked this already,
     # and whether an existing file may be replaced; a library caller gets the first part).
+    # A query and a table (``sql``) are no files: their database is checked when it is opened.
     check_outputs(
-        [("-o", output)], [("SPEC", spec_path), *(("INPUT", path) for path in inputs)], force=True
+        [("-o", output)] if isinstance(output, str) else [],
+        [("SPEC", spec_path), *(("INPUT", path) for path in inputs if isinstance(path, str))],
+        force=True,
     )
     spec = load_spec(spec_path)
     scored = Layout.of(spec)
@@ -62,7 +68,7 @@ def run_batch(
     if workers > 1:  # made before the progress bar starts its thread
         # With peers the rows come back as rows: their ranks are added here before writing.
         text = None if peers else row_format(output, layout.columns, layout.numeric)
-        pool = make_pool(spec, workers, output, spec_path, text)
+        pool = make_pool(spec, workers, str(output), spec_path, text)
     try:
         return _run(spec, layout, opened, output, pool, progress, total, chunk_size, peers)
     finally:
@@ -74,7 +80,7 @@ def _run(
     spec: Spec,
     layout: Layout,
     opened: Sequence[Input],
-    output: str,
+    output: str | TableTarget,
     pool: Pool | None,
     progress: TextIO | None,
     total: tuple[int | None, bool],

@@ -1,5 +1,8 @@
 """``jixiao batch SPEC INPUT... -o OUT``: score many projects, one output row each, and summarise.
 
+The records may also come from a database (``--sql QUERY --db URL``) and the scores go into one of
+its tables (``--to-table NAME``, with ``--replace`` to replace one that exists): ``batch.sql``.
+
 Exit 0 when every record was scored; 1 when any failed (their errors are in the output's error
 column, the count on stderr) or an input file is broken (no output then); 2 for usage errors.
 """
@@ -9,11 +12,14 @@ from __future__ import annotations
 import argparse
 import os
 import time
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ..errors import UsageError
 from ..writing.channels import terminal
 from .output import check_paths, write_output
+
+if TYPE_CHECKING:
+    from ..batch.sql import SqlQuery, TableTarget
 
 
 def _workers(text: str) -> int:
@@ -30,12 +36,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("spec", metavar="SPEC")
     parser.add_argument(
         "inputs",
-        nargs="+",
+        nargs="*",
         metavar="INPUT",
-        help="a folder of facts files, facts files, .csv, .xlsx or .jsonl",
+        help="a folder of facts files, facts files, .csv, .xlsx, .jsonl or .parquet",
     )
     parser.add_argument(
-        "-o", "--output", required=True, metavar="OUT", help="results: .csv, .jsonl or .xlsx"
+        "-o", "--output", metavar="OUT", help="results: .csv, .jsonl, .xlsx or .parquet"
+    )
+    parser.add_argument(
+        "--sql", metavar="QUERY", help="also score the rows of this query (SELECT …) on --db"
+    )
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="the database of --sql and --to-table: sqlite:///FILE, duckdb:///FILE, "
+        "postgresql://USER@HOST/DB",
+    )
+    parser.add_argument(
+        "--to-table", metavar="NAME", help="write the scores into this new table of --db, not -o"
+    )
+    parser.add_argument(
+        "--replace", action="store_true", help="replace the --to-table table if it exists"
     )
     parser.add_argument(
         "-j",
@@ -65,6 +86,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _check_sources(args: argparse.Namespace) -> None:
+    """What to read and where to write: the options that go together."""
+    if not args.inputs and args.sql is None:
+        raise UsageError("batch: give at least one INPUT, or --sql QUERY with --db URL")
+    if args.db is None:
+        for option, value in (("--sql", args.sql), ("--to-table", args.to_table)):
+            if value is not None:
+                raise UsageError(f"batch: {option} needs --db URL, the database it is run on")
+    elif args.sql is None and args.to_table is None:
+        raise UsageError("batch: --db is the database of --sql or --to-table; give one of them")
+    if args.output is None and args.to_table is None:
+        raise UsageError("batch: give -o OUT (a file) or --to-table NAME (a table of --db)")
+    if args.output is not None and args.to_table is not None:
+        raise UsageError("batch: give -o OUT or --to-table NAME, not both")
+    if args.replace and args.to_table is None:
+        raise UsageError("batch: --replace replaces the --to-table table; give --to-table NAME")
+
+
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     # Imported here, not at the top: every jixiao command imports this module, and a cold
     # `jixiao score` should not pay for multiprocessing and the batch machinery.
@@ -73,7 +112,9 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from ..batch.summary_html import render_html
     from ..spec.loader import load_spec
 
-    check_output(args.output)
+    _check_sources(args)
+    if args.output is not None:
+        check_output(args.output)
     if args.summary:
         folder = os.path.dirname(args.summary) or "."
         if not os.path.isdir(folder):
@@ -93,16 +134,34 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         from ..batch.peer_columns import load_peers
 
         peers = load_peers(load_spec(args.spec), args.peers)
-    summary = run_batch(
-        args.spec,
-        args.inputs,
-        args.output,
-        workers=args.workers,
-        id_column=args.id_column,
-        sheet=args.sheet,
-        progress=stderr,
-        peers=peers,
-    )
+    database = None
+    inputs: list[str | SqlQuery] = list(args.inputs)
+    output: str | TableTarget = args.output
+    if args.db is not None:
+        from ..batch.sql import SqlQuery, TableTarget, connect
+
+        # A new database file may be made only for scores alone (a mistyped path to read from
+        # would otherwise be an empty database, and no rows).
+        writes = args.to_table is not None
+        database = connect(args.db, write=writes, create=writes and args.sql is None)
+        if args.sql is not None:
+            inputs.append(SqlQuery(database, args.sql))
+        if args.to_table is not None:
+            output = TableTarget(database, args.to_table, args.replace)
+    try:
+        summary = run_batch(
+            args.spec,
+            inputs,
+            output,
+            workers=args.workers,
+            id_column=args.id_column,
+            sheet=args.sheet,
+            progress=stderr,
+            peers=peers,
+        )
+    finally:
+        if database is not None:
+            database.close()
     seconds = time.perf_counter() - started
     stderr.write(summary.render_text())
     if peers is not None:
@@ -113,17 +172,20 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             summary,
             spec_name=spec.name,
             spec_version=spec.version,
-            inputs=args.inputs,
-            output=args.output,
+            inputs=[str(item) for item in inputs],
+            output=str(output),
             seconds=seconds,
             notes=[peers.describe()] if peers is not None else [],
         )
         write_output(args.summary, page)
-    stderr.write(f"wrote {args.output}: {summary.records:,} records in {seconds:.1f} s\n")
+    written = (
+        output if isinstance(output, str) else f"table {output.name} of {output.database.shown}"
+    )
+    stderr.write(f"wrote {written}: {summary.records:,} records in {seconds:.1f} s\n")
     if summary.failed:
         stderr.write(
             f"jixiao batch: {summary.failed:,} of {summary.records:,} records failed; "
-            f"their errors are in the error column of {args.output}\n"
+            f"their errors are in the error column of {written}\n"
         )
         return 1
     return 0

@@ -1,0 +1,263 @@
+"""Parquet in and out for ``jixiao batch``, and the typed cells that columnar sources give.
+
+A ``.parquet`` input is a table of flat records with the columns of a CSV input (``id``, fact ids
+or labels, ``<indicator>.tier`` …). Its header is the file's schema, resolved once like a CSV's;
+its rows are read a batch of rows at a time (``pyarrow.parquet.ParquetFile.iter_batches``), so
+memory holds one batch whatever the file's size, and numbered from 1 (``data.parquet:row 1`` is
+the first record: a Parquet file has no header row). Typed cells are read as a spreadsheet's
+(``typed_column``): a float by its shortest text (0.9914, never 0.99139999…), a decimal exactly,
+a date as ISO text.
+
+A ``.parquet`` output has the columns of the CSV output; scores are ``decimal128(38, places)``
+(the spec's places; a percentile rank's two), exact, and absent values are null. Rows are
+gathered into row groups of ``ROW_GROUP`` records, written through a temporary file
+(``AtomicFile``) moved into place when the whole input was read, like every batch output.
+
+pyarrow is an optional dependency (``pip install 'jixiao[sql]'``), imported only when a Parquet
+file is read or written; without it, either is a located ``driver-missing`` error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import importlib
+from collections.abc import Iterator, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from ..errors import FactsError, Problem
+from ..i18n import tr
+from ..spec.compiled import Spec
+from ..writing.files import CREATOR, AtomicFile, unwritable
+from .column_map import build_column_map
+from .records import RawRecord, RowConverter, input_error
+
+if TYPE_CHECKING:
+    from .outputs import RowFormat
+
+__all__ = [
+    "BATCH_ROWS",
+    "ROW_GROUP",
+    "ParquetWriter",
+    "open_parquet",
+    "parquet_records",
+    "require",
+    "score_scales",
+    "typed_column",
+]
+
+BATCH_ROWS = 4096  # rows read at a time: a few MB of cells for a spec of 40 columns
+ROW_GROUP = 65_536  # rows written per row group: what readers skip and read by
+_PLAIN = frozenset({str, int, Decimal, type(None)})
+PERCENTILE_PLACES = 2  # a percentile rank (jixiao batch --peers) is shown to two places
+# The optional dependencies of Parquet and the databases (pyproject.toml's extra ``sql``).
+EXTRA = "jixiao[sql]"
+EXTRA_PACKAGES = frozenset({"pyarrow", "duckdb", "sqlalchemy", "psycopg"})
+
+
+def require(module: str, package: str, where: str) -> Any:
+    """The module, imported; a located ``driver-missing`` error naming what to install if it is
+    not installed (``where``: the file or database that needs it)."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        message = tr(
+            "driver-missing",
+            "reading and writing this needs the Python package {package}, which is not "
+            "installed; install it with: pip install '{install}'",
+            package=package,
+            install=EXTRA if package in EXTRA_PACKAGES else package,
+        )
+        raise FactsError(Problem(message, "driver-missing", file=where)) from None
+
+
+# ---- typed cells --------------------------------------------------------------------------------
+def typed_cell(value: Any) -> Any:
+    """A cell of a typed column → what a facts file would hold: a float by its shortest text
+    (an integral one as an int), dates and times as ISO text, bytes as UTF-8 text; numbers,
+    text and booleans as they are."""
+    if value.__class__ in _PLAIN or isinstance(value, bool):
+        return value
+    if isinstance(value, float):
+        # repr() is the shortest text that reads back as the same float: 0.9914, not 0.99139999…
+        # NaN and infinities become the Decimal of that name, which the engine refuses.
+        if value.is_integer():
+            return int(value)
+        return Decimal(repr(value))
+    if isinstance(value, int):  # an int subclass (numpy's, an enum): its number
+        return int(value)
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value).decode("utf-8", "replace")
+    return str(value)  # an interval, a UUID, a JSON value: its text, which the engine judges
+
+
+def typed_column(cells: list[Any]) -> list[Any]:
+    """``typed_cell`` of every cell; a column of text, integers and decimals (the usual one) is
+    returned as it is, after one look at its cells' types."""
+    if set(map(type, cells)) <= _PLAIN:
+        return cells
+    return [typed_cell(cell) for cell in cells]
+
+
+def rows_of(columns: Sequence[list[Any]]) -> list[list[Any]]:
+    """Columns of cells (already typed) → rows, each a list (what ``RowConverter`` reads)."""
+    return [list(row) for row in zip(*columns, strict=True)]
+
+
+# ---- reading ------------------------------------------------------------------------------------
+def open_parquet(spec: Spec, path: str, id_column: str | None) -> tuple[RowConverter, int, bool]:
+    """Check a Parquet input: it opens, its schema resolves as a header. Returns its converter,
+    its number of rows (from its footer, without reading the data) and whether every column is
+    text."""
+    pq = require("pyarrow.parquet", "pyarrow", path)
+    pa = require("pyarrow", "pyarrow", path)
+    try:
+        parquet = pq.ParquetFile(path)
+    except OSError as exc:
+        reason = exc.strerror or tr("file-unreadable", "not a Parquet file")
+        message = tr("file-unreadable", "cannot read: {reason}", reason=reason)
+        raise input_error(path, message, "file-unreadable") from None
+    except Exception:  # noqa: BLE001 (pyarrow's own ArrowInvalid: bytes that are not Parquet)
+        message = tr("file-unreadable", "cannot read: {reason}", reason="not a Parquet file")
+        raise input_error(path, message, "file-unreadable") from None
+    try:
+        schema = parquet.schema_arrow
+        header = list(schema.names)
+        rows = int(parquet.metadata.num_rows)
+        texts = all(pa.types.is_string(t) or pa.types.is_large_string(t) for t in schema.types)
+    finally:
+        parquet.close()
+    cmap, problems = build_column_map(spec, header, file=path, row=None, id_column=id_column)
+    if cmap is None:
+        raise FactsError(problems)
+    # Text cells are read as a CSV's (each column remembering the texts it has read); typed
+    # cells as a spreadsheet's, one by one (1, 1.0 and True would be remembered as one).
+    return RowConverter(cmap, strict_width=texts), rows, texts
+
+
+def parquet_records(path: str) -> Iterator[RawRecord]:
+    """The rows of a Parquet file, numbered from 1, a batch of ``BATCH_ROWS`` read at a time."""
+    pq = require("pyarrow.parquet", "pyarrow", path)
+    number = 0
+    try:
+        parquet = pq.ParquetFile(path)
+    except Exception:  # noqa: BLE001 (checked when the input was opened: changed since)
+        message = tr("file-unreadable", "cannot read: {reason}", reason="not a Parquet file")
+        raise input_error(path, message, "file-unreadable") from None
+    try:
+        batches = parquet.iter_batches(batch_size=BATCH_ROWS)
+        while True:
+            try:
+                batch = next(batches, None)
+            except Exception as exc:  # noqa: BLE001 (a corrupt page: the file's error, located)
+                reason = " ".join(str(exc).split())[:200]
+                message = tr(
+                    "file-unreadable",
+                    "cannot read after row {row}: {reason}",
+                    row=number,
+                    reason=reason,
+                )
+                raise input_error(path, message, "file-unreadable") from None
+            if batch is None:
+                return
+            columns = [typed_column(column.to_pylist()) for column in batch.columns]
+            for row in rows_of(columns):
+                number += 1
+                yield number, row
+    finally:
+        parquet.close()
+
+
+# ---- writing ------------------------------------------------------------------------------------
+def score_scales(columns: Sequence[str], numeric: Sequence[int], places: int) -> dict[int, int]:
+    """The decimal places each numeric column is stored with: the spec's, and two for the
+    percentile ranks of ``--peers`` (``total_percentile``, ``决策百分位`` …)."""
+    return {
+        index: (
+            PERCENTILE_PLACES
+            if columns[index] == "total_percentile" or columns[index].endswith("百分位")
+            else places
+        )
+        for index in numeric
+    }
+
+
+class ParquetWriter:
+    """Batch rows → a Parquet file, through a temporary file moved into place by ``commit``."""
+
+    format: RowFormat | None = None  # rows come as rows (workers send rows back, as for XLSX)
+
+    def __init__(
+        self, path: str, columns: tuple[str, ...], numeric: tuple[int, ...], places: int = 2
+    ) -> None:
+        self.pa: Any = require("pyarrow", "pyarrow", path)
+        self.pq: Any = require("pyarrow.parquet", "pyarrow", path)
+        self.path = path
+        self.scales = score_scales(columns, numeric, places)
+        pa = self.pa
+        fields = [
+            pa.field(
+                name,
+                pa.decimal128(38, self.scales[i]) if i in self.scales else pa.string(),
+            )
+            for i, name in enumerate(columns)
+        ]
+        self.schema = pa.schema(fields, metadata={b"creator": CREATOR.encode()})
+        self.output = AtomicFile(path)
+        self.pending: list[list[str]] = []
+        self.writer: Any = None
+
+    def write(self, rows: list[list[str]]) -> None:
+        self.pending.extend(rows)
+        if len(self.pending) >= ROW_GROUP:
+            self._flush()
+
+    def write_encoded(self, data: bytes) -> None:
+        raise TypeError("a .parquet output takes rows, not text")
+
+    def _flush(self) -> None:
+        rows, self.pending = self.pending, []
+        if not rows and self.writer is not None:
+            return
+        pa, scales = self.pa, self.scales
+        arrays = []
+        for index, cells in enumerate(zip(*rows, strict=True) if rows else ()):
+            if index in scales:
+                values = [Decimal(cell) if cell else None for cell in cells]
+                arrays.append(pa.array(values, pa.decimal128(38, scales[index])))
+            else:
+                arrays.append(pa.array([cell or None for cell in cells], pa.string()))
+        table = (
+            pa.Table.from_arrays(arrays, schema=self.schema) if rows else self.schema.empty_table()
+        )
+        try:
+            if self.writer is None:
+                self.writer = self.pq.ParquetWriter(self.output.open(), self.schema)
+            self.writer.write_table(table, row_group_size=ROW_GROUP)
+        except OSError as exc:
+            self.abort()
+            raise unwritable(self.path, exc) from None
+
+    def commit(self) -> None:
+        if self.pending or self.writer is None:
+            self._flush()
+        try:
+            self.writer.close()
+        except OSError as exc:
+            self.output.abort()
+            raise unwritable(self.path, exc) from None
+        self.output.commit()
+
+    def abort(self) -> None:
+        if self.writer is not None:
+            writer, self.writer = self.writer, None
+            with contextlib.suppress(Exception):  # the file is removed anyway
+                writer.close()
+        self.output.abort()
