@@ -4,9 +4,9 @@ Validation runs in two passes that both collect every problem before raising: th
 check the shape, then the semantic checks (names, weights, formulas, cycles, bands, tiers, grades)
 run on whatever parts are well formed, so one run reports all that is wrong.
 
-This module holds the entry points and the passes; the checks themselves are layered beneath
-``_Compiler``: ``spec_values`` (facts, derived values, formulas), ``spec_tree`` (the indicator
-tree, its rules, the grades) and ``spec_state`` (the problem list and tables they share).
+This module holds the entry points and the passes; the checks are functions over one shared
+``CompileState`` (the problem list and name tables, in ``state``), by concern: ``values`` (facts,
+derived values, formulas) and ``tree`` (the indicator tree, its rules, the grades).
 """
 
 from __future__ import annotations
@@ -28,7 +28,9 @@ from .compiled import CostMeasure, Spec
 from .grading import RoundingPolicy
 from .model import DerivedSpec, FactSpec, IndicatorSpec, SpecModel
 from .overlay import apply_overrides, load_sourced, sourced_from_text
-from .tree import TreeChecks
+from .state import CompileState
+from .tree import check_grades, check_indicator, check_sum, check_weight_rules
+from .values import check_derived, check_facts, derived_closure
 
 __all__ = ["load_spec", "load_spec_text"]
 
@@ -49,9 +51,9 @@ def load_spec(path: str | os.PathLike[str], *, overrides: Sequence[str] = ()) ->
         )
     sourced = load_sourced(path)
     if not overrides:
-        return _Compiler(sourced).run()
+        return run_checks(CompileState(sourced))
     try:
-        return _Compiler(apply_overrides(sourced, overrides)).run()
+        return run_checks(CompileState(apply_overrides(sourced, overrides)))
     except SpecError as exc:
         if all(problem.code == "override-syntax" for problem in exc.problems):
             raise  # the --set arguments themselves are wrong: nothing in the spec to explain
@@ -75,183 +77,180 @@ def load_spec_text(text: str, file: str = "<spec>", *, base_dir: str = ".") -> S
     ``extends:`` is resolved relative to ``base_dir``."""
     if not isinstance(text, str):
         raise wrong_argument("load_spec_text", ui("the spec as text (YAML or JSON)"), text)
-    return _Compiler(sourced_from_text(text, file, base_dir=base_dir)).run()
+    return run_checks(CompileState(sourced_from_text(text, file, base_dir=base_dir)))
 
 
 # A profile's base could not be read: the profile alone is no spec to check.
 _NO_BASE = frozenset({"path-outside", "overlay-extends", "overlay-cycle"})
 
 
-class _Compiler(TreeChecks):
-    """Drives the two passes over one sourced spec; the checks come from the layers below."""
-
-    # ---- the two passes ------------------------------------------------------------------
-    def run(self) -> Spec:
-        data = self.data
-        if any(p.code in _NO_BASE for p in self.problems):
-            self.fail_if_problems()  # a profile without its base: checking the rest says nothing
-        if not isinstance(data, dict):
-            what = described(data)
-            self.problem(
-                (),
-                tr(
-                    "spec-shape",
-                    "expected a mapping of spec keys (id, name, indicators …), got {got}",
-                    got=what,
-                ),
+# ---- the two passes ------------------------------------------------------------------
+def run_checks(state: CompileState) -> Spec:
+    data = state.data
+    if any(p.code in _NO_BASE for p in state.problems):
+        state.fail_if_problems()  # a profile without its base: checking the rest says nothing
+    if not isinstance(data, dict):
+        what = described(data)
+        state.problem(
+            (),
+            tr(
                 "spec-shape",
-            )
-            self.fail_if_problems()
-        try:
-            model = SpecModel.model_validate(data)
-        except ValidationError as exc:
-            for loc, message, code, on_key in describe_errors(exc, data, SpecModel):
-                self.problem(loc, message, code, key=on_key)
-            # Go on with the parts that are well formed, so one run reports every problem.
-            model = _partial_model(data)
-        return self.compile(model)
+                "expected a mapping of spec keys (id, name, indicators …), got {got}",
+                got=what,
+            ),
+            "spec-shape",
+        )
+        state.fail_if_problems()
+    try:
+        model = SpecModel.model_validate(data)
+    except ValidationError as exc:
+        for loc, message, code, on_key in describe_errors(exc, data, SpecModel):
+            state.problem(loc, message, code, key=on_key)
+        # Go on with the parts that are well formed, so one run reports every problem.
+        model = _partial_model(data)
+    return compile_model(state, model)
 
-    def compile(self, model: SpecModel) -> Spec:
-        rounding = RoundingPolicy(model.rounding.places, model.rounding.mode)
-        self.places = model.rounding.places
-        grades = self.check_grades(model)
-        tiers = build_tiers(
-            model.qualitative_tiers,
-            lambda message, code: self.problem(("qualitative_tiers",), message, code),
-        )
-        data = self.data
-        # Names declared, even where the declaration itself is broken: a formula using them must
-        # not also be reported as naming something unknown.
-        self.declared = {
-            name
-            for section in ("facts", "derived")
-            if isinstance(data.get(section), dict)
-            for name in data[section]
-        }
-        # With facts or derived values not written as a mapping (already reported), names used
-        # in formulas cannot be checked: reporting each as unknown would only repeat that.
-        self.names_known = all(isinstance(data.get(s, {}), dict) for s in ("facts", "derived"))
-        self.text_facts = {name: spec.kind == "text" for name, spec in model.facts.items()}
-        facts = self.check_facts(model.facts)
-        derived = self.check_derived(model.derived, facts)
-        settings = {
-            "tiers": tiers,
-            "reverse_formula": model.reverse_formula,
-            "overshoot_ratio": model.overshoot_ratio,
-            "places": model.rounding.places,  # a rule's actual is shown at them
-        }
-        self.measures = {f.id: f.measure for f in facts.values()}
-        self.measures.update({d.id: d.measure for d in derived})
-        self.names = frozenset(self.measures) | self.declared
-        self.name_index = DeclaredNames(self.names)
-        self.closure = self.derived_closure(derived, facts)
-        self.seen_ids = {}
-        indicators = tuple(
-            self.check_indicator(spec, ("indicators", index), 1, settings)
-            for index, spec in enumerate(model.indicators)
-            if spec is not None
-        )
-        if len(indicators) == len(model.indicators):
-            self.check_sum(model.total, indicators, (), None)
-        self.check_weight_rules(model, indicators)
-        for grade in model.application:
-            if grade not in model.grades:
-                self.problem(
-                    ("application", grade),
-                    tr(
-                        "application-grade",
-                        "no grade {grade!r}; grades are {grades}",
-                        grade=grade,
-                        grades=", ".join(model.grades),
-                    ),
+
+def compile_model(state: CompileState, model: SpecModel) -> Spec:
+    rounding = RoundingPolicy(model.rounding.places, model.rounding.mode)
+    state.places = model.rounding.places
+    grades = check_grades(state, model)
+    tiers = build_tiers(
+        model.qualitative_tiers,
+        lambda message, code: state.problem(("qualitative_tiers",), message, code),
+    )
+    data = state.data
+    # Names declared, even where the declaration itself is broken: a formula using them must
+    # not also be reported as naming something unknown.
+    state.declared = {
+        name
+        for section in ("facts", "derived")
+        if isinstance(data.get(section), dict)
+        for name in data[section]
+    }
+    # With facts or derived values not written as a mapping (already reported), names used
+    # in formulas cannot be checked: reporting each as unknown would only repeat that.
+    state.names_known = all(isinstance(data.get(s, {}), dict) for s in ("facts", "derived"))
+    state.text_facts = {name: spec.kind == "text" for name, spec in model.facts.items()}
+    facts = check_facts(state, model.facts)
+    derived = check_derived(state, model.derived, facts)
+    settings = {
+        "tiers": tiers,
+        "reverse_formula": model.reverse_formula,
+        "overshoot_ratio": model.overshoot_ratio,
+        "places": model.rounding.places,  # a rule's actual is shown at them
+    }
+    state.measures = {f.id: f.measure for f in facts.values()}
+    state.measures.update({d.id: d.measure for d in derived})
+    state.names = frozenset(state.measures) | state.declared
+    state.name_index = DeclaredNames(state.names)
+    state.closure = derived_closure(state, derived, facts)
+    state.seen_ids = {}
+    indicators = tuple(
+        check_indicator(state, spec, ("indicators", index), 1, settings)
+        for index, spec in enumerate(model.indicators)
+        if spec is not None
+    )
+    if len(indicators) == len(model.indicators):
+        check_sum(state, model.total, indicators, (), None)
+    check_weight_rules(state, model, indicators)
+    for grade in model.application:
+        if grade not in model.grades:
+            state.problem(
+                ("application", grade),
+                tr(
                     "application-grade",
-                    key=True,
-                )
-        cost_measures = self.check_cost_measures(model)
-        survey_scale = None
-        if model.survey_scale is not None:
-            from .scale import build_scale  # only for a spec that declares one
-
-            survey_scale = build_scale(
-                model.survey_scale,
-                "survey_scale",
-                lambda where, message: self.problem(
-                    ("survey_scale", *where), message, "survey-scale"
+                    "no grade {grade!r}; grades are {grades}",
+                    grade=grade,
+                    grades=", ".join(model.grades),
                 ),
+                "application-grade",
+                key=True,
             )
-        self.fail_if_problems()
-        return Spec(
-            id=model.id,
-            name=model.name,
-            version=model.version,
-            basis=tuple(model.basis),
-            description=model.description,
-            total=model.total,
-            rounding=rounding,
-            grades=grades,
-            tiers=tiers,
-            facts=facts,
-            derived=derived,
-            indicators=indicators,
-            file=self.src.sources[-1].file if self.src.sources else "<spec>",
-            sha256=self.src.sha256,
-            sources=tuple(self.src.sources),
-            cases=tuple(model.cases),
-            application=dict(model.application),
-            cost_measures=cost_measures,
-            survey_scale=survey_scale,
-        )
+    cost_measures = check_cost_measures(state, model)
+    survey_scale = None
+    if model.survey_scale is not None:
+        from .scale import build_scale  # only for a spec that declares one
 
-    def check_cost_measures(self, model: SpecModel) -> tuple[CostMeasure, ...]:
-        """Each measure's cost is a money value and its output a count or number, both declared."""
-        out = []
-        for measure_id, item in model.cost_effectiveness.items():
-            loc = ("cost_effectiveness", measure_id)
-            units = []
-            for role, name, kinds in (
-                ("cost", item.cost, ("money",)),
-                ("output", item.output, ("count", "number")),
-            ):
-                measure = self.measures.get(name)
-                if measure is None:
-                    if name not in self.declared:
-                        self.problem(
-                            (*loc, role),
-                            tr(
-                                "formula-unknown-name",
-                                "unknown fact or derived value {name!r}{hint}",
-                                name=name,
-                                hint=did_you_mean(name, self.measures),
-                            ),
-                            "formula-unknown-name",
-                        )
-                    continue
-                if measure.kind not in kinds:
-                    self.problem(
+        survey_scale = build_scale(
+            model.survey_scale,
+            "survey_scale",
+            lambda where, message: state.problem(("survey_scale", *where), message, "survey-scale"),
+        )
+    state.fail_if_problems()
+    return Spec(
+        id=model.id,
+        name=model.name,
+        version=model.version,
+        basis=tuple(model.basis),
+        description=model.description,
+        total=model.total,
+        rounding=rounding,
+        grades=grades,
+        tiers=tiers,
+        facts=facts,
+        derived=derived,
+        indicators=indicators,
+        file=state.src.sources[-1].file if state.src.sources else "<spec>",
+        sha256=state.src.sha256,
+        sources=tuple(state.src.sources),
+        cases=tuple(model.cases),
+        application=dict(model.application),
+        cost_measures=cost_measures,
+        survey_scale=survey_scale,
+    )
+
+
+def check_cost_measures(state: CompileState, model: SpecModel) -> tuple[CostMeasure, ...]:
+    """Each measure's cost is a money value and its output a count or number, both declared."""
+    out = []
+    for measure_id, item in model.cost_effectiveness.items():
+        loc = ("cost_effectiveness", measure_id)
+        units = []
+        for role, name, kinds in (
+            ("cost", item.cost, ("money",)),
+            ("output", item.output, ("count", "number")),
+        ):
+            measure = state.measures.get(name)
+            if measure is None:
+                if name not in state.declared:
+                    state.problem(
                         (*loc, role),
                         tr(
-                            "cost-measure-kind",
-                            "“{name}”是{measure}：成本（cost）应为金额",
+                            "formula-unknown-name",
+                            "unknown fact or derived value {name!r}{hint}",
                             name=name,
-                            measure=measure.describe(),
-                        )
-                        if role == "cost"
-                        else tr(
-                            "cost-measure-kind",
-                            "“{name}”是{measure}：产出（output）应为数量或数值",
-                            name=name,
-                            measure=measure.describe(),
+                            hint=did_you_mean(name, state.measures),
                         ),
-                        "cost-measure-kind",
+                        "formula-unknown-name",
                     )
-                    continue
-                units.append(measure.unit or "")
-            if len(units) == 2:
-                unit = f"{units[0]}/{units[1]}" if units[1] else units[0]
-                out.append(
-                    CostMeasure(measure_id, item.label or measure_id, item.cost, item.output, unit)
+                continue
+            if measure.kind not in kinds:
+                state.problem(
+                    (*loc, role),
+                    tr(
+                        "cost-measure-kind",
+                        "“{name}”是{measure}：成本（cost）应为金额",
+                        name=name,
+                        measure=measure.describe(),
+                    )
+                    if role == "cost"
+                    else tr(
+                        "cost-measure-kind",
+                        "“{name}”是{measure}：产出（output）应为数量或数值",
+                        name=name,
+                        measure=measure.describe(),
+                    ),
+                    "cost-measure-kind",
                 )
-        return tuple(out)
+                continue
+            units.append(measure.unit or "")
+        if len(units) == 2:
+            unit = f"{units[0]}/{units[1]}" if units[1] else units[0]
+            out.append(
+                CostMeasure(measure_id, item.label or measure_id, item.cost, item.output, unit)
+            )
+    return tuple(out)
 
 
 def _partial_model(data: dict[str, Any]) -> SpecModel:

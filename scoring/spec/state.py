@@ -1,10 +1,10 @@
 """What the spec compiler's checks share: the sourced document, the problems found so far, and the
 name tables filled in while compiling.
 
-The compiler is split by concern (``spec_values`` for facts, derived values and formulas,
-``spec_tree`` for the indicator tree, its rules and the grades, ``loader`` for the passes that
-drive them). Each concern is a layer of one class, so every check reports into the same problem
-list and reads the same tables; this module is the bottom layer that owns them.
+The compiler's checks are functions by concern (``values`` for facts, derived values and
+formulas, ``tree`` for the indicator tree, its rules and the grades, ``loader`` for the passes
+that drive them), each taking this state first: every check reports into the same problem list
+and reads the same tables, and a reader sees at each call which state a check uses.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ class CompileState:
     """The document being compiled and every problem found in it, each located by file:line:col
     and id path, collected rather than raised so one run reports all that is wrong."""
 
-    # Set by compile() before the checks that read them run.
+    # Set by loader.compile_model before the checks that read them run.
     places: int
     """The spec's rounding places: no weight may be finer than a score can be shown."""
     declared: set[str]

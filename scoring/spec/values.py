@@ -23,7 +23,17 @@ from .compiled import Derived, Fact
 from .model import DerivedSpec, FactSpec
 from .state import CompileState, Loc
 
-__all__ = ["RESERVED_NAMES", "DerivedClosure", "ValueChecks"]
+__all__ = [
+    "RESERVED_NAMES",
+    "DerivedClosure",
+    "check_derived",
+    "check_facts",
+    "check_name",
+    "checked_formula",
+    "derived_closure",
+    "formula_problem",
+    "order_derived",
+]
 
 RESERVED_NAMES = frozenset({"True", "False", "None"})
 
@@ -65,234 +75,235 @@ class DerivedClosure:
         return found
 
 
-class ValueChecks(CompileState):
-    """Checks and compiles facts, derived values and formulas, reporting into the shared list."""
-
-    def check_name(self, loc: Loc, name: str, derived: bool) -> bool:
-        """Whether ``name``, the id of a fact (or of a derived value), can be used in formulas."""
-        what = ui("derived value") if derived else ui("fact")
-        if not name.isidentifier() or keyword.iskeyword(name):
-            self.problem(
-                loc,
-                tr(
-                    "bad-name",
-                    "{what} id {name!r} cannot be used in formulas: use letters, digits (not "
-                    "first), underscores or Chinese characters, without spaces or punctuation",
-                    what=what,
-                    name=name,
-                ),
+def check_name(state: CompileState, loc: Loc, name: str, derived: bool) -> bool:
+    """Whether ``name``, the id of a fact (or of a derived value), can be used in formulas."""
+    what = ui("derived value") if derived else ui("fact")
+    if not name.isidentifier() or keyword.iskeyword(name):
+        state.problem(
+            loc,
+            tr(
                 "bad-name",
-                key=True,
-            )
-            return False
-        if unicodedata.normalize("NFKC", name) != name:
-            self.problem(
-                loc,
-                tr(
-                    "bad-name",
-                    "{what} id {name!r} contains full-width or compatibility characters; write "
-                    "{normal!r}",
-                    what=what,
-                    name=name,
-                    normal=unicodedata.normalize("NFKC", name),
-                ),
-                "bad-name",
-                key=True,
-            )
-            return False
-        if name in FUNCTIONS or name in RESERVED_NAMES:
-            self.problem(
-                loc,
-                tr(
-                    "reserved-name",
-                    "{what} id {name!r} is reserved (a function or a rule variable); choose "
-                    "another id",
-                    what=what,
-                    name=name,
-                ),
-                "reserved-name",
-                key=True,
-            )
-            return False
-        return True
-
-    def check_facts(self, raw: Mapping[str, FactSpec]) -> dict[str, Fact]:
-        facts: dict[str, Fact] = {}
-        for name, spec in raw.items():
-            loc: Loc = ("facts", name)
-            self.check_name(loc, name, derived=False)
-            unit = spec.unit or ""
-            # A spec declares its unit in full (万元): "万" is only read in values, where reports
-            # shorten it, so that every table the spec prints uses one spelling.
-            declared = money_factor(unit) is not None and unit not in SHORT_MONEY_UNITS
-            if spec.kind == "money" and not declared:
-                self.problem(
-                    (*loc, "unit"),
-                    tr(
-                        "unit-kind",
-                        "money needs a unit of 元, 千元, 万元, 百万元 or 亿元, got {unit!r}",
-                        unit=unit or "none",
-                    ),
-                    "unit-kind",
-                )
-            if spec.kind == "rate" and unit not in ("", "%"):
-                self.problem(
-                    (*loc, "unit"),
-                    tr(
-                        "unit-kind",
-                        "a rate has no unit (it is shown as a percentage), got {unit!r}",
-                        unit=unit,
-                    ),
-                    "unit-kind",
-                )
-                unit = ""
-            if spec.kind == "rate":
-                unit = ""
-            facts[name] = Fact(
-                id=name,
-                label=spec.label or name,
-                measure=Measure(spec.kind, unit),
-                min=spec.min,
-                max=spec.max,
-                default=spec.default,
-                source=spec.source,
-            )
-        return facts
-
-    # ---- derived values ------------------------------------------------------------------
-    def check_derived(
-        self, raw: Mapping[str, DerivedSpec], facts: Mapping[str, Fact]
-    ) -> tuple[Derived, ...]:
-        names = DeclaredNames(
-            set(facts) | set(raw) | self.declared
-        )  # indexed once, not per formula
-        compiled: dict[str, Derived] = {}
-        for name, spec in raw.items():
-            loc: Loc = ("derived", name)
-            if name in facts:
-                self.problem(
-                    loc,
-                    tr(
-                        "duplicate-id",
-                        "derived value {name!r} has the same id as a fact",
-                        name=name,
-                    ),
-                    "duplicate-id",
-                    key=True,
-                )
-                continue
-            if not self.check_name(loc, name, derived=True):
-                continue
-            formula = self.compile_formula(spec.formula, (*loc, "formula"), names)
-            if formula is None:
-                continue
-            kind = spec.kind
-            compiled[name] = Derived(
-                name,
-                spec.label or name,
-                formula,
-                Measure(kind, "" if kind == "rate" else spec.unit or ""),
-            )
-        return self.order_derived(compiled)
-
-    def order_derived(self, compiled: dict[str, Derived]) -> tuple[Derived, ...]:
-        """Topological order; every cycle reported once with its path. A depth-first walk kept
-        on an explicit stack: a chain of thousands of derived values must not recurse."""
-        order: list[Derived] = []
-        state: dict[str, int] = {}  # 1 = visiting, 2 = done
-        path: list[str] = []  # the names being visited, outermost first
-        pending: list[Iterator[str]] = []  # each one's dependencies still to look at
-
-        def enter(name: str) -> None:
-            state[name] = 1
-            path.append(name)
-            pending.append(iter(sorted(compiled[name].formula.names)))
-
-        for start in compiled:
-            if start in state:
-                continue
-            enter(start)
-            while pending:
-                dep = next(pending[-1], None)
-                if dep is None:
-                    name = path.pop()
-                    pending.pop()
-                    state[name] = 2
-                    order.append(compiled[name])
-                elif dep not in compiled:
-                    continue
-                elif state.get(dep) == 1:
-                    cycle = [*path[path.index(dep) :], dep]
-                    self.problem(
-                        ("derived", dep, "formula"),
-                        tr(
-                            "derived-cycle",
-                            "derived values depend on each other in a cycle: {cycle}",
-                            cycle=" → ".join(cycle),
-                        ),
-                        "derived-cycle",
-                    )
-                elif dep not in state:
-                    enter(dep)
-        return tuple(order)
-
-    def derived_closure(
-        self, derived: tuple[Derived, ...], facts: Mapping[str, Fact]
-    ) -> DerivedClosure:
-        """For each name: (facts it reads, derived values it needs), through any depth."""
-        return DerivedClosure(derived, facts)
-
-    # ---- formulas ------------------------------------------------------------------------
-    def compile_formula(
-        self, source: str, loc: Loc, names: Collection[str] | DeclaredNames
-    ) -> CompiledFormula | None:
-        try:
-            formula = compile_formula(source, names)
-        except FormulaError as exc:
-            if self.names_known or exc.problems[0].code != "formula-unknown-name":
-                self.formula_problem(loc, exc)
-            return None
-        text = sorted(name for name in formula.names if self.text_facts.get(name))
-        if text:
-            self.problem(
-                loc,
-                tr(
-                    "formula-text-fact",
-                    "{names} is text and cannot be used in a formula",
-                    names=", ".join(text),
-                ),
-                "formula-text-fact",
-            )
-            return None
-        return formula
-
-    def formula_problem(self, loc: Loc, exc: FormulaError) -> None:
-        file, mark = self.src.locate(loc)
-        column = None if mark is None else self.formula_column(file, mark, exc.formula, exc.offset)
-        self.problems.append(
-            Problem(
-                ui(
-                    "{message} (in formula {formula!r})",
-                    message=exc.message,
-                    formula=exc.formula[:80],
-                )
-                if len(exc.formula) <= 200
-                else exc.message,
-                exc.problems[0].code,
-                file=file,
-                line=mark.line if mark else None,
-                column=column,
-                path=id_path(self.data, loc) or None,
-            )
+                "{what} id {name!r} cannot be used in formulas: use letters, digits (not "
+                "first), underscores or Chinese characters, without spaces or punctuation",
+                what=what,
+                name=name,
+            ),
+            "bad-name",
+            key=True,
         )
+        return False
+    if unicodedata.normalize("NFKC", name) != name:
+        state.problem(
+            loc,
+            tr(
+                "bad-name",
+                "{what} id {name!r} contains full-width or compatibility characters; write "
+                "{normal!r}",
+                what=what,
+                name=name,
+                normal=unicodedata.normalize("NFKC", name),
+            ),
+            "bad-name",
+            key=True,
+        )
+        return False
+    if name in FUNCTIONS or name in RESERVED_NAMES:
+        state.problem(
+            loc,
+            tr(
+                "reserved-name",
+                "{what} id {name!r} is reserved (a function or a rule variable); choose another id",
+                what=what,
+                name=name,
+            ),
+            "reserved-name",
+            key=True,
+        )
+        return False
+    return True
 
-    def formula_column(self, file: str, mark: Any, formula: str, offset: int) -> int:
-        """The column of the offending part when the formula is written on the value's line as
-        is (plain or quoted); else the value's own column, and the message quotes the formula."""
-        lines = self.src.texts.get(file, [])
-        line = lines[mark.line - 1] if 0 < mark.line <= len(lines) else ""
-        start = mark.column - 1
-        for quote in (0, 1):
-            if line[start + quote : start + quote + len(formula)] == formula:
-                return int(mark.column) + quote + offset
-        return int(mark.column)
+
+def check_facts(state: CompileState, raw: Mapping[str, FactSpec]) -> dict[str, Fact]:
+    facts: dict[str, Fact] = {}
+    for name, spec in raw.items():
+        loc: Loc = ("facts", name)
+        check_name(state, loc, name, derived=False)
+        unit = spec.unit or ""
+        # A spec declares its unit in full (万元): "万" is only read in values, where reports
+        # shorten it, so that every table the spec prints uses one spelling.
+        declared = money_factor(unit) is not None and unit not in SHORT_MONEY_UNITS
+        if spec.kind == "money" and not declared:
+            state.problem(
+                (*loc, "unit"),
+                tr(
+                    "unit-kind",
+                    "money needs a unit of 元, 千元, 万元, 百万元 or 亿元, got {unit!r}",
+                    unit=unit or "none",
+                ),
+                "unit-kind",
+            )
+        if spec.kind == "rate" and unit not in ("", "%"):
+            state.problem(
+                (*loc, "unit"),
+                tr(
+                    "unit-kind",
+                    "a rate has no unit (it is shown as a percentage), got {unit!r}",
+                    unit=unit,
+                ),
+                "unit-kind",
+            )
+            unit = ""
+        if spec.kind == "rate":
+            unit = ""
+        facts[name] = Fact(
+            id=name,
+            label=spec.label or name,
+            measure=Measure(spec.kind, unit),
+            min=spec.min,
+            max=spec.max,
+            default=spec.default,
+            source=spec.source,
+        )
+    return facts
+
+
+# ---- derived values ------------------------------------------------------------------
+def check_derived(
+    state: CompileState, raw: Mapping[str, DerivedSpec], facts: Mapping[str, Fact]
+) -> tuple[Derived, ...]:
+    names = DeclaredNames(set(facts) | set(raw) | state.declared)  # indexed once, not per formula
+    compiled: dict[str, Derived] = {}
+    for name, spec in raw.items():
+        loc: Loc = ("derived", name)
+        if name in facts:
+            state.problem(
+                loc,
+                tr(
+                    "duplicate-id",
+                    "derived value {name!r} has the same id as a fact",
+                    name=name,
+                ),
+                "duplicate-id",
+                key=True,
+            )
+            continue
+        if not check_name(state, loc, name, derived=True):
+            continue
+        formula = checked_formula(state, spec.formula, (*loc, "formula"), names)
+        if formula is None:
+            continue
+        kind = spec.kind
+        compiled[name] = Derived(
+            name,
+            spec.label or name,
+            formula,
+            Measure(kind, "" if kind == "rate" else spec.unit or ""),
+        )
+    return order_derived(state, compiled)
+
+
+def order_derived(state: CompileState, compiled: dict[str, Derived]) -> tuple[Derived, ...]:
+    """Topological order; every cycle reported once with its path. A depth-first walk kept
+    on an explicit stack: a chain of thousands of derived values must not recurse."""
+    order: list[Derived] = []
+    visit: dict[str, int] = {}  # 1 = visiting, 2 = done
+    path: list[str] = []  # the names being visited, outermost first
+    pending: list[Iterator[str]] = []  # each one's dependencies still to look at
+
+    def enter(name: str) -> None:
+        visit[name] = 1
+        path.append(name)
+        pending.append(iter(sorted(compiled[name].formula.names)))
+
+    for start in compiled:
+        if start in visit:
+            continue
+        enter(start)
+        while pending:
+            dep = next(pending[-1], None)
+            if dep is None:
+                name = path.pop()
+                pending.pop()
+                visit[name] = 2
+                order.append(compiled[name])
+            elif dep not in compiled:
+                continue
+            elif visit.get(dep) == 1:
+                cycle = [*path[path.index(dep) :], dep]
+                state.problem(
+                    ("derived", dep, "formula"),
+                    tr(
+                        "derived-cycle",
+                        "derived values depend on each other in a cycle: {cycle}",
+                        cycle=" → ".join(cycle),
+                    ),
+                    "derived-cycle",
+                )
+            elif dep not in visit:
+                enter(dep)
+    return tuple(order)
+
+
+def derived_closure(
+    state: CompileState, derived: tuple[Derived, ...], facts: Mapping[str, Fact]
+) -> DerivedClosure:
+    """For each name: (facts it reads, derived values it needs), through any depth."""
+    return DerivedClosure(derived, facts)
+
+
+# ---- formulas ------------------------------------------------------------------------
+def checked_formula(
+    state: CompileState, source: str, loc: Loc, names: Collection[str] | DeclaredNames
+) -> CompiledFormula | None:
+    try:
+        formula = compile_formula(source, names)
+    except FormulaError as exc:
+        if state.names_known or exc.problems[0].code != "formula-unknown-name":
+            formula_problem(state, loc, exc)
+        return None
+    text = sorted(name for name in formula.names if state.text_facts.get(name))
+    if text:
+        state.problem(
+            loc,
+            tr(
+                "formula-text-fact",
+                "{names} is text and cannot be used in a formula",
+                names=", ".join(text),
+            ),
+            "formula-text-fact",
+        )
+        return None
+    return formula
+
+
+def formula_problem(state: CompileState, loc: Loc, exc: FormulaError) -> None:
+    file, mark = state.src.locate(loc)
+    column = None if mark is None else formula_column(state, file, mark, exc.formula, exc.offset)
+    state.problems.append(
+        Problem(
+            ui(
+                "{message} (in formula {formula!r})",
+                message=exc.message,
+                formula=exc.formula[:80],
+            )
+            if len(exc.formula) <= 200
+            else exc.message,
+            exc.problems[0].code,
+            file=file,
+            line=mark.line if mark else None,
+            column=column,
+            path=id_path(state.data, loc) or None,
+        )
+    )
+
+
+def formula_column(state: CompileState, file: str, mark: Any, formula: str, offset: int) -> int:
+    """The column of the offending part when the formula is written on the value's line as
+    is (plain or quoted); else the value's own column, and the message quotes the formula."""
+    lines = state.src.texts.get(file, [])
+    line = lines[mark.line - 1] if 0 < mark.line <= len(lines) else ""
+    start = mark.column - 1
+    for quote in (0, 1):
+        if line[start + quote : start + quote + len(formula)] == formula:
+            return int(mark.column) + quote + offset
+    return int(mark.column)
