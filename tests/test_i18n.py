@@ -53,25 +53,10 @@ KEYWORDS = {"tr": ((1, "c"), 2), "ui": None, "N_": None}
 # core.po: spec, formula, numbers, yamlio, engine, rules, methods, errors.py
 NOT_YET_CORE: frozenset[str] = frozenset(
     {
-        "band-gap",
-        "band-none",
-        "band-overlap",
-        "band-points",
-        "band-range",
         "compare-year",
         "error",
-        "negative-count",
-        "rating-missing",
-        "rating-score",
-        "reverse-formula-missing",
         "survey-columns",
         "survey-empty",
-        "target-not-positive",
-        "target-not-zero",
-        "tier-gap",
-        "tier-order",
-        "tier-overlap",
-        "tier-unknown",
     }
 )
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field
 
 from ..formula.expr import Value
+from ..i18n import tr
 from ..numbers.cell_text import look_alike, normalize
 from ..numbers.limits import QuantityError
 from ..numbers.measure import Measure, MeasureError
@@ -105,7 +106,7 @@ def parse_band(
     op, rest = (match.group(1), match.group(2)) if match else ("=", text)
     value = bound(rest)
     if value is None:
-        raise ValueError(f"range {raw!r} needs a number")
+        raise ValueError(tr("band-range", "range {range!r} needs a number", range=raw))
     return {
         "=": (value, True, value, True),
         "≥": (value, True, None, False),
@@ -137,25 +138,37 @@ class BandsRule(Rule):
             try:
                 low, low_closed, high, high_closed = parse_band(band.range, self.measure)
             except ValueError as exc:
-                ctx.problem(where, f"cannot read range {str(band.range)!r}: {exc}", "band-range")
+                message = tr(
+                    "band-range",
+                    "cannot read range {range!r}: {problem}",
+                    range=str(band.range),
+                    problem=exc,
+                )
+                ctx.problem(where, message, "band-range")
                 continue
             if (
                 low is not None
                 and high is not None
                 and (low > high or (low == high and not (low_closed and high_closed)))
             ):
-                ctx.problem(where, f"range {band.range!r} is empty", "band-range")
+                message = tr("band-range", "range {range!r} is empty", range=band.range)
+                ctx.problem(where, message, "band-range")
                 continue
             if (band.points is None) == (band.share is None):
-                ctx.problem(
-                    f"bands.{index}", "give either points or share for each band", "band-points"
-                )
+                message = tr("band-points", "give either points or share for each band")
+                ctx.problem(f"bands.{index}", message, "band-points")
                 continue
             if band.points is not None and band.points > ctx.settings["weight"]:
                 ctx.problem(
                     f"bands.{index}.points",
-                    f"band {band.range!r} gives {fmt(band.points)} points, more than the "
-                    f"indicator's weight {fmt(ctx.settings['weight'])}",
+                    tr(
+                        "band-points",
+                        "band {range!r} gives {points} points, more than the indicator's weight "
+                        "{weight}",
+                        range=band.range,
+                        points=fmt(band.points),
+                        weight=fmt(ctx.settings["weight"]),
+                    ),
                     "band-points",
                 )
             bands.append(
@@ -182,14 +195,22 @@ class BandsRule(Rule):
                 )
                 or upper.low is None
             ):
-                ctx.problem(
-                    "bands", f"ranges {lower.text} and {upper.text} overlap", "band-overlap"
+                message = tr(
+                    "band-overlap",
+                    "ranges {lower} and {upper} overlap",
+                    lower=lower.text,
+                    upper=upper.text,
                 )
+                ctx.problem("bands", message, "band-overlap")
             elif lower.high < upper.low or (not lower.high_closed and not upper.low_closed):
                 ctx.problem(
                     "bands",
-                    f"ranges {lower.text} and {upper.text} leave a gap: no points are defined "
-                    f"between them",
+                    tr(
+                        "band-gap",
+                        "ranges {lower} and {upper} leave a gap: no points are defined between them",
+                        lower=lower.text,
+                        upper=upper.text,
+                    ),
                     "band-gap",
                 )
 
@@ -226,7 +247,12 @@ class BandsRule(Rule):
                 return band
         covered = "、".join(b.text for b in self.bands)
         raise InputError(
-            f"value {self.measure.display(value)} falls in none of the ranges {covered}",
+            tr(
+                "band-none",
+                "value {value} falls in none of the ranges {ranges}",
+                value=self.measure.display(value),
+                ranges=covered,
+            ),
             "band-none",
         )
 

@@ -21,6 +21,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from ..formula.expr import CompiledFormula, Value
+from ..i18n import tr
 from ..numbers.limits import CTX, QuantityError
 from ..numbers.measure import Measure, ResolvedTarget
 from ..numbers.quantities import parse_number, parse_quantity
@@ -96,7 +97,9 @@ def _share(value: object) -> object:
         if quantity.unit == "%":
             return quantity.number.scaleb(-2, CTX)  # exact, in no caller's context
         if quantity.unit:
-            raise ValueError(f"expected a share such as 0.8 or '80%', got {value!r}")
+            raise ValueError(
+                tr("bad-value", "expected a share such as 0.8 or '80%', got {value!r}", value=value)
+            )
         return quantity.number
     return value
 
@@ -335,9 +338,12 @@ def shown_measure(ctx: CompileContext, measure: Measure) -> Measure:
 def as_number(value: Value, what: str) -> Decimal:
     """A rule's input must be a number: a yes/no formula result here is a spec mistake to report."""
     if isinstance(value, bool):
-        raise InputError(
-            f"{what} must be a number, but the formula gave a yes/no value", "not-a-number"
+        message = tr(
+            "not-a-number",
+            "{what} must be a number, but the formula gave a yes/no value",
+            what=what,
         )
+        raise InputError(message, "not-a-number")
     return value
 
 

@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from ..i18n import tr
 from .base import (
     CompileContext,
     InputError,
@@ -57,7 +58,11 @@ class DeductionRule(StatedRule):
             self.statement = CAPPED
 
     def refused(self, value: Decimal) -> InputError:
-        message = f"the number of problems cannot be negative, got {fmt(value)}"
+        message = tr(
+            "negative-count",
+            "the number of problems cannot be negative, got {count}",
+            count=fmt(value),
+        )
         return InputError(message, "negative-count")
 
     def explain(self, outcome: Outcome, weight: Decimal, score: Decimal) -> str:

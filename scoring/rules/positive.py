@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field
 
 from ..formula.expr import CompiledFormula, Value
+from ..i18n import tr
 from .base import (
     ZERO,
     CompileContext,
@@ -68,8 +69,12 @@ class PositiveRule(StatedRule):
             self.require_target(
                 ctx,
                 self.target.value > 0,
-                f"a positive target must be above 0, got {self.target.display}; "
-                "use kind: zero_target for '=0' targets",
+                tr(
+                    "target-not-positive",
+                    "a positive target must be above 0, got {target}; use kind: zero_target for "
+                    "'=0' targets",
+                    target=self.target.display,
+                ),
                 "target-not-positive",
             )
         ratio = params.overshoot_ratio

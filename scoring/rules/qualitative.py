@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field
 
 from ..formula.expr import Value
+from ..i18n import tr
 from .base import (
     CompileContext,
     Emitter,
@@ -133,37 +134,67 @@ class QualitativeRule(Rule):
         """The tier a rating (tier, score, share) names and the points it gives; InputError
         says what is wrong with it."""
         if rating is None:
-            raise InputError(
-                f"missing rating: give this qualitative indicator a tier ({'/'.join(self.by_id)}) "
-                "and a score under ratings:",
+            message = tr(
                 "rating-missing",
+                "missing rating: give this qualitative indicator a tier ({tiers}) and a score "
+                "under ratings:",
+                tiers="/".join(self.by_id),
             )
+            raise InputError(message, "rating-missing")
         named, score, given_share = rating
         tier = self.by_id.get(named) or self.by_label.get(named)
         if tier is None:
             names = "、".join(self.by_id)
             close = difflib.get_close_matches(named, list(self.by_id), n=1, cutoff=0.5)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            raise InputError(
-                f"unknown tier '{named}'; expected one of {names}{hint}", "tier-unknown"
+            hint = tr("tier-unknown", "; did you mean '{tier}'?", tier=close[0]) if close else ""
+            message = tr(
+                "tier-unknown",
+                "unknown tier '{tier}'; expected one of {tiers}{hint}",
+                tier=named,
+                tiers=names,
+                hint=hint,
             )
+            raise InputError(message, "tier-unknown")
         if score is None:
             if given_share is None:
-                ask = f"score (points out of {fmt(weight)}) or share (e.g. 90%) for tier {tier.id}"
-                raise InputError(f"give a {ask}", "rating-score")
+                message = tr(
+                    "rating-score",
+                    "give a score (points out of {weight}) or share (e.g. 90%) for tier {tier}",
+                    weight=fmt(weight),
+                    tier=tier.id,
+                )
+                raise InputError(message, "rating-score")
             share, points = given_share, given_share * weight
         elif given_share is not None:
-            ask = f"score (points out of {fmt(weight)}) or share (e.g. 90%) for tier {tier.id}"
-            raise InputError(f"give either {ask}, not both", "rating-score")
+            message = tr(
+                "rating-score",
+                "give either score (points out of {weight}) or share (e.g. 90%) for tier {tier}, "
+                "not both",
+                weight=fmt(weight),
+                tier=tier.id,
+            )
+            raise InputError(message, "rating-score")
         else:  # a zero-weight indicator can only be given 0 points, i.e. any share
             share, points = (score / weight if weight else tier.min), score
         if not tier.contains(share):
-            given = f"score {fmt(points)}" if score is not None else f"share {percent(share)}"
-            raise InputError(
-                f"{given} is outside tier {tier.id} ({tier.label}) {tier.range_text(weight)}; "
-                "choose the tier that matches the score or change the score",
-                "tier-range",
-            )
+            fields = {"tier": tier.id, "label": tier.label, "range": tier.range_text(weight)}
+            if score is not None:
+                message = tr(
+                    "tier-range",
+                    "score {points} is outside tier {tier} ({label}) {range}; choose the tier that "
+                    "matches the score or change the score",
+                    points=fmt(points),
+                    **fields,
+                )
+            else:
+                message = tr(
+                    "tier-range",
+                    "share {share} is outside tier {tier} ({label}) {range}; choose the tier that "
+                    "matches the score or change the score",
+                    share=percent(share),
+                    **fields,
+                )
+            raise InputError(message, "tier-range")
         return tier, points
 
     def explain(self, outcome: Outcome, weight: Decimal, score: Decimal) -> str:
@@ -187,30 +218,51 @@ def build_tiers(raw: Mapping[str, TierParams], problem: ProblemSink) -> tuple[Ti
     )
     for tier in tiers:
         if tier.min >= tier.max:
-            problem(
-                f"tier {tier.id} has min {percent(tier.min)} not below max {percent(tier.max)}",
+            message = tr(
                 "tier-order",
+                "tier {tier} has min {min} not below max {max}",
+                tier=tier.id,
+                min=percent(tier.min),
+                max=percent(tier.max),
             )
+            problem(message, "tier-order")
     if tiers and tiers[0].max != 1:
-        problem(
-            f"the top tier {tiers[0].id} must reach 100%, got {percent(tiers[0].max)}", "tier-gap"
-        )
-    if tiers and tiers[-1].min != 0:
-        problem(
-            f"the lowest tier {tiers[-1].id} must start at 0%, got {percent(tiers[-1].min)}",
+        message = tr(
             "tier-gap",
+            "the top tier {tier} must reach 100%, got {max}",
+            tier=tiers[0].id,
+            max=percent(tiers[0].max),
         )
+        problem(message, "tier-gap")
+    if tiers and tiers[-1].min != 0:
+        message = tr(
+            "tier-gap",
+            "the lowest tier {tier} must start at 0%, got {min}",
+            tier=tiers[-1].id,
+            min=percent(tiers[-1].min),
+        )
+        problem(message, "tier-gap")
     for upper, lower in itertools.pairwise(tiers):
         if lower.max < upper.min:
-            problem(
-                f"tiers {lower.id} and {upper.id} leave a gap between {percent(lower.max)} and {percent(upper.min)}",
+            message = tr(
                 "tier-gap",
+                "tiers {lower} and {upper} leave a gap between {low} and {high}",
+                lower=lower.id,
+                upper=upper.id,
+                low=percent(lower.max),
+                high=percent(upper.min),
             )
+            problem(message, "tier-gap")
         elif lower.max > upper.min:
-            problem(
-                f"tiers {lower.id} and {upper.id} overlap between {percent(upper.min)} and {percent(lower.max)}",
+            message = tr(
                 "tier-overlap",
+                "tiers {lower} and {upper} overlap between {low} and {high}",
+                lower=lower.id,
+                upper=upper.id,
+                low=percent(upper.min),
+                high=percent(lower.max),
             )
+            problem(message, "tier-overlap")
     return tiers
 
 

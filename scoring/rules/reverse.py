@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from ..i18n import tr
 from .base import CompileContext, MeasuredParams, Outcome, StatedRule, lost_sentence
 from .statement import Statement
 
@@ -49,17 +50,24 @@ class ReverseRule(StatedRule):
             self.require_target(
                 ctx,
                 self.target.value > 0,
-                f"a reverse target must be above 0, got {self.target.display}; "
-                "use kind: zero_target for '=0' or '≤0' targets",
+                tr(
+                    "target-not-positive",
+                    "a reverse target must be above 0, got {target}; use kind: zero_target for "
+                    "'=0' or '≤0' targets",
+                    target=self.target.display,
+                ),
                 "target-not-positive",
             )
         formula = params.formula or ctx.settings.get("reverse_formula")
         if formula is None:
             ctx.problem(
                 "formula",
-                "choose how a reverse indicator above target is scored: formula: t_over_a "
-                "(w × t ÷ a) or linear_to_double (w × (1 − (a − t) ÷ t)), here or as the "
-                "spec's reverse_formula",
+                tr(
+                    "reverse-formula-missing",
+                    "choose how a reverse indicator above target is scored: formula: t_over_a "
+                    "(w × t ÷ a) or linear_to_double (w × (1 − (a − t) ÷ t)), here or as the "
+                    "spec's reverse_formula",
+                ),
                 "reverse-formula-missing",
             )
         self.formula: str = formula or "t_over_a"

@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from ..i18n import tr
 from .base import CompileContext, MeasuredParams, Outcome, StatedRule, fmt, lost_sentence
 from .statement import Statement
 
@@ -41,8 +42,12 @@ class ZeroTargetRule(StatedRule):
             self.require_target(
                 ctx,
                 self.target.value == 0,
-                f"a zero_target rule needs a target of 0, got {self.target.display}; "
-                "use kind: reverse for other '≤' targets",
+                tr(
+                    "target-not-zero",
+                    "a zero_target rule needs a target of 0, got {target}; use kind: reverse for "
+                    "other '≤' targets",
+                    target=self.target.display,
+                ),
                 "target-not-zero",
             )
         self.per_occurrence = params.per_occurrence
