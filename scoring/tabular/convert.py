@@ -32,17 +32,17 @@ from ..errors import Problem, ScoringError
 from ..i18n import tr
 from ..numbers.text import format_number, places_of
 from ..spec.model import DEFAULT_GRADES
-from .draft import Leaf
+from .draft import Draft, Leaf
 from .filed import Defect, FiledTable, Notice
-from .funds_leaf import FundsReader
-from .layout import Layout
+from .funds_leaf import read_funds
+from .layout import indicator_tree, stated_view
 from .names import id_source
 from .parse import read_table
 from .ratings import adjustments
-from .rows import RowReader
+from .rows import read_leaf
 from .sheet import TableError
 from .stated import Stated
-from .weights import WeightInference
+from .weights import infer_weights
 from .yaml_dump import dump_yaml
 
 __all__ = ["Imported", "dump_yaml", "import_table", "to_pair"]
@@ -82,7 +82,7 @@ def to_pair(table: FiledTable, *, unscored: bool = False) -> Imported:
     """Interpret a read table; cells that cannot be used are ``Imported.defects``. With
     ``unscored``, a table where nothing applicable weighs anything gives ``rule_result`` None
     instead of ``table-empty``."""
-    imported = _Converter(table).run()
+    imported = convert(Draft(table))
     if imported.rule_result is None and not unscored:
         raise TableError(
             Problem(
@@ -95,115 +95,115 @@ def to_pair(table: FiledTable, *, unscored: bool = False) -> Imported:
     return imported
 
 
-class _Converter(FundsReader, WeightInference, RowReader, Layout):
-    """One table's conversion: the steps come from the mixins, their order and the assembly here."""
-
-    def run(self) -> Imported:
-        table = self.table
-        if self.problems:
-            raise TableError(self.problems)
-        self.read_funds()
-        if not table.rows and self.funds_leaf is None:
-            raise TableError(
-                Problem(
-                    tr("table-empty", "no indicator rows under the header: nothing to review"),
-                    "table-empty",
-                    file=table.file,
-                    path=table.header_cell,
-                )
+def convert(draft: Draft) -> Imported:
+    """One table's conversion: the steps, in their order, and the assembly of the pair."""
+    table = draft.table
+    if draft.problems:
+        raise TableError(draft.problems)
+    read_funds(draft)
+    if not table.rows and draft.funds_leaf is None:
+        raise TableError(
+            Problem(
+                tr("table-empty", "no indicator rows under the header: nothing to review"),
+                "table-empty",
+                file=table.file,
+                path=table.header_cell,
             )
-        leaves = [
-            Leaf(row, self.indicator_ids.make(id_source(row.name), "指标"), row.weight.value)
-            for row in table.rows
-        ]
-        for leaf in leaves:
-            if leaf.row.truncated:
-                self.leave_out(leaf, "truncated_row")
-        self.infer_weights(leaves)
-        for leaf in leaves:
-            self.read_leaf(leaf)
-        indicators = self.tree(leaves)
-        weights = sum((leaf.weight or Decimal(0) for leaf in leaves), Decimal(0))
-        if self.funds_leaf is not None:
-            indicators.insert(0, self.funds_leaf)
-            weights += self.funds_leaf["weight"]
-        total = weights
-        if table.total_weight is not None and table.total_weight.value != weights:
-            self.notice(
-                table.total_weight.cell,
-                f"分值合计 {format_number(weights)} 与总分 {format_number(table.total_weight.value)} "
-                f"不符；按 {format_number(weights)} 导入（复核：weights_sum）",
-            )
-        applicable = sum(
-            (leaf.weight or Decimal(0) for leaf in leaves if not leaf.row.not_applicable),
-            Decimal(0),
-        ) + (self.funds_leaf["weight"] if self.funds_leaf is not None else Decimal(0))
-        spec = self.spec_mapping(indicators, total, leaves)
-        facts = self.facts_mapping()
-        self.stated_view(leaves)
-        self.stated.defects = list(self.defects)
-        self.stated.left_out = dict(self.left_out)
-        imported = Imported(table, spec, facts, [], self.stated, self.notices, defects=self.defects)
-        if total > 0 and applicable > 0:
-            imported.rule_result = _score_rules(imported)
-            imported.adjustments = adjustments(imported.rule_result, self.scores)
-        return imported
+        )
+    leaves = [
+        Leaf(row, draft.indicator_ids.make(id_source(row.name), "指标"), row.weight.value)
+        for row in table.rows
+    ]
+    for leaf in leaves:
+        if leaf.row.truncated:
+            draft.leave_out(leaf, "truncated_row")
+    infer_weights(draft, leaves)
+    for leaf in leaves:
+        read_leaf(draft, leaf)
+    indicators = indicator_tree(draft, leaves)
+    weights = sum((leaf.weight or Decimal(0) for leaf in leaves), Decimal(0))
+    if draft.funds_leaf is not None:
+        indicators.insert(0, draft.funds_leaf)
+        weights += draft.funds_leaf["weight"]
+    total = weights
+    if table.total_weight is not None and table.total_weight.value != weights:
+        draft.notice(
+            table.total_weight.cell,
+            f"分值合计 {format_number(weights)} 与总分 {format_number(table.total_weight.value)} "
+            f"不符；按 {format_number(weights)} 导入（复核：weights_sum）",
+        )
+    applicable = sum(
+        (leaf.weight or Decimal(0) for leaf in leaves if not leaf.row.not_applicable),
+        Decimal(0),
+    ) + (draft.funds_leaf["weight"] if draft.funds_leaf is not None else Decimal(0))
+    spec = spec_mapping(draft, indicators, total, leaves)
+    facts = facts_mapping(draft)
+    stated_view(draft, leaves)
+    draft.stated.defects = list(draft.defects)
+    draft.stated.left_out = dict(draft.left_out)
+    imported = Imported(table, spec, facts, [], draft.stated, draft.notices, defects=draft.defects)
+    if total > 0 and applicable > 0:
+        imported.rule_result = _score_rules(imported)
+        imported.adjustments = adjustments(imported.rule_result, draft.scores)
+    return imported
 
-    def spec_mapping(
-        self, indicators: list[dict[str, Any]], total: Decimal, leaves: list[Leaf]
-    ) -> dict[str, Any]:
-        numbers = [leaf.weight for leaf in leaves] + [s.value for s in self.scores.values()]
-        places = max([2] + [places_of(n) for n in numbers if n is not None])
-        grades: dict[str, Decimal] = dict(DEFAULT_GRADES)
-        # (With weights left out at 0 the lines fall with the total; the review then gives no
-        # recomputed grade, since those rows could change it.)
-        basis = total
-        if basis < max(grades.values()):
-            grades = {k: (v * basis / 100).quantize(Decimal("0.01")) for k, v in grades.items()}
-            self.notice(
-                self.table.header_cell, f"总分 {format_number(basis)} 低于 90：等级线按比例折算"
-            )
-        name = self.table.project.get("name")
-        title = name.value if name else Path(self.table.file).stem
-        spec: dict[str, Any] = {
-            "id": "imported",
-            "name": f"{title} 绩效自评表（导入）",
-            "version": "imported",
-            "description": f"由 jixiao import 从 {Path(self.table.file).name}（{self.table.sheet}）导入",
-            "total": total,
-            "rounding": {"places": min(places, 6), "mode": "half_up"},
-            "grades": grades,
-            "reverse_formula": "t_over_a",
-        }
-        if self.facts:
-            spec["facts"] = self.facts
-        if self.derived:
-            spec["derived"] = self.derived
-        spec["indicators"] = indicators
-        return spec
 
-    def facts_mapping(self) -> dict[str, Any]:
-        table = self.table
-        project: dict[str, Any] = {}
-        name = table.project.get("name")
-        if name is None:
-            self.notice(table.header_cell, "项目名称 not found; the file name is used")
-        project["name"] = name.value if name else Path(table.file).stem
-        for key in ("code", "department", "unit", "year"):
-            if key in table.project:
-                project[key] = table.project[key].value
-        if table.goal:
-            project["goal"] = {k: v.value for k, v in table.goal.items()}
-        facts: dict[str, Any] = {"project": project}
-        if self.values:
-            facts["values"] = self.values
-        if self.ratings:
-            facts["ratings"] = self.ratings
-        if self.not_applicable:
-            facts["not_applicable"] = self.not_applicable
-        if self.deviations:
-            facts["deviations"] = self.deviations
-        return facts
+def spec_mapping(
+    draft: Draft, indicators: list[dict[str, Any]], total: Decimal, leaves: list[Leaf]
+) -> dict[str, Any]:
+    numbers = [leaf.weight for leaf in leaves] + [s.value for s in draft.scores.values()]
+    places = max([2] + [places_of(n) for n in numbers if n is not None])
+    grades: dict[str, Decimal] = dict(DEFAULT_GRADES)
+    # (With weights left out at 0 the lines fall with the total; the review then gives no
+    # recomputed grade, since those rows could change it.)
+    basis = total
+    if basis < max(grades.values()):
+        grades = {k: (v * basis / 100).quantize(Decimal("0.01")) for k, v in grades.items()}
+        draft.notice(
+            draft.table.header_cell, f"总分 {format_number(basis)} 低于 90：等级线按比例折算"
+        )
+    name = draft.table.project.get("name")
+    title = name.value if name else Path(draft.table.file).stem
+    spec: dict[str, Any] = {
+        "id": "imported",
+        "name": f"{title} 绩效自评表（导入）",
+        "version": "imported",
+        "description": f"由 jixiao import 从 {Path(draft.table.file).name}（{draft.table.sheet}）导入",
+        "total": total,
+        "rounding": {"places": min(places, 6), "mode": "half_up"},
+        "grades": grades,
+        "reverse_formula": "t_over_a",
+    }
+    if draft.facts:
+        spec["facts"] = draft.facts
+    if draft.derived:
+        spec["derived"] = draft.derived
+    spec["indicators"] = indicators
+    return spec
+
+
+def facts_mapping(draft: Draft) -> dict[str, Any]:
+    table = draft.table
+    project: dict[str, Any] = {}
+    name = table.project.get("name")
+    if name is None:
+        draft.notice(table.header_cell, "项目名称 not found; the file name is used")
+    project["name"] = name.value if name else Path(table.file).stem
+    for key in ("code", "department", "unit", "year"):
+        if key in table.project:
+            project[key] = table.project[key].value
+    if table.goal:
+        project["goal"] = {k: v.value for k, v in table.goal.items()}
+    facts: dict[str, Any] = {"project": project}
+    if draft.values:
+        facts["values"] = draft.values
+    if draft.ratings:
+        facts["ratings"] = draft.ratings
+    if draft.not_applicable:
+        facts["not_applicable"] = draft.not_applicable
+    if draft.deviations:
+        facts["deviations"] = draft.deviations
+    return facts
 
 
 def _score_rules(imported: Imported) -> Result:

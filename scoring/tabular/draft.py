@@ -1,7 +1,7 @@
 """The pair being drafted from a filed table: what each step of the conversion adds to.
 
-``convert._Converter`` is put together from mixins (funds, weights, rows, ratings, layout), each a
-subclass of ``Draft`` so that they share one state: the facts, derived values, values, ratings and
+Each step of ``convert`` (funds, weights, rows, ratings, layout) is a function taking the ``Draft``
+first, so that they share one state: the facts, derived values, values, ratings and
 reasons collected so far, the stated scores, and every defect and notice with its cell. A cell that
 cannot be used is a ``Defect`` (a review finding), and its row is left out of the recomputation
 (``left_out``) but still imported, rated by its stated score, so that nothing refuses the table.

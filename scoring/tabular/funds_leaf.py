@@ -21,151 +21,150 @@ from .filed import FiledFunds, Located
 from .funds import COLUMNS, EXECUTION_ID, SOURCES
 from .ratings import tier_of
 
-__all__ = ["FundsReader", "printed_rate"]
+__all__ = ["printed_rate", "read_funds"]
 
 
-class FundsReader(Draft):
-    """Reads ``table.funds`` into facts, values and the funds leaf."""
-
-    def read_funds(self) -> None:
-        funds = self.table.funds
-        if funds is None:
-            return
-        unit = funds.unit if money_factor(funds.unit) is not None else "万元"
-        # One fact per column; the 财政拨款 / 上年结转 / 其他资金 rows are its items, which the engine
-        # adds up and checks against the 年度资金总额 row (items-mismatch when they differ).
-        for column in COLUMNS:
-            total = funds.amounts.get("年度资金总额", {}).get(column)
-            items = {
-                source: format_number(funds.amounts[source][column].value) + unit
-                for source in SOURCES
-                if column in funds.amounts.get(source, {})
-            }
-            if total is None and not items:
-                continue
-            self.value_ids.used.add(column)
-            self.facts[column] = {"label": column, "kind": "money", "unit": unit, "min": 0}
-            written = format_number(total.value) + unit if total is not None else None
-            if items:
-                self.values[column] = (
-                    {"total": written, "items": items} if written else {"items": items}
-                )
-            else:
-                self.values[column] = written
-        totals = funds.amounts.get("年度资金总额", {})
-        self.stated_amounts(funds)
-        weight = funds.weight.value
-        if weight is None or weight == 0:
-            return
-        if funds.rate.value is None and funds.rate.cell:
-            self.defect(
-                "blank_actual",
-                funds.rate.cell,
-                tr(
-                    "blank_actual",
-                    "the funds row has a 分值 and its 执行率 is empty (recomputed as 全年执行数 ÷ "
-                    "全年预算数)",
-                )
-                if COLUMNS[1] in totals
-                else tr("blank_actual", "the funds row has a 分值 and its 执行率 is empty"),
+def read_funds(draft: Draft) -> None:
+    funds = draft.table.funds
+    if funds is None:
+        return
+    unit = funds.unit if money_factor(funds.unit) is not None else "万元"
+    # One fact per column; the 财政拨款 / 上年结转 / 其他资金 rows are its items, which the engine
+    # adds up and checks against the 年度资金总额 row (items-mismatch when they differ).
+    for column in COLUMNS:
+        total = funds.amounts.get("年度资金总额", {}).get(column)
+        items = {
+            source: format_number(funds.amounts[source][column].value) + unit
+            for source in SOURCES
+            if column in funds.amounts.get(source, {})
+        }
+        if total is None and not items:
+            continue
+        draft.value_ids.used.add(column)
+        draft.facts[column] = {"label": column, "kind": "money", "unit": unit, "min": 0}
+        written = format_number(total.value) + unit if total is not None else None
+        if items:
+            draft.values[column] = (
+                {"total": written, "items": items} if written else {"items": items}
             )
-        if funds.score.value is None and funds.score.cell:
-            self.defect(
-                "blank_score",
-                funds.score.cell,
-                tr("blank_score", "the funds row has a 分值 and its 得分 is empty"),
-            )
-        if COLUMNS[1] in totals and COLUMNS[2] in totals:
-            self.value_ids.used.add(EXECUTION_ID)
-            self.derived[EXECUTION_ID] = {
-                "label": "预算执行率",
-                "formula": f"{COLUMNS[2]} / {COLUMNS[1]}",
-                "kind": "rate",
-            }
-            actual: str | None = EXECUTION_ID
-            if totals[COLUMNS[1]].value == 0:
-                self.defect(
-                    "unreadable_value",
-                    totals[COLUMNS[1]].cell,
-                    tr("unreadable_value", "全年预算数 is 0: 预算执行率 cannot be computed"),
-                )
-                actual = None
-        elif funds.rate.value is not None:
-            actual = self.rate_fact(funds.rate)
         else:
-            self.defect(
+            draft.values[column] = written
+    totals = funds.amounts.get("年度资金总额", {})
+    stated_amounts(draft, funds)
+    weight = funds.weight.value
+    if weight is None or weight == 0:
+        return
+    if funds.rate.value is None and funds.rate.cell:
+        draft.defect(
+            "blank_actual",
+            funds.rate.cell,
+            tr(
                 "blank_actual",
-                funds.rate.cell or funds.weight.cell,
-                tr(
-                    "blank_actual",
-                    "the funds row has a 分值 but none of 全年预算数, 全年执行数 and 执行率 is "
-                    "filled in: 预算执行率 cannot be recomputed",
-                ),
+                "the funds row has a 分值 and its 执行率 is empty (recomputed as 全年执行数 ÷ "
+                "全年预算数)",
+            )
+            if COLUMNS[1] in totals
+            else tr("blank_actual", "the funds row has a 分值 and its 执行率 is empty"),
+        )
+    if funds.score.value is None and funds.score.cell:
+        draft.defect(
+            "blank_score",
+            funds.score.cell,
+            tr("blank_score", "the funds row has a 分值 and its 得分 is empty"),
+        )
+    if COLUMNS[1] in totals and COLUMNS[2] in totals:
+        draft.value_ids.used.add(EXECUTION_ID)
+        draft.derived[EXECUTION_ID] = {
+            "label": "预算执行率",
+            "formula": f"{COLUMNS[2]} / {COLUMNS[1]}",
+            "kind": "rate",
+        }
+        actual: str | None = EXECUTION_ID
+        if totals[COLUMNS[1]].value == 0:
+            draft.defect(
+                "unreadable_value",
+                totals[COLUMNS[1]].cell,
+                tr("unreadable_value", "全年预算数 is 0: 预算执行率 cannot be computed"),
             )
             actual = None
-        self.indicator_ids.used.add(EXECUTION_ID)
-        self.funds_leaf = {
-            "id": EXECUTION_ID,
-            "name": "预算执行率",
-            "weight": weight,
-            "standard": "全年执行数 ÷ 全年预算数 × 分值，最高得满分",
-            "rule": {"kind": "positive", "actual": actual, "target": "≥100%"},
-        }
-        if actual is None:  # imported rated by its stated score, left out of the recomputation
-            self.left_out[EXECUTION_ID] = "unreadable_value"
-            self.funds_leaf["rule"] = {"kind": "qualitative", "target": "≥100%"}
-            stated = funds.score.value
-            given = min(max(stated or Decimal(0), Decimal(0)), weight)
-            self.ratings[EXECUTION_ID] = {"tier": tier_of(given / weight), "score": given}
-        self.scores[EXECUTION_ID] = funds.score
-        self.stated.funds_leaf = EXECUTION_ID
-        if funds.rate.value is not None:
-            self.stated.funds_rate = Located(funds.rate.value, funds.rate.cell)
+    elif funds.rate.value is not None:
+        actual = rate_fact(draft, funds.rate)
+    else:
+        draft.defect(
+            "blank_actual",
+            funds.rate.cell or funds.weight.cell,
+            tr(
+                "blank_actual",
+                "the funds row has a 分值 but none of 全年预算数, 全年执行数 and 执行率 is "
+                "filled in: 预算执行率 cannot be recomputed",
+            ),
+        )
+        actual = None
+    draft.indicator_ids.used.add(EXECUTION_ID)
+    draft.funds_leaf = {
+        "id": EXECUTION_ID,
+        "name": "预算执行率",
+        "weight": weight,
+        "standard": "全年执行数 ÷ 全年预算数 × 分值，最高得满分",
+        "rule": {"kind": "positive", "actual": actual, "target": "≥100%"},
+    }
+    if actual is None:  # imported rated by its stated score, left out of the recomputation
+        draft.left_out[EXECUTION_ID] = "unreadable_value"
+        draft.funds_leaf["rule"] = {"kind": "qualitative", "target": "≥100%"}
+        stated = funds.score.value
+        given = min(max(stated or Decimal(0), Decimal(0)), weight)
+        draft.ratings[EXECUTION_ID] = {"tier": tier_of(given / weight), "score": given}
+    draft.scores[EXECUTION_ID] = funds.score
+    draft.stated.funds_leaf = EXECUTION_ID
+    if funds.rate.value is not None:
+        draft.stated.funds_rate = Located(funds.rate.value, funds.rate.cell)
 
-    def stated_amounts(self, funds: FiledFunds) -> None:
-        """The amounts review compares indicators with, and the rate they give: the 年度资金总额
-        row's, or the source rows' sum when that row gives none (0 / 0 printed)."""
-        stated = self.stated
-        if funds.repeated_score is not None:
-            stated.funds_repeated = funds.repeated_score
-        totals = funds.amounts.get("年度资金总额", {})
 
-        def amount(column: str) -> Decimal | None:
-            cell = totals.get(column)
-            return cell.value if cell is not None else None
+def stated_amounts(draft: Draft, funds: FiledFunds) -> None:
+    """The amounts review compares indicators with, and the rate they give: the 年度资金总额
+    row's, or the source rows' sum when that row gives none (0 / 0 printed)."""
+    stated = draft.stated
+    if funds.repeated_score is not None:
+        stated.funds_repeated = funds.repeated_score
+    totals = funds.amounts.get("年度资金总额", {})
 
-        stated.funds_budget, stated.funds_spent = amount(COLUMNS[1]), amount(COLUMNS[2])
-        budget, spent = stated.funds_budget, stated.funds_spent
-        if not budget:
-            parts = [funds.amounts.get(source, {}) for source in SOURCES]
-            budget = sum((p[COLUMNS[1]].value for p in parts if COLUMNS[1] in p), Decimal(0))
-            spent = sum((p[COLUMNS[2]].value for p in parts if COLUMNS[2] in p), Decimal(0))
-        if budget and spent is not None:
-            stated.funds_computed_rate = spent / budget
+    def amount(column: str) -> Decimal | None:
+        cell = totals.get(column)
+        return cell.value if cell is not None else None
 
-    def rate_fact(self, rate: Located[str | None]) -> str | None:
-        """The printed 执行率 as the fact scored (no amounts to compute it from), or None when it
-        is not a rate."""
-        percent = printed_rate(rate.value)
-        if percent is None:
-            self.defect(
+    stated.funds_budget, stated.funds_spent = amount(COLUMNS[1]), amount(COLUMNS[2])
+    budget, spent = stated.funds_budget, stated.funds_spent
+    if not budget:
+        parts = [funds.amounts.get(source, {}) for source in SOURCES]
+        budget = sum((p[COLUMNS[1]].value for p in parts if COLUMNS[1] in p), Decimal(0))
+        spent = sum((p[COLUMNS[2]].value for p in parts if COLUMNS[2] in p), Decimal(0))
+    if budget and spent is not None:
+        stated.funds_computed_rate = spent / budget
+
+
+def rate_fact(draft: Draft, rate: Located[str | None]) -> str | None:
+    """The printed 执行率 as the fact scored (no amounts to compute it from), or None when it
+    is not a rate."""
+    percent = printed_rate(rate.value)
+    if percent is None:
+        draft.defect(
+            "unreadable_value",
+            rate.cell,
+            tr(
                 "unreadable_value",
-                rate.cell,
-                tr(
-                    "unreadable_value",
-                    "执行率 “{rate}” is not a percentage (such as 99.14%): 预算执行率 cannot be "
-                    "recomputed",
-                    rate=rate.value,
-                ),
-            )
-            return None
-        actual = self.value_ids.make("执行率", "执行率")
-        self.facts[actual] = {"label": "预算执行率", "kind": "rate"}
-        self.values[actual] = format_number(percent) + "%"
-        self.notice(rate.cell, "未填全年预算数和全年执行数：按填报的执行率计分")
-        if not (rate.value or "").endswith("%"):
-            self.notice(rate.cell, f"执行率“{rate.value}”没有 % 号：读作 {format_number(percent)}%")
-        return actual
+                "执行率 “{rate}” is not a percentage (such as 99.14%): 预算执行率 cannot be "
+                "recomputed",
+                rate=rate.value,
+            ),
+        )
+        return None
+    actual = draft.value_ids.make("执行率", "执行率")
+    draft.facts[actual] = {"label": "预算执行率", "kind": "rate"}
+    draft.values[actual] = format_number(percent) + "%"
+    draft.notice(rate.cell, "未填全年预算数和全年执行数：按填报的执行率计分")
+    if not (rate.value or "").endswith("%"):
+        draft.notice(rate.cell, f"执行率“{rate.value}”没有 % 号：读作 {format_number(percent)}%")
+    return actual
 
 
 def printed_rate(text: str | None) -> Decimal | None:

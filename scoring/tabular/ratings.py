@@ -20,7 +20,7 @@ from ..spec.model import DEFAULT_TIERS
 from .draft import Draft, Leaf
 from .filed import Located
 
-__all__ = ["Ratings", "adjustments", "named_tier", "tier_of"]
+__all__ = ["adjustments", "named_tier", "qualitative", "tier_of"]
 
 _TIER_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("未达成", ("未达成", "未完成", "未实现", "效果较差")),
@@ -29,60 +29,56 @@ _TIER_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
-class Ratings(Draft):
-    """Rates the rows no rule can measure."""
-
-    def qualitative(self, leaf: Leaf, weight: Decimal) -> None:
-        """Rate the leaf in the tier its stated 得分 falls in; without a 得分 there is no tier."""
-        row = leaf.row
-        leaf.spec["rule"] = {"kind": "qualitative", "target": row.target.value or ""}
-        score = row.score.value
-        if score is None:
-            # No tier without a score: imported at 0 (said aloud), left out of the recomputation.
-            scored = "score" in self.table.columns  # a form with no 得分 column at all: no finding
-            if scored and not row.truncated and not self.has_defect(row.score.cell):
-                self.defect(
+def qualitative(draft: Draft, leaf: Leaf, weight: Decimal) -> None:
+    """Rate the leaf in the tier its stated 得分 falls in; without a 得分 there is no tier."""
+    row = leaf.row
+    leaf.spec["rule"] = {"kind": "qualitative", "target": row.target.value or ""}
+    score = row.score.value
+    if score is None:
+        # No tier without a score: imported at 0 (said aloud), left out of the recomputation.
+        scored = "score" in draft.table.columns  # a form with no 得分 column at all: no finding
+        if scored and not row.truncated and not draft.has_defect(row.score.cell):
+            draft.defect(
+                "blank_score",
+                row.score.cell,
+                tr(
                     "blank_score",
-                    row.score.cell,
-                    tr(
-                        "blank_score",
-                        "{name}: 得分 is empty, so the tier of a qualitative indicator cannot be "
-                        "told",
-                        name=row.name,
-                    ),
-                    row,
-                )
-            self.leave_out(leaf, "blank_score")
-            self.notice(row.score.cell, f"{row.name}：得分为空，导入时按 0 分评级")
-            self.ratings[leaf.id] = {
-                "tier": "未达成",
-                "score": 0,
-                "narrative": row.actual.value or "",
-            }
-            return
-        if weight <= 0:  # a row worth nothing: rated in full, no share of zero to divide
-            self.ratings[leaf.id] = {
-                "tier": "达成",
-                "share": 1,
-                "narrative": row.actual.value or "",
-            }
-            return
-        given = min(max(score, Decimal(0)), weight)
-        if given != score:
-            self.notice(
-                row.score.cell,
-                f"得分 {format_number(score)} 超出 [0, {format_number(weight)}]：评级按 {format_number(given)}（复核：score_above_weight）",
+                    "{name}: 得分 is empty, so the tier of a qualitative indicator cannot be told",
+                    name=row.name,
+                ),
+                row,
             )
-        share = given / weight
-        tier = tier_of(share)
-        named = named_tier(row.actual.value)
-        if named is not None and named != tier:
-            self.notice(
-                row.score.cell,
-                f"实际完成值写“{row.actual.value}”（{named}），得分 {format_number(score)} / "
-                f"{format_number(weight)} 属于“{tier}”：按得分定级（复核：tier_range）",
-            )
-        self.ratings[leaf.id] = {"tier": tier, "score": given, "narrative": row.actual.value or ""}
+        draft.leave_out(leaf, "blank_score")
+        draft.notice(row.score.cell, f"{row.name}：得分为空，导入时按 0 分评级")
+        draft.ratings[leaf.id] = {
+            "tier": "未达成",
+            "score": 0,
+            "narrative": row.actual.value or "",
+        }
+        return
+    if weight <= 0:  # a row worth nothing: rated in full, no share of zero to divide
+        draft.ratings[leaf.id] = {
+            "tier": "达成",
+            "share": 1,
+            "narrative": row.actual.value or "",
+        }
+        return
+    given = min(max(score, Decimal(0)), weight)
+    if given != score:
+        draft.notice(
+            row.score.cell,
+            f"得分 {format_number(score)} 超出 [0, {format_number(weight)}]：评级按 {format_number(given)}（复核：score_above_weight）",
+        )
+    share = given / weight
+    tier = tier_of(share)
+    named = named_tier(row.actual.value)
+    if named is not None and named != tier:
+        draft.notice(
+            row.score.cell,
+            f"实际完成值写“{row.actual.value}”（{named}），得分 {format_number(score)} / "
+            f"{format_number(weight)} 属于“{tier}”：按得分定级（复核：tier_range）",
+        )
+    draft.ratings[leaf.id] = {"tier": tier, "score": given, "narrative": row.actual.value or ""}
 
 
 def tier_of(share: Decimal) -> str:

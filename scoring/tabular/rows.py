@@ -4,7 +4,7 @@ A number target with ≥, > or = (t > 0), or none, gives ``positive``; ≤ or < 
 a zero target (= 0, ≤ 0, or a bare 0) gives ``zero_target``; a negative one, or ≥ 0 / > 0,
 cannot be a rule. The unit comes from the target cell, else from the indicator name, and a bare
 actual takes the target's. A row no rule can measure (words, or a target no rule fits) falls to
-``Ratings.qualitative``; a not-applicable row keeps its rule (or a qualitative one) and the
+``ratings.qualitative``; a not-applicable row keeps its rule (or a qualitative one) and the
 偏差原因 as its reason.
 """
 
@@ -20,311 +20,315 @@ from ..numbers.limits import QuantityError
 from ..numbers.money import money_factor
 from ..numbers.quantities import Target, parse_quantity, parse_target
 from ..numbers.text import format_number
-from .draft import Leaf, deviation_text
+from .draft import Draft, Leaf, deviation_text
 from .filed import FiledRow
 from .names import NAME_QUANTITY, NAME_UNIT
-from .ratings import Ratings
+from .ratings import qualitative
 
-__all__ = ["CAPPED_RATE", "GARBLED", "RANGE_OPS", "RowReader", "stray_prefix"]
+__all__ = ["CAPPED_RATE", "GARBLED", "RANGE_OPS", "read_leaf", "stray_prefix"]
 
 
-class RowReader(Ratings):
-    """Reads each row's target and actual into the spec's rule and the facts' value."""
+def read_leaf(draft: Draft, leaf: Leaf) -> None:
+    """Fill ``leaf.spec`` with a rule, and the facts with its value, rating or reason.
 
-    def read_leaf(self, leaf: Leaf) -> None:
-        """Fill ``leaf.spec`` with a rule, and the facts with its value, rating or reason.
-
-        A row that cannot be recomputed (a blank or unreadable target or actual, an implausible
-        value, a cut row) is a defect, imported rated by its stated score and left out of the
-        recomputation."""
-        row = leaf.row
-        weight = leaf.weight or Decimal(0)
-        leaf.spec = {"id": leaf.id}
-        if leaf.id != row.name:
-            leaf.spec["name"] = row.name
-        leaf.spec["weight"] = weight
-        self.scores[leaf.id] = row.score
-        deviation = deviation_text(row.deviation.value)
-        if deviation and not row.not_applicable:
-            self.deviations[leaf.id] = deviation
-        target = self.target_of(row)
-        if row.not_applicable:
-            reason = re.sub(r"^不适用[:：]?", "", deviation).strip()
-            self.not_applicable[leaf.id] = reason or f"填报表标注为不适用（{row.actual.cell}）"
-            rule = self.quantitative_rule(leaf, target, None) if target is not None else None
-            leaf.spec["rule"] = rule or {"kind": "qualitative", "target": _shown(row.target.value)}
-            return
-        if row.truncated:
-            pass  # a cut row: truncated_row says it all
-        elif row.target.value is None:
-            if target is None:
-                self.defect(
-                    "blank_target",
-                    row.target.cell,
-                    tr(
-                        "blank_target",
-                        "{name}: 年度指标值 is empty, so the row cannot be recomputed under the "
-                        "rules (imported at its stated score)",
-                        name=row.name,
-                    ),
-                    row,
-                )
-                self.leave_out(leaf, "blank_target")
-            else:
-                self.defect(
-                    "blank_target",
-                    row.target.cell,
-                    tr(
-                        "blank_target",
-                        "{name}: 年度指标值 is empty (recomputed against {target}, from the "
-                        "indicator's name)",
-                        name=row.name,
-                        target=target.text,
-                    ),
-                    row,
-                )
-        if target is not None and _implausible(
-            row.name, target.quantity.number, target.quantity.unit
-        ):
-            self.defect(
-                "implausible_value",
+    A row that cannot be recomputed (a blank or unreadable target or actual, an implausible
+    value, a cut row) is a defect, imported rated by its stated score and left out of the
+    recomputation."""
+    row = leaf.row
+    weight = leaf.weight or Decimal(0)
+    leaf.spec = {"id": leaf.id}
+    if leaf.id != row.name:
+        leaf.spec["name"] = row.name
+    leaf.spec["weight"] = weight
+    draft.scores[leaf.id] = row.score
+    deviation = deviation_text(row.deviation.value)
+    if deviation and not row.not_applicable:
+        draft.deviations[leaf.id] = deviation
+    target = target_of(draft, row)
+    if row.not_applicable:
+        reason = re.sub(r"^不适用[:：]?", "", deviation).strip()
+        draft.not_applicable[leaf.id] = reason or f"填报表标注为不适用（{row.actual.cell}）"
+        rule = quantitative_rule(draft, leaf, target, None) if target is not None else None
+        leaf.spec["rule"] = rule or {"kind": "qualitative", "target": _shown(row.target.value)}
+        return
+    if row.truncated:
+        pass  # a cut row: truncated_row says it all
+    elif row.target.value is None:
+        if target is None:
+            draft.defect(
+                "blank_target",
                 row.target.cell,
                 tr(
-                    "implausible_value",
-                    "{name}: 年度指标值 {value} is above 100%, which a rate of this kind cannot "
-                    "be (a typing or recognition error?), so the row cannot be recomputed under "
-                    "the rules",
+                    "blank_target",
+                    "{name}: 年度指标值 is empty, so the row cannot be recomputed under the "
+                    "rules (imported at its stated score)",
                     name=row.name,
-                    value=row.target.value,
                 ),
                 row,
             )
-            self.leave_out(leaf, "implausible_value")
-        for cell, what in ((row.target, "年度指标值"), (row.actual, "实际完成值")):
-            if cell.value is not None and (GARBLED.search(cell.value) or stray_prefix(cell.value)):
-                self.defect(
+            draft.leave_out(leaf, "blank_target")
+        else:
+            draft.defect(
+                "blank_target",
+                row.target.cell,
+                tr(
+                    "blank_target",
+                    "{name}: 年度指标值 is empty (recomputed against {target}, from the "
+                    "indicator's name)",
+                    name=row.name,
+                    target=target.text,
+                ),
+                row,
+            )
+    if target is not None and _implausible(row.name, target.quantity.number, target.quantity.unit):
+        draft.defect(
+            "implausible_value",
+            row.target.cell,
+            tr(
+                "implausible_value",
+                "{name}: 年度指标值 {value} is above 100%, which a rate of this kind cannot "
+                "be (a typing or recognition error?), so the row cannot be recomputed under "
+                "the rules",
+                name=row.name,
+                value=row.target.value,
+            ),
+            row,
+        )
+        draft.leave_out(leaf, "implausible_value")
+    for cell, what in ((row.target, "年度指标值"), (row.actual, "实际完成值")):
+        if cell.value is not None and (GARBLED.search(cell.value) or stray_prefix(cell.value)):
+            draft.defect(
+                "unreadable_value",
+                cell.cell,
+                tr(
                     "unreadable_value",
-                    cell.cell,
+                    "{name}: {what} “{value}” holds characters that are not part of a "
+                    "value (a typing or recognition error?), so the row cannot be "
+                    "recomputed under the rules",
+                    name=row.name,
+                    what=what,
+                    value=cell.value,
+                ),
+                row,
+            )
+            draft.leave_out(leaf, "unreadable_value")
+    if _implausible_actual(row):
+        draft.defect(
+            "implausible_value",
+            row.actual.cell,
+            tr(
+                "implausible_value",
+                "{name}: 实际完成值 {value} is above 100%, which a rate of this kind cannot "
+                "be (a typing or recognition error?), so the row cannot be recomputed under "
+                "the rules",
+                name=row.name,
+                value=row.actual.value,
+            ),
+            row,
+        )
+        draft.leave_out(leaf, "implausible_value")
+    if row.actual.value is None and not row.truncated:
+        draft.defect(
+            "blank_actual",
+            row.actual.cell,
+            tr(
+                "blank_actual",
+                "{name}: 实际完成值 is empty (年度指标值 {target}), so the row cannot be "
+                "recomputed under the rules",
+                name=row.name,
+                target=target.text,
+            )
+            if target is not None
+            else tr(
+                "blank_actual",
+                "{name}: 实际完成值 is empty, so the row cannot be recomputed under the rules",
+                name=row.name,
+            ),
+            row,
+        )
+        draft.leave_out(leaf, "blank_actual")
+    if leaf.id in draft.left_out:
+        qualitative(draft, leaf, weight)
+        return
+    actual = actual_of(draft, leaf, target)
+    if target is not None and actual is not None and leaf.id not in draft.left_out:
+        rule = quantitative_rule(draft, leaf, target, actual)
+        if rule is not None:
+            leaf.spec["rule"] = rule
+            if row.score.value is None and not draft.has_defect(row.score.cell):
+                draft.defect(
+                    "blank_score",
+                    row.score.cell,
                     tr(
-                        "unreadable_value",
-                        "{name}: {what} “{value}” holds characters that are not part of a "
-                        "value (a typing or recognition error?), so the row cannot be "
-                        "recomputed under the rules",
+                        "blank_score",
+                        "{name}: 得分 is empty (the recomputation shows the score under the "
+                        "rules; the sum of the stated scores leaves it out)",
                         name=row.name,
-                        what=what,
-                        value=cell.value,
                     ),
                     row,
                 )
-                self.leave_out(leaf, "unreadable_value")
-        if _implausible_actual(row):
-            self.defect(
-                "implausible_value",
-                row.actual.cell,
-                tr(
-                    "implausible_value",
-                    "{name}: 实际完成值 {value} is above 100%, which a rate of this kind cannot "
-                    "be (a typing or recognition error?), so the row cannot be recomputed under "
-                    "the rules",
-                    name=row.name,
-                    value=row.actual.value,
-                ),
-                row,
-            )
-            self.leave_out(leaf, "implausible_value")
-        if row.actual.value is None and not row.truncated:
-            self.defect(
-                "blank_actual",
-                row.actual.cell,
-                tr(
-                    "blank_actual",
-                    "{name}: 实际完成值 is empty (年度指标值 {target}), so the row cannot be "
-                    "recomputed under the rules",
-                    name=row.name,
-                    target=target.text,
-                )
-                if target is not None
-                else tr(
-                    "blank_actual",
-                    "{name}: 实际完成值 is empty, so the row cannot be recomputed under the rules",
-                    name=row.name,
-                ),
-                row,
-            )
-            self.leave_out(leaf, "blank_actual")
-        if leaf.id in self.left_out:
-            self.qualitative(leaf, weight)
             return
-        actual = self.actual_of(leaf, target)
-        if target is not None and actual is not None and leaf.id not in self.left_out:
-            rule = self.quantitative_rule(leaf, target, actual)
-            if rule is not None:
-                leaf.spec["rule"] = rule
-                if row.score.value is None and not self.has_defect(row.score.cell):
-                    self.defect(
-                        "blank_score",
-                        row.score.cell,
-                        tr(
-                            "blank_score",
-                            "{name}: 得分 is empty (the recomputation shows the score under the "
-                            "rules; the sum of the stated scores leaves it out)",
-                            name=row.name,
-                        ),
-                        row,
-                    )
-                return
-        self.qualitative(leaf, weight)
+    qualitative(draft, leaf, weight)
 
-    def target_of(self, row: FiledRow) -> Target | None:
-        """The row's numeric target, its unit completed from the name; None for a worded target."""
-        text = row.target.value
-        name = normalize(row.name)
-        in_name = NAME_QUANTITY.search(name)
-        unit_in_name = NAME_UNIT.search(name)
-        if text is None or is_not_applicable(text):
-            if in_name is None or row.not_applicable:
-                return None
-            text = in_name["q"]
-            self.notice(row.target.cell, f"年度指标值为空，取指标名称中的 {text}")
-        try:
-            target = parse_target(text)
-        except QuantityError:
-            return None
-        if not target.quantity.unit:
-            unit = in_name["u"] if in_name else unit_in_name["u"] if unit_in_name else ""
-            if unit:
-                q = target.quantity
-                target = Target(target.op, type(q)(q.number, unit, q.text + unit), target.text)
-        return target
 
-    def actual_of(self, leaf: Leaf, target: Target | None) -> Any:
-        """The actual as a parsed quantity, or None for words (then the row is rated, not measured).
-        A range ("≥90%", "不低于95%", "90%以上") is read at its bound, said as a notice."""
-        row = leaf.row
-        text = row.actual.value
-        if text is None or target is None:
+def target_of(draft: Draft, row: FiledRow) -> Target | None:
+    """The row's numeric target, its unit completed from the name; None for a worded target."""
+    text = row.target.value
+    name = normalize(row.name)
+    in_name = NAME_QUANTITY.search(name)
+    unit_in_name = NAME_UNIT.search(name)
+    if text is None or is_not_applicable(text):
+        if in_name is None or row.not_applicable:
             return None
-        try:
-            return parse_quantity(text)
-        except QuantityError:
-            pass
-        try:
-            bound = parse_target(text)
-        except QuantityError:
-            bound = None
-        if bound is not None and bound.op in RANGE_OPS:
-            self.notice(
-                row.actual.cell,
-                f"实际完成值“{text}”是一个范围：按其界值 {bound.quantity.text} 计分",
-            )
-            return bound.quantity
-        self.notice(
+        text = in_name["q"]
+        draft.notice(row.target.cell, f"年度指标值为空，取指标名称中的 {text}")
+    try:
+        target = parse_target(text)
+    except QuantityError:
+        return None
+    if not target.quantity.unit:
+        unit = in_name["u"] if in_name else unit_in_name["u"] if unit_in_name else ""
+        if unit:
+            q = target.quantity
+            target = Target(target.op, type(q)(q.number, unit, q.text + unit), target.text)
+    return target
+
+
+def actual_of(draft: Draft, leaf: Leaf, target: Target | None) -> Any:
+    """The actual as a parsed quantity, or None for words (then the row is rated, not measured).
+    A range ("≥90%", "不低于95%", "90%以上") is read at its bound, said as a notice."""
+    row = leaf.row
+    text = row.actual.value
+    if text is None or target is None:
+        return None
+    try:
+        return parse_quantity(text)
+    except QuantityError:
+        pass
+    try:
+        bound = parse_target(text)
+    except QuantityError:
+        bound = None
+    if bound is not None and bound.op in RANGE_OPS:
+        draft.notice(
             row.actual.cell,
-            f"实际完成值“{text}”不是数值：按定性指标导入（年度指标值 {row.target.value or ''}），按填报得分定等级",
+            f"实际完成值“{text}”是一个范围：按其界值 {bound.quantity.text} 计分",
+        )
+        return bound.quantity
+    draft.notice(
+        row.actual.cell,
+        f"实际完成值“{text}”不是数值：按定性指标导入（年度指标值 {row.target.value or ''}），按填报得分定等级",
+    )
+    return None
+
+
+def quantitative_rule(
+    draft: Draft, leaf: Leaf, target: Target, actual: Any
+) -> dict[str, Any] | None:
+    """The rule for a number target, its fact declared; None when the row is rated instead."""
+    row = leaf.row
+    t_unit = target.quantity.unit
+    a_unit = actual.unit if actual is not None else t_unit
+    number = actual.number if actual is not None else None
+    if actual is not None and not a_unit:
+        a_unit = t_unit
+        if (
+            t_unit in ("%", "‰")
+            and number is not None
+            and abs(number) <= 1
+            and target.quantity.number > 1
+        ):
+            unusable(
+                draft,
+                leaf,
+                tr(
+                    "unreadable_value",
+                    "{name}: 实际完成值 {actual} is ambiguous against 年度指标值 {target}: "
+                    "{as_percent} or {times_100}?",
+                    name=row.name,
+                    actual=format_number(number),
+                    target=target.text,
+                    as_percent=format_number(number) + "%",
+                    times_100=format_number(number * 100) + "%",
+                ),
+            )
+            return None
+    if not t_unit:
+        t_unit = a_unit
+    kind, unit = _kind_of(t_unit)
+    if kind == "money" and money_factor(a_unit or t_unit) is None:
+        unusable(
+            draft,
+            leaf,
+            tr(
+                "unreadable_value",
+                "{name}: 实际完成值 “{actual}” is not an amount of money like 年度指标值 {target}",
+                name=row.name,
+                actual=row.actual.value,
+                target=target.text,
+            ),
         )
         return None
+    if kind not in ("money",) and a_unit != t_unit and not ({a_unit, t_unit} <= {"%", "‰"}):
+        unusable(
+            draft,
+            leaf,
+            tr(
+                "unreadable_value",
+                "{name}: 实际完成值 “{actual}” is in “{actual_unit}”, 年度指标值 “{target}” "
+                "in “{target_unit}”",
+                name=row.name,
+                actual=row.actual.value,
+                actual_unit=a_unit or ui("no unit"),
+                target=row.target.value,
+                target_unit=t_unit or ui("no unit"),
+            ),
+        )
+        return None
+    if number is not None and _digits_lost(number, target.quantity.number, leaf):
+        unusable(
+            draft,
+            leaf,
+            tr(
+                "unreadable_value",
+                "{name}: 实际完成值 {actual} against 年度指标值 {target} is scored full marks: "
+                "it looks like {number} with its first digits lost, so the row cannot be "
+                "recomputed under the rules",
+                name=row.name,
+                actual=row.actual.value,
+                target=target.text,
+                number=format_number(target.quantity.number),
+            ),
+        )
+        return None
+    t = target.quantity.number
+    # No operator: a zero target ("0起") means none may happen; any other is 正向.
+    op = target.op or ("=" if t == 0 else "≥")
+    if t < 0 or (t == 0 and op in ("≥", ">")):
+        draft.notice(
+            row.target.cell,
+            f"年度指标值 {target.text} cannot be scored by a rule: rated by its stated score",
+        )
+        return None
+    fact = draft.value_ids.make(leaf.id, "指标")
+    declared: dict[str, Any] = {"label": row.name, "kind": kind}
+    if unit:
+        declared["unit"] = unit
+    draft.facts[fact] = declared
+    if number is not None:
+        draft.values[fact] = format_number(number) + a_unit
+    shown_target = op + format_number(t) + t_unit
+    if t == 0:
+        return {"kind": "zero_target", "actual": fact, "target": "=0" + t_unit}
+    if op in ("≤", "<"):
+        return {"kind": "reverse", "actual": fact, "target": shown_target}
+    return {"kind": "positive", "actual": fact, "target": shown_target}
 
-    def quantitative_rule(self, leaf: Leaf, target: Target, actual: Any) -> dict[str, Any] | None:
-        """The rule for a number target, its fact declared; None when the row is rated instead."""
-        row = leaf.row
-        t_unit = target.quantity.unit
-        a_unit = actual.unit if actual is not None else t_unit
-        number = actual.number if actual is not None else None
-        if actual is not None and not a_unit:
-            a_unit = t_unit
-            if (
-                t_unit in ("%", "‰")
-                and number is not None
-                and abs(number) <= 1
-                and target.quantity.number > 1
-            ):
-                self.unusable(
-                    leaf,
-                    tr(
-                        "unreadable_value",
-                        "{name}: 实际完成值 {actual} is ambiguous against 年度指标值 {target}: "
-                        "{as_percent} or {times_100}?",
-                        name=row.name,
-                        actual=format_number(number),
-                        target=target.text,
-                        as_percent=format_number(number) + "%",
-                        times_100=format_number(number * 100) + "%",
-                    ),
-                )
-                return None
-        if not t_unit:
-            t_unit = a_unit
-        kind, unit = _kind_of(t_unit)
-        if kind == "money" and money_factor(a_unit or t_unit) is None:
-            self.unusable(
-                leaf,
-                tr(
-                    "unreadable_value",
-                    "{name}: 实际完成值 “{actual}” is not an amount of money like 年度指标值 "
-                    "{target}",
-                    name=row.name,
-                    actual=row.actual.value,
-                    target=target.text,
-                ),
-            )
-            return None
-        if kind not in ("money",) and a_unit != t_unit and not ({a_unit, t_unit} <= {"%", "‰"}):
-            self.unusable(
-                leaf,
-                tr(
-                    "unreadable_value",
-                    "{name}: 实际完成值 “{actual}” is in “{actual_unit}”, 年度指标值 “{target}” "
-                    "in “{target_unit}”",
-                    name=row.name,
-                    actual=row.actual.value,
-                    actual_unit=a_unit or ui("no unit"),
-                    target=row.target.value,
-                    target_unit=t_unit or ui("no unit"),
-                ),
-            )
-            return None
-        if number is not None and _digits_lost(number, target.quantity.number, leaf):
-            self.unusable(
-                leaf,
-                tr(
-                    "unreadable_value",
-                    "{name}: 实际完成值 {actual} against 年度指标值 {target} is scored full marks: "
-                    "it looks like {number} with its first digits lost, so the row cannot be "
-                    "recomputed under the rules",
-                    name=row.name,
-                    actual=row.actual.value,
-                    target=target.text,
-                    number=format_number(target.quantity.number),
-                ),
-            )
-            return None
-        t = target.quantity.number
-        # No operator: a zero target ("0起") means none may happen; any other is 正向.
-        op = target.op or ("=" if t == 0 else "≥")
-        if t < 0 or (t == 0 and op in ("≥", ">")):
-            self.notice(
-                row.target.cell,
-                f"年度指标值 {target.text} cannot be scored by a rule: rated by its stated score",
-            )
-            return None
-        fact = self.value_ids.make(leaf.id, "指标")
-        declared: dict[str, Any] = {"label": row.name, "kind": kind}
-        if unit:
-            declared["unit"] = unit
-        self.facts[fact] = declared
-        if number is not None:
-            self.values[fact] = format_number(number) + a_unit
-        shown_target = op + format_number(t) + t_unit
-        if t == 0:
-            return {"kind": "zero_target", "actual": fact, "target": "=0" + t_unit}
-        if op in ("≤", "<"):
-            return {"kind": "reverse", "actual": fact, "target": shown_target}
-        return {"kind": "positive", "actual": fact, "target": shown_target}
 
-    def unusable(self, leaf: Leaf, message: str) -> None:
-        """The actual cannot be compared with the target: a defect, and the row is left out."""
-        self.defect("unreadable_value", leaf.row.actual.cell, message, leaf.row)
-        self.leave_out(leaf, "unreadable_value")
+def unusable(draft: Draft, leaf: Leaf, message: str) -> None:
+    """The actual cannot be compared with the target: a defect, and the row is left out."""
+    draft.defect("unreadable_value", leaf.row.actual.cell, message, leaf.row)
+    draft.leave_out(leaf, "unreadable_value")
 
 
 # Rates that are a share of a whole and so cannot exceed 100% (a satisfaction rate of 290% is a

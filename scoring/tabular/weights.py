@@ -21,90 +21,87 @@ from ..numbers.text import format_number
 from .draft import Draft, Leaf, in_block
 from .filed import Located
 
-__all__ = ["WeightInference"]
+__all__ = ["infer_weights"]
 
 ZERO = Decimal(0)
 
 
-class WeightInference(Draft):
-    """Fills ``Leaf.weight`` where the table leaves it empty."""
-
-    def infer_weights(self, leaves: list[Leaf]) -> None:
-        unreadable = {d.cell for d in self.defects if d.code == "unreadable_value"}
-        sources: list[tuple[tuple[str, ...], Located[Decimal], str]] = [
-            (path, block, " / ".join(path) + " 的合计")
-            for path, block in sorted(self.table.blocks, key=lambda item: -len(item[0]))
+def infer_weights(draft: Draft, leaves: list[Leaf]) -> None:
+    unreadable = {d.cell for d in draft.defects if d.code == "unreadable_value"}
+    sources: list[tuple[tuple[str, ...], Located[Decimal], str]] = [
+        (path, block, " / ".join(path) + " 的合计")
+        for path, block in sorted(draft.table.blocks, key=lambda item: -len(item[0]))
+    ]
+    footer = draft.table.total_weight
+    if footer is not None:
+        funds = draft.table.funds
+        funds_weight = funds.weight.value if funds is not None else None
+        rest = footer.value - (funds_weight or ZERO)
+        sources.append(((), Located(rest, footer.cell), "总分"))
+    for path, block, name in sources:
+        inside = [
+            leaf for leaf in leaves if in_block(leaf.row, path) and not leaf.row.not_applicable
         ]
-        footer = self.table.total_weight
-        if footer is not None:
-            funds = self.table.funds
-            funds_weight = funds.weight.value if funds is not None else None
-            rest = footer.value - (funds_weight or ZERO)
-            sources.append(((), Located(rest, footer.cell), "总分"))
-        for path, block, name in sources:
-            inside = [
-                leaf for leaf in leaves if in_block(leaf.row, path) and not leaf.row.not_applicable
-            ]
-            # An unreadable 分值 ("十分") is missing too: a total may still imply it.
-            missing = [leaf for leaf in inside if leaf.weight is None]
-            if not missing:
+        # An unreadable 分值 ("十分") is missing too: a total may still imply it.
+        missing = [leaf for leaf in inside if leaf.weight is None]
+        if not missing:
+            continue
+        known = sum((leaf.weight for leaf in inside if leaf.weight is not None), ZERO)
+        rest = block.value - known
+        total = format_number(block.value)
+        if len(missing) == 1 and rest >= 0:
+            missing[0].weight = rest
+            draft.notice(
+                missing[0].row.weight.cell,
+                f"分值未填，由 {name} {total}（{block.cell}）推出：{format_number(rest)}",
+            )
+        elif len(missing) == len(inside) and rest > 0:
+            share = rest / len(missing)
+            if share != share.quantize(Decimal("0.01")):
                 continue
-            known = sum((leaf.weight for leaf in inside if leaf.weight is not None), ZERO)
-            rest = block.value - known
-            total = format_number(block.value)
-            if len(missing) == 1 and rest >= 0:
-                missing[0].weight = rest
-                self.notice(
-                    missing[0].row.weight.cell,
-                    f"分值未填，由 {name} {total}（{block.cell}）推出：{format_number(rest)}",
-                )
-            elif len(missing) == len(inside) and rest > 0:
-                share = rest / len(missing)
-                if share != share.quantize(Decimal("0.01")):
-                    continue
-                for leaf in missing:
-                    leaf.weight = share
-                cells = "、".join(leaf.row.weight.cell for leaf in missing)
-                self.notice(
-                    cells,
-                    f"分值未填，{name} {total}（{block.cell}）按 {len(missing)} 项平均分配：每项 {format_number(share)}",
-                )
-        for leaf in leaves:
-            row = leaf.row
-            if row.not_applicable:
-                leaf.weight = ZERO if leaf.weight is None else leaf.weight
-                continue
-            if row.weight.cell in unreadable:
-                if leaf.weight is None:
-                    leaf.weight = ZERO
-                    self.leave_out(leaf, "unreadable_value")
-                continue
-            if row.weight_printed and leaf.weight is not None:
-                continue
-            if leaf.weight is not None:
-                self.defect(
-                    "weight_not_printed",
-                    row.weight.cell,
-                    tr(
-                        "weight_not_printed",
-                        "{name}: 分值 is not filled in (inferred as {weight} from the table's "
-                        "sums, see the import notes)",
-                        name=row.name,
-                        weight=format_number(leaf.weight),
-                    ),
-                    row,
-                )
-                continue
-            leaf.weight = ZERO
-            self.defect(
+            for leaf in missing:
+                leaf.weight = share
+            cells = "、".join(leaf.row.weight.cell for leaf in missing)
+            draft.notice(
+                cells,
+                f"分值未填，{name} {total}（{block.cell}）按 {len(missing)} 项平均分配：每项 {format_number(share)}",
+            )
+    for leaf in leaves:
+        row = leaf.row
+        if row.not_applicable:
+            leaf.weight = ZERO if leaf.weight is None else leaf.weight
+            continue
+        if row.weight.cell in unreadable:
+            if leaf.weight is None:
+                leaf.weight = ZERO
+                draft.leave_out(leaf, "unreadable_value")
+            continue
+        if row.weight_printed and leaf.weight is not None:
+            continue
+        if leaf.weight is not None:
+            draft.defect(
                 "weight_not_printed",
                 row.weight.cell,
                 tr(
                     "weight_not_printed",
-                    "{name}: 分值 is not filled in, and no sum in the table (a block's sum or the "
-                    "total) implies it alone",
+                    "{name}: 分值 is not filled in (inferred as {weight} from the table's "
+                    "sums, see the import notes)",
                     name=row.name,
+                    weight=format_number(leaf.weight),
                 ),
                 row,
             )
-            self.leave_out(leaf, "weight_not_printed")
+            continue
+        leaf.weight = ZERO
+        draft.defect(
+            "weight_not_printed",
+            row.weight.cell,
+            tr(
+                "weight_not_printed",
+                "{name}: 分值 is not filled in, and no sum in the table (a block's sum or the "
+                "total) implies it alone",
+                name=row.name,
+            ),
+            row,
+        )
+        draft.leave_out(leaf, "weight_not_printed")
