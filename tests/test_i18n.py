@@ -661,3 +661,11 @@ def test_lang_reaches_the_processes_a_command_starts(monkeypatch: pytest.MonkeyP
     assert cli.main(["systems"], io.StringIO(), io.StringIO()) == 0
     assert seen == ["zh", "en"]
     assert os.environ["JIXIAO_LANG"] == "en"
+
+
+def test_spec_cases_pass_in_chinese(jixiao: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A case expects an error by its English text (cases files are written so); `jixiao test`
+    in Chinese, the default, scores the cases in English and passes them all (as CI runs it)."""
+    run = jixiao(*_in("zh", monkeypatch), "test", SPEC, "--fail-under", "95")
+    assert run.code == 0, run.out
+    assert run.out.startswith(f"{SPEC}：11 个测试用例，11 个通过；")

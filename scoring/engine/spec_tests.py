@@ -15,7 +15,7 @@ from decimal import Decimal
 from pydantic import TypeAdapter, ValidationError
 
 from ..errors import Problem, ScoringError, SpecError
-from ..i18n import ui
+from ..i18n import ui, using
 from ..spec.compiled import Spec
 from ..spec.model import CaseSpec
 from ..yamlio.load import load_yaml, read_text
@@ -144,11 +144,14 @@ def run_spec_tests(spec: Spec, spec_path: str) -> SpecTestReport:
 def _run_case(spec: Spec, case: CaseSpec, base_dir: str, coverage: Coverage) -> CaseOutcome:
     expect = case.expect
     try:
-        if isinstance(case.facts, str):
-            facts = load_facts(path_named_by_spec(case.facts, base_dir))
-        else:
-            facts = facts_from_mapping(case.facts, file=f"<case {case.name}>")
-        result = score(spec, facts)
+        # A case's expected error is written against the English message (the msgid, as the
+        # cases files are): the case is scored in English whatever language the run speaks.
+        with using("en"):
+            if isinstance(case.facts, str):
+                facts = load_facts(path_named_by_spec(case.facts, base_dir))
+            else:
+                facts = facts_from_mapping(case.facts, file=f"<case {case.name}>")
+            result = score(spec, facts)
     except ScoringError as exc:
         if expect.error is not None and expect.error in str(exc):
             return CaseOutcome(case.name, ())
