@@ -28,6 +28,7 @@ from ..engine.facts import Facts, facts_from_mapping, facts_from_record
 from ..engine.result import Result, Totals
 from ..engine.scorer import score, score_totals
 from ..errors import FactsError, Problem, ScoringError
+from ..i18n import tr
 from ..spec.compiled import Spec
 from ..spec.loader import load_spec
 from .lines import Unreadable
@@ -82,7 +83,11 @@ def _score_one(spec: Spec, record: object, source: str) -> Result | ScoringError
 
 
 def _not_facts(record: object, source: str) -> FactsError:
-    message = f"expected a facts mapping or Facts, got {type(record).__name__}"
+    message = tr(
+        "facts-shape",
+        "expected a facts mapping or Facts, got {kind}",
+        kind=type(record).__name__,
+    )
     return FactsError(Problem(message, "facts-shape", file=source))
 
 
@@ -172,9 +177,11 @@ def _internal_error(source: str, exc: Exception) -> ScoringError:
     if len(text) > 200:
         text = text[:200] + "…"
     detail = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-    message = (
-        f"could not be scored: jixiao failed on it ({detail}); this is a bug in jixiao, please "
-        "report it with this record. The other records are not affected"
+    message = tr(
+        "internal-error",
+        "could not be scored: jixiao failed on it ({detail}); this is a bug in jixiao, please "
+        "report it with this record. The other records are not affected",
+        detail=detail,
     )
     return ScoringError(Problem(message, "internal-error", file=source))
 

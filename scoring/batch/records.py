@@ -18,6 +18,7 @@ from typing import Any, NamedTuple, Protocol
 from ..engine.facts import Facts, load_facts
 from ..engine.result import Totals
 from ..errors import FactsError, Problem, ScoringError
+from ..i18n import N_, tr, ui
 from ..spec.compiled import Spec
 from .column_map import ColumnMap, build_column_map
 from .columns import is_empty, row_to_mapping
@@ -104,21 +105,34 @@ class RowConverter:
             fallback = fallback if is_empty(given) else str(given).strip()
         if len(cells) > width and not all(is_empty(cell) for cell in cells[width:]):
             if self.strict_width:
-                message = (
-                    f"has {len(cells)} cells, the header has {width}: an unquoted comma "
-                    "(e.g. in 1,100,000) shifts the columns; quote the cell or drop the separator"
+                message = tr(
+                    "batch-row-width",
+                    "has {cells} cells, the header has {width}: an unquoted comma (e.g. in "
+                    "1,100,000) shifts the columns; quote the cell or drop the separator",
+                    cells=len(cells),
+                    width=width,
                 )
             else:
                 extra = next(i for i in range(width, len(cells)) if not is_empty(cells[i]))
                 found = cells[extra]
                 column = found.column if isinstance(found, OutsideCell) else extra + 1
-                message = f"has a value in column {column}, right of the header's {width} columns"
+                message = tr(
+                    "batch-row-width",
+                    "has a value in column {column}, right of the header's {width} columns",
+                    column=column,
+                    width=width,
+                )
             return fallback, input_error(self.source(number), message, "batch-row-width")
         if len(cells) < width:
             if self.strict_width:
                 return fallback, input_error(
                     self.source(number),
-                    f"has {len(cells)} cells, the header has {width}",
+                    tr(
+                        "batch-row-width",
+                        "has {cells} cells, the header has {width}",
+                        cells=len(cells),
+                        width=width,
+                    ),
                     "batch-row-width",
                 )
             cells.extend([None] * (width - len(cells)))
@@ -149,23 +163,37 @@ class JsonLineConverter:
         try:
             data = _json_record(payload)
         except json.JSONDecodeError as exc:
-            return fallback, input_error(
-                source, f"not valid JSON: {exc.msg} (column {exc.colno})", "json-syntax"
+            message = tr(
+                "json-syntax",
+                "not valid JSON: {reason} (column {column})",
+                reason=exc.msg,
+                column=exc.colno,
             )
         except _DuplicateKey as exc:
-            message = f"key {exc.key!r} appears twice in one object; give each key once"
+            message = tr(
+                "duplicate-key",
+                "key {key!r} appears twice in one object; give each key once",
+                key=exc.key,
+            )
             return fallback, input_error(source, message, "duplicate-key")
         except (_TooDeep, RecursionError):
-            message = (
-                f"nests deeper than {JSON_DEPTH} levels (objects and arrays inside each other); "
-                "a record is an object of two or three levels"
+            message = tr(
+                "json-too-deep",
+                "nests deeper than {depth} levels (objects and arrays inside each other); a "
+                "record is an object of two or three levels",
+                depth=JSON_DEPTH,
             )
             return fallback, input_error(source, message, "json-too-deep")
         if not isinstance(data, dict):
             return fallback, input_error(
                 source,
-                "expected a JSON object (a facts mapping or a flat record), "
-                f"got {_JSON_KINDS.get(type(data), type(data).__name__)}",
+                tr(
+                    "facts-shape",
+                    "expected a JSON object (a facts mapping or a flat record), got {kind}",
+                    kind=ui(_JSON_KINDS[type(data)])
+                    if type(data) in _JSON_KINDS
+                    else type(data).__name__,
+                ),
                 "facts-shape",
             )
         keys = set(data) - {"id"}
@@ -177,9 +205,11 @@ class JsonLineConverter:
         given = data.get("id")
         record_id = fallback if given is None or given == "" else str(given)
         if len(data) > _FLAT_KEYS:
-            message = (
-                f"has {len(data):,} keys; a flat record has one key per column, at most "
-                f"{_FLAT_KEYS:,}"
+            message = tr(
+                "facts-shape",
+                "has {keys:,} keys; a flat record has one key per column, at most {limit:,}",
+                keys=len(data),
+                limit=_FLAT_KEYS,
             )
             return record_id, input_error(source, message, "facts-shape")
         header = tuple(data)
@@ -197,7 +227,7 @@ class JsonLineConverter:
             listed = cmap.problems[:_LISTED_PROBLEMS]
             messages = "; ".join(problem.message for problem in listed)
             if len(cmap.problems) > len(listed):
-                messages += f"; and {len(cmap.problems) - len(listed):,} more"
+                messages += ui("; and {more:,} more", more=len(cmap.problems) - len(listed))
             return record_id, input_error(source, messages, cmap.problems[0].code)
         return row_to_mapping(cmap, list(data.values()), fallback)
 
@@ -209,8 +239,13 @@ _FLAT_KEYS = 10_000  # keys of a flat record (a spec of 200 indicators has about
 _CACHED_KEYS = 1000  # keys of a flat record whose column map is remembered
 _LISTED_PROBLEMS = 50  # key problems of one line written in its row
 
-_JSON_KINDS = {list: "an array", str: "a string", bool: "true or false", type(None): "null"}
-_JSON_KINDS.update(dict.fromkeys((int, Decimal), "a number"))
+_JSON_KINDS = {
+    list: N_("an array"),
+    str: N_("a string"),
+    bool: N_("true or false"),
+    type(None): N_("null"),
+}
+_JSON_KINDS.update(dict.fromkeys((int, Decimal), N_("a number")))
 JSON_DEPTH = 100  # objects and arrays inside each other in one line (as yaml-too-deep)
 
 
