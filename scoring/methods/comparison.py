@@ -17,6 +17,7 @@ from ..engine.result import Result, Totals
 from ..engine.scorer import score
 from ..errors import Problem, ScoringError, UsageError
 from ..formula.expr import Value
+from ..i18n import tr, ui
 from ..spec.compiled import Spec
 from ..spec.loader import load_spec
 from .cost import CostLine, PeerCost, cost_lines, peer_costs
@@ -68,12 +69,21 @@ def compare_years(
         year = str(facts.project.get("year") or "").strip()
         if not year:
             raise ScoringError(
-                Problem("比较需要年度：请在 project.year 写明评价年度", "compare-year", file=file)
+                Problem(
+                    tr("compare-year", "比较需要年度：请在 project.year 写明评价年度"),
+                    "compare-year",
+                    file=file,
+                )
             )
         if year in seen:
             raise ScoringError(
                 Problem(
-                    f"年度 {year} 已由 {seen[year]} 给出：每个年度只能有一个事实文件",
+                    tr(
+                        "compare-year",
+                        "年度 {year} 已由 {file} 给出：每个年度只能有一个事实文件",
+                        year=year,
+                        file=seen[year],
+                    ),
                     "compare-year",
                     file=file,
                 )
@@ -82,14 +92,18 @@ def compare_years(
         loaded.append((year, file, facts))
     unknown = sorted(set(per_year) - set(seen))
     if unknown:
-        raise UsageError(f"--spec-for 的年度 {'、'.join(unknown)} 没有事实文件")
+        raise UsageError(ui("--spec-for 的年度 {years} 没有事实文件", years="、".join(unknown)))
     specs: dict[str, Spec] = {common: latest.spec} if latest is not None and common else {}
     years = []
     for year, file, facts in sorted(loaded, key=lambda item: item[0]):
         path = per_year.get(year, common)
         if path is None:
             raise UsageError(
-                f"{file}（{year} 年）没有指标体系：给出 --spec 或 --spec-for {year}=SPEC"
+                ui(
+                    "{file}（{year} 年）没有指标体系：给出 --spec 或 --spec-for {year}=SPEC",
+                    file=file,
+                    year=year,
+                )
             )
         if path not in specs:
             specs[path] = load_spec(path)
@@ -97,7 +111,13 @@ def compare_years(
     if latest is not None:
         this_year = str(latest.project.get("year") or "")
         if years and years[-1][0] >= this_year:
-            raise UsageError(f"--previous 的年度（{years[-1][0]}）晚于本报告的年度（{this_year}）")
+            raise UsageError(
+                ui(
+                    "--previous 的年度（{previous}）晚于本报告的年度（{year}）",
+                    previous=years[-1][0],
+                    year=this_year,
+                )
+            )
         years.append((this_year, latest))
     pairs = [
         (years[i][0], years[i + 1][0], decompose(years[i][1], years[i + 1][1], renames))

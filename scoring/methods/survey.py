@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from ..errors import Problem, ScoringError, did_you_mean
+from ..i18n import tr
 from ..numbers.limits import CTX
 from ..numbers.text import format_percent
 from ..spec.scale import DEFAULT_SCALE, HUNDRED, Scale, answer_text, build_scale
@@ -195,7 +196,8 @@ def analyse(
         None,
     )
     if header_row is None:
-        raise SurveyError(Problem("问卷表是空的：没有题目行", "survey-empty", file=sheet.file))
+        message = tr("survey-empty", "问卷表是空的：没有题目行")
+        raise SurveyError(Problem(message, "survey-empty", file=sheet.file))
     headers = {c: sheet.text(header_row, c) for c in _cols(sheet) if sheet.text(header_row, c)}
     question_cols = _question_columns(sheet, headers, questions, frozenset(skip))
 
@@ -240,8 +242,13 @@ def analyse(
     if not scores:
         raise SurveyError(
             Problem(
-                f"没有一份有效问卷：{rows} 行答卷都没有量表中的选项（{scale.listing()}）；"
-                "请检查 --scale 量表或用 --question 指定题目列",
+                tr(
+                    "survey-empty",
+                    "没有一份有效问卷：{rows} 行答卷都没有量表中的选项（{options}）；请检查 --scale "
+                    "量表或用 --question 指定题目列",
+                    rows=rows,
+                    options=scale.listing(),
+                ),
                 "survey-empty",
                 file=sheet.file,
             )
@@ -308,8 +315,13 @@ def _question_columns(
             else:
                 problems.append(
                     Problem(
-                        f"没有题目“{label}”；表头有 {'、'.join(headers.values())}"
-                        + did_you_mean(label, by_label),
+                        tr(
+                            "survey-columns",
+                            "没有题目“{label}”；表头有 {headers}{hint}",
+                            label=label,
+                            headers="、".join(headers.values()),
+                            hint=did_you_mean(label, by_label),
+                        ),
                         "survey-columns",
                         file=sheet.file,
                     )
@@ -321,7 +333,12 @@ def _question_columns(
     if unknown_skips:
         raise SurveyError(
             Problem(
-                f"--skip 的列“{'、'.join(unknown_skips)}”不在表头中（{'、'.join(headers.values())}）",
+                tr(
+                    "survey-columns",
+                    "--skip 的列“{columns}”不在表头中（{headers}）",
+                    columns="、".join(unknown_skips),
+                    headers="、".join(headers.values()),
+                ),
                 "survey-columns",
                 file=sheet.file,
             )
@@ -329,7 +346,11 @@ def _question_columns(
     cols = [c for c, label in headers.items() if label not in METADATA_HEADERS | skip]
     if not cols:
         raise SurveyError(
-            Problem("表头中没有题目列（只有序号、时间等信息列）", "survey-columns", file=sheet.file)
+            Problem(
+                tr("survey-columns", "表头中没有题目列（只有序号、时间等信息列）"),
+                "survey-columns",
+                file=sheet.file,
+            )
         )
     return cols
 
