@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from ..i18n import ui
+
 __all__ = [
     "DEFAULT_MAX_CELLS",
     "TableLimits",
@@ -88,8 +90,11 @@ def add_max_cells(parser: argparse.ArgumentParser) -> None:
         type=_positive,
         default=DEFAULT_MAX_CELLS,
         metavar="N",
-        help=f"read tables of up to N cells a sheet (default {DEFAULT_MAX_CELLS:,}); the size "
-        "limits of the file grow with it (docs/excel.md)",
+        help=ui(
+            "read tables of up to N cells a sheet (default {cells:,}); the size limits of the "
+            "file grow with it (docs/excel.md)",
+            cells=DEFAULT_MAX_CELLS,
+        ),
     )
 
 
@@ -99,7 +104,9 @@ def _positive(text: str) -> int:
     except ValueError:
         number = 0
     if number < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of cells above 0, got {text!r}")
+        raise argparse.ArgumentTypeError(
+            ui("expected a whole number of cells above 0, got {text!r}", text=text)
+        )
     return number
 
 
