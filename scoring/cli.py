@@ -82,7 +82,9 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         help=ui("show jixiao's version and exit"),
     )
     _add_language(parser)
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub = parser.add_subparsers(
+        title=ui("commands"), dest="command", required=True, parser_class=_Parser
+    )
     named = None if argv is None else _command_named(argv)
     for name, (_, help_text) in COMMANDS.items():
         description, examples = ABOUT[name]
