@@ -521,9 +521,8 @@ def _help(argv: list[str]) -> Any:
 
 
 # Commands whose option help is not yet all translated: batch and diff (their modules are being
-# changed by others this session) and the --max-cells help of import and review (tabular's
-# table_limits). xfail is strict: a command that passes must come off this list.
-HELP_NOT_YET_TRANSLATED = frozenset({"batch", "diff", "import", "review"})
+# changed by others this session). xfail is strict: a command that passes must come off the list.
+HELP_NOT_YET_TRANSLATED = frozenset({"batch", "diff"})
 
 
 @pytest.mark.parametrize(
