@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import csv
 import heapq
-import re
 import weakref
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -35,7 +35,7 @@ from ..batch.records import RawRecord, RowConverter
 from ..batch.summary import KEEP, Ranked, Summary
 from ..errors import FactsError
 from ..spec.compiled import Spec
-from .frame import Scorer, id_column
+from .frame import SPACE_CLASS, Scorer, id_column
 from .program import Unsupported
 
 __all__ = ["BLOCK_BYTES", "csv_results", "frame_results", "scorer_for"]
@@ -44,7 +44,9 @@ BLOCK_BYTES = 1 << 23  # 8 MiB of lines a block: about 28,000 rows of the seed's
 _RECORDS = 500  # records a chunk on the usual path, as run.CHUNK_SIZE
 # A cell in quotes that polars and csv read alike: from a line start or a comma to a comma or
 # the line end, nothing inside but other characters than a quote or a line break.
-_QUOTED = re.compile(rb'(?:^|(?<=,))"[^"\n\r]*"(?=,|\r?$)', re.MULTILINE)
+_QUOTED = r'(^|,)"[^"]*"'
+_AFTER = "\x00[^,]"  # a quoted cell followed by more than a comma: not one cell
+_BLANK = f"^(?:{SPACE_CLASS}|,)*$"  # blank cells only: csv's reader decides
 _SCORERS: weakref.WeakKeyDictionary[Spec, dict[Any, Scorer | None]] = weakref.WeakKeyDictionary()
 
 
@@ -146,15 +148,13 @@ class _Reading:
                     carry = block
                     continue
                 block, carry = block[:cut], block[cut:]
-                lines = block.split(b"\n")
-                if block.endswith(b"\n"):
-                    lines.pop()
-                result = self.block(lines, number, index)
-                if result is None:
+                found = self.block(block, number, index)
+                if found is None:
                     yield from self.rest(number, index)
                     return
+                result, lines = found
                 yield result
-                number += len(lines)
+                number += lines
                 index += result.count
 
     def rest(self, number: int, index: int) -> Iterator[ChunkResult]:
@@ -172,53 +172,73 @@ class _Reading:
         if chunk:
             yield _counted(process_chunk(self.spec, self.converter, index, chunk))
 
-    def block(self, lines: list[bytes], number: int, index: int) -> ChunkResult | None:
-        """One block's rows and summary; None where the columnar reading must stop."""
-        joined = b"\n".join(lines)
-        if b"\r" in joined and any(0 <= line.find(b"\r") < len(line) - 1 for line in lines):
-            return None  # a carriage return inside a line: csv may end a record there
-        if lines and max(map(len, lines)) > RECORD_LIMIT:
+    def block(self, block: bytes, number: int, index: int) -> tuple[ChunkResult, int] | None:
+        """One block's rows and summary, and its lines; None where the columnar reading stops."""
+        if b"\x1f" in block:
+            return None  # the separator the lines are read with below
+        try:  # one line a row: no separator, no quotes (polars drops a \r before \n)
+            lines = pl.read_csv(
+                block,
+                has_header=False,
+                separator="\x1f",
+                quote_char=None,
+                new_columns=["line"],
+                schema={"line": pl.String},
+                raise_if_empty=False,
+            ).get_column("line")
+        except Exception:  # noqa: BLE001 (text that is not UTF-8: the usual reader words it)
             return None
-        stripped = _QUOTED.sub(b"", joined) if b'"' in joined else joined
-        if b'"' in stripped:
-            return None  # a quote that may open a record of several lines
-        commas = self.width - 1
-        good: list[int] = []  # positions of lines polars parses
-        odd: list[int] = []  # positions of single-line records csv parses
-        for position, line in enumerate(stripped.split(b"\n")):
-            if line.count(b",") == commas and line.strip(b", \t\r"):
-                good.append(position)
-            else:
-                odd.append(position)
-        frame = self.parse([lines[p] for p in good])
-        if frame is None:
+        count = block.count(b"\n") + (not block.endswith(b"\n"))
+        if len(lines) != count:
+            return None
+        lines = lines.fill_null("")
+        if lines.str.contains("\r", literal=True).any():
+            return None  # a carriage return inside a line: csv may end a record there
+        longest = lines.str.len_bytes().max()
+        if isinstance(longest, int) and longest > RECORD_LIMIT:
+            return None
+        stripped = lines
+        if b'"' in block:  # each quoted cell, whole between commas, as one placeholder
+            stripped = lines.str.replace_all(_QUOTED, "${1}\x00")
+            unpaired = stripped.str.contains('"', literal=True) | stripped.str.contains(_AFTER)
+            if unpaired.any():
+                return None  # a quote that may open a record of several lines
+        good = (stripped.str.count_matches(",", literal=True) == self.width - 1) & ~(
+            stripped.str.contains(_BLANK)
+        )
+        if good.all():
+            frame = self.parse(block)
+            positions = list(range(count))
+            odd: list[int] = []
+        else:
+            positions = good.arg_true().to_list()
+            odd = (~good).arg_true().to_list()
+            text = "\n".join(lines.gather(positions).to_list()) + "\n"
+            frame = self.parse(text.encode("utf-8")) if positions else self.parse(b"")
+        if frame is None or frame.height != len(positions):
             return None
         # A row of only blank cells is no record (csv's reader skips it): the csv way decides.
         blank = _blank_rows(frame)
         if blank is not None:
-            odd.extend(good[k] for k in blank)
-            keep = sorted(set(range(len(good))) - set(blank))
-            good = [good[k] for k in keep]
+            odd = sorted([*odd, *(positions[k] for k in blank)])
+            keep = sorted(set(range(len(positions))) - set(blank))
+            positions = [positions[k] for k in keep]
             frame = frame[keep]
-            odd.sort()
         odd_cells: dict[int, list[str]] = {}
-        for position in odd:
-            try:
-                text = lines[position].decode("utf-8") + "\n"
-            except UnicodeDecodeError:
-                return None
-            row = next(csv.reader([text]), [])
+        texts = lines.gather(odd).to_list() if odd else []
+        for position, text in zip(odd, texts, strict=True):
+            row = next(csv.reader([text + "\n"]), [])
             if (row and row[0].strip()) or any(map(str.strip, row)):
                 odd_cells[position] = row
-        return self.score(number, index, good, frame, odd_cells)
+        return self.score(number, index, positions, frame, odd_cells), count
 
-    def parse(self, lines: list[bytes]) -> pl.DataFrame | None:
+    def parse(self, data: bytes) -> pl.DataFrame | None:
         names = self.scorer.names
-        if not lines:
+        if not data:
             return pl.DataFrame({name: pl.Series([], dtype=pl.String) for name in names})
         try:
             frame = pl.read_csv(
-                b"\n".join(lines) + b"\n",
+                data,
                 has_header=False,
                 new_columns=names,
                 schema=dict.fromkeys(names, pl.String),
@@ -228,9 +248,7 @@ class _Reading:
             )
         except Exception:  # noqa: BLE001 (text polars will not read: the usual reader words it)
             return None
-        if frame.height != len(lines) or frame.width != len(names):
-            return None
-        return frame
+        return frame if frame.width == len(names) else None
 
     def score(
         self,
@@ -240,63 +258,51 @@ class _Reading:
         frame: pl.DataFrame,
         odd_cells: dict[int, list[str]],
     ) -> ChunkResult:
+        """The block's rows: ``frame`` holds the lines at ``good`` (positions in the block,
+        whose first line is record ``number``), ``odd_cells`` the lines csv parsed."""
         scorer, places, cmap = self.scorer, self.places, self.converter.cmap
         scored, sets = scorer.score(frame)
         ids, unstripped = id_column(scorer.cells(frame, cmap.id_index))
         names, unnamed = id_column(scorer.cells(frame, cmap.name_index))
-        declined = (scored["declined"] | unstripped | unnamed).to_list()
+        declined = scored["declined"] | unstripped | unnamed
         tops = len(self.spec.indicators)
-        columns = scored.select(
+        numbers = pl.Series("n", good, dtype=pl.Int64) + number
+        record_id = pl.coalesce(pl.lit(ids), pl.lit("row ") + pl.col("n").cast(pl.String))
+        named = [pl.coalesce(pl.lit(names), record_id).alias("name")] if self.named else []
+        table = scored.with_columns(numbers).select(
+            record_id.alias("id"),
+            *named,
             _text(pl.col("total_q"), places).alias("total"),
             pl.col("grade"),
-            *(_text(pl.col(f"top{k}"), places).alias(f"top{k}") for k in range(tops)),
-        ).to_dict(as_series=False)
-        id_list, name_list = ids.to_list(), names.to_list()
-        total_list, grade_list = columns["total"], columns["grade"]
-        top_lists = [columns[f"top{k}"] for k in range(tops)]
+            *(_text(pl.col(f"top{k}"), places).fill_null("").alias(f"t{k}") for k in range(tops)),
+            pl.lit("").alias("error"),
+            (pl.lit(self.prefix) + pl.col("n").cast(pl.String)).alias("source"),
+        )
+        here = (~declined).arg_true().to_list()
+        built = list(map(list, table[here].iter_rows())) if here else []
         # Records in line order: polars' rows (scored here or declined) and csv's lines.
-        order = sorted([(p, k) for k, p in enumerate(good)] + [(p, -1) for p in odd_cells])
-        rows: list[Row] = []
-        usual: list[tuple[int, RawRecord]] = []  # (output position, record): the usual path
-        here: list[int] = []  # frame rows scored here
-        positions: list[int] = []  # their output positions
-        for position, k in order:
-            row_number = number + position
-            if k < 0 or declined[k]:
-                cells = (
-                    odd_cells[position] if k < 0 else ["" if c is None else c for c in frame.row(k)]
-                )
-                usual.append((len(rows), (row_number, cells)))
-                rows.append([])
-                continue
-            here.append(k)
-            positions.append(len(rows))
-            record_id = id_list[k] or f"row {row_number}"
-            named = [record_id, name_list[k] or record_id] if self.named else [record_id]
-            rows.append(
-                [
-                    *named,
-                    total_list[k],
-                    grade_list[k],
-                    *(top[k] or "" for top in top_lists),
-                    "",
-                    self.prefix + str(row_number),
-                ]
-            )
+        slot_of = {position: k for k, position in enumerate(good)}
+        order = sorted([*good, *odd_cells])
+        slots = {position: s for s, position in enumerate(order)}
+        rows: list[Row] = [[] for _ in order]
+        for k, row in zip(here, built, strict=True):
+            rows[slots[good[k]]] = row
+        declined_list = declined.to_list()
+        usual: list[tuple[int, RawRecord]] = []  # (output slot, record): the usual path
+        for position in order:
+            k = slot_of.get(position, -1)
+            if k < 0:
+                usual.append((slots[position], (number + position, odd_cells[position])))
+            elif declined_list[k]:
+                usual.append((slots[position], (number + position, _cells(frame.row(k)))))
         summary = Summary.empty(self.spec)
-        # The usual path a run of consecutive records at a time, numbered as they stand.
-        start = 0
-        while start < len(usual):
-            stop = start + 1
-            while stop < len(usual) and usual[stop][0] == usual[stop - 1][0] + 1:
-                stop += 1
-            first = usual[start][0]
-            records = [record for _, record in usual[start:stop]]
-            result = process_chunk(self.spec, self.converter, index + first, records)
-            rows[first : first + len(records)] = result.rows
-            summary.merge(result.summary)
-            start = stop
+        if usual:  # one call for the block, its indices then put where the records stand
+            result = process_chunk(self.spec, self.converter, 0, [record for _, record in usual])
+            for (slot, _), row in zip(usual, result.rows, strict=True):
+                rows[slot] = row
+            summary.merge(_reindexed(result.summary, [index + slot for slot, _ in usual]))
         if here:
+            positions = [slots[good[k]] for k in here]
             part = self.summary(scored[here], sets, [index + p for p in positions], rows, positions)
             summary.merge(part)
         return ChunkResult(rows, summary, count=len(rows))
@@ -348,11 +354,12 @@ class _Reading:
 
 
 def _blank_rows(frame: pl.DataFrame) -> list[int] | None:
-    """The frame rows whose every cell is empty or blank (None when there is none)."""
+    """The frame rows whose every cell is empty or blank, as ``str.strip`` sees it (None when
+    there is none)."""
     if not frame.height:
         return None
     first = frame.get_column(frame.columns[0])
-    maybe = (first.is_null() | (first.str.strip_chars() == "")).fill_null(True)
+    maybe = (first.is_null() | first.str.contains(f"^{SPACE_CLASS}*$")).fill_null(True)
     if not maybe.any():
         return None
     blank = [
@@ -361,6 +368,16 @@ def _blank_rows(frame: pl.DataFrame) -> list[int] | None:
         if not any(cell is not None and cell.strip() for cell in frame.row(k))
     ]
     return blank or None
+
+
+def _reindexed(summary: Summary, indices: list[int]) -> Summary:
+    """``summary`` of records numbered 0, 1 … renumbered ``indices`` (increasing): the best,
+    worst and first failures name their records by index."""
+    for heap in (summary.best, summary.worst):
+        heap[:] = [replace(item, key=(item.key[0], -indices[-item.key[1]])) for item in heap]
+        heapq.heapify(heap)
+    summary.first_errors = [(indices[i], text) for i, text in summary.first_errors]
+    return summary
 
 
 def _text(q: pl.Expr, places: int) -> pl.Expr:
