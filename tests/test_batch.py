@@ -36,7 +36,9 @@ Jixiao = Callable[..., Run]
 SPEC = str(ROOT / "indicators" / "xinfang_weiwen.yaml")
 SEED_FACTS = ROOT / "examples" / "hengnan_xinfang_2021.yaml"
 TOPS = ("决策", "过程", "产出", "效益")
-COLUMNS = ["id", "total", "grade", *TOPS, "error", "source"]
+COLUMNS = ["id", "name", "total", "grade", *TOPS, "error", "source"]
+SCORES = COLUMNS[2:8]  # total, grade and the four 一级指标
+SEED_NAME = "信访维稳经费"  # the seed's project.name
 # The seed example scored by `jixiao score`: total, grade and the four 一级指标.
 SEED_SCORES = ["95.85", "优", "13.60", "23.46", "35.00", "19.00"]
 
@@ -178,11 +180,11 @@ def test_ten_thousand_records_with_one_percent_broken(jixiao: Jixiao, tmp_path: 
     assert len(got) == 10_000
     assert [r["id"] for r in got[1:]] == [row[0] for row in rows[1:]]
     assert [r["source"] for r in got] == [f"{source}:row {n}" for n in range(2, 10_002)]
-    assert [got[0][c] for c in COLUMNS[1:7]] == SEED_SCORES
+    assert [got[0][c] for c in SCORES] == SEED_SCORES
     for number, row in enumerate(got, 2):
         if number in expected:
             assert row["error"] == f"{source}:row {number}: {expected[number]}"
-            assert [row[c] for c in COLUMNS[1:7]] == [""] * 6
+            assert [row[c] for c in SCORES] == [""] * 6
         else:
             assert row["error"] == ""
             assert row["grade"] in ("优", "良", "中", "差")
@@ -201,7 +203,7 @@ def test_header_by_label_gives_the_same_scores_as_by_id(jixiao: Jixiao, tmp_path
         assert jixiao("batch", SPEC, str(source), "-o", str(out)).code == 0
         outputs.append([{k: v for k, v in r.items() if k != "source"} for r in read_csv(out)])
     assert outputs[0] == outputs[1]
-    assert [outputs[1][0][c] for c in COLUMNS[1:7]] == SEED_SCORES
+    assert [outputs[1][0][c] for c in SCORES] == SEED_SCORES
 
 
 def test_id_column_names_the_records(jixiao: Jixiao, tmp_path: Path) -> None:
@@ -238,8 +240,8 @@ def test_not_applicable_by_tier_cell_and_by_list(jixiao: Jixiao, tmp_path: Path)
     assert run.code == 1
     got = read_csv(out)
     # 92 applicable points, 88.06 obtained: 88.06 ÷ 92 × 100 = 95.717… → 95.72.
-    assert [got[0][c] for c in COLUMNS[1:7]] == ["95.72", "优", "10.60", "23.46", "35.00", "19.00"]
-    assert [got[1][c] for c in COLUMNS[1:7]] == [got[0][c] for c in COLUMNS[1:7]]
+    assert [got[0][c] for c in SCORES] == ["95.72", "优", "10.60", "23.46", "35.00", "19.00"]
+    assert [got[1][c] for c in SCORES] == [got[0][c] for c in SCORES]
     assert got[2]["error"] == (
         f"{source}:row 4: not_applicable.立项依据充分: unknown indicator '立项依据充分'; "
         "did you mean '立项依据充分性'? [unknown-indicator]"
@@ -310,7 +312,7 @@ def test_gb18030_csv_from_a_chinese_excel_is_read(jixiao: Jixiao, tmp_path: Path
     source.write_bytes(text.getvalue().encode("gb18030"))
     out = tmp_path / "out.csv"
     assert jixiao("batch", SPEC, str(source), "-o", str(out)).code == 0
-    assert [read_csv(out)[0][c] for c in COLUMNS[1:7]] == SEED_SCORES
+    assert [read_csv(out)[0][c] for c in SCORES] == SEED_SCORES
 
 
 ASCII_IDS_SPEC = """\
@@ -428,24 +430,28 @@ def test_xlsx_in_and_out(jixiao: Jixiao, tmp_path: Path) -> None:
     assert sheet is not None
     got = list(sheet.iter_rows(values_only=True))
     # Headers in Chinese for people (the CSV and JSON Lines keep id, total … for programs).
-    assert list(got[0]) == ["项目编号", "总分", "等级", *TOPS, "错误", "来源"]
-    assert got[1][1:7] == (95.85, "优", 13.6, 23.46, 35, 19)
+    assert list(got[0]) == ["项目编号", "项目名称", "总分", "等级", *TOPS, "错误", "来源"]
+    assert got[1][:8] == ("衡南2021", SEED_NAME, 95.85, "优", 13.6, 23.46, 35, 19)
     # Scores shown with the spec's two places (93.50, not 93.5); the header row frozen.
-    assert [sheet.cell(2, c).number_format for c in (2, 4, 5, 6, 7)] == ["0.00"] * 5
-    assert sheet.cell(2, 3).number_format == "General"  # the grade is text
+    assert [sheet.cell(2, c).number_format for c in (3, 5, 6, 7, 8)] == ["0.00"] * 5
+    assert sheet.cell(2, 4).number_format == "General"  # the grade is text
+    assert sheet.cell(2, 2).number_format == "General"  # and so is the name
     assert sheet.freeze_panes == "A2"
-    widths = {c: sheet.column_dimensions[c].width for c in "ABCDHI"}
-    assert widths == {"A": 24, "B": 9, "C": 7, "D": 9, "H": 80, "I": 32}
-    assert sheet.cell(4, 8).alignment.wrap_text is True  # the error cell wraps its lines
-    assert got[2][:3] == ("衡南2021", 96.06, "优")  # 满意度 96.5% ≥ 90%: 91.06 + 5 of 100
-    assert got[2][7] is None
-    assert got[3][1:7] == (None,) * 6
-    assert got[3][7] == (
+    widths = {c: sheet.column_dimensions[c].width for c in "ABCDEIJ"}
+    assert widths == {"A": 24, "B": 40, "C": 9, "D": 7, "E": 9, "I": 80, "J": 32}
+    assert sheet.cell(4, 9).alignment.wrap_text is True  # the error cell wraps its lines
+    # 满意度 96.5% ≥ 90%: 91.06 + 5 of 100
+    assert got[2][:4] == ("衡南2021", SEED_NAME, 96.06, "优")
+    assert got[2][8] is None
+    # A record that could not be scored still carries its name.
+    assert got[3][:2] == ("衡南2021", SEED_NAME)
+    assert got[3][2:8] == (None,) * 6
+    assert got[3][8] == (
         f"{source}:row 5: values.接访批次: fact '接访批次': '很多' is not a number with a unit: "
         "expected a number with an optional unit such as '110万元', '99.14%' or '158批次' "
         "[not-a-number]"
     )
-    assert got[3][8] == f"{source}:row 5"
+    assert got[3][9] == f"{source}:row 5"
 
 
 def _spreadsheet_cell(cell: Any) -> Any:
@@ -480,6 +486,7 @@ def test_folder_of_facts_files(jixiao: Jixiao, tmp_path: Path) -> None:
     assert [r["id"] for r in got] == ["a.yaml", "c.yml", "unit_b/b.json"]
     assert got[0] == {
         "id": "a.yaml",
+        "name": SEED_NAME,
         "total": 95.85,
         "grade": "优",
         **dict(zip(TOPS, [13.6, 23.46, 35.0, 19.0], strict=True)),
@@ -490,6 +497,8 @@ def test_folder_of_facts_files(jixiao: Jixiao, tmp_path: Path) -> None:
         f"{folder / 'c.yml'}:3:1: expected the node content, but found '<stream end>' [yaml-syntax]"
     )
     assert got[2]["total"] == 95.85
+    # A file that could not be read has no name; a JSON facts file has its project.name.
+    assert [r["name"] for r in got] == [SEED_NAME, None, SEED_NAME]
 
 
 def _seed_mapping() -> dict[str, Any]:
@@ -520,7 +529,10 @@ def test_json_lines_facts_mappings_and_flat_records(jixiao: Jixiao, tmp_path: Pa
     assert run.code == 1
     got = read_csv(out)
     assert [r["id"] for r in got] == ["mapping", "衡南2021", "line 4", "line 5", "x"]
-    assert [got[0][c] for c in COLUMNS[1:7]] == SEED_SCORES
+    # A facts mapping's project.name, a flat record's 项目名称; nothing for a line that could not
+    # be read into facts (not JSON, not an object, an unknown key).
+    assert [r["name"] for r in got] == [SEED_NAME, SEED_NAME, "", "", ""]
+    assert [got[0][c] for c in SCORES] == SEED_SCORES
     assert got[1]["total"] == "96.06"  # surveyed: 95% ≥ 90%, 91.06 + 5 of 100
     assert [r["error"] for r in got[2:]] == [
         (

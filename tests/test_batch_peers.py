@@ -53,8 +53,8 @@ def test_ranks_match_a_direct_sort(files: tuple[Path, Path, Path], tmp_path: Pat
     rows = read_rows(out)
     assert len(rows) == 60
     header = list(rows[0])
-    assert header[:12] == [
-        "id", "total", "grade", "决策", "过程", "产出", "效益",
+    assert header[:13] == [
+        "id", "name", "total", "grade", "决策", "过程", "产出", "效益",
         "total_percentile", "决策百分位", "过程百分位", "产出百分位", "效益百分位",
     ]  # fmt: skip
     for row in rows:
@@ -99,5 +99,6 @@ def test_xlsx_output_names_the_columns_in_chinese(
     assert main(argv, io.StringIO(), io.StringIO()) == 0
     sheet = openpyxl.load_workbook(out).worksheets[0]
     header = [cell.value for cell in sheet[1]]
-    assert header[7:12] == ["总分百分位", "决策百分位", "过程百分位", "产出百分位", "效益百分位"]
-    assert isinstance(sheet.cell(row=2, column=8).value, (int, float))
+    assert header[:2] == ["项目编号", "项目名称"]
+    assert header[8:13] == ["总分百分位", "决策百分位", "过程百分位", "产出百分位", "效益百分位"]
+    assert isinstance(sheet.cell(row=2, column=9).value, (int, float))

@@ -32,7 +32,7 @@ from ..i18n import tr
 from ..spec.compiled import Spec
 from ..spec.loader import load_spec
 from .lines import Unreadable
-from .records import Converter, RawRecord
+from .records import Converter, RawRecord, RowConverter, project_name, row_name
 from .summary import Summary
 
 __all__ = [
@@ -111,19 +111,25 @@ def _note(exc: BaseException, text: str) -> None:
 
 
 # ---- the rows jixiao batch writes --------------------------------------------------------------
+TOTAL_COLUMN = 2  # a row's total; its 一级指标 scores start at FIRST_TOP_COLUMN
+FIRST_TOP_COLUMN = 4
+
+
 @dataclass(frozen=True)
 class Layout:
-    """The output columns: id, total, grade, one per 一级指标 (its name), error, source."""
+    """The output columns: id, name (项目名称), total, grade, one per 一级指标 (its name), error,
+    source."""
 
     columns: tuple[str, ...]
     numeric: tuple[int, ...]  # columns holding numbers (total and the 一级指标 scores)
 
     @classmethod
     def of(cls, spec: Spec) -> Layout:
-        fixed = {"id", "total", "grade", "error", "source"}
+        fixed = {"id", "name", "total", "grade", "error", "source"}
         tops = [node.name if node.name not in fixed else node.id for node in spec.indicators]
-        columns = ("id", "total", "grade", *tops, "error", "source")
-        return cls(columns, (1, *range(3, 3 + len(tops))))  # total, then each 一级指标
+        columns = ("id", "name", "total", "grade", *tops, "error", "source")
+        first = FIRST_TOP_COLUMN
+        return cls(columns, (TOTAL_COLUMN, *range(first, first + len(tops))))
 
 
 def _number(value: Decimal | None) -> str:
@@ -133,13 +139,13 @@ def _number(value: Decimal | None) -> str:
     return format(value, "f") if "E" in text else text
 
 
-def result_row(record_id: str, source: str, result: Totals) -> Row:
+def result_row(record_id: str, name: str, source: str, result: Totals) -> Row:
     tops = [_number(points) for points in result.top_scores]
-    return [record_id, _number(result.total), result.grade, *tops, "", source]
+    return [record_id, name, _number(result.total), result.grade, *tops, "", source]
 
 
-def error_row(record_id: str, source: str, error: ScoringError, tops: int) -> Row:
-    return [record_id, "", "", *([""] * tops), str(error), source]
+def error_row(record_id: str, name: str, source: str, error: ScoringError, tops: int) -> Row:
+    return [record_id, name, "", "", *([""] * tops), str(error), source]
 
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -204,14 +210,14 @@ def process_chunk(
     tops = len(spec.indicators)
     rows: list[Row] = []
     scored: list[tuple[int, str, str, Totals]] = []  # summarised together, at the end
-    for index, (record_id, source, outcome) in enumerate(
-        record_outcomes(spec, converter, records), start
+    for index, (record_id, name, source, outcome) in enumerate(
+        _outcomes(spec, converter, records, named=True), start
     ):
         if isinstance(outcome, ScoringError):
-            rows.append(error_row(record_id, source, outcome, tops))
+            rows.append(error_row(record_id, name, source, outcome, tops))
             summary.add_failure(index, outcome)
         else:
-            rows.append(result_row(record_id, source, outcome))
+            rows.append(result_row(record_id, name, source, outcome))
             scored.append((index, record_id, source, outcome))
     summary.add_many(scored)
     return ChunkResult(rows, summary)
@@ -223,17 +229,31 @@ def record_outcomes(
     """Each record's (id, source, totals or error), in order, whatever the record holds: table
     rows through the compiled plan, the rest (and what the plan cannot score) by the engine.
     Text that cannot be written is escaped (``\\ud800``)."""
+    for record_id, _, source, outcome in _outcomes(spec, converter, records, named=False):
+        yield record_id, source, outcome
+
+
+def _outcomes(
+    spec: Spec, converter: Converter, records: Sequence[RawRecord], *, named: bool
+) -> Iterator[tuple[str, str, str, Totals | ScoringError]]:
+    """``record_outcomes`` with each record's project name second (``records.project_name``;
+    empty unless ``named``)."""
     fast = _fast(spec, converter, records)
+    # A row the plan scored is never converted: its name is read from its cells, as converting
+    # it would read it.
+    cmap = converter.cmap if named and isinstance(converter, RowConverter) else None
     for (number, payload), found in zip(records, fast, strict=True):
         source = _escaped(converter.source(number, payload))
         if found is not None:
             record_id, totals = found
-            yield _escaped(record_id or f"row {number}"), source, totals
+            name = "" if cmap is None else row_name(cmap, number, payload)
+            yield _escaped(record_id or f"row {number}"), _escaped(name), source, totals
             continue
-        record_id, outcome = _one(spec, converter, number, payload, source)
+        record_id, outcome, record = _one(spec, converter, number, payload, source)
         if isinstance(outcome, ScoringError):
             outcome = _escaped_error(outcome)
-        yield _escaped(record_id), source, outcome
+        name = project_name(record) if named else ""
+        yield _escaped(record_id), _escaped(name), source, outcome
 
 
 def score_inputs(
@@ -272,7 +292,7 @@ def result_inputs(
         converter = item.converter
         for number, payload in item.records():
             source = _escaped(converter.source(number, payload))
-            record_id, outcome = _one(spec, converter, number, payload, source, _score_one)
+            record_id, outcome, _ = _one(spec, converter, number, payload, source, _score_one)
             if isinstance(outcome, ScoringError):
                 outcome = _escaped_error(outcome)
             yield _escaped(record_id), source, outcome
@@ -304,19 +324,21 @@ def _one(
     payload: Any,
     source: str,
     scorer: Callable[[Spec, object, str], _Scored | ScoringError] = _totals_one,  # type: ignore[assignment]
-) -> tuple[str, _Scored | ScoringError]:
-    """One record's id and totals (or, with ``scorer=_score_one``, result) or error, whatever
+) -> tuple[str, _Scored | ScoringError, Facts | Mapping[str, Any] | ScoringError | None]:
+    """One record's id, totals (or, with ``scorer=_score_one``, result) or error, and what
+    converting it gave (its facts, or the error that stopped it; None if it raised), whatever
     the record holds."""
     record_id = None
+    record: Facts | Mapping[str, Any] | ScoringError | None = None
     try:
         record_id, record = converter.convert(spec, number, payload)
         if isinstance(record, ScoringError):
-            return record_id, record
-        return record_id, scorer(spec, record, source)
+            return record_id, record, record
+        return record_id, scorer(spec, record, source), record
     except Exception as exc:  # noqa: BLE001 (anything else is a bug: this record's, reported)
         if record_id is None:
             try:
                 record_id = converter.fallback_id(number, payload)
             except Exception:  # noqa: BLE001
                 record_id = f"record {number}"
-        return record_id, _internal_error(source, exc)
+        return record_id, _internal_error(source, exc), record

@@ -17,7 +17,7 @@ from ..errors import ScoringError
 from ..methods.peers import PercentileTable, median, shown_rank
 from ..numbers.text import format_number
 from ..spec.compiled import Spec
-from .core import Layout, result_inputs, score_inputs
+from .core import FIRST_TOP_COLUMN, TOTAL_COLUMN, Layout, result_inputs, score_inputs
 
 __all__ = ["PeerColumns", "load_peers", "scored_peers"]
 
@@ -34,16 +34,16 @@ class PeerColumns:
 
     def columns(self, layout: Layout) -> tuple[str, ...]:
         """The names of the added columns: total_percentile, then 〈一级指标〉百分位."""
-        tops = layout.columns[3 : 3 + len(self.tops)]
+        tops = layout.columns[FIRST_TOP_COLUMN : FIRST_TOP_COLUMN + len(self.tops)]
         return ("total_percentile", *(f"{name}百分位" for name in tops))
 
     def extend(self, rows: list[list[str]]) -> list[list[str]]:
-        """Each row with its ranks appended (the row's total at index 1, 一级指标 after grade)."""
-        tops = len(self.tops)
+        """Each row with its ranks after its 一级指标 scores (``core.Layout``'s columns)."""
+        end = FIRST_TOP_COLUMN + len(self.tops)
         for row in rows:
-            ranks = [_rank(self.total, row[1])]
-            ranks += [_rank(table, row[3 + i]) for i, table in enumerate(self.tops)]
-            row[3 + tops : 3 + tops] = ranks  # before error and source
+            ranks = [_rank(self.total, row[TOTAL_COLUMN])]
+            ranks += [_rank(table, row[FIRST_TOP_COLUMN + i]) for i, table in enumerate(self.tops)]
+            row[end:end] = ranks  # before error and source
         return rows
 
     def describe(self) -> str:

@@ -1,16 +1,21 @@
-"""One raw record (a row's cells, a JSON line, a facts file's path) → its id and facts.
+"""One raw record (a row's cells, a JSON line, a facts file's path) → its id, facts and name.
 
 Readers (``inputs``) only split a file into raw records, cheaply, in the main process; the
 converters here do the rest — in whichever process scores the record, so with ``--workers`` the
 parsing is spread over the workers too. A converter is small and picklable. A record that cannot be
 read is not raised: it comes back as the ``ScoringError`` that goes into its row of the output.
+
+A record's project name (the output's 项目名称 column) is the ``project.name`` of the facts it was
+read into (``project_name``): a table row's 项目名称/name cell, else its id, as ``row_to_mapping``
+names it; empty for a record that could not be read. A row scored by the compiled plan is never
+converted, so ``row_name`` reads the same from its cells.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple, Protocol
@@ -34,6 +39,8 @@ __all__ = [
     "RawRecord",
     "RowConverter",
     "input_error",
+    "project_name",
+    "row_name",
 ]
 
 # Payloads → for each, (id cell, totals) or None (the engine must score it).
@@ -68,6 +75,31 @@ class OutsideCell(NamedTuple):
 def input_error(source: str, message: str, code: str, line: int | None = None) -> FactsError:
     """A problem with one record, or with a whole input file (``source`` is then its path)."""
     return FactsError(Problem(message, code, file=source, line=line))
+
+
+def project_name(record: Facts | Mapping[str, Any] | ScoringError | None) -> str:
+    """The project's name in a converted record (its facts' ``project.name``, as text); empty
+    when it gives none or could not be read."""
+    if isinstance(record, Facts):
+        name = record.project.get("name")
+    elif isinstance(record, Mapping):
+        project = record.get("project")
+        name = project.get("name") if isinstance(project, Mapping) else None
+    else:
+        return ""
+    if isinstance(name, str):
+        return name.strip()
+    # A number is a name as the facts read it (项目名称: 2021); a mapping or list is no name.
+    return "" if name is None or isinstance(name, (Mapping, list, bool)) else str(name)
+
+
+def row_name(cmap: ColumnMap, number: int, cells: Sequence[Any]) -> str:
+    """A table row's project name as ``row_to_mapping`` gives its facts one: the name cell, else
+    the id cell, else ``row N``."""
+    for index in (cmap.name_index, cmap.id_index):
+        if index < len(cells) and not is_empty(cell := cells[index]):
+            return cell.strip() if isinstance(cell, str) else str(cell)
+    return f"row {number}"
 
 
 @dataclass(frozen=True)

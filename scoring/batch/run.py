@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from ..spec.compiled import Spec
 from ..spec.loader import load_spec
 from ..writing.files import check_outputs
-from .core import ChunkResult, Layout
+from .core import FIRST_TOP_COLUMN, ChunkResult, Layout
 from .inputs import Input, open_inputs
 from .outputs import check_output, open_writer, row_format
 from .parallel import Chunk, Pool, make_pool, run_chunks
@@ -114,10 +114,10 @@ def _run(
 
 def _with_peer_columns(layout: Layout, peers: PeerColumns) -> Layout:
     """The output's columns with the percentile ranks after the 一级指标 (numbers, too)."""
-    tops = len(peers.tops)
+    end = FIRST_TOP_COLUMN + len(peers.tops)
     added = peers.columns(layout)
-    columns = (*layout.columns[: 3 + tops], *added, *layout.columns[3 + tops :])
-    numeric = (*layout.numeric, *range(3 + tops, 3 + tops + len(added)))
+    columns = (*layout.columns[:end], *added, *layout.columns[end:])
+    numeric = (*layout.numeric, *range(end, end + len(added)))
     return Layout(columns, numeric)
 
 
