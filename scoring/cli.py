@@ -236,7 +236,8 @@ def _speaking(asked: str | None) -> Iterator[None]:
     module = vars(argparse)
     saved = module["_"], module["ngettext"]
     environment = os.environ.get(ENVIRONMENT)
-    with using(asked):
+    # Pinned for the run (JIXIAO_LANG read once, not at every message).
+    with using(asked or language()):
         translations = catalogue(language())
         module.update(_=translations.gettext, ngettext=translations.ngettext)
         if asked is not None:
