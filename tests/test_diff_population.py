@@ -477,14 +477,16 @@ def _write(path: Path, rows: Sequence[list[str]]) -> Path:
 )
 @given(rows=populations())
 def test_summary_is_compare_on_each_record(tmp_path: Path, rows: list[list[str]]) -> None:
-    """Whatever the records hold, the population summary equals ``compare()`` run on each record
-    alone: the grade transitions, every change of the total and of each 一级指标 (so their mean,
+    """Whatever the records hold, the population summary — column by column or record by record
+    — equals ``compare()`` run on each record alone: the grade transitions, every change of the total and of each 一级指标 (so their mean,
     spread and quartiles), the failed records with the error compare raises, and the movers."""
     spec_a, spec_b = specs()
     path = _write(tmp_path / "property.csv", rows)
-    summary = diff_population(spec_a, spec_b, [str(path)], top=3)
-    assert summary.records == len(rows)
-    assert _actual(summary) == _expected(spec_a, spec_b, path)
+    expected = _expected(spec_a, spec_b, path)
+    for columnar in (True, False):  # column by column where it can, and record by record
+        summary = diff_population(spec_a, spec_b, [str(path)], top=3, columnar=columnar)
+        assert summary.records == len(rows)
+        assert _actual(summary) == expected
 
 
 def test_spread_is_of_the_population() -> None:
@@ -548,3 +550,25 @@ def test_table_rows_stay_on_the_fast_path(
     if spec_b == SPEC_A:
         assert sum(n for (a, b), n in summary.transitions.items() if a == b) == 6
         assert all(set(summary.changes(s.key)) == {0} for s in summary.spreads())
+
+
+def test_column_by_column_is_record_by_record(tmp_path: Path) -> None:
+    """A CSV scored by the columnar backend (rows it declines, and broken rows, record by record)
+    gives the summary the record-by-record path gives, to the movers' names and the errors."""
+    spec_a, spec_b = specs()
+    broken = _broken(tmp_path)
+    big = generator.write_csv(tmp_path / "big.csv", 3000, seed=5)
+
+    def figures(d: PopulationDiff) -> tuple[object, ...]:
+        movers = [
+            (m.id, m.name, m.source, m.total_a, m.total_b, m.grade_a, m.grade_b) for m in d.movers()
+        ]
+        failures = [(f.id, f.source, str(f.error_a), str(f.error_b)) for f in d.failures]
+        return d.records, d.transitions, d.spreads(), movers, failures
+
+    for paths in ([str(big)], [str(broken), str(big)]):
+        by_columns = diff_population(spec_a, spec_b, paths, top=30)
+        by_records = diff_population(spec_a, spec_b, paths, top=30, columnar=False)
+        assert figures(by_columns) == figures(by_records)
+    assert by_columns.records == 3006
+    assert len(by_columns.failures) == 4

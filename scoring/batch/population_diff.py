@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, localcontext
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..engine.facts import Facts, facts_from_record, share_of
 from ..engine.result import Totals
@@ -35,6 +35,9 @@ from .column_map import ColumnMap
 from .core import record_outcomes
 from .inputs import Input, open_inputs
 from .records import Converted, Converter, RawRecord, RowConverter
+
+if TYPE_CHECKING:
+    from .population_columnar import ColumnarPair
 
 __all__ = [
     "Failure",
@@ -75,6 +78,31 @@ def diff_inputs(
     converter that reads it (for its name, wanted only for the projects that move most). Every
     input's header is checked under both specs before any record is scored: a broken input raises
     one FactsError with every problem (each marked B's when only B cannot read the header)."""
+    index = 0
+    for item_a, scorer_b in open_pair(spec_a, spec_b, paths, id_column=id_column, sheet=sheet):
+        chunk: list[RawRecord] = []
+        for record in item_a.records():
+            chunk.append(record)
+            if len(chunk) == chunk_size:
+                yield from _pairs(spec_a, item_a.converter, scorer_b, index, chunk)
+                index += len(chunk)
+                chunk = []
+        if chunk:
+            yield from _pairs(spec_a, item_a.converter, scorer_b, index, chunk)
+            index += len(chunk)
+
+
+def open_pair(
+    spec_a: Spec,
+    spec_b: Spec,
+    paths: Sequence[str],
+    *,
+    id_column: str | None = None,
+    sheet: str | None = None,
+) -> list[tuple[Input, _ScorerB]]:
+    """Each input opened under A, with what scores its records under B; every header checked
+    under both specs first (one FactsError with every problem, each marked B's when only B
+    cannot read the header)."""
     opened_a = open_inputs(spec_a, paths, id_column=id_column, sheet=sheet)
     try:
         opened_b = open_inputs(spec_b, paths, id_column=id_column, sheet=sheet)
@@ -83,35 +111,28 @@ def diff_inputs(
             [replace(p, message=f"B ({spec_b.id}): {p.message}") for p in exc.problems]
         ) from None
     carried = carried_weights(spec_a, spec_b)
-    index = 0
-    for item_a, item_b in zip(opened_a, opened_b, strict=True):
-        scorer_b = _scorer_b(spec_a, spec_b, item_b, carried)
-        chunk: list[RawRecord] = []
-        for record in item_a.records():
-            chunk.append(record)
-            if len(chunk) == chunk_size:
-                yield from _pairs(spec_a, spec_b, item_a.converter, scorer_b, index, chunk)
-                index += len(chunk)
-                chunk = []
-        if chunk:
-            yield from _pairs(spec_a, spec_b, item_a.converter, scorer_b, index, chunk)
-            index += len(chunk)
+    return [
+        (item_a, _scorer_b(spec_a, spec_b, item_b, carried))
+        for item_a, item_b in zip(opened_a, opened_b, strict=True)
+    ]
 
 
 def _pairs(
     spec_a: Spec,
-    spec_b: Spec,
     converter_a: Converter,
     scorer_b: _ScorerB,
-    start: int,
+    start: int | Sequence[int],
     chunk: list[RawRecord],
 ) -> Iterator[tuple[PairOutcome, RawRecord, Converter]]:
+    """A chunk's records scored record by record; ``start``: the first one's input position, or
+    each one's."""
+    indexes = range(start, start + len(chunk)) if isinstance(start, int) else start
     outcomes_b = scorer_b.outcomes(chunk)
     outcomes_a = record_outcomes(spec_a, converter_a, chunk)
-    for offset, ((record_id, source, a), b, raw) in enumerate(
-        zip(outcomes_a, outcomes_b, chunk, strict=True)
+    for index, (record_id, source, a), b, raw in zip(
+        indexes, outcomes_a, outcomes_b, chunk, strict=True
     ):
-        yield PairOutcome(start + offset, record_id, source, a, b), raw, converter_a
+        yield PairOutcome(index, record_id, source, a, b), raw, converter_a
 
 
 @dataclass
@@ -230,7 +251,7 @@ class _CarriedRows:
                 other = row[share_col]
                 if not (other is None or (isinstance(other, str) and not other.strip())):
                     return None  # points and a share both given: the facts say what is wrong
-            text = self._share_text(cell, weight_a)
+            text = self.share_text(cell, weight_a)
             if text is None:
                 return None  # not a plain number: read from the facts, its error worded there
             row[share_col] = text
@@ -238,7 +259,7 @@ class _CarriedRows:
                 row[points_col] = ""
         return row
 
-    def _share_text(self, cell: Any, weight_a: Decimal) -> str | None:
+    def share_text(self, cell: Any, weight_a: Decimal) -> str | None:
         """``_share_text``, remembered."""
         key = (cell.__class__, cell, weight_a)
         shares = self._shares
@@ -357,20 +378,48 @@ class PopulationDiff:
             score_a, score_b = tops_a[index_a], tops_b[index_b]
             if score_a is not None and score_b is not None:
                 changes[key][str(score_b - score_a)] += 1
-        if self.top <= 0:
-            return False
-        entry = (abs(change), -outcome.index)
-        heap = self._heap
-        if len(heap) >= self.top and entry <= heap[0][:2]:
+        if not self.wants_mover(abs(change), outcome.index):
             return False
         mover = Mover(
             outcome.id, name or outcome.id, outcome.source, a.total, b.total, a.grade, b.grade
         )
-        if len(heap) < self.top:
-            heapq.heappush(heap, (*entry, mover))
-        else:
-            heapq.heapreplace(heap, (*entry, mover))
+        self.add_mover(outcome.index, mover)
         return True
+
+    def add_counts(
+        self,
+        records: int,
+        transitions: Mapping[tuple[str, str], int],
+        changes: Mapping[str, Mapping[str, int]],
+    ) -> None:
+        """Count ``records`` records scored under both specs at once (a column of them): how many
+        go from each grade to each, and how many change by each amount (by its text), for the
+        total (``TOTAL``) and each 一级指标 by id. Their movers are offered with ``add_mover``."""
+        self.records += records
+        self.transitions.update(transitions)
+        for key, counts in changes.items():
+            self._changes[key].update(counts)
+
+    def wants_mover(self, size: Decimal, index: int) -> bool:
+        """Whether a change of total of ``size`` (its absolute value) at input position ``index``
+        is among the top movers so far."""
+        heap = self._heap
+        return self.top > 0 and (len(heap) < self.top or (size, -index) > heap[0][:2])
+
+    def add_mover(self, index: int, mover: Mover) -> None:
+        """Keep ``mover`` (at input position ``index``) if it is among the top movers so far."""
+        entry = (abs(mover.change), -index)
+        if not self.wants_mover(entry[0], index):
+            return
+        if len(self._heap) < self.top:
+            heapq.heappush(self._heap, (*entry, mover))
+        else:
+            heapq.heapreplace(self._heap, (*entry, mover))
+
+    @property
+    def top_pairs(self) -> tuple[tuple[str, int, int], ...]:
+        """Each 一级指标 in both specs: (id, its position in A, its position in B)."""
+        return self._pairs
 
     def name_mover(self, index: int, name: str) -> None:
         """Give the project name of the mover at input position ``index`` (0-based)."""
@@ -465,15 +514,59 @@ def diff_population(
     top: int = 20,
     id_column: str | None = None,
     sheet: str | None = None,
+    columnar: bool = True,
 ) -> PopulationDiff:
-    """The summary of every record of ``paths`` under A and B (see ``PopulationDiff``)."""
+    """The summary of every record of ``paths`` under A and B (see ``PopulationDiff``). A CSV
+    input is scored column by column where the columnar backend can (``population_columnar``;
+    ``columnar=False``: never), every other record record by record: the same summary."""
     summary = PopulationDiff(spec_a, spec_b, top)
-    for outcome, (number, payload), converter in diff_inputs(
-        spec_a, spec_b, paths, id_column=id_column, sheet=sheet
-    ):
+    pairing = _columnar_pairing() if columnar else None
+    index = 0
+    for item, scorer_b in open_pair(spec_a, spec_b, paths, id_column=id_column, sheet=sheet):
+        pair = None if pairing is None else pairing(spec_a, spec_b, item, scorer_b)
+        if pair is not None:
+            index += pair.run(summary, scorer_b, index)
+            continue
+        chunk: list[RawRecord] = []
+        for record in item.records():
+            chunk.append(record)
+            if len(chunk) == CHUNK_SIZE:
+                add_records(summary, item.converter, scorer_b, _span(index, chunk), chunk)
+                index += len(chunk)
+                chunk = []
+        if chunk:
+            add_records(summary, item.converter, scorer_b, _span(index, chunk), chunk)
+            index += len(chunk)
+    return summary
+
+
+def _columnar_pairing() -> Callable[[Spec, Spec, Input, _ScorerB], ColumnarPair | None] | None:
+    """``ColumnarPair.of``, or None where the columnar backend cannot be imported (polars is
+    not installed): every record then goes record by record, which needs nothing more."""
+    try:
+        from .population_columnar import ColumnarPair
+    except ImportError:
+        return None
+    return ColumnarPair.of
+
+
+def _span(start: int, chunk: Sequence[RawRecord]) -> list[int]:
+    return list(range(start, start + len(chunk)))
+
+
+def add_records(
+    summary: PopulationDiff,
+    converter: Converter,
+    scorer_b: _ScorerB,
+    indexes: Sequence[int],
+    records: list[RawRecord],
+) -> None:
+    """Count records scored record by record under both specs (``indexes``: their input
+    positions), naming each that joins the movers."""
+    spec_a = summary.spec_a
+    for outcome, (number, payload), _ in _pairs(spec_a, converter, scorer_b, indexes, records):
         if summary.add(outcome):
             summary.name_mover(outcome.index, _name(spec_a, converter, number, payload, outcome.id))
-    return summary
 
 
 def _name(spec: Spec, converter: Converter, number: int, payload: Any, record_id: str) -> str:
