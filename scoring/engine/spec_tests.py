@@ -19,7 +19,7 @@ from ..i18n import ui, using
 from ..spec.compiled import Spec
 from ..spec.model import CaseSpec
 from ..yamlio.load import load_yaml, read_text
-from ..yamlio.pydantic_errors import describe_errors
+from ..yamlio.pydantic_errors import describe_errors, id_path
 from ..yamlio.textfile import PathRefused, path_named_by_spec
 from .facts import facts_from_mapping, load_facts
 from .scorer import score
@@ -94,10 +94,20 @@ def sibling_cases(spec_path: str) -> list[CaseSpec]:
         cases = TypeAdapter(list[CaseSpec]).validate_python(raw)
     except ValidationError as exc:
         problems = []
-        for loc, message, code, _ in describe_errors(exc, raw, CaseSpec):
-            mark = document.position(("cases", *loc) if isinstance(data, dict) else loc)
-            problems.append(f"{path}:{mark.line if mark else 1}: {message} [{code}]")
-        raise SpecError("\n".join(problems)) from None
+        for loc, message, code, on_key in describe_errors(exc, raw, CaseSpec):
+            where = ("cases", *loc) if isinstance(data, dict) else loc
+            mark = document.position(where, key=on_key)
+            problems.append(
+                Problem(
+                    message,
+                    code,
+                    file=path,
+                    line=mark.line if mark else None,
+                    column=mark.column if mark else None,
+                    path=id_path(data, where) or None,
+                )
+            )
+        raise SpecError(problems) from None
     refused = []
     for index, case in enumerate(cases):
         if message := _refused(case, os.path.dirname(spec_path)):
