@@ -341,25 +341,25 @@ def main(
 ) -> int:
     real_stdout = stdout or sys.stdout
     errors: TextIO = stderr or sys.stderr or cast(TextIO, _NoStream())
-    guarded = _Stdout(real_stdout)
-    try:
-        return _main(argv, cast(TextIO, guarded), errors)
-    except _StdoutFailed as failed:
-        return _stdout_failed(failed.error, real_stdout, errors)
-
-
-def _main(argv: Sequence[str] | None, stdout: TextIO, stderr: TextIO) -> int:
-    _without_pydantic_plugins()
     given = list(sys.argv[1:] if argv is None else argv)
     asked = _language_asked(given)
-    with _speaking(asked):
-        if asked is None:
-            try:
-                _check_environment()
-            except UsageError as exc:
-                stderr.write(f"{terminal(str(exc))}\n")
-                return 2
-        return _run(given, stdout, stderr)
+    with _speaking(asked):  # a standard output that fails is reported in that language too
+        guarded = _Stdout(real_stdout)
+        try:
+            return _main(given, asked, cast(TextIO, guarded), errors)
+        except _StdoutFailed as failed:
+            return _stdout_failed(failed.error, real_stdout, errors)
+
+
+def _main(given: list[str], asked: str | None, stdout: TextIO, stderr: TextIO) -> int:
+    _without_pydantic_plugins()
+    if asked is None:
+        try:
+            _check_environment()
+        except UsageError as exc:
+            stderr.write(f"{terminal(str(exc))}\n")
+            return 2
+    return _run(given, stdout, stderr)
 
 
 def _run(given: list[str], stdout: TextIO, stderr: TextIO) -> int:

@@ -627,3 +627,21 @@ def test_spec_cases_pass_in_chinese(jixiao: Any, monkeypatch: pytest.MonkeyPatch
     run = jixiao(*_in("zh", monkeypatch), "test", SPEC, "--fail-under", "95")
     assert run.code == 0, run.out
     assert run.out.startswith(f"{SPEC}：11 个测试用例，11 个通过；")
+
+
+class _Full(io.StringIO):
+    def write(self, text: str) -> int:
+        raise OSError(28, "No space left on device")
+
+
+@pytest.mark.parametrize(
+    ("argv", "line"),
+    [
+        (["--lang", "en"], "<stdout>: cannot write: No space left on device [file-unwritable]\n"),
+        (["--lang", "zh"], "<stdout>: 无法写入：No space left on device [file-unwritable]\n"),
+    ],
+)
+def test_a_full_standard_output_in_the_language_asked(argv: list[str], line: str) -> None:
+    err = io.StringIO()
+    assert cli.main([*argv, "score", SPEC, FACTS], _Full(), err) == 1
+    assert err.getvalue() == line
