@@ -197,6 +197,7 @@ def _broken_csv(
                 text.write(newline if rng.random() < 0.5 else "," * (len(header) - 1) + newline)
             elif kind == 3:
                 row[1] = f"名称, 带逗号 {index}"
+                row[0] = rng.choice(("=HYPERLINK(1)", "-5", "+1", "@x", f" P{index} "))
             else:
                 row[1] = f'名称 "{index}"'
         writer.writerow(row)

@@ -91,7 +91,9 @@ def _run(
     writer = open_writer(output, layout.columns, layout.numeric, spec.rounding.places)
     bar = _progress_bar(progress, *total)
     try:
-        for result in _results(spec, opened, chunk_size, pool):
+        # Without peers, a CSV input's chunks may come as the output's text already.
+        text = writer.format if peers is None else None
+        for result in _results(spec, opened, chunk_size, pool, text):
             if result.text is None:
                 writer.write(result.rows if peers is None else peers.extend(result.rows))
             else:
@@ -122,13 +124,13 @@ def _with_peer_columns(layout: Layout, peers: PeerColumns) -> Layout:
 
 
 def _results(
-    spec: Spec, inputs: Sequence[Input], size: int, pool: Pool | None
+    spec: Spec, inputs: Sequence[Input], size: int, pool: Pool | None, text: object = None
 ) -> Iterator[ChunkResult]:
     """Every input's chunk results, in order: a CSV column by column (``scoring.columnar``),
     where it can be; the rest record by record, here or over ``pool``."""
     index = 0
     for item in inputs:
-        columnar = _columnar(spec, item, index)
+        columnar = _columnar(spec, item, index, text)
         if columnar is None:
             columnar = run_chunks(spec, _chunks([item], size, index), pool)
         for result in columnar:
@@ -136,7 +138,9 @@ def _results(
             yield result
 
 
-def _columnar(spec: Spec, item: Input, index: int) -> Iterator[ChunkResult] | None:
+def _columnar(
+    spec: Spec, item: Input, index: int, text: object = None
+) -> Iterator[ChunkResult] | None:
     """The columnar path's results for a CSV input, or None: not a CSV, a spec it does not
     read, or polars not installed (imported only here: no other command pays for it)."""
     if item.kind != "csv":
@@ -145,7 +149,7 @@ def _columnar(spec: Spec, item: Input, index: int) -> Iterator[ChunkResult] | No
         from ..columnar.batch import csv_results
     except ImportError:
         return None
-    return csv_results(spec, item, index)
+    return csv_results(spec, item, index, text)
 
 
 def _chunks(inputs: Sequence[Input], size: int, index: int = 0) -> Iterator[Chunk]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import heapq
+import re
 import weakref
 from collections import Counter
 from collections.abc import Iterator
@@ -31,6 +32,7 @@ from ..batch.column_map import build_column_map
 from ..batch.core import ChunkResult, Layout, Row, _escaped, process_chunk
 from ..batch.inputs import Input
 from ..batch.lines import RECORD_LIMIT
+from ..batch.outputs import CsvFormat
 from ..batch.records import RawRecord, RowConverter
 from ..batch.summary import KEEP, Ranked, Summary
 from ..errors import FactsError
@@ -47,6 +49,9 @@ _RECORDS = 500  # records a chunk on the usual path, as run.CHUNK_SIZE
 _QUOTED = r'(^|,)"[^"]*"'
 _AFTER = "\x00[^,]"  # a quoted cell followed by more than a comma: not one cell
 _BLANK = f"^(?:{SPACE_CLASS}|,)*$"  # blank cells only: csv's reader decides
+# A cell csv.writer quotes, or the output's formula guard changes (``channels.FORMULA_START``).
+_NEEDS_CSV = r'[,"\r\n]|^[=+\-@\t]'
+
 _SCORERS: weakref.WeakKeyDictionary[Spec, dict[Any, Scorer | None]] = weakref.WeakKeyDictionary()
 
 
@@ -63,9 +68,12 @@ def scorer_for(spec: Spec, cmap: Any) -> Scorer | None:
     return scorers[cmap]
 
 
-def csv_results(spec: Spec, item: Input, start: int) -> Iterator[ChunkResult] | None:
+def csv_results(
+    spec: Spec, item: Input, start: int, text: object = None
+) -> Iterator[ChunkResult] | None:
     """The chunks of a CSV input scored column by column (records numbered from ``start``), or
-    None when this input goes the usual way (not UTF-8, or a spec the columnar path declines)."""
+    None when this input goes the usual way (not UTF-8, or a spec the columnar path declines).
+    ``text``: the output's ``CsvFormat``, when the chunks may come as its encoded text."""
     converter = item.converter
     if item.kind != "csv" or not isinstance(converter, RowConverter):
         return None
@@ -75,7 +83,8 @@ def csv_results(spec: Spec, item: Input, start: int) -> Iterator[ChunkResult] | 
     scorer = scorer_for(spec, converter.cmap)
     if scorer is None:
         return None
-    return _Reading(spec, item, converter, scorer).chunks(start)
+    csv_text = text if isinstance(text, CsvFormat) else None
+    return _Reading(spec, item, converter, scorer, csv_text).chunks(start)
 
 
 def frame_results(
@@ -113,7 +122,12 @@ class _Reading:
     """One CSV input (``item``; None for a frame given whole) read and scored in blocks."""
 
     def __init__(
-        self, spec: Spec, item: Input | None, converter: RowConverter, scorer: Scorer
+        self,
+        spec: Spec,
+        item: Input | None,
+        converter: RowConverter,
+        scorer: Scorer,
+        text: CsvFormat | None = None,
     ) -> None:
         self.spec = spec
         self.item = item
@@ -122,6 +136,10 @@ class _Reading:
         self.width = converter.cmap.width
         self.prefix = _escaped(converter.cmap.file) + ":row "
         self.places = spec.rounding.places
+        # Write the CSV output's text here only where the cells every row shares (the grades,
+        # the file's name) need neither quotes nor the formula guard.
+        fixed = [name for name, _ in spec.grades.bands] + [self.prefix]
+        self.text = text if not any(re.search(_NEEDS_CSV, cell) for cell in fixed) else None
         # The output's columns (``core.Layout``): id, [name,] total, grade, 一级指标…, error, source.
         self.named = len(Layout.of(spec).columns) == len(spec.indicators) + 6
 
@@ -279,7 +297,21 @@ class _Reading:
             (pl.lit(self.prefix) + pl.col("n").cast(pl.String)).alias("source"),
         )
         here = (~declined).arg_true().to_list()
-        built = list(map(list, table[here].iter_rows())) if here else []
+        text = self.text
+        lines: list[str] = []
+        if text is not None:
+            # The CSV output's own lines, for rows whose text cells csv writes as they are
+            # (nothing to quote, nothing formula-like): the rest go through ``text.format``.
+            plain = pl.all_horizontal(
+                ~pl.col(c).str.contains(_NEEDS_CSV) for c in ("id", *(["name"] if named else []))
+            )
+            table = table.with_columns(
+                plain.alias("_plain"),
+                pl.concat_str(pl.all().exclude("_plain"), separator=",").alias("_line"),
+            )
+            lines = table.get_column("_line").to_list()
+            plain_list = table.get_column("_plain").to_list()
+        built = list(map(list, table.drop("_line", "_plain", strict=False)[here].iter_rows()))
         # Records in line order: polars' rows (scored here or declined) and csv's lines.
         slot_of = {position: k for k, position in enumerate(good)}
         order = sorted([*good, *odd_cells])
@@ -287,6 +319,7 @@ class _Reading:
         rows: list[Row] = [[] for _ in order]
         for k, row in zip(here, built, strict=True):
             rows[slots[good[k]]] = row
+        labels = {slots[good[k]]: (row[0], row[-1]) for k, row in zip(here, built, strict=True)}
         declined_list = declined.to_list()
         usual: list[tuple[int, RawRecord]] = []  # (output slot, record): the usual path
         for position in order:
@@ -303,16 +336,27 @@ class _Reading:
             summary.merge(_reindexed(result.summary, [index + slot for slot, _ in usual]))
         if here:
             positions = [slots[good[k]] for k in here]
-            part = self.summary(scored[here], sets, [index + p for p in positions], rows, positions)
+            part = self.summary(
+                scored[here], sets, [index + p for p in positions], labels, positions
+            )
             summary.merge(part)
-        return ChunkResult(rows, summary, count=len(rows))
+        if text is None:
+            return ChunkResult(rows, summary, count=len(rows))
+        out = [""] * len(rows)
+        for k in here:
+            if plain_list[k]:
+                out[slots[good[k]]] = lines[k] + "\r\n"
+        for slot, line in enumerate(out):
+            if not line:  # formatted as the writer formats rows (formula guard, quoting)
+                out[slot] = text.format([rows[slot]])
+        return ChunkResult([], summary, "".join(out).encode("utf-8"), len(rows))
 
     def summary(
         self,
         scored: pl.DataFrame,
         sets: dict[str, frozenset[int]],
         indexes: list[int],
-        rows: list[Row],
+        labels: dict[int, tuple[str, str]],
         positions: list[int],
     ) -> Summary:
         """The summary of the rows scored here, as ``Summary.add_many`` would add them."""
@@ -345,9 +389,9 @@ class _Reading:
             top = ranked.sort(["total_q", "index"], descending=[descending, False]).head(KEEP)
             for total_q, grade, record_index, position in top.iter_rows():
                 total = _decimal(total_q, places)
-                row = rows[position]
+                record_id, source = labels[position]
                 key = (total if descending else -total, -record_index)
-                heap.append(Ranked(key, total, grade, row[0], row[-1]))
+                heap.append(Ranked(key, total, grade, record_id, source))
         heapq.heapify(part.best)
         heapq.heapify(part.worst)
         return part
