@@ -95,9 +95,10 @@ ABOUT: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "batch": (
         N_(
             "Score many projects under one indicator system: a folder of facts files, facts "
-            "files, or a table with a row per project (CSV, XLSX, JSON Lines). One output row "
-            "per project, a project that cannot be scored is a row with its error, and a "
-            "summary of the grades and of where points were lost."
+            "files, a table with a row per project (CSV, XLSX, JSON Lines, Parquet) or the rows "
+            "of a database query. One output row per project (a file, or a table of the "
+            "database), a project that cannot be scored is a row with its error, and a summary "
+            "of the grades and of where points were lost."
         ),
         (
             (
