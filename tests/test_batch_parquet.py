@@ -1,8 +1,8 @@
 """jixiao batch with Parquet in and out (pyarrow; the tests are skipped where it is not installed).
 
 The reference is the CSV path: the same records as a CSV and as a Parquet file give the same
-scores and errors, only the location differing (``in.parquet:row N`` for the CSV's row N+1:
-a Parquet file has no header row). A Parquet output holds what the CSV output holds, scores as
+scores and errors, only the file differing (``in.parquet:row N`` for ``in.csv:row N``: the
+rows are numbered under the header, row 1, as a CSV's). A Parquet output holds what the CSV output holds, scores as
 exact decimals and nulls where the CSV has empty cells.
 """
 
@@ -43,9 +43,9 @@ def reference(
     out = tmp_path / "reference.out.csv"
     jixiao("batch", SPEC, str(source), "-o", str(out))
     got = read_output(out)
-    for number, row in enumerate(got, 1):
-        row["error"] = row["error"].replace(f"{source}:row {number + 1}", f"{where}:row {number}")
-        row["source"] = f"{where}:row {number}"
+    for row in got:
+        row["error"] = row["error"].replace(f"{source}:", f"{where}:")
+        row["source"] = row["source"].replace(str(source), where)
     return got
 
 
@@ -60,7 +60,7 @@ def test_parquet_records_score_as_the_same_rows_in_a_csv(jixiao: Jixiao, tmp_pat
     got = read_output(out)
     assert got == reference(jixiao, tmp_path, rows, str(source))
     assert got[7]["error"] == (
-        f"{source}:row 8: values: missing fact '实际支出' (实际支出资金, 金额，单位 万元), needed by "
+        f"{source}:row 9: values: missing fact '实际支出' (实际支出资金, 金额，单位 万元), needed by "
         "预算执行率, 成本控制 [missing-fact]"
     )
 
@@ -127,7 +127,7 @@ def test_a_parquet_input_shows_its_record_count(tmp_path: Path) -> None:
     source = write_parquet(tmp_path / "in.parquet", sample_rows(20))
     (opened,) = open_inputs(load_spec(SPEC), [str(source)])
     assert (opened.kind, opened.count) == ("parquet", 20)
-    assert [number for number, _ in opened.records()] == list(range(1, 21))
+    assert [number for number, _ in opened.records()] == list(range(2, 22))
 
 
 def test_a_parquet_header_that_does_not_fit_is_one_error(jixiao: Jixiao, tmp_path: Path) -> None:
@@ -136,7 +136,7 @@ def test_a_parquet_header_that_does_not_fit_is_one_error(jixiao: Jixiao, tmp_pat
     run = jixiao("batch", SPEC, str(source), "-o", str(tmp_path / "o.csv"))
     assert (run.code, run.out) == (1, "")
     assert run.err == (
-        f"{source}: unknown column '预算': not a fact id or label, a project field, "
+        f"{source}:1:2: unknown column '预算': not a fact id or label, a project field, "
         "'<indicator>.tier' …, or not_applicable; did you mean '预算资金'? [batch-unknown-column]\n"
     )
 

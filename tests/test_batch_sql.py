@@ -2,8 +2,8 @@
 scores written back to a table.
 
 The reference is the CSV path: the same rows written to a CSV and to a table give the same
-scores and the same errors, digit for digit, only the location differing (``QUERY:row N``
-where the CSV says ``file.csv:row N+1``). PostgreSQL is a real server started here (initdb and
+scores and the same errors, digit for digit, only the file differing: a query's rows are
+numbered as the CSV's (``QUERY:row N`` for ``file.csv:row N``: the header is row 1). PostgreSQL is a real server started here (initdb and
 pg_ctl, as the postgres user when the tests run as root, on a Unix socket in a temporary folder,
 no TCP port); the tests that need it are skipped, with the reason, where the machine has none.
 DuckDB's and PostgreSQL's tests are skipped where their driver package is not installed.
@@ -67,7 +67,7 @@ def read_output(path: Path) -> list[dict[str, str]]:
 
 
 def csv_reference(jixiao: Jixiao, tmp_path: Path, rows: list[list[str]]) -> list[dict[str, str]]:
-    """The rows scored from a CSV, each located as the query locates it."""
+    """The rows scored from a CSV, each located as the query locates it (the same row)."""
     source = tmp_path / "reference.csv"
     with source.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
@@ -76,10 +76,9 @@ def csv_reference(jixiao: Jixiao, tmp_path: Path, rows: list[list[str]]) -> list
     out = tmp_path / "reference.out.csv"
     jixiao("batch", SPEC, str(source), "-o", str(out))
     got = read_output(out)
-    for number, row in enumerate(got, 1):
-        where = f"{source}:row {number + 1}"
-        row["error"] = row["error"].replace(where, f"{QUERY}:row {number}")
-        row["source"] = f"{QUERY}:row {number}"
+    for row in got:
+        row["error"] = row["error"].replace(f"{source}:", f"{QUERY}:")
+        row["source"] = row["source"].replace(str(source), QUERY)
     return got
 
 
@@ -254,7 +253,7 @@ def test_a_query_scores_as_the_same_rows_in_a_csv(
     got = read_output(out)
     assert got == csv_reference(jixiao, tmp_path, rows)
     assert got[3]["error"] == (
-        f"{QUERY}:row 4: values.预算资金: fact '预算资金': 'abc' is not a number with a unit: "
+        f"{QUERY}:row 5: values.预算资金: fact '预算资金': 'abc' is not a number with a unit: "
         "expected a number with an optional unit such as '110万元', '99.14%' or '158批次' "
         "[not-a-number]"
     )
@@ -283,7 +282,7 @@ def test_a_query_streams_in_blocks_with_two_workers(
     cursor.fetch = lambda size: fetched.append(size) or fetch(size)  # type: ignore[func-returns-value]
     source = sql.SqlQuery(database, QUERY)
     source.keep(cursor)
-    assert [number for number, _ in sql.query_records(QUERY, source)] == list(range(1, 51))
+    assert [number for number, _ in sql.query_records(QUERY, source)] == list(range(2, 52))
     assert fetched == [7] * 9  # seven blocks of 7 rows, one of 1, and the empty one that ends it
     database.close()
 
@@ -391,7 +390,7 @@ def test_a_run_that_stops_leaves_the_database_as_it_was(
                  "--to-table", "jixiao_scores")  # fmt: skip
     assert run.code == 1
     assert run.err == (
-        "SELECT id, 预算资金 AS 预算 FROM projects: unknown column '预算': not a fact id or label, "
+        "SELECT id, 预算资金 AS 预算 FROM projects:1:2: unknown column '预算': not a fact id or label, "
         "a project field, '<indicator>.tier' …, or not_applicable; did you mean '预算资金'? "
         "[batch-unknown-column]\n"
     )

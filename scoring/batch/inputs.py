@@ -127,7 +127,7 @@ def _open(spec: Spec, path: str, id_column: str | None, sheet: str | None) -> In
     if suffix in PARQUET_SUFFIXES:
         from .parquet import open_parquet
 
-        converter, count, _ = open_parquet(spec, path, id_column)
+        converter, count = open_parquet(spec, path, id_column)
         return Input(path, "parquet", converter, count)
     if suffix == ".xls":
         raise UsageError(

@@ -3,10 +3,11 @@
 A ``.parquet`` input is a table of flat records with the columns of a CSV input (``id``, fact ids
 or labels, ``<indicator>.tier`` …). Its header is the file's schema, resolved once like a CSV's;
 its rows are read a batch of rows at a time (``pyarrow.parquet.ParquetFile.iter_batches``), so
-memory holds one batch whatever the file's size, and numbered from 1 (``data.parquet:row 1`` is
-the first record: a Parquet file has no header row). Typed cells are read as a spreadsheet's
-(``typed_column``): a float by its shortest text (0.9914, never 0.99139999…), a decimal exactly,
-a date as ISO text.
+memory holds one batch whatever the file's size. Rows are numbered as a spreadsheet shows the
+table under its header, as a CSV's are: the header is row 1 (``data.parquet:1:2`` is its second
+column), the first record row 2. Typed cells are read as a spreadsheet's (``typed_column``): a
+float by its shortest text (0.9914, never 0.99139999…), a decimal as the text it is written as
+(``2.50``), a date as ISO text.
 
 A ``.parquet`` output has the columns of the CSV output; scores are ``decimal128(38, places)``
 (the spec's places; a percentile rank's two), exact, and absent values are null. Rows are
@@ -49,7 +50,8 @@ __all__ = [
 
 BATCH_ROWS = 4096  # rows read at a time: a few MB of cells for a spec of 40 columns
 ROW_GROUP = 65_536  # rows written per row group: what readers skip and read by
-_PLAIN = frozenset({str, int, Decimal, type(None)})
+_PLAIN = frozenset({str, int, type(None)})
+FIRST_ROW = 2  # a table's first record, under its header (row 1), as a CSV's
 PERCENTILE_PLACES = 2  # a percentile rank (jixiao batch --peers) is shown to two places
 # The optional dependencies of Parquet and the databases (pyproject.toml's extra ``sql``).
 EXTRA = "jixiao[sql]"
@@ -75,8 +77,15 @@ def require(module: str, package: str, where: str) -> Any:
 # ---- typed cells --------------------------------------------------------------------------------
 def typed_cell(value: Any) -> Any:
     """A cell of a typed column → what a facts file would hold: a float by its shortest text
-    (an integral one as an int), dates and times as ISO text, bytes as UTF-8 text; numbers,
-    text and booleans as they are."""
+    (an integral one as an int), a decimal as its text, dates and times as ISO text, bytes as
+    UTF-8 text; integers, text and booleans as they are.
+
+    What each kind gives is what lets the batch's compiled plan remember what each cell of a
+    column gave (``fastrows``) as it does a CSV's texts: no two cells of one column that are
+    equal (and so remembered as one) read differently. A column's cells have one type (SQLite's
+    numbers are integers and floats, which become the int and the Decimal they are), except
+    decimals, which may be written with different places (2.5 and 2.50 are equal, but a fact
+    may allow one place): they are read as the text they are written as, as a CSV gives them."""
     if value.__class__ in _PLAIN or isinstance(value, bool):
         return value
     if isinstance(value, float):
@@ -88,7 +97,7 @@ def typed_cell(value: Any) -> Any:
     if isinstance(value, int):  # an int subclass (numpy's, an enum): its number
         return int(value)
     if isinstance(value, Decimal):
-        return value
+        return format(value, "f")  # 2.50 as written; 1E+2 as 100
     if isinstance(value, datetime.datetime):
         return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
     if isinstance(value, (datetime.date, datetime.time)):
@@ -99,8 +108,8 @@ def typed_cell(value: Any) -> Any:
 
 
 def typed_column(cells: list[Any]) -> list[Any]:
-    """``typed_cell`` of every cell; a column of text, integers and decimals (the usual one) is
-    returned as it is, after one look at its cells' types."""
+    """``typed_cell`` of every cell; a column of text and integers (the usual one) is returned
+    as it is, after one look at its cells' types."""
     if set(map(type, cells)) <= _PLAIN:
         return cells
     return [typed_cell(cell) for cell in cells]
@@ -112,12 +121,10 @@ def rows_of(columns: Sequence[list[Any]]) -> list[list[Any]]:
 
 
 # ---- reading ------------------------------------------------------------------------------------
-def open_parquet(spec: Spec, path: str, id_column: str | None) -> tuple[RowConverter, int, bool]:
-    """Check a Parquet input: it opens, its schema resolves as a header. Returns its converter,
-    its number of rows (from its footer, without reading the data) and whether every column is
-    text."""
+def open_parquet(spec: Spec, path: str, id_column: str | None) -> tuple[RowConverter, int]:
+    """Check a Parquet input: it opens, its schema resolves as a header. Returns its converter
+    and its number of rows (from its footer, without reading the data)."""
     pq = require("pyarrow.parquet", "pyarrow", path)
-    pa = require("pyarrow", "pyarrow", path)
     try:
         parquet = pq.ParquetFile(path)
     except OSError as exc:
@@ -125,32 +132,36 @@ def open_parquet(spec: Spec, path: str, id_column: str | None) -> tuple[RowConve
         message = tr("file-unreadable", "cannot read: {reason}", reason=reason)
         raise input_error(path, message, "file-unreadable") from None
     except Exception:  # noqa: BLE001 (pyarrow's own ArrowInvalid: bytes that are not Parquet)
-        message = tr("file-unreadable", "cannot read: {reason}", reason="not a Parquet file")
-        raise input_error(path, message, "file-unreadable") from None
+        raise _not_parquet(path) from None
     try:
-        schema = parquet.schema_arrow
-        header = list(schema.names)
+        header = list(parquet.schema_arrow.names)
         rows = int(parquet.metadata.num_rows)
-        texts = all(pa.types.is_string(t) or pa.types.is_large_string(t) for t in schema.types)
     finally:
         parquet.close()
-    cmap, problems = build_column_map(spec, header, file=path, row=None, id_column=id_column)
+    cmap, problems = build_column_map(spec, header, file=path, row=1, id_column=id_column)
     if cmap is None:
         raise FactsError(problems)
-    # Text cells are read as a CSV's (each column remembering the texts it has read); typed
-    # cells as a spreadsheet's, one by one (1, 1.0 and True would be remembered as one).
-    return RowConverter(cmap, strict_width=texts), rows, texts
+    # Every row has the header's cells; each column's cells are remembered as a CSV's texts are
+    # (``typed_cell`` says why that is sound).
+    return RowConverter(cmap), rows
+
+
+def _not_parquet(path: str) -> FactsError:
+    reason = tr("file-unreadable", "not a Parquet file")
+    return input_error(
+        path, tr("file-unreadable", "cannot read: {reason}", reason=reason), "file-unreadable"
+    )
 
 
 def parquet_records(path: str) -> Iterator[RawRecord]:
-    """The rows of a Parquet file, numbered from 1, a batch of ``BATCH_ROWS`` read at a time."""
+    """The rows of a Parquet file, numbered from 2 (under the header), ``BATCH_ROWS`` read at a
+    time."""
     pq = require("pyarrow.parquet", "pyarrow", path)
-    number = 0
+    number = FIRST_ROW - 1
     try:
         parquet = pq.ParquetFile(path)
     except Exception:  # noqa: BLE001 (checked when the input was opened: changed since)
-        message = tr("file-unreadable", "cannot read: {reason}", reason="not a Parquet file")
-        raise input_error(path, message, "file-unreadable") from None
+        raise _not_parquet(path) from None
     try:
         batches = parquet.iter_batches(batch_size=BATCH_ROWS)
         while True:

@@ -11,8 +11,9 @@
 The query's result is the header and the rows of a table, read as a spreadsheet's (typed cells,
 ``parquet.typed_column``); its rows are fetched ``FETCH_ROWS`` at a time (SQLite's and DuckDB's
 cursors stream; PostgreSQL's through a server-side cursor), so memory holds a few thousand rows
-whatever the result's size. Rows are numbered from 1; a row's problems are located at the query:
-``SELECT * FROM projects:row 17: values.预算资金: … [not-a-number]``.
+whatever the result's size. Rows are numbered as a spreadsheet shows the result under its header,
+as a CSV's are (the header is row 1, the first record row 2); a row's problems are located at the
+query: ``SELECT * FROM projects:row 17: values.预算资金: … [not-a-number]``.
 
 The query only reads. SQLite's is prepared under an authorizer that allows reading alone;
 DuckDB's must be one SELECT (as DuckDB parses it); PostgreSQL's runs in a read-only transaction,
@@ -46,7 +47,7 @@ from ..errors import FactsError, Problem, ScoringError, UsageError
 from ..i18n import tr
 from ..spec.compiled import Spec
 from .column_map import build_column_map
-from .parquet import require, rows_of, score_scales, typed_column
+from .parquet import FIRST_ROW, require, rows_of, score_scales, typed_column
 from .records import RawRecord, RowConverter
 
 if TYPE_CHECKING:
@@ -590,19 +591,21 @@ def open_query(spec: Spec, source: SqlQuery, id_column: str | None) -> RowConver
     """Run the query and resolve its columns as a header (the result's rows are read later)."""
     cursor = source.start()
     cmap, problems = build_column_map(
-        spec, cursor.columns, file=source.label, row=None, id_column=id_column
+        spec, cursor.columns, file=source.label, row=1, id_column=id_column
     )
     if cmap is None:
         cursor.close()
         raise FactsError(problems)
     source.keep(cursor)
-    return RowConverter(cmap, strict_width=False)
+    # Every row has the header's cells; each column's cells are remembered as a CSV's texts are
+    # (``parquet.typed_cell`` says why that is sound).
+    return RowConverter(cmap)
 
 
 def query_records(label: str, source: SqlQuery) -> Iterator[RawRecord]:
-    """The query's rows, numbered from 1, ``FETCH_ROWS`` fetched at a time."""
+    """The query's rows, numbered from 2 (under the header), ``FETCH_ROWS`` fetched at a time."""
     cursor = source.start()
-    number = 0
+    number = FIRST_ROW - 1
     try:
         while True:
             rows = cursor.fetch(FETCH_ROWS)
