@@ -488,7 +488,9 @@ def test_weight_implied_by_a_block_total_is_a_notice(tmp_path: Path) -> None:
     ]
     imported = _import(tmp_path, rows)
     notices = [str(n) for n in imported.notices]
-    assert "Sheet!F3: 分值未填，由 产出指标 的合计 30（Sheet!A2）推出：20" in notices
+    assert (
+        "Sheet!F3: 分值 is not filled in; 产出指标 的合计 30 (Sheet!A2) implies it: 20" in notices
+    )
     assert imported.rule_result.total == Decimal(30)
 
 
@@ -530,7 +532,7 @@ def test_unreadable_cells_are_reported_with_sheet_and_cell(tmp_path: Path) -> No
         ),
     ]
     # The unreadable 分值 is what the 总分 leaves over; the other four rows are not recomputed.
-    assert "Sheet!F2: 分值未填，由 总分 50（Sheet!F7）推出：10" in [
+    assert "Sheet!F2: 分值 is not filled in; 总分 50 (Sheet!F7) implies it: 10" in [
         str(n) for n in imported.notices
     ]
     assert imported.stated.left_out == {

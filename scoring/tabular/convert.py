@@ -29,7 +29,7 @@ from typing import Any
 
 from ..engine.result import Result
 from ..errors import Problem, ScoringError
-from ..i18n import tr
+from ..i18n import tr, ui
 from ..numbers.text import format_number, places_of
 from ..spec.model import DEFAULT_GRADES
 from .draft import Draft, Leaf
@@ -129,8 +129,12 @@ def convert(draft: Draft) -> Imported:
     if table.total_weight is not None and table.total_weight.value != weights:
         draft.notice(
             table.total_weight.cell,
-            f"分值合计 {format_number(weights)} 与总分 {format_number(table.total_weight.value)} "
-            f"不符；按 {format_number(weights)} 导入（复核：weights_sum）",
+            ui(
+                "the weights sum to {weights}, not to the total {total}; imported as {weights} "
+                "(review: weights_sum)",
+                weights=format_number(weights),
+                total=format_number(table.total_weight.value),
+            ),
         )
     applicable = sum(
         (leaf.weight or Decimal(0) for leaf in leaves if not leaf.row.not_applicable),
@@ -160,7 +164,11 @@ def spec_mapping(
     if basis < max(grades.values()):
         grades = {k: (v * basis / 100).quantize(Decimal("0.01")) for k, v in grades.items()}
         draft.notice(
-            draft.table.header_cell, f"总分 {format_number(basis)} 低于 90：等级线按比例折算"
+            draft.table.header_cell,
+            ui(
+                "the total {total} is below 90: the grade lines are scaled in proportion",
+                total=format_number(basis),
+            ),
         )
     name = draft.table.project.get("name")
     title = name.value if name else Path(draft.table.file).stem
@@ -187,7 +195,7 @@ def facts_mapping(draft: Draft) -> dict[str, Any]:
     project: dict[str, Any] = {}
     name = table.project.get("name")
     if name is None:
-        draft.notice(table.header_cell, "项目名称 not found; the file name is used")
+        draft.notice(table.header_cell, ui("项目名称 not found; the file name is used"))
     project["name"] = name.value if name else Path(table.file).stem
     for key in ("code", "department", "unit", "year"):
         if key in table.project:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..i18n import tr
+from ..i18n import tr, ui
 from ..numbers.limits import QuantityError
 from ..numbers.money import money_factor
 from ..numbers.quantities import parse_quantity
@@ -161,9 +161,19 @@ def rate_fact(draft: Draft, rate: Located[str | None]) -> str | None:
     actual = draft.value_ids.make("执行率", "执行率")
     draft.facts[actual] = {"label": "预算执行率", "kind": "rate"}
     draft.values[actual] = format_number(percent) + "%"
-    draft.notice(rate.cell, "未填全年预算数和全年执行数：按填报的执行率计分")
+    draft.notice(
+        rate.cell,
+        ui("全年预算数 and 全年执行数 are not filled in: scored by the 执行率 as stated"),
+    )
     if not (rate.value or "").endswith("%"):
-        draft.notice(rate.cell, f"执行率“{rate.value}”没有 % 号：读作 {format_number(percent)}%")
+        draft.notice(
+            rate.cell,
+            ui(
+                "执行率 “{rate}” has no percent sign: read as {percent}",
+                rate=rate.value,
+                percent=format_number(percent) + "%",
+            ),
+        )
     return actual
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 
 from ..errors import Problem
-from ..i18n import tr
+from ..i18n import tr, ui
 from .filed import FiledTable, Notice
 from .sheet import Sheet, TableError, read_sheets
 from .sheet_blocks import read_funds, read_goal, read_project
@@ -92,7 +92,10 @@ def parse_sheet(sheet: Sheet) -> FiledTable:
         table.notices.append(
             Notice(
                 sheet.ref(header.last_row, col),
-                "表头此格为空（识别或录入时丢失？），其下各行写有名称：按上一级指标读",
+                ui(
+                    "this header cell is empty (lost in recognition or typing?) and the rows "
+                    "under it hold names: read as the next level of indicators"
+                ),
             )
         )
     read_project(reader, header.first_row)

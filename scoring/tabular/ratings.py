@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..engine.result import Result
-from ..i18n import tr
+from ..i18n import tr, ui
 from ..numbers.cell_text import normalize
 from ..numbers.text import format_number
 from ..spec.model import DEFAULT_TIERS
@@ -49,7 +49,10 @@ def qualitative(draft: Draft, leaf: Leaf, weight: Decimal) -> None:
                 row,
             )
         draft.leave_out(leaf, "blank_score")
-        draft.notice(row.score.cell, f"{row.name}：得分为空，导入时按 0 分评级")
+        draft.notice(
+            row.score.cell,
+            ui("{name}: 得分 is empty: imported at 0 and rated so", name=row.name),
+        )
         draft.ratings[leaf.id] = {
             "tier": "未达成",
             "score": 0,
@@ -67,7 +70,13 @@ def qualitative(draft: Draft, leaf: Leaf, weight: Decimal) -> None:
     if given != score:
         draft.notice(
             row.score.cell,
-            f"得分 {format_number(score)} 超出 [0, {format_number(weight)}]：评级按 {format_number(given)}（复核：score_above_weight）",
+            ui(
+                "得分 {score} is outside [0, {weight}]: rated as {given} (review: "
+                "score_above_weight)",
+                score=format_number(score),
+                weight=format_number(weight),
+                given=format_number(given),
+            ),
         )
     share = given / weight
     tier = tier_of(share)
@@ -75,8 +84,15 @@ def qualitative(draft: Draft, leaf: Leaf, weight: Decimal) -> None:
     if named is not None and named != tier:
         draft.notice(
             row.score.cell,
-            f"实际完成值写“{row.actual.value}”（{named}），得分 {format_number(score)} / "
-            f"{format_number(weight)} 属于“{tier}”：按得分定级（复核：tier_range）",
+            ui(
+                "实际完成值 says “{actual}” ({named}), and 得分 {score} / {weight} is in “{tier}”: "
+                "rated by the score (review: tier_range)",
+                actual=row.actual.value,
+                named=named,
+                score=format_number(score),
+                weight=format_number(weight),
+                tier=tier,
+            ),
         )
     draft.ratings[leaf.id] = {"tier": tier, "score": given, "narrative": row.actual.value or ""}
 

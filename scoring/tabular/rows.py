@@ -181,7 +181,10 @@ def target_of(draft: Draft, row: FiledRow) -> Target | None:
         if in_name is None or row.not_applicable:
             return None
         text = in_name["q"]
-        draft.notice(row.target.cell, f"年度指标值为空，取指标名称中的 {text}")
+        draft.notice(
+            row.target.cell,
+            ui("年度指标值 is empty: {target}, from the indicator's name, is taken", target=text),
+        )
     try:
         target = parse_target(text)
     except QuantityError:
@@ -212,12 +215,21 @@ def actual_of(draft: Draft, leaf: Leaf, target: Target | None) -> Any:
     if bound is not None and bound.op in RANGE_OPS:
         draft.notice(
             row.actual.cell,
-            f"实际完成值“{text}”是一个范围：按其界值 {bound.quantity.text} 计分",
+            ui(
+                "实际完成值 “{actual}” is a range: scored at its bound {bound}",
+                actual=text,
+                bound=bound.quantity.text,
+            ),
         )
         return bound.quantity
     draft.notice(
         row.actual.cell,
-        f"实际完成值“{text}”不是数值：按定性指标导入（年度指标值 {row.target.value or ''}），按填报得分定等级",
+        ui(
+            "实际完成值 “{actual}” is not a number: imported as a qualitative indicator (年度指标值 "
+            "{target}), rated by its stated score",
+            actual=text,
+            target=row.target.value or "",
+        ),
     )
     return None
 
@@ -307,7 +319,10 @@ def quantitative_rule(
     if t < 0 or (t == 0 and op in ("≥", ">")):
         draft.notice(
             row.target.cell,
-            f"年度指标值 {target.text} cannot be scored by a rule: rated by its stated score",
+            ui(
+                "年度指标值 {target} cannot be scored by a rule: rated by its stated score",
+                target=target.text,
+            ),
         )
         return None
     fact = draft.value_ids.make(leaf.id, "指标")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from ..i18n import ui
 from ..numbers.cell_text import normalize
 from .filed import FiledFunds, Located, Notice
 from .funds import COLUMNS, SOURCES
@@ -217,11 +218,20 @@ def _title_weight(
     notices = reader.table.notices
     if len(found) > 1:
         shown = "、".join(f"{cell}“{text}”" for cell, text in found.values())
-        notices.append(Notice(sheet.ref(head, 1), f"资金栏的分值不一致（{shown}）：不推定资金分值"))
+        message = ui(
+            "the funds row's titles give different 分值 ({shown}): no funds 分值 is inferred",
+            shown=shown,
+        )
+        notices.append(Notice(sheet.ref(head, 1), message))
     if len(found) != 1:
         return None
     value, (cell, text) = next(iter(found.items()))
-    notices.append(Notice(cell, f"资金栏没有分值列：分值 {value} 取自标题“{text}”"))
+    message = ui(
+        "the funds row has no 分值 column: 分值 {value} is taken from the title “{title}”",
+        value=value,
+        title=text,
+    )
+    notices.append(Notice(cell, message))
     return Located(value, cell)
 
 

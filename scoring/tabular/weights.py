@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..i18n import tr
+from ..i18n import tr, ui
 from ..numbers.text import format_number
 from .draft import Draft, Leaf, in_block
 from .filed import Located
@@ -53,7 +53,13 @@ def infer_weights(draft: Draft, leaves: list[Leaf]) -> None:
             missing[0].weight = rest
             draft.notice(
                 missing[0].row.weight.cell,
-                f"分值未填，由 {name} {total}（{block.cell}）推出：{format_number(rest)}",
+                ui(
+                    "分值 is not filled in; {name} {total} ({cell}) implies it: {weight}",
+                    name=name,
+                    total=total,
+                    cell=block.cell,
+                    weight=format_number(rest),
+                ),
             )
         elif len(missing) == len(inside) and rest > 0:
             share = rest / len(missing)
@@ -64,7 +70,15 @@ def infer_weights(draft: Draft, leaves: list[Leaf]) -> None:
             cells = "、".join(leaf.row.weight.cell for leaf in missing)
             draft.notice(
                 cells,
-                f"分值未填，{name} {total}（{block.cell}）按 {len(missing)} 项平均分配：每项 {format_number(share)}",
+                ui(
+                    "分值 is not filled in; {name} {total} ({cell}) is shared equally among "
+                    "{count} rows: {weight} each",
+                    name=name,
+                    total=total,
+                    cell=block.cell,
+                    count=len(missing),
+                    weight=format_number(share),
+                ),
             )
     for leaf in leaves:
         row = leaf.row
