@@ -410,6 +410,26 @@ def test_a_failure_while_writing_rolls_the_table_back(tmp_path: Path) -> None:
     assert tables(url) == ["projects"]
 
 
+def test_a_table_made_while_the_batch_ran_is_not_replaced(tmp_path: Path) -> None:
+    """The name is checked again at the end: a table made meanwhile stays, the scores go."""
+    from scoring.batch.sql import TableTarget, TableWriter, connect
+    from scoring.errors import ScoringError
+
+    url = sqlite_url(tmp_path, sample_rows(2))
+    database = connect(url, write=True)
+    writer = TableWriter(TableTarget(database, "scores"), ("id", "total", "error"), (1,), 2)
+    writer.write([["P1", "90.50", ""]])
+    database.connection.execute("CREATE TABLE scores (made TEXT)")  # type: ignore[attr-defined]
+    with pytest.raises(ScoringError) as raised:
+        writer.commit()
+    database.close()
+    assert str(raised.value) == (
+        f"{url}: table 'scores' was made while the batch ran; use --replace to replace it "
+        "[db-write]"
+    )
+    assert tables(url) == ["projects"]  # rolled back with the scores: in one transaction
+
+
 # ---- what cannot be used ------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("url", "message"),
