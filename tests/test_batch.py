@@ -681,7 +681,8 @@ def test_a_batch_changes_no_setting_of_the_interpreter(tmp_path: Path) -> None:
 
 
 UNKNOWN_OUTPUT = (
-    "jixiao: error: out.txt: unknown output type; name the output .csv, .jsonl or .xlsx\n"
+    "jixiao: error: out.txt: unknown output type; name the output .csv, .jsonl, .xlsx or "
+    ".parquet\n"
 )
 
 
