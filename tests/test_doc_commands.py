@@ -13,11 +13,12 @@ tested"): how a command and its output are written so that this test runs and ch
   elided output, or lines that vary between runs (timings, paths of a temporary folder).
 - A command is expected to exit 0; a last output line `[exit N]` says it exits N instead.
 
-Each doc's commands run in order, in one temporary copy of indicators/ and examples/ (so files a
-command writes never land in the repository, and a later command can read what an earlier one
-wrote), with `jixiao` meaning `python -m scoring` of the package under test, and in the product's
-default environment (no JIXIAO_LANG: the default language; `--lang en` only where the doc says
-so). The few files docs name that the repository does not hold are made by FIXTURES below.
+Each doc's commands run in order (one test per doc), in one temporary folder linking
+indicators/ and examples/ (files a command writes land in the folder, never in the repository,
+and a later command can read what an earlier one wrote), with `jixiao` meaning
+`python -m scoring` of the package under test, and in the product's default environment (no
+JIXIAO_LANG: the default language; `--lang en` only where the doc says so). The few files docs
+name as the reader's own are made by FIXTURES below; the commands not run are in SKIPPED.
 """
 
 from __future__ import annotations
@@ -47,6 +48,9 @@ FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 # The test checks that no command writes into them.
 SHARED = ("indicators", "examples")
 TIMEOUT = 300  # seconds a single doc command may take before the test calls it hung
+requires_bash = pytest.mark.skipif(
+    shutil.which("bash") is None, reason="the docs' commands are bash"
+)
 
 # Commands that are not run here, each with why. Keep this short: a command that can run in CI
 # should run. Keyed by (doc, the command's first words).
@@ -159,6 +163,34 @@ def output_matches(expected: tuple[str, ...], actual: list[str]) -> bool:
     return bool(actual) and actual[0] == head and output_matches(tuple(rest), actual[1:])
 
 
+def _elisions_filled(expected: tuple[str, ...], actual: list[str]) -> list[str]:
+    """The shown lines with each elision replaced by the printed lines it stands for (up to the
+    printed line that is, or most resembles, the next shown line), so that a diff shows only the
+    lines that differ."""
+    filled: list[str] = []
+    at = 0
+    for k, line in enumerate(expected):
+        if line.strip() not in ELISION:
+            filled.append(line)
+            at += 1  # the printed line it stands beside, whether or not it is the same
+            continue
+        after = next((e for e in expected[k + 1 :] if e.strip() not in ELISION), None)
+        end = len(actual) if after is None else _nearest(after, actual, at)
+        filled.extend(actual[at:end])
+        at = end
+    return filled
+
+
+def _nearest(line: str, actual: list[str], start: int) -> int:
+    """Where ``line`` is in ``actual`` from ``start``, or the line most like it (``start`` if
+    none is much like it)."""
+    if line in actual[start:]:
+        return actual.index(line, start)
+    likeness = [(difflib.SequenceMatcher(None, line, a).ratio(), -j) for j, a in enumerate(actual)]
+    ratio, j = max(likeness[start:], default=(0.0, -start))
+    return -j if ratio >= 0.6 else start
+
+
 def _doc_commands() -> list[DocCommand]:
     return [c for doc in DOCS for c in parse_commands(doc, (ROOT / doc).read_text("utf-8"))]
 
@@ -233,12 +265,10 @@ FIXTURES: dict[str, Callable[[Path], None]] = {
 
 
 class Workspace:
-    """One doc's temporary folder, with its commands run in order up to the one under test."""
+    """One doc's temporary folder, where its commands run in order."""
 
     def __init__(self, folder: Path, commands: list[DocCommand]) -> None:
         self.folder = folder
-        self.commands = commands
-        self.done = 0
         for name in SHARED:
             (folder / name).symlink_to(ROOT / name, target_is_directory=True)
         for name, make in FIXTURES.items():
@@ -259,15 +289,7 @@ class Workspace:
             [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
         )
 
-    def run(self, command: DocCommand) -> subprocess.CompletedProcess[str]:
-        index = self.commands.index(command)
-        for earlier in self.commands[self.done : index]:  # what later commands may read
-            if _skip_reason(earlier) is None:
-                self._shell(earlier.command)
-        self.done = index + 1
-        return self._shell(command.command)
-
-    def _shell(self, command: str) -> subprocess.CompletedProcess[str]:
+    def run(self, command: str) -> subprocess.CompletedProcess[str]:
         # `jixiao` is the package under test, whichever `jixiao` is on PATH; `pip install . &&`
         # in front of a command is the install the test environment already is.
         script = f'jixiao() {{ "{sys.executable}" -m scoring "$@"; }}\n'
@@ -289,27 +311,10 @@ def _shared_files() -> set[str]:
     return {str(p.relative_to(ROOT)) for name in SHARED for p in (ROOT / name).rglob("*")}
 
 
-COMMANDS = _doc_commands()
-_WORKSPACES: dict[str, Workspace] = {}
-
-
-@pytest.fixture
-def workspace(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Workspace]:
-    def get(doc: str) -> Workspace:
-        if doc not in _WORKSPACES:
-            folder = tmp_path_factory.mktemp("doc_" + re.sub(r"\W", "_", doc))
-            _WORKSPACES[doc] = Workspace(folder, [c for c in COMMANDS if c.doc == doc])
-        return _WORKSPACES[doc]
-
-    return get
-
-
-@pytest.mark.parametrize("command", COMMANDS, ids=[f"{c.doc}:{c.line}" for c in COMMANDS])
-def test_doc_command(command: DocCommand, workspace: Callable[[str], Workspace]) -> None:
-    if reason := _skip_reason(command):
-        pytest.skip(reason)
+def check(workspace: Workspace, command: DocCommand) -> list[str]:
+    """What is wrong with one command's run, as the doc shows it; nothing if it is right."""
     before = _shared_files()
-    done = workspace(command.doc).run(command)
+    done = workspace.run(command.command)
     written = _shared_files() - before
     actual = [line.rstrip() for line in done.stdout.split("\n")]
     while actual and not actual[-1]:
@@ -318,14 +323,40 @@ def test_doc_command(command: DocCommand, workspace: Callable[[str], Workspace])
     if done.returncode != command.status:
         problems.append(f"exit status {done.returncode}, the doc expects {command.status}")
     if command.expected is not None and not output_matches(command.expected, actual):
-        diff = difflib.unified_diff(
-            list(command.expected), actual, "shown in the doc", "printed", lineterm="", n=2
-        )
+        shown = _elisions_filled(command.expected, actual)
+        diff = difflib.unified_diff(shown, actual, "shown in the doc", "printed", lineterm="", n=2)
         problems.append("output differs from the doc:\n" + "\n".join(diff))
     elif command.expected is None and done.returncode != command.status:
         problems.append("it printed:\n" + "\n".join(actual[-30:]))
-    if problems:  # the doc, line, command and a diff: what fixing the doc takes
-        pytest.fail(f"{command}\n" + "\n".join(problems), pytrace=False)
+    return problems
+
+
+COMMANDS = _doc_commands()
+RUN_DOCS = sorted({c.doc for c in COMMANDS if _skip_reason(c) is None})
+
+
+# One test per doc, its commands in order in one folder: a later command may read what an earlier
+# one wrote, and under pytest-xdist a doc's commands stay together. Every failing command of the
+# doc is reported, each with its line and a diff.
+@requires_bash
+@pytest.mark.parametrize("doc", RUN_DOCS)
+def test_doc_commands(doc: str, tmp_path: Path) -> None:
+    commands = [c for c in COMMANDS if c.doc == doc]
+    workspace = Workspace(tmp_path, commands)
+    failures = []
+    for command in commands:
+        if _skip_reason(command) is None and (problems := check(workspace, command)):
+            failures.append("\n".join([str(command), *problems]))
+    if failures:  # the doc, line, command and a diff: what fixing the doc takes
+        pytest.fail("\n\n".join(failures), pytrace=False)
+
+
+@pytest.mark.parametrize("key", SKIPPED, ids=[f"{doc}:{start}" for doc, start in SKIPPED])
+def test_commands_not_run(key: tuple[str, str]) -> None:
+    """Each command left out is still in its doc (or the entry goes), and says why it is."""
+    doc, start = key
+    assert any(c.doc == doc and c.command.startswith(start) for c in COMMANDS), key
+    pytest.skip(SKIPPED[key])
 
 
 # --- the convention itself --------------------------------------------------------------------
@@ -368,6 +399,13 @@ def test_parse_commands_reads_prompts_outputs_exit_lines_and_sh_blocks() -> None
     ]
 
 
+def test_a_diff_shows_only_the_lines_that_differ_around_an_elision() -> None:
+    shown = ("title", "…", "总分 95.80", "…")
+    printed = ["title", "a", "b", "总分 95.85", "c"]
+    assert _elisions_filled(shown, printed) == ["title", "a", "b", "总分 95.80", "c"]
+    assert _elisions_filled(("…", "x"), ["a", "x"]) == ["a", "x"]
+
+
 def test_elision_stands_for_any_lines_and_nothing_else() -> None:
     shown = ("a", "…", "d")
     assert output_matches(shown, ["a", "d"])
@@ -376,8 +414,3 @@ def test_elision_stands_for_any_lines_and_nothing_else() -> None:
     assert not output_matches(shown, ["x", "a", "d"])
     assert not output_matches(("a",), ["a", "b"])
     assert output_matches(("...",), [])
-
-
-def test_every_skipped_command_is_still_in_the_docs() -> None:
-    for doc, start in SKIPPED:
-        assert any(c.doc == doc and c.command.startswith(start) for c in COMMANDS), (doc, start)
