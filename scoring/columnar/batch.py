@@ -29,7 +29,7 @@ from typing import Any
 import polars as pl
 
 from ..batch.column_map import build_column_map
-from ..batch.core import ChunkResult, Layout, Row, _escaped, process_chunk
+from ..batch.core import ChunkResult, Layout, _escaped, process_chunk
 from ..batch.inputs import Input
 from ..batch.lines import RECORD_LIMIT
 from ..batch.outputs import CsvFormat
@@ -296,68 +296,67 @@ class _Reading:
             pl.lit("").alias("error"),
             (pl.lit(self.prefix) + pl.col("n").cast(pl.String)).alias("source"),
         )
-        here = (~declined).arg_true().to_list()
         text = self.text
-        lines: list[str] = []
         if text is not None:
             # The CSV output's own lines, for rows whose text cells csv writes as they are
             # (nothing to quote, nothing formula-like): the rest go through ``text.format``.
             plain = pl.all_horizontal(
                 ~pl.col(c).str.contains(_NEEDS_CSV) for c in ("id", *(["name"] if named else []))
             )
-            table = table.with_columns(
-                plain.alias("_plain"),
-                pl.concat_str(pl.all().exclude("_plain"), separator=",").alias("_line"),
-            )
-            lines = table.get_column("_line").to_list()
-            plain_list = table.get_column("_plain").to_list()
-        built = list(map(list, table.drop("_line", "_plain", strict=False)[here].iter_rows()))
-        # Records in line order: polars' rows (scored here or declined) and csv's lines.
-        slot_of = {position: k for k, position in enumerate(good)}
-        order = sorted([*good, *odd_cells])
-        slots = {position: s for s, position in enumerate(order)}
-        rows: list[Row] = [[] for _ in order]
-        for k, row in zip(here, built, strict=True):
-            rows[slots[good[k]]] = row
-        labels = {slots[good[k]]: (row[0], row[-1]) for k, row in zip(here, built, strict=True)}
-        declined_list = declined.to_list()
+            lines = table.select(
+                pl.when(pl.lit(~declined) & plain)
+                .then(pl.concat_str(pl.all(), separator=",") + "\r\n")
+                .otherwise(pl.lit(""))
+            ).to_series()
+            as_rows = (~declined & (lines == "")).arg_true().to_list()  # scored, not plain
+        else:
+            lines = pl.Series([""] * frame.height)
+            as_rows = (~declined).arg_true().to_list()
+        # Records in line order: polars' rows (scored here or declined) and csv's lines; the
+        # slot of a record is its place in the block's output.
+        if odd_cells:
+            order = sorted([*good, *odd_cells])
+            slot_at = {position: slot for slot, position in enumerate(order)}
+            slots = [slot_at[position] for position in good]
+        else:
+            order, slots = good, list(range(len(good)))
+        out: list[Any] = [None] * len(order)
+        for k, line in zip(slots, lines.to_list(), strict=True):
+            if line:
+                out[k] = line
+        for k, cells in zip(as_rows, table[as_rows].iter_rows(), strict=True):
+            out[slots[k]] = list(cells)
         usual: list[tuple[int, RawRecord]] = []  # (output slot, record): the usual path
-        for position in order:
-            k = slot_of.get(position, -1)
-            if k < 0:
-                usual.append((slots[position], (number + position, odd_cells[position])))
-            elif declined_list[k]:
-                usual.append((slots[position], (number + position, _cells(frame.row(k)))))
+        for k in declined.arg_true().to_list():
+            usual.append((slots[k], (number + good[k], _cells(frame.row(k)))))
+        for position, parsed in odd_cells.items():
+            usual.append((slot_at[position], (number + position, parsed)))
+        usual.sort(key=lambda entry: entry[0])
         summary = Summary.empty(self.spec)
         if usual:  # one call for the block, its indices then put where the records stand
             result = process_chunk(self.spec, self.converter, 0, [record for _, record in usual])
             for (slot, _), row in zip(usual, result.rows, strict=True):
-                rows[slot] = row
+                out[slot] = row
             summary.merge(_reindexed(result.summary, [index + slot for slot, _ in usual]))
-        if here:
-            positions = [slots[good[k]] for k in here]
-            part = self.summary(
-                scored[here], sets, [index + p for p in positions], labels, positions
-            )
+        here = (~declined).arg_true()
+        if len(here):
+            positions = [slots[k] for k in here.to_list()]
+            labels = table[here].select(pl.first(), pl.last())
+            part = self.summary(scored[here], sets, [index + p for p in positions], labels)
             summary.merge(part)
         if text is None:
-            return ChunkResult(rows, summary, count=len(rows))
-        out = [""] * len(rows)
-        for k in here:
-            if plain_list[k]:
-                out[slots[good[k]]] = lines[k] + "\r\n"
-        for slot, line in enumerate(out):
-            if not line:  # formatted as the writer formats rows (formula guard, quoting)
-                out[slot] = text.format([rows[slot]])
-        return ChunkResult([], summary, "".join(out).encode("utf-8"), len(rows))
+            return ChunkResult(out, summary, count=len(out))
+        encoded = "".join(
+            item if isinstance(item, str) else text.format([item]) for item in out
+        ).encode("utf-8")  # rows formatted as the writer formats them (formula guard, quotes)
+        return ChunkResult([], summary, encoded, len(out))
 
     def summary(
         self,
         scored: pl.DataFrame,
         sets: dict[str, frozenset[int]],
         indexes: list[int],
-        labels: dict[int, tuple[str, str]],
-        positions: list[int],
+        labels: pl.DataFrame,
     ) -> Summary:
         """The summary of the rows scored here, as ``Summary.add_many`` would add them."""
         spec, places = self.spec, self.places
@@ -383,13 +382,13 @@ class _Reading:
             part.leaf_points[i] = _decimal(column.sum(), places) if len(column) else Decimal(0)
             part.leaf_losing[i] = int((column != full).sum())
         ranked = scored.select("total_q", "grade").with_columns(
-            pl.Series("index", indexes), pl.Series("row", positions)
+            pl.Series("index", indexes), pl.Series("row", range(scored.height))
         )
         for heap, descending in ((part.best, True), (part.worst, False)):
             top = ranked.sort(["total_q", "index"], descending=[descending, False]).head(KEEP)
-            for total_q, grade, record_index, position in top.iter_rows():
+            for total_q, grade, record_index, row in top.iter_rows():
                 total = _decimal(total_q, places)
-                record_id, source = labels[position]
+                record_id, source = labels.row(row)
                 key = (total if descending else -total, -record_index)
                 heap.append(Ranked(key, total, grade, record_id, source))
         heapq.heapify(part.best)
