@@ -221,6 +221,37 @@ def test_id_column_names_the_records(jixiao: Jixiao, tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_rows_are_named_by_their_name_cell_else_their_id(
+    jixiao: Jixiao, tmp_path: Path, workers: str
+) -> None:
+    """The name column holds what the record's facts are named: the 项目名称 cell, else (no such
+    column, or the cell empty) the id — for rows the compiled plan scores and rows the engine
+    words an error for alike; a row of the wrong width was never read, and has none."""
+    named = seed_record()
+    unnamed = dict(seed_record(), id="衡南-2", 项目名称="")
+    broken = dict(seed_record(), id="衡南-3", 接访批次="很多")  # the engine's path: an error
+    header = generator.header()
+    rows = [as_row(record, header) for record in (named, unnamed, broken)]
+    rows.append(["衡南-4", "多一格", *as_row(named, header)[1:]])  # batch-row-width
+    source = write_csv(tmp_path / "in.csv", rows, header)
+    out = tmp_path / "out.csv"
+    assert jixiao("batch", SPEC, str(source), "-o", str(out), "-j", workers).code == 1
+    got = read_csv(out)
+    assert [(r["id"], r["name"]) for r in got] == [
+        ("衡南2021", SEED_NAME),
+        ("衡南-2", "衡南-2"),
+        ("衡南-3", SEED_NAME),
+        ("衡南-4", ""),
+    ]
+    assert [bool(r["error"]) for r in got] == [False, False, True, True]
+    # Without a 项目名称 column every record is named by its id.
+    header = [column for column in header if column != "项目名称"]
+    source = write_csv(tmp_path / "ids.csv", [as_row(named, header)], header)
+    assert jixiao("batch", SPEC, str(source), "-o", str(out), "-j", workers).code == 0
+    assert [(r["id"], r["name"]) for r in read_csv(out)] == [("衡南2021", "衡南2021")]
+
+
 def test_not_applicable_by_tier_cell_and_by_list(jixiao: Jixiao, tmp_path: Path) -> None:
     """不适用 in a .tier cell or an id in the not_applicable column drops the indicator and rescales;
     an unknown id there is that record's error, with a suggestion."""
