@@ -9,12 +9,12 @@ tested"): how a command and its output are written so that this test runs and ch
 - In a ```sh / ```bash / ```shell / ```console block without `$ ` lines, every line is a command
   (a line ending in `\\` continues on the next); no output is shown, so only the exit status is
   checked. Synopses with placeholders (SPEC, [--option]) go in ```text blocks, which never run.
-- A line of only `…` (or `...`) in shown output stands for any number of lines, none included:
-  elided output, or lines that vary between runs (timings, paths of a temporary folder).
+- A line of only `…` (or `...`), indented or not, in shown output stands for any number of lines:
+  none, one or many (elided output, or lines that vary between runs: timings, temporary paths).
 - A command is expected to exit 0; a last output line `[exit N]` says it exits N instead.
 
 Each doc's commands run in order (one test per doc), in one temporary folder linking
-indicators/ and examples/ (files a command writes land in the folder, never in the repository,
+indicators/, examples/ and tests/ (files a command writes land in the folder, never in the repository,
 and a later command can read what an earlier one wrote), with `jixiao` meaning
 `python -m scoring` of the package under test, and in the product's default environment (no
 JIXIAO_LANG: the default language; `--lang en` only where the doc says so). The few files docs
@@ -46,7 +46,7 @@ FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 # Linked into each workspace, not copied: the shipped systems are found where jixiao finds them
 # (a copy would not be shipped, so a profile's `extends: ../base.yaml` would leave its folder).
 # The test checks that no command writes into them.
-SHARED = ("indicators", "examples")
+SHARED = ("indicators", "examples", "tests")  # tests/: its real tables (docs/review.md)
 TIMEOUT = 300  # seconds a single doc command may take before the test calls it hung
 requires_bash = pytest.mark.skipif(
     shutil.which("bash") is None, reason="the docs' commands are bash"
@@ -308,7 +308,13 @@ class Workspace:
 
 
 def _shared_files() -> set[str]:
-    return {str(p.relative_to(ROOT)) for name in SHARED for p in (ROOT / name).rglob("*")}
+    """The files in the linked folders, but what Python and pytest cache there as they run."""
+    return {
+        str(path.relative_to(ROOT))
+        for name in SHARED
+        for path in (ROOT / name).rglob("*")
+        if not any(part.startswith((".", "__pycache__")) for part in path.parts)
+    }
 
 
 def check(workspace: Workspace, command: DocCommand) -> list[str]:
