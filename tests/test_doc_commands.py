@@ -54,24 +54,16 @@ requires_bash = pytest.mark.skipif(
 
 # Commands that are not run here, each with why. Keep this short: a command that can run in CI
 # should run. Keyed by (doc, the command's first words).
+_SUITE = "the test suite itself, which runs this test; .ci/run runs it"
+_LINT = "checks the working tree, not a doc example; .ci/run runs ruff and mypy on every push"
 SKIPPED: dict[tuple[str, str], str] = {
-    ("README.md", "pip install '.[test]' && python -m pytest"): (
-        "the test suite itself, which runs this test; .ci/run runs it"
-    ),
+    ("README.md", "pip install '.[test]' && python -m pytest"): _SUITE,
     ("README.md", "pip install -e '.[dev]'"): (
         "installs the package into the running environment; .ci/run installs it this way"
     ),
-    (
-        "README.md",
-        "python -m pytest",
-    ): "the test suite itself, which runs this test; .ci/run runs it",
-    ("README.md", "ruff check scoring tests"): (
-        "lints the working tree, not a doc example; .ci/run runs ruff on every push"
-    ),
-    (
-        "README.md",
-        "mypy",
-    ): "type-checks the working tree (minutes); .ci/run runs mypy on every push",
+    ("README.md", "python -m pytest"): _SUITE,
+    ("README.md", "ruff check scoring tests"): _LINT,
+    ("README.md", "mypy"): _LINT,
 }
 
 
