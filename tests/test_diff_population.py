@@ -234,8 +234,9 @@ def test_html_page(jixiao: Jixiao, tmp_path: Path) -> None:
 
 
 def test_the_same_population_in_every_batch_format(tmp_path: Path) -> None:
-    """CSV rows take the fast path (points carried in the row), XLSX rows too (padded), JSON
-    Lines flat records and facts mappings go by their facts: one summary."""
+    """CSV rows go column by column, XLSX rows by the plan (points carried in the row, padded),
+    JSON Lines flat records by their facts, Parquet rows (where pyarrow is installed) as
+    table rows: one summary."""
     spec_a, spec_b = specs()
     population = _population(tmp_path)
     rows = _rows(population)
@@ -249,11 +250,17 @@ def test_the_same_population_in_every_batch_format(tmp_path: Path) -> None:
         for row in rows[1:]:
             handle.write(json.dumps(dict(zip(rows[0], row, strict=True)), ensure_ascii=False))
             handle.write("\n")
+    names = ["pop.csv", "pop.xlsx", "pop.jsonl"]
+    if importlib.util.find_spec("pyarrow") is not None:  # Parquet is read where it is installed
+        pa = importlib.import_module("pyarrow")
+        pq = importlib.import_module("pyarrow.parquet")
+        table = pa.table({name: [row[k] for row in rows[1:]] for k, name in enumerate(rows[0])})
+        pq.write_table(table, tmp_path / "pop.parquet")
+        names.append("pop.parquet")
     results = [
-        _figures(diff_population(spec_a, spec_b, [str(tmp_path / name)], top=6))
-        for name in ("pop.csv", "pop.xlsx", "pop.jsonl")
+        _figures(diff_population(spec_a, spec_b, [str(tmp_path / name)], top=6)) for name in names
     ]
-    assert results[0] == results[1] == results[2]
+    assert all(result == results[0] for result in results[1:])
     assert results[0][0] == {("优", "优"): 2, ("优", "良"): 1, ("良", "优"): 1, ("良", "良"): 2}
 
 
