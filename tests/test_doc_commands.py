@@ -277,6 +277,10 @@ class Workspace:
         self.env.update(
             LANG="C.UTF-8", PYTHONUNBUFFERED="1", PYTHONIOENCODING="utf-8", COLUMNS="100"
         )
+        # The test environment's own tools (check-jsonschema) even where it is not activated.
+        self.env["PATH"] = os.pathsep.join(
+            [os.path.dirname(sys.executable), *filter(None, [os.environ.get("PATH")])]
+        )
         self.env["PYTHONPATH"] = os.pathsep.join(
             [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
         )
