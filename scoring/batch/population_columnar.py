@@ -4,7 +4,7 @@ under B by the columnar backend (``scoring.columnar``), and summarised as column
 ``population_diff`` reads the records (the batch's own CSV reader, so every record is the one
 ``jixiao batch`` reads, numbered alike) and hands each block here. The block becomes a polars
 frame of text; A's scorer scores it as it is, B's scorer the same frame with each carried
-rating's points replaced by its share (``_CarriedRows.share_text``, per distinct text) under the
+rating's points replaced by its share (``CarriedRows.share_text``, per distinct text) under the
 carried column map. Rows both scorers accept are counted at once (``PopulationDiff.add_counts``):
 grade transitions and the changes of the total and of each 一级指标 as value counts of exact
 quanta, and the block's biggest movers offered one by one. Every other record — a row either
@@ -30,10 +30,10 @@ from .inputs import Input
 from .population_diff import (
     CHUNK_SIZE,
     TOTAL,
+    CarriedRows,
     Mover,
     PopulationDiff,
-    _CarriedRows,
-    _ScorerB,
+    ScorerB,
     add_records,
 )
 from .records import RawRecord, RowConverter
@@ -57,10 +57,10 @@ class ColumnarPair:
     converter: RowConverter  # A's reading of the input (ids, names, sources)
     a: Scorer
     b: Scorer
-    carried: _CarriedRows | None  # B's points columns read as shares, or None: none to carry
+    carried: CarriedRows | None  # B's points columns read as shares, or None: none to carry
 
     @classmethod
-    def of(cls, spec_a: Spec, spec_b: Spec, item: Input, scorer_b: _ScorerB) -> ColumnarPair | None:
+    def of(cls, spec_a: Spec, spec_b: Spec, item: Input, scorer_b: ScorerB) -> ColumnarPair | None:
         """The pair for a CSV input, or None: its records go record by record."""
         from ..columnar.batch import scorer_for
 
@@ -78,7 +78,7 @@ class ColumnarPair:
             return None
         return cls(spec_a, spec_b, item, converter, a, b, carried)
 
-    def run(self, summary: PopulationDiff, scorer_b: _ScorerB, start: int) -> int:
+    def run(self, summary: PopulationDiff, scorer_b: ScorerB, start: int) -> int:
         """Count every record of the input into ``summary`` (``start``: the input position of its
         first record); return how many there were."""
         reading = _PairReading(self, summary, scorer_b)
@@ -217,7 +217,7 @@ class _PairReading(_Reading):
     under both specs instead of written: ``score`` takes a block's frame and the lines csv
     parsed, ``rest`` the records from where the columnar reading stops."""
 
-    def __init__(self, pair: ColumnarPair, summary: PopulationDiff, scorer_b: _ScorerB) -> None:
+    def __init__(self, pair: ColumnarPair, summary: PopulationDiff, scorer_b: ScorerB) -> None:
         super().__init__(pair.spec_a, pair.item, pair.converter, pair.a)
         self.pair = pair
         self.population = summary

@@ -1,15 +1,18 @@
 """The what-if over a population: every record of batch inputs scored under two specs, summarised.
 
-``diff_inputs`` reads each input once and scores every chunk of records twice, under A and under
-B, through the batch pipeline (``core.record_outcomes``: table rows by the compiled plan, the rest
-by the engine). ``PopulationDiff`` gathers what a finance bureau asks of a reweighting: how many
+``diff_population`` reads each input once and scores every block of records twice, under A and
+under B: a UTF-8 CSV column by column where the columnar backend can (``population_columnar``),
+every other record — and each row the columnar scorers decline — record by record through the
+batch pipeline (``core.record_outcomes``: table rows by the compiled plan, the rest by the
+engine). ``diff_inputs`` gives each record's outcome under both, record by record, for a caller
+that wants them one at a time. ``PopulationDiff`` gathers what a finance bureau asks of a reweighting: how many
 projects change grade and which way, how each 一级指标 and the total move (mean, spread, extremes),
 which projects move most, and every record that fails under either spec, with its located error.
 
 B scores what ``whatif.compare`` gives it: a rating in points on an indicator B weighs differently
 is carried to B as the same share of A's weight. For table rows this is done to the row itself,
 before it is read: the points cell is replaced by the share's text and B's column map reads that
-column as the share (``_CarriedRows``), so B's rows still take the plan's fast path. A row whose
+column as the share (``CarriedRows``), so B's rows still take the plan's fast path. A row whose
 points cell is not a plain number, or whose share would not read back exactly, is scored under B
 from its facts instead (``_SharesConverter``), as are JSON Lines and facts files: the same numbers
 and errors either way (tests/test_diff_population.py holds the summary equal to ``compare()`` on
@@ -40,13 +43,17 @@ if TYPE_CHECKING:
     from .population_columnar import ColumnarPair
 
 __all__ = [
+    "CarriedRows",
     "Failure",
     "Mover",
     "PairOutcome",
     "PopulationDiff",
+    "ScorerB",
     "Spread",
+    "add_records",
     "diff_inputs",
     "diff_population",
+    "open_pair",
 ]
 
 CHUNK_SIZE = 500  # records per chunk, as ``jixiao batch``
@@ -99,7 +106,7 @@ def open_pair(
     *,
     id_column: str | None = None,
     sheet: str | None = None,
-) -> list[tuple[Input, _ScorerB]]:
+) -> list[tuple[Input, ScorerB]]:
     """Each input opened under A, with what scores its records under B; every header checked
     under both specs first (one FactsError with every problem, each marked B's when only B
     cannot read the header)."""
@@ -120,7 +127,7 @@ def open_pair(
 def _pairs(
     spec_a: Spec,
     converter_a: Converter,
-    scorer_b: _ScorerB,
+    scorer_b: ScorerB,
     start: int | Sequence[int],
     chunk: list[RawRecord],
 ) -> Iterator[tuple[PairOutcome, RawRecord, Converter]]:
@@ -136,12 +143,12 @@ def _pairs(
 
 
 @dataclass
-class _ScorerB:
+class ScorerB:
     """Scores a chunk under B, each rating in points carried as a share of A's weight."""
 
     spec: Spec
     converter: Converter  # B's reading of the records not carried in the row (all, without rows)
-    rows: _CarriedRows | None  # table rows: carried in the row, scored on the fast path
+    rows: CarriedRows | None  # table rows: carried in the row, scored on the fast path
 
     def outcomes(self, chunk: list[RawRecord]) -> list[Totals | ScoringError]:
         if self.rows is None:
@@ -161,17 +168,15 @@ class _ScorerB:
         return [next(fast_out if on_fast else slow_out)[2] for on_fast in where]
 
 
-def _scorer_b(
-    spec_a: Spec, spec_b: Spec, item_b: Input, carried: Mapping[str, Decimal]
-) -> _ScorerB:
+def _scorer_b(spec_a: Spec, spec_b: Spec, item_b: Input, carried: Mapping[str, Decimal]) -> ScorerB:
     by_facts = _SharesConverter(item_b.converter, spec_a)
     converter = item_b.converter
     if isinstance(converter, RowConverter):
-        rows = _CarriedRows.of(converter, carried)
+        rows = CarriedRows.of(converter, carried)
         if rows is None:  # no points column to carry: B reads the rows as they are, fast
-            return _ScorerB(spec_b, converter, None)
-        return _ScorerB(spec_b, by_facts, rows)
-    return _ScorerB(spec_b, by_facts, None)
+            return ScorerB(spec_b, converter, None)
+        return ScorerB(spec_b, by_facts, rows)
+    return ScorerB(spec_b, by_facts, None)
 
 
 @dataclass(frozen=True)
@@ -203,7 +208,7 @@ class _SharesConverter:
 
 
 @dataclass(frozen=True)
-class _CarriedRows:
+class CarriedRows:
     """Table rows with each carried rating's points replaced by its share, and the column map
     under which B reads that column as the share."""
 
@@ -216,7 +221,7 @@ class _CarriedRows:
     )
 
     @classmethod
-    def of(cls, converter: RowConverter, carried: Mapping[str, Decimal]) -> _CarriedRows | None:
+    def of(cls, converter: RowConverter, carried: Mapping[str, Decimal]) -> CarriedRows | None:
         cmap = converter.cmap
         if not any(node_id in carried for node_id, *_ in cmap.ratings):
             return None  # nothing to carry: B reads the rows as they are
@@ -540,7 +545,7 @@ def diff_population(
     return summary
 
 
-def _columnar_pairing() -> Callable[[Spec, Spec, Input, _ScorerB], ColumnarPair | None] | None:
+def _columnar_pairing() -> Callable[[Spec, Spec, Input, ScorerB], ColumnarPair | None] | None:
     """``ColumnarPair.of``, or None where the columnar backend cannot be imported (polars is
     not installed): every record then goes record by record, which needs nothing more."""
     try:
@@ -557,7 +562,7 @@ def _span(start: int, chunk: Sequence[RawRecord]) -> list[int]:
 def add_records(
     summary: PopulationDiff,
     converter: Converter,
-    scorer_b: _ScorerB,
+    scorer_b: ScorerB,
     indexes: Sequence[int],
     records: list[RawRecord],
 ) -> None:
