@@ -40,6 +40,16 @@ def _top(text: str) -> int:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "权重调整的影响：同样的事实按两个指标体系（或方案）各评一次。给出事实文件时逐项目列出"
+        "变化的指标；给出一批项目（CSV、XLSX、JSON Lines、Parquet 或事实文件夹）时汇总等级变化、"
+        "各一级指标与总分变化的平均值和离散程度、变化最大的项目，以及出错的记录。"
+    )
+    parser.epilog = (
+        "例：jixiao diff 现行.yaml 调整后.yaml 项目.yaml\n"
+        "    jixiao diff 现行.yaml 调整后.yaml 全省项目.csv --top 20 --html 影响.html"
+    )
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument("spec_a", metavar="SPEC_A")
     parser.add_argument("spec_b", metavar="SPEC_B")
     parser.add_argument(
