@@ -29,8 +29,9 @@ from scoring.batch import score_many
 from scoring.batch.column_map import build_column_map
 from scoring.batch.core import process_chunk
 from scoring.batch.inputs import open_inputs
-from scoring.batch.records import JsonLineConverter, RowConverter
+from scoring.batch.records import JsonLineConverter, RowConverter, project_name
 from scoring.batch.run import _progress_bar, _total, run_batch
+from scoring.errors import Problem
 
 Jixiao = Callable[..., Run]
 SPEC = str(ROOT / "indicators" / "xinfang_weiwen.yaml")
@@ -250,6 +251,26 @@ def test_rows_are_named_by_their_name_cell_else_their_id(
     source = write_csv(tmp_path / "ids.csv", [as_row(named, header)], header)
     assert jixiao("batch", SPEC, str(source), "-o", str(out), "-j", workers).code == 0
     assert [(r["id"], r["name"]) for r in read_csv(out)] == [("衡南2021", "衡南2021")]
+
+
+@pytest.mark.parametrize(
+    ("record", "name"),
+    [
+        ({"project": {"name": " 信访维稳经费 "}}, "信访维稳经费"),
+        ({"project": {"name": 2021}}, "2021"),  # a number is a name as the facts read it
+        ({"project": {"name": Decimal("1.50")}}, "1.50"),
+        ({"project": {"name": {"a": 1}}}, ""),  # a mapping, a list or a yes/no is no name
+        ({"project": {"name": ["a"]}}, ""),
+        ({"project": {"name": True}}, ""),
+        ({"project": {}}, ""),
+        ({"project": "信访"}, ""),
+        ({"values": {}}, ""),
+        (None, ""),  # converting it raised
+        (FactsError(Problem("x", "facts-shape")), ""),  # it could not be read
+    ],
+)
+def test_project_name_of_a_converted_record(record: Any, name: str) -> None:
+    assert project_name(record) == name
 
 
 def test_not_applicable_by_tier_cell_and_by_list(jixiao: Jixiao, tmp_path: Path) -> None:
@@ -712,8 +733,7 @@ def test_a_batch_changes_no_setting_of_the_interpreter(tmp_path: Path) -> None:
 
 
 UNKNOWN_OUTPUT = (
-    "jixiao: error: out.txt: unknown output type; name the output .csv, .jsonl, .xlsx or "
-    ".parquet\n"
+    "jixiao: error: out.txt: unknown output type; name the output .csv, .jsonl, .xlsx or .parquet\n"
 )
 
 
