@@ -49,7 +49,7 @@ __all__ = [
 ]
 
 BATCH_ROWS = 4096  # rows read at a time: a few MB of cells for a spec of 40 columns
-ROW_GROUP = 16_384  # rows a row group (what readers skip and read by): a few MB of rows held
+ROW_GROUP = 65_536  # rows written per row group: what readers skip and read by
 _PLAIN = frozenset({str, int, type(None)})
 FIRST_ROW = 2  # a table's first record, under its header (row 1), as a CSV's
 PERCENTILE_PLACES = 2  # a percentile rank (jixiao batch --peers) is shown to two places
