@@ -130,7 +130,9 @@ def _results(
     where it can be; the rest record by record, here or over ``pool``."""
     index = 0
     for item in inputs:
-        columnar = _columnar(spec, item, index, text)
+        # With workers, every input goes over them, as it always did (``--workers`` is for the
+        # inputs that go record by record; docs/batch.md says why a CSV is faster without).
+        columnar = _columnar(spec, item, index, text) if pool is None else None
         if columnar is None:
             columnar = run_chunks(spec, _chunks([item], size, index), pool)
         for result in columnar:

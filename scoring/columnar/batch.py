@@ -310,7 +310,7 @@ class _Reading:
             ).to_series()
             as_rows = (~declined & (lines == "")).arg_true().to_list()  # scored, not plain
         else:
-            lines = pl.Series([""] * frame.height)
+            lines = pl.Series([""] * frame.height, dtype=pl.String)
             as_rows = (~declined).arg_true().to_list()
         # Records in line order: polars' rows (scored here or declined) and csv's lines; the
         # slot of a record is its place in the block's output.

@@ -93,7 +93,7 @@ class Scorer:
         if fact.measure.kind == "money":
             quick, mantissa, exponent = self.money(cells, fact)
         else:
-            quick = pl.Series([False] * height)
+            quick = pl.Series([False] * height, dtype=pl.Boolean)
             mantissa = pl.Series([0] * height, dtype=pl.Int64)
             exponent = pl.Series([0] * height, dtype=pl.Int32)
         known = self.known[position]
@@ -183,7 +183,7 @@ class Scorer:
         ).to_series()
         # The fact's bounds: an amount that is, or may be, outside them is left to the reader
         # (a zero against a bound of 0 is exactly on it: inside).
-        inside = pl.Series([True] * len(cells))
+        inside = pl.Series([True] * len(cells), dtype=pl.Boolean)
         for bound, below in ((fact.min, True), (fact.max, False)):
             if bound is None:
                 continue
@@ -209,8 +209,10 @@ class Scorer:
         the rows declined."""
         height = frame.height
         scores: list[pl.Series] = [pl.Series([], dtype=pl.Int64)] * len(self.rows.plan.rated_ids)
-        not_applicable: list[pl.Series] = [pl.Series([False] * height)] * len(self.spec.leaves)
-        declined = pl.Series([False] * height)
+        not_applicable: list[pl.Series] = [pl.Series([False] * height, dtype=pl.Boolean)] * len(
+            self.spec.leaves
+        )
+        declined = pl.Series([False] * height, dtype=pl.Boolean)
         for index, leaf, columns, column in self.rows.ratings:
             parts = pl.DataFrame({f"p{k}": self.cells(frame, c) for k, c in enumerate(columns)})
             found = parts.unique(maintain_order=False)
@@ -270,7 +272,7 @@ class Scorer:
         plan = self.rows.plan
         given = {fact_id: col for col, fact_id in self.cmap.values}
         inputs: dict[str, pl.Series] = {}
-        declined = pl.Series([False] * frame.height)
+        declined = pl.Series([False] * frame.height, dtype=pl.Boolean)
         for position, fact_id in enumerate(plan.fact_ids):
             cells = self.cells(frame, given.get(fact_id, self.cmap.width))
             val, err, bad = self.fact(cells, position)
