@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import pickle
 import threading
@@ -552,3 +553,27 @@ def test_a_long_sum_is_not_mistaken_for_deep_nesting() -> None:
     100 levels so that the compiler's recursion stays far from Python's limit."""
     formula = compile_formula(" + ".join(["x"] * 100), NAMES)
     assert formula(ENV) == D("50.0")
+
+
+NAME_PARTS = ["实际支出", "Ｋ值", "K值", "w", "x1", "_a", "sum", "𝐰", "²", "if", "None", "满意度"]
+names_of_parts = st.lists(st.sampled_from(NAME_PARTS), min_size=1, max_size=2).map("".join)
+
+
+@given(names_of_parts, st.lists(names_of_parts, max_size=4))
+def test_a_formula_of_one_name_compiles_as_that_name_in_parentheses(
+    name: str, declared: list[str]
+) -> None:
+    """A formula of one name (most ``actual:`` values) compiles to what the same name in
+    parentheses compiles to: the same declared name read, or a refusal with the same code."""
+    outcomes: list[tuple[object, ...]] = []
+    for source in (name, f"({name})"):
+        try:
+            formula = compile_formula(source, declared)
+        except FormulaError as exc:
+            outcomes.append(("refused", exc.problems[0].code, exc.message))
+            continue
+        assert formula.bare_name is not None
+        read = formula({formula.bare_name: Decimal("7.5")})
+        spliced = formula.splice({formula.bare_name: ast.Constant(1)}, ast.Constant)
+        outcomes.append((formula.names, formula.bare_name, read, ast.dump(spliced)))
+    assert outcomes[0] == outcomes[1]

@@ -28,8 +28,11 @@ from __future__ import annotations
 
 import ast
 import decimal
+import keyword
+import operator
 import threading
 import types
+import unicodedata
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from decimal import Context, Decimal, InvalidOperation, Overflow, getcontext, setcontext
@@ -37,6 +40,7 @@ from typing import Any, TypeAlias, TypeVar
 
 from ..errors import FormulaError
 from ..i18n import tr
+from ..numbers.cell_text import look_alike
 from .checker import DeclaredNames, WhitelistChecker
 from .limits import MAX_LENGTH, MAX_NODES, MAX_PLACES
 from .text import quote
@@ -330,7 +334,35 @@ def compile_formula(source: str, allowed_names: Collection[str] | DeclaredNames)
     if not source.strip():
         message = tr("formula-empty", "formula is empty")
         raise FormulaError(message, code="formula-empty", formula=source)
-    return _Compiler(source, allowed_names).compile()
+    declared = (
+        allowed_names if isinstance(allowed_names, DeclaredNames) else DeclaredNames(allowed_names)
+    )
+    return _bare_name(source, declared) or _Compiler(source, declared).compile()
+
+
+def _bare_name(source: str, declared: DeclaredNames) -> CompiledFormula | None:
+    """The formula that is one declared name written exactly as declared (most ``actual:``
+    values of a spec), as the checker would compile it, without parsing and compiling Python:
+    that was most of loading a spec of thousands of leaves. None for anything else."""
+    if (
+        not source.isidentifier()
+        or keyword.iskeyword(source)
+        or look_alike(source) is not None  # refused by the full path, with its message
+        or source not in declared.get(unicodedata.normalize("NFKC", source))
+    ):
+        return None
+    body = ast.Subscript(ast.Name("_env", ast.Load()), ast.Constant(source), ast.Load())
+    return CompiledFormula(
+        source=source,
+        names=frozenset((source,)),
+        bare_name=source,
+        _fn=operator.itemgetter(source),  # _env[name], a KeyError naming it when missing
+        _arithmetic=False,
+        _divisors=(),
+        _numeric=(),
+        _body=located(body),
+        _constants={},
+    )
 
 
 class _Compiler(WhitelistChecker):
