@@ -10,7 +10,6 @@ the fast path and one without it must write the same rows and the same summary.
 
 from __future__ import annotations
 
-import ast
 import copy
 import csv
 import decimal
@@ -44,7 +43,6 @@ from scoring.batch.core import process_chunk
 from scoring.batch.records import RowConverter
 from scoring.engine import scorer as scoring_engine
 from scoring.engine.plan import PlanFallback, plan_of
-from scoring.engine.plan.codegen import _Builder
 from scoring.engine.plan.reading import FactsReader, readers_for
 from scoring.engine.result import Totals
 from scoring.numbers.measure import _PLAIN, Measure
@@ -273,27 +271,6 @@ def test_remembered_texts_stay_bounded() -> None:
     reader = row_plan(spec, _cmap(spec))
     reader.totals(rows, texts=True)
     assert all(len(column.known) <= REMEMBERED for _, column in reader.values)
-
-
-# ---- the generated code ---------------------------------------------------------------------------
-def test_the_generated_function_reads_no_names_but_its_own() -> None:
-    """The compiled plan's code names only its arguments, locals and its own constants, and
-    its globals hold no builtins: nothing from a spec becomes code."""
-    for path in SHIPPED:
-        spec = load_spec(path)
-        for complete in (False, True):
-            builder = _Builder(spec, plan_of(spec)._applicable, complete)
-            module = builder.build()
-            assert builder.globals["__builtins__"] == {}
-            for node in ast.walk(module):
-                if isinstance(node, ast.Name):
-                    own = re.fullmatch(r"[vdtsor]\d+|vals|ratings|na|scores|w|total", node.id)
-                    assert own or node.id in builder.globals, (path.name, node.id)
-                if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                    assert node.value.startswith("ROUND_"), (path.name, node.value)  # a mode
-                assert not isinstance(node, (ast.Import, ast.ImportFrom, ast.Lambda))
-                if complete:
-                    assert not (isinstance(node, ast.Name) and node.id == "na"), path.name
 
 
 # ---- the fast reading of plain numbers ------------------------------------------------------------
