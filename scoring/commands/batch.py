@@ -15,6 +15,7 @@ import time
 from typing import TYPE_CHECKING, TextIO
 
 from ..errors import UsageError
+from ..i18n import ui
 from ..writing.channels import terminal
 from .output import check_paths, write_output
 
@@ -33,30 +34,36 @@ def _workers(text: str) -> int:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("spec", metavar="SPEC")
+    parser.add_argument(
+        "spec", metavar="SPEC", help=ui("the indicator system: a file, or jixiao:NAME")
+    )
     parser.add_argument(
         "inputs",
         nargs="*",
         metavar="INPUT",
-        help="a folder of facts files, facts files, .csv, .xlsx, .jsonl or .parquet",
+        help=ui("a folder of facts files, facts files, .csv, .xlsx, .jsonl or .parquet"),
     )
     parser.add_argument(
-        "-o", "--output", metavar="OUT", help="results: .csv, .jsonl, .xlsx or .parquet"
+        "-o", "--output", metavar="OUT", help=ui("results: .csv, .jsonl, .xlsx or .parquet")
     )
     parser.add_argument(
-        "--sql", metavar="QUERY", help="also score the rows of this query (SELECT …) on --db"
+        "--sql", metavar="QUERY", help=ui("also score the rows of this query (SELECT …) on --db")
     )
     parser.add_argument(
         "--db",
         metavar="URL",
-        help="the database of --sql and --to-table: sqlite:///FILE, duckdb:///FILE, "
-        "postgresql://USER@HOST/DB",
+        help=ui(
+            "the database of --sql and --to-table: sqlite:///FILE, duckdb:///FILE, "
+            "postgresql://USER@HOST/DB"
+        ),
     )
     parser.add_argument(
-        "--to-table", metavar="NAME", help="write the scores into this new table of --db, not -o"
+        "--to-table",
+        metavar="NAME",
+        help=ui("write the scores into this new table of --db, not -o"),
     )
     parser.add_argument(
-        "--replace", action="store_true", help="replace the --to-table table if it exists"
+        "--replace", action="store_true", help=ui("replace the --to-table table if it exists")
     )
     parser.add_argument(
         "-j",
@@ -64,25 +71,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=_workers,
         default=1,
         metavar="N",
-        help="processes to score with (default 1; 0: one per CPU)",
+        help=ui("processes to score with (default 1; 0: one per CPU)"),
     )
-    parser.add_argument("--summary", metavar="FILE.html", help="also write the summary as HTML")
+    parser.add_argument("--summary", metavar="FILE.html", help=ui("also write the summary as HTML"))
     parser.add_argument(
         "--force",
         action="store_true",
-        help="replace an existing output that jixiao did not write (.yaml, another .xlsx)",
+        help=ui("replace an existing output that jixiao did not write (.yaml, another .xlsx)"),
     )
     parser.add_argument(
-        "--id-column", metavar="COL", help="the column naming each record (default: id, 项目名称)"
+        "--id-column",
+        metavar="COL",
+        help=ui("the column naming each record (default: id, 项目名称)"),
     )
-    parser.add_argument("--sheet", metavar="NAME", help="the XLSX sheet to read (default: first)")
+    parser.add_argument(
+        "--sheet", metavar="NAME", help=ui("the XLSX sheet to read (default: first)")
+    )
     parser.add_argument(
         "--peers",
         action="append",
         default=[],
         metavar="INPUT",
-        help="projects of the same kind (any batch input): each row gains its percentile ranks "
-        "among them, the summary their median and benchmark (比较法, 标杆管理)",
+        help=ui(
+            "projects of the same kind (any batch input): each row gains its percentile ranks "
+            "among them, the summary their median and benchmark (比较法, 标杆管理)"
+        ),
     )
 
 
