@@ -12,6 +12,7 @@ DuckDB's and PostgreSQL's tests are skipped where their driver package is not in
 from __future__ import annotations
 
 import csv
+import datetime
 import glob
 import importlib.util
 import os
@@ -22,6 +23,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import uuid
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -316,6 +318,33 @@ def test_a_query_with_no_rows_writes_an_empty_output(jixiao: Jixiao, tmp_path: P
                  "-o", str(out))  # fmt: skip
     assert run.code == 0
     assert read_output(out) == []
+
+
+@pytest.mark.parametrize(
+    ("cell", "read"),
+    [
+        ("110万元", "110万元"),
+        (None, None),
+        (7, 7),
+        (True, True),
+        (0.9914, Decimal("0.9914")),  # the float's shortest text, never 0.99139999…
+        (2.0, 2),  # a whole float is the integer it is
+        (float("nan"), Decimal("NaN")),  # which the engine refuses as not-finite
+        (Decimal("2.50"), "2.50"),  # as written: 2.5 and 2.50 are equal, but may read apart
+        (Decimal("1E+2"), "100"),
+        (datetime.date(2022, 3, 1), "2022-03-01"),
+        (datetime.datetime(2022, 3, 1, 9, 30), "2022-03-01T09:30:00"),
+        (datetime.datetime(2022, 3, 1), "2022-03-01"),
+        (b"\xe8\xbe\xbe\xe6\x88\x90", "达成"),
+        (memoryview(b"\xff"), "\ufffd"),
+        (uuid.UUID(int=1), "00000000-0000-0000-0000-000000000001"),
+    ],
+)
+def test_typed_cells_read_as_a_facts_file_would_hold_them(cell: Any, read: Any) -> None:
+    from scoring.batch.parquet import typed_column
+
+    (got,) = typed_column([cell])
+    assert (type(got), str(got)) == (type(read), str(read))  # str: NaN is not equal to itself
 
 
 # ---- writing a table ----------------------------------------------------------------------------
