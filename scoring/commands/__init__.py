@@ -137,10 +137,12 @@ ABOUT: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     ),
     "diff": (
         N_(
-            "Score the same facts under two indicator systems (two versions, or a base and a "
-            "profile) and show every indicator whose score changes, and the totals and grades. "
-            "Given a population (a folder or table of projects), a summary of how the totals "
-            "and grades move."
+            "What a change of weights does: the same facts scored under two indicator systems "
+            "(or two versions of one). Given facts files, the indicators that change, project "
+            "by project; given a population (CSV, XLSX, JSON Lines, Parquet or a folder of facts "
+            "files, or facts files with --html or --format json), a summary of the grade "
+            "changes, the mean and spread of the change of each first-level indicator and of "
+            "the total, the projects that move most, and the records in error."
         ),
         (
             (
@@ -148,6 +150,14 @@ ABOUT: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
                 (
                     "jixiao diff jixiao:xinfang_weiwen jixiao:xinfang_weiwen_process_heavy "
                     "examples/hengnan_xinfang_2021.yaml"
+                ),
+            ),
+            (
+                N_("projects as a population, the summary also as a page"),
+                (
+                    "jixiao diff jixiao:xinfang_weiwen jixiao:xinfang_weiwen_process_heavy "
+                    "examples/hengnan_xinfang_2021.yaml "
+                    "examples/hengnan_xinfang_2022_constructed.yaml --top 5 --html 影响.html"
                 ),
             ),
         ),

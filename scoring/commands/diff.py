@@ -21,6 +21,7 @@ from tabulate import tabulate
 from ..engine.facts import load_facts
 from ..engine.whatif import compare
 from ..errors import UsageError
+from ..i18n import ui
 from ..numbers.text import format_number
 from ..spec.loader import load_spec
 from ..writing.channels import terminal
@@ -40,45 +41,45 @@ def _top(text: str) -> int:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.description = (
-        "权重调整的影响：同样的事实按两个指标体系（或方案）各评一次。给出事实文件时逐项目列出"
-        "变化的指标；给出一批项目（CSV、XLSX、JSON Lines、Parquet 或事实文件夹）时汇总等级变化、"
-        "各一级指标与总分变化的平均值和离散程度、变化最大的项目，以及出错的记录。"
+    parser.add_argument(
+        "spec_a", metavar="SPEC_A", help=ui("the indicator system before: a file, or jixiao:NAME")
     )
-    parser.epilog = (
-        "例：jixiao diff 现行.yaml 调整后.yaml 项目.yaml\n"
-        "    jixiao diff 现行.yaml 调整后.yaml 全省项目.csv --top 20 --html 影响.html"
+    parser.add_argument(
+        "spec_b", metavar="SPEC_B", help=ui("the indicator system after: a file, or jixiao:NAME")
     )
-    parser.formatter_class = argparse.RawDescriptionHelpFormatter
-    parser.add_argument("spec_a", metavar="SPEC_A")
-    parser.add_argument("spec_b", metavar="SPEC_B")
     parser.add_argument(
         "facts",
         nargs="+",
         metavar="INPUT",
-        help="facts files (each compared indicator by indicator), or a population: .csv, .xlsx, "
-        ".jsonl or a folder of facts files (summarised)",
+        help=ui(
+            "facts files (each compared indicator by indicator), or a population: .csv, .xlsx, "
+            ".jsonl or a folder of facts files (summarised)"
+        ),
     )
-    parser.add_argument("--all", action="store_true", help="list unchanged indicators too")
+    parser.add_argument("--all", action="store_true", help=ui("list unchanged indicators too"))
     parser.add_argument(
         "--top",
         type=_top,
         metavar="N",
-        help="a population: list the N projects whose total moves most (default 20)",
+        help=ui("a population: list the N projects whose total moves most (default 20)"),
     )
     parser.add_argument(
-        "--html", metavar="FILE.html", help="a population: also write the summary as a page"
+        "--html", metavar="FILE.html", help=ui("a population: also write the summary as a page")
     )
     parser.add_argument(
         "--format",
         choices=("text", "json"),
         default="text",
-        help="a population: the summary as text (default) or JSON",
+        help=ui("a population: the summary as text (default) or JSON"),
     )
     parser.add_argument(
-        "--id-column", metavar="COL", help="the column naming each record (default: id, 项目名称)"
+        "--id-column",
+        metavar="COL",
+        help=ui("the column naming each record (default: id, 项目名称)"),
     )
-    parser.add_argument("--sheet", metavar="NAME", help="the XLSX sheet to read (default: first)")
+    parser.add_argument(
+        "--sheet", metavar="NAME", help=ui("the XLSX sheet to read (default: first)")
+    )
 
 
 def _num(value: Decimal | None) -> str:
