@@ -122,40 +122,41 @@ class Cursor:
 class Database(ABC):
     """One database: runs a read-only query, writes a table in a transaction."""
 
-    kind = ""
     shown: str  # the URL, password hidden: where the database's own problems are located
-    numeric_type = "NUMERIC"
 
     @abstractmethod
-    def run(self, query: str, label: str) -> Cursor: ...
+    def run(self, query: str, label: str) -> Cursor:
+        """Start the query, refused unless it only reads; its problems located at ``label``."""
 
     @abstractmethod
-    def has_table(self, name: str) -> bool: ...
+    def has_table(self, name: str) -> bool:
+        """Whether a table or view of this name exists (as the database compares names)."""
 
     @abstractmethod
     def create(self, temporary: str, columns: Sequence[tuple[str, int | None]]) -> None:
         """Begin the transaction and create the table under its temporary name."""
-        ...
 
     @abstractmethod
-    def insert(self, temporary: str, width: int, rows: list[tuple[Any, ...]]) -> None: ...
+    def insert(self, temporary: str, width: int, rows: list[tuple[Any, ...]]) -> None:
+        """Add rows (numbers as Decimal, nothing as None) to the table being written."""
 
     @abstractmethod
     def finish(self, temporary: str, name: str, replace: bool) -> None:
         """Drop the old table (``replace``), rename the new one, commit."""
-        ...
 
     @abstractmethod
-    def rollback(self) -> None: ...
+    def rollback(self) -> None:
+        """Undo the table being written, if one is: the database is as it was."""
 
     @abstractmethod
-    def close(self) -> None: ...
+    def close(self) -> None:
+        """Roll back what is not committed and close the connections."""
 
     def quote(self, name: str) -> str:
         return '"' + name.replace('"', '""') + '"'
 
     def _column_type(self, scale: int | None) -> str:
-        return "TEXT" if scale is None else self.numeric_type
+        return "TEXT" if scale is None else "NUMERIC"
 
     def _create_sql(self, temporary: str, columns: Sequence[tuple[str, int | None]]) -> str:
         listed = ", ".join(f"{self.quote(name)} {self._column_type(s)}" for name, s in columns)
@@ -176,7 +177,6 @@ def _file_path(url: str, rest: str) -> str:
 
 
 class _Sqlite(Database):
-    kind = "sqlite"
     # SQLite stores NUMERIC text that reads as a number as an integer or a float: a score of at
     # most 6 places and 15 digits reads back as written (95.85), and compares as a number.
 
@@ -285,8 +285,6 @@ def _uri_path(path: str) -> str:
 
 
 class _DuckDB(Database):
-    kind = "duckdb"
-
     def __init__(self, url: str, path: str, write: bool, create: bool) -> None:
         self.duckdb: Any = require("duckdb", "duckdb", url)
         self.shown = url
@@ -403,8 +401,6 @@ _QUERY_WORDS = frozenset({"(", "select", "with", "values", "table"})
 
 
 class _Postgres(Database):
-    kind = "postgresql"
-
     def __init__(self, url: str, write: bool) -> None:
         sa: Any = require("sqlalchemy", "sqlalchemy", _hidden(url))
         self.sa = sa
