@@ -22,7 +22,7 @@ import io
 import os
 import sys
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import NoReturn, TextIO, cast
 
@@ -47,7 +47,6 @@ class _Parser(argparse.ArgumentParser):
 
 
 LANGUAGES = ("zh", "en")  # what --lang takes (JIXIAO_LANG also takes a locale such as zh_CN)
-HELP_WIDTH = 80  # display columns of a description: a Chinese character takes two
 
 _DESCRIPTION = N_(
     "Scores public-spending performance evaluations (财政支出绩效评价, 绩效自评): a YAML "
@@ -71,7 +70,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     Built in the current language (``scoring.i18n``), argparse's own words included."""
     parser = _Parser(
         prog="jixiao",
-        description=_wrap(ui(_DESCRIPTION)),
+        description=ui(_DESCRIPTION),
         epilog=_examples(_EXAMPLES),
         formatter_class=_HelpFormatter,
     )
@@ -91,7 +90,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         command_parser = sub.add_parser(
             name,
             help=ui(help_text),
-            description=_wrap(ui(description)),
+            description=ui(description),
             epilog=_examples(examples),
             formatter_class=_HelpFormatter,
         )
@@ -112,11 +111,37 @@ def _command_named(argv: Sequence[str]) -> str:
 
 
 class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
-    """Descriptions and examples as written (wrapped by ``_wrap`` beforehand); an option's help
-    wrapped by display width, so a Chinese line breaks where it reaches the margin."""
+    """Help wrapped by display width, so that a Chinese line breaks where it reaches the
+    margin: an option's help, and a description (one paragraph); text of several lines (the
+    examples) as written."""
 
     def _split_lines(self, text: str, width: int) -> list[str]:
         return _wrap(" ".join(text.split()), width).splitlines()
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if "\n" in text:
+            return super()._fill_text(text, width, indent)
+        return "\n".join(indent + line for line in _wrap(text, width - len(indent)).splitlines())
+
+    def _format_usage(
+        self,
+        usage: str | None,
+        actions: Iterable[argparse.Action],
+        groups: Iterable[argparse._MutuallyExclusiveGroup],
+        prefix: str | None,
+    ) -> str:
+        """The usage lines, continued under the first word after the prefix on screen: argparse
+        indents by the prefix's length in characters, and 用法： is three of them but six
+        columns wide."""
+        text = super()._format_usage(usage, actions, groups, prefix)
+        shown = prefix if prefix is not None else catalogue(language()).gettext("usage: ")
+        wider = _columns(shown) - len(shown)
+        if not wider:
+            return text
+        first, *rest = text.split("\n")
+        return "\n".join(
+            [first, *(" " * wider + line if line[:1] == " " else line for line in rest)]
+        )
 
 
 def _add_language(parser: argparse.ArgumentParser, default: str | None = None) -> None:
@@ -139,7 +164,7 @@ def _examples(examples: Sequence[tuple[str, str]]) -> str:
     return "\n".join(lines)
 
 
-def _wrap(text: str, width: int = HELP_WIDTH) -> str:
+def _wrap(text: str, width: int) -> str:
     """``text`` in lines of at most ``width`` display columns. Chinese has no spaces to break
     at, so a line breaks between any two characters of it (textwrap, which argparse wraps with,
     breaks only at spaces and counts a Chinese character as one column); not before closing

@@ -372,8 +372,8 @@ def _in(language: str, monkeypatch: pytest.MonkeyPatch) -> list[str]:
             "                    SPEC FACTS\n",
             "jixiao score：错误：缺少以下必需参数：FACTS\n"
             "用法：jixiao score [-h] [--format {csv,docx,html,json,markdown,table,xlsx}]\n"
-            "                [-o FILE] [--force] [--set PATH=VALUE] [--lang {zh,en}]\n"
-            "                SPEC FACTS\n",
+            "                   [-o FILE] [--force] [--set PATH=VALUE] [--lang {zh,en}]\n"
+            "                   SPEC FACTS\n",
             id="usage",
         ),
         pytest.param(
@@ -387,8 +387,8 @@ def _in(language: str, monkeypatch: pytest.MonkeyPatch) -> list[str]:
             "jixiao score：错误：参数 --format/-f：无效的选择：'pdf'（可选：'csv', 'docx', 'html', "
             "'json', 'markdown', 'table', 'xlsx'）\n"
             "用法：jixiao score [-h] [--format {csv,docx,html,json,markdown,table,xlsx}]\n"
-            "                [-o FILE] [--force] [--set PATH=VALUE] [--lang {zh,en}]\n"
-            "                SPEC FACTS\n",
+            "                   [-o FILE] [--force] [--set PATH=VALUE] [--lang {zh,en}]\n"
+            "                   SPEC FACTS\n",
             id="invalid-choice",
         ),
         pytest.param(
