@@ -33,7 +33,7 @@ def score_partition(part: Any, partition_info: dict[str, Any] | None = None) -> 
 
     Dask passes ``partition_info`` (the partition's number) to a function that takes it; the
     number names the partition in its rows' locations."""
-    from scoring.columnar import score_frame
+    from scoring.batch.columnar_csv import score_frame
     from scoring.spec.loader import load_spec
 
     number = partition_info["number"] if partition_info else 0

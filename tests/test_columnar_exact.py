@@ -28,10 +28,9 @@ from test_batch import generator
 
 from scoring.batch import run as batch_run
 from scoring.batch.column_map import build_column_map
+from scoring.batch.columnar_csv import frame_results, score_frame
 from scoring.batch.core import process_chunk
 from scoring.batch.records import RowConverter
-from scoring.columnar import score_frame
-from scoring.columnar.batch import frame_results
 from scoring.errors import SpecError
 from scoring.spec.compiled import Spec
 from scoring.spec.loader import load_spec, load_spec_text

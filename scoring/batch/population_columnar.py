@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from ..columnar.batch import _Reading
 from ..spec.compiled import Spec
+from .columnar_csv import _Reading
 from .core import ChunkResult, _escaped
 from .inputs import Input
 from .population_diff import (
@@ -62,7 +62,7 @@ class ColumnarPair:
     @classmethod
     def of(cls, spec_a: Spec, spec_b: Spec, item: Input, scorer_b: ScorerB) -> ColumnarPair | None:
         """The pair for a CSV input, or None: its records go record by record."""
-        from ..columnar.batch import scorer_for
+        from .columnar_csv import scorer_for
 
         converter = item.converter
         if item.kind != "csv" or not isinstance(converter, RowConverter):
@@ -212,7 +212,7 @@ class ColumnarPair:
 
 
 class _PairReading(_Reading):
-    """The columnar backend's reading of a CSV input in blocks (``columnar.batch._Reading``: its
+    """The columnar backend's reading of a CSV input in blocks (``columnar_csv._Reading``: its
     line cutting, its polars parsing, its fallback to the batch reader), each block scored here
     under both specs instead of written: ``score`` takes a block's frame and the lines csv
     parsed, ``rest`` the records from where the columnar reading stops."""

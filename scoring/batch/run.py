@@ -148,7 +148,7 @@ def _columnar(
     if item.kind != "csv":
         return None
     try:
-        from ..columnar.batch import csv_results
+        from .columnar_csv import csv_results
     except ImportError:
         return None
     return csv_results(spec, item, index, text)

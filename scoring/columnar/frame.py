@@ -23,8 +23,6 @@ from typing import Any
 
 import polars as pl
 
-from ..batch.column_map import ColumnMap
-from ..batch.fastrows import _NOT_APPLICABLE, RowPlan, row_plan
 from ..engine.plan import PlanFallback
 from ..numbers.money import money_factor
 from ..spec.compiled import Spec
@@ -49,11 +47,14 @@ _UNSTRIPPED = f"^{SPACE_CLASS}|{SPACE_CLASS}$"
 class Scorer:
     """Scores frames of rows under one spec and one header (``ColumnMap``)."""
 
-    def __init__(self, spec: Spec, cmap: ColumnMap) -> None:
+    def __init__(self, spec: Spec, cmap: Any, rows: Any) -> None:
+        """``cmap``: the header's ``ColumnMap``; ``rows``: the batch's row reader under it
+        (``batch.fastrows.RowPlan``), whose cell readers this scorer calls once per distinct
+        text (the batch hands both: this layer reads no file and knows no header)."""
         self.spec = spec
         self.cmap = cmap
         self.program: Program = program_of(spec)  # Unsupported: the engine scores this spec
-        self.rows: RowPlan = row_plan(spec, cmap)
+        self.rows = rows
         if not self.rows.usable:
             raise Unsupported("a default the engine cannot read")
         if any(start == stop for start, stop in spec.top_leaf_ranges):
@@ -436,10 +437,10 @@ def _value(result: Any, scale: int = 0) -> tuple[float | None, float, bool]:
 def _rating_entry(table: dict[str, list[Any]], rated: Any, places: int) -> None:
     if rated is PlanFallback:
         entry: tuple[Any, ...] = (None, 0.0, None, False, True)
-    elif rated is _NOT_APPLICABLE:
-        entry = (None, 0.0, None, True, False)
     elif rated is None:
         entry = (None, 0.0, None, False, False)  # no rating: the plan's fail()
+    elif not isinstance(rated, Decimal):  # the reader's mark of a tier that says 不适用
+        entry = (None, 0.0, None, True, False)
     else:
         value, err, bad = _value(rated)
         scaled = rated.scaleb(places)

@@ -1,4 +1,5 @@
-"""``jixiao batch`` over a CSV, column by column: blocks of lines → polars → scores → output rows.
+"""``jixiao batch`` over a CSV, column by column: blocks of lines → polars → scores → output rows;
+and ``score_frame``, the same for a polars frame of batch rows (``jixiao diff``, Dask, Spark).
 
 A CSV is read in blocks of whole lines (``BLOCK_BYTES``), so memory holds one block whatever
 the file's size. In a block, a line is parsed by polars only where polars and Python's csv
@@ -28,19 +29,27 @@ from typing import Any
 
 import polars as pl
 
-from ..batch.column_map import build_column_map
-from ..batch.core import ChunkResult, Layout, _escaped, process_chunk
-from ..batch.inputs import Input
-from ..batch.lines import RECORD_LIMIT
-from ..batch.outputs import CsvFormat
-from ..batch.records import RawRecord, RowConverter
-from ..batch.summary import KEEP, Ranked, Summary
+from ..columnar.frame import SPACE_CLASS, Scorer, id_column
+from ..columnar.program import Unsupported
 from ..errors import FactsError
 from ..spec.compiled import Spec
-from .frame import SPACE_CLASS, Scorer, id_column
-from .program import Unsupported
+from .column_map import build_column_map
+from .core import ChunkResult, Layout, _escaped, process_chunk
+from .fastrows import row_plan
+from .inputs import Input
+from .lines import RECORD_LIMIT
+from .outputs import CsvFormat
+from .records import RawRecord, RowConverter
+from .summary import KEEP, Ranked, Summary
 
-__all__ = ["BLOCK_BYTES", "csv_results", "frame_results", "scorer_for"]
+__all__ = [
+    "BLOCK_BYTES",
+    "csv_results",
+    "frame_results",
+    "iter_frame_chunks",
+    "score_frame",
+    "scorer_for",
+]
 
 BLOCK_BYTES = 1 << 23  # 8 MiB of lines a block: about 28,000 rows of the seed's 40 columns
 _RECORDS = 500  # records a chunk on the usual path, as run.CHUNK_SIZE
@@ -62,7 +71,7 @@ def scorer_for(spec: Spec, cmap: Any) -> Scorer | None:
     scorers = _SCORERS.setdefault(spec, {})
     if cmap not in scorers:
         try:
-            scorers[cmap] = Scorer(spec, cmap)
+            scorers[cmap] = Scorer(spec, cmap, row_plan(spec, cmap))
         except Unsupported:
             scorers[cmap] = None
     return scorers[cmap]
@@ -112,6 +121,27 @@ def frame_results(
             result = reading.score(start + 2, index, list(range(part.height)), part, {})
         index += result.count
         yield result
+
+
+def iter_frame_chunks(
+    spec: Spec, frame: pl.DataFrame, *, file: str = "frame", rows: int = 50_000
+) -> Iterator[tuple[pl.DataFrame, Summary]]:
+    """``frame``'s scores, ``rows`` input rows at a time: (the output rows as a DataFrame of
+    text, the batch's columns; their ``Summary``)."""
+    columns = list(Layout.of(spec).columns)
+    for result in frame_results(spec, frame, file=file, rows=rows):
+        yield pl.DataFrame(result.rows, schema=columns, orient="row"), result.summary
+
+
+def score_frame(spec: Spec, frame: pl.DataFrame, *, file: str = "frame") -> pl.DataFrame:
+    """Every row of ``frame`` (its column names a batch header, its cells text or null) scored:
+    the batch output as a DataFrame — ``id``, ``name``, ``total``, ``grade``, one column per 一级指标,
+    ``error``, ``source`` — every cell text as the CSV output writes it ("" when absent)."""
+    parts = [table for table, _ in iter_frame_chunks(spec, frame, file=file)]
+    if parts:
+        return pl.concat(parts)
+    columns = Layout.of(spec).columns
+    return pl.DataFrame(schema=dict.fromkeys(columns, pl.String))
 
 
 def _cells(row: tuple[Any, ...]) -> list[str]:
