@@ -1,7 +1,7 @@
 """Scoring a partitioned dataset with Dask, as docs/batch.md shows ("Beyond one machine").
 
 Each partition is scored by the function ``jixiao batch`` scores a table's rows with
-(``scoring.columnar.score_frame``: the columnar scorer, and the compiled plan or the engine for
+(``scoring.batch.columnar_csv.score_frame``: the columnar scorer, and the plan or the engine for
 any row it declines), so a partition's output rows are the batch's, digit for digit and error for
 error; only the location differs (``part-2:row 5``, the partition and its row). Skipped where Dask
 (with pandas and polars) is not installed: it is no dependency of jixiao.
