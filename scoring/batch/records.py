@@ -201,6 +201,7 @@ class JsonLineConverter:
                 reason=exc.msg,
                 column=exc.colno,
             )
+            return fallback, input_error(source, message, "json-syntax")
         except _DuplicateKey as exc:
             message = tr(
                 "duplicate-key",
