@@ -103,7 +103,8 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 def write_warnings(stderr: TextIO, facts: str, result: Result) -> None:
     """Each warning of the result as ``FACTS: 提示：… [code]``, one a line."""
     stderr.writelines(
-        ui("{facts}: 提示：{warning}", facts=facts, warning=terminal(str(w), newlines=False)) + "\n"
+        ui("{facts}: warning: {warning}", facts=facts, warning=terminal(str(w), newlines=False))
+        + "\n"
         for w in result.warnings
     )
 

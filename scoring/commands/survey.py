@@ -105,7 +105,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         stdout.write(json.dumps(to_dict(result, args.fact), ensure_ascii=False, indent=2) + "\n")
     else:
         stdout.write(terminal(render_table(result)))
-    stderr.writelines(terminal(ui("提示：{warning}", warning=w) + "\n") for w in result.warnings)
+    stderr.writelines(terminal(ui("warning: {warning}", warning=w) + "\n") for w in result.warnings)
     if args.output:
         write_output(args.output, facts_yaml(result, args.fact))
         stderr.write(ui("wrote {file}", file=args.output) + "\n")

@@ -252,7 +252,8 @@ def _read(
                     "actual-range",
                     tr(
                         "actual-range",
-                        "{label}：实际值写作范围“{raw}”，按其边界 {bound} 计分；请填写实际完成值",
+                        "{label}: the actual value is written as the range {raw!r} and is scored "
+                        "at its bound {bound}; fill in the value achieved",
                         label=fact.label,
                         raw=raw,
                         bound=fact.measure.display(bound),
@@ -369,7 +370,8 @@ def _read_itemised(
         shown = fact.measure.display
         message = tr(
             "items-mismatch",
-            "{label}：明细合计 {items} 与总数 {total} 不符（差 {difference}），按总数计分",
+            "{label}: the items sum to {items}, not to the total {total} (a difference of "
+            "{difference}); the total is scored",
             label=fact.label,
             items=shown(item_sum),
             total=shown(total),
@@ -406,7 +408,8 @@ def _unit_slip_hint(
     listed = "、".join(f"{name} {written[name]}" for name in slipped)
     return tr(
         "items-mismatch",
-        "；若 {listed} 的单位实为{unit}，明细恰好合计 {total}{unit}，请核对单位",
+        "; if the unit of {listed} is in fact {unit}, the items sum to exactly {total}{unit}: "
+        "check the units",
         listed=listed,
         unit=unit,
         total=format_number(total),

@@ -42,14 +42,16 @@ _T = TypeVar("_T")
 # The outcomes that need a written 偏差原因 (deviations:), and the warning each gives without one.
 _NEEDS_DEVIATION: dict[str, Callable[[], str]] = {
     "missed": lambda: tr(
-        "deviation-missing", "未达到年度指标值，请在 deviations 中填写偏差原因分析及改进措施"
+        "deviation-missing",
+        "年度指标值 is missed: write the 偏差原因分析及改进措施 under deviations",
     ),
     "exceeded": lambda: tr(
-        "deviation-missing", "大幅超过年度指标值，请在 deviations 中填写偏差原因分析及改进措施"
+        "deviation-missing",
+        "年度指标值 is far exceeded: write the 偏差原因分析及改进措施 under deviations",
     ),
     "rated_below": lambda: tr(
         "deviation-missing",
-        "定性评价未达到“达成”等级，请在 deviations 中填写偏差原因分析及改进措施",
+        "the qualitative rating is below 达成: write the 偏差原因分析及改进措施 under deviations",
     ),
 }
 
@@ -130,13 +132,14 @@ def _details(spec: Spec, facts: Facts) -> Details:
         if done.adjustment and done.score != done.rule_score + done.adjustment:
             message = tr(
                 "adjustment-clamped",
-                "评价人调整后得分 {score} 超出 [0, {weight}]，按边界计",
+                "the score after the evaluator's adjustment, {score}, is outside [0, {weight}]: "
+                "the nearer bound is taken",
                 score=done.rule_score + done.adjustment,
                 weight=leaf.weight,
             )
             warnings.append(ScoreWarning("adjustment-clamped", message, leaf.id))
     if not str(facts.project.get("name") or "").strip():
-        message = tr("project-name-missing", "项目名称未填写（project.name）")
+        message = tr("project-name-missing", "the project name (project.name) is not filled in")
         warnings.append(ScoreWarning("project-name-missing", message))
     tops = tuple(roll_up(node, state) for node in spec.indicators)
     return Details(tops, tuple(warnings), state.env)

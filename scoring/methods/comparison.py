@@ -70,7 +70,11 @@ def compare_years(
         if not year:
             raise ScoringError(
                 Problem(
-                    tr("compare-year", "比较需要年度：请在 project.year 写明评价年度"),
+                    tr(
+                        "compare-year",
+                        "a comparison needs each file's year: write the year evaluated under "
+                        "project.year",
+                    ),
                     "compare-year",
                     file=file,
                 )
@@ -80,7 +84,7 @@ def compare_years(
                 Problem(
                     tr(
                         "compare-year",
-                        "年度 {year} 已由 {file} 给出：每个年度只能有一个事实文件",
+                        "year {year} is already given by {file}: each year has one facts file only",
                         year=year,
                         file=seen[year],
                     ),
@@ -92,7 +96,9 @@ def compare_years(
         loaded.append((year, file, facts))
     unknown = sorted(set(per_year) - set(seen))
     if unknown:
-        raise UsageError(ui("--spec-for 的年度 {years} 没有事实文件", years="、".join(unknown)))
+        raise UsageError(
+            ui("--spec-for names years that no facts file has: {years}", years="、".join(unknown))
+        )
     specs: dict[str, Spec] = {common: latest.spec} if latest is not None and common else {}
     years = []
     for year, file, facts in sorted(loaded, key=lambda item: item[0]):
@@ -100,7 +106,8 @@ def compare_years(
         if path is None:
             raise UsageError(
                 ui(
-                    "{file}（{year} 年）没有指标体系：给出 --spec 或 --spec-for {year}=SPEC",
+                    "{file} (year {year}) has no indicator system: give --spec or --spec-for "
+                    "{year}=SPEC",
                     file=file,
                     year=year,
                 )
@@ -113,7 +120,7 @@ def compare_years(
         if years and years[-1][0] >= this_year:
             raise UsageError(
                 ui(
-                    "--previous 的年度（{previous}）晚于本报告的年度（{year}）",
+                    "the year of --previous ({previous}) is not before this report's year ({year})",
                     previous=years[-1][0],
                     year=this_year,
                 )

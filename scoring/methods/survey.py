@@ -196,7 +196,7 @@ def analyse(
         None,
     )
     if header_row is None:
-        message = tr("survey-empty", "问卷表是空的：没有题目行")
+        message = tr("survey-empty", "the questionnaire is empty: it has no row of questions")
         raise SurveyError(Problem(message, "survey-empty", file=sheet.file))
     headers = {c: sheet.text(header_row, c) for c in _cols(sheet) if sheet.text(header_row, c)}
     question_cols = _question_columns(sheet, headers, questions, frozenset(skip))
@@ -244,8 +244,9 @@ def analyse(
             Problem(
                 tr(
                     "survey-empty",
-                    "没有一份有效问卷：{rows} 行答卷都没有量表中的选项（{options}）；请检查 --scale "
-                    "量表或用 --question 指定题目列",
+                    "no valid questionnaire: none of the {rows} answer rows holds an option of the "
+                    "scale ({options}); check the scale (--scale) or name the question columns "
+                    "with --question",
                     rows=rows,
                     options=scale.listing(),
                 ),
@@ -317,7 +318,7 @@ def _question_columns(
                     Problem(
                         tr(
                             "survey-columns",
-                            "没有题目“{label}”；表头有 {headers}{hint}",
+                            "no question {label!r}; the headers are {headers}{hint}",
                             label=label,
                             headers="、".join(headers.values()),
                             hint=did_you_mean(label, by_label),
@@ -335,7 +336,8 @@ def _question_columns(
             Problem(
                 tr(
                     "survey-columns",
-                    "--skip 的列“{columns}”不在表头中（{headers}）",
+                    "--skip names columns that are not in the header row: {columns} (the headers "
+                    "are {headers})",
                     columns="、".join(unknown_skips),
                     headers="、".join(headers.values()),
                 ),
@@ -347,7 +349,11 @@ def _question_columns(
     if not cols:
         raise SurveyError(
             Problem(
-                tr("survey-columns", "表头中没有题目列（只有序号、时间等信息列）"),
+                tr(
+                    "survey-columns",
+                    "the header row has no question column, only columns of information (序号, 时间 "
+                    "and the like)",
+                ),
                 "survey-columns",
                 file=sheet.file,
             )

@@ -230,14 +230,14 @@ def check_cost_measures(state: CompileState, model: SpecModel) -> tuple[CostMeas
                     (*loc, role),
                     tr(
                         "cost-measure-kind",
-                        "“{name}”是{measure}：成本（cost）应为金额",
+                        "{name!r} is {measure}: the cost must be an amount of money",
                         name=name,
                         measure=measure.describe(),
                     )
                     if role == "cost"
                     else tr(
                         "cost-measure-kind",
-                        "“{name}”是{measure}：产出（output）应为数量或数值",
+                        "{name!r} is {measure}: the output must be a count or a number",
                         name=name,
                         measure=measure.describe(),
                     ),

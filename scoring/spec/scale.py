@@ -72,7 +72,8 @@ def build_scale(
             (),
             tr(
                 "survey-scale",
-                "量表应有 options：选项 → 权重（满分 100），如 {{非常满意: 100, 满意: 80}}",
+                "a scale needs options: option → weight (out of 100), such as "
+                "{{非常满意: 100, 满意: 80}}",
             ),
         )
         return None
@@ -84,7 +85,7 @@ def build_scale(
                 ("options", str(key)),
                 tr(
                     "survey-scale",
-                    "选项“{option}”的权重应为 0 到 100 之间的数，实为 {value}",
+                    "the weight of option {option!r} must be a number from 0 to 100, got {value}",
                     option=key,
                     value=value,
                 ),
@@ -92,14 +93,15 @@ def build_scale(
         else:
             options[str(key).strip()] = weight
     if len(data["options"]) < 2:
-        problem(("options",), tr("survey-scale", "量表至少要有两个选项"))
+        problem(("options",), tr("survey-scale", "a scale needs at least two options"))
     elif options and max(options.values()) != HUNDRED and len(options) == len(data["options"]):
         best = max(options.values())
         problem(
             ("options",),
             tr(
                 "survey-scale",
-                "最好的选项应为 100 分（实为 {best}），否则满意度达不到 100%",
+                "the best option must weigh 100 (it weighs {best}), or the 满意度 can never "
+                "reach 100%",
                 best=best,
             ),
         )
@@ -108,7 +110,10 @@ def build_scale(
     if not isinstance(raw_aliases, Mapping):
         problem(
             ("aliases",),
-            tr("survey-scale", "aliases 应为 别称 → 选项 的映射，如 {{很满意: 非常满意}}"),
+            tr(
+                "survey-scale",
+                "aliases must map each alias to an option, such as {{很满意: 非常满意}}",
+            ),
         )
         raw_aliases = {}
     for key, value in raw_aliases.items():
@@ -118,7 +123,7 @@ def build_scale(
                 ("aliases", str(key)),
                 tr(
                     "survey-scale",
-                    "别称“{alias}”指向的“{value}”不是选项（{options}）{hint}",
+                    "alias {alias!r} points to {value!r}, which is not an option ({options}){hint}",
                     alias=key,
                     value=value,
                     options="、".join(options),
@@ -131,7 +136,11 @@ def build_scale(
         if key not in ("name", "options", "aliases"):
             problem(
                 (str(key),),
-                tr("survey-scale", "未知的键“{key}”：量表只有 name、options、aliases", key=key),
+                tr(
+                    "survey-scale",
+                    "unknown key {key!r}: a scale has only name, options and aliases",
+                    key=key,
+                ),
             )
     if problems:
         return None
