@@ -5,7 +5,7 @@ indicators side by side under A and B (``whatif.compare``). A population — any
 .csv, .xlsx or .jsonl file of records, or a folder of facts files), or ``--top``, ``--html`` or
 ``--format json`` asked for — is scored whole under both (``batch.population_diff``) and
 summarised: grade transitions, each 一级指标's change, the projects that move most, and every
-record that fails, with its error (``report.diff_page``).
+record that fails, with its error (``batch.population_report``).
 """
 
 from __future__ import annotations
@@ -146,7 +146,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 def _run_population(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     # Imported here: the batch readers are not every jixiao command's to pay for.
     from ..batch.population_diff import diff_population
-    from ..report.diff_page import render_html, render_text, to_dict
+    from ..batch.population_report import render_html, render_text, to_dict
 
     if args.all:
         raise UsageError(

@@ -1,11 +1,15 @@
 """The what-if over a population (``jixiao diff SPEC_A SPEC_B INPUT``) as text, JSON and a page.
 
-Three views of one ``PopulationDiff``: ``render_text`` for the terminal (Chinese first, tables by
-tabulate), ``to_dict`` for tools (numbers as exact decimal strings) and ``render_html``, a page in
-the shared frame (``page``) with three inline SVG charts drawn with the report charts' own parts
-(``charts``): the grade-transition heatmap, each 一级指标's change as a box (quartiles, extremes,
-mean) on an axis through zero, and the projects that move most (``bar_chart``). Every record that failed is
-listed in each view with its located error(s): a failure is never dropped to keep a page short.
+In ``batch``, beside the batch summary's own page (``summary_html``): a report of batch results
+may draw on ``report``, which may not import ``batch`` (docs/architecture.md).
+
+Three views of one ``PopulationDiff``: ``render_text`` for the terminal (Chinese first, tables
+by tabulate), ``to_dict`` for tools (numbers as exact decimal strings) and ``render_html``, a page
+in the shared frame (``report.page``) with three inline SVG charts drawn with the report charts'
+own parts (``report.charts``): the grade-transition heatmap, each 一级指标's change as a box
+(quartiles, extremes, mean) on an axis through zero, and the projects that move most
+(``bar_chart``). Every record that failed is listed in each view with its located error(s): a
+failure is never dropped to keep a page short.
 """
 
 from __future__ import annotations
@@ -16,15 +20,15 @@ from typing import Any
 
 from tabulate import tabulate
 
-from ..batch.population_diff import TOTAL, Failure, PopulationDiff, Spread
 from ..errors import ScoringError
 from ..numbers.text import format_number
+from ..report.charts import _BAR_W, _LABEL_W, _ROW_H, _TOP, Bar, _frame, _label, _px, bar_chart
+from ..report.charts import GRADE_COLOURS as _COLOURS
+from ..report.comparison import signed
+from ..report.page import data_table, page
 from ..spec.compiled import Spec
 from ..writing.channels import html_text
-from .charts import _BAR_W, _LABEL_W, _ROW_H, _TOP, Bar, _frame, _label, _px, bar_chart
-from .charts import GRADE_COLOURS as _COLOURS
-from .comparison import signed
-from .page import data_table, page
+from .population_diff import TOTAL, Failure, PopulationDiff, Spread
 
 __all__ = ["render_html", "render_text", "to_dict"]
 
