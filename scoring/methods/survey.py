@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from ..errors import Problem, ScoringError, did_you_mean
-from ..i18n import tr
+from ..i18n import tr, ui
 from ..numbers.limits import CTX
 from ..numbers.text import format_percent
 from ..spec.scale import DEFAULT_SCALE, HUNDRED, Scale, answer_text, build_scale
@@ -122,6 +122,12 @@ class SurveyResult:
     @property
     def shown_rate(self) -> str:
         return format_percent(self.rate)
+
+    @property
+    def straddles_target(self) -> bool:
+        """The interval holds the target: the sample cannot tell whether it is met (then the
+        last warning says so, in the language of the day, so nothing matches its words)."""
+        return self.target is not None and self.low < self.target <= self.high
 
     @property
     def shown_interval(self) -> tuple[str, str]:
@@ -372,27 +378,54 @@ def _why_invalid(answer: str, shown: str, scale: Scale) -> str:
     parts = re.split(r"[/／、,，;；|｜]+", answer)
     ticked = [part for part in parts if scale.option_of(part) is not None]
     if len(ticked) > 1:
-        return f"“{_short(shown)}”勾选了多个选项（{'、'.join(ticked)}），只能选一个"
-    hint = did_you_mean(answer, [*scale.options, *scale.aliases])
-    close = hint.replace("; did you mean", "；是否应为").replace("?", "？") if hint else ""
-    return f"“{_short(shown)}”不是量表中的选项（{scale.listing()}）{close}"
+        return ui(
+            "{answer!r} ticks several options ({ticked}); only one may be chosen",
+            answer=_short(shown),
+            ticked="、".join(ticked),
+        )
+    return ui(
+        "{answer!r} is not an option of the scale ({options}){hint}",
+        answer=_short(shown),
+        options=scale.listing(),
+        hint=did_you_mean(answer, [*scale.options, *scale.aliases]),
+    )
 
 
 def _with_warnings(result: SurveyResult) -> SurveyResult:
     warnings: list[str] = []
     if result.invalid or result.invalid_rows:
         warnings.append(
-            f"无效答案 {len(result.invalid)} 个，无有效答案的答卷 {len(result.invalid_rows)} 行，"
-            "未计入满意度（逐个列出）"
+            ui(
+                "{invalid} invalid answers and {rows} answer rows without a valid answer are not "
+                "counted in the 满意度 (each is listed)",
+                invalid=len(result.invalid),
+                rows=len(result.invalid_rows),
+            )
         )
     if result.target is not None:
         low, high = result.shown_interval
         if result.low < result.target <= result.high:
             needed = _sample_needed(result.rate, result.target)
-            more = f"；按当前满意度约需 {needed} 份有效问卷才能判断" if needed else ""
+            more = (
+                ui(
+                    "; at the present 满意度, about {needed} valid questionnaires would tell",
+                    needed=needed,
+                )
+                if needed
+                else ""
+            )
             warnings.append(
-                f"满意度 {result.shown_rate} 的 95% 区间 [{low}, {high}] 跨过目标 "
-                f"{result.target_text}：{result.respondents} 份有效问卷不足以判断是否达标{more}"
+                ui(
+                    "the interval of the 满意度 {rate} at 95%, [{low}, {high}], straddles the "
+                    "target {target}: {respondents} valid questionnaires cannot tell whether it is "
+                    "met{more}",
+                    rate=result.shown_rate,
+                    low=low,
+                    high=high,
+                    target=result.target_text,
+                    respondents=result.respondents,
+                    more=more,
+                )
             )
     return SurveyResult(**{**result.__dict__, "warnings": tuple(warnings)})
 

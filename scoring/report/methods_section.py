@@ -175,9 +175,8 @@ def write_methods(out: Blocks, result: Result, data: MethodsData) -> None:
                 f"；无效答案 {len(s.invalid)} 个、无有效答案的答卷 {len(s.invalid_rows)} 份，未计入"
             )
         para(text + "。")
-        for warning in s.warnings:
-            if "跨过目标" in warning:
-                para(f"注意：{warning}。")
+        if s.straddles_target:  # its warning is the last, made in the language of the day
+            para(f"注意：{s.warnings[-1]}。")
     elif any(leaf.not_applicable for leaf in result.leaves() if "满意" in leaf.name):
         para("本年度未开展服务对象满意度调查，满意度指标不适用，未采用公众评判法。")
     else:
