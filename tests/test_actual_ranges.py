@@ -37,8 +37,8 @@ def test_a_range_is_scored_at_its_bound(written: str, bound: str, score_: Decima
     assert result.find("服务对象满意度").score == score_
     assert [str(w) for w in result.warnings if w.code == "actual-range"] == [
         (
-            f"服务对象满意度：实际值写作范围“{written}”，按其边界 {bound} 计分；请填写实际完成值 "
-            "[actual-range]"
+            f"服务对象满意度: the actual value is written as the range '{written}' and is scored "
+            f"at its bound {bound}; fill in the value achieved [actual-range]"
         )
     ]
 
@@ -64,6 +64,6 @@ def test_the_command_shows_the_warning(tmp_path: Path) -> None:
     out = io.StringIO()
     assert main(["score", str(SPEC), str(facts)], out, io.StringIO()) == 0
     assert (
-        "服务对象满意度：实际值写作范围“90%以上”，按其边界 90% 计分；请填写实际完成值"
-        in out.getvalue()
+        "服务对象满意度: the actual value is written as the range '90%以上' and is scored at its "
+        "bound 90%; fill in the value achieved [actual-range]" in out.getvalue()
     )

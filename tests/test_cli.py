@@ -110,8 +110,8 @@ def test_score_output_file(jixiao: Jixiao, tmp_path: Path) -> None:
     run = jixiao("score", SPEC, FACTS, "-f", "markdown", "-o", str(out))
     assert run.code == 0
     assert run.out == ""
-    assert run.err.startswith(f"{FACTS}: 提示：实际支出资金：明细合计 89.052万元 与总数 109.05万元")
-    assert run.err.endswith(f"请核对单位 [items-mismatch]\nwrote {out}: 95.85 优\n")
+    assert run.err.startswith(f"{FACTS}: warning: 实际支出资金: the items sum to 89.052万元, not ")
+    assert run.err.endswith(f"check the units [items-mismatch]\nwrote {out}: 95.85 优\n")
     assert out.read_text(encoding="utf-8").startswith("# 信访维稳经费 绩效自评表")
 
 

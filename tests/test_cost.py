@@ -107,17 +107,17 @@ cost_effectiveness:
         (
             "  每人次: {cost: 人次, output: 支出}\n",
             (
-                "<spec>:14:15: cost_effectiveness.每人次.cost: “人次”是数量，单位 人次：成本（cost）"
-                "应为金额 [cost-measure-kind]\n"
-                "<spec>:14:27: cost_effectiveness.每人次.output: “支出”是金额，单位 万元：产出（output）"
-                "应为数量或数值 [cost-measure-kind]"
+                "<spec>:14:15: cost_effectiveness.每人次.cost: '人次' is 数量，单位 人次: the cost "
+                "must be an amount of money [cost-measure-kind]\n"
+                "<spec>:14:27: cost_effectiveness.每人次.output: '支出' is 金额，单位 万元: the "
+                "output must be a count or a number [cost-measure-kind]"
             ),
         ),
         (
             "  每人次: {cost: 支出, output: 执行率}\n",
             (
-                "<spec>:14:27: cost_effectiveness.每人次.output: “执行率”是比率，单位 %："
-                "产出（output）应为数量或数值 [cost-measure-kind]"
+                "<spec>:14:27: cost_effectiveness.每人次.output: '执行率' is 比率，单位 %: the "
+                "output must be a count or a number [cost-measure-kind]"
             ),
         ),
     ],

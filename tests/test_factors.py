@@ -95,12 +95,14 @@ def test_compare_refuses_two_files_of_one_year_and_a_missing_spec(tmp_path: Path
     code, _, err = run("compare", str(YEAR_1), str(YEAR_1), "--spec", str(SPEC))
     assert code == 1
     assert err == (
-        f"{YEAR_1}: 年度 2021 已由 {YEAR_1} 给出：每个年度只能有一个事实文件 [compare-year]\n"
+        f"{YEAR_1}: year 2021 is already given by {YEAR_1}: each year has one facts file only "
+        "[compare-year]\n"
     )
     code, _, err = run("compare", str(YEAR_1), str(YEAR_2))
     assert code == 2
     assert err == (
-        f"jixiao: error: {YEAR_1}（2021 年）没有指标体系：给出 --spec 或 --spec-for 2021=SPEC\n"
+        f"jixiao: error: {YEAR_1} (year 2021) has no indicator system: give --spec or "
+        "--spec-for 2021=SPEC\n"
     )
     code, _, err = run("compare", str(YEAR_1), str(YEAR_2), "--spec", str(SPEC), "--rename", "x")
     assert code == 2

@@ -86,7 +86,9 @@ def test_a_previous_year_later_than_the_report_is_refused(tmp_path: Path) -> Non
     err = io.StringIO()
     argv = ["report", str(SPEC), str(YEAR_1), "-o", str(tmp_path / "r.docx")]
     assert main([*argv, "--previous", str(YEAR_2)], io.StringIO(), err) == 2
-    assert err.getvalue() == ("jixiao: error: --previous 的年度（2022）晚于本报告的年度（2021）\n")
+    assert err.getvalue() == (
+        "jixiao: error: the year of --previous (2022) is not before this report's year (2021)\n"
+    )
 
 
 @pytest.mark.parametrize("suffix", [".html"])

@@ -25,9 +25,9 @@ from scoring.tabular.funds import money_summary
 
 Jixiao = Callable[..., Run]
 UNIT_SLIP = (
-    "实际支出资金：明细合计 89.052万元 与总数 109.05万元 不符（差 19.998万元），按总数计分；"
-    "若 拨付所属企业维稳费 15元、聘请法律顾问 5元 的单位实为万元，明细恰好合计 109.05万元，"
-    "请核对单位 [items-mismatch]"
+    "实际支出资金: the items sum to 89.052万元, not to the total 109.05万元 (a difference of "
+    "19.998万元); the total is scored; if the unit of 拨付所属企业维稳费 15元、聘请法律顾问 5元 is "
+    "in fact 万元, the items sum to exactly 109.05万元: check the units [items-mismatch]"
 )
 SEED_SPEC = ROOT / "indicators" / "xinfang_weiwen.yaml"
 SEED_FACTS = ROOT / "examples" / "hengnan_xinfang_2021.yaml"
@@ -79,7 +79,7 @@ def test_html_report_has_the_table_charts_and_key_figures(seed: Result) -> None:
     assert "<script" not in page
     assert re.findall(r"(?:https?:)?//[^\"' ]+", page) == ["http://www.w3.org/2000/svg"] * 2
     assert '<td class="label" rowspan="6">决策</td>' in page
-    assert "实际支出资金：明细合计 89.052万元" in page  # the warning
+    assert "实际支出资金: the items sum to 89.052万元" in page  # the warning
 
 
 def test_html_is_available_through_score(jixiao: Jixiao) -> None:
@@ -253,7 +253,10 @@ def test_report_command_writes_docx_html_and_pdf(
     warnings on stderr; another suffix is a usage error."""
     out = tmp_path / "report.docx"
     run = jixiao("report", str(SEED_SPEC), str(SEED_FACTS), "-o", str(out))
-    assert (run.code, run.err) == (0, f"{SEED_FACTS}: 提示：{UNIT_SLIP}\nwrote {out}: 95.85 优\n")
+    assert (run.code, run.err) == (
+        0,
+        f"{SEED_FACTS}: warning: {UNIT_SLIP}\nwrote {out}: 95.85 优\n",
+    )
     assert docx.Document(str(out)).paragraphs[0].text.startswith("衡南县企业改制服务中心")
     page = tmp_path / "report.html"
     assert jixiao("report", str(SEED_SPEC), str(SEED_FACTS), "-o", str(page)).code == 0
@@ -312,7 +315,7 @@ def test_score_with_output_puts_warnings_on_stderr(jixiao: Jixiao, tmp_path: Pat
     out = tmp_path / "seed.json"
     run = jixiao("score", str(SEED_SPEC), str(SEED_FACTS), "--format", "json", "-o", str(out))
     assert (run.code, run.out) == (0, "")
-    assert run.err == f"{SEED_FACTS}: 提示：{UNIT_SLIP}\nwrote {out}: 95.85 优\n"
+    assert run.err == f"{SEED_FACTS}: warning: {UNIT_SLIP}\nwrote {out}: 95.85 优\n"
     # Without -o the warnings are in the printed table, and stderr stays empty.
     plain = jixiao("score", str(SEED_SPEC), str(SEED_FACTS))
     assert (plain.err, UNIT_SLIP in plain.out) == ("", True)

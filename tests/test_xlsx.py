@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 from conftest import ROOT, Run
 
-from scoring import facts_from_mapping, load_facts, load_spec, load_spec_text, score
+from scoring import facts_from_mapping, i18n, load_facts, load_spec, load_spec_text, score
 from scoring.engine.result import Result
 from scoring.report import BINARY_RENDERERS, RENDERERS
 from scoring.tabular.convert import Imported, dump_yaml, import_table
@@ -25,16 +25,22 @@ from scoring.tabular.sheet import TableError
 SEED_SPEC = ROOT / "indicators" / "xinfang_weiwen.yaml"
 SEED_FACTS = ROOT / "examples" / "hengnan_xinfang_2021.yaml"
 Jixiao = Callable[..., Run]
+# The seed's warning as the terminal shows it in the tests' English.
 UNIT_SLIP = (
-    "实际支出资金：明细合计 89.052万元 与总数 109.05万元 不符（差 19.998万元），按总数计分；"
-    "若 拨付所属企业维稳费 15元、聘请法律顾问 5元 的单位实为万元，明细恰好合计 109.05万元，"
-    "请核对单位 [items-mismatch]"
+    "实际支出资金: the items sum to 89.052万元, not to the total 109.05万元 (a difference of "
+    "19.998万元); the total is scored; if the unit of 拨付所属企业维稳费 15元、聘请法律顾问 5元 is "
+    "in fact 万元, the items sum to exactly 109.05万元: check the units [items-mismatch]"
 )
 
 
 @pytest.fixture(scope="module")
 def seed() -> Result:
-    return score(load_spec(SEED_SPEC), load_facts(SEED_FACTS))
+    """The seed scored in Chinese, the product's default: its warnings are those of the filed
+    自评表. They are made when first read (the details of a result are lazy), so read here."""
+    with i18n.using("zh"):
+        result = score(load_spec(SEED_SPEC), load_facts(SEED_FACTS))
+        assert result.warnings
+    return result
 
 
 @pytest.fixture(scope="module")
@@ -612,7 +618,7 @@ def test_score_writes_xlsx_with_output(jixiao: Jixiao, tmp_path: Path) -> None:
     run = jixiao("score", str(SEED_SPEC), str(SEED_FACTS), "--format", "xlsx", "-o", str(out))
     assert run.code == 0
     # The warning is in the file, and on the terminal too: nobody has opened the file yet.
-    assert run.err == f"{SEED_FACTS}: 提示：{UNIT_SLIP}\nwrote {out}: 95.85 优\n"
+    assert run.err == f"{SEED_FACTS}: warning: {UNIT_SLIP}\nwrote {out}: 95.85 优\n"
     assert openpyxl.load_workbook(out).sheetnames == ["自评表", "说明"]
 
 
