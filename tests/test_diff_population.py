@@ -221,7 +221,7 @@ def test_html_page(jixiao: Jixiao, tmp_path: Path) -> None:
     population = _population(tmp_path)
     page = tmp_path / "diff.html"
     run = jixiao("diff", SPEC_A, SPEC_B, str(population), "--html", str(page))
-    assert (run.code, run.err) == (0, f"已写出 {page}\n")
+    assert (run.code, run.err) == (0, f"wrote {page}\n")
     assert run.out.startswith("A: 信访维稳经费项目支出绩效评价指标体系")
     html = page.read_text(encoding="utf-8")
     assert f"<style>{STYLE}</style>" in html
@@ -355,7 +355,7 @@ def test_a_broken_header_stops_before_scoring(jixiao: Jixiao, tmp_path: Path) ->
             ["--all"],
             (
                 "jixiao: error: --all lists each facts file's indicators; a population is "
-                "summarised by 一级指标 (give facts files alone, without --top, --html or --format "
+                "summarised by top-level indicator (give facts files alone, without --top, --html or --format "
                 "json, to list them)\n"
             ),
         ),
@@ -393,7 +393,7 @@ def test_facts_files_alone_keep_the_indicator_listing(jixiao: Jixiao) -> None:
     """Facts files without --top, --html or --format json: each compared indicator by indicator."""
     run = jixiao("diff", SPEC_A, SPEC_B, SEED)
     assert (run.code, run.err) == (0, "")
-    assert run.out.splitlines()[-1] == "总分 95.85 → 95.99（+0.14），等级 优（不变）"
+    assert run.out.splitlines()[-1] == "total 95.85 → 95.99 (+0.14), grade 优 (unchanged)"
 
 
 # ---- the property: the summary is compare() on each record, aggregated ---------------------------

@@ -27,9 +27,11 @@ def _workers(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of processes, got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            ui("expected a number of processes, got {text!r}", text=text)
+        ) from None
     if value < 0:
-        raise argparse.ArgumentTypeError("expected 0 (one per CPU) or more processes")
+        raise argparse.ArgumentTypeError(ui("expected 0 (one per CPU) or more processes"))
     return value or os.cpu_count() or 1
 
 
@@ -102,19 +104,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def _check_sources(args: argparse.Namespace) -> None:
     """What to read and where to write: the options that go together."""
     if not args.inputs and args.sql is None:
-        raise UsageError("batch: give at least one INPUT, or --sql QUERY with --db URL")
+        raise UsageError(ui("batch: give at least one INPUT, or --sql QUERY with --db URL"))
     if args.db is None:
         for option, value in (("--sql", args.sql), ("--to-table", args.to_table)):
             if value is not None:
-                raise UsageError(f"batch: {option} needs --db URL, the database it is run on")
+                raise UsageError(
+                    ui("batch: {option} needs --db URL, the database it is run on", option=option)
+                )
     elif args.sql is None and args.to_table is None:
-        raise UsageError("batch: --db is the database of --sql or --to-table; give one of them")
+        raise UsageError(ui("batch: --db is the database of --sql or --to-table; give one of them"))
     if args.output is None and args.to_table is None:
-        raise UsageError("batch: give -o OUT (a file) or --to-table NAME (a table of --db)")
+        raise UsageError(ui("batch: give -o OUT (a file) or --to-table NAME (a table of --db)"))
     if args.output is not None and args.to_table is not None:
-        raise UsageError("batch: give -o OUT or --to-table NAME, not both")
+        raise UsageError(ui("batch: give -o OUT or --to-table NAME, not both"))
     if args.replace and args.to_table is None:
-        raise UsageError("batch: --replace replaces the --to-table table; give --to-table NAME")
+        raise UsageError(ui("batch: --replace replaces the --to-table table; give --to-table NAME"))
 
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -131,7 +135,9 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if args.summary:
         folder = os.path.dirname(args.summary) or "."
         if not os.path.isdir(folder):
-            raise UsageError(f"{args.summary}: folder {folder} does not exist")
+            raise UsageError(
+                ui("{path}: folder {folder} does not exist", path=args.summary, folder=folder)
+            )
     check_paths(
         [("-o", args.output), ("--summary", args.summary)],
         [
@@ -192,13 +198,29 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         )
         write_output(args.summary, page)
     written = (
-        output if isinstance(output, str) else f"table {output.name} of {output.database.shown}"
+        output
+        if isinstance(output, str)
+        else ui("table {name} of {database}", name=output.name, database=output.database.shown)
     )
-    stderr.write(f"wrote {written}: {summary.records:,} records in {seconds:.1f} s\n")
+    stderr.write(
+        ui(
+            "wrote {written}: {records} records in {seconds} s",
+            written=written,
+            records=f"{summary.records:,}",
+            seconds=f"{seconds:.1f}",
+        )
+        + "\n"
+    )
     if summary.failed:
         stderr.write(
-            f"jixiao batch: {summary.failed:,} of {summary.records:,} records failed; "
-            f"their errors are in the error column of {written}\n"
+            ui(
+                "jixiao batch: {failed} of {records} records failed; their errors are in the "
+                "error column of {written}",
+                failed=f"{summary.failed:,}",
+                records=f"{summary.records:,}",
+                written=written,
+            )
+            + "\n"
         )
         return 1
     return 0

@@ -34,9 +34,11 @@ def _top(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of projects, got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            ui("expected a number of projects, got {text!r}", text=text)
+        ) from None
     if value < 0:
-        raise argparse.ArgumentTypeError("expected 0 (none listed) or more projects")
+        raise argparse.ArgumentTypeError(ui("expected 0 (none listed) or more projects"))
     return value
 
 
@@ -128,16 +130,33 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             out.append(
                 tabulate(
                     rows,
-                    headers=["指标", "分值 A", "分值 B", "得分 A", "得分 B", "变化"],
+                    headers=[
+                        ui("indicator"),
+                        ui("weight A"),
+                        ui("weight B"),
+                        ui("score A"),
+                        ui("score B"),
+                        ui("change"),
+                    ],
                     tablefmt="simple",
                     disable_numparse=True,
                 )
             )
         else:
-            out.append("（各指标分值与得分均无变化）")
-        grade_change = f"{a.grade} → {b.grade}" if a.grade != b.grade else f"{a.grade}（不变）"
+            out.append(ui("(no indicator's weight or score changes)"))
+        grade_change = (
+            f"{a.grade} → {b.grade}"
+            if a.grade != b.grade
+            else ui("{grade} (unchanged)", grade=a.grade)
+        )
         out.append(
-            f"总分 {format_number(a.total)} → {format_number(b.total)}（{_signed(comparison.total_delta)}），等级 {grade_change}"
+            ui(
+                "total {a} → {b} ({delta}), grade {grade}",
+                a=format_number(a.total),
+                b=format_number(b.total),
+                delta=_signed(comparison.total_delta),
+                grade=grade_change,
+            )
         )
     stdout.write(terminal("\n".join(out)) + "\n")  # names from the specs, shown not run
     return 0
@@ -150,13 +169,18 @@ def _run_population(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) ->
 
     if args.all:
         raise UsageError(
-            "--all lists each facts file's indicators; a population is summarised by 一级指标 "
-            "(give facts files alone, without --top, --html or --format json, to list them)"
+            ui(
+                "--all lists each facts file's indicators; a population is summarised by "
+                "top-level indicator (give facts files alone, without --top, --html or "
+                "--format json, to list them)"
+            )
         )
     if args.html:
         folder = os.path.dirname(args.html) or "."
         if not os.path.isdir(folder):
-            raise UsageError(f"{args.html}: folder {folder} does not exist")
+            raise UsageError(
+                ui("{path}: folder {folder} does not exist", path=args.html, folder=folder)
+            )
     check_paths(
         [("--html", args.html)],
         [("SPEC_A", args.spec_a), ("SPEC_B", args.spec_b), *(("INPUT", p) for p in args.facts)],
@@ -176,11 +200,16 @@ def _run_population(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) ->
         stdout.write(terminal(render_text(summary, args.facts)))  # names from the inputs: shown
     if args.html:
         write_output(args.html, render_html(summary, args.facts))
-        stderr.write(terminal(f"已写出 {args.html}\n"))
+        stderr.write(terminal(ui("wrote {path}", path=args.html) + "\n"))
     if summary.failures:
         stderr.write(
-            f"jixiao diff: {len(summary.failures):,} of {summary.records:,} records failed under "
-            "A or B; each is listed with its error\n"
+            ui(
+                "jixiao diff: {failed} of {records} records failed under A or B; each is listed "
+                "with its error",
+                failed=f"{len(summary.failures):,}",
+                records=f"{summary.records:,}",
+            )
+            + "\n"
         )
         return 1
     return 0
