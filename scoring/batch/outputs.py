@@ -25,7 +25,6 @@ import csv
 import importlib
 import io
 import json
-import os
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
@@ -42,7 +41,7 @@ from ..writing.channels import (
     spreadsheet_cell,
     xlsx_text,
 )
-from ..writing.files import CREATOR, AtomicFile, unwritable
+from ..writing.files import CREATOR, AtomicFile, check_folder, unwritable
 
 if TYPE_CHECKING:
     from .sql import TableTarget
@@ -108,9 +107,7 @@ def check_output(path: str | TableTarget) -> str:
                 path=path,
             )
         )
-    folder = os.path.dirname(path) or "."
-    if not os.path.isdir(folder):
-        raise UsageError(ui("{path}: folder {folder} does not exist", path=path, folder=folder))
+    check_folder(path)
     return kind
 
 

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, TextIO
 from ..errors import UsageError
 from ..i18n import ui
 from ..writing.channels import terminal
-from .output import check_paths, write_output
+from ..writing.files import check_folder
+from .output import add_record_arguments, check_paths, write_output
 
 if TYPE_CHECKING:
     from ..batch.sql import SqlQuery, TableTarget
@@ -81,14 +82,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help=ui("replace an existing output that jixiao did not write (.yaml, another .xlsx)"),
     )
-    parser.add_argument(
-        "--id-column",
-        metavar="COL",
-        help=ui("the column naming each record (default: id, 项目名称)"),
-    )
-    parser.add_argument(
-        "--sheet", metavar="NAME", help=ui("the XLSX sheet to read (default: first)")
-    )
+    add_record_arguments(parser)
     parser.add_argument(
         "--peers",
         action="append",
@@ -133,11 +127,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if args.output is not None:
         check_output(args.output)
     if args.summary:
-        folder = os.path.dirname(args.summary) or "."
-        if not os.path.isdir(folder):
-            raise UsageError(
-                ui("{path}: folder {folder} does not exist", path=args.summary, folder=folder)
-            )
+        check_folder(args.summary)
     check_paths(
         [("-o", args.output), ("--summary", args.summary)],
         [

@@ -25,7 +25,8 @@ from ..i18n import ui
 from ..numbers.text import format_number
 from ..spec.loader import load_spec
 from ..writing.channels import terminal
-from .output import check_paths, write_output
+from ..writing.files import check_folder
+from .output import add_record_arguments, check_paths, write_output
 
 FACTS_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -74,14 +75,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="text",
         help=ui("a population: the summary as text (default) or JSON"),
     )
-    parser.add_argument(
-        "--id-column",
-        metavar="COL",
-        help=ui("the column naming each record (default: id, 项目名称)"),
-    )
-    parser.add_argument(
-        "--sheet", metavar="NAME", help=ui("the XLSX sheet to read (default: first)")
-    )
+    add_record_arguments(parser)
 
 
 def _num(value: Decimal | None) -> str:
@@ -176,11 +170,7 @@ def _run_population(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) ->
             )
         )
     if args.html:
-        folder = os.path.dirname(args.html) or "."
-        if not os.path.isdir(folder):
-            raise UsageError(
-                ui("{path}: folder {folder} does not exist", path=args.html, folder=folder)
-            )
+        check_folder(args.html)
     check_paths(
         [("--html", args.html)],
         [("SPEC_A", args.spec_a), ("SPEC_B", args.spec_b), *(("INPUT", p) for p in args.facts)],

@@ -1,19 +1,34 @@
-"""A command's output files: checked against its inputs before any work, written atomically.
+"""A command's files: records read as the batch reads them; outputs checked and written atomically.
 
 ``check_paths`` is what every command calls with its outputs and inputs before it reads anything
 (``output_files.check_outputs``: never over an input, never two outputs in one file, existing
 files replaced only as that module's docstring says); ``write_output`` writes one (atomically;
 a full disk or an unwritable path is one ``[file-unwritable]`` error naming it, exit 1).
+``add_record_arguments`` gives every command that reads batch inputs the same options.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 from collections.abc import Sequence
 
+from ..i18n import ui
 from ..writing.files import check_outputs, write_file
 
-__all__ = ["check_paths", "write_output"]
+__all__ = ["add_record_arguments", "check_paths", "write_output"]
+
+
+def add_record_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of a command that reads records as ``jixiao batch`` does."""
+    parser.add_argument(
+        "--id-column",
+        metavar="COL",
+        help=ui("the column naming each record (default: id, 项目名称)"),
+    )
+    parser.add_argument(
+        "--sheet", metavar="NAME", help=ui("the XLSX sheet to read (default: first)")
+    )
 
 
 def check_paths(

@@ -36,10 +36,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO
 
-from ..errors import Problem, ScoringError
-from ..i18n import tr
+from ..errors import Problem, ScoringError, UsageError
+from ..i18n import tr, ui
 
-__all__ = ["AtomicFile", "check_outputs", "made_by_jixiao", "unwritable", "write_file"]
+__all__ = [
+    "AtomicFile",
+    "check_folder",
+    "check_outputs",
+    "made_by_jixiao",
+    "unwritable",
+    "write_file",
+]
 
 # Outputs people write themselves: an existing one is replaced only with --force.
 _PEOPLES_SUFFIXES = frozenset({".yaml", ".yml"})
@@ -54,6 +61,13 @@ def unwritable(path: str | os.PathLike[str], exc: OSError) -> ScoringError:
     reason = exc.strerror or type(exc).__name__
     message = tr("file-unwritable", "cannot write: {reason}", reason=reason)
     return ScoringError(Problem(message, "file-unwritable", file=os.fspath(path)))
+
+
+def check_folder(path: str) -> None:
+    """A usage error, before any work, when the folder ``path`` would be written into is missing."""
+    folder = os.path.dirname(path) or "."
+    if not os.path.isdir(folder):
+        raise UsageError(ui("{path}: folder {folder} does not exist", path=path, folder=folder))
 
 
 def made_by_jixiao(path: str | os.PathLike[str]) -> bool:
