@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from scoring import load_facts, load_spec, score
+from scoring import i18n, load_facts, load_spec, score
 from scoring.engine.result import Result
 from scoring.report import json_format
 
@@ -24,13 +24,16 @@ def seed_result() -> Result:
 
 
 def test_to_json_is_what_format_json_prints(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Byte for byte the golden --format json of the seed (its sha256 digests stored as …)."""
+    """Byte for byte the golden --format json of the seed (its sha256 digests stored as …), in
+    the default language the golden files are written in."""
     monkeypatch.chdir(ROOT)
-    spec = load_spec("indicators/xinfang_weiwen.yaml")
-    result = score(spec, load_facts("examples/hengnan_xinfang_2021.yaml"))
     golden = (ROOT / "tests" / "golden" / "hengnan_xinfang_2021.json").read_text(encoding="utf-8")
-    assert json_format.render(result) == result.to_json() + "\n"
-    assert re.sub(r'"sha256": "[0-9a-f]{64}"', '"sha256": "…"', result.to_json()) + "\n" == golden
+    with i18n.using("zh"):  # warnings are worded when first read
+        spec = load_spec("indicators/xinfang_weiwen.yaml")
+        result = score(spec, load_facts("examples/hengnan_xinfang_2021.yaml"))
+        assert json_format.render(result) == result.to_json() + "\n"
+        shown = re.sub(r'"sha256": "[0-9a-f]{64}"', '"sha256": "…"', result.to_json())
+    assert shown + "\n" == golden
 
 
 def test_to_json_reads_back_to_to_dict_with_exact_numbers() -> None:

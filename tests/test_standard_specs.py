@@ -124,7 +124,7 @@ def test_diff_shows_what_moving_ten_points_to_process_changes(jixiao: Jixiao) ->
     assert rows["赴省进京零非访"] == ["5", "3", "5", "3", "-2"]
     assert rows["服务对象满意度"] == ["5", "3", "—", "—"]  # not applicable under both
     assert {"决策", "产出"}.isdisjoint(rows)  # unchanged: listed only with --all
-    assert run.out.splitlines()[-1] == "总分 95.85 → 95.99（+0.14），等级 优（不变）"
+    assert run.out.splitlines()[-1] == "total 95.85 → 95.99 (+0.14), grade 优 (unchanged)"
 
 
 def test_diff_through_main_with_streams() -> None:
