@@ -25,8 +25,10 @@ import pytest
 from conftest import Run
 from test_bad_inputs import CASES, parse
 
-from scoring import i18n, load_spec_text
+from scoring import i18n, load_facts, load_spec, load_spec_text, score
 from scoring.errors import ScoringError
+
+ROOT = Path(__file__).resolve().parent.parent
 
 # Each case's stderr in Chinese, "{d}" standing for its folder (tests/bad_inputs/<case>/).
 CHINESE: dict[str, str] = {
@@ -438,3 +440,20 @@ def test_the_library_follows_jixiao_lang(monkeypatch: pytest.MonkeyPatch) -> Non
     with i18n.using("en"), pytest.raises(ScoringError) as info:
         load_spec_text(text)
     assert str(info.value) == where + english
+
+
+def test_a_result_keeps_the_language_it_was_scored_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The indicator tree and warnings are worked out when first read; they are still worded in
+    the language of the score() call, whenever they are read."""
+    monkeypatch.setenv("JIXIAO_LANG", "en")
+    spec = load_spec(ROOT / "indicators" / "xinfang_weiwen.yaml")
+    facts = load_facts(ROOT / "examples" / "hengnan_xinfang_2021.yaml")
+    with i18n.using("zh"):
+        chinese = score(spec, facts)
+    english = score(spec, facts)
+    assert chinese.warnings[0].message.startswith(
+        "实际支出资金：明细合计 89.052万元 与总数 109.05万元 不符"
+    )
+    assert english.warnings[0].message.startswith(
+        "实际支出资金: the items sum to 89.052万元, not to the total 109.05万元"
+    )

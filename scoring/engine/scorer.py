@@ -27,7 +27,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from ..errors import FactsError
 from ..formula.expr import formula_context
-from ..i18n import tr, ui
+from ..i18n import language, tr, ui, using
 from ..spec.compiled import Spec
 from ..yamlio.pydantic_errors import wrong_argument
 from .evaluation import evaluate, roll_up
@@ -92,7 +92,7 @@ def score(spec: Spec, facts: Facts | Mapping[str, Any]) -> Result:
         applicable_weight=totals.applicable_weight,
         grade=totals.grade,
         adjustments=facts.adjustments,
-        details=functools.partial(_details, spec, facts),
+        details=functools.partial(_details_in, language(), spec, facts),
         facts=facts,
     )
 
@@ -114,6 +114,13 @@ def _engine_result(spec: Spec, facts: Facts) -> Result:
         details=lambda: details,
         facts=facts,
     )
+
+
+def _details_in(lang: str, spec: Spec, facts: Facts) -> Details:
+    """``_details`` worded in ``lang``, the language of the ``score`` call: the tree is worked out
+    when first read, and a result must not change language with the moment it is read."""
+    with using(lang):
+        return _details(spec, facts)
 
 
 @in_private_context
