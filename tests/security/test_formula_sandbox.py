@@ -314,7 +314,10 @@ def test_nothing_in_the_package_evaluates_text() -> None:
                 assert node.func.id not in ("eval", "exec", "__import__"), (path, node.lineno)
                 if node.func.id == "compile":
                     where = path.relative_to(ROOT / "scoring").as_posix()
-                    assert where in ("formula/expr.py", "engine/plan/codegen.py"), (path, node.lineno)
+                    assert where in ("formula/expr.py", "engine/plan/codegen.py"), (
+                        path,
+                        node.lineno,
+                    )
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 modules = [alias.name for alias in node.names]
                 modules.append(getattr(node, "module", None) or "")
