@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -33,6 +35,18 @@ settings.register_profile(
 )
 settings.register_profile("dev", deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def records_generator() -> ModuleType:
+    """benchmarks/records.py, the synthetic seed records the batch tests and benchmarks share
+    (benchmarks/ is not a package, so it is loaded from its file)."""
+    location = ROOT / "benchmarks" / "records.py"
+    module_spec = importlib.util.spec_from_file_location("bench_records", location)
+    assert module_spec is not None
+    assert module_spec.loader is not None
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    return module
 
 
 @dataclass

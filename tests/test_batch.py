@@ -6,7 +6,6 @@ import copy
 import csv
 import functools
 import gc
-import importlib.util
 import io
 import json
 import re
@@ -15,12 +14,11 @@ import threading
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import openpyxl
 import pytest
-from conftest import ROOT, Run
+from conftest import ROOT, Run, records_generator
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -49,17 +47,7 @@ def seed_spec() -> Spec:
     return load_spec(SPEC)
 
 
-def _load_generator() -> ModuleType:
-    location = ROOT / "benchmarks" / "records.py"
-    module_spec = importlib.util.spec_from_file_location("bench_records", location)
-    assert module_spec is not None
-    assert module_spec.loader is not None
-    module = importlib.util.module_from_spec(module_spec)
-    module_spec.loader.exec_module(module)
-    return module
-
-
-generator = _load_generator()
+generator = records_generator()
 
 
 def seed_record(*, labels: bool = False) -> dict[str, str]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import datetime
 import glob
-import importlib.util
 import os
 import pwd
 import re
@@ -27,11 +26,10 @@ import uuid
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
-from conftest import ROOT, Run
+from conftest import ROOT, Run, records_generator
 
 Jixiao = Callable[..., Run]
 SPEC = str(ROOT / "indicators" / "xinfang_weiwen.yaml")
@@ -39,17 +37,7 @@ QUERY = "SELECT * FROM projects ORDER BY id"
 TOPS = ("决策", "过程", "产出", "效益")
 
 
-def _load_generator() -> ModuleType:
-    location = ROOT / "benchmarks" / "records.py"
-    module_spec = importlib.util.spec_from_file_location("bench_records", location)
-    assert module_spec is not None
-    assert module_spec.loader is not None
-    module = importlib.util.module_from_spec(module_spec)
-    module_spec.loader.exec_module(module)
-    return module
-
-
-generator = _load_generator()
+generator = records_generator()
 HEADER: list[str] = generator.header()
 
 

@@ -18,11 +18,10 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
-from types import ModuleType
 
 import openpyxl
 import pytest
-from conftest import ROOT, Run
+from conftest import ROOT, Run, records_generator
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -44,17 +43,7 @@ SEED = "examples/hengnan_xinfang_2021.yaml"
 SEED_2022 = "examples/hengnan_xinfang_2022_constructed.yaml"
 
 
-def _load_generator() -> ModuleType:
-    location = ROOT / "benchmarks" / "records.py"
-    module_spec = importlib.util.spec_from_file_location("bench_records", location)
-    assert module_spec is not None
-    assert module_spec.loader is not None
-    module = importlib.util.module_from_spec(module_spec)
-    module_spec.loader.exec_module(module)
-    return module
-
-
-generator = _load_generator()
+generator = records_generator()
 
 
 @functools.cache
