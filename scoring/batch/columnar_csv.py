@@ -206,7 +206,7 @@ class _Reading:
                 index += result.count
 
     def rest(self, number: int, index: int) -> Iterator[ChunkResult]:
-        """From record ``number`` on, the usual reader and scorer, in chunks."""
+        """From record ``number`` on, the usual reader, in chunks scored by ``usual``."""
         assert self.item is not None
         chunk: list[RawRecord] = []
         for record in self.item.records():
@@ -214,11 +214,15 @@ class _Reading:
                 continue
             chunk.append(record)
             if len(chunk) >= _RECORDS:
-                yield _counted(process_chunk(self.spec, self.converter, index, chunk))
+                yield self.usual(index, chunk)
                 index += len(chunk)
                 chunk = []
         if chunk:
-            yield _counted(process_chunk(self.spec, self.converter, index, chunk))
+            yield self.usual(index, chunk)
+
+    def usual(self, index: int, chunk: list[RawRecord]) -> ChunkResult:
+        """A chunk of records (the first numbered ``index``) scored the usual way."""
+        return _counted(process_chunk(self.spec, self.converter, index, chunk))
 
     def block(self, block: bytes, number: int, index: int) -> tuple[ChunkResult, int] | None:
         """One block's rows and summary, and its lines; None where the columnar reading stops."""

@@ -18,7 +18,7 @@ scores; otherwise every record goes record by record.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -28,7 +28,6 @@ from .columnar_csv import _Reading
 from .core import ChunkResult, _escaped
 from .inputs import Input
 from .population_diff import (
-    CHUNK_SIZE,
     TOTAL,
     CarriedRows,
     Mover,
@@ -243,21 +242,9 @@ class _PairReading(_Reading):
             self._one_by_one([i for i, _ in usual], [record for _, record in usual])
         return ChunkResult([], Summary.empty(self.spec), count=len(order))
 
-    def rest(self, number: int, index: int) -> Iterator[ChunkResult]:
-        assert self.item is not None
-        chunk: list[RawRecord] = []
-        for record in self.item.records():
-            if record[0] < number:
-                continue
-            chunk.append(record)
-            if len(chunk) == CHUNK_SIZE:
-                self._one_by_one(list(range(index, index + len(chunk))), chunk)
-                yield ChunkResult([], Summary.empty(self.spec), count=len(chunk))
-                index += len(chunk)
-                chunk = []
-        if chunk:
-            self._one_by_one(list(range(index, index + len(chunk))), chunk)
-            yield ChunkResult([], Summary.empty(self.spec), count=len(chunk))
+    def usual(self, index: int, chunk: list[RawRecord]) -> ChunkResult:
+        self._one_by_one(list(range(index, index + len(chunk))), chunk)
+        return ChunkResult([], Summary.empty(self.spec), count=len(chunk))
 
     def _one_by_one(self, indexes: list[int], records: list[RawRecord]) -> None:
         add_records(self.population, self.converter, self.scorer_b, indexes, records)
