@@ -27,7 +27,6 @@ its change occurs). A disagreement exits 1; timings are never judged.
 from __future__ import annotations
 
 import argparse
-import csv
 import gc
 import resource
 import sys
@@ -54,20 +53,6 @@ SPEC_A = ROOT / "indicators" / "xinfang_weiwen.yaml"
 SPEC_B = ROOT / "indicators" / "profiles" / "xinfang_weiwen_process_heavy.yaml"
 TARGET = 3.0  # issue 16: a what-if over 1,000,000 records in ≤ 3× the floor
 CHECKED = 500  # records scored alone with compare() to check the population's answers
-
-
-def csv_floor(source: Path, target: Path) -> int:
-    """Read every row with the csv module and write it to ``target``: the I/O floor."""
-    count = 0
-    with (
-        source.open(encoding="utf-8", newline="") as inp,
-        target.open("w", encoding="utf-8", newline="") as out,
-    ):
-        writer = csv.writer(out)
-        for row in csv.reader(inp):
-            writer.writerow(row)
-            count += 1
-    return count - 1  # the header is not a record
 
 
 def timed(function: Callable[[], object]) -> tuple[float, object]:
@@ -127,7 +112,7 @@ def main() -> int:
         floors, whatifs = [], []
         summary: object = None
         for _ in range(runs):  # taking turns, so both see the same machine
-            seconds, rows = timed(lambda: csv_floor(source, copy))
+            seconds, rows = timed(lambda: records.copy_csv(source, copy))
             assert rows == count
             floors.append(seconds)
             seconds, summary = timed(lambda: diff_population(spec_a, spec_b, [str(source)], top=20))

@@ -14,7 +14,7 @@ import random
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["FACT_LABELS", "QUALITATIVE", "header", "rows", "write_csv"]
+__all__ = ["FACT_LABELS", "QUALITATIVE", "copy_csv", "header", "rows", "write_csv"]
 
 QUALITATIVE = {  # id → weight
     "立项依据充分性": 3,
@@ -119,3 +119,15 @@ def write_csv(path: str | Path, count: int, *, seed: int = 0, labels: bool = Fal
         writer.writerow(header(labels=labels))
         writer.writerows(rows(count, seed=seed))
     return path
+
+
+def copy_csv(source: str | Path, target: str | Path) -> int:
+    """The I/O floor of a batch: every row of ``source`` read with the csv module and written to
+    ``target``, nothing else; the number of records (a generated file has one line a row)."""
+    with (
+        Path(source).open(encoding="utf-8", newline="") as inp,
+        Path(target).open("w", encoding="utf-8", newline="") as out,
+    ):
+        reader = csv.reader(inp)
+        csv.writer(out).writerows(reader)
+        return reader.line_num - 1  # the header is not a record
