@@ -158,13 +158,17 @@ class _Reading:
         converter: RowConverter,
         scorer: Scorer,
         text: CsvFormat | None = None,
+        word: str = "row",
     ) -> None:
         self.spec = spec
         self.item = item
         self.converter = converter
         self.scorer = scorer
-        self.width = converter.cmap.width
-        self.prefix = _escaped(converter.cmap.file) + ":row "
+        self.width = scorer.cmap.width
+        # How a record is located: ``file:row N``, and ``line N`` where no id names it (JSON
+        # Lines, whose records ``columnar_records`` reads through a RowConverter of its lines).
+        self.word = word
+        self.prefix = _escaped(scorer.cmap.file) + f":{word} "
         self.places = spec.rounding.places
         # Write the CSV output's text here only where the cells every row shares (the grades,
         # the file's name) need neither quotes nor the formula guard.
@@ -312,14 +316,14 @@ class _Reading:
     ) -> ChunkResult:
         """The block's rows: ``frame`` holds the lines at ``good`` (positions in the block,
         whose first line is record ``number``), ``odd_cells`` the lines csv parsed."""
-        scorer, places, cmap = self.scorer, self.places, self.converter.cmap
+        scorer, places, cmap = self.scorer, self.places, self.scorer.cmap
         scored, sets = scorer.score(frame)
         ids, unstripped = id_column(scorer.cells(frame, cmap.id_index))
         names, unnamed = id_column(scorer.cells(frame, cmap.name_index))
         declined = scored["declined"] | unstripped | unnamed
         tops = len(self.spec.indicators)
         numbers = pl.Series("n", good, dtype=pl.Int64) + number
-        record_id = pl.coalesce(pl.lit(ids), pl.lit("row ") + pl.col("n").cast(pl.String))
+        record_id = pl.coalesce(pl.lit(ids), pl.lit(f"{self.word} ") + pl.col("n").cast(pl.String))
         named = [pl.coalesce(pl.lit(names), record_id).alias("name")] if self.named else []
         table = scored.with_columns(numbers).select(
             record_id.alias("id"),
@@ -362,7 +366,7 @@ class _Reading:
             out[slots[k]] = list(cells)
         usual: list[tuple[int, RawRecord]] = []  # (output slot, record): the usual path
         for k in declined.arg_true().to_list():
-            usual.append((slots[k], (number + good[k], _cells(frame.row(k)))))
+            usual.append((slots[k], self.declined(number + good[k], k, frame)))
         for position, parsed in odd_cells.items():
             usual.append((slot_at[position], (number + position, parsed)))
         usual.sort(key=lambda entry: entry[0])
@@ -384,6 +388,11 @@ class _Reading:
             item if isinstance(item, str) else text.format([item]) for item in out
         ).encode("utf-8")  # rows formatted as the writer formats them (formula guard, quotes)
         return ChunkResult([], summary, encoded, len(out))
+
+    def declined(self, number: int, row: int, frame: pl.DataFrame) -> RawRecord:
+        """Record ``number``, row ``row`` of ``frame``, as the usual path is to read it: its
+        cells (``columnar_records`` gives the record as its input holds it instead)."""
+        return number, _cells(frame.row(row))
 
     def summary(
         self,

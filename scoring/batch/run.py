@@ -126,8 +126,8 @@ def _with_peer_columns(layout: Layout, peers: PeerColumns) -> Layout:
 def _results(
     spec: Spec, inputs: Sequence[Input], size: int, pool: Pool | None, text: object = None
 ) -> Iterator[ChunkResult]:
-    """Every input's chunk results, in order: a CSV column by column (``scoring.columnar``),
-    where it can be; the rest record by record, here or over ``pool``."""
+    """Every input's chunk results, in order: column by column (``scoring.columnar``) where
+    it can be; the rest record by record, here or over ``pool``."""
     index = 0
     for item in inputs:
         # With workers, every input goes over them, as it always did (``--workers`` is for the
@@ -143,15 +143,17 @@ def _results(
 def _columnar(
     spec: Spec, item: Input, index: int, text: object = None
 ) -> Iterator[ChunkResult] | None:
-    """The columnar path's results for a CSV input, or None: not a CSV, a spec it does not
-    read, or polars not installed (imported only here: no other command pays for it)."""
-    if item.kind != "csv":
-        return None
+    """The columnar path's results for an input, or None: a folder or facts files, a spec or
+    header it does not read, or polars not installed (imported only here: no other command pays
+    for it). A UTF-8 CSV is read in blocks of lines (``columnar_csv``); every other input's
+    records are gathered into frames (``columnar_records``)."""
     try:
         from .columnar_csv import csv_results
+        from .columnar_records import records_results
     except ImportError:
         return None
-    return csv_results(spec, item, index, text)
+    found = csv_results(spec, item, index, text) if item.kind == "csv" else None
+    return found if found is not None else records_results(spec, item, index, text)
 
 
 def _chunks(inputs: Sequence[Input], size: int, index: int = 0) -> Iterator[Chunk]:

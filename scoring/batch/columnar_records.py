@@ -1,0 +1,319 @@
+"""``jixiao batch`` column by column for every input but a UTF-8 CSV: an input's records → chunks
+of a polars frame of text → the columnar scorer (``columnar_csv``), the rest the usual way.
+
+What this module owns: turning the records an input's reader yields (``inputs.Input.records``,
+each a ``RawRecord``: its number and its cells, or a JSON line) into frames of text cells under
+the input's header (columns ``c0`` …, as the CSV reading names them), ``CHUNK_RECORDS`` records
+a frame, and handing each to ``columnar_csv._Reading.score``, which scores the frame column by
+column and sends every row it declines to ``core.process_chunk``. So memory holds a chunk
+whatever the input's size, and each output row, its error and the summary are what the
+record-by-record path writes (tests/test_columnar_inputs.py).
+
+The columnar scorer reads text; the usual path reads an XLSX, Parquet, database or JSON cell as
+it is (an int, an exact decimal, a date already as ISO text). A cell goes into the frame only
+where its text is read exactly as the cell is: text and None as they are; an integer, or a
+decimal in plain fixed point (``0.9914``, ``-12.50``: the digits a number cell's reader and the
+text's reader both take as that number, ``measure._PLAIN`` without a unit), as its ``str()``,
+which is also what the usual path makes of it as an id, a name, a tier or a mark. Any other
+cell — a boolean, a number in exponent form or of more than 15 digits before the point, a date
+object, a nested JSON value, a cell right of an XLSX header — keeps its whole row out of the
+frame: that record goes the usual way, with its own cells, and gets the usual row or error.
+
+JSON Lines: each line is parsed once here, its numbers kept as the text they are written in
+(which ``Decimal`` keeps digit for digit). A chunk's flat records under its most common header
+(the keys in order) make the frame; every other line — another header, a facts mapping, a key
+given twice, JSON that does not parse, ``NaN`` — goes the usual way, through the input's own
+converter, located at its line.
+
+Rows that are not numbered upwards (an XLSX sheet whose XML repeats a row number) cannot be put
+in a frame's order: their chunk goes the usual way, whole.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+
+from ..columnar.frame import Scorer
+from ..spec.compiled import Spec
+from .column_map import ColumnMap, build_column_map
+from .columnar_csv import _counted, _Reading, scorer_for
+from .core import ChunkResult, process_chunk
+from .inputs import Input
+from .outputs import CsvFormat
+from .records import FACTS_KEYS, Converted, JsonLineConverter, RawRecord, RowConverter
+
+__all__ = ["CHUNK_RECORDS", "KINDS", "records_results"]
+
+CHUNK_RECORDS = 20_000  # records a frame: about the rows of a CSV block (columnar_csv.BLOCK_BYTES)
+# The inputs read here: a CSV that is not UTF-8 (GB18030), XLSX, JSON Lines, Parquet, a query.
+KINDS = frozenset({"csv", "xlsx", "jsonl", "parquet", "sql"})
+# A number whose str() both readers take as that number: measure._PLAIN's digits, no unit.
+_PLAIN_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{1,10})?", re.ASCII)
+_TEXT = frozenset({str, type(None)})
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")  # \ud800 … \udfff in JSON text
+_FLAT_KEYS = 10_000  # records._FLAT_KEYS: a line of more keys is that line's error
+
+
+def records_results(
+    spec: Spec, item: Input, start: int, text: object = None
+) -> Iterator[ChunkResult] | None:
+    """The chunks of an input scored column by column (records numbered from ``start``), or None
+    when it goes the usual way: a folder or facts files, or a spec or header the columnar path
+    declines. ``text``: the output's ``CsvFormat``, when the chunks may come as its text."""
+    if item.kind not in KINDS:
+        return None
+    csv_text = text if isinstance(text, CsvFormat) else None
+    converter = item.converter
+    if isinstance(converter, RowConverter):
+        scorer = scorer_for(spec, converter.cmap)
+        if scorer is None:
+            return None
+        return _RowReading(spec, converter, scorer, csv_text).results(item, start)
+    if isinstance(converter, JsonLineConverter):
+        return _json_results(spec, item, converter, start, csv_text)
+    return None
+
+
+def _chunks(records: Iterator[RawRecord]) -> Iterator[list[RawRecord]]:
+    chunk: list[RawRecord] = []
+    for record in records:
+        chunk.append(record)
+        if len(chunk) >= CHUNK_RECORDS:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _ascending(chunk: Sequence[RawRecord]) -> bool:
+    numbers = [number for number, _ in chunk]
+    return all(a < b for a, b in itertools.pairwise(numbers))
+
+
+class _RowReading(_Reading):
+    """An input of rows (XLSX, Parquet, a query, a GB18030 CSV), a chunk of records a frame."""
+
+    def __init__(
+        self,
+        spec: Spec,
+        converter: RowConverter,
+        scorer: Scorer,
+        text: CsvFormat | None,
+        word: str = "row",
+    ) -> None:
+        super().__init__(spec, None, converter, scorer, text, word)
+        self.payloads: list[Any] = []  # the frame's records as their input holds them
+
+    def results(self, item: Input, start: int) -> Iterator[ChunkResult]:
+        index = start
+        for chunk in _chunks(item.records()):
+            result = self.chunk(chunk, index)
+            index += result.count
+            yield result
+
+    def chunk(self, chunk: list[RawRecord], index: int) -> ChunkResult:
+        """One chunk's rows and summary: the rows whose cells all read as text in a frame, the
+        others (with the rows the scorer declines) the usual way."""
+        if not _ascending(chunk):
+            return _counted(process_chunk(self.spec, self.converter, index, chunk))
+        first = chunk[0][0]
+        rows, keep = _texts(chunk, self.width, pad=not self.converter.strict_width)
+        odd = {chunk[k][0] - first: chunk[k][1] for k in range(len(chunk)) if not keep[k]}
+        good = [chunk[k][0] - first for k in range(len(chunk)) if keep[k]]
+        self.payloads = [chunk[k][1] for k in range(len(chunk)) if keep[k]]
+        return self.frame_result(first, index, good, rows, odd)
+
+    def frame_result(
+        self, first: int, index: int, good: list[int], rows: list[list[Any]], odd: dict[int, Any]
+    ) -> ChunkResult:
+        names = self.scorer.names
+        columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+        frame = pl.DataFrame(
+            [
+                pl.Series(name, column, dtype=pl.String)
+                for name, column in zip(names, columns, strict=True)
+            ]
+        )
+        return self.score(first, index, good, frame, odd)
+
+    def declined(self, number: int, row: int, frame: pl.DataFrame) -> RawRecord:
+        return number, self.payloads[row]
+
+
+def _texts(
+    chunk: Sequence[RawRecord], width: int, *, pad: bool
+) -> tuple[list[list[Any]], list[bool]]:
+    """The rows of ``chunk`` whose every cell reads as text (``_text``), as text; and for each
+    record whether it is one of them. A row of another width is not (``pad``: a spreadsheet's
+    short row is padded with empty cells, as ``RowConverter`` pads it)."""
+    keep = [False] * len(chunk)
+    rows: list[list[Any]] = []
+    for k, (_, payload) in enumerate(chunk):
+        if not isinstance(payload, (list, tuple)):
+            continue  # a record the reader could not read (``lines.Unreadable``)
+        cells = list(payload)
+        if len(cells) < width and pad:
+            cells.extend([None] * (width - len(cells)))
+        if len(cells) != width:
+            continue
+        if not set(map(type, cells)) <= _TEXT:
+            converted = [_text(cell) for cell in cells]
+            if any(cell is _NOT_TEXT for cell in converted):
+                continue
+            cells = converted
+        keep[k] = True
+        rows.append(cells)
+    return rows, keep
+
+
+_NOT_TEXT: Any = object()  # a cell whose text might read otherwise than the cell
+
+
+def _text(cell: Any) -> Any:
+    """A cell as the text the columnar scorer reads exactly as the usual path reads the cell,
+    or ``_NOT_TEXT``."""
+    kind = cell.__class__
+    if kind is str or cell is None:
+        return cell
+    if kind is int or kind is Decimal:
+        text = str(cell)
+        return text if _PLAIN_NUMBER.fullmatch(text) else _NOT_TEXT
+    return _NOT_TEXT  # bool, float, a date or time, an OutsideCell …
+
+
+# ---- JSON Lines ---------------------------------------------------------------------------------
+class _NotFlat(Exception):
+    """A line this module leaves to the usual path (which reads it, and words any error)."""
+
+
+def _pairs(found: list[tuple[str, Any]]) -> dict[str, Any]:
+    data = dict(found)
+    if len(data) != len(found):
+        raise _NotFlat  # a key given twice: duplicate-key
+    return data
+
+
+def _number(text: str) -> str:
+    """A JSON number as the text of the int or Decimal the usual reader makes of it."""
+    if _PLAIN_NUMBER.fullmatch(text) is None:
+        raise _NotFlat  # an exponent, or more digits than a plain number has
+    return "0" if text == "-0" else text  # int("-0") is 0; Decimal keeps -0.0 as written
+
+
+def _constant(text: str) -> Any:
+    raise _NotFlat  # NaN, Infinity: the usual path refuses them where a number is needed
+
+
+def _flat(line: Any) -> tuple[tuple[str, ...], list[Any]] | None:
+    """A JSON line as (its keys, its cells as text), or None: the usual path reads it."""
+    if not isinstance(line, str) or _SURROGATE_ESCAPE.search(line):
+        # Too long to read (``lines.Unreadable``); or half a character, which the usual path
+        # writes as its escape and a frame cannot hold.
+        return None
+    try:
+        data = json.loads(
+            line,
+            parse_float=_number,
+            parse_int=_number,
+            parse_constant=_constant,
+            object_pairs_hook=_pairs,
+        )
+    except (ValueError, _NotFlat, RecursionError):
+        return None
+    if not isinstance(data, dict) or len(data) > _FLAT_KEYS:
+        return None
+    keys = data.keys() - {"id"}
+    if not keys or keys <= FACTS_KEYS:
+        return None  # a facts mapping (or no fact at all): read as the usual path reads it
+    cells = list(data.values())
+    if not set(map(type, cells)) <= _TEXT:
+        return None  # true, false, a list, an object (an itemised value)
+    return tuple(data), cells
+
+
+@dataclass(frozen=True)
+class _LineRows(RowConverter):
+    """The lines of a JSON Lines input under one header, as a RowConverter for ``_Reading``:
+    a line the scorer declines is read by the input's converter, from its text, at its line."""
+
+    lines: JsonLineConverter = field(default_factory=lambda: JsonLineConverter(""))
+
+    def source(self, number: int, payload: Any = None) -> str:
+        return self.lines.source(number, payload)
+
+    def fallback_id(self, number: int, payload: Any = None) -> str:
+        return self.lines.fallback_id(number, payload)
+
+    def fast_path(self, spec: Spec) -> Any:
+        # A line is text, not cells: no line is read by the row plan (the converter reads it).
+        return lambda payloads: [None] * len(payloads)
+
+    def convert(self, spec: Spec, number: int, payload: Any) -> Converted:
+        return self.lines.convert(spec, number, payload)
+
+
+def _json_results(
+    spec: Spec, item: Input, converter: JsonLineConverter, start: int, text: CsvFormat | None
+) -> Iterator[ChunkResult]:
+    maps: dict[tuple[str, ...], ColumnMap | None] = {}
+    readings: dict[ColumnMap, _RowReading | None] = {}
+    index = start
+    for chunk in _chunks(item.records()):
+        result = _json_chunk(spec, converter, chunk, index, text, maps, readings)
+        index += result.count
+        yield result
+
+
+def _json_chunk(
+    spec: Spec,
+    converter: JsonLineConverter,
+    chunk: list[RawRecord],
+    index: int,
+    text: CsvFormat | None,
+    maps: dict[tuple[str, ...], ColumnMap | None],
+    readings: dict[ColumnMap, _RowReading | None],
+) -> ChunkResult:
+    """One chunk of lines: those of its most common header in a frame, the rest the usual way."""
+    flat = [_flat(line) for _, line in chunk]
+    common = Counter(found[0] for found in flat if found is not None).most_common(1)
+    reading = None
+    if common and _ascending(chunk):
+        header = common[0][0]
+        if header not in maps and len(maps) < 1000:
+            cmap, _ = build_column_map(
+                spec, header, file=converter.file, row=None, id_column=converter.id_column
+            )
+            maps[header] = cmap
+        cmap = maps.get(header)
+        if cmap is not None:
+            if cmap not in readings:
+                scorer = scorer_for(spec, cmap)
+                lines = _LineRows(cmap, lines=converter)
+                readings[cmap] = (
+                    None if scorer is None else _RowReading(spec, lines, scorer, text, "line")
+                )
+            reading = readings[cmap]
+    if reading is None:
+        return _counted(process_chunk(spec, converter, index, chunk))
+    first = chunk[0][0]
+    good: list[int] = []
+    rows: list[list[Any]] = []
+    odd: dict[int, Any] = {}
+    reading.payloads = []
+    for (number, line), found in zip(chunk, flat, strict=True):
+        if found is not None and found[0] == header:
+            good.append(number - first)
+            rows.append(found[1])
+            reading.payloads.append(line)
+        else:
+            odd[number - first] = line
+    return reading.frame_result(first, index, good, rows, odd)
