@@ -7,7 +7,7 @@ import difflib
 from typing import TextIO
 
 from ..engine.facts import load_facts
-from ..engine.scorer import score
+from ..engine.scorer import engine_result
 from ..errors import UsageError
 from ..i18n import ui
 from ..report.explain import render_explain, render_indicator
@@ -29,7 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     spec = load_spec(args.spec)
-    result = score(spec, load_facts(args.facts))
+    result = engine_result(spec, load_facts(args.facts))
     if args.indicator is None:
         stdout.write(render_explain(result))
         return 0

@@ -15,7 +15,7 @@ from typing import TextIO
 
 from ..engine.facts import load_facts
 from ..engine.result import Result
-from ..engine.scorer import score
+from ..engine.scorer import engine_result
 from ..errors import UsageError
 from ..i18n import ui
 from ..report.methods_section import MethodsData
@@ -97,7 +97,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         from ..report.pdf import require_converter
 
         require_converter(args.output)  # before any work, as the output paths are
-    result = score(load_spec(args.spec), load_facts(args.facts))
+    result = engine_result(load_spec(args.spec), load_facts(args.facts))
     methods = _methods(args, result)
     data: str | bytes
     if suffix in (".docx", ".pdf"):

@@ -12,7 +12,7 @@ from typing import TextIO
 
 from ..engine.facts import load_facts
 from ..engine.result import Result
-from ..engine.scorer import score
+from ..engine.scorer import engine_result
 from ..errors import UsageError
 from ..i18n import ui
 from ..report import BINARY_RENDERERS, RENDERERS
@@ -83,7 +83,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     check_paths(
         [("-o", args.output)], [("SPEC", args.spec), ("FACTS", args.facts)], force=args.force
     )
-    result = score(load_spec(args.spec, overrides=args.set), load_facts(args.facts))
+    result = engine_result(load_spec(args.spec, overrides=args.set), load_facts(args.facts))
     if args.format in BINARY_RENDERERS:
         data = BINARY_RENDERERS[args.format](result)
         write_output(args.output, data)

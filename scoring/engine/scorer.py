@@ -35,7 +35,7 @@ from .facts import Facts, facts_from_mapping
 from .result import Details, Result, ScoreWarning, Totals
 from .totals import ZERO, totals_of
 
-__all__ = ["engine_totals", "in_private_context", "score", "score_totals"]
+__all__ = ["engine_result", "engine_totals", "in_private_context", "score", "score_totals"]
 
 _P = ParamSpec("_P")
 _T = TypeVar("_T")
@@ -84,7 +84,7 @@ def score(spec: Spec, facts: Facts | Mapping[str, Any]) -> Result:
     facts = _arguments(spec, facts, "score")
     totals = _planned(spec, facts)
     if totals is None:
-        return _engine_result(spec, facts)
+        return engine_result(spec, facts)
     return Result(
         spec=spec,
         project=facts.project,
@@ -98,8 +98,11 @@ def score(spec: Spec, facts: Facts | Mapping[str, Any]) -> Result:
 
 
 @in_private_context
-def _engine_result(spec: Spec, facts: Facts) -> Result:
-    """The whole result by this engine, at once."""
+def engine_result(spec: Spec, facts: Facts) -> Result:
+    """``score`` by this engine alone, the whole result at once: the same result, for a caller
+    that scores one project and reads all of it (``jixiao score`` prints the whole 自评表), where
+    compiling the spec's plan would cost more than it saves (the plan is for scoring a spec
+    again and again)."""
     details = _details(spec, facts)
     tops = details.indicators
     applicable = sum((top.applicable_weight for top in tops), ZERO)

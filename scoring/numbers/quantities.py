@@ -11,6 +11,7 @@ back to text is ``scoring.numbers.text``, money units are ``scoring.numbers.mone
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -156,7 +157,6 @@ _WORD = rf"(?:[{_CJK}]+|[A-Za-z]+[23]?)"
 _UNIT = rf"(?:[%‰]|{_WORD}(?:[/·]{_WORD})*)"
 _NUM = r"(?P<num>[+-]?(?=\.?\d)(?P<int>\d[\d,]*)?(?:\.(?P<frac>\d+))?(?:[eE](?P<exp>[+-]?\d+))?)"
 # re.ASCII keeps \d to 0-9, so a raw text that matches is already normalised (the fast path).
-_QUANTITY_RE = re.compile(rf"{_NUM}(?P<unit>{_UNIT})?", re.ASCII)
 _NUM_RE = re.compile(_NUM, re.ASCII)
 _UNIT_RE = re.compile(_UNIT, re.ASCII)
 _NUMBER_START = re.compile(r"[+-]?\.?\d", re.ASCII)
@@ -286,9 +286,33 @@ def _from_object(value: object, kind: _Kind) -> Decimal:
     raise kind.not_a(ui("a value of type {type}", type=type(value).__name__))
 
 
+@functools.cache
+def _quantity_re() -> re.Pattern[str]:
+    """The number and its unit in one pattern, compiled when first needed: building a class of
+    the CJK ranges costs about a millisecond at each place a pattern has one (at every start)."""
+    return re.compile(rf"{_NUM}(?P<unit>{_UNIT})?", re.ASCII)
+
+
+def _quantity(text: str) -> tuple[re.Match[str], str] | None:
+    """The number (its match) and the unit of a text that is just those two, else None: what
+    ``_quantity_re().fullmatch`` finds. The longest number, then the rest as a unit, is the
+    split that pattern tries first, and almost always the one; only when it fails does the whole
+    pattern try the others ("1e2/m": 1 in e2/m)."""
+    number = _NUM_RE.match(text)
+    if number is not None:
+        end = number.end()
+        if end == len(text):
+            return number, ""
+        unit = _UNIT_RE.fullmatch(text, end)
+        if unit is not None:
+            return number, unit[0]
+    whole = _quantity_re().fullmatch(text)
+    return None if whole is None else (whole, whole["unit"] or "")
+
+
 def _split(text: str, kind: _Kind, shown: str | None = None) -> tuple[Decimal, str]:
     """Split text into a checked number and a unit; ``shown`` is what error messages quote."""
-    m = _QUANTITY_RE.fullmatch(text)
+    m = _quantity(text)
     if m is None:
         if why := look_alike(text, unit_powers=True):  # before NFKC folds ² into 2
             quoted = shown if shown is not None else text
@@ -301,10 +325,10 @@ def _split(text: str, kind: _Kind, shown: str | None = None) -> tuple[Decimal, s
             )
             raise QuantityError(message, "look-alike-character")
         normal = normalize(text)
-        m = _QUANTITY_RE.fullmatch(normal)
+        m = _quantity(normal)
         if m is None:
             _diagnose(normal, shown if shown is not None else text, kind)
-    return _decimal(m, shown if shown is not None else text, kind), m["unit"] or ""
+    return _decimal(m[0], shown if shown is not None else text, kind), m[1]
 
 
 def _decimal(m: re.Match[str], shown: str, kind: _Kind) -> Decimal:
