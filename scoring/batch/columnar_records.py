@@ -35,7 +35,7 @@ import itertools
 import json
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -49,6 +49,7 @@ from .columnar_csv import _counted, _Reading, scorer_for
 from .core import ChunkResult, process_chunk
 from .inputs import Input
 from .outputs import CsvFormat
+from .parquet import FIRST_ROW
 from .records import FACTS_KEYS, Converted, JsonLineConverter, RawRecord, RowConverter
 
 __all__ = ["CHUNK_RECORDS", "KINDS", "records_results"]
@@ -111,9 +112,14 @@ class _RowReading(_Reading):
         word: str = "row",
     ) -> None:
         super().__init__(spec, None, converter, scorer, text, word)
-        self.payloads: list[Any] = []  # the frame's records as their input holds them
+        # The record of each row of the frame being scored, as its input holds it.
+        self.payload: Callable[[int], Any] = lambda row: None
 
     def results(self, item: Input, start: int) -> Iterator[ChunkResult]:
+        batches = item.columns()
+        if batches is not None:
+            yield from self.column_chunks(batches, start)
+            return
         index = start
         for chunk in _chunks(item.records()):
             result = self.chunk(chunk, index)
@@ -125,54 +131,81 @@ class _RowReading(_Reading):
         others (with the rows the scorer declines) the usual way."""
         if not _ascending(chunk):
             return _counted(process_chunk(self.spec, self.converter, index, chunk))
-        first = chunk[0][0]
-        rows, keep = _texts(chunk, self.width, pad=not self.converter.strict_width)
-        odd = {chunk[k][0] - first: chunk[k][1] for k in range(len(chunk)) if not keep[k]}
-        good = [chunk[k][0] - first for k in range(len(chunk)) if keep[k]]
-        self.payloads = [chunk[k][1] for k in range(len(chunk)) if keep[k]]
-        return self.frame_result(first, index, good, rows, odd)
+        first, width = chunk[0][0], self.width
+        pad = not self.converter.strict_width
+        rows: list[Sequence[Any]] = []
+        at: list[int] = []  # the place in ``chunk`` of each row of ``rows``
+        for k, (_, payload) in enumerate(chunk):
+            if isinstance(payload, (list, tuple)):  # not ``lines.Unreadable``
+                if len(payload) < width and pad:  # a spreadsheet's short row, as converted
+                    payload = [*payload, *([None] * (width - len(payload)))]
+                if len(payload) == width:  # else ``RowConverter`` words batch-row-width
+                    rows.append(payload)
+                    at.append(k)
+        columns = [list(column) for column in zip(*rows, strict=True)] if rows else []
+        texts, keep = _column_texts(columns, len(rows), width)
+        taken = set(itertools.compress(at, keep))
+        good = [at[k] for k in range(len(rows)) if keep[k]]
+        odd = {chunk[k][0] - first: chunk[k][1] for k in range(len(chunk)) if k not in taken}
+        self.payload = lambda row: chunk[good[row]][1]
+        return self.score(first, index, [chunk[k][0] - first for k in good], texts, odd)
 
-    def frame_result(
-        self, first: int, index: int, good: list[int], rows: list[list[Any]], odd: dict[int, Any]
+    def column_chunks(
+        self, batches: Iterator[list[list[Any]]], index: int
+    ) -> Iterator[ChunkResult]:
+        """A Parquet file's or a query's batches of typed columns, gathered into chunks of at
+        least ``CHUNK_RECORDS`` rows (numbered from 2, under the header, as ``records``)."""
+        first = FIRST_ROW
+        gathered: list[list[Any]] = []
+        for batch in itertools.chain(batches, [None]):
+            if batch is not None:
+                if not gathered:
+                    gathered = [list(column) for column in batch]
+                else:
+                    for column, more in zip(gathered, batch, strict=True):
+                        column.extend(more)
+            count = len(gathered[0]) if gathered else 0
+            if count and (batch is None or count >= CHUNK_RECORDS):
+                result = self.columns_chunk(first, index, gathered, count)
+                first, index, gathered = first + count, index + count, []
+                yield result
+
+    def columns_chunk(
+        self, first: int, index: int, columns: list[list[Any]], count: int
     ) -> ChunkResult:
-        names = self.scorer.names
-        columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
-        frame = pl.DataFrame(
-            [
-                pl.Series(name, column, dtype=pl.String)
-                for name, column in zip(names, columns, strict=True)
-            ]
-        )
-        return self.score(first, index, good, frame, odd)
+        """``count`` rows of typed columns, the first numbered ``first``, as ``chunk``."""
+        texts, keep = _column_texts(columns, count, self.width)
+        good = list(itertools.compress(range(count), keep))
+        odd = {k: [column[k] for column in columns] for k in range(count) if not keep[k]}
+        self.payload = lambda row: [column[good[row]] for column in columns]
+        return self.score(first, index, good, texts, odd)
 
     def declined(self, number: int, row: int, frame: pl.DataFrame) -> RawRecord:
-        return number, self.payloads[row]
+        return number, self.payload(row)
 
 
-def _texts(
-    chunk: Sequence[RawRecord], width: int, *, pad: bool
-) -> tuple[list[list[Any]], list[bool]]:
-    """The rows of ``chunk`` whose every cell reads as text (``_text``), as text; and for each
-    record whether it is one of them. A row of another width is not (``pad``: a spreadsheet's
-    short row is padded with empty cells, as ``RowConverter`` pads it)."""
-    keep = [False] * len(chunk)
-    rows: list[list[Any]] = []
-    for k, (_, payload) in enumerate(chunk):
-        if not isinstance(payload, (list, tuple)):
-            continue  # a record the reader could not read (``lines.Unreadable``)
-        cells = list(payload)
-        if len(cells) < width and pad:
-            cells.extend([None] * (width - len(cells)))
-        if len(cells) != width:
-            continue
-        if not set(map(type, cells)) <= _TEXT:
-            converted = [_text(cell) for cell in cells]
-            if any(cell is _NOT_TEXT for cell in converted):
-                continue
-            cells = converted
-        keep[k] = True
-        rows.append(cells)
-    return rows, keep
+def _column_texts(
+    columns: list[list[Any]], count: int, width: int
+) -> tuple[pl.DataFrame, list[bool]]:
+    """A frame of the ``count`` rows of ``columns`` whose every cell reads as text (``_text``),
+    the cells as text; and for each row whether it is one of them."""
+    keep = [True] * count
+    texts: list[list[Any]] = []
+    for column in columns:
+        if not set(map(type, column)) <= _TEXT:
+            column = [_text(cell) for cell in column]
+            for k in [k for k, cell in enumerate(column) if cell is _NOT_TEXT]:
+                keep[k] = False
+        texts.append(column)
+    if not all(keep):
+        texts = [list(itertools.compress(column, keep)) for column in texts]
+    names = [f"c{i}" for i in range(width)]
+    if not texts:
+        texts = [[] for _ in names]
+    series = [
+        pl.Series(name, cells, dtype=pl.String) for name, cells in zip(names, texts, strict=True)
+    ]
+    return pl.DataFrame(series), keep
 
 
 _NOT_TEXT: Any = object()  # a cell whose text might read otherwise than the cell
@@ -305,15 +338,17 @@ def _json_chunk(
     if reading is None:
         return _counted(process_chunk(spec, converter, index, chunk))
     first = chunk[0][0]
-    good: list[int] = []
+    good: list[int] = []  # places in ``chunk`` of the lines in the frame
     rows: list[list[Any]] = []
     odd: dict[int, Any] = {}
-    reading.payloads = []
-    for (number, line), found in zip(chunk, flat, strict=True):
+    for k, ((number, line), found) in enumerate(zip(chunk, flat, strict=True)):
         if found is not None and found[0] == header:
-            good.append(number - first)
+            good.append(k)
             rows.append(found[1])
-            reading.payloads.append(line)
         else:
             odd[number - first] = line
-    return reading.frame_result(first, index, good, rows, odd)
+    columns = [list(column) for column in zip(*rows, strict=True)] if rows else []
+    frame, _ = _column_texts(columns, len(rows), reading.width)  # every cell text already
+    reading.payload = lambda row: chunk[good[row]][1]
+    positions = [chunk[k][0] - first for k in good]
+    return reading.score(first, index, positions, frame, odd)

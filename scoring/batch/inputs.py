@@ -70,6 +70,12 @@ class Input:
     def records(self) -> Iterator[RawRecord]:
         return _READERS[self.kind](self.path, *self._options)
 
+    def columns(self) -> Iterator[list[list[Any]]] | None:
+        """A Parquet file's or a query's rows as typed columns, a batch at a time (the rows
+        ``records`` gives, from row 2, without making rows); None for other inputs."""
+        reader = _COLUMNS.get(self.kind)
+        return None if reader is None else reader(self.path, *self._options)
+
 
 def open_inputs(
     spec: Spec,
@@ -457,6 +463,22 @@ def _query_records(label: str, query: SqlQuery) -> Iterator[RawRecord]:
     return query_records(label, query)
 
 
+def _parquet_columns(path: str) -> Iterator[list[list[Any]]]:
+    from .parquet import parquet_columns
+
+    return parquet_columns(path)
+
+
+def _query_columns(label: str, query: SqlQuery) -> Iterator[list[list[Any]]]:
+    from .sql import query_columns
+
+    return query_columns(query)
+
+
+_COLUMNS: dict[str, Callable[..., Iterator[list[list[Any]]]]] = {
+    "parquet": _parquet_columns,
+    "sql": _query_columns,
+}
 _READERS: dict[str, Callable[..., Iterator[RawRecord]]] = {
     "folder": _list_records,
     "facts": _list_records,

@@ -42,6 +42,7 @@ __all__ = [
     "ROW_GROUP",
     "ParquetWriter",
     "open_parquet",
+    "parquet_columns",
     "parquet_records",
     "require",
     "score_scales",
@@ -153,11 +154,11 @@ def _not_parquet(path: str) -> FactsError:
     )
 
 
-def parquet_records(path: str) -> Iterator[RawRecord]:
-    """The rows of a Parquet file, numbered from 2 (under the header), ``BATCH_ROWS`` read at a
-    time."""
+def parquet_columns(path: str) -> Iterator[list[list[Any]]]:
+    """The typed columns (``typed_column``) of a Parquet file's rows, ``BATCH_ROWS`` rows at a
+    time: what the columnar path reads (``columnar_records``), without making rows."""
     pq = require("pyarrow.parquet", "pyarrow", path)
-    number = FIRST_ROW - 1
+    number = FIRST_ROW - 1  # the last row read
     try:
         parquet = pq.ParquetFile(path)
     except Exception:  # noqa: BLE001 (checked when the input was opened: changed since)
@@ -178,12 +179,20 @@ def parquet_records(path: str) -> Iterator[RawRecord]:
                 raise input_error(path, message, "file-unreadable") from None
             if batch is None:
                 return
-            columns = [typed_column(column.to_pylist()) for column in batch.columns]
-            for row in rows_of(columns):
-                number += 1
-                yield number, row
+            number += batch.num_rows
+            yield [typed_column(column.to_pylist()) for column in batch.columns]
     finally:
         parquet.close()
+
+
+def parquet_records(path: str) -> Iterator[RawRecord]:
+    """The rows of a Parquet file, numbered from 2 (under the header), ``BATCH_ROWS`` read at a
+    time."""
+    number = FIRST_ROW - 1
+    for columns in parquet_columns(path):
+        for row in rows_of(columns):
+            number += 1
+            yield number, row
 
 
 # ---- writing ------------------------------------------------------------------------------------

@@ -61,6 +61,7 @@ __all__ = [
     "TableWriter",
     "connect",
     "open_query",
+    "query_columns",
     "query_label",
     "query_records",
 ]
@@ -598,21 +599,27 @@ def open_query(spec: Spec, source: SqlQuery, id_column: str | None) -> RowConver
     return RowConverter(cmap)
 
 
-def query_records(label: str, source: SqlQuery) -> Iterator[RawRecord]:
-    """The query's rows, numbered from 2 (under the header), ``FETCH_ROWS`` fetched at a time."""
+def query_columns(source: SqlQuery) -> Iterator[list[list[Any]]]:
+    """The typed columns (``parquet.typed_column``) of the query's rows, ``FETCH_ROWS`` fetched
+    at a time: what the columnar path reads (``columnar_records``), without making rows."""
     cursor = source.start()
-    number = FIRST_ROW - 1
     try:
         while True:
             rows = cursor.fetch(FETCH_ROWS)
             if not rows:
                 return
-            columns = [typed_column(list(cells)) for cells in zip(*rows, strict=True)]
-            for row in rows_of(columns):
-                number += 1
-                yield number, row
+            yield [typed_column(list(cells)) for cells in zip(*rows, strict=True)]
     finally:
         cursor.close()
+
+
+def query_records(label: str, source: SqlQuery) -> Iterator[RawRecord]:
+    """The query's rows, numbered from 2 (under the header), ``FETCH_ROWS`` fetched at a time."""
+    number = FIRST_ROW - 1
+    for columns in query_columns(source):
+        for row in rows_of(columns):
+            number += 1
+            yield number, row
 
 
 # ---- writing a table ----------------------------------------------------------------------------
