@@ -6,44 +6,46 @@ of hand-edited YAML: duplicate keys, YAML 1.1 booleans (yes/no/on/off), timestam
 lose cents, object-building tags, alias bombs, runaway nesting. ``textfile`` reads and decodes
 files (``read_text`` is re-exported here, where callers import it).
 
-PyYAML parses and composes: libyaml's ``CSafeLoader`` when installed (the pure-Python loader needs
-~15 s for 5 MB), else ``SafeLoader``, each with our resolver for what a plain scalar means. Its
-constructors are not used: they make floats, keep the last of duplicate keys, share the object of
-an alias and expand aliases without limit. From the composed node graph, which holds an anchored
-node once however often it is aliased, this module instead
-
-1. pays for the document before expanding anything: a walk in document order counts nodes and
-   depth, and the values each alias expands to, so a "billion laughs" is refused at the alias that
-   crosses the budget, in milliseconds;
-2. builds the data path by path, copying aliases and paying for every value again (which also pays
-   for merge keys), recording the mark of each value and key as it goes.
-
-An alias keeps no position in the graph (it is its anchor's node), so where one must be named the
-text is parsed again: the k-th alias met in document order is the k-th alias event.
+PyYAML parses: libyaml's ``CSafeLoader`` when installed (the pure-Python parser needs ~15 s for
+5 MB), else ``SafeLoader``. Neither composes nor constructs: a composed node graph costs more
+than the data it becomes (three objects a node, walked by the garbage collector while it lives),
+and PyYAML's constructors make floats, keep the last of duplicate keys, share the object of an
+alias and expand aliases without limit. The data is built here straight from the parser's
+events, with the mark of each value and key, in one pass that pays for the document as it goes:
+every value counts, an alias what its anchor expands to, a merge what it copies, so a "billion
+laughs" is refused at the alias that crosses the budget. An alias stays a reference to its anchor
+until the whole document has been paid for; only then is it copied, marks and all.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+)
 
 from ..errors import Problem, ScoringError
 from ..i18n import tr, ui
 from .textfile import read_text
 
 try:
-    from yaml import CSafeLoader as _FastBase
+    from yaml import CSafeLoader as _FastParser
 
     _HAVE_LIBYAML = True
 except ImportError:  # PyYAML built without libyaml: same results, slower
-    from yaml import SafeLoader as _FastBase  # type: ignore[assignment]
+    from yaml import SafeLoader as _FastParser  # type: ignore[assignment]
 
     _HAVE_LIBYAML = False
 
@@ -59,7 +61,6 @@ STR, INT, FLOAT, BOOL, NULL, MAP, SEQ, MERGE = (
     _Y + t for t in ("str", "int", "float", "bool", "null", "map", "seq", "merge")
 )
 _SCALAR_TAGS = (STR, INT, FLOAT, BOOL, NULL)
-_RESOLVED = (NULL, BOOL, INT, FLOAT, MERGE)  # what resolve() may give besides STR
 # What an untagged plain scalar means, deliberately narrower than YAML 1.1: only true/false are
 # booleans (yes/no/on/off stay text), 0123 and timestamps stay text, and numbers keep the digits
 # written (Decimal, never a binary float).
@@ -74,13 +75,16 @@ _INT_TEXT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 _FLOAT_TEXT = re.compile(
     r"[-+]?(?:[0-9]*\.[0-9]+|[0-9]+\.)(?:[eE][-+]?[0-9]{1,4})?|[-+]?[0-9]+[eE][-+]?[0-9]{1,4}"
 )
-# The tag '!' ("no specific tag": text) at a scalar's mark, which PyYAML resolves as if untagged.
-_NON_SPECIFIC = re.compile(r"(?:&[0-9A-Za-z_-]+\s+)?!(?![^\s,\[\]{}])")
+# Only these can start a plain scalar that resolves to something other than text.
+_MAYBE_NOT_TEXT = frozenset("0123456789+-.~nNtTfF<")
 # Between a value and the key that a comma split from it, and after that key: the comma alone.
 _COMMA_GAP = re.compile(r"\s*,\s*")
 _KEY_ENDS = re.compile(r"\s*[,}]")
-# An alias or anchor at a composer error's mark, after the node's tag when one comes first.
-_ANCHOR_AT = re.compile(r"(?:!\S*\s+)?[&*]([0-9A-Za-z_-]+)")
+
+# (path, (line, column)) as the builder collects them: plain tuples of ints and text, which the
+# garbage collector stops tracking, where a hundred thousand Mark objects would be walked on each
+# of its full collections while a large document is compiled.
+Marks = list[tuple[Path, tuple[int, int]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,14 +95,33 @@ class Mark:
     column: int
 
 
+class _Marks(Mapping[Path, Mark]):
+    """Marks by path, kept as (line, column) pairs (see ``Marks``) and read as ``Mark``."""
+
+    def __init__(self, pairs: dict[Path, tuple[int, int]]) -> None:
+        self.pairs = pairs
+
+    def __getitem__(self, path: Path) -> Mark:
+        return Mark(*self.pairs[path])
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.pairs
+
+    def __iter__(self) -> Iterator[Path]:
+        return iter(self.pairs)
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+
 @dataclass(frozen=True)
 class Document:
     """A loaded YAML document: the plain data and where each part of it was written."""
 
     data: Any
     file: str
-    value_marks: dict[Path, Mark]
-    key_marks: dict[Path, Mark]
+    value_marks: Mapping[Path, Mark]
+    key_marks: Mapping[Path, Mark]
     # Problems that left the data usable (a duplicate key keeps its first value), returned rather
     # than raised when the caller asked to keep going, so it can report them with its own.
     problems: tuple[Problem, ...] = ()
@@ -124,17 +147,6 @@ class _At(Protocol):
     column: int
 
 
-class _Events(Protocol):
-    def get_event(self) -> yaml.Event | None: ...
-    def peek_event(self) -> yaml.Event | None: ...
-
-
-def _start(event: yaml.Event | None) -> _At:
-    assert event is not None  # the parsers mark every event, and end the stream before None
-    assert event.start_mark is not None
-    return event.start_mark
-
-
 class _Abort(Exception):
     """Stops loading at once: the rest of the document cannot be trusted or afforded."""
 
@@ -151,176 +163,357 @@ def _too_deep(mark: _At) -> _Abort:
     return _Abort(mark, "yaml-too-deep", message)
 
 
-class _Resolver:
-    """Tags for untagged nodes, the same for both loaders."""
-
-    def resolve(self, kind: type[Node], value: str | None, implicit: tuple[bool, bool]) -> str:
-        if kind is not ScalarNode:
-            return MAP if kind is MappingNode else SEQ
-        if not implicit[0] or value is None:  # quoted (the walk sees to '!')
-            return STR
-        if value in _NULL_WORDS:
-            return NULL
-        if value in _BOOL_WORDS:
-            return BOOL
-        if _INT_TEXT.fullmatch(value):
-            return INT
-        if _FLOAT_TEXT.fullmatch(value):
-            return FLOAT
-        return MERGE if value == "<<" else STR
-
-
-class _FastLoader(_Resolver, _FastBase):
-    """libyaml composes; its parser refuses nesting past 1,000 levels, the walk past ours."""
-
-
-class _PyLoader(_Resolver, yaml.SafeLoader):
-    """PyYAML's Python composer recurses once per level, so it stops at our depth limit."""
-
-    open_collections = 0
-
-    def compose_node(self, parent: Node | None, index: int) -> Node | None:
-        if self.open_collections >= _MAX_DEPTH and self.check_event(yaml.CollectionStartEvent):
-            events: _Events = self
-            raise _too_deep(_start(events.peek_event()))
-        self.open_collections += 1
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self.open_collections -= 1
-
-
-def _mark(node: Node) -> Mark:
-    return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
+def _at(mark: Any) -> tuple[int, int]:
+    return mark.line + 1, mark.column + 1
 
 
 def _short_tag(tag: str) -> str:
     return "!!" + tag[len(_Y) :] if tag.startswith(_Y) else tag
 
 
-def _is_merge(node: Node) -> bool:
-    return isinstance(node, ScalarNode) and node.tag == MERGE
+def _tag(event: Any) -> str:
+    """What a scalar means: its own tag, else what its text resolves to ('!' and quotes: text)."""
+    tag, value = event.tag, event.value
+    if tag is not None:
+        return STR if tag == "!" else tag
+    if not event.implicit[0] or not value or value[0] not in _MAYBE_NOT_TEXT:
+        return NULL if event.implicit[0] and not value else STR
+    if value in _NULL_WORDS:
+        return NULL
+    if value in _BOOL_WORDS:
+        return BOOL
+    if _INT_TEXT.fullmatch(value):
+        return INT
+    if _FLOAT_TEXT.fullmatch(value):
+        return FLOAT
+    return MERGE if value == "<<" else STR
+
+
+@dataclass(eq=False)
+class _Anchor:
+    """An anchored value as first built (its aliases still references), with its marks, the
+    aliases inside it (paths relative to it) and what it expands to."""
+
+    mark: _At
+    text: str | None  # a scalar's source text, for an alias used as a key
+    start: tuple[int, int, int, int]  # while it is open: size, values, keys and aliases so far
+    data: Any = None
+    open: bool = True
+    size: int = 1  # values it expands to
+    depth: int = 0  # levels it nests, expanded
+    values: Marks = field(default_factory=list)
+    keys: Marks = field(default_factory=list)
+    inner: list[tuple[Path, _Anchor]] = field(default_factory=list)
+    expanded: tuple[Any, Marks, Marks] | None = None
+
+
+class _Source(NamedTuple):
+    """A mapping merged by '<<', with its marks and aliases relative to it."""
+
+    data: Any
+    values: Marks
+    keys: Marks
+    inner: list[tuple[Path, _Anchor]]
+
+
+def _under(index: int | None, marks: list[tuple[Path, Any]]) -> list[tuple[Path, Any]]:
+    """The marks of item index of a list, relative to it (all of them for no index)."""
+    if index is None:
+        return marks
+    return [(p[1:], mark) for p, mark in marks if p and p[0] == index]
 
 
 class _Builder:
-    """Pays for a composed document, then turns it into plain data and marks."""
+    """Builds plain data and marks from one document's parse events, paying as it goes."""
 
-    def __init__(self, loader: type[_FastLoader | _PyLoader], text: str, file: str, nodes: int):
-        self.loader, self.text, self.file, self.max_nodes = loader, text, file, nodes
-        self.count = 0  # nodes paid for: first as composed, then again as expanded
-        self.expanded = 0  # values the document expands to, while walking the composed graph
-        self.sizes: dict[Node, int] = {}  # values each node expands to; 0 while it is open
-        self.aliases = 0  # aliases met so far by the walk
-        self.replayed: tuple[list[tuple[str | None, _At]], _At] | None = None
+    def __init__(self, parser: type[Any], text: str, file: str, most: int) -> None:
+        self.parser = parser
+        self.event: Callable[[], Any]  # the next event: the parser's, or one read ahead
+        self.text, self.file, self.most = text, file, most
+        self.pushed: list[Any] = []  # events read ahead by a rejoin that did not happen
+        self.nodes = 0  # nodes written, keys included
+        self.size = 0  # values the document expands to: aliases and merges included
+        self.anchors: dict[str, _Anchor] = {}
+        self.aliases: list[tuple[Path, _Anchor]] = []  # where an alias stands for its anchor
+        self.values: Marks = []
+        self.keys: Marks = []
         self.problems: list[Problem] = []
-        self.value_marks: dict[Path, Mark] = {}
-        self.key_marks: dict[Path, Mark] = {}
+
+    def read_again(self) -> Any:
+        """The events a rejoin read ahead and put back, then the parser's again."""
+        event = self.pushed.pop()
+        if not self.pushed:
+            self.event = self.parsed
+        return event
+
+    def problem(self, mark: Any, code: str, message: str) -> None:
+        self.problems.append(Problem(message, code, self.file, mark.line + 1, mark.column + 1))
 
     def load(self) -> Any:
-        loader = self.loader(self.text)
-        if not loader.check_node():
+        self.event = self.parsed = self.parser(self.text).get_event
+        self.event()  # the stream starts
+        if not isinstance(self.event(), DocumentStartEvent):
             return None  # empty file, or only comments
-        root = loader.get_node()
-        assert root is not None  # check_node saw a document
-        more = loader.check_node()
-        root = self.pay(root, True, 0)
-        if more:
+        data = self.node(self.event(), (), 0, True)
+        self.event()  # the document ends
+        if isinstance(after := self.event(), DocumentStartEvent):
             message = tr(
                 "yaml-multiple-documents",
                 "a second YAML document starts here; a file must hold exactly one",
             )
-            self.problem(self.replay()[1], "yaml-multiple-documents", message)
-        self.count = 0  # the composed graph was paid for; now pay for its expansion
-        return self.value(root, ())
+            self.problem(after.start_mark, "yaml-multiple-documents", message)
+        if not self.aliases:
+            return data
+        # Paid for in full: now each alias becomes a copy of its anchor, with the anchor's marks.
+        for path, anchor in self.aliases:
+            _, values, keys = self.expand(anchor)
+            self.values += [((*path, *rel), mark) for rel, mark in values]
+            self.keys += [((*path, *rel), mark) for rel, mark in keys]
+        return self.copy(data)
 
-    def replay(self) -> tuple[list[tuple[str | None, _At]], _At]:
-        """The first document's aliases (name, mark) and the mark of what follows it, parsed
-        again: the graph keeps no position for an alias or for a second document. Parsed once,
-        when first asked."""
-        if self.replayed is None:
-            parser: _Events = self.loader(self.text)
-            aliases: list[tuple[str | None, _At]] = []
-            while not isinstance(event := parser.get_event(), yaml.DocumentEndEvent):
-                if isinstance(event, yaml.AliasEvent):
-                    aliases.append((event.anchor, _start(event)))
-            self.replayed = aliases, _start(parser.get_event())
-        return self.replayed
+    def expand(self, anchor: _Anchor) -> tuple[Any, Marks, Marks]:
+        """The anchor's value with every alias inside it copied, and all its marks; made once."""
+        if anchor.expanded is None:
+            values, keys = list(anchor.values), list(anchor.keys)
+            for path, inner in anchor.inner:
+                _, inner_values, inner_keys = self.expand(inner)
+                values += [((*path, *rel), mark) for rel, mark in inner_values]
+                keys += [((*path, *rel), mark) for rel, mark in inner_keys]
+            anchor.expanded = (self.copy(anchor.data), values, keys)
+        return anchor.expanded
 
-    def problem(self, mark: _At, code: str, message: str) -> None:
-        self.problems.append(Problem(message, code, self.file, mark.line + 1, mark.column + 1))
+    def copy(self, value: Any, *, aliases: bool = True) -> Any:
+        """A fresh copy of value, each alias in it replaced by a copy of its anchor's value
+        (left as it is when aliases is False)."""
+        kind = type(value)
+        if kind is dict:
+            return {key: self.copy(item, aliases=aliases) for key, item in value.items()}
+        if kind is list:
+            return [self.copy(item, aliases=aliases) for item in value]
+        if kind is _Anchor and aliases:
+            return self.copy(self.expand(value)[0])
+        return value
 
-    def charge(self, node: Node) -> None:
-        self.count += 1
-        if self.count > self.max_nodes:
-            raise _Abort(node.start_mark, "yaml-too-large", self.too_large())
-
-    def expand(self, size: int, where: _At | int) -> None:
-        self.expanded += size
-        if self.expanded > self.max_nodes:
-            mark = self.replay()[0][where][1] if isinstance(where, int) else where
-            raise _Abort(mark, "yaml-too-large", self.too_large())
-
-    def too_large(self) -> str:
-        return tr(
-            "yaml-too-large",
-            "document expands to more than {most} nodes (alias bomb?)",
-            most=self.max_nodes,
-        )
-
-    def pay(self, node: Node, value: bool, depth: int) -> Node:
-        """Walk the composed graph in document order, as the parser wrote it: every node written
-        counts, and every value (not a key or a '<<' source) adds what it expands to, an alias its
-        anchor's whole size, so nothing is expanded before it is paid for. Returns the node to
-        keep: an alias inside its own anchor becomes null, and is reported."""
-        size = self.sizes.get(node)
-        if size is not None:  # met before: this is an alias
-            index, self.aliases = self.aliases, self.aliases + 1
-            if size == 0:  # its anchor is still open
-                name, mark = self.replay()[0][index]
-                message = tr(
-                    "yaml-recursive-alias", "alias '*{name}' is inside its own anchor", name=name
-                )
-                self.problem(mark, "yaml-recursive-alias", message)
-                node, size = ScalarNode(NULL, ""), 1
-                node.start_mark = mark
-            if value:
-                self.expand(size, index)
-            return node
-        self.charge(node)
-        node.end_mark = None  # never read: freed, the graph holds a sixth less while expanded
-        if isinstance(node, ScalarNode):
-            if node.tag in _RESOLVED and _NON_SPECIFIC.match(self.text, node.start_mark.index):
-                node.tag = STR
-            self.sizes[node] = 1
-            if value:
-                self.expand(1, node.start_mark)
-            return node
-        if depth >= _MAX_DEPTH:
-            raise _too_deep(node.start_mark)
-        begun = self.expanded
-        if value:
-            self.expand(1, node.start_mark)
-        self.sizes[node] = 0
-        if isinstance(node, MappingNode) and node.flow_style:
-            node.value = self.rejoin(node.value)
-        items = node.value
-        for i, item in enumerate(items):
-            if isinstance(node, SequenceNode):
-                if (kept := self.pay(item, True, depth + 1)) is not item:
-                    items[i] = kept
-                continue
-            key, value_node = item
-            pair = (
-                self.pay(key, False, depth + 1),
-                self.pay(value_node, not _is_merge(key), depth + 1),
+    def pay(self, size: int, mark: _At) -> None:
+        self.size += size
+        if self.size > self.most:
+            message = tr(
+                "yaml-too-large",
+                "document expands to more than {most} nodes (alias bomb?)",
+                most=self.most,
             )
-            if pair[0] is not key or pair[1] is not value_node:
-                items[i] = pair
-        self.sizes[node] = max(self.expanded - begun, 1)
-        return node
+            raise _Abort(mark, "yaml-too-large", message)
 
-    def rejoin(self, pairs: list[tuple[Node, Node]]) -> list[tuple[Node, Node]]:
-        """A flow mapping's pairs with a comma inside parentheses put back into its value.
+    def node(self, event: Any, path: Path, depth: int, value: bool) -> Any:
+        """The data of the node that starts with event, at path; value is False for a key or
+        a merge source, which are not paid for as values."""
+        mark = event.start_mark
+        if type(event) is AliasEvent:
+            return self.alias(event, path, value)
+        self.nodes += 1
+        before = self.size
+        if value or self.nodes > self.most:  # every node written counts, every value is paid
+            self.pay(1 if self.nodes <= self.most else self.most + 1, mark)
+        self.values.append((path, (mark.line + 1, mark.column + 1)))
+        anchor = None
+        if event.anchor is not None:
+            anchor = self.anchor(event, path, before)
+        if type(event) is ScalarEvent:
+            data = self.scalar(event) if event.tag is not None or event.implicit[0] else event.value
+        elif depth >= _MAX_DEPTH:
+            raise _too_deep(mark)
+        elif type(event) is MappingStartEvent:
+            data = self.mapping(event, path, depth)
+        else:
+            if event.tag not in (None, "!", SEQ):
+                self.bad_tag(mark, event.tag, ui("a list"))
+            data, index = [], 0
+            while type(item := self.event()) is not SequenceEndEvent:
+                data.append(self.node(item, (*path, index), depth + 1, True))
+                index += 1
+        if anchor is not None:
+            self.close(anchor, data, path)
+        return data
+
+    def anchor(self, event: Any, path: Path, size: int) -> _Anchor:
+        name = event.anchor
+        if name in self.anchors:
+            line = self.anchors[name].mark.line + 1
+            message = tr(
+                "yaml-duplicate-anchor",
+                "anchor '&{name}' is already defined at line {line}",
+                name=name,
+                line=line,
+            )
+            raise _Abort(event.start_mark, "yaml-duplicate-anchor", message)
+        text = event.value if type(event) is ScalarEvent else None
+        start = (size, len(self.values) - 1, len(self.keys), len(self.aliases))
+        self.anchors[name] = anchor = _Anchor(event.start_mark, text, start)
+        return anchor
+
+    def close(self, anchor: _Anchor, data: Any, path: Path) -> None:
+        size, values, keys, aliases = anchor.start
+        cut = len(path)
+        anchor.values = [(p[cut:], mark) for p, mark in self.values[values:]]
+        anchor.keys = [(p[cut:], mark) for p, mark in self.keys[keys:]]
+        anchor.inner = [(p[cut:], inner) for p, inner in self.aliases[aliases:]]
+        nested = (len(p) + inner.depth for p, inner in anchor.inner)
+        anchor.depth = max([0, *(len(p) for p, _ in anchor.values), *nested])
+        anchor.size = max(self.size - size, 1)
+        anchor.data, anchor.open = data, False
+
+    def alias(self, event: Any, path: Path, value: bool) -> Any:
+        mark, name = event.start_mark, event.anchor
+        anchor = self.anchors.get(name)
+        if anchor is None:
+            message = tr(
+                "yaml-undefined-alias",
+                "alias '*{name}' has no anchor '&{name}' before it",
+                name=name,
+            )
+            raise _Abort(mark, "yaml-undefined-alias", message)
+        if anchor.open:
+            message = tr(
+                "yaml-recursive-alias", "alias '*{name}' is inside its own anchor", name=name
+            )
+            self.problem(mark, "yaml-recursive-alias", message)
+            self.values.append((path, _at(mark)))
+            if value:
+                self.pay(1, mark)
+            return None
+        if value:
+            self.pay(anchor.size, mark)
+        if len(path) + anchor.depth > _MAX_DEPTH:
+            raise _too_deep(mark)
+        self.aliases.append((path, anchor))
+        return anchor  # stands for its copy until the document is paid for
+
+    def mapping(self, event: Any, path: Path, depth: int) -> dict[str, Any]:
+        if event.tag not in (None, "!", MAP):
+            self.bad_tag(event.start_mark, event.tag, ui("a mapping"))
+        data: dict[str, Any] = {}
+        lines: dict[str, int] = {}
+        plan: list[str | tuple[_At, list[_Source]]] = []  # keys and merges, in order
+        while type(key_event := self.event()) is not MappingEndEvent:
+            if type(key_event) is ScalarEvent and _tag(key_event) == MERGE:
+                self.nodes += 1
+                value_event = self.event()
+                plan.append((value_event.start_mark, self.sources(value_event, path, depth)))
+                continue
+            key, key_mark = self.key(key_event, path, depth)
+            value_event = self.event()
+            if event.flow_style and type(value_event) is ScalarEvent:
+                value_event = self.rejoin(value_event)
+            if key is None or key in data:
+                if key is not None:
+                    message = tr(
+                        "duplicate-key",
+                        "duplicate key {key!r} (first defined at line {line})",
+                        key=key,
+                        line=lines[key],
+                    )
+                    self.problem(key_event.start_mark, "duplicate-key", message)
+                self.drop(value_event, path, depth, value=True)
+                continue
+            lines[key] = key_mark.line + 1
+            self.keys.append(((*path, key), _at(key_mark)))
+            data[key] = self.node(value_event, (*path, key), depth + 1, True)
+            plan.append(key)
+        return data if len(plan) == len(data) else self.merge(data, plan, path)
+
+    def key(self, event: Any, path: Path, depth: int) -> tuple[str | None, Any]:
+        """A key's source text (2021 stays "2021") and mark; None for a list or mapping."""
+        if type(event) is ScalarEvent:
+            self.nodes += 1
+            if event.anchor is not None:
+                anchor = self.anchor(event, path, self.size)
+                self.close(anchor, self.scalar(event), path)
+                anchor.values = [((), _at(event.start_mark))]
+            elif event.tag is not None:
+                self.scalar(event)  # only to report a bad tag
+            return str(event.value), event.start_mark
+        aliased = self.anchors.get(str(event.anchor)) if type(event) is AliasEvent else None
+        if aliased is not None and aliased.text is not None:
+            return aliased.text, aliased.mark
+        self.drop(event, path, depth, value=False)
+        message = tr("yaml-complex-key", "a mapping key must be text, not a list or mapping")
+        self.problem(event.start_mark, "yaml-complex-key", message)
+        return None, event.start_mark
+
+    def drop(self, event: Any, path: Path, depth: int, *, value: bool) -> None:
+        """Reads a node that is not kept (a duplicate's value, a complex key): paid for, its
+        marks, aliases and problems forgotten."""
+        kept = len(self.values), len(self.keys), len(self.aliases), len(self.problems)
+        self.node(event, path, depth + 1, value)
+        del self.values[kept[0] :], self.keys[kept[1] :], self.aliases[kept[2] :]
+        del self.problems[kept[3] :]
+
+    def sources(self, event: Any, path: Path, depth: int) -> list[_Source]:
+        """The mappings after '<<', each with its marks and aliases relative to it."""
+        kept = len(self.values), len(self.keys), len(self.aliases)
+        data = self.node(event, (*path, "<<"), depth + 1, False)
+        cut = len(path) + 1
+        values = [(p[cut:], mark) for p, mark in self.values[kept[0] :]]
+        keys = [(p[cut:], mark) for p, mark in self.keys[kept[1] :]]
+        inner = [(p[cut:], anchor) for p, anchor in self.aliases[kept[2] :]]
+        del self.values[kept[0] :], self.keys[kept[1] :], self.aliases[kept[2] :]
+        mark = event.start_mark
+        if type(data) is _Anchor:
+            data, values, keys, inner, mark = (
+                data.data,
+                data.values,
+                data.keys,
+                data.inner,
+                data.mark,
+            )
+        items = list(enumerate(data)) if type(data) is list else [(None, data)]
+        sources: list[_Source] = []
+        for index, item in items:
+            if type(item) is _Anchor:
+                source = _Source(item.data, item.values, item.keys, item.inner)
+            else:
+                source = _Source(item, *(_under(index, marks) for marks in (values, keys, inner)))
+            if type(source.data) is dict:
+                sources.append(source)
+        if len(sources) != len(items):
+            message = tr(
+                "yaml-merge",
+                "'<<' must be followed by a mapping or a list of mappings, e.g. <<: *defaults",
+            )
+            self.problem(mark, "yaml-merge", message)
+        return sources
+
+    def merge(
+        self,
+        written: dict[str, Any],
+        plan: list[str | tuple[_At, list[_Source]]],
+        path: Path,
+    ) -> dict[str, Any]:
+        """Written keys win, then earlier merge sources; merged keys take the place of their
+        '<<', with the marks they have where they were written. What is copied is paid for."""
+        data: dict[str, Any] = {}
+        for step in plan:
+            if isinstance(step, str):
+                data[step] = written[step]
+                continue
+            mark, sources = step
+            for source in sources:
+                taken = {
+                    key: self.copy(item, aliases=False)
+                    for key, item in source.data.items()
+                    if key not in written and key not in data
+                }
+                data |= taken
+                values = [((*path, *p), at) for p, at in source.values if p and p[0] in taken]
+                inner = [((*path, *p), anchor) for p, anchor in source.inner if p[0] in taken]
+                self.pay(len(values) + sum(anchor.size for _, anchor in inner), mark)
+                self.values += values
+                self.keys += [((*path, *p), at) for p, at in source.keys if p[0] in taken]
+                self.aliases += inner
+        return data
+
+    def rejoin(self, value: Any) -> Any:
+        """A flow mapping's value with a comma inside parentheses put back into it.
 
         In ``{formula: round(实际支出 / 公里数, 4), kind: number}`` YAML ends the value at the
         comma, and ``4)`` becomes a key with no value. A plain value whose parentheses are open,
@@ -328,141 +521,52 @@ class _Builder:
         parentheses close: the value the writer meant, at its own mark. Anything else (a key with
         a value, a quoted or anchored piece, parentheses that never close) is left as YAML read
         it, and reported as it was."""
-        out: list[tuple[Node, Node]] = []
-        i = 0
-        while i < len(pairs):
-            key, value = pairs[i]
-            depth = self.open_parens(value)
-            j, end = i + 1, 0
-            while depth > 0 and j < len(pairs) and self.bare_key(pairs[j], pairs[j - 1]):
-                depth += self.open_parens(pairs[j][0], key=True)
-                j += 1
-                if depth <= 0:
-                    end = j
-            if not end:
-                out.append((key, value))
-                i += 1
-                continue
-            last = pairs[end - 1][0]
-            start, stop = value.start_mark.index, last.end_mark.index
-            raw = self.text[start:stop]
-            pieces = [value.value, *(k.value for k, _ in pairs[i + 1 : end])]
-            joined = raw if "\n" not in raw else ", ".join(pieces)
-            out.append((key, ScalarNode(STR, joined, value.start_mark, last.end_mark)))
-            i = end
-        return out
+        depth = self.open_parens(value)
+        if depth <= 0:
+            return value
+        read: list[Any] = []
+        before: Any = value  # the piece before the comma
+        while depth > 0:
+            read.append(key := self.event())
+            if type(key) is not ScalarEvent:
+                break
+            read.append(empty := self.event())
+            if not self.bare_key(key, empty, before):
+                break
+            depth += self.open_parens(key, key=True)
+            before = key
+        if depth > 0:
+            self.pushed += reversed(read)
+            self.event = self.read_again
+            return value
+        raw = self.text[value.start_mark.index : before.end_mark.index]
+        joined = (
+            raw if "\n" not in raw else ", ".join([value.value, *(key.value for key in read[::2])])
+        )
+        return ScalarEvent(None, "!", (True, False), joined, value.start_mark, before.end_mark)
 
-    def open_parens(self, node: Node, *, key: bool = False) -> int:
+    def open_parens(self, event: Any, *, key: bool = False) -> int:
         """'(' less ')' in a plain, one-line scalar written as its value reads (no anchor, tag
         or quote), else 0 for a value (nothing to rejoin) or -1 for a key (stop rejoining)."""
-        if not isinstance(node, ScalarNode) or node.style not in (None, "") or node in self.sizes:
+        text = event.value
+        if not key and "(" not in text:
+            return 0
+        start, end = event.start_mark.index, event.end_mark.index
+        if event.style not in (None, "") or not text or self.text[start:end] != text:
             return -1 if key else 0
-        start, end = node.start_mark.index, node.end_mark.index
-        if self.text[start:end] != node.value or not node.value:
-            return -1 if key else 0
-        text: str = node.value
-        return text.count("(") - text.count(")")
+        return int(text.count("(") - text.count(")"))
 
-    def bare_key(self, pair: tuple[Node, Node], before: tuple[Node, Node]) -> bool:
-        """``pair`` is a key written alone (no ':', no value), after ``before`` and a comma."""
-        key, value = pair
-        if (
-            key in self.sizes
-            or not self.empty(value)
-            or value.start_mark.index != key.end_mark.index
-        ):
-            return False  # an alias keeps its anchor's marks: never rejoined
-        previous = before[0] if self.empty(before[1]) else before[1]  # the piece before the comma
-        gap = self.text[previous.end_mark.index : key.start_mark.index]
+    def bare_key(self, key: Any, value: Any, before: Any) -> bool:
+        """key is written alone (no ':', no value), after the piece before and a comma."""
+        written_alone = type(value) is ScalarEvent and not value.value and _tag(value) == NULL
+        if not written_alone or value.start_mark.index != key.end_mark.index:
+            return False
+        gap = self.text[before.end_mark.index : key.start_mark.index]
         after = self.text[key.end_mark.index : key.end_mark.index + 80]
         return _COMMA_GAP.fullmatch(gap) is not None and _KEY_ENDS.match(after) is not None
 
-    def empty(self, node: Node) -> bool:
-        """The value YAML gives a key written without one."""
-        return (
-            isinstance(node, ScalarNode)
-            and node not in self.sizes
-            and node.tag == NULL
-            and node.value == ""
-        )
-
-    def value(self, node: Node, path: Path) -> Any:
-        """Convert node into plain data at path; aliases are copied, and each copy paid for."""
-        self.charge(node)
-        self.value_marks[path] = _mark(node)
-        if len(path) > _MAX_DEPTH:  # aliases inside aliases can nest beyond what was composed
-            raise _too_deep(node.start_mark)
-        if isinstance(node, ScalarNode):
-            return self.scalar(node)
-        if isinstance(node, SequenceNode):
-            if node.tag != SEQ:
-                self.bad_tag(node, ui("a list"))
-            return [self.value(item, (*path, i)) for i, item in enumerate(node.value)]
-        result: dict[str, Any] = {}
-        for key, key_node, value_node in self.entries(node, 0):
-            self.key_marks[(*path, key)] = _mark(key_node)
-            result[key] = self.value(value_node, (*path, key))
-        return result
-
-    def entries(self, node: Node, depth: int) -> list[tuple[str, Node, Node]]:
-        """(key, key node, value node) after merges: written keys win, then earlier merge sources;
-        merged keys take the place of their '<<'."""
-        if depth > _MAX_DEPTH:
-            raise _too_deep(node.start_mark)
-        if node.tag != MAP:
-            self.bad_tag(node, ui("a mapping"))
-        written: dict[str, Node] = {}
-        plan: list[tuple[str, Node, Node] | Node] = []
-        for key_node, value_node in node.value:
-            if _is_merge(key_node):
-                plan.append(value_node)
-            elif (key := self.key(key_node)) in written:
-                line = written[key].start_mark.line + 1
-                message = tr(
-                    "duplicate-key",
-                    "duplicate key {key!r} (first defined at line {line})",
-                    key=key,
-                    line=line,
-                )
-                self.problem(key_node.start_mark, "duplicate-key", message)
-            elif key is not None:
-                written[key] = key_node
-                plan.append((key, key_node, value_node))
-        result: list[tuple[str, Node, Node]] = []
-        seen = set(written)
-        for step in plan:
-            if isinstance(step, tuple):
-                result.append(step)
-                continue
-            for source in self.merge_sources(step):
-                for entry in self.entries(source, depth + 1):
-                    self.charge(entry[1])  # merging is alias expansion too: nested merges explode
-                    if entry[0] not in seen:
-                        seen.add(entry[0])
-                        result.append(entry)
-        return result
-
-    def merge_sources(self, node: Node) -> list[MappingNode]:
-        items = node.value if isinstance(node, SequenceNode) else [node]
-        sources = [item for item in items if isinstance(item, MappingNode)]
-        if len(sources) != len(items):
-            message = tr(
-                "yaml-merge",
-                "'<<' must be followed by a mapping or a list of mappings, e.g. <<: *defaults",
-            )
-            self.problem(node.start_mark, "yaml-merge", message)
-        return sources
-
-    def key(self, node: Node) -> str | None:
-        if not isinstance(node, ScalarNode):
-            message = tr("yaml-complex-key", "a mapping key must be text, not a list or mapping")
-            self.problem(node.start_mark, "yaml-complex-key", message)
-            return None
-        self.scalar(node)  # only to report a bad tag: keys keep their source text (2021 -> "2021")
-        return str(node.value)
-
-    def scalar(self, node: ScalarNode) -> Any:
-        tag, text = node.tag, node.value
+    def scalar(self, event: Any) -> Any:
+        tag, text = _tag(event), event.value
         if tag in (STR, MERGE):  # a '<<' that is not a key is just text
             return text
         if tag == NULL and text in _NULL_WORDS:
@@ -480,32 +584,32 @@ class _Builder:
                 text=text,
                 tag=_short_tag(tag),
             )
-            self.problem(node.start_mark, "yaml-bad-scalar", message)
+            self.problem(event.start_mark, "yaml-bad-scalar", message)
         else:
-            self.bad_tag(node, ui("a plain value"))
+            self.bad_tag(event.start_mark, tag, ui("a plain value"))
         return text
 
-    def bad_tag(self, node: Node, target: str) -> None:
-        if node.tag in (*_SCALAR_TAGS, MAP, SEQ):
+    def bad_tag(self, mark: _At, tag: str, target: str) -> None:
+        if tag in (*_SCALAR_TAGS, MAP, SEQ):
             message = tr(
                 "yaml-tag",
                 "tag {tag!r} cannot be used on {target}",
-                tag=_short_tag(node.tag),
+                tag=_short_tag(tag),
                 target=target,
             )
         else:
             message = tr(
                 "yaml-tag",
                 "tag {tag!r} is not allowed; plain YAML values only",
-                tag=_short_tag(node.tag),
+                tag=_short_tag(tag),
             )
-        self.problem(node.start_mark, "yaml-tag", message)
+        self.problem(mark, "yaml-tag", message)
 
 
 def _python_error(text: str, exc: Exception) -> Exception:
     """PyYAML's own wording for what libyaml rejected, so messages read alike on every install."""
     try:
-        parser: _Events = _PyLoader(text)
+        parser: Any = yaml.SafeLoader(text)
         while not isinstance(parser.get_event(), yaml.StreamEndEvent):
             pass
     except yaml.YAMLError as py_exc:
@@ -513,32 +617,6 @@ def _python_error(text: str, exc: Exception) -> Exception:
         if not isinstance(exc, yaml.YAMLError) or lines[0] == lines[1]:
             return py_exc
     return exc
-
-
-def _composer_problem(exc: yaml.YAMLError, file: str, text: str) -> Problem | None:
-    """An alias without its anchor, or an anchor defined twice, where the composer stopped."""
-    if not isinstance(exc, yaml.composer.ComposerError) or exc.problem_mark is None:
-        return None
-    mark = exc.problem_mark
-    found = _ANCHOR_AT.match(text, mark.index)
-    name = found.group(1) if found else ""
-    if "undefined alias" in (exc.problem or ""):
-        code = "yaml-undefined-alias"
-        message = tr(
-            "yaml-undefined-alias", "alias '*{name}' has no anchor '&{name}' before it", name=name
-        )
-    elif "duplicate anchor" in (exc.context or "") and exc.context_mark is not None:
-        line = exc.context_mark.line + 1
-        code = "yaml-duplicate-anchor"
-        message = tr(
-            "yaml-duplicate-anchor",
-            "anchor '&{name}' is already defined at line {line}",
-            name=name,
-            line=line,
-        )
-    else:
-        return None
-    return Problem(message, code, file, mark.line + 1, mark.column + 1)
 
 
 def _syntax_problem(exc: Exception, file: str, text: str) -> Problem:
@@ -578,13 +656,13 @@ def _our_depth_problem(
     text: str, exc: yaml.YAMLError | UnicodeEncodeError, file: str, max_nodes: int
 ) -> Problem | None:
     """libyaml has its own nesting limit (1,000 levels), met while it scans ahead for a simple
-    key, before the walk meets ours: report ours, from the prefix libyaml had read, so every
-    install gives the same message (and the Python loader never re-reads 50,000 brackets)."""
+    key, before the builder meets ours: report ours, from the prefix libyaml had read, so every
+    install gives the same message."""
     mark = getattr(exc, "problem_mark", None)
     if mark is None or "nesting depth" not in str(getattr(exc, "problem", "")):
         return None
     try:
-        _Builder(_PyLoader, text[: mark.index], file, max_nodes).load()
+        _Builder(yaml.SafeLoader, text[: mark.index], file, max_nodes).load()
     except _Abort as abort:
         return abort.problem(file)
     except yaml.YAMLError:
@@ -605,28 +683,24 @@ def load_yaml(
     With ``keep_going``, problems that leave the data usable (duplicate keys) are returned in
     ``Document.problems`` instead of raised.
     """
-    builder = _Builder(_FastLoader if _HAVE_LIBYAML else _PyLoader, text, file, max_nodes)
+    builder = _Builder(_FastParser if _HAVE_LIBYAML else yaml.SafeLoader, text, file, max_nodes)
     data = None
     try:
         data = builder.load()
     except _Abort as abort:
         builder.problems.append(abort.problem(file))
     except (yaml.YAMLError, UnicodeEncodeError) as exc:  # libyaml cannot encode lone surrogates
+        # Text that does not parse: what was found before it is not worth reporting.
         deep = _our_depth_problem(text, exc, file, max_nodes) if _HAVE_LIBYAML else None
-        if deep is None and isinstance(exc, yaml.YAMLError):
-            deep = _composer_problem(exc, file, text)
-        if deep is not None:
-            builder.problems.append(deep)
-        else:
+        if deep is None:
             error = _python_error(text, exc) if _HAVE_LIBYAML else exc
-            builder.problems.append(_syntax_problem(error, file, text))
-    except (RecursionError, MemoryError):  # defensive: the limits above should prevent both
-        message = tr("yaml-too-large", "document is too large to load")
-        builder.problems.append(Problem(message, "yaml-too-large", file))
+            deep = _syntax_problem(error, file, text)
+        builder.problems = [deep]
     problems = tuple(dict.fromkeys(builder.problems))  # a mapping merged twice reports once
     if problems and not (keep_going and all(p.code in _USABLE for p in problems)):
         raise error_cls(problems)
-    return Document(data, file, builder.value_marks, builder.key_marks, problems)
+    values, keys = _Marks(dict(builder.values)), _Marks(dict(builder.keys))
+    return Document(data, file, values, keys, problems)
 
 
 def load_yaml_file(
