@@ -14,7 +14,6 @@ import os
 from collections.abc import Sequence
 
 from ..i18n import ui
-from ..writing.files import check_outputs, write_file
 
 __all__ = ["add_record_arguments", "check_paths", "write_output"]
 
@@ -38,7 +37,12 @@ def check_paths(
     force: bool = False,
     ask: bool = False,
 ) -> None:
-    """``check_outputs`` for the paths given (an option not given, None, is left out)."""
+    """``check_outputs`` for the paths given (an option not given, None, is left out). With no
+    output there is nothing to check: the output machinery is not even loaded (most runs print)."""
+    if not any(path for _, path in outputs):
+        return
+    from ..writing.files import check_outputs
+
     check_outputs(
         [(label, path) for label, path in outputs if path],
         [(label, path) for label, path in inputs if path],
@@ -50,4 +54,6 @@ def check_paths(
 def write_output(path: str | os.PathLike[str], data: str | bytes) -> None:
     """Write text (UTF-8) or bytes to ``path`` atomically; a path that cannot be written raises
     ScoringError naming it (exit 1) instead of an OSError traceback, the old file untouched."""
+    from ..writing.files import write_file
+
     write_file(path, data)

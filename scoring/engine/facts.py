@@ -6,6 +6,7 @@ missing facts). A facts file may also be given as a plain mapping by library use
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Mapping
@@ -363,12 +364,16 @@ def _simple_record(data: Mapping[str, Any], file: str) -> Facts | None:
     )
 
 
-_SHARE: TypeAdapter[Decimal] = TypeAdapter(Share)
+@functools.cache
+def _share() -> TypeAdapter[Decimal]:
+    # Built when first asked for (a facts mapping or a batch row with a share), not at every
+    # start: building a validator costs milliseconds.
+    return TypeAdapter(Share)
 
 
 def share_of(raw: object) -> Decimal:
     """A rating's share as the facts model reads it (0.9, '90%'); ValueError when it cannot."""
-    return _SHARE.validate_python(raw)
+    return _share().validate_python(raw)
 
 
 def _from_document(document: Document) -> Facts:

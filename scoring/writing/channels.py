@@ -34,6 +34,7 @@ imports nothing of the package, so a batch worker pays for nothing else.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any
@@ -52,6 +53,14 @@ __all__ = [
     "xlsx_text",
     "xml_text",
 ]
+
+
+@functools.cache
+def _pattern(characters: str) -> re.Pattern[str]:
+    """A class of characters, compiled when a channel first needs it: a class that reaches
+    beyond U+00FF costs a millisecond or so to compile, at every start of every command."""
+    return re.compile(characters)
+
 
 # ---- spreadsheets (CSV, XLSX) ----------------------------------------------------------------
 
@@ -82,14 +91,14 @@ def spreadsheet_unquote(text: str) -> str:
 
 # ---- XML (xlsx, docx) ------------------------------------------------------------------------
 
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_XML_ILLEGAL = "[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
 REPLACEMENT = "\ufffd"
 XLSX_CELL_LIMIT = 32_767  # characters a cell holds in Excel; longer text is cut by Excel itself
 
 
 def xml_text(text: str) -> str:
     """``text`` with the characters XML 1.0 cannot hold replaced by U+FFFD."""
-    return _XML_ILLEGAL.sub(REPLACEMENT, text)
+    return _pattern(_XML_ILLEGAL).sub(REPLACEMENT, text)
 
 
 def xlsx_text(text: str) -> str:
@@ -122,7 +131,7 @@ def put_xlsx_value(cell: Any, value: object) -> None:
 _TERMINAL_UNSAFE = re.compile(
     "[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
 )
-_TERMINAL_UNSAFE_LINE = re.compile(_TERMINAL_UNSAFE.pattern[:-1] + "\n]")
+_TERMINAL_UNSAFE_LINE = _TERMINAL_UNSAFE.pattern[:-1] + "\n]"
 
 
 def _visible(match: re.Match[str]) -> str:
@@ -139,7 +148,7 @@ def terminal(text: str, *, newlines: bool = True) -> str:
     """``text`` as a terminal shows it without acting on it: control characters and bidi
     overrides as visible escapes (``\\x1b[2J`` is printed, not run), a tab as a space, and a
     newline kept (``newlines=False``: a space, for text that must stay on one line)."""
-    pattern = _TERMINAL_UNSAFE if newlines else _TERMINAL_UNSAFE_LINE
+    pattern = _TERMINAL_UNSAFE if newlines else _pattern(_TERMINAL_UNSAFE_LINE)
     return pattern.sub(_visible, text)
 
 
@@ -169,7 +178,7 @@ def markdown_text(text: str) -> str:
 
 # ---- JSON --------------------------------------------------------------------------------------
 
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_JSON_UNSAFE = "[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
 
 
 def _json_escape(match: re.Match[str]) -> str:
@@ -180,7 +189,7 @@ def json_safe(encoded: str) -> str:
     """JSON text (as ``json.dumps(..., ensure_ascii=False)`` writes it) with the C1 controls,
     bidi overrides and U+2028/U+2029 written as ``\\uXXXX``: these occur only inside strings,
     where the escape is the same character to a JSON reader. One pass over a whole document."""
-    return _JSON_UNSAFE.sub(_json_escape, encoded)
+    return _pattern(_JSON_UNSAFE).sub(_json_escape, encoded)
 
 
 def json_string(text: str) -> str:
