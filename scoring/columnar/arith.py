@@ -35,6 +35,7 @@ __all__ = ["WHOLE_LIMIT", "Flag", "Num", "aligned", "exact_float", "num_of", "ro
 EPS2 = 2.0**-52  # two rounding errors of a double, relative
 SLACK = 1.0 + 2.0**-40  # widens a computed bound past the rounding of its own arithmetic
 WHOLE_LIMIT = 2.0**53
+QUOTIENT_PLACES = 6  # see ``divide``
 
 
 @dataclass(frozen=True)
@@ -124,13 +125,20 @@ def multiply(a: Num, b: Num) -> Num:
 
 
 def divide(a: Num, b: Num) -> tuple[Num, pl.Expr]:
-    """a ÷ b, and where the row is undecided: a divisor that is, or may be, 0. Exact when b
-    divides a: a whole quotient whose product with b gives a back (exactly, being whole)."""
-    r = a.val / b.val
+    """a ÷ b, and where the row is undecided: a divisor that is, or may be, 0. The quotient is
+    counted in 10^-QUOTIENT_PLACES more than a ÷ b's scale, so that one that ends within those
+    places is a whole number there, exact, as the engine's Decimal quotient is (37 ÷ 40 is
+    925000 × 10^-6, and 5 × 0.925 = 4.625 then rounds as the tie it is). Exact when b divides
+    a so: a whole quotient whose product with b gives a × 10^places back (exactly, being
+    whole)."""
+    shift = 10.0**QUOTIENT_PLACES
+    dividend = a.val * shift  # exact when a is whole and the product below 2^53
+    r = dividend / b.val
     size = b.val.abs()
-    bound = (a.val.abs() * b.err + size * a.err) / (size * (size - b.err))
-    exact = (a.err == 0) & (b.err == 0) & whole(r) & (r * b.val == a.val)
-    return _result(r, bound, exact, a.scale - b.scale), size <= b.err
+    # The error carried in, and the rounding of a × 10^places (one more of a double, relative).
+    bound = (a.val.abs() * b.err + size * a.err) / (size * (size - b.err)) * shift + r.abs() * EPS2
+    exact = (a.err == 0) & (b.err == 0) & whole(dividend) & whole(r) & (r * b.val == dividend)
+    return _result(r, bound, exact, a.scale - b.scale - QUOTIENT_PLACES), size <= b.err
 
 
 def negate(a: Num) -> Num:

@@ -24,7 +24,7 @@ from typing import Any
 import polars as pl
 
 from ..engine.plan import PlanFallback
-from ..numbers.money import money_factor
+from ..numbers.money import MONEY_UNITS, SHORT_MONEY_UNITS, money_factor
 from ..spec.compiled import Spec
 from .arith import EPS2, WHOLE_LIMIT, Num, exact_float
 from .program import Program, Unsupported, program_of
@@ -38,6 +38,7 @@ _MONEY = (
     r"([\x{4e00}-\x{9fff}]{1,4})?$"
 )
 _MAX_DIGITS = 17
+_MONEY_SPELLINGS = (*MONEY_UNITS, *SHORT_MONEY_UNITS)
 # What str.strip() removes (every character whose isspace() is true; a test checks the list):
 # an id with one of these at either end goes the engine's way.
 SPACE_CLASS = r"[\t-\r\x{1c}-\x{20}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
@@ -78,6 +79,13 @@ class Scorer:
         ]
         self.leaves = self.program.build(values, ratings)  # Unsupported: as above
         self.known: list[dict[Any, tuple[float | None, float, bool]]] = [{} for _ in values]
+        # Each money fact's units read here (every spelling of a money unit): the power of ten
+        # to its own unit and the reader's limit.
+        self.units: list[dict[str, tuple[int, float]]] = []
+        for fact_id in plan.fact_ids:
+            measure = spec.facts[fact_id].measure
+            found = {name: _shift(measure, name) for name in _MONEY_SPELLINGS}
+            self.units.append({name: shift for name, shift in found.items() if shift})
 
     # ---- reading cells ---------------------------------------------------------------------------
     def cells(self, frame: pl.DataFrame, index: int) -> pl.Series:
@@ -85,106 +93,117 @@ class Scorer:
             return pl.Series([None] * frame.height, dtype=pl.String)
         return frame.get_column(self.names[index])
 
-    def fact(self, cells: pl.Series, position: int) -> tuple[pl.Series, pl.Series, pl.Series]:
-        """Fact ``position`` (of ``plan.fact_ids``) as (value ÷ 10^scale, error, declined)."""
-        _, column = self.rows.values[position]
-        fact = self.spec.facts[self.rows.plan.fact_ids[position]]
-        scale = self.scales[position]
-        height = len(cells)
-        if fact.measure.kind == "money":
-            quick, mantissa, exponent = self.money(cells, fact)
-        else:
-            quick = pl.Series([False] * height, dtype=pl.Boolean)
-            mantissa = pl.Series([0] * height, dtype=pl.Int64)
-            exponent = pl.Series([0] * height, dtype=pl.Int32)
-        known = self.known[position]
-        keys = cells.filter(~quick).drop_nulls().unique().to_list()
-        if len(known) > 4096:  # remembered across frames, bounded
-            known.clear()
-        for key in keys:
-            if key not in known:
-                known[key] = _value(_read(column.read, key), scale)
-        read = [known[key] for key in keys]
-        val = cells.replace_strict(
-            keys, [r[0] for r in read], default=None, return_dtype=pl.Float64
+    def facts(self, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[pl.Expr], pl.Expr]:
+        """``frame`` with each fact's value and error (``v<p>v``, ``v<p>e``: value ÷ 10^scale)
+        and where its reading declines the row. Three passes over the frame, each one query:
+        the common amounts read as strings; the distinct other texts listed, which the plan's
+        readers read here, once each (remembered across frames); every cell's value put in."""
+        plan, given = self.rows.plan, {fact_id: col for col, fact_id in self.cmap.values}
+        column = [self.column(given.get(fact_id, self.cmap.width)) for fact_id in plan.fact_ids]
+        money = {
+            p: self.money(column[p], fact_id, p)
+            for p, fact_id in enumerate(plan.fact_ids)
+            if self.spec.facts[fact_id].measure.kind == "money"
+        }
+        quick = {p: pl.col(f"q{p}") for p in money}
+        staged = frame.lazy().with_columns(self.missing(frame))
+        for stage in range(3):
+            staged = staged.with_columns(c for parts in money.values() for c in parts[stage])
+        frame = staged.collect()
+        listed = (
+            ()
+            if not column
+            else frame.select(
+                *(
+                    (c.filter(~quick[p]) if p in quick else c)
+                    .drop_nulls()
+                    .unique()
+                    .implode()
+                    .alias(f"k{p}")
+                    for p, c in enumerate(column)
+                ),
+                *(c.is_null().any().alias(f"n{p}") for p, c in enumerate(column)),
+            ).row(0)
         )
-        err = cells.replace_strict(keys, [r[1] for r in read], default=0.0, return_dtype=pl.Float64)
-        bad = cells.replace_strict(
-            keys, [r[2] for r in read], default=False, return_dtype=pl.Boolean
-        )
-        empty = (
-            _value(_read(column.read, None), scale) if cells.null_count() else (None, 0.0, False)
-        )
-        # Amounts read here: mantissa × 10^(exponent − scale); whole below 2^53 is exact.
-        frame = pl.DataFrame(
-            {
-                "quick": quick,
-                "missing": cells.is_null(),
-                "val": val,
-                "err": err,
-                "bad": bad,
-                "m": mantissa.cast(pl.Float64),
-                "up": exponent - scale,
-            }
-        )
-        shifted = (
-            pl.when(pl.col("up") >= 0)
-            .then(pl.col("m") * pl.lit(10.0).pow(pl.col("up")))
-            .otherwise(pl.col("m") / pl.lit(10.0).pow(-pl.col("up")))
-        )
-        exact = (pl.col("up") >= 0) & (shifted.abs() < WHOLE_LIMIT)
-        done = frame.select(
-            pl.when("quick")
-            .then(shifted)
-            .when("missing")
-            .then(pl.lit(empty[0], pl.Float64))
-            .otherwise("val")
-            .alias("val"),
-            pl.when("quick")
-            .then(pl.when(exact).then(0.0).otherwise(shifted.abs() * (2 * EPS2)))
-            .when("missing")
-            .then(empty[1])
-            .otherwise("err")
-            .alias("err"),
-            (~pl.col("quick") & pl.when("missing").then(empty[2]).otherwise("bad")).alias("bad"),
-        )
-        return done["val"], done["err"], done["bad"]
+        values: list[pl.Expr] = []
+        declined: list[pl.Expr] = []
+        for p, cells in enumerate(column):
+            reader, scale, known = self.rows.values[p][1].read, self.scales[p], self.known[p]
+            keys = listed[p]
+            if len(known) > 4096:  # remembered across frames, bounded
+                known.clear()
+            for key in keys:
+                if key not in known:
+                    known[key] = _value(_read(reader, key), scale)
+            read = [known[key] for key in keys]
+            empty = _value(_read(reader, None), scale) if listed[len(column) + p] else None
+            val, err, bad = (
+                _lookup(cells, keys, [r[k] for r in read], dtype, default, empty and empty[k])
+                for k, (dtype, default) in enumerate(
+                    ((pl.Float64, None), (pl.Float64, 0.0), (pl.Boolean, False))
+                )
+            )
+            if p in quick:
+                # Amounts read here: mantissa × 10^(exponent − scale); whole below 2^53: exact.
+                up = pl.col(f"e{p}") - scale
+                m = pl.col(f"m{p}").cast(pl.Float64)
+                shifted = (
+                    pl.when(up >= 0)
+                    .then(m * pl.lit(10.0).pow(up))
+                    .otherwise(m / pl.lit(10.0).pow(-up))
+                )
+                exact = (up >= 0) & (shifted.abs() < WHOLE_LIMIT)
+                val = pl.when(quick[p]).then(shifted).otherwise(val)
+                err = (
+                    pl.when(quick[p])
+                    .then(pl.when(exact).then(0.0).otherwise(shifted.abs() * (2 * EPS2)))
+                    .otherwise(err)
+                )
+                bad = ~quick[p] & bad
+            values += [val.alias(f"v{p}v"), err.alias(f"v{p}e")]
+            declined.append(bad)
+        return frame, values, pl.any_horizontal(declined) if declined else pl.lit(False)
 
-    def money(self, cells: pl.Series, fact: Any) -> tuple[pl.Series, pl.Series, pl.Series]:
-        """The common forms of amounts, vectorised: (read here, mantissa, exponent): the
-        amount in the fact's unit is mantissa × 10^exponent."""
-        parts = cells.str.extract_groups(_MONEY)
+    def column(self, index: int) -> pl.Expr:
+        """Column ``index`` of the header; a column the input lacks: every cell missing."""
+        return pl.col(self.names[index] if index < self.cmap.width else "absent")
+
+    def missing(self, frame: pl.DataFrame) -> list[pl.Expr]:
+        return [] if "absent" in frame.columns else [pl.lit(None, pl.String).alias("absent")]
+
+    def money(self, cells: pl.Expr, fact_id: str, p: int) -> list[list[pl.Expr]]:
+        """The common forms of an amount, as string operations, in three stages (each reads the
+        columns of the one before, so no step is computed twice): ``q<p>`` (read here), ``m<p>``
+        and ``e<p>``: the amount in the fact's unit is mantissa × 10^exponent."""
+        fact = self.spec.facts[fact_id]
+        units = self.units[p]
+        parts = pl.col(f"g{p}")
         sign, whole, decimals, unit = (parts.struct.field(n) for n in ("1", "2", "3", "4"))
         digits = whole.str.replace_all(",", "", literal=True) + decimals.fill_null("")
         places = decimals.str.len_chars().fill_null(0).cast(pl.Int32)
-        shifts: dict[str, int] = {}
-        limits: dict[str, float] = {}
-        for name in unit.drop_nulls().unique().to_list():
-            found = _shift(fact.measure, name)
-            if found is not None:
-                shifts[name], limits[name] = found
-        shift = unit.replace_strict(
-            list(shifts), list(shifts.values()), default=None, return_dtype=pl.Int32
+        shift = (
+            pl.when(unit.is_null())
+            .then(0)
+            .otherwise(_lookup(unit, list(units), [s for s, _ in units.values()], pl.Int32, None))
         )
-        if unit.null_count():
-            shift = pl.select(pl.when(unit.is_null()).then(0).otherwise(shift)).to_series()
+        most = (
+            pl.when(unit.is_null())
+            .then(float("inf"))
+            .otherwise(_lookup(unit, list(units), [m for _, m in units.values()], pl.Float64, None))
+        )
         ok = (
             whole.is_not_null() & shift.is_not_null() & (digits.str.len_chars() <= _MAX_DIGITS)
         ).fill_null(False)
-        mantissa = pl.select(
-            pl.when(ok).then(digits).otherwise(pl.lit("0")).cast(pl.Int64)
-        ).to_series()
-        mantissa = pl.select(pl.when(sign == "-").then(-mantissa).otherwise(mantissa)).to_series()
-        exponent = shift - places  # the value is mantissa × 10^exponent, in the fact's unit
-        frame = pl.DataFrame({"m": mantissa, "e": exponent})
-        value = frame.select(
-            pl.when(pl.col("e") >= 0)
-            .then(pl.col("m").cast(pl.Float64) * pl.lit(10.0).pow(pl.col("e")))
-            .otherwise(pl.col("m").cast(pl.Float64) / pl.lit(10.0).pow(-pl.col("e")))
-        ).to_series()
+        magnitude = pl.when(ok).then(digits).otherwise(pl.lit("0")).cast(pl.Int64)
+        mantissa, exponent = pl.col(f"m{p}"), pl.col(f"e{p}")
+        value = (
+            pl.when(exponent >= 0)
+            .then(mantissa.cast(pl.Float64) * pl.lit(10.0).pow(exponent))
+            .otherwise(mantissa.cast(pl.Float64) / pl.lit(10.0).pow(-exponent))
+        )
         # The fact's bounds: an amount that is, or may be, outside them is left to the reader
         # (a zero against a bound of 0 is exactly on it: inside).
-        inside = pl.Series([True] * len(cells), dtype=pl.Boolean)
+        inside = pl.lit(True)
         for bound, below in ((fact.min, True), (fact.max, False)):
             if bound is None:
                 continue
@@ -195,15 +214,20 @@ class Scorer:
             inside = inside & clear.fill_null(False)
         # money_text_reader's own limit: 10^15 元 in the unit written (with a margin: nearer
         # to it, the reader decides).
-        most = unit.replace_strict(
-            list(limits), list(limits.values()), default=None, return_dtype=pl.Float64
-        )
-        if unit.null_count():
-            most = pl.select(pl.when(unit.is_null()).then(float("inf")).otherwise(most)).to_series()
-        written = mantissa.abs().cast(pl.Float64) / pl.select(pl.lit(10.0).pow(places)).to_series()
-        small = (written < most * 0.999).fill_null(False)
-        quick = pl.select(ok & inside & small & cells.is_not_null() & (exponent >= -12)).to_series()
-        return quick.fill_null(False), mantissa, exponent.fill_null(0)
+        written = mantissa.abs().cast(pl.Float64) / pl.lit(10.0).pow(f"places{p}")
+        small = (written < pl.col(f"most{p}") * 0.999).fill_null(False)
+        quick = pl.col(f"ok{p}") & inside & small & cells.is_not_null() & (exponent >= -12)
+        return [
+            [cells.str.extract_groups(_MONEY).alias(f"g{p}")],
+            [
+                ok.alias(f"ok{p}"),
+                pl.when(sign == "-").then(-magnitude).otherwise(magnitude).alias(f"m{p}"),
+                (shift - places).fill_null(0).alias(f"e{p}"),
+                places.alias(f"places{p}"),
+                most.alias(f"most{p}"),
+            ],
+            [quick.fill_null(False).alias(f"q{p}")],
+        ]
 
     def ratings(self, frame: pl.DataFrame) -> tuple[list[pl.Series], list[pl.Series], pl.Series]:
         """Each rated leaf's score (quanta; null: no rating), where its tier says 不适用, and
@@ -270,19 +294,11 @@ class Scorer:
         ``total_q``, ``grade``, ``top<k>`` (quanta; null where the 一级指标 does not apply),
         ``leaf<i>`` (quanta; null: not applicable) and ``na``, a key of the second value: the
         leaves that do not apply."""
-        plan = self.rows.plan
-        given = {fact_id: col for col, fact_id in self.cmap.values}
+        read, values, facts_declined = self.facts(frame)
         inputs: dict[str, pl.Series] = {}
-        declined = pl.Series([False] * frame.height, dtype=pl.Boolean)
-        for position, fact_id in enumerate(plan.fact_ids):
-            cells = self.cells(frame, given.get(fact_id, self.cmap.width))
-            val, err, bad = self.fact(cells, position)
-            inputs[f"v{position}v"], inputs[f"v{position}e"] = val, err
-            declined = declined | bad
-        ratings, rated_na, rating_bad = self.ratings(frame)
+        ratings, rated_na, declined = self.ratings(frame)
         for j, quanta in enumerate(ratings):
             inputs[f"r{j}q"] = quanta
-        declined = declined | rating_bad
         na_key, na_sets = self.not_applicable(frame)
         declined = declined | (na_key == "!")
         # Every row's set of leaves that do not apply: the column's, and the tiers' 不适用.
@@ -316,14 +332,20 @@ class Scorer:
             hit = [k for k, leaves_out in sets.items() if leaf in leaves_out]
             applies.append(~pl.col("na").is_in(hit) if hit else pl.lit(True))
         columns = []
-        problems = [leaves.row_declined, pl.col("read_declined"), pl.col("na") == "!"]
+        problems = [
+            leaves.row_declined,
+            pl.col("read_declined"),
+            pl.col("na") == "!",
+            facts_declined,
+        ]
         for leaf, score in enumerate(leaves.scores):
             assert score.q is not None
             columns.append(
                 pl.when(applies[leaf]).then(score.q).otherwise(None).alias(f"leaf{leaf}")
             )
             problems.append(applies[leaf] & (leaves.declined[leaf] | score.q.is_null()))
-        scored = leaves.run(pl.DataFrame(inputs).lazy()).select(
+        given = read.with_columns(**inputs).lazy().with_columns(values)
+        scored = leaves.run(given).select(
             "na", *columns, pl.any_horizontal(problems).fill_null(True).alias("declined")
         )
         return self.roll_up(scored, sets, everything).collect(), sets
@@ -414,6 +436,23 @@ def _shift(measure: Any, unit: str) -> tuple[int, float] | None:
         return None
     power = exponent.exponent
     return (power if factors.up else -power), float(factors.most)
+
+
+def _lookup(
+    cells: pl.Expr, keys: list[Any], values: list[Any], dtype: Any, default: Any, empty: Any = None
+) -> pl.Expr:
+    """Each cell's value among ``keys`` → ``values`` (``default`` for another text, ``empty``
+    for a missing cell)."""
+    found = (
+        cells.replace_strict(keys, values, default=default, return_dtype=dtype)
+        if keys
+        else pl.lit(default, dtype)
+    )
+    return (
+        found
+        if empty is None
+        else pl.when(cells.is_null()).then(pl.lit(empty, dtype)).otherwise(found)
+    )
 
 
 def _read(read: Callable[[Any], Any], cell: Any) -> Any:
