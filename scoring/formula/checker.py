@@ -15,7 +15,7 @@ import difflib
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Mapping
 from decimal import Decimal
-from typing import ClassVar, Literal, NoReturn, TypeAlias
+from typing import Any, ClassVar, Literal, NoReturn, TypeAlias
 
 from ..i18n import tr, ui
 from .limits import (
@@ -41,6 +41,34 @@ _Kind: TypeAlias = Literal["num", "bool", "any"]  # "any": a fact, known only at
 _MAX_LISTED = 5  # unknown names listed in one message
 
 
+# A node the rewrite adds is placed on line 1, as ``compile`` requires, when it is made: placing
+# them by a walk afterwards was a quarter of compiling a formula. The nodes of the parsed text
+# keep their own places, and the checker's rewrite of each takes its place (``visit``).
+# A node the rewrite adds is placed on line 1, as ``compile`` requires, when it is made: placing
+# them by a walk afterwards was a quarter of compiling a formula. The nodes of the parsed text keep
+# their own places, and the rewrite of each takes its place (``visit``).
+_LOAD = ast.Load()
+
+
+def _name(name: str) -> ast.Name:
+    return ast.Name(name, _LOAD, lineno=1, col_offset=0, end_lineno=1, end_col_offset=0)
+
+
+def _constant(value: str | int) -> ast.Constant:
+    return ast.Constant(value, lineno=1, col_offset=0, end_lineno=1, end_col_offset=0)
+
+
+def placed_lambda(body: ast.expr) -> ast.Expression:
+    """``lambda _env: body``, placed."""
+    here = {"lineno": 1, "col_offset": 0, "end_lineno": 1, "end_col_offset": 0}
+    arg = ast.arg("_env")
+    lam = ast.Lambda(ast.arguments([], [arg], None, [], [], None, []), body)
+    for node in (arg, lam):
+        for attribute, value in here.items():
+            setattr(node, attribute, value)
+    return ast.Expression(lam)
+
+
 def _nfkc(name: str) -> str:
     return unicodedata.normalize("NFKC", name)  # what the parser does to every identifier
 
@@ -55,9 +83,16 @@ class DeclaredNames:
         for name in names:
             self.index.setdefault(_nfkc(name), []).append(name)
         self.base = base
+        self.layers: dict[tuple[str, ...], DeclaredNames] = {}
+        # Formulas compiled over these names, by source: a spec repeats many (every leaf reading
+        # one fact, a rule's formula copied down a list), and a compiled formula is immutable.
+        self.compiled: dict[str, Any] = {}
 
     def with_local(self, names: Iterable[str]) -> DeclaredNames:
-        return DeclaredNames(names, self)
+        key = tuple(names)
+        if key not in self.layers:
+            self.layers[key] = DeclaredNames(key, self)
+        return self.layers[key]
 
     def get(self, key: str) -> list[str]:
         """The declared spellings the identifier ``key`` (already NFKC) reads, without repeats."""
@@ -105,6 +140,7 @@ class WhitelistChecker(FormulaText):
         self.arithmetic = False
         self.rewritten: dict[ast.expr, ast.expr] = {}  # each node visited -> its checked rewrite
         self.divisor_nodes: set[ast.expr] = set()  # right operands of '/'
+        self.reading: set[ast.expr] = set()  # nodes visited that read a value
 
     @property
     def callable_hint(self) -> str:
@@ -158,7 +194,10 @@ class WhitelistChecker(FormulaText):
             name = type(node).__name__
             refusal = REFUSED_NODES.get(type(node))
             self.fail(node, refusal() if refusal is not None else refused(name))
+        names = len(self.name_of)
         new, kind = visitor(node, depth)
+        if len(self.name_of) > names:
+            self.reading.add(node)
         self.rewritten[node] = ast.copy_location(new, node)
         return self.rewritten[node], kind
 
@@ -188,7 +227,7 @@ class WhitelistChecker(FormulaText):
             return new
         if node in self.name_of:
             self.numeric.append(self.name_of[node])
-        return ast.copy_location(ast.Call(ast.Name("_num", ast.Load()), [new], []), node)
+        return ast.copy_location(ast.Call(_name("_num"), [new], []), node)
 
     def visit_Constant(self, node: ast.Constant, depth: int) -> tuple[ast.expr, _Kind]:
         if isinstance(node.value, bool):
@@ -211,7 +250,7 @@ class WhitelistChecker(FormulaText):
         name = next((k for k, v in self.constants.items() if str(v) == str(value)), None)
         name = name or f"_k{len(self.constants)}"
         self.constants[name] = value
-        return ast.Name(name, ast.Load()), "num"
+        return _name(name), "num"
 
     def visit_Name(self, node: ast.Name, depth: int) -> tuple[ast.expr, _Kind]:
         declared = self.resolve(node)
@@ -229,8 +268,7 @@ class WhitelistChecker(FormulaText):
             self.unknown.setdefault(self.written(node), self.start(node))
             return ast.Constant(None), "any"
         self.name_of[node] = declared
-        env = ast.Name("_env", ast.Load())
-        return ast.Subscript(env, ast.Constant(declared), ast.Load()), "any"
+        return ast.Subscript(_name("_env"), _constant(declared), _LOAD), "any"
 
     def resolve(self, node: ast.Name) -> str | None:
         """The declared name that ``node`` reads; an exact spelling beats an NFKC match."""
@@ -298,7 +336,7 @@ class WhitelistChecker(FormulaText):
                     most=MAX_POWER,
                 )
                 self.fail(self.operator_offset(left, node.right, "**"), message)
-            return ast.BinOp(new_left, node.op, ast.Constant(power)), "num"
+            return ast.BinOp(new_left, node.op, _constant(power)), "num"
         new_right = self.number(node.right, depth + 1)
         if op is ast.Div and node.right in self.name_of:
             self.divisors.append(self.name_of[node.right])
@@ -400,7 +438,7 @@ class WhitelistChecker(FormulaText):
                     most=MAX_PLACES,
                 )
                 self.fail(node.args[1], message)
-            args = [self.number(node.args[0], depth + 1), ast.Constant(places)]
+            args = [self.number(node.args[0], depth + 1), _constant(places)]
         else:
             args = [self.number(arg, depth + 1) for arg in node.args]
-        return ast.Call(ast.Name(f"_f_{func.id}", ast.Load()), args, []), "num"
+        return ast.Call(_name(f"_f_{func.id}"), args, []), "num"

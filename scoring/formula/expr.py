@@ -41,7 +41,7 @@ from typing import Any, TypeAlias, TypeVar
 from ..errors import FormulaError
 from ..i18n import tr
 from ..numbers.cell_text import look_alike
-from .checker import DeclaredNames, WhitelistChecker
+from .checker import DeclaredNames, WhitelistChecker, placed_lambda
 from .limits import MAX_LENGTH, MAX_NODES, MAX_PLACES
 from .text import quote
 
@@ -60,6 +60,7 @@ Value: TypeAlias = Decimal | bool
 _Node = TypeVar("_Node")
 
 _ARITH = "formula-arithmetic"
+_CACHED = 10_000  # compiled formulas kept by one set of declared names
 
 
 def _invalid() -> str:
@@ -150,8 +151,9 @@ class CompiledFormula:
     _arithmetic: bool = field(repr=False)  # False: no step depends on the decimal context
     _divisors: tuple[str, ...] = field(repr=False)  # names divided by, to explain a zero
     _numeric: tuple[str, ...] = field(repr=False)  # names used as numbers, to explain a bool
-    # The checked, rewritten tree and the constants it names, for ``splice``.
-    _body: ast.expr = field(repr=False)
+    # The checked, rewritten tree (None for one bare name) and the constants it names, for
+    # ``splice``.
+    _body: ast.expr | None = field(repr=False)
     _constants: Mapping[str, Decimal] = field(repr=False)
 
     def __call__(self, env: Mapping[str, Value]) -> Value:
@@ -182,6 +184,8 @@ class CompiledFormula:
         one function (``scoring.engine.plan``). The copy calls ``_num`` and ``_f_<function>``: run it
         with ``RUNTIME`` in its globals and, when it does arithmetic, under ``formula_context()``.
         """
+        if self._body is None:
+            return copied(values[self.source])
         return _spliced(self._body, values, constant, self._constants)  # type: ignore[no-any-return]
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -337,7 +341,12 @@ def compile_formula(source: str, allowed_names: Collection[str] | DeclaredNames)
     declared = (
         allowed_names if isinstance(allowed_names, DeclaredNames) else DeclaredNames(allowed_names)
     )
-    return _bare_name(source, declared) or _Compiler(source, declared).compile()
+    formula = declared.compiled.get(source)
+    if formula is None:
+        formula = _bare_name(source, declared) or _Compiler(source, declared).compile()
+        if len(declared.compiled) < _CACHED:
+            declared.compiled[source] = formula
+    return formula
 
 
 def _bare_name(source: str, declared: DeclaredNames) -> CompiledFormula | None:
@@ -351,7 +360,6 @@ def _bare_name(source: str, declared: DeclaredNames) -> CompiledFormula | None:
         or source not in declared.get(unicodedata.normalize("NFKC", source))
     ):
         return None
-    body = ast.Subscript(ast.Name("_env", ast.Load()), ast.Constant(source), ast.Load())
     return CompiledFormula(
         source=source,
         names=frozenset((source,)),
@@ -360,7 +368,7 @@ def _bare_name(source: str, declared: DeclaredNames) -> CompiledFormula | None:
         _arithmetic=False,
         _divisors=(),
         _numeric=(),
-        _body=located(body),
+        _body=None,
         _constants={},
     )
 
@@ -397,9 +405,9 @@ class _Compiler(WhitelistChecker):
 
     def function(self, body: ast.expr) -> Callable[[Mapping[str, Value]], Value]:
         """``lambda _env: body`` as a function whose globals hold only our names, no builtins."""
-        args = ast.arguments([], [ast.arg("_env")], None, [], [], None, [])
-        lambda_tree = located(ast.Expression(ast.Lambda(args, body)))
-        code = compile(lambda_tree, "<formula>", "eval")  # only ever a checked, rewritten tree
+        code = compile(
+            placed_lambda(body), "<formula>", "eval"
+        )  # only ever a checked, rewritten tree
         namespace: dict[str, Any] = {"__builtins__": {}, **RUNTIME, **self.constants}
         lambda_code = next(c for c in code.co_consts if isinstance(c, types.CodeType))
         return types.FunctionType(lambda_code, namespace)
@@ -407,11 +415,10 @@ class _Compiler(WhitelistChecker):
     def check_constant_parts(self, root: ast.expr) -> None:
         """Compute every largest part that reads no value, once, now: a part that fails for all
         facts (1 / 0, a power tower that overflows) is a spec error, reported at load."""
-        read = set(self.name_of)
         stack = [root]
         while stack:
             node = stack.pop()
-            if any(part in read for part in ast.walk(node)):
+            if node in self.reading:
                 stack.extend(c for c in ast.iter_child_nodes(node) if isinstance(c, ast.expr))
             elif node in self.rewritten:  # (a called function's name is never rewritten)
                 self.check_constant(node)
