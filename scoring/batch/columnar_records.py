@@ -34,6 +34,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import weakref
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -52,7 +53,15 @@ from .outputs import CsvFormat
 from .parquet import FIRST_ROW
 from .records import FACTS_KEYS, Converted, JsonLineConverter, RawRecord, RowConverter
 
-__all__ = ["CHUNK_RECORDS", "KINDS", "records_results"]
+__all__ = [
+    "CHUNK_RECORDS",
+    "KINDS",
+    "MANY_LEAST",
+    "MANY_RECORDS",
+    "ManyScorer",
+    "many_scorer",
+    "records_results",
+]
 
 CHUNK_RECORDS = 20_000  # records a frame: about the rows of a CSV block (columnar_csv.BLOCK_BYTES)
 # The inputs read here: a CSV that is not UTF-8 (GB18030), XLSX, JSON Lines, Parquet, a query.
@@ -352,3 +361,114 @@ def _json_chunk(
     reading.payload = lambda row: chunk[good[row]][1]
     positions = [chunk[k][0] - first for k in good]
     return reading.score(first, index, positions, frame, odd)
+
+
+# ---- score_many over facts mappings -------------------------------------------------------------
+# Records ``score_many`` reads ahead, a frame of them; fewer than MANY_LEAST (the end of the
+# records, or all of a short list) are scored one by one: a frame costs a few tenths of a second
+# whatever its size, which a thousand records scored one by one take too (measured on the seed).
+MANY_RECORDS = 10_000
+MANY_LEAST = 2_000
+
+
+class ManyScorer:
+    """``score_many``'s totals column by column: each record's facts (validated as ``score``
+    validates them) as a row of text under a header of the spec's own names — a column per
+    fact, ``<leaf>.tier``/``.score``/``.share`` per rated leaf, ``not_applicable`` — scored by
+    the columnar scorer. A record whose facts a row cannot say as the facts path reads them
+    (adjustments, an itemised or typed value, a tier that is not one of the spec's, a mark
+    whose reason is blank or holds ``:`` or ``;``, an unknown fact or indicator), and every
+    row the scorer declines, is scored by ``score`` itself."""
+
+    def __init__(self, spec: Spec, cmap: ColumnMap, scorer: Scorer) -> None:
+        self.spec = spec
+        self.cmap = cmap
+        self.scorer = scorer
+        self.rated = {node_id for node_id, *_ in cmap.ratings}
+        self.nodes = spec.nodes.keys()
+        self.places = spec.rounding.places
+
+    def row(self, facts: Any) -> list[Any] | None:
+        """The facts as a row of the header, or None: ``score`` scores them."""
+        if facts.adjustments or not facts.deviations.keys() <= self.nodes:
+            return None
+        values, cmap = facts.values, self.cmap
+        if not values.keys() <= self.spec.facts.keys() or not facts.ratings.keys() <= self.rated:
+            return None  # an unknown fact or rated indicator: the engine names it
+        row: list[Any] = [None] * cmap.width
+        for col, fact_id in cmap.values:
+            row[col] = _text(values.get(fact_id))
+        for node_id, tier, score, share, _ in cmap.ratings:
+            rating = facts.ratings.get(node_id)
+            if rating is not None:
+                if rating.tier is None or rating.tier not in cmap.tiers:
+                    return None  # no tier, or one the engine reports (or a 不适用 of a row)
+                row[tier] = rating.tier
+                row[score], row[share] = _text(rating.score), _text(rating.share)
+        marks = []
+        for node_id, reason in facts.not_applicable.items():
+            said = f"{node_id}{reason}"
+            if not reason.strip() or node_id != node_id.strip() or _MARK_SEPARATORS & set(said):
+                return None
+            marks.append(f"{node_id}: {reason}")
+        row[cmap.not_applicable] = "; ".join(marks) if marks else None
+        return None if any(cell is _NOT_TEXT for cell in row) else row
+
+    def outcomes(self, facts: list[Any]) -> list[tuple[Decimal, str, Decimal] | None]:
+        """Each facts' total, grade and applicable weight, as ``score`` gives them, or None:
+        ``score`` must score it."""
+        found: list[tuple[Decimal, str, Decimal] | None] = [None] * len(facts)
+        rows: list[list[Any]] = []
+        at: list[int] = []
+        for k, one in enumerate(facts):
+            row = self.row(one)
+            if row is not None:
+                rows.append(row)
+                at.append(k)
+        if not rows:
+            return found
+        columns = [list(column) for column in zip(*rows, strict=True)]
+        frame, _ = _column_texts(columns, len(rows), self.cmap.width)
+        scored, sets = self.scorer.score(frame)
+        weights = self.scorer.rows.plan._applicable  # as the plan's totals weigh them
+        picked = scored.select("declined", "total_q", "grade", "na").iter_rows()
+        for k, (declined, total_q, grade, na) in zip(at, picked, strict=True):
+            if not declined:
+                applicable = weights(sets.get(na or "", frozenset()))[1]
+                found[k] = (self.quanta(total_q), grade, applicable)
+        return found
+
+    def quanta(self, count: int) -> Decimal:
+        """A count of quanta as the score's Decimal, exactly (no context rounds it)."""
+        return Decimal(f"{count}E-{self.places}")
+
+
+_MARK_SEPARATORS = frozenset(";；:：")  # what parse_not_applicable splits a cell at
+
+
+def many_scorer(spec: Spec) -> ManyScorer | None:
+    """The columnar scorer of ``score_many`` for ``spec`` (kept as long as the spec), or None
+    when the spec holds what the columnar path does not read, or names no row can say."""
+    if spec in _MANY:
+        return _MANY[spec]
+    rated = [leaf.id for leaf in spec.leaves if leaf.rule and leaf.rule.kind == "qualitative"]
+    header = [
+        *spec.facts,
+        *(f"{node_id}.{part}" for node_id in rated for part in ("tier", "score", "share")),
+        "not_applicable",
+    ]
+    cmap, _ = build_column_map(spec, header, file="records", row=None)
+    found = None
+    if (
+        cmap is not None
+        and {fact_id for _, fact_id in cmap.values} == spec.facts.keys()
+        and {node_id for node_id, *_ in cmap.ratings} == set(rated)
+        and cmap.not_applicable < cmap.width
+    ):
+        scorer = scorer_for(spec, cmap)
+        found = None if scorer is None else ManyScorer(spec, cmap, scorer)
+    _MANY[spec] = found
+    return found
+
+
+_MANY: weakref.WeakKeyDictionary[Spec, ManyScorer | None] = weakref.WeakKeyDictionary()
