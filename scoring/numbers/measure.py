@@ -36,7 +36,6 @@ _TRUE_WORDS = frozenset({"是", "有", "已", "true", "True", "TRUE", "yes", "Ye
 _FALSE_WORDS = frozenset({"否", "无", "未", "false", "False", "FALSE", "no", "No", "NO"})
 _HUNDRED = Decimal(100)
 NUMERIC_KINDS = frozenset({"number", "money", "count", "rate"})  # read into a Decimal
-_ZERO = Decimal(0)
 _REMEMBERED_UNITS = 32
 COMPOUND_PLACES = 4  # the fewest places a value in a compound unit (万元/公里) is shown at
 _MOST_YUAN = Decimal("1e15")  # 千万亿元: above any budget line (a whole state's is ~10^13 元)

@@ -16,7 +16,6 @@ from ..i18n import tr
 from .base import CompileContext, MeasuredParams, Outcome, StatedRule, lost_sentence
 from .statement import Statement
 
-FORMULAS = ("t_over_a", "linear_to_double")
 # The arithmetic, once: full marks at or below the target, then the spec's chosen formula.
 STATEMENTS = {
     "t_over_a": Statement("实际值 <= 指标值", "分值", "分值 * 指标值 / 实际值"),
