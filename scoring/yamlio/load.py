@@ -297,29 +297,35 @@ class _Builder:
     def pay(self, size: int, mark: _At) -> None:
         self.size += size
         if self.size > self.most:
-            message = tr(
-                "yaml-too-large",
-                "document expands to more than {most} nodes (alias bomb?)",
-                most=self.most,
-            )
-            raise _Abort(mark, "yaml-too-large", message)
+            raise self.too_large(mark)
+
+    def too_large(self, mark: _At) -> _Abort:
+        message = tr(
+            "yaml-too-large",
+            "document expands to more than {most} nodes (alias bomb?)",
+            most=self.most,
+        )
+        return _Abort(mark, "yaml-too-large", message)
 
     def node(self, event: Any, path: Path, depth: int, value: bool) -> Any:
         """The data of the node that starts with event, at path; value is False for a key or
         a merge source, which are not paid for as values."""
-        mark = event.start_mark
-        if type(event) is AliasEvent:
+        kind, mark = type(event), event.start_mark
+        if kind is AliasEvent:
             return self.alias(event, path, value)
-        self.nodes += 1
-        before = self.size
-        if value or self.nodes > self.most:  # every node written counts, every value is paid
-            self.pay(1 if self.nodes <= self.most else self.most + 1, mark)
+        self.nodes += 1  # every node written counts, every value is paid for
+        if value:
+            self.size += 1
+        if self.size > self.most or self.nodes > self.most:
+            raise self.too_large(mark)
         self.values.append((path, (mark.line + 1, mark.column + 1)))
         anchor = None
         if event.anchor is not None:
-            anchor = self.anchor(event, path, before)
-        if type(event) is ScalarEvent:
-            data = self.scalar(event) if event.tag is not None or event.implicit[0] else event.value
+            anchor = self.anchor(event, path, self.size - value)
+        if kind is ScalarEvent:
+            text = event.value
+            plain = event.implicit[0] and (not text or text[0] in _MAYBE_NOT_TEXT)
+            data = self.scalar(event) if plain or event.tag is not None else text
         elif depth >= _MAX_DEPTH:
             raise _too_deep(mark)
         elif type(event) is MappingStartEvent:
@@ -392,34 +398,41 @@ class _Builder:
         if event.tag not in (None, "!", MAP):
             self.bad_tag(event.start_mark, event.tag, ui("a mapping"))
         data: dict[str, Any] = {}
-        lines: dict[str, int] = {}
         plan: list[str | tuple[_At, list[_Source]]] = []  # keys and merges, in order
         while type(key_event := self.event()) is not MappingEndEvent:
-            if type(key_event) is ScalarEvent and _tag(key_event) == MERGE:
-                self.nodes += 1
+            scalar = type(key_event) is ScalarEvent
+            if scalar and not (key_event.anchor or key_event.tag) and key_event.value != "<<":
+                self.nodes += 1  # plain text, as most keys are
+                key, key_mark = key_event.value, key_event.start_mark
+            elif scalar and _tag(key_event) == MERGE:
+                self.key(key_event, path, depth)  # counted, and an anchor on it defined
                 value_event = self.event()
                 plan.append((value_event.start_mark, self.sources(value_event, path, depth)))
                 continue
-            key, key_mark = self.key(key_event, path, depth)
+            else:
+                key, key_mark = self.key(key_event, path, depth)
             value_event = self.event()
-            if event.flow_style and type(value_event) is ScalarEvent:
+            if event.flow_style and type(value_event) is ScalarEvent and "(" in value_event.value:
                 value_event = self.rejoin(value_event)
             if key is None or key in data:
                 if key is not None:
-                    message = tr(
-                        "duplicate-key",
-                        "duplicate key {key!r} (first defined at line {line})",
-                        key=key,
-                        line=lines[key],
-                    )
-                    self.problem(key_event.start_mark, "duplicate-key", message)
+                    self.duplicate(key, (*path, key), key_event.start_mark)
                 self.drop(value_event, path, depth, value=True)
                 continue
-            lines[key] = key_mark.line + 1
-            self.keys.append(((*path, key), _at(key_mark)))
+            self.keys.append(((*path, key), (key_mark.line + 1, key_mark.column + 1)))
             data[key] = self.node(value_event, (*path, key), depth + 1, True)
             plan.append(key)
         return data if len(plan) == len(data) else self.merge(data, plan, path)
+
+    def duplicate(self, key: str, path: Path, mark: _At) -> None:
+        line = next(at[0] for written, at in reversed(self.keys) if written == path)
+        message = tr(
+            "duplicate-key",
+            "duplicate key {key!r} (first defined at line {line})",
+            key=key,
+            line=line,
+        )
+        self.problem(mark, "duplicate-key", message)
 
     def key(self, event: Any, path: Path, depth: int) -> tuple[str | None, Any]:
         """A key's source text (2021 stays "2021") and mark; None for a list or mapping."""
@@ -688,6 +701,8 @@ def load_yaml(
     try:
         data = builder.load()
     except _Abort as abort:
+        if abort.code in ("yaml-undefined-alias", "yaml-duplicate-anchor"):
+            builder.problems = []  # the document's structure is in doubt: this is reported alone
         builder.problems.append(abort.problem(file))
     except (yaml.YAMLError, UnicodeEncodeError) as exc:  # libyaml cannot encode lone surrogates
         # Text that does not parse: what was found before it is not worth reporting.
