@@ -24,13 +24,23 @@ each computed bound widened by 2^-40 relative, which covers the rounding of the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 import polars as pl
 
-__all__ = ["WHOLE_LIMIT", "Flag", "Num", "aligned", "exact_float", "num_of", "rounded", "whole"]
+__all__ = [
+    "WHOLE_LIMIT",
+    "Flag",
+    "Num",
+    "aligned",
+    "compared",
+    "exact_float",
+    "num_of",
+    "rounded",
+    "whole",
+]
 
 EPS2 = 2.0**-52  # two rounding errors of a double, relative
 SLACK = 1.0 + 2.0**-40  # widens a computed bound past the rounding of its own arithmetic
@@ -138,7 +148,9 @@ def divide(a: Num, b: Num) -> tuple[Num, pl.Expr]:
     # The error carried in, and the rounding of a × 10^places (one more of a double, relative).
     bound = (a.val.abs() * b.err + size * a.err) / (size * (size - b.err)) * shift + r.abs() * EPS2
     exact = (a.err == 0) & (b.err == 0) & whole(dividend) & whole(r) & (r * b.val == dividend)
-    return _result(r, bound, exact, a.scale - b.scale - QUOTIENT_PLACES), size <= b.err
+    return _result(r, bound, exact, a.scale - b.scale - QUOTIENT_PLACES), compared(
+        size, "<=", b.err
+    )
 
 
 def negate(a: Num) -> Num:
@@ -149,19 +161,30 @@ def compare(a: Num, b: Num, op: str) -> tuple[Flag, pl.Expr]:
     """a OP b, and where it is undecided: the two within their errors of each other (unless both
     are exact, when the float comparison is the Decimal one)."""
     a, b = aligned(a, b)
-    ops: dict[str, Any] = {
-        "<": pl.Expr.lt,
-        "<=": pl.Expr.le,
-        ">": pl.Expr.gt,
-        ">=": pl.Expr.ge,
-        "==": pl.Expr.eq,
-        "!=": pl.Expr.ne,
-    }
-    result = ops[op](a.val, b.val)
+    result = compared(a.val, op, b.val)
     gap = (a.val - b.val).abs()
     margin = (a.err + b.err) * SLACK + gap * EPS2
     decided = ((a.err == 0) & (b.err == 0)) | (gap > margin)
     return Flag(result), ~decided
+
+
+_OPS: dict[str, Callable[[pl.Expr, pl.Expr], pl.Expr]] = {
+    "<": pl.Expr.lt,
+    "<=": pl.Expr.le,
+    ">": pl.Expr.gt,
+    ">=": pl.Expr.ge,
+    "==": pl.Expr.eq,
+    "!=": pl.Expr.ne,
+}
+_MIRRORED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+
+
+def compared(a: pl.Expr, op: str, b: pl.Expr) -> pl.Expr:
+    """a OP b, a constant written on the right: polars' in-memory engine (2.1) takes
+    ``constant < column`` for a single value when the column is a when/then of a constant."""
+    if not a.meta.root_names() and b.meta.root_names():
+        return _OPS[_MIRRORED[op]](b, a)
+    return _OPS[op](a, b)
 
 
 def rounded(x: Num, places: int, mode: str) -> tuple[Num, pl.Expr]:

@@ -38,6 +38,12 @@ _MONEY = (
     r"([\x{4e00}-\x{9fff}]{1,4})?$"
 )
 _MAX_DIGITS = 17
+# Blocks are in memory already: polars' streaming engine (its default) costs a third more here,
+# most of it in planning a query of some hundreds of columns again for every block.
+ENGINE: Any = "in-memory"
+_SEP = "\x1f"  # joins a rating's cells into one key
+_FACT_TYPES = (pl.Float64, pl.Float64, pl.Boolean)  # value, error, declined
+_RATING_TYPES = (pl.Int64, pl.Boolean, pl.Boolean)  # quanta, 不适用, declined
 _MONEY_SPELLINGS = (*MONEY_UNITS, *SHORT_MONEY_UNITS)
 # What str.strip() removes (every character whose isspace() is true; a test checks the list):
 # an id with one of these at either end goes the engine's way.
@@ -92,77 +98,6 @@ class Scorer:
         if index >= self.cmap.width:  # a column the input lacks: every cell missing
             return pl.Series([None] * frame.height, dtype=pl.String)
         return frame.get_column(self.names[index])
-
-    def facts(self, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[pl.Expr], pl.Expr]:
-        """``frame`` with each fact's value and error (``v<p>v``, ``v<p>e``: value ÷ 10^scale)
-        and where its reading declines the row. Three passes over the frame, each one query:
-        the common amounts read as strings; the distinct other texts listed, which the plan's
-        readers read here, once each (remembered across frames); every cell's value put in."""
-        plan, given = self.rows.plan, {fact_id: col for col, fact_id in self.cmap.values}
-        column = [self.column(given.get(fact_id, self.cmap.width)) for fact_id in plan.fact_ids]
-        money = {
-            p: self.money(column[p], fact_id, p)
-            for p, fact_id in enumerate(plan.fact_ids)
-            if self.spec.facts[fact_id].measure.kind == "money"
-        }
-        quick = {p: pl.col(f"q{p}") for p in money}
-        staged = frame.lazy().with_columns(self.missing(frame))
-        for stage in range(3):
-            staged = staged.with_columns(c for parts in money.values() for c in parts[stage])
-        frame = staged.collect()
-        listed = (
-            ()
-            if not column
-            else frame.select(
-                *(
-                    (c.filter(~quick[p]) if p in quick else c)
-                    .drop_nulls()
-                    .unique()
-                    .implode()
-                    .alias(f"k{p}")
-                    for p, c in enumerate(column)
-                ),
-                *(c.is_null().any().alias(f"n{p}") for p, c in enumerate(column)),
-            ).row(0)
-        )
-        values: list[pl.Expr] = []
-        declined: list[pl.Expr] = []
-        for p, cells in enumerate(column):
-            reader, scale, known = self.rows.values[p][1].read, self.scales[p], self.known[p]
-            keys = listed[p]
-            if len(known) > 4096:  # remembered across frames, bounded
-                known.clear()
-            for key in keys:
-                if key not in known:
-                    known[key] = _value(_read(reader, key), scale)
-            read = [known[key] for key in keys]
-            empty = _value(_read(reader, None), scale) if listed[len(column) + p] else None
-            val, err, bad = (
-                _lookup(cells, keys, [r[k] for r in read], dtype, default, empty and empty[k])
-                for k, (dtype, default) in enumerate(
-                    ((pl.Float64, None), (pl.Float64, 0.0), (pl.Boolean, False))
-                )
-            )
-            if p in quick:
-                # Amounts read here: mantissa × 10^(exponent − scale); whole below 2^53: exact.
-                up = pl.col(f"e{p}") - scale
-                m = pl.col(f"m{p}").cast(pl.Float64)
-                shifted = (
-                    pl.when(up >= 0)
-                    .then(m * pl.lit(10.0).pow(up))
-                    .otherwise(m / pl.lit(10.0).pow(-up))
-                )
-                exact = (up >= 0) & (shifted.abs() < WHOLE_LIMIT)
-                val = pl.when(quick[p]).then(shifted).otherwise(val)
-                err = (
-                    pl.when(quick[p])
-                    .then(pl.when(exact).then(0.0).otherwise(shifted.abs() * (2 * EPS2)))
-                    .otherwise(err)
-                )
-                bad = ~quick[p] & bad
-            values += [val.alias(f"v{p}v"), err.alias(f"v{p}e")]
-            declined.append(bad)
-        return frame, values, pl.any_horizontal(declined) if declined else pl.lit(False)
 
     def column(self, index: int) -> pl.Expr:
         """Column ``index`` of the header; a column the input lacks: every cell missing."""
@@ -229,40 +164,6 @@ class Scorer:
             [quick.fill_null(False).alias(f"q{p}")],
         ]
 
-    def ratings(self, frame: pl.DataFrame) -> tuple[list[pl.Series], list[pl.Series], pl.Series]:
-        """Each rated leaf's score (quanta; null: no rating), where its tier says 不适用, and
-        the rows declined."""
-        height = frame.height
-        scores: list[pl.Series] = [pl.Series([], dtype=pl.Int64)] * len(self.rows.plan.rated_ids)
-        not_applicable: list[pl.Series] = [pl.Series([False] * height, dtype=pl.Boolean)] * len(
-            self.spec.leaves
-        )
-        declined = pl.Series([False] * height, dtype=pl.Boolean)
-        for index, leaf, columns, column in self.rows.ratings:
-            parts = pl.DataFrame({f"p{k}": self.cells(frame, c) for k, c in enumerate(columns)})
-            found = parts.unique(maintain_order=False)
-            table: dict[str, list[Any]] = {"val": [], "err": [], "q": [], "na": [], "bad": []}
-            for cells in found.iter_rows():
-                try:
-                    rated = column.read(cells)
-                except PlanFallback:
-                    rated = PlanFallback
-                _rating_entry(table, rated, self.places)
-            lookup = found.with_columns(
-                pl.Series("val", table["val"], dtype=pl.Float64),
-                pl.Series("err", table["err"], dtype=pl.Float64),
-                pl.Series("q", table["q"], dtype=pl.Int64),
-                pl.Series("na", table["na"], dtype=pl.Boolean),
-                pl.Series("bad", table["bad"], dtype=pl.Boolean),
-            )
-            joined = parts.join(
-                lookup, on=list(parts.columns), how="left", nulls_equal=True, maintain_order="left"
-            )
-            scores[index] = joined["q"]  # rounded to the spec's places: exact quanta
-            not_applicable[leaf] = joined["na"]
-            declined = declined | joined["bad"]
-        return scores, not_applicable, declined
-
     def not_applicable(self, frame: pl.DataFrame) -> tuple[pl.Series, dict[str, frozenset[int]]]:
         """Each row's not_applicable cell as a key of the leaves it marks; keys → leaves."""
         cells = self.cells(frame, self.cmap.not_applicable)
@@ -289,32 +190,116 @@ class Scorer:
         return mapped, sets
 
     # ---- scoring -------------------------------------------------------------------------------------
+    def read(self, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[pl.Expr], pl.Expr, list[Any]]:
+        """Every fact's value and error (``v<p>v``, ``v<p>e``: value ÷ 10^scale) and every
+        rating's quanta (``r<j>q``) as expressions over the returned frame, where a reading
+        declines the row, and for each leaf, where its tier says 不适用 (None: nowhere).
+
+        Two queries: the first reads the common amounts as strings (``money``) and joins each
+        rating's cells into one key; the second lists the distinct other texts, which the
+        plan's own readers read here, once each (remembered across frames). A cell's value is
+        then its text's place in that list, looked up once and gathered from the readings."""
+        plan, given = self.rows.plan, {fact_id: col for col, fact_id in self.cmap.values}
+        column = [self.column(given.get(fact_id, self.cmap.width)) for fact_id in plan.fact_ids]
+        money = {
+            p: self.money(column[p], fact_id, p)
+            for p, fact_id in enumerate(plan.fact_ids)
+            if self.spec.facts[fact_id].measure.kind == "money"
+        }
+        staged = frame.lazy().with_columns(self.missing(frame))
+        for stage in range(3):
+            staged = staged.with_columns(c for parts in money.values() for c in parts[stage])
+        # A rating's cells as one key: a missing cell reads as an empty one (both are no entry).
+        staged = staged.with_columns(
+            pl.concat_str([self.column(c).fill_null("") for c in columns], separator=_SEP).alias(
+                f"rk{n}"
+            )
+            for n, (_, _, columns, _) in enumerate(self.rows.ratings)
+        )
+        frame = staged.collect(engine=ENGINE)
+        quick = {p: pl.col(f"q{p}") for p in money}
+        listing = [
+            *(
+                (c.filter(~quick[p]) if p in quick else c).drop_nulls().unique().implode()
+                for p, c in enumerate(column)
+            ),
+            *(c.is_null().any() for c in column),
+            *(pl.col(f"rk{n}").unique().implode() for n in range(len(self.rows.ratings))),
+        ]
+        listed = frame.select(e.alias(f"l{k}") for k, e in enumerate(listing)).row(0)
+        exprs: list[pl.Expr] = []
+        declined: list[pl.Expr] = []
+        for p, cells in enumerate(column):
+            reader, scale, known = self.rows.values[p][1].read, self.scales[p], self.known[p]
+            keys = listed[p]
+            if len(known) > 4096:  # remembered across frames, bounded
+                known.clear()
+            for key in keys:
+                if key not in known:
+                    known[key] = _value(_read(reader, key), scale)
+            val, err, bad = _gathered(cells, keys, [known[key] for key in keys], _FACT_TYPES)
+            if listed[len(column) + p]:  # missing cells: the reader's default
+                empty = _value(_read(reader, None), scale)
+                missing = cells.is_null()
+                val, err, bad = (
+                    pl.when(missing).then(pl.lit(e, d)).otherwise(x)
+                    for x, e, d in zip((val, err, bad), empty, _FACT_TYPES, strict=True)
+                )
+            if p in quick:
+                # Amounts read here: mantissa × 10^(exponent − scale); whole below 2^53: exact.
+                up = pl.col(f"e{p}") - scale
+                m = pl.col(f"m{p}").cast(pl.Float64)
+                shifted = (
+                    pl.when(up >= 0)
+                    .then(m * pl.lit(10.0).pow(up))
+                    .otherwise(m / pl.lit(10.0).pow(-up))
+                )
+                exact = (up >= 0) & (shifted.abs() < WHOLE_LIMIT)
+                val = pl.when(quick[p]).then(shifted).otherwise(val)
+                err = (
+                    pl.when(quick[p])
+                    .then(pl.when(exact).then(0.0).otherwise(shifted.abs() * (2 * EPS2)))
+                    .otherwise(err)
+                )
+                bad = ~quick[p] & bad
+            exprs += [val.alias(f"v{p}v"), err.fill_null(0.0).alias(f"v{p}e")]
+            declined.append(bad.fill_null(False))
+        not_applicable: list[Any] = [None] * len(self.spec.leaves)
+        start = 2 * len(column)
+        for n, (index, leaf, columns, reader) in enumerate(self.rows.ratings):
+            keys = listed[start + n]
+            readings = [_rating(reader.read, key, len(columns), self.places) for key in keys]
+            q, na, bad = _gathered(pl.col(f"rk{n}"), keys, readings, _RATING_TYPES)
+            exprs.append(q.alias(f"r{index}q"))  # rounded to the spec's places: exact quanta
+            declined.append(bad)
+            if any(reading[1] for reading in readings):
+                not_applicable[leaf] = na
+        return (
+            frame,
+            exprs,
+            pl.any_horizontal(declined) if declined else pl.lit(False),
+            not_applicable,
+        )
+
     def score(self, frame: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, frozenset[int]]]:
         """``frame`` (columns ``c0``… of text, as the header's) → one row per row: ``declined``,
         ``total_q``, ``grade``, ``top<k>`` (quanta; null where the 一级指标 does not apply),
         ``leaf<i>`` (quanta; null: not applicable) and ``na``, a key of the second value: the
         leaves that do not apply."""
-        read, values, facts_declined = self.facts(frame)
-        inputs: dict[str, pl.Series] = {}
-        ratings, rated_na, declined = self.ratings(frame)
-        for j, quanta in enumerate(ratings):
-            inputs[f"r{j}q"] = quanta
+        read, inputs, read_declined, rated_na = self.read(frame)
         na_key, na_sets = self.not_applicable(frame)
-        declined = declined | (na_key == "!")
         # Every row's set of leaves that do not apply: the column's, and the tiers' 不适用.
         key = na_key
-        rated_flags = [(leaf, flags) for leaf, flags in enumerate(rated_na) if flags.any()]
+        rated_flags = [(leaf, flags) for leaf, flags in enumerate(rated_na) if flags is not None]
         if rated_flags:
-            extra = pl.select(
-                pl.concat_str(
-                    [
-                        pl.when(pl.lit(flags)).then(pl.lit(f"{leaf},")).otherwise(pl.lit(""))
-                        for leaf, flags in rated_flags
-                    ]
-                )
-            ).to_series()
-            key = pl.select(
-                pl.when(extra == "").then(na_key).otherwise(na_key + "|" + extra)
+            extra = pl.concat_str(
+                [
+                    pl.when(flags).then(pl.lit(f"{leaf},")).otherwise(pl.lit(""))
+                    for leaf, flags in rated_flags
+                ]
+            )
+            key = read.select(
+                pl.when(extra == "").then(pl.lit(na_key)).otherwise(pl.lit(na_key) + "|" + extra)
             ).to_series()
             for combined in key.unique().to_list():
                 if combined is None or "|" not in combined or combined.startswith("!"):
@@ -324,31 +309,24 @@ class Scorer:
         present = set(key.unique().to_list())
         sets = {k: v for k, v in na_sets.items() if k in present}
         everything = len(self.spec.leaves)
-        inputs["na"] = key
-        inputs["read_declined"] = declined
         leaves = self.leaves
         applies: list[pl.Expr] = []
         for leaf in range(everything):
             hit = [k for k, leaves_out in sets.items() if leaf in leaves_out]
             applies.append(~pl.col("na").is_in(hit) if hit else pl.lit(True))
         columns = []
-        problems = [
-            leaves.row_declined,
-            pl.col("read_declined"),
-            pl.col("na") == "!",
-            facts_declined,
-        ]
+        problems = [leaves.row_declined, pl.col("read_declined"), pl.col("na") == "!"]
         for leaf, score in enumerate(leaves.scores):
             assert score.q is not None
             columns.append(
                 pl.when(applies[leaf]).then(score.q).otherwise(None).alias(f"leaf{leaf}")
             )
             problems.append(applies[leaf] & (leaves.declined[leaf] | score.q.is_null()))
-        given = read.with_columns(**inputs).lazy().with_columns(values)
+        given = read.lazy().with_columns(*inputs, read_declined.alias("read_declined"), na=key)
         scored = leaves.run(given).select(
             "na", *columns, pl.any_horizontal(problems).fill_null(True).alias("declined")
         )
-        return self.roll_up(scored, sets, everything).collect(), sets
+        return self.roll_up(scored, sets, everything).collect(engine=ENGINE), sets
 
     def roll_up(
         self, out: pl.LazyFrame, sets: dict[str, frozenset[int]], everything: int
@@ -473,20 +451,35 @@ def _value(result: Any, scale: int = 0) -> tuple[float | None, float, bool]:
     return None, 0.0, True  # a yes/no or text value, a default the engine reports, PlanFallback
 
 
-def _rating_entry(table: dict[str, list[Any]], rated: Any, places: int) -> None:
+def _rating(read: Callable[[Any], Any], key: str, parts: int, places: int) -> tuple[Any, ...]:
+    """A rating's joined cells → (its quanta or None, whether its tier says 不适用, declined)."""
+    cells = key.split(_SEP)
+    if len(cells) != parts:  # a cell holding the separator: the engine reads it
+        return None, False, True
+    rated = _read(read, tuple(cell or None for cell in cells))
     if rated is PlanFallback:
-        entry: tuple[Any, ...] = (None, 0.0, None, False, True)
-    elif rated is None:
-        entry = (None, 0.0, None, False, False)  # no rating: the plan's fail()
-    elif not isinstance(rated, Decimal):  # the reader's mark of a tier that says 不适用
-        entry = (None, 0.0, None, True, False)
-    else:
-        value, err, bad = _value(rated)
-        scaled = rated.scaleb(places)
-        q = int(scaled) if scaled == scaled.to_integral_value() else None
-        entry = (value, err, q, False, bad or q is None)
-    for name, item in zip(("val", "err", "q", "na", "bad"), entry, strict=True):
-        table[name].append(item)
+        return None, False, True
+    if rated is None:
+        return None, False, False  # no rating: the plan's fail()
+    if not isinstance(rated, Decimal):  # the reader's mark of a tier that says 不适用
+        return None, True, False
+    scaled = rated.scaleb(places)
+    whole = scaled == scaled.to_integral_value()
+    return (int(scaled) if whole else None), False, not whole
+
+
+def _gathered(
+    cells: pl.Expr, keys: list[Any], readings: list[tuple[Any, ...]], types: tuple[Any, ...]
+) -> list[pl.Expr]:
+    """Each cell's reading, part by part: its text's place among ``keys``, found once, then
+    each part gathered from the readings (null for a text not among them)."""
+    if not keys:
+        return [pl.lit(None, dtype) for dtype in types]
+    place = cells.replace_strict(keys, range(len(keys)), default=None, return_dtype=pl.UInt32)
+    return [
+        pl.lit(pl.Series([reading[k] for reading in readings], dtype=dtype)).gather(place)
+        for k, dtype in enumerate(types)
+    ]
 
 
 def id_column(cells: pl.Series) -> tuple[pl.Series, pl.Series]:

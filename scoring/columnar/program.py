@@ -298,7 +298,7 @@ class _Reader:
                 a, b = self.term(left, reach), self.term(right, reach)
                 if isinstance(a, Flag) and isinstance(b, Flag) and type(op) in (ast.Eq, ast.NotEq):
                     self.fail_where(reach, a.val.is_null() | b.val.is_null())
-                    item = a.val == b.val if isinstance(op, ast.Eq) else a.val != b.val
+                    item = arith.compared(a.val, "==" if isinstance(op, ast.Eq) else "!=", b.val)
                 else:
                     x, y = self.num(left, reach), self.num(right, reach)
                     flag, undecided = arith.compare(x, y, _COMPARE[type(op)])
@@ -363,10 +363,12 @@ class _Reader:
                 result, other = arith.aligned(result, given)
                 # The smaller (larger) of two values within their errors of each other is
                 # either one: its error is at most the larger of the two errors.
-                pick = other.val < result.val if name == "_f_min" else other.val > result.val
+                pick = arith.compared(other.val, "<" if name == "_f_min" else ">", result.val)
                 result = Num(
                     pl.when(pick).then(other.val).otherwise(result.val),
-                    pl.when(pick | (result.err < other.err)).then(other.err).otherwise(result.err),
+                    pl.when(pick | arith.compared(result.err, "<", other.err))
+                    .then(other.err)
+                    .otherwise(result.err),
                     None,
                     result.scale,
                 )
