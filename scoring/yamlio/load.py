@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, NamedTuple, Protocol
+from typing import Any
 
 import yaml
 from yaml.events import (
@@ -139,18 +139,10 @@ class Document:
         return self.value_marks[here]
 
 
-class _At(Protocol):
-    """A 0-based PyYAML mark, from its Python parser or from libyaml, which read alike."""
-
-    index: int
-    line: int
-    column: int
-
-
 class _Abort(Exception):
     """Stops loading at once: the rest of the document cannot be trusted or afforded."""
 
-    def __init__(self, mark: _At, code: str, message: str) -> None:
+    def __init__(self, mark: Any, code: str, message: str) -> None:
         super().__init__(message)
         self.mark, self.code, self.message = mark, code, message
 
@@ -158,7 +150,7 @@ class _Abort(Exception):
         return Problem(self.message, self.code, file, self.mark.line + 1, self.mark.column + 1)
 
 
-def _too_deep(mark: _At) -> _Abort:
+def _too_deep(mark: Any) -> _Abort:
     message = tr("yaml-too-deep", "document nests deeper than {most} levels", most=_MAX_DEPTH)
     return _Abort(mark, "yaml-too-deep", message)
 
@@ -191,12 +183,12 @@ def _tag(event: Any) -> str:
 
 @dataclass(eq=False)
 class _Anchor:
-    """An anchored value as first built (its aliases still references), with its marks, the
-    aliases inside it (paths relative to it) and what it expands to."""
+    """An anchored value (or a mapping merged by '<<') as first built, its aliases still
+    references, with its marks and aliases (paths relative to it) and what it expands to."""
 
-    mark: _At
-    text: str | None  # a scalar's source text, for an alias used as a key
-    start: tuple[int, int, int, int]  # while it is open: size, values, keys and aliases so far
+    mark: Any
+    text: str | None = None  # a scalar's source text, for an alias used as a key
+    start: tuple[int, int, int, int] = (0, 0, 0, 0)  # while open: size, values, keys, aliases
     data: Any = None
     open: bool = True
     size: int = 1  # values it expands to
@@ -206,21 +198,14 @@ class _Anchor:
     inner: list[tuple[Path, _Anchor]] = field(default_factory=list)
     expanded: tuple[Any, Marks, Marks] | None = None
 
+    def part(self, index: int) -> _Anchor:
+        """Item index of this list, with its marks and aliases relative to it."""
 
-class _Source(NamedTuple):
-    """A mapping merged by '<<', with its marks and aliases relative to it."""
+        def under(marks: list[tuple[Path, Any]]) -> list[tuple[Path, Any]]:
+            return [(p[1:], mark) for p, mark in marks if p and p[0] == index]
 
-    data: Any
-    values: Marks
-    keys: Marks
-    inner: list[tuple[Path, _Anchor]]
-
-
-def _under(index: int | None, marks: list[tuple[Path, Any]]) -> list[tuple[Path, Any]]:
-    """The marks of item index of a list, relative to it (all of them for no index)."""
-    if index is None:
-        return marks
-    return [(p[1:], mark) for p, mark in marks if p and p[0] == index]
+        values, keys, inner = under(self.values), under(self.keys), under(self.inner)
+        return _Anchor(self.mark, data=self.data[index], values=values, keys=keys, inner=inner)
 
 
 class _Builder:
@@ -294,12 +279,12 @@ class _Builder:
             return self.copy(self.expand(value)[0])
         return value
 
-    def pay(self, size: int, mark: _At) -> None:
+    def pay(self, size: int, mark: Any) -> None:
         self.size += size
         if self.size > self.most:
             raise self.too_large(mark)
 
-    def too_large(self, mark: _At) -> _Abort:
+    def too_large(self, mark: Any) -> _Abort:
         message = tr(
             "yaml-too-large",
             "document expands to more than {most} nodes (alias bomb?)",
@@ -398,7 +383,7 @@ class _Builder:
         if event.tag not in (None, "!", MAP):
             self.bad_tag(event.start_mark, event.tag, ui("a mapping"))
         data: dict[str, Any] = {}
-        plan: list[str | tuple[_At, list[_Source]]] = []  # keys and merges, in order
+        plan: list[str | tuple[Any, list[_Anchor]]] = []  # keys and merges, in order
         while type(key_event := self.event()) is not MappingEndEvent:
             scalar = type(key_event) is ScalarEvent
             if scalar and not (key_event.anchor or key_event.tag) and key_event.value != "<<":
@@ -424,7 +409,7 @@ class _Builder:
             plan.append(key)
         return data if len(plan) == len(data) else self.merge(data, plan, path)
 
-    def duplicate(self, key: str, path: Path, mark: _At) -> None:
+    def duplicate(self, key: str, path: Path, mark: Any) -> None:
         line = next(at[0] for written, at in reversed(self.keys) if written == path)
         message = tr(
             "duplicate-key",
@@ -461,45 +446,30 @@ class _Builder:
         del self.values[kept[0] :], self.keys[kept[1] :], self.aliases[kept[2] :]
         del self.problems[kept[3] :]
 
-    def sources(self, event: Any, path: Path, depth: int) -> list[_Source]:
+    def sources(self, event: Any, path: Path, depth: int) -> list[_Anchor]:
         """The mappings after '<<', each with its marks and aliases relative to it."""
         kept = len(self.values), len(self.keys), len(self.aliases)
         data = self.node(event, (*path, "<<"), depth + 1, False)
-        cut = len(path) + 1
-        values = [(p[cut:], mark) for p, mark in self.values[kept[0] :]]
-        keys = [(p[cut:], mark) for p, mark in self.keys[kept[1] :]]
-        inner = [(p[cut:], anchor) for p, anchor in self.aliases[kept[2] :]]
+        written = _Anchor(event.start_mark, start=(self.size, *kept))
+        self.close(written, data, (*path, "<<"))  # its marks and aliases, taken back
         del self.values[kept[0] :], self.keys[kept[1] :], self.aliases[kept[2] :]
-        mark = event.start_mark
-        if type(data) is _Anchor:
-            data, values, keys, inner, mark = (
-                data.data,
-                data.values,
-                data.keys,
-                data.inner,
-                data.mark,
-            )
-        items = list(enumerate(data)) if type(data) is list else [(None, data)]
-        sources: list[_Source] = []
-        for index, item in items:
-            if type(item) is _Anchor:
-                source = _Source(item.data, item.values, item.keys, item.inner)
-            else:
-                source = _Source(item, *(_under(index, marks) for marks in (values, keys, inner)))
-            if type(source.data) is dict:
-                sources.append(source)
-        if len(sources) != len(items):
+        whole = data if type(data) is _Anchor else written
+        parts = [whole]
+        if type(whole.data) is list:
+            parts = [x if type(x) is _Anchor else whole.part(i) for i, x in enumerate(whole.data)]
+        sources = [part for part in parts if type(part.data) is dict]
+        if len(sources) != len(parts):
             message = tr(
                 "yaml-merge",
                 "'<<' must be followed by a mapping or a list of mappings, e.g. <<: *defaults",
             )
-            self.problem(mark, "yaml-merge", message)
+            self.problem(whole.mark, "yaml-merge", message)
         return sources
 
     def merge(
         self,
         written: dict[str, Any],
-        plan: list[str | tuple[_At, list[_Source]]],
+        plan: list[str | tuple[Any, list[_Anchor]]],
         path: Path,
     ) -> dict[str, Any]:
         """Written keys win, then earlier merge sources; merged keys take the place of their
@@ -602,7 +572,7 @@ class _Builder:
             self.bad_tag(event.start_mark, tag, ui("a plain value"))
         return text
 
-    def bad_tag(self, mark: _At, tag: str, target: str) -> None:
+    def bad_tag(self, mark: Any, tag: str, target: str) -> None:
         if tag in (*_SCALAR_TAGS, MAP, SEQ):
             message = tr(
                 "yaml-tag",
