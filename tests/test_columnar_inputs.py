@@ -497,3 +497,27 @@ def test_score_many_of_a_few_records_makes_no_frame() -> None:
         del scorer.outcomes
     assert calls == []
     assert [type(outcome) for outcome in outcomes_of] == [Result] * 3
+
+
+def test_a_bug_in_the_columnar_scorer_costs_only_speed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A chunk the columnar scorer fails on (a bug) is scored the usual way: the same rows."""
+    xlsx = _xlsx(tmp_path / "in.xlsx", _xlsx_rows(40, seed=15))
+    jsonl = tmp_path / "in.jsonl"
+    jsonl.write_text("\n".join(_jsonl_lines(40, seed=16)) + "\n", encoding="utf-8")
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    parquet = tmp_path / "in.parquet"
+    pq.write_table(pa.table(_typed_table(_rows(40, seed=17))), parquet)
+    inputs = [str(xlsx), str(jsonl), str(parquet)]
+    usual = _batch(tmp_path, inputs, columnar=False)
+    calls: list[int] = []
+
+    def broken(*args: Any) -> Any:
+        calls.append(1)
+        raise RuntimeError("a bug in the columnar scorer")
+
+    monkeypatch.setattr(columnar_records._RowReading, "score", broken)
+    assert _batch(tmp_path, inputs, columnar=True) == usual
+    assert len(calls) == 3

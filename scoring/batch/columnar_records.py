@@ -50,8 +50,15 @@ from .columnar_csv import _counted, _Reading, scorer_for
 from .core import ChunkResult, process_chunk
 from .inputs import Input
 from .outputs import CsvFormat
-from .parquet import FIRST_ROW
-from .records import FACTS_KEYS, Converted, JsonLineConverter, RawRecord, RowConverter
+from .parquet import FIRST_ROW, rows_of
+from .records import (
+    FACTS_KEYS,
+    Converted,
+    Converter,
+    JsonLineConverter,
+    RawRecord,
+    RowConverter,
+)
 
 __all__ = [
     "CHUNK_RECORDS",
@@ -157,7 +164,8 @@ class _RowReading(_Reading):
         good = [at[k] for k in range(len(rows)) if keep[k]]
         odd = {chunk[k][0] - first: chunk[k][1] for k in range(len(chunk)) if k not in taken}
         self.payload = lambda row: chunk[good[row]][1]
-        return self.score(first, index, [chunk[k][0] - first for k in good], texts, odd)
+        positions = [chunk[k][0] - first for k in good]
+        return self.guarded(chunk, index, lambda: self.score(first, index, positions, texts, odd))
 
     def column_chunks(
         self, batches: Iterator[list[list[Any]]], index: int
@@ -187,10 +195,31 @@ class _RowReading(_Reading):
         good = list(itertools.compress(range(count), keep))
         odd = {k: [column[k] for column in columns] for k in range(count) if not keep[k]}
         self.payload = lambda row: [column[good[row]] for column in columns]
-        return self.score(first, index, good, texts, odd)
+        return self.guarded(
+            lambda: [(first + k, row) for k, row in enumerate(rows_of(columns))],
+            index,
+            lambda: self.score(first, index, good, texts, odd),
+        )
 
     def declined(self, number: int, row: int, frame: pl.DataFrame) -> RawRecord:
         return number, self.payload(row)
+
+    def guarded(
+        self,
+        records: list[RawRecord] | Callable[[], list[RawRecord]],
+        index: int,
+        scored: Callable[[], ChunkResult],
+        converter: Converter | None = None,
+    ) -> ChunkResult:
+        """The chunk scored column by column; if that fails (a bug), the chunk's ``records``
+        scored the usual way (by ``converter``, else the input's), which gives the same rows:
+        one bug must not cost the run."""
+        try:
+            return scored()
+        except Exception:  # noqa: BLE001 (the usual path, which the columnar one speeds up, decides)
+            chunk = records() if callable(records) else records
+            usual = self.converter if converter is None else converter
+            return _counted(process_chunk(self.spec, usual, index, chunk))
 
 
 def _column_texts(
@@ -360,7 +389,9 @@ def _json_chunk(
     frame, _ = _column_texts(columns, len(rows), reading.width)  # every cell text already
     reading.payload = lambda row: chunk[good[row]][1]
     positions = [chunk[k][0] - first for k in good]
-    return reading.score(first, index, positions, frame, odd)
+    return reading.guarded(
+        chunk, index, lambda: reading.score(first, index, positions, frame, odd), converter
+    )
 
 
 # ---- score_many over facts mappings -------------------------------------------------------------
