@@ -19,11 +19,6 @@ import pytest
 from conftest import ROOT, Run
 from test_batch_sql import HEADER, read_output, sample_rows
 
-dd = pytest.importorskip("dask.dataframe", reason="Dask is not installed")
-pd = pytest.importorskip("pandas")
-pl = pytest.importorskip("polars")
-pytest.importorskip("pyarrow")  # polars ↔ pandas
-
 Jixiao = Callable[..., Run]
 SPEC = str(ROOT / "indicators" / "xinfang_weiwen.yaml")
 
@@ -33,6 +28,8 @@ def score_partition(part: Any, partition_info: dict[str, Any] | None = None) -> 
 
     Dask passes ``partition_info`` (the partition's number) to a function that takes it; the
     number names the partition in its rows' locations."""
+    import polars as pl
+
     from scoring.batch.columnar_csv import score_frame
     from scoring.spec.loader import load_spec
 
@@ -45,6 +42,13 @@ def score_partition(part: Any, partition_info: dict[str, Any] | None = None) -> 
 
 
 def test_dask_partitions_score_as_jixiao_batch(jixiao: Jixiao, tmp_path: Path) -> None:
+    # Imported here, not by the module: Dask and pandas take seconds to import, and every test
+    # process collects this module while one of them runs the test.
+    dask = pytest.importorskip("dask", reason="Dask is not installed")
+    dd = pytest.importorskip("dask.dataframe")
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("polars")
+    pytest.importorskip("pyarrow")  # polars ↔ pandas
     rows = sample_rows(60)
     source = tmp_path / "projects.csv"
     with source.open("w", encoding="utf-8", newline="") as handle:
@@ -53,14 +57,18 @@ def test_dask_partitions_score_as_jixiao_batch(jixiao: Jixiao, tmp_path: Path) -
     assert jixiao("batch", SPEC, str(source), "-o", str(out)).code == 1
     expected = read_output(out)
 
-    frame = pd.DataFrame(rows, columns=HEADER, dtype=object).replace("", None)
-    projects = dd.from_pandas(frame, npartitions=3, sort=False)
-    meta = pd.DataFrame({column: pd.Series(dtype=object) for column in expected[0]})
-    scored = projects.map_partitions(score_partition, meta=meta)
-    got = scored.compute(scheduler="synchronous").to_dict("records")
+    # Every computation in this process, len() included: Dask's default scheduler would leave a
+    # thread pool running, and a later batch in this test process would then spawn its --workers
+    # (each importing jixiao) instead of forking them.
+    with dask.config.set(scheduler="synchronous"):
+        frame = pd.DataFrame(rows, columns=HEADER, dtype=object).replace("", None)
+        projects = dd.from_pandas(frame, npartitions=3, sort=False)
+        meta = pd.DataFrame({column: pd.Series(dtype=object) for column in expected[0]})
+        scored = projects.map_partitions(score_partition, meta=meta)
+        got = scored.compute().to_dict("records")
+        sizes = [len(part) for part in projects.partitions]  # each partition's rows, in order
 
     assert len(got) == 60
-    sizes = [len(part) for part in projects.partitions]  # each partition's rows, in order
     sources = [f"part-{p}:row {n + 2}" for p, size in enumerate(sizes) for n in range(size)]
     assert [row["source"] for row in got] == sources
     for row, want, where in zip(got, expected, sources, strict=True):
