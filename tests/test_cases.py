@@ -84,8 +84,9 @@ EXPECT_KEYS = {
 }
 
 
-class _CaseLoader(yaml.SafeLoader):
-    """PyYAML's safe loader with exact decimals and no silently repeated keys."""
+class _CaseLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """PyYAML's safe loader (libyaml's parser where PyYAML has it: every test process reads the
+    cases when it collects them) with exact decimals and no silently repeated keys."""
 
 
 def _decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
