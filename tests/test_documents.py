@@ -187,6 +187,9 @@ def test_excel_form_prints_whole_on_a4(rendered: Path, seed: Result) -> None:
     fonts = _fonts(pdf)
     assert any(CJK_FONT.search(name) for name, _ in fonts), fonts
     assert all(embedded for _name, embedded in fonts), fonts
+    # A4 in points is 595.3 × 841.9, every page (pdfinfo reports the first only).
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)", pdf.read_bytes())
+    assert {(round(float(w)), round(float(h))) for w, h in boxes} == {(595, 842)}, boxes
     pages = _pages(pdf)
     assert len(pages) == 2
     assert "第 1 页，共 2 页" in pages[0]
