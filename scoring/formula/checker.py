@@ -58,17 +58,6 @@ def _constant(value: str | int) -> ast.Constant:
     return ast.Constant(value, lineno=1, col_offset=0, end_lineno=1, end_col_offset=0)
 
 
-def placed_lambda(body: ast.expr) -> ast.Expression:
-    """``lambda _env: body``, placed."""
-    here = {"lineno": 1, "col_offset": 0, "end_lineno": 1, "end_col_offset": 0}
-    arg = ast.arg("_env")
-    lam = ast.Lambda(ast.arguments([], [arg], None, [], [], None, []), body)
-    for node in (arg, lam):
-        for attribute, value in here.items():
-            setattr(node, attribute, value)
-    return ast.Expression(lam)
-
-
 def _nfkc(name: str) -> str:
     return unicodedata.normalize("NFKC", name)  # what the parser does to every identifier
 

@@ -41,7 +41,7 @@ from typing import Any, TypeAlias, TypeVar
 from ..errors import FormulaError
 from ..i18n import tr
 from ..numbers.cell_text import look_alike
-from .checker import DeclaredNames, WhitelistChecker, placed_lambda
+from .checker import DeclaredNames, WhitelistChecker
 from .limits import MAX_LENGTH, MAX_NODES, MAX_PLACES
 from .text import quote
 
@@ -405,9 +405,10 @@ class _Compiler(WhitelistChecker):
 
     def function(self, body: ast.expr) -> Callable[[Mapping[str, Value]], Value]:
         """``lambda _env: body`` as a function whose globals hold only our names, no builtins."""
-        code = compile(
-            placed_lambda(body), "<formula>", "eval"
-        )  # only ever a checked, rewritten tree
+        arg = ast.arg("_env", lineno=1, col_offset=0, end_lineno=1, end_col_offset=0)
+        args = ast.arguments([], [arg], None, [], [], None, [])
+        lam = ast.Lambda(args, body, lineno=1, col_offset=0, end_lineno=1, end_col_offset=0)
+        code = compile(ast.Expression(lam), "<formula>", "eval")  # a checked, rewritten tree
         namespace: dict[str, Any] = {"__builtins__": {}, **RUNTIME, **self.constants}
         lambda_code = next(c for c in code.co_consts if isinstance(c, types.CodeType))
         return types.FunctionType(lambda_code, namespace)
