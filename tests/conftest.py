@@ -5,7 +5,8 @@ from __future__ import annotations
 import importlib.util
 import io
 import os
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -35,6 +36,20 @@ settings.register_profile(
 )
 settings.register_profile("dev", deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(autouse=True)
+def _no_thread_left_running() -> Iterator[None]:
+    """A test ends with the threads it started ended. One left running (Dask's default scheduler
+    leaves a pool) makes every later ``--workers`` batch in that test process spawn its workers,
+    each importing jixiao, instead of forking them: the same outputs, seconds of CPU a batch."""
+    before = set(threading.enumerate())
+    yield
+    started = [thread for thread in threading.enumerate() if thread not in before]
+    for thread in started:
+        thread.join(timeout=2)  # one that is finishing its last step
+    left = sorted(thread.name for thread in started if thread.is_alive())
+    assert not left, f"the test left threads running: {', '.join(left)}"
 
 
 def records_generator() -> ModuleType:
