@@ -216,16 +216,6 @@ def test_argparse_words_are_those_argparse_looks_up() -> None:
     assert "from gettext import gettext as _, ngettext" in source
 
 
-def test_the_wheel_ships_every_compiled_catalogue(tmp_path: Path) -> None:
-    """Chinese is the default: a wheel without the .mo files would fail at the first message."""
-    from test_systems import _build_wheel
-
-    wheel = _build_wheel(tmp_path / "src", tmp_path / "dist")
-    with zipfile.ZipFile(wheel) as archive:
-        shipped = {name for name in archive.namelist() if name.startswith("scoring/locale/")}
-    assert shipped == {f"scoring/locale/zh_CN/LC_MESSAGES/{domain}.mo" for domain in i18n.DOMAINS}
-
-
 # ---------------------------------------------------------------------------- the API
 
 

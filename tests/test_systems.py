@@ -1,6 +1,6 @@
 """The shipped systems: `jixiao systems`, `jixiao:NAME` wherever a spec or facts file is named,
-and a wheel that carries them (the README's first command from an installed wheel, in an empty
-folder)."""
+and a wheel that carries them and every compiled message catalogue (the README's first command
+from an installed wheel, in an empty folder)."""
 
 from __future__ import annotations
 
@@ -12,12 +12,14 @@ import sys
 import sysconfig
 import time
 import venv
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from conftest import Run
 
+from scoring import i18n
 from scoring.engine.facts import load_facts
 from scoring.errors import FactsError, SpecError
 from scoring.spec.loader import load_spec
@@ -219,6 +221,11 @@ def test_the_readme_first_command_runs_from_an_installed_wheel(tmp_path: Path) -
     installed the wheel, so that pip sees none of them): no network is needed to install."""
     started = time.monotonic()
     wheel = _build_wheel(tmp_path / "src", tmp_path / "dist")
+    # Chinese is the default: a wheel without every compiled catalogue (.mo) would fail at the
+    # first message of that domain. (Checked here, not in test_i18n: one wheel built, not two.)
+    with zipfile.ZipFile(wheel) as archive:
+        shipped = {name for name in archive.namelist() if name.startswith("scoring/locale/")}
+    assert shipped == {f"scoring/locale/zh_CN/LC_MESSAGES/{domain}.mo" for domain in i18n.DOMAINS}
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=False)
     python = env_dir / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
