@@ -10,7 +10,6 @@ import io
 import json
 import re
 import shutil
-import threading
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -28,7 +27,7 @@ from scoring.batch.column_map import build_column_map
 from scoring.batch.core import process_chunk
 from scoring.batch.inputs import open_inputs
 from scoring.batch.records import JsonLineConverter, RowConverter, project_name
-from scoring.batch.run import _progress_bar, _total, run_batch
+from scoring.batch.run import _total, run_batch
 from scoring.errors import Problem
 
 Jixiao = Callable[..., Run]
@@ -652,21 +651,17 @@ def test_summary_on_stderr_and_as_html(jixiao: Jixiao, tmp_path: Path) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
-def test_progress_bar_only_on_a_terminal() -> None:
-    """tqdm draws on a terminal; a pipe or a captured stream gets nothing."""
-
-    class Terminal(io.StringIO):
-        def isatty(self) -> bool:
-            return True
-
-    assert _progress_bar(io.StringIO(), 10) is None
-    threads = threading.active_count()
-    bar = _progress_bar(Terminal(), 10)
-    assert bar is not None
-    bar.update(5)
-    bar.close()
-    # tqdm's monitor thread would outlive the bar, and make a later batch spawn its workers.
-    assert threading.active_count() == threads
+def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
+    """tqdm draws on a terminal; a pipe or a captured stream gets nothing. (No thread of tqdm's
+    outlives the bar, or a later batch would spawn its workers: tests/conftest.py fails a test
+    that leaves a thread running.)"""
+    source = write_csv(tmp_path / "in.csv", list(generator.rows(5, seed=3)), generator.header())
+    piped = io.StringIO()
+    run_batch(SPEC, [str(source)], str(tmp_path / "piped.csv"), progress=piped)
+    assert piped.getvalue() == ""
+    screen = _Terminal()
+    run_batch(SPEC, [str(source)], str(tmp_path / "shown.csv"), progress=screen)
+    assert "100%|" in screen.getvalue()
 
 
 class _Terminal(io.StringIO):
