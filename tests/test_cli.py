@@ -10,7 +10,6 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from conftest import ROOT, Run
@@ -172,19 +171,25 @@ def test_explain_takes_an_indicator_by_its_name_as_the_table_shows_it(jixiao: Ji
     )
 
 
-def test_explain_refuses_a_name_that_several_indicators_share() -> None:
-    from types import SimpleNamespace
-
-    from scoring.commands.explain import _indicator_id
-    from scoring.errors import UsageError
-
-    nodes = {"a": SimpleNamespace(name="数量指标"), "b": SimpleNamespace(name="数量指标")}
-    spec: Any = SimpleNamespace(nodes=nodes)
-    assert _indicator_id(spec, "b", "s.yaml") == "b"
-    with pytest.raises(UsageError) as caught:
-        _indicator_id(spec, "数量指标", "s.yaml")
-    assert str(caught.value) == (
-        "'数量指标' is the name of 2 indicators in s.yaml (a, b); give the id"
+def test_explain_refuses_a_name_that_several_indicators_share(
+    jixiao: Jixiao, tmp_path: Path
+) -> None:
+    """Two indicators named alike (数量指标): the name is refused with both ids, each id works."""
+    shared = ROOT / "tests" / "bad_inputs" / "_shared"
+    text = (shared / "spec.yaml").read_text(encoding="utf-8")
+    for leaf in ("预算执行率", "服务对象满意度"):
+        text = text.replace(f"- id: {leaf}\n", f"- id: {leaf}\n        name: 数量指标\n")
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(text, encoding="utf-8")
+    facts = str(shared / "facts.yaml")
+    by_id = jixiao("explain", str(spec), facts, "服务对象满意度")
+    assert (by_id.code, by_id.err) == (0, "")
+    assert by_id.out.startswith("效益 / 数量指标（服务对象满意度）\n")
+    by_name = jixiao("explain", str(spec), facts, "数量指标")
+    assert (by_name.code, by_name.out) == (2, "")
+    assert by_name.err == (
+        f"jixiao: error: '数量指标' is the name of 2 indicators in {spec} (预算执行率, "
+        "服务对象满意度); give the id\n"
     )
 
 
