@@ -216,7 +216,9 @@ class Scorer:
             )
             for n, (_, _, columns, _) in enumerate(self.rows.ratings)
         )
-        frame = staged.collect(engine=ENGINE)
+        # Only the stages' results stay: q, m and e of each amount, the ratings' keys.
+        scratch = [f"{part}{p}" for p in money for part in ("g", "ok", "places", "most")]
+        frame = staged.drop(scratch).collect(engine=ENGINE)
         quick = {p: pl.col(f"q{p}") for p in money}
         listing = [
             *(
