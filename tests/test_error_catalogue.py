@@ -31,7 +31,8 @@ PACKAGE = ROOT / "scoring"
 CATALOGUE = ROOT / "docs" / "errors.md"
 
 KEBAB = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+")
-NOT_CODES = frozenset({"utf-8", "utf-8-sig"})  # codec names passed to bytes.decode / open
+# Codec names passed to bytes.decode / open, and the polars engine the columnar path asks for.
+NOT_CODES = frozenset({"utf-8", "utf-8-sig", "in-memory"})
 # Constructor (last name of the called expression) → positions of its code argument.
 CODE_POSITIONS = {
     "Problem": (1,),

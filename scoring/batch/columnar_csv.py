@@ -372,7 +372,10 @@ class _Reading:
         usual.sort(key=lambda entry: entry[0])
         summary = Summary.empty(self.spec)
         if usual:  # one call for the block, its indices then put where the records stand
-            result = process_chunk(self.spec, self.converter, 0, [record for _, record in usual])
+            # The plan's readers have declined these rows (or csv parsed them apart): the
+            # engine scores or words them without the plan being tried again.
+            records = [record for _, record in usual]
+            result = process_chunk(self.spec, self.converter, 0, records, planned=False)
             for (slot, _), row in zip(usual, result.rows, strict=True):
                 out[slot] = row
             summary.merge(_reindexed(result.summary, [index + slot for slot, _ in usual]))

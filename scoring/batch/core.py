@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 
 from ..engine.facts import Facts, facts_from_mapping, facts_from_record
 from ..engine.result import Details, Result, Totals
-from ..engine.scorer import in_private_context, score, score_totals
+from ..engine.scorer import engine_totals, in_private_context, score, score_totals
 from ..errors import FactsError, Problem, ScoringError
 from ..i18n import language, tr, using
 from ..spec.compiled import Spec
@@ -184,18 +184,26 @@ def _not_facts(record: object, source: str) -> FactsError:
     return FactsError(Problem(message, "facts-shape", file=source))
 
 
-def _totals_one(spec: Spec, record: object, source: str) -> Totals | ScoringError:
-    """The lean twin of ``_score_one``, for ``jixiao batch``: same errors, totals only."""
+def _totals_one(
+    spec: Spec, record: object, source: str, totals: Callable[..., Totals] | None = None
+) -> Totals | ScoringError:
+    """The lean twin of ``_score_one``, for ``jixiao batch``: same errors, totals only;
+    ``totals``: ``score_totals`` unless given."""
     if not isinstance(record, (Facts, Mapping)):
         return _not_facts(record, source)
     try:
         facts = record if isinstance(record, Facts) else facts_from_record(record, file=source)
-        return score_totals(spec, facts)
+        return (totals or score_totals)(spec, facts)
     except ScoringError as exc:
         return exc
     except Exception as exc:
         _note(exc, f"while scoring {source}")
         raise
+
+
+def _engine_totals_one(spec: Spec, record: object, source: str) -> Totals | ScoringError:
+    """``_totals_one`` by the engine alone, for a record the plan has declined already."""
+    return _totals_one(spec, record, source, engine_totals)
 
 
 def _note(exc: BaseException, text: str) -> None:
@@ -296,15 +304,22 @@ class ChunkResult:
 
 
 def process_chunk(
-    spec: Spec, converter: Converter, start: int, records: Sequence[RawRecord]
+    spec: Spec,
+    converter: Converter,
+    start: int,
+    records: Sequence[RawRecord],
+    *,
+    planned: bool = True,
 ) -> ChunkResult:
-    """Convert and score a run of records from one input; ``start`` is the first one's index."""
+    """Convert and score a run of records from one input; ``start`` is the first one's index.
+    ``planned=False``: records the compiled plan's readers have already declined (the columnar
+    path's), scored by the engine without trying the plan again."""
     summary = Summary.empty(spec)
     tops = len(spec.indicators)
     rows: list[Row] = []
     scored: list[tuple[int, str, str, Totals]] = []  # summarised together, at the end
     for index, (record_id, name, source, outcome) in enumerate(
-        _outcomes(spec, converter, records, named=True), start
+        _outcomes(spec, converter, records, named=True, planned=planned), start
     ):
         if isinstance(outcome, ScoringError):
             rows.append(error_row(record_id, name, source, outcome, tops))
@@ -327,11 +342,17 @@ def record_outcomes(
 
 
 def _outcomes(
-    spec: Spec, converter: Converter, records: Sequence[RawRecord], *, named: bool
+    spec: Spec,
+    converter: Converter,
+    records: Sequence[RawRecord],
+    *,
+    named: bool,
+    planned: bool = True,
 ) -> Iterator[tuple[str, str, str, Totals | ScoringError]]:
     """``record_outcomes`` with each record's project name second (``records.project_name``;
-    empty unless ``named``)."""
-    fast = _fast(spec, converter, records)
+    empty unless ``named``); ``planned``: as ``process_chunk``."""
+    fast = _fast(spec, converter, records) if planned else [None] * len(records)
+    scorer = _totals_one if planned else _engine_totals_one
     # A row the plan scored is never converted: its name is read from its cells, as converting
     # it would read it.
     cmap = converter.cmap if named and isinstance(converter, RowConverter) else None
@@ -342,7 +363,7 @@ def _outcomes(
             name = "" if cmap is None else row_name(cmap, number, payload)
             yield _escaped(record_id or f"row {number}"), _escaped(name), source, totals
             continue
-        record_id, outcome, record = _one(spec, converter, number, payload, source)
+        record_id, outcome, record = _one(spec, converter, number, payload, source, scorer)
         if isinstance(outcome, ScoringError):
             outcome = _escaped_error(outcome)
         name = project_name(record) if named else ""
