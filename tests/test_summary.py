@@ -24,17 +24,30 @@ def seed_spec() -> Spec:
     return load_spec(ROOT / "indicators" / "xinfang_weiwen.yaml")
 
 
+_ONE_IN_TEN = st.integers(0, 9)
+
+
+@functools.cache
+def _leaf_cents() -> list[st.SearchStrategy[int]]:
+    """Each leaf's score in cents: its whole weight, or anything from 0 to it. Made once: a
+    strategy made anew for every draw costs Hypothesis more than the draw itself."""
+    return [
+        st.one_of(st.just(int(leaf.weight * 100)), st.integers(0, leaf.weight * 100))
+        for leaf in seed_spec().leaves
+    ]
+
+
 @st.composite
 def totals(draw: st.DrawFn) -> Totals:
     """A scored record of the seed spec: some leaves may not apply (None), the rest score
     between 0 and their weight; the 一级指标 scores and weights follow from the leaves."""
     spec = seed_spec()
     leaf_scores: list[Decimal | None] = []
-    for leaf in spec.leaves:
-        if draw(st.integers(0, 9)) == 0:
+    for cents_of_leaf in _leaf_cents():
+        if draw(_ONE_IN_TEN) == 0:
             leaf_scores.append(None)
             continue
-        cents = draw(st.one_of(st.just(int(leaf.weight * 100)), st.integers(0, leaf.weight * 100)))
+        cents = draw(cents_of_leaf)
         leaf_scores.append(Decimal(cents) * CENT)
     tops, weights = [], []
     for start, stop in spec.top_leaf_ranges:
