@@ -521,3 +521,26 @@ def test_a_bug_in_the_columnar_scorer_costs_only_speed(
     monkeypatch.setattr(columnar_records._RowReading, "score", broken)
     assert _batch(tmp_path, inputs, columnar=True) == usual
     assert len(calls) == 3
+
+
+def test_a_chunk_mostly_kept_out_of_its_frame_goes_the_usual_way_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A column of booleans keeps every row out of the frame: the chunk goes the usual way (the
+    compiled plan trying each row), with the same output; no frame is scored."""
+    rows = _xlsx_rows(60, seed=18)
+    for row in rows:
+        if len(row) > YEAR:
+            row[YEAR] = True
+    source = _xlsx(tmp_path / "in.xlsx", rows)
+    usual = _batch(tmp_path, [str(source)], columnar=False)
+    scored: list[int] = []
+    original = columnar_records._RowReading.score
+
+    def counted(self: Any, *args: Any) -> Any:
+        scored.append(1)
+        return original(self, *args)
+
+    monkeypatch.setattr(columnar_records._RowReading, "score", counted)
+    assert _batch(tmp_path, [str(source)], columnar=True) == usual
+    assert scored == []

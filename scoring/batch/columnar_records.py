@@ -162,6 +162,8 @@ class _RowReading(_Reading):
         texts, keep = _column_texts(columns, len(rows), width)
         taken = set(itertools.compress(at, keep))
         good = [at[k] for k in range(len(rows)) if keep[k]]
+        if _mostly_odd(len(good), len(chunk)):
+            return _counted(process_chunk(self.spec, self.converter, index, chunk))
         odd = {chunk[k][0] - first: chunk[k][1] for k in range(len(chunk)) if k not in taken}
         self.payload = lambda row: chunk[good[row]][1]
         positions = [chunk[k][0] - first for k in good]
@@ -193,6 +195,9 @@ class _RowReading(_Reading):
         """``count`` rows of typed columns, the first numbered ``first``, as ``chunk``."""
         texts, keep = _column_texts(columns, count, self.width)
         good = list(itertools.compress(range(count), keep))
+        if _mostly_odd(len(good), count):
+            records = [(first + k, row) for k, row in enumerate(rows_of(columns))]
+            return _counted(process_chunk(self.spec, self.converter, index, records))
         odd = {k: [column[k] for column in columns] for k in range(count) if not keep[k]}
         self.payload = lambda row: [column[good[row]] for column in columns]
         return self.guarded(
@@ -220,6 +225,13 @@ class _RowReading(_Reading):
             chunk = records() if callable(records) else records
             usual = self.converter if converter is None else converter
             return _counted(process_chunk(self.spec, usual, index, chunk))
+
+
+def _mostly_odd(good: int, count: int) -> bool:
+    """Whether most of a chunk's records cannot go into its frame: the chunk then goes the usual
+    way whole, where the compiled plan still tries each row (the rows a frame leaves go to the
+    engine alone, ``process_chunk(planned=False)``, as rows the plan's readers declined)."""
+    return 2 * good < count
 
 
 def _column_texts(
@@ -385,6 +397,8 @@ def _json_chunk(
             rows.append(found[1])
         else:
             odd[number - first] = line
+    if _mostly_odd(len(good), len(chunk)):
+        return _counted(process_chunk(spec, converter, index, chunk))
     columns = [list(column) for column in zip(*rows, strict=True)] if rows else []
     frame, _ = _column_texts(columns, len(rows), reading.width)  # every cell text already
     reading.payload = lambda row: chunk[good[row]][1]
