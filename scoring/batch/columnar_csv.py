@@ -262,17 +262,18 @@ class _Reading:
         good = (stripped.str.count_matches(",", literal=True) == self.width - 1) & ~(
             stripped.str.contains(_BLANK)
         )
+        # One row a line (the quotes are paired on every line, so no cell spans two): a line of
+        # the wrong width is padded or cut here and read by csv below, the rest kept.
+        frame = self.parse(block)
+        if frame is None or frame.height != count:
+            return None
         if good.all():
-            frame = self.parse(block)
             positions = list(range(count))
             odd: list[int] = []
         else:
             positions = good.arg_true().to_list()
             odd = (~good).arg_true().to_list()
-            text = "\n".join(lines.gather(positions).to_list()) + "\n"
-            frame = self.parse(text.encode("utf-8")) if positions else self.parse(b"")
-        if frame is None or frame.height != len(positions):
-            return None
+            frame = frame.filter(good)
         # A row of only blank cells is no record (csv's reader skips it): the csv way decides.
         blank = _blank_rows(frame)
         if blank is not None:
@@ -301,6 +302,7 @@ class _Reading:
                 quote_char='"',
                 encoding="utf8",
                 raise_if_empty=False,
+                truncate_ragged_lines=True,
             )
         except Exception:  # noqa: BLE001 (text polars will not read: the usual reader words it)
             return None
