@@ -309,11 +309,11 @@ def process_chunk(
     start: int,
     records: Sequence[RawRecord],
     *,
-    planned: bool = True,
+    planned: bool | Sequence[bool] = True,
 ) -> ChunkResult:
     """Convert and score a run of records from one input; ``start`` is the first one's index.
-    ``planned=False``: records the compiled plan's readers have already declined (the columnar
-    path's), scored by the engine without trying the plan again."""
+    ``planned``, for all records or each: False for a record the compiled plan's readers have
+    declined already (the columnar path's), which the engine scores without the plan."""
     summary = Summary.empty(spec)
     tops = len(spec.indicators)
     rows: list[Row] = []
@@ -347,22 +347,29 @@ def _outcomes(
     records: Sequence[RawRecord],
     *,
     named: bool,
-    planned: bool = True,
+    planned: bool | Sequence[bool] = True,
 ) -> Iterator[tuple[str, str, str, Totals | ScoringError]]:
     """``record_outcomes`` with each record's project name second (``records.project_name``;
     empty unless ``named``); ``planned``: as ``process_chunk``."""
-    fast = _fast(spec, converter, records) if planned else [None] * len(records)
-    scorer = _totals_one if planned else _engine_totals_one
+    flags = [planned] * len(records) if isinstance(planned, bool) else list(planned)
+    fast: Sequence[tuple[str | None, Totals] | None] = [None] * len(records)
+    if all(flags):
+        fast = _fast(spec, converter, records)
+    elif any(flags):
+        wanted = [record for record, plan in zip(records, flags, strict=True) if plan]
+        found = iter(_fast(spec, converter, wanted))
+        fast = [next(found) if f else None for f in flags]
     # A row the plan scored is never converted: its name is read from its cells, as converting
     # it would read it.
     cmap = converter.cmap if named and isinstance(converter, RowConverter) else None
-    for (number, payload), found in zip(records, fast, strict=True):
+    for (number, payload), found, plan in zip(records, fast, flags, strict=True):
         source = _escaped(converter.source(number, payload))
         if found is not None:
             record_id, totals = found
             name = "" if cmap is None else row_name(cmap, number, payload)
             yield _escaped(record_id or f"row {number}"), _escaped(name), source, totals
             continue
+        scorer = _totals_one if plan else _engine_totals_one
         record_id, outcome, record = _one(spec, converter, number, payload, source, scorer)
         if isinstance(outcome, ScoringError):
             outcome = _escaped_error(outcome)
