@@ -357,8 +357,8 @@ def _outcomes(
         fast = _fast(spec, converter, records)
     elif any(flags):
         wanted = [record for record, plan in zip(records, flags, strict=True) if plan]
-        found = iter(_fast(spec, converter, wanted))
-        fast = [next(found) if f else None for f in flags]
+        scored = iter(_fast(spec, converter, wanted))
+        fast = [next(scored) if plan else None for plan in flags]
     # A row the plan scored is never converted: its name is read from its cells, as converting
     # it would read it.
     cmap = converter.cmap if named and isinstance(converter, RowConverter) else None
