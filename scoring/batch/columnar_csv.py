@@ -287,6 +287,7 @@ class _Reading:
             row = next(csv.reader([text + "\n"]), [])
             if (row and row[0].strip()) or any(map(str.strip, row)):
                 odd_cells[position] = row
+        del lines, stripped, good  # a block's worth each: not held while it is scored
         return self.score(number, index, positions, frame, odd_cells), count
 
     def parse(self, data: bytes) -> pl.DataFrame | None:
