@@ -38,10 +38,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import records  # the generator beside this file
+from bench_columnar import jixiao as batch  # run_batch, columnar or record by record
 
 from scoring import Result
 from scoring.batch import core as batch_core
-from scoring.batch import run as batch_run
 from scoring.batch import score_many
 from scoring.spec.loader import load_spec
 
@@ -144,18 +144,6 @@ def many(spec: Any, given: list[dict[str, Any]], *, columnar: bool) -> tuple[flo
         batch_core._many_scorer = original
     took = time.perf_counter() - start
     return took, [f"{o.total} {o.grade}" if isinstance(o, Result) else str(o) for o in outcomes]
-
-
-def batch(source: Path, out: Path, *, columnar: bool) -> float:
-    original = batch_run._columnar
-    if not columnar:
-        batch_run._columnar = lambda *_: None
-    start = time.perf_counter()
-    try:
-        batch_run.run_batch(str(SPEC), [str(source)], str(out))
-    finally:
-        batch_run._columnar = original
-    return time.perf_counter() - start
 
 
 def main() -> int:

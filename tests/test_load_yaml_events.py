@@ -10,27 +10,14 @@ from decimal import Decimal
 import pytest
 
 from scoring import load_spec_text, score
-from scoring.errors import FormulaError, ScoringError, SpecError
+from scoring.errors import FormulaError, SpecError
 from scoring.formula.checker import DeclaredNames
 from scoring.formula.expr import compile_formula
-from scoring.yamlio import load as _yaml
 from scoring.yamlio.load import Mark, load_yaml
+from tests.test_yaml_loader import backend, error_of  # noqa: F401 (a fixture, by name)
 
-
-@pytest.fixture(params=["libyaml", "python"], autouse=True)
-def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Every test runs with libyaml's parser (when installed) and PyYAML's pure-Python one."""
-    if request.param == "python":
-        monkeypatch.setattr(_yaml, "_HAVE_LIBYAML", False)
-    elif not _yaml._HAVE_LIBYAML:
-        pytest.skip("PyYAML is installed without libyaml")
-    return str(request.param)
-
-
-def error_of(text: str, max_nodes: int = 200_000) -> str:
-    with pytest.raises(ScoringError) as caught:
-        load_yaml(text, "f.yaml", max_nodes=max_nodes)
-    return str(caught.value)
+# Every test runs with libyaml's parser (when installed) and PyYAML's pure-Python one.
+pytestmark = pytest.mark.usefixtures("backend")
 
 
 def marks(text: str) -> dict[tuple[str | int, ...], tuple[int, int]]:
