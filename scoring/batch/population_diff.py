@@ -37,7 +37,7 @@ from ..spec.compiled import Spec
 from .column_map import ColumnMap
 from .core import record_outcomes
 from .inputs import Input, open_inputs
-from .records import Converted, Converter, RawRecord, RowConverter
+from .records import Converted, Converter, RawRecord, RowConverter, project_name
 
 if TYPE_CHECKING:
     from .population_columnar import ColumnarPair
@@ -580,11 +580,4 @@ def _name(spec: Spec, converter: Converter, number: int, payload: Any, record_id
         _, record = converter.convert(spec, number, payload)
     except Exception:  # noqa: BLE001 (a name is a courtesy: the record scored, its id names it)
         return record_id
-    if isinstance(record, Facts):
-        name = record.project.get("name")
-    elif isinstance(record, Mapping):
-        project = record.get("project")
-        name = project.get("name") if isinstance(project, Mapping) else None
-    else:
-        name = None
-    return name if isinstance(name, str) and name else record_id
+    return project_name(record) or record_id
