@@ -92,6 +92,21 @@ class Scorer:
             measure = spec.facts[fact_id].measure
             found = {name: _shift(measure, name) for name in _MONEY_SPELLINGS}
             self.units.append({name: shift for name, shift in found.items() if shift})
+        # What ``read`` computes of every frame, the same for each: built once.
+        given = {fact_id: col for col, fact_id in cmap.values}
+        self.fact_cells = [self.column(given.get(fact_id, cmap.width)) for fact_id in plan.fact_ids]
+        self.amounts = {
+            p: self.money(self.fact_cells[p], fact_id, p)
+            for p, fact_id in enumerate(plan.fact_ids)
+            if spec.facts[fact_id].measure.kind == "money"
+        }
+        # A rating's cells as one key: a missing cell reads as an empty one (both are no entry).
+        self.rating_keys = [
+            pl.concat_str([self.column(c).fill_null("") for c in columns], separator=_SEP).alias(
+                f"rk{n}"
+            )
+            for n, (_, _, columns, _) in enumerate(self.rows.ratings)
+        ]
 
     # ---- reading cells ---------------------------------------------------------------------------
     def cells(self, frame: pl.DataFrame, index: int) -> pl.Series:
@@ -199,23 +214,11 @@ class Scorer:
         rating's cells into one key; the second lists the distinct other texts, which the
         plan's own readers read here, once each (remembered across frames). A cell's value is
         then its text's place in that list, looked up once and gathered from the readings."""
-        plan, given = self.rows.plan, {fact_id: col for col, fact_id in self.cmap.values}
-        column = [self.column(given.get(fact_id, self.cmap.width)) for fact_id in plan.fact_ids]
-        money = {
-            p: self.money(column[p], fact_id, p)
-            for p, fact_id in enumerate(plan.fact_ids)
-            if self.spec.facts[fact_id].measure.kind == "money"
-        }
+        column, money = self.fact_cells, self.amounts
         staged = frame.lazy().with_columns(self.missing(frame))
         for stage in range(3):
             staged = staged.with_columns(c for parts in money.values() for c in parts[stage])
-        # A rating's cells as one key: a missing cell reads as an empty one (both are no entry).
-        staged = staged.with_columns(
-            pl.concat_str([self.column(c).fill_null("") for c in columns], separator=_SEP).alias(
-                f"rk{n}"
-            )
-            for n, (_, _, columns, _) in enumerate(self.rows.ratings)
-        )
+        staged = staged.with_columns(self.rating_keys)
         # Only the stages' results stay: q, m and e of each amount, the ratings' keys.
         scratch = [f"{part}{p}" for p in money for part in ("g", "ok", "places", "most")]
         frame = staged.drop(scratch).collect(engine=ENGINE)
