@@ -44,7 +44,6 @@ class Summary:
 
     grade_names: tuple[str, ...]
     top_names: tuple[str, ...]
-    leaf_ids: tuple[str, ...]
     leaf_names: tuple[str, ...]
     leaf_full_marks: tuple[Decimal, ...]
     places: int
@@ -72,7 +71,6 @@ class Summary:
         return cls(
             grade_names=tuple(name for name, _ in spec.grades.bands),
             top_names=tuple(node.name for node in spec.indicators),
-            leaf_ids=tuple(leaf.id for leaf in spec.leaves),
             leaf_names=tuple(leaf.name for leaf in spec.leaves),
             leaf_full_marks=spec.full_marks,  # the plan hands out these very objects
             places=spec.rounding.places,

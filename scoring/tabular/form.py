@@ -60,7 +60,6 @@ class Form:
     cells: dict[tuple[int, int], FormCell] = field(default_factory=dict)
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
     header_row: int = 0  # the indicator block's header (repeated on every printed page)
-    first_leaf_row: int = 0
     last_row: int = 0
     column_widths: list[int] = field(default_factory=list)
 
@@ -206,7 +205,6 @@ def _indicators(form: Form, result: Result, top: int, levels: int) -> None:
         form.put(r, col + 3, leaf.score if leaf.score is not None else "—", "score")
         form.put(r, col + 4, deviation, "text", to=width)
     last_leaf = max(r, top)
-    form.first_leaf_row = top + 1
     form.put(top, 1, "绩效指标", "label", down=last_leaf - top)
     for top_item in result.indicators:
         _merge_parents(form, top_item, row_of, 2)
