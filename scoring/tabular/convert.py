@@ -84,13 +84,11 @@ def to_pair(table: FiledTable, *, unscored: bool = False) -> Imported:
     instead of ``table-empty``."""
     imported = convert(Draft(table))
     if imported.rule_result is None and not unscored:
-        raise TableError(
-            Problem(
-                tr("table-empty", "no applicable indicator has a weight: nothing to score"),
-                "table-empty",
-                file=table.file,
-                path=table.header_cell,
-            )
+        raise TableError.at(
+            tr("table-empty", "no applicable indicator has a weight: nothing to score"),
+            "table-empty",
+            file=table.file,
+            path=table.header_cell,
         )
     return imported
 
@@ -102,13 +100,11 @@ def convert(draft: Draft) -> Imported:
         raise TableError(draft.problems)
     read_funds(draft)
     if not table.rows and draft.funds_leaf is None:
-        raise TableError(
-            Problem(
-                tr("table-empty", "no indicator rows under the header: nothing to review"),
-                "table-empty",
-                file=table.file,
-                path=table.header_cell,
-            )
+        raise TableError.at(
+            tr("table-empty", "no indicator rows under the header: nothing to review"),
+            "table-empty",
+            file=table.file,
+            path=table.header_cell,
         )
     leaves = [
         Leaf(row, draft.indicator_ids.make(id_source(row.name), "指标"), row.weight.value)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 
-from ..errors import Problem
 from ..i18n import tr, ui
 from .filed import FiledTable, Notice
 from .sheet import Sheet, TableError, read_sheets
@@ -37,32 +36,28 @@ def read_table(path: str | os.PathLike[str], sheet: str | None = None) -> FiledT
         chosen = [s for s in sheets if s.name == sheet]
         if not chosen:
             names = ", ".join(s.name for s in sheets)
-            raise TableError(
-                Problem(
-                    tr(
-                        "table-sheet",
-                        "no sheet named {sheet!r}; the workbook has {names}",
-                        sheet=sheet,
-                        names=names,
-                    ),
+            raise TableError.at(
+                tr(
                     "table-sheet",
-                    file=os.fspath(path),
-                )
+                    "no sheet named {sheet!r}; the workbook has {names}",
+                    sheet=sheet,
+                    names=names,
+                ),
+                "table-sheet",
+                file=os.fspath(path),
             )
         return parse_sheet(chosen[0])
     for candidate in sheets:
         if find_header(candidate) is not None:
             return parse_sheet(candidate)
-    raise TableError(
-        Problem(
-            tr(
-                "table-no-header",
-                "no 自评表 found: no sheet has an indicator header row (三级指标 | 年度指标值 | "
-                "实际完成值 | 分值 | 得分)",
-            ),
+    raise TableError.at(
+        tr(
             "table-no-header",
-            file=os.fspath(path),
-        )
+            "no 自评表 found: no sheet has an indicator header row (三级指标 | 年度指标值 | "
+            "实际完成值 | 分值 | 得分)",
+        ),
+        "table-no-header",
+        file=os.fspath(path),
     )
 
 
@@ -73,16 +68,14 @@ def parse_sheet(sheet: Sheet) -> FiledTable:
     """
     header = find_header(sheet)
     if header is None:
-        raise TableError(
-            Problem(
-                tr(
-                    "table-no-header",
-                    "no indicator header row found (三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分)",
-                ),
+        raise TableError.at(
+            tr(
                 "table-no-header",
-                file=sheet.file,
-                path=sheet.name,
-            )
+                "no indicator header row found (三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分)",
+            ),
+            "table-no-header",
+            file=sheet.file,
+            path=sheet.name,
         )
     reader = CellReader(sheet)
     table = reader.table

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from ..errors import Problem
 from ..i18n import tr
 from ..writing.channels import spreadsheet_unquote
 from .sheet import Sheet, TableError, finish_sheet, normalise
@@ -24,12 +23,10 @@ def read_csv(file: str, limits: TableLimits) -> Sheet:
     try:
         raw = Path(file).read_bytes()
     except OSError as exc:
-        raise TableError(
-            Problem(
-                tr("table-missing", "cannot read: {reason}", reason=exc.strerror),
-                "table-missing",
-                file=file,
-            )
+        raise TableError.at(
+            tr("table-missing", "cannot read: {reason}", reason=exc.strerror),
+            "table-missing",
+            file=file,
         ) from None
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -38,8 +35,8 @@ def read_csv(file: str, limits: TableLimits) -> Sheet:
         except UnicodeDecodeError:
             continue
     else:  # pragma: no cover - gb18030 decodes any byte string
-        raise TableError(
-            Problem(tr("table-format", "not UTF-8 or GB18030 text"), "table-format", file=file)
+        raise TableError.at(
+            tr("table-format", "not UTF-8 or GB18030 text"), "table-format", file=file
         )
     sheet = Sheet(Path(file).stem, file)
     reader = csv.reader(text.splitlines())
@@ -53,31 +50,27 @@ def read_csv(file: str, limits: TableLimits) -> Sheet:
                     continue
                 count += 1
                 if count > limits.max_cells:
-                    raise TableError(
-                        Problem(
-                            tr(
-                                "table-too-large",
-                                "more than {limit:,} cells hold values; a 自评表 has a few "
-                                "hundred (raise the limit with --max-cells if the file is genuine)",
-                                limit=limits.max_cells,
-                            ),
+                    raise TableError.at(
+                        tr(
                             "table-too-large",
-                            file=file,
-                            line=r,
-                        )
+                            "more than {limit:,} cells hold values; a 自评表 has a few "
+                            "hundred (raise the limit with --max-cells if the file is genuine)",
+                            limit=limits.max_cells,
+                        ),
+                        "table-too-large",
+                        file=file,
+                        line=r,
                     )
                 sheet.cells[(r, c)] = normal
     except csv.Error as exc:
-        raise TableError(
-            Problem(
-                tr(
-                    "table-format",
-                    "cannot be split into cells ({reason}); save the table again as CSV",
-                    reason=exc,
-                ),
+        raise TableError.at(
+            tr(
                 "table-format",
-                file=file,
-                line=reader.line_num,
-            )
+                "cannot be split into cells ({reason}); save the table again as CSV",
+                reason=exc,
+            ),
+            "table-format",
+            file=file,
+            line=reader.line_num,
         ) from None
     return finish_sheet(sheet, (), limits)

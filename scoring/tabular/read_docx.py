@@ -17,7 +17,6 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from ..errors import Problem
 from ..i18n import tr, ui
 from .sheet import Sheet, TableError, finish_sheet, normalise
 from .table_limits import TableLimits
@@ -32,15 +31,13 @@ def read_docx(file: str, limits: TableLimits) -> list[Sheet]:
     with open_zip(file, limits, ui(".docx document")) as archive:
         names = set(archive.namelist())
         if "word/document.xml" not in names:
-            raise TableError(
-                Problem(
-                    tr(
-                        "table-format",
-                        "not a readable .docx document: it has no word/document.xml",
-                    ),
+            raise TableError.at(
+                tr(
                     "table-format",
-                    file=file,
-                )
+                    "not a readable .docx document: it has no word/document.xml",
+                ),
+                "table-format",
+                file=file,
             )
         refuse_dtd(archive, file)
     # Through importlib so that type checking needs no stubs for the parts used here.
@@ -48,18 +45,16 @@ def read_docx(file: str, limits: TableLimits) -> list[Sheet]:
     try:
         document = docx.Document(file)
     except Exception as exc:  # noqa: BLE001 - python-docx/lxml fail on damaged files many ways
-        raise TableError(
-            Problem(
-                tr(
-                    "table-format",
-                    "not a readable .docx document ({kind}: {reason}); open it in Word or WPS "
-                    "and save it again",
-                    kind=type(exc).__name__,
-                    reason=exc,
-                ),
+        raise TableError.at(
+            tr(
                 "table-format",
-                file=file,
-            )
+                "not a readable .docx document ({kind}: {reason}); open it in Word or WPS "
+                "and save it again",
+                kind=type(exc).__name__,
+                reason=exc,
+            ),
+            "table-format",
+            file=file,
         ) from None
     tables = list(document.element.body.iter(f"{_W}tbl"))
     return [_table(tbl, f"表{index}", file, limits) for index, tbl in enumerate(tables, 1)]
@@ -81,18 +76,16 @@ def _table(tbl: Any, name: str, file: str, limits: TableLimits) -> Sheet:
             )
             positions += span
             if positions > limits.max_cells:
-                raise TableError(
-                    Problem(
-                        tr(
-                            "table-too-large",
-                            "has more than {limit:,} cells; a 自评表 has a few hundred "
-                            "(raise the limit with --max-cells if the file is genuine)",
-                            limit=limits.max_cells,
-                        ),
+                raise TableError.at(
+                    tr(
                         "table-too-large",
-                        file=file,
-                        path=name,
-                    )
+                        "has more than {limit:,} cells; a 自评表 has a few hundred "
+                        "(raise the limit with --max-cells if the file is genuine)",
+                        limit=limits.max_cells,
+                    ),
+                    "table-too-large",
+                    file=file,
+                    path=name,
                 )
             down = None if properties is None else properties.find(f"{_W}vMerge")
             # <w:vMerge/> without a value continues the merge above; "restart" opens one.

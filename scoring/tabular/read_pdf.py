@@ -61,18 +61,16 @@ def read_pdf(file: str, limits: TableLimits) -> list[Sheet]:
     with pdf:
         count = _page_count(pdf)
         if count > limits.pdf_pages:
-            raise TableError(
-                Problem(
-                    tr(
-                        "table-too-large",
-                        "has {count:,} pages, over the {limit}-page limit for a filed table "
-                        "(raise the limits with --max-cells if the file is genuine)",
-                        count=count,
-                        limit=limits.pdf_pages,
-                    ),
+            raise TableError.at(
+                tr(
                     "table-too-large",
-                    file=file,
-                )
+                    "has {count:,} pages, over the {limit}-page limit for a filed table "
+                    "(raise the limits with --max-cells if the file is genuine)",
+                    count=count,
+                    limit=limits.pdf_pages,
+                ),
+                "table-too-large",
+                file=file,
             )
         try:
             parts, has_text = _parts(pdf, limits, file)
@@ -81,33 +79,29 @@ def read_pdf(file: str, limits: TableLimits) -> list[Sheet]:
         except Exception as exc:  # noqa: BLE001 - as above, while reading a page
             raise TableError(_unreadable(file, exc)) from None
     if count == 0:
-        raise TableError(
-            Problem(
-                tr("table-format", "not a readable PDF file: it has no pages"),
-                "table-format",
-                file=file,
-            )
+        raise TableError.at(
+            tr("table-format", "not a readable PDF file: it has no pages"),
+            "table-format",
+            file=file,
         )
     if not has_text:
-        raise TableError(
-            Problem(
-                tr(
-                    "table-scanned",
-                    "has no text layer (its {count} pages are images, a scan): jixiao reads the "
-                    "text of a PDF, not pictures of it; review the .xlsx or .docx the table was "
-                    "printed from, or run OCR on the scan first",
-                    count=count,
-                )
-                if count > 1
-                else tr(
-                    "table-scanned",
-                    "has no text layer (its 1 page are images, a scan): jixiao reads the text of "
-                    "a PDF, not pictures of it; review the .xlsx or .docx the table was printed "
-                    "from, or run OCR on the scan first",
-                ),
+        raise TableError.at(
+            tr(
                 "table-scanned",
-                file=file,
+                "has no text layer (its {count} pages are images, a scan): jixiao reads the "
+                "text of a PDF, not pictures of it; review the .xlsx or .docx the table was "
+                "printed from, or run OCR on the scan first",
+                count=count,
             )
+            if count > 1
+            else tr(
+                "table-scanned",
+                "has no text layer (its 1 page are images, a scan): jixiao reads the text of "
+                "a PDF, not pictures of it; review the .xlsx or .docx the table was printed "
+                "from, or run OCR on the scan first",
+            ),
+            "table-scanned",
+            file=file,
         )
     return _sheets(_joined(parts), file, limits)
 
@@ -150,18 +144,16 @@ def _parts(pdf: Any, limits: TableLimits, file: str) -> tuple[list[_Part], bool]
             part = _part(table, number)
             positions += part.rows * part.columns
             if positions > limits.max_cells:
-                raise TableError(
-                    Problem(
-                        tr(
-                            "table-too-large",
-                            "its tables have more than {limit:,} cells; a 自评表 has a few "
-                            "hundred (raise the limit with --max-cells if the file is genuine)",
-                            limit=limits.max_cells,
-                        ),
+                raise TableError.at(
+                    tr(
                         "table-too-large",
-                        file=file,
-                        path=f"第{number}页",
-                    )
+                        "its tables have more than {limit:,} cells; a 自评表 has a few "
+                        "hundred (raise the limit with --max-cells if the file is genuine)",
+                        limit=limits.max_cells,
+                    ),
+                    "table-too-large",
+                    file=file,
+                    path=f"第{number}页",
                 )
             parts.append(part)
     return parts, has_text

@@ -75,20 +75,18 @@ def _sheet(xlrd: Any, book: Any, index: int, file: str, limits: TableLimits) -> 
         raise TableError(_unreadable(file, f"{type(exc).__name__}: {exc}")) from None
     sheet = Sheet(str(source.name), file)
     if source.nrows * source.ncols > _GRID_FACTOR * limits.max_cells:
-        raise TableError(
-            Problem(
-                tr(
-                    "table-too-large",
-                    "has {rows:,} rows × {columns:,} columns of cells, far over the {limit:,}-cell "
-                    "limit (raise it with --max-cells if the file is genuine)",
-                    rows=source.nrows,
-                    columns=source.ncols,
-                    limit=limits.max_cells,
-                ),
+        raise TableError.at(
+            tr(
                 "table-too-large",
-                file=file,
-                path=sheet.name,
-            )
+                "has {rows:,} rows × {columns:,} columns of cells, far over the {limit:,}-cell "
+                "limit (raise it with --max-cells if the file is genuine)",
+                rows=source.nrows,
+                columns=source.ncols,
+                limit=limits.max_cells,
+            ),
+            "table-too-large",
+            file=file,
+            path=sheet.name,
         )
     count = 0
     for r in range(source.nrows):
@@ -100,18 +98,16 @@ def _sheet(xlrd: Any, book: Any, index: int, file: str, limits: TableLimits) -> 
                 continue
             count += 1
             if count > limits.max_cells:
-                raise TableError(
-                    Problem(
-                        tr(
-                            "table-too-large",
-                            "more than {limit:,} cells hold values; a 自评表 has a few "
-                            "hundred (raise the limit with --max-cells if the file is genuine)",
-                            limit=limits.max_cells,
-                        ),
+                raise TableError.at(
+                    tr(
                         "table-too-large",
-                        file=file,
-                        path=sheet.name,
-                    )
+                        "more than {limit:,} cells hold values; a 自评表 has a few "
+                        "hundred (raise the limit with --max-cells if the file is genuine)",
+                        limit=limits.max_cells,
+                    ),
+                    "table-too-large",
+                    file=file,
+                    path=sheet.name,
                 )
             sheet.cells[(r + 1, c + 1)] = value
     merges = [(r1 + 1, c1 + 1, r2, c2) for r1, r2, c1, c2 in source.merged_cells if r2 > r1]

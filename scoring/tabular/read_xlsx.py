@@ -96,15 +96,13 @@ class _Book:
         main = self._relations("_rels/.rels", "").get("officeDocument", [("", "xl/workbook.xml")])
         self.workbook = main[0][1]
         if self.workbook not in names:
-            raise TableError(
-                Problem(
-                    tr(
-                        "table-format",
-                        "not an .xlsx workbook: it has no workbook part (xl/workbook.xml)",
-                    ),
+            raise TableError.at(
+                tr(
                     "table-format",
-                    file=file,
-                )
+                    "not an .xlsx workbook: it has no workbook part (xl/workbook.xml)",
+                ),
+                "table-format",
+                file=file,
             )
         folder = posixpath.dirname(self.workbook)
         rels = posixpath.join(folder, "_rels", posixpath.basename(self.workbook) + ".rels")
@@ -227,7 +225,6 @@ class _Cell:
     style: int
     value: list[str] = field(default_factory=list)
     formula: list[str] | None = None
-    shared_formula: str | None = None
 
 
 class _SheetReader:
@@ -269,7 +266,6 @@ class _SheetReader:
                 self.collect = self.cell.value
             elif name == "f":
                 self.cell.formula = []
-                self.cell.shared_formula = attrs.get("si") if attrs.get("t") == "shared" else None
                 self.collect = self.cell.formula
             elif name == "rPh":
                 self.phonetic += 1

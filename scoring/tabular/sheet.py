@@ -59,6 +59,19 @@ class TableError(ScoringError):
         self.problems = tuple(sorted(self.problems, key=_table_order))
         self.args = ("\n".join(str(p) for p in self.problems),)
 
+    @classmethod
+    def at(
+        cls,
+        message: str,
+        code: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        path: str | None = None,
+    ) -> TableError:
+        """The error of one problem: ``TableError.at(message, code, file=…, path=…)``."""
+        return cls(Problem(message, code, file=file, line=line, path=path))
+
 
 def _range(rng: tuple[int, int, int, int]) -> str:
     return f"{cell_ref(rng[0], rng[1])}:{cell_ref(rng[2], rng[3])}"
@@ -125,21 +138,19 @@ class Sheet:
                 for c in range(c1, c2 + 1):
                     other = self._merge_at.setdefault((r, c), rng)
                     if other is not rng:
-                        raise TableError(
-                            Problem(
-                                tr(
-                                    "table-merge",
-                                    "merged range {range} overlaps {other} at {cell}; no office "
-                                    "program writes that: open the file in Excel or WPS, fix the "
-                                    "merged cells and save it",
-                                    range=_range(rng),
-                                    other=_range(other),
-                                    cell=cell_ref(r, c),
-                                ),
+                        raise TableError.at(
+                            tr(
                                 "table-merge",
-                                file=self.file,
-                                path=self.ref(r1, c1),
-                            )
+                                "merged range {range} overlaps {other} at {cell}; no office "
+                                "program writes that: open the file in Excel or WPS, fix the "
+                                "merged cells and save it",
+                                range=_range(rng),
+                                other=_range(other),
+                                cell=cell_ref(r, c),
+                            ),
+                            "table-merge",
+                            file=self.file,
+                            path=self.ref(r1, c1),
                         )
 
     def raw(self, row: int, col: int) -> CellValue:
@@ -190,18 +201,16 @@ def read_sheets(path: str | os.PathLike[str], limits: TableLimits | None = None)
     file = os.fspath(path)
     suffix = Path(file).suffix.lower()
     if suffix not in _READERS:
-        raise TableError(
-            Problem(
-                tr(
-                    "table-format",
-                    "cannot read {suffix}: jixiao reads {read} files; save .et, .wps, .ods or "
-                    "other files as .xlsx first (另存为 → Excel 工作簿)",
-                    suffix=suffix or ui("a file without extension"),
-                    read=ui(READ),
-                ),
+        raise TableError.at(
+            tr(
                 "table-format",
-                file=file,
-            )
+                "cannot read {suffix}: jixiao reads {read} files; save .et, .wps, .ods or "
+                "other files as .xlsx first (另存为 → Excel 工作簿)",
+                suffix=suffix or ui("a file without extension"),
+                read=ui(READ),
+            ),
+            "table-format",
+            file=file,
         )
     kind = _sniff(file, suffix, limits)
     if kind == "xlsx":
@@ -229,61 +238,51 @@ def _sniff(file: str, suffix: str, limits: TableLimits) -> str:
     """The reader for the file's content; its size is checked first, before anything is read."""
     try:
         if os.path.isdir(file):
-            raise TableError(
-                Problem(
-                    tr("table-missing", "is a directory, not a table file"),
-                    "table-missing",
-                    file=file,
-                )
+            raise TableError.at(
+                tr("table-missing", "is a directory, not a table file"),
+                "table-missing",
+                file=file,
             )
         size = os.path.getsize(file)
         with open(file, "rb") as handle:
             head = handle.read(8)
     except FileNotFoundError:
-        raise TableError(
-            Problem(tr("table-missing", "no such file"), "table-missing", file=file)
+        raise TableError.at(
+            tr("table-missing", "no such file"), "table-missing", file=file
         ) from None
     except OSError as exc:
-        raise TableError(
-            Problem(
-                tr("table-missing", "cannot read: {reason}", reason=exc.strerror),
-                "table-missing",
-                file=file,
-            )
+        raise TableError.at(
+            tr("table-missing", "cannot read: {reason}", reason=exc.strerror),
+            "table-missing",
+            file=file,
         ) from None
     if size > limits.file_bytes:
-        raise TableError(
-            Problem(
-                tr(
-                    "table-too-large",
-                    "file is {size:.1f} MB, larger than the {limit:.1f} MB limit for a filed "
-                    "table (raise the limits with --max-cells if the file is genuine)",
-                    size=size / 1e6,
-                    limit=limits.file_bytes / 1e6,
-                ),
+        raise TableError.at(
+            tr(
                 "table-too-large",
-                file=file,
-            )
+                "file is {size:.1f} MB, larger than the {limit:.1f} MB limit for a filed "
+                "table (raise the limits with --max-cells if the file is genuine)",
+                size=size / 1e6,
+                limit=limits.file_bytes / 1e6,
+            ),
+            "table-too-large",
+            file=file,
         )
     if size == 0:
-        raise TableError(
-            Problem(tr("table-format", "is empty (0 bytes)"), "table-format", file=file)
-        )
+        raise TableError.at(tr("table-format", "is empty (0 bytes)"), "table-format", file=file)
     if head.startswith(b"PK"):
         return "docx" if suffix == ".docx" else "xlsx"
     if head == _OLE:
         if suffix == ".docx":
             # An OLE file is an old Word .doc or a password-protected .docx, never a .docx.
-            raise TableError(
-                Problem(
-                    tr(
-                        "table-format",
-                        "is an old Word .doc file or a password-protected .docx, which jixiao "
-                        "cannot open; save it as .docx (另存为 → Word 文档) without a password",
-                    ),
+            raise TableError.at(
+                tr(
                     "table-format",
-                    file=file,
-                )
+                    "is an old Word .doc file or a password-protected .docx, which jixiao "
+                    "cannot open; save it as .docx (另存为 → Word 文档) without a password",
+                ),
+                "table-format",
+                file=file,
             )
         return "xls"
     if head.startswith(b"%PDF"):
@@ -296,18 +295,16 @@ def _sniff(file: str, suffix: str, limits: TableLimits) -> str:
         "docx": N_(".docx document"),
         "pdf": N_("PDF file"),
     }
-    raise TableError(
-        Problem(
-            tr(
-                "table-format",
-                "not a readable {what}: its content is none of the formats jixiao reads "
-                "({read}); open it in the program that wrote it and save it again",
-                what=ui(what[_READERS[suffix]]),
-                read=ui(READ),
-            ),
+    raise TableError.at(
+        tr(
             "table-format",
-            file=file,
-        )
+            "not a readable {what}: its content is none of the formats jixiao reads "
+            "({read}); open it in the program that wrote it and save it again",
+            what=ui(what[_READERS[suffix]]),
+            read=ui(READ),
+        ),
+        "table-format",
+        file=file,
     )
 
 
@@ -317,8 +314,8 @@ def read_sheet(
     """One sheet by name, or the first one."""
     sheets = read_sheets(path, limits)
     if not sheets:
-        raise TableError(
-            Problem(tr("table-no-header", "has no table"), "table-no-header", file=os.fspath(path))
+        raise TableError.at(
+            tr("table-no-header", "has no table"), "table-no-header", file=os.fspath(path)
         )
     if name is None:
         return sheets[0]
@@ -326,17 +323,15 @@ def read_sheet(
         if sheet.name == name:
             return sheet
     names = ", ".join(s.name for s in sheets)
-    raise TableError(
-        Problem(
-            tr(
-                "table-sheet",
-                "no sheet named {sheet!r}; the workbook has {names}",
-                sheet=name,
-                names=names,
-            ),
+    raise TableError.at(
+        tr(
             "table-sheet",
-            file=os.fspath(path),
-        )
+            "no sheet named {sheet!r}; the workbook has {names}",
+            sheet=name,
+            names=names,
+        ),
+        "table-sheet",
+        file=os.fspath(path),
     )
 
 
@@ -350,26 +345,24 @@ def finish_sheet(
     if rows * cols > limits.max_cells:
         far_row = max(sheet.cells, key=lambda at: (at[0], at[1]))
         far_col = max(sheet.cells, key=lambda at: (at[1], at[0]))
-        raise TableError(
-            Problem(
-                tr(
-                    "table-too-large",
-                    "the values in use span A1:{corner} ({rows:,} rows × {cols:,} columns = "
-                    "{cells:,} cells), over the {limit:,}-cell limit: the farthest are {far_row} "
-                    "and {far_col}; delete stray values far from the table, or raise the limit "
-                    "with --max-cells",
-                    corner=column_letter(cols) + str(rows),
-                    rows=rows,
-                    cols=cols,
-                    cells=rows * cols,
-                    limit=limits.max_cells,
-                    far_row=cell_ref(*far_row),
-                    far_col=cell_ref(*far_col),
-                ),
+        raise TableError.at(
+            tr(
                 "table-too-large",
-                file=sheet.file,
-                path=sheet.name,
-            )
+                "the values in use span A1:{corner} ({rows:,} rows × {cols:,} columns = "
+                "{cells:,} cells), over the {limit:,}-cell limit: the farthest are {far_row} "
+                "and {far_col}; delete stray values far from the table, or raise the limit "
+                "with --max-cells",
+                corner=column_letter(cols) + str(rows),
+                rows=rows,
+                cols=cols,
+                cells=rows * cols,
+                limit=limits.max_cells,
+                far_row=cell_ref(*far_row),
+                far_col=cell_ref(*far_col),
+            ),
+            "table-too-large",
+            file=sheet.file,
+            path=sheet.name,
         )
     sheet.max_row, sheet.max_col = rows, cols
     sheet.merges = []

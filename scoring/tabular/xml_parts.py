@@ -23,7 +23,6 @@ from collections.abc import Callable
 from typing import IO
 from xml.parsers import expat
 
-from ..errors import Problem
 from ..i18n import tr
 from .sheet import TableError
 
@@ -112,43 +111,35 @@ def parse_part(
         with archive.open(part) as stream:
             _feed(parser, stream)
     except XmlRefused as exc:
-        raise TableError(Problem(exc.message, exc.code, file=file, path=exc.path or part)) from None
+        raise TableError.at(exc.message, exc.code, file=file, path=exc.path or part) from None
     except expat.ExpatError as exc:
         reason = expat.errors.messages[exc.code] if exc.code else str(exc)
-        raise TableError(
-            Problem(
-                tr(
-                    "table-xml",
-                    "XML error at line {line}, column {column}: {reason}; the file is damaged or "
-                    "was not written by an office program (open and save it in Excel or WPS)",
-                    line=exc.lineno,
-                    column=exc.offset + 1,
-                    reason=reason,
-                ),
+        raise TableError.at(
+            tr(
                 "table-xml",
-                file=file,
-                path=part,
-            )
+                "XML error at line {line}, column {column}: {reason}; the file is damaged or "
+                "was not written by an office program (open and save it in Excel or WPS)",
+                line=exc.lineno,
+                column=exc.offset + 1,
+                reason=reason,
+            ),
+            "table-xml",
+            file=file,
+            path=part,
         ) from None
     except KeyError:
-        raise TableError(
-            Problem(
-                tr("table-xml", "the part {part} is missing from the file", part=part),
-                "table-xml",
-                file=file,
-            )
+        raise TableError.at(
+            tr("table-xml", "the part {part} is missing from the file", part=part),
+            "table-xml",
+            file=file,
         ) from None
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError) as exc:
         # RuntimeError: an encrypted zip entry (zipfile asks for a password).
-        raise TableError(
-            Problem(
-                tr(
-                    "table-format", "cannot be unpacked ({reason}); the file is damaged", reason=exc
-                ),
-                "table-format",
-                file=file,
-                path=part,
-            )
+        raise TableError.at(
+            tr("table-format", "cannot be unpacked ({reason}); the file is damaged", reason=exc),
+            "table-format",
+            file=file,
+            path=part,
         ) from None
 
 

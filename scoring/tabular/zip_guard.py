@@ -40,34 +40,30 @@ def open_zip(file: str, limits: TableLimits, what: str) -> zipfile.ZipFile:
     """
     entries = _stated_entries(file, what)
     if entries > limits.zip_entries:
-        raise TableError(
-            Problem(
-                tr(
-                    "table-too-large",
-                    "holds {entries:,} files; a {what} has a few dozen (limit {limit:,}, raise "
-                    "the limits with --max-cells if the file is genuine)",
-                    entries=entries,
-                    what=what,
-                    limit=limits.zip_entries,
-                ),
+        raise TableError.at(
+            tr(
                 "table-too-large",
-                file=file,
-            )
+                "holds {entries:,} files; a {what} has a few dozen (limit {limit:,}, raise "
+                "the limits with --max-cells if the file is genuine)",
+                entries=entries,
+                what=what,
+                limit=limits.zip_entries,
+            ),
+            "table-too-large",
+            file=file,
         )
     try:
         archive = zipfile.ZipFile(file)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise TableError(
-            Problem(
-                tr(
-                    "table-format",
-                    "not a readable {what} (a damaged zip: {reason})",
-                    what=what,
-                    reason=exc,
-                ),
+        raise TableError.at(
+            tr(
                 "table-format",
-                file=file,
-            )
+                "not a readable {what} (a damaged zip: {reason})",
+                what=what,
+                reason=exc,
+            ),
+            "table-format",
+            file=file,
         ) from None
     try:
         _check_sizes(archive, file, limits)
@@ -87,17 +83,15 @@ def _stated_entries(file: str, what: str) -> int:
         tail = handle.read()
         at = tail.rfind(_EOCD)
         if at < 0 or len(tail) - at < _EOCD_SIZE:
-            raise TableError(
-                Problem(
-                    tr(
-                        "table-format",
-                        "not a readable {what} (no zip directory: the file is cut short or is "
-                        "not a zip)",
-                        what=what,
-                    ),
+            raise TableError.at(
+                tr(
                     "table-format",
-                    file=file,
-                )
+                    "not a readable {what} (no zip directory: the file is cut short or is "
+                    "not a zip)",
+                    what=what,
+                ),
+                "table-format",
+                file=file,
             )
         (entries,) = struct.unpack_from("<H", tail, at + 10)
         if entries != 0xFFFF or at < 20 or tail[at - 20 : at - 16] != _EOCD64_LOCATOR:
@@ -117,18 +111,16 @@ def _stated_entries(file: str, what: str) -> int:
 def _check_sizes(archive: zipfile.ZipFile, file: str, limits: TableLimits) -> None:
     infos = archive.infolist()
     if len(infos) > limits.zip_entries:
-        raise TableError(
-            Problem(
-                tr(
-                    "table-too-large",
-                    "holds {entries:,} files (limit {limit:,}, raise the limits with --max-cells "
-                    "if the file is genuine)",
-                    entries=len(infos),
-                    limit=limits.zip_entries,
-                ),
+        raise TableError.at(
+            tr(
                 "table-too-large",
-                file=file,
-            )
+                "holds {entries:,} files (limit {limit:,}, raise the limits with --max-cells "
+                "if the file is genuine)",
+                entries=len(infos),
+                limit=limits.zip_entries,
+            ),
+            "table-too-large",
+            file=file,
         )
     problems: list[Problem] = []
     total = 0
@@ -194,27 +186,23 @@ def refuse_dtd(archive: zipfile.ZipFile, file: str) -> None:
                 with archive.open(info) as stream:
                     head = stream.read(_PROLOG)
             except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, zlib.error) as exc:
-                raise TableError(
-                    Problem(
-                        tr(
-                            "table-format",
-                            "cannot be unpacked ({reason}); the file is damaged",
-                            reason=exc,
-                        ),
+                raise TableError.at(
+                    tr(
                         "table-format",
-                        file=file,
-                        path=info.filename,
-                    )
+                        "cannot be unpacked ({reason}); the file is damaged",
+                        reason=exc,
+                    ),
+                    "table-format",
+                    file=file,
+                    path=info.filename,
                 ) from None
             if b"<!DOCTYPE" in head:
-                raise TableError(
-                    Problem(
-                        tr(
-                            "table-xml",
-                            "has a DTD (<!DOCTYPE …>), which no Office file has: refused unread",
-                        ),
+                raise TableError.at(
+                    tr(
                         "table-xml",
-                        file=file,
-                        path=info.filename,
-                    )
+                        "has a DTD (<!DOCTYPE …>), which no Office file has: refused unread",
+                    ),
+                    "table-xml",
+                    file=file,
+                    path=info.filename,
                 )
