@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
+from functools import partial
 
 from ..engine.result import IndicatorResult, Result
 from ..engine.totals import totals_of
@@ -258,25 +259,22 @@ def _weights_sum(ctx: _Context) -> Iterator[Finding]:
                 if claimed is not None
                 else next(iter(ctx.stated.rows.values())).weight_cell
             )
-            yield Finding(
-                "weights_sum",
-                where,
+            fields = {"total": ctx.fmt(total), "expected": ctx.fmt(expected)}
+            fields["diff"] = ctx.fmt(abs(diff))
+            message = (
                 tr(
                     "weights_sum",
                     "the weights sum to {total}, the total is {expected} ({diff} too many)",
-                    total=ctx.fmt(total),
-                    expected=ctx.fmt(expected),
-                    diff=ctx.fmt(abs(diff)),
+                    **fields,
                 )
                 if diff > 0
                 else tr(
                     "weights_sum",
                     "the weights sum to {total}, the total is {expected} ({diff} too few)",
-                    total=ctx.fmt(total),
-                    expected=ctx.fmt(expected),
-                    diff=ctx.fmt(abs(diff)),
-                ),
+                    **fields,
+                )
             )
+            yield Finding("weights_sum", where, message)
     for block in ctx.stated.blocks:
         inside = [weights.get(leaf, ZERO) for leaf in block.leaves]
         if None in inside:
@@ -353,15 +351,8 @@ def _full_rate(row: StatedRow, leaf: IndicatorResult) -> bool:
         return False
     quantity = _quantity(row.actual)
     rate_name = CAPPED_RATE.search(normalize(row.name)) or "执行率" in row.name
-    return (
-        bool(rate_name)
-        and quantity is not None
-        and (quantity.number, quantity.unit)
-        == (
-            Decimal(100),
-            "%",
-        )
-    )
+    full = quantity is not None and (quantity.number, quantity.unit) == (Decimal(100), "%")
+    return bool(rate_name) and full
 
 
 def _met_deducted(ctx: _Context, row: StatedRow, leaf: IndicatorResult) -> bool:
@@ -483,14 +474,6 @@ def _proportional(ctx: _Context, above: bool) -> Iterator[Finding]:
                 )
             )
             yield Finding(code, row.score_cell, message)
-
-
-def _above_proportional(ctx: _Context) -> Iterator[Finding]:
-    return _proportional(ctx, above=True)
-
-
-def _below_proportional(ctx: _Context) -> Iterator[Finding]:
-    return _proportional(ctx, above=False)
 
 
 def _rule_mismatch(ctx: _Context) -> Iterator[Finding]:
@@ -811,21 +794,16 @@ def _recomputed(result: Result, stated: Stated) -> tuple[Decimal, str | None] | 
 
 
 CHECKS: dict[str, Check] = {
-    "blank_actual": _defects("blank_actual"),
-    "blank_target": _defects("blank_target"),
-    "blank_score": _defects("blank_score"),
-    "weight_not_printed": _defects("weight_not_printed"),
-    "unreadable_value": _defects("unreadable_value"),
-    "truncated_row": _defects("truncated_row"),
-    "unnamed_row": _defects("unnamed_row"),
+    # The cells the import recorded, as it recorded them (implausible values are checked too).
+    **{code: _defects(code) for code in DEFECT_CODES if code != "implausible_value"},
     "implausible_value": _implausible_value,
     "score_above_weight": _score_above_weight,
     "total_mismatch": _total_mismatch,
     "weights_sum": _weights_sum,
     "met_but_deducted": _met_but_deducted,
     "qualitative_met_but_deducted": _qualitative_met_but_deducted,
-    "above_proportional": _above_proportional,
-    "below_proportional": _below_proportional,
+    "above_proportional": partial(_proportional, above=True),
+    "below_proportional": partial(_proportional, above=False),
     "rule_mismatch": _rule_mismatch,
     "tier_range": _tier_range,
     "double_counted_execution": _double_counted_execution,
@@ -845,17 +823,16 @@ def review(
     findings = [finding for check in CHECKS.values() for finding in check(ctx)]
     findings.sort(key=Finding.sort_key)
     recomputed = _recomputed(result, stated) if result is not None else None
+    codes = stated.left_out
+    if result is None:  # nothing weighs anything: every applicable row is left out
+        codes = {
+            row.id: "weight_not_printed" for row in stated.rows.values() if not row.not_applicable
+        }
     left_out = [
-        {"id": row.id, "name": row.name, "cell": row.name_cell, "code": stated.left_out[row.id]}
+        {"id": row.id, "name": row.name, "cell": row.name_cell, "code": codes[row.id]}
         for row in stated.rows.values()
-        if row.id in stated.left_out
+        if row.id in codes
     ]
-    if result is None:
-        left_out = [
-            {"id": row.id, "name": row.name, "cell": row.name_cell, "code": "weight_not_printed"}
-            for row in stated.rows.values()
-            if not row.not_applicable
-        ]
     full = ctx.full()
     return Review(
         source=stated.source,
