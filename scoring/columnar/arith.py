@@ -24,11 +24,10 @@ each computed bound widened by 2^-40 relative, which covers the rounding of the 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-import polars as pl
+from .fold import Col, min_of, when
 
 __all__ = [
     "WHOLE_LIMIT",
@@ -55,9 +54,9 @@ class Num:
     rounded to the spec's places, ``q``: the Int64 count of quanta, which the totals add
     exactly."""
 
-    val: pl.Expr
-    err: pl.Expr
-    q: pl.Expr | None = None
+    val: Col
+    err: Col
+    q: Col | None = None
     scale: int = 0  # the number is val × 10^scale (and its error err × 10^scale)
 
 
@@ -65,7 +64,7 @@ class Num:
 class Flag:
     """A column of yes/no (Boolean, null where the engine has None)."""
 
-    val: pl.Expr
+    val: Col
 
 
 def exact_float(value: Decimal, scale: int = 0) -> float | None:
@@ -93,17 +92,17 @@ def num_of(value: Decimal, places: int | None = None) -> Num:
     if places is not None:
         quanta = value.scaleb(places)
         if quanta == quanta.to_integral_value():
-            q = pl.lit(int(quanta), pl.Int64)
-    return Num(pl.lit(as_float, pl.Float64), pl.lit(err, pl.Float64), q, scale)
+            q = Col(int(quanta))
+    return Num(Col(as_float), Col(err), q, scale)
 
 
-def whole(x: pl.Expr) -> pl.Expr:
+def whole(x: Col) -> Col:
     """Whether a double is a whole number below 2^53."""
     return (x.abs() < WHOLE_LIMIT) & (x.floor() == x)
 
 
-def _result(r: pl.Expr, bound: pl.Expr, exact: pl.Expr, scale: int) -> Num:
-    err = pl.when(exact).then(0.0).otherwise(bound * SLACK + r.abs() * EPS2)
+def _result(r: Col, bound: Col, exact: Col, scale: int) -> Num:
+    err = when(exact, 0.0, bound * SLACK + r.abs() * EPS2)
     return Num(r, err, None, scale)
 
 
@@ -134,7 +133,7 @@ def multiply(a: Num, b: Num) -> Num:
     return _result(r, bound, (a.err == 0) & (b.err == 0) & whole(r), a.scale + b.scale)
 
 
-def divide(a: Num, b: Num) -> tuple[Num, pl.Expr]:
+def divide(a: Num, b: Num) -> tuple[Num, Col]:
     """a ÷ b, and where the row is undecided: a divisor that is, or may be, 0. The quotient is
     counted in 10^-QUOTIENT_PLACES more than a ÷ b's scale, so that one that ends within those
     places is a whole number there, exact, as the engine's Decimal quotient is (37 ÷ 40 is
@@ -157,7 +156,7 @@ def negate(a: Num) -> Num:
     return Num(-a.val, a.err, None, a.scale)
 
 
-def compare(a: Num, b: Num, op: str) -> tuple[Flag, pl.Expr]:
+def compare(a: Num, b: Num, op: str) -> tuple[Flag, Col]:
     """a OP b, and where it is undecided: the two within their errors of each other (unless both
     are exact, when the float comparison is the Decimal one)."""
     a, b = aligned(a, b)
@@ -168,26 +167,25 @@ def compare(a: Num, b: Num, op: str) -> tuple[Flag, pl.Expr]:
     return Flag(result), ~decided
 
 
-_OPS: dict[str, Callable[[pl.Expr, pl.Expr], pl.Expr]] = {
-    "<": pl.Expr.lt,
-    "<=": pl.Expr.le,
-    ">": pl.Expr.gt,
-    ">=": pl.Expr.ge,
-    "==": pl.Expr.eq,
-    "!=": pl.Expr.ne,
-}
 _MIRRORED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 
 
-def compared(a: pl.Expr, op: str, b: pl.Expr) -> pl.Expr:
+def compared(a: Col, op: str, b: Col) -> Col:
     """a OP b, a constant written on the right: polars' in-memory engine (2.1) takes
     ``constant < column`` for a single value when the column is a when/then of a constant."""
-    if not a.meta.root_names() and b.meta.root_names():
-        return _OPS[_MIRRORED[op]](b, a)
-    return _OPS[op](a, b)
+    if not a.known and not a.expr.meta.root_names() and not b.known and b.expr.meta.root_names():
+        a, b, op = b, a, _MIRRORED[op]
+    return {
+        "<": Col.__lt__,
+        "<=": Col.__le__,
+        ">": Col.__gt__,
+        ">=": Col.__ge__,
+        "==": Col.__eq__,
+        "!=": Col.__ne__,
+    }[op](a, b)
 
 
-def rounded(x: Num, places: int, mode: str) -> tuple[Num, pl.Expr]:
+def rounded(x: Num, places: int, mode: str) -> tuple[Num, Col]:
     """``x.quantize(10^-places, mode)`` (modes as ``RoundingPolicy``: half_up, half_even, down,
     up; and floor, for the formulas' ``floor``), with its count of quanta; undecided where x
     may lie on the other side of a boundary."""
@@ -207,25 +205,25 @@ def rounded(x: Num, places: int, mode: str) -> tuple[Num, pl.Expr]:
     if mode in ("up", "floor"):  # ROUND_CEILING, ROUND_FLOOR: signed
         n = s.ceil() if mode == "up" else s.floor()
         frac = (n - s).abs()  # below 1; a value within the error of an integer is undecided
-        dist = pl.min_horizontal(frac, 1.0 - frac)
+        dist = min_of(frac, 1.0 - frac)
     else:  # symmetric modes work on |s|, the sign put back after
         a = s.abs()
         floor = a.floor()
         frac = a - floor
         if mode == "down":
             magnitude = floor
-            dist = pl.min_horizontal(frac, 1.0 - frac)
+            dist = min_of(frac, 1.0 - frac)
         elif mode == "half_up":
-            magnitude = floor + (frac >= 0.5).cast(pl.Float64)
+            magnitude = floor + (frac >= 0.5).to_float()
             dist = (frac - 0.5).abs()
         else:  # half_even
             odd = (floor % 2.0) == 1.0
             up = (frac > 0.5) | ((frac == 0.5) & odd)
-            magnitude = floor + up.cast(pl.Float64)
+            magnitude = floor + up.to_float()
             dist = (frac - 0.5).abs()
-        n = pl.when(s < 0).then(-magnitude).otherwise(magnitude)
+        n = when(s < 0, -magnitude, magnitude)
     decided = exact | (dist > es)
-    q = n.cast(pl.Int64)
+    q = n.to_int()
     # The quanta are whole numbers below 2^52: exact, counted in 10^-places.
-    value = Num(n, pl.lit(0.0), q, -places)
+    value = Num(n, Col(0.0), q, -places)
     return value, ~decided | (s.abs() >= 2.0**52) | s.is_nan()

@@ -27,6 +27,7 @@ from ..engine.plan import PlanFallback
 from ..numbers.money import MONEY_UNITS, SHORT_MONEY_UNITS, money_factor
 from ..spec.compiled import Spec
 from .arith import EPS2, WHOLE_LIMIT, Num, exact_float
+from .fold import Col, col
 from .program import Program, Unsupported, program_of
 
 __all__ = ["Scorer"]
@@ -76,11 +77,10 @@ class Scorer:
             0 if spec.facts[fact_id].measure.kind == "count" else -6 for fact_id in plan.fact_ids
         ]
         values = [
-            Num(pl.col(f"v{i}v"), pl.col(f"v{i}e"), None, scale)
-            for i, scale in enumerate(self.scales)
+            Num(col(f"v{i}v"), col(f"v{i}e"), None, scale) for i, scale in enumerate(self.scales)
         ]
         ratings = [
-            Num(pl.col(f"r{j}q").cast(pl.Float64), pl.lit(0.0), pl.col(f"r{j}q"), -self.places)
+            Num(col(f"r{j}q").to_float(), Col(0.0), col(f"r{j}q"), -self.places)
             for j in range(len(plan.rated_ids))
         ]
         self.leaves = self.program.build(values, ratings)  # Unsupported: as above
@@ -323,10 +323,9 @@ class Scorer:
         problems = [leaves.row_declined, pl.col("read_declined"), pl.col("na") == "!"]
         for leaf, score in enumerate(leaves.scores):
             assert score.q is not None
-            columns.append(
-                pl.when(applies[leaf]).then(score.q).otherwise(None).alias(f"leaf{leaf}")
-            )
-            problems.append(applies[leaf] & (leaves.declined[leaf] | score.q.is_null()))
+            q = score.q.expr
+            columns.append(pl.when(applies[leaf]).then(q).otherwise(None).alias(f"leaf{leaf}"))
+            problems.append(applies[leaf] & (leaves.declined[leaf] | q.is_null()))
         given = read.lazy().with_columns(*inputs, read_declined.alias("read_declined"), na=key)
         scored = leaves.run(given).select(
             "na", *columns, pl.any_horizontal(problems).fill_null(True).alias("declined")

@@ -29,6 +29,7 @@ from ..engine.plan.codegen import _Builder
 from ..spec.compiled import Spec
 from . import arith
 from .arith import Flag, Num
+from .fold import Col, any_of, max_of, min_of, when
 
 __all__ = ["Program", "Unsupported", "program_of"]
 
@@ -40,7 +41,8 @@ _MODES = {
     "ROUND_CEILING": "up",
 }
 _COMPARE = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!="}
-_TRUE = pl.lit(True)
+_TRUE = Col(True)
+_NO_NUMBER = Col(pl.lit(None, pl.Float64))
 
 
 class Unsupported(Exception):
@@ -79,8 +81,8 @@ class Program:
         spec and header, run on every frame (``Leaves.run``)."""
         reader = _Reader(self, values, ratings)
         scores: list[Num | None] = [None] * len(self.spec.leaves)
-        declined: list[list[pl.Expr]] = [[] for _ in self.spec.leaves]
-        row: list[pl.Expr] = []
+        declined: list[list[Col]] = [[] for _ in self.spec.leaves]
+        row: list[Col] = []
         for statement, leaf in zip(self.statements, self.owners, strict=True):
             target = _target(statement)
             if not target:
@@ -107,8 +109,8 @@ class Program:
             raise Unsupported("a leaf without a score")
         return Leaves(
             scores=done,
-            declined=[_any(each) for each in declined],
-            row_declined=_any(row),
+            declined=[_any(each).expr for each in declined],
+            row_declined=_any(row).expr,
             stages=[stage for stage in reader.stages if stage],
         )
 
@@ -124,10 +126,8 @@ def _target(statement: ast.stmt) -> str:
     raise Unsupported(f"statement {type(statement).__name__}")
 
 
-def _any(conditions: list[pl.Expr]) -> pl.Expr:
-    if not conditions:
-        return pl.lit(False)
-    return pl.any_horizontal(conditions).fill_null(True)
+def _any(conditions: list[Col]) -> Col:
+    return any_of(conditions).fill_null(True)
 
 
 class _Reader:
@@ -145,60 +145,61 @@ class _Reader:
             self.env[f"v{index}"] = value
         for index, rating in enumerate(ratings):
             self.env[f"r{index}"] = rating
-        self.bad: list[pl.Expr] = []
+        self.bad: list[Col] = []
 
-    def fail_where(self, guard: pl.Expr, condition: pl.Expr) -> None:
+    def fail_where(self, guard: Col, condition: Col) -> None:
         self.bad.append(guard & condition)
 
-    def statement_declines(self) -> list[pl.Expr]:
-        """Where the statement just read declines its row, as one computed column."""
-        if not self.bad:
-            return []
-        (name,) = self.column(_any(self.bad))
-        return [pl.col(name)]
+    def statement_declines(self) -> list[Col]:
+        """Where the statement just read declines its row, as one computed column (none where
+        it never does)."""
+        (found,) = self.column(_any(self.bad))
+        return [] if found.known and not found.value else [found]
 
-    def column(self, *parts: pl.Expr) -> list[str]:
+    def column(self, *parts: Col) -> list[Col]:
         """``parts`` as named columns of the stage after every column they read (an expression
         reads its operands several times, the error-free transformations above all: nested
-        uncomputed, they would grow exponentially)."""
-        roots = [root for part in parts for root in part.meta.root_names()]
+        uncomputed, they would grow exponentially); a constant stays one."""
+        exprs = [part.expr for part in parts if not part.known]
+        roots = [root for expr in exprs for root in expr.meta.root_names()]
         depth = 1 + max((self.depth.get(root, 0) for root in roots), default=0)
         while len(self.stages) <= depth:
             self.stages.append([])
-        names = []
+        columns = []
         for part in parts:
+            if part.known:
+                columns.append(part)
+                continue
             name = f"_k{len(self.depth)}"
             self.depth[name] = depth
-            self.stages[depth].append(part.alias(name))
-            names.append(name)
-        return names
+            self.stages[depth].append(part.expr.alias(name))
+            columns.append(Col(pl.col(name)))
+        return columns
 
     # ---- numbers -------------------------------------------------------------------------------
-    def num(self, node: ast.expr, guard: pl.Expr) -> Num:
+    def num(self, node: ast.expr, guard: Col) -> Num:
         """``node`` as a number; where it is None (or yes/no) there, the plan raises."""
         found = self.term(node, guard)
         if found is None:
             self.fail_where(guard, _TRUE)
-            return Num(pl.lit(None, pl.Float64), pl.lit(0.0))
+            return Num(_NO_NUMBER, Col(0.0))
         if isinstance(found, Flag):
             raise Unsupported("a yes/no value used as a number")
         self.fail_where(guard, found.val.is_null() | found.val.is_nan())
         return found
 
-    def flag(self, node: ast.expr, guard: pl.Expr) -> Flag:
+    def flag(self, node: ast.expr, guard: Col) -> Flag:
         found = self.term(node, guard)
         if isinstance(found, Num):  # a number's truth: not zero
             result, undecided = arith.compare(found, arith.num_of(Decimal(0)), "!=")
             self.fail_where(guard, undecided | found.val.is_null())
             return result
         if found is None:
-            return Flag(pl.lit(False))
+            return Flag(Col(False))
         return found
 
-    def term(self, node: ast.expr, guard: pl.Expr) -> Term:
-        method: Callable[[Any, pl.Expr], Term] | None = getattr(
-            self, "t_" + type(node).__name__, None
-        )
+    def term(self, node: ast.expr, guard: Col) -> Term:
+        method: Callable[[Any, Col], Term] | None = getattr(self, "t_" + type(node).__name__, None)
         if method is None:
             raise Unsupported(f"expression {type(node).__name__}")
         found = method(node, guard)
@@ -209,34 +210,34 @@ class _Reader:
     def computed(self, found: Num | Flag) -> Num | Flag:
         """``found`` as computed columns."""
         if isinstance(found, Flag):
-            (name,) = self.column(found.val)
-            return Flag(pl.col(name))
+            (val,) = self.column(found.val)
+            return Flag(val)
         if found.q is None:
             val, err = self.column(found.val, found.err)
-            return Num(pl.col(val), pl.col(err), None, found.scale)
+            return Num(val, err, None, found.scale)
         val, err, q = self.column(found.val, found.err, found.q)
-        return Num(pl.col(val), pl.col(err), pl.col(q), found.scale)
+        return Num(val, err, q, found.scale)
 
-    def t_Name(self, node: ast.Name, guard: pl.Expr) -> Term:
+    def t_Name(self, node: ast.Name, guard: Col) -> Term:
         if node.id in self.env:
             return self.env[node.id]
         return self.constant(self.constants.get(node.id, _MISSING), node.id)
 
-    def t_Constant(self, node: ast.Constant, guard: pl.Expr) -> Term:
+    def t_Constant(self, node: ast.Constant, guard: Col) -> Term:
         return self.constant(node.value, repr(node.value))
 
     def constant(self, value: object, name: str) -> Term:
         if value is None:
             return None
         if isinstance(value, bool):
-            return Flag(pl.lit(value))
+            return Flag(Col(value))
         if isinstance(value, int):
             value = Decimal(value)
         if isinstance(value, Decimal) and value.is_finite():
             return arith.num_of(value, self.places)
         raise Unsupported(f"constant {name}")
 
-    def t_BinOp(self, node: ast.BinOp, guard: pl.Expr) -> Term:
+    def t_BinOp(self, node: ast.BinOp, guard: Col) -> Term:
         a, b = self.num(node.left, guard), self.num(node.right, guard)
         if isinstance(node.op, ast.Add):
             return arith.add(a, b)
@@ -250,11 +251,11 @@ class _Reader:
             return quotient
         raise Unsupported(f"operator {type(node.op).__name__}")
 
-    def t_UnaryOp(self, node: ast.UnaryOp, guard: pl.Expr) -> Term:
+    def t_UnaryOp(self, node: ast.UnaryOp, guard: Col) -> Term:
         if isinstance(node.op, ast.Not):
             inner = self.term(node.operand, guard)
             if inner is None:
-                return Flag(pl.lit(True))
+                return Flag(Col(True))
             if isinstance(inner, Flag):
                 self.fail_where(guard, inner.val.is_null())
                 return Flag(~inner.val)
@@ -266,11 +267,11 @@ class _Reader:
             return value
         raise Unsupported(f"operator {type(node.op).__name__}")
 
-    def t_BoolOp(self, node: ast.BoolOp, guard: pl.Expr) -> Term:
+    def t_BoolOp(self, node: ast.BoolOp, guard: Col) -> Term:
         # Python's and/or stop at the first operand that settles it: a later one is computed
         # (and may raise) only where the earlier ones did not.
         is_and = isinstance(node.op, ast.And)
-        result: pl.Expr | None = None
+        result: Col | None = None
         reach = guard
         for value in node.values:
             found = self.term(value, reach)
@@ -283,8 +284,8 @@ class _Reader:
         assert result is not None
         return Flag(result)
 
-    def t_Compare(self, node: ast.Compare, guard: pl.Expr) -> Term:
-        result: pl.Expr | None = None
+    def t_Compare(self, node: ast.Compare, guard: Col) -> Term:
+        result: Col | None = None
         left = node.left
         reach = guard
         for op, right in zip(node.ops, node.comparators, strict=True):
@@ -292,7 +293,7 @@ class _Reader:
                 if not (isinstance(right, ast.Constant) and right.value is None):
                     raise Unsupported("'is' with anything but None")
                 found = self.term(left, reach)
-                given = pl.lit(False) if found is None else found.val.is_not_null()
+                given = Col(False) if found is None else found.val.is_not_null()
                 item = given if isinstance(op, ast.IsNot) else ~given
             elif type(op) in _COMPARE:
                 a, b = self.term(left, reach), self.term(right, reach)
@@ -313,7 +314,7 @@ class _Reader:
         assert result is not None
         return Flag(result)
 
-    def t_IfExp(self, node: ast.IfExp, guard: pl.Expr) -> Term:
+    def t_IfExp(self, node: ast.IfExp, guard: Col) -> Term:
         test = self.flag(node.test, guard).val
         self.fail_where(guard, test.is_null())
         taken = test.fill_null(False)
@@ -324,23 +325,19 @@ class _Reader:
         if isinstance(body, Flag) or isinstance(orelse, Flag):
             if isinstance(body, Num) or isinstance(orelse, Num):
                 raise Unsupported("a branch of numbers and yes/no")
-            yes = body.val if isinstance(body, Flag) else pl.lit(None, pl.Boolean)
-            no = orelse.val if isinstance(orelse, Flag) else pl.lit(None, pl.Boolean)
-            return Flag(pl.when(taken).then(yes).otherwise(no))
+            no_flag = Col(pl.lit(None, pl.Boolean))
+            yes = body.val if isinstance(body, Flag) else no_flag
+            no = orelse.val if isinstance(orelse, Flag) else no_flag
+            return Flag(when(taken, yes, no))
         scale = min(x.scale for x in (body, orelse) if isinstance(x, Num))
-        nothing = Num(pl.lit(None, pl.Float64), pl.lit(0.0), pl.lit(None, pl.Int64), scale)
+        nothing = Num(_NO_NUMBER, Col(0.0), Col(pl.lit(None, pl.Int64)), scale)
         a, b = arith.aligned(body or nothing, orelse or nothing)
         q = None
         if a.q is not None and b.q is not None:
-            q = pl.when(taken).then(a.q).otherwise(b.q)
-        return Num(
-            pl.when(taken).then(a.val).otherwise(b.val),
-            pl.when(taken).then(a.err).otherwise(b.err),
-            q,
-            a.scale,
-        )
+            q = when(taken, a.q, b.q)
+        return Num(when(taken, a.val, b.val), when(taken, a.err, b.err), q, a.scale)
 
-    def t_Call(self, node: ast.Call, guard: pl.Expr) -> Term:
+    def t_Call(self, node: ast.Call, guard: Col) -> Term:
         function = node.func
         if node.keywords:
             raise Unsupported("keyword arguments")
@@ -365,10 +362,8 @@ class _Reader:
                 # either one: its error is at most the larger of the two errors.
                 pick = arith.compared(other.val, "<" if name == "_f_min" else ">", result.val)
                 result = Num(
-                    pl.when(pick).then(other.val).otherwise(result.val),
-                    pl.when(pick | arith.compared(result.err, "<", other.err))
-                    .then(other.err)
-                    .otherwise(result.err),
+                    when(pick, other.val, result.val),
+                    when(pick | arith.compared(result.err, "<", other.err), other.err, result.err),
                     None,
                     result.scale,
                 )
@@ -384,17 +379,12 @@ class _Reader:
             x, lo = arith.aligned(x, lo)
             wrong, undecided = arith.compare(lo, hi, ">")
             self.fail_where(guard, wrong.val | undecided)
-            low = pl.max_horizontal(x.val, lo.val)
-            return Num(
-                pl.min_horizontal(low, hi.val),
-                pl.max_horizontal(x.err, lo.err, hi.err),
-                None,
-                x.scale,
-            )
+            low = max_of(x.val, lo.val)
+            return Num(min_of(low, hi.val), max_of(x.err, lo.err, hi.err), None, x.scale)
         raise Unsupported(f"function {name}")
 
     def formula_rounding(
-        self, name: str, nodes: list[ast.expr], args: list[Num], guard: pl.Expr
+        self, name: str, nodes: list[ast.expr], args: list[Num], guard: Col
     ) -> Num:
         places = 0
         if name == "_f_round" and len(nodes) == 2:
@@ -412,7 +402,7 @@ class _Reader:
         self.fail_where(guard, undecided)
         return Num(result.val, result.err, None, result.scale)  # not the spec's quanta
 
-    def quantize(self, value: Num, quantum: ast.expr, mode: ast.expr, guard: pl.Expr) -> Num:
+    def quantize(self, value: Num, quantum: ast.expr, mode: ast.expr, guard: Col) -> Num:
         step = self.constants.get(quantum.id) if isinstance(quantum, ast.Name) else None
         if not isinstance(mode, ast.Constant) or mode.value not in _MODES:
             raise Unsupported("a rounding mode")
