@@ -102,17 +102,6 @@ def records_results(
     return None
 
 
-def _chunks(records: Iterator[RawRecord]) -> Iterator[list[RawRecord]]:
-    chunk: list[RawRecord] = []
-    for record in records:
-        chunk.append(record)
-        if len(chunk) >= CHUNK_RECORDS:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def _ascending(chunk: Sequence[RawRecord]) -> bool:
     numbers = [number for number, _ in chunk]
     return all(a < b for a, b in itertools.pairwise(numbers))
@@ -139,7 +128,7 @@ class _RowReading(_Reading):
             yield from self.column_chunks(batches, start)
             return
         index = start
-        for chunk in _chunks(item.records()):
+        for chunk in item.chunks(CHUNK_RECORDS):
             result = self.chunk(chunk, index)
             index += result.count
             yield result
@@ -352,7 +341,7 @@ def _json_results(
     maps: dict[tuple[str, ...], ColumnMap | None] = {}
     readings: dict[ColumnMap, _RowReading | None] = {}
     index = start
-    for chunk in _chunks(item.records()):
+    for chunk in item.chunks(CHUNK_RECORDS):
         result = _json_chunk(spec, converter, chunk, index, text, maps, readings)
         index += result.count
         yield result

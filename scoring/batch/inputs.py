@@ -16,6 +16,7 @@ import contextlib
 import datetime
 import functools
 import importlib
+import itertools
 import os
 import zipfile
 from collections.abc import Callable, Generator, Iterator, Sequence
@@ -69,6 +70,12 @@ class Input:
 
     def records(self) -> Iterator[RawRecord]:
         return _READERS[self.kind](self.path, *self._options)
+
+    def chunks(self, size: int) -> Iterator[list[RawRecord]]:
+        """``records`` in runs of ``size`` (the last one shorter), in order."""
+        records = self.records()
+        while chunk := list(itertools.islice(records, size)):
+            yield chunk
 
     def columns(self) -> Iterator[list[list[Any]]] | None:
         """A Parquet file's or a query's rows as typed columns, a batch at a time (the rows
@@ -155,6 +162,11 @@ def _open_query(spec: Spec, query: SqlQuery, id_column: str | None) -> Input:
     return Input(query.label, "sql", open_query(spec, query, id_column), None, (query,))
 
 
+def _unreadable(path: str, reason: str | None) -> FactsError:
+    message = tr("file-unreadable", "cannot read: {reason}", reason=reason)
+    return input_error(path, message, "file-unreadable")
+
+
 # ---- folders and facts files -------------------------------------------------------------------
 def _facts_files(folder: str, spec_file: str) -> list[str]:
     """Facts files under ``folder``, sorted by path; hidden entries and the spec itself skipped."""
@@ -188,11 +200,7 @@ def _sniff_encoding(path: str) -> str:
                 return "utf-8-sig"
             sample = _first_non_ascii(handle, head)
     except OSError as exc:
-        raise input_error(
-            path,
-            tr("file-unreadable", "cannot read: {reason}", reason=exc.strerror),
-            "file-unreadable",
-        ) from None
+        raise _unreadable(path, exc.strerror) from None
     for encoding in ("utf-8", "gb18030"):
         try:
             codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
@@ -254,11 +262,7 @@ def _csv_rows(
     except UnicodeDecodeError:
         raise undecodable(path, encoding, csv_rows=True) from None
     except OSError as exc:
-        raise input_error(
-            path,
-            tr("file-unreadable", "cannot read: {reason}", reason=exc.strerror),
-            "file-unreadable",
-        ) from None
+        raise _unreadable(path, exc.strerror) from None
 
 
 def _csv_records(path: str, encoding: str) -> Iterator[RawRecord]:
@@ -280,8 +284,7 @@ def _open_workbook(path: str) -> Any:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         reason = getattr(exc, "strerror", None) or ui("not an .xlsx workbook")
-        message = tr("file-unreadable", "cannot read: {reason}", reason=reason)
-        raise input_error(path, message, "file-unreadable") from None
+        raise _unreadable(path, reason) from None
 
 
 def _guard_zip(path: str) -> None:
@@ -444,11 +447,7 @@ def _jsonl_records(path: str, encoding: str) -> Iterator[RawRecord]:
     except UnicodeDecodeError:
         raise undecodable(path, encoding, csv_rows=False) from None
     except OSError as exc:
-        raise input_error(
-            path,
-            tr("file-unreadable", "cannot read: {reason}", reason=exc.strerror),
-            "file-unreadable",
-        ) from None
+        raise _unreadable(path, exc.strerror) from None
 
 
 def _parquet_records(path: str) -> Iterator[RawRecord]:

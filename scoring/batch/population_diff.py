@@ -87,14 +87,7 @@ def diff_inputs(
     one FactsError with every problem (each marked B's when only B cannot read the header)."""
     index = 0
     for item_a, scorer_b in open_pair(spec_a, spec_b, paths, id_column=id_column, sheet=sheet):
-        chunk: list[RawRecord] = []
-        for record in item_a.records():
-            chunk.append(record)
-            if len(chunk) == chunk_size:
-                yield from _pairs(spec_a, item_a.converter, scorer_b, index, chunk)
-                index += len(chunk)
-                chunk = []
-        if chunk:
+        for chunk in item_a.chunks(chunk_size):
             yield from _pairs(spec_a, item_a.converter, scorer_b, index, chunk)
             index += len(chunk)
 
@@ -532,14 +525,7 @@ def diff_population(
         if pair is not None:
             index += pair.run(summary, scorer_b, index)
             continue
-        chunk: list[RawRecord] = []
-        for record in item.records():
-            chunk.append(record)
-            if len(chunk) == CHUNK_SIZE:
-                add_records(summary, item.converter, scorer_b, _span(index, chunk), chunk)
-                index += len(chunk)
-                chunk = []
-        if chunk:
+        for chunk in item.chunks(CHUNK_SIZE):
             add_records(summary, item.converter, scorer_b, _span(index, chunk), chunk)
             index += len(chunk)
     return summary

@@ -20,7 +20,6 @@ from .inputs import Input, open_inputs
 from .outputs import check_output, open_writer, row_format
 from .parallel import Chunk, Pool, make_pool, run_chunks
 from .peer_columns import PeerColumns
-from .records import RawRecord
 from .summary import Summary
 
 if TYPE_CHECKING:
@@ -160,14 +159,7 @@ def _chunks(inputs: Sequence[Input], size: int, index: int = 0) -> Iterator[Chun
     """Runs of up to ``size`` records, never spanning two inputs; numbered across all inputs
     from ``index``."""
     for item in inputs:
-        batch: list[RawRecord] = []
-        for record in item.records():
-            batch.append(record)
-            if len(batch) >= size:
-                yield item.converter, index, batch
-                index += len(batch)
-                batch = []
-        if batch:
+        for batch in item.chunks(size):
             yield item.converter, index, batch
             index += len(batch)
 
