@@ -12,11 +12,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..engine import result_json as json_format
 from ..engine.result import Result
-from . import markdown, table
+from . import table
 
 __all__ = ["BINARY_RENDERERS", "RENDERERS", "render"]
+
+# Each format but the terminal's table is loaded when it is asked for: ``jixiao score`` prints one
+# format, and tabulate (for the Markdown tables) alone took a fifth of its start.
+
+
+def _json(result: Result) -> str:
+    from ..engine import result_json
+
+    return result_json.render(result)
+
+
+def _markdown(result: Result) -> str:
+    from . import markdown
+
+    return markdown.render(result)
 
 
 def _csv(result: Result) -> str:
@@ -33,9 +47,9 @@ def _html(result: Result) -> str:
 
 RENDERERS: dict[str, Callable[[Result], str]] = {
     "table": table.render,
-    "json": json_format.render,
-    "markdown": markdown.render,
-    "csv": _csv,  # these two draw the full 自评表 grid (funds block …): loaded when used
+    "json": _json,
+    "markdown": _markdown,
+    "csv": _csv,
     "html": _html,
 }
 

@@ -7,11 +7,21 @@ deviation column shows at most ``CELL_LIMIT`` characters of a cell, with a note 
 tabulate's wrapping of CJK text costs time quadratic in a cell's length (a 160,000-character
 reason took 21 s), and a terminal page of one reason is no use; the full text is in every other
 format.
+
+The two tables are laid out here as tabulate lays them out (``simple_grid`` with the deviation
+column wrapped at 30 columns, and ``simple``), for text whose width on screen is certain:
+printable ASCII, Chinese and the punctuation around it (``_PLAIN``). Importing tabulate and
+wcwidth took about a third of ``jixiao score``'s start; a table holding any other character
+(combining marks, emoji, scripts whose width wcwidth decides) is still laid out by tabulate, so
+what is printed never depends on which path drew it (tests/test_table_layout.py holds the two
+equal).
 """
 
 from __future__ import annotations
 
-from tabulate import tabulate
+import re
+import textwrap
+from collections.abc import Sequence
 
 from ..engine.result import Result
 from ..tabular.result_rows import (
@@ -35,6 +45,141 @@ def _shown(text: str) -> str:
     return text[:CELL_LIMIT] + f"…（共 {len(text):,} 字，全文见 --format json、csv 或 xlsx）"
 
 
+# Characters whose width on a terminal is certain, and the same in every wcwidth version: one
+# column for printable ASCII and the Latin-1, punctuation, arrows, mathematical and enclosed
+# signs around Chinese text (≥ ≤ × ÷ — … “ ” ① ℃), two for CJK ideographs, CJK punctuation
+# (、。《》「」【】) and full-width forms (，：（）％). No control, combining or zero-width character,
+# and no line separator other than the ``\n`` that wrapping puts in.
+_PLAIN = re.compile(
+    "[\x20-\x7e\xa0-\xac\xae-\xff\u2010-\u2027\u2030-\u205e\u2100-\u214f\u2190-\u21ff"
+    "\u2200-\u22ff\u2460-\u24ff\u3000-\u3029\u3030-\u303e\u3400-\u4dbf\u4e00-\u9fff"
+    "\uff01-\uff60\uffe0-\uffe6]*"
+)
+_WIDE = re.compile("[\u3000-\u303e\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff60\uffe0-\uffe6]")
+# A cell tabulate would read as something else before wrapping it ("True" becomes a bool, and
+# "1,000" a number it cannot parse): left to tabulate, whatever it does with them.
+_NOT_TEXT = re.compile("True|False|[-+0-9,.]*[0-9][-+0-9,.]*")
+WRAP = 30  # columns of the wrapped deviation column
+
+
+def _columns(text: str) -> int:
+    """Display width of a ``_PLAIN`` text: one column a character, two for the wide ones."""
+    return len(text) + len(_WIDE.findall(text))
+
+
+def _wrapped(cell: str, width: int) -> str:
+    """``cell`` in lines of at most ``width`` columns, as tabulate's ``maxcolwidths`` wraps it:
+    textwrap's chunks (words and the spaces between them, split after hyphens), as many to a
+    line as fit, a chunk wider than a line cut where the line is full; the spaces at the start of
+    a line but the first, and at its end, dropped; a blank line dropped."""
+    splitter = textwrap.TextWrapper(width=width)
+    out: list[str] = []
+    for text in cell.splitlines():
+        if not text.strip():
+            continue
+        chunks = splitter._split_chunks(text)[::-1]  # a stack: the next chunk last
+        lines: list[str] = []
+        while chunks:
+            line: list[str] = []
+            used = 0
+            if lines and not chunks[-1].strip():
+                chunks.pop()
+            while chunks and used + _columns(chunks[-1]) <= width:
+                used += _columns(chunks[-1])
+                line.append(chunks.pop())
+            if chunks and _columns(chunks[-1]) > width and used < width:
+                # As much of it as fits (possibly nothing: a wide character in one column)
+                # ends this line.
+                chunk, room, cut = chunks[-1], width - used, 0
+                while cut < len(chunk) and _columns(chunk[cut]) <= room:
+                    room -= _columns(chunk[cut])
+                    cut += 1
+                line.append(chunk[:cut])
+                chunks[-1] = chunk[cut:]
+            if line and not line[-1].strip():
+                line.pop()
+            if line:
+                lines.append("".join(line))
+        out.append("\n".join(lines))
+    return "\n".join(out)
+
+
+def _layout(
+    rows: Sequence[Sequence[str]], headers: Sequence[str], *, grid: bool, wrap: bool = False
+) -> str | None:
+    """The table as tabulate draws it (``simple_grid``, or ``simple`` without ``grid``; the last
+    column wrapped at ``WRAP`` with ``wrap``), or None when a text holds a character outside
+    ``_PLAIN`` or a cell tabulate reads as no text: then tabulate draws it."""
+    if any(len(row) != len(headers) for row in rows) or not all(
+        _PLAIN.fullmatch(text) for text in (*headers, *(c for r in rows for c in r))
+    ):
+        return None
+    cells = [list(row) for row in rows]
+    if wrap:
+        for row in cells:
+            if _NOT_TEXT.fullmatch(row[-1]):
+                return None
+            row[-1] = _wrapped(row[-1], WRAP)
+    multiline = any("\n" in cell for row in cells for cell in row)
+    # A cell is stripped as a whole, then shown as its lines; with any cell of several lines,
+    # an empty cell has no line at all (a row of empty cells none), as tabulate has it.
+    lined = [
+        [[] if multiline and not cell.strip() else cell.strip().split("\n") for cell in row]
+        for row in cells
+    ]
+    widths = [_columns(header) + 2 for header in headers]
+    for lined_row in lined:
+        for index, shown in enumerate(lined_row):
+            widths[index] = max([widths[index], *map(_columns, shown)])
+    pad = 1 if grid else 0
+    begin, sep, end = ("│", "│", "│") if grid else ("", "  ", "")
+
+    def rule(left: str, middle: str, right: str, fill: str) -> str:
+        return (left + middle.join(fill * (w + 2 * pad) for w in widths) + right).rstrip()
+
+    def lines_of(row: Sequence[Sequence[str]]) -> list[str]:
+        height = max((len(lines) for lines in row), default=0)
+        return [
+            (
+                begin
+                + sep.join(
+                    " " * pad
+                    + (lines[at] if at < len(lines) else "")
+                    + " " * (w - (_columns(lines[at]) if at < len(lines) else 0) + pad)
+                    for lines, w in zip(row, widths, strict=True)
+                )
+                + end
+            ).rstrip()
+            for at in range(height)
+        ]
+
+    out = [rule("┌", "┬", "┐", "─")] if grid else []
+    out += lines_of([[header] for header in headers])
+    out.append(rule("├", "┼", "┤", "─") if grid else rule("", "  ", "", "-"))
+    for index, lined_row in enumerate(lined):
+        if grid and index:
+            out.append(rule("├", "┼", "┤", "─"))
+        out += lines_of(lined_row)
+    if grid:
+        out.append(rule("└", "┴", "┘", "─"))
+    return "\n".join(out)
+
+
+def _table(rows: list[list[str]], headers: list[str], *, grid: bool, wrap: bool = False) -> str:
+    laid = _layout(rows, headers, grid=grid, wrap=wrap)
+    if laid is not None:
+        return laid
+    from tabulate import tabulate  # text of uncertain width: wcwidth measures it
+
+    return tabulate(
+        rows,
+        headers=headers,
+        tablefmt="simple_grid" if grid else "simple",
+        maxcolwidths=[None] * (len(headers) - 1) + [WRAP] if wrap else None,
+        disable_numparse=True,
+    )
+
+
 def render(result: Result) -> str:
     lines = [f"{result.spec.name} — 绩效自评表", ""]
     lines += [f"{label}：{value}" for label, value in project_lines(result)]
@@ -42,22 +187,13 @@ def render(result: Result) -> str:
     rows = [[terminal(cell) for cell in row] for row in table_rows(result)]
     for row in rows:
         row[-1] = _shown(row[-1])
-    lines.append(
-        tabulate(
-            rows,
-            headers=headers(result),
-            tablefmt="simple_grid",
-            maxcolwidths=[None] * (len(headers(result)) - 1) + [30],
-            disable_numparse=True,
-        )
-    )
+    lines.append(_table(rows, headers(result), grid=True, wrap=True))
     lines.append("")
     lines.append(
-        tabulate(
+        _table(
             [[terminal(cell) for cell in row] for row in level_summary(result)],
-            headers=["一级指标", "分值", "得分", "得分率"],
-            tablefmt="simple",
-            disable_numparse=True,
+            ["一级指标", "分值", "得分", "得分率"],
+            grid=False,
         )
     )
     lines.append("")
