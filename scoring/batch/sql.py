@@ -103,6 +103,19 @@ def _not_a_query(label: str) -> FactsError:
     return _error(label, "sql-not-a-query", message)
 
 
+def _unreachable(where: str, reason: str) -> FactsError:
+    message = tr("db-unreachable", "cannot open: {reason}", reason=reason)
+    return _error(where, "db-unreachable", message)
+
+
+def _must_exist(url: str, path: str, create: bool) -> None:
+    """Never a new empty database for a query (a typo in the path would read no rows): the file
+    must exist unless only scores are written to it."""
+    if not create and not os.path.isfile(path):
+        path_missing = tr("db-unreachable", "no such database file {path}", path=path)
+        raise _unreachable(url, path_missing)
+
+
 def _write_error(where: str, exc: BaseException) -> ScoringError:
     message = tr("db-write", "cannot write the table: {reason}", reason=_first_line(exc))
     return ScoringError(Problem(message, "db-write", file=where))
@@ -183,21 +196,14 @@ class _Sqlite(Database):
 
     def __init__(self, url: str, path: str, write: bool, create: bool) -> None:
         self.shown = url
-        # Never a new empty database for a query (a typo in the path would read no rows): the
-        # file must exist unless only scores are written to it.
         mode = "rwc" if create else "rw" if write else "ro"
-        if not create and not os.path.isfile(path):
-            reason = tr("db-unreachable", "no such database file {path}", path=path)
-            raise _error(
-                url, "db-unreachable", tr("db-unreachable", "cannot open: {reason}", reason=reason)
-            )
+        _must_exist(url, path, create)
         try:
             uri = "file:" + _uri_path(path) + f"?mode={mode}"
             self.connection = sqlite3.connect(uri, uri=True, isolation_level=None)
             self.connection.execute("SELECT count(*) FROM sqlite_master").fetchall()
         except sqlite3.Error as exc:
-            message = tr("db-unreachable", "cannot open: {reason}", reason=_first_line(exc))
-            raise _error(url, "db-unreachable", message) from None
+            raise _unreachable(url, _first_line(exc)) from None
 
     def run(self, query: str, label: str) -> Cursor:
         allowed = {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION}
@@ -289,16 +295,11 @@ class _DuckDB(Database):
     def __init__(self, url: str, path: str, write: bool, create: bool) -> None:
         self.duckdb: Any = require("duckdb", "duckdb", url)
         self.shown = url
-        if not create and not os.path.isfile(path):
-            reason = tr("db-unreachable", "no such database file {path}", path=path)
-            raise _error(
-                url, "db-unreachable", tr("db-unreachable", "cannot open: {reason}", reason=reason)
-            )
+        _must_exist(url, path, create)
         try:
             self.connection: Any = self.duckdb.connect(path, read_only=not write)
         except self.duckdb.Error as exc:
-            message = tr("db-unreachable", "cannot open: {reason}", reason=_first_line(exc))
-            raise _error(url, "db-unreachable", message) from None
+            raise _unreachable(url, _first_line(exc)) from None
         self.writer: Any = None
         self.scales: dict[int, int] = {}
 
@@ -416,20 +417,15 @@ class _Postgres(Database):
         driver = parsed.drivername.partition("+")[2]
         try:
             self.engine = sa.create_engine(parsed, poolclass=sa.pool.NullPool)
+            self.reader = self.engine.connect()
         except ImportError:  # the driver's package
             require(driver, driver, self.shown)  # raises driver-missing, naming it
             raise
         except sa.exc.NoSuchModuleError:
             message = tr("db-url", "unknown PostgreSQL driver {driver!r}", driver=driver)
             raise _error(self.shown, "db-url", message) from None
-        try:
-            self.reader = self.engine.connect()
-        except sa.exc.NoSuchModuleError:
-            message = tr("db-url", "unknown PostgreSQL driver {driver!r}", driver=driver)
-            raise _error(self.shown, "db-url", message) from None
         except (sa.exc.SQLAlchemyError, OSError) as exc:
-            message = tr("db-unreachable", "cannot open: {reason}", reason=_first_line(exc))
-            raise _error(self.shown, "db-unreachable", message) from None
+            raise _unreachable(self.shown, _first_line(exc)) from None
         self.writer: Any = None
         self.table: Any = None
 
