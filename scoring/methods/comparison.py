@@ -68,30 +68,19 @@ def compare_years(
     for file, facts in ((f, facts) for f in _facts_files(files) for facts in load_facts_years(f)):
         year = str(facts.project.get("year") or "").strip()
         if not year:
-            raise ScoringError(
-                Problem(
-                    tr(
-                        "compare-year",
-                        "a comparison needs each file's year: write the year evaluated under "
-                        "project.year",
-                    ),
-                    "compare-year",
-                    file=file,
-                )
+            message = tr(
+                "compare-year",
+                "a comparison needs each file's year: write the year evaluated under project.year",
             )
+            raise ScoringError(Problem(message, "compare-year", file=file))
         if year in seen:
-            raise ScoringError(
-                Problem(
-                    tr(
-                        "compare-year",
-                        "year {year} is already given by {file}: each year has one facts file only",
-                        year=year,
-                        file=seen[year],
-                    ),
-                    "compare-year",
-                    file=file,
-                )
+            message = tr(
+                "compare-year",
+                "year {year} is already given by {file}: each year has one facts file only",
+                year=year,
+                file=seen[year],
             )
+            raise ScoringError(Problem(message, "compare-year", file=file))
         seen[year] = file
         loaded.append((year, file, facts))
     unknown = sorted(set(per_year) - set(seen))

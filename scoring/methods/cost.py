@@ -93,16 +93,7 @@ def peer_costs(
             out.append(PeerCost(measure, value, 0, None, None, None, 0))
             continue
         lowest_id, lowest = min(column, key=lambda item: item[1])  # the first of equals
+        middle = median([v for _, v in column])
         cheaper = 0 if value is None else sum(1 for _, v in column if v < value)
-        out.append(
-            PeerCost(
-                measure,
-                value,
-                len(column),
-                lowest,
-                lowest_id,
-                median([v for _, v in column]),
-                cheaper,
-            )
-        )
+        out.append(PeerCost(measure, value, len(column), lowest, lowest_id, middle, cheaper))
     return out

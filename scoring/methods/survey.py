@@ -50,7 +50,7 @@ ONE_BP = Decimal("0.0001")  # 0.01%: the places a rate and its interval are show
 # Columns that questionnaire exports (问卷星, 腾讯问卷, hand-made sheets) carry beside the answers:
 # they describe the respondent or the submission, and are never questions.
 METADATA_HEADERS = frozenset(
-    {
+    [
         "序号",
         "编号",
         "问卷编号",
@@ -71,7 +71,7 @@ METADATA_HEADERS = frozenset(
         "备注",
         "ID",
         "id",
-    }
+    ]
 )
 
 
@@ -203,7 +203,7 @@ def analyse(
     )
     if header_row is None:
         message = tr("survey-empty", "the questionnaire is empty: it has no row of questions")
-        raise SurveyError(Problem(message, "survey-empty", file=sheet.file))
+        raise _refused(sheet, message, "survey-empty")
     headers = {c: sheet.text(header_row, c) for c in _cols(sheet) if sheet.text(header_row, c)}
     question_cols = _question_columns(sheet, headers, questions, frozenset(skip))
 
@@ -246,20 +246,14 @@ def analyse(
         else:
             invalid_rows.append(r)
     if not scores:
-        raise SurveyError(
-            Problem(
-                tr(
-                    "survey-empty",
-                    "no valid questionnaire: none of the {rows} answer rows holds an option of the "
-                    "scale ({options}); check the scale (--scale) or name the question columns "
-                    "with --question",
-                    rows=rows,
-                    options=scale.listing(),
-                ),
-                "survey-empty",
-                file=sheet.file,
-            )
+        message = tr(
+            "survey-empty",
+            "no valid questionnaire: none of the {rows} answer rows holds an option of the scale "
+            "({options}); check the scale (--scale) or name the question columns with --question",
+            rows=rows,
+            options=scale.listing(),
         )
+        raise _refused(sheet, message, "survey-empty")
     rate = _mean(scores)
     low, high = wilson_interval(rate, len(scores))
     question_results = tuple(
@@ -314,57 +308,48 @@ def _question_columns(
 ) -> list[int]:
     by_label = {label: c for c, label in headers.items()}
     if chosen is not None:
-        cols = []
-        problems = []
-        for label in chosen:
-            if label in by_label:
-                cols.append(by_label[label])
-            else:
-                problems.append(
-                    Problem(
-                        tr(
-                            "survey-columns",
-                            "no question {label!r}; the headers are {headers}{hint}",
-                            label=label,
-                            headers="、".join(headers.values()),
-                            hint=did_you_mean(label, by_label),
-                        ),
-                        "survey-columns",
-                        file=sheet.file,
-                    )
-                )
+        labels = list(chosen)
+        problems = [
+            Problem(
+                tr(
+                    "survey-columns",
+                    "no question {label!r}; the headers are {headers}{hint}",
+                    label=label,
+                    headers="、".join(headers.values()),
+                    hint=did_you_mean(label, by_label),
+                ),
+                "survey-columns",
+                file=sheet.file,
+            )
+            for label in labels
+            if label not in by_label
+        ]
         if problems:
             raise SurveyError(problems)
-        return cols
+        return [by_label[label] for label in labels]
     unknown_skips = sorted(skip - set(by_label))
     if unknown_skips:
-        raise SurveyError(
-            Problem(
-                tr(
-                    "survey-columns",
-                    "--skip names columns that are not in the header row: {columns} (the headers "
-                    "are {headers})",
-                    columns="、".join(unknown_skips),
-                    headers="、".join(headers.values()),
-                ),
-                "survey-columns",
-                file=sheet.file,
-            )
+        message = tr(
+            "survey-columns",
+            "--skip names columns that are not in the header row: {columns} (the headers are "
+            "{headers})",
+            columns="、".join(unknown_skips),
+            headers="、".join(headers.values()),
         )
+        raise _refused(sheet, message, "survey-columns")
     cols = [c for c, label in headers.items() if label not in METADATA_HEADERS | skip]
     if not cols:
-        raise SurveyError(
-            Problem(
-                tr(
-                    "survey-columns",
-                    "the header row has no question column, only columns of information (序号, 时间 "
-                    "and the like)",
-                ),
-                "survey-columns",
-                file=sheet.file,
-            )
+        message = tr(
+            "survey-columns",
+            "the header row has no question column, only columns of information (序号, 时间 "
+            "and the like)",
         )
+        raise _refused(sheet, message, "survey-columns")
     return cols
+
+
+def _refused(sheet: Sheet, message: str, code: str) -> SurveyError:
+    return SurveyError(Problem(message, code, file=sheet.file))
 
 
 def _short(text: str) -> str:
