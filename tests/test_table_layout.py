@@ -17,7 +17,7 @@ from tabulate import tabulate
 
 from scoring.report import table
 
-_CERTAIN = [chr(c) for c in range(sys.maxunicode + 1) if table._PLAIN.fullmatch(chr(c))]
+_CERTAIN = [chr(c) for c in range(sys.maxunicode + 1) if table._certain(chr(c))]
 
 
 def test_every_certain_character_is_as_wide_as_wcwidth_says() -> None:

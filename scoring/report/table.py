@@ -10,7 +10,7 @@ format.
 
 The two tables are laid out here as tabulate lays them out (``simple_grid`` with the deviation
 column wrapped at 30 columns, and ``simple``), for text whose width on screen is certain:
-printable ASCII, Chinese and the punctuation around it (``_PLAIN``). Importing tabulate and
+printable ASCII, Chinese and the punctuation around it (``_RUNS``). Importing tabulate and
 wcwidth took about a third of ``jixiao score``'s start; a table holding any other character
 (combining marks, emoji, scripts whose width wcwidth decides) is still laid out by tabulate, so
 what is printed never depends on which path drew it (tests/test_table_layout.py holds the two
@@ -19,6 +19,7 @@ equal).
 
 from __future__ import annotations
 
+import bisect
 import re
 import textwrap
 from collections.abc import Sequence
@@ -46,25 +47,50 @@ def _shown(text: str) -> str:
 
 
 # Characters whose width on a terminal is certain, and the same in every wcwidth version: one
-# column for printable ASCII and the Latin-1, punctuation, arrows, mathematical and enclosed
-# signs around Chinese text (≥ ≤ × ÷ — … “ ” ① ℃), two for CJK ideographs, CJK punctuation
-# (、。《》「」【】) and full-width forms (，：（）％). No control, combining or zero-width character,
-# and no line separator other than the ``\n`` that wrapping puts in.
-_PLAIN = re.compile(
-    "[\x20-\x7e\xa0-\xac\xae-\xff\u2010-\u2027\u2030-\u205e\u2100-\u214f\u2190-\u21ff"
-    "\u2200-\u22ff\u2460-\u24ff\u3000-\u3029\u3030-\u303e\u3400-\u4dbf\u4e00-\u9fff"
-    "\uff01-\uff60\uffe0-\uffe6]*"
+# column for printable ASCII and the Latin-1, punctuation, letter-like, arrow, mathematical and
+# enclosed signs around Chinese text (≥ ≤ × ÷ — … “ ” ℃ ①), two for CJK punctuation (、。《》「」【】),
+# the CJK ideographs and the full-width forms (，：（）％): every wide run starts at U+3000 or
+# above, every narrow one below it. No control, combining or zero-width character, and no line
+# separator but the ``\n`` that wrapping puts in. Runs of code points, not a regular expression:
+# compiling a class of 30,000 characters took longer than laying out the table.
+_RUNS = (
+    (0x20, 0x7E),
+    (0xA0, 0xAC),
+    (0xAE, 0xFF),
+    (0x2010, 0x2027),
+    (0x2030, 0x205E),
+    (0x2100, 0x214F),
+    (0x2190, 0x22FF),
+    (0x2460, 0x24FF),
+    (0x3000, 0x3029),
+    (0x3030, 0x303E),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xFF01, 0xFF60),
+    (0xFFE0, 0xFFE6),
 )
-_WIDE = re.compile("[\u3000-\u303e\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff60\uffe0-\uffe6]")
+_FIRSTS = [first for first, _ in _RUNS]
+
+
+def _certain(text: str) -> bool:
+    """Whether every character of ``text`` is one whose width is certain (``_RUNS``)."""
+    for char in set(text):
+        code = ord(char)
+        at = bisect.bisect_right(_FIRSTS, code) - 1
+        if at < 0 or code > _RUNS[at][1]:
+            return False
+    return True
+
+
+def _columns(text: str) -> int:
+    """Display width of a text of certain width: one column a character, two from U+3000 up."""
+    return len(text) + sum(char >= "\u3000" for char in text)
+
+
 # A cell tabulate would read as something else before wrapping it ("True" becomes a bool, and
 # "1,000" a number it cannot parse): left to tabulate, whatever it does with them.
 _NOT_TEXT = re.compile("True|False|[-+0-9,.]*[0-9][-+0-9,.]*")
 WRAP = 30  # columns of the wrapped deviation column
-
-
-def _columns(text: str) -> int:
-    """Display width of a ``_PLAIN`` text: one column a character, two for the wide ones."""
-    return len(text) + len(_WIDE.findall(text))
 
 
 def _wrapped(cell: str, width: int) -> str:
@@ -109,9 +135,9 @@ def _layout(
 ) -> str | None:
     """The table as tabulate draws it (``simple_grid``, or ``simple`` without ``grid``; the last
     column wrapped at ``WRAP`` with ``wrap``), or None when a text holds a character outside
-    ``_PLAIN`` or a cell tabulate reads as no text: then tabulate draws it."""
+    ``_RUNS`` or a cell tabulate reads as no text: then tabulate draws it."""
     if any(len(row) != len(headers) for row in rows) or not all(
-        _PLAIN.fullmatch(text) for text in (*headers, *(c for r in rows for c in r))
+        _certain(text) for text in (*headers, *(c for r in rows for c in r))
     ):
         return None
     cells = [list(row) for row in rows]
