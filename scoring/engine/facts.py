@@ -25,7 +25,7 @@ from pydantic import (
     field_validator,
 )
 
-from ..errors import FactsError, Problem
+from ..errors import FactsError, Problem, described, id_path, wrong_argument
 from ..i18n import tr, ui
 from ..numbers.cell_text import normalize
 from ..numbers.limits import in_exact_context
@@ -34,7 +34,6 @@ from ..rules import Rating
 from ..rules.base import Share
 from ..spec.model import Number, Text
 from ..yamlio.load import Document, load_yaml, read_text
-from ..yamlio.pydantic_errors import describe_errors, described, id_path, wrong_argument
 from ..yamlio.shipped import UnknownName, is_shipped_name, resolve
 
 __all__ = [
@@ -397,6 +396,8 @@ def _from_document(document: Document) -> Facts:
         model = FactsModel.model_validate(data)
     except ValidationError as exc:
         problems = []
+        from ..yamlio.pydantic_errors import describe_errors  # a file with problems only
+
         for loc, message, code, on_key in describe_errors(exc, data, FactsModel):
             mark = document.position(loc, key=on_key)
             problems.append(

@@ -25,11 +25,10 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal, getcontext, setcontext
 from typing import Any, ParamSpec, TypeVar
 
-from ..errors import FactsError
+from ..errors import FactsError, wrong_argument
 from ..formula.expr import formula_context
 from ..i18n import language, tr, ui, using
 from ..spec.compiled import Spec
-from ..yamlio.pydantic_errors import wrong_argument
 from .evaluation import evaluate, roll_up
 from .facts import Facts, facts_from_mapping
 from .result import Details, Result, ScoreWarning, Totals

@@ -14,12 +14,12 @@ from decimal import Decimal
 
 from pydantic import TypeAdapter, ValidationError
 
-from ..errors import Problem, ScoringError, SpecError
+from ..errors import Problem, ScoringError, SpecError, id_path
 from ..i18n import ui, using
 from ..spec.compiled import Spec
 from ..spec.model import CaseSpec
 from ..yamlio.load import load_yaml, read_text
-from ..yamlio.pydantic_errors import describe_errors, id_path
+from ..yamlio.pydantic_errors import describe_errors
 from ..yamlio.textfile import PathRefused, path_named_by_spec
 from .facts import facts_from_mapping, load_facts
 from .scorer import score

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import NamedTuple
 
+from ..errors import shown
 from ..i18n import tr, ui
-from ..yamlio.pydantic_errors import shown
 from .limits import QuantityError
 from .money import exact_divide, exact_multiply, money_factor, money_scale
 from .quantities import Quantity, parse_quantity, parse_target

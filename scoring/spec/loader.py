@@ -18,12 +18,11 @@ from typing import Annotated, Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from ..errors import Problem, SpecError, did_you_mean
+from ..errors import Problem, SpecError, described, did_you_mean, wrong_argument
 from ..formula.expr import DeclaredNames
 from ..i18n import tr, ui
 from ..numbers.limits import in_exact_context
 from ..rules.qualitative import build_tiers
-from ..yamlio.pydantic_errors import describe_errors, described, wrong_argument
 from .compiled import CostMeasure, Spec
 from .grading import RoundingPolicy
 from .model import DerivedSpec, FactSpec, IndicatorSpec, SpecModel
@@ -104,6 +103,8 @@ def run_checks(state: CompileState) -> Spec:
     try:
         model = SpecModel.model_validate(data)
     except ValidationError as exc:
+        from ..yamlio.pydantic_errors import describe_errors  # a spec with problems only
+
         for loc, message, code, on_key in describe_errors(exc, data, SpecModel):
             state.problem(loc, message, code, key=on_key)
         # Go on with the parts that are well formed, so one run reports every problem.

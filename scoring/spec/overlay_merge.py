@@ -11,10 +11,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from ..errors import Problem, did_you_mean
+from ..errors import Problem, did_you_mean, id_path
 from ..i18n import tr
 from ..yamlio.load import Document
-from ..yamlio.pydantic_errors import id_path
 from .provenance import Loc, Sourced
 
 __all__ = ["OVERLAY_KEYS"]

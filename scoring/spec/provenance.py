@@ -12,9 +12,8 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import Problem
+from ..errors import Problem, id_path
 from ..yamlio.load import Document, Mark
-from ..yamlio.pydantic_errors import id_path
 
 __all__ = ["Loc", "Source", "Sourced"]
 

@@ -13,12 +13,11 @@ import unicodedata
 from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
-from ..errors import FormulaError, Problem
+from ..errors import FormulaError, Problem, id_path
 from ..formula.expr import FUNCTIONS, CompiledFormula, DeclaredNames, compile_formula
 from ..i18n import tr, ui
 from ..numbers.measure import Measure
 from ..numbers.money import SHORT_MONEY_UNITS, money_factor
-from ..yamlio.pydantic_errors import id_path
 from .compiled import Derived, Fact
 from .model import DerivedSpec, FactSpec
 from .state import CompileState, Loc

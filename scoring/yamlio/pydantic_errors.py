@@ -3,6 +3,8 @@
 pydantic's locations follow the model (and name union members and discriminator tags); these
 helpers walk the raw data along them instead, so a location names what the user wrote:
 ``indicators[决策].children[项目立项].weight``, with the closest known key suggested for a typo.
+Only a file with something wrong needs this module: its callers import it where they catch the
+``ValidationError``, so a valid spec or facts file loads without it.
 """
 
 from __future__ import annotations
@@ -11,15 +13,14 @@ import difflib
 import types
 import typing
 from collections.abc import Callable, Iterator, Sequence
-from decimal import Decimal
 from typing import Any, Union
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import Problem, ScoringError
+from ..errors import shown
 from ..i18n import tr, ui
 
-__all__ = ["describe_errors", "described", "id_path", "shown", "wrong_argument"]
+__all__ = ["describe_errors"]
 
 Loc = tuple[str | int, ...]
 
@@ -55,61 +56,6 @@ _BOUNDS = {
 }
 
 
-_SHOWN = 60  # characters of a value quoted in a message
-
-
-def _text_of(value: Any) -> str:
-    """``str(value)``, bounded: str() of an int of over 4,300 digits raises, and a 5,000-digit
-    number (or a megabyte of text) must not be echoed whole in a one-line message."""
-    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
-        return format(Decimal(value), ".6E")
-    if isinstance(value, Decimal) and len(value.as_tuple().digits) > _SHOWN:
-        return format(value, ".6E")
-    text = value if isinstance(value, str) else str(value)
-    return text[:_SHOWN] + "…" if len(text) > _SHOWN else text
-
-
-def described(value: Any) -> str:
-    """What a user wrote, in their terms: 'the text …', 'the number …', 'a list'."""
-    if isinstance(value, str):
-        return ui("the text {text!r}", text=value[:40])
-    if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
-        return ui("the number {number}", number=_text_of(value))
-    return ui("an empty file") if value is None else shown(value)
-
-
-def wrong_argument(called: str, expected: str, value: object) -> ScoringError:
-    """The error for a library call given the wrong type: a ScoringError (wrong-type) that says
-    what the call needs, never the TypeError or AttributeError of whatever first touched it."""
-    if value is None:
-        got = "None"
-    elif isinstance(value, str):
-        got = ui("the text {text!r}", text=_text_of(value))
-    else:
-        got = ui("a value of type {type}", type=type(value).__name__)
-    message = tr(
-        "wrong-type",
-        "{called}() needs {expected}, got {got}",
-        called=called,
-        expected=expected,
-        got=got,
-    )
-    return ScoringError(Problem(message, "wrong-type", file="<input>"))
-
-
-def shown(value: Any) -> str:
-    """A user's value as they wrote it, for 'got …' in messages."""
-    if value is None:
-        return ui("nothing (empty)")
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dict):
-        return ui("a mapping")
-    if isinstance(value, list):
-        return ui("a list")
-    return repr(_text_of(value))
-
-
 def data_loc(data: Any, loc: Sequence[str | int]) -> tuple[Loc, bool]:
     """The part of a pydantic location that exists in the data (dropping discriminator tags and
     union member names), and whether the whole location was followed."""
@@ -130,23 +76,6 @@ def data_loc(data: Any, loc: Sequence[str | int]) -> tuple[Loc, bool]:
             return tuple(path) + ((part,) if isinstance(value, dict) else ()), False
         path.append(part)
     return tuple(path), True
-
-
-def id_path(data: Any, loc: Sequence[str | int]) -> str:
-    """``indicators[决策].children[项目立项].weight``: list items named by their id where they have one."""
-    text = ""
-    value = data
-    for part in loc:
-        if isinstance(part, int):
-            item = value[part] if isinstance(value, list) and 0 <= part < len(value) else None
-            ident = item.get("id") if isinstance(item, dict) else None
-            named = isinstance(ident, (str, int, Decimal)) and not isinstance(ident, bool)
-            text += f"[{ident}]" if named else f"[{part}]"
-            value = item
-        else:
-            text += f".{part}" if text else str(part)
-            value = value.get(part) if isinstance(value, dict) else None
-    return text
 
 
 def _unwrap(annotation: Any) -> list[Any]:
