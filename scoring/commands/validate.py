@@ -20,8 +20,7 @@ from ..i18n import tr, ui
 from ..numbers.measure import Measure
 from ..spec.compiled import Spec
 from ..spec.loader import load_spec
-from ..spec.overlay import load_sourced
-from ..spec.provenance import Loc, Sourced
+from ..spec.overlay import Loc, Sourced, load_sourced
 from ..writing.channels import terminal
 from .test import skipped_link, spec_files
 

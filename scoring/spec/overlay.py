@@ -3,12 +3,14 @@
 An overlay may replace top-level settings (grades, rounding, tiers, reverse_formula, total …),
 add or replace facts and derived values by id, ``patch`` indicators by id (fields merged, a rule's
 parameters merged unless its kind changes), ``remove`` indicators, and ``add`` new ones under a
-parent. The result is plain spec data validated like any spec; ``Sourced`` remembers which file
-and place every part came from, so a problem (a weight sum broken by a patch, say) points into
-the file that caused it.
+parent. The result is plain spec data validated like any spec.
 
-The merge itself is in ``overlay_merge``, the provenance types in ``provenance``; this module
-reads profiles, follows ``extends:`` and turns ``--set`` options into a profile.
+This module reads spec files, follows ``extends:`` and turns ``--set`` options into a profile;
+the merge itself is in ``overlay_merge``, loaded only for a profile or ``--set``. Its result is a
+``Sourced``: the data and where each part of it was written. A profile's merged spec mixes parts
+of several files, so a problem found in the merged data (a weight sum broken by a patch, say) is
+traced back to the file and line that caused it; every compiled spec keeps the ``Source`` of
+each file that went into it.
 """
 
 from __future__ import annotations
@@ -16,19 +18,72 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import Problem, SpecError, did_you_mean
+from ..errors import Problem, SpecError, did_you_mean, id_path
 from ..i18n import tr
-from ..yamlio.load import Document, load_yaml, read_text
+from ..yamlio.load import Document, Mark, load_yaml, read_text
 from ..yamlio.shipped import UnknownName, is_shipped_name, resolve
 from ..yamlio.textfile import PathRefused, path_named_by_spec
-from .overlay_merge import OVERLAY_KEYS, Merger, indicator_ids
-from .provenance import Source, Sourced
 
-__all__ = ["OVERLAY_KEYS", "Source", "Sourced", "load_sourced", "sourced_from_text"]
+__all__ = ["OVERLAY_KEYS", "Loc", "Source", "Sourced", "load_sourced", "sourced_from_text"]
 
 _MAX_CHAIN = 10
+OVERLAY_KEYS = frozenset({"extends", "patch", "remove", "add"})  # allowed in a profile only
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Source:
+    """One file that went into a spec: provenance recorded in every result."""
+
+    file: str
+    id: str
+    version: str
+    sha256: str
+
+
+@dataclass
+class Sourced:
+    """Spec data (merged when there are overlays) and where each part of it was written."""
+
+    data: Any
+    origins: dict[Loc, tuple[Document, Loc]]
+    texts: dict[str, list[str]]  # file → its lines, for pointing into formulas
+    sources: list[Source] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def resolve(self, loc: Loc) -> tuple[Document, Loc]:
+        """The document and the place in it where ``loc`` of the merged data was written."""
+        for cut in range(len(loc), -1, -1):
+            origin = self.origins.get(loc[:cut])
+            if origin is not None:
+                return origin[0], origin[1] + loc[cut:]
+        raise KeyError(loc)  # the root always has an origin
+
+    def locate(self, loc: Loc, *, key: bool = False) -> tuple[str, Mark | None]:
+        document, place = self.resolve(loc)
+        return document.file, document.position(place, key=key)
+
+    def problem(self, loc: Loc, message: str, code: str, *, key: bool = False) -> Problem:
+        file, mark = self.locate(loc, key=key)
+        return Problem(
+            message,
+            code,
+            file=file,
+            line=mark.line if mark else None,
+            column=mark.column if mark else None,
+            path=id_path(self.data, loc) or None,
+        )
+
+    @property
+    def sha256(self) -> str:
+        if len(self.sources) == 1:
+            return self.sources[0].sha256
+        joined = "\n".join(source.sha256 for source in self.sources)
+        return hashlib.sha256(joined.encode("ascii")).hexdigest()
 
 
 def load_sourced(path: str | os.PathLike[str], _chain: tuple[str, ...] = ()) -> Sourced:
@@ -114,6 +169,8 @@ def sourced_from_text(
         )
         return here
     base = load_sourced(base_path, (*_chain, os.path.normpath(file)))
+    from .overlay_merge import Merger  # a profile: most specs extend nothing
+
     merged = Merger(base, document).merge()
     merged.texts.update(texts)
     merged.sources.append(source)
@@ -128,6 +185,8 @@ def _get(data: Any, key: str) -> Any:
 
 def apply_overrides(base: Sourced, overrides: Sequence[str]) -> Sourced:
     """One-off changes from the command line (``--set 预算执行率.weight=20``), as a profile."""
+    from .overlay_merge import Merger, indicator_ids  # only with --set
+
     data: dict[str, Any] = {"patch": {}}
     problems: list[Problem] = []
     known = indicator_ids(base.data.get("indicators") if isinstance(base.data, dict) else None)

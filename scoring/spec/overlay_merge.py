@@ -14,11 +14,9 @@ from typing import Any
 from ..errors import Problem, did_you_mean, id_path
 from ..i18n import tr
 from ..yamlio.load import Document
-from .provenance import Loc, Sourced
+from .overlay import OVERLAY_KEYS, Loc, Sourced
 
-__all__ = ["OVERLAY_KEYS"]
-
-OVERLAY_KEYS = frozenset({"extends", "patch", "remove", "add"})
+__all__ = ["Merger", "indicator_ids"]
 
 
 class Merger:
