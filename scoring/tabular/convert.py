@@ -117,25 +117,24 @@ def convert(draft: Draft) -> Imported:
     for leaf in leaves:
         read_leaf(draft, leaf)
     indicators = indicator_tree(draft, leaves)
-    weights = sum((leaf.weight or Decimal(0) for leaf in leaves), Decimal(0))
+    funds = Decimal(0)
     if draft.funds_leaf is not None:
         indicators.insert(0, draft.funds_leaf)
-        weights += draft.funds_leaf["weight"]
-    total = weights
-    if table.total_weight is not None and table.total_weight.value != weights:
+        funds = draft.funds_leaf["weight"]
+    total = funds + sum((leaf.weight or Decimal(0) for leaf in leaves), Decimal(0))
+    if table.total_weight is not None and table.total_weight.value != total:
         draft.notice(
             table.total_weight.cell,
             ui(
                 "the weights sum to {weights}, not to the total {total}; imported as {weights} "
                 "(review: weights_sum)",
-                weights=format_number(weights),
+                weights=format_number(total),
                 total=format_number(table.total_weight.value),
             ),
         )
-    applicable = sum(
-        (leaf.weight or Decimal(0) for leaf in leaves if not leaf.row.not_applicable),
-        Decimal(0),
-    ) + (draft.funds_leaf["weight"] if draft.funds_leaf is not None else Decimal(0))
+    applicable = funds + sum(
+        (leaf.weight or Decimal(0) for leaf in leaves if not leaf.row.not_applicable), Decimal(0)
+    )
     spec = spec_mapping(draft, indicators, total, leaves)
     facts = facts_mapping(draft)
     stated_view(draft, leaves)

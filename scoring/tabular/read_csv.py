@@ -50,17 +50,8 @@ def read_csv(file: str, limits: TableLimits) -> Sheet:
                     continue
                 count += 1
                 if count > limits.max_cells:
-                    raise TableError.at(
-                        tr(
-                            "table-too-large",
-                            "more than {limit:,} cells hold values; a 自评表 has a few "
-                            "hundred (raise the limit with --max-cells if the file is genuine)",
-                            limit=limits.max_cells,
-                        ),
-                        "table-too-large",
-                        file=file,
-                        line=r,
-                    )
+                    message = limits.too_many_cells()
+                    raise TableError.at(message, "table-too-large", file=file, line=r)
                 sheet.cells[(r, c)] = normal
     except csv.Error as exc:
         raise TableError.at(

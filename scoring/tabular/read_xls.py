@@ -98,17 +98,8 @@ def _sheet(xlrd: Any, book: Any, index: int, file: str, limits: TableLimits) -> 
                 continue
             count += 1
             if count > limits.max_cells:
-                raise TableError.at(
-                    tr(
-                        "table-too-large",
-                        "more than {limit:,} cells hold values; a 自评表 has a few "
-                        "hundred (raise the limit with --max-cells if the file is genuine)",
-                        limit=limits.max_cells,
-                    ),
-                    "table-too-large",
-                    file=file,
-                    path=sheet.name,
-                )
+                message = limits.too_many_cells()
+                raise TableError.at(message, "table-too-large", file=file, path=sheet.name)
             sheet.cells[(r + 1, c + 1)] = value
     merges = [(r1 + 1, c1 + 1, r2, c2) for r1, r2, c1, c2 in source.merged_cells if r2 > r1]
     book.unload_sheet(index)

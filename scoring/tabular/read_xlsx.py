@@ -339,16 +339,8 @@ class _SheetReader:
             return
         self.count += 1
         if self.count > self.limits.max_cells:
-            raise XmlRefused(
-                tr(
-                    "table-too-large",
-                    "more than {limit:,} cells hold values; a 自评表 has a few "
-                    "hundred (raise the limit with --max-cells if the file is genuine)",
-                    limit=self.limits.max_cells,
-                ),
-                "table-too-large",
-                path=self.sheet.name,
-            )
+            message = self.limits.too_many_cells()
+            raise XmlRefused(message, "table-too-large", path=self.sheet.name)
         self.sheet.cells[(cell.row, cell.col)] = value
 
     def _value(self, cell: _Cell) -> CellValue:

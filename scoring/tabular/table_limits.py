@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from ..i18n import ui
+from ..i18n import tr, ui
 
 __all__ = [
     "DEFAULT_MAX_CELLS",
@@ -81,6 +81,15 @@ class TableLimits:
     def pdf_pages(self) -> int:
         """Pages of a PDF (a 自评表 fills one to three; a whole 自评报告 a few dozen): 20."""
         return max(1, self.max_cells // 500)
+
+    def too_many_cells(self) -> str:
+        """What a reader says of a sheet with more than ``max_cells`` values (``table-too-large``)."""
+        return tr(
+            "table-too-large",
+            "more than {limit:,} cells hold values; a 自评表 has a few hundred (raise the limit "
+            "with --max-cells if the file is genuine)",
+            limit=self.max_cells,
+        )
 
 
 def add_max_cells(parser: argparse.ArgumentParser) -> None:
