@@ -85,12 +85,11 @@ class FolderRow:
 def folder_files(directory: str | os.PathLike[str]) -> list[Path]:
     """Every file under ``directory`` (hidden files and folders left out), in path order."""
     root = Path(directory)
-    found = []
-    for path in sorted(root.rglob("*")):
-        relative = path.relative_to(root).parts
-        if path.is_file() and not any(part.startswith(".") for part in relative):
-            found.append(path)
-    return found
+    return [
+        path
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(root).parts)
+    ]
 
 
 def review_folder(
@@ -164,10 +163,8 @@ def folder_xlsx(rows: list[FolderRow]) -> bytes:
     for line, row in enumerate(rows, start=2):
         review = row.review
         worst = row.worst
-        if review is None:
-            values: list[Any] = [row.file, "", "", "", "", "", "", ""]
-            values += [""] * len(CODES)
-            values += ["", row.error]
+        if review is None:  # a file not reviewed: its error in the last column
+            values: list[Any] = [row.file, *[""] * (len(_HEAD) + len(CODES)), row.error]
         else:
             values = [
                 row.file,
