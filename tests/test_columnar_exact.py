@@ -228,6 +228,25 @@ def test_a_cell_spanning_lines_hands_the_rest_of_the_file_to_the_usual_reader(
     _assert_same_batch(tmp_path, source)
 
 
+@pytest.mark.parametrize("spanning", [False, True])
+def test_a_csv_read_in_many_small_blocks_is_written_byte_for_byte(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spanning: bool
+) -> None:
+    """Blocks of 8 KiB (a few dozen lines each, cut mid-line and carried over), each parsed
+    while the one before is scored; with a cell spanning lines in a later block, the blocks
+    before it stay scored column by column and the usual reader takes over from it."""
+    monkeypatch.setattr("scoring.batch.columnar_csv.BLOCK_BYTES", 8192)
+    source = _broken_csv(tmp_path / "blocks.csv", 1500, seed=13, newline="\r\n", bom=True)
+    if spanning:
+        lines = source.read_bytes().split(b"\r\n")
+        cells = lines[1200].split(b",")
+        cells[1] = b'"two\r\nlines"'
+        lines[1200] = b",".join(cells)
+        source.write_bytes(b"\r\n".join(lines))
+    written = _assert_same_batch(tmp_path, source)
+    assert b"batch-row-width" in written
+
+
 def test_a_gb18030_csv_goes_the_usual_way(tmp_path: Path) -> None:
     source = tmp_path / "gbk.csv"
     utf8 = _broken_csv(tmp_path / "utf8.csv", 200, seed=2)

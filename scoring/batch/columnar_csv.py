@@ -1,8 +1,8 @@
 """``jixiao batch`` over a CSV, column by column: blocks of lines → polars → scores → output rows;
 and ``score_frame``, the same for a polars frame of batch rows (``jixiao diff``, Dask, Spark).
 
-A CSV is read in blocks of whole lines (``BLOCK_BYTES``), so memory holds one block whatever
-the file's size. In a block, a line is parsed by polars only where polars and Python's csv
+A CSV is read in blocks of whole lines (``BLOCK_BYTES``), the next parsed while one is scored,
+so memory holds two blocks whatever the file's size. In a block, a line is parsed by polars only where polars and Python's csv
 module must agree on it: its quotes enclose whole cells on the line (no ``""`` inside, no line
 break), it has exactly the header's cells, and it is not blank. Any other line whose record is
 still that one line (a row of the wrong width, a blank row) is parsed by the csv module and
@@ -23,7 +23,8 @@ import re
 import weakref
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import replace
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -148,6 +149,35 @@ def _cells(row: tuple[Any, ...]) -> list[str]:
     return ["" if cell is None else cell for cell in row]
 
 
+def _blocks(handle: Any) -> Iterator[bytes | None]:
+    """The file from here on in blocks of whole lines (the last may lack its line end); None
+    for text with no line end within ``4 × RECORD_LIMIT`` (the csv reader words it)."""
+    carry = b""
+    while True:
+        data = handle.read(BLOCK_BYTES)
+        block = carry + data
+        if not block:
+            return
+        cut = block.rfind(b"\n") + 1 if data else len(block)
+        if cut == 0:
+            if len(block) > 4 * RECORD_LIMIT:
+                yield None
+                return
+            carry = block
+            continue
+        block, carry = block[:cut], block[cut:]
+        yield block
+
+
+@dataclass
+class _Prepared:
+    """A block parsed: its count of lines, and what ``_Reading.score`` takes (the positions of
+    the lines polars parsed, their frame, and the lines the csv module parsed)."""
+
+    count: int
+    rows: tuple[list[int], pl.DataFrame, dict[int, list[str]]]
+
+
 class _Reading:
     """One CSV input (``item``; None for a frame given whole) read and scored in blocks."""
 
@@ -178,35 +208,33 @@ class _Reading:
         self.named = len(Layout.of(spec).columns) == len(spec.indicators) + 6
 
     def chunks(self, start: int) -> Iterator[ChunkResult]:
+        """The input's chunks, a block each. The next block is cut and parsed in a second thread
+        while this one is scored: polars and the csv module let go of the GIL, and the scoring
+        leaves a core idle in its Python parts. At most two blocks are held at once."""
         assert self.item is not None
         number, index = self.item.header_row + 1, start
-        with open(self.item.path, "rb") as handle:
+        with open(self.item.path, "rb") as handle, ThreadPoolExecutor(1) as ahead:
             for _ in range(self.item.header_row):
                 line = handle.readline()
                 if b'"' in line or b"\r" in line.rstrip(b"\r\n"):
                     yield from self.rest(number, index)  # a header we do not cut lines under
                     return
-            carry = b""
+            blocks = _blocks(handle)
+            upcoming = ahead.submit(self.prepare, next(blocks, b""))
             while True:
-                data = handle.read(BLOCK_BYTES)
-                block = carry + data
-                if not block:
-                    return
-                cut = block.rfind(b"\n") + 1 if data else len(block)
-                if cut == 0:
-                    if len(block) > 4 * RECORD_LIMIT:  # a line no record may be: csv says so
-                        yield from self.rest(number, index)
-                        return
-                    carry = block
-                    continue
-                block, carry = block[:cut], block[cut:]
-                found = self.block(block, number, index)
-                if found is None:
+                prepared = upcoming.result()
+                if prepared is None:
                     yield from self.rest(number, index)
                     return
-                result, lines = found
+                if not prepared.count:
+                    return
+                upcoming = ahead.submit(self.prepare, next(blocks, b""))
+                count, rows = prepared.count, prepared.rows
+                del prepared
+                result = self.score(number, index, *rows)
+                del rows  # a block's worth: let go before the next is scored
                 yield result
-                number += lines
+                number += count
                 index += result.count
 
     def rest(self, number: int, index: int) -> Iterator[ChunkResult]:
@@ -228,8 +256,12 @@ class _Reading:
         """A chunk of records (the first numbered ``index``) scored the usual way."""
         return _counted(process_chunk(self.spec, self.converter, index, chunk))
 
-    def block(self, block: bytes, number: int, index: int) -> tuple[ChunkResult, int] | None:
-        """One block's rows and summary, and its lines; None where the columnar reading stops."""
+    def prepare(self, block: bytes | None) -> _Prepared | None:
+        """One block's lines, parsed: None where the columnar reading stops (``block`` None: a
+        line longer than any record may be). Reads nothing but the block (a second thread runs
+        it)."""
+        if not block:
+            return None if block is None else _Prepared(0, ([], pl.DataFrame(), {}))
         if b"\x1f" in block:
             return None  # the separator the lines are read with below
         try:  # one line a row: no separator, no quotes (polars drops a \r before \n)
@@ -287,8 +319,7 @@ class _Reading:
             row = next(csv.reader([text + "\n"]), [])
             if (row and row[0].strip()) or any(map(str.strip, row)):
                 odd_cells[position] = row
-        del lines, stripped, good  # a block's worth each: not held while it is scored
-        return self.score(number, index, positions, frame, odd_cells), count
+        return _Prepared(count, (positions, frame, odd_cells))
 
     def parse(self, data: bytes) -> pl.DataFrame | None:
         names = self.scorer.names
