@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..engine.result import IndicatorResult, Result
-from ..formula.expr import Value
 from ..numbers.measure import Measure
 from ..numbers.money import convert_money
 from ..numbers.text import format_percent
@@ -31,7 +30,6 @@ __all__ = [
     "FundsBlock",
     "FundsRow",
     "MoneySummary",
-    "environment",
     "funds_block",
     "money_of",
     "money_summary",
@@ -53,11 +51,6 @@ TOTAL_IDS: Mapping[str, tuple[str, ...]] = {
 _RATIO_PLACES = Decimal("0.0001")  # a percentage with two decimals
 
 
-def environment(result: Result) -> Mapping[str, Value]:
-    """The project's values as the engine read them (facts in their units, derived values)."""
-    return result.values
-
-
 def _measure(result: Result, name: str) -> Measure | None:
     fact = result.spec.facts.get(name)
     if fact is not None:
@@ -68,15 +61,15 @@ def _measure(result: Result, name: str) -> Measure | None:
     return None
 
 
-def value_of(result: Result, name: str, env: Mapping[str, Value] | None = None) -> Decimal | None:
+def value_of(result: Result, name: str) -> Decimal | None:
     """A fact or derived value by id, or None when the project has none (or it is yes/no)."""
-    value = (env if env is not None else environment(result)).get(name)
+    value = result.values.get(name)
     return value if isinstance(value, Decimal) else None
 
 
-def money_of(result: Result, name: str, env: Mapping[str, Value] | None = None) -> Decimal | None:
+def money_of(result: Result, name: str) -> Decimal | None:
     """A money fact or derived value by id, converted exactly to 万元; None if absent or not money."""
-    value = value_of(result, name, env)
+    value = value_of(result, name)
     measure = _measure(result, name)
     if value is None or measure is None or measure.kind != "money":
         return None
@@ -84,14 +77,10 @@ def money_of(result: Result, name: str, env: Mapping[str, Value] | None = None) 
     return value if unit == WANYUAN else convert_money(value, unit, WANYUAN)
 
 
-def _first_money(
-    result: Result, names: tuple[str, ...], env: Mapping[str, Value]
-) -> Decimal | None:
-    for name in names:
-        value = money_of(result, name, env)
-        if value is not None:
-            return value
-    return None
+def _first_money(result: Result, names: tuple[str, ...]) -> Decimal | None:
+    """The first of ``names`` the project has as money, in 万元."""
+    amounts = (money_of(result, name) for name in names)
+    return next((amount for amount in amounts if amount is not None), None)
 
 
 def ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
@@ -104,9 +93,7 @@ def ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | N
 @dataclass(frozen=True)
 class FundsRow:
     label: str
-    amounts: tuple[
-        Decimal | None, Decimal | None, Decimal | None
-    ]  # 年初, 全年预算, 全年执行 (万元)
+    amounts: tuple[Decimal | None, ...]  # 年初, 全年预算, 全年执行 (万元)
 
 
 @dataclass(frozen=True)
@@ -128,10 +115,7 @@ class FundsBlock:
 
 def execution_indicator(result: Result) -> IndicatorResult | None:
     """The first-level indicator scored in the funds row (id ``预算执行率``), if any."""
-    for top in result.indicators:
-        if top.id == EXECUTION_ID:
-            return top
-    return None
+    return next((top for top in result.indicators if top.id == EXECUTION_ID), None)
 
 
 def _item(result: Result, names: tuple[str, ...], source: str) -> Decimal | None:
@@ -147,22 +131,16 @@ def _item(result: Result, names: tuple[str, ...], source: str) -> Decimal | None
 
 def funds_block(result: Result) -> FundsBlock:
     """The funds block; source rows also come from itemised totals (``result.items``)."""
-    env = environment(result)
     total = FundsRow(
-        ROW_LABELS[0],
-        (
-            _first_money(result, TOTAL_IDS[COLUMNS[0]], env),
-            _first_money(result, TOTAL_IDS[COLUMNS[1]], env),
-            _first_money(result, TOTAL_IDS[COLUMNS[2]], env),
-        ),
+        ROW_LABELS[0], tuple(_first_money(result, TOTAL_IDS[column]) for column in COLUMNS)
     )
     rows = [total]
     for label, source in zip(ROW_LABELS[1:], SOURCES, strict=True):
         amounts = tuple(
-            money_of(result, source + column, env) or _item(result, TOTAL_IDS[column], source)
+            money_of(result, source + column) or _item(result, TOTAL_IDS[column], source)
             for column in COLUMNS
         )
-        rows.append(FundsRow(label, (amounts[0], amounts[1], amounts[2])))
+        rows.append(FundsRow(label, amounts))
     return FundsBlock(
         tuple(rows), ratio(total.amounts[2], total.amounts[1]), execution_indicator(result)
     )
@@ -181,15 +159,14 @@ class MoneySummary:
 
 
 def money_summary(result: Result) -> MoneySummary:
-    env = environment(result)
-    budget = _first_money(result, ("预算资金", "全年预算数"), env)
-    received = _first_money(result, ("到位资金", "全年预算数", "预算资金"), env)
-    spent = _first_money(result, ("实际支出", "全年执行数"), env)
-    balance = _first_money(result, ("结余资金", "结余"), env)
+    budget = _first_money(result, ("预算资金", "全年预算数"))
+    received = _first_money(result, ("到位资金", "全年预算数", "预算资金"))
+    spent = _first_money(result, ("实际支出", "全年执行数"))
+    balance = _first_money(result, ("结余资金", "结余"))
     if balance is None and received is not None and spent is not None:
         balance = received - spent
-    arrival = value_of(result, "资金到位率", env)
-    execution = value_of(result, "预算执行率", env)
+    arrival = value_of(result, "资金到位率")
+    execution = value_of(result, "预算执行率")
     return MoneySummary(
         budget=budget,
         received=received,

@@ -15,6 +15,7 @@ from decimal import Decimal
 from ..i18n import tr
 from ..numbers.cell_text import is_not_applicable, normalize
 from .filed import Defect, FiledRow, Located
+from .result_rows import LEVEL_NAMES
 from .sheet import Sheet
 from .sheet_cells import CellReader
 from .sheet_footer import GRADE_WORDS, TOTAL_WORDS
@@ -49,7 +50,6 @@ _NOTE_WORDS = (
 _OPERATOR = re.compile(
     r"^(?:[≥≤=＝><]=?|>=|<=|大于等于|小于等于|不低于|不高于|不超过|不少于|等于)$"
 )
-_LEVEL_NAMES = ("一级指标", "二级指标", "三级指标", "四级指标", "五级指标", "六级指标")
 # The template's empty slots: "指标1:", "指标2", "指标L" (OCR of 指标1), "……".
 _PLACEHOLDER = re.compile(r"^(?:指标[0-9０-９一二三四五六七八九十lLI|]*[:：]?|[…．.。·、]+)$")
 _TRUNCATED = re.compile(r"(…+|\.{3,}|。{3,})$")
@@ -107,7 +107,7 @@ def _name_only(
                 "unnamed_row",
                 "row {row} has only the {level} “{name}”, no indicator name and no values",
                 row=row,
-                level=_LEVEL_NAMES[deepest],
+                level=LEVEL_NAMES[deepest],
                 name=name,
             ),
         )
@@ -161,7 +161,7 @@ def read_rows(reader: CellReader, header: Header) -> int:
                         "unnamed_row",
                         "row {row}'s {level} has a 分值 but no name",
                         row=row,
-                        level=_LEVEL_NAMES[index],
+                        level=LEVEL_NAMES[index],
                     ),
                 )
                 name = f"第{row}行（未填名称）"
