@@ -377,10 +377,6 @@ def finish_sheet(
 
 def is_target(text: str) -> bool:
     """A text that reads as a target ("=0次"): a program may have stored it as a formula."""
-    return _is_target(text)
-
-
-def _is_target(text: str) -> bool:
     try:
         parse_target(text)
     except QuantityError:

@@ -119,36 +119,32 @@ class CellReader:
         return number
 
     def money(self, row: int, col: int, what: str, unit: str) -> Decimal | None:
-        return _money(self, row, col, what, unit)
-
-
-def _money(reader: CellReader, row: int, col: int, what: str, unit: str) -> Decimal | None:
-    """An amount in ``unit``: a bare number is in it; "1,100,000元" is converted exactly."""
-    value = reader.sheet.value(row, col)
-    if value is None or isinstance(value, Decimal) or is_not_applicable(value):
-        return value if isinstance(value, Decimal) else None
-    if _CUT_NUMBER.match(value):
-        reader.defect(row, col, "unreadable_value", _cut_number(what, value))
-        return None
-    try:
-        quantity = parse_quantity(value)
-        if not quantity.unit:
-            return quantity.number
-        return convert_money(quantity.number, quantity.unit, unit)
-    except QuantityError as exc:
-        reader.defect(
-            row,
-            col,
-            "unreadable_value",
-            tr(
+        """An amount in ``unit``: a bare number is in it; "1,100,000元" is converted exactly."""
+        value = self.sheet.value(row, col)
+        if value is None or isinstance(value, Decimal) or is_not_applicable(value):
+            return value if isinstance(value, Decimal) else None
+        if _CUT_NUMBER.match(value):
+            self.defect(row, col, "unreadable_value", _cut_number(what, value))
+            return None
+        try:
+            quantity = parse_quantity(value)
+            if not quantity.unit:
+                return quantity.number
+            return convert_money(quantity.number, quantity.unit, unit)
+        except QuantityError as exc:
+            self.defect(
+                row,
+                col,
                 "unreadable_value",
-                "{what} “{value}” is not an amount of money ({reason})",
-                what=what,
-                value=value,
-                reason=exc.message,
-            ),
-        )
-        return None
+                tr(
+                    "unreadable_value",
+                    "{what} “{value}” is not an amount of money ({reason})",
+                    what=what,
+                    value=value,
+                    reason=exc.message,
+                ),
+            )
+            return None
 
 
 def _cut_number(what: str, value: str) -> str:
