@@ -85,6 +85,7 @@ class Scorer:
         ]
         self.leaves = self.program.build(values, ratings)  # Unsupported: as above
         self.known: list[dict[Any, tuple[float | None, float, bool]]] = [{} for _ in values]
+        self.rated: list[dict[str, tuple[Any, ...]]] = [{} for _ in self.rows.ratings]
         # Each money fact's units read here (every spelling of a money unit): the power of ten
         # to its own unit and the reader's limit.
         self.units: list[dict[str, tuple[int, float]]] = []
@@ -272,8 +273,13 @@ class Scorer:
         not_applicable: list[Any] = [None] * len(self.spec.leaves)
         start = 2 * len(column)
         for n, (index, leaf, columns, reader) in enumerate(self.rows.ratings):
-            keys = listed[start + n]
-            readings = [_rating(reader.read, key, len(columns), self.places) for key in keys]
+            keys, known = listed[start + n], self.rated[n]
+            if len(known) > 4096:  # remembered across frames, bounded
+                known.clear()
+            for key in keys:
+                if key not in known:
+                    known[key] = _rating(reader.read, key, len(columns), self.places)
+            readings = [known[key] for key in keys]
             q, na, bad = _gathered(pl.col(f"rk{n}"), keys, readings, _RATING_TYPES)
             exprs.append(q.alias(f"r{index}q"))  # rounded to the spec's places: exact quanta
             declined.append(bad)
