@@ -16,7 +16,7 @@ from scoring import load_spec_text, score, score_totals
 from scoring.engine.scorer import engine_totals
 from scoring.rules import positive, reverse
 from scoring.rules.statement import formula
-from scoring.spec.grading import GradeBands
+from scoring.spec.compiled import GradeBands
 
 
 @given(st.data())

@@ -19,8 +19,7 @@ from ..errors import FormulaError
 from ..formula.expr import Value
 from ..numbers.text import format_number
 from ..rules import Outcome
-from ..spec.compiled import Node, Spec
-from ..spec.grading import NextGrade
+from ..spec.compiled import NextGrade, Node, Spec
 from .facts import Adjustment, Facts
 
 __all__ = ["IndicatorResult", "Result", "ScoreWarning", "Totals"]

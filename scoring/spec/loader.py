@@ -23,8 +23,7 @@ from ..formula.expr import DeclaredNames
 from ..i18n import tr, ui
 from ..numbers.limits import in_exact_context
 from ..rules.qualitative import build_tiers
-from .compiled import CostMeasure, Spec
-from .grading import RoundingPolicy
+from .compiled import CostMeasure, RoundingPolicy, Spec
 from .model import DerivedSpec, FactSpec, IndicatorSpec, SpecModel
 from .overlay import apply_overrides, load_sourced, sourced_from_text
 from .state import CompileState

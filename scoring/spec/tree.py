@@ -17,8 +17,7 @@ from ..numbers.measure import Measure, MeasureError, ResolvedTarget
 from ..numbers.money import money_factor
 from ..numbers.text import format_number, places_of
 from ..rules import REGISTRY, CompileContext
-from .compiled import Node
-from .grading import GradeBands
+from .compiled import GradeBands, Node
 from .model import IndicatorSpec, SpecModel
 from .state import CompileState, Loc
 from .values import checked_formula
