@@ -4,9 +4,11 @@ Validation runs in two passes that both collect every problem before raising: th
 check the shape, then the semantic checks (names, weights, formulas, cycles, bands, tiers, grades)
 run on whatever parts are well formed, so one run reports all that is wrong.
 
-This module holds the entry points and the passes; the checks are functions over one shared
-``CompileState`` (the problem list and name tables, in ``state``), by concern: ``values`` (facts,
-derived values, formulas) and ``tree`` (the indicator tree, its rules, the grades).
+This module holds the entry points, the passes and what the checks share: ``CompileState``, the
+problem list and the name tables filled in while compiling. The checks are functions by concern,
+``values`` (facts, derived values, formulas) and ``tree`` (the indicator tree, its rules, the
+grades), each taking the state first: every check reports into the same problem list and reads
+the same tables, and a reader sees at each call which state a check uses.
 """
 
 from __future__ import annotations
@@ -22,15 +24,54 @@ from ..errors import Problem, SpecError, described, did_you_mean, wrong_argument
 from ..formula.expr import DeclaredNames
 from ..i18n import tr, ui
 from ..numbers.limits import in_exact_context
+from ..numbers.measure import Measure
 from ..rules.qualitative import build_tiers
 from .compiled import CostMeasure, RoundingPolicy, Spec
 from .model import DerivedSpec, FactSpec, IndicatorSpec, SpecModel
-from .overlay import apply_overrides, load_sourced, sourced_from_text
-from .state import CompileState
+from .overlay import Loc, Sourced, apply_overrides, load_sourced, sourced_from_text
 from .tree import check_grades, check_indicator, check_sum, check_weight_rules
-from .values import check_derived, check_facts, derived_closure
+from .values import DerivedClosure, check_derived, check_facts, derived_closure
 
-__all__ = ["load_spec", "load_spec_text"]
+__all__ = ["CompileState", "load_spec", "load_spec_text"]
+
+
+class CompileState:
+    """The document being compiled and every problem found in it, each located by file:line:col
+    and id path, collected rather than raised so one run reports all that is wrong."""
+
+    # Set by loader.compile_model before the checks that read them run.
+    places: int
+    """The spec's rounding places: no weight may be finer than a score can be shown."""
+    declared: set[str]
+    """Fact and derived ids as written, even where their declaration is broken."""
+    names_known: bool
+    """Whether facts and derived are mappings, so an unknown name in a formula is worth reporting."""
+    text_facts: dict[str, bool]
+    """Which facts are text, which no formula may use."""
+    measures: dict[str, Measure]
+    """The kind and unit of each fact and derived value, to read targets written against it."""
+    names: frozenset[str]
+    """Every name a rule's formula may use."""
+    name_index: DeclaredNames
+    """``names`` indexed once for the formula compiler (see ``expr.DeclaredNames``)."""
+    closure: DerivedClosure
+    """For each name: the facts it reads and the derived values it needs, through any depth."""
+    seen_ids: dict[str, Loc]
+    """Where each indicator id was first declared, to report duplicates."""
+
+    def __init__(self, sourced: Sourced) -> None:
+        self.src = sourced
+        self.data = sourced.data
+        self.problems: list[Problem] = list(sourced.problems)
+
+    def problem(
+        self, loc: Sequence[str | int], message: str, code: str, *, key: bool = False
+    ) -> None:
+        self.problems.append(self.src.problem(tuple(loc), message, code, key=key))
+
+    def fail_if_problems(self) -> None:
+        if self.problems:
+            raise SpecError(self.problems)
 
 
 @in_exact_context

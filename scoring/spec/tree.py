@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..formula.expr import CompiledFormula
 from ..i18n import tr
@@ -19,8 +19,11 @@ from ..numbers.text import format_number, places_of
 from ..rules import REGISTRY, CompileContext
 from .compiled import GradeBands, Node
 from .model import IndicatorSpec, SpecModel
-from .state import CompileState, Loc
+from .overlay import Loc
 from .values import checked_formula
+
+if TYPE_CHECKING:  # the loader builds the state and calls these checks with it
+    from .loader import CompileState
 
 __all__ = [
     "check_grades",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import keyword
 import unicodedata
 from collections.abc import Collection, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import FormulaError, Problem, id_path
 from ..formula.expr import FUNCTIONS, CompiledFormula, DeclaredNames, compile_formula
@@ -20,7 +20,10 @@ from ..numbers.measure import Measure
 from ..numbers.money import SHORT_MONEY_UNITS, money_factor
 from .compiled import Derived, Fact
 from .model import DerivedSpec, FactSpec
-from .state import CompileState, Loc
+from .overlay import Loc
+
+if TYPE_CHECKING:  # the loader builds the state and calls these checks with it
+    from .loader import CompileState
 
 __all__ = [
     "RESERVED_NAMES",
