@@ -402,10 +402,9 @@ def render_html(d: PopulationDiff, inputs: Sequence[str]) -> str:
                 data_table(MOVER_HEAD, movers, numeric=(2, 3, 4)),
             ]
     if d.failures:
-        rows = []
-        for f in d.failures:
-            for label, error in _errors(f):
-                rows.append([f.id, f.source, label, str(error)])
+        rows = [
+            [f.id, f.source, label, str(error)] for f in d.failures for label, error in _errors(f)
+        ]
         body += [
             f"<h2>出错的记录（{len(d.failures):,} 条）</h2>",
             data_table(("项目", "位置", "指标体系", "错误"), rows),

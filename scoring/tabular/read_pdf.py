@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import importlib
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -229,10 +230,7 @@ def _near(value: float, edges: list[float]) -> bool:
 
 
 def _sheets(tables: list[list[_Part]], file: str, limits: TableLimits) -> list[Sheet]:
-    per_page: dict[int, int] = {}
-    for table in tables:
-        for part in table:
-            per_page[part.page] = per_page.get(part.page, 0) + 1
+    per_page = Counter(part.page for table in tables for part in table)
     seen: dict[int, int] = {}
     sheets = []
     for index, table in enumerate(tables, 1):

@@ -123,15 +123,12 @@ def next_grade_line(result: Result) -> str | None:
 
 
 def level_summary(result: Result) -> list[list[str]]:
-    rows = []
-    for top in result.indicators:
-        rate = top.score_rate
-        rows.append(
-            [
-                top.name,
-                weight_text(top.weight),
-                score_text(result, top.score),
-                "—" if rate is None else format_number(rate * 100, 2) + "%",
-            ]
-        )
-    return rows
+    return [
+        [
+            top.name,
+            weight_text(top.weight),
+            score_text(result, top.score),
+            "—" if top.score_rate is None else format_number(top.score_rate * 100, 2) + "%",
+        ]
+        for top in result.indicators
+    ]
