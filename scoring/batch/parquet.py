@@ -23,7 +23,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import importlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +41,7 @@ __all__ = [
     "BATCH_ROWS",
     "ROW_GROUP",
     "ParquetWriter",
+    "numbered_rows",
     "open_parquet",
     "parquet_columns",
     "parquet_records",
@@ -188,11 +189,12 @@ def parquet_columns(path: str) -> Iterator[list[list[Any]]]:
 def parquet_records(path: str) -> Iterator[RawRecord]:
     """The rows of a Parquet file, numbered from 2 (under the header), ``BATCH_ROWS`` read at a
     time."""
-    number = FIRST_ROW - 1
-    for columns in parquet_columns(path):
-        for row in rows_of(columns):
-            number += 1
-            yield number, row
+    return numbered_rows(parquet_columns(path))
+
+
+def numbered_rows(batches: Iterable[Sequence[list[Any]]]) -> Iterator[RawRecord]:
+    """The rows of batches of columns, numbered from 2 (under the header, as a CSV's)."""
+    return enumerate((row for columns in batches for row in rows_of(columns)), FIRST_ROW)
 
 
 # ---- writing ------------------------------------------------------------------------------------

@@ -47,7 +47,7 @@ from ..errors import FactsError, Problem, ScoringError, UsageError
 from ..i18n import tr
 from ..spec.compiled import Spec
 from .column_map import build_column_map
-from .parquet import FIRST_ROW, require, rows_of, score_scales, typed_column
+from .parquet import numbered_rows, require, score_scales, typed_column
 from .records import RawRecord, RowConverter
 
 if TYPE_CHECKING:
@@ -611,11 +611,7 @@ def query_columns(source: SqlQuery) -> Iterator[list[list[Any]]]:
 
 def query_records(label: str, source: SqlQuery) -> Iterator[RawRecord]:
     """The query's rows, numbered from 2 (under the header), ``FETCH_ROWS`` fetched at a time."""
-    number = FIRST_ROW - 1
-    for columns in query_columns(source):
-        for row in rows_of(columns):
-            number += 1
-            yield number, row
+    return numbered_rows(query_columns(source))
 
 
 # ---- writing a table ----------------------------------------------------------------------------
