@@ -34,7 +34,7 @@ from ..rules import Rating
 from ..rules.base import Share
 from ..spec.model import Number, Text
 from ..yamlio.load import Document, load_yaml, read_text
-from ..yamlio.shipped import UnknownName, is_shipped_name, resolve
+from ..yamlio.textfile import is_shipped_name
 
 __all__ = [
     "Adjustment",
@@ -204,6 +204,8 @@ def load_facts(path: str | os.PathLike[str]) -> Facts:
     if not isinstance(path, (str, os.PathLike)):
         raise wrong_argument("load_facts", ui("the path of a facts file"), path)
     if is_shipped_name(path):  # jixiao:hengnan_xinfang_2021: an example shipped with jixiao
+        from ..yamlio.shipped import UnknownName, resolve
+
         try:
             path = resolve(os.fspath(path), "facts")
         except UnknownName as exc:

@@ -24,8 +24,7 @@ from typing import Any
 from ..errors import Problem, SpecError, did_you_mean, id_path
 from ..i18n import tr
 from ..yamlio.load import Document, Mark, load_yaml, read_text
-from ..yamlio.shipped import UnknownName, is_shipped_name, resolve
-from ..yamlio.textfile import PathRefused, path_named_by_spec
+from ..yamlio.textfile import PathRefused, is_shipped_name, path_named_by_spec
 
 __all__ = ["OVERLAY_KEYS", "Loc", "Source", "Sourced", "load_sourced", "sourced_from_text"]
 
@@ -90,6 +89,8 @@ def load_sourced(path: str | os.PathLike[str], _chain: tuple[str, ...] = ()) -> 
     """Read a spec file, following ``extends:`` to its bases (relative to the file). ``path`` may
     be ``jixiao:NAME``, a system shipped with jixiao (read from where it is installed)."""
     if is_shipped_name(path):
+        from ..yamlio.shipped import UnknownName, resolve  # jixiao:NAME only
+
         try:
             path = resolve(os.fspath(path), "spec")
         except UnknownName as exc:
@@ -134,6 +135,8 @@ def sourced_from_text(
             )
         )
         return here
+    from ..yamlio.shipped import UnknownName, resolve  # a profile: its base may be shipped
+
     try:
         if is_shipped_name(extends):  # jixiao:self_evaluation, wherever jixiao is installed
             base_path = resolve(extends, "spec")

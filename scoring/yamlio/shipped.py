@@ -19,10 +19,9 @@ import re
 
 from ..errors import did_you_mean
 from ..i18n import tr
+from .textfile import PREFIX, is_shipped_name
 
 __all__ = ["HOME", "PREFIX", "SHIPPED", "UnknownName", "is_shipped_name", "names", "resolve"]
-
-PREFIX = "jixiao:"
 
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))  # scoring/
 
@@ -55,10 +54,6 @@ _NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_][A-Za-z0-9_.-]*)
 
 class UnknownName(ValueError):
     """A ``jixiao:`` name that names no shipped file; the message lists what there is."""
-
-
-def is_shipped_name(text: str | os.PathLike[str]) -> bool:
-    return isinstance(text, str) and text.startswith(PREFIX)
 
 
 def names(kind: str = "spec") -> list[str]:

@@ -16,14 +16,21 @@ from typing import BinaryIO, NoReturn
 
 from ..errors import Problem, ScoringError
 from ..i18n import tr
-from .shipped import SHIPPED, UnknownName, is_shipped_name, resolve
 
-__all__ = ["SHIPPED", "PathRefused", "path_named_by_spec", "read_text"]
+__all__ = ["PREFIX", "PathRefused", "is_shipped_name", "path_named_by_spec", "read_text"]
+
+PREFIX = "jixiao:"  # jixiao:xinfang_weiwen, a file shipped with jixiao (scoring.yamlio.shipped)
 
 # The systems shipped with jixiao (and their example projects): a spec anywhere may name them,
 # as the shipped profiles name their bases (../self_evaluation.yaml) and the shipped cases their
 # example facts (../../examples/…), or by their jixiao:NAME (scoring.yamlio.shipped finds where they are
 # installed: beside the package in a checkout, inside it from a wheel).
+
+
+def is_shipped_name(text: str | os.PathLike[str]) -> bool:
+    """Whether a path as given names a shipped file, which ``scoring.yamlio.shipped`` finds (and
+    is loaded for: most paths a user gives are files of their own)."""
+    return isinstance(text, str) and text.startswith(PREFIX)
 
 
 class PathRefused(ValueError):
@@ -43,6 +50,8 @@ def path_named_by_spec(written: str, spec_dir: str) -> str:
     ``jixiao validate`` or ``jixiao test`` read /etc/passwd or a key file and quote it back."""
     if "\0" in written:
         raise PathRefused(tr("path-outside", "the path contains a NUL character"))
+    from .shipped import SHIPPED, UnknownName, resolve  # extends: and cases' facts only
+
     if is_shipped_name(written):
         # Looked up in the shipped folders only, never joined to spec_dir: an extends: names a
         # system, a case's facts an example; either is found.
