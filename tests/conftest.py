@@ -22,20 +22,32 @@ ROOT = Path(__file__).resolve().parent.parent
 # a test that wants Chinese asks for it (`--lang zh`, monkeypatch.setenv, scoring.i18n.using).
 os.environ["JIXIAO_LANG"] = "en"
 
-# CI runs Hypothesis with a fixed seed-free but derandomized profile so a run is reproducible.
-# Derandomized, a property meets the same examples on every run, so the default 100 add little
-# over 50 there but double its time (the properties over generated specs were a sixth of the
-# suite); tests that set their own count keep it. The dev profile draws afresh each run, 100
-# examples a property: HYPOTHESIS_PROFILE=dev python -m pytest -n auto.
+# Hypothesis profiles (HYPOTHESIS_PROFILE):
+# - "quick", the default (`python -m pytest`): derandomized, so a property meets the same examples
+#   on every run and a failure is reproducible; 50 examples a property, and the slow properties
+#   (over generated specs, batches, workbooks) a quarter of their full count, through `examples`.
+# - "thorough" (or "ci"): the same with every property at its full count; .ci/run runs it.
+# - "dev": fresh examples each run, full counts: HYPOTHESIS_PROFILE=dev python -m pytest.
+# The properties were a third of the suite's time; derandomized, a second run of the same examples
+# finds nothing new, so the quick count is for the edit-and-test loop and CI runs them all.
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "quick")
 settings.register_profile(
-    "ci",
+    "quick",
     derandomize=True,
     deadline=None,
     max_examples=50,
     suppress_health_check=[HealthCheck.too_slow],
 )
+settings.register_profile("thorough", settings.get_profile("quick"))
+settings.register_profile("ci", settings.get_profile("thorough"))
 settings.register_profile("dev", deadline=None)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+settings.load_profile(PROFILE)
+
+
+def examples(full: int) -> int:
+    """A slow property's example count: ``full`` under the thorough, ci and dev profiles, a quarter
+    of it (at least 10) in the default quick one."""
+    return max(10, full // 4) if PROFILE == "quick" else full
 
 
 @pytest.fixture(autouse=True)

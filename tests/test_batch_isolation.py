@@ -23,7 +23,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from conftest import Run
+from conftest import Run, examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -573,7 +573,7 @@ def _check(source: Path, blank: list[bool], label: str) -> None:
     assert code == code_one == code_two == (1 if any(row[4] for row in rows) else 0)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=examples(25), deadline=None)
 @given(records=st.lists(st.lists(CELL, min_size=0, max_size=5), max_size=8))
 def test_any_csv_records_give_one_row_each_in_order(records: list[list[str]]) -> None:
     with tempfile.TemporaryDirectory() as folder:
@@ -581,7 +581,7 @@ def test_any_csv_records_give_one_row_each_in_order(records: list[list[str]]) ->
         _check(source, blank, "row")
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=examples(25), deadline=None)
 @given(lines=st.lists(json_line(), max_size=8))
 def test_any_json_lines_give_one_row_each_in_order(lines: list[str]) -> None:
     with tempfile.TemporaryDirectory() as folder:
@@ -589,7 +589,7 @@ def test_any_json_lines_give_one_row_each_in_order(lines: list[str]) -> None:
         _check(source, blank, "line")
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=examples(15), deadline=None)
 @given(records=st.lists(st.lists(CELL, min_size=0, max_size=5), max_size=6))
 def test_any_xlsx_records_give_one_row_each_in_order(records: list[list[str]]) -> None:
     with tempfile.TemporaryDirectory() as folder:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -107,7 +108,7 @@ def _columnar(spec: Spec, frame: pl.DataFrame, rows: int = 50_000) -> tuple[list
     return out, summary.render_text()
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_random_specs_and_rows_score_the_same_both_ways(data: st.DataObject) -> None:
     """Every rule kind, derived values, tiers, rounding modes, not-applicable indicators; the

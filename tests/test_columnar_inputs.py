@@ -23,7 +23,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from conftest import ROOT, records_generator
+from conftest import ROOT, examples, records_generator
 
 pytest.importorskip("polars")
 
@@ -398,7 +398,7 @@ def _many(spec: Spec, records: list[Any], *, columnar: bool) -> list[tuple[Any, 
         core._many_scorer = original
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_score_many_columnar_equals_one_by_one(data: st.DataObject) -> None:
     """Random specs of every rule kind and their facts (adjustments, deviations, indicators

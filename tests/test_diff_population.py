@@ -21,7 +21,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import ROOT, Run, records_generator
+from conftest import ROOT, Run, examples, records_generator
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -471,7 +471,9 @@ def _write(path: Path, rows: Sequence[list[str]]) -> Path:
 # Twenty populations of up to 16 records, not forty of up to 8: the same records and cells tried,
 # for half the cost (scoring a population column by column costs mostly per population).
 @settings(
-    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(20),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(rows=populations())
 def test_summary_is_compare_on_each_record(tmp_path: Path, rows: list[list[str]]) -> None:

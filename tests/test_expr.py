@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from decimal import Context, Decimal, DivisionByZero, InvalidOperation, Overflow, localcontext
 
 import pytest
+from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -397,7 +398,7 @@ FORMULA_ALPHABET = [
 ]
 
 
-@settings(max_examples=500)
+@settings(max_examples=examples(500))
 @given(st.lists(st.sampled_from(FORMULA_ALPHABET), max_size=40).map("".join))
 def test_formula_like_text_raises_only_formula_error(source: str) -> None:
     """Text built from formula tokens compiles and runs, or raises FormulaError, nothing else."""

@@ -13,6 +13,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -151,7 +152,7 @@ def reweighted_pairs(draw: st.DrawFn) -> tuple[Any, Any]:
     return results[0], results[1]
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=examples(120), deadline=None)
 @given(reweighted_pairs())
 def test_parts_sum_to_the_change_exactly(pair: tuple[Any, Any]) -> None:
     first, second = pair

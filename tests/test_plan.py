@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import facts_cases, mutated, spec_cases
@@ -133,7 +133,7 @@ def test_every_shipped_spec_case_agrees(path: Path) -> None:
         assert_agree(spec, loaded)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(data=st.data())
 def test_generated_specs_and_facts_agree(data: st.DataObject) -> None:
     """Specs of every rule kind, derived values, tiers, rounding; facts as reports write them,
@@ -274,7 +274,7 @@ def test_remembered_texts_stay_bounded() -> None:
 
 
 # ---- the fast reading of plain numbers ------------------------------------------------------------
-@settings(max_examples=400)
+@settings(max_examples=examples(400))
 @given(text=st.from_regex(_PLAIN, fullmatch=True))
 def test_the_fast_number_path_agrees_with_the_general_parser(text: str) -> None:
     """Measure.read reads what _PLAIN matches without the general parser; both must agree."""
@@ -320,7 +320,7 @@ _MONEY_CELL = st.one_of(
 )
 
 
-@settings(max_examples=500)
+@settings(max_examples=examples(500))
 @given(cells=st.lists(_MONEY_CELL, min_size=1, max_size=6), bounds=st.sampled_from([0, 1, 2]))
 def test_the_quick_money_reader_gives_what_read_gives_or_leaves_it_to_read(
     cells: list[Any], bounds: int

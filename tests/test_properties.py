@@ -8,7 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from typing import Any
 
-from hypothesis import given
+from conftest import examples
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import ACTUALS, TARGETS, facts_for, specs
 
@@ -92,6 +93,7 @@ def test_grade_is_monotone_in_total(totals: list[int]) -> None:
     assert order.index(bands.grade(low)) <= order.index(bands.grade(high))
 
 
+@settings(max_examples=examples(50))
 @given(st.data())
 def test_one_spec_scores_identically_from_many_threads(data: st.DataObject) -> None:
     """A loaded spec shared by threads gives the same results as scoring one by one."""

@@ -8,7 +8,7 @@ import itertools
 from decimal import Decimal
 from fractions import Fraction
 
-from conftest import ROOT
+from conftest import ROOT, examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -90,7 +90,7 @@ def seen(summary: Summary) -> tuple[object, ...]:
     )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.lists(totals(), min_size=1, max_size=40), st.lists(st.integers(0, 40), max_size=6))
 def test_any_cutting_into_chunks_gives_the_same_summary(
     records: list[Totals], cuts: list[int]
@@ -98,7 +98,7 @@ def test_any_cutting_into_chunks_gives_the_same_summary(
     assert seen(summarised(records, cuts)) == seen(summarised(records, []))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.lists(totals(), min_size=1, max_size=40), st.lists(st.integers(0, 40), max_size=6))
 def test_summary_numbers_are_the_exact_ones(records: list[Totals], cuts: list[int]) -> None:
     """Mean score rates, points lost and the best and worst (ties: the earlier record first)

@@ -14,6 +14,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -117,7 +118,7 @@ def sheet_of(rows: list[list[str]]) -> Sheet:
     return sheet
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(answers)
 def test_rate_in_range_and_interval_holds_it(rows: list[list[str]]) -> None:
     sheet = sheet_of(rows)

@@ -8,6 +8,7 @@ import io
 import tempfile
 from pathlib import Path
 
+from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -38,7 +39,7 @@ LEAF = st.sampled_from(["培训人次", "完成率100%", "满意度", "安全事
 ROW = st.tuples(NAME, NAME, LEAF, TARGET, ACTUAL, WEIGHT, SCORE, WORDS).map(list)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.lists(ROW, min_size=1, max_size=8), st.sampled_from(["", "100", "95.5"]))
 def test_import_of_arbitrary_rows_raises_only_scoring_errors(
     rows: list[list[str]], total: str

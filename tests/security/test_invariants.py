@@ -20,7 +20,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from hypothesis import given
+from conftest import examples
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import (
     SpecCase,
@@ -92,6 +93,7 @@ def shuffled(data: Any, rng: random.Random, ordered: bool = False) -> Any:
 # ---- bounds and the total -----------------------------------------------------------------------
 
 
+@settings(max_examples=examples(50))
 @given(st.data())
 def test_every_rule_kind_stays_within_bounds_and_the_total_is_the_rescaled_rounded_sum(
     data: st.DataObject,
@@ -133,6 +135,7 @@ def test_every_rule_kind_stays_within_bounds_and_the_total_is_the_rescaled_round
     assert result.grade == next(name for name, minimum in bands if result.total >= minimum)
 
 
+@settings(max_examples=examples(50))
 @given(st.data())
 def test_qualitative_ratings_keep_the_evaluators_score(data: st.DataObject) -> None:
     """A rating inside its tier is scored as given (a share as share × weight), rounded by the
@@ -153,6 +156,7 @@ def test_qualitative_ratings_keep_the_evaluators_score(data: st.DataObject) -> N
 # ---- independence from how the files are written ------------------------------------------------
 
 
+@settings(max_examples=examples(50))
 @given(st.data())
 def test_results_do_not_depend_on_key_order_anywhere(data: st.DataObject) -> None:
     """Reordering the keys of every mapping, in the spec and in the facts, changes nothing in
@@ -165,6 +169,7 @@ def test_results_do_not_depend_on_key_order_anywhere(data: st.DataObject) -> Non
     assert without_source(score(spec, shuffled(facts, rng))) == expected
 
 
+@settings(max_examples=examples(50))
 @given(st.data())
 def test_a_number_written_any_usual_way_scores_the_same(data: st.DataObject) -> None:
     """The same facts with every value written another way (万元 or 元 with separators,
@@ -182,6 +187,7 @@ def test_a_number_written_any_usual_way_scores_the_same(data: st.DataObject) -> 
     assert score(spec, first).to_dict() == score(spec, second).to_dict()
 
 
+@settings(max_examples=examples(50))
 @given(st.data())
 def test_a_spec_round_trips_through_load_dump_load(data: st.DataObject) -> None:
     """A spec loaded, dumped by a standard YAML emitter and loaded again means the same thing and
@@ -200,6 +206,7 @@ def test_a_spec_round_trips_through_load_dump_load(data: st.DataObject) -> None:
     assert without_source(score(second, facts)) == without_source(score(first, facts))
 
 
+@settings(max_examples=examples(50))
 @given(st.data())
 def test_facts_as_a_file_and_as_a_mapping_score_the_same(data: st.DataObject) -> None:
     """A facts file (YAML text) and the same facts given as a Python mapping give one result."""
@@ -242,6 +249,7 @@ def test_more_problems_never_score_more(a: int, b: int) -> None:
 # ---- inputs, and arbitrary text ---------------------------------------------------------------
 
 
+@settings(max_examples=examples(50))
 @given(st.data())
 def test_scoring_leaves_its_inputs_untouched(data: st.DataObject) -> None:
     """score() changes neither the facts mapping it is given nor the spec it shares."""
