@@ -19,7 +19,7 @@ import os
 
 from ..i18n import tr, ui
 from .filed import FiledTable, Notice
-from .sheet import Sheet, TableError, read_sheets
+from .sheet import Sheet, TableError, named_sheet, read_sheets
 from .sheet_blocks import read_funds, read_goal, read_project
 from .sheet_cells import CellReader
 from .sheet_footer import read_footer
@@ -33,20 +33,7 @@ def read_table(path: str | os.PathLike[str], sheet: str | None = None) -> FiledT
     """Read a filed 自评表 (xlsx or csv); the first sheet that has an indicator header, or ``sheet``."""
     sheets = read_sheets(path)
     if sheet is not None:
-        chosen = [s for s in sheets if s.name == sheet]
-        if not chosen:
-            names = ", ".join(s.name for s in sheets)
-            raise TableError.at(
-                tr(
-                    "table-sheet",
-                    "no sheet named {sheet!r}; the workbook has {names}",
-                    sheet=sheet,
-                    names=names,
-                ),
-                "table-sheet",
-                file=os.fspath(path),
-            )
-        return parse_sheet(chosen[0])
+        return parse_sheet(named_sheet(sheets, sheet, os.fspath(path)))
     for candidate in sheets:
         if find_header(candidate) is not None:
             return parse_sheet(candidate)

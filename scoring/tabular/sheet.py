@@ -41,6 +41,7 @@ __all__ = [
     "column_letter",
     "finish_sheet",
     "is_target",
+    "named_sheet",
     "normalise",
     "read_sheet",
     "read_sheets",
@@ -317,8 +318,11 @@ def read_sheet(
         raise TableError.at(
             tr("table-no-header", "has no table"), "table-no-header", file=os.fspath(path)
         )
-    if name is None:
-        return sheets[0]
+    return sheets[0] if name is None else named_sheet(sheets, name, os.fspath(path))
+
+
+def named_sheet(sheets: list[Sheet], name: str, file: str) -> Sheet:
+    """The sheet called ``name``; a ``table-sheet`` error listing the others if none is."""
     for sheet in sheets:
         if sheet.name == name:
             return sheet
@@ -331,7 +335,7 @@ def read_sheet(
             names=names,
         ),
         "table-sheet",
-        file=os.fspath(path),
+        file=file,
     )
 
 
