@@ -18,16 +18,19 @@ def _number(value: Decimal | None) -> str:
     return "—" if value is None else format_number(value)
 
 
-def _summary(review: Review) -> list[tuple[str, str, str]]:
+def _summary(review: Review, tablefmt: str) -> str:
+    """The stated total and grade beside the recomputed ones."""
     where = f"（{review.stated_total_cell}）" if review.stated_total_cell else ""
     recomputed = review.recomputed_total
     shown = "—" if recomputed is None else format_number(recomputed, 2)
     if review.partial and recomputed is not None:
         shown += "（部分）"
-    return [
+    rows = [
         ("总分", _number(review.stated_total) + where, shown),
         ("等级", review.stated_grade or "—", review.recomputed_grade or "—"),
     ]
+    headers = ["", "填报", "按规则重算"]
+    return tabulate(rows, headers=headers, tablefmt=tablefmt, disable_numparse=True)
 
 
 def left_out_line(review: Review) -> str:
@@ -42,15 +45,7 @@ def left_out_line(review: Review) -> str:
 
 def render_table(review: Review) -> str:
     lines = [f"复核：{review.source}（满分 {format_number(review.max)}）", ""]
-    lines.append(
-        tabulate(
-            _summary(review),
-            headers=["", "填报", "按规则重算"],
-            tablefmt="simple",
-            disable_numparse=True,
-        )
-    )
-    lines.append("")
+    lines += [_summary(review, "simple"), ""]
     if review.partial:
         lines += [left_out_line(review), ""]
     if review.findings:
@@ -74,15 +69,7 @@ def _cell(text: str) -> str:
 
 
 def render_markdown(review: Review) -> str:
-    out = [f"# 复核：{_cell(review.source)}", ""]
-    out.append(
-        tabulate(
-            _summary(review),
-            headers=["", "填报", "按规则重算"],
-            tablefmt="pipe",
-            disable_numparse=True,
-        )
-    )
+    out = [f"# 复核：{_cell(review.source)}", "", _summary(review, "pipe")]
     if review.partial:
         out += ["", _cell(left_out_line(review))]
     out += ["", f"## 发现的问题（{len(review.findings)}）", ""]
