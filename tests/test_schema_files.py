@@ -117,9 +117,13 @@ def test_a_numeric_year_is_read_as_its_digits(read: Any) -> None:
 
 def test_a_numeric_year_from_a_json_line_is_read() -> None:
     """JSON Lines give ints (the batch reader keeps them exact); YAML gives the loader's Decimal."""
-    from scoring.batch.records import _json_record
+    from scoring.batch.records import JsonLineConverter
+    from scoring.spec.loader import load_spec
 
-    record = _json_record('{"project": {"name": "x", "year": 2021}, "values": {}}')
+    spec = load_spec(ROOT / "indicators" / "xinfang_weiwen.yaml")
+    line = '{"project": {"name": "x", "year": 2021}, "values": {}}'
+    name, record = JsonLineConverter("in.jsonl").convert(spec, 1, line)
+    assert name == "x"
     assert facts_from_record(record).project == {"name": "x", "year": "2021"}
     facts = load_facts_text("project: {name: x, year: 2021}\nvalues: {}\n", "f.yaml")
     assert facts.project["year"] == "2021"
