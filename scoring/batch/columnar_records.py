@@ -51,14 +51,7 @@ from .core import ChunkResult, process_chunk
 from .inputs import Input
 from .outputs import CsvFormat
 from .parquet import FIRST_ROW, rows_of
-from .records import (
-    FACTS_KEYS,
-    Converted,
-    Converter,
-    JsonLineConverter,
-    RawRecord,
-    RowConverter,
-)
+from .records import FACTS_KEYS, Converted, Converter, JsonLineConverter, RawRecord, RowConverter
 
 __all__ = [
     "CHUNK_RECORDS",

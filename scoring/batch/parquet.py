@@ -225,10 +225,7 @@ class ParquetWriter:
         self.scales = score_scales(columns, numeric, places)
         pa = self.pa
         fields = [
-            pa.field(
-                name,
-                pa.decimal128(38, self.scales[i]) if i in self.scales else pa.string(),
-            )
+            pa.field(name, pa.decimal128(38, self.scales[i]) if i in self.scales else pa.string())
             for i, name in enumerate(columns)
         ]
         self.schema = pa.schema(fields, metadata={b"creator": CREATOR.encode()})

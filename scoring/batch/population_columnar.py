@@ -27,14 +27,7 @@ from ..spec.compiled import Spec
 from .columnar_csv import _Reading
 from .core import ChunkResult, _escaped
 from .inputs import Input
-from .population_diff import (
-    TOTAL,
-    CarriedRows,
-    Mover,
-    PopulationDiff,
-    ScorerB,
-    add_records,
-)
+from .population_diff import TOTAL, CarriedRows, Mover, PopulationDiff, ScorerB, add_records
 from .records import RawRecord, RowConverter
 from .summary import Summary
 

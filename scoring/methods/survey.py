@@ -301,10 +301,7 @@ def _cols(sheet: Sheet) -> range:
 
 
 def _question_columns(
-    sheet: Sheet,
-    headers: Mapping[int, str],
-    chosen: Iterable[str] | None,
-    skip: frozenset[str],
+    sheet: Sheet, headers: Mapping[int, str], chosen: Iterable[str] | None, skip: frozenset[str]
 ) -> list[int]:
     by_label = {label: c for c, label in headers.items()}
     if chosen is not None:

@@ -668,11 +668,7 @@ def _missing_deviation_reason(ctx: _Context) -> Iterator[Finding]:
         status = _status(leaf)
         weight = ctx.weight(row)
         if status in why:
-            yield Finding(
-                "missing_deviation_reason",
-                row.deviation_cell,
-                why[status](row.name),
-            )
+            yield Finding("missing_deviation_reason", row.deviation_cell, why[status](row.name))
         elif _met_deducted(ctx, row, leaf) or _qualitative_met(ctx, row, leaf):
             assert row.score is not None
             assert weight is not None

@@ -28,14 +28,7 @@ from ..numbers.text import format_number
 from ..writing.channels import html_text, put_xlsx_value
 from .findings import CODES, Finding, Review
 
-__all__ = [
-    "SEVERITY",
-    "FolderRow",
-    "folder_files",
-    "folder_html",
-    "folder_xlsx",
-    "review_folder",
-]
+__all__ = ["SEVERITY", "FolderRow", "folder_files", "folder_html", "folder_xlsx", "review_folder"]
 
 # Worst first: what changes the result, then what the table gets wrong, then what it leaves out.
 SEVERITY: tuple[str, ...] = (

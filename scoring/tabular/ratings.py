@@ -53,18 +53,10 @@ def qualitative(draft: Draft, leaf: Leaf, weight: Decimal) -> None:
             row.score.cell,
             ui("{name}: 得分 is empty: imported at 0 and rated so", name=row.name),
         )
-        draft.ratings[leaf.id] = {
-            "tier": "未达成",
-            "score": 0,
-            "narrative": row.actual.value or "",
-        }
+        draft.ratings[leaf.id] = {"tier": "未达成", "score": 0, "narrative": row.actual.value or ""}
         return
     if weight <= 0:  # a row worth nothing: rated in full, no share of zero to divide
-        draft.ratings[leaf.id] = {
-            "tier": "达成",
-            "share": 1,
-            "narrative": row.actual.value or "",
-        }
+        draft.ratings[leaf.id] = {"tier": "达成", "share": 1, "narrative": row.actual.value or ""}
         return
     given = min(max(score, Decimal(0)), weight)
     if given != score:

@@ -32,10 +32,7 @@ def read_docx(file: str, limits: TableLimits) -> list[Sheet]:
         names = set(archive.namelist())
         if "word/document.xml" not in names:
             raise TableError.at(
-                tr(
-                    "table-format",
-                    "not a readable .docx document: it has no word/document.xml",
-                ),
+                tr("table-format", "not a readable .docx document: it has no word/document.xml"),
                 "table-format",
                 file=file,
             )

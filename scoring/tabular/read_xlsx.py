@@ -418,14 +418,7 @@ class _SheetReader:
                 "LibreOffice first",
             )
         )
-        self.sheet.problems.append(
-            Problem(
-                message,
-                "table-formula",
-                file=self.book.file,
-                path=ref,
-            )
-        )
+        self.sheet.problems.append(Problem(message, "table-formula", file=self.book.file, path=ref))
 
     def _merge(self, ref: str) -> None:
         first, _, last = ref.partition(":")

@@ -72,12 +72,7 @@ def match_name(name: str) -> bool:
 
 
 def _name_only(
-    reader: CellReader,
-    header: Header,
-    row: int,
-    started: list[bool],
-    blocks: list[bool],
-    last: int,
+    reader: CellReader, header: Header, row: int, started: list[bool], blocks: list[bool], last: int
 ) -> None:
     """A row naming levels above the leaf and nothing else: the table cut there (its last row),
     an empty slot of the form (a 二级 with no indicator on its row), or a heading that prints a

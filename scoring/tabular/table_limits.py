@@ -21,13 +21,7 @@ from dataclasses import dataclass
 
 from ..i18n import tr, ui
 
-__all__ = [
-    "DEFAULT_MAX_CELLS",
-    "TableLimits",
-    "add_max_cells",
-    "current_limits",
-    "using_limits",
-]
+__all__ = ["DEFAULT_MAX_CELLS", "TableLimits", "add_max_cells", "current_limits", "using_limits"]
 
 DEFAULT_MAX_CELLS = 10_000
 
