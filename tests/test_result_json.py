@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from scoring import i18n, load_facts, load_spec, score
+from scoring.engine import result_json as json_format
 from scoring.engine.result import Result
-from scoring.report import json_format
 
 ROOT = Path(__file__).resolve().parent.parent
 

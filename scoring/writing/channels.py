@@ -35,7 +35,6 @@ imports nothing of the package, so a batch worker pays for nothing else.
 from __future__ import annotations
 
 import functools
-import json
 import re
 from typing import Any
 
@@ -195,4 +194,6 @@ def json_safe(encoded: str) -> str:
 def json_string(text: str) -> str:
     """``text`` as a JSON string literal: Chinese as is, every control character and bidi
     override escaped (the same string to a JSON reader, harmless on a terminal)."""
+    import json  # a JSON output's own: the terminal table that most runs print needs none
+
     return json_safe(json.dumps(text, ensure_ascii=False))
