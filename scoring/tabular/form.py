@@ -31,7 +31,6 @@ from ..engine.result import IndicatorResult, Result
 from ..numbers.text import format_number
 from .funds import COLUMNS, funds_block
 from .result_rows import depth, headers, table_rows
-from .sheet import cell_ref
 
 __all__ = ["FORM_TITLE", "Form", "FormCell", "build_form", "rescale_note"]
 
@@ -84,9 +83,6 @@ class Form:
             [self.text(r, c) for c in range(1, self.width + 1)] for r in range(1, self.last_row + 1)
         ]
 
-    def ref(self, row: int, col: int) -> str:
-        return cell_ref(row, col)
-
 
 def display(cell: FormCell, places: int) -> str:
     value = cell.value
@@ -98,9 +94,7 @@ def display(cell: FormCell, places: int) -> str:
         return format_number(value, places)
     if cell.kind == "rate":
         return format_number(value * 100, 2) + "%"
-    if cell.kind == "money":
-        return format_number(value)
-    return format_number(value)
+    return format_number(value)  # money, weights
 
 
 def rescale_note(result: Result) -> str:
