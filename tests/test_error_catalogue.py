@@ -22,9 +22,12 @@ heading in docs/errors.md.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections.abc import Iterator
 from pathlib import Path
+
+from conftest import package_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "scoring"
@@ -86,12 +89,13 @@ def _code_slots(tree: ast.AST) -> Iterator[str | None]:
                             yield _string(value)
 
 
-def codes_in_source() -> dict[str, set[str]]:
+@functools.cache
+def codes_in_source() -> dict[str, frozenset[str]]:
     """Every code the package can produce → the modules that spell it."""
     found: dict[str, set[str]] = {}
     for path in sorted(PACKAGE.rglob("*.py")):
         module = str(path.relative_to(ROOT))
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=module)
+        tree = package_tree(path)
         for node in ast.walk(tree):
             text = _string(node)
             if text is not None and KEBAB.fullmatch(text) and text not in NOT_CODES:
@@ -99,14 +103,14 @@ def codes_in_source() -> dict[str, set[str]]:
         for text in _code_slots(tree):
             if text is not None:
                 found.setdefault(text, set()).add(module)
-    return found
+    return {code: frozenset(modules) for code, modules in found.items()}
 
 
 def dynamic_codes() -> list[str]:
     """f-strings that start like a code (``f"formula-{kind}"``): codes no scan could list."""
     built = []
     for path in sorted(PACKAGE.rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(package_tree(path)):
             if isinstance(node, ast.JoinedStr) and node.values:
                 head = _string(node.values[0])
                 if head is not None and re.fullmatch(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*-", head):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import functools
 import importlib.util
 import io
 import os
@@ -27,7 +28,6 @@ import subprocess
 import sys
 import types
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -37,6 +37,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_file
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
+from conftest import package_tree
 
 from scoring import cli, i18n
 from scoring.commands import ABOUT, COMMANDS
@@ -72,12 +73,16 @@ def _modules() -> list[Path]:
     return sorted(PACKAGE.rglob("*.py"))
 
 
-def _extracted() -> Iterator[tuple[str, int, str | None, str]]:
-    """(module, line, context, msgid) of every message in the package, as pybabel reads them."""
+@functools.cache
+def _extracted() -> tuple[tuple[str, int, str | None, str], ...]:
+    """(module, line, context, msgid) of every message in the package, as pybabel reads them
+    (once a test process: three tests read them)."""
+    found = []
     for path in _modules():
         for line, message, _, context in extract_from_file("python", str(path), KEYWORDS):
             assert isinstance(message, str)
-            yield str(path.relative_to(ROOT)), line, context, message
+            found.append((str(path.relative_to(ROOT)), line, context, message))
+    return tuple(found)
 
 
 def _po(domain: str) -> Catalog:
@@ -125,8 +130,7 @@ def test_tr_and_ui_are_called_with_literals() -> None:
     marked with ``N_`` where it is written.)"""
     unreadable = []
     for path in _modules():
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
+        for node in ast.walk(package_tree(path)):
             if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
                 continue
             literals = {"tr": 2, "N_": 1}.get(node.func.id, 0)
