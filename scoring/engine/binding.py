@@ -6,9 +6,10 @@ need them, wrong kinds and units, values out of bounds) so a user fixes a facts 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import weakref
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import Problem, did_you_mean
 from ..formula.expr import Value
@@ -21,7 +22,7 @@ from ..spec.compiled import Fact, Node, Spec
 from .facts import Facts
 from .result import ScoreWarning
 
-__all__ = ["bind_values", "blank", "check_references", "out_of_bounds"]
+__all__ = ["Needs", "bind_values", "blank", "check_references", "needs_of", "out_of_bounds"]
 
 
 def check_references(spec: Spec, facts: Facts, problems: list[Problem]) -> dict[str, str]:
@@ -157,29 +158,41 @@ def check_references(spec: Spec, facts: Facts, problems: list[Problem]) -> dict[
 def bind_values(
     spec: Spec,
     facts: Facts,
-    leaves: list[Node],
+    leaves: Sequence[Node],
     problems: list[Problem],
     warnings: list[ScoreWarning],
 ) -> dict[str, Value]:
     """Every provided value read into its unit, plus defaults; missing needed facts reported."""
     env: dict[str, Value] = {}
     known = spec.facts
-    derived_ids = {d.id for d in spec.derived}
-    needed: dict[str, list[str]] = {}
-    for leaf in leaves:
-        for name in leaf.facts_needed:
-            needed.setdefault(name, []).append(leaf.id)
+    needs = needs_of(spec, leaves)
+    needed = needs.needed
     given: set[str] = set()
+    value: Value | str | None
     for name, raw in facts.values.items():
         fact = known.get(name)
         if fact is None:
             hint = (
                 tr("unknown-fact", " (a derived value is computed, not given)")
-                if name in derived_ids
+                if name in needs.derived
                 else did_you_mean(name, known)
             )
             message = tr("unknown-fact", "unknown fact {name!r}{hint}", name=name, hint=hint)
             problems.append(facts.problem(("values", name), message, "unknown-fact", key=True))
+            continue
+        if raw.__class__ is str and raw and not raw.isspace():
+            # The common case first (a table's cell, a JSON string): ``_read``'s steps for a
+            # text that reads and lies within bounds; any other outcome is ``_read``'s to word.
+            given.add(name)
+            try:
+                value = fact.measure.read(raw)
+            except MeasureError:
+                value = _read(fact, raw, facts, ("values", name), problems, warnings)
+            else:
+                if out_of_bounds(fact, value) is not None:
+                    value = _within_bounds(fact, value, facts, ("values", name), problems)
+            if value is not None and not isinstance(value, str):  # text is never computed on
+                env[name] = value
             continue
         if blank(raw) and (name not in needed or fact.default is not None):
             continue  # a template line left empty: the same as leaving it out
@@ -187,16 +200,16 @@ def bind_values(
         value = _read(fact, raw, facts, ("values", name), problems, warnings)
         if value is not None and not isinstance(value, str):  # text is shown, never computed on
             env[name] = value
-    for name in known:
+    for name, fact in needs.rest:  # in the spec's order: a default, or a fact a leaf needs
         if name in given:
             continue
-        default = known[name].default
-        if default is not None:
-            value = _read(known[name], default, facts, (), problems, warnings)
+        if fact.default is not None:
+            value = needs.defaults.get(name)
+            if value is None:
+                value = _default(name, fact, needs.defaults, facts, problems, warnings)
             if value is not None and not isinstance(value, str):
                 env[name] = value
-        elif name in needed:
-            fact = known[name]
+        else:
             problems.append(
                 facts.problem(
                     ("values",),
@@ -212,6 +225,62 @@ def bind_values(
                 )
             )
     return env
+
+
+class Needs(NamedTuple):
+    """What evaluating a record reads of its spec, for one set of applicable leaves."""
+
+    needed: Mapping[str, tuple[str, ...]]  # fact id → the leaves (ids, in order) that read it
+    rest: tuple[tuple[str, Fact], ...]  # facts with a default or needed, in the spec's order
+    derived: frozenset[str]  # the derived values' ids (given as a fact, they are named so)
+    derived_needed: frozenset[str]  # the derived values the leaves read
+    defaults: dict[str, Value | str]  # the spec's defaults read so far (``_default``)
+
+
+# Each spec's ``Needs`` when every leaf applies (as in most records).
+_NEEDS: weakref.WeakKeyDictionary[Spec, Needs] = weakref.WeakKeyDictionary()
+
+
+def needs_of(spec: Spec, leaves: Sequence[Node]) -> Needs:
+    """The ``Needs`` of ``leaves`` (the spec's applicable leaves, in order): worked out once per
+    spec when they are all of them."""
+    found = _NEEDS.get(spec)
+    if found is not None and len(leaves) == len(spec.leaves):
+        return found
+    needed: dict[str, list[str]] = {}
+    for leaf in leaves:
+        for name in leaf.facts_needed:
+            needed.setdefault(name, []).append(leaf.id)
+    rest = tuple(
+        (name, fact)
+        for name, fact in spec.facts.items()
+        if fact.default is not None or name in needed
+    )
+    derived = frozenset(d.id for d in spec.derived)
+    derived_needed = frozenset().union(*(leaf.derived_needed for leaf in leaves))
+    defaults: dict[str, Value | str] = {} if found is None else found.defaults
+    needed_by = {name: tuple(ids) for name, ids in needed.items()}
+    made = Needs(needed_by, rest, derived, derived_needed, defaults)
+    if found is None and len(leaves) == len(spec.leaves):
+        _NEEDS[spec] = made
+    return made
+
+
+def _default(
+    name: str,
+    fact: Fact,
+    read: dict[str, Value | str],
+    facts: Facts,
+    problems: list[Problem],
+    warnings: list[ScoreWarning],
+) -> Value | str | None:
+    """A fact's default, read as a given value is; kept in ``read`` when that reports nothing
+    (a default that does not read is reported at each record, as a given value is)."""
+    reported = len(problems), len(warnings)
+    value = _read(fact, fact.default, facts, (), problems, warnings)
+    if value is not None and (len(problems), len(warnings)) == reported:
+        read[name] = value
+    return value
 
 
 def blank(raw: Any) -> bool:

@@ -10,16 +10,17 @@ and score; ``roll_up`` turns that into the ``IndicatorResult`` tree. The engine
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from decimal import Decimal
+import weakref
+from collections.abc import Mapping, Sequence
+from decimal import Decimal, getcontext
 from typing import Any, NamedTuple
 
 from ..errors import FactsError, FormulaError, Problem
-from ..formula.expr import Value
+from ..formula.expr import Value, formula_context
 from ..i18n import tr, ui
-from ..rules import InputError, Outcome
+from ..rules import InputError, Outcome, Rating
 from ..spec.compiled import Node, Spec
-from .binding import bind_values, check_references
+from .binding import bind_values, check_references, needs_of
 from .facts import Facts, facts_from_mapping
 from .result import IndicatorResult, ScoreWarning
 from .totals import ZERO, leaf_score
@@ -52,7 +53,9 @@ def evaluate(spec: Spec, facts: Facts | Mapping[str, Any]) -> Evaluation:
     problems: list[Problem] = []
     warnings: list[ScoreWarning] = []
     not_applicable = check_references(spec, facts, problems)
-    leaves = [leaf for leaf in spec.leaves if leaf.id not in not_applicable]
+    leaves: Sequence[Node] = spec.leaves
+    if not_applicable:
+        leaves = [leaf for leaf in leaves if leaf.id not in not_applicable]
     if not leaves:
         problems.append(
             facts.problem(
@@ -64,18 +67,36 @@ def evaluate(spec: Spec, facts: Facts | Mapping[str, Any]) -> Evaluation:
                 "all-not-applicable",
             )
         )
+    needs = needs_of(spec, leaves)
     env = bind_values(spec, facts, leaves, problems, warnings)
     # Even after a problem, every leaf whose inputs are all readable is still evaluated, so one
     # run reports a missing fact and a rating outside its tier together. Nothing is returned then.
-    _compute_derived(spec, leaves, env, facts, problems)
-    adjustments = _adjustments_by_indicator(facts)
+    _compute_derived(spec, leaves, needs.derived_needed, env, facts, problems)
+    adjustments = _adjustments_by_indicator(facts) if facts.adjustments else {}
+    # Under the private context (as ``scoring.engine.scorer`` calls this), a rating's outcome is
+    # kept for the next project given the very same rating (``_rated``).
+    rated = _RATED.setdefault(spec, {}) if getcontext() is formula_context() else None
+    ratings = facts.ratings
     done: dict[str, LeafOutcome] = {}
     present = env.keys()
     for leaf in leaves:
         # With no problem so far every input was read; after one, skip leaves missing an input.
         if problems and not leaf.inputs <= present:
             continue  # an input is missing or unreadable, and was reported as such
-        scored = _score_leaf(spec, leaf, env, facts, adjustments.get(leaf.id, ZERO), problems)
+        adjustment = adjustments.get(leaf.id, ZERO)
+        rule = leaf.rule
+        assert rule is not None
+        if rated is not None and rule.rated_only and not adjustment:
+            rating = ratings.get(leaf.id)
+            kept = rated.get((leaf.id, id(rating)))
+            if kept is not None and kept[0] is rating:
+                done[leaf.id] = kept[1]
+                continue
+            scored = _score_leaf(spec, leaf, env, facts, adjustment, problems)
+            if scored is not None and rating is not None:
+                _keep(rated, leaf.id, rating, scored)
+        else:
+            scored = _score_leaf(spec, leaf, env, facts, adjustment, problems)
         if scored is not None:
             done[leaf.id] = scored
     if problems:
@@ -83,12 +104,36 @@ def evaluate(spec: Spec, facts: Facts | Mapping[str, Any]) -> Evaluation:
     return Evaluation(facts, not_applicable, env, done, warnings)
 
 
-def _compute_derived(
-    spec: Spec, leaves: list[Node], env: dict[str, Value], facts: Facts, problems: list[Problem]
+# Per spec, (leaf id, id of a rating) → that rating and its leaf's outcome, for leaves whose rule
+# reads only the rating (``Rule.rated_only``) and is not adjusted. The rating is held, so its id
+# names no other object while it is kept; batch rows share their rating objects
+# (``facts.facts_from_record``), so a run of rows reads a handful of ratings.
+_RATED: weakref.WeakKeyDictionary[Spec, dict[tuple[str, int], tuple[Rating, LeafOutcome]]] = (
+    weakref.WeakKeyDictionary()
+)
+_RATED_KEPT = 4096
+
+
+def _keep(
+    rated: dict[tuple[str, int], tuple[Rating, LeafOutcome]],
+    leaf_id: str,
+    rating: Rating,
+    outcome: LeafOutcome,
 ) -> None:
-    needed: set[str] = set()
-    for leaf in leaves:
-        needed |= leaf.derived_needed
+    if len(rated) >= _RATED_KEPT:
+        rated.clear()
+    rated[leaf_id, id(rating)] = (rating, outcome)
+
+
+def _compute_derived(
+    spec: Spec,
+    leaves: Sequence[Node],
+    needed: frozenset[str],
+    env: dict[str, Value],
+    facts: Facts,
+    problems: list[Problem],
+) -> None:
+    """The derived values ``needed`` (by ``leaves``), in dependency order, into ``env``."""
     for derived in spec.derived:
         if derived.id not in needed:
             continue
@@ -144,6 +189,8 @@ def _score_leaf(
     except FormulaError as exc:
         problems.append(_at_indicator(facts, leaf, exc.message, exc.problems[0].code))
         return None
+    if problems:
+        return None  # nothing is returned after a problem: the rule had only to be checked
     points = outcome.points
     rule_score = leaf_score(spec, points, weight)
     final = rule_score

@@ -341,20 +341,29 @@ def _simple_record(data: Mapping[str, Any], file: str) -> Facts | None:
     raw_ratings = data.get("ratings", {})
     if not isinstance(raw_ratings, dict):
         return None
+    known = _RATINGS
     for key, raw in raw_ratings.items():
         if not isinstance(raw, dict) or not raw.keys() <= _RATING_KEYS:
             return None
         tier, narrative = raw.get("tier"), raw.get("narrative")
         if tier is None:
             continue  # as the model reads it: an empty rating is a missing one
-        if not isinstance(tier, str) or not isinstance(narrative, (str, type(None))):
-            return None
-        try:  # the bounded reader of every number (1e308 must not reach a tier's range check)
-            score = None if raw.get("score") is None else parse_number(raw["score"])
-            share = None if raw.get("share") is None else share_of(raw["share"])
-        except (ArithmeticError, ValueError, TypeError):
-            return None  # the full validation says what is wrong
-        ratings[key] = Rating(tier, score, share, narrative or "")
+        score, share = raw.get("score"), raw.get("share")
+        # A batch's rows repeat a handful of ratings (达成 and a score of one decimal): each read
+        # once, by its parts as written when they are all text (Decimal("2.8") and "2.80" would
+        # be one key of two readings).
+        parts = (tier, score, share, narrative)
+        texts = all(part is None or part.__class__ is str for part in parts)
+        rating = known.get(parts) if texts else None
+        if rating is None:
+            rating = _rating(tier, score, share, narrative)
+            if rating is None:
+                return None  # the full validation says what is wrong
+            if texts:
+                if len(known) >= _RATINGS_KEPT:
+                    known.clear()
+                known[parts] = rating
+        ratings[key] = rating
     return facts_from_values(
         values,
         project=project,
@@ -363,6 +372,24 @@ def _simple_record(data: Mapping[str, Any], file: str) -> Facts | None:
         deviations=reasons[1],
         file=file,
     )
+
+
+# Ratings read by ``_simple_record``, by their parts as written (all text, or None).
+_RATINGS: dict[tuple[str, str | None, str | None, str | None], Rating] = {}
+_RATINGS_KEPT = 4096
+
+
+def _rating(tier: object, score: object, share: object, narrative: object) -> Rating | None:
+    """A rating read from its parts as the model reads them; None when the full validation
+    must say what is wrong with it."""
+    if not isinstance(tier, str) or not isinstance(narrative, (str, type(None))):
+        return None
+    try:  # the bounded reader of every number (1e308 must not reach a tier's range check)
+        points = None if score is None else parse_number(score)  # type: ignore[arg-type]
+        part = None if share is None else share_of(share)
+    except (ArithmeticError, ValueError, TypeError):
+        return None
+    return Rating(tier, points, part, narrative or "")
 
 
 @functools.cache

@@ -161,6 +161,10 @@ _NUM_RE = re.compile(_NUM, re.ASCII)
 _UNIT_RE = re.compile(_UNIT, re.ASCII)
 _NUMBER_START = re.compile(r"[+-]?\.?\d", re.ASCII)
 _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+", re.ASCII)
+# Short plain ASCII numbers, in range by their length alone: ``_decimal``'s fast path, whole.
+_PLAIN_NUMBER = re.compile(
+    rf"[+-]?\d{{1,{MAX_INTEGER_DIGITS}}}(?:\.\d{{1,{MAX_DECIMAL_PLACES}}})?", re.ASCII
+)
 # Python's words and YAML's (.inf, .nan), which YAML reads as text here, never as a float.
 _NON_FINITE = frozenset({"nan", "snan", "inf", "infinity", "∞", ".inf", ".nan"})
 _UNDERSCORE = re.compile(r"[0-9]+(?:_[0-9]+)+", re.ASCII)
@@ -185,6 +189,11 @@ _SUFFIX_OPS = {"以上": ("≥", ">"), "以下": ("≤", "<"), "以内": ("≤",
 
 def parse_number(value: str | float | Decimal) -> Decimal:
     """A plain number: sign, digits, thousands separators grouped by three, decimals."""
+    if isinstance(value, str) and _PLAIN_NUMBER.fullmatch(value):
+        # The common case first ("2.8", a rating's score in every row of a batch): what
+        # ``_split`` and ``_decimal`` give it, without the general pattern (-0 is 0 there too).
+        number = Decimal(value)
+        return number.copy_abs() if number.is_zero() else number
     if not isinstance(value, str):
         return _from_object(value, _NUMBER)
     number, unit = _split(value, _NUMBER)

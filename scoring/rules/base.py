@@ -247,6 +247,9 @@ class Rule(ABC):
     ) -> Outcome: ...
 
     emits_score: ClassVar[bool] = False  # True: ``emit`` gives the leaf's final score
+    # True: ``evaluate`` reads the rating and the weight only, never the values, so its outcome
+    # for a rating is that of every project given the same one (the engine keeps it).
+    rated_only: ClassVar[bool] = False
 
     @abstractmethod
     def emit(self, gen: Emitter, weight: Decimal) -> ast.expr:
