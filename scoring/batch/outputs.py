@@ -289,18 +289,13 @@ class _XlsxWriter(_FileWriter):
     def write(self, rows: list[list[str]]) -> None:
         self.count += len(rows)
         if self.count > XLSX_MAX_RECORDS:
-            raise ScoringError(
-                Problem(
-                    tr(
-                        "xlsx-too-many-rows",
-                        "more than {limit:,} records do not fit an .xlsx sheet; write .csv or "
-                        ".jsonl instead",
-                        limit=XLSX_MAX_RECORDS,
-                    ),
-                    "xlsx-too-many-rows",
-                    file=self.path,
-                )
+            message = tr(
+                "xlsx-too-many-rows",
+                "more than {limit:,} records do not fit an .xlsx sheet; write .csv or .jsonl "
+                "instead",
+                limit=XLSX_MAX_RECORDS,
             )
+            raise ScoringError(Problem(message, "xlsx-too-many-rows", file=self.path))
         numeric, append, text, number = self.numeric, self.sheet.append, self._text, self._number
         error = self.error_column
         for row in rows:

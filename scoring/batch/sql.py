@@ -219,9 +219,8 @@ class _Sqlite(Database):
         try:
             cursor.execute(query)
         except sqlite3.DatabaseError as exc:
-            if getattr(exc, "sqlite_errorname", "") == "SQLITE_AUTH" or "not authorized" in str(
-                exc
-            ):
+            denied = getattr(exc, "sqlite_errorname", "") == "SQLITE_AUTH"
+            if denied or "not authorized" in str(exc):
                 raise _not_a_query(label) from None
             raise _sql_error(label, exc) from None
         except (sqlite3.Error, ValueError) as exc:  # two statements; a NUL in the text
@@ -629,23 +628,21 @@ class TableTarget:
     def check(self) -> None:
         """Refuse a name that is not one, or a table that exists (without ``replace``)."""
         if not _TABLE_NAME.fullmatch(self.name):
-            raise UsageError(
-                tr(
-                    "db-write",
-                    "--to-table {name!r}: a table's name is letters, digits and _, not "
-                    "beginning with a digit, at most 63 characters",
-                    name=self.name,
-                )
+            message = tr(
+                "db-write",
+                "--to-table {name!r}: a table's name is letters, digits and _, not beginning "
+                "with a digit, at most 63 characters",
+                name=self.name,
             )
+            raise UsageError(message)
         if not self.replace and self.database.has_table(self.name):
-            raise UsageError(
-                tr(
-                    "db-write",
-                    "{where}: table {name!r} exists; use --replace to replace it",
-                    where=self.database.shown,
-                    name=self.name,
-                )
+            message = tr(
+                "db-write",
+                "{where}: table {name!r} exists; use --replace to replace it",
+                where=self.database.shown,
+                name=self.name,
             )
+            raise UsageError(message)
 
 
 def error_codes(error: str) -> str:
