@@ -31,10 +31,12 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import doc_server
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -256,39 +258,44 @@ FIXTURES: dict[str, Callable[[Path], None]] = {
 # --- running ----------------------------------------------------------------------------------
 
 
-class Workspace:
-    """One doc's temporary folder, where its commands run in order."""
+def product_env() -> dict[str, str]:
+    """The environment the docs' commands run in: the product's defaults."""
+    # No JIXIAO_ setting and a neutral locale (gettext would read LANGUAGE, LC_ALL and
+    # LC_MESSAGES), unbuffered so stdout and stderr interleave as on a terminal.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("JIXIAO_") and k not in {"LANGUAGE", "LC_ALL", "LC_MESSAGES"}
+    }
+    env.update(LANG="C.UTF-8", PYTHONUNBUFFERED="1", PYTHONIOENCODING="utf-8", COLUMNS="100")
+    # The test environment's own tools (check-jsonschema) even where it is not activated.
+    env["PATH"] = os.pathsep.join(
+        [os.path.dirname(sys.executable), *filter(None, [os.environ.get("PATH")])]
+    )
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
+    return env
 
-    def __init__(self, folder: Path, commands: list[DocCommand]) -> None:
+
+class Workspace:
+    """One doc's temporary folder, where its commands run in order; ``server``: the socket of
+    tests/doc_server.py, where each `jixiao` runs."""
+
+    def __init__(self, folder: Path, commands: list[DocCommand], server: str) -> None:
         self.folder = folder
+        self.server = server
         for name in SHARED:
             (folder / name).symlink_to(ROOT / name, target_is_directory=True)
         for name, make in FIXTURES.items():
             if any(name in command.command for command in commands):
                 make(folder / name)
-        # The product's defaults: no JIXIAO_ setting and a neutral locale (gettext would read
-        # LANGUAGE, LC_ALL and LC_MESSAGES), unbuffered so stdout and stderr interleave as on a
-        # terminal.
-        self.env = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith("JIXIAO_") and k not in {"LANGUAGE", "LC_ALL", "LC_MESSAGES"}
-        }
-        self.env.update(
-            LANG="C.UTF-8", PYTHONUNBUFFERED="1", PYTHONIOENCODING="utf-8", COLUMNS="100"
-        )
-        # The test environment's own tools (check-jsonschema) even where it is not activated.
-        self.env["PATH"] = os.pathsep.join(
-            [os.path.dirname(sys.executable), *filter(None, [os.environ.get("PATH")])]
-        )
-        self.env["PYTHONPATH"] = os.pathsep.join(
-            [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
-        )
+        self.env = product_env()
 
     def run(self, command: str) -> subprocess.CompletedProcess[str]:
-        # `jixiao` is the package under test, whichever `jixiao` is on PATH; `pip install . &&`
-        # in front of a command is the install the test environment already is.
-        script = f'jixiao() {{ "{sys.executable}" -m scoring "$@"; }}\n'
+        # `jixiao` is the package under test, whichever `jixiao` is on PATH: `python -m scoring`
+        # forked from the server, which has imported it already; `pip install . &&` in front of
+        # a command is the install the test environment already is.
+        client = f'"{sys.executable}" -I -S "{DOC_SERVER}" "{self.server}"'
+        script = f'jixiao() {{ {client} "$@"; }}\n'
         script += re.sub(r"^pip install \S+ && ", "", command)
         return subprocess.run(
             ["bash", "-c", script],
@@ -335,6 +342,34 @@ def check(workspace: Workspace, command: DocCommand) -> list[str]:
 
 COMMANDS = _doc_commands()
 RUN_DOCS = sorted({c.doc for c in COMMANDS if _skip_reason(c) is None})
+DOC_SERVER = Path(__file__).resolve().parent / "doc_server.py"
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    """tests/doc_server.py listening, started in the commands' environment; its socket."""
+    folder = tempfile.mkdtemp(prefix="jixiao-docs-")  # short: a socket's path is 107 bytes at most
+    path = os.path.join(folder, "socket")
+    process = subprocess.Popen(
+        [sys.executable, str(DOC_SERVER), "serve", path],
+        cwd=ROOT,
+        env=product_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert process.stdout is not None
+    started = process.stdout.readline()
+    if started != "ready\n":
+        process.kill()
+        pytest.fail(f"the doc command server did not start:\n{started}{process.stdout.read()}")
+    try:
+        yield path
+    finally:
+        doc_server.stop(path)
+        process.wait(timeout=30)
+        process.stdout.close()
+        shutil.rmtree(folder)
 
 
 # One test per doc, its commands in order in one folder: a later command may read what an earlier
@@ -342,9 +377,9 @@ RUN_DOCS = sorted({c.doc for c in COMMANDS if _skip_reason(c) is None})
 # doc is reported, each with its line and a diff.
 @requires_bash
 @pytest.mark.parametrize("doc", RUN_DOCS)
-def test_doc_commands(doc: str, tmp_path: Path) -> None:
+def test_doc_commands(doc: str, tmp_path: Path, server: str) -> None:
     commands = [c for c in COMMANDS if c.doc == doc]
-    workspace = Workspace(tmp_path, commands)
+    workspace = Workspace(tmp_path, commands, server)
     failures = []
     for command in commands:
         if _skip_reason(command) is None and (problems := check(workspace, command)):
