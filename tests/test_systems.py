@@ -189,8 +189,10 @@ _SOURCES = ("pyproject.toml", "README.md", "scoring", "indicators", "examples")
 
 def _build_wheel(source: Path, dist: Path) -> Path:
     """A wheel of the checkout, built from a copy (an in-tree build/ would keep stale modules).
-    Offline with the environment's setuptools when it can build wheels; else pip's isolated
-    build, which fetches setuptools from the index. Skips when neither works."""
+    Offline with the environment's setuptools when it can build wheels, by calling its PEP 517
+    hook as `pip wheel --no-build-isolation` does (without pip's start-up, half the time);
+    else pip's isolated build, which fetches setuptools from the index. Skips when neither
+    works."""
     source.mkdir()
     for name in _SOURCES:
         where = ROOT / name
@@ -198,20 +200,21 @@ def _build_wheel(source: Path, dist: Path) -> Path:
             shutil.copytree(where, source / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(where, source / name)
+    hook = "import sys, setuptools.build_meta as backend; backend.build_wheel(sys.argv[1])"
+    builds = {
+        "setuptools.build_meta": [sys.executable, "-c", hook, str(dist)],
+        "pip wheel": [sys.executable, "-m", "pip", "wheel", str(source), "-w", str(dist),
+                      "--no-deps", "-q"],
+    }  # fmt: skip
     reasons = []
-    for isolation in (["--no-build-isolation"], []):
-        command = [sys.executable, "-m", "pip", "wheel", str(source), "-w", str(dist)]
+    for how, command in builds.items():
         done = subprocess.run(
-            [*command, "--no-deps", "-q", *isolation],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=300,
+            command, cwd=source, capture_output=True, text=True, check=False, timeout=300
         )
         wheels = sorted(dist.glob("jixiao-*.whl"))
         if done.returncode == 0 and wheels:
             return wheels[0]
-        reasons.append(" ".join(isolation) + ": " + (done.stderr.strip().splitlines() or ["?"])[-1])
+        reasons.append(how + ": " + (done.stderr.strip().splitlines() or ["?"])[-1])
     pytest.skip("cannot build a wheel here: " + "; ".join(reasons))
 
 
