@@ -18,6 +18,7 @@ from ..numbers.cell_text import is_not_applicable
 from ..numbers.measure import MeasureError
 from ..numbers.quantities import parse_quantity
 from ..numbers.text import format_number, places_of
+from ..rules import Rating
 from ..spec.compiled import Fact, Node, Spec
 from .facts import Facts
 from .result import ScoreWarning
@@ -161,11 +162,14 @@ def bind_values(
     leaves: Sequence[Node],
     problems: list[Problem],
     warnings: list[ScoreWarning],
+    needs: Needs | None = None,
 ) -> dict[str, Value]:
-    """Every provided value read into its unit, plus defaults; missing needed facts reported."""
+    """Every provided value read into its unit, plus defaults; missing needed facts reported.
+    ``needs``: ``needs_of(spec, leaves)``, when the caller has it."""
     env: dict[str, Value] = {}
     known = spec.facts
-    needs = needs_of(spec, leaves)
+    if needs is None:
+        needs = needs_of(spec, leaves)
     needed = needs.needed
     given: set[str] = set()
     value: Value | str | None
@@ -235,9 +239,13 @@ class Needs(NamedTuple):
     derived: frozenset[str]  # the derived values' ids (given as a fact, they are named so)
     derived_needed: frozenset[str]  # the derived values the leaves read
     defaults: dict[str, Value | str]  # the spec's defaults read so far (``_default``)
+    # The spec's leaf outcomes kept by ``evaluation.evaluate`` (its ``LeafOutcome``s: the
+    # evaluation imports this module, not the other way round).
+    rated: dict[tuple[str, int], tuple[Rating, Any]]
 
 
-# Each spec's ``Needs`` when every leaf applies (as in most records).
+# Each spec's ``Needs`` when every leaf applies (as in most records); a ``Needs`` for fewer
+# leaves is made for its record, and shares the spec's ``defaults`` and ``rated``.
 _NEEDS: weakref.WeakKeyDictionary[Spec, Needs] = weakref.WeakKeyDictionary()
 
 
@@ -258,9 +266,11 @@ def needs_of(spec: Spec, leaves: Sequence[Node]) -> Needs:
     )
     derived = frozenset(d.id for d in spec.derived)
     derived_needed = frozenset().union(*(leaf.derived_needed for leaf in leaves))
-    defaults: dict[str, Value | str] = {} if found is None else found.defaults
     needed_by = {name: tuple(ids) for name, ids in needed.items()}
-    made = Needs(needed_by, rest, derived, derived_needed, defaults)
+    if found is None:
+        made = Needs(needed_by, rest, derived, derived_needed, {}, {})
+    else:  # the spec's own, shared
+        made = Needs(needed_by, rest, derived, derived_needed, found.defaults, found.rated)
     if found is None and len(leaves) == len(spec.leaves):
         _NEEDS[spec] = made
     return made

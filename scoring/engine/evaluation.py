@@ -10,7 +10,6 @@ and score; ``roll_up`` turns that into the ``IndicatorResult`` tree. The engine
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, getcontext
 from typing import Any, NamedTuple
@@ -68,14 +67,14 @@ def evaluate(spec: Spec, facts: Facts | Mapping[str, Any]) -> Evaluation:
             )
         )
     needs = needs_of(spec, leaves)
-    env = bind_values(spec, facts, leaves, problems, warnings)
+    env = bind_values(spec, facts, leaves, problems, warnings, needs)
     # Even after a problem, every leaf whose inputs are all readable is still evaluated, so one
     # run reports a missing fact and a rating outside its tier together. Nothing is returned then.
     _compute_derived(spec, leaves, needs.derived_needed, env, facts, problems)
     adjustments = _adjustments_by_indicator(facts) if facts.adjustments else {}
     # Under the private context (as ``scoring.engine.scorer`` calls this), a rating's outcome is
-    # kept for the next project given the very same rating (``_rated``).
-    rated = _RATED.setdefault(spec, {}) if getcontext() is formula_context() else None
+    # kept for the next project given the very same rating (``_keep``).
+    rated = needs.rated if getcontext() is formula_context() else None
     ratings = facts.ratings
     done: dict[str, LeafOutcome] = {}
     present = env.keys()
@@ -90,7 +89,7 @@ def evaluate(spec: Spec, facts: Facts | Mapping[str, Any]) -> Evaluation:
             rating = ratings.get(leaf.id)
             kept = rated.get((leaf.id, id(rating)))
             if kept is not None and kept[0] is rating:
-                done[leaf.id] = kept[1]
+                done[leaf.id] = kept[1]  # the LeafOutcome of this very rating
                 continue
             scored = _score_leaf(spec, leaf, env, facts, adjustment, problems)
             if scored is not None and rating is not None:
@@ -104,22 +103,19 @@ def evaluate(spec: Spec, facts: Facts | Mapping[str, Any]) -> Evaluation:
     return Evaluation(facts, not_applicable, env, done, warnings)
 
 
-# Per spec, (leaf id, id of a rating) → that rating and its leaf's outcome, for leaves whose rule
-# reads only the rating (``Rule.rated_only``) and is not adjusted. The rating is held, so its id
-# names no other object while it is kept; batch rows share their rating objects
-# (``facts.facts_from_record``), so a run of rows reads a handful of ratings.
-_RATED: weakref.WeakKeyDictionary[Spec, dict[tuple[str, int], tuple[Rating, LeafOutcome]]] = (
-    weakref.WeakKeyDictionary()
-)
 _RATED_KEPT = 4096
 
 
 def _keep(
-    rated: dict[tuple[str, int], tuple[Rating, LeafOutcome]],
+    rated: dict[tuple[str, int], tuple[Rating, Any]],
     leaf_id: str,
     rating: Rating,
     outcome: LeafOutcome,
 ) -> None:
+    """Keep a leaf's outcome, per spec, by (leaf id, id of its rating), for a leaf whose rule
+    reads only the rating (``Rule.rated_only``) and is not adjusted. The rating is held, so its
+    id names no other object while it is kept; batch rows share their rating objects
+    (``facts.facts_from_record``), so a run of rows reads a handful of ratings."""
     if len(rated) >= _RATED_KEPT:
         rated.clear()
     rated[leaf_id, id(rating)] = (rating, outcome)

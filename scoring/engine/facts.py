@@ -305,6 +305,7 @@ def facts_from_values(
 
 
 _SIMPLE_PROJECT = frozenset(ProjectModel.model_fields) - {"goal"}
+_RECORD_KEYS = frozenset({"project", "values", "ratings", "not_applicable", "deviations"})
 _RATING_KEYS = frozenset({"tier", "score", "share", "narrative"})
 
 
@@ -317,23 +318,43 @@ def facts_from_record(data: Mapping[str, Any], file: str = "<record>") -> Facts:
     if not isinstance(data, Mapping):
         return facts_from_mapping(data, file)  # which says what the record should be
     built = _simple_record(data, file)
-    return built if built is not None else facts_from_mapping(data, file)
+    if isinstance(built, Facts):
+        return built
+    if built:  # all simple but these ratings: their problems are the record's (in most cases)
+        _refuse_ratings(data["ratings"], built, file)
+    return facts_from_mapping(data, file)
 
 
-def _simple_record(data: Mapping[str, Any], file: str) -> Facts | None:
+@in_exact_context
+def _refuse_ratings(ratings: Mapping[str, Any], keys: list[str], file: str) -> None:
+    """Raise the FactsError the full validation raises for a record whose parts are all simple
+    but the ratings at ``keys``: theirs are its only problems, and each is worded from its own
+    part of the record, so the ratings alone are validated. (Should they validate, the caller
+    validates the whole record.)"""
+    part = {"project": {}, "ratings": {key: ratings[key] for key in keys}}
+    _from_document(Document(data=part, file=file, value_marks={}, key_marks={}))
+
+
+def _simple_record(data: Mapping[str, Any], file: str) -> Facts | list[str] | None:
+    """The record's facts, when its parts are all simple; else None, or (when they are all
+    simple but some ratings) the keys of those ratings. Keys are text, as the model has them (a
+    library mapping's 1: is for the full validation to word)."""
     project, values = data.get("project", {}), data.get("values", {})
     if isinstance(project, dict) and "year" in project:
         project = {**project, "year": _year_text(project["year"])}  # 2021 from a JSON line
     reasons = [data.get("not_applicable", {}), data.get("deviations", {})]
     if not (
-        data.keys() <= {"project", "values", "ratings", "not_applicable", "deviations"}
+        data.keys() <= _RECORD_KEYS
         and isinstance(project, dict)
         and project.keys() <= _SIMPLE_PROJECT
         and all(isinstance(v, str) for v in project.values())
         and is_year(project.get("year", "2000"))  # else the full validation says what is wrong
         and isinstance(values, dict)
+        and all(key.__class__ is str for key in values)
         and all(
-            isinstance(r, dict) and all(isinstance(v, str) for v in r.values()) for r in reasons
+            isinstance(r, dict)
+            and all(k.__class__ is str and v.__class__ is str for k, v in r.items())
+            for r in reasons
         )
     ):
         return None
@@ -342,9 +363,13 @@ def _simple_record(data: Mapping[str, Any], file: str) -> Facts | None:
     if not isinstance(raw_ratings, dict):
         return None
     known = _RATINGS
+    refused: list[str] = []
     for key, raw in raw_ratings.items():
-        if not isinstance(raw, dict) or not raw.keys() <= _RATING_KEYS:
+        if key.__class__ is not str:
             return None
+        if not isinstance(raw, dict) or not raw.keys() <= _RATING_KEYS:
+            refused.append(key)
+            continue
         tier, narrative = raw.get("tier"), raw.get("narrative")
         if tier is None:
             continue  # as the model reads it: an empty rating is a missing one
@@ -353,17 +378,25 @@ def _simple_record(data: Mapping[str, Any], file: str) -> Facts | None:
         # once, by its parts as written when they are all text (Decimal("2.8") and "2.80" would
         # be one key of two readings).
         parts = (tier, score, share, narrative)
-        texts = all(part is None or part.__class__ is str for part in parts)
+        texts = (
+            tier.__class__ is str
+            and (score is None or score.__class__ is str)
+            and (share is None or share.__class__ is str)
+            and (narrative is None or narrative.__class__ is str)
+        )
         rating = known.get(parts) if texts else None
         if rating is None:
             rating = _rating(tier, score, share, narrative)
             if rating is None:
-                return None  # the full validation says what is wrong
+                refused.append(key)  # the full validation says what is wrong
+                continue
             if texts:
                 if len(known) >= _RATINGS_KEPT:
                     known.clear()
                 known[parts] = rating
         ratings[key] = rating
+    if refused:
+        return refused
     return facts_from_values(
         values,
         project=project,
