@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..numbers.cell_text import normalize
+from .result_rows import LEVEL_NAMES
 from .sheet import Sheet
 from .sheet_cells import CellReader
 
@@ -33,7 +34,6 @@ _FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 # A header with 分 in it is a 分值 column unless it is a score someone else gives, or a title.
 _NOT_POINTS = ("复核", "审核", "评", "得", "扣", "指标", "标准", "目标", "绩效")
-_LEVEL_WORDS = ("一级指标", "二级指标", "三级指标", "四级指标", "五级指标", "六级指标")
 _LEAF_WORDS = ("指标名称", "具体指标", "绩效指标名称")
 
 
@@ -66,7 +66,7 @@ def _scan_header_row(sheet: Sheet, row: int) -> tuple[dict[str, int], dict[int, 
         text = _words(sheet, row, col)
         if not text or len(text) > 20:
             continue
-        level = next((i + 1 for i, w in enumerate(_LEVEL_WORDS) if w in text), None)
+        level = next((i + 1 for i, w in enumerate(LEVEL_NAMES) if w in text), None)
         if level is not None:
             levels.setdefault(level, col)
             continue
