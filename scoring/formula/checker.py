@@ -44,9 +44,6 @@ _MAX_LISTED = 5  # unknown names listed in one message
 # A node the rewrite adds is placed on line 1, as ``compile`` requires, when it is made: placing
 # them by a walk afterwards was a quarter of compiling a formula. The nodes of the parsed text
 # keep their own places, and the checker's rewrite of each takes its place (``visit``).
-# A node the rewrite adds is placed on line 1, as ``compile`` requires, when it is made: placing
-# them by a walk afterwards was a quarter of compiling a formula. The nodes of the parsed text keep
-# their own places, and the rewrite of each takes its place (``visit``).
 _LOAD = ast.Load()
 
 
