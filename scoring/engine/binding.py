@@ -26,9 +26,21 @@ from .result import ScoreWarning
 __all__ = ["Needs", "bind_values", "blank", "check_references", "needs_of", "out_of_bounds"]
 
 
-def check_references(spec: Spec, facts: Facts, problems: list[Problem]) -> dict[str, str]:
-    """Check every indicator id the facts mention; return leaf id → not-applicable reason."""
+def check_references(
+    spec: Spec, facts: Facts, problems: list[Problem], rated: frozenset[str] | None = None
+) -> dict[str, str]:
+    """Check every indicator id the facts mention; return leaf id → not-applicable reason.
+    ``rated``: the spec's leaves rated by a qualitative rule (``Needs.rated_leaves``), when the
+    caller has them."""
     nodes = spec.nodes
+    if (
+        rated is not None
+        and not facts.not_applicable
+        and not facts.adjustments
+        and facts.ratings.keys() <= rated
+        and facts.deviations.keys() <= nodes.keys()
+    ):
+        return {}  # as most records are: every id it names is known, and takes what it is given
     for section in ("ratings", "not_applicable", "deviations"):
         for key in getattr(facts, section):
             if key not in nodes:
@@ -238,6 +250,7 @@ class Needs(NamedTuple):
     rest: tuple[tuple[str, Fact], ...]  # facts with a default or needed, in the spec's order
     derived: frozenset[str]  # the derived values' ids (given as a fact, they are named so)
     derived_needed: frozenset[str]  # the derived values the leaves read
+    rated_leaves: frozenset[str]  # the spec's leaves rated by a qualitative rule
     defaults: dict[str, Value | str]  # the spec's defaults read so far (``_default``)
     # The spec's leaf outcomes kept by ``evaluation.evaluate`` (its ``LeafOutcome``s: the
     # evaluation imports this module, not the other way round).
@@ -267,10 +280,13 @@ def needs_of(spec: Spec, leaves: Sequence[Node]) -> Needs:
     derived = frozenset(d.id for d in spec.derived)
     derived_needed = frozenset().union(*(leaf.derived_needed for leaf in leaves))
     needed_by = {name: tuple(ids) for name, ids in needed.items()}
+    rated = frozenset(
+        leaf.id for leaf in spec.leaves if leaf.rule is not None and leaf.rule.kind == "qualitative"
+    )
     if found is None:
-        made = Needs(needed_by, rest, derived, derived_needed, {}, {})
+        made = Needs(needed_by, rest, derived, derived_needed, rated, {}, {})
     else:  # the spec's own, shared
-        made = Needs(needed_by, rest, derived, derived_needed, found.defaults, found.rated)
+        made = Needs(needed_by, rest, derived, derived_needed, rated, found.defaults, found.rated)
     if found is None and len(leaves) == len(spec.leaves):
         _NEEDS[spec] = made
     return made

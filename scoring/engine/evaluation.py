@@ -51,10 +51,12 @@ def evaluate(spec: Spec, facts: Facts | Mapping[str, Any]) -> Evaluation:
         facts = facts_from_mapping(facts)
     problems: list[Problem] = []
     warnings: list[ScoreWarning] = []
-    not_applicable = check_references(spec, facts, problems)
+    needs = needs_of(spec, spec.leaves)  # the spec's, kept
+    not_applicable = check_references(spec, facts, problems, needs.rated_leaves)
     leaves: Sequence[Node] = spec.leaves
     if not_applicable:
         leaves = [leaf for leaf in leaves if leaf.id not in not_applicable]
+        needs = needs_of(spec, leaves)
     if not leaves:
         problems.append(
             facts.problem(
@@ -66,7 +68,6 @@ def evaluate(spec: Spec, facts: Facts | Mapping[str, Any]) -> Evaluation:
                 "all-not-applicable",
             )
         )
-    needs = needs_of(spec, leaves)
     env = bind_values(spec, facts, leaves, problems, warnings, needs)
     # Even after a problem, every leaf whose inputs are all readable is still evaluated, so one
     # run reports a missing fact and a rating outside its tier together. Nothing is returned then.

@@ -37,6 +37,7 @@ _FALSE_WORDS = frozenset({"否", "无", "未", "false", "False", "FALSE", "no", 
 _HUNDRED = Decimal(100)
 NUMERIC_KINDS = frozenset({"number", "money", "count", "rate"})  # read into a Decimal
 _REMEMBERED_UNITS = 32
+_REMEMBERED_TEXTS = 4096  # plain texts a measure keeps the reading of
 COMPOUND_PLACES = 4  # the fewest places a value in a compound unit (万元/公里) is shown at
 _MOST_YUAN = Decimal("1e15")  # 千万亿元: above any budget line (a whole state's is ~10^13 元)
 # Plain ASCII numbers within parse_number's limits (thousands grouped by commas, as exports write
@@ -99,6 +100,9 @@ class Measure:
     _money_units: dict[str, _MoneyUnit] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    # Plain texts read (``read``) into a count, rate or number: a batch's rows repeat them
+    # ("16件", "0", "92.5%"); amounts of money hardly ever, and are not kept.
+    _texts: dict[str, Decimal] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     # ---- display -------------------------------------------------------------------------
     def display(self, value: Decimal | bool | str) -> str:
@@ -130,9 +134,18 @@ class Measure:
     def read(self, raw: object) -> Decimal | bool | str:
         """Read one facts value into this measure, or raise MeasureError saying what was expected."""
         if raw.__class__ is str and self.kind in NUMERIC_KINDS:
+            texts = self._texts
+            found = texts.get(raw)
+            if found is not None:
+                return found
             match = _PLAIN.fullmatch(raw)
             if match is not None:  # the common case first: batch reads millions of these
-                return self._read_plain(match, raw)
+                value = self._read_plain(match, raw)
+                if self.kind != "money":
+                    if len(texts) >= _REMEMBERED_TEXTS:
+                        texts.clear()
+                    texts[raw] = value
+                return value
         if self.kind == "text":
             if isinstance(raw, str):
                 return raw
