@@ -20,7 +20,7 @@ from scoring import FactsError, facts_from_mapping, facts_from_record, load_spec
 from scoring.engine.evaluation import evaluate
 from scoring.engine.scorer import engine_totals
 from scoring.numbers.limits import QuantityError
-from scoring.numbers.quantities import _NUMBER, _split, parse_number
+from scoring.numbers.quantities import _NUMBER, _split, has_operator, parse_number, parse_target
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = load_spec(ROOT / "indicators" / "xinfang_weiwen.yaml")
@@ -77,6 +77,27 @@ def test_plain_numbers_read_as_the_general_parser_reads_them(text: str) -> None:
 @pytest.mark.parametrize("text", ["-0", "-0.00", "+0.0", "000012.50", "123456789012345"])
 def test_plain_number_edges(text: str) -> None:
     assert str(parse_number(text)) == str(_general(text))
+
+
+# Pieces of what a value cell may hold around a range: operators (symbols, words, full-width),
+# numbers, units, the suffixes 以上/以下/以内, spaces and look-alike characters.
+RANGE_PIECES = st.sampled_from(
+    ["≥", "≤", ">", "<", "＞", "=", "不低于", "不超过", "大于", "低于", "以上", "以下", "及以上",
+     "以内", "90", "1,00", ".5", "%", "％", "万元", "件", " ", "　", "²", "О", "9０", "x", "-"]
+)  # fmt: skip
+
+
+@given(st.lists(RANGE_PIECES, max_size=5).map("".join))
+@settings(max_examples=400, deadline=None)
+def test_a_text_without_an_operator_is_no_range(text: str) -> None:
+    """has_operator, which spares a value that is no range the whole parse, is never wrong:
+    where it finds no operator, parse_target finds none (or refuses the text)."""
+    try:
+        op = parse_target(text).op
+    except QuantityError:
+        op = None
+    if op is not None:
+        assert has_operator(text)
 
 
 def _record(ratings: dict[str, dict[str, Any]], **changes: Any) -> dict[str, Any]:

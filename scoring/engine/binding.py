@@ -7,7 +7,7 @@ need them, wrong kinds and units, values out of bounds) so a user fixes a facts 
 from __future__ import annotations
 
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -260,12 +260,16 @@ class Needs(NamedTuple):
 # Each spec's ``Needs`` when every leaf applies (as in most records); a ``Needs`` for fewer
 # leaves is made for its record, and shares the spec's ``defaults`` and ``rated``.
 _NEEDS: weakref.WeakKeyDictionary[Spec, Needs] = weakref.WeakKeyDictionary()
+# The spec asked for last, and its ``Needs``: a batch asks for one spec's again and again, and a
+# weak dictionary makes a reference to look one up.
+_LAST: list[tuple[Callable[[], Spec | None], Needs | None]] = [(lambda: None, None)]
 
 
 def needs_of(spec: Spec, leaves: Sequence[Node]) -> Needs:
     """The ``Needs`` of ``leaves`` (the spec's applicable leaves, in order): worked out once per
     spec when they are all of them."""
-    found = _NEEDS.get(spec)
+    last = _LAST[0]
+    found = last[1] if last[0]() is spec else _NEEDS.get(spec)
     if found is not None and len(leaves) == len(spec.leaves):
         return found
     needed: dict[str, list[str]] = {}
@@ -289,6 +293,9 @@ def needs_of(spec: Spec, leaves: Sequence[Node]) -> Needs:
         made = Needs(needed_by, rest, derived, derived_needed, rated, found.defaults, found.rated)
     if found is None and len(leaves) == len(spec.leaves):
         _NEEDS[spec] = made
+        found = made
+    if found is not None:
+        _LAST[0] = (weakref.ref(spec), found)
     return made
 
 

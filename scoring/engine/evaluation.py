@@ -134,7 +134,7 @@ def _compute_derived(
     for derived in spec.derived:
         if derived.id not in needed:
             continue
-        if any(name not in env for name in derived.formula.names):
+        if not derived.formula.names <= env.keys():
             continue  # an input failed already and was reported
         try:
             env[derived.id] = derived.formula(env)

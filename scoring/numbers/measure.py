@@ -18,7 +18,7 @@ from ..errors import shown
 from ..i18n import tr, ui
 from .limits import QuantityError
 from .money import exact_divide, exact_multiply, money_factor, money_scale
-from .quantities import Quantity, parse_quantity, parse_target
+from .quantities import Quantity, has_operator, parse_quantity, parse_target
 from .text import format_number, format_percent, places_of
 
 __all__ = ["KINDS", "NUMERIC_KINDS", "Measure", "MeasureError", "ResolvedTarget"]
@@ -180,7 +180,7 @@ class Measure:
         """A value written as a range ("≥90%", "不低于95%", "90%以上", "≤0.6万元"), as 自评表 often
         print an actual: its bound in this measure; None when ``raw`` is not a one-sided range
         (then ``read``'s own error stands). The caller says that the bound was used."""
-        if not isinstance(raw, str) or self.kind not in NUMERIC_KINDS:
+        if not isinstance(raw, str) or self.kind not in NUMERIC_KINDS or not has_operator(raw):
             return None
         try:
             target = parse_target(raw)

@@ -24,7 +24,8 @@ from .text import format_number
 
 # fmt: off
 __all__ = [
-    "Quantity", "Target", "parse_number", "parse_quantity", "parse_target", "percent_to_ratio",
+    "Quantity", "Target", "has_operator", "parse_number", "parse_quantity", "parse_target",
+    "percent_to_ratio",
 ]
 # fmt: on
 
@@ -247,6 +248,14 @@ def parse_target(value: str | int | Decimal) -> Target:
         raise _bad_target(value, tr("bad-target", "there is no number in it"))
     number, unit = _split(text, _TARGET, shown=value)
     return Target(op, Quantity(number, unit, text), value)
+
+
+def has_operator(text: str) -> bool:
+    """Whether ``parse_target`` finds an operator in ``text`` (≥ or 不低于 before the number,
+    以上/以下/以内 after it): a text without one is no range, said before the whole parse (and
+    the message of a text that is no target, which a caller asking this does not need)."""
+    normal = normalize(text)
+    return _OP_RE.match(normal) is not None or _SUFFIX_RE.search(normal) is not None
 
 
 def percent_to_ratio(q: Quantity) -> Decimal:
