@@ -19,6 +19,7 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
+import wcwidth
 import yaml
 from conftest import ROOT, Run
 
@@ -243,6 +244,35 @@ def test_long_deviation_is_shown_cut_in_the_table(jixiao: Jixiao, tmp_path: Path
     cut = "很长的原因" * (CELL_LIMIT // 5) + "…（共 160,000 字，全文见 --format json、csv 或 xlsx）"
     assert cut.replace(" ", "") in column.replace(" ", "")
     assert jixiao("score", str(SPEC), str(facts), "-f", "json").out.count("很") == 32_000
+
+
+@pytest.mark.parametrize(
+    "reason",
+    [
+        "1,000",
+        "False",
+        "True",
+        "12",
+        "abc " * 20,
+        "结余 0.95 万元, see https://example.org/" + "x" * 40,
+    ],
+)
+def test_any_deviation_is_shown_as_written_in_the_table(
+    jixiao: Jixiao, tmp_path: Path, reason: str
+) -> None:
+    """A reason that looks like a number or a yes/no is text ("1,000" once stopped the table
+    with a ValueError inside tabulate, "False" printed as True); any reason wraps into lines of
+    at most 30 columns, every character kept."""
+    facts = tmp_path / "facts.yaml"
+    shared = (ROOT / "tests" / "bad_inputs" / "_shared" / "facts.yaml").read_text(encoding="utf-8")
+    facts.write_text(shared.replace("结余 0.95 万元，下年度以收定支。", json.dumps(reason)))
+    run = jixiao("score", str(SPEC), str(facts))
+    assert run.code == 0, run.err
+    rows = [row for row in run.out.split("\n") if row[:1] == "│"]
+    assert len({wcwidth.wcswidth(row) for row in rows}) == 1  # the grid lines up
+    cells = [row.split("│")[-2] for row in rows]
+    assert all(wcwidth.wcswidth(cell) <= 32 for cell in cells)  # 30 columns and the padding
+    assert reason.replace(" ", "") in "".join(cell.strip() for cell in cells).replace(" ", "")
 
 
 def test_batch_outputs_and_summary(jixiao: Jixiao, tmp_path: Path) -> None:
