@@ -261,3 +261,23 @@ def test_a_default_is_read_for_every_record_that_leaves_it_out() -> None:
     )
     assert left_out[0].total == left_out[1].total == given_zero.total
     assert given_two.total < given_zero.total
+
+
+def test_a_text_refused_again_is_worded_in_the_language_of_the_moment() -> None:
+    """A score that is no number (达成) is read once; each refusal is still worded afresh, in
+    the language messages are made in then."""
+    from scoring.i18n import using
+
+    ratings = {k: dict(v) for k, v in GOOD_RATINGS.items()}
+    ratings[QUALITATIVE[1]] = {"tier": "达成", "score": "达成"}
+    record = _record(ratings)
+    worded = []
+    for lang in ("en", "zh", "en"):
+        with using(lang), pytest.raises(FactsError) as caught:
+            facts_from_record(record, file="a.csv:row 3")
+        with using(lang), pytest.raises(FactsError) as full:
+            facts_from_mapping(record, file="a.csv:row 3")
+        assert str(caught.value) == str(full.value)
+        worded.append(str(caught.value))
+    assert worded[0] == worded[2] != worded[1]
+    assert worded[0].endswith("[wrong-type]")

@@ -386,14 +386,17 @@ def _simple_record(data: Mapping[str, Any], file: str) -> Facts | list[str] | No
         )
         rating = known.get(parts) if texts else None
         if rating is None:
+            if texts and parts in _REFUSED:
+                refused.append(key)
+                continue
             rating = _rating(tier, score, share, narrative)
             if rating is None:
                 refused.append(key)  # the full validation says what is wrong
+                if texts:
+                    _remember(_REFUSED, parts)
                 continue
             if texts:
-                if len(known) >= _RATINGS_KEPT:
-                    known.clear()
-                known[parts] = rating
+                _remember(known, parts, rating)
         ratings[key] = rating
     if refused:
         return refused
@@ -407,9 +410,18 @@ def _simple_record(data: Mapping[str, Any], file: str) -> Facts | list[str] | No
     )
 
 
-# Ratings read by ``_simple_record``, by their parts as written (all text, or None).
-_RATINGS: dict[tuple[str, str | None, str | None, str | None], Rating] = {}
+# Ratings read by ``_simple_record``, by their parts as written (all text, or None), and the
+# parts it could not read (a score of 达成): each read once.
+_Parts = tuple[str, str | None, str | None, str | None]
+_RATINGS: dict[_Parts, Rating] = {}
+_REFUSED: dict[_Parts, None] = {}
 _RATINGS_KEPT = 4096
+
+
+def _remember(kept: dict[_Parts, Any], parts: _Parts, value: Any = None) -> None:
+    if len(kept) >= _RATINGS_KEPT:
+        kept.clear()
+    kept[parts] = value
 
 
 def _rating(tier: object, score: object, share: object, narrative: object) -> Rating | None:

@@ -63,6 +63,10 @@ _NOT_NUMBERS = {
     "not-finite": "finite_number",
 }
 
+# Texts that are no number at all, by the pydantic error they give (a batch's rows repeat them).
+_NOT_NUMBER_TEXTS: dict[str, str] = {}
+_NOT_NUMBER_KEPT = 1024
+
 
 def bounded_number(value: object) -> object:
     """Every number a spec, a facts file or a library mapping gives a model field goes through the
@@ -73,12 +77,19 @@ def bounded_number(value: object) -> object:
     number at all keeps pydantic's own wording (expected a number)."""
     if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
         return value  # pydantic says what type was expected
+    refused = _NOT_NUMBER_TEXTS.get(value) if value.__class__ is str else None
+    if refused is not None:  # a text met before (达成 in a score column), not parsed again
+        raise PydanticCustomError(refused, "not a number")
     try:
         return parse_number(value)
     except QuantityError as exc:
         kind = _NOT_NUMBERS.get(exc.code)
         if kind is None or not isinstance(value, str):
             raise
+        if value.__class__ is str:
+            if len(_NOT_NUMBER_TEXTS) >= _NOT_NUMBER_KEPT:
+                _NOT_NUMBER_TEXTS.clear()
+            _NOT_NUMBER_TEXTS[value] = kind
         raise PydanticCustomError(kind, "not a number") from None
 
 
