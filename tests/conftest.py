@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import ast
-import functools
 import importlib.util
 import io
 import os
@@ -76,13 +74,6 @@ def records_generator() -> ModuleType:
     module = importlib.util.module_from_spec(module_spec)
     module_spec.loader.exec_module(module)
     return module
-
-
-@functools.cache
-def package_tree(path: Path) -> ast.Module:
-    """A module of the package, parsed once a test process: the scans of the source (error codes,
-    messages, imports, eval) only read the tree, and parsing all of scoring/ takes about a second."""
-    return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
 
 
 @dataclass

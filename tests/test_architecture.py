@@ -10,7 +10,6 @@ import ast
 from pathlib import Path
 
 import pytest
-from conftest import package_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "scoring"
@@ -55,12 +54,12 @@ def imported(path: Path) -> list[tuple[int, str]]:
     """(line, absolute module) of every import of a jixiao module in ``path``."""
     name = module_name(path)
     package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
-    return imports_in(package_tree(path), package)
+    return imports_in(path.read_text(encoding="utf-8"), package)
 
 
-def imports_in(source: str | ast.Module, package: str) -> list[tuple[int, str]]:
+def imports_in(source: str, package: str) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
-    for node in ast.walk(ast.parse(source) if isinstance(source, str) else source):
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.ImportFrom):
             if node.level:
                 base = package.split(".")[: len(package.split(".")) - node.level + 1]

@@ -27,8 +27,6 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from conftest import package_tree
-
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "scoring"
 CATALOGUE = ROOT / "docs" / "errors.md"
@@ -89,33 +87,36 @@ def _code_slots(tree: ast.AST) -> Iterator[str | None]:
                             yield _string(value)
 
 
-@functools.cache
 def codes_in_source() -> dict[str, frozenset[str]]:
     """Every code the package can produce → the modules that spell it."""
-    found: dict[str, set[str]] = {}
-    for path in sorted(PACKAGE.rglob("*.py")):
-        module = str(path.relative_to(ROOT))
-        tree = package_tree(path)
-        for node in ast.walk(tree):
-            text = _string(node)
-            if text is not None and KEBAB.fullmatch(text) and text not in NOT_CODES:
-                found.setdefault(text, set()).add(module)
-        for text in _code_slots(tree):
-            if text is not None:
-                found.setdefault(text, set()).add(module)
-    return {code: frozenset(modules) for code, modules in found.items()}
+    return _scan()[0]
 
 
 def dynamic_codes() -> list[str]:
     """f-strings that start like a code (``f"formula-{kind}"``): codes no scan could list."""
+    return list(_scan()[1])
+
+
+@functools.cache
+def _scan() -> tuple[dict[str, frozenset[str]], tuple[str, ...]]:
+    """Both scans, in one parse of each module (a second of parsing; three tests read them)."""
+    found: dict[str, set[str]] = {}
     built = []
     for path in sorted(PACKAGE.rglob("*.py")):
-        for node in ast.walk(package_tree(path)):
+        module = str(path.relative_to(ROOT))
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=module)
+        for node in ast.walk(tree):
+            text = _string(node)
+            if text is not None and KEBAB.fullmatch(text) and text not in NOT_CODES:
+                found.setdefault(text, set()).add(module)
             if isinstance(node, ast.JoinedStr) and node.values:
                 head = _string(node.values[0])
                 if head is not None and re.fullmatch(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*-", head):
-                    built.append(f"{path.relative_to(ROOT)}:{node.lineno}: {ast.unparse(node)}")
-    return built
+                    built.append(f"{module}:{node.lineno}: {ast.unparse(node)}")
+        for text in _code_slots(tree):
+            if text is not None:
+                found.setdefault(text, set()).add(module)
+    return {code: frozenset(modules) for code, modules in found.items()}, tuple(built)
 
 
 def codes_in_catalogue() -> list[str]:

@@ -37,7 +37,6 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_file
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
-from conftest import package_tree
 
 from scoring import cli, i18n
 from scoring.commands import ABOUT, COMMANDS
@@ -130,7 +129,8 @@ def test_tr_and_ui_are_called_with_literals() -> None:
     marked with ``N_`` where it is written.)"""
     unreadable = []
     for path in _modules():
-        for node in ast.walk(package_tree(path)):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
             if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
                 continue
             literals = {"tr": 2, "N_": 1}.get(node.func.id, 0)
