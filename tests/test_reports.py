@@ -12,6 +12,7 @@ from pathlib import Path
 import docx
 import pytest
 from conftest import ROOT, Run
+from docx.document import Document
 
 from scoring import facts_from_mapping, load_facts, load_spec, load_spec_text, score
 from scoring.engine.result import Result
@@ -50,6 +51,12 @@ def seed_result() -> Result:
 @pytest.fixture(scope="module")
 def seed() -> Result:
     return seed_result()
+
+
+@pytest.fixture(scope="module")
+def seed_report(seed: Result) -> Document:
+    """The seed's Word report, built once (a second each time) for the tests that read it."""
+    return build(seed)
 
 
 def test_money_summary_computes_the_seed_figures(seed: Result) -> None:
@@ -103,11 +110,11 @@ def test_charts_are_well_formed_deterministic_svg(seed: Result) -> None:
 
 
 def test_docx_report_follows_the_seed_sections_with_computed_figures(
-    seed: Result, tmp_path: Path
+    seed: Result, seed_report: Document, tmp_path: Path
 ) -> None:
     """一 … 八 in the seed's order; the key figures filled in; human prose marked 【待填写】."""
     path = tmp_path / "report.docx"
-    build(seed).save(str(path))
+    seed_report.save(str(path))
     document = docx.Document(str(path))
     headings = [
         p.text for p in document.paragraphs if p.style is not None and p.style.name == "Heading 1"
@@ -133,10 +140,10 @@ def test_docx_report_follows_the_seed_sections_with_computed_figures(
     assert document.tables[0].rows[0].cells[0].text == "一级指标"
 
 
-def test_docx_report_has_the_gongwen_look(seed: Result) -> None:
+def test_docx_report_has_the_gongwen_look(seed_report: Document) -> None:
     """GB/T 9704: A4, margins 37/35/28/26 mm; title 小标宋 二号, headings 黑体/楷体 三号, body
     仿宋 三号, all black, set as East Asian fonts; page numbers in the footer."""
-    document = build(seed)
+    document = seed_report
     section = document.sections[0]
     assert [round(x.mm) for x in (section.page_width, section.page_height)] == [210, 297]
     margins = (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
@@ -167,10 +174,12 @@ def test_docx_report_has_the_gongwen_look(seed: Result) -> None:
     assert '<w:font w:name="方正小标宋简体"><w:altName w:val="宋体"/>' in font_table
 
 
-def test_docx_indicator_table_merges_parents_and_repeats_its_header(seed: Result) -> None:
+def test_docx_indicator_table_merges_parents_and_repeats_its_header(
+    seed_report: Document,
+) -> None:
     """一级/二级 names merged down over their leaves; 偏差原因 the widest column; the header row
     repeated on every page; the prose says score ranges in words, not interval notation."""
-    document = build(seed)
+    document = seed_report
     table = document.tables[0]
     w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
     assert table.rows[0]._tr.find(f"{w}trPr/{w}tblHeader") is not None
@@ -232,9 +241,9 @@ def test_docx_table_of_an_uneven_tree_spans_the_empty_levels() -> None:
     assert table.cell(4, 0)._tc is table.cell(4, 3)._tc  # B across all four
 
 
-def test_docx_problems_list_the_indicators_that_lost_points(seed: Result) -> None:
+def test_docx_problems_list_the_indicators_that_lost_points(seed_report: Document) -> None:
     """存在的问题: each indicator that lost points, biggest first, with its deviation explanation."""
-    document = build(seed)
+    document = seed_report
     texts = [p.text for p in document.paragraphs]
     start = texts.index("（二）存在的问题")
     problems = [t for t in texts[start + 1 :] if re.match(r"\d+、", t)]
