@@ -281,3 +281,18 @@ def test_a_text_refused_again_is_worded_in_the_language_of_the_moment() -> None:
         worded.append(str(caught.value))
     assert worded[0] == worded[2] != worded[1]
     assert worded[0].endswith("[wrong-type]")
+
+
+def test_a_value_kept_by_its_text_keeps_its_own_digits() -> None:
+    """A leaf whose rule reads one fact is kept by that fact's value: 480 and 480.0 are equal
+    values of different digits, and each record's outcome shows its own."""
+    ratings = {k: dict(v) for k, v in GOOD_RATINGS.items()}
+    shown = []
+    for text in ("480", "480.0", "480", "500"):
+        record = _record(ratings, values={**VALUES, "培训人次": text})
+        state = evaluate_in_private(facts_from_record(record))
+        outcome = state.leaves["培训人次"]
+        fresh = evaluate_in_private(facts_from_mapping(record)).leaves["培训人次"]
+        assert outcome == fresh
+        shown.append(str(outcome.outcome.actual))
+    assert shown == ["480", "480.0", "480", "500"]

@@ -251,10 +251,14 @@ class Needs(NamedTuple):
     derived: frozenset[str]  # the derived values' ids (given as a fact, they are named so)
     derived_needed: frozenset[str]  # the derived values the leaves read
     rated_leaves: frozenset[str]  # the spec's leaves rated by a qualitative rule
+    # Leaf id → what alone decides its outcome: "" its rating (``Rule.rated_only``), else the one
+    # fact its rule reads (``Rule.value_only``, ``actual`` a fact's name). The engine keeps an
+    # outcome by that object (``rated``).
+    keyed: Mapping[str, str]
     defaults: dict[str, Value | str]  # the spec's defaults read so far (``_default``)
     # The spec's leaf outcomes kept by ``evaluation.evaluate`` (its ``LeafOutcome``s: the
     # evaluation imports this module, not the other way round).
-    rated: dict[tuple[str, int], tuple[Rating, Any]]
+    rated: dict[tuple[str, int], tuple[Rating | Value, Any]]
 
 
 # Each spec's ``Needs`` when every leaf applies (as in most records); a ``Needs`` for fewer
@@ -288,15 +292,30 @@ def needs_of(spec: Spec, leaves: Sequence[Node]) -> Needs:
         leaf.id for leaf in spec.leaves if leaf.rule is not None and leaf.rule.kind == "qualitative"
     )
     if found is None:
-        made = Needs(needed_by, rest, derived, derived_needed, rated, {}, {})
+        keyed = {leaf.id: key for leaf in spec.leaves if (key := _keyed(spec, leaf)) is not None}
+        made = Needs(needed_by, rest, derived, derived_needed, rated, keyed, {}, {})
     else:  # the spec's own, shared
-        made = Needs(needed_by, rest, derived, derived_needed, rated, found.defaults, found.rated)
+        shared = (found.keyed, found.defaults, found.rated)
+        made = Needs(needed_by, rest, derived, derived_needed, rated, *shared)
     if found is None and len(leaves) == len(spec.leaves):
         _NEEDS[spec] = made
         found = made
     if found is not None:
         _LAST[0] = (weakref.ref(spec), found)
     return made
+
+
+def _keyed(spec: Spec, leaf: Node) -> str | None:
+    """What alone decides ``leaf``'s outcome (``Needs.keyed``), or None."""
+    rule = leaf.rule
+    if rule is None:
+        return None
+    if rule.rated_only:
+        return ""
+    name = None if rule.actual is None else rule.actual.bare_name
+    if rule.value_only and name in spec.facts and leaf.inputs == {name}:
+        return name
+    return None
 
 
 def _default(

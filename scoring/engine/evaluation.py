@@ -76,6 +76,7 @@ def evaluate(spec: Spec, facts: Facts | Mapping[str, Any]) -> Evaluation:
     # Under the private context (as ``scoring.engine.scorer`` calls this), a rating's outcome is
     # kept for the next project given the very same rating (``_keep``).
     rated = needs.rated if getcontext() is formula_context() else None
+    keyed = needs.keyed if rated is not None else {}
     ratings = facts.ratings
     done: dict[str, LeafOutcome] = {}
     present = env.keys()
@@ -84,17 +85,16 @@ def evaluate(spec: Spec, facts: Facts | Mapping[str, Any]) -> Evaluation:
         if problems and not leaf.inputs <= present:
             continue  # an input is missing or unreadable, and was reported as such
         adjustment = adjustments.get(leaf.id, ZERO)
-        rule = leaf.rule
-        assert rule is not None
-        if rated is not None and rule.rated_only and not adjustment:
-            rating = ratings.get(leaf.id)
-            kept = rated.get((leaf.id, id(rating)))
-            if kept is not None and kept[0] is rating:
-                done[leaf.id] = kept[1]  # the LeafOutcome of this very rating
+        key = keyed.get(leaf.id)
+        if key is not None and rated is not None and not adjustment:
+            given = env.get(key) if key else ratings.get(leaf.id)
+            kept = rated.get((leaf.id, id(given)))
+            if kept is not None and kept[0] is given:
+                done[leaf.id] = kept[1]  # the LeafOutcome of this very rating or value
                 continue
             scored = _score_leaf(spec, leaf, env, facts, adjustment, problems)
-            if scored is not None and rating is not None:
-                _keep(rated, leaf.id, rating, scored)
+            if scored is not None and given is not None:
+                _keep(rated, leaf.id, given, scored)
         else:
             scored = _score_leaf(spec, leaf, env, facts, adjustment, problems)
         if scored is not None:
@@ -104,22 +104,23 @@ def evaluate(spec: Spec, facts: Facts | Mapping[str, Any]) -> Evaluation:
     return Evaluation(facts, not_applicable, env, done, warnings)
 
 
-_RATED_KEPT = 4096
+_RATED_KEPT = 8192
 
 
 def _keep(
-    rated: dict[tuple[str, int], tuple[Rating, Any]],
+    rated: dict[tuple[str, int], tuple[Rating | Value, Any]],
     leaf_id: str,
-    rating: Rating,
+    given: Rating | Value,
     outcome: LeafOutcome,
 ) -> None:
-    """Keep a leaf's outcome, per spec, by (leaf id, id of its rating), for a leaf whose rule
-    reads only the rating (``Rule.rated_only``) and is not adjusted. The rating is held, so its
-    id names no other object while it is kept; batch rows share their rating objects
-    (``facts.facts_from_record``), so a run of rows reads a handful of ratings."""
+    """Keep a leaf's outcome, per spec, by (leaf id, id of what alone decides it: its rating,
+    or its one fact's value; ``Needs.keyed``), for a leaf not adjusted. That object is held, so
+    its id names no other object while it is kept. Batch rows share their rating objects
+    (``facts.facts_from_record``) and the values of repeated texts (``Measure.read``), so a run
+    of rows reads a few hundred of them."""
     if len(rated) >= _RATED_KEPT:
         rated.clear()
-    rated[leaf_id, id(rating)] = (rating, outcome)
+    rated[leaf_id, id(given)] = (given, outcome)
 
 
 def _compute_derived(
