@@ -2,6 +2,8 @@
 
 All problems are collected (unknown ids with suggestions, missing facts with the indicators that
 need them, wrong kinds and units, values out of bounds) so a user fixes a facts file in one pass.
+What a record's reading needs of its spec (which facts each leaf reads, the defaults read) is
+worked out once per spec (``needs_of``), not per record.
 """
 
 from __future__ import annotations

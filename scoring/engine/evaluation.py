@@ -6,6 +6,11 @@ derived values they need in dependency order, evaluate every leaf rule, clamp ea
 adjustments. ``evaluate`` raises FactsError listing every problem, or gives each leaf's outcome
 and score; ``roll_up`` turns that into the ``IndicatorResult`` tree. The engine
 (``scoring.engine.scorer``) assembles a result or a batch's totals from them.
+
+``jixiao batch`` sends here, one by one, the rows its columnar path declines, so what depends
+only on the spec is worked out once (``binding.needs_of``), and a leaf whose outcome is decided
+by one object (its rating, or the value of the one fact its rule reads) keeps that outcome for
+the next project given the very same object (``_keep``): the same outcome, not recomputed.
 """
 
 from __future__ import annotations
@@ -73,8 +78,8 @@ def evaluate(spec: Spec, facts: Facts | Mapping[str, Any]) -> Evaluation:
     # run reports a missing fact and a rating outside its tier together. Nothing is returned then.
     _compute_derived(spec, leaves, needs.derived_needed, env, facts, problems)
     adjustments = _adjustments_by_indicator(facts) if facts.adjustments else {}
-    # Under the private context (as ``scoring.engine.scorer`` calls this), a rating's outcome is
-    # kept for the next project given the very same rating (``_keep``).
+    # Under the private context (as ``scoring.engine.scorer`` calls this), the outcome a rating
+    # or a value decides is kept for the next project given the very same one (``_keep``).
     rated = needs.rated if getcontext() is formula_context() else None
     keyed = needs.keyed if rated is not None else {}
     ratings = facts.ratings
@@ -104,7 +109,7 @@ def evaluate(spec: Spec, facts: Facts | Mapping[str, Any]) -> Evaluation:
     return Evaluation(facts, not_applicable, env, done, warnings)
 
 
-_RATED_KEPT = 8192
+_RATED_KEPT = 4096  # outcomes kept per spec (a few hundred bytes each)
 
 
 def _keep(

@@ -37,7 +37,7 @@ _FALSE_WORDS = frozenset({"否", "无", "未", "false", "False", "FALSE", "no", 
 _HUNDRED = Decimal(100)
 NUMERIC_KINDS = frozenset({"number", "money", "count", "rate"})  # read into a Decimal
 _REMEMBERED_UNITS = 32
-_REMEMBERED_TEXTS = 4096  # plain texts a measure keeps the reading of
+_REMEMBERED_TEXTS = 1024  # plain texts a measure keeps the reading of
 COMPOUND_PLACES = 4  # the fewest places a value in a compound unit (万元/公里) is shown at
 _MOST_YUAN = Decimal("1e15")  # 千万亿元: above any budget line (a whole state's is ~10^13 元)
 # Plain ASCII numbers within parse_number's limits (thousands grouped by commas, as exports write
