@@ -1,7 +1,7 @@
 """The engine's path for one record, made cheaper for batch, gives what it gave before.
 
 ``jixiao batch`` hands the rows its columnar path declines to the engine one at a time, so the
-engine reads a record's ratings, a spec's needs and defaults, and a rating's outcome once and
+engine reads a record's ratings, a spec's needs and defaults, and a repeated text once and
 keeps them. Each of those is checked here against the reading it stands for: the general number
 parser, the full validation of a facts mapping, and scoring from freshly read facts.
 """
@@ -187,8 +187,8 @@ def test_two_bad_ratings_are_both_reported() -> None:
 
 
 def test_rows_share_their_ratings_and_score_as_fresh_ones() -> None:
-    """Records read from the same cells share rating objects (read once); the outcome kept for
-    a rating is the one a freshly read record gets, tree and words included."""
+    """Records read from the same cells share rating objects (read once); each scores as a
+    freshly read record does, tree and words included."""
     record = _record({k: dict(v) for k, v in GOOD_RATINGS.items()})
     first, second = facts_from_record(record), facts_from_record(record)
     assert all(first.ratings[k] is second.ratings[k] for k in first.ratings)
@@ -215,9 +215,9 @@ def evaluate_in_private(facts: Any) -> Any:
     return in_private_context(evaluate)(SPEC, facts)
 
 
-def test_a_callers_context_is_not_served_kept_outcomes() -> None:
-    """Outside the private context (a direct call of evaluate), nothing kept is used: the
-    rules compute under the caller's context, as they always did."""
+def test_a_callers_context_is_the_one_a_direct_evaluation_computes_in() -> None:
+    """Outside the private context (a direct call of evaluate), the rules compute under the
+    caller's context, as they always did; records sharing a rating do not change that."""
     ratings = {k: dict(v) for k, v in GOOD_RATINGS.items()}
     ratings[QUALITATIVE[0]] = {"tier": "达成", "share": "0.8333"}
     facts = facts_from_record(_record(ratings))
@@ -284,7 +284,7 @@ def test_a_text_refused_again_is_worded_in_the_language_of_the_moment() -> None:
 
 
 def test_a_value_kept_by_its_text_keeps_its_own_digits() -> None:
-    """A leaf whose rule reads one fact is kept by that fact's value: 480 and 480.0 are equal
+    """A repeated text is read once (its value kept by the measure): 480 and 480.0 are equal
     values of different digits, and each record's outcome shows its own."""
     ratings = {k: dict(v) for k, v in GOOD_RATINGS.items()}
     shown = []

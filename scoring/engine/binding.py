@@ -20,7 +20,6 @@ from ..numbers.cell_text import is_not_applicable
 from ..numbers.measure import MeasureError
 from ..numbers.quantities import parse_quantity
 from ..numbers.text import format_number, places_of
-from ..rules import Rating
 from ..spec.compiled import Fact, Node, Spec
 from .facts import Facts
 from .result import ScoreWarning
@@ -253,18 +252,11 @@ class Needs(NamedTuple):
     derived: frozenset[str]  # the derived values' ids (given as a fact, they are named so)
     derived_needed: frozenset[str]  # the derived values the leaves read
     rated_leaves: frozenset[str]  # the spec's leaves rated by a qualitative rule
-    # Leaf id → what alone decides its outcome: "" its rating (``Rule.rated_only``), else the one
-    # fact its rule reads (``Rule.value_only``, ``actual`` a fact's name). The engine keeps an
-    # outcome by that object (``rated``).
-    keyed: Mapping[str, str]
     defaults: dict[str, Value | str]  # the spec's defaults read so far (``_default``)
-    # The spec's leaf outcomes kept by ``evaluation.evaluate`` (its ``LeafOutcome``s: the
-    # evaluation imports this module, not the other way round).
-    rated: dict[tuple[str, int], tuple[Rating | Value, Any]]
 
 
 # Each spec's ``Needs`` when every leaf applies (as in most records); a ``Needs`` for fewer
-# leaves is made for its record, and shares the spec's ``defaults`` and ``rated``.
+# leaves is made for its record, and shares the spec's ``defaults``.
 _NEEDS: weakref.WeakKeyDictionary[Spec, Needs] = weakref.WeakKeyDictionary()
 # The spec asked for last, and its ``Needs``: a batch asks for one spec's again and again, and a
 # weak dictionary makes a reference to look one up.
@@ -293,31 +285,14 @@ def needs_of(spec: Spec, leaves: Sequence[Node]) -> Needs:
     rated = frozenset(
         leaf.id for leaf in spec.leaves if leaf.rule is not None and leaf.rule.kind == "qualitative"
     )
-    if found is None:
-        keyed = {leaf.id: key for leaf in spec.leaves if (key := _keyed(spec, leaf)) is not None}
-        made = Needs(needed_by, rest, derived, derived_needed, rated, keyed, {}, {})
-    else:  # the spec's own, shared
-        shared = (found.keyed, found.defaults, found.rated)
-        made = Needs(needed_by, rest, derived, derived_needed, rated, *shared)
+    defaults: dict[str, Value | str] = {} if found is None else found.defaults  # the spec's
+    made = Needs(needed_by, rest, derived, derived_needed, rated, defaults)
     if found is None and len(leaves) == len(spec.leaves):
         _NEEDS[spec] = made
         found = made
     if found is not None:
         _LAST[0] = (weakref.ref(spec), found)
     return made
-
-
-def _keyed(spec: Spec, leaf: Node) -> str | None:
-    """What alone decides ``leaf``'s outcome (``Needs.keyed``), or None."""
-    rule = leaf.rule
-    if rule is None:
-        return None
-    if rule.rated_only:
-        return ""
-    name = None if rule.actual is None else rule.actual.bare_name
-    if rule.value_only and name in spec.facts and leaf.inputs == {name}:
-        return name
-    return None
 
 
 def _default(

@@ -8,21 +8,19 @@ and score; ``roll_up`` turns that into the ``IndicatorResult`` tree. The engine
 (``scoring.engine.scorer``) assembles a result or a batch's totals from them.
 
 ``jixiao batch`` sends here, one by one, the rows its columnar path declines, so what depends
-only on the spec is worked out once (``binding.needs_of``), and a leaf whose outcome is decided
-by one object (its rating, or the value of the one fact its rule reads) keeps that outcome for
-the next project given the very same object (``_keep``): the same outcome, not recomputed.
+only on the spec is worked out once (``binding.needs_of``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from decimal import Decimal, getcontext
+from decimal import Decimal
 from typing import Any, NamedTuple
 
 from ..errors import FactsError, FormulaError, Problem
-from ..formula.expr import Value, formula_context
+from ..formula.expr import Value
 from ..i18n import tr, ui
-from ..rules import InputError, Outcome, Rating
+from ..rules import InputError, Outcome
 from ..spec.compiled import Node, Spec
 from .binding import bind_values, check_references, needs_of
 from .facts import Facts, facts_from_mapping
@@ -78,54 +76,18 @@ def evaluate(spec: Spec, facts: Facts | Mapping[str, Any]) -> Evaluation:
     # run reports a missing fact and a rating outside its tier together. Nothing is returned then.
     _compute_derived(spec, leaves, needs.derived_needed, env, facts, problems)
     adjustments = _adjustments_by_indicator(facts) if facts.adjustments else {}
-    # Under the private context (as ``scoring.engine.scorer`` calls this), the outcome a rating
-    # or a value decides is kept for the next project given the very same one (``_keep``).
-    rated = needs.rated if getcontext() is formula_context() else None
-    keyed = needs.keyed if rated is not None else {}
-    ratings = facts.ratings
     done: dict[str, LeafOutcome] = {}
     present = env.keys()
     for leaf in leaves:
         # With no problem so far every input was read; after one, skip leaves missing an input.
         if problems and not leaf.inputs <= present:
             continue  # an input is missing or unreadable, and was reported as such
-        adjustment = adjustments.get(leaf.id, ZERO)
-        key = keyed.get(leaf.id)
-        if key is not None and rated is not None and not adjustment:
-            given = env.get(key) if key else ratings.get(leaf.id)
-            kept = rated.get((leaf.id, id(given)))
-            if kept is not None and kept[0] is given:
-                done[leaf.id] = kept[1]  # the LeafOutcome of this very rating or value
-                continue
-            scored = _score_leaf(spec, leaf, env, facts, adjustment, problems)
-            if scored is not None and given is not None:
-                _keep(rated, leaf.id, given, scored)
-        else:
-            scored = _score_leaf(spec, leaf, env, facts, adjustment, problems)
+        scored = _score_leaf(spec, leaf, env, facts, adjustments.get(leaf.id, ZERO), problems)
         if scored is not None:
             done[leaf.id] = scored
     if problems:
         raise FactsError(problems)
     return Evaluation(facts, not_applicable, env, done, warnings)
-
-
-_RATED_KEPT = 4096  # outcomes kept per spec (a few hundred bytes each)
-
-
-def _keep(
-    rated: dict[tuple[str, int], tuple[Rating | Value, Any]],
-    leaf_id: str,
-    given: Rating | Value,
-    outcome: LeafOutcome,
-) -> None:
-    """Keep a leaf's outcome, per spec, by (leaf id, id of what alone decides it: its rating,
-    or its one fact's value; ``Needs.keyed``), for a leaf not adjusted. That object is held, so
-    its id names no other object while it is kept. Batch rows share their rating objects
-    (``facts.facts_from_record``) and the values of repeated texts (``Measure.read``), so a run
-    of rows reads a few hundred of them."""
-    if len(rated) >= _RATED_KEPT:
-        rated.clear()
-    rated[leaf_id, id(given)] = (given, outcome)
 
 
 def _compute_derived(

@@ -258,12 +258,6 @@ class Rule(ABC):
     ) -> Outcome: ...
 
     emits_score: ClassVar[bool] = False  # True: ``emit`` gives the leaf's final score
-    # True: ``evaluate`` reads the rating and the weight only, never the values, so its outcome
-    # for a rating is that of every project given the same one (the engine keeps it).
-    rated_only: ClassVar[bool] = False
-    # True: ``evaluate`` reads the values only through ``actual`` (and the weight), never the
-    # rating: where ``actual`` is one fact, the outcome is that of its value (the engine keeps it).
-    value_only: ClassVar[bool] = False
 
     @abstractmethod
     def emit(self, gen: Emitter, weight: Decimal) -> ast.expr:
@@ -296,7 +290,6 @@ class StatedRule(Rule):
 
     statement: Statement
     constants: Mapping[str, Decimal] = MappingProxyType({})  # e.g. 每项扣分, set by the kind
-    value_only = True  # ``evaluate`` reads the project's values only through ``actual``
     what: ClassVar[str] = "实际完成值"  # the value's name where it must be a number
 
     def quantities(self, value: Any, weight: Decimal) -> dict[str, Any]:

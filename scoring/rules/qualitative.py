@@ -129,7 +129,6 @@ class QualitativeRule(Rule):
 
     # The caller's rating is already the leaf's score (clamped and rounded): nothing to redo.
     emits_score = True
-    rated_only = True
 
     def rate(self, rating: RatingParts | None, weight: Decimal) -> tuple[Tier, Decimal]:
         """The tier a rating (tier, score, share) names and the points it gives; InputError
