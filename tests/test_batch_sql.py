@@ -169,10 +169,18 @@ def postgres_url(url: str, rows: list[list[Any]], header: list[str] = HEADER) ->
     return url
 
 
-@pytest.fixture(params=["sqlite", "duckdb", "postgresql"])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[list[list[Any]]], str]:
+@pytest.fixture(scope="module", params=["sqlite", "duckdb", "postgresql"])
+def kind(request: pytest.FixtureRequest) -> str:
+    """The database kind. Module-scoped, so that pytest runs a kind's tests together: the
+    PostgreSQL ones follow each other, and one test worker starts its server."""
+    return str(request.param)
+
+
+@pytest.fixture
+def database(
+    kind: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> Callable[[list[list[Any]]], str]:
     """Makes a database of the kind with a table ``projects`` of the rows; returns its URL."""
-    kind = request.param
     if kind == "sqlite":
         return lambda rows: sqlite_url(tmp_path, rows)
     if kind == "duckdb":
@@ -547,7 +555,7 @@ def test_a_query_that_cannot_be_run_is_one_located_error(
     jixiao: Jixiao,
     tmp_path: Path,
     database: Callable[[list[list[Any]]], str],
-    request: pytest.FixtureRequest,
+    kind: str,
     query: str,
     messages: dict[str, str],
 ) -> None:
@@ -556,7 +564,7 @@ def test_a_query_that_cannot_be_run_is_one_located_error(
     url = database(sample_rows(3))
     out = tmp_path / "o.csv"
     run = jixiao("batch", SPEC, "--sql", query, "--db", url, "-o", str(out))
-    message = messages[request.node.callspec.params["database"]]
+    message = messages[kind]
     if message == NOT_A_QUERY:
         expected = (
             f"{query}: --sql takes one query that only reads (SELECT …); jixiao never changes "
