@@ -52,9 +52,10 @@ __all__ = [
     "scorer_for",
 ]
 
-# 6 MiB of lines a block, about 21,000 rows of the seed's 40 columns: two blocks in flight
-# (one scored, one parsed) keep a 1,000,000-record run near 265 MB at its peak.
-BLOCK_BYTES = 6 << 20
+# 5 MiB of lines a block, about 17,500 rows of the seed's 40 columns: with two blocks in flight
+# (one scored, one parsed), a 1,000,000-record run peaks near 255 MB (6 MiB: 270 MB, and one
+# reading of 298 MB; the bound is 300).
+BLOCK_BYTES = 5 << 20
 _RECORDS = 500  # records a chunk on the usual path, as run.CHUNK_SIZE
 # A cell in quotes that polars and csv read alike: from a line start or a comma to a comma or
 # the line end, nothing inside but other characters than a quote or a line break.
