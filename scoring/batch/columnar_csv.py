@@ -20,7 +20,6 @@ from __future__ import annotations
 import csv
 import heapq
 import re
-import weakref
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -65,14 +64,12 @@ _BLANK = f"^(?:{SPACE_CLASS}|,)*$"  # blank cells only: csv's reader decides
 # A cell csv.writer quotes, or the output's formula guard changes (``channels.FORMULA_START``).
 _NEEDS_CSV = r'[,"\r\n]|^[=+\-@\t]'
 
-_SCORERS: weakref.WeakKeyDictionary[Spec, dict[Any, Scorer | None]] = weakref.WeakKeyDictionary()
-
 
 def scorer_for(spec: Spec, cmap: Any) -> Scorer | None:
     """The columnar scorer of a spec and header (built once, kept as long as the spec), or None
     when the spec holds what the columnar path does not read (every row then goes the usual
     way)."""
-    scorers = _SCORERS.setdefault(spec, {})
+    scorers: dict[Any, Scorer | None] = spec.built("columnar scorers", dict)
     if cmap not in scorers:
         try:
             scorers[cmap] = Scorer(spec, cmap, row_plan(spec, cmap))

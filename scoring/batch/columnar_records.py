@@ -34,7 +34,6 @@ from __future__ import annotations
 import itertools
 import json
 import re
-import weakref
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -478,8 +477,11 @@ _MARK_SEPARATORS = frozenset(";；:：")  # what parse_not_applicable splits a c
 def many_scorer(spec: Spec) -> ManyScorer | None:
     """The columnar scorer of ``score_many`` for ``spec`` (kept as long as the spec), or None
     when the spec holds what the columnar path does not read, or names no row can say."""
-    if spec in _MANY:
-        return _MANY[spec]
+    found: ManyScorer | None = spec.built("many scorer", lambda: _many_scorer(spec))
+    return found
+
+
+def _many_scorer(spec: Spec) -> ManyScorer | None:
     rated = [leaf.id for leaf in spec.leaves if leaf.rule and leaf.rule.kind == "qualitative"]
     header = [
         *spec.facts,
@@ -496,8 +498,4 @@ def many_scorer(spec: Spec) -> ManyScorer | None:
     ):
         scorer = scorer_for(spec, cmap)
         found = None if scorer is None else ManyScorer(spec, cmap, scorer)
-    _MANY[spec] = found
     return found
-
-
-_MANY: weakref.WeakKeyDictionary[Spec, ManyScorer | None] = weakref.WeakKeyDictionary()

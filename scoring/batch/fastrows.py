@@ -12,7 +12,6 @@ usual way, through the engine, which words the error. Both ways give the same to
 from __future__ import annotations
 
 import functools
-import weakref
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from itertools import repeat
@@ -207,12 +206,9 @@ def _stripped(cell: Any) -> str | None:
     return str(cell)
 
 
-_ROW_PLANS: weakref.WeakKeyDictionary[Spec, dict[ColumnMap, RowPlan]] = weakref.WeakKeyDictionary()
-
-
 def row_plan(spec: Spec, cmap: ColumnMap) -> RowPlan:
     """The row reader for a spec and a header, built once per process."""
-    plans = _ROW_PLANS.setdefault(spec, {})
+    plans: dict[ColumnMap, RowPlan] = spec.built("row plans", dict)
     found = plans.get(cmap)
     if found is None:
         found = plans[cmap] = RowPlan(spec, cmap)

@@ -8,8 +8,7 @@ worked out once per spec (``needs_of``), not per record.
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -255,21 +254,17 @@ class Needs(NamedTuple):
     defaults: dict[str, Value | str]  # the spec's defaults read so far (``_default``)
 
 
-# Each spec's ``Needs`` when every leaf applies (as in most records); a ``Needs`` for fewer
-# leaves is made for its record, and shares the spec's ``defaults``.
-_NEEDS: weakref.WeakKeyDictionary[Spec, Needs] = weakref.WeakKeyDictionary()
-# The spec asked for last, and its ``Needs``: a batch asks for one spec's again and again, and a
-# weak dictionary makes a reference to look one up.
-_LAST: list[tuple[Callable[[], Spec | None], Needs | None]] = [(lambda: None, None)]
-
-
 def needs_of(spec: Spec, leaves: Sequence[Node]) -> Needs:
-    """The ``Needs`` of ``leaves`` (the spec's applicable leaves, in order): worked out once per
-    spec when they are all of them."""
-    last = _LAST[0]
-    found = last[1] if last[0]() is spec else _NEEDS.get(spec)
-    if found is not None and len(leaves) == len(spec.leaves):
+    """The ``Needs`` of ``leaves`` (the spec's applicable leaves, in order): when they are all
+    of them (as in most records), worked out once and kept with the spec; for fewer, made for
+    the record, sharing the spec's ``defaults``."""
+    found = spec.built("needs", lambda: _needs(spec, spec.leaves, {}))
+    if len(leaves) == len(spec.leaves):
         return found
+    return _needs(spec, leaves, found.defaults)
+
+
+def _needs(spec: Spec, leaves: Sequence[Node], defaults: dict[str, Value | str]) -> Needs:
     needed: dict[str, list[str]] = {}
     for leaf in leaves:
         for name in leaf.facts_needed:
@@ -285,14 +280,7 @@ def needs_of(spec: Spec, leaves: Sequence[Node]) -> Needs:
     rated = frozenset(
         leaf.id for leaf in spec.leaves if leaf.rule is not None and leaf.rule.kind == "qualitative"
     )
-    defaults: dict[str, Value | str] = {} if found is None else found.defaults  # the spec's
-    made = Needs(needed_by, rest, derived, derived_needed, rated, defaults)
-    if found is None and len(leaves) == len(spec.leaves):
-        _NEEDS[spec] = made
-        found = made
-    if found is not None:
-        _LAST[0] = (weakref.ref(spec), found)
-    return made
+    return Needs(needed_by, rest, derived, derived_needed, rated, defaults)
 
 
 def _default(

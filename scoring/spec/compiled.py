@@ -11,10 +11,10 @@ differently).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..formula.expr import CompiledFormula
 from ..numbers.measure import Measure
@@ -178,6 +178,9 @@ class Node:
         return nodes
 
 
+_T = TypeVar("_T")
+
+
 @dataclass(frozen=True, eq=False)
 class Spec:
     """A loaded indicator system. Build it with ``load_spec``; share it freely, it never changes."""
@@ -209,6 +212,24 @@ class Spec:
     # Each leaf's full marks as a score (its weight, rounded): one object per leaf, which the
     # compiled plan hands out for every full-marks score, so counting them compares identities.
     full_marks: tuple[Decimal, ...] = field(init=False, repr=False)
+    # What scoring builds from the spec, once (``built``): kept on the spec, so it goes with it.
+    _built: dict[str, Any] = field(init=False, repr=False, default_factory=dict)
+
+    def built(self, key: str, make: Callable[[], _T]) -> _T:
+        """What ``make`` builds from this spec (its compiled plan, a batch's readers…), built on
+        first use and kept with the spec. Kept here rather than in a module's dictionary keyed
+        by the spec: whatever is built holds the spec, so such a dictionary never let it go."""
+        if key not in self._built:
+            self._built[key] = make()
+        found: _T = self._built[key]
+        return found
+
+    def __getstate__(self) -> dict[str, Any]:
+        # A spec sent to another process (a Dask or Spark task) builds its own there.
+        return {name: value for name, value in self.__dict__.items() if name != "_built"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state, _built={})
 
     def __post_init__(self) -> None:
         nodes = [node for top in self.indicators for node in top.walk()]

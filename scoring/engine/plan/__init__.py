@@ -12,7 +12,6 @@ engine may (``spec``, ``rules``, ``formula``, ``numbers``).
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Container, Iterable, Sequence
 from decimal import Decimal, getcontext, setcontext
 
@@ -165,12 +164,6 @@ def _declines(*_: object) -> Totals:
     raise PlanFallback  # a spec too large to compile: the engine scores every project
 
 
-_PLANS: weakref.WeakKeyDictionary[Spec, Plan] = weakref.WeakKeyDictionary()
-
-
 def plan_of(spec: Spec) -> Plan:
     """The spec's plan, compiled on first use and kept as long as the spec lives."""
-    plan = _PLANS.get(spec)
-    if plan is None:
-        plan = _PLANS[spec] = Plan(spec)
-    return plan
+    return spec.built("plan", lambda: Plan(spec))

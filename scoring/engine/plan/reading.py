@@ -9,7 +9,6 @@ engine would report (an unreadable value, a value out of bounds, a broken defaul
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -199,15 +198,9 @@ def readers_for(spec: Spec) -> dict[str, ValueReader]:
     return {fact_id: ValueReader(fact) for fact_id, fact in spec.facts.items()}
 
 
-_PLANNED: weakref.WeakKeyDictionary[Spec, FactsReader] = weakref.WeakKeyDictionary()
-
-
 def facts_reader(spec: Spec) -> FactsReader:
     """The spec's plan and value readers, kept (with what they remember) as long as the spec."""
-    found = _PLANNED.get(spec)
-    if found is None:
-        found = _PLANNED[spec] = FactsReader(plan_of(spec), readers_for(spec))
-    return found
+    return spec.built("facts reader", lambda: FactsReader(plan_of(spec), readers_for(spec)))
 
 
 def plan_totals(spec: Spec, facts: Facts) -> Totals | None:
