@@ -335,6 +335,10 @@ class _Reading:
                 encoding="utf8",
                 raise_if_empty=False,
                 truncate_ragged_lines=True,
+                # polars counts a file's columns on its first line: a block that starts with a
+                # row of the wrong width is still read at the header's (that row goes csv's way)
+                missing_columns="insert",
+                extra_columns="ignore",
             )
         except Exception:  # noqa: BLE001 (text polars will not read: the usual reader words it)
             return None
