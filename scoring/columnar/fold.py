@@ -63,20 +63,20 @@ class Col:
         return f"Col({self.value!r})"
 
     # ---- the one place operations are folded -------------------------------------------------
-    def _binary(
-        self, other: Any, py: Callable[[Any, Any], Any], pl_op: Callable[[Any, Any], Any]
-    ) -> Col:
+    def _binary(self, other: Any, op: Callable[[Any, Any], Any]) -> Col:
+        """``op`` of two columns: computed here when both are constants (the same operator
+        computes a Python number and builds a polars expression)."""
         a, b = self.value, _raw(other)
         if isinstance(a, pl.Expr) or isinstance(b, pl.Expr):
             # A constant operand stays a Python value: polars reads it as a literal of the
             # column's type, on the right (a constant on the left meets Python's reflected
             # operator, so ``1 < col`` is built as ``col > 1``).
-            return Col(pl_op(a, b))
+            return Col(op(a, b))
         if _finite(a, b):
-            result = py(a, b)
+            result = op(a, b)
             if _finite(result):
                 return Col(result)
-        return Col(pl_op(self.expr, b))
+        return Col(op(self.expr, b))
 
     def _unary(self, py: Callable[[Any], Any], pl_op: Callable[[pl.Expr], pl.Expr]) -> Col:
         a = self.value
@@ -92,7 +92,7 @@ class Col:
             return self
         if _is(self, 0) and isinstance(other, Col):
             return other
-        return self._binary(other, operator.add, operator.add)
+        return self._binary(other, operator.add)
 
     def __radd__(self, other: Any) -> Col:
         return Col(other) + self
@@ -100,7 +100,7 @@ class Col:
     def __sub__(self, other: Any) -> Col:
         if _is(other, 0):
             return self  # exact, -0.0 - 0 included
-        return self._binary(other, operator.sub, operator.sub)
+        return self._binary(other, operator.sub)
 
     def __rsub__(self, other: Any) -> Col:
         return Col(other) - self
@@ -110,7 +110,7 @@ class Col:
             return self
         if _is(self, 1) and isinstance(other, Col):
             return other
-        return self._binary(other, operator.mul, operator.mul)
+        return self._binary(other, operator.mul)
 
     def __rmul__(self, other: Any) -> Col:
         return Col(other) * self
@@ -120,7 +120,7 @@ class Col:
             return self
         if _is(other, 0):
             return Col(self.expr / _raw(other))  # polars' inf or NaN, Python's error
-        return self._binary(other, operator.truediv, operator.truediv)
+        return self._binary(other, operator.truediv)
 
     def __rtruediv__(self, other: Any) -> Col:
         return Col(other) / self
@@ -129,7 +129,7 @@ class Col:
         a, b = self.value, _raw(other)
         if isinstance(a, pl.Expr) or isinstance(b, pl.Expr) or not (a >= 0 and b > 0):
             return Col(self.expr % (b if isinstance(b, pl.Expr) else Col(b).expr))
-        return self._binary(other, operator.mod, operator.mod)
+        return self._binary(other, operator.mod)
 
     def __neg__(self) -> Col:
         return self._unary(operator.neg, operator.neg)
@@ -155,22 +155,22 @@ class Col:
 
     # ---- comparisons ---------------------------------------------------------------------------
     def __lt__(self, other: Any) -> Col:
-        return self._binary(other, operator.lt, operator.lt)
+        return self._binary(other, operator.lt)
 
     def __le__(self, other: Any) -> Col:
-        return self._binary(other, operator.le, operator.le)
+        return self._binary(other, operator.le)
 
     def __gt__(self, other: Any) -> Col:
-        return self._binary(other, operator.gt, operator.gt)
+        return self._binary(other, operator.gt)
 
     def __ge__(self, other: Any) -> Col:
-        return self._binary(other, operator.ge, operator.ge)
+        return self._binary(other, operator.ge)
 
     def __eq__(self, other: object) -> Col:  # type: ignore[override]
-        return self._binary(other, operator.eq, operator.eq)
+        return self._binary(other, operator.eq)
 
     def __ne__(self, other: object) -> Col:  # type: ignore[override]
-        return self._binary(other, operator.ne, operator.ne)
+        return self._binary(other, operator.ne)
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -181,7 +181,7 @@ class Col:
                 return y
             if _is(x, False):
                 return Col(False)
-        return self._binary(other, operator.and_, operator.and_)
+        return self._binary(other, operator.and_)
 
     def __or__(self, other: Any) -> Col:
         for x, y in ((self, other), (other, self)):
@@ -189,7 +189,7 @@ class Col:
                 return y
             if _is(x, True):
                 return Col(True)
-        return self._binary(other, operator.or_, operator.or_)
+        return self._binary(other, operator.or_)
 
     __rand__ = __and__
     __ror__ = __or__
