@@ -196,20 +196,6 @@ def bind_values(
             message = tr("unknown-fact", "unknown fact {name!r}{hint}", name=name, hint=hint)
             problems.append(facts.problem(("values", name), message, "unknown-fact", key=True))
             continue
-        if raw.__class__ is str and raw and not raw.isspace():
-            # The common case first (a table's cell, a JSON string): ``_read``'s steps for a
-            # text that reads and lies within bounds; any other outcome is ``_read``'s to word.
-            given.add(name)
-            try:
-                value = fact.measure.read(raw)
-            except MeasureError:
-                value = _read(fact, raw, facts, ("values", name), problems, warnings)
-            else:
-                if out_of_bounds(fact, value) is not None:
-                    value = _within_bounds(fact, value, facts, ("values", name), problems)
-            if value is not None and not isinstance(value, str):  # text is never computed on
-                env[name] = value
-            continue
         if blank(raw) and (name not in needed or fact.default is not None):
             continue  # a template line left empty: the same as leaving it out
         given.add(name)
