@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import ROUND_CEILING, Decimal
 from fractions import Fraction
+from functools import partial
 from typing import Any
 
 import polars as pl
@@ -236,16 +237,11 @@ class Scorer:
         exprs: list[pl.Expr] = []
         declined: list[pl.Expr] = []
         for p, cells in enumerate(column):
-            reader, scale, known = self.rows.values[p][1].read, self.scales[p], self.known[p]
-            keys = listed[p]
-            if len(known) > 4096:  # remembered across frames, bounded
-                known.clear()
-            for key in keys:
-                if key not in known:
-                    known[key] = _value(_read(reader, key), scale)
-            val, err, bad = _gathered(cells, keys, [known[key] for key in keys], _FACT_TYPES)
+            reader, scale, keys = self.rows.values[p][1].read, self.scales[p], listed[p]
+            readings = _remembered(self.known[p], keys, partial(_scaled, reader, scale))
+            val, err, bad = _gathered(cells, keys, readings, _FACT_TYPES)
             if listed[len(column) + p]:  # missing cells: the reader's default
-                empty = _value(_read(reader, None), scale)
+                empty = _scaled(reader, scale, None)
                 missing = cells.is_null()
                 val, err, bad = (
                     pl.when(missing).then(pl.lit(e, d)).otherwise(x)
@@ -273,13 +269,9 @@ class Scorer:
         not_applicable: list[Any] = [None] * len(self.spec.leaves)
         start = 2 * len(column)
         for n, (index, leaf, columns, reader) in enumerate(self.rows.ratings):
-            keys, known = listed[start + n], self.rated[n]
-            if len(known) > 4096:  # remembered across frames, bounded
-                known.clear()
-            for key in keys:
-                if key not in known:
-                    known[key] = _rating(reader.read, key, len(columns), self.places)
-            readings = [known[key] for key in keys]
+            keys = listed[start + n]
+            rate = partial(_rating, reader.read, parts=len(columns), places=self.places)
+            readings = _remembered(self.rated[n], keys, rate)
             q, na, bad = _gathered(pl.col(f"rk{n}"), keys, readings, _RATING_TYPES)
             exprs.append(q.alias(f"r{index}q"))  # rounded to the spec's places: exact quanta
             declined.append(bad)
@@ -441,6 +433,20 @@ def _lookup(
         if empty is None
         else pl.when(cells.is_null()).then(pl.lit(empty, dtype)).otherwise(found)
     )
+
+
+def _remembered(known: dict[Any, Any], keys: list[Any], read: Callable[[Any], Any]) -> list[Any]:
+    """Each key's reading, read once and remembered across frames (at most 4,096 a column)."""
+    if len(known) > 4096:
+        known.clear()
+    for key in keys:
+        if key not in known:
+            known[key] = read(key)
+    return [known[key] for key in keys]
+
+
+def _scaled(read: Callable[[Any], Any], scale: int, cell: Any) -> tuple[float | None, float, bool]:
+    return _value(_read(read, cell), scale)
 
 
 def _read(read: Callable[[Any], Any], cell: Any) -> Any:
