@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         shape = "under one 一级指标" if one_top else "over 10 × 10 indicators"
         for leaves in sizes:
             text = generated(leaves, one_top=one_top)
-            seconds = best_of(args.runs if leaves <= 2_000 else 1, text)
+            seconds = best_of(args.runs, text)
             spec = load_spec_text(text)
             result = score(spec, facts(leaves))
             target = TARGETS.get(leaves)
