@@ -72,8 +72,9 @@ def test_fast_facts_score_exactly_as_validated_facts(record: dict[str, Any]) -> 
         {"立项依据充分性": {"tier": "达成", "score": "abc"}},
         {"立项依据充分性": {"tier": "达成", "score": "2.8", "colour": "red"}},
         {"立项依据充分性": {"tier": 5, "score": "2.8"}},
+        {"立项依据充分性": {"score": "abc"}},  # an empty tier cell: the score is still read
     ],
-    ids=["bad-score", "unknown-key", "tier-not-text"],
+    ids=["bad-score", "unknown-key", "tier-not-text", "bad-score-without-tier"],
 )
 def test_fast_facts_fall_back_to_the_full_messages(ratings: dict[str, Any]) -> None:
     """A record the fast path cannot read is refused with the full validation's own message."""
@@ -83,3 +84,14 @@ def test_fast_facts_fall_back_to_the_full_messages(ratings: dict[str, Any]) -> N
     with pytest.raises(FactsError) as slow:
         facts_from_mapping(record, file="a.csv:row 3")
     assert str(fast.value) == str(slow.value)
+
+
+def test_a_bad_score_beside_an_empty_tier_cell_is_named() -> None:
+    """A row whose tier cell is empty but whose score cell is not a number is refused for the
+    score, as a facts file is, not as a rating that was never given."""
+    record = _record(ratings={**RATINGS, "立项依据充分性": {"score": "abc"}})
+    with pytest.raises(FactsError) as refused:
+        facts_from_record(record, file="a.csv:row 3")
+    assert str(refused.value) == (
+        "a.csv:row 3: ratings.立项依据充分性.score: expected a number, got 'abc' [wrong-type]"
+    )

@@ -371,9 +371,9 @@ def _simple_record(data: Mapping[str, Any], file: str) -> Facts | list[str] | No
             refused.append(key)
             continue
         tier, narrative = raw.get("tier"), raw.get("narrative")
-        if tier is None:
-            continue  # as the model reads it: an empty rating is a missing one
         score, share = raw.get("score"), raw.get("share")
+        if tier is None and score is None and share is None:
+            continue  # as the model reads it: an empty rating is a missing one
         # A batch's rows repeat a handful of ratings (达成 and a score of one decimal): each read
         # once, by its parts as written when they are all text (Decimal("2.8") and "2.80" would
         # be one key of two readings).
