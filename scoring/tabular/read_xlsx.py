@@ -65,26 +65,6 @@ def parse_ref(ref: str) -> tuple[int, int] | None:
     return row, col
 
 
-def _collect(
-    archive: zipfile.ZipFile,
-    file: str,
-    part: str,
-    budget: Budget,
-    on_start: Callable[[str, dict[str, str]], None],
-    on_end: Callable[[str], None] | None = None,
-    on_text: Callable[[str], None] | None = None,
-) -> None:
-    parse_part(
-        archive,
-        file,
-        part,
-        budget,
-        on_start,
-        on_end or (lambda name: None),
-        on_text or (lambda text: None),
-    )
-
-
 class _Book:
     """The workbook-wide parts: where the sheets are, the shared strings, the number formats."""
 
@@ -109,11 +89,20 @@ class _Book:
         self.related = self._relations(rels, folder) if rels in names else {}
         self.sheets: list[tuple[str, str]] = []  # (name, relationship id)
         self.epoch = CALENDAR_WINDOWS_1900
-        _collect(archive, file, self.workbook, budget, self._workbook_element)
+        self.parse(self.workbook, self._workbook_element)
         strings = self.related.get("sharedStrings", [])
         self.shared = _SharedStrings(self).read(strings[0][1]) if strings else []
         styles = self.related.get("styles", [])
         self.formats = _styles(self, styles[0][1]) if styles else []
+
+    def parse(
+        self,
+        part: str,
+        start: Callable[[str, dict[str, str]], None],
+        end: Callable[[str], None] | None = None,
+        text: Callable[[str], None] | None = None,
+    ) -> None:
+        parse_part(self.archive, self.file, part, self.budget, start, end, text)
 
     def _workbook_element(self, name: str, attrs: dict[str, str]) -> None:
         if name == "sheet":
@@ -138,7 +127,7 @@ class _Book:
                 found.setdefault(kind, []).append((attrs.get("Id", ""), target))
 
         if part in self.archive.namelist():
-            _collect(self.archive, self.file, part, self.budget, element)
+            self.parse(part, element)
         return found
 
     def sheet_parts(self) -> list[tuple[str, str]]:
@@ -158,15 +147,7 @@ class _SharedStrings:
         self.phonetic = 0
 
     def read(self, part: str) -> list[str]:
-        _collect(
-            self.book.archive,
-            self.book.file,
-            part,
-            self.book.budget,
-            self.start,
-            self.end,
-            self.text,
-        )
+        self.book.parse(part, self.start, self.end, self.text)
         return self.strings
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
@@ -213,7 +194,7 @@ def _styles(book: _Book, part: str) -> list[str]:
         if name == "cellXfs":
             inside[0] = False
 
-    _collect(book.archive, book.file, part, book.budget, start, end)
+    book.parse(part, start, end)
     return formats
 
 
@@ -244,15 +225,7 @@ class _SheetReader:
         self.merges: list[tuple[int, int, int, int]] = []
 
     def read(self) -> Sheet:
-        _collect(
-            self.book.archive,
-            self.book.file,
-            self.part,
-            self.book.budget,
-            self.start,
-            self.end,
-            self.text,
-        )
+        self.book.parse(self.part, self.start, self.end, self.text)
         return finish_sheet(self.sheet, self.merges, self.limits)
 
     def start(self, name: str, attrs: dict[str, str]) -> None:

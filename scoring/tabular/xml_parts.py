@@ -82,8 +82,8 @@ def parse_part(
     part: str,
     budget: Budget,
     start: Callable[[str, dict[str, str]], None],
-    end: Callable[[str], None],
-    text: Callable[[str], None],
+    end: Callable[[str], None] | None = None,
+    text: Callable[[str], None] | None = None,
 ) -> None:
     """Feed ``part`` through expat to the handlers (local names, attributes by local name)."""
 
@@ -92,7 +92,8 @@ def parse_part(
         start(local(name), {local(key): value for key, value in attrs.items()} if attrs else attrs)
 
     def on_end(name: str) -> None:
-        end(local(name))
+        if end is not None:
+            end(local(name))
 
     def refuse_dtd(*_: object) -> None:
         raise XmlRefused(
@@ -104,7 +105,8 @@ def parse_part(
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     parser.StartElementHandler = on_start
     parser.EndElementHandler = on_end
-    parser.CharacterDataHandler = text
+    if text is not None:
+        parser.CharacterDataHandler = text
     parser.StartDoctypeDeclHandler = refuse_dtd
     parser.EntityDeclHandler = refuse_dtd
     try:
