@@ -11,9 +11,7 @@ that does not parse or is not a flat record.
 
 from __future__ import annotations
 
-import copy
 import datetime
-import functools
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -23,22 +21,16 @@ from typing import Any
 
 import openpyxl
 import pytest
-from conftest import ROOT, examples, records_generator
+from conftest import ROOT, records_generator
 
 pytest.importorskip("polars")
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from strategies import facts_cases, spec_cases
 
-from scoring import Result, ScoringError, Spec
-from scoring.batch import columnar_records, core, score_many
+from scoring.batch import columnar_records
 from scoring.batch import run as batch_run
 from scoring.batch.inputs import open_inputs
 from scoring.batch.sql import SqlQuery, connect
-from scoring.engine.facts import facts_from_mapping as load_facts_mapping
-from scoring.errors import SpecError
-from scoring.spec.loader import load_spec, load_spec_text
+from scoring.spec.loader import load_spec
 
 SPEC = str(ROOT / "indicators" / "xinfang_weiwen.yaml")
 generator = records_generator()
@@ -373,130 +365,6 @@ def test_chunks_of_a_long_input_are_scored_in_turn(
     jsonl = tmp_path / "in.jsonl"
     jsonl.write_text("\n".join(lines) + "\n", encoding="utf-8")
     _assert_same(tmp_path, [str(source), str(jsonl)])
-
-
-# ---- score_many over mappings -------------------------------------------------------------------
-BREAKAGES = ("abc", "", "110美元", "-5", "12.5", "不适用", "1e400", "NaN", "0", "150%", " 7 ")
-
-
-def _outcome(outcome: Result | ScoringError) -> tuple[Any, ...]:
-    """What a caller reads of an outcome: a result's numbers (their digits too) and tree, or
-    the error's text."""
-    if isinstance(outcome, ScoringError):
-        return ("error", str(outcome))
-    data = outcome.to_dict()
-    return (str(outcome.total), outcome.grade, str(outcome.applicable_weight), repr(data))
-
-
-def _many(spec: Spec, records: list[Any], *, columnar: bool) -> list[tuple[Any, ...]]:
-    original = core._many_scorer
-    if not columnar:
-        core._many_scorer = lambda spec: None
-    try:
-        return [_outcome(outcome) for outcome in score_many(spec, records)]
-    finally:
-        core._many_scorer = original
-
-
-@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=st.data())
-def test_score_many_columnar_equals_one_by_one(data: st.DataObject) -> None:
-    """Random specs of every rule kind and their facts (adjustments, deviations, indicators
-    not applicable), some values broken and some records not facts at all: ``score_many``
-    column by column yields what it yields record by record, result for result, error for
-    error, in frames of a few records."""
-    case = data.draw(spec_cases())
-    spec = _spec(case.text)
-    if spec is None:
-        return
-    records: list[Any] = []
-    for _ in range(data.draw(st.integers(1, 10))):
-        facts = copy.deepcopy(data.draw(facts_cases(case)))
-        values = facts.get("values", {})
-        if values and data.draw(st.integers(0, 3)) == 0:  # a broken value
-            fact = data.draw(st.sampled_from(sorted(values)))
-            values[fact] = data.draw(st.sampled_from(BREAKAGES))
-        if data.draw(st.integers(0, 9)) == 0:
-            facts = data.draw(st.sampled_from([None, "not facts", {"values": []}]))
-        records.append(facts)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(columnar_records, "MANY_RECORDS", data.draw(st.sampled_from([1, 4, 50])))
-        patch.setattr(columnar_records, "MANY_LEAST", 1)
-        assert _many(spec, records, columnar=True) == _many(spec, records, columnar=False)
-
-
-@functools.lru_cache(maxsize=64)
-def _spec(text: str) -> Spec | None:
-    try:
-        return load_spec_text(text)
-    except SpecError:
-        return None
-
-
-def test_score_many_over_seed_mappings_in_frames(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The seed records as facts mappings (texts, numbers as numbers, marks), frames of 300,
-    some records broken: the same results; a short tail is scored one by one."""
-    monkeypatch.setattr(columnar_records, "MANY_RECORDS", 300)
-    monkeypatch.setattr(columnar_records, "MANY_LEAST", 100)
-    spec = load_spec(SPEC)
-    records: list[Any] = [_mapping(row, k) for k, row in enumerate(_rows(750, seed=14))]
-    records[5]["adjustments"] = [{"indicator": "立项依据充分性", "points": -1, "reason": "x"}]
-    records[6] = "not a mapping"
-    scorer = columnar_records.many_scorer(spec)
-    assert scorer is not None
-    assert _many(spec, records, columnar=True) == _many(spec, records, columnar=False)
-    rows = [
-        scorer.row(load_facts_mapping(record))
-        for record in records[:40]
-        if record != "not a mapping"
-    ]
-    assert sum(row is not None for row in rows) > 25  # most records are scored as columns
-
-
-def _mapping(row: list[str], k: int) -> dict[str, Any]:
-    """A CSV row of the seed header as a facts mapping; every third with numbers as numbers."""
-    cells = dict(zip(HEADER, row, strict=True))
-    values: dict[str, Any] = {}
-    for fact in generator.FACT_LABELS:
-        if cells[fact]:
-            values[fact] = _json_value(cells[fact]) if k % 3 == 0 else cells[fact]
-    ratings: dict[str, Any] = {}
-    for leaf in generator.QUALITATIVE:
-        tier, score = cells[f"{leaf}.tier"], cells[f"{leaf}.score"]
-        if tier:
-            ratings[leaf] = {"tier": tier, **({"score": _json_value(score)} if score else {})}
-    marks = {
-        mark.split(":")[0].strip(): (mark.split(":")[1].strip() if ":" in mark else "未开展")
-        for mark in cells["not_applicable"].split(";")
-        if mark.strip()
-    }
-    mapping: dict[str, Any] = {"project": {"name": cells["项目名称"]}, "values": values}
-    if ratings:
-        mapping["ratings"] = ratings
-    if marks:
-        mapping["not_applicable"] = marks
-    return mapping
-
-
-def test_score_many_of_a_few_records_makes_no_frame() -> None:
-    spec = load_spec(SPEC)
-    scorer = columnar_records.many_scorer(spec)
-    assert scorer is not None
-    records = [_mapping(row, k) for k, row in enumerate(generator.rows(3, seed=1))]
-    calls: list[int] = []
-    original = scorer.outcomes
-
-    def outcomes(facts: list[Any]) -> list[Any]:
-        calls.append(len(facts))
-        return original(facts)
-
-    scorer.outcomes = outcomes  # type: ignore[method-assign]
-    try:
-        outcomes_of = list(score_many(spec, records))
-    finally:
-        del scorer.outcomes
-    assert calls == []
-    assert [type(outcome) for outcome in outcomes_of] == [Result] * 3
 
 
 def test_a_bug_in_the_columnar_scorer_costs_only_speed(

@@ -16,7 +16,6 @@ name that is not UTF-8) is written as its escape, ``\\ud800``.
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 import sys
@@ -26,10 +25,10 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from ..engine.facts import Facts, facts_from_mapping, facts_from_record
-from ..engine.result import Details, Result, Totals
-from ..engine.scorer import engine_totals, in_private_context, score, score_totals
+from ..engine.result import Result, Totals
+from ..engine.scorer import engine_totals, score, score_totals
 from ..errors import FactsError, Problem, ScoringError
-from ..i18n import language, tr, using
+from ..i18n import tr
 from ..spec.compiled import Spec
 from ..spec.loader import load_spec
 from .lines import Unreadable
@@ -65,102 +64,10 @@ def score_many(
     Lazy and in order: one output per record, whatever goes wrong with it, so the caller can zip
     the outputs with the records. ``spec`` is a loaded spec or the path of one (loaded once, when
     the first record is asked for). Errors name the record: ``record 3: values.预算资金: …``.
-    Where polars is installed, records are read up to 10,000 ahead and their totals computed
-    column by column (``columnar_records.ManyScorer``): the same results, digit for digit.
     """
     loaded = spec if isinstance(spec, Spec) else load_spec(spec)
-    many = _many_scorer(loaded)
-    if many is None:
-        for number, record in enumerate(records, 1):
-            yield _score_one(loaded, record, f"record {number}")
-        return
-    # Column by column (``columnar_records.ManyScorer``), a frame of records at a time.
-    chunk: list[object] = []
-    number = 1
-    for record in records:
-        chunk.append(record)
-        if len(chunk) >= many.chunk:
-            yield from _score_chunk(loaded, many.scorer, chunk, number)
-            number, chunk = number + len(chunk), []
-    if len(chunk) >= many.least:
-        yield from _score_chunk(loaded, many.scorer, chunk, number)
-    else:  # too few to pay for a frame
-        for k, left in enumerate(chunk):
-            yield _score_one(loaded, left, f"record {number + k}")
-
-
-@dataclass(frozen=True)
-class _Many:
-    scorer: Any  # columnar_records.ManyScorer
-    chunk: int  # records read ahead
-    least: int  # records a frame is made for, fewer are scored one by one
-
-
-def _many_scorer(spec: Spec) -> _Many | None:
-    """``score_many``'s columnar scorer for ``spec``, or None: polars is not installed, or the
-    spec holds what the columnar path does not read (imported here: only a caller of
-    ``score_many`` pays for polars)."""
-    try:
-        from .columnar_records import MANY_LEAST, MANY_RECORDS, many_scorer
-    except ImportError:
-        return None
-    found = many_scorer(spec)
-    return None if found is None else _Many(found, MANY_RECORDS, MANY_LEAST)
-
-
-def _score_chunk(
-    spec: Spec, many: Any, records: list[object], first: int
-) -> Iterator[Result | ScoringError]:
-    """Records ``first`` … scored as ``_score_one`` scores each: their facts validated one by
-    one, their totals column by column, and any record the columnar path declines by
-    ``score``. A ``Result`` made here works out its tree as ``score``'s does, when read."""
-    outcomes: list[Result | ScoringError | None] = []
-    valid: list[tuple[int, Facts]] = []
-    for k, record in enumerate(records):
-        source = f"record {first + k}"
-        if not isinstance(record, (Facts, Mapping)):
-            outcomes.append(_not_facts(record, source))
-            continue
-        try:
-            facts = record if isinstance(record, Facts) else facts_from_mapping(record, file=source)
-        except ScoringError as exc:
-            outcomes.append(exc)
-            continue
-        except Exception as exc:
-            _note(exc, f"while scoring {source}")
-            raise
-        outcomes.append(None)
-        valid.append((k, facts))
-    try:
-        found = in_private_context(many.outcomes)([facts for _, facts in valid])
-    except Exception:  # noqa: BLE001 (``score``, which the columnar path only speeds up, decides)
-        found = [None] * len(valid)
-    lang = language()
-    for (k, facts), totals in zip(valid, found, strict=True):
-        if totals is None:
-            outcomes[k] = _score_one(spec, facts, f"record {first + k}")
-            continue
-        total, grade, applicable = totals
-        outcomes[k] = Result(
-            spec=spec,
-            project=facts.project,
-            total=total,
-            applicable_weight=applicable,
-            grade=grade,
-            adjustments=facts.adjustments,
-            details=functools.partial(_details, lang, spec, facts),
-            facts=facts,
-        )
-    for outcome in outcomes:
-        assert outcome is not None
-        yield outcome
-
-
-def _details(lang: str, spec: Spec, facts: Facts) -> Details:
-    """The tree, warnings and values of a result made by ``_score_chunk``: ``score``'s own,
-    worked out when first read, in the language of the ``score_many`` call."""
-    with using(lang):
-        return score(spec, facts).details()
+    for number, record in enumerate(records, 1):
+        yield _score_one(loaded, record, f"record {number}")
 
 
 def _score_one(spec: Spec, record: object, source: str) -> Result | ScoringError:
