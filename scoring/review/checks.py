@@ -130,9 +130,6 @@ class _Context:
         """The stated score is the computed one at the places the table prints."""
         return _matches(stated, computed, max(self.places, places_of(stated)))
 
-    def fmt(self, value: Decimal) -> str:
-        return format_number(value)
-
 
 Check = Callable[[_Context], Iterator[Finding]]
 
@@ -189,8 +186,8 @@ def _score_above_weight(ctx: _Context) -> Iterator[Finding]:
                     "score_above_weight",
                     "{name}: 得分 {score} is above 分值 {weight}",
                     name=row.name,
-                    score=ctx.fmt(row.score),
-                    weight=ctx.fmt(weight),
+                    score=format_number(row.score),
+                    weight=format_number(weight),
                 ),
             )
 
@@ -222,14 +219,14 @@ def _total_mismatch(ctx: _Context) -> Iterator[Finding]:
     places = places_of(stated.value)
     if any(_matches(stated.value, value, places) for value in candidates):
         return
-    shown = ctx.fmt(_round(obtained, max(places, 2)))
+    shown = format_number(_round(obtained, max(places, 2)))
     note = ""
     if len(candidates) > 1:
         note = tr(
             "total_mismatch",
             " (rescaled to the applicable 分值 {applicable}: {rescaled})",
-            applicable=ctx.fmt(applicable),
-            rescaled=ctx.fmt(_round(candidates[1], max(places, 2))),
+            applicable=format_number(applicable),
+            rescaled=format_number(_round(candidates[1], max(places, 2))),
         )
     if blank:
         note += tr("total_mismatch", " ({blank} blank scores not counted)", blank=blank)
@@ -239,7 +236,7 @@ def _total_mismatch(ctx: _Context) -> Iterator[Finding]:
         tr(
             "total_mismatch",
             "the stated total {stated} differs from the sum of the scores, {sum}{note}",
-            stated=ctx.fmt(stated.value),
+            stated=format_number(stated.value),
             sum=shown,
             note=note,
         ),
@@ -259,8 +256,8 @@ def _weights_sum(ctx: _Context) -> Iterator[Finding]:
                 if claimed is not None
                 else next(iter(ctx.stated.rows.values())).weight_cell
             )
-            fields = {"total": ctx.fmt(total), "expected": ctx.fmt(expected)}
-            fields["diff"] = ctx.fmt(abs(diff))
+            fields = {"total": format_number(total), "expected": format_number(expected)}
+            fields["diff"] = format_number(abs(diff))
             message = (
                 tr(
                     "weights_sum",
@@ -288,8 +285,8 @@ def _weights_sum(ctx: _Context) -> Iterator[Finding]:
                     "weights_sum",
                     "{name}: stated 分值 {weight}, the weights under it sum to {known}",
                     name=block.name,
-                    weight=ctx.fmt(block.weight),
-                    known=ctx.fmt(known),
+                    weight=format_number(block.weight),
+                    known=format_number(known),
                 ),
             )
 
@@ -372,7 +369,11 @@ def _met_but_deducted(ctx: _Context) -> Iterator[Finding]:
     for row, leaf in ctx.checked():
         weight = ctx.weight(row)
         if _met_deducted(ctx, row, leaf) and row.score is not None and weight is not None:
-            fields = {"name": row.name, "weight": ctx.fmt(weight), "score": ctx.fmt(row.score)}
+            fields = {
+                "name": row.name,
+                "weight": format_number(weight),
+                "score": format_number(row.score),
+            }
             yield Finding(
                 "met_but_deducted",
                 row.score_cell,
@@ -431,8 +432,8 @@ def _qualitative_met_but_deducted(ctx: _Context) -> Iterator[Finding]:
                     "reason given for the deduction",
                     name=row.name,
                     why=why,
-                    weight=ctx.fmt(weight),
-                    score=ctx.fmt(row.score),
+                    weight=format_number(weight),
+                    score=format_number(row.score),
                 ),
             )
 
@@ -455,8 +456,8 @@ def _proportional(ctx: _Context, above: bool) -> Iterator[Finding]:
                 "name": row.name,
                 "actual": leaf.actual_text,
                 "target": leaf.target_text,
-                "due": ctx.fmt(leaf.rule_score),
-                "score": ctx.fmt(row.score),
+                "due": format_number(leaf.rule_score),
+                "score": format_number(row.score),
             }
             message = (
                 tr(
@@ -497,8 +498,8 @@ def _rule_mismatch(ctx: _Context) -> Iterator[Finding]:
                 name=row.name,
                 rule=rule.label,
                 explanation=leaf.explanation,
-                due=ctx.fmt(leaf.rule_score),
-                score=ctx.fmt(row.score),
+                due=format_number(leaf.rule_score),
+                score=format_number(row.score),
             ),
         )
 
@@ -526,7 +527,7 @@ def _tier_range(ctx: _Context) -> Iterator[Finding]:
                     tier=tier.id,
                     label=tier.label,
                     range=tier.range_text(weight),
-                    score=ctx.fmt(row.score),
+                    score=format_number(row.score),
                 ),
             )
 
@@ -598,7 +599,7 @@ def _double_counted_execution(ctx: _Context) -> Iterator[Finding]:
     counted = ctx.stated.rows[funds]
     if not counted.weight:
         return
-    counted_at = {"weight": ctx.fmt(counted.weight), "cell": counted.weight_cell}
+    counted_at = {"weight": format_number(counted.weight), "cell": counted.weight_cell}
     repeated = ctx.stated.funds_repeated
     if repeated is not None:
         yield Finding(
@@ -608,7 +609,7 @@ def _double_counted_execution(ctx: _Context) -> Iterator[Finding]:
                 "double_counted_execution",
                 "预算执行率 is scored in the funds row (分值 {weight}, {cell}), and the funds "
                 "row's “其中” line scores it again: {score}",
-                score=ctx.fmt(repeated.value),
+                score=format_number(repeated.value),
                 **counted_at,
             ),
         )
@@ -623,7 +624,7 @@ def _double_counted_execution(ctx: _Context) -> Iterator[Finding]:
                 "预算执行率 is scored in the funds row (分值 {weight}, {cell}), and again as the "
                 "indicator “{name}”: {points}",
                 name=row.name,
-                points=ctx.fmt(weight),
+                points=format_number(weight),
                 **counted_at,
             )
         elif same := _same_as_funds(ctx, row, leaf):
@@ -633,7 +634,7 @@ def _double_counted_execution(ctx: _Context) -> Iterator[Finding]:
                 "“{name}”, {same}, and it scores again: {points}",
                 name=row.name,
                 same=same,
-                points=ctx.fmt(weight),
+                points=format_number(weight),
                 **counted_at,
             )
         else:
@@ -680,8 +681,8 @@ def _missing_deviation_reason(ctx: _Context) -> Iterator[Finding]:
                     "{name}: 得分 {score} is below 分值 {weight}, and no 偏差原因分析及改进措施 is "
                     "filled in",
                     name=row.name,
-                    score=ctx.fmt(row.score),
-                    weight=ctx.fmt(weight),
+                    score=format_number(row.score),
+                    weight=format_number(weight),
                 ),
             )
 
@@ -700,7 +701,7 @@ def _grade_mismatch(ctx: _Context) -> Iterator[Finding]:
                 "the stated grade is “{grade}”, but the stated total {total} is in grade "
                 "“{expected}”",
                 grade=grade.value,
-                total=ctx.fmt(total.value),
+                total=format_number(total.value),
                 expected=expected,
             ),
         )
@@ -744,7 +745,7 @@ def _grade_changes(ctx: _Context) -> Iterator[Finding]:
         return
     after_total, after = recomputed
     if after is not None and canonical_grade(before) != canonical_grade(after):
-        fields = {"total": ctx.fmt(after_total), "after": after, "before": before}
+        fields = {"total": format_number(after_total), "after": after, "before": before}
         yield Finding(
             "grade_changes",
             cell,

@@ -468,12 +468,7 @@ def _merged_weight_blocks(
                 common += 1
             prefix = prefix[:common]
         if len(rows) == 1:
-            table.rows[indexes[0]] = _with_weight(
-                rows[0], Located(value, sheet.ref(rng[0], rng[1]))
-            )
+            weight: Located[Decimal | None] = Located(value, sheet.ref(rng[0], rng[1]))
+            table.rows[indexes[0]] = replace(rows[0], weight=weight, weight_printed=True)
             continue
         table.blocks.append((prefix, Located(value, sheet.ref(rng[0], rng[1]))))
-
-
-def _with_weight(row: FiledRow, weight: Located[Decimal | None]) -> FiledRow:
-    return replace(row, weight=weight, weight_printed=True)

@@ -8,7 +8,7 @@ scores an evaluator gave, against the rule's). ``to_mapping`` / ``from_mapping``
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -72,17 +72,13 @@ class Stated:
     left_out: dict[str, str] = field(default_factory=dict)  # leaf id → why it is not recomputed
 
 
-def _loc(value: Located[Any] | None) -> dict[str, Any] | None:
-    return None if value is None else {"value": value.value, "cell": value.cell}
-
-
 def to_mapping(stated: Stated) -> dict[str, Any]:
     """The YAML form written as ``stated.yaml``."""
     out: dict[str, Any] = {"source": stated.source}
     for key in ("total_weight", "total", "grade", "funds_rate", "funds_repeated"):
-        value = _loc(getattr(stated, key))
-        if value is not None:
-            out[key] = value
+        located = getattr(stated, key)
+        if located is not None:
+            out[key] = {"value": located.value, "cell": located.cell}
     for key in ("funds_budget", "funds_spent", "funds_computed_rate"):
         if getattr(stated, key) is not None:
             out[key] = getattr(stated, key)
@@ -146,35 +142,30 @@ def from_mapping(data: Any, file: str) -> Stated:
             fail(path, exc.message)
             return None
 
-    def located_number(key: str) -> Located[Decimal] | None:
+    def located(key: str, read: Callable[[Any, str], Any] = number) -> Located[Any] | None:
+        """``{value: …, cell: …}`` under ``key``, its value read by ``read`` (a number, or text)."""
         item = data.get(key)
         if item is None:
             return None
         if not isinstance(item, Mapping) or "value" not in item:
             fail(key, tr("stated-shape", "expected {{value: …, cell: …}}"))
             return None
-        value = number(item["value"], f"{key}.value")
+        value = read(item["value"], f"{key}.value")
         return None if value is None else Located(value, str(item.get("cell", key)))
 
-    def located_text(key: str) -> Located[str] | None:
-        item = data.get(key)
-        if item is None:
-            return None
-        if not isinstance(item, Mapping) or "value" not in item:
-            fail(key, tr("stated-shape", "expected {{value: …, cell: …}}"))
-            return None
-        return Located(str(item["value"]), str(item.get("cell", key)))
+    def text(value: Any, path: str) -> str:
+        return str(value)
 
     if not isinstance(data, Mapping):
         raise FactsError(
             Problem(tr("stated-shape", "expected a mapping with rows:"), "stated-shape", file=file)
         )
     stated = Stated(source=str(data.get("source", file)))
-    stated.total_weight = located_number("total_weight")
-    stated.total = located_number("total")
-    stated.grade = located_text("grade")
-    stated.funds_rate = located_text("funds_rate")
-    stated.funds_repeated = located_number("funds_repeated")
+    stated.total_weight = located("total_weight")
+    stated.total = located("total")
+    stated.grade = located("grade", text)
+    stated.funds_rate = located("funds_rate", text)
+    stated.funds_repeated = located("funds_repeated")
     stated.funds_budget = number(data.get("funds_budget"), "funds_budget")
     stated.funds_spent = number(data.get("funds_spent"), "funds_spent")
     stated.funds_computed_rate = number(data.get("funds_computed_rate"), "funds_computed_rate")
