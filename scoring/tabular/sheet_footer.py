@@ -11,13 +11,12 @@ its footer rows; a labelled grade above the indicator block (beside 自评总分
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from decimal import Decimal
 
 from ..i18n import tr
 from ..numbers.cell_text import normalize
 from ..numbers.text import format_number
-from .filed import Defect, FiledTable, Located
+from .filed import Defect, Located
 from .sheet_cells import CellReader, cell_texts, value_right_of
 from .sheet_header import Header, label_column
 
@@ -53,9 +52,7 @@ def read_footer(reader: CellReader, header: Header, foot: int) -> None:
             ):
                 pass  # "总分(100分) | 100": the label gives the full marks, the number the score
             else:
-                _labelled_number(
-                    reader, row, ("自评得分", "得分"), lambda v, c: _set_total(table, v, c)
-                )
+                _labelled_total(reader, row, ("自评得分", "得分"))
         if table.grade is None:
             _read_grade(reader, row)
     if table.grade is None:
@@ -86,14 +83,8 @@ def read_footer(reader: CellReader, header: Header, foot: int) -> None:
         )
 
 
-def _set_total(table: FiledTable, value: Decimal, cell: str) -> None:
-    table.total = Located(value, cell)
-
-
-def _labelled_number(
-    reader: CellReader, row: int, labels: tuple[str, ...], store: Callable[[Decimal, str], None]
-) -> None:
-    """The number in the first filled cell right of a cell naming one of ``labels``, to ``store``.
+def _labelled_total(reader: CellReader, row: int, labels: tuple[str, ...]) -> None:
+    """The total: the number in the first filled cell right of a cell naming one of ``labels``.
 
     A cell there that is not a number is a problem, and nothing is stored.
     """
@@ -106,7 +97,7 @@ def _labelled_number(
                     continue
                 number, _ = reader.number(row, c, "自评总分")
                 if number is not None:
-                    store(number, sheet.ref(row, c))
+                    reader.table.total = Located(number, sheet.ref(row, c))
                 return
 
 
@@ -154,7 +145,7 @@ def _total_above(reader: CellReader, before: int) -> None:
         if inline:
             table.total = Located(Decimal(inline[1]), sheet.ref(row, col))
             return
-        _labelled_number(reader, row, (text,), lambda v, c: _set_total(table, v, c))
+        _labelled_total(reader, row, (text,))
         if table.total is not None:
             return
 
