@@ -35,14 +35,13 @@ from ..spec.loader import load_spec
 from .core import ChunkResult, process_chunk
 from .outputs import TEXT_ENCODING, RowFormat
 from .records import Converter, RawRecord
-from .summary import Summary
 
 if TYPE_CHECKING:  # loaded by make_pool: a one-process batch does without it
     from concurrent.futures import Future, ProcessPoolExecutor
 
 __all__ = ["AHEAD", "Chunk", "Pool", "make_pool", "run_chunks"]
 
-Chunk = tuple[Converter, int, "Records"]  # (converter, index of the first record, records)
+Chunk = tuple[Converter, int, list[RawRecord]]  # (converter, index of the first record, records)
 AHEAD = 4  # chunks handed to a worker before its results come back: it never waits for work
 
 
@@ -78,75 +77,22 @@ def _worker_spec() -> Spec:
     return _spec
 
 
-def work(chunk: Chunk) -> Returned:
+def work(chunk: Chunk) -> ChunkResult:
     """Score one chunk in a worker. A bug outside any record (a record's own is its row's
     ``internal-error``) goes back to the main process with this worker's traceback as a note."""
     try:
         converter, start, records = chunk
-        result = process_chunk(_worker_spec(), converter, start, unpack_records(records))
+        result = process_chunk(_worker_spec(), converter, start, records)
         if _format is not None:  # the output's own bytes: the main process only writes them
             text = _format.format(result.rows).encode(TEXT_ENCODING)
             return ChunkResult([], result.summary, text, len(result.rows))
-        rows = _pack_rows(result.rows)
-        return result if rows is None else (rows, result.summary)
+        return result
     except ScoringError:
         raise
     except Exception as exc:
         if sys.version_info >= (3, 11):  # notes are 3.11's
             exc.add_note(f"in a worker process:\n{''.join(traceback.format_exception(exc))}")
         raise
-
-
-# ---- what travels between the processes ---------------------------------------------------------
-# Rows of text travel as one string each way, cells joined by the ASCII unit separator and rows by
-# the record separator: pickling one string costs a fraction of pickling a list per row, which kept
-# the main process as busy as a worker. A chunk with either character in a cell (or any cell that
-# is not text: spreadsheet numbers) travels as it is.
-_CELL, _ROW = "\x1f", "\x1e"
-PackedRows = tuple[tuple[int, ...], str]  # (record numbers, rows joined)
-Records = list[RawRecord] | PackedRows
-Returned = ChunkResult | tuple[str, Summary]
-
-
-def _pack_rows(rows: list[list[Any]]) -> str | None:
-    if not rows or not all(row.__class__ is list and row for row in rows):
-        return None
-    try:
-        text = _ROW.join([_CELL.join(row) for row in rows])
-    except TypeError:  # a cell that is not text
-        return None
-    cells = sum(len(row) for row in rows)
-    if text.count(_CELL) != cells - len(rows) or text.count(_ROW) != len(rows) - 1:
-        return None  # a separator inside a cell
-    return text
-
-
-def _unpack_rows(text: str) -> list[list[str]]:
-    return [row.split(_CELL) for row in text.split(_ROW)]
-
-
-def pack_chunk(chunk: Chunk) -> Chunk:
-    converter, start, records = chunk
-    if not isinstance(records, list):
-        return chunk
-    text = _pack_rows([payload for _, payload in records])
-    if text is None:
-        return chunk
-    return converter, start, (tuple(number for number, _ in records), text)
-
-
-def unpack_records(records: Records) -> list[RawRecord]:
-    if isinstance(records, list):
-        return records
-    numbers, text = records
-    return list(zip(numbers, _unpack_rows(text), strict=True))
-
-
-def unpack_result(result: Returned) -> ChunkResult:
-    if isinstance(result, tuple):
-        rows, summary = result
-        return ChunkResult(_unpack_rows(rows), summary)
-    return result
 
 
 # ---- the pool ------------------------------------------------------------------------------------
@@ -191,14 +137,14 @@ class Pool:
         """Each chunk's result, in the order the chunks come."""
         from concurrent.futures.process import BrokenProcessPool
 
-        pending: deque[Future[Returned]] = deque()
+        pending: deque[Future[ChunkResult]] = deque()
         try:
             for chunk in chunks:
-                pending.append(self.executor.submit(work, pack_chunk(chunk)))
+                pending.append(self.executor.submit(work, chunk))
                 if len(pending) >= self.workers * AHEAD:
-                    yield unpack_result(pending.popleft().result())
+                    yield pending.popleft().result()
             while pending:
-                yield unpack_result(pending.popleft().result())
+                yield pending.popleft().result()
         except BrokenProcessPool:
             self.failed = True
             raise self._stopped() from None
@@ -325,4 +271,4 @@ def run_chunks(
         yield from pool.run(chunks)
         return
     for converter, start, records in chunks:
-        yield process_chunk(spec, converter, start, unpack_records(records))
+        yield process_chunk(spec, converter, start, records)
