@@ -34,6 +34,7 @@ from ..columnar.program import Unsupported
 from ..errors import FactsError
 from ..spec.compiled import Spec
 from .column_map import build_column_map
+from .columns import year_refused
 from .core import ChunkResult, Layout, _escaped, process_chunk
 from .fastrows import row_plan
 from .inputs import Input
@@ -206,6 +207,7 @@ class _Reading:
         self.text = text if not any(re.search(_NEEDS_CSV, cell) for cell in fixed) else None
         # The output's columns (``core.Layout``): id, [name,] total, grade, 一级指标…, error, source.
         self.named = len(Layout.of(spec).columns) == len(spec.indicators) + 6
+        self.year = next((col for col, field in scorer.cmap.project if field == "year"), None)
 
     def chunks(self, start: int) -> Iterator[ChunkResult]:
         """The input's chunks, a block each. The next block is cut and parsed in a second thread
@@ -359,6 +361,11 @@ class _Reading:
         ids, unstripped = id_column(scorer.cells(frame, cmap.id_index))
         names, unnamed = id_column(scorer.cells(frame, cmap.name_index))
         declined = scored["declined"] | unstripped | unnamed
+        if self.year is not None:  # a 年度 that is no year: the engine refuses the row
+            years = scorer.cells(frame, self.year)
+            refused = [cell for cell in years.unique().to_list() if year_refused(cell)]
+            if refused:
+                declined = declined | years.is_in(refused).fill_null(False)
         tops = len(self.spec.indicators)
         numbers = pl.Series("n", good, dtype=pl.Int64) + number
         record_id = pl.coalesce(pl.lit(ids), pl.lit(f"{self.word} ") + pl.col("n").cast(pl.String))

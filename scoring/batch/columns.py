@@ -16,10 +16,11 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from ..engine.facts import is_year
 from ..numbers.cell_text import is_not_applicable
 from .column_map import ColumnMap
 
-__all__ = ["is_empty", "parse_not_applicable", "row_to_mapping"]
+__all__ = ["is_empty", "parse_not_applicable", "row_to_mapping", "year_refused"]
 
 _NA_SPLIT = re.compile(r"[;；]")
 DEFAULT_NA_REASON = "输入中标为不适用"
@@ -31,6 +32,15 @@ def is_empty(cell: object) -> bool:
 
 def _text(cell: Any) -> str:
     return cell if cell.__class__ is str else str(cell)
+
+
+def year_refused(cell: Any) -> bool:
+    """Whether the engine refuses a 年度 cell: ``row_to_mapping`` reads it into
+    ``project.year``, which must begin with the year evaluated. The fast paths score without
+    the project's fields, so they leave a row with such a cell to the engine, which words it."""
+    if cell.__class__ is str:
+        cell = cell.strip() or None
+    return cell is not None and not is_year(_text(cell))
 
 
 def parse_not_applicable(text: str) -> dict[str, str]:

@@ -25,7 +25,7 @@ from ..engine.result import Totals
 from ..numbers.cell_text import is_not_applicable
 from ..spec.compiled import Spec
 from .column_map import ColumnMap
-from .columns import parse_not_applicable
+from .columns import parse_not_applicable, year_refused
 
 __all__ = ["RowPlan", "row_plan"]
 
@@ -129,6 +129,7 @@ class RowPlan:
             for node_id, tier, score, share, _ in cmap.ratings
         ]
         self.not_applicable = _Column(self._not_applicable, NO_LEAVES)
+        self.year = next((col for col, field in cmap.project if field == "year"), None)
 
     def _rating(self, index: int, cells: tuple[Any, Any, Any]) -> Any:
         """(tier, score, share) cells → the score they give, None (missing) or 不适用."""
@@ -174,6 +175,11 @@ class RowPlan:
         # The run a column at a time (one transposition in C); a column the input lacks: None.
         columns: list[Sequence[Any]] = [*zip(*rows, strict=True), (None,) * count]
         values = [column.apply(columns[col], failed, texts) for col, column in self.values]
+        if self.year is not None:  # a 年度 that is no year: the engine refuses the row
+            years = columns[self.year]
+            refused = {cell for cell in set(years) if year_refused(cell)}
+            if refused:
+                failed.update(k for k, cell in enumerate(years) if cell in refused)
         ratings: list[list[Any]] = [[None] * count] * len(self.plan.rated_ids)
         not_applicable = self.not_applicable.apply(columns[self.cmap.not_applicable], failed, texts)
         for index, leaf, (tier, score, share), column in self.ratings:
