@@ -372,8 +372,10 @@ def _simple_record(data: Mapping[str, Any], file: str) -> Facts | list[str] | No
             continue
         tier, narrative = raw.get("tier"), raw.get("narrative")
         score, share = raw.get("score"), raw.get("share")
-        if tier is None and score is None and share is None:
-            continue  # as the model reads it: an empty rating is a missing one
+        if tier is None:
+            if score is not None or share is not None:
+                refused.append(key)  # read by the full validation, which checks the score
+            continue  # else, as the model reads it: an empty rating is a missing one
         # A batch's rows repeat a handful of ratings (达成 and a score of one decimal): each read
         # once, by its parts as written when they are all text (Decimal("2.8") and "2.80" would
         # be one key of two readings).
