@@ -28,6 +28,7 @@ from ..numbers.cell_text import normalize
 from ..numbers.limits import QuantityError
 from ..numbers.quantities import Quantity, parse_quantity, parse_target
 from ..numbers.text import format_number, places_of
+from ..rules import Rule
 from ..tabular.filed import Notice
 from ..tabular.funds import funds_block
 from ..tabular.funds_leaf import printed_rate
@@ -111,6 +112,17 @@ class _Context:
         for row, leaf in self.rows():
             if row.id not in self.implausible:
                 yield row, leaf
+
+    def differing(self) -> Iterator[tuple[StatedRow, IndicatorResult, Rule, Decimal, Decimal]]:
+        """Checked rows whose stated 得分 is not their rule's (at the table's places), with the
+        rule, the score and the rule's; a score above the 分值 is score_above_weight's."""
+        for row, leaf in self.checked():
+            rule, score, due = leaf.node.rule, row.score, leaf.rule_score
+            if rule is None or leaf.outcome is None or score is None or due is None:
+                continue
+            weight = self.weight(row)
+            if not self.consistent(score, due) and (weight is None or score <= weight):
+                yield row, leaf, rule, score, due
 
     def weight(self, row: StatedRow) -> Decimal | None:
         """The row's 分值: as printed, else as inferred; None when it is not known."""
@@ -440,24 +452,16 @@ def _qualitative_met_but_deducted(ctx: _Context) -> Iterator[Finding]:
 
 def _proportional(ctx: _Context, above: bool) -> Iterator[Finding]:
     code = "above_proportional" if above else "below_proportional"
-    for row, leaf in ctx.checked():
-        rule = leaf.node.rule
-        if rule is None or rule.kind != "positive" or leaf.outcome is None or row.score is None:
+    for row, leaf, rule, score, due in ctx.differing():
+        if rule.kind != "positive" or _status(leaf) != "missed":
             continue
-        if _status(leaf) != "missed" or leaf.rule_score is None:
-            continue
-        if ctx.consistent(row.score, leaf.rule_score):
-            continue
-        weight = ctx.weight(row)
-        if weight is not None and row.score > weight:
-            continue  # reported as score_above_weight
-        if (row.score > leaf.rule_score) if above else (row.score < leaf.rule_score):
+        if (score > due) if above else (score < due):
             fields = {
                 "name": row.name,
                 "actual": leaf.actual_text,
                 "target": leaf.target_text,
-                "due": format_number(leaf.rule_score),
-                "score": format_number(row.score),
+                "due": format_number(due),
+                "score": format_number(score),
             }
             message = (
                 tr(
@@ -478,17 +482,9 @@ def _proportional(ctx: _Context, above: bool) -> Iterator[Finding]:
 
 
 def _rule_mismatch(ctx: _Context) -> Iterator[Finding]:
-    for row, leaf in ctx.checked():
-        rule = leaf.node.rule
-        if rule is None or rule.kind in ("positive", "qualitative") or row.score is None:
+    for row, leaf, rule, score, due in ctx.differing():
+        if rule.kind in ("positive", "qualitative"):
             continue
-        if leaf.rule_score is None or leaf.outcome is None:
-            continue
-        if ctx.consistent(row.score, leaf.rule_score):
-            continue
-        weight = ctx.weight(row)
-        if weight is not None and row.score > weight:
-            continue  # reported as score_above_weight
         yield Finding(
             "rule_mismatch",
             row.score_cell,
@@ -498,8 +494,8 @@ def _rule_mismatch(ctx: _Context) -> Iterator[Finding]:
                 name=row.name,
                 rule=rule.label,
                 explanation=leaf.explanation,
-                due=format_number(leaf.rule_score),
-                score=format_number(row.score),
+                due=format_number(due),
+                score=format_number(score),
             ),
         )
 
