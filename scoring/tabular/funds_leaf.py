@@ -127,13 +127,8 @@ def stated_amounts(draft: Draft, funds: FiledFunds) -> None:
     if funds.repeated_score is not None:
         stated.funds_repeated = funds.repeated_score
     totals = funds.amounts.get("年度资金总额", {})
-
-    def amount(column: str) -> Decimal | None:
-        cell = totals.get(column)
-        return cell.value if cell is not None else None
-
-    stated.funds_budget, stated.funds_spent = amount(COLUMNS[1]), amount(COLUMNS[2])
-    budget, spent = stated.funds_budget, stated.funds_spent
+    budget, spent = (totals[column].value if column in totals else None for column in COLUMNS[1:])
+    stated.funds_budget, stated.funds_spent = budget, spent
     if not budget:
         parts = [funds.amounts.get(source, {}) for source in SOURCES]
         budget = sum((p[COLUMNS[1]].value for p in parts if COLUMNS[1] in p), Decimal(0))
