@@ -115,7 +115,9 @@ def main() -> int:
             seconds, rows = timed(lambda: records.copy_csv(source, copy))
             assert rows == count
             floors.append(seconds)
-            seconds, summary = timed(lambda: diff_population(spec_a, spec_b, [str(source)], top=20))
+            seconds, summary = timed(
+                lambda: diff_population(spec_a, spec_b, [str(source)], top=20, columnar=columnar)
+            )
             whatifs.append(seconds)
         assert isinstance(summary, PopulationDiff)
         wrong = check(spec_a, spec_b, source, summary, count)
