@@ -385,6 +385,3 @@ def _json_chunk(
     return reading.guarded(
         chunk, index, lambda: reading.score(first, index, positions, frame, odd), converter
     )
-
-
-# ---- score_many over facts mappings -------------------------------------------------------------
