@@ -124,6 +124,13 @@ class _Context:
             if not self.consistent(score, due) and (weight is None or score <= weight):
                 yield row, leaf, rule, score, due
 
+    def deducted(self, row: StatedRow) -> tuple[Decimal, Decimal] | None:
+        """(得分, 分值) of a row scored below its 分值 with no 偏差原因; None for any other row."""
+        weight = self.weight(row)
+        if row.score is None or weight is None or row.deviation or row.score >= weight:
+            return None
+        return row.score, weight
+
     def weight(self, row: StatedRow) -> Decimal | None:
         """The row's 分值: as printed, else as inferred; None when it is not known."""
         if row.weight is not None:
@@ -364,11 +371,8 @@ def _full_rate(row: StatedRow, leaf: IndicatorResult) -> bool:
     return bool(rate_name) and full
 
 
-def _met_deducted(ctx: _Context, row: StatedRow, leaf: IndicatorResult) -> bool:
-    """A target met, scored below full marks, and no reason given."""
-    weight = ctx.weight(row)
-    if row.score is None or weight is None or row.deviation or row.score >= weight:
-        return False
+def _met_deducted(row: StatedRow, leaf: IndicatorResult) -> bool:
+    """A target met (the row is scored below full marks with no reason: ``_Context.deducted``)."""
     if _full_rate(row, leaf):
         return True
     rule = leaf.node.rule
@@ -379,43 +383,39 @@ def _met_deducted(ctx: _Context, row: StatedRow, leaf: IndicatorResult) -> bool:
 
 def _met_but_deducted(ctx: _Context) -> Iterator[Finding]:
     for row, leaf in ctx.checked():
-        weight = ctx.weight(row)
-        if _met_deducted(ctx, row, leaf) and row.score is not None and weight is not None:
-            fields = {
-                "name": row.name,
-                "weight": format_number(weight),
-                "score": format_number(row.score),
-            }
-            yield Finding(
+        deducted = ctx.deducted(row)
+        if deducted is None or not _met_deducted(row, leaf):
+            continue
+        score, weight = deducted
+        fields = {"name": row.name, "weight": format_number(weight), "score": format_number(score)}
+        yield Finding(
+            "met_but_deducted",
+            row.score_cell,
+            tr(
                 "met_but_deducted",
-                row.score_cell,
-                tr(
-                    "met_but_deducted",
-                    "{name}: 实际完成值 {actual} meets 年度指标值 {target}, so full marks {weight} "
-                    "are due; {score} stated, with no reason given for the deduction",
-                    actual=leaf.actual_text,
-                    target=leaf.target_text,
-                    **fields,
-                )
-                if _quantitative(leaf)
-                else tr(
-                    "met_but_deducted",
-                    "{name}: 实际完成值 {actual} is already the highest a rate of this kind can "
-                    "be, so full marks {weight} are due; {score} stated, with no reason given for "
-                    "the deduction",
-                    actual=row.actual,
-                    **fields,
-                ),
+                "{name}: 实际完成值 {actual} meets 年度指标值 {target}, so full marks {weight} "
+                "are due; {score} stated, with no reason given for the deduction",
+                actual=leaf.actual_text,
+                target=leaf.target_text,
+                **fields,
             )
+            if _quantitative(leaf)
+            else tr(
+                "met_but_deducted",
+                "{name}: 实际完成值 {actual} is already the highest a rate of this kind can "
+                "be, so full marks {weight} are due; {score} stated, with no reason given for "
+                "the deduction",
+                actual=row.actual,
+                **fields,
+            ),
+        )
 
 
-def _qualitative_met(ctx: _Context, row: StatedRow, leaf: IndicatorResult) -> str:
-    """Why a 定性 row reads as met while scored below full with no reason ("" when it does not)."""
-    weight = ctx.weight(row)
+def _qualitative_met(row: StatedRow, leaf: IndicatorResult) -> str:
+    """Why a 定性 row reads as met ("" when it does not); the row is scored below full marks with
+    no reason (``_Context.deducted``)."""
     rule = leaf.node.rule
-    if rule is None or rule.kind != "qualitative" or row.score is None or weight is None:
-        return ""
-    if row.score >= weight or row.deviation or not row.actual:
+    if rule is None or rule.kind != "qualitative" or not row.actual:
         return ""
     if normalize(row.actual) == normalize(row.target or ""):
         return tr(
@@ -432,9 +432,8 @@ def _qualitative_met(ctx: _Context, row: StatedRow, leaf: IndicatorResult) -> st
 
 def _qualitative_met_but_deducted(ctx: _Context) -> Iterator[Finding]:
     for row, leaf in ctx.checked():
-        weight = ctx.weight(row)
-        why = _qualitative_met(ctx, row, leaf)
-        if why and row.score is not None and weight is not None:
+        if (deducted := ctx.deducted(row)) and (why := _qualitative_met(row, leaf)):
+            score, weight = deducted
             yield Finding(
                 "qualitative_met_but_deducted",
                 row.score_cell,
@@ -445,7 +444,7 @@ def _qualitative_met_but_deducted(ctx: _Context) -> Iterator[Finding]:
                     name=row.name,
                     why=why,
                     weight=format_number(weight),
-                    score=format_number(row.score),
+                    score=format_number(score),
                 ),
             )
 
@@ -663,12 +662,12 @@ def _missing_deviation_reason(ctx: _Context) -> Iterator[Finding]:
         if row.id == ctx.stated.funds_leaf:
             continue  # the funds block has no 偏差原因 column to fill
         status = _status(leaf)
-        weight = ctx.weight(row)
         if status in why:
             yield Finding("missing_deviation_reason", row.deviation_cell, why[status](row.name))
-        elif _met_deducted(ctx, row, leaf) or _qualitative_met(ctx, row, leaf):
-            assert row.score is not None
-            assert weight is not None
+        elif (deducted := ctx.deducted(row)) and (
+            _met_deducted(row, leaf) or _qualitative_met(row, leaf)
+        ):
+            score, weight = deducted
             yield Finding(
                 "missing_deviation_reason",
                 row.deviation_cell,
@@ -677,7 +676,7 @@ def _missing_deviation_reason(ctx: _Context) -> Iterator[Finding]:
                     "{name}: 得分 {score} is below 分值 {weight}, and no 偏差原因分析及改进措施 is "
                     "filled in",
                     name=row.name,
-                    score=format_number(row.score),
+                    score=format_number(score),
                     weight=format_number(weight),
                 ),
             )
