@@ -39,7 +39,6 @@ __all__ = ["MAX_COLUMN", "MAX_ROW", "parse_ref", "read_xlsx"]
 MAX_ROW = 1_048_576
 MAX_COLUMN = 16_384  # XFD
 _REF = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
-_SHEET_TYPES = ("/worksheet",)
 _NUMBER_TEXT = 64  # a <v> longer than this is no number a person typed: kept as text
 
 
