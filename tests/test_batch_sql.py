@@ -262,6 +262,8 @@ def test_a_query_streams_in_blocks_with_two_workers(
 ) -> None:
     """Rows are fetched a block at a time (here 7), and --workers 2 writes the same output."""
     from scoring.batch import sql
+    from scoring.batch.inputs import open_inputs
+    from scoring.spec.loader import load_spec
 
     monkeypatch.setattr(sql, "FETCH_ROWS", 7)
     rows = sample_rows(50)
@@ -280,7 +282,8 @@ def test_a_query_streams_in_blocks_with_two_workers(
     cursor.fetch = lambda size: fetched.append(size) or fetch(size)  # type: ignore[func-returns-value]
     source = sql.SqlQuery(database, QUERY)
     source.keep(cursor)
-    assert [number for number, _ in sql.query_records(QUERY, source)] == list(range(2, 52))
+    (item,) = open_inputs(load_spec(SPEC), [source])
+    assert [number for number, _ in item.records()] == list(range(2, 52))
     assert fetched == [7] * 9  # seven blocks of 7 rows, one of 1, and the empty one that ends it
     database.close()
 

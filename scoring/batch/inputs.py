@@ -31,6 +31,7 @@ from ..spec.compiled import Spec
 from .column_map import build_column_map
 from .columns import is_empty
 from .lines import Unreadable, csv_records, text_lines
+from .parquet import FIRST_ROW, rows_of
 from .records import (
     Converter,
     FactsFileConverter,
@@ -69,6 +70,9 @@ class Input:
     header_row: int = 1  # a CSV's header: its record number (blank rows before it count)
 
     def records(self) -> Iterator[RawRecord]:
+        columns = self.columns()
+        if columns is not None:  # a Parquet file's or a query's rows, numbered from 2
+            return enumerate((row for batch in columns for row in rows_of(batch)), FIRST_ROW)
         return _READERS[self.kind](self.path, *self._options)
 
     def chunks(self, size: int) -> Iterator[list[RawRecord]]:
@@ -450,18 +454,6 @@ def _jsonl_records(path: str, encoding: str) -> Iterator[RawRecord]:
         raise _unreadable(path, exc.strerror) from None
 
 
-def _parquet_records(path: str) -> Iterator[RawRecord]:
-    from .parquet import parquet_records
-
-    return parquet_records(path)
-
-
-def _query_records(label: str, query: SqlQuery) -> Iterator[RawRecord]:
-    from .sql import query_records
-
-    return query_records(label, query)
-
-
 def _parquet_columns(path: str) -> Iterator[list[list[Any]]]:
     from .parquet import parquet_columns
 
@@ -484,6 +476,4 @@ _READERS: dict[str, Callable[..., Iterator[RawRecord]]] = {
     "csv": _csv_records,
     "xlsx": _xlsx_records,
     "jsonl": _jsonl_records,
-    "parquet": _parquet_records,
-    "sql": _query_records,
 }

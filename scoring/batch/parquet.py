@@ -23,7 +23,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import importlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +32,7 @@ from ..i18n import tr
 from ..spec.compiled import Spec
 from ..writing.files import CREATOR, AtomicFile, unwritable
 from .column_map import build_column_map
-from .records import RawRecord, RowConverter, input_error
+from .records import RowConverter, input_error
 
 if TYPE_CHECKING:
     from .outputs import RowFormat
@@ -41,10 +41,8 @@ __all__ = [
     "BATCH_ROWS",
     "ROW_GROUP",
     "ParquetWriter",
-    "numbered_rows",
     "open_parquet",
     "parquet_columns",
-    "parquet_records",
     "require",
     "score_scales",
     "typed_column",
@@ -184,17 +182,6 @@ def parquet_columns(path: str) -> Iterator[list[list[Any]]]:
             yield [typed_column(column.to_pylist()) for column in batch.columns]
     finally:
         parquet.close()
-
-
-def parquet_records(path: str) -> Iterator[RawRecord]:
-    """The rows of a Parquet file, numbered from 2 (under the header), ``BATCH_ROWS`` read at a
-    time."""
-    return numbered_rows(parquet_columns(path))
-
-
-def numbered_rows(batches: Iterable[Sequence[list[Any]]]) -> Iterator[RawRecord]:
-    """The rows of batches of columns, numbered from 2 (under the header, as a CSV's)."""
-    return enumerate((row for columns in batches for row in rows_of(columns)), FIRST_ROW)
 
 
 # ---- writing ------------------------------------------------------------------------------------

@@ -47,8 +47,8 @@ from ..errors import FactsError, Problem, ScoringError, UsageError
 from ..i18n import tr
 from ..spec.compiled import Spec
 from .column_map import build_column_map
-from .parquet import numbered_rows, require, score_scales, typed_column
-from .records import RawRecord, RowConverter
+from .parquet import require, score_scales, typed_column
+from .records import RowConverter
 
 if TYPE_CHECKING:
     from .outputs import RowFormat
@@ -63,7 +63,6 @@ __all__ = [
     "open_query",
     "query_columns",
     "query_label",
-    "query_records",
 ]
 
 FETCH_ROWS = 2000  # rows fetched from a cursor at a time
@@ -606,11 +605,6 @@ def query_columns(source: SqlQuery) -> Iterator[list[list[Any]]]:
             yield [typed_column(list(cells)) for cells in zip(*rows, strict=True)]
     finally:
         cursor.close()
-
-
-def query_records(label: str, source: SqlQuery) -> Iterator[RawRecord]:
-    """The query's rows, numbered from 2 (under the header), ``FETCH_ROWS`` fetched at a time."""
-    return numbered_rows(query_columns(source))
 
 
 # ---- writing a table ----------------------------------------------------------------------------
