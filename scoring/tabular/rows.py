@@ -54,32 +54,27 @@ def read_leaf(draft: Draft, leaf: Leaf) -> None:
     if row.truncated:
         pass  # a cut row: truncated_row says it all
     elif row.target.value is None:
+        draft.defect(
+            "blank_target",
+            row.target.cell,
+            tr(
+                "blank_target",
+                "{name}: 年度指标值 is empty, so the row cannot be recomputed under the "
+                "rules (imported at its stated score)",
+                name=row.name,
+            )
+            if target is None
+            else tr(
+                "blank_target",
+                "{name}: 年度指标值 is empty (recomputed against {target}, from the "
+                "indicator's name)",
+                name=row.name,
+                target=target.text,
+            ),
+            row,
+        )
         if target is None:
-            draft.defect(
-                "blank_target",
-                row.target.cell,
-                tr(
-                    "blank_target",
-                    "{name}: 年度指标值 is empty, so the row cannot be recomputed under the "
-                    "rules (imported at its stated score)",
-                    name=row.name,
-                ),
-                row,
-            )
             draft.leave_out(leaf, "blank_target")
-        else:
-            draft.defect(
-                "blank_target",
-                row.target.cell,
-                tr(
-                    "blank_target",
-                    "{name}: 年度指标值 is empty (recomputed against {target}, from the "
-                    "indicator's name)",
-                    name=row.name,
-                    target=target.text,
-                ),
-                row,
-            )
     if target is not None and _implausible(row.name, target.quantity.number, target.quantity.unit):
         draft.defect(
             "implausible_value",
