@@ -27,6 +27,7 @@ from ..errors import ScoringError
 from ..numbers.text import format_number
 from ..writing.channels import html_text, put_xlsx_value
 from .findings import CODES, Finding, Review
+from .render import number_text
 
 __all__ = ["SEVERITY", "FolderRow", "folder_files", "folder_html", "folder_xlsx", "review_folder"]
 
@@ -240,7 +241,7 @@ def folder_html(rows: list[FolderRow], title: str) -> str:
         worst = row.worst
         parts.append(
             f"<tr><td>{html_text(row.file)}</td><td>{html_text(review.project)}</td>"
-            f'<td class="num">{html_text(_shown(review.stated_total))}</td>'
+            f'<td class="num">{html_text(number_text(review.stated_total))}</td>'
             f'<td class="num">{html_text(recomputed)}</td>'
             f"<td>{html_text(review.stated_grade or '—')}</td>"
             f'<td class="num">{len(review.findings)}</td>'
@@ -248,7 +249,3 @@ def folder_html(rows: list[FolderRow], title: str) -> str:
         )
     parts.append("</table>")
     return page(f"复核汇总 — {title}", parts, heading=f"复核汇总：{title}")
-
-
-def _shown(value: Decimal | None) -> str:
-    return "—" if value is None else format_number(value)

@@ -11,10 +11,11 @@ from ..engine.result_json import dumps
 from ..numbers.text import format_number
 from .findings import Review
 
-__all__ = ["RENDERERS", "left_out_line"]
+__all__ = ["RENDERERS", "left_out_line", "number_text"]
 
 
-def _number(value: Decimal | None) -> str:
+def number_text(value: Decimal | None) -> str:
+    """A number as the reports show it, "—" for none."""
     return "—" if value is None else format_number(value)
 
 
@@ -26,7 +27,7 @@ def _summary(review: Review, tablefmt: str) -> str:
     if review.partial and recomputed is not None:
         shown += "（部分）"
     rows = [
-        ("总分", _number(review.stated_total) + where, shown),
+        ("总分", number_text(review.stated_total) + where, shown),
         ("等级", review.stated_grade or "—", review.recomputed_grade or "—"),
     ]
     headers = ["", "填报", "按规则重算"]
