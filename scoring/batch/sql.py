@@ -121,21 +121,20 @@ def _write_error(where: str, exc: BaseException) -> ScoringError:
 
 
 # ---- the databases ------------------------------------------------------------------------------
+@dataclass
 class Cursor:
     """A running query: its column names and its rows, fetched a block at a time."""
 
-    def __init__(
-        self, columns: list[str], fetch: Callable[[int], Sequence[Any]], close: Callable[[], None]
-    ) -> None:
-        self.columns = columns
-        self.fetch = fetch
-        self.close = close
+    columns: list[str]
+    fetch: Callable[[int], Sequence[Any]]
+    close: Callable[[], None]
 
 
 class Database(ABC):
     """One database: runs a read-only query, writes a table in a transaction."""
 
     shown: str  # the URL, password hidden: where the database's own problems are located
+    errors: Any  # the driver's exception class
 
     @abstractmethod
     def run(self, query: str, label: str) -> Cursor:
@@ -153,9 +152,19 @@ class Database(ABC):
     def insert(self, temporary: str, width: int, rows: list[tuple[Any, ...]]) -> None:
         """Add rows (numbers as Decimal, nothing as None) to the table being written."""
 
-    @abstractmethod
     def finish(self, temporary: str, name: str, replace: bool) -> None:
         """Drop the old table (``replace``), rename the new one, commit."""
+        try:
+            if replace:
+                self._write(f"DROP TABLE IF EXISTS {self.quote(name)}")
+            self._write(f"ALTER TABLE {self.quote(temporary)} RENAME TO {self.quote(name)}")
+            self._write(None)
+        except self.errors as exc:
+            raise _write_error(self.shown, exc) from None
+
+    @abstractmethod
+    def _write(self, sql: str | None) -> None:
+        """Run ``sql`` in the transaction writing the table; None: commit it."""
 
     @abstractmethod
     def rollback(self) -> None:
@@ -190,6 +199,7 @@ def _file_path(url: str, rest: str) -> str:
 
 
 class _Sqlite(Database):
+    errors = sqlite3.Error
     # SQLite stores NUMERIC text that reads as a number as an integer or a float: a score of at
     # most 6 places and 15 digits reads back as written (95.85), and compares as a number.
 
@@ -265,16 +275,8 @@ class _Sqlite(Database):
         except sqlite3.Error as exc:
             raise _write_error(self.shown, exc) from None
 
-    def finish(self, temporary: str, name: str, replace: bool) -> None:
-        try:
-            if replace:
-                self.connection.execute(f"DROP TABLE IF EXISTS {self.quote(name)}")
-            self.connection.execute(
-                f"ALTER TABLE {self.quote(temporary)} RENAME TO {self.quote(name)}"
-            )
-            self.connection.execute("COMMIT")
-        except sqlite3.Error as exc:
-            raise _write_error(self.shown, exc) from None
+    def _write(self, sql: str | None) -> None:
+        self.connection.execute("COMMIT" if sql is None else sql)
 
     def rollback(self) -> None:
         if self.connection.in_transaction:
@@ -292,6 +294,7 @@ def _uri_path(path: str) -> str:
 class _DuckDB(Database):
     def __init__(self, url: str, path: str, write: bool, create: bool) -> None:
         self.duckdb: Any = require("duckdb", "duckdb", url)
+        self.errors = self.duckdb.Error
         self.shown = url
         _must_exist(url, path, create)
         try:
@@ -368,14 +371,8 @@ class _DuckDB(Database):
         except self.duckdb.Error as exc:
             raise _write_error(self.shown, exc) from None
 
-    def finish(self, temporary: str, name: str, replace: bool) -> None:
-        try:
-            if replace:
-                self.writer.execute(f"DROP TABLE IF EXISTS {self.quote(name)}")
-            self.writer.execute(f"ALTER TABLE {self.quote(temporary)} RENAME TO {self.quote(name)}")
-            self.writer.commit()
-        except self.duckdb.Error as exc:
-            raise _write_error(self.shown, exc) from None
+    def _write(self, sql: str | None) -> None:
+        self.writer.commit() if sql is None else self.writer.execute(sql)
 
     def rollback(self) -> None:
         if self.writer is not None:
@@ -404,6 +401,7 @@ class _Postgres(Database):
     def __init__(self, url: str, write: bool) -> None:
         sa: Any = require("sqlalchemy", "sqlalchemy", _hidden(url))
         self.sa = sa
+        self.errors = sa.exc.SQLAlchemyError
         try:
             parsed = sa.engine.make_url(url)
         except Exception:  # noqa: BLE001 (SQLAlchemy's ArgumentError: not a URL)
@@ -499,16 +497,8 @@ class _Postgres(Database):
         except self.sa.exc.SQLAlchemyError as exc:
             raise _write_error(self.shown, exc) from None
 
-    def finish(self, temporary: str, name: str, replace: bool) -> None:
-        try:
-            if replace:
-                self.writer.execute(self.sa.text(f"DROP TABLE IF EXISTS {self.quote(name)}"))
-            self.writer.execute(
-                self.sa.text(f"ALTER TABLE {self.quote(temporary)} RENAME TO {self.quote(name)}")
-            )
-            self.writer.commit()
-        except self.sa.exc.SQLAlchemyError as exc:
-            raise _write_error(self.shown, exc) from None
+    def _write(self, sql: str | None) -> None:
+        self.writer.commit() if sql is None else self.writer.execute(self.sa.text(sql))
 
     def rollback(self) -> None:
         if self.writer is not None:
