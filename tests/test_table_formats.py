@@ -20,7 +20,7 @@ from conftest import ROOT
 
 from scoring.review import review_table
 from scoring.tabular.convert import import_table
-from scoring.tabular.sheet import read_sheets
+from scoring.tabular.sheet import TableError, read_sheets
 
 FORMATS = ROOT / "tests" / "tables" / "formats"
 XLSX = FORMATS / "自评表.xlsx"
@@ -140,3 +140,13 @@ def test_import_of_the_docx_writes_the_same_pair_as_the_xlsx() -> None:
     assert docx.rule_result is not None
     assert xlsx.rule_result is not None
     assert docx.rule_result.total == xlsx.rule_result.total
+
+
+def test_a_csv_in_neither_utf8_nor_gb18030_is_refused_naming_the_file(tmp_path: Path) -> None:
+    """GB18030 does not decode every byte string (0xFF starts no character of it): such a file is
+    one located table-format problem, not a traceback."""
+    path = tmp_path / "乱码.csv"
+    path.write_bytes(b"a,b\n\xff\xfe,1\n")
+    with pytest.raises(TableError) as info:
+        read_sheets(path)
+    assert str(info.value) == f"{path}: not UTF-8 or GB18030 text [table-format]"

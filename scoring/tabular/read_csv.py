@@ -34,7 +34,7 @@ def read_csv(file: str, limits: TableLimits) -> Sheet:
             break
         except UnicodeDecodeError:
             continue
-    else:  # pragma: no cover - gb18030 decodes any byte string
+    else:  # GB18030 does not decode every byte string (0xFF starts no character of it)
         raise TableError.at(
             tr("table-format", "not UTF-8 or GB18030 text"), "table-format", file=file
         )
