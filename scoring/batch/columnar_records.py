@@ -49,7 +49,6 @@ from .columnar_csv import _counted, _Reading, scorer_for
 from .core import ChunkResult, process_chunk
 from .inputs import Input
 from .outputs import CsvFormat
-from .parquet import FIRST_ROW, rows_of
 from .records import FACTS_KEYS, Converted, Converter, JsonLineConverter, RawRecord, RowConverter
 
 __all__ = [
@@ -111,10 +110,6 @@ class _RowReading(_Reading):
         self.payload: Callable[[int], Any] = lambda row: None
 
     def results(self, item: Input, start: int) -> Iterator[ChunkResult]:
-        batches = item.columns()
-        if batches is not None:
-            yield from self.column_chunks(batches, start)
-            return
         index = start
         for chunk in item.chunks(CHUNK_RECORDS):
             result = self.chunk(chunk, index)
@@ -148,49 +143,12 @@ class _RowReading(_Reading):
         positions = [chunk[k][0] - first for k in good]
         return self.guarded(chunk, index, lambda: self.score(first, index, positions, texts, odd))
 
-    def column_chunks(
-        self, batches: Iterator[list[list[Any]]], index: int
-    ) -> Iterator[ChunkResult]:
-        """A Parquet file's or a query's batches of typed columns, gathered into chunks of at
-        least ``CHUNK_RECORDS`` rows (numbered from 2, under the header, as ``records``)."""
-        first = FIRST_ROW
-        gathered: list[list[Any]] = []
-        for batch in itertools.chain(batches, [None]):
-            if batch is not None:
-                if not gathered:
-                    gathered = [list(column) for column in batch]
-                else:
-                    for column, more in zip(gathered, batch, strict=True):
-                        column.extend(more)
-            count = len(gathered[0]) if gathered else 0
-            if count and (batch is None or count >= CHUNK_RECORDS):
-                result = self.columns_chunk(first, index, gathered, count)
-                first, index, gathered = first + count, index + count, []
-                yield result
-
-    def columns_chunk(
-        self, first: int, index: int, columns: list[list[Any]], count: int
-    ) -> ChunkResult:
-        """``count`` rows of typed columns, the first numbered ``first``, as ``chunk``."""
-        texts, keep = _column_texts(columns, count, self.width)
-        good = list(itertools.compress(range(count), keep))
-        if _mostly_odd(len(good), count):
-            records = [(first + k, row) for k, row in enumerate(rows_of(columns))]
-            return _counted(process_chunk(self.spec, self.converter, index, records))
-        odd = {k: [column[k] for column in columns] for k in range(count) if not keep[k]}
-        self.payload = lambda row: [column[good[row]] for column in columns]
-        return self.guarded(
-            lambda: [(first + k, row) for k, row in enumerate(rows_of(columns))],
-            index,
-            lambda: self.score(first, index, good, texts, odd),
-        )
-
     def declined(self, number: int, row: int, frame: pl.DataFrame) -> RawRecord:
         return number, self.payload(row)
 
     def guarded(
         self,
-        records: list[RawRecord] | Callable[[], list[RawRecord]],
+        records: list[RawRecord],
         index: int,
         scored: Callable[[], ChunkResult],
         converter: Converter | None = None,
@@ -201,9 +159,8 @@ class _RowReading(_Reading):
         try:
             return scored()
         except Exception:  # noqa: BLE001 (the usual path, which the columnar one speeds up, decides)
-            chunk = records() if callable(records) else records
             usual = self.converter if converter is None else converter
-            return _counted(process_chunk(self.spec, usual, index, chunk))
+            return _counted(process_chunk(self.spec, usual, index, records))
 
 
 def _mostly_odd(good: int, count: int) -> bool:
