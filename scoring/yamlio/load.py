@@ -10,11 +10,15 @@ PyYAML parses: libyaml's ``CSafeLoader`` when installed (the pure-Python parser 
 5 MB), else ``SafeLoader``. Neither composes nor constructs: a composed node graph costs more
 than the data it becomes (three objects a node, walked by the garbage collector while it lives),
 and PyYAML's constructors make floats, keep the last of duplicate keys, share the object of an
-alias and expand aliases without limit. The data is built here straight from the parser's
-events, with the mark of each value and key, in one pass that pays for the document as it goes:
-every value counts, an alias what its anchor expands to, a merge what it copies, so a "billion
-laughs" is refused at the alias that crosses the budget. An alias stays a reference to its anchor
-until the whole document has been paid for; only then is it copied, marks and all.
+alias and expand aliases without limit. (Measured for issue 15, on a 1 MB spec, CPU: this whole
+loader 0.6 s; ``yaml.load`` with ``CSafeLoader`` alone, no marks or checks, 1.8 s, its compose
+step 1.4 s; a ``CSafeLoader`` subclass recording marks took load_spec of 10,000 leaves from 2 s
+to 3.3-4.3 s, and was no faster even with the garbage collector off.) The data is built here
+straight from the parser's events, with the mark of each value and key, in one pass that pays for
+the document as it goes: every value counts, an alias what its anchor expands to, a merge what it
+copies, so a "billion laughs" is refused at the alias that crosses the budget. An alias stays a
+reference to its anchor until the whole document has been paid for; only then is it copied, marks
+and all.
 """
 
 from __future__ import annotations
