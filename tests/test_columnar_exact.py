@@ -258,7 +258,9 @@ def test_a_block_that_starts_with_a_row_of_the_wrong_width_is_read_column_by_col
     record (a 1,000,000-record file took five times as long). Every block is scored column by
     column now, and the output is the usual path's."""
     monkeypatch.setattr("scoring.batch.columnar_csv.BLOCK_BYTES", 4096)
-    source = generator.write_csv(tmp_path / "ragged.csv", 400, seed=21)
+    # 150 rows: 10 or 11 blocks, 4 to 7 of them opening on a changed row (a block costs polars
+    # about 70 ms of CPU however short it is; 400 rows took 3 s a case for 12 to 17 such blocks).
+    source = generator.write_csv(tmp_path / "ragged.csv", 150, seed=21)
     lines = source.read_bytes().split(b"\r\n")
     for at in range(1, len(lines) - 1, 9):  # many blocks open on one of these
         cells = lines[at].split(b",")

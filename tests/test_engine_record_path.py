@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -60,7 +61,7 @@ PLAIN_NUMBERS = st.builds(
 
 
 @given(PLAIN_NUMBERS)
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 def test_plain_numbers_read_as_the_general_parser_reads_them(text: str) -> None:
     """Digits, exponent and sign of zero all as the general pattern gives them, or its error."""
     try:
@@ -88,7 +89,7 @@ RANGE_PIECES = st.sampled_from(
 
 
 @given(st.lists(RANGE_PIECES, max_size=5).map("".join))
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 def test_a_text_without_an_operator_is_no_range(text: str) -> None:
     """has_operator, which spares a value that is no range the whole parse, is never wrong:
     where it finds no operator, parse_target finds none (or refuses the text)."""
@@ -169,7 +170,7 @@ def _outcome(record: dict[str, Any], read: Any) -> str:
 
 
 @given(RECORDS)
-@settings(max_examples=250, deadline=None)
+@settings(max_examples=examples(250), deadline=None)
 def test_records_read_as_the_full_validation_reads_them(record: dict[str, Any]) -> None:
     """facts_from_record refuses what facts_from_mapping refuses, with the same problems (a bad
     rating's own validation included), and scores the rest the same."""

@@ -371,7 +371,7 @@ def test_function_table_returns_decimals(
     assert repr(result) == repr(expected)
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(st.text())
 def test_arbitrary_text_raises_only_formula_error(source: str) -> None:
     """Any text at all either compiles or raises FormulaError, never another exception."""

@@ -232,7 +232,7 @@ def test_broken_csv_rows_give_the_same_output_both_ways(seed: int) -> None:
     assert 50 < errors < 550  # the breakages hit: both scored and failed rows are compared
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
     cells=st.lists(
         st.one_of(
