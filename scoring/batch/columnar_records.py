@@ -165,8 +165,7 @@ class _RowReading(_Reading):
 
 def _mostly_odd(good: int, count: int) -> bool:
     """Whether most of a chunk's records cannot go into its frame: the chunk then goes the usual
-    way whole, where the compiled plan still tries each row (the rows a frame leaves go to the
-    engine alone, ``process_chunk(planned=False)``, as rows the plan's readers declined)."""
+    way whole, rather than a frame being made for the few."""
     return 2 * good < count
 
 

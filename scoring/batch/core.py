@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 
 from ..engine.facts import Facts, facts_from_mapping, facts_from_record
 from ..engine.result import Result, Totals
-from ..engine.scorer import engine_totals, score, score_totals
+from ..engine.scorer import score, score_totals
 from ..errors import FactsError, Problem, ScoringError
 from ..i18n import tr
 from ..spec.compiled import Spec
@@ -91,26 +91,18 @@ def _not_facts(record: object, source: str) -> FactsError:
     return FactsError(Problem(message, "facts-shape", file=source))
 
 
-def _totals_one(
-    spec: Spec, record: object, source: str, totals: Callable[..., Totals] | None = None
-) -> Totals | ScoringError:
-    """The lean twin of ``_score_one``, for ``jixiao batch``: same errors, totals only;
-    ``totals``: ``score_totals`` unless given."""
+def _totals_one(spec: Spec, record: object, source: str) -> Totals | ScoringError:
+    """The lean twin of ``_score_one``, for ``jixiao batch``: same errors, totals only."""
     if not isinstance(record, (Facts, Mapping)):
         return _not_facts(record, source)
     try:
         facts = record if isinstance(record, Facts) else facts_from_record(record, file=source)
-        return (totals or score_totals)(spec, facts)
+        return score_totals(spec, facts)
     except ScoringError as exc:
         return exc
     except Exception as exc:
         _note(exc, f"while scoring {source}")
         raise
-
-
-def _engine_totals_one(spec: Spec, record: object, source: str) -> Totals | ScoringError:
-    """``_totals_one`` by the engine alone, for a record the plan has declined already."""
-    return _totals_one(spec, record, source, engine_totals)
 
 
 def _note(exc: BaseException, text: str) -> None:
@@ -215,18 +207,14 @@ def process_chunk(
     converter: Converter,
     start: int,
     records: Sequence[RawRecord],
-    *,
-    planned: bool | Sequence[bool] = True,
 ) -> ChunkResult:
-    """Convert and score a run of records from one input; ``start`` is the first one's index.
-    ``planned``, for all records or each: False for a record the compiled plan's readers have
-    declined already (the columnar path's), which the engine scores without the plan."""
+    """Convert and score a run of records from one input; ``start`` is the first one's index."""
     summary = Summary.empty(spec)
     tops = len(spec.indicators)
     rows: list[Row] = []
     scored: list[tuple[int, str, str, Totals]] = []  # summarised together, at the end
     for index, (record_id, name, source, outcome) in enumerate(
-        _outcomes(spec, converter, records, named=True, planned=planned), start
+        _outcomes(spec, converter, records, named=True), start
     ):
         if isinstance(outcome, ScoringError):
             rows.append(error_row(record_id, name, source, outcome, tops))
@@ -254,30 +242,21 @@ def _outcomes(
     records: Sequence[RawRecord],
     *,
     named: bool,
-    planned: bool | Sequence[bool] = True,
 ) -> Iterator[tuple[str, str, str, Totals | ScoringError]]:
     """``record_outcomes`` with each record's project name second (``records.project_name``;
-    empty unless ``named``); ``planned``: as ``process_chunk``."""
-    flags = [planned] * len(records) if isinstance(planned, bool) else list(planned)
-    fast: Sequence[tuple[str | None, Totals] | None] = [None] * len(records)
-    if all(flags):
-        fast = _fast(spec, converter, records)
-    elif any(flags):
-        wanted = [record for record, plan in zip(records, flags, strict=True) if plan]
-        scored = iter(_fast(spec, converter, wanted))
-        fast = [next(scored) if plan else None for plan in flags]
+    empty unless ``named``)."""
+    fast = _fast(spec, converter, records)
     # A row the plan scored is never converted: its name is read from its cells, as converting
     # it would read it.
     cmap = converter.cmap if named and isinstance(converter, RowConverter) else None
-    for (number, payload), found, plan in zip(records, fast, flags, strict=True):
+    for (number, payload), found in zip(records, fast, strict=True):
         source = _escaped(converter.source(number, payload))
         if found is not None:
             record_id, totals = found
             name = "" if cmap is None else row_name(cmap, number, payload)
             yield _escaped(record_id or f"row {number}"), _escaped(name), source, totals
             continue
-        scorer = _totals_one if plan else _engine_totals_one
-        record_id, outcome, record = _one(spec, converter, number, payload, source, scorer)
+        record_id, outcome, record = _one(spec, converter, number, payload, source)
         if isinstance(outcome, ScoringError):
             outcome = _escaped_error(outcome)
         name = project_name(record) if named else ""
