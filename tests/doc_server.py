@@ -10,10 +10,14 @@ arguments, folder, environment and standard streams (passed over a Unix socket a
 descriptors, so redirections and pipes work as in any shell), and its exit status. A command
 still runs in a process of its own: nothing one command changes reaches the next.
 
+The docs' ``check-jsonschema`` commands run the same way (``PROGRAMS``): its module is imported
+by the server at the first such command, so the next ones are forks that have it already (each
+new process took half a second to import it).
+
 Run as ``python doc_server.py serve SOCKET`` (prints ``ready`` once listening) and, for each
-command, ``python -I -S doc_server.py SOCKET ARG…`` (standard library only: it starts in
-milliseconds). The client connects, sends its arguments, folder, environment and streams, and
-exits with the status the server's child sends back.
+command, ``python -I -S doc_server.py SOCKET PROGRAM ARG…`` (standard library only: it starts in
+milliseconds). The client connects, sends the program, its arguments, folder, environment and
+streams, and exits with the status the server's child sends back.
 """
 
 from __future__ import annotations
@@ -26,6 +30,9 @@ import sys
 
 # What every documented command imports (`jixiao score` loads these 46 of its 52 modules).
 PRELOAD = ("scoring.cli", "scoring.spec.loader", "scoring.engine.facts", "scoring.engine.scorer")
+# The programs a command may name: `jixiao` is ``python -m scoring``; the others are a console
+# script's module and function (what the installed script calls, and exits with).
+PROGRAMS = {"jixiao": None, "check-jsonschema": ("check_jsonschema", "main")}
 _LENGTH = struct.Struct("!Q")
 
 
@@ -50,9 +57,13 @@ def serve(path: str) -> None:
             if not chunk:
                 break
             payload += chunk
+        request = json.loads(payload)
+        entry = PROGRAMS[request["program"]]
+        if entry is not None:
+            importlib.import_module(entry[0])  # once, here: the forks share it
         if os.fork() == 0:
             listener.close()
-            _run(conn, json.loads(payload), fds)  # never returns
+            _run(conn, request, fds)  # never returns
         conn.close()
         for fd in fds:
             os.close(fd)
@@ -71,8 +82,9 @@ def _reap() -> None:
 
 
 def _run(conn: socket.socket, request: dict[str, object], fds: list[int]) -> None:
-    """In the forked child: become the command's process, run ``python -m scoring``, exit."""
+    """In the forked child: become the command's process, run its program, exit."""
     import atexit
+    import importlib
     import runpy
     import traceback
 
@@ -85,11 +97,16 @@ def _run(conn: socket.socket, request: dict[str, object], fds: list[int]) -> Non
         os.chdir(cwd)
         os.environ.clear()
         os.environ.update(request["env"])  # type: ignore[arg-type]
-        sys.path[0] = cwd  # as `python -m` sets it
-        sys.argv = ["-m", *request["argv"]]  # type: ignore[list-item]
+        entry = PROGRAMS[str(request["program"])]
         try:
-            runpy.run_module("scoring", run_name="__main__", alter_sys=True)
-            code = 0
+            if entry is None:
+                sys.path[0] = cwd  # as `python -m` sets it
+                sys.argv = ["-m", *request["argv"]]  # type: ignore[list-item]
+                runpy.run_module("scoring", run_name="__main__", alter_sys=True)
+                code = 0
+            else:  # what the console script does: sys.exit(main())
+                sys.argv = [str(request["program"]), *request["argv"]]  # type: ignore[list-item]
+                sys.exit(getattr(importlib.import_module(entry[0]), entry[1])())
         except SystemExit as exc:  # what the interpreter makes of it, as it exits
             if exc.code is None:
                 code = 0
@@ -117,9 +134,11 @@ def _run(conn: socket.socket, request: dict[str, object], fds: list[int]) -> Non
             os._exit(code)
 
 
-def request(path: str, argv: list[str]) -> int:
-    """The client: run ``argv`` in the server at ``path``; the command's exit status."""
-    payload = json.dumps({"argv": argv, "cwd": os.getcwd(), "env": dict(os.environ)}).encode()
+def request(path: str, program: str, argv: list[str]) -> int:
+    """The client: run ``program`` (a key of ``PROGRAMS``) with ``argv`` in the server at
+    ``path``; the command's exit status."""
+    request = {"program": program, "argv": argv, "cwd": os.getcwd(), "env": dict(os.environ)}
+    payload = json.dumps(request).encode()
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
         conn.connect(path)
         socket.send_fds(conn, [_LENGTH.pack(len(payload))], [0, 1, 2])
@@ -143,4 +162,4 @@ if __name__ == "__main__":
     if sys.argv[1] == "serve":
         serve(sys.argv[2])
     else:
-        sys.exit(request(sys.argv[1], sys.argv[2:]))
+        sys.exit(request(sys.argv[1], sys.argv[2], sys.argv[3:]))

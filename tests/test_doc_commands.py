@@ -293,9 +293,10 @@ class Workspace:
     def run(self, command: str) -> subprocess.CompletedProcess[str]:
         # `jixiao` is the package under test, whichever `jixiao` is on PATH: `python -m scoring`
         # forked from the server, which has imported it already; `pip install . &&` in front of
-        # a command is the install the test environment already is.
+        # a command is the install the test environment already is. check-jsonschema, the test
+        # environment's own, is forked from the server too.
         client = f'"{sys.executable}" -I -S "{DOC_SERVER}" "{self.server}"'
-        script = f'jixiao() {{ {client} "$@"; }}\n'
+        script = "".join(f'{name}() {{ {client} {name} "$@"; }}\n' for name in doc_server.PROGRAMS)
         script += re.sub(r"^pip install \S+ && ", "", command)
         return subprocess.run(
             ["bash", "-c", script],
@@ -311,13 +312,19 @@ class Workspace:
 
 
 def _shared_files() -> set[str]:
-    """The files in the linked folders, but what Python and pytest cache there as they run."""
-    return {
-        str(path.relative_to(ROOT))
-        for name in SHARED
-        for path in (ROOT / name).rglob("*")
-        if not any(part.startswith((".", "__pycache__")) for part in path.parts)
-    }
+    """The files in the linked folders, but what Python and pytest cache there as they run
+    (os.walk, not Path.rglob: a third of the time, taken twice a command)."""
+    found: set[str] = set()
+    for name in SHARED:
+        for folder, folders, files in os.walk(ROOT / name):
+            folders[:] = [entry for entry in folders if not entry.startswith((".", "__pycache__"))]
+            where = os.path.relpath(folder, ROOT)
+            found.update(
+                os.path.join(where, entry)
+                for entry in (*folders, *files)
+                if not entry.startswith((".", "__pycache__"))
+            )
+    return found
 
 
 def check(workspace: Workspace, command: DocCommand) -> list[str]:
