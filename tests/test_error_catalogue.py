@@ -27,6 +27,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from conftest import package_trees
+
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "scoring"
 CATALOGUE = ROOT / "docs" / "errors.md"
@@ -102,9 +104,8 @@ def _scan() -> tuple[dict[str, frozenset[str]], tuple[str, ...]]:
     """Both scans, in one parse of each module (a second of parsing; three tests read them)."""
     found: dict[str, set[str]] = {}
     built = []
-    for path in sorted(PACKAGE.rglob("*.py")):
+    for path, tree in package_trees():
         module = str(path.relative_to(ROOT))
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=module)
         for node in ast.walk(tree):
             text = _string(node)
             if text is not None and KEBAB.fullmatch(text) and text not in NOT_CODES:

@@ -37,6 +37,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_file
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
+from conftest import package_trees
 
 from scoring import cli, i18n
 from scoring.commands import ABOUT, COMMANDS
@@ -128,8 +129,7 @@ def test_tr_and_ui_are_called_with_literals() -> None:
     would be a message no catalogue can translate. (``ui`` may be given a variable: a msgid
     marked with ``N_`` where it is written.)"""
     unreadable = []
-    for path in _modules():
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+    for path, tree in package_trees():
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
                 continue

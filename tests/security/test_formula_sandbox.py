@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import package_trees
 from security.limits import assert_bounded
 
 from scoring import FactsError, SpecError, load_spec_text, score
@@ -307,8 +308,7 @@ def test_nothing_in_the_package_evaluates_text() -> None:
     """No module calls eval or exec, and only formula/expr.py (on a checked tree) and the plan (on
     a tree it assembled from checked trees) call compile; no module imports simpleeval, so its
     escapes cannot apply at run time."""
-    for path in sorted((ROOT / "scoring").rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+    for path, tree in package_trees():
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
                 assert node.func.id not in ("eval", "exec", "__import__"), (path, node.lineno)
