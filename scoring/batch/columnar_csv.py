@@ -47,7 +47,6 @@ __all__ = [
     "BLOCK_BYTES",
     "csv_results",
     "frame_results",
-    "iter_frame_chunks",
     "score_frame",
     "scorer_for",
 ]
@@ -125,25 +124,16 @@ def frame_results(
         yield result
 
 
-def iter_frame_chunks(
-    spec: Spec, frame: pl.DataFrame, *, file: str = "frame", rows: int = 50_000
-) -> Iterator[tuple[pl.DataFrame, Summary]]:
-    """``frame``'s scores, ``rows`` input rows at a time: (the output rows as a DataFrame of
-    text, the batch's columns; their ``Summary``)."""
-    columns = list(Layout.of(spec).columns)
-    for result in frame_results(spec, frame, file=file, rows=rows):
-        yield pl.DataFrame(result.rows, schema=columns, orient="row"), result.summary
-
-
 def score_frame(spec: Spec, frame: pl.DataFrame, *, file: str = "frame") -> pl.DataFrame:
     """Every row of ``frame`` (its column names a batch header, its cells text or null) scored:
     the batch output as a DataFrame — ``id``, ``name``, ``total``, ``grade``, one column per 一级指标,
     ``error``, ``source`` — every cell text as the CSV output writes it ("" when absent)."""
-    parts = [table for table, _ in iter_frame_chunks(spec, frame, file=file)]
-    if parts:
-        return pl.concat(parts)
-    columns = Layout.of(spec).columns
-    return pl.DataFrame(schema=dict.fromkeys(columns, pl.String))
+    columns = list(Layout.of(spec).columns)
+    parts = [
+        pl.DataFrame(result.rows, schema=columns, orient="row")
+        for result in frame_results(spec, frame, file=file)
+    ]
+    return pl.concat(parts) if parts else pl.DataFrame(schema=dict.fromkeys(columns, pl.String))
 
 
 def _cells(row: tuple[Any, ...]) -> list[str]:

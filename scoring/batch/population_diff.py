@@ -259,13 +259,10 @@ class CarriedRows:
 
     def share_text(self, cell: Any, weight_a: Decimal) -> str | None:
         """``_share_text``, remembered."""
-        key = (cell.__class__, cell, weight_a)
+        key = (cell.__class__, cell, weight_a)  # every reader's cells are hashable
         shares = self._shares
-        try:
-            if key in shares:
-                return shares[key]
-        except TypeError:  # a cell that cannot be a key (none of the readers gives one)
-            return _share_text(cell, weight_a)
+        if key in shares:
+            return shares[key]
         text = _share_text(cell, weight_a)
         if len(shares) < _CACHED_SHARES:
             shares[key] = text

@@ -135,13 +135,9 @@ def mover_rows(d: PopulationDiff) -> list[list[str]]:
 
 def failure_lines(failure: Failure) -> list[str]:
     """A failed record: where it is, then each spec's error (once when both are the same)."""
-    a, b = failure.error_a, failure.error_b
     out = [f"{failure.id}（{failure.source}）"]
-    if a is not None and b is not None and str(a) == str(b):
-        return out + [f"  A、B: {line}" for line in str(a).splitlines()]
-    for label, error in (("A", a), ("B", b)):
-        if error is not None:
-            out += [f"  {label}: {line}" for line in str(error).splitlines()]
+    for label, error in _errors(failure):
+        out += [f"  {label}: {line}" for line in str(error).splitlines()]
     return out
 
 
@@ -413,6 +409,7 @@ def render_html(d: PopulationDiff, inputs: Sequence[str]) -> str:
 
 
 def _errors(f: Failure) -> list[tuple[str, ScoringError]]:
+    """Each spec's error, labelled; once when both are the same."""
     a, b = f.error_a, f.error_b
     if a is not None and b is not None and str(a) == str(b):
         return [("A、B", a)]
