@@ -70,6 +70,9 @@ class Input:
     header_row: int = 1  # a CSV's header: its record number (blank rows before it count)
 
     def records(self) -> Iterator[RawRecord]:
+        columns = self.columns()
+        if columns is not None:  # a Parquet file's or a query's rows, numbered from 2
+            return enumerate((row for batch in columns for row in rows_of(batch)), FIRST_ROW)
         return _READERS[self.kind](self.path, *self._options)
 
     def chunks(self, size: int) -> Iterator[list[RawRecord]]:
@@ -77,6 +80,12 @@ class Input:
         records = self.records()
         while chunk := list(itertools.islice(records, size)):
             yield chunk
+
+    def columns(self) -> Iterator[list[list[Any]]] | None:
+        """A Parquet file's or a query's rows as typed columns, a batch at a time (the rows
+        ``records`` gives, from row 2, without making rows); None for other inputs."""
+        reader = _COLUMNS.get(self.kind)
+        return None if reader is None else reader(self.path, *self._options)
 
 
 def open_inputs(
@@ -445,29 +454,26 @@ def _jsonl_records(path: str, encoding: str) -> Iterator[RawRecord]:
         raise _unreadable(path, exc.strerror) from None
 
 
-def _parquet_records(path: str) -> Iterator[RawRecord]:
+def _parquet_columns(path: str) -> Iterator[list[list[Any]]]:
     from .parquet import parquet_columns
 
-    return _numbered(parquet_columns(path))
+    return parquet_columns(path)
 
 
-def _query_records(label: str, query: SqlQuery) -> Iterator[RawRecord]:
+def _query_columns(label: str, query: SqlQuery) -> Iterator[list[list[Any]]]:
     from .sql import query_columns
 
-    return _numbered(query_columns(query))
+    return query_columns(query)
 
 
-def _numbered(batches: Iterator[list[list[Any]]]) -> Iterator[RawRecord]:
-    """The rows of batches of typed columns, numbered from 2 (under the header, as a CSV's)."""
-    return enumerate((row for batch in batches for row in rows_of(batch)), FIRST_ROW)
-
-
+_COLUMNS: dict[str, Callable[..., Iterator[list[list[Any]]]]] = {
+    "parquet": _parquet_columns,
+    "sql": _query_columns,
+}
 _READERS: dict[str, Callable[..., Iterator[RawRecord]]] = {
     "folder": _list_records,
     "facts": _list_records,
     "csv": _csv_records,
     "xlsx": _xlsx_records,
     "jsonl": _jsonl_records,
-    "parquet": _parquet_records,
-    "sql": _query_records,
 }

@@ -155,7 +155,7 @@ def _not_parquet(path: str) -> FactsError:
 
 def parquet_columns(path: str) -> Iterator[list[list[Any]]]:
     """The typed columns (``typed_column``) of a Parquet file's rows, ``BATCH_ROWS`` rows at a
-    time."""
+    time: what the columnar path reads (``columnar_records``), without making rows."""
     pq = require("pyarrow.parquet", "pyarrow", path)
     number = FIRST_ROW - 1  # the last row read
     try:

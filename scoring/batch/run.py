@@ -142,10 +142,11 @@ def _results(
 def _columnar(
     spec: Spec, item: Input, index: int, text: object = None
 ) -> Iterator[ChunkResult] | None:
-    """The columnar path's results for an input, or None: a folder or facts files, a spec or
-    header it does not read, or polars not installed (imported only here: no other command pays
-    for it). A UTF-8 CSV is read in blocks of lines (``columnar_csv``); every other input's
-    records are gathered into frames (``columnar_records``)."""
+    """The columnar path's results for an input, or None: a folder or facts files, an XLSX
+    sheet, a CSV that is not UTF-8, a spec or header it does not read, or polars not installed
+    (imported only here: no other command pays for it). A UTF-8 CSV is read in blocks of lines
+    (``columnar_csv``); JSON Lines, Parquet and queries are gathered into frames
+    (``columnar_records``)."""
     try:
         from .columnar_csv import csv_results
         from .columnar_records import records_results

@@ -585,7 +585,7 @@ def open_query(spec: Spec, source: SqlQuery, id_column: str | None) -> RowConver
 
 def query_columns(source: SqlQuery) -> Iterator[list[list[Any]]]:
     """The typed columns (``parquet.typed_column``) of the query's rows, ``FETCH_ROWS`` fetched
-    at a time."""
+    at a time: what the columnar path reads (``columnar_records``), without making rows."""
     cursor = source.start()
     try:
         while True:
