@@ -11,12 +11,9 @@ record by record, columnar …), best of ``--runs``, ``run_batch`` writes each t
 path (``scoring/batch/columnar_records.py``, the default) and the record-by-record one
 (``run._columnar`` turned off). Start-up is left out of both.
 
-Then ``score_many`` over the same records as facts mappings (``--no-mappings`` leaves it out):
-columnar (``columnar_records.ManyScorer``, the default) against one by one, taking turns.
-
 Printed per kind: both times, the ratio record-by-record ÷ columnar (the speed-up), the load
-average before and after, and whether the two outputs are equal byte for byte (``score_many``:
-every total and grade, or error; exit 1 if not; timings are never asserted).
+average before and after, and whether the two outputs are equal byte for byte (exit 1 if not;
+timings are never asserted). ``score_many`` scores one record at a time: docs/batch.md says why.
 """
 
 from __future__ import annotations
@@ -39,13 +36,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import records  # the generator beside this file
 from bench_columnar import jixiao as batch  # run_batch, columnar or record by record
-
-from scoring import Result
-from scoring.batch import core as batch_core
-from scoring.batch import score_many
-from scoring.spec.loader import load_spec
-
-SPEC = ROOT / "indicators" / "xinfang_weiwen.yaml"
 
 
 def typed(cell: str) -> Any:
@@ -103,57 +93,11 @@ KINDS: dict[str, tuple[str, Callable[[Path, int], Path]]] = {
 }
 
 
-def mappings(count: int) -> list[dict[str, Any]]:
-    """The seed records as facts mappings (``score_many``'s input): values as the CSV writes
-    them, every third record's numbers as numbers."""
-    header = records.header()
-    found = []
-    for k, row in enumerate(records.rows(count)):
-        cells = dict(zip(header, row, strict=True))
-        values = {
-            fact: typed(cells[fact]) if k % 3 == 0 else cells[fact]
-            for fact in records.FACT_LABELS
-            if cells[fact]
-        }
-        ratings = {
-            leaf: {"tier": cells[f"{leaf}.tier"], "score": cells[f"{leaf}.score"]}
-            for leaf in records.QUALITATIVE
-            if cells[f"{leaf}.tier"]
-        }
-        marks = {
-            mark.split(":")[0].strip(): mark.partition(":")[2].strip() or "未开展"
-            for mark in cells["not_applicable"].split(";")
-            if mark.strip()
-        }
-        mapping: dict[str, Any] = {"project": {"name": cells["项目名称"]}, "values": values}
-        mapping.update({"ratings": ratings} if ratings else {})
-        mapping.update({"not_applicable": marks} if marks else {})
-        found.append(mapping)
-    return found
-
-
-def many(spec: Any, given: list[dict[str, Any]], *, columnar: bool) -> tuple[float, list[str]]:
-    """``score_many`` over ``given``: its time, and each outcome's total and grade (or error)."""
-    original = batch_core._many_scorer
-    if not columnar:
-        batch_core._many_scorer = lambda spec: None
-    start = time.perf_counter()
-    try:
-        outcomes = list(score_many(spec, given))
-    finally:
-        batch_core._many_scorer = original
-    took = time.perf_counter() - start
-    return took, [f"{o.total} {o.grade}" if isinstance(o, Result) else str(o) for o in outcomes]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--kinds", default=",".join(KINDS), help="jsonl,xlsx,parquet (or none)")
-    parser.add_argument(
-        "--no-mappings", dest="mappings", action="store_false", help="leave score_many out"
-    )
     args = parser.parse_args()
     status = 0
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
@@ -179,22 +123,6 @@ def main() -> int:
                 f"outputs {'equal' if same else 'DIFFER'}"
             )
             status |= not same
-    if args.mappings:
-        spec = load_spec(SPEC)
-        given = mappings(args.records)
-        many_times: dict[bool, list[float]] = {True: [], False: []}
-        outputs: dict[bool, list[str]] = {}
-        for _ in range(args.runs):
-            for columnar in (True, False):
-                took, outputs[columnar] = many(spec, given, columnar=columnar)
-                many_times[columnar].append(took)
-        fast, slow = min(many_times[True]), min(many_times[False])
-        same = outputs[True] == outputs[False]
-        print(
-            f"score_many {args.records:,} mappings: columnar {fast:.2f} s, record by record "
-            f"{slow:.2f} s, {slow / fast:.2f}× faster; outcomes {'equal' if same else 'DIFFER'}"
-        )
-        status |= not same
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return status
 
