@@ -1,10 +1,12 @@
 """Reading an old Excel workbook (.xls, BIFF inside an OLE compound file) into ``Sheet`` grids.
 
 Through xlrd with ``formatting_info``, which gives the merged ranges and each cell's number format
-(the percent formats read as for .xlsx: 0.9914 shown as 99.14% is "99.14%"). An .xls keeps only
-the result of a formula, which is what the parser wants. ``read_sheets`` has checked the file's
-size (xlrd reads the whole file); the cells with values are counted and refused past
-``max_cells``, and the area and merges are sized like every other reader's (``finish_sheet``).
+(the percent formats read as for .xlsx: 0.9914 shown as 99.14% is "99.14%"; a date cell under the
+workbook's 1900 or 1904 date system through openpyxl's conversion, as in ``read_xlsx``, so a time
+of day is "12:00:00", not a day of 1899). An .xls keeps only the result of a formula, which is
+what the parser wants. ``read_sheets`` has checked the file's size (xlrd reads the whole file);
+the cells with values are counted and refused past ``max_cells``, and the area and merges are
+sized like every other reader's (``finish_sheet``).
 An OLE file that holds an encrypted .xlsx (a password-protected workbook) or no workbook at all is
 said to be so, not reported as a damaged file.
 """
@@ -13,6 +15,9 @@ from __future__ import annotations
 
 import importlib
 from typing import Any
+
+from openpyxl.styles.numbers import is_timedelta_format
+from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
 from ..errors import Problem
 from ..i18n import tr
@@ -115,12 +120,16 @@ def _value(xlrd: Any, book: Any, source: Any, r: int, c: int, kind: int, raw: An
         return normalise(bool(raw), "")
     if kind == xlrd.XL_CELL_ERROR:
         return str(xlrd.error_text_from_code.get(raw, "#ERROR"))
+    number_format = _number_format(book, source, r, c)
     if kind == xlrd.XL_CELL_DATE:
+        # xlrd's own xldate_as_datetime makes 0.5 shown as 12:00 "1899-12-31T12:00:00".
+        epoch = CALENDAR_MAC_1904 if book.datemode else CALENDAR_WINDOWS_1900
         try:
-            return normalise(xlrd.xldate_as_datetime(raw, book.datemode), "")
-        except (xlrd.XLDateError, ValueError, OverflowError):
-            return normalise(raw, "")
-    return normalise(raw, _number_format(book, source, r, c))
+            moment = from_excel(raw, epoch, timedelta=is_timedelta_format(number_format))
+        except (ValueError, OverflowError, TypeError):
+            return normalise(raw, "")  # past 9999-12-31: Excel shows ####; the number is kept
+        return normalise(moment, number_format)
+    return normalise(raw, number_format)
 
 
 def _number_format(book: Any, source: Any, r: int, c: int) -> str:
