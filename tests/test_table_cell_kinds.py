@@ -291,12 +291,6 @@ def test_merges_written_by_hand(tmp_path: Path) -> None:
 # ---- what review makes of an error value ----------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the parser reads an error value (#DIV/0!, #N/A) in 实际完成值 as a word: the row is "
-    "imported as qualitative with a notice, where docs/review.md says garble in a 实际完成值 is "
-    "unreadable_value, never a word (scoring/tabular's row parser, not the readers)",
-)
 def test_an_error_value_in_the_actual_column_is_unreadable(tmp_path: Path) -> None:
     """A formula that failed (=B8/C8 over an empty cell) leaves 实际完成值 without a value: the
     reader gives Excel's text (#DIV/0!, as above, from .xls and .xlsx alike), and review should
@@ -308,9 +302,18 @@ def test_an_error_value_in_the_actual_column_is_unreadable(tmp_path: Path) -> No
     ]
     path = tmp_path / "errors.xlsx"
     national(path, rows, total=100, grade="优")  # openpyxl writes "#DIV/0!" as an error cell
-    findings = [(f.code, f.cell) for f in review_table(path).findings]
-    assert findings[:3] == [
-        ("unreadable_value", "Sheet1!E8"),
-        ("unreadable_value", "Sheet1!E9"),
-        ("unreadable_value", "Sheet1!G9"),
+    findings = [(f.code, f.cell, f.message) for f in review_table(path).findings]
+    failed = "is the spreadsheet error {} (its formula failed), so the row cannot be recomputed "
+    assert findings[:2] == [
+        (
+            "unreadable_value",
+            "Sheet1!E8",
+            "防汛物资储备批次: 实际完成值 " + failed.format("#DIV/0!") + "under the rules",
+        ),
+        (
+            "unreadable_value",
+            "Sheet1!E9",
+            "验收合格率: 实际完成值 " + failed.format("#N/A") + "under the rules",
+        ),
     ]
+    assert findings[2][:2] == ("unreadable_value", "Sheet1!G9")

@@ -91,7 +91,22 @@ def read_leaf(draft: Draft, leaf: Leaf) -> None:
         )
         draft.leave_out(leaf, "implausible_value")
     for cell, what in ((row.target, "年度指标值"), (row.actual, "实际完成值")):
-        if cell.value is not None and (GARBLED.search(cell.value) or stray_prefix(cell.value)):
+        if cell.value is not None and cell.value.strip() in ERROR_VALUES:
+            draft.defect(
+                "unreadable_value",
+                cell.cell,
+                tr(
+                    "unreadable_value",
+                    "{name}: {what} is the spreadsheet error {value} (its formula failed), so "
+                    "the row cannot be recomputed under the rules",
+                    name=row.name,
+                    what=what,
+                    value=cell.value.strip(),
+                ),
+                row,
+            )
+            draft.leave_out(leaf, "unreadable_value")
+        elif cell.value is not None and (GARBLED.search(cell.value) or stray_prefix(cell.value)):
             draft.defect(
                 "unreadable_value",
                 cell.cell,
@@ -348,6 +363,12 @@ CAPPED_RATE = re.compile(
     r"满意|完成率|合格率|达标率|覆盖率|知晓率|及时率|准确率|正确率|成活率|普及率|通过率"
 )
 RANGE_OPS = ("≥", ">", "≤", "<")
+# What Excel and WPS show in a cell whose formula failed, as the readers give it (read_xls names
+# an error code it does not know #ERROR): no value, though no word either.
+ERROR_VALUES = frozenset(
+    {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"}
+    | {"#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#ERROR"}
+)
 # A number with stray characters in it: a Latin letter before its digits, $ ^ # @ ~ | \ beside
 # them, or more after a % ("M.8万元" for 14.8万元, "O76%", "290$", "80%^", "250%5"): a typing or
 # OCR slip; so is a count with its leading digits lost ("000亩"), or a letter O between Chinese
