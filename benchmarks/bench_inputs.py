@@ -1,19 +1,19 @@
-"""``jixiao batch`` on JSON Lines, XLSX and Parquet inputs: columnar against record by record.
+"""``jixiao batch`` on JSON Lines and Parquet inputs: columnar against record by record.
 
     python benchmarks/bench_inputs.py                        # 100,000 seed records, best of 3
     python benchmarks/bench_inputs.py --records 5000 --runs 1   # a smoke run
 
 For each input kind, the seed records (``records.rows``) are written once in that kind, the way
-each holds them: JSON Lines as flat records with numbers as JSON numbers, XLSX with numbers as
-numbers (as a person types them into Excel), Parquet with typed columns (the year an integer, a
-count a float, a rating's score a decimal). Then, in this process and taking turns (columnar,
+each holds them: JSON Lines as flat records with numbers as JSON numbers, Parquet with typed
+columns (the year an integer, a count a float, a rating's score a decimal). Then, in this process and taking turns (columnar,
 record by record, columnar …), best of ``--runs``, ``run_batch`` writes each to a CSV: the columnar
 path (``scoring/batch/columnar_records.py``, the default) and the record-by-record one
 (``run._columnar`` turned off). Start-up is left out of both.
 
 Printed per kind: both times, the ratio record-by-record ÷ columnar (the speed-up), the load
 average before and after, and whether the two outputs are equal byte for byte (exit 1 if not;
-timings are never asserted). ``score_many`` scores one record at a time: docs/batch.md says why.
+timings are never asserted). An XLSX sheet and ``score_many`` go one record at a time, with no
+columnar path to compare: docs/batch.md says why.
 """
 
 from __future__ import annotations
@@ -56,17 +56,6 @@ def write_jsonl(path: Path, count: int) -> Path:
     return path
 
 
-def write_xlsx(path: Path, count: int) -> Path:
-    openpyxl: Any = importlib.import_module("openpyxl")
-    book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet()
-    sheet.append(records.header())
-    for row in records.rows(count):
-        sheet.append([typed(cell) for cell in row])
-    book.save(path)
-    return path
-
-
 def write_parquet(path: Path, count: int) -> Path:
     pa: Any = importlib.import_module("pyarrow")
     pq: Any = importlib.import_module("pyarrow.parquet")
@@ -88,7 +77,6 @@ def write_parquet(path: Path, count: int) -> Path:
 
 KINDS: dict[str, tuple[str, Callable[[Path, int], Path]]] = {
     "jsonl": (".jsonl", write_jsonl),
-    "xlsx": (".xlsx", write_xlsx),
     "parquet": (".parquet", write_parquet),
 }
 
@@ -97,7 +85,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--kinds", default=",".join(KINDS), help="jsonl,xlsx,parquet (or none)")
+    parser.add_argument("--kinds", default=",".join(KINDS), help="jsonl,parquet (or none)")
     args = parser.parse_args()
     status = 0
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
