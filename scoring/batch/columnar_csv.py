@@ -1,8 +1,8 @@
 """``jixiao batch`` over a CSV, column by column: blocks of lines → polars → scores → output rows;
 and ``score_frame``, the same for a polars frame of batch rows (``jixiao diff``, Dask, Spark).
 
-A CSV is read in blocks of whole lines (``BLOCK_BYTES``), each parsed and scored in turn, so
-memory holds one block whatever the file's size. In a block, a line is parsed by polars only where polars and Python's csv
+A CSV is read in blocks of whole lines (``BLOCK_BYTES``), the next parsed while one is scored,
+so memory holds two blocks whatever the file's size. In a block, a line is parsed by polars only where polars and Python's csv
 module must agree on it: its quotes enclose whole cells on the line (no ``""`` inside, no line
 break), it has exactly the header's cells, and it is not blank. Any other line whose record is
 still that one line (a row of the wrong width, a blank row) is parsed by the csv module and
@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import csv
 import heapq
-import itertools
 import re
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
@@ -52,8 +52,8 @@ __all__ = [
 ]
 
 # 5 MiB of lines a block, about 17,500 rows of the seed's 40 columns: with two blocks in flight
-# (as there were when the next was parsed in a second thread), a 1,000,000-record run peaked near
-# 255 MB (6 MiB: 270 MB, and one reading of 298 MB; the bound is 300).
+# (one scored, one parsed), a 1,000,000-record run peaks near 240 MB (8 MiB: 270 MB; with one
+# block in flight 5 MiB took 221 MB; the bound is 300).
 BLOCK_BYTES = 5 << 20
 _RECORDS = 500  # records a chunk on the usual path, as run.CHUNK_SIZE
 # A cell in quotes that polars and csv read alike: from a line start or a comma to a comma or
@@ -200,28 +200,33 @@ class _Reading:
         self.year = next((col for col, field in scorer.cmap.project if field == "year"), None)
 
     def chunks(self, start: int) -> Iterator[ChunkResult]:
-        """The input's chunks, a block each, parsed and scored in turn. (Parsing the next block
-        in a second thread while one was scored bought nothing measurable: 3.35 s against 3.15 s
-        for 100,000 seed rows, best of five taking turns, on the 2-CPU machine.)"""
+        """The input's chunks, a block each. The next block is cut and parsed in a second thread
+        while this one is scored: polars and the csv module let go of the GIL, and the scoring
+        leaves a core idle in its Python parts (5–13% of a 100,000-row run on 2 CPUs, taking
+        turns with the two in one thread; none on a machine already busy). At most two blocks
+        are held at once."""
         assert self.item is not None
         number, index = self.item.header_row + 1, start
-        with open(self.item.path, "rb") as handle:
+        with open(self.item.path, "rb") as handle, ThreadPoolExecutor(1) as ahead:
             for _ in range(self.item.header_row):
                 line = handle.readline()
                 if b'"' in line or b"\r" in line.rstrip(b"\r\n"):
                     yield from self.rest(number, index)  # a header we do not cut lines under
                     return
-            for block in itertools.chain(_blocks(handle), [b""]):
-                prepared = self.prepare(block)
+            blocks = _blocks(handle)
+            upcoming = ahead.submit(self.prepare, next(blocks, b""))
+            while True:
+                prepared = upcoming.result()
                 if prepared is None:
                     yield from self.rest(number, index)
                     return
                 if not prepared.count:
                     return
+                upcoming = ahead.submit(self.prepare, next(blocks, b""))
                 count, rows = prepared.count, prepared.rows
                 del prepared
                 result = self.score(number, index, *rows)
-                del rows  # a block's worth: let go before the next is read
+                del rows  # a block's worth: let go before the next is scored
                 yield result
                 number += count
                 index += result.count
@@ -247,7 +252,8 @@ class _Reading:
 
     def prepare(self, block: bytes | None) -> _Prepared | None:
         """One block's lines, parsed: None where the columnar reading stops (``block`` None: a
-        line longer than any record may be)."""
+        line longer than any record may be). Reads nothing but the block (a second thread runs
+        it)."""
         if not block:
             return None if block is None else _Prepared(0, ([], pl.DataFrame(), {}))
         if b"\x1f" in block:
