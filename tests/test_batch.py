@@ -97,7 +97,7 @@ BREAKS: dict[str, tuple[str, str, str]] = {
         "实际支出",
         "",
         (
-            "values: missing fact '实际支出' (实际支出资金, 金额，单位 万元), needed by 预算执行率, "
+            "values: missing fact '实际支出' (实际支出资金, money in 万元), needed by 预算执行率, "
             "成本控制 [missing-fact]"
         ),
     ),

@@ -60,7 +60,7 @@ def test_parquet_records_score_as_the_same_rows_in_a_csv(jixiao: Jixiao, tmp_pat
     got = read_output(out)
     assert got == reference(jixiao, tmp_path, rows, str(source))
     assert got[7]["error"] == (
-        f"{source}:row 9: values: missing fact '实际支出' (实际支出资金, 金额，单位 万元), needed by "
+        f"{source}:row 9: values: missing fact '实际支出' (实际支出资金, money in 万元), needed by "
         "预算执行率, 成本控制 [missing-fact]"
     )
 

@@ -107,16 +107,16 @@ cost_effectiveness:
         (
             "  每人次: {cost: 人次, output: 支出}\n",
             (
-                "<spec>:14:15: cost_effectiveness.每人次.cost: '人次' is 数量，单位 人次: the cost "
+                "<spec>:14:15: cost_effectiveness.每人次.cost: '人次' is a count in 人次: the cost "
                 "must be an amount of money [cost-measure-kind]\n"
-                "<spec>:14:27: cost_effectiveness.每人次.output: '支出' is 金额，单位 万元: the "
+                "<spec>:14:27: cost_effectiveness.每人次.output: '支出' is money in 万元: the "
                 "output must be a count or a number [cost-measure-kind]"
             ),
         ),
         (
             "  每人次: {cost: 支出, output: 执行率}\n",
             (
-                "<spec>:14:27: cost_effectiveness.每人次.output: '执行率' is 比率，单位 %: the "
+                "<spec>:14:27: cost_effectiveness.每人次.output: '执行率' is a rate in %: the "
                 "output must be a count or a number [cost-measure-kind]"
             ),
         ),

@@ -304,9 +304,9 @@ def test_cost_measure_kind(monkeypatch: pytest.MonkeyPatch) -> None:
         load_spec_text(COST_SPEC)
     assert str(english.value) == (
         where.format(col=15, role="cost")
-        + "'人次' is 数量，单位 人次: the cost must be an amount of money [cost-measure-kind]\n"
+        + "'人次' is a count in 人次: the cost must be an amount of money [cost-measure-kind]\n"
         + where.format(col=27, role="output")
-        + "'执行率' is 比率，单位 %: the output must be a count or a number [cost-measure-kind]"
+        + "'执行率' is a rate in %: the output must be a count or a number [cost-measure-kind]"
     )
     monkeypatch.delenv("JIXIAO_LANG")
     with pytest.raises(ScoringError) as chinese:

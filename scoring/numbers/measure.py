@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from ..errors import shown
-from ..i18n import tr, ui
+from ..i18n import N_, tr, ui
 from .limits import QuantityError
 from .money import exact_divide, exact_multiply, money_factor, money_scale
 from .quantities import Quantity, has_operator, parse_quantity, parse_target
@@ -24,13 +24,14 @@ from .text import format_number, format_percent, places_of
 __all__ = ["KINDS", "NUMERIC_KINDS", "Measure", "MeasureError", "ResolvedTarget"]
 
 KINDS = ("money", "number", "count", "rate", "boolean", "text")
+# What each kind is called in a message ("missing fact '预算资金' (年度预算资金, money in 万元)").
 KIND_LABELS = {
-    "money": "金额",
-    "number": "数值",
-    "count": "数量",
-    "rate": "比率",
-    "boolean": "是/否",
-    "text": "文字",
+    "money": N_("money"),
+    "number": N_("a number"),
+    "count": N_("a count"),
+    "rate": N_("a rate"),
+    "boolean": N_("yes or no"),
+    "text": N_("text"),
 }
 _TRUE_WORDS = frozenset({"是", "有", "已", "true", "True", "TRUE", "yes", "Yes", "YES"})
 _FALSE_WORDS = frozenset({"否", "无", "未", "false", "False", "FALSE", "no", "No", "NO"})
@@ -127,8 +128,10 @@ class Measure:
         return replace(self, places=places)
 
     def describe(self) -> str:
+        """The kind and unit, in the current language: "money in 万元", "金额，单位 万元"."""
         unit = "%" if self.kind == "rate" else self.unit
-        return f"{KIND_LABELS[self.kind]}，单位 {unit}" if unit else KIND_LABELS[self.kind]
+        kind = ui(KIND_LABELS[self.kind])
+        return ui("{kind} in {unit}", kind=kind, unit=unit) if unit else kind
 
     # ---- reading values ------------------------------------------------------------------
     def read(self, raw: object) -> Decimal | bool | str:

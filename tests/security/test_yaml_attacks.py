@@ -251,7 +251,7 @@ FACTS_ATTACKS: dict[str, tuple[str, str]] = {
     ),
     "value-null": (
         FACTS_OK.replace("110万元", "~"),
-        ("facts.yaml:3:7: values.支出: fact '支出' is empty; give a value (金额，单位 万元) or remove "
+        ("facts.yaml:3:7: values.支出: fact '支出' is empty; give a value (money in 万元) or remove "
         "the line [fact-empty]"),
     ),
     "empty-file": (
