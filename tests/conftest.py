@@ -33,7 +33,7 @@ os.environ["JIXIAO_LANG"] = "en"
 # - "dev": fresh examples each run, full counts: HYPOTHESIS_PROFILE=dev python -m pytest.
 # The properties were a third of the suite's time; derandomized, a second run of the same examples
 # finds nothing new, so the quick count is for the edit-and-test loop and CI runs them all (issue
-# 15: the suite in ≤ 100 s on the 2-core machine; a tenth, not a quarter, took 15 s of CPU off).
+# 15: the suite in ≤ 100 s on the 2-core machine; a tenth, not a quarter, halved their CPU time).
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "quick")
 settings.register_profile(
     "quick",
