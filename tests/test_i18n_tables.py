@@ -467,23 +467,23 @@ def test_batch_rows_with_errors_and_the_summary_in_both_languages(
     assert en_rows[3] == f'line 3,,,,,,,,"{array_en}",{source}:line 3'
     assert zh_err[:4] == [
         "记录 3 条，评分 1 条，失败 2 条",
-        "等级分布：优 1 (100%)  良 0 (0%)  中 0 (0%)  差 0 (0%)",
+        "等级分布：优 1 (100.0%)  良 0 (0.0%)  中 0 (0.0%)  差 0 (0.0%)",
         "平均总分：95.85",
-        "一级指标平均得分率：决策 90.7%  过程 93.8%  产出 100%  效益 95%",
+        "一级指标平均得分率：决策 90.7%  过程 93.8%  产出 100.0%  效益 95.0%",
     ]
     assert en_err[:4] == [
         "records: 3, scored 1, failed 2",
-        "grades: 优 1 (100%)  良 0 (0%)  中 0 (0%)  差 0 (0%)",
+        "grades: 优 1 (100.0%)  良 0 (0.0%)  中 0 (0.0%)  差 0 (0.0%)",
         "mean total: 95.85",
-        "mean score rate (一级指标): 决策 90.7%  过程 93.8%  产出 100%  效益 95%",
+        "mean score rate (一级指标): 决策 90.7%  过程 93.8%  产出 100.0%  效益 95.0%",
     ]
     assert zh_err[4:6] == [
         "失分最多的指标：",
-        "  资金使用合规性：共失 1.00 分，平均每个项目 1.00 分，100% 的项目失分",
+        "  资金使用合规性：共失 1.00 分，平均每个项目 1.00 分，100.0% 的项目失分",
     ]
     assert en_err[4:6] == [
         "most points lost:",
-        "  资金使用合规性: 1.00 in all, 1.00 per project, in 100% of projects",
+        "  资金使用合规性: 1.00 in all, 1.00 per project, in 100.0% of projects",
     ]
     tail = zh_err[zh_err.index("失败原因（按代码）：json-syntax 1, facts-shape 1") :][:4]
     assert tail == [

@@ -11,7 +11,7 @@ from __future__ import annotations
 import heapq
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from ..engine.result import Totals
 from ..errors import ScoringError
@@ -285,9 +285,10 @@ class Summary:
 
 
 def pct(ratio: Decimal | None) -> str:
+    """A share as the summary prints it: one place, kept when it is 0 (95.0%, beside 90.7%)."""
     if ratio is None:
         return "—"
-    return format_number((ratio * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)) + "%"
+    return format_number(ratio * 100, 1) + "%"
 
 
 def _total(entry: tuple[int, str, str, Totals]) -> Decimal:
