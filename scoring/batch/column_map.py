@@ -83,6 +83,12 @@ class ColumnMap:
     def absent(self) -> int:
         return self.width
 
+    @property
+    def year_index(self) -> int | None:
+        """The 年度 column, or None: the one project field the engine checks
+        (``columns.year_refused``)."""
+        return next((col for col, field in self.project if field == "year"), None)
+
 
 def build_column_map(
     spec: Spec,

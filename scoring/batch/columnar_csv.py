@@ -197,7 +197,6 @@ class _Reading:
         self.text = text if not any(re.search(_NEEDS_CSV, cell) for cell in fixed) else None
         # The output's columns (``core.Layout``): id, [name,] total, grade, 一级指标…, error, source.
         self.named = len(Layout.of(spec).columns) == len(spec.indicators) + 6
-        self.year = next((col for col, field in scorer.cmap.project if field == "year"), None)
 
     def chunks(self, start: int) -> Iterator[ChunkResult]:
         """The input's chunks, a block each. The next block is cut and parsed in a second thread
@@ -353,8 +352,9 @@ class _Reading:
         ids, unstripped = id_column(scorer.cells(frame, cmap.id_index))
         names, unnamed = id_column(scorer.cells(frame, cmap.name_index))
         declined = scored["declined"] | unstripped | unnamed
-        if self.year is not None:  # a 年度 that is no year: the engine refuses the row
-            years = scorer.cells(frame, self.year)
+        year = cmap.year_index
+        if year is not None:  # a 年度 that is no year: the engine refuses the row
+            years = scorer.cells(frame, year)
             refused = [cell for cell in years.unique().to_list() if year_refused(cell)]
             if refused:
                 declined = declined | years.is_in(refused).fill_null(False)

@@ -129,7 +129,6 @@ class RowPlan:
             for node_id, tier, score, share, _ in cmap.ratings
         ]
         self.not_applicable = _Column(self._not_applicable, NO_LEAVES)
-        self.year = next((col for col, field in cmap.project if field == "year"), None)
 
     def _rating(self, index: int, cells: tuple[Any, Any, Any]) -> Any:
         """(tier, score, share) cells → the score they give, None (missing) or 不适用."""
@@ -175,8 +174,9 @@ class RowPlan:
         # The run a column at a time (one transposition in C); a column the input lacks: None.
         columns: list[Sequence[Any]] = [*zip(*rows, strict=True), (None,) * count]
         values = [column.apply(columns[col], failed, texts) for col, column in self.values]
-        if self.year is not None:  # a 年度 that is no year: the engine refuses the row
-            years = columns[self.year]
+        year = self.cmap.year_index
+        if year is not None:  # a 年度 that is no year: the engine refuses the row
+            years = columns[year]
             refused = {cell for cell in set(years) if year_refused(cell)}
             if refused:
                 failed.update(k for k, cell in enumerate(years) if cell in refused)
