@@ -31,7 +31,6 @@ from ..spec.compiled import Spec
 from .column_map import build_column_map
 from .columns import is_empty
 from .lines import Unreadable, csv_records, text_lines
-from .parquet import FIRST_ROW, rows_of
 from .records import (
     Converter,
     FactsFileConverter,
@@ -72,6 +71,8 @@ class Input:
     def records(self) -> Iterator[RawRecord]:
         columns = self.columns()
         if columns is not None:  # a Parquet file's or a query's rows, numbered from 2
+            from .parquet import FIRST_ROW, rows_of  # only for them, as the readers
+
             return enumerate((row for batch in columns for row in rows_of(batch)), FIRST_ROW)
         return _READERS[self.kind](self.path, *self._options)
 
