@@ -372,7 +372,10 @@ class _DuckDB(Database):
             raise _write_error(self.shown, exc) from None
 
     def _write(self, sql: str | None) -> None:
-        self.writer.commit() if sql is None else self.writer.execute(sql)
+        if sql is None:
+            self.writer.commit()
+        else:
+            self.writer.execute(sql)
 
     def rollback(self) -> None:
         if self.writer is not None:
@@ -498,7 +501,10 @@ class _Postgres(Database):
             raise _write_error(self.shown, exc) from None
 
     def _write(self, sql: str | None) -> None:
-        self.writer.commit() if sql is None else self.writer.execute(self.sa.text(sql))
+        if sql is None:
+            self.writer.commit()
+        else:
+            self.writer.execute(self.sa.text(sql))
 
     def rollback(self) -> None:
         if self.writer is not None:
