@@ -10,7 +10,9 @@ May import everything below it in docs/architecture.md (``engine``, ``tabular``,
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
+from typing import Any
 
 from ..engine.result import Result
 from . import table
@@ -21,54 +23,26 @@ __all__ = ["BINARY_RENDERERS", "RENDERERS", "render"]
 # format, and tabulate (for the Markdown tables) alone took a fifth of its start.
 
 
-def _json(result: Result) -> str:
-    from ..engine import result_json
+def _lazy(module: str) -> Callable[[Result], Any]:
+    """The ``render`` of ``module`` (relative to this package), imported on its first call."""
 
-    return result_json.render(result)
+    def render(result: Result) -> Any:
+        return importlib.import_module(module, __name__).render(result)
 
-
-def _markdown(result: Result) -> str:
-    from . import markdown
-
-    return markdown.render(result)
-
-
-def _csv(result: Result) -> str:
-    from . import csv_format
-
-    return csv_format.render(result)
-
-
-def _html(result: Result) -> str:
-    from . import html
-
-    return html.render(result)
+    return render
 
 
 RENDERERS: dict[str, Callable[[Result], str]] = {
     "table": table.render,
-    "json": _json,
-    "markdown": _markdown,
-    "csv": _csv,
-    "html": _html,
+    "json": _lazy("..engine.result_json"),
+    "markdown": _lazy(".markdown"),
+    "csv": _lazy(".csv_format"),
+    "html": _lazy(".html"),
 }
 
-
-def _xlsx(result: Result) -> bytes:
-    from . import xlsx
-
-    return xlsx.render(result)
-
-
-def _docx(result: Result) -> bytes:
-    from . import docx_report
-
-    return docx_report.render(result)
-
-
 BINARY_RENDERERS: dict[str, Callable[[Result], bytes]] = {
-    "xlsx": _xlsx,
-    "docx": _docx,
+    "xlsx": _lazy(".xlsx"),
+    "docx": _lazy(".docx_report"),
 }
 
 
