@@ -174,8 +174,8 @@ def _label(name: str, y: int) -> str:
     )
 
 
-def biggest_losses(result: Result, limit: int = 8) -> list[IndicatorResult]:
-    """Leaves that lost points, biggest loss first (ties in table order)."""
+def biggest_losses(result: Result, limit: int | None = 8) -> list[IndicatorResult]:
+    """Leaves that lost points, biggest loss first (ties in table order); None: all of them."""
     lost = [leaf for leaf in result.leaves() if leaf.score is not None and leaf.lost > 0]
     return sorted(lost, key=lambda leaf: -leaf.lost)[:limit]
 

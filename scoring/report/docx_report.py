@@ -29,6 +29,7 @@ from ..tabular.result_rows import (
     table_rows,
 )
 from .advice import application_advice
+from .charts import biggest_losses
 from .docx_blocks import PLACEHOLDER, DocxBlocks, TableCell, save
 from .methods_section import MethodsData, methods_used, write_methods
 
@@ -274,10 +275,7 @@ class ReportWriter:
         self.out.heading("（一）主要经验及做法", 2)
         self.out.todo("主要经验及做法")
         self.out.heading("（二）存在的问题", 2)
-        lost = sorted(
-            (leaf for leaf in result.leaves() if leaf.score is not None and leaf.lost > 0),
-            key=lambda leaf: -leaf.lost,
-        )
+        lost = biggest_losses(result, limit=None)
         if not lost:
             self.out.para("各项指标均得满分，未发现失分问题。")
         for index, leaf in enumerate(lost, 1):

@@ -12,6 +12,7 @@ from ..engine.result import Result
 from ..numbers.text import format_number
 from ..tabular.result_rows import indicator_path, next_grade_line, score_text, total_line
 from ..writing.channels import terminal
+from .charts import biggest_losses
 
 __all__ = ["render_explain", "render_indicator"]
 
@@ -19,10 +20,7 @@ __all__ = ["render_explain", "render_indicator"]
 def render_explain(result: Result) -> str:
     lines = [total_line(result)]
     scale = result.max / result.applicable_weight if result.applicable_weight else Decimal(1)
-    lost = sorted(
-        (item for item in result.leaves() if item.score is not None and item.lost > 0),
-        key=lambda item: -item.lost,
-    )
+    lost = biggest_losses(result, limit=None)
     total_lost = sum((item.lost for item in lost), Decimal(0))
     lines.append(
         f"共失分 {score_text(result, total_lost)} 分（{len(lost)} 项指标）；按失分从多到少："

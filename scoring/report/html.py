@@ -85,7 +85,7 @@ def render(result: Result) -> str:
     out.append(score_rate_chart(result))
     out.append(losses_chart(result))
     out.append("</div>")
-    lost = biggest_losses(result, limit=len(result.leaves()))
+    lost = biggest_losses(result, limit=None)
     if lost:
         out.append("<h2>失分说明</h2>\n<ol>")
         for leaf in lost:

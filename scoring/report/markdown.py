@@ -19,6 +19,7 @@ from ..tabular.result_rows import (
     total_line,
 )
 from ..writing.channels import markdown_text
+from .charts import biggest_losses
 
 __all__ = ["render"]
 
@@ -46,10 +47,10 @@ def render(result: Result) -> str:
     step = next_grade_line(result)
     if step:
         out += [step, ""]
-    lost = [item for item in result.leaves() if item.score is not None and item.lost > 0]
+    lost = biggest_losses(result, limit=None)
     if lost:
         out += ["## 失分说明", ""]
-        for item in sorted(lost, key=lambda i: -i.lost):
+        for item in lost:
             out.append(
                 f"- **{_cell(item.name)}**（扣 {score_text(result, item.lost)} 分）：{_cell(item.explanation)}"
             )

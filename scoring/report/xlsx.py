@@ -28,6 +28,7 @@ from ..tabular.result_rows import score_text
 from ..tabular.sheet import column_letter
 from ..writing.channels import put_xlsx_value, xlsx_text
 from ..writing.files import CREATOR
+from .charts import biggest_losses
 
 __all__ = ["SHEET_TITLE", "render"]
 
@@ -190,11 +191,7 @@ def _page_setup(sheet: Worksheet, form: Form, last_row: int) -> None:
 def _notes(sheet: Worksheet, result: Result) -> None:
     """失分说明, evaluator adjustments, warnings and the spec used: what the form has no room for."""
     rows: list[tuple[str, ...]] = [("失分说明",), ("指标", "分值", "得分", "扣分", "说明")]
-    lost = sorted(
-        (leaf for leaf in result.leaves() if leaf.score is not None and leaf.lost > 0),
-        key=lambda leaf: -leaf.lost,
-    )
-    for leaf in lost:
+    for leaf in biggest_losses(result, limit=None):
         rows.append(
             (
                 leaf.name,
