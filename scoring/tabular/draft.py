@@ -63,6 +63,11 @@ class Draft:
     def has_defect(self, cell: str) -> bool:
         return any(defect.cell == cell for defect in self.defects)
 
+    def reject(self, leaf: Leaf, code: str, cell: str, message: str) -> None:
+        """A cell the leaf cannot be recomputed with: a defect, and the leaf is left out."""
+        self.defect(code, cell, message, leaf.row)
+        self.leave_out(leaf, code)
+
     def leave_out(self, leaf: Leaf, code: str) -> None:
         """The leaf cannot be recomputed (the first reason is kept)."""
         self.left_out.setdefault(leaf.id, code)

@@ -76,71 +76,50 @@ def read_leaf(draft: Draft, leaf: Leaf) -> None:
         if target is None:
             draft.leave_out(leaf, "blank_target")
     if target is not None and _implausible(row.name, target.quantity.number, target.quantity.unit):
-        draft.defect(
+        message = tr(
             "implausible_value",
-            row.target.cell,
-            tr(
-                "implausible_value",
-                "{name}: 年度指标值 {value} is above 100%, which a rate of this kind cannot "
-                "be (a typing or recognition error?), so the row cannot be recomputed under "
-                "the rules",
-                name=row.name,
-                value=row.target.value,
-            ),
-            row,
+            "{name}: 年度指标值 {value} is above 100%, which a rate of this kind cannot "
+            "be (a typing or recognition error?), so the row cannot be recomputed under "
+            "the rules",
+            name=row.name,
+            value=row.target.value,
         )
-        draft.leave_out(leaf, "implausible_value")
+        draft.reject(leaf, "implausible_value", row.target.cell, message)
     for cell, what in ((row.target, "年度指标值"), (row.actual, "实际完成值")):
         if cell.value is not None and cell.value.strip() in ERROR_VALUES:
-            draft.defect(
+            message = tr(
                 "unreadable_value",
-                cell.cell,
-                tr(
-                    "unreadable_value",
-                    "{name}: {what} is the spreadsheet error {value} (its formula failed), so "
-                    "the row cannot be recomputed under the rules",
-                    name=row.name,
-                    what=what,
-                    value=cell.value.strip(),
-                ),
-                row,
-            )
-            draft.leave_out(leaf, "unreadable_value")
-        elif cell.value is not None and (GARBLED.search(cell.value) or stray_prefix(cell.value)):
-            draft.defect(
-                "unreadable_value",
-                cell.cell,
-                tr(
-                    "unreadable_value",
-                    "{name}: {what} “{value}” holds characters that are not part of a "
-                    "value (a typing or recognition error?), so the row cannot be "
-                    "recomputed under the rules",
-                    name=row.name,
-                    what=what,
-                    value=cell.value,
-                ),
-                row,
-            )
-            draft.leave_out(leaf, "unreadable_value")
-    if _implausible_actual(row):
-        draft.defect(
-            "implausible_value",
-            row.actual.cell,
-            tr(
-                "implausible_value",
-                "{name}: 实际完成值 {value} is above 100%, which a rate of this kind cannot "
-                "be (a typing or recognition error?), so the row cannot be recomputed under "
-                "the rules",
+                "{name}: {what} is the spreadsheet error {value} (its formula failed), so "
+                "the row cannot be recomputed under the rules",
                 name=row.name,
-                value=row.actual.value,
-            ),
-            row,
+                what=what,
+                value=cell.value.strip(),
+            )
+        elif cell.value is not None and (GARBLED.search(cell.value) or stray_prefix(cell.value)):
+            message = tr(
+                "unreadable_value",
+                "{name}: {what} “{value}” holds characters that are not part of a "
+                "value (a typing or recognition error?), so the row cannot be "
+                "recomputed under the rules",
+                name=row.name,
+                what=what,
+                value=cell.value,
+            )
+        else:
+            continue
+        draft.reject(leaf, "unreadable_value", cell.cell, message)
+    if _implausible_actual(row):
+        message = tr(
+            "implausible_value",
+            "{name}: 实际完成值 {value} is above 100%, which a rate of this kind cannot "
+            "be (a typing or recognition error?), so the row cannot be recomputed under "
+            "the rules",
+            name=row.name,
+            value=row.actual.value,
         )
-        draft.leave_out(leaf, "implausible_value")
+        draft.reject(leaf, "implausible_value", row.actual.cell, message)
     if row.actual.value is None and not row.truncated:
-        draft.defect(
-            "blank_actual",
-            row.actual.cell,
+        message = (
             tr(
                 "blank_actual",
                 "{name}: 实际完成值 is empty (年度指标值 {target}), so the row cannot be "
@@ -153,10 +132,9 @@ def read_leaf(draft: Draft, leaf: Leaf) -> None:
                 "blank_actual",
                 "{name}: 实际完成值 is empty, so the row cannot be recomputed under the rules",
                 name=row.name,
-            ),
-            row,
+            )
         )
-        draft.leave_out(leaf, "blank_actual")
+        draft.reject(leaf, "blank_actual", row.actual.cell, message)
     if leaf.id in draft.left_out:
         qualitative(draft, leaf, weight)
         return
@@ -260,68 +238,56 @@ def quantitative_rule(
             and abs(number) <= 1
             and target.quantity.number > 1
         ):
-            unusable(
-                draft,
-                leaf,
-                tr(
-                    "unreadable_value",
-                    "{name}: 实际完成值 {actual} is ambiguous against 年度指标值 {target}: "
-                    "{as_percent} or {times_100}?",
-                    name=row.name,
-                    actual=format_number(number),
-                    target=target.text,
-                    as_percent=format_number(number) + "%",
-                    times_100=format_number(number * 100) + "%",
-                ),
+            message = tr(
+                "unreadable_value",
+                "{name}: 实际完成值 {actual} is ambiguous against 年度指标值 {target}: "
+                "{as_percent} or {times_100}?",
+                name=row.name,
+                actual=format_number(number),
+                target=target.text,
+                as_percent=format_number(number) + "%",
+                times_100=format_number(number * 100) + "%",
             )
+            draft.reject(leaf, "unreadable_value", row.actual.cell, message)
             return None
     if not t_unit:
         t_unit = a_unit
     kind, unit = _kind_of(t_unit)
     if kind == "money" and money_factor(a_unit or t_unit) is None:
-        unusable(
-            draft,
-            leaf,
-            tr(
-                "unreadable_value",
-                "{name}: 实际完成值 “{actual}” is not an amount of money like 年度指标值 {target}",
-                name=row.name,
-                actual=row.actual.value,
-                target=target.text,
-            ),
+        message = tr(
+            "unreadable_value",
+            "{name}: 实际完成值 “{actual}” is not an amount of money like 年度指标值 {target}",
+            name=row.name,
+            actual=row.actual.value,
+            target=target.text,
         )
+        draft.reject(leaf, "unreadable_value", row.actual.cell, message)
         return None
     if kind not in ("money",) and a_unit != t_unit and not ({a_unit, t_unit} <= {"%", "‰"}):
-        unusable(
-            draft,
-            leaf,
-            tr(
-                "unreadable_value",
-                "{name}: 实际完成值 “{actual}” is in “{actual_unit}”, 年度指标值 “{target}” "
-                "in “{target_unit}”",
-                name=row.name,
-                actual=row.actual.value,
-                actual_unit=a_unit or ui("no unit"),
-                target=row.target.value,
-                target_unit=t_unit or ui("no unit"),
-            ),
+        message = tr(
+            "unreadable_value",
+            "{name}: 实际完成值 “{actual}” is in “{actual_unit}”, 年度指标值 “{target}” "
+            "in “{target_unit}”",
+            name=row.name,
+            actual=row.actual.value,
+            actual_unit=a_unit or ui("no unit"),
+            target=row.target.value,
+            target_unit=t_unit or ui("no unit"),
         )
+        draft.reject(leaf, "unreadable_value", row.actual.cell, message)
         return None
     if number is not None and _digits_lost(number, target.quantity.number, leaf):
-        unusable(
-            draft,
-            leaf,
-            tr(
-                "unreadable_value",
-                "{name}: 实际完成值 {actual} against 年度指标值 {target} is scored full marks: "
-                "it looks like {number} with its first digits lost, so the row cannot be "
-                "recomputed under the rules",
-                name=row.name,
-                actual=row.actual.value,
-                target=target.text,
-                number=format_number(target.quantity.number),
-            ),
+        message = tr(
+            "unreadable_value",
+            "{name}: 实际完成值 {actual} against 年度指标值 {target} is scored full marks: "
+            "it looks like {number} with its first digits lost, so the row cannot be "
+            "recomputed under the rules",
+            name=row.name,
+            actual=row.actual.value,
+            target=target.text,
+            number=format_number(target.quantity.number),
         )
+        draft.reject(leaf, "unreadable_value", row.actual.cell, message)
         return None
     t = target.quantity.number
     # No operator: a zero target ("0起") means none may happen; any other is 正向.
@@ -348,12 +314,6 @@ def quantitative_rule(
     if op in ("≤", "<"):
         return {"kind": "reverse", "actual": fact, "target": shown_target}
     return {"kind": "positive", "actual": fact, "target": shown_target}
-
-
-def unusable(draft: Draft, leaf: Leaf, message: str) -> None:
-    """The actual cannot be compared with the target: a defect, and the row is left out."""
-    draft.defect("unreadable_value", leaf.row.actual.cell, message, leaf.row)
-    draft.leave_out(leaf, "unreadable_value")
 
 
 # Rates that are a share of a whole and so cannot exceed 100% (a satisfaction rate of 290% is a

@@ -107,15 +107,10 @@ def infer_weights(draft: Draft, leaves: list[Leaf]) -> None:
             )
             continue
         leaf.weight = ZERO
-        draft.defect(
+        message = tr(
             "weight_not_printed",
-            row.weight.cell,
-            tr(
-                "weight_not_printed",
-                "{name}: 分值 is not filled in, and no sum in the table (a block's sum or the "
-                "total) implies it alone",
-                name=row.name,
-            ),
-            row,
+            "{name}: 分值 is not filled in, and no sum in the table (a block's sum or the "
+            "total) implies it alone",
+            name=row.name,
         )
-        draft.leave_out(leaf, "weight_not_printed")
+        draft.reject(leaf, "weight_not_printed", row.weight.cell, message)
