@@ -3,34 +3,39 @@
 What is measured, and why:
 
 - Time is the CPU time of the process (``time.process_time``), and of the worker processes it
-  started and waited for, over one untraced call, not wall time: two cores are shared by every
-  test run and by other work on the machine, so wall time measures the neighbours as much as the
-  code, while CPU time moves only with the work the input makes jixiao do. (Tracing would slow the call several-fold, hence a separate, untraced call.)
-- Memory is measured on a second call under ``tracemalloc``: the peak of the Python heap during
-  the call, which is where a YAML bomb, a huge string or a big integer would land.
-  ``ru_maxrss`` growth is checked as well, as a coarse guard for memory taken outside Python's
-  allocator (libyaml's buffers): it only moves when the process exceeds its earlier high-water
-  mark, so it can miss a spike but never overstates one.
+  started and waited for, not wall time: two cores are shared by every test run and by other work
+  on the machine, so wall time measures the neighbours as much as the code, while CPU time moves
+  only with the work the input makes jixiao do.
+- Memory is the growth of the process's peak resident set over the same call: on Linux the
+  kernel's high-water mark (``VmHWM``) is reset just before the call (``/proc/self/clear_refs``)
+  and read just after it, so the figure is the call's own peak, and it counts memory taken outside
+  Python's allocator (libyaml's buffers, Arrow's) as well as the Python heap where a YAML bomb, a
+  huge string or a big integer would land. One untraced call gives both figures. Where the kernel
+  offers no reset (macOS), memory is measured on a second call under ``tracemalloc`` (the peak of
+  the Python heap; tracing slows a call about fourfold, which is why it is not the first choice:
+  it was 16 s of the suite's CPU time), with ``ru_maxrss`` growth as a coarse guard beside it.
 
-The ceilings, and how they were set (issue 14): every call to ``assert_bounded`` in the suite
-(tests/security, tests/test_bad_inputs.py, tests/test_quantities.py, tests/test_table_formats.py:
-390 measurements) was recorded with ``JIXIAO_BOUNDS_REPORT`` (below) and the worst normal case
-taken. On the reference machine (2 cores shared with other runs) the worst CPU time was 0.99 s
-(a spec with 1,000 leaves under one 一级指标, loaded and scored five times by the engine, since a
-spec that large is not compiled into a plan; next, YAML nesting past the depth limit and a sheet
-of 100,000 cells, about 0.25 s; every case of tests/bad_inputs under 0.26 s), and the
-worst traced peak 21 MB (a formula at the length limit; next, a JSON line of 60,000 keys at 15 MB).
-Between runs the same case moves by up to 2×. A real blow-up — a quadratic check, an alias bomb,
-a number printed a million digits long — costs 10× to 1000× its normal case, so each ceiling sits
-above the worst normal case with room for a slow machine, and below 10× of it:
+The ceilings, and how they were set (issue 14; memory again in issue 15): every call to
+``assert_bounded`` in the suite (tests/security, tests/test_bad_inputs.py, tests/test_quantities.py,
+tests/test_table_formats.py: 392 measurements) was recorded with ``JIXIAO_BOUNDS_REPORT`` (below)
+and the worst normal case taken. On the reference machine (2 cores shared with other runs) the
+worst CPU time was 0.99 s (a spec with 1,000 leaves under one 一级指标, loaded and scored five
+times; since the load was made linear, 3,000 chained derived values at 0.76 s lead), every case of
+tests/bad_inputs under 0.26 s; the worst peak resident growth 12 MB (a formula at the length
+limit; next, a scanned PDF and a header of 10,000 columns at about 11 MB; traced, the worst was
+21 MB). Between runs the same case moves by up to 2×. A real blow-up — a quadratic check, an alias
+bomb, a number printed a million digits long — costs 10× to 1000× its normal case, so each ceiling
+sits above the worst normal case with room for a slow machine, and below 10× of it:
 
 - ``MAX_CPU_SECONDS = 5.0``: about 5× the worst case, so a machine twice as slow as the
   reference (and a 2× unlucky run on it) still passes, while the worst case grown 10× fails, as
   does any small input that goes quadratic (3,000 chained derived values took 7.8 s before their
   names were indexed once per spec);
-- ``MAX_BYTES = 160 MB`` (traced peak and RSS growth): about 8× the worst case. Memory does not
-  depend on the machine's speed, only on the Python build (allocation sizes differ by tens of per
-  cent); a bomb that expands grows by orders of magnitude, not by a few times.
+- ``MAX_BYTES = 100 MB``: about 8× the worst case. Memory does not depend on the machine's speed,
+  only on the Python build (allocation sizes differ by tens of per cent); a bomb that expands
+  grows by orders of magnitude, not by a few times. The resident figure can understate a call
+  that reuses memory the process freed earlier (a test process holds some), which is one more
+  reason the ceiling sits well below what a bomb takes.
 
 With ``JIXIAO_BOUNDS_REPORT=FILE`` set, every measurement is appended to FILE as one JSON line
 (label, CPU seconds, traced peak bytes, RSS growth): the figures behind the worst case above.
@@ -51,7 +56,7 @@ from dataclasses import dataclass
 from typing import Any
 
 MAX_CPU_SECONDS = 5.0
-MAX_BYTES = 160 * 1024 * 1024
+MAX_BYTES = 100 * 1024 * 1024
 # ru_maxrss is in kilobytes on Linux, in bytes on macOS.
 _RSS_UNIT = 1 if sys.platform == "darwin" else 1024
 
@@ -59,8 +64,8 @@ _RSS_UNIT = 1 if sys.platform == "darwin" else 1024
 @dataclass(frozen=True)
 class Cost:
     cpu_seconds: float  # process CPU time of the untraced call
-    peak_bytes: int  # tracemalloc peak of the second call
-    rss_growth_bytes: int  # growth of the process high-water mark across both calls
+    peak_bytes: int  # the call's peak resident growth (Linux), else its traced peak
+    rss_growth_bytes: int  # the same on Linux; else growth of ru_maxrss across both calls
 
     @property
     def seconds(self) -> float:
@@ -74,26 +79,58 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _status_bytes(field: str) -> int:
+    with open("/proc/self/status", encoding="ascii") as handle:
+        for line in handle:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) * 1024  # "VmHWM:   123456 kB"
+    raise OSError(f"no {field} in /proc/self/status")
+
+
+def _reset_peak() -> int | None:
+    """Resets the process's peak resident set to its present size and gives that size in bytes;
+    None where the kernel offers no reset."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as handle:
+            handle.write("5")  # 5: reset the peak resident set (Linux 4.0 and later)
+        return _status_bytes("VmRSS")
+    except OSError:
+        return None
+
+
+def _cpu() -> float:
+    return time.process_time() + _children_cpu()
+
+
 def measure(call: Callable[[], Any]) -> Cost:
-    """Run ``call`` twice (timed, then traced); exceptions it raises are swallowed, because the
-    callers assert the outcome separately."""
+    """Run ``call`` once (twice where the kernel cannot reset the peak resident set: untimed
+    memory under ``tracemalloc`` then); exceptions it raises are swallowed, because the callers
+    assert the outcome separately."""
+    base = _reset_peak()
+    if base is not None:
+        start = _cpu()
+        with contextlib.suppress(Exception):  # the caller checks the outcome separately
+            call()
+        cpu = _cpu() - start
+        peak = _status_bytes("VmHWM") - base
+        return Cost(cpu, peak, peak)
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    start = time.process_time(), _children_cpu()
-    with contextlib.suppress(Exception):  # the caller checks the outcome separately
+    start = _cpu()
+    with contextlib.suppress(Exception):
         call()
-    cpu = time.process_time() - start[0] + _children_cpu() - start[1]
+    cpu = _cpu() - start
     tracing = tracemalloc.is_tracing()
     if not tracing:
         tracemalloc.start()
     tracemalloc.reset_peak()
-    base = tracemalloc.get_traced_memory()[0]
-    with contextlib.suppress(Exception):  # the caller checks the outcome separately
+    traced_base = tracemalloc.get_traced_memory()[0]
+    with contextlib.suppress(Exception):
         call()
-    peak = tracemalloc.get_traced_memory()[1] - base
+    traced_peak = tracemalloc.get_traced_memory()[1] - traced_base
     if not tracing:
         tracemalloc.stop()
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return Cost(cpu, peak, (rss_after - rss_before) * _RSS_UNIT)
+    return Cost(cpu, traced_peak, (rss_after - rss_before) * _RSS_UNIT)
 
 
 def assert_bounded(call: Callable[[], Any], label: str = "") -> Cost:
