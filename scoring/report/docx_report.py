@@ -207,35 +207,28 @@ class ReportWriter:
         above the deepest level spans the level columns it leaves empty); 偏差原因 widest."""
         result = self.result
         levels = depth(result)
-        texts = table_rows(result)
-        paths = _leaves_with_ancestors(result)
-
-        def ancestor_at(index: int, col: int) -> IndicatorResult | None:
-            if not 0 <= index < len(paths):
-                return None
-            ancestors = paths[index][1]
-            return ancestors[col] if col < len(ancestors) else None
-
+        head = headers(result)
+        texts = iter(table_rows(result))
         rows: list[list[TableCell | None]] = []
-        for leaf_index, (leaf, ancestors) in enumerate(paths):
-            row: list[TableCell | None] = [None] * len(texts[leaf_index])
-            for col, ancestor in enumerate(ancestors):
-                if ancestor_at(leaf_index - 1, col) is ancestor:
-                    continue  # under the cell merged down from the row above
-                span = 1
-                while ancestor_at(leaf_index + span, col) is ancestor:
-                    span += 1
-                row[col] = TableCell(ancestor.name, down=span)
-            row[len(ancestors)] = TableCell(leaf.name, across=levels - len(ancestors))
-            for col in range(levels, len(row)):
-                row[col] = TableCell(texts[leaf_index][col])
+        row: list[TableCell | None] = [None] * len(head)
+        # In walk order a parent comes just before its first leaf: its cell goes on that leaf's
+        # row, merged down over all its leaves; the rows below leave the place None.
+        for item in result.walk():
+            col = item.level - 1
+            if not item.is_leaf:
+                leaves = sum(1 for inner in item.walk() if inner.is_leaf)
+                row[col] = TableCell(item.name, down=leaves)
+                continue
+            row[col] = TableCell(item.name, across=levels - col)
+            row[levels:] = [TableCell(text) for text in next(texts)[levels:]]
             rows.append(row)
+            row = [None] * len(head)
         # Shares of the text width, about in characters: 一级 names are short (决策), the deepest
         # level's long (立项程序规范性); then 年度指标值, 实际完成值, 分值, 得分, 偏差原因 widest.
         names = [3.0] + [5.0] * (levels - 2) + [7.5] if levels > 1 else [7.5]
         shares = [*names, 6.0, 5.0, 2.5, 3.0, 11.0]
         centred = [True] * (levels + 4) + [False]
-        self.out.table(headers(result), rows, shares, centred)
+        self.out.table(head, rows, shares, centred)
 
     def items(self, names: tuple[str, ...], lead: str) -> str:
         """The itemised amounts of the first of ``names`` the facts give, as written."""
@@ -307,22 +300,6 @@ class ReportWriter:
             self.out.para(f"{index}、{note}。" if not note.endswith("。") else f"{index}、{note}")
         if not notes:
             self.out.todo("其他需要说明的问题（如无，写“无”）")
-
-
-def _leaves_with_ancestors(result: Result) -> list[tuple[IndicatorResult, list[IndicatorResult]]]:
-    """Each leaf in table order with its ancestors from the top down."""
-    out: list[tuple[IndicatorResult, list[IndicatorResult]]] = []
-
-    def visit(item: IndicatorResult, trail: list[IndicatorResult]) -> None:
-        if item.is_leaf:
-            out.append((item, trail))
-            return
-        for child in item.children:
-            visit(child, [*trail, item])
-
-    for top in result.indicators:
-        visit(top, [])
-    return out
 
 
 def build(result: Result, methods: MethodsData | None = None) -> Document:
