@@ -67,7 +67,7 @@ def summarised(records: list[Totals], cuts: list[int]) -> Summary:
     """The records added in chunks cut at ``cuts``, each chunk its own summary, merged in order
     (as a batch does with chunks scored here or in workers)."""
     spec = seed_spec()
-    entries = [(i, f"P{i}", f"in.csv:row {i + 2}", r) for i, r in enumerate(records)]
+    entries = [(i, f"P{i}", f"项目{i}", f"in.csv:row {i + 2}", r) for i, r in enumerate(records)]
     bounds = sorted({0, len(entries), *(c for c in cuts if 0 < c < len(entries))})
     whole = Summary.empty(spec)
     for start, stop in itertools.pairwise(bounds):
@@ -84,8 +84,8 @@ def seen(summary: Summary) -> tuple[object, ...]:
         summary.mean_total(),
         summary.top_rates(),
         summary.losses(limit=100),
-        [(r.total, r.id) for r in summary.ranked("best")],
-        [(r.total, r.id) for r in summary.ranked("worst")],
+        [(r.total, r.id, r.name) for r in summary.ranked("best")],
+        [(r.total, r.id, r.name) for r in summary.ranked("worst")],
         summary.render_text(),
     )
 
@@ -143,7 +143,7 @@ def test_a_leaf_that_does_not_apply_is_skipped_even_when_the_weights_look_whole(
     same_weights = tuple(Decimal(w) for w in spec.top_weights)  # equal, not the spec's own
     record = Totals(total, "优", spec.total, tops, same_weights, tuple(scores))
     summary = Summary.empty(spec)
-    summary.add_many([(0, "P0", "in.csv:row 2", record)])
+    summary.add_many([(0, "P0", "P0", "in.csv:row 2", record)])
     assert summary.records == 1
     assert summary.losses() == []  # every leaf that applies has full marks
     assert summary.leaf_applicable[0] == 0

@@ -420,7 +420,8 @@ class _Reading:
         here = (~declined).arg_true()
         if len(here):
             positions = [slots[k] for k in here.to_list()]
-            labels = table[here].select(pl.first(), pl.last())
+            name = pl.col("name" if named else "id").alias("name")  # no name column: the id
+            labels = table[here].select("id", name, "source")
             part = self.summary(scored[here], sets, [index + p for p in positions], labels)
             summary.merge(part)
         if text is None:
@@ -481,9 +482,9 @@ class _Reading:
             top = ranked.sort(["total_q", "index"], descending=[descending, False]).head(KEEP)
             for total_q, grade, record_index, row in top.iter_rows():
                 total = _decimal(total_q, places)
-                record_id, source = labels.row(row)
+                record_id, name, source = labels.row(row)
                 key = (total if descending else -total, -record_index)
-                heap.append(Ranked(key, total, grade, record_id, source))
+                heap.append(Ranked(key, total, grade, record_id, name, source))
         heapq.heapify(part.best)
         heapq.heapify(part.worst)
         return part

@@ -212,7 +212,7 @@ def process_chunk(
     summary = Summary.empty(spec)
     tops = len(spec.indicators)
     rows: list[Row] = []
-    scored: list[tuple[int, str, str, Totals]] = []  # summarised together, at the end
+    scored: list[tuple[int, str, str, str, Totals]] = []  # summarised together, at the end
     for index, (record_id, name, source, outcome) in enumerate(
         _outcomes(spec, converter, records, named=True), start
     ):
@@ -221,7 +221,7 @@ def process_chunk(
             summary.add_failure(index, outcome)
         else:
             rows.append(result_row(record_id, name, source, outcome))
-            scored.append((index, record_id, source, outcome))
+            scored.append((index, record_id, name, source, outcome))
     summary.add_many(scored)
     return ChunkResult(rows, summary)
 

@@ -35,7 +35,14 @@ class Ranked:
     total: Decimal = field(compare=False)
     grade: str = field(compare=False)
     id: str = field(compare=False)
+    name: str = field(compare=False)  # 项目名称, as the output's name column has it
     source: str = field(compare=False)
+
+    @property
+    def label(self) -> str:
+        """The project as the best/worst lists name it: its id and name, or its id alone when
+        the name is empty or the id itself (a row with no 项目名称 is named by its id)."""
+        return self.id if self.name in ("", self.id) else f"{self.id} {self.name}"
 
 
 @dataclass
@@ -86,12 +93,12 @@ class Summary:
         return self.records - self.failed
 
     # ---- adding records ------------------------------------------------------------------------
-    def add_many(self, scored: list[tuple[int, str, str, Totals]]) -> None:
-        """Add scored records (index, id, source, totals), a run at a time: the sums are taken a
-        column at a time (``_fold``) and only a run's best and worst few are ranked."""
+    def add_many(self, scored: list[tuple[int, str, str, str, Totals]]) -> None:
+        """Add scored records (index, id, name, source, totals), a run at a time: the sums are
+        taken a column at a time (``_fold``) and only a run's best and worst few are ranked."""
         if not scored:
             return
-        results = [entry[3] for entry in scored]
+        results = [entry[4] for entry in scored]
         self.records += len(results)
         self.grades.update([result.grade for result in results])
         self.total_sum += sum([result.total for result in results], ZERO)
@@ -102,10 +109,11 @@ class Summary:
         best = heapq.nlargest(KEEP, scored, key=_total)
         worst = heapq.nsmallest(KEEP, scored, key=_total)
         for heap, sign, run in ((self.best, 1, best), (self.worst, -1, worst)):
-            for index, record_id, source, result in run:
+            for index, record_id, name, source, result in run:
                 key = (result.total if sign == 1 else -result.total, -index)
                 if len(heap) < KEEP or key > heap[0].key:
-                    self._rank(heap, Ranked(key, result.total, result.grade, record_id, source))
+                    ranked = Ranked(key, result.total, result.grade, record_id, name, source)
+                    self._rank(heap, ranked)
 
     def _fold(self) -> None:
         """Add the pending records' per-indicator numbers to the sums, a column at a time;
@@ -265,7 +273,7 @@ class Summary:
                 ranked = self.ranked(which)
                 lines.append(ui(title, count=len(ranked)))
                 lines.extend(
-                    f"  {self.number(item.total)} {item.grade}  {item.id}  ({item.source})"
+                    f"  {self.number(item.total)} {item.grade}  {item.label}  ({item.source})"
                     for item in ranked
                 )
         if self.failed:
@@ -291,5 +299,5 @@ def pct(ratio: Decimal | None) -> str:
     return format_number(ratio * 100, 1) + "%"
 
 
-def _total(entry: tuple[int, str, str, Totals]) -> Decimal:
-    return entry[3].total
+def _total(entry: tuple[int, str, str, str, Totals]) -> Decimal:
+    return entry[4].total

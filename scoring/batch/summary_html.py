@@ -71,7 +71,7 @@ def render_html(
                 f"<h2>{title}</h2>",
                 data_table(
                     ("项目", "总分", "等级", "位置"),
-                    [(r.id, s.number(r.total), r.grade, r.source) for r in s.ranked(which)],
+                    [(r.label, s.number(r.total), r.grade, r.source) for r in s.ranked(which)],
                     numeric=(1,),
                 ),
             ]
