@@ -20,8 +20,8 @@ from ..errors import UsageError
 from ..i18n import ui
 from ..report.methods_section import MethodsData
 from ..spec.loader import load_spec
-from .output import check_paths, write_output
-from .score import write_warnings, wrote
+from .output import check_paths
+from .score import write_result
 
 SUFFIXES = (".docx", ".pdf", ".html", ".htm")
 
@@ -112,9 +112,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         from ..report import report_html
 
         data = report_html.render(result, methods)
-    write_output(args.output, data)
-    write_warnings(stderr, args.facts, result)
-    stderr.write(wrote(args.output, result))
+    write_result(stderr, args.output, data, args.facts, result)
     return 0
 
 

@@ -84,32 +84,29 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         [("-o", args.output)], [("SPEC", args.spec), ("FACTS", args.facts)], force=args.force
     )
     result = engine_result(load_spec(args.spec, overrides=args.set), load_facts(args.facts))
+    data: str | bytes
     if args.format in BINARY_RENDERERS:
         data = BINARY_RENDERERS[args.format](result)
-        write_output(args.output, data)
-        write_warnings(stderr, args.facts, result)
-        stderr.write(wrote(args.output, result))
-        return 0
-    text = RENDERERS[args.format](result)
-    if args.output:
-        write_output(args.output, text)
-        write_warnings(stderr, args.facts, result)
-        stderr.write(wrote(args.output, result))
+    elif args.output:
+        data = RENDERERS[args.format](result)
     else:
-        stdout.write(text)
+        stdout.write(RENDERERS[args.format](result))
+        return 0
+    write_result(stderr, args.output, data, args.facts, result)
     return 0
 
 
-def write_warnings(stderr: TextIO, facts: str, result: Result) -> None:
-    """Each warning of the result as ``FACTS: 提示：… [code]``, one a line."""
+def write_result(
+    stderr: TextIO, output: str, data: str | bytes, facts: str, result: Result
+) -> None:
+    """Write ``data`` to ``output``; then on stderr each warning of the result as ``FACTS:
+    提示：… [code]``, one a line, and the line that says what was written: the file, the total
+    and the grade."""
+    write_output(output, data)
     stderr.writelines(
         ui("{facts}: warning: {warning}", facts=facts, warning=terminal(str(w), newlines=False))
         + "\n"
         for w in result.warnings
     )
-
-
-def wrote(output: str, result: Result) -> str:
-    """The line that says a result was written: the file, the total and the grade."""
     line = ui("wrote {file}: {total} {grade}", file=output, total=result.total, grade=result.grade)
-    return line + "\n"
+    stderr.write(line + "\n")
