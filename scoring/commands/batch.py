@@ -18,7 +18,7 @@ from ..errors import UsageError
 from ..i18n import ui
 from ..writing.channels import terminal
 from ..writing.files import check_folder
-from .output import add_record_arguments, check_paths, write_output
+from .output import add_record_arguments, add_spec_facts, check_paths, write_output
 
 if TYPE_CHECKING:
     from ..batch.sql import SqlQuery, TableTarget
@@ -37,9 +37,7 @@ def _workers(text: str) -> int:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "spec", metavar="SPEC", help=ui("the indicator system: a file, or jixiao:NAME")
-    )
+    add_spec_facts(parser, facts=False)
     parser.add_argument(
         "inputs",
         nargs="*",

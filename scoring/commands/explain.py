@@ -13,15 +13,11 @@ from ..i18n import ui
 from ..report.explain import render_explain, render_indicator
 from ..spec.compiled import Spec
 from ..spec.loader import load_spec
+from .output import add_spec_facts
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "spec", metavar="SPEC", help=ui("the indicator system: a file, or jixiao:NAME")
-    )
-    parser.add_argument(
-        "facts", metavar="FACTS", help=ui("the project's facts: a file, or jixiao:NAME")
-    )
+    add_spec_facts(parser)
     parser.add_argument(
         "indicator", nargs="?", metavar="INDICATOR", help=ui("an indicator's id, or its name")
     )

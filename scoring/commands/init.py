@@ -10,13 +10,11 @@ from ..errors import UsageError
 from ..i18n import ui
 from ..spec.loader import load_spec
 from ..spec.template import facts_template
-from .output import check_paths, write_output
+from .output import add_spec_facts, check_paths, write_output
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "spec", metavar="SPEC", help=ui("the indicator system: a file, or jixiao:NAME")
-    )
+    add_spec_facts(parser, facts=False)
     parser.add_argument(
         "-o", "--output", metavar="FACTS", help=ui("write here instead of standard output")
     )

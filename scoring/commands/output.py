@@ -4,7 +4,8 @@
 (``output_files.check_outputs``: never over an input, never two outputs in one file, existing
 files replaced only as that module's docstring says); ``write_output`` writes one (atomically;
 a full disk or an unwritable path is one ``[file-unwritable]`` error naming it, exit 1).
-``add_record_arguments`` gives every command that reads batch inputs the same options.
+``add_record_arguments`` gives every command that reads batch inputs the same options, and
+``add_spec_facts`` every command that scores a project its SPEC and FACTS.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Sequence
 
 from ..i18n import ui
 
-__all__ = ["add_record_arguments", "check_paths", "write_output"]
+__all__ = ["add_record_arguments", "add_spec_facts", "check_paths", "write_output"]
 
 
 def add_record_arguments(parser: argparse.ArgumentParser) -> None:
@@ -28,6 +29,17 @@ def add_record_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--sheet", metavar="NAME", help=ui("the XLSX sheet to read (default: first)")
     )
+
+
+def add_spec_facts(parser: argparse.ArgumentParser, *, facts: bool = True) -> None:
+    """The SPEC argument and, with ``facts``, the FACTS one."""
+    parser.add_argument(
+        "spec", metavar="SPEC", help=ui("the indicator system: a file, or jixiao:NAME")
+    )
+    if facts:
+        parser.add_argument(
+            "facts", metavar="FACTS", help=ui("the project's facts: a file, or jixiao:NAME")
+        )
 
 
 def check_paths(

@@ -20,19 +20,14 @@ from ..errors import UsageError
 from ..i18n import ui
 from ..report.methods_section import MethodsData
 from ..spec.loader import load_spec
-from .output import check_paths
+from .output import add_spec_facts, check_paths
 from .score import write_result
 
 SUFFIXES = (".docx", ".pdf", ".html", ".htm")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "spec", metavar="SPEC", help=ui("the indicator system: a file, or jixiao:NAME")
-    )
-    parser.add_argument(
-        "facts", metavar="FACTS", help=ui("the project's facts: a file, or jixiao:NAME")
-    )
+    add_spec_facts(parser)
     parser.add_argument(
         "-o",
         "--output",

@@ -18,16 +18,11 @@ from ..i18n import ui
 from ..report import BINARY_RENDERERS, RENDERERS
 from ..spec.loader import load_spec
 from ..writing.channels import terminal
-from .output import check_paths, write_output
+from .output import add_spec_facts, check_paths, write_output
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "spec", metavar="SPEC", help=ui("the indicator system: a file, or jixiao:NAME")
-    )
-    parser.add_argument(
-        "facts", metavar="FACTS", help=ui("the project's facts: a file, or jixiao:NAME")
-    )
+    add_spec_facts(parser)
     formats = sorted({*RENDERERS, *BINARY_RENDERERS})
     parser.add_argument(
         "--format",
