@@ -19,6 +19,7 @@ from ..methods.factors import Decomposition, shown_parts
 from ..methods.peers import shown_rank
 from ..numbers.limits import CTX
 from ..numbers.text import format_number
+from ..writing.channels import html_text
 from .charts import waterfall_chart
 from .page import data_table, page
 
@@ -177,14 +178,20 @@ def factor_table(d: Decomposition) -> Table:
     return ["指标", "权重变化", "得分率变化", "影响"], rows, levels
 
 
-def factor_chart(before: str, after: str, d: Decomposition) -> str:
+def factor_steps(d: Decomposition) -> list[tuple[str, Decimal]]:
+    """Each 一级指标's effect, then the rescaling and the rounding where they are not zero."""
     shown = shown_parts(d)
     steps = [(top.name, shown[(top.id, "total")]) for top in d.parts]
-    steps += [(k, shown[(k, "total")]) for k in ("不适用折算", "四舍五入") if shown[(k, "total")]]
+    return steps + [
+        (k, shown[(k, "total")]) for k in ("不适用折算", "四舍五入") if shown[(k, "total")]
+    ]
+
+
+def factor_chart(before: str, after: str, d: Decomposition) -> str:
     return waterfall_chart(
         f"总分变化的因素分解（{before} → {after}）",
         (before, d.before_total),
-        steps,
+        factor_steps(d),
         (after, d.after_total),
         d.places,
     )
@@ -230,6 +237,10 @@ def _text_table(table: Table) -> str:
     return tabulate(rows, headers=head, disable_numparse=True)
 
 
+def _factor_text(before: str, after: str, d: Decomposition) -> str:
+    return f"{factor_heading(before, after, d)}\n{_text_table(factor_table(d))}\n（{FACTOR_NOTE}）"
+
+
 def render_text(c: Comparison) -> str:
     blocks: list[str] = []
     if len(c.years) > 1:
@@ -237,10 +248,7 @@ def render_text(c: Comparison) -> str:
         costs = cost_year_table(c)
         if costs is not None:
             blocks.append(f"{_text_table(costs)}\n（{COST_NOTE}）")
-        for before, after, d in c.pairs:
-            blocks.append(
-                f"{factor_heading(before, after, d)}\n{_text_table(factor_table(d))}\n（{FACTOR_NOTE}）"
-            )
+        blocks += [_factor_text(before, after, d) for before, after, d in c.pairs]
     g = c.peers
     if g is not None:
         text = "\n".join(peer_heading(g))
@@ -251,11 +259,7 @@ def render_text(c: Comparison) -> str:
         if costs is not None:
             blocks.append(f"最低成本法：\n{_text_table(costs)}")
         if g.middle is not None and g.versus_middle is not None:
-            before = f"中位项目 {g.middle.id}"
-            d = g.versus_middle
-            blocks.append(
-                f"{factor_heading(before, '本项目', d)}\n{_text_table(factor_table(d))}\n（{FACTOR_NOTE}）"
-            )
+            blocks.append(_factor_text(f"中位项目 {g.middle.id}", "本项目", g.versus_middle))
     return "\n\n".join(blocks) + "\n"
 
 
@@ -266,9 +270,16 @@ def _html_table(table: Table, text_columns: int = 1) -> str:
     return data_table(head, rows, numeric=numeric, row_classes=levels)
 
 
-def render_html(c: Comparison) -> str:
-    from ..writing.channels import html_text
+def _factor_html(before: str, after: str, d: Decomposition, *notes: str) -> list[str]:
+    return [
+        f"<h2>{html_text(factor_heading(before, after, d))}</h2>",
+        f'<div class="charts">{factor_chart(before, after, d)}</div>',
+        _html_table(factor_table(d)),
+        *notes,
+    ]
 
+
+def render_html(c: Comparison) -> str:
     body: list[str] = []
     if len(c.years) > 1:
         body += ["<h2>逐年比较</h2>", _html_table(year_table(c))]
@@ -280,12 +291,7 @@ def render_html(c: Comparison) -> str:
                 f'<p class="note">{html_text(COST_NOTE)}</p>',
             ]
         for before, after, d in c.pairs:
-            body += [
-                f"<h2>{html_text(factor_heading(before, after, d))}</h2>",
-                f'<div class="charts">{factor_chart(before, after, d)}</div>',
-                _html_table(factor_table(d)),
-                f'<p class="note">{html_text(FACTOR_NOTE)}</p>',
-            ]
+            body += _factor_html(before, after, d, f'<p class="note">{html_text(FACTOR_NOTE)}</p>')
     g = c.peers
     if g is not None:
         body.append("<h2>与同类项目比较（标杆管理）</h2>")
@@ -299,13 +305,7 @@ def render_html(c: Comparison) -> str:
         if costs is not None:
             body += ["<h2>最低成本法</h2>", _html_table(costs, text_columns=3)]
         if g.middle is not None and g.versus_middle is not None:
-            before = f"中位项目 {g.middle.id}"
-            d = g.versus_middle
-            body += [
-                f"<h2>{html_text(factor_heading(before, '本项目', d))}</h2>",
-                f'<div class="charts">{factor_chart(before, "本项目", d)}</div>',
-                _html_table(factor_table(d)),
-            ]
+            body += _factor_html(f"中位项目 {g.middle.id}", "本项目", g.versus_middle)
     return page(title(c), body)
 
 

@@ -16,11 +16,10 @@ from typing import TYPE_CHECKING
 from ..engine.result import Result
 from ..methods.comparison import Comparison
 from ..methods.cost import cost_lines, shown_cost
-from ..methods.factors import shown_parts
 from ..methods.peers import shown_rank
 from ..methods.survey import SurveyResult
 from ..numbers.text import format_number
-from .comparison import factor_table, signed
+from .comparison import factor_steps, factor_table, signed
 from .docx_blocks import TableCell
 
 if TYPE_CHECKING:  # docx_report imports this module to write the section
@@ -146,13 +145,7 @@ def write_methods(out: Blocks, result: Result, data: MethodsData) -> None:
     if not pairs:
         para("没有可比较的年度或同类项目，未作因素分解。")
     for before, after, d in pairs:
-        shown = shown_parts(d)
-        parts = [f"{top.name} {signed(shown[(top.id, 'total')], d.places)}" for top in d.parts]
-        parts += [
-            f"{label} {signed(shown[(label, 'total')], d.places)}"
-            for label in ("不适用折算", "四舍五入")
-            if shown[(label, "total")]
-        ]
+        parts = [f"{name} {signed(change, d.places)}" for name, change in factor_steps(d)]
         para(
             f"总分由 {format_number(d.before_total, d.places)} 分（{before}）变为 "
             f"{format_number(d.after_total, d.places)} 分（{after}），变化 "
