@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import re
 import zipfile
-import zlib
 from collections.abc import Callable
 from typing import IO
 from xml.parsers import expat
 
 from ..i18n import tr
 from .sheet import TableError
+from .zip_guard import UNPACK_ERRORS, damaged, dtd_refused
 
 __all__ = ["Budget", "XmlRefused", "local", "parse_part", "unescape"]
 
@@ -96,9 +96,7 @@ def parse_part(
             end(local(name))
 
     def refuse_dtd(*_: object) -> None:
-        raise XmlRefused(
-            tr("table-xml", "has a DTD (<!DOCTYPE …>), which no Office file has: refused unread")
-        )
+        raise XmlRefused(dtd_refused())
 
     parser = expat.ParserCreate(namespace_separator=" ")
     parser.buffer_text = True
@@ -135,14 +133,8 @@ def parse_part(
             "table-xml",
             file=file,
         ) from None
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError) as exc:
-        # RuntimeError: an encrypted zip entry (zipfile asks for a password).
-        raise TableError.at(
-            tr("table-format", "cannot be unpacked ({reason}); the file is damaged", reason=exc),
-            "table-format",
-            file=file,
-            path=part,
-        ) from None
+    except UNPACK_ERRORS as exc:
+        raise damaged(file, part, exc) from None
 
 
 def _feed(parser: expat.XMLParserType, stream: IO[bytes]) -> None:

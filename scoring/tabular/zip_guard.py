@@ -19,7 +19,7 @@ from ..i18n import tr
 from .sheet import TableError
 from .table_limits import TableLimits
 
-__all__ = ["megabytes", "open_zip", "refuse_dtd"]
+__all__ = ["UNPACK_ERRORS", "damaged", "dtd_refused", "megabytes", "open_zip", "refuse_dtd"]
 
 _EOCD = b"PK\x05\x06"
 _EOCD64_LOCATOR = b"PK\x06\x07"
@@ -185,24 +185,27 @@ def refuse_dtd(archive: zipfile.ZipFile, file: str) -> None:
             try:
                 with archive.open(info) as stream:
                     head = stream.read(_PROLOG)
-            except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, zlib.error) as exc:
-                raise TableError.at(
-                    tr(
-                        "table-format",
-                        "cannot be unpacked ({reason}); the file is damaged",
-                        reason=exc,
-                    ),
-                    "table-format",
-                    file=file,
-                    path=info.filename,
-                ) from None
+            except UNPACK_ERRORS as exc:
+                raise damaged(file, info.filename, exc) from None
             if b"<!DOCTYPE" in head:
-                raise TableError.at(
-                    tr(
-                        "table-xml",
-                        "has a DTD (<!DOCTYPE …>), which no Office file has: refused unread",
-                    ),
-                    "table-xml",
-                    file=file,
-                    path=info.filename,
-                )
+                raise TableError.at(dtd_refused(), "table-xml", file=file, path=info.filename)
+
+
+# What unpacking a damaged part raises (RuntimeError: an encrypted zip entry, for which zipfile
+# asks a password).
+UNPACK_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError)
+
+
+def damaged(file: str, part: str, reason: Exception) -> TableError:
+    """The error of a part that cannot be unpacked."""
+    return TableError.at(
+        tr("table-format", "cannot be unpacked ({reason}); the file is damaged", reason=reason),
+        "table-format",
+        file=file,
+        path=part,
+    )
+
+
+def dtd_refused() -> str:
+    """What is said of a part with a DTD, whichever reader finds it."""
+    return tr("table-xml", "has a DTD (<!DOCTYPE …>), which no Office file has: refused unread")
