@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from ..engine.facts import Facts, facts_from_record, share_of
 from ..engine.result import Totals
 from ..engine.whatif import carried_share, carried_weights, ratings_as_shares
-from ..errors import FactsError, ScoringError
+from ..errors import FactsError, Problem, ScoringError
 from ..numbers.quantities import parse_number
 from ..spec.compiled import Spec
 from .column_map import ColumnMap
@@ -103,18 +103,26 @@ def open_pair(
     """Each input opened under A, with what scores its records under B; every header checked
     under both specs first (one FactsError with every problem, each marked B's when only B
     cannot read the header)."""
-    opened_a = open_inputs(spec_a, paths, id_column=id_column, sheet=sheet)
-    try:
-        opened_b = open_inputs(spec_b, paths, id_column=id_column, sheet=sheet)
-    except FactsError as exc:  # a header A reads and B does not: say it is B's
-        raise FactsError(
-            [replace(p, message=f"B ({spec_b.id}): {p.message}") for p in exc.problems]
-        ) from None
     carried = carried_weights(spec_a, spec_b)
-    return [
-        (item_a, _scorer_b(spec_a, spec_b, item_b, carried))
-        for item_a, item_b in zip(opened_a, opened_b, strict=True)
-    ]
+    opened: list[tuple[Input, ScorerB]] = []
+    problems: list[Problem] = []
+    # Input by input, so that an input only B cannot read is reported beside one A cannot read
+    # (B's problems with an input A cannot read either would mostly say the same again).
+    for path in paths:
+        try:
+            (item_a,) = open_inputs(spec_a, [path], id_column=id_column, sheet=sheet)
+        except FactsError as exc:
+            problems += exc.problems
+            continue
+        try:
+            (item_b,) = open_inputs(spec_b, [path], id_column=id_column, sheet=sheet)
+        except FactsError as exc:  # a header A reads and B does not: say it is B's
+            problems += [replace(p, message=f"B ({spec_b.id}): {p.message}") for p in exc.problems]
+            continue
+        opened.append((item_a, _scorer_b(spec_a, spec_b, item_b, carried)))
+    if problems:
+        raise FactsError(problems)
+    return opened
 
 
 def _pairs(
