@@ -84,7 +84,10 @@ def diff_inputs(
     """Every record of ``paths`` scored under A and B, in order, each with its raw record and the
     converter that reads it (for its name, wanted only for the projects that move most). Every
     input's header is checked under both specs before any record is scored: a broken input raises
-    one FactsError with every problem (each marked B's when only B cannot read the header)."""
+    one FactsError with every problem (each marked B's when only B cannot read the header).
+    A ``chunk_size`` below 1 raises ValueError (chunks of no record would give no record)."""
+    if chunk_size < 1:
+        raise ValueError(f"chunk_size must be at least 1, not {chunk_size}")
     index = 0
     for item_a, scorer_b in open_pair(spec_a, spec_b, paths, id_column=id_column, sheet=sheet):
         for chunk in item_a.chunks(chunk_size):
