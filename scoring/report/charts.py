@@ -23,12 +23,12 @@ __all__ = [
     "count_chart",
     "losses_chart",
     "score_rate_chart",
+    "text_width",
     "waterfall_chart",
 ]
 
 FONT = "'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei','PingFang SC',sans-serif"
-_COLOURS = ("#2e7d32", "#1565c0", "#ef6c00", "#c62828")  # best band first
-GRADE_COLOURS = _COLOURS
+GRADE_COLOURS = ("#2e7d32", "#1565c0", "#ef6c00", "#c62828")  # best band first
 _NA = "#9e9e9e"
 _LABEL_W, _BAR_W, _VALUE_W = 170, 340, 150
 _ROW_H, _TOP, _BOTTOM = 30, 34, 30
@@ -39,17 +39,18 @@ def _px(value: Decimal) -> str:
     return format_number(value.quantize(Decimal("0.1")))
 
 
-def _width(text: str) -> int:
+def text_width(text: str) -> int:
+    """Display width in half-width columns (an Excel column unit): a CJK character is two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _short(text: str, limit: int = 22) -> str:
     """Cut a label to ``limit`` half-width columns (a CJK character counts two)."""
-    if _width(text) <= limit:
+    if text_width(text) <= limit:
         return text
     out = ""
     for ch in text:
-        if _width(out + ch) > limit - 2:
+        if text_width(out + ch) > limit - 2:
             break
         out += ch
     return out + "…"
@@ -59,8 +60,8 @@ def _band_colour(result: Result, rate: Decimal) -> str:
     bands = result.spec.grades.bands
     for index, (_name, minimum) in enumerate(bands):
         if rate * result.max >= minimum:
-            return _COLOURS[min(index, len(_COLOURS) - 1)]
-    return _COLOURS[-1]
+            return GRADE_COLOURS[min(index, len(GRADE_COLOURS) - 1)]
+    return GRADE_COLOURS[-1]
 
 
 def _frame(title: str, rows: int, body: list[str], axis: list[str]) -> str:
@@ -117,7 +118,7 @@ class Bar:
     label: str
     share: Decimal | None
     shown: str
-    colour: str = _COLOURS[1]
+    colour: str = GRADE_COLOURS[1]
     tip: str | None = None
 
 
@@ -193,7 +194,7 @@ def losses_chart(result: Result, limit: int = 8) -> str:
             leaf.name,
             leaf.lost / biggest,
             f"扣 {format_number(leaf.lost, places)} / {format_number(leaf.weight)} 分",
-            _COLOURS[3],
+            GRADE_COLOURS[3],
             leaf.explanation,
         )
         for leaf in losses
@@ -242,7 +243,7 @@ def waterfall_chart(
             left, right, colour, text = low, change, _NA, format_number(change, places)
         else:
             left, right = sorted((level, level + change))
-            colour = _COLOURS[0] if change >= 0 else _COLOURS[3]
+            colour = GRADE_COLOURS[0] if change >= 0 else GRADE_COLOURS[3]
             text = ("+" if change > 0 else "") + format_number(change, places)
             level += change
         width = max(x(right) - x(left), Decimal("1.5"))  # a zero step still shows as a line

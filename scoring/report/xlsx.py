@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import io
 import math
-import unicodedata
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -28,7 +27,7 @@ from ..tabular.result_rows import score_text
 from ..tabular.sheet import column_letter
 from ..writing.channels import put_xlsx_value, xlsx_text
 from ..writing.files import CREATOR
-from .charts import biggest_losses
+from .charts import biggest_losses, text_width
 
 __all__ = ["SHEET_TITLE", "render"]
 
@@ -98,11 +97,6 @@ def _draw(sheet: Worksheet, form: Form) -> None:
     sheet.row_dimensions[1].height = 28
 
 
-def _text_width(text: str) -> int:
-    """Display width in Excel column units: a CJK character is two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _row_heights(sheet: Worksheet, form: Form) -> None:
     """Excel does not grow rows for wrapped text it did not lay out itself: size them here."""
     spans: dict[tuple[int, int], int] = {}
@@ -134,7 +128,7 @@ def _lines(text: str, width: float) -> int:
     that; 5% more for the end of a line left empty where it breaks at a space; the cell's padding
     takes half a unit. (LibreOffice's substitute fonts are narrower: never more lines.)"""
     usable = max(width - 0.5, 1)
-    return sum(math.ceil(max(_text_width(part), 1) * 1.1 / usable) for part in text.split("\n"))
+    return sum(math.ceil(max(text_width(part), 1) * 1.1 / usable) for part in text.split("\n"))
 
 
 def _warnings_block(sheet: Worksheet, form: Form, result: Result) -> int:
