@@ -45,7 +45,7 @@ from .stated import Stated
 from .weights import infer_weights
 from .yaml_dump import dump_yaml
 
-__all__ = ["Imported", "dump_yaml", "import_table", "to_pair"]
+__all__ = ["Imported", "dump_yaml", "import_table"]
 
 
 @dataclass
@@ -74,14 +74,10 @@ def import_table(
 ) -> Imported:
     """Read a filed 自评表 and make its spec + facts pair. ``TableError`` only when the file cannot
     be opened, has no 自评表 or no indicator row, or (unless ``unscored``, as review asks) no
-    applicable row weighs anything; every unusable cell is a defect."""
-    return to_pair(read_table(path, sheet), unscored=unscored)
-
-
-def to_pair(table: FiledTable, *, unscored: bool = False) -> Imported:
-    """Interpret a read table; cells that cannot be used are ``Imported.defects``. With
-    ``unscored``, a table where nothing applicable weighs anything gives ``rule_result`` None
-    instead of ``table-empty``."""
+    applicable row weighs anything; every unusable cell is a defect. With ``unscored``, a table
+    where nothing applicable weighs anything gives ``rule_result`` None instead of
+    ``table-empty``."""
+    table = read_table(path, sheet)
     imported = convert(Draft(table))
     if imported.rule_result is None and not unscored:
         raise TableError.at(
