@@ -73,8 +73,7 @@ def money_of(result: Result, name: str) -> Decimal | None:
     measure = _measure(result, name)
     if value is None or measure is None or measure.kind != "money":
         return None
-    unit = measure.unit or "元"
-    return value if unit == WANYUAN else convert_money(value, unit, WANYUAN)
+    return convert_money(value, measure.unit or "元", WANYUAN)
 
 
 def _first_money(result: Result, names: tuple[str, ...]) -> Decimal | None:
@@ -124,8 +123,7 @@ def _item(result: Result, names: tuple[str, ...], source: str) -> Decimal | None
         fact = result.spec.facts.get(name)
         for key, value in result.items.get(name, {}).items():
             if fact is not None and source in str(key):
-                unit = fact.measure.unit or "元"
-                return value if unit == WANYUAN else convert_money(value, unit, WANYUAN)
+                return convert_money(value, fact.measure.unit or "元", WANYUAN)
     return None
 
 

@@ -18,10 +18,6 @@ def score_text(result: Result, value: Decimal | None) -> str:
     return format_number(value, result.spec.rounding.places)
 
 
-def weight_text(value: Decimal) -> str:
-    return format_number(value)
-
-
 def depth(result: Result) -> int:
     return max(item.level for item in result.walk())
 
@@ -63,7 +59,7 @@ def table_rows(result: Result) -> list[list[str]]:
                 *names,
                 item.target_text,
                 item.actual_text if item.not_applicable is None else "不适用",
-                weight_text(item.weight),
+                format_number(item.weight),
                 score_text(result, item.score),
                 deviation_text(result, item),
             ]
@@ -106,11 +102,11 @@ def project_lines(result: Result) -> list[tuple[str, str]]:
 
 
 def total_line(result: Result) -> str:
-    text = f"总分 {weight_text(result.max)}　自评得分 {score_text(result, result.total)}　自评等级 {result.grade}"
+    text = f"总分 {format_number(result.max)}　自评得分 {score_text(result, result.total)}　自评等级 {result.grade}"
     if result.applicable_weight != result.max:
         text += (
-            f"（适用分值 {weight_text(result.applicable_weight)}，"
-            f"得分按 实得分 ÷ {weight_text(result.applicable_weight)} × {weight_text(result.max)} 折算）"
+            f"（适用分值 {format_number(result.applicable_weight)}，"
+            f"得分按 实得分 ÷ {format_number(result.applicable_weight)} × {format_number(result.max)} 折算）"
         )
     return text
 
@@ -119,14 +115,14 @@ def next_grade_line(result: Result) -> str | None:
     step = result.next_grade
     if step is None:
         return None
-    return f"距“{step.grade}”（≥{weight_text(step.minimum)}）还差 {score_text(result, step.points_needed)} 分"
+    return f"距“{step.grade}”（≥{format_number(step.minimum)}）还差 {score_text(result, step.points_needed)} 分"
 
 
 def level_summary(result: Result) -> list[list[str]]:
     return [
         [
             top.name,
-            weight_text(top.weight),
+            format_number(top.weight),
             score_text(result, top.score),
             "—" if top.score_rate is None else format_number(top.score_rate * 100, 2) + "%",
         ]
