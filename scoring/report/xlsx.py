@@ -161,12 +161,17 @@ def _warnings_block(sheet: Worksheet, form: Form, result: Result) -> int:
     return last
 
 
-def _page_setup(sheet: Worksheet, form: Form, last_row: int) -> None:
+def _fit_a4(sheet: Worksheet) -> None:
+    """Printed on A4 portrait, as wide as the page and as many pages long as it takes."""
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.orientation = "portrait"
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]
+
+
+def _page_setup(sheet: Worksheet, form: Form, last_row: int) -> None:
+    _fit_a4(sheet)
     sheet.print_options.horizontalCentered = True
     sheet.page_margins.left = sheet.page_margins.right = 0.5
     # Inches. The footer is printed 0.3 in above the paper's edge and needs about 0.3 in of its
@@ -231,8 +236,4 @@ def _notes(sheet: Worksheet, result: Result) -> None:
         for cell in row_cells:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             cell.font = Font(name=FONT, size=11, bold=cell.value in titles)
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = "portrait"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]
+    _fit_a4(sheet)
