@@ -18,14 +18,10 @@ from ..tabular.result_rows import (
     table_rows,
     total_line,
 )
-from ..writing.channels import markdown_text
+from ..writing.channels import markdown_text as _cell
 from .charts import biggest_losses
 
 __all__ = ["render"]
-
-
-def _cell(text: str) -> str:
-    return markdown_text(text)
 
 
 def render(result: Result) -> str:
