@@ -19,7 +19,7 @@ from .table_limits import TableLimits
 __all__ = ["read_csv"]
 
 
-def read_csv(file: str, limits: TableLimits) -> Sheet:
+def read_csv(file: str, limits: TableLimits) -> list[Sheet]:
     try:
         raw = Path(file).read_bytes()
     except OSError as exc:
@@ -64,4 +64,4 @@ def read_csv(file: str, limits: TableLimits) -> Sheet:
             file=file,
             line=reader.line_num,
         ) from None
-    return finish_sheet(sheet, (), limits)
+    return [finish_sheet(sheet, (), limits)]

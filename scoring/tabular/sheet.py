@@ -20,6 +20,7 @@ unknown, and is not guessed.
 from __future__ import annotations
 
 import datetime
+import importlib
 import math
 import os
 from collections.abc import Callable, Iterable
@@ -214,25 +215,11 @@ def read_sheets(path: str | os.PathLike[str], limits: TableLimits | None = None)
             file=file,
         )
     kind = _sniff(file, suffix, limits)
-    if kind == "xlsx":
-        from .read_xlsx import read_xlsx
-
-        return read_xlsx(file, limits)
-    if kind == "xls":
-        from .read_xls import read_xls
-
-        return read_xls(file, limits)
-    if kind == "docx":
-        from .read_docx import read_docx
-
-        return read_docx(file, limits)
-    if kind == "pdf":
-        from .read_pdf import read_pdf
-
-        return read_pdf(file, limits)
-    from .read_csv import read_csv
-
-    return [read_csv(file, limits)]
+    # Each reader is imported when its kind of file is read: reading a .csv loads none of
+    # openpyxl, xlrd, python-docx and pdfplumber.
+    module = importlib.import_module(f".read_{kind}", __package__)
+    reader: Callable[[str, TableLimits], list[Sheet]] = getattr(module, f"read_{kind}")
+    return reader(file, limits)
 
 
 def _sniff(file: str, suffix: str, limits: TableLimits) -> str:
