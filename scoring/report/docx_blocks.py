@@ -30,8 +30,9 @@ from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Length, Mm, Pt, RGBColor
 from docx.styles.style import ParagraphStyle
-from docx.table import Table, _Cell
+from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 from ..engine.result import Result
 from ..writing.channels import xml_text
@@ -178,8 +179,8 @@ class DocxBlocks:
             row.height = None
             for cell, width in zip(row.cells, widths, strict=True):
                 cell.width = width
-        for index, column in enumerate(table.columns):
-            column.width = widths[index]
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = width
         _cell_margins(table, top=Mm(0.8), side=Mm(1))
         header = table.rows[0]
         trpr = header._tr.get_or_add_trPr()
@@ -232,10 +233,7 @@ def _set_fonts(rpr: BaseOxmlElement, east_asia: str) -> None:
     fonts.set(qn("w:hint"), "eastAsia")
 
 
-def _font(run: object, east_asia: str, size: float) -> None:
-    from docx.text.run import Run
-
-    assert isinstance(run, Run)
+def _font(run: Run, east_asia: str, size: float) -> None:
     run.font.size = Pt(size)
     _set_fonts(run._r.get_or_add_rPr(), east_asia)
 
@@ -269,8 +267,5 @@ def _cell_margins(table: Table, *, top: Length, side: Length) -> None:
         tblpr.append(margins)
 
 
-def _cant_split(row: object) -> None:
-    from docx.table import _Row
-
-    assert isinstance(row, _Row)
+def _cant_split(row: _Row) -> None:
     row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
