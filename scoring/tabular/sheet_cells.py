@@ -22,7 +22,7 @@ from ..numbers.quantities import parse_quantity
 from .filed import Defect, FiledTable, Located
 from .sheet import Sheet
 
-__all__ = ["CellReader", "cell_texts", "value_right_of"]
+__all__ = ["CellReader", "cell_texts", "filled_right_of", "value_right_of"]
 
 # ".32" for 1000.32: a number whose integer part was lost (a cut cell, an OCR slip).
 _CUT_NUMBER = re.compile(r"^\s*[.．]\d")
@@ -172,24 +172,24 @@ def cell_texts(sheet: Sheet, rows: range) -> Iterator[tuple[int, int, str]]:
                 yield row, col, normalize(sheet.text(row, col))
 
 
+def filled_right_of(sheet: Sheet, row: int, col: int) -> Iterator[int]:
+    """The columns of the filled cells right of (row, col), past its own merge, each merged range
+    once (at its top-left cell)."""
+    rng = sheet.merge(row, col)
+    for c in range((rng[3] if rng else col) + 1, sheet.max_col + 1):
+        if sheet.value(row, c) is not None and sheet.is_merge_origin(row, c):
+            yield c
+
+
 def value_right_of(
     reader: CellReader, row: int, col: int, labels: tuple[str, ...]
 ) -> tuple[str, int] | None:
     """The text (and its column) that a label cell labels: the next filled cell to its right.
 
-    The search starts past the label's own merge and skips the covered parts of other merges;
-    it stops at nothing if the next filled cell is itself one of ``labels`` (an empty field).
+    It is nothing if the next filled cell is itself one of ``labels`` (an empty field).
     """
     sheet = reader.sheet
-    rng = sheet.merge(row, col)
-    start = (rng[3] if rng else col) + 1
-    for c in range(start, sheet.max_col + 1):
-        text = sheet.text(row, c)
-        if not text:
-            continue
-        if sheet.merge(row, c) and not sheet.is_merge_origin(row, c):
-            continue
-        if any(word in normalize(text) for word in labels):
-            return None
-        return text, c
-    return None
+    c = next(filled_right_of(sheet, row, col), None)
+    if c is None or any(word in normalize(sheet.text(row, c)) for word in labels):
+        return None
+    return sheet.text(row, c), c

@@ -17,7 +17,7 @@ from ..i18n import tr
 from ..numbers.cell_text import normalize
 from ..numbers.text import format_number
 from .filed import Defect, Located
-from .sheet_cells import CellReader, cell_texts, value_right_of
+from .sheet_cells import CellReader, cell_texts, filled_right_of, value_right_of
 from .sheet_header import Header, label_column
 
 __all__ = ["GRADE_NAMES", "GRADE_WORDS", "TOTAL_WORDS", "read_footer"]
@@ -91,24 +91,18 @@ def _labelled_total(reader: CellReader, row: int, labels: tuple[str, ...]) -> No
     sheet = reader.sheet
     for col in range(1, sheet.max_col + 1):
         if any(w in normalize(sheet.text(row, col)) for w in labels):
-            for c in range(col + 1, sheet.max_col + 1):
-                value = sheet.value(row, c)
-                if value is None or not sheet.is_merge_origin(row, c):
-                    continue
+            c = next(filled_right_of(sheet, row, col), None)
+            if c is not None:
                 number, _ = reader.number(row, c, "自评总分")
                 if number is not None:
                     reader.table.total = Located(number, sheet.ref(row, c))
-                return
+            return
 
 
 def _read_grade(reader: CellReader, row: int) -> None:
     """The grade in this row: after its label ("自评等级：优") or in the next filled cell right."""
     sheet, table = reader.sheet, reader.table
-    for col in range(1, sheet.max_col + 1):
-        if not sheet.is_merge_origin(row, col):
-            continue
-        raw = sheet.text(row, col)
-        text = normalize(raw)
+    for _, col, text in cell_texts(sheet, range(row, row + 1)):
         word = next((w for w in GRADE_WORDS if text.startswith(w)), None)
         if word is None:
             continue
@@ -160,19 +154,14 @@ def _is_number(value: object) -> bool:
 
 
 def _first_number_right(reader: CellReader, row: int, col: int, skip: int | None) -> bool:
-    """The total as the first number right of the 总分 label ("总分(100分) | 100 | 自评等级 | 优")."""
+    """The total as the first number right of the 总分 label ("总分(100分) | 100 | 自评等级 | 优");
+    the 总分 row's 分值 (column ``skip``) is the total weight, not the total."""
     sheet = reader.sheet
-    rng = sheet.merge(row, col)
-    for c in range((rng[3] if rng else col) + 1, sheet.max_col + 1):
-        value = sheet.value(row, c)
-        if not sheet.is_merge_origin(row, c) or value is None:
-            continue
-        if c == skip:
-            continue  # the 总分 row's 分值: the total weight, not the total
-        if _is_number(value):
-            number, _ = reader.number(row, c, "自评总分")
-            if number is not None:
-                reader.table.total = Located(number, sheet.ref(row, c))
-                return True
+    c = next((c for c in filled_right_of(sheet, row, col) if c != skip), None)
+    if c is None or not _is_number(sheet.value(row, c)):
         return False
-    return False
+    number, _ = reader.number(row, c, "自评总分")
+    if number is None:
+        return False
+    reader.table.total = Located(number, sheet.ref(row, c))
+    return True
