@@ -111,5 +111,4 @@ def render(result: Result) -> str:
         out.append('<h2>提示</h2>\n<ul class="warnings">')
         out += [f"<li>{html_text(str(w))}</li>" for w in result.warnings]
         out.append("</ul>")
-    spec = result.spec
-    return page(title, out, footer=spec_footer(spec.name, spec.id, spec.version, spec.sha256))
+    return page(title, out, footer=spec_footer(result.spec))

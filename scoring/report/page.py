@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from .. import __version__
+from ..spec.compiled import Spec
 from ..writing.channels import html_text
 
 __all__ = ["DOCUMENT_STYLE", "STYLE", "data_table", "meta_table", "page", "spec_footer"]
@@ -132,9 +133,9 @@ def meta_table(items: Iterable[tuple[str, str]]) -> str:
     return f'<table class="meta">{rows}</table>'
 
 
-def spec_footer(name: str, spec_id: str, version: str, sha256: str) -> str:
+def spec_footer(spec: Spec) -> str:
     """The footer of a page about one project: which indicator system scored it, exactly."""
     return (
-        f"指标体系：{html_text(name)}（{html_text(spec_id)} v{html_text(version)}，"
-        f"sha256 {sha256[:12]}）"
+        f"指标体系：{html_text(spec.name)}（{html_text(spec.id)} v{html_text(spec.version)}，"
+        f"sha256 {spec.sha256[:12]}）"
     )

@@ -80,11 +80,10 @@ class HtmlBlocks:
 def render(result: Result, methods: MethodsData | None = None) -> str:
     blocks = HtmlBlocks()
     ReportWriter(result, blocks, methods).write()
-    spec = result.spec
     return page(
         blocks.page_title,
         blocks.parts,
         heading="",  # the report's title block is its heading
         style=DOCUMENT_STYLE,
-        footer=spec_footer(spec.name, spec.id, spec.version, spec.sha256),
+        footer=spec_footer(result.spec),
     )
