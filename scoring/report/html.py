@@ -20,14 +20,14 @@ __all__ = ["render"]
 
 
 def _form_table(form: Form) -> str:
-    covered: dict[tuple[int, int], tuple[int, int]] = {}
-    origins: dict[tuple[int, int], tuple[int, int]] = {}
-    for r1, c1, r2, c2 in form.merges:
-        origins[(r1, c1)] = (r2 - r1 + 1, c2 - c1 + 1)
-        for r in range(r1, r2 + 1):
-            for c in range(c1, c2 + 1):
-                if (r, c) != (r1, c1):
-                    covered[(r, c)] = (r1, c1)
+    # A merge is drawn by its top-left cell with a rowspan/colspan; its other cells are left out.
+    spans = {(r1, c1): (r2 - r1 + 1, c2 - c1 + 1) for r1, c1, r2, c2 in form.merges}
+    covered = {
+        (r, c)
+        for r1, c1, r2, c2 in form.merges
+        for r in range(r1, r2 + 1)
+        for c in range(c1, c2 + 1)
+    } - spans.keys()
     lines = ['<table class="form">']
     for row in range(1, form.last_row + 1):
         cells = []
@@ -37,11 +37,9 @@ def _form_table(form: Form) -> str:
             cell = form.cells.get((row, col))
             kind = cell.kind if cell is not None else "text"
             tag = "th" if kind == "header" else "td"
-            span = ""
-            if (row, col) in origins:
-                rows, cols = origins[(row, col)]
-                span += f' rowspan="{rows}"' if rows > 1 else ""
-                span += f' colspan="{cols}"' if cols > 1 else ""
+            rows, cols = spans.get((row, col), (1, 1))
+            span = f' rowspan="{rows}"' if rows > 1 else ""
+            span += f' colspan="{cols}"' if cols > 1 else ""
             text = html_text(form.text(row, col)).replace("\n", "<br>")
             cells.append(f'<{tag} class="{kind}"{span}>{text}</{tag}>')
         lines.append("<tr>" + "".join(cells) + "</tr>")
