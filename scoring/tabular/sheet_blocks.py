@@ -76,10 +76,9 @@ def read_goal(reader: CellReader, before: int) -> None:
     for row in range(1, before):
         cols = {
             key: col
-            for col in range(1, sheet.max_col + 1)
-            if sheet.is_merge_origin(row, col)
+            for _, col, text in cell_texts(sheet, range(row, row + 1))
             for key, word in (("expected", "预期目标"), ("actual", "实际完成情况"))
-            if normalize(sheet.text(row, col)).startswith(word)
+            if text.startswith(word)
         }
         if not cols:
             continue
@@ -117,10 +116,8 @@ def read_funds(reader: CellReader, before: int) -> None:
     sheet = reader.sheet
     for row in range(1, before):
         columns: dict[str, int] = {}
-        for col in range(1, sheet.max_col + 1):
-            if not sheet.is_merge_origin(row, col):
-                continue
-            name = _funds_column(normalize(sheet.text(row, col)))
+        for _, col, text in cell_texts(sheet, range(row, row + 1)):
+            name = _funds_column(text)
             if name is not None and name not in columns:
                 columns[name] = col
         if not {COLUMNS[1], COLUMNS[2]} <= columns.keys():
