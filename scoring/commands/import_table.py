@@ -83,22 +83,19 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     }
     texts = {name: header + dump_yaml(data) for name, data in files.items()}
     # All three are written before any is renamed into place: a full disk leaves the old set.
+    # A failure aborts those not yet renamed (abort is harmless on the one that failed).
     pending: list[AtomicFile] = []
     try:
         for name, text in texts.items():
             pending.append(AtomicFile(out / name))
             pending[-1].write(text.encode("utf-8"))
+        while pending:
+            pending[0].commit()
+            del pending[0]
     except BaseException:
         for item in pending:
             item.abort()
         raise
-    for index, item in enumerate(pending):
-        try:
-            item.commit()
-        except BaseException:
-            for rest in pending[index + 1 :]:
-                rest.abort()
-            raise
     # Cells that cannot be used: their rows are imported rated by their stated scores.
     stderr.writelines(f"{args.table}: {terminal(str(defect))}\n" for defect in imported.defects)
     stderr.writelines(f"{args.table}: {terminal(str(notice))}\n" for notice in imported.notices)
