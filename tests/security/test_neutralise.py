@@ -288,7 +288,7 @@ def test_batch_outputs_and_summary(jixiao: Jixiao, tmp_path: Path) -> None:
         run = jixiao("batch", str(SPEC), str(folder), "-o", str(out))
         assert run.code == 0, run.err
         assert _controls(run.err) == set()
-        assert f"  97.74 优  =cmd|calc!A0\\x1b[2J\\u2028<b>.yaml  ({folder}/" in run.err
+        assert f"  97.74 优  =cmd|calc!A0\\x1b[2J\\u2028<b>.yaml 演示项目  ({folder}/" in run.err
         if suffix == ".csv":
             rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
             assert rows[1][0] == f"'{hostile}.yaml"
