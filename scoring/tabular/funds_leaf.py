@@ -12,14 +12,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..i18n import tr, ui
-from ..numbers.limits import QuantityError
 from ..numbers.money import money_factor
-from ..numbers.quantities import parse_quantity
 from ..numbers.text import format_number
 from .draft import Draft
 from .filed import FiledFunds, Located
 from .funds import COLUMNS, EXECUTION_ID, SOURCES
 from .ratings import tier_of
+from .sheet import parsed_quantity
 
 __all__ = ["printed_rate", "read_funds"]
 
@@ -178,9 +177,8 @@ def printed_rate(text: str | None) -> Decimal | None:
     for anything else."""
     if not text:
         return None
-    try:
-        quantity = parse_quantity(text)
-    except QuantityError:
+    quantity = parsed_quantity(text)
+    if quantity is None:
         return None
     if quantity.unit == "%":
         return quantity.number

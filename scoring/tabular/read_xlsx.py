@@ -29,7 +29,7 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, fr
 
 from ..errors import Problem
 from ..i18n import tr, ui
-from .sheet import CellValue, Sheet, TableError, cell_ref, finish_sheet, is_target, normalise
+from .sheet import CellValue, Sheet, TableError, cell_ref, finish_sheet, normalise, parsed_target
 from .table_limits import TableLimits
 from .xml_parts import Budget, XmlRefused, parse_part, unescape
 from .zip_guard import open_zip
@@ -371,7 +371,7 @@ class _SheetReader:
         text = "".join(cell.formula or [])
         written = "=" + text
         ref = cell_ref(cell.row, cell.col, self.sheet.name)
-        if text and is_target(written):
+        if text and parsed_target(written) is not None:
             # "=0次" stored as a formula by a program: it is the target as typed.
             self.count += 1
             self.sheet.cells[(cell.row, cell.col)] = written

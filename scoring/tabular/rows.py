@@ -16,14 +16,14 @@ from typing import Any
 
 from ..i18n import tr, ui
 from ..numbers.cell_text import is_not_applicable, normalize
-from ..numbers.limits import QuantityError
 from ..numbers.money import money_factor
-from ..numbers.quantities import Target, parse_quantity, parse_target
+from ..numbers.quantities import Target
 from ..numbers.text import format_number
 from .draft import Draft, Leaf, deviation_text
 from .filed import FiledRow
 from .names import NAME_QUANTITY, NAME_UNIT
 from .ratings import qualitative
+from .sheet import parsed_quantity, parsed_target
 
 __all__ = ["CAPPED_RATE", "GARBLED", "RANGE_OPS", "read_leaf", "stray_prefix"]
 
@@ -173,11 +173,8 @@ def target_of(draft: Draft, row: FiledRow) -> Target | None:
             row.target.cell,
             ui("年度指标值 is empty: {target}, from the indicator's name, is taken", target=text),
         )
-    try:
-        target = parse_target(text)
-    except QuantityError:
-        return None
-    if not target.quantity.unit:
+    target = parsed_target(text)
+    if target is not None and not target.quantity.unit:
         unit = in_name["u"] if in_name else unit_in_name["u"] if unit_in_name else ""
         if unit:
             q = target.quantity
@@ -192,14 +189,10 @@ def actual_of(draft: Draft, leaf: Leaf, target: Target | None) -> Any:
     text = row.actual.value
     if text is None or target is None:
         return None
-    try:
-        return parse_quantity(text)
-    except QuantityError:
-        pass
-    try:
-        bound = parse_target(text)
-    except QuantityError:
-        bound = None
+    quantity = parsed_quantity(text)
+    if quantity is not None:
+        return quantity
+    bound = parsed_target(text)
     if bound is not None and bound.op in RANGE_OPS:
         draft.notice(
             row.actual.cell,
@@ -352,16 +345,9 @@ def stray_prefix(text: str) -> bool:
     match = _STRAY_PREFIX.match(plain)
     if match is None or match["char"] in _QUANTITY_WORDS:
         return False
-    try:
-        parse_target(plain)
+    if parsed_target(plain) is not None:
         return False  # an operator the parser reads
-    except QuantityError:
-        pass
-    try:
-        parse_quantity(match["rest"])
-    except QuantityError:
-        return False
-    return True
+    return parsed_quantity(match["rest"]) is not None
 
 
 def _digits_lost(actual: Decimal, target: Decimal, leaf: Leaf) -> bool:
@@ -376,11 +362,8 @@ def _digits_lost(actual: Decimal, target: Decimal, leaf: Leaf) -> bool:
 
 def _implausible_actual(row: FiledRow) -> bool:
     """The printed actual is a rate its kind cannot reach, whatever the target says."""
-    try:
-        quantity = parse_quantity(row.actual.value or "")
-    except QuantityError:
-        return False
-    return _implausible(row.name, quantity.number, quantity.unit)
+    quantity = parsed_quantity(row.actual.value or "")
+    return quantity is not None and _implausible(row.name, quantity.number, quantity.unit)
 
 
 def _implausible(name: str, number: Decimal, unit: str) -> bool:

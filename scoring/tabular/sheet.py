@@ -31,7 +31,7 @@ from pathlib import Path
 from ..errors import Problem, ScoringError
 from ..i18n import N_, tr, ui
 from ..numbers.limits import MAX_DECIMAL_PLACES, MAX_INTEGER_DIGITS, QuantityError
-from ..numbers.quantities import parse_target
+from ..numbers.quantities import Quantity, Target, parse_quantity, parse_target
 from .table_limits import TableLimits, current_limits
 
 __all__ = [
@@ -41,9 +41,10 @@ __all__ = [
     "cell_ref",
     "column_letter",
     "finish_sheet",
-    "is_target",
     "named_sheet",
     "normalise",
+    "parsed_quantity",
+    "parsed_target",
     "read_sheet",
     "read_sheets",
 ]
@@ -366,13 +367,20 @@ def finish_sheet(
     return sheet
 
 
-def is_target(text: str) -> bool:
-    """A text that reads as a target ("=0次"): a program may have stored it as a formula."""
+def parsed_target(text: str) -> Target | None:
+    """``text`` as a target ("=0次", "≥95%"), or None when it reads as none."""
     try:
-        parse_target(text)
+        return parse_target(text)
     except QuantityError:
-        return False
-    return True
+        return None
+
+
+def parsed_quantity(text: str) -> Quantity | None:
+    """``text`` as a quantity ("95%", "26次"), or None when it reads as none."""
+    try:
+        return parse_quantity(text)
+    except QuantityError:
+        return None
 
 
 def normalise(value: object, number_format: str) -> CellValue:
