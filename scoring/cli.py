@@ -85,7 +85,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         title=ui("commands"), dest="command", required=True, parser_class=_Parser
     )
     named = None if argv is None else _command_named(argv)
-    for name, (_, help_text) in COMMANDS.items():
+    for name, help_text in COMMANDS.items():
         description, examples = ABOUT[name]
         command_parser = sub.add_parser(
             name,

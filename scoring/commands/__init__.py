@@ -17,40 +17,31 @@ from ..i18n import N_
 
 __all__ = ["ABOUT", "COMMANDS", "load"]
 
-# name → (module in this package, the help ``jixiao --help`` shows), in the order it lists them.
-# The help (and ABOUT below) is English, marked for the catalogues with N_ and translated by
-# cli.build_parser when it is shown: a module constant is made before the language is chosen.
-COMMANDS: dict[str, tuple[str, str]] = {
-    "validate": ("validate", N_("check indicator system files; every problem with file:line:col")),
-    "score": ("score", N_("score one project's facts; print the 自评表")),
-    "batch": (
-        "batch",
-        N_(
-            "score many projects (folder, CSV, XLSX, JSON Lines) into one CSV/JSONL/XLSX, "
-            "with a summary"
-        ),
+# name → the help ``jixiao --help`` shows, in the order it lists them. The help (and ABOUT below)
+# is English, marked for the catalogues with N_ and translated by cli.build_parser when it is
+# shown: a module constant is made before the language is chosen.
+COMMANDS: dict[str, str] = {
+    "validate": N_("check indicator system files; every problem with file:line:col"),
+    "score": N_("score one project's facts; print the 自评表"),
+    "batch": N_(
+        "score many projects (folder, CSV, XLSX, JSON Lines) into one CSV/JSONL/XLSX, "
+        "with a summary"
     ),
-    "explain": ("explain", N_("where each point went and what the next grade takes")),
-    "diff": (
-        "diff",
-        N_("score the same facts under two specs or profiles and show what changes"),
-    ),
-    "init": ("init", N_("write a facts template listing every fact and rating the spec needs")),
-    "test": (
-        "test",
-        N_("run the test cases of specs and report indicator and rule-branch coverage"),
-    ),
-    "schema": ("schema", N_("print the JSON Schema of the spec (or facts) file format")),
-    "systems": ("systems", N_("list the indicator systems shipped with jixiao (jixiao:NAME)")),
-    "import": ("import_table", N_("read a filled 自评表 (xlsx/csv) into a spec + facts pair")),
-    "review": ("review", N_("复核: recompute a filed 自评表 and list what does not add up")),
-    "report": ("report", N_("write a draft 自评报告 (.docx, .pdf or .html) for one project")),
-    "compare": ("compare", N_("比较法 across years, with 因素分析法 of each change of the total")),
-    "survey": (
-        "survey",
-        N_("公众评判法: questionnaire answers → 满意度 with its sample and 95%% interval"),
-    ),
+    "explain": N_("where each point went and what the next grade takes"),
+    "diff": N_("score the same facts under two specs or profiles and show what changes"),
+    "init": N_("write a facts template listing every fact and rating the spec needs"),
+    "test": N_("run the test cases of specs and report indicator and rule-branch coverage"),
+    "schema": N_("print the JSON Schema of the spec (or facts) file format"),
+    "systems": N_("list the indicator systems shipped with jixiao (jixiao:NAME)"),
+    "import": N_("read a filled 自评表 (xlsx/csv) into a spec + facts pair"),
+    "review": N_("复核: recompute a filed 自评表 and list what does not add up"),
+    "report": N_("write a draft 自评报告 (.docx, .pdf or .html) for one project"),
+    "compare": N_("比较法 across years, with 因素分析法 of each change of the total"),
+    "survey": N_("公众评判法: questionnaire answers → 满意度 with its sample and 95%% interval"),
 }
+
+# A command's module in this package is named as the command, but for ``import`` (a keyword).
+_MODULES = {"import": "import_table"}
 
 # name → (what ``jixiao NAME --help`` says first, its examples as (what it does, command line)).
 # The command lines run as shown from the repository root, in order (tests/test_i18n.py runs
@@ -304,4 +295,4 @@ ABOUT: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
 
 def load(name: str) -> ModuleType:
     """The module of command ``name``."""
-    return importlib.import_module(f".{COMMANDS[name][0]}", __name__)
+    return importlib.import_module(f".{_MODULES.get(name, name)}", __name__)
