@@ -812,3 +812,24 @@ def test_csv_output_defuses_formulas_in_text_cells(tmp_path: Path) -> None:
         ['\'=HYPERLINK("x")', "95.85", "'@SUM(A1)"],
         ["项目甲", "-0", ""],
     ]
+
+
+@pytest.mark.parametrize("size", [0, -1])
+@pytest.mark.parametrize("source", ["folder", "csv"])
+def test_a_chunk_size_below_one_is_refused_before_any_output(
+    tmp_path: Path, size: int, source: str
+) -> None:
+    """Chunks of no record gave a folder's batch no record, and an output of its header alone;
+    a CSV (read column by column, never chunked) scored. Either way it is refused, at once."""
+    if source == "folder":
+        given = tmp_path / "in"
+        given.mkdir()
+        shutil.copy(ROOT / "examples" / "hengnan_xinfang_2021.yaml", given)
+    else:
+        given = tmp_path / "in.csv"
+        given.write_text("项目名称,年度预算资金\n甲,110万元\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    with pytest.raises(ValueError, match=r"^chunk_size") as raised:
+        run_batch(SPEC, [str(given)], str(out), chunk_size=size)
+    assert str(raised.value) == f"chunk_size must be at least 1, not {size}"
+    assert not out.exists()

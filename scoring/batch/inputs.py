@@ -45,7 +45,7 @@ from .undecodable import undecodable
 if TYPE_CHECKING:
     from .sql import SqlQuery
 
-__all__ = ["FACTS_SUFFIXES", "Input", "open_inputs"]
+__all__ = ["FACTS_SUFFIXES", "Input", "check_chunk_size", "open_inputs"]
 
 FACTS_SUFFIXES = (".yaml", ".yml", ".json")
 CSV_SUFFIXES = (".csv",)
@@ -78,6 +78,7 @@ class Input:
 
     def chunks(self, size: int) -> Iterator[list[RawRecord]]:
         """``records`` in runs of ``size`` (the last one shorter), in order."""
+        check_chunk_size(size)
         records = self.records()
         while chunk := list(itertools.islice(records, size)):
             yield chunk
@@ -478,3 +479,10 @@ _READERS: dict[str, Callable[..., Iterator[RawRecord]]] = {
     "xlsx": _xlsx_records,
     "jsonl": _jsonl_records,
 }
+
+
+def check_chunk_size(size: int) -> None:
+    """A library caller's ``chunk_size`` below 1 is a ValueError: runs of no record would give
+    no record, and the output would be silently empty."""
+    if size < 1:
+        raise ValueError(f"chunk_size must be at least 1, not {size}")

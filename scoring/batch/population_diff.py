@@ -36,7 +36,7 @@ from ..numbers.quantities import parse_number
 from ..spec.compiled import Spec
 from .column_map import ColumnMap
 from .core import record_outcomes
-from .inputs import Input, open_inputs
+from .inputs import Input, check_chunk_size, open_inputs
 from .records import Converted, Converter, RawRecord, RowConverter, project_name
 
 if TYPE_CHECKING:
@@ -86,8 +86,7 @@ def diff_inputs(
     input's header is checked under both specs before any record is scored: a broken input raises
     one FactsError with every problem (each marked B's when only B cannot read the header).
     A ``chunk_size`` below 1 raises ValueError (chunks of no record would give no record)."""
-    if chunk_size < 1:
-        raise ValueError(f"chunk_size must be at least 1, not {chunk_size}")
+    check_chunk_size(chunk_size)
     index = 0
     for item_a, scorer_b in open_pair(spec_a, spec_b, paths, id_column=id_column, sheet=sheet):
         for chunk in item_a.chunks(chunk_size):

@@ -16,7 +16,7 @@ from ..spec.compiled import Spec
 from ..spec.loader import load_spec
 from ..writing.files import check_outputs
 from .core import FIRST_TOP_COLUMN, ChunkResult, Layout
-from .inputs import Input, open_inputs
+from .inputs import Input, check_chunk_size, open_inputs
 from .outputs import check_output, open_writer, row_format
 from .parallel import Chunk, Pool, make_pool, run_chunks
 from .peer_columns import PeerColumns
@@ -47,8 +47,10 @@ def run_batch(
 
     Raises ``ScoringError`` for a bad spec or a broken input file (no output is left then) and
     ``UsageError`` for an output that cannot be named so. A record that cannot be scored is not an
-    exception: its error is in its row, and counted in ``Summary.failed``.
+    exception: its error is in its row, and counted in ``Summary.failed``. A ``chunk_size`` below
+    1 raises ValueError.
     """
+    check_chunk_size(chunk_size)
     check_output(output)
     # Never over an input, however spelled or linked (``jixiao batch`` has checked this already,
     # and whether an existing file may be replaced; a library caller gets the first part).
