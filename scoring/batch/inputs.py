@@ -78,7 +78,6 @@ class Input:
 
     def chunks(self, size: int) -> Iterator[list[RawRecord]]:
         """``records`` in runs of ``size`` (the last one shorter), in order."""
-        check_chunk_size(size)
         records = self.records()
         while chunk := list(itertools.islice(records, size)):
             yield chunk
@@ -482,7 +481,8 @@ _READERS: dict[str, Callable[..., Iterator[RawRecord]]] = {
 
 
 def check_chunk_size(size: int) -> None:
-    """A library caller's ``chunk_size`` below 1 is a ValueError: runs of no record would give
-    no record, and the output would be silently empty."""
+    """A library caller's ``chunk_size`` below 1 is a ValueError, raised by the entry points
+    before anything is read: ``Input.chunks`` would give runs of no record, and the output would
+    be silently empty."""
     if size < 1:
         raise ValueError(f"chunk_size must be at least 1, not {size}")
