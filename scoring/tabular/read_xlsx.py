@@ -90,7 +90,7 @@ class _Book:
         self.epoch = CALENDAR_WINDOWS_1900
         self.parse(self.workbook, self._workbook_element)
         strings = self.related.get("sharedStrings", [])
-        self.shared = _SharedStrings(self).read(strings[0][1]) if strings else []
+        self.shared = _shared_strings(self, strings[0][1]) if strings else []
         styles = self.related.get("styles", [])
         self.formats = _styles(self, styles[0][1]) if styles else []
 
@@ -135,39 +135,28 @@ class _Book:
         return [(name, worksheets[rid]) for name, rid in self.sheets if rid in worksheets]
 
 
-class _SharedStrings:
+def _shared_strings(book: _Book, part: str) -> list[str]:
     """``<si>`` texts: plain ``<t>`` or rich-text runs, phonetic guides (``<rPh>``) left out."""
+    strings: list[str] = []
+    parts: list[str] = []
+    open_elements: list[str] = []
 
-    def __init__(self, book: _Book) -> None:
-        self.book = book
-        self.strings: list[str] = []
-        self.parts: list[str] = []
-        self.in_text = False
-        self.phonetic = 0
-
-    def read(self, part: str) -> list[str]:
-        self.book.parse(part, self.start, self.end, self.text)
-        return self.strings
-
-    def start(self, name: str, attrs: dict[str, str]) -> None:
+    def start(name: str, attrs: dict[str, str]) -> None:
+        open_elements.append(name)
         if name == "si":
-            self.parts = []
-        elif name == "rPh":
-            self.phonetic += 1
-        elif name == "t" and not self.phonetic:
-            self.in_text = True
+            parts.clear()
 
-    def end(self, name: str) -> None:
+    def end(name: str) -> None:
+        open_elements.pop()
         if name == "si":
-            self.strings.append(unescape("".join(self.parts)))
-        elif name == "rPh":
-            self.phonetic -= 1
-        elif name == "t":
-            self.in_text = False
+            strings.append(unescape("".join(parts)))
 
-    def text(self, data: str) -> None:
-        if self.in_text:
-            self.parts.append(data)
+    def text(data: str) -> None:
+        if open_elements[-1:] == ["t"] and "rPh" not in open_elements:
+            parts.append(data)
+
+    book.parse(part, start, end, text)
+    return strings
 
 
 def _styles(book: _Book, part: str) -> list[str]:
