@@ -107,10 +107,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     lines += [
         "",
         ui("The files are in {home} (indicators/, examples/); for example:", home=HOME),
-        _EXAMPLE,
+        "  jixiao score jixiao:xinfang_weiwen jixiao:hengnan_xinfang_2021",
     ]
     stdout.write("\n".join(lines) + "\n")
     return 0
-
-
-_EXAMPLE = "  jixiao score jixiao:xinfang_weiwen jixiao:hengnan_xinfang_2021"
