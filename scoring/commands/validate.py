@@ -163,10 +163,10 @@ def compound_warnings(spec: Spec, path: str) -> list[Problem]:
 
 def _indicator_loc(data: Any, wanted: str, loc: Loc = ()) -> Loc | None:
     """Where in the merged spec data the indicator ``wanted`` is written."""
-    items = data.get("indicators" if not loc else "children") if isinstance(data, dict) else None
+    key = "indicators" if not loc else "children"
+    items = data.get(key) if isinstance(data, dict) else None
     if not isinstance(items, list):
         return None
-    key = "indicators" if not loc else "children"
     for index, item in enumerate(items):
         if not isinstance(item, dict):
             continue
