@@ -51,11 +51,9 @@ class CellReader:
         text = self.sheet.text(row, col)
         return Located(text or None, self.sheet.ref(row, col))
 
-    def number(
-        self, row: int, col: int, what: str, units: tuple[str, ...] = ("", "分")
-    ) -> tuple[Decimal | None, bool]:
-        """A 分值 or 得分 cell: (value, not-applicable marker). Problems are recorded, never
-        guessed; a negative number is one (no weight or score is below 0)."""
+    def number(self, row: int, col: int, what: str) -> tuple[Decimal | None, bool]:
+        """A 分值 or 得分 cell: (value, not-applicable marker), bare or in 分. Problems are
+        recorded, never guessed; a negative number is one (no weight or score is below 0)."""
         value = self.sheet.value(row, col)
         if value is None:
             return None, False
@@ -82,8 +80,7 @@ class CellReader:
                 ),
             )
             return None, False
-        if quantity.unit not in units:
-            allowed = "、".join(u for u in units if u) or "无单位"
+        if quantity.unit not in ("", "分"):
             self.defect(
                 row,
                 col,
@@ -94,7 +91,7 @@ class CellReader:
                     what=what,
                     value=value,
                     unit=quantity.unit,
-                    allowed=allowed,
+                    allowed="分",
                 ),
             )
             return None, False
