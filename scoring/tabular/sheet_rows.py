@@ -114,31 +114,27 @@ def read_rows(reader: CellReader, header: Header) -> int:
     fields = header.fields
     current: list[Located[str] | None] = [None] * len(header.levels)
     merged_weights: dict[tuple[int, int, int, int], list[int]] = {}
-    row = header.last_row + 1
+    foot = sheet.max_row + 1  # one past the last row, unless a footer row comes first
     last = max((r for (r, _c) in sheet.cells), default=0)  # the last row holding anything
     # A form in sections ("年度绩效目标1（40分）" on a row of its own, the first one just above the
     # header): the section is the outermost name of each row's path, and its weight a block's.
     section = _section(reader, header.first_row - 1)
-    while row <= sheet.max_row:
-        footer = TOTAL_WORDS, GRADE_WORDS
-        if any(label_column(reader, row, header, words) is not None for words in footer):
+    for row in range(header.last_row + 1, sheet.max_row + 1):
+        if label_column(reader, row, header, TOTAL_WORDS + GRADE_WORDS) is not None:
+            foot = row
             break  # the footer: the rows read so far still get their merged block weights
         if is_header_row(sheet, row):
-            row += 1  # the header again, under a new section or on a new page
-            continue
+            continue  # the header again, under a new section or on a new page
         heading = _section(reader, row)
         if heading is not None:
             section, current = heading, [None] * len(header.levels)
-            row += 1
             continue
         outer = (section,) if section is not None else ()
         if label_column(reader, row, header, _NOTE_WORDS) is not None:
-            row += 1  # 其他需要说明事项 | 无: a note between the rows and the 总分, no indicator
-            continue
+            continue  # 其他需要说明事项 | 无: a note between the rows and the 总分, no indicator
         sub = label_column(reader, row, header, _SUBTOTAL_WORDS)
         if sub is not None:
             _subtotal(reader, row, sub, header, current)
-            row += 1
             continue
         started = [False] * len(header.levels)
         blocks: list[bool] = [False] * len(header.levels)
@@ -205,11 +201,9 @@ def read_rows(reader: CellReader, header: Header) -> int:
                         placeholder=leaf.value,
                     ),
                 )
-                row += 1
                 continue
         if not numbers and not started[-1]:
             _name_only(reader, header, row, started, blocks, last)
-            row += 1
             continue
         deepest = max((i for i, s in enumerate(started) if s), default=None)
         named = started[-1] or (deepest is not None and not placeholder)
@@ -250,11 +244,10 @@ def read_rows(reader: CellReader, header: Header) -> int:
         if rng is not None and rng[2] > rng[0]:
             merged_weights.setdefault(rng, []).append(len(table.rows))
         table.rows.append(filed)
-        row += 1
     _merged_weight_blocks(reader, merged_weights)
-    if row > sheet.max_row and table.rows:
+    if foot > sheet.max_row and table.rows:
         _cut_at_the_end(reader, header)
-    return row
+    return foot
 
 
 def _section(reader: CellReader, row: int) -> Located[str] | None:
