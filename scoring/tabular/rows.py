@@ -51,30 +51,24 @@ def read_leaf(draft: Draft, leaf: Leaf) -> None:
         rule = quantitative_rule(draft, leaf, target, None) if target is not None else None
         leaf.spec["rule"] = rule or {"kind": "qualitative", "target": _shown(row.target.value)}
         return
-    if row.truncated:
-        pass  # a cut row: truncated_row says it all
-    elif row.target.value is None:
-        draft.defect(
-            "blank_target",
-            row.target.cell,
-            tr(
+    if row.target.value is None and not row.truncated:  # a cut row: truncated_row says it all
+        if target is None:
+            message = tr(
                 "blank_target",
                 "{name}: 年度指标值 is empty, so the row cannot be recomputed under the "
                 "rules (imported at its stated score)",
                 name=row.name,
             )
-            if target is None
-            else tr(
+            draft.reject(leaf, "blank_target", row.target.cell, message)
+        else:
+            message = tr(
                 "blank_target",
                 "{name}: 年度指标值 is empty (recomputed against {target}, from the "
                 "indicator's name)",
                 name=row.name,
                 target=target.text,
-            ),
-            row,
-        )
-        if target is None:
-            draft.leave_out(leaf, "blank_target")
+            )
+            draft.defect("blank_target", row.target.cell, message, row)
     if target is not None and _implausible(row.name, target.quantity.number, target.quantity.unit):
         message = tr(
             "implausible_value",
