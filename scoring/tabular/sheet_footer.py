@@ -47,12 +47,13 @@ def read_footer(reader: CellReader, header: Header, foot: int) -> None:
                 value, _ = reader.number(row, score_col, "自评总分")
             if value is not None and score_col is not None:
                 table.total = Located(value, sheet.ref(row, score_col))
-            elif _BLOCK_WEIGHT.search(normalize(sheet.text(row, total_col))) and (
-                _first_number_right(reader, row, total_col, fields.get("weight"))
-            ):
-                pass  # "总分(100分) | 100": the label gives the full marks, the number the score
+            elif _BLOCK_WEIGHT.search(normalize(sheet.text(row, total_col))):
+                # "总分(100分) | 100": the label gives the full marks, the number the score.
+                table.total = _first_number_right(
+                    reader, row, total_col, fields.get("weight")
+                ) or _labelled_total(reader, row, ("自评得分", "得分"))
             else:
-                _labelled_total(reader, row, ("自评得分", "得分"))
+                table.total = _labelled_total(reader, row, ("自评得分", "得分"))
         if table.grade is None:
             _read_grade(reader, row)
     if table.grade is None:
@@ -61,10 +62,8 @@ def read_footer(reader: CellReader, header: Header, foot: int) -> None:
         if table.grade is not None:
             break
         _read_grade(reader, row)
-    footer_total = table.total
-    table.total = None
-    _total_above(reader, header.first_row)
-    above, table.total = table.total, footer_total or table.total
+    footer_total, above = table.total, _total_above(reader, header.first_row)
+    table.total = footer_total or above
     if footer_total is not None and above is not None and above.value != footer_total.value:
         # Two totals that disagree: the 总分 row's is taken, and the disagreement is said.
         reader.defects.append(
@@ -83,20 +82,22 @@ def read_footer(reader: CellReader, header: Header, foot: int) -> None:
         )
 
 
-def _labelled_total(reader: CellReader, row: int, labels: tuple[str, ...]) -> None:
+def _labelled_total(
+    reader: CellReader, row: int, labels: tuple[str, ...]
+) -> Located[Decimal] | None:
     """The total: the number in the first filled cell right of a cell naming one of ``labels``.
 
-    A cell there that is not a number is a problem, and nothing is stored.
+    A cell there that is not a number is a problem, and gives no total.
     """
     sheet = reader.sheet
     for col in range(1, sheet.max_col + 1):
         if any(w in normalize(sheet.text(row, col)) for w in labels):
             c = next(filled_right_of(sheet, row, col), None)
-            if c is not None:
-                number, _ = reader.number(row, c, "自评总分")
-                if number is not None:
-                    reader.table.total = Located(number, sheet.ref(row, c))
-            return
+            if c is None:
+                return None
+            number, _ = reader.number(row, c, "自评总分")
+            return None if number is None else Located(number, sheet.ref(row, c))
+    return None
 
 
 def _read_grade(reader: CellReader, row: int) -> None:
@@ -129,19 +130,19 @@ def _unlabelled_grade(reader: CellReader, foot: int) -> None:
 _TOTAL_ABOVE_AT = re.compile(r"^(?:项目)?(?:自评总分|自评得分|综合得分|总得分)")
 
 
-def _total_above(reader: CellReader, before: int) -> None:
+def _total_above(reader: CellReader, before: int) -> Located[Decimal] | None:
     """A total printed in the header block: after its label ("自评总分：95") or right of it."""
-    sheet, table = reader.sheet, reader.table
+    sheet = reader.sheet
     for row, col, text in cell_texts(sheet, range(1, before)):
         if not _TOTAL_ABOVE_AT.match(text):
             continue
         inline = re.search(r"[:：]\s*(\d+(?:\.\d+)?)分?$", text)
         if inline:
-            table.total = Located(Decimal(inline[1]), sheet.ref(row, col))
-            return
-        _labelled_total(reader, row, (text,))
-        if table.total is not None:
-            return
+            return Located(Decimal(inline[1]), sheet.ref(row, col))
+        total = _labelled_total(reader, row, (text,))
+        if total is not None:
+            return total
+    return None
 
 
 def _is_number(value: object) -> bool:
@@ -153,15 +154,14 @@ def _is_number(value: object) -> bool:
     return bool(re.fullmatch(r"\s*\d+(?:\.\d+)?\s*分?\s*", value))
 
 
-def _first_number_right(reader: CellReader, row: int, col: int, skip: int | None) -> bool:
+def _first_number_right(
+    reader: CellReader, row: int, col: int, skip: int | None
+) -> Located[Decimal] | None:
     """The total as the first number right of the 总分 label ("总分(100分) | 100 | 自评等级 | 优");
     the 总分 row's 分值 (column ``skip``) is the total weight, not the total."""
     sheet = reader.sheet
     c = next((c for c in filled_right_of(sheet, row, col) if c != skip), None)
     if c is None or not _is_number(sheet.value(row, c)):
-        return False
+        return None
     number, _ = reader.number(row, c, "自评总分")
-    if number is None:
-        return False
-    reader.table.total = Located(number, sheet.ref(row, c))
-    return True
+    return None if number is None else Located(number, sheet.ref(row, c))
