@@ -165,9 +165,7 @@ class Sheet:
     def value(self, row: int, col: int) -> CellValue:
         """The value shown at (row, col): a merged range shows its top-left value everywhere."""
         rng = self._merge_at.get((row, col))
-        if rng is not None:
-            return self.cells.get((rng[0], rng[1]))
-        return self.cells.get((row, col))
+        return self.cells.get((row, col) if rng is None else (rng[0], rng[1]))
 
     def text(self, row: int, col: int) -> str:
         value = self.value(row, col)
