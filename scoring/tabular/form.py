@@ -30,9 +30,9 @@ from decimal import Decimal
 from ..engine.result import IndicatorResult, Result
 from ..numbers.text import format_number
 from .funds import COLUMNS, funds_block
-from .result_rows import depth, headers, table_rows
+from .result_rows import depth, headers, rescale_note, table_rows
 
-__all__ = ["FORM_TITLE", "Form", "FormCell", "build_form", "rescale_note"]
+__all__ = ["FORM_TITLE", "Form", "FormCell", "build_form"]
 
 FORM_TITLE = "项目支出绩效自评表"
 Value = str | Decimal | None
@@ -95,14 +95,6 @@ def display(cell: FormCell, places: int) -> str:
     if cell.kind == "rate":
         return format_number(value * 100, 2) + "%"
     return format_number(value)  # money, weights
-
-
-def rescale_note(result: Result) -> str:
-    """Why the total is not the column's sum when indicators do not apply (empty otherwise)."""
-    if result.applicable_weight == result.max:
-        return ""
-    applicable, full = format_number(result.applicable_weight), format_number(result.max)
-    return f"适用分值 {applicable}，得分按 实得分 ÷ {applicable} × {full} 折算"
 
 
 def build_form(result: Result) -> Form:

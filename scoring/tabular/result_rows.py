@@ -101,14 +101,18 @@ def project_lines(result: Result) -> list[tuple[str, str]]:
     ]
 
 
+def rescale_note(result: Result) -> str:
+    """Why the total is not the column's sum when indicators do not apply (empty otherwise)."""
+    if result.applicable_weight == result.max:
+        return ""
+    applicable, full = format_number(result.applicable_weight), format_number(result.max)
+    return f"适用分值 {applicable}，得分按 实得分 ÷ {applicable} × {full} 折算"
+
+
 def total_line(result: Result) -> str:
     text = f"总分 {format_number(result.max)}　自评得分 {score_text(result, result.total)}　自评等级 {result.grade}"
-    if result.applicable_weight != result.max:
-        text += (
-            f"（适用分值 {format_number(result.applicable_weight)}，"
-            f"得分按 实得分 ÷ {format_number(result.applicable_weight)} × {format_number(result.max)} 折算）"
-        )
-    return text
+    note = rescale_note(result)
+    return f"{text}（{note}）" if note else text
 
 
 def next_grade_line(result: Result) -> str | None:
