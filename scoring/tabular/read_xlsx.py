@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
+from openpyxl.utils.cell import column_index_from_string
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
 from ..errors import Problem
@@ -55,9 +56,7 @@ def parse_ref(ref: str) -> tuple[int, int] | None:
     match = _REF.fullmatch(ref.strip())
     if match is None:
         return None
-    col = 0
-    for letter in match[1].upper():
-        col = col * 26 + ord(letter) - ord("A") + 1
+    col = column_index_from_string(match[1].upper())
     row = int(match[2])
     if not (1 <= row <= MAX_ROW and 1 <= col <= MAX_COLUMN):
         return None
