@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime
 import importlib
-import math
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -50,7 +49,6 @@ __all__ = [
 ]
 
 CellValue = str | Decimal | None
-_MAX_PLACES = MAX_DECIMAL_PLACES
 
 
 class TableError(ScoringError):
@@ -407,13 +405,9 @@ def _exact(value: float | Decimal) -> Decimal | None:
     """The exact decimal, or None for a number no table means (not finite, over 15 digits)."""
     if isinstance(value, int) and value.bit_length() > 64:
         return None  # str() of a 5,000-digit int is refused by Python itself; no need to try
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return None
-        # repr() is the shortest text giving this float: the digits a person typed in Excel.
-        number = Decimal(repr(value))
-    else:
-        number = Decimal(value)
+    # repr() is the shortest text giving a float: the digits a person typed in Excel (and "nan"
+    # or "inf", which Decimal reads as the values the check below refuses).
+    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     if not number.is_finite() or (number and number.adjusted() >= MAX_INTEGER_DIGITS):
         return None
     return _tidy(number) if isinstance(value, float) else number
@@ -428,8 +422,8 @@ def _unreadable(value: float | Decimal) -> str:
 def _tidy(number: Decimal) -> Decimal:
     """Drop float noise past ten decimals (29.999999999999996 → 30) and trailing zeros."""
     exponent = number.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -_MAX_PLACES:
-        number = number.quantize(Decimal(1).scaleb(-_MAX_PLACES))
+    if isinstance(exponent, int) and exponent < -MAX_DECIMAL_PLACES:
+        number = number.quantize(Decimal(1).scaleb(-MAX_DECIMAL_PLACES))
     if number == number.to_integral_value():
         return number.quantize(Decimal(1))
     return number.normalize()
