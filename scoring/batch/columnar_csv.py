@@ -1,8 +1,9 @@
 """``jixiao batch`` over a CSV, column by column: blocks of lines → polars → scores → output rows;
 and ``score_frame``, the same for a polars frame of batch rows (``jixiao diff``, Dask, Spark).
 
-A CSV is read in blocks of whole lines (``BLOCK_BYTES``), the next parsed while one is scored,
-so memory holds two blocks whatever the file's size. In a block, a line is parsed by polars only where polars and Python's csv
+A CSV is read in blocks of whole lines (``BLOCK_BYTES``), the next parsed while one is scored
+and the rows the previous one declined are scored the usual way, so memory holds three blocks
+whatever the file's size. In a block, a line is parsed by polars only where polars and Python's csv
 module must agree on it: its quotes enclose whole cells on the line (no ``""`` inside, no line
 break), it has exactly the header's cells, and it is not blank. Any other line whose record is
 still that one line (a row of the wrong width, a blank row) is parsed by the csv module and
@@ -22,7 +23,7 @@ import heapq
 import re
 from collections import Counter
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
@@ -51,9 +52,9 @@ __all__ = [
     "scorer_for",
 ]
 
-# 5 MiB of lines a block, about 17,500 rows of the seed's 40 columns: with two blocks in flight
-# (one scored, one parsed), a 1,000,000-record run peaks near 240 MB (8 MiB: 270 MB; with one
-# block in flight 5 MiB took 221 MB; the bound is 300).
+# 5 MiB of lines a block, about 17,500 rows of the seed's 40 columns: with three blocks in flight
+# (one parsed, one scored, one finished), a 1,000,000-record run peaks near 257 MB, 280 MB with
+# 5% of its rows broken (two in flight: 240 MB; one: 221 MB; the bound is 300).
 BLOCK_BYTES = 5 << 20
 _RECORDS = 500  # records a chunk on the usual path, as run.CHUNK_SIZE
 # A cell in quotes that polars and csv read alike: from a line start or a comma to a comma or
@@ -161,6 +162,20 @@ def _blocks(handle: Any) -> Iterator[bytes | None]:
 
 
 @dataclass
+class _Block:
+    """A block scored column by column, its declined rows still to go the usual way."""
+
+    out: list[Any]  # each record's output line or row, in line order; None where ``usual`` fills
+    usual: list[tuple[int, RawRecord]]  # (place in ``out``, record) of the rows left
+    summary: Summary  # of the rows scored here
+    index: int  # the first record's index in the run
+
+    @property
+    def count(self) -> int:
+        return len(self.out)
+
+
+@dataclass
 class _Prepared:
     """A block parsed: its count of lines, and what ``_Reading.score`` takes (the positions of
     the lines polars parsed, their frame, and the lines the csv module parsed)."""
@@ -199,14 +214,19 @@ class _Reading:
         self.named = len(Layout.of(spec).columns) == len(spec.indicators) + 6
 
     def chunks(self, start: int) -> Iterator[ChunkResult]:
-        """The input's chunks, a block each. The next block is cut and parsed in a second thread
-        while this one is scored: polars and the csv module let go of the GIL, and the scoring
-        leaves a core idle in its Python parts (5–13% of a 100,000-row run on 2 CPUs, taking
-        turns with the two in one thread; none on a machine already busy). At most two blocks
+        """The input's chunks, a block each, in three stages on three threads: the next block is
+        cut and parsed (``prepare``) while this one is scored column by column (``score``) and
+        the previous one's declined rows are scored or worded the usual way (``finish``).
+        Polars and the csv module let go of the GIL, so the Python of the usual way runs while
+        the columns are computed, on a core the columnar part leaves idle. At most three blocks
         are held at once."""
         assert self.item is not None
         number, index = self.item.header_row + 1, start
-        with open(self.item.path, "rb") as handle, ThreadPoolExecutor(1) as ahead:
+        with (
+            open(self.item.path, "rb") as handle,
+            ThreadPoolExecutor(1) as ahead,
+            ThreadPoolExecutor(1) as behind,
+        ):
             for _ in range(self.item.header_row):
                 line = handle.readline()
                 if b'"' in line or b"\r" in line.rstrip(b"\r\n"):
@@ -214,21 +234,26 @@ class _Reading:
                     return
             blocks = _blocks(handle)
             upcoming = ahead.submit(self.prepare, next(blocks, b""))
+            finishing: Future[ChunkResult] | None = None
             while True:
                 prepared = upcoming.result()
-                if prepared is None:
-                    yield from self.rest(number, index)
-                    return
-                if not prepared.count:
+                if prepared is None or not prepared.count:
+                    if finishing is not None:
+                        yield finishing.result()
+                    if prepared is None:
+                        yield from self.rest(number, index)
                     return
                 upcoming = ahead.submit(self.prepare, next(blocks, b""))
                 count, rows = prepared.count, prepared.rows
                 del prepared
-                result = self.score(number, index, *rows)
+                block = self.columns(number, index, *rows)
                 del rows  # a block's worth: let go before the next is scored
-                yield result
+                following = behind.submit(self.finish, block)
+                if finishing is not None:
+                    yield finishing.result()
+                finishing = following
                 number += count
-                index += result.count
+                index += block.count
 
     def rest(self, number: int, index: int) -> Iterator[ChunkResult]:
         """From record ``number`` on, the usual reader, in chunks scored by ``usual``."""
@@ -346,7 +371,20 @@ class _Reading:
         odd_cells: dict[int, list[str]],
     ) -> ChunkResult:
         """The block's rows: ``frame`` holds the lines at ``good`` (positions in the block,
-        whose first line is record ``number``), ``odd_cells`` the lines csv parsed."""
+        whose first line is record ``number``, its index ``index``), ``odd_cells`` the lines csv
+        parsed."""
+        return self.finish(self.columns(number, index, good, frame, odd_cells))
+
+    def columns(
+        self,
+        number: int,
+        index: int,
+        good: list[int],
+        frame: pl.DataFrame,
+        odd_cells: dict[int, list[str]],
+    ) -> _Block:
+        """``score`` up to the rows it leaves to the usual way: the rows scored here, in place,
+        and those it leaves, with their places."""
         scorer, places, cmap = self.scorer, self.places, self.scorer.cmap
         scored, sets = scorer.score(frame)
         ids, unstripped = id_column(scorer.cells(frame, cmap.id_index))
@@ -412,18 +450,25 @@ class _Reading:
         usual += [(slot_at[p], (number + p, parsed)) for p, parsed in odd_cells.items()]
         usual.sort(key=lambda entry: entry[0])
         summary = Summary.empty(self.spec)
-        if usual:  # one call for the block, its indices then put where the records stand
-            result = process_chunk(self.spec, self.converter, 0, [record for _, record in usual])
-            for (slot, _), row in zip(usual, result.rows, strict=True):
-                out[slot] = row
-            summary.merge(_reindexed(result.summary, [index + slot for slot, _ in usual]))
         here = (~declined).arg_true()
         if len(here):
             positions = [slots[k] for k in here.to_list()]
             name = pl.col("name" if named else "id").alias("name")  # no name column: the id
             labels = table[here].select("id", name, "source")
-            part = self.summary(scored[here], sets, [index + p for p in positions], labels)
-            summary.merge(part)
+            summary = self.summary(scored[here], sets, [index + p for p in positions], labels)
+        return _Block(out, usual, summary, index)
+
+    def finish(self, block: _Block) -> ChunkResult:
+        """A block's result: its declined rows scored or worded the usual way, put where their
+        records stand, and (CSV to CSV) the block's output text."""
+        out, usual, summary = block.out, block.usual, Summary.empty(self.spec)
+        if usual:  # one call for the block, its indices then put where the records stand
+            result = process_chunk(self.spec, self.converter, 0, [record for _, record in usual])
+            for (slot, _), row in zip(usual, result.rows, strict=True):
+                out[slot] = row
+            summary.merge(_reindexed(result.summary, [block.index + slot for slot, _ in usual]))
+        summary.merge(block.summary)
+        text = self.text
         if text is None:
             return ChunkResult(out, summary, count=len(out))
         encoded = "".join(

@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..spec.compiled import Spec
-from .columnar_csv import _Reading
+from .columnar_csv import _Block, _Reading
 from .core import ChunkResult, _escaped
 from .inputs import Input
 from .population_diff import TOTAL, CarriedRows, Mover, PopulationDiff, ScorerB, add_records
@@ -206,7 +206,7 @@ class ColumnarPair:
 class _PairReading(_Reading):
     """The columnar backend's reading of a CSV input in blocks (``columnar_csv._Reading``: its
     line cutting, its polars parsing, its fallback to the batch reader), each block scored here
-    under both specs instead of written: ``score`` takes a block's frame and the lines csv
+    under both specs instead of written: ``columns`` takes a block's frame and the lines csv
     parsed, ``rest`` the records from where the columnar reading stops."""
 
     def __init__(self, pair: ColumnarPair, summary: PopulationDiff, scorer_b: ScorerB) -> None:
@@ -215,14 +215,16 @@ class _PairReading(_Reading):
         self.population = summary
         self.scorer_b = scorer_b
 
-    def score(
+    def columns(
         self,
         number: int,
         index: int,
         good: list[int],
         frame: pl.DataFrame,
         odd_cells: dict[int, list[str]],
-    ) -> ChunkResult:
+    ) -> _Block:
+        """The block counted into the population, its declined rows too, here: both kinds of
+        count go into one summary, so none is left for ``finish`` (another thread)."""
         order = sorted([*good, *odd_cells])
         rank = {position: k for k, position in enumerate(order)}
         places = [(index + rank[p], number + p) for p in good]
@@ -233,7 +235,10 @@ class _PairReading(_Reading):
         usual.sort(key=lambda item: item[0])
         if usual:
             self._one_by_one([i for i, _ in usual], [record for _, record in usual])
-        return ChunkResult([], Summary.empty(self.spec), count=len(order))
+        return _Block([None] * len(order), [], Summary.empty(self.spec), index)
+
+    def finish(self, block: _Block) -> ChunkResult:
+        return ChunkResult([], block.summary, count=block.count)
 
     def usual(self, index: int, chunk: list[RawRecord]) -> ChunkResult:
         self._one_by_one(list(range(index, index + len(chunk))), chunk)
