@@ -107,7 +107,7 @@ def _postgres_bin() -> str | None:
     return None
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def postgres() -> Iterator[str]:
     """A PostgreSQL server of its own, for this module: its URL (a Unix socket, no TCP)."""
     pytest.importorskip("sqlalchemy")

@@ -352,7 +352,7 @@ RUN_DOCS = sorted({c.doc for c in COMMANDS if _skip_reason(c) is None})
 DOC_SERVER = Path(__file__).resolve().parent / "doc_server.py"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def server() -> Iterator[str]:
     """tests/doc_server.py listening, started in the commands' environment; its socket."""
     folder = tempfile.mkdtemp(prefix="jixiao-docs-")  # short: a socket's path is 107 bytes at most

@@ -43,12 +43,12 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def seed() -> Result:
     return score(load_spec(SEED_SPEC), load_facts(SEED_FACTS))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def rendered(seed: Result, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """seed.docx and seed.xlsx, and their PDFs, in one folder (one LibreOffice start for both)."""
     folder = tmp_path_factory.mktemp("documents")

@@ -27,12 +27,12 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from records import write_csv
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def peers_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_csv(tmp_path_factory.mktemp("peers") / "peers.csv", 1000, seed=7)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def peers(peers_csv: Path) -> list[Peer]:
     spec = load_spec(SPEC)
     out = []

@@ -48,12 +48,12 @@ def seed_result() -> Result:
     return score(load_spec(SEED_SPEC), load_facts(SEED_FACTS))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def seed() -> Result:
     return seed_result()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def seed_report(seed: Result) -> Document:
     """The seed's Word report, built once (a second each time) for the tests that read it."""
     return build(seed)

@@ -31,7 +31,7 @@ UNIT_SLIP = (
 )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def seed() -> Result:
     """The seed scored in Chinese, the product's default: its warnings are those of the filed
     自评表. They are made when first read (the details of a result are lazy), so read here."""
@@ -41,7 +41,7 @@ def seed() -> Result:
     return result
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def seed_xlsx(seed: Result, tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("xlsx") / "seed.xlsx"
     path.write_bytes(BINARY_RENDERERS["xlsx"](seed))

@@ -193,7 +193,7 @@ def _bomb_zip(path: Path, size: int) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def gigabyte_bomb(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _bomb_zip(tmp_path_factory.mktemp("bomb") / "bomb.xlsx", 1 << 30)
 
