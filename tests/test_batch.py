@@ -648,6 +648,12 @@ def test_summary_on_stderr_and_as_html(jixiao: Jixiao, tmp_path: Path) -> None:
     assert html.count("<svg") == 3
     assert "<script" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    # Each chart sits under its section's heading, which is its title: shown once, not twice
+    # (the chart keeps it for screen readers).
+    for title in ("等级分布", "一级指标平均得分率", "失分最多的指标"):
+        assert html.count(f"<h2>{title}</h2>") == 1
+        assert html.count(f">{title}</text>") == 0
+        assert html.count(f'aria-label="{title}"') == 1
 
 
 def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:

@@ -46,7 +46,11 @@ def render_html(
         rates = s.top_rates()
         parts += [
             "<h2>一级指标平均得分率</h2>",
-            bar_chart("一级指标平均得分率", [Bar(name, rate, pct(rate)) for name, rate in rates]),
+            bar_chart(
+                "一级指标平均得分率",
+                [Bar(name, rate, pct(rate)) for name, rate in rates],
+                titled=False,
+            ),
         ]
         losses = s.losses()
         if losses:
@@ -56,6 +60,7 @@ def render_html(
                 bar_chart(
                     "失分最多的指标",
                     [Bar(name, lost / biggest, s.number(lost)) for name, lost, _, _ in losses],
+                    titled=False,
                 ),
                 data_table(
                     ("指标", "累计失分", "平均每项目失分", "失分项目占比"),
@@ -120,4 +125,5 @@ def _grade_chart(s: Summary) -> str:
             )
             for index, name in enumerate(s.grade_names)
         ],
+        titled=False,
     )

@@ -32,6 +32,7 @@ GRADE_COLOURS = ("#2e7d32", "#1565c0", "#ef6c00", "#c62828")  # best band first
 _NA = "#9e9e9e"
 _LABEL_W, _BAR_W, _VALUE_W = 170, 340, 150
 _ROW_H, _TOP, _BOTTOM = 30, 34, 30
+_TITLE_H = 24  # the band the chart's own title takes above the bars
 _WIDTH = _LABEL_W + _BAR_W + _VALUE_W
 
 
@@ -64,17 +65,21 @@ def _band_colour(result: Result, rate: Decimal) -> str:
     return GRADE_COLOURS[-1]
 
 
-def _frame(title: str, rows: int, body: list[str], axis: list[str]) -> str:
-    height = _TOP + rows * _ROW_H + _BOTTOM
+def _frame(title: str, rows: int, body: list[str], axis: list[str], titled: bool = True) -> str:
+    """The chart's SVG. Untitled (a page's heading right above says the same), the title is
+    kept for screen readers and the band it would take is cut off the top by the viewBox."""
+    top = 0 if titled else _TITLE_H
+    height = _TOP + rows * _ROW_H + _BOTTOM - top
+    shown = [f'<text x="0" y="18" font-size="15" font-weight="bold">{html_text(title)}</text>']
     return "\n".join(
         [
             (
                 f'<svg xmlns="http://www.w3.org/2000/svg" width="{_WIDTH}" height="{height}" '
-                f'viewBox="0 0 {_WIDTH} {height}" role="img" aria-label="{html_text(title)}" '
+                f'viewBox="0 {top} {_WIDTH} {height}" role="img" aria-label="{html_text(title)}" '
                 f'font-family="{html_text(FONT)}" font-size="13">'
             ),
             f"<title>{html_text(title)}</title>",
-            f'<text x="0" y="18" font-size="15" font-weight="bold">{html_text(title)}</text>',
+            *(shown if titled else []),
             *axis,
             *body,
             "</svg>",
@@ -122,10 +127,13 @@ class Bar:
     tip: str | None = None
 
 
-def bar_chart(title: str, bars: Sequence[Bar], axis: Sequence[str] = ()) -> str:
-    """A horizontal bar per item, the one chart shape of every jixiao page."""
+def bar_chart(
+    title: str, bars: Sequence[Bar], axis: Sequence[str] = (), *, titled: bool = True
+) -> str:
+    """A horizontal bar per item, the one chart shape of every jixiao page; ``titled=False``
+    where the page's heading right above it is the title."""
     if not bars:
-        return _frame(title, 1, [f'<text x="0" y="{_TOP + 19}">没有数据。</text>'], [])
+        return _frame(title, 1, [f'<text x="0" y="{_TOP + 19}">没有数据。</text>'], [], titled)
     body: list[str] = []
     for index, bar in enumerate(bars):
         y = _TOP + index * _ROW_H
@@ -142,7 +150,7 @@ def bar_chart(title: str, bars: Sequence[Bar], axis: Sequence[str] = ()) -> str:
             f'fill="{bar.colour}"><title>{html_text(tip)}</title></rect>'
         )
         body.append(f'<text x="{_LABEL_W + _BAR_W + 8}" y="{y + 19}">{html_text(bar.shown)}</text>')
-    return _frame(title, len(bars), body, list(axis))
+    return _frame(title, len(bars), body, list(axis), titled)
 
 
 def score_rate_chart(result: Result) -> str:
