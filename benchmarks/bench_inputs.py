@@ -5,10 +5,10 @@
 
 For each input kind, the seed records (``records.rows``) are written once in that kind, the way
 each holds them: JSON Lines as flat records with numbers as JSON numbers, Parquet with typed
-columns (the year an integer, a count a float, a rating's score a decimal). Then, in this process and taking turns (columnar,
-record by record, columnar …), best of ``--runs``, ``run_batch`` writes each to a CSV: the columnar
-path (``scoring/batch/columnar_records.py``, the default) and the record-by-record one
-(``run._columnar`` turned off). Start-up is left out of both.
+columns (the year an integer, a count a float, a rating's score a decimal). Then, in this process
+and taking turns (columnar, record by record, columnar …), best of ``--runs``, ``run_batch``
+writes each to a CSV: the columnar path (``scoring/batch/columnar_records.py``, the default) and
+the record-by-record one (``run._columnar`` turned off). Start-up is left out of both.
 
 Printed per kind: both times, the ratio record-by-record ÷ columnar (the speed-up), the load
 average before and after, and whether the two outputs are equal byte for byte (exit 1 if not;
